@@ -1,0 +1,174 @@
+"""Columnar (numpy) encoding of profiles for the vectorised exact scorer and the retriever.
+
+One `Encoded` holds N profiles of one kind ("job" or "candidate") as fixed-width arrays, so
+scoring one query against a few hundred (or a million) rows is a handful of numpy ops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+import numpy as np
+
+from . import defaults
+from .embeddings import DIM, embed_texts
+from .occupations import code_for_title, code_num
+from .profiles import CandidateProfile, JobProfile, education_rank
+from .regions import region_of
+from .skills import vocabulary
+
+WORDS = defaults.SKILL_BITS // 64
+
+
+def job_skills(job: JobProfile) -> frozenset[str]:
+    """Required skills: the listed ones, else those mentioned in title and description."""
+    voc = vocabulary()
+    listed = voc.canonical_set(job.skills)
+    return listed or voc.extract(f"{job.title}\n{job.description}")
+
+
+def candidate_skills(cand: CandidateProfile) -> frozenset[str]:
+    """Listed skills plus vocabulary skills mentioned anywhere in the résumé text."""
+    voc = vocabulary()
+    return voc.canonical_set(cand.skills) | voc.extract(cand.full_text())
+
+
+def related_skills(skills: frozenset[str]) -> frozenset[str]:
+    voc = vocabulary()
+    return frozenset(r for s in skills for r in voc.related(s)) - skills
+
+
+def occupation_of(p) -> str | None:
+    if p.occupation_code:
+        return p.occupation_code
+    if isinstance(p, JobProfile):
+        return code_for_title(p.title)
+    for t in p.titles():
+        c = code_for_title(t)
+        if c:
+            return c
+    return None
+
+
+def _bits(skills) -> np.ndarray:
+    voc = vocabulary()
+    out = np.zeros(WORDS, dtype=np.uint64)
+    for s in skills:
+        b = voc.bit_of(s)
+        out[b // 64] |= np.uint64(1) << np.uint64(b % 64)
+    return out
+
+
+def _days(d, now) -> float:
+    if d is None or now is None:
+        return np.nan
+    if isinstance(d, str):
+        d = datetime.fromisoformat(d)
+    if not isinstance(d, datetime):
+        d = datetime(d.year, d.month, d.day)
+    if isinstance(now, date) and not isinstance(now, datetime):
+        now = datetime(now.year, now.month, now.day)
+    if (d.tzinfo is None) != (now.tzinfo is None):
+        d, now = d.replace(tzinfo=None), now.replace(tzinfo=None)
+    return (d - now).total_seconds() / 86400.0
+
+
+def _f(x) -> float:
+    return np.nan if x is None or x == "" else float(x)
+
+
+@dataclass
+class Encoded:
+    kind: str
+    skills: np.ndarray  # (n, WORDS) uint64
+    related: np.ndarray  # (n, WORDS) uint64, jobs: related-but-not-required skills
+    text_vec: np.ndarray  # (n, d) float32, zero row = unknown
+    title_vec: np.ndarray  # (n, d) float32
+    occ: np.ndarray  # (n,) int32 CSCO code_num, 0 = unknown
+    region: np.ndarray  # (n,) int32 6-digit code, 0 = unknown
+    relocate: np.ndarray  # (n,) bool (candidates) / remote (jobs)
+    sal_lo: np.ndarray  # (n,) float32: job salary_min / candidate expected
+    sal_hi: np.ndarray  # (n,) float32: job salary_max / candidate expected
+    years: np.ndarray  # (n,) float32: job min years / candidate total years
+    edu: np.ndarray  # (n,) int8, -1 unknown
+    days: np.ndarray  # (n,) float32: job: days since posted; cand: days until available
+    response: np.ndarray  # (n,) float32 employer response rate (jobs)
+
+    def __len__(self):
+        return len(self.occ)
+
+    def take(self, idx) -> Encoded:
+        return Encoded(self.kind, **{f.name: getattr(self, f.name)[idx] for f in fields(self) if f.name != "kind"})
+
+    @staticmethod
+    def concat(parts: list[Encoded]) -> Encoded:
+        return Encoded(parts[0].kind, **{
+            f.name: np.concatenate([getattr(p, f.name) for p in parts])
+            for f in fields(Encoded) if f.name != "kind"})
+
+    @staticmethod
+    def empty(kind: str, n: int = 0, dim: int = DIM) -> Encoded:
+        return Encoded(
+            kind,
+            skills=np.zeros((n, WORDS), np.uint64), related=np.zeros((n, WORDS), np.uint64),
+            text_vec=np.zeros((n, dim), np.float32), title_vec=np.zeros((n, dim), np.float32),
+            occ=np.zeros(n, np.int32), region=np.zeros(n, np.int32), relocate=np.zeros(n, bool),
+            sal_lo=np.full(n, np.nan, np.float32), sal_hi=np.full(n, np.nan, np.float32),
+            years=np.full(n, np.nan, np.float32), edu=np.full(n, -1, np.int8),
+            days=np.full(n, np.nan, np.float32), response=np.full(n, np.nan, np.float32),
+        )
+
+
+def _vectors(profiles, use_embeddings: bool) -> tuple[np.ndarray, np.ndarray]:
+    n = len(profiles)
+    text = np.zeros((n, DIM), np.float32)
+    title = np.zeros((n, DIM), np.float32)
+    need_text = [i for i, p in enumerate(profiles) if p.text_vector is None]
+    need_title = [i for i, p in enumerate(profiles) if p.title_vector is None]
+    for i, p in enumerate(profiles):
+        if p.text_vector is not None:
+            text[i] = p.text_vector
+        if p.title_vector is not None:
+            title[i] = p.title_vector
+    if use_embeddings and (need_text or need_title):
+        texts = [profiles[i].full_text() for i in need_text] + [profiles[i].title_text() for i in need_title]
+        vecs = embed_texts(texts)
+        text[need_text] = vecs[: len(need_text)]
+        title[need_title] = vecs[len(need_text):]
+    return text, title
+
+
+def encode_jobs(jobs: list[JobProfile], now=None, use_embeddings: bool = True) -> Encoded:
+    e = Encoded.empty("job", len(jobs))
+    e.text_vec, e.title_vec = _vectors(jobs, use_embeddings)
+    for i, j in enumerate(jobs):
+        sk = job_skills(j)
+        e.skills[i] = _bits(sk)
+        e.related[i] = _bits(related_skills(sk)) & ~e.skills[i]
+        e.occ[i] = code_num(occupation_of(j))
+        r = region_of(j.region_code, j.region_path)
+        e.region[i] = int(r) if r else 0
+        e.relocate[i] = bool(j.remote)
+        e.sal_lo[i], e.sal_hi[i] = _f(j.salary_min), _f(j.salary_max)
+        e.years[i] = _f(j.min_experience_years)
+        e.edu[i] = education_rank(j.education_level)
+        e.days[i] = -_days(j.posted_at, now) if j.posted_at is not None else np.nan
+        e.response[i] = _f(j.employer_response_rate)
+    return e
+
+
+def encode_candidates(cands: list[CandidateProfile], now=None, use_embeddings: bool = True) -> Encoded:
+    e = Encoded.empty("candidate", len(cands))
+    e.text_vec, e.title_vec = _vectors(cands, use_embeddings)
+    for i, c in enumerate(cands):
+        e.skills[i] = _bits(candidate_skills(c))
+        e.occ[i] = code_num(occupation_of(c))
+        r = region_of(c.region_code, c.region_path)
+        e.region[i] = int(r) if r else 0
+        e.relocate[i] = bool(c.willing_to_relocate)
+        e.sal_lo[i] = e.sal_hi[i] = _f(c.expected_salary)
+        e.years[i] = _f(c.years())
+        e.edu[i] = education_rank(c.education_level)
+        e.days[i] = _days(c.available_from, now)
+    return e

@@ -1,0 +1,286 @@
+"""Exact scoring: vectorised features over `Encoded` arrays, and the per-pair `score()` that
+adds plain-language reasons. Both paths share `feature_matrix`, so a pair gets the same score
+whether it is ranked in bulk or explained alone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+
+from . import defaults
+from .encode import (
+    Encoded, candidate_skills, encode_candidates, encode_jobs, job_skills, occupation_of,
+    related_skills,
+)
+from .occupations import code_num, occupations, shared_levels
+from .profiles import CandidateProfile, JobProfile, MatchContext
+from .reasons import Reason
+from .regions import region_name, region_of, shared_prefix_level
+from .skills import vocabulary
+from .result import Match
+
+FEATURES = tuple(defaults.WEIGHTS)
+_OCC_TABLE = np.asarray(defaults.OCCUPATION_LEVEL_SCORE, np.float32)
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(x).sum(axis=-1, dtype=np.int32)
+
+
+def _rescale_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.shape[0] == 1:
+        cos = b @ a[0]
+        known = np.any(b != 0, axis=1) & bool(np.any(a[0] != 0))
+    elif b.shape[0] == 1:
+        cos = a @ b[0]
+        known = np.any(a != 0, axis=1) & bool(np.any(b[0] != 0))
+    else:
+        cos = np.einsum("ij,ij->i", a, b)
+        known = np.any(a != 0, axis=1) & np.any(b != 0, axis=1)
+    val = np.clip((cos - defaults.SEMANTIC_FLOOR) / (defaults.SEMANTIC_CEIL - defaults.SEMANTIC_FLOOR), 0, 1)
+    return np.where(known, val, defaults.NEUTRAL)
+
+
+def _coop_mask(job_region: np.ndarray, cand_region: np.ndarray, cooperation) -> np.ndarray:
+    mask = np.zeros(np.broadcast_shapes(job_region.shape, cand_region.shape), bool)
+    for origin, dest in cooperation or ():
+        o, d = str(origin), str(dest)
+        dm = (job_region // 10 ** (6 - len(d))) == int(d)
+        om = (cand_region // 10 ** (6 - len(o))) == int(o)
+        mask |= dm & om
+    return mask
+
+
+def feature_matrix(J: Encoded, C: Encoded, ctx: MatchContext | None = None) -> dict[str, np.ndarray]:
+    """Features in [0, 1] for aligned pairs (J[i], C[i]); either side may have one row, which is
+    broadcast. Returns {feature name: (P,) float32}."""
+    ctx = ctx or MatchContext()
+    N = defaults.NEUTRAL
+    out: dict[str, np.ndarray] = {}
+
+    # skills: exact/synonym hits, half credit for a related skill standing in for a missing one
+    n_req = _popcount(J.skills)
+    k = _popcount(J.skills & C.skills)
+    r = _popcount(J.related & C.skills)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sk = (k + defaults.RELATED_SKILL_CREDIT * np.minimum(n_req - k, r)) / n_req
+    out["skills"] = np.where(n_req > 0, np.minimum(sk, 1.0), N)
+
+    out["title"] = _rescale_cos(J.title_vec, C.title_vec)
+    out["semantic"] = _rescale_cos(J.text_vec, C.text_vec)
+
+    # occupation: shared CSCO code segments
+    jo, co = J.occ.astype(np.int64), C.occ.astype(np.int64)
+    lv = ((jo // 1000000 == co // 1000000).astype(np.int8) + (jo // 10000 == co // 10000)
+          + (jo // 100 == co // 100) + (jo == co))
+    out["occupation"] = np.where((jo > 0) & (co > 0), _OCC_TABLE[lv], N)
+
+    # location
+    jr, cr = J.region.astype(np.int64), C.region.astype(np.int64)
+    loc = np.where(jr == cr, defaults.LOCATION_SAME[6],
+          np.where((jr // 100 == cr // 100) & ((cr // 100) % 100 != 0), defaults.LOCATION_SAME[4],
+          np.where(jr // 10000 == cr // 10000, defaults.LOCATION_SAME[2], 0.0)))
+    loc = np.maximum(loc, np.where(_coop_mask(jr, cr, ctx.cooperation), defaults.LOCATION_COOPERATION, 0.0))
+    loc = np.maximum(loc, np.where(C.relocate, defaults.LOCATION_RELOCATE, 0.0))
+    loc = np.where((jr > 0) & (cr > 0), loc, N)
+    out["location"] = np.where(J.relocate, 1.0, loc)  # J.relocate == remote job
+
+    # salary: fine up to the job's maximum, 0 at 50% above it
+    hi = np.where(np.isnan(J.sal_hi), J.sal_lo * 1.3, J.sal_hi)
+    exp = C.sal_lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sal = np.clip(1.0 - 2.0 * (exp - hi) / hi, 0, 1)
+    out["salary"] = np.where(np.isnan(exp) | np.isnan(hi) | (hi <= 0), N, sal)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ex = np.where(J.years <= 0, 1.0, np.minimum(1.0, C.years / J.years))
+    out["experience"] = np.where(np.isnan(J.years) | np.isnan(C.years), N, ex)
+
+    gap = J.edu.astype(np.int16) - C.edu.astype(np.int16)
+    edu = np.where(gap <= 0, 1.0, np.where(gap == 1, 0.5, 0.0))
+    out["education"] = np.where((J.edu < 0) | (C.edu < 0), N, edu)
+
+    av = np.clip(1.0 - C.days / defaults.AVAILABILITY_HORIZON_DAYS, 0, 1)
+    out["availability"] = np.where(np.isnan(C.days), N, av)
+
+    fr = 0.5 ** (np.maximum(J.days, 0) / defaults.FRESHNESS_HALF_LIFE_DAYS)
+    out["freshness"] = np.where(np.isnan(J.days), N, fr)
+    out["responsiveness"] = np.where(np.isnan(J.response), N, np.clip(J.response, 0, 1))
+
+    P = max(len(J), len(C))
+    return {f: np.broadcast_to(np.asarray(v, np.float32), (P,)) for f, v in out.items()}
+
+
+def combine(feats: dict[str, np.ndarray], weights: dict[str, float] | None = None) -> np.ndarray:
+    w = weights or defaults.WEIGHTS
+    total = sum(w.values())
+    s = None
+    for f, wf in w.items():
+        if wf:
+            s = feats[f] * wf if s is None else s + feats[f] * wf
+    return (s / total).astype(np.float32)
+
+
+def score_arrays(J: Encoded, C: Encoded, ctx: MatchContext | None = None) -> np.ndarray:
+    """Vectorised exact scorer: scores in [0, 1] for aligned/broadcast pairs of encoded rows."""
+    ctx = ctx or MatchContext()
+    return combine(feature_matrix(J, C, ctx), ctx.weights)
+
+
+def _now(ctx: MatchContext):
+    return ctx.now or datetime.now()
+
+
+# ---------------------------------------------------------------- explanations
+
+def _names(ids, lang):
+    voc = vocabulary()
+    return [voc.display(s, lang) for s in sorted(ids, key=lambda s: (s not in voc.skills, s))]
+
+
+def _bi(ids):
+    return {"zh": _names(ids, "zh"), "en": _names(ids, "en")}
+
+
+def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ctx: MatchContext) -> list[Reason]:
+    """Reasons, strongest first: what drove the score up, then what held it down."""
+    pos: list[tuple[float, Reason]] = []
+    neg: list[tuple[float, Reason]] = []
+    w = ctx.weights or defaults.WEIGHTS
+
+    req = job_skills(job)
+    have = candidate_skills(cand)
+    if req:
+        hit = req & have
+        rel = related_skills(req) & have
+        if hit:
+            code = "skills_all" if hit == req else "skills_overlap"
+            pos.append((w["skills"] * feats["skills"], Reason(code, {"k": len(hit), "n": len(req), "skills": _bi(hit)}, "skills")))
+        if rel and hit != req:
+            pos.append((w["skills"] * 0.3, Reason("skills_related", {"skills": _bi(rel)}, "skills")))
+        miss = req - hit
+        if miss and feats["skills"] < 0.75:
+            neg.append((w["skills"] * (1 - feats["skills"]), Reason("skills_missing", {"skills": _bi(miss)}, "skills", False)))
+
+    if feats["title"] >= 0.6 and cand.titles():
+        pos.append((w["title"] * feats["title"], Reason("title_similar", {"title": cand.titles()[0]}, "title")))
+    if feats["semantic"] >= 0.6:
+        pos.append((w["semantic"] * feats["semantic"], Reason("text_similar", {}, "semantic")))
+
+    jc, cc = code_num(occupation_of(job)), code_num(occupation_of(cand))
+    if jc and cc:
+        lv = shared_levels(jc, cc)
+        occ = {o.code_num: o for o in occupations().values()}
+        if lv == 4:
+            n = occ[jc].name
+            pos.append((w["occupation"], Reason("same_occupation", {"occupation": {"zh": n, "en": n}}, "occupation")))
+        elif lv == 3:
+            parent = occ.get(cc // 100 * 100) or occ[cc]
+            n = parent.name
+            pos.append((w["occupation"] * 0.75, Reason("related_occupation", {"occupation": {"zh": n, "en": n}}, "occupation")))
+
+    jr, cr = region_of(job.region_code, job.region_path), region_of(cand.region_code, cand.region_path)
+    if job.remote:
+        pos.append((w["location"], Reason("remote", {}, "location")))
+    elif jr and cr:
+        lv = shared_prefix_level(jr, cr)
+        if lv:
+            code = {6: "same_county", 4: "same_city", 2: "same_province"}[lv]
+            place = {"zh": region_name(jr, lv, "zh") or jr[:lv], "en": region_name(jr, lv, "en") or jr[:lv]}
+            pos.append((w["location"] * feats["location"], Reason(code, {"place": place}, "location")))
+        if lv < 4 and _coop_mask(np.int64(int(jr)), np.int64(int(cr)), ctx.cooperation):
+            pos.append((w["location"] * 1.01, Reason("cooperation", {}, "location")))
+        elif lv == 0 and cand.willing_to_relocate:
+            pos.append((w["location"] * 0.4, Reason("relocate", {}, "location")))
+        elif lv == 0:
+            neg.append((w["location"], Reason("far_away", {}, "location", False)))
+
+    if cand.expected_salary and (job.salary_max or job.salary_min):
+        if feats["salary"] >= 1.0:
+            pos.append((w["salary"], Reason("salary_fit", {}, "salary")))
+        else:
+            hi = job.salary_max or job.salary_min * 1.3
+            pct = round(100 * (cand.expected_salary - hi) / hi)
+            neg.append((w["salary"] * (1 - feats["salary"]), Reason("salary_above", {"pct": pct}, "salary", False)))
+
+    yrs = cand.years()
+    if job.min_experience_years and yrs is not None:
+        p = {"years": _fmt(yrs), "required": _fmt(job.min_experience_years)}
+        if yrs >= job.min_experience_years:
+            pos.append((w["experience"], Reason("experience_ok", p, "experience")))
+        else:
+            neg.append((w["experience"], Reason("experience_short", p, "experience", False)))
+    if feats["education"] != defaults.NEUTRAL or (job.education_level is not None and cand.education_level is not None):
+        if feats["education"] >= 1.0:
+            pos.append((w["education"], Reason("education_ok", {}, "education")))
+        elif feats["education"] < 0.5:
+            neg.append((w["education"], Reason("education_short", {}, "education", False)))
+
+    if cand.available_from is not None:
+        if feats["availability"] >= 1.0:
+            pos.append((w["availability"], Reason("available_now", {}, "availability")))
+    if job.posted_at is not None and feats["freshness"] >= 0.5:
+        pos.append((w["freshness"], Reason("fresh_posting", {"days": 21}, "freshness")))
+    if job.employer_response_rate is not None and job.employer_response_rate >= 0.7:
+        pos.append((w["responsiveness"], Reason("responsive_employer", {"pct": round(100 * job.employer_response_rate)}, "responsiveness")))
+
+    pos.sort(key=lambda t: -t[0])
+    neg.sort(key=lambda t: -t[0])
+    return [r for _, r in pos] + [r for _, r in neg]
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def _ctx(ctx):
+    return ctx or MatchContext()
+
+
+def score(job: JobProfile, candidate: CandidateProfile, ctx: MatchContext | None = None) -> Match:
+    """Score one (job, candidate) pair with features and reasons."""
+    ctx = _ctx(ctx)
+    now = _now(ctx)
+    J = encode_jobs([job], now, ctx.use_embeddings)
+    C = encode_candidates([candidate], now, ctx.use_embeddings)
+    return _match(job, candidate, J, C, ctx)
+
+
+def _match(job, cand, J, C, ctx) -> Match:
+    feats_a = feature_matrix(J, C, ctx)
+    s = float(combine(feats_a, ctx.weights)[0])
+    feats = {f: float(v[0]) for f, v in feats_a.items()}
+    return Match(score=s, features=feats, reasons=explain(job, cand, feats, ctx))
+
+
+def rank_candidates(job: JobProfile, candidates: list[CandidateProfile], ctx: MatchContext | None = None,
+                    limit: int | None = 50) -> list[tuple[CandidateProfile, Match]]:
+    """Candidates for a job, best first, each with its Match."""
+    ctx = _ctx(ctx)
+    if not candidates:
+        return []
+    now = _now(ctx)
+    J = encode_jobs([job], now, ctx.use_embeddings)
+    C = encode_candidates(list(candidates), now, ctx.use_embeddings)
+    top = _top(score_arrays(J, C, ctx), limit)
+    return [(candidates[i], _match(job, candidates[i], J, C.take([i]), ctx)) for i in top]
+
+
+def rank_jobs(candidate: CandidateProfile, jobs: list[JobProfile], ctx: MatchContext | None = None,
+              limit: int | None = 20) -> list[tuple[JobProfile, Match]]:
+    """Jobs for a candidate, best first, each with its Match."""
+    ctx = _ctx(ctx)
+    if not jobs:
+        return []
+    now = _now(ctx)
+    C = encode_candidates([candidate], now, ctx.use_embeddings)
+    J = encode_jobs(list(jobs), now, ctx.use_embeddings)
+    top = _top(score_arrays(J, C, ctx), limit)
+    return [(jobs[i], _match(jobs[i], candidate, J.take([i]), C, ctx)) for i in top]
+
+
+def _top(scores: np.ndarray, limit: int | None) -> np.ndarray:
+    """Indices of the `limit` best scores, ties broken by input order (stable)."""
+    order = np.argsort(-scores, kind="stable")
+    return order if limit is None else order[:limit]
