@@ -65,7 +65,8 @@ def feature_matrix(J: Encoded, C: Encoded, ctx: MatchContext | None = None) -> d
     r = _popcount(J.related & C.skills)
     with np.errstate(divide="ignore", invalid="ignore"):
         sk = (k + defaults.RELATED_SKILL_CREDIT * np.minimum(n_req - k, r)) / n_req
-    out["skills"] = np.where(n_req > 0, np.minimum(sk, 1.0), N)
+    # no skills known on either side (nothing listed, nothing recognised in the text): neutral
+    out["skills"] = np.where((n_req > 0) & (_popcount(C.skills) > 0), np.minimum(sk, 1.0), N)
 
     out["title"] = _rescale_cos(J.title_vec, C.title_vec)
     out["semantic"] = _rescale_cos(J.text_vec, C.text_vec)
