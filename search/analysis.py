@@ -1,0 +1,359 @@
+"""Text analysis, done once in Python so every backend indexes and queries the same tokens.
+
+Pipeline (index and query alike):
+
+1. ``normalize``: NFKC (full-width → half-width), OpenCC ``tw2sp`` (traditional → simplified
+   with Taiwan phrase mapping, so 軟體工程師 → 软件工程师), lower-case.
+2. split into CJK runs and Latin/digit runs (``c++``, ``c#``, ``node.js`` stay whole);
+3. CJK runs are segmented by rjieba with the job-domain user dictionary
+   (``data/userdict.txt``): search mode at index time (sub-words too, so 工程师 finds
+   软件工程师), precise mode at query time;
+4. Latin tokens get a minimal English plural stemmer; stop words are dropped.
+
+The engines then only split on whitespace. Synonyms (``data/synonyms.txt``) and typo
+tolerance are applied at query time by :func:`analyze_query`, so the synonym file can
+change without a reindex. Highlighting and autocomplete keys live here too because they
+must use the very same tokens.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import opencc
+import rjieba
+from pypinyin import Style, lazy_pinyin
+
+from search.defaults import HIGHLIGHT_SNIPPET_CHARS
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9][a-z0-9+#]*(?:[._\-][a-z0-9+#]+)*")
+_CJK_RE = re.compile(rf"[{_CJK}]")
+_ALPHA_RE = re.compile(r"^[a-z]+$")
+
+STOP_WORDS = frozenset(
+    "的 了 和 与 及 或 在 是 等 个 有 为 对 将 把 被 a an and are as at be by for from in is "
+    "of on or the to with".split()
+)
+
+_lock = threading.Lock()
+_ready = False
+_converter = opencc.OpenCC("tw2sp")
+
+
+def _data(name: str) -> str:
+    return resources.files("search").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _ensure_dictionary() -> None:
+    """Load the user dictionary into rjieba's global segmenter once per process."""
+    global _ready
+    if _ready:
+        return
+    with _lock:
+        if _ready:
+            return
+        for line in _data("userdict.txt").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split()
+            rjieba.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, None)
+        for group in _synonym_lines():
+            for term in group:
+                if _CJK_RE.search(term) and not re.search(r"[a-z0-9]", term):
+                    rjieba.add_word(term, 2000, None)
+        _ready = True
+
+
+def _synonym_lines() -> list[list[str]]:
+    groups = []
+    for line in _data("synonyms.txt").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            groups.append([normalize(t) for t in line.split(",") if t.strip()])
+    return groups
+
+
+@lru_cache(maxsize=4096)
+def _convert(text: str) -> str:
+    return _converter.convert(text)
+
+
+def normalize(text: str) -> str:
+    """NFKC + traditional→simplified (phrase level) + lower-case."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    if _CJK_RE.search(text):
+        text = _converter.convert(text) if len(text) > 64 else _convert(text)
+    return text.lower()
+
+
+def stem(token: str) -> str:
+    """Minimal English plural stemmer (like Lucene's EnglishMinimalStemmer)."""
+    if len(token) <= 3 or token[-1] != "s" or not _ALPHA_RE.match(token):
+        return token
+    if token.endswith("ies") and not token.endswith(("eies", "aies")):
+        return token[:-3] + "y"
+    if token.endswith("es") and not token.endswith(("aes", "ees", "oes")):
+        return token[:-1]
+    if token.endswith(("us", "ss", "is")):
+        return token
+    return token[:-1]
+
+
+def _segments(norm: str, search_mode: bool) -> list[str]:
+    _ensure_dictionary()
+    out: list[str] = []
+    cut = rjieba.cut_for_search if search_mode else rjieba.cut
+    for m in _TOKEN_RE.finditer(norm):
+        piece = m.group()
+        if _CJK_RE.match(piece):
+            for w in cut(piece):
+                if w not in STOP_WORDS:
+                    out.append(w)
+        elif piece not in STOP_WORDS:
+            out.append(stem(piece))
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """Index-time tokens of ``text`` (search-mode segmentation, duplicates kept)."""
+    return _segments(normalize(text), search_mode=True)
+
+
+def index_text(text: str | list[str] | None) -> str:
+    """Tokens joined by spaces: what the engines store with a whitespace analyzer."""
+    if not text:
+        return ""
+    if isinstance(text, list):
+        text = " \n ".join(text)
+    return " ".join(_segments(normalize(text), search_mode=True))
+
+
+def query_tokens(text: str) -> list[str]:
+    """Query-time tokens (precise segmentation, duplicates removed, order kept)."""
+    seen: dict[str, None] = {}
+    for t in _segments(normalize(text), search_mode=False):
+        seen.setdefault(t, None)
+    return list(seen)
+
+
+# --- query analysis -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One token to look up. ``fuzzy`` > 0 allows that many edits (typos)."""
+
+    text: str
+    fuzzy: int = 0
+
+
+Alternative = tuple[Term, ...]
+"""All terms required (a multi-token synonym such as ``web 前端``)."""
+Clause = tuple[Alternative, ...]
+"""Any alternative matches (the word itself, its synonyms, its fuzzy variant)."""
+
+
+def fuzzy_distance(token: str) -> int:
+    """Edits allowed for a Latin token: 0 below 5 letters, 1 up to 8, 2 from 9."""
+    if not _ALPHA_RE.match(token) or len(token) < 5:
+        return 0
+    return 1 if len(token) < 9 else 2
+
+
+@lru_cache(maxsize=1)
+def synonym_table() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Analysed synonym groups: token sequence → every equivalent token sequence."""
+    _ensure_dictionary()
+    table: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for group in _synonym_lines():
+        seqs = []
+        for term in group:
+            seq = tuple(query_tokens(term))
+            if seq and seq not in seqs:
+                seqs.append(seq)
+        for seq in seqs:
+            merged = list(table.get(seq, ()))
+            merged += [s for s in seqs if s not in merged]
+            table[seq] = tuple(merged)
+    return table
+
+
+def analyze_query(text: str, *, synonyms: bool = True, typos: bool = True) -> tuple[Clause, ...]:
+    """Turn user input into required clauses of alternatives (AND of ORs).
+
+    Longest synonym sequences are matched first; a Latin token with no synonym gets an
+    extra fuzzy alternative. An empty or stop-word-only input gives ``()``.
+    """
+    toks = query_tokens(text)
+    table = synonym_table() if synonyms else {}
+    clauses: list[Clause] = []
+    i = 0
+    while i < len(toks):
+        for n in (3, 2, 1):
+            seq = tuple(toks[i : i + n])
+            if len(seq) == n and seq in table:
+                alts = [tuple(Term(t) for t in s) for s in table[seq]]
+                clauses.append(tuple(alts))
+                i += n
+                break
+        else:
+            tok = toks[i]
+            alts = [(Term(tok),)]
+            dist = fuzzy_distance(tok) if typos else 0
+            if dist:
+                alts.append((Term(tok, dist),))
+            clauses.append(tuple(alts))
+            i += 1
+    return tuple(clauses)
+
+
+def clause_terms(clauses: tuple[Clause, ...]) -> tuple[set[str], list[Term]]:
+    """Exact terms and fuzzy terms in ``clauses`` (for highlighting)."""
+    exact: set[str] = set()
+    fuzzy: list[Term] = []
+    for clause in clauses:
+        for alt in clause:
+            for term in alt:
+                (fuzzy.append(term) if term.fuzzy else exact.add(term.text))
+    return exact, fuzzy
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance (a transposition costs 1), capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+# --- highlighting -------------------------------------------------------------------
+
+
+def _spans(norm: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) for every index-time token of normalised text, with offsets."""
+    _ensure_dictionary()
+    spans = []
+    for m in _TOKEN_RE.finditer(norm):
+        piece, base = m.group(), m.start()
+        if _CJK_RE.match(piece):
+            for word, s, e in rjieba.tokenize(piece, "search"):
+                spans.append((base + s, base + e, word))
+        else:
+            spans.append((m.start(), m.end(), stem(piece)))
+    return spans
+
+
+def highlight(
+    text: str,
+    exact: set[str],
+    fuzzy: list[Term] = (),
+    *,
+    snippet: int | None = None,
+    tag: str = "mark",
+) -> str | None:
+    """HTML-escaped ``text`` with matched tokens wrapped in ``<tag>``; None if nothing matched.
+
+    Works on the original characters when normalisation kept the length (the usual case:
+    NFKC and tw2sp are 1:1 for CJK); otherwise the simplified form is shown. With
+    ``snippet``, returns about that many characters around the first match.
+    """
+    if not text or not (exact or fuzzy):
+        return None
+    norm = normalize(text)
+    shown = text if len(norm) == len(text) else norm
+    marks: list[tuple[int, int]] = []
+    for s, e, tok in _spans(norm):
+        if tok in exact or any(
+            fuzzy_ok(tok, f) for f in fuzzy
+        ):
+            marks.append((s, e))
+    if not marks:
+        return None
+    marks.sort()
+    merged: list[list[int]] = []
+    for s, e in marks:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    lo, hi = 0, len(shown)
+    if snippet and len(shown) > snippet:
+        lo = max(0, merged[0][0] - snippet // 4)
+        hi = min(len(shown), lo + snippet)
+    out = ["…" if lo > 0 else ""]
+    pos = lo
+    for s, e in merged:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        out.append(html.escape(shown[pos:s]))
+        out.append(f"<{tag}>{html.escape(shown[s:e])}</{tag}>")
+        pos = e
+    out.append(html.escape(shown[pos:hi]))
+    if hi < len(shown):
+        out.append("…")
+    return "".join(out)
+
+
+def fuzzy_ok(token: str, term: Term) -> bool:
+    return (
+        abs(len(token) - len(term.text)) <= term.fuzzy
+        and edit_distance(token, term.text, term.fuzzy) <= term.fuzzy
+    )
+
+
+# --- autocomplete -------------------------------------------------------------------
+
+
+def suggest_keys(text: str, max_starts: int = 4) -> set[str]:
+    """Prefix keys for autocomplete: the normalised text, its full pinyin and initials,
+    also from the start of each of its first words (so 工程 finds 软件工程师)."""
+    norm = normalize(text)
+    compact = re.sub(r"\s+", "", norm)
+    if not compact:
+        return set()
+    keys = {compact}
+    words = [w for w in _segments(norm, search_mode=False)] or [compact]
+    starts = []
+    pos = 0
+    for w in words:
+        i = compact.find(w, pos)
+        if i >= 0:
+            starts.append(i)
+            pos = i + len(w)
+    for start in starts[:max_starts]:
+        tail = compact[start:]
+        keys.add(tail)
+        if _CJK_RE.search(tail):
+            syl = [s.lower() for s in lazy_pinyin(tail, style=Style.NORMAL, errors="default")]
+            syl = [re.sub(r"[^a-z0-9+#]", "", s) for s in syl]
+            keys.add("".join(syl))
+            keys.add("".join(s[0] for s in syl if s))
+    keys.discard("")
+    return keys
+
+
+def prefix_key(prefix: str) -> str:
+    """Normalise what the user typed so far the way :func:`suggest_keys` did."""
+    return re.sub(r"\s+", "", normalize(prefix))

@@ -1,0 +1,46 @@
+"""Constants shared by every backend, each with the reason it has its value."""
+
+KINDS = ("jobs", "resumes")
+"""The two document kinds. Every backend keeps one index (and one alias) per kind."""
+
+INDEX_PREFIX = "yunpin"
+"""Cluster index names are ``<prefix>-<kind>-v<SCHEMA_VERSION>-<timestamp>`` behind the
+alias ``<prefix>-<kind>``; tests pass their own prefix so runs never collide."""
+
+SCHEMA_VERSION = 1
+"""Bump when fields or analysis change; a reindex then builds the new layout."""
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+"""Larger pages are refused: deep paging must go through cursors."""
+
+FACET_SIZE = 50
+"""Buckets kept per terms facet. Category and region lists are longer than a UI shows."""
+
+SALARY_BANDS = (
+    ("<3k", None, 3000),
+    ("3k-5k", 3000, 5000),
+    ("5k-8k", 5000, 8000),
+    ("8k-12k", 8000, 12000),
+    ("12k-20k", 12000, 20000),
+    ("20k-30k", 20000, 30000),
+    ("30k+", 30000, None),
+)
+"""Monthly salary bands (yuan) for the salary facet, counted on the midpoint of the range
+(``[from, to)``), so every job falls in exactly one band."""
+
+SUGGEST_LIMIT = 10
+MLT_MAX_TERMS = 12
+""""Jobs like this one" ORs at most this many title/skill tokens of the source job."""
+
+FUZZY_FACTOR = 0.3
+"""Score weight of a fuzzy (typo) match relative to an exact one."""
+
+HIGHLIGHT_SNIPPET_CHARS = 120
+EMBEDDED_WRITER_HEAP = 256_000_000
+"""tantivy writer memory budget (bytes); segments are flushed when it fills."""
+
+SORT_ID_BITS = 32
+"""Sort keys pack ``value << 32 | id`` into one i64 so every backend orders ties by id the
+same way and a cursor is one integer (ids must stay below 2**32; the "newest" key uses
+minutes since the epoch so it fits for millennia)."""

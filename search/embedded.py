@@ -1,0 +1,365 @@
+"""Embedded backend: tantivy in-process, no server (the default).
+
+Text arrives pre-analysed (see :mod:`search.analysis`) and is indexed with tantivy's
+built-in ``whitespace`` tokenizer, so nothing custom has to be registered after opening.
+Keyword fields are ``raw`` + fast (filters, terms aggregations); numbers are signed
+integer fast fields (unsigned fields panic on Python ints); the source is a stored bytes
+field. Filters are wrapped in ``const_score_query(q, 0.0)`` (tantivy has no filter clause).
+
+One writer per index: only one process may write (the app's queue worker); any number of
+processes may read. A writer held elsewhere surfaces as SearchUnavailable.
+Autocomplete entries live in ``suggest.sqlite`` inside the same generation directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Document, FieldType, Occur, Order, Query
+
+from search.base import SearchBackend
+from search.defaults import EMBEDDED_WRITER_HEAP, FUZZY_FACTOR, KINDS, SUGGEST_LIMIT
+from search.documents import Record, spec_for
+from search.exceptions import SearchUnavailable
+from search.generations import Generations
+from search.query import (
+    Hit,
+    Plan,
+    RangeFacet,
+    RangeFilter,
+    SearchResult,
+    Suggestion,
+    TermsFilter,
+    facet_results,
+    highlight_hit,
+    next_cursor,
+)
+from search.suggest import SuggestStore, delta_for, entries_of
+
+
+def build_schema(kind: str) -> tantivy.Schema:
+    spec = spec_for(kind)
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("id", stored=True, indexed=True, fast=True)
+    for name in spec.text_fields:
+        sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq")
+    for name in spec.keyword_fields:
+        sb.add_text_field(name, stored=name == "content_hash", tokenizer_name="raw",
+                          fast=True, index_option="basic")
+    for name in spec.int_fields:
+        sb.add_integer_field(name, stored=False, indexed=True, fast=True)
+    sb.add_bytes_field("src", stored=True, indexed=False)
+    return sb.build()
+
+
+class _Index:
+    """One open generation: tantivy index, lazy writer, suggestion store."""
+
+    def __init__(self, kind: str, path: Path, writer_threads: int) -> None:
+        self.kind = kind
+        self.path = path
+        tdir = path / "tantivy"
+        tdir.mkdir(parents=True, exist_ok=True)
+        self.schema = build_schema(kind)
+        self.index = tantivy.Index(self.schema, path=str(tdir), reuse=True)
+        self.writer: tantivy.IndexWriter | None = None
+        self.writer_threads = writer_threads
+        self.sqlite = sqlite3.connect(path / "suggest.sqlite", check_same_thread=False,
+                                      isolation_level=None)
+        self.sqlite.execute("PRAGMA journal_mode=WAL")
+        self.suggest = SuggestStore(self.sqlite)
+        self.lock = threading.RLock()
+
+    def get_writer(self) -> tantivy.IndexWriter:
+        if self.writer is None:
+            try:
+                self.writer = self.index.writer(EMBEDDED_WRITER_HEAP, self.writer_threads)
+            except ValueError as exc:
+                raise SearchUnavailable(f"tantivy index {self.path} is locked by another writer: {exc}") from exc
+        return self.writer
+
+    def searcher(self) -> tantivy.Searcher:
+        return self.index.searcher()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            try:
+                self.writer.rollback()
+            finally:
+                self.writer = None
+        self.sqlite.close()
+
+
+class EmbeddedBackend(SearchBackend):
+    """``create_backend("embedded", "/path/to/dir")``."""
+
+    name = "embedded"
+
+    def __init__(self, path: str | os.PathLike[str], *, writer_threads: int = 1) -> None:
+        self.gens = Generations(path)
+        self.writer_threads = writer_threads
+        self._live: dict[str, tuple[str, _Index]] = {}
+        self._targets: dict[tuple[str, str], _Index] = {}
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------------
+
+    def ensure(self, kind: str | None = None) -> None:
+        for k in [kind] if kind else KINDS:
+            self._index(k)
+
+    def _index(self, kind: str, target: str | None = None) -> _Index:
+        spec_for(kind)
+        with self._lock:
+            if target is not None:
+                key = (kind, target)
+                if key not in self._targets:
+                    self._targets[key] = _Index(kind, self.gens.path(kind, target), self.writer_threads)
+                return self._targets[key]
+            current = self.gens.current(kind)
+            if current is None:
+                current = self.gens.create(kind)
+                _Index(kind, self.gens.path(kind, current), self.writer_threads).close()
+                self.gens.switch(kind, current)
+            live = self._live.get(kind)
+            if live and live[0] == current:
+                return live[1]
+            if live:
+                live[1].close()
+            opened = _Index(kind, self.gens.path(kind, current), self.writer_threads)
+            self._live[kind] = (current, opened)
+            return opened
+
+    # -- writing -----------------------------------------------------------------------
+
+    def write_records(self, kind: str, records: list[Record], *, target: str | None = None,
+                      commit: bool = True) -> None:
+        ix = self._index(kind, target)
+        with ix.lock:
+            writer = ix.get_writer()
+            old = []
+            if target is None:
+                searcher = ix.searcher()
+                for rec in records:
+                    src = self._source(ix, searcher, rec.id)
+                    if src is not None:
+                        old.append(entries_of(kind, src))
+                        writer.delete_documents_by_term("id", rec.id)
+            for rec in records:
+                fields: dict[str, Any] = {"id": rec.id, "src": json.dumps(rec.source, ensure_ascii=False).encode()}
+                fields.update(rec.text)
+                fields.update(rec.keywords)
+                fields.update(rec.ints)
+                writer.add_document(Document(**fields))
+            ix.suggest.apply(delta_for([r.suggestions for r in records], old))
+            if commit:
+                self._commit(ix)
+
+    def _commit(self, ix: _Index) -> None:
+        if ix.writer is not None:
+            ix.writer.commit()
+            ix.index.reload()
+
+    def commit(self, kind: str, *, target: str | None = None) -> None:
+        ix = self._index(kind, target)
+        with ix.lock:
+            self._commit(ix)
+            if target is not None and ix.writer is not None:
+                ix.writer.wait_merging_threads()
+                ix.writer = None
+
+    def delete(self, doc_id: int, *, kind: str = "jobs") -> bool:
+        ix = self._index(kind)
+        with ix.lock:
+            src = self._source(ix, ix.searcher(), int(doc_id))
+            if src is None:
+                return False
+            writer = ix.get_writer()
+            writer.delete_documents_by_term("id", int(doc_id))
+            ix.suggest.apply(delta_for([], [entries_of(kind, src)]))
+            self._commit(ix)
+            return True
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _source(self, ix: _Index, searcher: tantivy.Searcher, doc_id: int) -> dict | None:
+        res = searcher.search(Query.term_query(ix.schema, "id", int(doc_id)), 1, False)
+        if not res.hits:
+            return None
+        return json.loads(searcher.doc(res.hits[0][1])["src"][0])
+
+    def get(self, doc_id: int, *, kind: str = "jobs") -> dict[str, Any] | None:
+        ix = self._index(kind)
+        return self._source(ix, ix.searcher(), doc_id)
+
+    def _text_query(self, ix: _Index, plan: Plan) -> Query | None:
+        if not plan.clauses:
+            return None
+        fields = spec_for(plan.kind).text_fields
+        schema = ix.schema
+
+        def term_q(term) -> Query:
+            subs = []
+            for f, boost in fields.items():
+                if term.fuzzy:
+                    q = Query.fuzzy_term_query(schema, f, term.text, term.fuzzy, True, False)
+                    subs.append((Occur.Should, Query.boost_query(q, boost * FUZZY_FACTOR)))
+                else:
+                    subs.append((Occur.Should, Query.boost_query(Query.term_query(schema, f, term.text), boost)))
+            return Query.boolean_query(subs)
+
+        clause_qs = []
+        for clause in plan.clauses:
+            alts = []
+            for alt in clause:
+                q = term_q(alt[0]) if len(alt) == 1 else Query.boolean_query([(Occur.Must, term_q(t)) for t in alt])
+                alts.append((Occur.Should, q))
+            clause_qs.append(alts[0][1] if len(alts) == 1 else Query.boolean_query(alts))
+        occur = Occur.Should if plan.any_clause else Occur.Must
+        return Query.boolean_query([(occur, q) for q in clause_qs])
+
+    def _filter_query(self, ix: _Index, f) -> Query:
+        if isinstance(f, TermsFilter):
+            if len(f.values) == 1:
+                return Query.term_query(ix.schema, f.field, f.values[0])
+            return Query.term_set_query(ix.schema, f.field, list(f.values))
+        assert isinstance(f, RangeFilter)
+        return Query.range_query(ix.schema, f.field, FieldType.Integer, f.gte, f.lte, True, True)
+
+    def _query(self, ix: _Index, plan: Plan, with_after: bool) -> Query:
+        parts: list[tuple[Occur, Query]] = []
+        text = self._text_query(ix, plan)
+        if text is not None:
+            parts.append((Occur.Must, text))
+        filters = list(plan.filters)
+        if with_after and plan.sort_field and plan.after_key is not None:
+            filters.append(RangeFilter(plan.sort_field, lte=plan.after_key - 1))
+        for f in filters:
+            parts.append((Occur.Must, Query.const_score_query(self._filter_query(ix, f), 0.0)))
+        for doc_id in plan.exclude_ids:
+            parts.append((Occur.MustNot, Query.term_query(ix.schema, "id", doc_id)))
+        if not any(o == Occur.Must for o, _ in parts):
+            parts.append((Occur.Must, Query.all_query()))
+        return parts[0][1] if len(parts) == 1 else Query.boolean_query(parts)
+
+    def execute(self, plan: Plan) -> SearchResult:
+        ix = self._index(plan.kind)
+        searcher = ix.searcher()
+        query = self._query(ix, plan, with_after=True)
+        if plan.sort_field:
+            res = searcher.search(query, plan.size, True, plan.sort_field, 0, Order.Desc)
+        else:
+            res = searcher.search(query, plan.size, True, None, plan.offset)
+        total = res.count
+        base = query
+        if plan.sort_field and plan.after_key is not None:
+            base = self._query(ix, plan, with_after=False)
+            total = searcher.search(base, 1, True).count
+        hits, keys = [], []
+        for key, addr in res.hits:
+            doc = searcher.doc(addr)
+            src = json.loads(doc["src"][0])
+            hit = Hit(id=int(doc["id"][0]), score=None if plan.sort_field else float(key), source=src)
+            highlight_hit(plan.kind, plan, hit)
+            hits.append(hit)
+            keys.append(key)
+        facets = self._facets(searcher, base, plan) if plan.facets else {}
+        return SearchResult(hits=hits, total=total, facets=facets,
+                            cursor=next_cursor(plan, hits, keys, total))
+
+    def _facets(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
+        aggs: dict[str, Any] = {}
+        for f in plan.facets:
+            if isinstance(f, RangeFacet):
+                ranges = []
+                for key, lo, hi in f.ranges:
+                    r: dict[str, Any] = {"key": key}
+                    if lo is not None:
+                        r["from"] = lo
+                    if hi is not None:
+                        r["to"] = hi
+                    ranges.append(r)
+                aggs[f.name] = {"range": {"field": f.field, "ranges": ranges}}
+            else:
+                aggs[f.name] = {"terms": {"field": f.field, "size": f.size * 4}}
+        raw = searcher.aggregate(query, aggs)
+        counts = {name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
+                  for name in aggs}
+        return facet_results(plan, counts)
+
+    def execute_count(self, plan: Plan) -> int:
+        ix = self._index(plan.kind)
+        return ix.searcher().search(self._query(ix, plan, with_after=False), 1, True).count
+
+    def suggest(self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+        return self._index(kind).suggest.lookup(prefix, limit)
+
+    def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:
+        ix = self._index(kind)
+        searcher = ix.searcher()
+        last = -1
+        while True:
+            q = Query.range_query(ix.schema, "id", FieldType.Integer, last + 1, None, True, True)
+            res = searcher.search(q, 10_000, False, "id", 0, Order.Asc)
+            if not res.hits:
+                return
+            for _, addr in res.hits:
+                doc = searcher.doc(addr)
+                last = int(doc["id"][0])
+                yield last, doc["content_hash"][0]
+
+    # -- generations -------------------------------------------------------------------
+
+    def new_generation(self, kind: str) -> str:
+        spec_for(kind)
+        name = self.gens.create(kind)
+        self._index(kind, name)
+        return name
+
+    def switch_generation(self, kind: str, name: str) -> None:
+        with self._lock:
+            ix = self._targets.pop((kind, name), None)
+            if ix is not None:
+                self._commit(ix)
+                ix.close()
+            old = self.gens.switch(kind, name)
+            live = self._live.pop(kind, None)
+            if live:
+                live[1].close()
+            for g in old:
+                self.gens.drop(kind, g)
+
+    def drop_generation(self, kind: str, name: str) -> None:
+        with self._lock:
+            ix = self._targets.pop((kind, name), None)
+            if ix is not None:
+                ix.close()
+            self.gens.drop(kind, name)
+
+    # -- operations --------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"backend": self.name, "path": str(self.gens.root), "docs": {}}
+        try:
+            for kind in KINDS:
+                out["docs"][kind] = self._index(kind).searcher().num_docs
+            out["status"] = "green"
+        except Exception as exc:  # health never raises
+            out.update(status="unavailable", error=str(exc))
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            for _, ix in self._live.values():
+                ix.close()
+            for ix in self._targets.values():
+                ix.close()
+            self._live.clear()
+            self._targets.clear()

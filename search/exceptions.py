@@ -1,0 +1,29 @@
+"""Errors raised by the search package.
+
+The app catches :class:`SearchUnavailable` to fall back to the database; everything else
+is a programming or data error and should surface.
+"""
+
+
+class SearchError(Exception):
+    """Base class for every error raised by ``search``."""
+
+
+class SearchUnavailable(SearchError):
+    """The engine cannot be reached (connection refused, timeout, node down, index locked).
+
+    Raised by every backend method that talks to the engine. The caller may retry later
+    or serve the request from the database instead.
+    """
+
+
+class DocumentInvalid(SearchError, ValueError):
+    """A document dict is missing a required field or has a value of the wrong shape."""
+
+
+class InvalidQuery(SearchError, ValueError):
+    """A :class:`search.query.SearchQuery` cannot be executed (bad cursor, unknown sort...)."""
+
+
+class UnknownBackend(SearchError, ValueError):
+    """``create_backend`` was given a name it does not know."""

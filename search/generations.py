@@ -1,0 +1,56 @@
+"""Index generations on disk for the local backends (embedded, sqlite).
+
+Layout under the caller's directory::
+
+    <root>/<kind>/CURRENT          # name of the live generation (one line)
+    <root>/<kind>/g-<timestamp>-<rand>/   # one complete index
+
+A reindex builds a new generation directory and then replaces ``CURRENT`` with
+``os.replace`` (atomic on POSIX), the local equivalent of a cluster alias swap. Readers
+compare ``CURRENT`` on each call and reopen when it changed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+
+class Generations:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def kind_dir(self, kind: str) -> Path:
+        return self.root / kind
+
+    def current(self, kind: str) -> str | None:
+        try:
+            name = (self.kind_dir(kind) / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def path(self, kind: str, name: str) -> Path:
+        if "/" in name or name.startswith("."):
+            raise ValueError(f"bad generation name {name!r}")
+        return self.kind_dir(kind) / name
+
+    def create(self, kind: str) -> str:
+        name = f"g-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+        self.path(kind, name).mkdir(parents=True)
+        return name
+
+    def switch(self, kind: str, name: str) -> list[str]:
+        """Point CURRENT at ``name``; returns the generations left behind (to delete
+        once no reader holds them)."""
+        kdir = self.kind_dir(kind)
+        tmp = kdir / f".CURRENT.{secrets.token_hex(4)}"
+        tmp.write_text(name + "\n")
+        os.replace(tmp, kdir / "CURRENT")
+        return [p.name for p in kdir.iterdir() if p.is_dir() and p.name.startswith("g-") and p.name != name]
+
+    def drop(self, kind: str, name: str) -> None:
+        shutil.rmtree(self.path(kind, name), ignore_errors=True)
