@@ -1,0 +1,43 @@
+# Two commands on a fresh machine with only Python 3.11+ and make: `make run`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench assets translations migration clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/yunpin run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check app tests
+
+bench: $(STAMP)
+	@echo "Benchmarks: see docs/benchmarks.md for each command and its recorded figures."
+
+# Refreshes vendored front-end assets and data from tools/assets/package-lock.json (needs Node).
+assets:
+	tools/assets/refresh.sh
+
+# Extracts translatable strings and merges them into the catalogs; then edit the .po files.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d app/translations
+
+# Rebuilds the initial schema migration from the models (only while nothing is deployed).
+migration: $(STAMP)
+	tools/regen_migration.sh
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

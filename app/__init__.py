@@ -1,0 +1,83 @@
+"""The Yunpin web application: ``create_app()`` builds it; importing this has no side effects."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from . import database, queue, redis_store  # noqa: F401  (database registers SQLite pragmas)
+from .config import build_config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, with CONFIG (tests) overriding individual keys."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("YUNPIN_INSTANCE")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(build_config(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    redis_store.init_app(app)
+    queue.init_app(app)
+
+    from . import errors, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    register_blueprints(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .dev import bp as dev_bp
+    from .employers import bp as employers_bp
+    from .jobs import bp as jobs_bp
+    from .main import bp as main_bp
+    from .officials import bp as officials_bp
+    from .resumes import bp as resumes_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(jobs_bp, url_prefix="/jobs")
+    app.register_blueprint(resumes_bp, url_prefix="/resumes")
+    app.register_blueprint(employers_bp, url_prefix="/employers")
+    app.register_blueprint(officials_bp, url_prefix="/officials")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(dev_bp, url_prefix="/dev")
+
+
+def select_locale() -> str:
+    """Explicit choice, then the account's setting, then the browser; Chinese by default."""
+    from flask import current_app
+
+    languages = list(current_app.config["LANGUAGES"])
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages, default="zh")
+
+
+def select_timezone() -> str | None:
+    if current_user.is_authenticated:
+        return current_user.timezone
+    return None

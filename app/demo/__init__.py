@@ -1,0 +1,308 @@
+"""A realistic, reproducible demo data set for one district: 武汉市江岸区 (420102).
+
+Every figure is drawn from seeded generators, so two machines get the same data. Loading is
+idempotent: it does nothing when the demo accounts already exist.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+from faker import Faker
+from sqlalchemy import func, select
+
+from .. import credit_code
+from ..extensions import db
+from ..models import (
+    Application,
+    CompanySize,
+    CooperationAgreement,
+    EducationLevel,
+    Employer,
+    EmployerMember,
+    EmploymentType,
+    FairEmployer,
+    FairJob,
+    Industry,
+    Job,
+    JobFair,
+    JobStatus,
+    MemberRole,
+    Region,
+    Resume,
+    ResumptionReport,
+    Role,
+    Stage,
+    StageChange,
+    User,
+    VerificationState,
+    Visibility,
+)
+from ..security import hash_password
+from .catalog import COMPANY_SUFFIXES, ENGLISH_HEADLINES, OBSTACLES, OCCUPATIONS
+
+DISTRICT = "420102"  # 湖北省武汉市江岸区
+CITY = "4201"
+PARTNER_REGION = "520300"  # 贵州省遵义市, the labor-cooperation origin
+PASSWORD = "demo1234"
+SEED = 2020
+
+DEMO_ACCOUNTS = [
+    ("seeker@yunpin.demo", Role.SEEKER, "Job seeker"),
+    ("employer@yunpin.demo", Role.EMPLOYER, "Employer (owner, verified company)"),
+    ("pending@yunpin.demo", Role.EMPLOYER, "Employer waiting for document review"),
+    ("official@yunpin.demo", Role.OFFICIAL, "Official of 江岸区 (district)"),
+    ("city@yunpin.demo", Role.OFFICIAL, "Official of 武汉市 (city)"),
+    ("admin@yunpin.demo", Role.ADMIN, "Administrator"),
+]
+
+STAGE_PATHS = [
+    [Stage.NEW],
+    [Stage.NEW, Stage.SCREENING],
+    [Stage.NEW, Stage.SCREENING, Stage.INTERVIEW],
+    [Stage.NEW, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER],
+    [Stage.NEW, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED],
+    [Stage.NEW, Stage.REJECTED],
+    [Stage.NEW, Stage.SCREENING, Stage.REJECTED],
+]
+
+
+def is_loaded() -> bool:
+    return db.session.scalar(select(User.id).where(User.email == DEMO_ACCOUNTS[0][0])) is not None
+
+
+def counts() -> dict[str, int]:
+    tables = {"users": User, "employers": Employer, "jobs": Job, "resumes": Resume, "applications": Application}
+    return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in tables.items()}
+
+
+def load() -> dict[str, int]:
+    if not is_loaded():
+        from ..regions.loader import load_regions
+
+        load_regions(db.session, only_under=DISTRICT)
+        DemoBuilder(random.Random(SEED)).build()
+        db.session.commit()
+    return counts()
+
+
+class DemoBuilder:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.fake = Faker("zh_CN")
+        self.fake.seed_instance(SEED)
+        self.fake_en = Faker("en_US")
+        self.fake_en.seed_instance(SEED)
+        self.password_hash = hash_password(PASSWORD)
+        self.today = date.today()
+        self.communities = db.session.scalars(
+            select(Region.code).where(Region.level == 5, Region.code.startswith(DISTRICT)).order_by(Region.code)
+        ).all() or [DISTRICT]
+        self.city_districts = db.session.scalars(
+            select(Region.code).where(Region.level == 3, Region.parent_code == CITY).order_by(Region.code)
+        ).all() or [DISTRICT]
+        self.partner_counties = db.session.scalars(
+            select(Region.code).where(Region.level == 3, Region.parent_code == PARTNER_REGION).order_by(Region.code)
+        ).all() or [PARTNER_REGION]
+
+    def days_ago(self, n: int) -> datetime:
+        return datetime.combine(self.today - timedelta(days=n), datetime.min.time()) + timedelta(
+            hours=self.rng.randint(8, 19), minutes=self.rng.randint(0, 59)
+        )
+
+    def user(self, email: str, role: Role, name: str, region: str | None = None, locale: str = "zh") -> User:
+        user = User(
+            email=email, role=role, name=name, password_hash=self.password_hash, region_code=region,
+            locale=locale, email_confirmed_at=self.days_ago(60), created_at=self.days_ago(60),
+            phone=f"13{self.rng.randint(100000000, 999999999)}",
+        )
+        db.session.add(user)
+        return user
+
+    def build(self) -> None:
+        self.user("official@yunpin.demo", Role.OFFICIAL, "江岸区人社局 王敏", DISTRICT)
+        self.user("city@yunpin.demo", Role.OFFICIAL, "武汉市人社局 李强", CITY)
+        self.user("admin@yunpin.demo", Role.ADMIN, "Yunpin Admin", locale="en")
+        employers = self.employers()
+        jobs = self.jobs(employers)
+        seekers = self.seekers()
+        self.applications(jobs, seekers)
+        self.resumption_reports(employers)
+        self.programmes(employers, jobs)
+
+    def employers(self) -> list[Employer]:
+        employers = []
+        industries_by_section = {o[2] for o in OCCUPATIONS}
+        for i in range(36):
+            section = sorted(industries_by_section)[i % len(industries_by_section)]
+            suffix = {"I": "科技有限公司", "G": "物流有限公司", "C": "制造有限公司", "H": "餐饮管理有限公司",
+                      "Q": "医疗服务有限公司", "P": "教育科技有限公司", "E": "建设工程有限公司"}.get(
+                section, self.rng.choice(COMPANY_SUFFIXES))
+            in_district = i < 28
+            region = self.rng.choice(self.communities) if in_district else self.rng.choice(self.city_districts)
+            state = VerificationState.APPROVED
+            if i in (3, 11):
+                state = VerificationState.SUBMITTED
+            elif i == 19:
+                state = VerificationState.DRAFT
+            employer = Employer(
+                name=f"武汉{self.fake.unique.company_prefix()}{suffix}",
+                credit_code=credit_code.make(region[:6], 100_000 + i),
+                industry=Industry(section),
+                size=self.rng.choices(list(CompanySize), weights=[30, 40, 22, 8])[0],
+                region_code=region,
+                address=self.fake.street_address(),
+                description=f"{self.fake.paragraph(nb_sentences=3)}\n\n- 五险一金\n- 带薪年假\n- 节日福利",
+                legal_rep_name=self.fake.name(),
+                verification_state=state,
+                submitted_at=self.days_ago(40) if state != VerificationState.DRAFT else None,
+                verified_at=self.days_ago(35) if state == VerificationState.APPROVED else None,
+                created_at=self.days_ago(45),
+            )
+            db.session.add(employer)
+            if i == 0:
+                owner = self.user("employer@yunpin.demo", Role.EMPLOYER, self.fake.name(), region)
+            elif i == 3:
+                owner = self.user("pending@yunpin.demo", Role.EMPLOYER, self.fake.name(), region)
+            else:
+                owner = self.user(f"hr{i}@yunpin.demo", Role.EMPLOYER, self.fake.name(), region)
+            db.session.add(EmployerMember(employer=employer, user=owner, role=MemberRole.OWNER))
+            employers.append(employer)
+        db.session.flush()
+        return employers
+
+    def jobs(self, employers: list[Employer]) -> list[Job]:
+        jobs = []
+        for employer in employers:
+            fitting = [o for o in OCCUPATIONS if o[2] == employer.industry.value] or OCCUPATIONS
+            for n in range(self.rng.randint(2, 5)):
+                title, category, _section, skills, (low, high), years, education = self.rng.choice(fitting)
+                published = employer.verified and n < 4
+                posted = self.days_ago(self.rng.randint(0, 40))
+                job = Job(
+                    employer=employer,
+                    title=title,
+                    description=self.job_description(title, skills),
+                    category=category,
+                    skills=self.rng.sample(skills, k=min(len(skills), self.rng.randint(3, 5))),
+                    salary_min=round(low * self.rng.uniform(0.9, 1.1), -2),
+                    salary_max=round(high * self.rng.uniform(0.95, 1.15), -2),
+                    employment_type=self.rng.choices(list(EmploymentType), weights=[75, 8, 6, 6, 5])[0],
+                    headcount=self.rng.choice([1, 1, 2, 3, 5, 10]),
+                    region_code=employer.region_code,
+                    remote=category.startswith("2-02-10") and self.rng.random() < 0.3,
+                    status=JobStatus.PUBLISHED if published else JobStatus.DRAFT,
+                    min_experience_years=years,
+                    education_level=education,
+                    deadline=self.today + timedelta(days=self.rng.randint(10, 60)),
+                    created_at=posted,
+                    published_at=posted if published else None,
+                )
+                db.session.add(job)
+                jobs.append(job)
+        db.session.flush()
+        return jobs
+
+    def job_description(self, title: str, skills: list[str]) -> str:
+        return (
+            f"## 岗位职责\n\n- 负责{title}相关工作，{self.fake.sentence()}\n- {self.fake.sentence()}\n\n"
+            f"## 任职要求\n\n- 熟悉{'、'.join(skills[:3])}\n- 有责任心，团队合作\n\n"
+            "## 福利\n\n五险一金，包吃住可谈。疫情期间支持视频面试。"
+        )
+
+    def seekers(self) -> list[User]:
+        seekers = []
+        for i in range(80):
+            english = i % 10 == 9
+            title, _category, _s, skills, (low, high), years, education = self.rng.choice(OCCUPATIONS)
+            from_partner = i % 5 == 4
+            home = self.rng.choice(self.partner_counties if from_partner else self.city_districts)
+            email = "seeker@yunpin.demo" if i == 0 else f"seeker{i}@yunpin.demo"
+            user = self.user(
+                email, Role.SEEKER,
+                self.fake_en.name() if english else self.fake.name(), home, "en" if english else "zh",
+            )
+            experience_years = max(0, years + self.rng.randint(-1, 4))
+            resume = Resume(
+                user=user,
+                headline=ENGLISH_HEADLINES.get(title, title) if english else f"{title} · {experience_years}年经验",
+                summary=self.fake_en.paragraph() if english else self.fake.paragraph(nb_sentences=4),
+                skills=self.rng.sample(skills, k=min(len(skills), self.rng.randint(2, 5))),
+                experience=[{
+                    "title": title, "company": self.fake.company(),
+                    "description": self.fake.sentence(), "years": experience_years,
+                }],
+                education=[{"school": f"{self.fake.city_name()}职业技术学院", "degree": education, "major": ""}],
+                education_level=EducationLevel(education),
+                years_experience=experience_years,
+                expected_salary_min=round(low, -2),
+                expected_salary_max=round(high, -2),
+                expected_region_codes=[CITY],
+                region_code=home,
+                willing_to_relocate=from_partner or self.rng.random() < 0.3,
+                available_from=self.today + timedelta(days=self.rng.choice([0, 7, 14, 30])),
+                contact_phone=user.phone,
+                contact_email=user.email,
+                visibility=self.rng.choices(list(Visibility), weights=[70, 20, 10])[0],
+                is_default=True,
+            )
+            db.session.add(resume)
+            seekers.append(user)
+        db.session.flush()
+        return seekers
+
+    def applications(self, jobs: list[Job], seekers: list[User]) -> None:
+        published = [j for j in jobs if j.status == JobStatus.PUBLISHED]
+        resumes = {r.user_id: r for r in db.session.scalars(select(Resume))}
+        for seeker in seekers:
+            for job in self.rng.sample(published, k=self.rng.randint(1, 5)):
+                path = self.rng.choices(STAGE_PATHS, weights=[30, 20, 15, 8, 7, 12, 8])[0]
+                applied = max(job.published_at, self.days_ago(self.rng.randint(0, 30)))
+                application = Application(
+                    job=job, candidate=seeker, resume=resumes.get(seeker.id), stage=path[-1],
+                    created_at=applied,
+                )
+                db.session.add(application)
+                at = applied
+                previous = None
+                for stage in path:
+                    db.session.add(StageChange(application=application, from_stage=previous, to_stage=stage, created_at=at))
+                    if previous == Stage.NEW:
+                        application.first_response_at = at
+                    previous = stage
+                    at = at + timedelta(days=self.rng.randint(1, 4))
+        db.session.flush()
+
+    def resumption_reports(self, employers: list[Employer]) -> None:
+        for employer in employers:
+            total = {"micro": 8, "small": 45, "medium": 300, "large": 1500}[employer.size.value]
+            resumed_on = self.today - timedelta(days=self.rng.randint(5, 50))
+            for weeks_ago in range(8, -1, -1):
+                day = self.today - timedelta(weeks=weeks_ago)
+                resumed = day >= resumed_on
+                back = round(total * min(1.0, 0.3 + 0.1 * (8 - weeks_ago) + self.rng.uniform(0, 0.2))) if resumed else 0
+                db.session.add(ResumptionReport(
+                    employer=employer, report_date=day, resumed=resumed,
+                    resumed_on=resumed_on if resumed else None, workers_back=min(back, total),
+                    workers_total=total, obstacles=self.rng.choice(OBSTACLES),
+                ))
+
+    def programmes(self, employers: list[Employer], jobs: list[Job]) -> None:
+        official = db.session.scalar(select(User).where(User.email == "official@yunpin.demo"))
+        db.session.add(CooperationAgreement(
+            origin_code=PARTNER_REGION, destination_code=DISTRICT, sectors=["C", "G", "E"],
+            workers_target=500, starts_on=self.today - timedelta(days=60),
+            ends_on=self.today + timedelta(days=120), created_by_id=official.id,
+        ))
+        fair = JobFair(
+            title="江岸区春风行动网络招聘会", theme="“云招聘”稳就业：线上投递、视频面试、不见面招聘",
+            starts_on=self.today - timedelta(days=10), ends_on=self.today + timedelta(days=10),
+            region_code=DISTRICT, sectors=["C", "G", "I", "Q"], created_by_id=official.id,
+        )
+        db.session.add(fair)
+        db.session.flush()
+        for employer in [e for e in employers if e.verified][:15]:
+            db.session.add(FairEmployer(fair_id=fair.id, employer_id=employer.id))
+            for job in [j for j in jobs if j.employer_id == employer.id and j.status == JobStatus.PUBLISHED]:
+                db.session.add(FairJob(fair_id=fair.id, job_id=job.id))

@@ -1,0 +1,74 @@
+"""Error responses: an HTML page for people, application/problem+json for the API.
+
+Every 4xx says what was wrong in the user's language. A 500 rolls the transaction back so
+nothing half-written stays behind.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/video/rooms/")
+
+
+def problem(status: int, title: str, detail: str = "", **extra) -> tuple:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please log in to continue."),
+        403: _("You do not have permission to do that."),
+        404: _("We could not find that page."),
+        405: _("That action is not allowed here."),
+        409: _("That conflicts with the current state."),
+        413: _("The file is too large (the limit is 10 MB)."),
+        415: _("That file type is not supported."),
+        422: _("Some fields need your attention."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Nothing was saved; please try again."),
+    }
+
+
+def handle_http(error: HTTPException):
+    status = error.code or 500
+    text = messages().get(status, error.name)
+    detail = error.description if isinstance(error.description, str) else ""
+    # Werkzeug's default English descriptions are replaced by ours; custom ones are kept.
+    default = type(error).description
+    if detail == default:
+        detail = ""
+    if wants_problem_json():
+        return problem(status, text, detail)
+    return render_template("errors/error.html", status=status, title=text, detail=detail), status
+
+
+def handle_csrf(error: CSRFError):
+    text = _("Your form expired or was sent from another site. Please reload the page and try again.")
+    if wants_problem_json():
+        return problem(400, text)
+    return render_template("errors/error.html", status=400, title=text, detail=""), 400
+
+
+def handle_unexpected(error: Exception):
+    db.session.rollback()
+    return handle_http(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,128 @@
+"""Human labels, in the reader's language, for the values stored in enum columns."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from .models import (
+    CompanySize,
+    EducationLevel,
+    EmploymentType,
+    Industry,
+    JobStatus,
+    SalaryPeriod,
+    Stage,
+    VerificationState,
+    Visibility,
+)
+
+STAGES = {
+    Stage.NEW: _l("New"),
+    Stage.SCREENING: _l("Screening"),
+    Stage.INTERVIEW: _l("Interview"),
+    Stage.OFFER: _l("Offer"),
+    Stage.HIRED: _l("Hired"),
+    Stage.REJECTED: _l("Not selected"),
+    Stage.WITHDRAWN: _l("Withdrawn"),
+}
+
+EMPLOYMENT_TYPES = {
+    EmploymentType.FULL_TIME: _l("Full-time"),
+    EmploymentType.PART_TIME: _l("Part-time"),
+    EmploymentType.INTERNSHIP: _l("Internship"),
+    EmploymentType.CONTRACT: _l("Contract"),
+    EmploymentType.TEMPORARY: _l("Temporary"),
+}
+
+SALARY_PERIODS = {
+    SalaryPeriod.HOUR: _l("per hour"),
+    SalaryPeriod.DAY: _l("per day"),
+    SalaryPeriod.MONTH: _l("per month"),
+    SalaryPeriod.YEAR: _l("per year"),
+}
+
+INDUSTRIES = {
+    Industry.AGRICULTURE: _l("Agriculture, forestry and fishing"),
+    Industry.MINING: _l("Mining"),
+    Industry.MANUFACTURING: _l("Manufacturing"),
+    Industry.UTILITIES: _l("Electricity, gas and water"),
+    Industry.CONSTRUCTION: _l("Construction"),
+    Industry.WHOLESALE_RETAIL: _l("Wholesale and retail"),
+    Industry.TRANSPORT_LOGISTICS: _l("Transport, storage and post"),
+    Industry.HOSPITALITY: _l("Accommodation and catering"),
+    Industry.IT_SOFTWARE: _l("Information technology and software"),
+    Industry.FINANCE: _l("Finance"),
+    Industry.REAL_ESTATE: _l("Real estate"),
+    Industry.BUSINESS_SERVICES: _l("Leasing and business services"),
+    Industry.RESEARCH_TECH: _l("Research and technical services"),
+    Industry.ENVIRONMENT_PUBLIC: _l("Water, environment and public facilities"),
+    Industry.RESIDENT_SERVICES: _l("Resident and repair services"),
+    Industry.EDUCATION: _l("Education"),
+    Industry.HEALTH_SOCIAL: _l("Health and social work"),
+    Industry.CULTURE_SPORTS: _l("Culture, sports and entertainment"),
+    Industry.PUBLIC_ADMIN: _l("Public administration"),
+    Industry.INTERNATIONAL: _l("International organisations"),
+}
+
+COMPANY_SIZES = {
+    CompanySize.MICRO: _l("Micro (under 10 people)"),
+    CompanySize.SMALL: _l("Small (10–99)"),
+    CompanySize.MEDIUM: _l("Medium (100–999)"),
+    CompanySize.LARGE: _l("Large (1,000 or more)"),
+}
+
+VERIFICATION_STATES = {
+    VerificationState.DRAFT: _l("Not submitted"),
+    VerificationState.SUBMITTED: _l("Under review"),
+    VerificationState.RETURNED: _l("Returned for changes"),
+    VerificationState.APPROVED: _l("Verified"),
+}
+
+VISIBILITIES = {
+    Visibility.PUBLIC: _l("Visible to verified employers"),
+    Visibility.APPLIED: _l("Only employers I apply to"),
+    Visibility.HIDDEN: _l("Hidden"),
+}
+
+EDUCATION_LEVELS = {
+    EducationLevel.NONE: _l("No formal education"),
+    EducationLevel.MIDDLE_SCHOOL: _l("Middle school"),
+    EducationLevel.HIGH_SCHOOL: _l("High school"),
+    EducationLevel.VOCATIONAL: _l("Vocational school"),
+    EducationLevel.ASSOCIATE: _l("Associate degree"),
+    EducationLevel.BACHELOR: _l("Bachelor's degree"),
+    EducationLevel.MASTER: _l("Master's degree"),
+    EducationLevel.DOCTORATE: _l("Doctorate"),
+}
+
+JOB_STATUSES = {
+    JobStatus.DRAFT: _l("Draft"),
+    JobStatus.PUBLISHED: _l("Published"),
+    JobStatus.PAUSED: _l("Paused"),
+    JobStatus.CLOSED: _l("Closed"),
+}
+
+
+def choices(labels: dict) -> list[tuple[str, object]]:
+    """WTForms choices from a label table."""
+    return [(value.value, label) for value, label in labels.items()]
+
+
+def label_getter(labels: dict):
+    def get(value) -> str:
+        return str(labels.get(value, value))
+
+    return get
+
+
+JINJA_GLOBALS = {
+    "stage_label": label_getter(STAGES),
+    "employment_type_label": label_getter(EMPLOYMENT_TYPES),
+    "salary_period_label": label_getter(SALARY_PERIODS),
+    "industry_label": label_getter(INDUSTRIES),
+    "size_label": label_getter(COMPANY_SIZES),
+    "verification_label": label_getter(VERIFICATION_STATES),
+    "visibility_label": label_getter(VISIBILITIES),
+    "education_label": label_getter(EDUCATION_LEVELS),
+    "job_status_label": label_getter(JOB_STATUSES),
+}

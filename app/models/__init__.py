@@ -1,0 +1,32 @@
+"""All models, importable from one place (Alembic's autogenerate sees every table)."""
+# ruff: noqa: F401
+
+from .accounts import ApiToken, Role, User
+from .activity import AuditEntry, Notification, Task
+from .applications import Application, ApplicationNote, Invitation, Source, Stage, StageChange
+from .base import Base, utcnow
+from .employers import (
+    CompanySize,
+    DocumentKind,
+    Employer,
+    EmployerDocument,
+    EmployerMember,
+    Industry,
+    MemberInvite,
+    MemberRole,
+    ReviewDecision,
+    VerificationReview,
+    VerificationState,
+)
+from .interviews import Interview, InterviewSlot, InterviewStatus, Room, RoomKind
+from .jobs import EmploymentType, Job, JobReport, JobStatus, ReportStatus, SalaryPeriod
+from .programmes import (
+    AgreementStatus,
+    CooperationAgreement,
+    FairEmployer,
+    FairJob,
+    JobFair,
+    ResumptionReport,
+)
+from .regions import Region, in_subtree, level_of, next_prefix
+from .resumes import EducationLevel, ParseStatus, Resume, ResumeFile, Visibility

@@ -1,0 +1,89 @@
+"""Users, their roles, and API tokens."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, created_at_column, enum_column
+
+if TYPE_CHECKING:
+    from .employers import EmployerMember
+    from .regions import Region
+
+
+class Role(enum.StrEnum):
+    SEEKER = "seeker"
+    EMPLOYER = "employer"
+    OFFICIAL = "official"
+    ADMIN = "admin"
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        # An official without a region would see nothing or everything; neither is allowed.
+        sa.CheckConstraint(
+            "role != 'official' OR region_code IS NOT NULL", name="official_has_region"
+        ),
+        sa.CheckConstraint("email = lower(email)", name="email_lower"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    name: Mapped[str] = mapped_column(sa.String(80))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    role: Mapped[Role] = enum_column(Role, index=True)
+    # Officials: the root of the region subtree they may see. Others: where they live or work.
+    region_code: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("regions.code"), index=True
+    )
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    timezone: Mapped[str] = mapped_column(sa.String(40), default="Asia/Shanghai")
+    email_confirmed_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_login_at: Mapped[datetime | None]
+
+    region: Mapped[Region | None] = relationship(lazy="joined")
+    membership: Mapped[EmployerMember | None] = relationship(
+        back_populates="user", uselist=False, lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses sessions of deactivated users
+        return self.active
+
+    @property
+    def employer(self):
+        return self.membership.employer if self.membership else None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ApiToken(Base):
+    """A bearer token for /api/v1. Only its SHA-256 is stored; the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

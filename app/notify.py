@@ -1,0 +1,43 @@
+"""In-app notifications, each with an email sent through the queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from .extensions import db
+from .mail import send_email
+from .models import Notification, User
+
+# What each kind of notification says; parameters come from Notification.params.
+TEXTS = {
+    "application_received": _l("New application from %(candidate)s for %(job)s"),
+    "stage_changed": _l("Your application for %(job)s moved to: %(stage)s"),
+    "invitation": _l("%(employer)s invites you to apply for %(job)s"),
+    "review_approved": _l("Your company documents were approved"),
+    "review_returned": _l("Your company documents were returned: %(reasons)s"),
+    "review_submitted": _l("%(employer)s submitted documents for review"),
+    "welcome": _l("Welcome to Yunpin"),
+}
+
+
+def render(notification: Notification) -> str:
+    template = TEXTS.get(notification.kind)
+    if template is None:
+        return notification.kind
+    try:
+        return str(template) % notification.params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def notify(user: User, kind: str, link: str = "", email: bool = True, **params: Any) -> None:
+    """Tell USER about an event: in the app now, by email after the transaction commits."""
+    note = Notification(user_id=user.id, kind=kind, params=params, link=link)
+    db.session.add(note)
+    if email:
+        with force_locale(user.locale or "zh"):
+            message = render(note)
+        send_email(user.email, message, "notification", locale=user.locale, message=message, link=link)

@@ -1,0 +1,59 @@
+"""Background work through RQ, enqueued only after the database transaction commits.
+
+`defer()` records a job in the session; an `after_commit` hook enqueues it, and a rollback
+drops it. So a notification is never sent for a change that did not happen, and a search
+index update is never lost for one that did: it waits in Redis until a worker takes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+from rq import Queue
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .redis_store import get_redis
+
+PENDING_KEY = "yunpin_pending_jobs"
+
+# Parsing uploads and sending mail must not hang a worker forever.
+DEFAULT_TIMEOUT = 120
+
+
+def get_queue(app: Flask | None = None) -> Queue:
+    app = app or current_app._get_current_object()
+    return Queue(app.config["RQ_QUEUE"], connection=get_redis(app))
+
+
+def defer(func: str, *args: Any, job_timeout: int = DEFAULT_TIMEOUT, **kwargs: Any) -> None:
+    """Run FUNC (a dotted path in app.tasks) with ARGS once the current transaction commits.
+
+    Jobs take ids, not objects: the worker reads the committed row itself.
+    """
+    from .extensions import db
+
+    pending = db.session.info.setdefault(PENDING_KEY, [])
+    pending.append((func, args, kwargs, job_timeout))
+
+
+def init_app(app: Flask) -> None:
+    from .extensions import db
+
+    with app.app_context():
+        session_class = db.session.session_factory.class_
+
+    @event.listens_for(session_class, "after_commit")
+    def _enqueue_pending(session: Session) -> None:
+        pending = session.info.pop(PENDING_KEY, [])
+        if not pending:
+            return
+        queue = get_queue()
+        for func, args, kwargs, timeout in pending:
+            queue.enqueue_call(func, args=args, kwargs=kwargs, timeout=timeout)
+
+    @event.listens_for(session_class, "after_soft_rollback")
+    def _drop_pending(session: Session, previous_transaction) -> None:
+        if not session.in_transaction():
+            session.info.pop(PENDING_KEY, None)

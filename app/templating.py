@@ -1,0 +1,70 @@
+"""Template helpers: money, masked contacts, sanitized Markdown, the language switch."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from flask import Flask, current_app
+from flask_babel import format_decimal, get_locale
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "h3", "h4", "blockquote", "code", "pre",
+    "a", "table", "thead", "tbody", "tr", "th", "td", "hr",
+}
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown to HTML that is safe to show: raw HTML is not parsed and nh3 cleans the rest."""
+    html = _markdown.render(text or "")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return Markup(cleaned)
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****5678: enough to recognise, not enough to call."""
+    if not phone:
+        return ""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_email(email: str | None) -> str:
+    if not email or "@" not in email:
+        return ""
+    name, domain = email.split("@", 1)
+    return f"{name[:1]}***@{domain}"
+
+
+def money(amount: int | float | None) -> str:
+    if amount is None:
+        return ""
+    return "¥" + format_decimal(amount, format="#,##0")
+
+
+def init_app(app: Flask) -> None:
+    from .labels import JINJA_GLOBALS
+
+    app.jinja_env.globals.update(JINJA_GLOBALS)
+    app.jinja_env.filters.update(
+        markdown=render_markdown, mask_phone=mask_phone, mask_email=mask_email, money=money
+    )
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "languages": current_app.config["LANGUAGES"],
+            "current_locale": str(get_locale() or "zh"),
+        }

