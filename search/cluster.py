@@ -1,0 +1,302 @@
+"""Cluster backend: Elasticsearch 8+ (``elasticsearch`` client) or OpenSearch 2+
+(``opensearch-py``), both fed by :mod:`search.dsl`.
+
+Per kind there are two indices per generation, ``<prefix>-<kind>-v<N>-<ts>`` and
+``...-suggest``, behind the aliases ``<prefix>-<kind>`` and ``<prefix>-<kind>-suggest``;
+a reindex swaps both aliases in one ``_aliases`` request. Every connection failure or
+timeout becomes :class:`SearchUnavailable`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from search import analysis, dsl
+from search.base import SearchBackend
+from search.defaults import INDEX_PREFIX, KINDS, SCHEMA_VERSION, SUGGEST_LIMIT
+from search.documents import Record, spec_for
+from search.exceptions import SearchUnavailable
+from search.query import Hit, Plan, SearchResult, Suggestion, facet_results, highlight_hit, next_cursor
+from search.suggest import delta_for, entries_of
+
+
+class _Adapter:
+    """The few client calls we need, identical for both client libraries."""
+
+    def __init__(self, flavor: str, url: str, timeout: float, client: Any = None) -> None:
+        self.flavor = flavor
+        if flavor == "opensearch":
+            import opensearchpy
+            from opensearchpy import helpers
+
+            self.client = client or opensearchpy.OpenSearch(
+                hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False)
+            self.helpers = helpers
+            self.conn_errors = (opensearchpy.exceptions.ConnectionError,)
+            self.not_found = opensearchpy.exceptions.NotFoundError
+        else:
+            import elastic_transport
+            import elasticsearch
+            from elasticsearch import helpers
+
+            self.client = client or elasticsearch.Elasticsearch(
+                url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+            self.helpers = helpers
+            self.conn_errors = (elasticsearch.ConnectionError, elastic_transport.ConnectionError,
+                                elastic_transport.ConnectionTimeout)
+            self.not_found = elasticsearch.NotFoundError
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except self.conn_errors as exc:
+            raise SearchUnavailable(f"{self.flavor} unreachable: {exc}") from exc
+        except Exception as exc:  # unwrap transport errors raised inside helpers
+            status = getattr(exc, "status_code", None) or getattr(exc, "status", None)
+            if status in (502, 503, 504) or type(exc).__name__ in ("ConnectionError", "ConnectionTimeout"):
+                raise SearchUnavailable(f"{self.flavor} unavailable: {exc}") from exc
+            raise
+
+    def create_index(self, name: str, settings: dict, mappings: dict) -> None:
+        c = self.client
+        if self.flavor == "opensearch":
+            self.call(lambda: c.indices.create(index=name, body={"settings": settings, "mappings": mappings}))
+        else:
+            self.call(lambda: c.indices.create(index=name, settings=settings, mappings=mappings))
+
+    def alias_indices(self, alias: str) -> list[str]:
+        try:
+            return list(self.call(lambda: self.client.indices.get_alias(name=alias)).keys())
+        except self.not_found:
+            return []
+
+    def update_aliases(self, actions: list[dict]) -> None:
+        c = self.client
+        if self.flavor == "opensearch":
+            self.call(lambda: c.indices.update_aliases(body={"actions": actions}))
+        else:
+            self.call(lambda: c.indices.update_aliases(actions=actions))
+
+    def delete_index(self, name: str) -> None:
+        try:
+            self.call(lambda: self.client.indices.delete(index=name))
+        except self.not_found:
+            pass
+
+    def search(self, index: str, body: dict) -> dict:
+        return self.call(lambda: self.client.search(index=index, body=body))
+
+    def count(self, index: str, body: dict) -> int:
+        return int(self.call(lambda: self.client.count(index=index, body=body))["count"])
+
+    def get_source(self, index: str, doc_id: str) -> dict | None:
+        try:
+            return self.call(lambda: self.client.get(index=index, id=doc_id))["_source"]
+        except self.not_found:
+            return None
+
+    def mget_sources(self, index: str, ids: list[str]) -> list[dict]:
+        resp = self.call(lambda: self.client.mget(index=index, body={"ids": ids}))
+        return [d["_source"] for d in resp["docs"] if d.get("found")]
+
+    def bulk(self, actions: list[dict]) -> None:
+        if actions:
+            self.call(lambda: self.helpers.bulk(self.client, actions, chunk_size=2000,
+                                                max_retries=0, raise_on_error=True))
+
+    def refresh(self, index: str) -> None:
+        self.call(lambda: self.client.indices.refresh(index=index))
+
+    def health(self) -> dict:
+        return self.call(lambda: self.client.cluster.health())
+
+
+def _sid(kind: str, text: str) -> str:
+    return hashlib.blake2b(f"{kind}\x00{text}".encode(), digest_size=12).hexdigest()
+
+
+class ClusterBackend(SearchBackend):
+    """``create_backend("opensearch", "http://127.0.0.1:9200", index_prefix="yunpin")``."""
+
+    def __init__(self, flavor: str, url: str, *, index_prefix: str = INDEX_PREFIX,
+                 timeout: float = 10.0, replicas: int = 0, client: Any = None) -> None:
+        self.name = flavor
+        self.url = url
+        self.prefix = index_prefix
+        self.replicas = replicas
+        self.api = _Adapter(flavor, url, timeout, client)
+        self._ready: set[str] = set()
+
+    # -- names -------------------------------------------------------------------------
+
+    def alias(self, kind: str) -> str:
+        spec_for(kind)
+        return f"{self.prefix}-{kind}"
+
+    def suggest_alias(self, kind: str) -> str:
+        return f"{self.alias(kind)}-{dsl.SUGGEST_SUFFIX}"
+
+    def _target(self, kind: str, target: str | None) -> tuple[str, str]:
+        if target is None:
+            self._ensure(kind)
+            return self.alias(kind), self.suggest_alias(kind)
+        return target, f"{target}-{dsl.SUGGEST_SUFFIX}"
+
+    def _ensure(self, kind: str) -> None:
+        if kind in self._ready:
+            return
+        if not self.api.alias_indices(self.alias(kind)):
+            self.switch_generation(kind, self.new_generation(kind))
+        self._ready.add(kind)
+
+    def ensure(self, kind: str | None = None) -> None:
+        for k in [kind] if kind else KINDS:
+            self._ensure(k)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def write_records(self, kind: str, records: list[Record], *, target: str | None = None,
+                      commit: bool = True) -> None:
+        index, sindex = self._target(kind, target)
+        old = []
+        if target is None and records:
+            for src in self.api.mget_sources(index, [str(r.id) for r in records]):
+                old.append(entries_of(kind, src["src"]))
+        actions: list[dict] = [{"_op_type": "index", "_index": index, "_id": str(r.id),
+                                "_source": dsl.document(r)} for r in records]
+        actions += self._suggest_actions(sindex, delta_for([r.suggestions for r in records], old))
+        self.api.bulk(actions)
+        if commit:
+            self.api.refresh(index)
+            self.api.refresh(sindex)
+
+    def _suggest_actions(self, sindex: str, delta) -> list[dict]:
+        out = []
+        for (skind, text), n in sorted(delta.items()):
+            if not n:
+                continue
+            out.append({"_op_type": "update", "_index": sindex, "_id": _sid(skind, text),
+                        "script": {**dsl.SUGGEST_SCRIPT, "params": {"n": n}},
+                        "upsert": {"kind": skind, "text": text, "weight": n,
+                                   "keys": sorted(analysis.suggest_keys(text))}})
+        return out
+
+    def commit(self, kind: str, *, target: str | None = None) -> None:
+        index, sindex = self._target(kind, target)
+        self.api.refresh(index)
+        self.api.refresh(sindex)
+
+    def delete(self, doc_id: int, *, kind: str = "jobs") -> bool:
+        index, sindex = self._target(kind, None)
+        src = self.api.get_source(index, str(int(doc_id)))
+        if src is None:
+            return False
+        actions = [{"_op_type": "delete", "_index": index, "_id": str(int(doc_id))}]
+        actions += self._suggest_actions(sindex, delta_for([], [entries_of(kind, src["src"])]))
+        self.api.bulk(actions)
+        self.api.refresh(index)
+        self.api.refresh(sindex)
+        return True
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get(self, doc_id: int, *, kind: str = "jobs") -> dict[str, Any] | None:
+        index, _ = self._target(kind, None)
+        src = self.api.get_source(index, str(int(doc_id)))
+        return src["src"] if src else None
+
+    def execute(self, plan: Plan) -> SearchResult:
+        index, _ = self._target(plan.kind, None)
+        resp = self.api.search(index, dsl.search_body(plan))
+        hits, sorts = [], []
+        for h in resp["hits"]["hits"]:
+            hit = Hit(id=int(h["_id"]), score=None if plan.sort_field else h.get("_score"),
+                      source=h["_source"]["src"])
+            highlight_hit(plan.kind, plan, hit)
+            hits.append(hit)
+            sorts.append(h["sort"][0] if plan.sort_field else h["sort"])
+        total = resp["hits"]["total"]["value"]
+        facets = {}
+        if plan.facets:
+            raw = {name: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
+                   for name, agg in resp.get("aggregations", {}).items()}
+            facets = facet_results(plan, raw)
+        return SearchResult(hits=hits, total=total, facets=facets,
+                            cursor=next_cursor(plan, hits, sorts, total))
+
+    def execute_count(self, plan: Plan) -> int:
+        index, _ = self._target(plan.kind, None)
+        return self.api.count(index, dsl.count_body(plan))
+
+    def suggest(self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+        key = analysis.prefix_key(prefix)
+        if not key:
+            return []
+        _, sindex = self._target(kind, None)
+        resp = self.api.search(sindex, dsl.suggest_body(key, limit))
+        return [Suggestion(text=h["_source"]["text"], kind=h["_source"]["kind"],
+                           weight=int(h["_source"]["weight"])) for h in resp["hits"]["hits"]]
+
+    def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:
+        index, _ = self._target(kind, None)
+        after = None
+        while True:
+            body: dict[str, Any] = {"query": {"match_all": {}}, "size": 5000, "sort": [{"id": "asc"}],
+                                    "_source": ["content_hash"]}
+            if after is not None:
+                body["search_after"] = [after]
+            hits = self.api.search(index, body)["hits"]["hits"]
+            if not hits:
+                return
+            for h in hits:
+                yield int(h["_id"]), h["_source"]["content_hash"]
+            after = hits[-1]["sort"][0]
+
+    # -- generations -------------------------------------------------------------------
+
+    def new_generation(self, kind: str) -> str:
+        name = f"{self.alias(kind)}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}{int(time.time() * 1000) % 1000:03d}"
+        self.api.create_index(name, dsl.index_settings(self.replicas), dsl.mappings(kind))
+        self.api.create_index(f"{name}-{dsl.SUGGEST_SUFFIX}", dsl.index_settings(self.replicas),
+                              dsl.suggest_mappings())
+        return name
+
+    def switch_generation(self, kind: str, name: str) -> None:
+        alias, salias = self.alias(kind), self.suggest_alias(kind)
+        sname = f"{name}-{dsl.SUGGEST_SUFFIX}"
+        self.api.refresh(name)
+        self.api.refresh(sname)
+        old = self.api.alias_indices(alias)
+        sold = self.api.alias_indices(salias)
+        actions = [{"remove": {"index": i, "alias": alias}} for i in old]
+        actions += [{"remove": {"index": i, "alias": salias}} for i in sold]
+        actions += [{"add": {"index": name, "alias": alias}}, {"add": {"index": sname, "alias": salias}}]
+        self.api.update_aliases(actions)
+        for i in old + sold:
+            if i not in (name, sname):
+                self.api.delete_index(i)
+        self._ready.add(kind)
+
+    def drop_generation(self, kind: str, name: str) -> None:
+        self.api.delete_index(name)
+        self.api.delete_index(f"{name}-{dsl.SUGGEST_SUFFIX}")
+
+    def health(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"backend": self.name, "url": self.url, "docs": {}}
+        try:
+            out["status"] = self.api.health()["status"]
+            for kind in KINDS:
+                if self.api.alias_indices(self.alias(kind)):
+                    out["docs"][kind] = self.api.count(self.alias(kind), {"query": {"match_all": {}}})
+        except Exception as exc:  # health never raises
+            out.update(status="unavailable", error=str(exc))
+        return out
+
+    def close(self) -> None:
+        try:
+            self.api.client.close()
+        except Exception:  # closing a dead connection is not an error worth raising
+            pass

@@ -1,0 +1,341 @@
+"""SQLite FTS5 backend: the baseline the embedded backend is measured against.
+
+One database file per generation (``index.sqlite``): ``docs`` holds keyword and integer
+columns plus the JSON source, ``fts`` (FTS5, ``unicode61`` with ``+#._-`` as token
+characters, so pre-analysed tokens stay whole) holds the analysed text with bm25 column
+weights = field boosts. FTS5 has no fuzzy matching: typo terms are expanded in Python
+against the index vocabulary (``fts5vocab``). Relevance paging uses offsets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from search import analysis
+from search.base import SearchBackend
+from search.defaults import FUZZY_FACTOR, KINDS, SUGGEST_LIMIT
+from search.documents import Record, spec_for
+from search.generations import Generations
+from search.query import (
+    Hit,
+    Plan,
+    RangeFacet,
+    RangeFilter,
+    SearchResult,
+    Suggestion,
+    TermsFilter,
+    facet_results,
+    highlight_hit,
+    next_cursor,
+)
+from search.suggest import SuggestStore, delta_for, entries_of
+
+
+def _q(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+class _Db:
+    def __init__(self, kind: str, path: Path) -> None:
+        self.kind = kind
+        self.spec = spec_for(kind)
+        path.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(path / "index.sqlite", check_same_thread=False, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA cache_size=-200000")
+        cols = ", ".join([f"{c} TEXT" for c in self.spec.keyword_fields]
+                         + [f"{c} INTEGER" for c in self.spec.int_fields])
+        text = ", ".join(self.spec.text_fields)
+        self.conn.executescript(f"""
+            CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, {cols}, src TEXT NOT NULL);
+            CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({text},
+                tokenize = "unicode61 remove_diacritics 0 tokenchars '+#._-'", detail = column);
+            CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
+        """)
+        for c in ("category", "employment_type", "region_l1", "region_l2", "region_l3",
+                  "sort_newest", "sort_salary", "posted_at", "employer_id", "education_level"):
+            if c in self.spec.keyword_fields or c in self.spec.int_fields:
+                self.conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{c} ON docs({c})")
+        self.suggest = SuggestStore(self.conn)
+        self.lock = threading.RLock()
+        self.in_tx = False
+        self.writes = 0
+        self._vocab: tuple[int, list[str]] | None = None
+
+    def begin(self) -> None:
+        if not self.in_tx:
+            self.conn.execute("BEGIN")
+            self.in_tx = True
+
+    def commit(self) -> None:
+        if self.in_tx:
+            self.conn.execute("COMMIT")
+            self.in_tx = False
+
+    def latin_vocab(self) -> list[str]:
+        if self._vocab is None or self._vocab[0] != self.writes:
+            terms = [t for (t,) in self.conn.execute("SELECT term FROM fts_vocab")
+                     if t.isascii() and t.isalpha()]
+            self._vocab = (self.writes, terms)
+        return self._vocab[1]
+
+    def close(self) -> None:
+        self.commit()
+        self.conn.close()
+
+
+class SqliteBackend(SearchBackend):
+    """``create_backend("sqlite", "/path/to/dir")``."""
+
+    name = "sqlite"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.gens = Generations(path)
+        self._live: dict[str, tuple[str, _Db]] = {}
+        self._targets: dict[tuple[str, str], _Db] = {}
+        self._lock = threading.RLock()
+
+    def ensure(self, kind: str | None = None) -> None:
+        for k in [kind] if kind else KINDS:
+            self._db(k)
+
+    def _db(self, kind: str, target: str | None = None) -> _Db:
+        spec_for(kind)
+        with self._lock:
+            if target is not None:
+                key = (kind, target)
+                if key not in self._targets:
+                    self._targets[key] = _Db(kind, self.gens.path(kind, target))
+                return self._targets[key]
+            current = self.gens.current(kind)
+            if current is None:
+                current = self.gens.create(kind)
+                _Db(kind, self.gens.path(kind, current)).close()
+                self.gens.switch(kind, current)
+            live = self._live.get(kind)
+            if live and live[0] == current:
+                return live[1]
+            if live:
+                live[1].close()
+            db = _Db(kind, self.gens.path(kind, current))
+            self._live[kind] = (current, db)
+            return db
+
+    # -- writing -----------------------------------------------------------------------
+
+    def write_records(self, kind: str, records: list[Record], *, target: str | None = None,
+                      commit: bool = True) -> None:
+        db = self._db(kind, target)
+        spec = db.spec
+        kw, ints, text = spec.keyword_fields, spec.int_fields, list(spec.text_fields)
+        cols = ["id", *kw, *ints, "src"]
+        sql_doc = f"INSERT INTO docs({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        sql_fts = f"INSERT INTO fts(rowid, {', '.join(text)}) VALUES (?, {', '.join('?' * len(text))})"
+        with db.lock:
+            db.begin()
+            old = []
+            if target is None:
+                for rec in records:
+                    row = db.conn.execute("SELECT src FROM docs WHERE id=?", (rec.id,)).fetchone()
+                    if row:
+                        old.append(entries_of(kind, json.loads(row[0])))
+                        db.conn.execute("DELETE FROM docs WHERE id=?", (rec.id,))
+                        db.conn.execute("DELETE FROM fts WHERE rowid=?", (rec.id,))
+            db.conn.executemany(sql_doc, [
+                (r.id, *[r.keywords.get(c, "") for c in kw], *[r.ints.get(c, 0) for c in ints],
+                 json.dumps(r.source, ensure_ascii=False)) for r in records])
+            db.conn.executemany(sql_fts, [(r.id, *[r.text.get(c, "") for c in text]) for r in records])
+            db.suggest.apply(delta_for([r.suggestions for r in records], old))
+            db.writes += 1
+            if commit:
+                db.commit()
+
+    def commit(self, kind: str, *, target: str | None = None) -> None:
+        db = self._db(kind, target)
+        with db.lock:
+            db.commit()
+            if target is not None:
+                db.conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+                db.conn.execute("ANALYZE")
+
+    def delete(self, doc_id: int, *, kind: str = "jobs") -> bool:
+        db = self._db(kind)
+        with db.lock:
+            row = db.conn.execute("SELECT src FROM docs WHERE id=?", (int(doc_id),)).fetchone()
+            if not row:
+                return False
+            db.begin()
+            db.conn.execute("DELETE FROM docs WHERE id=?", (int(doc_id),))
+            db.conn.execute("DELETE FROM fts WHERE rowid=?", (int(doc_id),))
+            db.suggest.apply(delta_for([], [entries_of(kind, json.loads(row[0]))]))
+            db.writes += 1
+            db.commit()
+            return True
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get(self, doc_id: int, *, kind: str = "jobs") -> dict[str, Any] | None:
+        row = self._db(kind).conn.execute("SELECT src FROM docs WHERE id=?", (int(doc_id),)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def _match(self, db: _Db, plan: Plan) -> str | None:
+        if not plan.clauses:
+            return None
+        vocab = None
+
+        def term_expr(term) -> str:
+            nonlocal vocab
+            if not term.fuzzy:
+                return _q(term.text)
+            if vocab is None:
+                vocab = db.latin_vocab()
+            near = [v for v in vocab if analysis.fuzzy_ok(v, term)][:50]
+            return "(" + " OR ".join(_q(v) for v in near) + ")" if near else _q(term.text)
+
+        parts = []
+        for clause in plan.clauses:
+            alts = ["(" + " AND ".join(term_expr(t) for t in alt) + ")" for alt in clause]
+            parts.append("(" + " OR ".join(alts) + ")")
+        return (" OR " if plan.any_clause else " AND ").join(parts)
+
+    def _where(self, plan: Plan, with_after: bool) -> tuple[str, list[Any]]:
+        conds, args = [], []
+        for f in plan.filters:
+            if isinstance(f, TermsFilter):
+                conds.append(f"d.{f.field} IN ({', '.join('?' * len(f.values))})")
+                args.extend(f.values)
+            elif isinstance(f, RangeFilter):
+                if f.gte is not None:
+                    conds.append(f"d.{f.field} >= ?")
+                    args.append(f.gte)
+                if f.lte is not None:
+                    conds.append(f"d.{f.field} <= ?")
+                    args.append(f.lte)
+        for doc_id in plan.exclude_ids:
+            conds.append("d.id != ?")
+            args.append(doc_id)
+        if with_after and plan.sort_field and plan.after_key is not None:
+            conds.append(f"d.{plan.sort_field} < ?")
+            args.append(plan.after_key)
+        return (" AND ".join(conds) or "1"), args
+
+    def _from(self, db: _Db, plan: Plan, with_after: bool) -> tuple[str, list[Any], str | None]:
+        match = self._match(db, plan)
+        where, args = self._where(plan, with_after)
+        if match is None:
+            return f"FROM docs d WHERE {where}", args, None
+        weights = ", ".join(str(b) for b in db.spec.text_fields.values())
+        return (f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND {where}",
+                [match, *args], f"bm25(fts, {weights})")
+
+    def execute(self, plan: Plan) -> SearchResult:
+        db = self._db(plan.kind)
+        frm, args, rank = self._from(db, plan, with_after=True)
+        if plan.sort_field:
+            order, sel, offset = f"d.{plan.sort_field} DESC", f"d.{plan.sort_field}", 0
+        elif rank:
+            order, sel, offset = f"{rank}, d.id DESC", rank, plan.offset
+        else:
+            order, sel, offset = "d.id DESC", "0.0", plan.offset
+        with db.lock:
+            rows = db.conn.execute(f"SELECT d.id, d.src, {sel} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
+                                   [*args, plan.size, offset]).fetchall()
+            base_frm, base_args, _ = self._from(db, plan, with_after=False)
+            total = db.conn.execute(f"SELECT count(*) {base_frm}", base_args).fetchone()[0]
+            facets = self._facets(db, plan, base_frm, base_args) if plan.facets else {}
+        hits, keys = [], []
+        for doc_id, src, key in rows:
+            score = None if plan.sort_field else -float(key)
+            hit = Hit(id=doc_id, score=score, source=json.loads(src))
+            highlight_hit(plan.kind, plan, hit)
+            hits.append(hit)
+            keys.append(key)
+        return SearchResult(hits=hits, total=total, facets=facets,
+                            cursor=next_cursor(plan, hits, keys, total))
+
+    def _facets(self, db: _Db, plan: Plan, frm: str, args: list[Any]) -> dict:
+        db.conn.execute("DROP TABLE IF EXISTS temp.m")
+        fields = {f.field for f in plan.facets}
+        db.conn.execute(f"CREATE TEMP TABLE m AS SELECT {', '.join('d.' + f for f in fields)} {frm}", args)
+        counts: dict[str, dict[str, int]] = {}
+        for f in plan.facets:
+            if isinstance(f, RangeFacet):
+                cases = " ".join(
+                    f"WHEN {f.field} >= {lo if lo is not None else -(2**62)} AND {f.field} < {hi if hi is not None else 2**62} THEN '{key}'"
+                    for key, lo, hi in f.ranges)
+                rows = db.conn.execute(f"SELECT CASE {cases} END AS b, count(*) FROM m GROUP BY b").fetchall()
+            else:
+                rows = db.conn.execute(f"SELECT {f.field}, count(*) FROM m GROUP BY {f.field}").fetchall()
+            counts[f.name] = {str(k): c for k, c in rows if k is not None}
+        db.conn.execute("DROP TABLE temp.m")
+        return facet_results(plan, counts)
+
+    def execute_count(self, plan: Plan) -> int:
+        db = self._db(plan.kind)
+        frm, args, _ = self._from(db, plan, with_after=False)
+        with db.lock:
+            return db.conn.execute(f"SELECT count(*) {frm}", args).fetchone()[0]
+
+    def suggest(self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+        db = self._db(kind)
+        with db.lock:
+            return db.suggest.lookup(prefix, limit)
+
+    def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:
+        db = self._db(kind)
+        rows = db.conn.execute("SELECT id, content_hash FROM docs").fetchall()
+        yield from rows
+
+    # -- generations -------------------------------------------------------------------
+
+    def new_generation(self, kind: str) -> str:
+        name = self.gens.create(kind)
+        self._db(kind, name)
+        return name
+
+    def switch_generation(self, kind: str, name: str) -> None:
+        with self._lock:
+            db = self._targets.pop((kind, name), None)
+            if db is not None:
+                db.close()
+            old = self.gens.switch(kind, name)
+            live = self._live.pop(kind, None)
+            if live:
+                live[1].close()
+            for g in old:
+                self.gens.drop(kind, g)
+
+    def drop_generation(self, kind: str, name: str) -> None:
+        with self._lock:
+            db = self._targets.pop((kind, name), None)
+            if db is not None:
+                db.close()
+            self.gens.drop(kind, name)
+
+    def health(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"backend": self.name, "path": str(self.gens.root), "docs": {}}
+        try:
+            for kind in KINDS:
+                db = self._db(kind)
+                with db.lock:
+                    out["docs"][kind] = db.conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+            out["status"] = "green"
+        except Exception as exc:  # health never raises
+            out.update(status="unavailable", error=str(exc))
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            for _, db in self._live.values():
+                db.close()
+            for db in self._targets.values():
+                db.close()
+            self._live.clear()
+            self._targets.clear()
