@@ -30,3 +30,5 @@ from .programmes import (
 )
 from .regions import Region, in_subtree, level_of, next_prefix
 from .resumes import EducationLevel, ParseStatus, Resume, ResumeFile, Visibility
+from .rollups import RollupCount, RollupRun
+from .subsidies import ClaimStatus, SubsidyClaim, SubsidyPolicy, SubsidyRule

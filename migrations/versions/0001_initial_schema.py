@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 07:46:22.740462
+Create Date: 2026-11-26 07:51:21.469270
 
 """
 from alembic import op
@@ -32,6 +32,26 @@ def upgrade():
         batch_op.create_index('ix_regions_parent_code_name', ['parent_code', 'name'], unique=False)
         batch_op.create_index(batch_op.f('ix_regions_pinyin'), ['pinyin'], unique=False)
 
+    op.create_table('rollup_counts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('metric', sa.String(length=24), nullable=False),
+    sa.Column('level', sa.SmallInteger(), nullable=False),
+    sa.Column('region_code', sa.String(length=12), nullable=False),
+    sa.Column('period', sa.Date(), nullable=False),
+    sa.Column('dim1', sa.String(length=16), nullable=False),
+    sa.Column('dim2', sa.String(length=16), nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_counts'))
+    )
+    with op.batch_alter_table('rollup_counts', schema=None) as batch_op:
+        batch_op.create_index('ix_rollup_counts_lookup', ['metric', 'level', 'region_code'], unique=False)
+
+    op.create_table('rollup_runs',
+    sa.Column('name', sa.String(length=24), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('seconds', sa.Double(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_rollup_runs'))
+    )
     op.create_table('rooms',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('kind', sa.Enum('interview', 'identity', 'adhoc', name='roomkind', native_enum=False, create_constraint=True, length=24), nullable=False),
@@ -115,7 +135,7 @@ def upgrade():
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('ip', sa.String(length=45), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_log_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_log_actor_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
@@ -325,6 +345,30 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resumption_reports')),
     sa.UniqueConstraint('employer_id', 'report_date', name=op.f('uq_resumption_reports_employer_id_report_date'))
     )
+    op.create_table('subsidy_policies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('rule', sa.Enum('per_partner_hire', 'small_resumed_by', name='subsidyrule', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('per_employer_cap', sa.Integer(), nullable=False),
+    sa.Column('budget', sa.Integer(), nullable=False),
+    sa.Column('committed_amount', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('region_code', sa.String(length=12), nullable=False),
+    sa.Column('resumed_by', sa.Date(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.CheckConstraint('amount > 0 AND per_employer_cap > 0 AND budget > 0', name=op.f('ck_subsidy_policies_amounts_positive')),
+    sa.CheckConstraint('committed_amount >= 0 AND committed_amount <= budget', name=op.f('ck_subsidy_policies_within_budget')),
+    sa.CheckConstraint('starts_on <= ends_on', name=op.f('ck_subsidy_policies_dates_ordered')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_subsidy_policies_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_subsidy_policies_region_code_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_subsidy_policies'))
+    )
+    with op.batch_alter_table('subsidy_policies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_subsidy_policies_region_code'), ['region_code'], unique=False)
+
     op.create_table('tasks',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -426,6 +470,30 @@ def upgrade():
     with op.batch_alter_table('job_reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_job_reports_job_id'), ['job_id'], unique=False)
 
+    op.create_table('subsidy_claims',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('policy_id', sa.Integer(), nullable=False),
+    sa.Column('employer_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('basis', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('claimed', 'approved', 'rejected', 'paid', name='claimstatus', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('claimed_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(), nullable=True),
+    sa.Column('paid_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_subsidy_claims_amount_positive')),
+    sa.ForeignKeyConstraint(['claimed_by_id'], ['users.id'], name=op.f('fk_subsidy_claims_claimed_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['employer_id'], ['employers.id'], name=op.f('fk_subsidy_claims_employer_id_employers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['policy_id'], ['subsidy_policies.id'], name=op.f('fk_subsidy_claims_policy_id_subsidy_policies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_subsidy_claims_reviewed_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_subsidy_claims')),
+    sa.UniqueConstraint('policy_id', 'employer_id', name=op.f('uq_subsidy_claims_policy_id_employer_id'))
+    )
+    with op.batch_alter_table('subsidy_claims', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_subsidy_claims_employer_id'), ['employer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_subsidy_claims_status'), ['status'], unique=False)
+
     op.create_table('application_notes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -506,6 +574,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_application_notes_application_id'))
 
     op.drop_table('application_notes')
+    with op.batch_alter_table('subsidy_claims', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_subsidy_claims_status'))
+        batch_op.drop_index(batch_op.f('ix_subsidy_claims_employer_id'))
+
+    op.drop_table('subsidy_claims')
     with op.batch_alter_table('job_reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_reports_job_id'))
 
@@ -527,6 +600,10 @@ def downgrade():
 
     op.drop_table('verification_reviews')
     op.drop_table('tasks')
+    with op.batch_alter_table('subsidy_policies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_subsidy_policies_region_code'))
+
+    op.drop_table('subsidy_policies')
     op.drop_table('resumption_reports')
     with op.batch_alter_table('resumes', schema=None) as batch_op:
         batch_op.drop_index('uq_resumes_default_per_user', sqlite_where=sa.text('is_default'), postgresql_where=sa.text('is_default'))
@@ -589,6 +666,11 @@ def downgrade():
 
     op.drop_table('employers')
     op.drop_table('rooms')
+    op.drop_table('rollup_runs')
+    with op.batch_alter_table('rollup_counts', schema=None) as batch_op:
+        batch_op.drop_index('ix_rollup_counts_lookup')
+
+    op.drop_table('rollup_counts')
     with op.batch_alter_table('regions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_regions_pinyin'))
         batch_op.drop_index('ix_regions_parent_code_name')
