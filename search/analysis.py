@@ -134,8 +134,18 @@ def index_text(text: str | list[str] | None) -> str:
     if not text:
         return ""
     if isinstance(text, list):
-        text = " \n ".join(text)
+        return " ".join(_short_index_text(t) if len(t) <= 64 else _index_text(t) for t in text if t)
+    return _short_index_text(text) if len(text) <= 64 else _index_text(text)
+
+
+def _index_text(text: str) -> str:
     return " ".join(_segments(normalize(text), search_mode=True))
+
+
+@lru_cache(maxsize=200_000)
+def _short_index_text(text: str) -> str:
+    """Titles, skills and employer names repeat a lot: cache their analysis."""
+    return _index_text(text)
 
 
 def query_tokens(text: str) -> list[str]:

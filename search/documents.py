@@ -131,6 +131,7 @@ class Record:
     ints: dict[str, int]
     source: dict[str, Any]
     suggestions: list[tuple[str, str]] = field(default_factory=list)
+    source_json: str = ""
 
 
 def region_level(code: str) -> int:
@@ -173,16 +174,29 @@ def _json_default(value: Any) -> Any:
 
 
 def canonical_source(doc: dict[str, Any]) -> dict[str, Any]:
-    """The document as JSON-safe values (datetimes → epoch seconds)."""
-    return json.loads(json.dumps(doc, default=_json_default, ensure_ascii=False))
+    """The document as JSON-safe values (datetimes → epoch seconds, tuples → lists)."""
+    out = {}
+    for k, v in doc.items():
+        if isinstance(v, dt.date):
+            v = epoch(v)
+        elif isinstance(v, tuple | list):
+            v = [epoch(x) if isinstance(x, dt.date) else x for x in v]
+        out[k] = v
+    return out
 
 
-def content_hash(doc: dict[str, Any]) -> str:
+def source_blob(src: dict[str, Any]) -> str:
+    """Canonical JSON of a canonical source (sorted keys, compact): stored and hashed."""
+    return json.dumps(src, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=_json_default)
+
+
+def content_hash(doc: dict[str, Any], blob: str | None = None) -> str:
     """Stable hash of a document's content; :func:`search.reindex.check` compares these.
 
     The app may store it or recompute it from the row it would index."""
-    src = canonical_source(doc)
-    blob = json.dumps(src, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if blob is None:
+        blob = source_blob(canonical_source(doc))
     return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
 
 
@@ -254,7 +268,8 @@ def prepare(kind: str, doc: dict[str, Any]) -> Record:
         sort_salary_value = smax
     keywords.update(_regions(doc))
     source = canonical_source(doc)
-    keywords["content_hash"] = content_hash(source)
+    blob = source_blob(source)
+    keywords["content_hash"] = content_hash(source, blob)
     ints = {
         "salary_min": smin,
         "salary_max": smax,
@@ -278,7 +293,7 @@ def prepare(kind: str, doc: dict[str, Any]) -> Record:
         for v in values:
             if v and isinstance(v, str) and len(v) <= 64:
                 suggestions.append((skind, v.strip()))
-    return Record(doc_id, text, keywords, ints, source, suggestions)
+    return Record(doc_id, text, keywords, ints, source, suggestions, blob)
 
 
 def prepare_many(kind: str, docs: list[dict[str, Any]]) -> list[Record]:

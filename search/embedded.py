@@ -153,7 +153,7 @@ class EmbeddedBackend(SearchBackend):
                         old.append(entries_of(kind, src))
                         writer.delete_documents_by_term("id", rec.id)
             for rec in records:
-                fields: dict[str, Any] = {"id": rec.id, "src": json.dumps(rec.source, ensure_ascii=False).encode()}
+                fields: dict[str, Any] = {"id": rec.id, "src": rec.source_json.encode()}
                 fields.update(rec.text)
                 fields.update(rec.keywords)
                 fields.update(rec.ints)

@@ -150,7 +150,7 @@ class SqliteBackend(SearchBackend):
                         db.conn.execute("DELETE FROM fts WHERE rowid=?", (rec.id,))
             db.conn.executemany(sql_doc, [
                 (r.id, *[r.keywords.get(c, "") for c in kw], *[r.ints.get(c, 0) for c in ints],
-                 json.dumps(r.source, ensure_ascii=False)) for r in records])
+                 r.source_json) for r in records])
             db.conn.executemany(sql_fts, [(r.id, *[r.text.get(c, "") for c in text]) for r in records])
             db.suggest.apply(delta_for([r.suggestions for r in records], old))
             db.writes += 1

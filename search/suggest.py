@@ -35,6 +35,16 @@ class SuggestStore:
         if not delta:
             return
         rows = [(k, t, n) for (k, t), n in delta.items() if n]
+        own_tx = not self.conn.in_transaction
+        if own_tx:
+            self.conn.execute("BEGIN")
+        try:
+            self._apply(rows)
+        finally:
+            if own_tx:
+                self.conn.execute("COMMIT")
+
+    def _apply(self, rows: list[tuple[str, str, int]]) -> None:
         known = set()
         for kind, text, _ in rows:
             if self.conn.execute("SELECT 1 FROM sg_entries WHERE kind=? AND text=?",
