@@ -15,7 +15,9 @@ from .models import Notification, User
 TEXTS = {
     "application_received": _l("New application from %(candidate)s for %(job)s"),
     "stage_changed": _l("Your application for %(job)s moved to: %(stage)s"),
+    "stage_changed_message": _l("Your application for %(job)s moved to: %(stage)s. %(employer)s wrote: %(message)s"),
     "invitation": _l("%(employer)s invites you to apply for %(job)s"),
+    "job_reported": _l("A job was reported as fraudulent: %(job)s"),
     "review_approved": _l("Your company documents were approved"),
     "review_returned": _l("Your company documents were returned: %(reasons)s"),
     "review_submitted": _l("%(employer)s submitted documents for review"),

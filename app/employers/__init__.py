@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("employers", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import job_routes, routes  # noqa: E402,F401

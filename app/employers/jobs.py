@@ -1,0 +1,120 @@
+"""An employer's job postings: their life cycle and the rules that guard it.
+
+    draft --publish--> published <--resume/pause--> paused;  any open state --close--> closed
+    repost: closes the posting and copies it as a new one with fresh dates
+
+Only verified employers publish, and a second open posting with the same title in the
+same region is a likely duplicate: `duplicates()` finds them, the caller asks to confirm.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import Employer, Job, JobStatus, User, utcnow
+
+OPEN = frozenset({JobStatus.DRAFT, JobStatus.PUBLISHED, JobStatus.PAUSED})
+
+TRANSITIONS = {
+    "publish": ({JobStatus.DRAFT}, JobStatus.PUBLISHED),
+    "pause": ({JobStatus.PUBLISHED}, JobStatus.PAUSED),
+    "resume": ({JobStatus.PAUSED}, JobStatus.PUBLISHED),
+    "close": (set(OPEN), JobStatus.CLOSED),
+}
+
+# The fields a repost copies; dates, status and ids are fresh.
+COPIED = (
+    "title", "description", "category", "skills", "salary_min", "salary_max", "salary_period",
+    "employment_type", "headcount", "region_code", "remote", "screening_questions",
+    "min_experience_years", "education_level",
+)
+
+_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+
+
+class JobError(Exception):
+    """The job change is not possible now; the message says why."""
+
+
+def normalise_title(title: str) -> str:
+    """'Java 开发工程师（急招）!' and 'java开发工程师(急招)' compare equal."""
+    folded = unicodedata.normalize("NFKC", title or "").casefold()
+    return _PUNCTUATION.sub("", folded)
+
+
+def duplicates(employer_id: int, title: str, region_code: str, exclude_id: int | None = None) -> list[Job]:
+    """The employer's open postings with the same normalised title in the same region."""
+    key = normalise_title(title)
+    candidates = db.session.scalars(
+        select(Job).where(
+            Job.employer_id == employer_id,
+            Job.region_code == region_code,
+            Job.status.in_(OPEN),
+            Job.id != (exclude_id or 0),
+        )
+    )
+    return [job for job in candidates if normalise_title(job.title) == key]
+
+
+def ensure_can_publish(employer: Employer) -> None:
+    if not employer.verified:
+        raise JobError(
+            _l("Jobs are published once your company documents are approved. Submit them for review first.")
+        )
+
+
+def save(job: Job, user: User, confirmed_duplicate: bool = False) -> list[Job]:
+    """Add or update JOB (already filled in). Returns the duplicates when not confirmed and
+    leaves the session unchanged in that case; returns [] once saved."""
+    found = duplicates(job.employer_id, job.title, job.region_code, exclude_id=job.id)
+    if found and not confirmed_duplicate:
+        return found
+    if job.status == JobStatus.PUBLISHED:
+        ensure_can_publish(db.session.get(Employer, job.employer_id))
+        job.published_at = job.published_at or utcnow()
+    creating = job.id is None
+    if creating:
+        job.created_by_id = user.id
+        db.session.add(job)
+    db.session.flush()
+    audit.record("job.create" if creating else "job.update", job, actor=user,
+                 duplicate_of=[j.id for j in found])
+    return []
+
+
+def change_status(job: Job, action: str, user: User) -> None:
+    if action not in TRANSITIONS:
+        raise JobError(_l("Unknown action."))
+    sources, target = TRANSITIONS[action]
+    if job.status not in sources:
+        raise JobError(_l("This job cannot be changed that way in its current state."))
+    if target == JobStatus.PUBLISHED:
+        ensure_can_publish(job.employer)
+        job.published_at = job.published_at if action == "resume" else utcnow()
+    previous = job.status
+    job.status = target
+    audit.record(f"job.{action}", job, actor=user, previous=previous.value)
+
+
+def repost(job: Job, user: User) -> Job:
+    """Close JOB and copy it as a new posting: published now if the employer may publish
+    and JOB was live, otherwise a draft to review first."""
+    copy = Job(employer_id=job.employer_id, created_by_id=user.id, deadline=None)
+    for name in COPIED:
+        value = getattr(job, name)
+        setattr(copy, name, list(value) if isinstance(value, list) else value)
+    live = job.status in (JobStatus.PUBLISHED, JobStatus.PAUSED) and job.employer.verified
+    copy.status = JobStatus.PUBLISHED if live else JobStatus.DRAFT
+    copy.published_at = utcnow() if live else None
+    if job.status != JobStatus.CLOSED:
+        job.status = JobStatus.CLOSED
+    db.session.add(copy)
+    db.session.flush()
+    audit.record("job.repost", copy, actor=user, original_id=job.id)
+    return copy

@@ -1,0 +1,109 @@
+"""Who works for an employer: owners invite colleagues by email and remove recruiters.
+
+An invitation link is signed (itsdangerous) and names the invite row; it works while the
+invite is open, for the address it was sent to only, for INVITE_MAX_AGE seconds.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..mail import send_email
+from ..models import Employer, EmployerMember, MemberInvite, MemberRole, Role, User, utcnow
+
+INVITE_MAX_AGE = 7 * 24 * 3600
+
+
+class MembershipError(Exception):
+    """The membership change is not allowed; the message says why."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="yunpin-member-invite")
+
+
+def invite_token(invite: MemberInvite) -> str:
+    return _serializer().dumps({"invite": invite.id, "email": invite.email})
+
+
+def read_invite(token: str) -> MemberInvite:
+    """The open invite TOKEN names; MembershipError when expired, used or forged."""
+    try:
+        data = _serializer().loads(token, max_age=INVITE_MAX_AGE)
+    except SignatureExpired as error:
+        raise MembershipError(_l("This invitation has expired. Ask for a new one.")) from error
+    except BadSignature as error:
+        raise MembershipError(_l("This invitation link is not valid.")) from error
+    invite = db.session.get(MemberInvite, data.get("invite")) if isinstance(data, dict) else None
+    if invite is None or invite.email != data.get("email") or invite.accepted_at is not None:
+        raise MembershipError(_l("This invitation is no longer open."))
+    return invite
+
+
+def invite(employer: Employer, email: str, by: User, role: MemberRole = MemberRole.RECRUITER) -> MemberInvite:
+    """Invite EMAIL to EMPLOYER (again, if already invited) and send the link."""
+    email = email.strip().lower()
+    existing = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None and existing.membership is not None:
+        raise MembershipError(_l("This person already works for a company on Yunpin."))
+    if existing is not None and existing.role != Role.EMPLOYER:
+        raise MembershipError(_l("This address belongs to a job seeker or official account."))
+    item = db.session.scalar(
+        select(MemberInvite).where(MemberInvite.employer_id == employer.id, MemberInvite.email == email)
+    )
+    if item is None:
+        item = MemberInvite(employer_id=employer.id, email=email)
+        db.session.add(item)
+    item.role, item.invited_by_id, item.created_at, item.accepted_at = role, by.id, utcnow(), None
+    db.session.flush()
+    audit.record("employer.member_invite", employer, actor=by, email=email, role=role.value)
+    message = _l("%(name)s invites you to recruit for %(employer)s on Yunpin.", name=by.name, employer=employer.name)
+    send_email(
+        email, message, "notification", locale=existing.locale if existing else None,
+        message=message, link=url_for("employers.accept_invite", token=invite_token(item), _external=True),
+    )
+    return item
+
+
+def accept(item: MemberInvite, user: User) -> EmployerMember:
+    """USER (an employer account with the invited address) joins the inviting employer."""
+    if user.email != item.email:
+        raise MembershipError(_l("This invitation was sent to another address. Log in with that one."))
+    if user.role != Role.EMPLOYER:
+        raise MembershipError(_l("Only employer accounts can join a company."))
+    if user.membership is not None:
+        raise MembershipError(_l("You already work for a company on Yunpin."))
+    member = EmployerMember(employer_id=item.employer_id, user_id=user.id, role=item.role)
+    db.session.add(member)
+    item.accepted_at = utcnow()
+    # Following the emailed link proves the address.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.flush()
+    audit.record("employer.member_join", member, actor=user, employer_id=item.employer_id, role=item.role.value)
+    return member
+
+
+def remove(employer: Employer, member: EmployerMember, by: User) -> None:
+    """Owners remove recruiters; owners themselves cannot be removed here."""
+    if member.employer_id != employer.id:
+        raise MembershipError(_l("This person does not work for your company."))
+    if member.role == MemberRole.OWNER:
+        raise MembershipError(_l("Owners cannot be removed."))
+    audit.record("employer.member_remove", employer, actor=by, user_id=member.user_id)
+    db.session.delete(member)
+    db.session.flush()
+
+
+def open_invites(employer: Employer) -> list[MemberInvite]:
+    return list(
+        db.session.scalars(
+            select(MemberInvite)
+            .where(MemberInvite.employer_id == employer.id, MemberInvite.accepted_at.is_(None))
+            .order_by(MemberInvite.created_at.desc())
+        )
+    )

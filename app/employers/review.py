@@ -1,0 +1,190 @@
+"""Online document review (材料在线审核): the employer's documents, its submission and the
+official's decision, as one small state machine used by the pages and the REST API.
+
+    draft --submit--> submitted --approve--> approved
+                      submitted --return---> returned --submit--> submitted
+
+Every transition is audited and notified inside the caller's transaction; the caller
+commits. Fast-track review (信用审) is decided by `TRUSTED` below and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    DocumentKind,
+    Employer,
+    EmployerDocument,
+    EmployerMember,
+    Job,
+    JobReport,
+    MemberRole,
+    ReportStatus,
+    ReviewDecision,
+    Role,
+    User,
+    VerificationReview,
+    VerificationState,
+    in_subtree,
+    utcnow,
+)
+from ..notify import notify
+from ..uploads import StoredFile
+
+REQUIRED_DOCUMENTS = (DocumentKind.BUSINESS_LICENCE, DocumentKind.LEGAL_REP_ID)
+
+# States in which the employer may change its documents and (re)submit them.
+EDITABLE = frozenset({VerificationState.DRAFT, VerificationState.RETURNED})
+
+FAST_TRACK_RULE = _l(
+    "Fast track (credit review): the employer was approved at least once before and no "
+    "fraud report against any of its jobs has been upheld. Fast-track submissions are shown "
+    "first; an official still checks the documents."
+)
+
+# The rule above as SQL, so the queue can sort by it and `is_trusted` can test one employer.
+TRUSTED = sa.and_(
+    exists().where(
+        VerificationReview.employer_id == Employer.id,
+        VerificationReview.decision == ReviewDecision.APPROVED,
+    ),
+    ~exists()
+    .where(JobReport.status == ReportStatus.UPHELD, JobReport.job_id == Job.id)
+    .where(Job.employer_id == Employer.id),
+)
+
+
+class ReviewError(Exception):
+    """A review step is not possible now; the message says why, in the user's language."""
+
+
+def is_trusted(employer: Employer) -> bool:
+    return bool(db.session.scalar(select(TRUSTED).where(Employer.id == employer.id)))
+
+
+def current_documents(employer: Employer) -> dict[DocumentKind, EmployerDocument]:
+    """The latest upload of each kind; earlier ones stay for the record."""
+    latest: dict[DocumentKind, EmployerDocument] = {}
+    for document in employer.documents:
+        latest[document.kind] = document
+    return latest
+
+
+def missing(employer: Employer) -> list[str]:
+    """What still has to be provided before the documents can be submitted."""
+    have = current_documents(employer)
+    gaps = [
+        str(_l("Business licence")) if kind == DocumentKind.BUSINESS_LICENCE
+        else str(_l("ID document of the legal representative"))
+        for kind in REQUIRED_DOCUMENTS
+        if kind not in have
+    ]
+    if not (employer.legal_rep_name or "").strip():
+        gaps.append(str(_l("Name of the legal representative")))
+    return gaps
+
+
+def add_document(employer: Employer, kind: DocumentKind, stored: StoredFile, user: User) -> EmployerDocument:
+    if employer.verification_state not in EDITABLE:
+        raise ReviewError(_l("Documents cannot be changed while they are under review or after approval."))
+    document = EmployerDocument(
+        employer=employer,
+        kind=kind,
+        filename=stored.filename,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=user.id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit.record("employer.document_upload", employer, actor=user, kind=kind.value, document_id=document.id)
+    return document
+
+
+def owners(employer: Employer) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(EmployerMember, EmployerMember.user_id == User.id)
+            .where(EmployerMember.employer_id == employer.id, EmployerMember.role == MemberRole.OWNER)
+        )
+    )
+
+
+def officials_for(region_code: str) -> list[User]:
+    """Active officials whose subtree holds REGION_CODE (codes nest by prefix: 2/4/6/9/12)."""
+    prefixes = [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code)]
+    return list(
+        db.session.scalars(
+            select(User).where(
+                User.role == Role.OFFICIAL, User.active.is_(True), User.region_code.in_(prefixes)
+            )
+        )
+    )
+
+
+def submit(employer: Employer, user: User) -> None:
+    if employer.verification_state not in EDITABLE:
+        raise ReviewError(_l("These documents were already submitted."))
+    gaps = missing(employer)
+    if gaps:
+        raise ReviewError(_l("Still missing: %(items)s.", items="; ".join(gaps)))
+    previous = employer.verification_state
+    employer.verification_state = VerificationState.SUBMITTED
+    employer.submitted_at = utcnow()
+    fast_track = is_trusted(employer)
+    audit.record("employer.review_submit", employer, actor=user, previous=previous.value, fast_track=fast_track)
+    link = url_for("officials.review", employer_id=employer.id)
+    for official in officials_for(employer.region_code):
+        notify(official, "review_submitted", link, email=False, employer=employer.name)
+
+
+def decide(employer: Employer, official: User, decision: ReviewDecision, reasons: str = "") -> VerificationReview:
+    """Approve or return EMPLOYER's submission. The caller has checked the official's region."""
+    if employer.verification_state != VerificationState.SUBMITTED:
+        raise ReviewError(_l("There is no submission waiting for a decision."))
+    reasons = reasons.strip()
+    if decision == ReviewDecision.RETURNED and not reasons:
+        raise ReviewError(_l("Say what has to change, so the employer can fix it."))
+    review = VerificationReview(
+        employer_id=employer.id,
+        official_id=official.id,
+        decision=decision,
+        reasons=reasons,
+        fast_track=is_trusted(employer),
+    )
+    db.session.add(review)
+    if decision == ReviewDecision.APPROVED:
+        employer.verification_state = VerificationState.APPROVED
+        employer.verified_at = utcnow()
+        kind = "review_approved"
+    else:
+        employer.verification_state = VerificationState.RETURNED
+        kind = "review_returned"
+    db.session.flush()
+    audit.record(
+        f"employer.review_{decision.value}", employer, actor=official,
+        review_id=review.id, reasons=reasons, fast_track=review.fast_track,
+    )
+    link = url_for("employers.verification")
+    for owner in owners(employer):
+        notify(owner, kind, link, reasons=reasons)
+    return review
+
+
+def queue_query(region_code: str):
+    """Submitted employers under REGION_CODE ('' = everywhere): fast track first, then oldest."""
+    query = select(Employer, TRUSTED.label("trusted")).where(
+        Employer.verification_state == VerificationState.SUBMITTED
+    )
+    if region_code:
+        query = query.where(in_subtree(Employer.region_code, region_code))
+    return query.order_by(TRUSTED.desc(), Employer.submitted_at, Employer.id)

@@ -1,0 +1,34 @@
+"""Shared steps for the employer tests: logging in as someone and sending files."""
+
+from __future__ import annotations
+
+import io
+
+from app.extensions import db
+from app.models import User
+from tests import factories
+from tests.web import csrf_token, login
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 64
+PE = b"MZ\x90\x00" + b"\x00" * 64
+
+
+def file(content: bytes, name: str) -> tuple:
+    return (io.BytesIO(content), name)
+
+
+def as_user(client, user: User):
+    """Log CLIENT in as USER (committing first, so the login request sees the row)."""
+    db.session.commit()
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    response = login(client, user.email, factories.PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return user
+
+
+def submitted_employer(region_code: str = "420102001001", verified: bool = False):
+    """An employer (with owner) in REGION_CODE whose documents are ready to submit."""
+    employer = factories.employer(region_code=region_code, verified=verified, legal_rep_name="王五")
+    return employer, employer.members[0].user
