@@ -140,3 +140,55 @@ def worker(app, redis_server):
         return queue.finished_job_registry.count - finished_before
 
     return drain
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download is not used)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(tmp_path, sqlite_template, redis_server):
+    """The app on a real HTTP port, on a SQLite copy, for browser tests. Yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    path = tmp_path / "live.db"
+    shutil.copy(sqlite_template, path)
+    config = base_config(tmp_path, f"sqlite:///{path}")
+    del config["SERVER_NAME"]
+    app = create_app(config)
+    app.extensions["redis"] = redis_server
+    with app.app_context():
+        db.session.add_all(
+            Region(code=code, name=name, level=level, parent_code=parent)
+            for code, name, level, parent in REGIONS
+        )
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    thread.join(timeout=5)
