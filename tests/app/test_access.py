@@ -1,0 +1,93 @@
+"""Who may open which object page: every role against every object route of the foundation.
+
+Invisible objects answer 404 (ids cannot be probed); a page a role may not use answers 403;
+anonymous visitors of private pages are sent to log in (302).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.models import EmployerMember, JobStatus, MemberRole, Role, Visibility
+from tests import factories
+from tests.web import login
+
+ROLES = [
+    "anonymous", "candidate", "other_seeker", "owner", "recruiter", "other_employer",
+    "official_in", "official_out", "admin",
+]
+
+
+@pytest.fixture
+def world(app):
+    """A small world: one employer in 江岸区 with a draft and a published job, one application."""
+    users = {
+        "candidate": factories.user(Role.SEEKER),
+        "other_seeker": factories.user(Role.SEEKER),
+        "owner": factories.user(Role.EMPLOYER),
+        "recruiter": factories.user(Role.EMPLOYER),
+        "other_employer": factories.user(Role.EMPLOYER),
+        "official_in": factories.user(Role.OFFICIAL, region_code="420102"),
+        "official_out": factories.user(Role.OFFICIAL, region_code="420103"),
+        "admin": factories.user(Role.ADMIN),
+    }
+    employer = factories.employer(users["owner"])
+    db.session.add(EmployerMember(employer=employer, user_id=users["recruiter"].id, role=MemberRole.RECRUITER))
+    factories.employer(users["other_employer"], region_code="420103002")
+    published = factories.job(employer)
+    draft = factories.job(employer, status=JobStatus.DRAFT, title="草稿岗位")
+    hidden_resume = factories.resume(users["candidate"], visibility=Visibility.HIDDEN)
+    application = factories.application(users["candidate"], published, resume_id=hidden_resume.id)
+    db.session.commit()
+    return {
+        "users": users, "employer": employer, "published": published, "draft": draft,
+        "resume": hidden_resume, "application": application,
+    }
+
+
+def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
+    """Route → expected status per role (roles not listed: 404)."""
+    everyone_200 = dict.fromkeys(ROLES, 200)
+    return {
+        "published job": (f"/jobs/{w['published'].id}", everyone_200),
+        "draft job": (f"/jobs/{w['draft'].id}", {"owner": 200, "recruiter": 200}),
+        "employer profile": (f"/employers/{w['employer'].id}", everyone_200),
+        "application status": (
+            f"/applications/{w['application'].id}",
+            {"anonymous": 302, "candidate": 200},
+        ),
+        "hidden résumé, applied": (
+            f"/resumes/{w['resume'].id}",
+            {"anonymous": 302, "candidate": 200, "owner": 200, "recruiter": 200, "admin": 200,
+             "official_in": 403, "official_out": 403},
+        ),
+        "edit company": (
+            "/employers/mine/edit",
+            {"anonymous": 302, "owner": 200, "recruiter": 403, "other_employer": 200,
+             "candidate": 403, "other_seeker": 403, "official_in": 403, "official_out": 403, "admin": 403},
+        ),
+        "official's employer page": (
+            f"/officials/employers/{w['employer'].id}",
+            {"anonymous": 302, "official_in": 200, "admin": 200,
+             "candidate": 403, "other_seeker": 403, "owner": 403, "recruiter": 403, "other_employer": 403},
+        ),
+        "official dashboard": (
+            "/officials/",
+            {"anonymous": 302, "official_in": 200, "official_out": 200, "admin": 200,
+             "candidate": 403, "other_seeker": 403, "owner": 403, "recruiter": 403, "other_employer": 403},
+        ),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(client, world, role):
+    if role != "anonymous":
+        assert login(client, world["users"][role].email, factories.PASSWORD).status_code == 302
+    failures = []
+    for name, (url, expected) in routes(world).items():
+        want = expected.get(role, 404)
+        got = client.get(url).status_code
+        if got != want:
+            failures.append(f"{name} {url}: expected {want}, got {got}")
+    assert not failures, "\n".join(failures)
