@@ -253,7 +253,8 @@ def compile_query(kind: str, q: SearchQuery, like_clauses: tuple[Clause, ...] | 
             JOB_FACETS if kind == "jobs" else RESUME_FACETS)
         for name in names:
             if name == "region":
-                facets.append(TermsFacet("region", f"region_l{min(level + 1, REGION_LEVELS)}"))
+                if level < REGION_LEVELS:  # a village has no level below it
+                    facets.append(TermsFacet("region", f"region_l{level + 1}"))
             elif name == "salary":
                 facets.append(RangeFacet("salary", "salary_mid", SALARY_BANDS))
             elif name in ("category", "employment_type", "remote", "education_level"):

@@ -1,0 +1,100 @@
+"""Shared fixtures for the search tests: real engines, no mocks.
+
+``backend_name`` is parametrised over embedded, sqlite and opensearch; the opensearch
+variant needs Java 17, javac and Maven (tools/opensearch/node.py) and skips, saying why,
+when they are missing. CI has them.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from search import create_backend
+from tests.search.corpus import all_docs
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools" / "opensearch"))
+
+import node as os_node  # noqa: E402
+
+BACKENDS = ["embedded", "sqlite", pytest.param("opensearch", marks=pytest.mark.opensearch)]
+
+
+def _skip_without_java() -> None:
+    missing = os_node.missing_tools()
+    if missing:
+        pytest.skip(f"OpenSearch tests need Java 17 + javac + Maven; missing: {', '.join(missing)}")
+
+
+@pytest.fixture(scope="session")
+def opensearch_url():
+    """One OpenSearch 2.19 node for the whole session (started by tools/opensearch)."""
+    _skip_without_java()
+    node = os_node.Node()
+    try:
+        url = node.start()
+    except os_node.OpenSearchUnavailable as exc:
+        node.stop()
+        pytest.skip(f"OpenSearch node could not start: {exc}")
+    yield url
+    node.stop()
+
+
+@pytest.fixture
+def make_backend(request, tmp_path):
+    """Factory: a fresh, empty backend of the given name."""
+    made = []
+
+    def factory(name: str):
+        if name == "opensearch":
+            url = request.getfixturevalue("opensearch_url")
+            be = create_backend("opensearch", url, index_prefix=f"t{uuid.uuid4().hex[:10]}")
+        else:
+            be = create_backend(name, str(tmp_path / f"{name}-{len(made)}"))
+        made.append(be)
+        return be
+
+    yield factory
+    for be in made:
+        be.close()
+
+
+@pytest.fixture(scope="session")
+def loaded(request, tmp_path_factory):
+    """Session-cached backends holding the shared corpus, keyed by name."""
+    cache: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in cache:
+            if name == "opensearch":
+                url = request.getfixturevalue("opensearch_url")
+                be = create_backend("opensearch", url, index_prefix=f"conf{uuid.uuid4().hex[:8]}")
+            else:
+                be = create_backend(name, str(tmp_path_factory.mktemp(name)))
+            be.bulk(all_docs())
+            cache[name] = be
+        return cache[name]
+
+    yield get
+    for be in cache.values():
+        be.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_name(request):
+    return request.param
+
+
+@pytest.fixture
+def backend(backend_name, loaded):
+    return loaded(backend_name)
+
+
+@pytest.fixture
+def reference(loaded):
+    """The embedded backend on the same corpus: what every backend must agree with."""
+    return loaded("embedded")
