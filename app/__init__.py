@@ -46,13 +46,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
+    from .applications import bp as applications_bp
     from .auth import bp as auth_bp
     from .dev import bp as dev_bp
     from .employers import bp as employers_bp
+    from .fairs import bp as fairs_bp
     from .jobs import bp as jobs_bp
     from .main import bp as main_bp
     from .officials import bp as officials_bp
     from .resumes import bp as resumes_bp
+    from .subsidies import bp as subsidies_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -60,6 +63,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(resumes_bp, url_prefix="/resumes")
     app.register_blueprint(employers_bp, url_prefix="/employers")
     app.register_blueprint(officials_bp, url_prefix="/officials")
+    app.register_blueprint(fairs_bp, url_prefix="/fairs")
+    app.register_blueprint(subsidies_bp, url_prefix="/subsidies")
+    app.register_blueprint(applications_bp, url_prefix="/applications")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dev_bp, url_prefix="/dev")
 

@@ -1,0 +1,77 @@
+"""Browsing a fair's jobs (anyone) and registering an employer with its jobs (employers)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import current_employer, get_or_404, roles_required
+from ..extensions import db
+from ..models import FairEmployer, Job, JobFair, JobStatus, Role
+from ..officials import fairs as fair_service
+from . import bp
+
+
+@bp.route("/")
+def index():
+    fairs = db.session.scalars(
+        sa.select(JobFair).where(JobFair.ends_on >= date.today()).order_by(JobFair.starts_on).limit(50)
+    ).all()
+    return render_template("fairs/index.html", fairs=fairs)
+
+
+@bp.route("/<int:fair_id>")
+def show(fair_id: int):
+    fair = get_or_404(JobFair, fair_id)
+    jobs = fair_service.fair_jobs(db.session, fair)
+    own_jobs, registered = [], False
+    if current_user.is_authenticated and current_user.role == Role.EMPLOYER and current_user.membership:
+        employer = current_user.membership.employer
+        registered = db.session.get(FairEmployer, (fair.id, employer.id)) is not None
+        own_jobs = db.session.scalars(
+            sa.select(Job).where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED)
+        ).all()
+    return render_template("fairs/show.html", fair=fair, jobs=jobs, own_jobs=own_jobs, registered=registered)
+
+
+@bp.route("/<int:fair_id>/register", methods=["POST"])
+@roles_required(Role.EMPLOYER)
+def register(fair_id: int):
+    fair = get_or_404(JobFair, fair_id)
+    employer = current_employer()
+    if fair.ends_on < date.today():
+        flash(_("This fair has ended."), "error")
+        return redirect(url_for("fairs.show", fair_id=fair.id)), 422
+    job_ids = [int(i) for i in request.form.getlist("job") if i.isdigit()]
+    attached = fair_service.register(db.session, fair, employer, job_ids)
+    db.session.commit()
+    flash(_("Your company is registered with %(n)s jobs.", n=attached), "success")
+    return redirect(url_for("fairs.show", fair_id=fair.id))
+
+
+@bp.route("/<int:fair_id>/apply/<int:job_id>", methods=["POST"])
+@roles_required(Role.SEEKER)
+def apply(fair_id: int, job_id: int):
+    """One click from the fair: the usual apply service, with the fair recorded as the source."""
+    from ..applications import service as applications
+    from ..models import FairJob, Source
+
+    fair = get_or_404(JobFair, fair_id)
+    if db.session.get(FairJob, (fair.id, job_id)) is None:
+        abort(404)
+    job = get_or_404(Job, job_id)
+    try:
+        application, created = applications.apply(current_user, job, source=Source.FAIR)
+    except applications.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("fairs.show", fair_id=fair.id)), error.status
+    if created:
+        application.fair_id = fair.id
+    db.session.commit()
+    flash(_("Your application was sent."), "success")
+    return redirect(url_for("fairs.show", fair_id=fair.id), 303)

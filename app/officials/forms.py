@@ -1,0 +1,66 @@
+"""Forms officials fill in: agreements, fairs, subsidy policies."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..forms import TagListField, region_exists
+from ..models import SubsidyRule
+
+REGION_PICKER = {"data-region-picker": ""}
+
+
+def dates_ordered(form, field) -> None:
+    if form.starts_on.data and field.data and field.data < form.starts_on.data:
+        raise ValidationError(_l("The end date must not be before the start date."))
+
+
+class AgreementForm(FlaskForm):
+    origin_code = StringField(_l("Origin region (where workers come from)"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    destination_code = StringField(_l("Destination region (where the jobs are)"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    sectors = TagListField(_l("Industry sections (e.g. C, G, E)"))
+    workers_target = IntegerField(_l("Workers target"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
+
+    def validate_destination_code(self, field) -> None:
+        if field.data == self.origin_code.data:
+            raise ValidationError(_l("Origin and destination must differ."))
+
+
+class FairForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    theme = TextAreaField(_l("Theme"), validators=[Length(max=2000)])
+    region_code = StringField(_l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    sectors = TagListField(_l("Industry sections (e.g. C, G, I)"))
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
+
+
+class PolicyForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    rule = SelectField(_l("Rule"), choices=[
+        (SubsidyRule.PER_HIRE_FROM_PARTNER_REGION.value, _l("Amount per worker hired from a partner region")),
+        (SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY.value, _l("Micro and small enterprises that resumed by a date")),
+    ])
+    amount = IntegerField(_l("Amount (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)])
+    per_employer_cap = IntegerField(_l("Cap per employer (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=100_000_000)])
+    budget = IntegerField(_l("Total budget (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000_000)])
+    region_code = StringField(_l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
+    resumed_by = DateField(_l("Resumed by (for the resumption rule)"), validators=[Optional()])
+
+    def validate_resumed_by(self, field) -> None:
+        if self.rule.data == SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY.value and not field.data:
+            raise ValidationError(_l("Give the date by which work must have resumed."))

@@ -1,0 +1,167 @@
+"""Hiring subsidies: eligibility computed from the platform's records, claimed in one click.
+
+The budget holds under concurrent claims because the only write to ``committed_amount`` is
+one conditional UPDATE (``... WHERE committed_amount + :amount <= budget``): PostgreSQL
+serialises concurrent updates of the row and re-checks the condition, and the table's CHECK
+refuses any overspend that slipped past. The unique (policy, employer) key stops doubles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from .. import audit
+from ..models import (
+    AgreementStatus,
+    Application,
+    ClaimStatus,
+    CompanySize,
+    CooperationAgreement,
+    Employer,
+    Job,
+    ResumptionReport,
+    Stage,
+    SubsidyClaim,
+    SubsidyPolicy,
+    SubsidyRule,
+    User,
+    in_subtree,
+    utcnow,
+)
+
+
+class ClaimError(Exception):
+    """A claim that cannot be made; the message is for the employer."""
+
+
+@dataclass
+class Eligibility:
+    amount: int
+    basis: int
+    reason: str
+
+    @property
+    def eligible(self) -> bool:
+        return self.amount > 0
+
+
+def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -> int:
+    """Hires by EMPLOYER of candidates from an origin of an active agreement covering it."""
+    candidate = aliased(User)
+    agreements = session.scalars(
+        sa.select(CooperationAgreement).where(CooperationAgreement.status == AgreementStatus.ACTIVE)
+    ).all()
+    origins = [a.origin_code for a in agreements if employer.region_code.startswith(a.destination_code)]
+    if not origins:
+        return 0
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Application)
+        .join(Job, Application.job_id == Job.id)
+        .join(candidate, Application.candidate_id == candidate.id)
+        .where(
+            Job.employer_id == employer.id,
+            Application.stage == Stage.HIRED,
+            Application.created_at >= datetime.combine(policy.starts_on, datetime.min.time()),
+            sa.or_(*[in_subtree(candidate.region_code, code) for code in origins]),
+        )
+    ) or 0
+
+
+def resumed_by(session: Session, employer: Employer, day: date) -> bool:
+    return session.scalar(
+        sa.select(sa.func.count()).where(
+            ResumptionReport.employer_id == employer.id,
+            ResumptionReport.resumed.is_(True),
+            sa.func.coalesce(ResumptionReport.resumed_on, ResumptionReport.report_date) <= day,
+        )
+    ) > 0
+
+
+def eligibility(session: Session, policy: SubsidyPolicy, employer: Employer, today: date | None = None) -> Eligibility:
+    today = today or date.today()
+    if not employer.region_code.startswith(policy.region_code):
+        return Eligibility(0, 0, _("Your company is outside this policy's region."))
+    if not (policy.starts_on <= today <= policy.ends_on):
+        return Eligibility(0, 0, _("This policy is not open for claims today."))
+    if not employer.verified:
+        return Eligibility(0, 0, _("Your company's documents must be approved first."))
+    if policy.rule == SubsidyRule.PER_HIRE_FROM_PARTNER_REGION:
+        hires = partner_hires(session, policy, employer)
+        if not hires:
+            return Eligibility(0, 0, _("No hires from partner regions yet."))
+        return Eligibility(min(hires * policy.amount, policy.per_employer_cap), hires,
+                           _("%(n)s hires from partner regions", n=hires))
+    if employer.size not in (CompanySize.MICRO, CompanySize.SMALL):
+        return Eligibility(0, 0, _("Only micro and small enterprises are eligible."))
+    if policy.resumed_by is None or not resumed_by(session, employer, policy.resumed_by):
+        return Eligibility(0, 0, _("No resumption report shows work resumed in time."))
+    return Eligibility(min(policy.amount, policy.per_employer_cap), 1, _("Resumed work in time"))
+
+
+def open_policies(session: Session, employer: Employer, today: date | None = None) -> list[SubsidyPolicy]:
+    """Policies whose region covers EMPLOYER and whose period includes TODAY."""
+    today = today or date.today()
+    policies = session.scalars(
+        sa.select(SubsidyPolicy).where(SubsidyPolicy.starts_on <= today, SubsidyPolicy.ends_on >= today)
+        .order_by(SubsidyPolicy.ends_on)
+    ).all()
+    return [p for p in policies if employer.region_code.startswith(p.region_code)]
+
+
+def claim(session: Session, policy: SubsidyPolicy, employer: Employer, user: User | None) -> SubsidyClaim:
+    """Claim the computed amount in one step. Raises ClaimError; the caller commits."""
+    result = eligibility(session, policy, employer)
+    if not result.eligible:
+        raise ClaimError(result.reason)
+    item = SubsidyClaim(policy_id=policy.id, employer_id=employer.id, amount=result.amount,
+                        basis=result.basis, claimed_by_id=getattr(user, "id", None))
+    try:
+        with session.begin_nested():
+            session.add(item)
+    except IntegrityError:
+        raise ClaimError(_("Your company has already claimed this subsidy.")) from None
+    reserved = session.execute(
+        sa.update(SubsidyPolicy)
+        .where(SubsidyPolicy.id == policy.id, SubsidyPolicy.committed_amount + result.amount <= SubsidyPolicy.budget)
+        .values(committed_amount=SubsidyPolicy.committed_amount + result.amount)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if reserved != 1:
+        raise ClaimError(_("The budget of this policy is used up."))
+    audit.record("subsidy.claim", item, actor=user, policy_id=policy.id, amount=result.amount, basis=result.basis)
+    return item
+
+
+def review(session: Session, claims: list[SubsidyClaim], action: str, official: User) -> int:
+    """Approve, reject or mark paid many claims at once; rejection frees the budget."""
+    moves = {
+        "approve": ({ClaimStatus.CLAIMED}, ClaimStatus.APPROVED),
+        "reject": ({ClaimStatus.CLAIMED, ClaimStatus.APPROVED}, ClaimStatus.REJECTED),
+        "pay": ({ClaimStatus.APPROVED}, ClaimStatus.PAID),
+    }
+    allowed, target = moves[action]
+    changed = 0
+    for item in claims:
+        if item.status not in allowed:
+            continue
+        if target == ClaimStatus.REJECTED:
+            session.execute(
+                sa.update(SubsidyPolicy).where(SubsidyPolicy.id == item.policy_id)
+                .values(committed_amount=SubsidyPolicy.committed_amount - item.amount)
+                .execution_options(synchronize_session=False)
+            )
+        item.status = target
+        item.reviewed_by_id = official.id
+        item.reviewed_at = utcnow()
+        if target == ClaimStatus.PAID:
+            item.paid_at = utcnow()
+        audit.record(f"subsidy.{action}", item, actor=official, amount=item.amount)
+        changed += 1
+    return changed

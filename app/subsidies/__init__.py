@@ -1,0 +1,7 @@
+"""Hiring subsidies as the employer sees them: "You are eligible for ¥N", claimed in one click."""
+
+from flask import Blueprint
+
+bp = Blueprint("subsidies", __name__)
+
+from . import routes  # noqa: E402,F401

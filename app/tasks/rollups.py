@@ -1,0 +1,32 @@
+"""Recomputing the dashboard rollups in the background: on demand and on a schedule.
+
+The refresh button defers ``refresh``; ``refresh_every`` runs and then re-enqueues itself
+with ``enqueue_in``, which the RQ scheduler (``rq worker --with-scheduler``, started by
+``yunpin run``) releases when due. Started once by ``yunpin rollups schedule``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..extensions import db
+from . import task
+
+
+@task
+def refresh() -> dict[str, int]:
+    from ..officials.rollups import recompute
+
+    written = recompute(db.session)
+    db.session.commit()
+    return written
+
+
+@task
+def refresh_every(seconds: int) -> dict[str, int]:
+    from ..queue import get_queue
+
+    try:
+        return refresh()
+    finally:
+        get_queue().enqueue_in(timedelta(seconds=seconds), "app.tasks.rollups.refresh_every", seconds)
