@@ -1,0 +1,156 @@
+"""Read side of the administrative tree: lookup, children, search. No Flask here.
+
+Every query is a primary-key lookup or a range on an indexed column:
+  * a subtree is ``in_subtree(Region.code, code)`` (codes are materialised paths);
+  * ancestors are the code's prefixes, fetched with one ``code IN (...)``;
+  * children use ``ix_regions_parent_code_name``;
+  * pinyin search is a prefix range on ``ix_regions_pinyin`` ("whs wuhanshi": initials first,
+    and the first letter of a full-pinyin query is its first initial, so both kinds of query
+    narrow to an index range before the LIKE);
+  * name search is a prefix range on ``name`` (indexed once ``ix_regions_name`` exists; see
+    docs/regions.md). SQLite compares UTF-8 by code point, so a [q, next_prefix(q)) range is
+    exact; on PostgreSQL the collation may not be code-point order, so a LIKE 'q%' is used,
+    which the planner turns into an index range under the C collation or text_pattern_ops.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.models.regions import CODE_LENGTHS, Region, in_subtree, next_prefix
+
+SEARCH_LIMIT = 20
+MAX_QUERY_LENGTH = 40
+
+PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+"""Statistical placeholders at prefecture level (北京市/市辖区/东城区): kept in the data so the
+tree stays regular, left out of ``path_names`` because nobody calls a place that."""
+
+_PINYIN_QUERY = re.compile(r"^[a-z0-9' ]+$")
+
+
+class BadQuery(ValueError):
+    """A code or search string that cannot name a region (the views answer 400)."""
+
+
+def is_code(code: str) -> bool:
+    return code.isdigit() and len(code) in CODE_LENGTHS.values()
+
+
+def check_code(code: str) -> str:
+    if not is_code(code):
+        raise BadQuery("a division code has 2, 4, 6, 9 or 12 digits")
+    return code
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """Proper prefixes of CODE that are codes, root first: 420102 → [42, 4201]."""
+    return [code[:n] for n in sorted(CODE_LENGTHS.values()) if n < len(code)]
+
+
+@dataclass(frozen=True)
+class Node:
+    code: str
+    name: str
+    level: int
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "level": self.level}
+
+
+def path_names(names: list[str]) -> str:
+    shown = [n for n in names if n not in PLACEHOLDERS] or names
+    return " / ".join(shown)
+
+
+def _names_by_code(session: Session, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    rows = session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(sorted(codes))))
+    return dict(rows.all())
+
+
+def _with_paths(session: Session, nodes: list[Node]) -> list[dict]:
+    wanted = {a for node in nodes for a in ancestor_codes(node.code)}
+    names = _names_by_code(session, wanted)
+    out = []
+    for node in nodes:
+        chain = [names[a] for a in ancestor_codes(node.code) if a in names] + [node.name]
+        out.append({**node.as_dict(), "path_names": path_names(chain)})
+    return out
+
+
+def get_region(session: Session, code: str) -> dict | None:
+    """The region with its ancestors (root first) and ``path_names``; None when unknown."""
+    check_code(code)
+    region = session.get(Region, code)
+    if region is None:
+        return None
+    chain = ancestor_codes(code)
+    names = _names_by_code(session, set(chain))
+    ancestors = [{"code": a, "name": names[a], "level": i + 1} for i, a in enumerate(chain) if a in names]
+    has_children = session.scalar(sa.select(sa.literal(1)).where(Region.parent_code == code).limit(1)) is not None
+    return {
+        "code": region.code,
+        "name": region.name,
+        "level": region.level,
+        "parent_code": region.parent_code,
+        "ancestors": ancestors,
+        "path_names": path_names([a["name"] for a in ancestors] + [region.name]),
+        "has_children": has_children,
+    }
+
+
+def children(session: Session, code: str | None) -> list[dict]:
+    """Direct children of CODE in code order (the provinces when CODE is None)."""
+    if code is None:
+        where = Region.parent_code.is_(None)
+    else:
+        where = Region.parent_code == check_code(code)
+    rows = session.execute(
+        sa.select(Region.code, Region.name, Region.level).where(where).order_by(Region.code)
+    ) 
+    return [{"code": c, "name": n, "level": lv, "has_children": lv < 5} for c, n, lv in rows]
+
+
+def _prefix(session: Session, column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return column.like(escaped + "%", escape="\\")
+    return sa.and_(column >= prefix, column < next_prefix(prefix))
+
+
+def search(session: Session, q: str, within: str | None = None, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Regions whose name, pinyin initials, full pinyin or code starts with Q.
+
+    Shallower levels first (provinces before villages), then by code; WITHIN restricts the
+    search to a subtree. Raises BadQuery for an empty or over-long Q or a bad WITHIN.
+    """
+    q = (q or "").strip()
+    if not q:
+        raise BadQuery("q is required")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise BadQuery(f"q is limited to {MAX_QUERY_LENGTH} characters")
+    lowered = q.lower()
+    if q.isdigit():
+        condition = in_subtree(Region.code, q)
+    elif _PINYIN_QUERY.match(lowered):
+        typed = re.sub(r"[' ]", "", lowered)
+        if not typed:
+            raise BadQuery("q is required")
+        condition = sa.or_(
+            _prefix(session, Region.pinyin, typed),
+            sa.and_(_prefix(session, Region.pinyin, typed[0]), Region.pinyin.like(f"% {typed}%")),
+        )
+    else:
+        condition = _prefix(session, Region.name, q)
+    stmt = sa.select(Region.code, Region.name, Region.level).where(condition)
+    if within is not None:
+        stmt = stmt.where(in_subtree(Region.code, check_code(within)))
+    stmt = stmt.order_by(Region.level, Region.code).limit(limit)
+    nodes = [Node(c, n, lv) for c, n, lv in session.execute(stmt)]
+    return _with_paths(session, nodes)
