@@ -19,7 +19,6 @@ from ..employers import reports, review
 from ..extensions import db
 from ..models import Employer, JobReport, ReviewDecision, Role, VerificationReview
 from . import bp
-from .routes import scope_code
 
 
 class DecisionForm(FlaskForm):
@@ -33,6 +32,11 @@ class DecisionForm(FlaskForm):
 
 class ReportDecisionForm(FlaskForm):
     close_job = BooleanField(_l("Also close the job"), default=True)
+
+
+def scope_code() -> str:
+    """The official's region; admins review the whole country (the empty prefix)."""
+    return current_user.region_code or "" if current_user.role == Role.OFFICIAL else ""
 
 
 def employer_in_scope(employer_id: int) -> Employer:
