@@ -1,0 +1,43 @@
+"""The cluster going away must surface as SearchUnavailable (the app then uses the DB)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import SearchQuery, SearchUnavailable, create_backend
+from tests.search.conftest import _skip_without_java, os_node
+from tests.search.corpus import HANDMADE, job
+
+
+@pytest.mark.parametrize("name", ["opensearch", "elasticsearch"])
+def test_unreachable_cluster_raises_search_unavailable(name):
+    be = create_backend(name, f"http://127.0.0.1:{os_node.free_port()}", timeout=2)
+    with pytest.raises(SearchUnavailable):
+        be.search(SearchQuery(text="java"))
+    with pytest.raises(SearchUnavailable):
+        be.index(job(1, "java"))
+    assert be.health()["status"] == "unavailable"
+
+
+@pytest.mark.opensearch
+def test_node_stopped_mid_run():
+    _skip_without_java()
+    node = os_node.Node()
+    try:
+        url = node.start()
+        be = create_backend("opensearch", url, index_prefix="outage", timeout=3)
+        be.bulk(HANDMADE)
+        assert be.search(SearchQuery(text="会计")).ids == [6]
+        assert be.health()["status"] in ("green", "yellow")
+        node.stop()
+        with pytest.raises(SearchUnavailable):
+            be.search(SearchQuery(text="会计"))
+        with pytest.raises(SearchUnavailable):
+            be.index(job(99, "快递员"))
+        with pytest.raises(SearchUnavailable):
+            be.suggest("kd")
+        with pytest.raises(SearchUnavailable):
+            be.delete(6)
+        assert be.health()["status"] == "unavailable"
+    finally:
+        node.stop()
