@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..access import get_or_404, roles_required
+from ..applications import service as applications_service
 from ..extensions import db
 from ..models import (
     Application,
@@ -115,9 +117,34 @@ def application(application_id: int):
     item = get_or_404(Application, application_id)
     if item.candidate_id != current_user.id:
         abort(404)
+    return render_application(item)
+
+
+def render_application(item: Application, status: int = 200):
     history = db.session.scalars(
         select(StageChange)
         .where(StageChange.application_id == item.id)
         .order_by(StageChange.created_at, StageChange.id)
     ).all()
-    return render_template("main/application.html", item=item, history=history)
+    return render_template(
+        "main/application.html", item=item, history=history,
+        can_withdraw=item.stage in applications_service.WITHDRAWABLE,
+    ), status
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required(Role.SEEKER)
+def withdraw(application_id: int):
+    """The candidate takes an application back; it stays in the history as withdrawn."""
+    item = get_or_404(Application, application_id)
+    if item.candidate_id != current_user.id:
+        abort(404)
+    try:
+        applications_service.withdraw(item, current_user)
+    except applications_service.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_application(item, error.status)
+    db.session.commit()
+    flash(_("Your application was withdrawn."), "success")
+    return redirect(url_for("main.application", application_id=item.id), 303)

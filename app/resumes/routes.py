@@ -1,99 +1,173 @@
-"""The candidate's résumé builder, and viewing a résumé under its visibility rules."""
+"""The candidate's résumé builder and uploads; employers viewing, searching and inviting."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from sqlalchemy import exists, select
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from sqlalchemy import select
 
-from ..access import get_or_404, roles_required
+from .. import uploads
+from ..access import current_employer, get_or_404, roles_required
+from ..applications import service as applications
 from ..extensions import db
-from ..forms import TagListField, region_exists
-from ..labels import EDUCATION_LEVELS, VISIBILITIES, choices
-from ..models import Application, Job, Resume, Role, User, Visibility
-from . import bp
+from ..models import Job, JobStatus, ParseStatus, Resume, ResumeFile, Role, User, utcnow
+from . import bp, service
+from .forms import DraftForm, InviteForm, ResumeForm, SearchForm, UploadForm
+
+SEARCH_LIMIT = 50
+STALLED_AFTER = timedelta(minutes=5)
+"""A file still pending after this long was lost by the queue; say so instead of waiting."""
 
 
-class ResumeForm(FlaskForm):
-    headline = StringField(_l("Headline"), validators=[DataRequired(), Length(max=120)])
-    summary = TextAreaField(_l("About me"), validators=[Length(max=5000)])
-    skills = TagListField(_l("Skills"))
-    certificates = TagListField(_l("Certificates"))
-    education_level = SelectField(_l("Education"), choices=choices(EDUCATION_LEVELS))
-    years_experience = IntegerField(
-        _l("Years of experience"), default=0, validators=[NumberRange(min=0, max=60)]
-    )
-    expected_salary_min = IntegerField(
-        _l("Expected monthly salary from (¥)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)]
-    )
-    expected_salary_max = IntegerField(
-        _l("to (¥)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)]
-    )
-    region_code = StringField(_l("Where I live"), validators=[Optional(), region_exists])
-    willing_to_relocate = BooleanField(_l("Willing to relocate"))
-    contact_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
-    visibility = SelectField(_l("Who can see my résumé"), choices=choices(VISIBILITIES))
-
-    def validate_expected_salary_max(self, field) -> None:
-        low = self.expected_salary_min.data
-        if low is not None and field.data is not None and field.data < low:
-            raise ValidationError(_l("The upper bound must not be below the lower bound."))
-
-
-def default_resume(user: User) -> Resume | None:
-    return db.session.scalar(
-        select(Resume).where(Resume.user_id == user.id, Resume.is_default.is_(True))
-    )
+def _fill_blank_rows(form: ResumeForm) -> None:
+    for section in (form.education, form.experience):
+        needs_blank = not section.entries or not section.entries[-1].form.is_blank()
+        if needs_blank and len(section.entries) < section.max_entries:
+            section.append_entry()
 
 
 @bp.route("/mine", methods=["GET", "POST"])
 @roles_required(Role.SEEKER)
 def edit():
-    resume = default_resume(current_user)
+    resume = applications.default_resume(current_user)
     form = ResumeForm(obj=resume)
+    add = request.form.get("add")
+    if request.method == "POST" and add in ("education", "experience"):
+        # "Add another" without JavaScript: show the same form with one more blank row.
+        section = getattr(form, add)
+        if len(section.entries) < section.max_entries:
+            section.append_entry()
+        return render_template("resumes/edit.html", form=form, resume=resume, files=_files())
     if form.validate_on_submit():
-        if resume is None:
-            resume = Resume(user_id=current_user.id, is_default=True)
-            db.session.add(resume)
-        form.populate_obj(resume)
-        resume.region_code = resume.region_code or None
+        resume = service.save(current_user, resume, service.form_data(form))
         db.session.commit()
         flash(_("Your résumé is saved."), "success")
         return redirect(url_for("resumes.edit"))
     status = 422 if form.is_submitted() else 200
-    return render_template("resumes/edit.html", form=form, resume=resume), status
+    _fill_blank_rows(form)
+    return render_template("resumes/edit.html", form=form, resume=resume, files=_files()), status
 
 
-def can_view(user: User, resume: Resume) -> bool:
-    """Owners always; employers by the résumé's visibility (hidden ones only if applied)."""
-    if resume.user_id == user.id or user.role == Role.ADMIN:
-        return True
-    employer = user.employer
-    if employer is None:
-        return False
-    applied = db.session.scalar(
-        select(
-            exists().where(
-                Application.candidate_id == resume.user_id,
-                Application.job_id == Job.id,
-                Job.employer_id == employer.id,
-            )
-        )
+def _files() -> list[ResumeFile]:
+    return db.session.scalars(
+        select(ResumeFile).where(ResumeFile.user_id == current_user.id).order_by(ResumeFile.id.desc()).limit(5)
+    ).all()
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles_required(Role.SEEKER)
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        try:
+            item = service.store_upload(current_user, form.file.data)
+        except uploads.UploadError as error:
+            flash(str(error.message), "error")
+            return render_template("resumes/upload.html", form=form), error.status
+        try:
+            db.session.commit()
+        except Exception:
+            uploads.discard(item.stored_name)
+            raise
+        return redirect(url_for("resumes.file_status", file_id=item.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("resumes/upload.html", form=form), status
+
+
+def _own_file(file_id: int) -> ResumeFile:
+    item = get_or_404(ResumeFile, file_id)
+    if item.user_id != current_user.id:
+        abort(404)
+    return item
+
+
+@bp.route("/files/<int:file_id>")
+@roles_required(Role.SEEKER)
+def file_status(file_id: int):
+    item = _own_file(file_id)
+    stalled = item.parse_status == ParseStatus.PENDING and utcnow() - item.created_at > STALLED_AFTER
+    form = DraftForm()
+    form.fields.choices = [(name, name) for name in service.DRAFT_FIELDS]
+    return render_template(
+        "resumes/file.html", item=item, form=form, stalled=stalled,
+        error_text=service.PARSE_ERRORS.get(item.parse_error or "", service.PARSE_ERRORS["broken"]),
     )
-    if applied:
-        return True
-    return resume.visibility == Visibility.PUBLIC and employer.verified
+
+
+@bp.route("/files/<int:file_id>/confirm", methods=["POST"])
+@roles_required(Role.SEEKER)
+def confirm_draft(file_id: int):
+    item = _own_file(file_id)
+    if item.parse_status != ParseStatus.PARSED:
+        abort(409)
+    form = DraftForm()
+    form.fields.choices = [(name, name) for name in service.DRAFT_FIELDS]
+    if not form.validate_on_submit():
+        abort(422)
+    resume = applications.default_resume(current_user)
+    service.confirm_draft(current_user, resume, item.parsed_fields, form.fields.data)
+    db.session.commit()
+    flash(_("The chosen fields were added to your résumé. Please check them."), "success")
+    return redirect(url_for("resumes.edit"), 303)
 
 
 @bp.route("/<int:resume_id>")
 @roles_required(Role.SEEKER, Role.EMPLOYER, Role.ADMIN)
 def view(resume_id: int):
     resume = get_or_404(Resume, resume_id)
-    if not can_view(current_user, resume):
+    if not service.can_view(current_user, resume):
         abort(404)
-    return render_template("resumes/view.html", resume=resume, owner=resume.user_id == current_user.id)
+    invite_form = None
+    if current_user.employer is not None and current_user.employer.verified:
+        invite_form = _invite_form()
+    return render_template(
+        "resumes/view.html", resume=resume, owner=resume.user_id == current_user.id,
+        contact_visible=service.contact_visible(current_user, resume), invite_form=invite_form,
+    )
+
+
+@bp.route("/search")
+@roles_required(Role.EMPLOYER)
+def search():
+    employer = current_employer()
+    form = SearchForm(request.args)
+    results = []
+    if form.validate():
+        results = db.session.scalars(
+            service.search_query(employer, form.q.data or "", form.skills.data or []).limit(SEARCH_LIMIT)
+        ).all()
+    return render_template("resumes/search.html", form=form, results=results, employer=employer)
+
+
+def _invite_form() -> InviteForm:
+    employer = current_employer()
+    form = InviteForm()
+    jobs = db.session.scalars(
+        select(Job).where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED).order_by(Job.title)
+    ).all()
+    form.job_id.choices = [(job.id, job.title) for job in jobs]
+    return form
+
+
+@bp.route("/<int:resume_id>/invite", methods=["POST"])
+@roles_required(Role.EMPLOYER)
+def invite(resume_id: int):
+    resume = get_or_404(Resume, resume_id)
+    if not service.can_view(current_user, resume):
+        abort(404)
+    form = _invite_form()
+    if not form.validate_on_submit():
+        flash(_("Choose one of your published jobs."), "error")
+        return redirect(url_for("resumes.view", resume_id=resume.id), 303)
+    job = get_or_404(Job, form.job_id.data)
+    try:
+        _invitation, created = applications.invite(job, db.session.get(User, resume.user_id), current_user, form.message.data)
+    except applications.ApplicationError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("resumes.view", resume_id=resume.id), 303)
+    db.session.commit()
+    flash(_("Invitation sent.") if created else _("You already invited this candidate to this job."), "success")
+    return redirect(url_for("resumes.view", resume_id=resume.id), 303)

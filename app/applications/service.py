@@ -1,0 +1,276 @@
+"""Applying, withdrawing, moving applicants through stages, notes and invitations.
+
+The pages and the REST API both call these functions; each one changes the session's
+objects and leaves the commit to its caller, so one request is one transaction. Refusals
+raise `ApplicationError` with the HTTP status and a message for the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..extensions import db
+from ..labels import STAGES
+from ..models import (
+    Application,
+    ApplicationNote,
+    Invitation,
+    Job,
+    JobStatus,
+    Resume,
+    Source,
+    Stage,
+    StageChange,
+    User,
+    utcnow,
+)
+from ..notify import notify
+
+PIPELINE_STAGES = (Stage.NEW, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED, Stage.REJECTED)
+"""Stages an employer may move an application to; only the candidate withdraws."""
+
+WITHDRAWABLE = frozenset({Stage.NEW, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER})
+
+MAX_ANSWER = 2000
+MAX_MESSAGE = 2000
+
+
+class ApplicationError(Exception):
+    """A refused action; STATUS is the HTTP status to answer, MESSAGE says why."""
+
+    def __init__(self, status: int, message):
+        super().__init__(str(message))
+        self.status = status
+        self.message = message
+
+
+def default_resume(user: User) -> Resume | None:
+    return db.session.scalar(
+        select(Resume).where(Resume.user_id == user.id, Resume.is_default.is_(True))
+    )
+
+
+def find(job_id: int, candidate_id: int) -> Application | None:
+    return db.session.scalar(
+        select(Application).where(Application.job_id == job_id, Application.candidate_id == candidate_id)
+    )
+
+
+def open_for_applications(job: Job) -> bool:
+    return job.status == JobStatus.PUBLISHED and job.employer.verified
+
+
+def clean_answers(job: Job, answers: Sequence[str] | None) -> list[str]:
+    """One non-empty answer per screening question, or ApplicationError(422)."""
+    questions = job.screening_questions or []
+    given = [str(a or "").strip() for a in (answers or [])]
+    given += [""] * (len(questions) - len(given))
+    given = given[: len(questions)]
+    if any(not a for a in given):
+        raise ApplicationError(422, _l("Please answer every question."))
+    if any(len(a) > MAX_ANSWER for a in given):
+        raise ApplicationError(422, _l("Answers can be at most %(n)s characters.", n=MAX_ANSWER))
+    return given
+
+
+def apply(
+    candidate: User, job: Job, answers: Sequence[str] | None = None, source: Source = Source.APPLY
+) -> tuple[Application, bool]:
+    """Apply CANDIDATE to JOB with their default résumé; returns (application, created).
+
+    Idempotent: applying twice, or two requests racing, yields the one existing application
+    (the unique constraint decides the race; the loser reads the winner's row). A withdrawn
+    application is reopened rather than duplicated.
+    """
+    existing = find(job.id, candidate.id)
+    if existing is not None and existing.stage != Stage.WITHDRAWN:
+        return existing, False
+    if not open_for_applications(job):
+        raise ApplicationError(409, _l("This job is not taking applications."))
+    resume = default_resume(candidate)
+    if resume is None:
+        raise ApplicationError(409, _l("Create your résumé first, then apply."))
+    cleaned = clean_answers(job, answers)
+    if existing is not None:
+        _change_stage(existing, Stage.NEW, candidate, "")
+        existing.resume_id, existing.answers = resume.id, cleaned
+        _tell_employer(existing, candidate, job)
+        return existing, True
+
+    application = Application(
+        job_id=job.id, candidate_id=candidate.id, resume_id=resume.id, answers=cleaned,
+        source=source, stage=Stage.NEW,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+            db.session.flush()
+    except IntegrityError:
+        winner = find(job.id, candidate.id)
+        if winner is None:  # not a duplicate: some other constraint failed
+            raise
+        return winner, False
+    db.session.add(StageChange(application_id=application.id, from_stage=None, to_stage=Stage.NEW, actor_id=candidate.id))
+    audit.record("application.create", application, actor=candidate, job_id=job.id, source=source.value)
+    _tell_employer(application, candidate, job)
+    return application, True
+
+
+def _tell_employer(application: Application, candidate: User, job: Job) -> None:
+    link = url_for("applications.review", application_id=application.id)
+    for member in job.employer.members:
+        notify(member.user, "application_received", link, candidate=candidate.name, job=job.title)
+
+
+def _change_stage(application: Application, to_stage: Stage, actor: User, message: str) -> StageChange:
+    change = StageChange(
+        application_id=application.id, from_stage=application.stage, to_stage=to_stage,
+        actor_id=actor.id, message=message,
+    )
+    if application.stage == Stage.NEW and application.first_response_at is None and actor.id != application.candidate_id:
+        application.first_response_at = utcnow()
+    application.stage = to_stage
+    db.session.add(change)
+    return change
+
+
+def withdraw(application: Application, candidate: User) -> StageChange:
+    """The candidate takes the application back; the employer sees it as withdrawn."""
+    if application.candidate_id != candidate.id:
+        raise ApplicationError(403, _l("You do not have permission to do that."))
+    if application.stage not in WITHDRAWABLE:
+        raise ApplicationError(409, _l("This application can no longer be withdrawn."))
+    change = _change_stage(application, Stage.WITHDRAWN, candidate, "")
+    audit.record("application.withdraw", application, actor=candidate)
+    return change
+
+
+def move_stage(application: Application, to_stage: Stage | str, actor: User, message: str = "") -> StageChange | None:
+    """Move APPLICATION to TO_STAGE for the employer (actor must be checked as a member).
+
+    Returns None when it already is there. Tells the candidate, with MESSAGE if given.
+    """
+    try:
+        to_stage = Stage(to_stage)
+    except ValueError:
+        raise ApplicationError(422, _l("Choose a stage from the list.")) from None
+    if to_stage not in PIPELINE_STAGES:
+        raise ApplicationError(422, _l("Choose a stage from the list."))
+    message = (message or "").strip()
+    if len(message) > MAX_MESSAGE:
+        raise ApplicationError(422, _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE))
+    if application.stage == Stage.WITHDRAWN:
+        raise ApplicationError(409, _l("The candidate withdrew this application."))
+    if application.stage == to_stage:
+        return None
+    change = _change_stage(application, to_stage, actor, message)
+    audit.record("application.stage", application, actor=actor, to_stage=to_stage.value)
+    candidate = application.candidate
+    with force_locale(candidate.locale or "zh"):
+        stage = str(STAGES[to_stage])
+    params = {"job": application.job.title, "stage": stage}
+    kind = "stage_changed"
+    if message:
+        kind, params = "stage_changed_message", {**params, "employer": application.job.employer.name, "message": message}
+    notify(candidate, kind, url_for("main.application", application_id=application.id), **params)
+    return change
+
+
+def bulk_move(job: Job, application_ids: Sequence[int], to_stage: Stage | str, actor: User, message: str = "") -> int:
+    """Move the listed applications of JOB (others are ignored) and return how many moved."""
+    ids = {int(i) for i in application_ids}
+    if not ids:
+        raise ApplicationError(422, _l("Select at least one applicant."))
+    items = db.session.scalars(
+        select(Application).where(Application.job_id == job.id, Application.id.in_(ids)).order_by(Application.id)
+    ).all()
+    moved = 0
+    for application in items:
+        if application.stage == Stage.WITHDRAWN:
+            continue
+        if move_stage(application, to_stage, actor, message) is not None:
+            moved += 1
+    return moved
+
+
+def add_note(application: Application, author: User, body: str) -> ApplicationNote:
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError(422, _l("Write a note first."))
+    if len(body) > 5000:
+        raise ApplicationError(422, _l("A note can be at most %(n)s characters.", n=5000))
+    note = ApplicationNote(application_id=application.id, author_id=author.id, body=body)
+    db.session.add(note)
+    return note
+
+
+def applied_to_employer(employer_id: int, candidate_id: int) -> bool:
+    """Whether the candidate has applied to (or accepted an invitation from) the employer.
+
+    Until then the employer sees the candidate's phone and email masked.
+    """
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Application.candidate_id == candidate_id,
+                    Application.job_id == Job.id,
+                    Job.employer_id == employer_id,
+                )
+            )
+        )
+    )
+
+
+def invite(job: Job, candidate: User, actor: User, message: str = "") -> tuple[Invitation, bool]:
+    """Invite CANDIDATE to apply for JOB; returns (invitation, created). The caller checks
+    that ACTOR works for the job's employer and may see the candidate's résumé."""
+    if not job.employer.verified:
+        raise ApplicationError(403, _l("Only verified employers can invite candidates."))
+    if job.status != JobStatus.PUBLISHED:
+        raise ApplicationError(409, _l("This job is not taking applications."))
+    message = (message or "").strip()
+    if len(message) > MAX_MESSAGE:
+        raise ApplicationError(422, _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE))
+    if find(job.id, candidate.id) is not None:
+        raise ApplicationError(409, _l("This candidate has already applied for this job."))
+    existing = db.session.scalar(
+        select(Invitation).where(Invitation.job_id == job.id, Invitation.candidate_id == candidate.id)
+    )
+    if existing is not None:
+        return existing, False
+    invitation = Invitation(job_id=job.id, candidate_id=candidate.id, invited_by_id=actor.id, message=message)
+    try:
+        with db.session.begin_nested():
+            db.session.add(invitation)
+            db.session.flush()
+    except IntegrityError:
+        return db.session.scalar(
+            select(Invitation).where(Invitation.job_id == job.id, Invitation.candidate_id == candidate.id)
+        ), False
+    audit.record("invitation.create", invitation, actor=actor, job_id=job.id)
+    notify(candidate, "invitation", url_for("applications.invitations"), employer=job.employer.name, job=job.title)
+    return invitation, True
+
+
+def respond(invitation: Invitation, candidate: User, accept: bool, answers: Sequence[str] | None = None) -> Application | None:
+    """Accept (apply with source=invitation, which unmasks contacts for that employer) or
+    decline. Answering twice keeps the first answer."""
+    if invitation.candidate_id != candidate.id:
+        raise ApplicationError(403, _l("You do not have permission to do that."))
+    job = db.session.get(Job, invitation.job_id)
+    if invitation.responded_at is not None:
+        return find(job.id, candidate.id) if invitation.accepted else None
+    application = None
+    if accept:
+        application, _created = apply(candidate, job, answers, source=Source.INVITATION)
+    invitation.accepted, invitation.responded_at = accept, utcnow()
+    audit.record("invitation.respond", invitation, actor=candidate, accepted=accept)
+    return application

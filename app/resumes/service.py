@@ -1,0 +1,199 @@
+"""Résumé rules shared by the pages and the REST API: who sees a résumé, whose contacts are
+unmasked, uploading a file for parsing, confirming parsed drafts, searching résumés.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, cast, exists, or_, select
+from sqlalchemy import Text as SqlText
+from werkzeug.datastructures import FileStorage
+
+from .. import uploads
+from ..applications.service import applied_to_employer
+from ..extensions import db
+from ..models import (
+    Application,
+    Employer,
+    Job,
+    ParseStatus,
+    Resume,
+    ResumeFile,
+    Role,
+    User,
+    Visibility,
+)
+from ..queue import defer
+
+PARSE_TIMEOUT = 30
+"""Seconds the worker may spend parsing one file (see app.tasks.resumes)."""
+
+DRAFT_FIELDS = ("headline", "skills", "phone", "email", "education", "experience")
+
+PARSE_ERRORS = {
+    "broken": _l("The file seems damaged; we could not read it."),
+    "encrypted": _l("The file is password-protected; upload a copy without a password."),
+    "zip_bomb": _l("The document unpacks to far more than its size and was not opened."),
+    "no_text": _l("We found no text in the file (a scanned image?). Please fill in the form instead."),
+    "timeout": _l("Reading the file took too long."),
+    "unsupported": _l("That file type is not supported."),
+}
+
+
+def _applied_clause(employer_id: int):
+    return exists().where(
+        Application.candidate_id == Resume.user_id,
+        Application.job_id == Job.id,
+        Job.employer_id == employer_id,
+    )
+
+
+def can_view(user: User, resume: Resume) -> bool:
+    """Owners and admins always; an employer's member when the candidate applied to that
+    employer, or when the résumé is public and the employer is verified."""
+    if resume.user_id == user.id or user.role == Role.ADMIN:
+        return True
+    employer = user.employer
+    if employer is None:
+        return False
+    if applied_to_employer(employer.id, resume.user_id):
+        return True
+    return resume.visibility == Visibility.PUBLIC and employer.verified
+
+
+def contact_visible(user: User, resume: Resume) -> bool:
+    """Phone and email in clear: the owner, admins, and employers the candidate applied to."""
+    if resume.user_id == user.id or user.role == Role.ADMIN:
+        return True
+    employer = user.employer
+    return employer is not None and applied_to_employer(employer.id, resume.user_id)
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+
+
+def search_query(employer: Employer, keyword: str = "", skills: Sequence[str] = ()) -> Select:
+    """Résumés EMPLOYER may find: public ones (when verified) and those of its applicants;
+    hidden résumés only through an application. Matches every skill and the keyword."""
+    seen = [_applied_clause(employer.id)]
+    if employer.verified:
+        seen.append(Resume.visibility == Visibility.PUBLIC)
+    query = (
+        select(Resume)
+        .join(User, User.id == Resume.user_id)
+        .where(User.active.is_(True), Resume.is_default.is_(True), or_(*seen))
+    )
+    for skill in skills:
+        # JSON stores non-ASCII as \uXXXX escapes; search for the same spelling.
+        escaped = json.dumps(skill.strip())[1:-1]
+        query = query.where(cast(Resume.skills, SqlText).ilike(_like(escaped), escape="!"))
+    keyword = keyword.strip()
+    if keyword:
+        pattern = _like(keyword)
+        query = query.where(
+            or_(
+                Resume.headline.ilike(pattern, escape="!"),
+                Resume.summary.ilike(pattern, escape="!"),
+                cast(Resume.skills, SqlText).ilike(_like(json.dumps(keyword)[1:-1]), escape="!"),
+            )
+        )
+    return query.order_by(Resume.updated_at.desc(), Resume.id.desc())
+
+
+def store_upload(user: User, upload: FileStorage | None) -> ResumeFile:
+    """Keep an uploaded PDF/DOCX (type from its content) and queue it for parsing.
+
+    Raises uploads.UploadError (413 too large, 415 wrong type, 400 missing/empty).
+    """
+    stored = uploads.store(upload, uploads.RESUME_TYPES)
+    item = ResumeFile(
+        user_id=user.id, filename=stored.filename, stored_name=stored.stored_name,
+        content_type=stored.content_type, size=stored.size, parse_status=ParseStatus.PENDING,
+    )
+    db.session.add(item)
+    db.session.flush()
+    defer("app.tasks.resumes.parse", item.id, job_timeout=PARSE_TIMEOUT)
+    return item
+
+
+PLAIN_FIELDS = (
+    "headline", "summary", "skills", "certificates", "education_level", "years_experience",
+    "expected_salary_min", "expected_salary_max", "expected_region_codes", "region_code",
+    "willing_to_relocate", "available_from", "contact_phone", "contact_email", "visibility",
+)
+ENTRY_FIELDS = {
+    "education": ("school", "degree", "major", "start", "end"),
+    "experience": ("title", "company", "description", "start", "end", "years"),
+}
+
+
+def form_data(form) -> dict:
+    """The builder form's values as plain data, without blank repeating rows."""
+    data = {name: form[name].data for name in PLAIN_FIELDS}
+    for section, keys in ENTRY_FIELDS.items():
+        data[section] = [
+            {key: entry.form[key].data for key in keys}
+            for entry in form[section].entries
+            if not entry.form.is_blank()
+        ]
+    return data
+
+
+def _entry(entry: dict, keys: Sequence[str]) -> dict:
+    """One education/experience entry with only known keys: text stripped, years an int or None."""
+    out = {}
+    for key in keys:
+        value = entry.get(key)
+        if key == "years":
+            out[key] = int(value) if value not in (None, "") else None
+        else:
+            out[key] = str(value or "").strip()
+    return out
+
+
+def save(user: User, resume: Resume | None, data: dict) -> Resume:
+    """Create or update USER's default résumé from validated DATA (see `form_data`)."""
+    if resume is None:
+        resume = Resume(user_id=user.id, is_default=True)
+        db.session.add(resume)
+    for name in PLAIN_FIELDS:
+        if name in data:
+            setattr(resume, name, data[name])
+    for section, keys in ENTRY_FIELDS.items():
+        if section in data:
+            setattr(resume, section, [_entry(entry, keys) for entry in data[section]])
+    resume.region_code = resume.region_code or None
+    resume.contact_phone = resume.contact_phone or None
+    resume.contact_email = (resume.contact_email or "").lower() or None
+    if resume.years_experience is None:
+        resume.years_experience = sum(int(e.get("years") or 0) for e in resume.experience or [])
+    return resume
+
+
+def confirm_draft(user: User, resume: Resume | None, draft: dict, chosen: Sequence[str]) -> Resume:
+    """Copy the CHOSEN parsed fields into USER's résumé (created when missing).
+
+    Lists are merged, never emptied; the candidate reviews the result in the builder.
+    """
+    if resume is None:
+        resume = Resume(user_id=user.id, is_default=True, headline=str(draft.get("headline") or _l("My résumé"))[:120])
+        db.session.add(resume)
+    if "headline" in chosen and draft.get("headline"):
+        resume.headline = str(draft["headline"])[:120]
+    if "skills" in chosen:
+        current = list(resume.skills or [])
+        known = {s.lower() for s in current}
+        resume.skills = (current + [s for s in draft.get("skills", []) if s.lower() not in known])[:30]
+    if "phone" in chosen and draft.get("phone"):
+        resume.contact_phone = str(draft["phone"])[:20]
+    if "email" in chosen and draft.get("email"):
+        resume.contact_email = str(draft["email"])[:254]
+    for section, keys in ENTRY_FIELDS.items():
+        if section in chosen and draft.get(section):
+            entries = [_entry(entry, keys) for entry in draft[section]]
+            setattr(resume, section, list(getattr(resume, section) or []) + entries)
+    return resume
