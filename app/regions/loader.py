@@ -192,6 +192,13 @@ def _upsert(dialect: str) -> sa.Insert:
                 "parent_code": stmt.excluded.parent_code,
                 "pinyin": stmt.excluded.pinyin,
             },
+            # Rewrite only rows that changed: a re-run then writes nothing (no dead tuples on PostgreSQL).
+            where=sa.or_(
+                table.c.name != stmt.excluded.name,
+                table.c.level != stmt.excluded.level,
+                table.c.parent_code.is_distinct_from(stmt.excluded.parent_code),
+                table.c.pinyin != stmt.excluded.pinyin,
+            ),
         )
     raise RegionDataError(f"load_regions supports SQLite and PostgreSQL, not {dialect}")
 
