@@ -1,0 +1,90 @@
+"""One-click claims: computed amounts, no double claims, and a budget that holds under races."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import CompanySize, ResumptionReport, SubsidyClaim, SubsidyPolicy, SubsidyRule
+from app.officials import subsidies
+from tests import factories
+
+
+def policy(budget: int) -> SubsidyPolicy:
+    today = date.today()
+    item = SubsidyPolicy(
+        name="复工补贴", rule=SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY, amount=1000, per_employer_cap=1000,
+        budget=budget, region_code="420102", starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=30), resumed_by=today,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def resumed_employer() -> int:
+    employer = factories.employer(size=CompanySize.SMALL)
+    db.session.add(ResumptionReport(employer_id=employer.id, report_date=date.today(), resumed=True,
+                                    resumed_on=date.today(), workers_back=5, workers_total=10))
+    db.session.flush()
+    return employer.id
+
+
+@pytest.fixture
+def in_request(app):
+    with app.test_request_context():
+        yield
+
+
+def test_claim_once_with_the_computed_amount(app, in_request):
+    item = policy(budget=5000)
+    from app.models import Employer
+
+    employer = db.session.get(Employer, resumed_employer())
+    assert subsidies.eligibility(db.session, item, employer).amount == 1000
+    claim = subsidies.claim(db.session, item, employer, None)
+    db.session.commit()
+    assert claim.amount == 1000 and item.committed_amount == 1000
+    with pytest.raises(subsidies.ClaimError):
+        subsidies.claim(db.session, item, employer, None)
+    db.session.rollback()
+
+
+def test_concurrent_claims_never_exceed_the_budget(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    from app.models import Employer
+
+    policy_id = policy(budget=3000).id
+    employer_ids = [resumed_employer() for _ in range(10)]
+    db.session.commit()
+    barrier = threading.Barrier(len(employer_ids))
+    outcomes: list[str] = []
+
+    def run(employer_id: int) -> None:
+        with app.app_context(), app.test_request_context():
+            session = db.session
+            barrier.wait()
+            try:
+                subsidies.claim(session, session.get(SubsidyPolicy, policy_id), session.get(Employer, employer_id), None)
+                session.commit()
+                outcomes.append("ok")
+            except subsidies.ClaimError:
+                session.rollback()
+                outcomes.append("refused")
+            finally:
+                session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in employer_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.expire_all()
+    assert outcomes.count("ok") == 3 and outcomes.count("refused") == 7
+    total = db.session.scalar(sa.select(sa.func.sum(SubsidyClaim.amount)))
+    assert total == 3000 == db.session.get(SubsidyPolicy, policy_id).committed_amount
