@@ -35,6 +35,8 @@ from ..models import (
     Role,
     Stage,
     StageChange,
+    SubsidyPolicy,
+    SubsidyRule,
     User,
     VerificationState,
     Visibility,
@@ -83,6 +85,9 @@ def load() -> dict[str, int]:
 
         load_regions(db.session, only_under=DISTRICT)
         DemoBuilder(random.Random(SEED)).build()
+        from ..officials.rollups import recompute
+
+        recompute(db.session)  # the officials' dashboards read rollups
         db.session.commit()
     return counts()
 
@@ -302,6 +307,15 @@ class DemoBuilder:
         )
         db.session.add(fair)
         db.session.flush()
+        for rule, name, amount, cap in [
+            (SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY, "小微企业复工复产补贴", 5000, 5000),
+            (SubsidyRule.PER_HIRE_FROM_PARTNER_REGION, "吸纳协作地区劳动力就业补贴", 1000, 20000),
+        ]:
+            db.session.add(SubsidyPolicy(
+                name=name, rule=rule, amount=amount, per_employer_cap=cap, budget=500_000,
+                region_code=DISTRICT, starts_on=self.today - timedelta(days=30),
+                ends_on=self.today + timedelta(days=60), resumed_by=self.today, created_by_id=official.id,
+            ))
         for employer in [e for e in employers if e.verified][:15]:
             db.session.add(FairEmployer(fair_id=fair.id, employer_id=employer.id))
             for job in [j for j in jobs if j.employer_id == employer.id and j.status == JobStatus.PUBLISHED]:
