@@ -122,8 +122,14 @@ class Retriever:
         if live:
             k = min(n_ann, live)
             self.index.set_ef(max(k, 64))
-            labels, _ = self.index.knn_query(ann_vectors(Q), k=k, num_threads=1)
-            found.append(labels[0].astype(np.int64))
+            qv = ann_vectors(Q)
+            while k > 0:
+                try:  # with many deleted rows hnswlib may find fewer than k live items
+                    labels, _ = self.index.knn_query(qv, k=k, num_threads=1)
+                    found.append(labels[0].astype(np.int64))
+                    break
+                except RuntimeError:
+                    k //= 2
         keys = [b for b in range(len(vocabulary().bit))
                 if (int(Q.skills[0, b // 64]) >> (b % 64)) & 1]
         if Q.occ[0] > 0:

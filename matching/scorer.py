@@ -135,13 +135,15 @@ def _now(ctx: MatchContext):
 
 # ---------------------------------------------------------------- explanations
 
-def _names(ids, lang):
+def _names(ids, lang, order=()):
     voc = vocabulary()
-    return [voc.display(s, lang) for s in sorted(ids, key=lambda s: (s not in voc.skills, s))]
+    rank = {s: i for i, s in enumerate(order)}
+    return [voc.display(s, lang) for s in sorted(ids, key=lambda s: (rank.get(s, len(rank)), s))]
 
 
-def _bi(ids):
-    return {"zh": _names(ids, "zh"), "en": _names(ids, "en")}
+def _bi(ids, order=()):
+    """Skill names in both languages, in the job's listed order when there is one."""
+    return {"zh": _names(ids, "zh", order), "en": _names(ids, "en", order)}
 
 
 def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ctx: MatchContext) -> list[Reason]:
@@ -152,17 +154,19 @@ def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ct
 
     req = job_skills(job)
     have = candidate_skills(cand)
+    voc = vocabulary()
+    order = [voc.canonical(x) for x in job.skills or ()]
     if req:
         hit = req & have
         rel = related_skills(req) & have
         if hit:
             code = "skills_all" if hit == req else "skills_overlap"
-            pos.append((w["skills"] * feats["skills"], Reason(code, {"k": len(hit), "n": len(req), "skills": _bi(hit)}, "skills")))
+            pos.append((w["skills"] * feats["skills"], Reason(code, {"k": len(hit), "n": len(req), "skills": _bi(hit, order)}, "skills")))
         if rel and hit != req:
             pos.append((w["skills"] * 0.3, Reason("skills_related", {"skills": _bi(rel)}, "skills")))
         miss = req - hit
         if miss and feats["skills"] < 0.75:
-            neg.append((w["skills"] * (1 - feats["skills"]), Reason("skills_missing", {"skills": _bi(miss)}, "skills", False)))
+            neg.append((w["skills"] * (1 - feats["skills"]), Reason("skills_missing", {"skills": _bi(miss, order)}, "skills", False)))
 
     if feats["title"] >= 0.6 and cand.titles():
         pos.append((w["title"] * feats["title"], Reason("title_similar", {"title": cand.titles()[0]}, "title")))
@@ -251,7 +255,7 @@ def score(job: JobProfile, candidate: CandidateProfile, ctx: MatchContext | None
 def _match(job, cand, J, C, ctx) -> Match:
     feats_a = feature_matrix(J, C, ctx)
     s = float(combine(feats_a, ctx.weights)[0])
-    feats = {f: float(v[0]) for f, v in feats_a.items()}
+    feats = {f: round(float(v[0]), 6) for f, v in feats_a.items()}
     return Match(score=s, features=feats, reasons=explain(job, cand, feats, ctx))
 
 
