@@ -53,7 +53,7 @@ class Synth:
         cl = rng.integers(0, self.k, n)
         e.title_vec[:] = self._vec(rng, cl, 0.08)
         e.text_vec[:] = self._vec(rng, cl, 0.12)
-        for j in range(5):  # up to 5 of the cluster's 8 skills
+        for _ in range(5):  # up to 5 of the cluster's 8 skills
             take = rng.random(n) < 0.7
             b = self.cluster_skills[cl, rng.integers(0, 8, n)]
             w, s = b // 64, (b % 64).astype(np.uint64)

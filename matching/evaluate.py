@@ -41,7 +41,7 @@ def _load_profiles(path: str, kind: str) -> list:
     spec, cls = (_JOB_FIELDS, JobProfile) if kind == "job" else (_CAND_FIELDS, CandidateProfile)
     out, seen = [], set()
     try:
-        fh = open(path, encoding="utf-8")
+        fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
     except OSError as e:
         raise click.UsageError(f"{path}: cannot open ({e.strerror})") from None
     with fh:
@@ -79,7 +79,7 @@ def _load_profiles(path: str, kind: str) -> list:
 def _load_qrels(path: str) -> dict[str, dict[str, int]]:
     qrels: dict[str, dict[str, int]] = {}
     try:
-        fh = open(path, encoding="utf-8")
+        fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
     except OSError as e:
         raise click.UsageError(f"{path}: cannot open ({e.strerror})") from None
     with fh:

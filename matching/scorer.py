@@ -10,15 +10,20 @@ import numpy as np
 
 from . import defaults
 from .encode import (
-    Encoded, candidate_skills, encode_candidates, encode_jobs, job_skills, occupation_of,
+    Encoded,
+    candidate_skills,
+    encode_candidates,
+    encode_jobs,
+    job_skills,
+    occupation_of,
     related_skills,
 )
 from .occupations import code_num, occupations, shared_levels
 from .profiles import CandidateProfile, JobProfile, MatchContext
 from .reasons import Reason
 from .regions import region_name, region_of, shared_prefix_level
-from .skills import vocabulary
 from .result import Match
+from .skills import vocabulary
 
 FEATURES = tuple(defaults.WEIGHTS)
 _OCC_TABLE = np.asarray(defaults.OCCUPATION_LEVEL_SCORE, np.float32)
@@ -222,9 +227,11 @@ def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ct
         elif feats["education"] < 0.5:
             neg.append((w["education"], Reason("education_short", {}, "education", False)))
 
-    if cand.available_from is not None:
-        if feats["availability"] >= 1.0:
-            pos.append((w["availability"], Reason("available_now", {}, "availability")))
+    if cand.available_from is not None and feats["availability"] >= 1.0:
+        pos.append((w["availability"], Reason("available_now", {}, "availability")))
+    elif cand.available_from is not None and feats["availability"] > 0:
+        days = round((1 - feats["availability"]) * defaults.AVAILABILITY_HORIZON_DAYS)
+        pos.append((w["availability"] * 0.5, Reason("available_in", {"days": days}, "availability")))
     if job.posted_at is not None and feats["freshness"] >= 0.5:
         pos.append((w["freshness"], Reason("fresh_posting", {"days": 21}, "freshness")))
     if job.employer_response_rate is not None and job.employer_response_rate >= 0.7:

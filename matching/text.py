@@ -14,8 +14,7 @@ import rjieba
 
 _WORD = re.compile(r"[\w+#.]+", re.UNICODE)
 _STOP = frozenset(
-    "的 了 和 与 及 或 等 在 是 有 对 为 以 从 并 将 其 中 上 下 各 种 进行 负责 相关 工作 人员 "
-    "a an and the of to in for on with or by as is are be".split()
+    ["的", "了", "和", "与", "及", "或", "等", "在", "是", "有", "对", "为", "以", "从", "并", "将", "其", "中", "上", "下", "各", "种", "进行", "负责", "相关", "工作", "人员", "a", "an", "and", "the", "of", "to", "in", "for", "on", "with", "or", "by", "as", "is", "are", "be"]
 )
 
 

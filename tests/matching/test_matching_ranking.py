@@ -1,7 +1,13 @@
 import numpy as np
 
 from matching import (
-    CandidateProfile, JobProfile, encode_candidates, encode_jobs, rank_candidates, rank_jobs, score,
+    CandidateProfile,
+    JobProfile,
+    encode_candidates,
+    encode_jobs,
+    rank_candidates,
+    rank_jobs,
+    score,
     score_arrays,
 )
 
