@@ -18,6 +18,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
+from .regions.cli import regions_cli
 
 
 def _create_app() -> Flask:
@@ -33,6 +34,7 @@ def main() -> None:
 
 main.add_command(shell_command)
 main.add_command(routes_command)
+main.add_command(regions_cli, "regions")
 
 
 @main.command("run")

@@ -46,7 +46,7 @@ from .catalog import COMPANY_SUFFIXES, ENGLISH_HEADLINES, OBSTACLES, OCCUPATIONS
 
 DISTRICT = "420102"  # 湖北省武汉市江岸区
 CITY = "4201"
-PARTNER_REGION = "520300"  # 贵州省遵义市, the labor-cooperation origin
+PARTNER_REGION = "5203"  # 贵州省遵义市, the labor-cooperation origin
 PASSWORD = "demo1234"
 SEED = 2020
 
@@ -269,10 +269,13 @@ class DemoBuilder:
                     created_at=applied,
                 )
                 db.session.add(application)
+                db.session.flush()
                 at = applied
                 previous = None
                 for stage in path:
-                    db.session.add(StageChange(application=application, from_stage=previous, to_stage=stage, created_at=at))
+                    db.session.add(StageChange(
+                        application_id=application.id, from_stage=previous, to_stage=stage, created_at=at,
+                    ))
                     if previous == Stage.NEW:
                         application.first_response_at = at
                     previous = stage
@@ -288,7 +291,7 @@ class DemoBuilder:
                 resumed = day >= resumed_on
                 back = round(total * min(1.0, 0.3 + 0.1 * (8 - weeks_ago) + self.rng.uniform(0, 0.2))) if resumed else 0
                 db.session.add(ResumptionReport(
-                    employer=employer, report_date=day, resumed=resumed,
+                    employer_id=employer.id, report_date=day, resumed=resumed,
                     resumed_on=resumed_on if resumed else None, workers_back=min(back, total),
                     workers_total=total, obstacles=self.rng.choice(OBSTACLES),
                 ))

@@ -47,6 +47,10 @@ class Region(Base):
     __table_args__ = (
         sa.CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),
         sa.Index("ix_regions_parent_code_name", "parent_code", "name"),
+        # The picker searches names and pinyin by prefix (LIKE 'x%'): on PostgreSQL that needs
+        # pattern operators whatever the database's collation.
+        sa.Index("ix_regions_name_prefix", "name", postgresql_ops={"name": "text_pattern_ops"}),
+        sa.Index("ix_regions_pinyin_prefix", "pinyin", postgresql_ops={"pinyin": "text_pattern_ops"}),
     )
 
     code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
@@ -54,7 +58,7 @@ class Region(Base):
     level: Mapped[int] = mapped_column(sa.SmallInteger)
     parent_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"))
     # Lower-case pinyin initials and full pinyin, for the picker's search ("whs wuhanshi").
-    pinyin: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
+    pinyin: Mapped[str] = mapped_column(sa.String(200), default="")
 
     def __repr__(self) -> str:
         return f"<Region {self.code} {self.name}>"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 07:51:21.469270
+Create Date: 2026-11-26 08:03:41.804102
 
 """
 from alembic import op
@@ -29,8 +29,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('code', name=op.f('pk_regions'))
     )
     with op.batch_alter_table('regions', schema=None) as batch_op:
+        batch_op.create_index('ix_regions_name_prefix', ['name'], unique=False, postgresql_ops={'name': 'text_pattern_ops'})
         batch_op.create_index('ix_regions_parent_code_name', ['parent_code', 'name'], unique=False)
-        batch_op.create_index(batch_op.f('ix_regions_pinyin'), ['pinyin'], unique=False)
+        batch_op.create_index('ix_regions_pinyin_prefix', ['pinyin'], unique=False, postgresql_ops={'pinyin': 'text_pattern_ops'})
 
     op.create_table('rollup_counts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -672,8 +673,9 @@ def downgrade():
 
     op.drop_table('rollup_counts')
     with op.batch_alter_table('regions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_regions_pinyin'))
+        batch_op.drop_index('ix_regions_pinyin_prefix', postgresql_ops={'pinyin': 'text_pattern_ops'})
         batch_op.drop_index('ix_regions_parent_code_name')
+        batch_op.drop_index('ix_regions_name_prefix', postgresql_ops={'name': 'text_pattern_ops'})
 
     op.drop_table('regions')
     # ### end Alembic commands ###
