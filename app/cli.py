@@ -16,6 +16,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from .extensions import db
 from .regions.cli import regions_cli
@@ -57,7 +58,9 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
     worker = start_embedded_worker(app)
     try:
         click.echo(f"Yunpin is running on http://{host}:{port}/")
-        app.run(host=host, port=port, debug=True, use_debugger=False, use_reloader=False, threaded=True)
+        # Debug mode shows the mail outbox at /dev/outbox; the interactive debugger stays off.
+        app.debug = not app.config["PRODUCTION"]
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     finally:
         if worker is not None:
             worker.terminate()
