@@ -1,10 +1,44 @@
-"""The REST API under /api/v1: bearer tokens, problem+json errors, no CSRF (no cookies)."""
+"""The REST API under /api/v1: bearer tokens, problem+json errors, no CSRF (no cookies).
 
-from flask import Blueprint
+Each resource module declares its routes with `openapi.endpoint`, so /api/v1/openapi.json
+describes exactly the routes registered here.
+"""
 
-from ..extensions import csrf
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import text
+
+from ..extensions import csrf, db, limiter
+from . import definitions as d
+from .auth import rate_key
+from .http import MAX_BODY, ApiError, answer_error
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from . import routes  # noqa: E402,F401
+
+def rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", "300 per minute;5000 per hour")
+
+
+limiter.limit(rate_limit, key_func=rate_key)(bp)
+bp.register_error_handler(ApiError, answer_error)
+
+
+@bp.before_request
+def refuse_large_bodies():
+    if (request.content_length or 0) > current_app.config.get("API_MAX_BODY", MAX_BODY):
+        raise ApiError(413, _("The request body is too large."))
+
+
+from . import applications, employers, jobs, notifications, openapi, resumes, tokens  # noqa: E402,F401
+from .openapi import endpoint  # noqa: E402
+
+
+@endpoint(bp, "/health", "GET", "Liveness: the database answers", "meta", auth="none", responses={200: d.Health})
+def health():
+    db.session.execute(text("SELECT 1"))
+    return jsonify({"status": "ok"})
+
+
+openapi.register(bp)
