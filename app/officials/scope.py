@@ -58,7 +58,8 @@ class Scope:
         else:
             abort(403)
         focus = (requested or "").strip() or root
-        if not focus.startswith(root) or not focus.isdigit() or len(focus) not in CODE_LENGTHS:
+        # An admin's root is the whole country: the empty code.
+        if focus and (not focus.startswith(root) or not focus.isdigit() or len(focus) not in CODE_LENGTHS):
             abort(404)
         return cls(root, focus)
 
