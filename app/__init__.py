@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, request, session
 from flask_login import current_user
 
-from . import database, queue, redis_store  # noqa: F401  (database registers SQLite pragmas)
+from . import changes, database, queue, redis_store  # noqa: F401  (database registers SQLite pragmas)
 from .config import build_config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message_category = "info"
     redis_store.init_app(app)
     queue.init_app(app)
+    changes.init_app(app)
 
     from . import errors, security, templating
 
