@@ -1,0 +1,29 @@
+"""Errors raised by the video package; each maps to one HTTP status in :mod:`video.server`."""
+
+
+class VideoError(Exception):
+    """Base class for video errors."""
+
+
+class TokenError(VideoError):
+    """The token is not valid for this room (bad signature, expired, or another room). -> 403"""
+
+
+class TokenExpired(TokenError):
+    """The token's signature is fine but it is older than its ttl. -> 403"""
+
+
+class TokenWrongRoom(TokenError):
+    """The token was issued for another room. -> 403"""
+
+
+class RoomNotFound(VideoError):
+    """No such room in the registry (never created, or expired). -> 404"""
+
+
+class RoomFull(VideoError):
+    """The room already holds ``capacity`` distinct participants. -> 409"""
+
+
+class BadRequest(VideoError):
+    """Malformed signaling input. -> 400"""

@@ -1,0 +1,273 @@
+"""Forward encoded media between aiortc peers without decoding or re-encoding.
+
+Everything here that touches aiortc internals lives in this one module, and it is only
+known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
+
+* **Receiving undecoded.** ``RTCRtpReceiver`` reassembles frames in its jitter buffer and
+  hands them to a decoder thread that calls ``aiortc.rtcrtpreceiver.get_decoder(codec)``.
+  :func:`install` replaces that module global with a function returning
+  :class:`PassThroughDecoder` for tracks registered with :func:`mark_passthrough`; it wraps
+  each encoded frame in an ``av.Packet`` (pts = RTP timestamp) instead of decoding it. The
+  decoder thread's ``args[2]`` is the track's queue, which is how a track is recognised.
+  Tracks not marked (e.g. a test client that wants pictures) still get the real decoder.
+* **Sending unencoded.** ``RTCRtpSender`` re-packetizes ``av.Packet`` objects with the
+  codec's ``pack()`` (the path ``MediaPlayer(decode=False)`` uses), so a
+  :class:`ForwardTrack` that yields packets makes the sender skip the encoder.
+* **Keyframes.** A new subscriber must start on a keyframe: :class:`ForwardTrack` drops
+  video until one arrives and asks the source for one with the receiver's
+  ``_send_rtcp_pli``. PLI/FIR from a subscriber reach ``RTCRtpSender._send_keyframe``
+  (which would only flag the absent encoder); :func:`relay_keyframe_requests` reroutes it
+  to the source.
+* **One codec per room.** Forwarding cannot transcode, so every transceiver is restricted
+  with ``setCodecPreferences`` (:func:`codec_preferences`) *before* the remote description
+  is applied; after it aiortc silently ignores the preference on the answering side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable
+
+import aiortc
+import av
+from aiortc import MediaStreamTrack, RTCRtpSender, rtcrtpreceiver
+from aiortc.codecs import get_decoder as _real_get_decoder
+from aiortc.codecs.base import Decoder
+from aiortc.mediastreams import MediaStreamError
+
+logger = logging.getLogger(__name__)
+
+PINNED_AIORTC = "1.16.0"
+"""The aiortc version whose internals this module was written and tested against."""
+
+KEYFRAME_REQUEST_INTERVAL = 0.3
+"""Seconds between two PLIs sent to one source: several subscribers joining at once (or a
+lossy link) must not turn into a PLI storm that makes the source send only keyframes."""
+
+FORWARD_QUEUE_FRAMES = 90
+"""Frames a slow subscriber may lag behind (~3 s of video) before its queue is reset."""
+
+stats = {"passthrough_decoders": 0, "real_decoders": 0, "frames_forwarded": 0}
+"""Process-wide counters; tests read them to prove no decoder ran on forwarded tracks."""
+
+_passthrough_queues: weakref.WeakSet = weakref.WeakSet()
+_installed = False
+_install_lock = threading.Lock()
+
+
+class PassThroughDecoder(Decoder):
+    """A "decoder" that returns the encoded frame as an ``av.Packet``."""
+
+    def __init__(self, codec) -> None:
+        self.time_base = fractions.Fraction(1, codec.clockRate)
+        self.mime_type = codec.mimeType.lower()
+
+    def decode(self, encoded_frame) -> list:
+        packet = av.Packet(encoded_frame.data)
+        packet.pts = encoded_frame.timestamp
+        packet.time_base = self.time_base
+        packet.is_keyframe = is_keyframe(self.mime_type, encoded_frame.data)
+        return [packet]
+
+
+def is_keyframe(mime_type: str, data: bytes) -> bool:
+    """Whether an encoded frame can start a decode (audio frames always can)."""
+    if not mime_type.startswith("video/"):
+        return True
+    if not data:
+        return False
+    if mime_type == "video/vp8":
+        # VP8 frame tag: bit 0 of the first byte is 0 for a key frame (RFC 6386 9.1).
+        return (data[0] & 0x01) == 0
+    if mime_type == "video/h264":
+        i = data.find(b"\x00\x00\x01")
+        while i != -1:
+            if i + 3 < len(data) and (data[i + 3] & 0x1F) in (5, 7):  # IDR slice or SPS
+                return True
+            i = data.find(b"\x00\x00\x01", i + 3)
+        return False
+    return False
+
+
+def _get_decoder(codec):
+    args = getattr(threading.current_thread(), "_args", ())
+    if len(args) >= 3 and isinstance(args[2], asyncio.Queue) and args[2] in _passthrough_queues:
+        stats["passthrough_decoders"] += 1
+        return PassThroughDecoder(codec)
+    stats["real_decoders"] += 1
+    return _real_get_decoder(codec)
+
+
+def install() -> None:
+    """Patch aiortc (idempotent). Raises if aiortc is not the pinned version."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        if aiortc.__version__ != PINNED_AIORTC:
+            raise RuntimeError(
+                f"video.forwarding relies on aiortc {PINNED_AIORTC} internals, found {aiortc.__version__}"
+            )
+        rtcrtpreceiver.get_decoder = _get_decoder
+        _installed = True
+
+
+def mark_passthrough(track: MediaStreamTrack) -> None:
+    """Make a remote track yield encoded ``av.Packet`` s instead of decoded frames.
+
+    Call it from the ``pc.on("track")`` handler: that fires inside
+    ``setRemoteDescription``, before the decoder thread sees its first frame.
+    """
+    install()
+    _passthrough_queues.add(track._queue)
+
+
+def codec_preferences(kind: str, codec: str = "VP8") -> list:
+    """Capabilities restricted to the room codec (and its RTX) for video, Opus for audio."""
+    caps = RTCRtpSender.getCapabilities(kind).codecs
+    if kind == "audio":
+        return [c for c in caps if c.mimeType.lower() == "audio/opus"]
+    wanted = f"video/{codec.lower()}"
+    return [c for c in caps if c.mimeType.lower() in (wanted, "video/rtx")]
+
+
+def request_pli(receiver) -> None:
+    """Ask the sender behind ``receiver`` for a keyframe (PLI to every active SSRC)."""
+    for source in receiver.getSynchronizationSources():
+        asyncio.ensure_future(receiver._send_rtcp_pli(source.source))
+
+
+def relay_keyframe_requests(sender: RTCRtpSender) -> None:
+    """Route PLI/FIR received by ``sender`` to the source of whatever track it sends."""
+
+    def _send_keyframe() -> None:
+        track = sender.track
+        if isinstance(track, ForwardTrack):
+            track.request_keyframe()
+
+    sender._send_keyframe = _send_keyframe
+
+
+class Publisher:
+    """One participant's incoming track, fanned out to any number of :class:`ForwardTrack`."""
+
+    def __init__(self, track: MediaStreamTrack, receiver, log: Callable[..., None] | None = None):
+        self.kind = track.kind
+        self.track = track
+        self.receiver = receiver
+        self.subscribers: set[ForwardTrack] = set()
+        self.frames = 0
+        self._last_pli = 0.0
+        self._log = log or logger.debug
+        self._task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                packet = await self.track.recv()
+                if not isinstance(packet, av.Packet):
+                    raise TypeError("Publisher needs a track marked with mark_passthrough()")
+                self.frames += 1
+                key = bool(packet.is_keyframe)
+                for sub in tuple(self.subscribers):
+                    sub.push(packet, key)
+        except (MediaStreamError, asyncio.CancelledError):
+            pass
+        except Exception:  # pragma: no cover - logged, never silently kills a room
+            logger.exception("publisher %s crashed", self.kind)
+
+    def subscribe(self, sub: ForwardTrack) -> None:
+        self.subscribers.add(sub)
+        self.request_keyframe()
+
+    def request_keyframe(self) -> None:
+        if self.kind != "video":
+            return
+        now = time.monotonic()
+        if now - self._last_pli < KEYFRAME_REQUEST_INTERVAL:
+            return
+        self._last_pli = now
+        request_pli(self.receiver)
+
+    def stop(self) -> None:
+        self._task.cancel()
+        for sub in tuple(self.subscribers):
+            sub.detach()
+        self.subscribers.clear()
+
+
+class ForwardTrack(MediaStreamTrack):
+    """An outgoing track replaying one publisher's encoded frames to one subscriber.
+
+    The track outlives its source: :meth:`attach` / :meth:`detach` switch publishers, so
+    a sender's transceiver is reused when somebody leaves and somebody else joins, and
+    ``replaceTrack`` (which would strand the sender in the old track's ``recv``) is never
+    needed.
+    """
+
+    def __init__(self, kind: str, publisher: Publisher | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.publisher: Publisher | None = None
+        self._queue: asyncio.Queue = asyncio.Queue()
+        self._waiting_keyframe = kind == "video"
+        if publisher is not None:
+            self.attach(publisher)
+
+    def attach(self, publisher: Publisher) -> None:
+        if publisher.kind != self.kind:
+            raise ValueError("publisher kind mismatch")
+        self.detach()
+        self.publisher = publisher
+        self._waiting_keyframe = self.kind == "video"
+        publisher.subscribe(self)
+
+    def detach(self) -> None:
+        if self.publisher is not None:
+            self.publisher.subscribers.discard(self)
+            self.publisher = None
+        while not self._queue.empty():
+            self._queue.get_nowait()
+
+    def push(self, packet: av.Packet, keyframe: bool) -> None:
+        if self.readyState != "live" or self.publisher is None:
+            return
+        if self._waiting_keyframe:
+            if not keyframe:
+                self.publisher.request_keyframe()
+                return
+            self._waiting_keyframe = False
+        if self._queue.qsize() >= FORWARD_QUEUE_FRAMES:
+            # The subscriber fell behind; skipping frames breaks the decode chain, so
+            # restart cleanly from the next keyframe instead.
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            if self.kind == "video" and not keyframe:
+                self._waiting_keyframe = True
+                self.publisher.request_keyframe()
+                return
+        self._queue.put_nowait(packet)
+
+    def request_keyframe(self) -> None:
+        if self.publisher is not None:
+            self.publisher.request_keyframe()
+
+    async def recv(self) -> av.Packet:
+        if self.readyState != "live":
+            raise MediaStreamError
+        packet = await self._queue.get()
+        if packet is None:
+            raise MediaStreamError
+        stats["frames_forwarded"] += 1
+        return packet
+
+    def stop(self) -> None:
+        if self.readyState == "live":
+            self.detach()
+            self._queue.put_nowait(None)
+        super().stop()
