@@ -20,6 +20,7 @@ from .employers import (
 )
 from .interviews import Interview, InterviewSlot, InterviewStatus, Room, RoomKind
 from .jobs import EmploymentType, Job, JobReport, JobStatus, ReportStatus, SalaryPeriod
+from .matching import Dismissal, EmbeddedKind, Embedding, RecommendationList
 from .programmes import (
     AgreementStatus,
     CooperationAgreement,
