@@ -63,8 +63,24 @@ def _path(name: str, path: str | None) -> str:
 
 
 __all__ = [
-    "BACKENDS", "CheckReport", "DocumentInvalid", "FacetBucket", "Hit", "InvalidQuery",
-    "JobDocument", "ReindexReport", "ResumeDocument", "SearchBackend", "SearchError",
-    "SearchQuery", "SearchResult", "SearchUnavailable", "Suggestion", "UnknownBackend",
-    "check", "content_hash", "create_backend", "reindex",
+    "BACKENDS",
+    "CheckReport",
+    "DocumentInvalid",
+    "FacetBucket",
+    "Hit",
+    "InvalidQuery",
+    "JobDocument",
+    "ReindexReport",
+    "ResumeDocument",
+    "SearchBackend",
+    "SearchError",
+    "SearchQuery",
+    "SearchResult",
+    "SearchUnavailable",
+    "Suggestion",
+    "UnknownBackend",
+    "check",
+    "content_hash",
+    "create_backend",
+    "reindex",
 ]

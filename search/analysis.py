@@ -30,16 +30,48 @@ import opencc
 import rjieba
 from pypinyin import Style, lazy_pinyin
 
-from search.defaults import HIGHLIGHT_SNIPPET_CHARS
-
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9][a-z0-9+#]*(?:[._\-][a-z0-9+#]+)*")
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _ALPHA_RE = re.compile(r"^[a-z]+$")
 
 STOP_WORDS = frozenset(
-    "的 了 和 与 及 或 在 是 等 个 有 为 对 将 把 被 a an and are as at be by for from in is "
-    "of on or the to with".split()
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "在",
+        "是",
+        "等",
+        "个",
+        "有",
+        "为",
+        "对",
+        "将",
+        "把",
+        "被",
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
 )
 
 _lock = threading.Lock()
@@ -291,13 +323,19 @@ def highlight(
     if not text or not (exact or fuzzy):
         return None
     norm = normalize(text)
+    if not fuzzy and not any((t[:-1] if len(t) > 3 and t.isascii() else t) in norm for t in exact):
+        return None  # cheap pre-check: most fields of most hits match nothing
     shown = text if len(norm) == len(text) else norm
     marks: list[tuple[int, int]] = []
+    near: dict[str, bool] = {}
     for s, e, tok in _spans(norm):
-        if tok in exact or any(
-            fuzzy_ok(tok, f) for f in fuzzy
-        ):
+        if tok in exact:
             marks.append((s, e))
+        elif fuzzy and _ALPHA_RE.match(tok):
+            if tok not in near:
+                near[tok] = any(fuzzy_ok(tok, f) for f in fuzzy)
+            if near[tok]:
+                marks.append((s, e))
     if not marks:
         return None
     marks.sort()

@@ -46,8 +46,14 @@ class SearchBackend(ABC):
         """Add or replace one document (a ``JobDocument``/``ResumeDocument`` dict)."""
         self.write_records(kind, [prepare(kind, doc)], target=None)
 
-    def bulk(self, docs: Iterable[dict[str, Any]], *, kind: str = "jobs",
-             progress: Progress | None = None, target: str | None = None) -> int:
+    def bulk(
+        self,
+        docs: Iterable[dict[str, Any]],
+        *,
+        kind: str = "jobs",
+        progress: Progress | None = None,
+        target: str | None = None,
+    ) -> int:
         """Add or replace many documents; returns how many were written.
 
         ``target`` writes into a generation made by :meth:`new_generation` instead of
@@ -64,8 +70,9 @@ class SearchBackend(ABC):
         return written
 
     @abstractmethod
-    def write_records(self, kind: str, records: list[Record], *, target: str | None = None,
-                      commit: bool = True) -> None:
+    def write_records(
+        self, kind: str, records: list[Record], *, target: str | None = None, commit: bool = True
+    ) -> None:
         """Write prepared records (upsert by id)."""
 
     @abstractmethod
@@ -115,7 +122,9 @@ class SearchBackend(ABC):
         """The stored source of one document, or None."""
 
     @abstractmethod
-    def suggest(self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    def suggest(
+        self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT
+    ) -> list[Suggestion]:
         """Autocomplete: titles, skills and employer names starting with ``prefix``
         (characters, full pinyin or pinyin initials; traditional folds to simplified),
         most frequent first, ties alphabetical."""
@@ -145,10 +154,10 @@ class SearchBackend(ABC):
         """Never raises. ``{"status": "green"|"yellow"|"red"|"unavailable", "backend": name,
         "docs": {kind: count}, ...}``."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook
         """Release files, writers and connections."""
 
-    def ensure(self, kind: str | None = None) -> None:
+    def ensure(self, kind: str | None = None) -> None:  # noqa: B027 - optional hook
         """Create the live index for ``kind`` (or all kinds) if missing."""
 
     def __enter__(self) -> SearchBackend:

@@ -94,14 +94,22 @@ def run(docs: int, backend: str, queries: int, url: str | None = None, seed: int
 
 
 @click.command("search")
-@click.option("--docs", "n_docs", default=100_000, show_default=True, help="Synthetic jobs to index.")
-@click.option("--backend", type=click.Choice(["embedded", "sqlite", "opensearch", "elasticsearch"]),
-              default="embedded", show_default=True)
+@click.option(
+    "--docs", "n_docs", default=100_000, show_default=True, help="Synthetic jobs to index."
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["embedded", "sqlite", "opensearch", "elasticsearch"]),
+    default="embedded",
+    show_default=True,
+)
 @click.option("--queries", default=1000, show_default=True, help="Queries in the fixed mix.")
 @click.option("--url", default=None, help="Cluster URL (opensearch: default starts a local node).")
 @click.option("--seed", default=42, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print only the JSON object.")
-def bench_command(n_docs: int, backend: str, queries: int, url: str | None, seed: int, as_json: bool) -> None:
+def bench_command(
+    n_docs: int, backend: str, queries: int, url: str | None, seed: int, as_json: bool
+) -> None:
     """Benchmark a search backend on N synthetic Chinese/English jobs."""
     result = run(n_docs, backend, queries, url=url, seed=seed)
     if not as_json:

@@ -9,6 +9,7 @@ timeout becomes :class:`SearchUnavailable`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +20,15 @@ from search.base import SearchBackend
 from search.defaults import INDEX_PREFIX, KINDS, SCHEMA_VERSION, SUGGEST_LIMIT
 from search.documents import Record, spec_for
 from search.exceptions import SearchUnavailable
-from search.query import Hit, Plan, SearchResult, Suggestion, facet_results, highlight_hit, next_cursor
+from search.query import (
+    Hit,
+    Plan,
+    SearchResult,
+    Suggestion,
+    facet_results,
+    highlight_hit,
+    next_cursor,
+)
 from search.suggest import delta_for, entries_of
 
 
@@ -33,7 +42,8 @@ class _Adapter:
             from opensearchpy import helpers
 
             self.client = client or opensearchpy.OpenSearch(
-                hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False)
+                hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False
+            )
             self.helpers = helpers
             self.conn_errors = (opensearchpy.exceptions.ConnectionError,)
             self.not_found = opensearchpy.exceptions.NotFoundError
@@ -43,10 +53,14 @@ class _Adapter:
             from elasticsearch import helpers
 
             self.client = client or elasticsearch.Elasticsearch(
-                url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+                url, request_timeout=timeout, max_retries=0, retry_on_timeout=False
+            )
             self.helpers = helpers
-            self.conn_errors = (elasticsearch.ConnectionError, elastic_transport.ConnectionError,
-                                elastic_transport.ConnectionTimeout)
+            self.conn_errors = (
+                elasticsearch.ConnectionError,
+                elastic_transport.ConnectionError,
+                elastic_transport.ConnectionTimeout,
+            )
             self.not_found = elasticsearch.NotFoundError
 
     def call(self, fn: Callable[[], Any]) -> Any:
@@ -56,14 +70,21 @@ class _Adapter:
             raise SearchUnavailable(f"{self.flavor} unreachable: {exc}") from exc
         except Exception as exc:  # unwrap transport errors raised inside helpers
             status = getattr(exc, "status_code", None) or getattr(exc, "status", None)
-            if status in (502, 503, 504) or type(exc).__name__ in ("ConnectionError", "ConnectionTimeout"):
+            if status in (502, 503, 504) or type(exc).__name__ in (
+                "ConnectionError",
+                "ConnectionTimeout",
+            ):
                 raise SearchUnavailable(f"{self.flavor} unavailable: {exc}") from exc
             raise
 
     def create_index(self, name: str, settings: dict, mappings: dict) -> None:
         c = self.client
         if self.flavor == "opensearch":
-            self.call(lambda: c.indices.create(index=name, body={"settings": settings, "mappings": mappings}))
+            self.call(
+                lambda: c.indices.create(
+                    index=name, body={"settings": settings, "mappings": mappings}
+                )
+            )
         else:
             self.call(lambda: c.indices.create(index=name, settings=settings, mappings=mappings))
 
@@ -81,10 +102,8 @@ class _Adapter:
             self.call(lambda: c.indices.update_aliases(actions=actions))
 
     def delete_index(self, name: str) -> None:
-        try:
+        with contextlib.suppress(self.not_found):
             self.call(lambda: self.client.indices.delete(index=name))
-        except self.not_found:
-            pass
 
     def search(self, index: str, body: dict) -> dict:
         return self.call(lambda: self.client.search(index=index, body=body))
@@ -104,8 +123,11 @@ class _Adapter:
 
     def bulk(self, actions: list[dict]) -> None:
         if actions:
-            self.call(lambda: self.helpers.bulk(self.client, actions, chunk_size=2000,
-                                                max_retries=0, raise_on_error=True))
+            self.call(
+                lambda: self.helpers.bulk(
+                    self.client, actions, chunk_size=2000, max_retries=0, raise_on_error=True
+                )
+            )
 
     def refresh(self, index: str) -> None:
         self.call(lambda: self.client.indices.refresh(index=index))
@@ -121,8 +143,16 @@ def _sid(kind: str, text: str) -> str:
 class ClusterBackend(SearchBackend):
     """``create_backend("opensearch", "http://127.0.0.1:9200", index_prefix="yunpin")``."""
 
-    def __init__(self, flavor: str, url: str, *, index_prefix: str = INDEX_PREFIX,
-                 timeout: float = 10.0, replicas: int = 0, client: Any = None) -> None:
+    def __init__(
+        self,
+        flavor: str,
+        url: str,
+        *,
+        index_prefix: str = INDEX_PREFIX,
+        timeout: float = 10.0,
+        replicas: int = 0,
+        client: Any = None,
+    ) -> None:
         self.name = flavor
         self.url = url
         self.prefix = index_prefix
@@ -158,15 +188,18 @@ class ClusterBackend(SearchBackend):
 
     # -- writing -----------------------------------------------------------------------
 
-    def write_records(self, kind: str, records: list[Record], *, target: str | None = None,
-                      commit: bool = True) -> None:
+    def write_records(
+        self, kind: str, records: list[Record], *, target: str | None = None, commit: bool = True
+    ) -> None:
         index, sindex = self._target(kind, target)
         old = []
         if target is None and records:
             for src in self.api.mget_sources(index, [str(r.id) for r in records]):
                 old.append(entries_of(kind, src["src"]))
-        actions: list[dict] = [{"_op_type": "index", "_index": index, "_id": str(r.id),
-                                "_source": dsl.document(r)} for r in records]
+        actions: list[dict] = [
+            {"_op_type": "index", "_index": index, "_id": str(r.id), "_source": dsl.document(r)}
+            for r in records
+        ]
         actions += self._suggest_actions(sindex, delta_for([r.suggestions for r in records], old))
         self.api.bulk(actions)
         if commit:
@@ -178,10 +211,20 @@ class ClusterBackend(SearchBackend):
         for (skind, text), n in sorted(delta.items()):
             if not n:
                 continue
-            out.append({"_op_type": "update", "_index": sindex, "_id": _sid(skind, text),
-                        "script": {**dsl.SUGGEST_SCRIPT, "params": {"n": n}},
-                        "upsert": {"kind": skind, "text": text, "weight": n,
-                                   "keys": sorted(analysis.suggest_keys(text))}})
+            out.append(
+                {
+                    "_op_type": "update",
+                    "_index": sindex,
+                    "_id": _sid(skind, text),
+                    "script": {**dsl.SUGGEST_SCRIPT, "params": {"n": n}},
+                    "upsert": {
+                        "kind": skind,
+                        "text": text,
+                        "weight": n,
+                        "keys": sorted(analysis.suggest_keys(text)),
+                    },
+                }
+            )
         return out
 
     def commit(self, kind: str, *, target: str | None = None) -> None:
@@ -213,39 +256,57 @@ class ClusterBackend(SearchBackend):
         resp = self.api.search(index, dsl.search_body(plan))
         hits, sorts = [], []
         for h in resp["hits"]["hits"]:
-            hit = Hit(id=int(h["_id"]), score=None if plan.sort_field else h.get("_score"),
-                      source=h["_source"]["src"])
+            hit = Hit(
+                id=int(h["_id"]),
+                score=None if plan.sort_field else h.get("_score"),
+                source=h["_source"]["src"],
+            )
             highlight_hit(plan.kind, plan, hit)
             hits.append(hit)
             sorts.append(h["sort"][0] if plan.sort_field else h["sort"])
         total = resp["hits"]["total"]["value"]
         facets = {}
         if plan.facets:
-            raw = {name: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
-                   for name, agg in resp.get("aggregations", {}).items()}
+            raw = {
+                name: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
+                for name, agg in resp.get("aggregations", {}).items()
+            }
             facets = facet_results(plan, raw)
-        return SearchResult(hits=hits, total=total, facets=facets,
-                            cursor=next_cursor(plan, hits, sorts, total))
+        return SearchResult(
+            hits=hits, total=total, facets=facets, cursor=next_cursor(plan, hits, sorts, total)
+        )
 
     def execute_count(self, plan: Plan) -> int:
         index, _ = self._target(plan.kind, None)
         return self.api.count(index, dsl.count_body(plan))
 
-    def suggest(self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    def suggest(
+        self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT
+    ) -> list[Suggestion]:
         key = analysis.prefix_key(prefix)
         if not key:
             return []
         _, sindex = self._target(kind, None)
         resp = self.api.search(sindex, dsl.suggest_body(key, limit))
-        return [Suggestion(text=h["_source"]["text"], kind=h["_source"]["kind"],
-                           weight=int(h["_source"]["weight"])) for h in resp["hits"]["hits"]]
+        return [
+            Suggestion(
+                text=h["_source"]["text"],
+                kind=h["_source"]["kind"],
+                weight=int(h["_source"]["weight"]),
+            )
+            for h in resp["hits"]["hits"]
+        ]
 
     def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:
         index, _ = self._target(kind, None)
         after = None
         while True:
-            body: dict[str, Any] = {"query": {"match_all": {}}, "size": 5000, "sort": [{"id": "asc"}],
-                                    "_source": ["content_hash"]}
+            body: dict[str, Any] = {
+                "query": {"match_all": {}},
+                "size": 5000,
+                "sort": [{"id": "asc"}],
+                "_source": ["content_hash"],
+            }
             if after is not None:
                 body["search_after"] = [after]
             hits = self.api.search(index, body)["hits"]["hits"]
@@ -260,8 +321,11 @@ class ClusterBackend(SearchBackend):
     def new_generation(self, kind: str) -> str:
         name = f"{self.alias(kind)}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}{int(time.time() * 1000) % 1000:03d}"
         self.api.create_index(name, dsl.index_settings(self.replicas), dsl.mappings(kind))
-        self.api.create_index(f"{name}-{dsl.SUGGEST_SUFFIX}", dsl.index_settings(self.replicas),
-                              dsl.suggest_mappings())
+        self.api.create_index(
+            f"{name}-{dsl.SUGGEST_SUFFIX}",
+            dsl.index_settings(self.replicas),
+            dsl.suggest_mappings(),
+        )
         return name
 
     def switch_generation(self, kind: str, name: str) -> None:
@@ -273,7 +337,10 @@ class ClusterBackend(SearchBackend):
         sold = self.api.alias_indices(salias)
         actions = [{"remove": {"index": i, "alias": alias}} for i in old]
         actions += [{"remove": {"index": i, "alias": salias}} for i in sold]
-        actions += [{"add": {"index": name, "alias": alias}}, {"add": {"index": sname, "alias": salias}}]
+        actions += [
+            {"add": {"index": name, "alias": alias}},
+            {"add": {"index": sname, "alias": salias}},
+        ]
         self.api.update_aliases(actions)
         for i in old + sold:
             if i not in (name, sname):
@@ -290,13 +357,13 @@ class ClusterBackend(SearchBackend):
             out["status"] = self.api.health()["status"]
             for kind in KINDS:
                 if self.api.alias_indices(self.alias(kind)):
-                    out["docs"][kind] = self.api.count(self.alias(kind), {"query": {"match_all": {}}})
+                    out["docs"][kind] = self.api.count(
+                        self.alias(kind), {"query": {"match_all": {}}}
+                    )
         except Exception as exc:  # health never raises
             out.update(status="unavailable", error=str(exc))
         return out
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # closing a dead connection is not worth raising
             self.api.client.close()
-        except Exception:  # closing a dead connection is not an error worth raising
-            pass

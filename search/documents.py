@@ -88,10 +88,25 @@ JOBS = IndexSpec(
     kind="jobs",
     text_fields={"title": 3.0, "skills": 2.0, "description": 1.0, "employer_name": 1.0},
     keyword_fields=(
-        "category", "employment_type", "salary_period", "status", "remote",
-        "employer_verified", "employer_id", "region_code", *REGION_FIELDS, "content_hash",
+        "category",
+        "employment_type",
+        "salary_period",
+        "status",
+        "remote",
+        "employer_verified",
+        "employer_id",
+        "region_code",
+        *REGION_FIELDS,
+        "content_hash",
     ),
-    int_fields=("salary_min", "salary_max", "salary_mid", "posted_at", "sort_newest", "sort_salary"),
+    int_fields=(
+        "salary_min",
+        "salary_max",
+        "salary_mid",
+        "posted_at",
+        "sort_newest",
+        "sort_salary",
+    ),
     highlight_fields={"title": None, "description": 120},
     suggest_fields={"title": "title", "skills": "skill", "employer_name": "employer"},
     mlt_fields=("title", "skills"),
@@ -101,11 +116,23 @@ RESUMES = IndexSpec(
     kind="resumes",
     text_fields={"headline": 3.0, "skills": 2.0, "summary": 1.0, "experience_text": 1.0},
     keyword_fields=(
-        "education_level", "visibility", "candidate_id", "employment_type", "region_code",
-        *REGION_FIELDS, "content_hash",
+        "education_level",
+        "visibility",
+        "candidate_id",
+        "employment_type",
+        "region_code",
+        *REGION_FIELDS,
+        "content_hash",
     ),
-    int_fields=("expected_salary", "salary_min", "salary_max", "salary_mid", "posted_at",
-                "sort_newest", "sort_salary"),
+    int_fields=(
+        "expected_salary",
+        "salary_min",
+        "salary_max",
+        "salary_mid",
+        "posted_at",
+        "sort_newest",
+        "sort_salary",
+    ),
     highlight_fields={"headline": None, "summary": 120, "experience_text": 120},
     suggest_fields={"headline": "title", "skills": "skill"},
     mlt_fields=("headline", "skills"),
@@ -118,7 +145,9 @@ def spec_for(kind: str) -> IndexSpec:
     try:
         return SPECS[kind]
     except KeyError:
-        raise DocumentInvalid(f"unknown document kind {kind!r}; expected one of {list(SPECS)}") from None
+        raise DocumentInvalid(
+            f"unknown document kind {kind!r}; expected one of {list(SPECS)}"
+        ) from None
 
 
 @dataclass
@@ -187,8 +216,9 @@ def canonical_source(doc: dict[str, Any]) -> dict[str, Any]:
 
 def source_blob(src: dict[str, Any]) -> str:
     """Canonical JSON of a canonical source (sorted keys, compact): stored and hashed."""
-    return json.dumps(src, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=_json_default)
+    return json.dumps(
+        src, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+    )
 
 
 def content_hash(doc: dict[str, Any], blob: str | None = None) -> str:
@@ -233,7 +263,9 @@ def prepare(kind: str, doc: dict[str, Any]) -> Record:
         raise DocumentInvalid(f"document must be a dict, got {type(doc).__name__}")
     doc_id = _int(doc, "id", -1)
     if doc_id < 0 or doc_id >= 1 << SORT_ID_BITS:
-        raise DocumentInvalid(f"id must be an integer in [0, 2**{SORT_ID_BITS}), got {doc.get('id')!r}")
+        raise DocumentInvalid(
+            f"id must be an integer in [0, 2**{SORT_ID_BITS}), got {doc.get('id')!r}"
+        )
     if kind == "jobs":
         _require(doc, ("title", "region_code", "posted_at", "employer_id"), kind)
         smin, smax = _int(doc, "salary_min"), _int(doc, "salary_max")

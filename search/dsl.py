@@ -17,8 +17,12 @@ SUGGEST_SUFFIX = "suggest"
 
 
 def index_settings(replicas: int = 0) -> dict[str, Any]:
-    return {"number_of_shards": 1, "number_of_replicas": replicas, "refresh_interval": "1s",
-            "max_result_window": 100_000}
+    return {
+        "number_of_shards": 1,
+        "number_of_replicas": replicas,
+        "refresh_interval": "1s",
+        "max_result_window": 100_000,
+    }
 
 
 def mappings(kind: str) -> dict[str, Any]:
@@ -32,14 +36,24 @@ def mappings(kind: str) -> dict[str, Any]:
     for name in spec.int_fields:
         props[name] = {"type": "long"}
     props["src"] = {"type": "object", "enabled": False}
-    return {"dynamic": "strict", "_meta": {"schema_version": SCHEMA_VERSION, "kind": kind},
-            "properties": props}
+    return {
+        "dynamic": "strict",
+        "_meta": {"schema_version": SCHEMA_VERSION, "kind": kind},
+        "properties": props,
+    }
 
 
 def suggest_mappings() -> dict[str, Any]:
-    return {"dynamic": "strict", "_meta": {"schema_version": SCHEMA_VERSION},
-            "properties": {"kind": {"type": "keyword"}, "text": {"type": "keyword"},
-                           "keys": {"type": "keyword"}, "weight": {"type": "long"}}}
+    return {
+        "dynamic": "strict",
+        "_meta": {"schema_version": SCHEMA_VERSION},
+        "properties": {
+            "kind": {"type": "keyword"},
+            "text": {"type": "keyword"},
+            "keys": {"type": "keyword"},
+            "weight": {"type": "long"},
+        },
+    }
 
 
 def document(rec: Record) -> dict[str, Any]:
@@ -54,9 +68,19 @@ def _term(kind: str, term) -> dict[str, Any]:
     should = []
     for field, boost in spec_for(kind).text_fields.items():
         if term.fuzzy:
-            should.append({"fuzzy": {field: {"value": term.text, "fuzziness": term.fuzzy,
-                                             "transpositions": True, "prefix_length": 0,
-                                             "boost": boost * FUZZY_FACTOR}}})
+            should.append(
+                {
+                    "fuzzy": {
+                        field: {
+                            "value": term.text,
+                            "fuzziness": term.fuzzy,
+                            "transpositions": True,
+                            "prefix_length": 0,
+                            "boost": boost * FUZZY_FACTOR,
+                        }
+                    }
+                }
+            )
         else:
             should.append({"term": {field: {"value": term.text, "boost": boost}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
@@ -71,7 +95,9 @@ def text_query(plan: Plan) -> dict[str, Any] | None:
         for alt in clause:
             terms = [_term(plan.kind, t) for t in alt]
             alts.append(terms[0] if len(terms) == 1 else {"bool": {"must": terms}})
-        clauses.append(alts[0] if len(alts) == 1 else {"bool": {"should": alts, "minimum_should_match": 1}})
+        clauses.append(
+            alts[0] if len(alts) == 1 else {"bool": {"should": alts, "minimum_should_match": 1}}
+        )
     if plan.any_clause:
         return {"bool": {"should": clauses, "minimum_should_match": 1}}
     return clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}}
@@ -91,8 +117,10 @@ def filter_clause(f) -> dict[str, Any]:
 
 def query(plan: Plan) -> dict[str, Any]:
     must = [q] if (q := text_query(plan)) else []
-    bool_q: dict[str, Any] = {"must": must or [{"match_all": {}}],
-                              "filter": [filter_clause(f) for f in plan.filters]}
+    bool_q: dict[str, Any] = {
+        "must": must or [{"match_all": {}}],
+        "filter": [filter_clause(f) for f in plan.filters],
+    }
     if plan.exclude_ids:
         bool_q["must_not"] = [{"terms": {"id": list(plan.exclude_ids)}}]
     return {"bool": bool_q}
@@ -118,8 +146,12 @@ def aggregations(plan: Plan) -> dict[str, Any]:
 
 def search_body(plan: Plan) -> dict[str, Any]:
     """Full search request body (hits, total, facets, search_after paging)."""
-    body: dict[str, Any] = {"query": query(plan), "size": plan.size, "track_total_hits": True,
-                            "_source": ["src"]}
+    body: dict[str, Any] = {
+        "query": query(plan),
+        "size": plan.size,
+        "track_total_hits": True,
+        "_source": ["src"],
+    }
     if plan.sort_field:
         body["sort"] = [{plan.sort_field: "desc"}]
         if plan.after_key is not None:
@@ -140,8 +172,13 @@ def count_body(plan: Plan) -> dict[str, Any]:
 
 
 def suggest_body(key: str, limit: int) -> dict[str, Any]:
-    return {"query": {"bool": {"filter": [{"prefix": {"keys": key}}, {"range": {"weight": {"gt": 0}}}]}},
-            "sort": [{"weight": "desc"}, {"text": "asc"}, {"kind": "asc"}], "size": limit}
+    return {
+        "query": {
+            "bool": {"filter": [{"prefix": {"keys": key}}, {"range": {"weight": {"gt": 0}}}]}
+        },
+        "sort": [{"weight": "desc"}, {"text": "asc"}, {"kind": "asc"}],
+        "size": limit,
+    }
 
 
 SUGGEST_SCRIPT = {

@@ -51,8 +51,13 @@ def build_schema(kind: str) -> tantivy.Schema:
     for name in spec.text_fields:
         sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq")
     for name in spec.keyword_fields:
-        sb.add_text_field(name, stored=name == "content_hash", tokenizer_name="raw",
-                          fast=True, index_option="basic")
+        sb.add_text_field(
+            name,
+            stored=name == "content_hash",
+            tokenizer_name="raw",
+            fast=True,
+            index_option="basic",
+        )
     for name in spec.int_fields:
         sb.add_integer_field(name, stored=False, indexed=True, fast=True)
     sb.add_bytes_field("src", stored=True, indexed=False)
@@ -71,8 +76,9 @@ class _Index:
         self.index = tantivy.Index(self.schema, path=str(tdir), reuse=True)
         self.writer: tantivy.IndexWriter | None = None
         self.writer_threads = writer_threads
-        self.sqlite = sqlite3.connect(path / "suggest.sqlite", check_same_thread=False,
-                                      isolation_level=None)
+        self.sqlite = sqlite3.connect(
+            path / "suggest.sqlite", check_same_thread=False, isolation_level=None
+        )
         self.sqlite.execute("PRAGMA journal_mode=WAL")
         self.suggest = SuggestStore(self.sqlite)
         self.lock = threading.RLock()
@@ -82,7 +88,9 @@ class _Index:
             try:
                 self.writer = self.index.writer(EMBEDDED_WRITER_HEAP, self.writer_threads)
             except ValueError as exc:
-                raise SearchUnavailable(f"tantivy index {self.path} is locked by another writer: {exc}") from exc
+                raise SearchUnavailable(
+                    f"tantivy index {self.path} is locked by another writer: {exc}"
+                ) from exc
         return self.writer
 
     def searcher(self) -> tantivy.Searcher:
@@ -121,7 +129,9 @@ class EmbeddedBackend(SearchBackend):
             if target is not None:
                 key = (kind, target)
                 if key not in self._targets:
-                    self._targets[key] = _Index(kind, self.gens.path(kind, target), self.writer_threads)
+                    self._targets[key] = _Index(
+                        kind, self.gens.path(kind, target), self.writer_threads
+                    )
                 return self._targets[key]
             current = self.gens.current(kind)
             if current is None:
@@ -139,8 +149,9 @@ class EmbeddedBackend(SearchBackend):
 
     # -- writing -----------------------------------------------------------------------
 
-    def write_records(self, kind: str, records: list[Record], *, target: str | None = None,
-                      commit: bool = True) -> None:
+    def write_records(
+        self, kind: str, records: list[Record], *, target: str | None = None, commit: bool = True
+    ) -> None:
         ix = self._index(kind, target)
         with ix.lock:
             writer = ix.get_writer()
@@ -212,14 +223,23 @@ class EmbeddedBackend(SearchBackend):
                     q = Query.fuzzy_term_query(schema, f, term.text, term.fuzzy, True, False)
                     subs.append((Occur.Should, Query.boost_query(q, boost * FUZZY_FACTOR)))
                 else:
-                    subs.append((Occur.Should, Query.boost_query(Query.term_query(schema, f, term.text), boost)))
+                    subs.append(
+                        (
+                            Occur.Should,
+                            Query.boost_query(Query.term_query(schema, f, term.text), boost),
+                        )
+                    )
             return Query.boolean_query(subs)
 
         clause_qs = []
         for clause in plan.clauses:
             alts = []
             for alt in clause:
-                q = term_q(alt[0]) if len(alt) == 1 else Query.boolean_query([(Occur.Must, term_q(t)) for t in alt])
+                q = (
+                    term_q(alt[0])
+                    if len(alt) == 1
+                    else Query.boolean_query([(Occur.Must, term_q(t)) for t in alt])
+                )
                 alts.append((Occur.Should, q))
             clause_qs.append(alts[0][1] if len(alts) == 1 else Query.boolean_query(alts))
         occur = Occur.Should if plan.any_clause else Occur.Must
@@ -266,13 +286,16 @@ class EmbeddedBackend(SearchBackend):
         for key, addr in res.hits:
             doc = searcher.doc(addr)
             src = json.loads(doc["src"][0])
-            hit = Hit(id=int(doc["id"][0]), score=None if plan.sort_field else float(key), source=src)
+            hit = Hit(
+                id=int(doc["id"][0]), score=None if plan.sort_field else float(key), source=src
+            )
             highlight_hit(plan.kind, plan, hit)
             hits.append(hit)
             keys.append(key)
         facets = self._facets(searcher, base, plan) if plan.facets else {}
-        return SearchResult(hits=hits, total=total, facets=facets,
-                            cursor=next_cursor(plan, hits, keys, total))
+        return SearchResult(
+            hits=hits, total=total, facets=facets, cursor=next_cursor(plan, hits, keys, total)
+        )
 
     def _facets(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
         aggs: dict[str, Any] = {}
@@ -290,15 +313,19 @@ class EmbeddedBackend(SearchBackend):
             else:
                 aggs[f.name] = {"terms": {"field": f.field, "size": f.size * 4}}
         raw = searcher.aggregate(query, aggs)
-        counts = {name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
-                  for name in aggs}
+        counts = {
+            name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
+            for name in aggs
+        }
         return facet_results(plan, counts)
 
     def execute_count(self, plan: Plan) -> int:
         ix = self._index(plan.kind)
         return ix.searcher().search(self._query(ix, plan, with_after=False), 1, True).count
 
-    def suggest(self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    def suggest(
+        self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT
+    ) -> list[Suggestion]:
         return self._index(kind).suggest.lookup(prefix, limit)
 
     def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:

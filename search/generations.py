@@ -50,7 +50,11 @@ class Generations:
         tmp = kdir / f".CURRENT.{secrets.token_hex(4)}"
         tmp.write_text(name + "\n")
         os.replace(tmp, kdir / "CURRENT")
-        return [p.name for p in kdir.iterdir() if p.is_dir() and p.name.startswith("g-") and p.name != name]
+        return [
+            p.name
+            for p in kdir.iterdir()
+            if p.is_dir() and p.name.startswith("g-") and p.name != name
+        ]
 
     def drop(self, kind: str, name: str) -> None:
         shutil.rmtree(self.path(kind, name), ignore_errors=True)

@@ -2,23 +2,30 @@
 
 Segmentation (rjieba) is the indexing bottleneck, not the engines, so ``bulk`` analyses
 batches in a process pool while the parent writes. Workers start with ``forkserver``
-(the parent may already run engine threads, which ``fork`` would copy unsafely).
+(the parent may already run engine threads, which ``fork`` would copy unsafely). If the
+pool breaks (a worker cannot start, e.g. ``__main__`` is not importable), the remaining
+batches are analysed in-process instead of hanging.
 Set ``YUNPIN_SEARCH_WORKERS=0`` to analyse in-process.
 """
 
 from __future__ import annotations
 
 import atexit
+import collections
 import itertools
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from search.documents import Record, prepare_many
 
+log = logging.getLogger(__name__)
 BATCH = 1000
-_pool = None
+_pool: ProcessPoolExecutor | None = None
 
 
 def workers() -> int:
@@ -28,12 +35,12 @@ def workers() -> int:
     return min(4, os.cpu_count() or 1)
 
 
-def _get_pool():
+def _get_pool() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["search.documents"])
-        _pool = ctx.Pool(workers())
+        _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=ctx)
         atexit.register(shutdown_pool)
     return _pool
 
@@ -41,8 +48,7 @@ def _get_pool():
 def shutdown_pool() -> None:
     global _pool
     if _pool is not None:
-        _pool.terminate()
-        _pool.join()
+        _pool.shutdown(wait=False, cancel_futures=True)
         _pool = None
 
 
@@ -52,7 +58,9 @@ def _chunks(docs: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
         yield chunk
 
 
-def prepared_batches(kind: str, docs: Iterable[dict[str, Any]], batch: int = BATCH) -> Iterator[list[Record]]:
+def prepared_batches(
+    kind: str, docs: Iterable[dict[str, Any]], batch: int = BATCH
+) -> Iterator[list[Record]]:
     """Yield lists of Records in input order. Small inputs (one batch) stay in-process."""
     chunks = _chunks(docs, batch)
     first = next(chunks, None)
@@ -61,15 +69,33 @@ def prepared_batches(kind: str, docs: Iterable[dict[str, Any]], batch: int = BAT
     second = next(chunks, None)
     if second is None or workers() < 2:
         yield prepare_many(kind, first)
-        if second is not None:
-            yield prepare_many(kind, second)
-            for chunk in chunks:
-                yield prepare_many(kind, chunk)
+        for chunk in itertools.chain([second] if second else [], chunks):
+            yield prepare_many(kind, chunk)
         return
     pool = _get_pool()
-    args = ((kind, c) for c in itertools.chain([first, second], chunks))
-    yield from pool.imap(_prepare_star, args, chunksize=1)
-
-
-def _prepare_star(args: tuple[str, list[dict[str, Any]]]) -> list[Record]:
-    return prepare_many(*args)
+    pending: collections.deque[tuple[list[dict[str, Any]], Future]] = collections.deque()
+    source = itertools.chain([first, second], chunks)
+    ahead = 2 * workers()
+    broken = False
+    while True:
+        while not broken and len(pending) < ahead and (chunk := next(source, None)) is not None:
+            try:
+                pending.append((chunk, pool.submit(prepare_many, kind, chunk)))
+            except BrokenProcessPool:
+                pending.append((chunk, None))
+                broken = True
+        if not pending:
+            if broken and (chunk := next(source, None)) is not None:
+                pending.append((chunk, None))
+                continue
+            return
+        chunk, fut = pending.popleft()
+        if fut is not None and not broken:
+            try:
+                yield fut.result()
+                continue
+            except BrokenProcessPool:
+                log.warning("analysis pool broke; continuing in-process")
+                broken = True
+                shutdown_pool()
+        yield prepare_many(kind, chunk)

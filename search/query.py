@@ -205,7 +205,9 @@ def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def compile_query(kind: str, q: SearchQuery, like_clauses: tuple[Clause, ...] | None = None) -> Plan:
+def compile_query(
+    kind: str, q: SearchQuery, like_clauses: tuple[Clause, ...] | None = None
+) -> Plan:
     """Compile ``q`` for ``kind``. ``like_clauses`` come from the backend for ``like_id``."""
     spec_for(kind)
     if not 1 <= q.size <= MAX_PAGE_SIZE:
@@ -215,7 +217,9 @@ def compile_query(kind: str, q: SearchQuery, like_clauses: tuple[Clause, ...] | 
     if like_clauses is not None:
         clauses, any_clause = like_clauses, True
     else:
-        clauses = analysis.analyze_query(q.text, synonyms=q.synonyms, typos=q.typos) if q.text else ()
+        clauses = (
+            analysis.analyze_query(q.text, synonyms=q.synonyms, typos=q.typos) if q.text else ()
+        )
         any_clause = False
     filters: list[Filter] = []
     level = 0
@@ -249,8 +253,11 @@ def compile_query(kind: str, q: SearchQuery, like_clauses: tuple[Clause, ...] | 
 
     facets: list[Facet] = []
     if q.facets:
-        names = q.facets if isinstance(q.facets, tuple | list) else (
-            JOB_FACETS if kind == "jobs" else RESUME_FACETS)
+        names = (
+            q.facets
+            if isinstance(q.facets, tuple | list)
+            else (JOB_FACETS if kind == "jobs" else RESUME_FACETS)
+        )
         for name in names:
             if name == "region":
                 if level < REGION_LEVELS:  # a village has no level below it
@@ -262,8 +269,15 @@ def compile_query(kind: str, q: SearchQuery, like_clauses: tuple[Clause, ...] | 
             else:
                 raise InvalidQuery(f"unknown facet {name!r}")
 
-    plan = Plan(kind=kind, clauses=clauses, any_clause=any_clause, filters=filters,
-                facets=facets, size=q.size, highlight=q.highlight)
+    plan = Plan(
+        kind=kind,
+        clauses=clauses,
+        any_clause=any_clause,
+        filters=filters,
+        facets=facets,
+        size=q.size,
+        highlight=q.highlight,
+    )
     if q.sort == "newest":
         plan.sort_field = "sort_newest"
     elif q.sort == "salary":
@@ -318,9 +332,13 @@ def facet_results(plan: Plan, raw: dict[str, dict[str, int]]) -> dict[str, list[
     for facet in plan.facets:
         counts = raw.get(facet.name, {})
         if isinstance(facet, RangeFacet):
-            out[facet.name] = [FacetBucket(k, counts[k]) for k, _, _ in facet.ranges if counts.get(k)]
+            out[facet.name] = [
+                FacetBucket(k, counts[k]) for k, _, _ in facet.ranges if counts.get(k)
+            ]
         else:
-            items = sorted(((str(k), c) for k, c in counts.items() if k not in ("", None) and c),
-                           key=lambda kc: (-kc[1], kc[0]))
+            items = sorted(
+                ((str(k), c) for k, c in counts.items() if k not in ("", None) and c),
+                key=lambda kc: (-kc[1], kc[0]),
+            )
             out[facet.name] = [FacetBucket(k, c) for k, c in items[: facet.size]]
     return out

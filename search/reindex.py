@@ -23,8 +23,13 @@ class ReindexReport:
     seconds: float
 
 
-def reindex(backend: SearchBackend, docs: Iterable[dict[str, Any]], *, kind: str = "jobs",
-            progress: Progress | None = None) -> ReindexReport:
+def reindex(
+    backend: SearchBackend,
+    docs: Iterable[dict[str, Any]],
+    *,
+    kind: str = "jobs",
+    progress: Progress | None = None,
+) -> ReindexReport:
     """Build a NEW index from ``docs`` and make it live only when complete.
 
     Cluster backends create ``<prefix>-<kind>-v<N>-<timestamp>`` and swap the alias
@@ -60,9 +65,14 @@ class CheckReport:
         return not (self.missing or self.stale or self.extra)
 
 
-def check(backend: SearchBackend, rows: Iterable[tuple[int, str | dict[str, Any]]], *,
-          kind: str = "jobs", repair: bool = False,
-          load: Callable[[list[int]], Iterable[dict[str, Any]]] | None = None) -> CheckReport:
+def check(
+    backend: SearchBackend,
+    rows: Iterable[tuple[int, str | dict[str, Any]]],
+    *,
+    kind: str = "jobs",
+    repair: bool = False,
+    load: Callable[[list[int]], Iterable[dict[str, Any]]] | None = None,
+) -> CheckReport:
     """Compare ``rows`` — (id, content hash or full document) from the database — with
     the index.
 
@@ -95,7 +105,9 @@ def check(backend: SearchBackend, rows: Iterable[tuple[int, str | dict[str, Any]
         to_load = [i for i in todo if i not in docs]
         if to_load:
             if load is None:
-                raise ValueError("repair needs documents: pass rows with dicts or a load() callback")
+                raise ValueError(
+                    "repair needs documents: pass rows with dicts or a load() callback"
+                )
             for d in load(to_load):
                 docs[int(d["id"])] = d
         if todo:

@@ -19,7 +19,7 @@ from typing import Any
 
 from search import analysis
 from search.base import SearchBackend
-from search.defaults import FUZZY_FACTOR, KINDS, SUGGEST_LIMIT
+from search.defaults import KINDS, SUGGEST_LIMIT
 from search.documents import Record, spec_for
 from search.generations import Generations
 from search.query import (
@@ -46,12 +46,16 @@ class _Db:
         self.kind = kind
         self.spec = spec_for(kind)
         path.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path / "index.sqlite", check_same_thread=False, isolation_level=None)
+        self.conn = sqlite3.connect(
+            path / "index.sqlite", check_same_thread=False, isolation_level=None
+        )
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA cache_size=-200000")
-        cols = ", ".join([f"{c} TEXT" for c in self.spec.keyword_fields]
-                         + [f"{c} INTEGER" for c in self.spec.int_fields])
+        cols = ", ".join(
+            [f"{c} TEXT" for c in self.spec.keyword_fields]
+            + [f"{c} INTEGER" for c in self.spec.int_fields]
+        )
         text = ", ".join(self.spec.text_fields)
         self.conn.executescript(f"""
             CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, {cols}, src TEXT NOT NULL);
@@ -59,8 +63,18 @@ class _Db:
                 tokenize = "unicode61 remove_diacritics 0 tokenchars '+#._-'", detail = column);
             CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
         """)
-        for c in ("category", "employment_type", "region_l1", "region_l2", "region_l3",
-                  "sort_newest", "sort_salary", "posted_at", "employer_id", "education_level"):
+        for c in (
+            "category",
+            "employment_type",
+            "region_l1",
+            "region_l2",
+            "region_l3",
+            "sort_newest",
+            "sort_salary",
+            "posted_at",
+            "employer_id",
+            "education_level",
+        ):
             if c in self.spec.keyword_fields or c in self.spec.int_fields:
                 self.conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{c} ON docs({c})")
         self.suggest = SuggestStore(self.conn)
@@ -81,8 +95,11 @@ class _Db:
 
     def latin_vocab(self) -> list[str]:
         if self._vocab is None or self._vocab[0] != self.writes:
-            terms = [t for (t,) in self.conn.execute("SELECT term FROM fts_vocab")
-                     if t.isascii() and t.isalpha()]
+            terms = [
+                t
+                for (t,) in self.conn.execute("SELECT term FROM fts_vocab")
+                if t.isascii() and t.isalpha()
+            ]
             self._vocab = (self.writes, terms)
         return self._vocab[1]
 
@@ -130,14 +147,17 @@ class SqliteBackend(SearchBackend):
 
     # -- writing -----------------------------------------------------------------------
 
-    def write_records(self, kind: str, records: list[Record], *, target: str | None = None,
-                      commit: bool = True) -> None:
+    def write_records(
+        self, kind: str, records: list[Record], *, target: str | None = None, commit: bool = True
+    ) -> None:
         db = self._db(kind, target)
         spec = db.spec
         kw, ints, text = spec.keyword_fields, spec.int_fields, list(spec.text_fields)
         cols = ["id", *kw, *ints, "src"]
         sql_doc = f"INSERT INTO docs({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        sql_fts = f"INSERT INTO fts(rowid, {', '.join(text)}) VALUES (?, {', '.join('?' * len(text))})"
+        sql_fts = (
+            f"INSERT INTO fts(rowid, {', '.join(text)}) VALUES (?, {', '.join('?' * len(text))})"
+        )
         with db.lock:
             db.begin()
             old = []
@@ -148,10 +168,21 @@ class SqliteBackend(SearchBackend):
                         old.append(entries_of(kind, json.loads(row[0])))
                         db.conn.execute("DELETE FROM docs WHERE id=?", (rec.id,))
                         db.conn.execute("DELETE FROM fts WHERE rowid=?", (rec.id,))
-            db.conn.executemany(sql_doc, [
-                (r.id, *[r.keywords.get(c, "") for c in kw], *[r.ints.get(c, 0) for c in ints],
-                 r.source_json) for r in records])
-            db.conn.executemany(sql_fts, [(r.id, *[r.text.get(c, "") for c in text]) for r in records])
+            db.conn.executemany(
+                sql_doc,
+                [
+                    (
+                        r.id,
+                        *[r.keywords.get(c, "") for c in kw],
+                        *[r.ints.get(c, 0) for c in ints],
+                        r.source_json,
+                    )
+                    for r in records
+                ],
+            )
+            db.conn.executemany(
+                sql_fts, [(r.id, *[r.text.get(c, "") for c in text]) for r in records]
+            )
             db.suggest.apply(delta_for([r.suggestions for r in records], old))
             db.writes += 1
             if commit:
@@ -182,7 +213,11 @@ class SqliteBackend(SearchBackend):
     # -- reading -----------------------------------------------------------------------
 
     def get(self, doc_id: int, *, kind: str = "jobs") -> dict[str, Any] | None:
-        row = self._db(kind).conn.execute("SELECT src FROM docs WHERE id=?", (int(doc_id),)).fetchone()
+        row = (
+            self._db(kind)
+            .conn.execute("SELECT src FROM docs WHERE id=?", (int(doc_id),))
+            .fetchone()
+        )
         return json.loads(row[0]) if row else None
 
     def _match(self, db: _Db, plan: Plan) -> str | None:
@@ -232,8 +267,11 @@ class SqliteBackend(SearchBackend):
         if match is None:
             return f"FROM docs d WHERE {where}", args, None
         weights = ", ".join(str(b) for b in db.spec.text_fields.values())
-        return (f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND {where}",
-                [match, *args], f"bm25(fts, {weights})")
+        return (
+            f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND {where}",
+            [match, *args],
+            f"bm25(fts, {weights})",
+        )
 
     def execute(self, plan: Plan) -> SearchResult:
         db = self._db(plan.kind)
@@ -245,8 +283,10 @@ class SqliteBackend(SearchBackend):
         else:
             order, sel, offset = "d.id DESC", "0.0", plan.offset
         with db.lock:
-            rows = db.conn.execute(f"SELECT d.id, d.src, {sel} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
-                                   [*args, plan.size, offset]).fetchall()
+            rows = db.conn.execute(
+                f"SELECT d.id, d.src, {sel} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*args, plan.size, offset],
+            ).fetchall()
             base_frm, base_args, _ = self._from(db, plan, with_after=False)
             total = db.conn.execute(f"SELECT count(*) {base_frm}", base_args).fetchone()[0]
             facets = self._facets(db, plan, base_frm, base_args) if plan.facets else {}
@@ -257,22 +297,30 @@ class SqliteBackend(SearchBackend):
             highlight_hit(plan.kind, plan, hit)
             hits.append(hit)
             keys.append(key)
-        return SearchResult(hits=hits, total=total, facets=facets,
-                            cursor=next_cursor(plan, hits, keys, total))
+        return SearchResult(
+            hits=hits, total=total, facets=facets, cursor=next_cursor(plan, hits, keys, total)
+        )
 
     def _facets(self, db: _Db, plan: Plan, frm: str, args: list[Any]) -> dict:
         db.conn.execute("DROP TABLE IF EXISTS temp.m")
         fields = {f.field for f in plan.facets}
-        db.conn.execute(f"CREATE TEMP TABLE m AS SELECT {', '.join('d.' + f for f in fields)} {frm}", args)
+        db.conn.execute(
+            f"CREATE TEMP TABLE m AS SELECT {', '.join('d.' + f for f in fields)} {frm}", args
+        )
         counts: dict[str, dict[str, int]] = {}
         for f in plan.facets:
             if isinstance(f, RangeFacet):
                 cases = " ".join(
                     f"WHEN {f.field} >= {lo if lo is not None else -(2**62)} AND {f.field} < {hi if hi is not None else 2**62} THEN '{key}'"
-                    for key, lo, hi in f.ranges)
-                rows = db.conn.execute(f"SELECT CASE {cases} END AS b, count(*) FROM m GROUP BY b").fetchall()
+                    for key, lo, hi in f.ranges
+                )
+                rows = db.conn.execute(
+                    f"SELECT CASE {cases} END AS b, count(*) FROM m GROUP BY b"
+                ).fetchall()
             else:
-                rows = db.conn.execute(f"SELECT {f.field}, count(*) FROM m GROUP BY {f.field}").fetchall()
+                rows = db.conn.execute(
+                    f"SELECT {f.field}, count(*) FROM m GROUP BY {f.field}"
+                ).fetchall()
             counts[f.name] = {str(k): c for k, c in rows if k is not None}
         db.conn.execute("DROP TABLE temp.m")
         return facet_results(plan, counts)
@@ -283,7 +331,9 @@ class SqliteBackend(SearchBackend):
         with db.lock:
             return db.conn.execute(f"SELECT count(*) {frm}", args).fetchone()[0]
 
-    def suggest(self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    def suggest(
+        self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT
+    ) -> list[Suggestion]:
         db = self._db(kind)
         with db.lock:
             return db.suggest.lookup(prefix, limit)

@@ -47,14 +47,21 @@ class SuggestStore:
     def _apply(self, rows: list[tuple[str, str, int]]) -> None:
         known = set()
         for kind, text, _ in rows:
-            if self.conn.execute("SELECT 1 FROM sg_entries WHERE kind=? AND text=?",
-                                 (kind, text)).fetchone():
+            if self.conn.execute(
+                "SELECT 1 FROM sg_entries WHERE kind=? AND text=?", (kind, text)
+            ).fetchone():
                 known.add((kind, text))
         self.conn.executemany(
             "INSERT INTO sg_entries(kind, text, weight) VALUES (?, ?, ?) "
-            "ON CONFLICT(kind, text) DO UPDATE SET weight = weight + excluded.weight", rows)
-        keys = [(key, k, t) for k, t, n in rows if (k, t) not in known and n > 0
-                for key in analysis.suggest_keys(t)]
+            "ON CONFLICT(kind, text) DO UPDATE SET weight = weight + excluded.weight",
+            rows,
+        )
+        keys = [
+            (key, k, t)
+            for k, t, n in rows
+            if (k, t) not in known and n > 0
+            for key in analysis.suggest_keys(t)
+        ]
         self.conn.executemany("INSERT OR IGNORE INTO sg_keys VALUES (?, ?, ?)", keys)
 
     def lookup(self, prefix: str, limit: int) -> list[Suggestion]:
@@ -66,12 +73,14 @@ class SuggestStore:
             "JOIN sg_entries e ON e.kind = k.kind AND e.text = k.text "
             "WHERE k.key >= ? AND k.key < ? AND e.weight > 0 "
             "GROUP BY e.kind, e.text ORDER BY e.weight DESC, e.text, e.kind LIMIT ?",
-            (key, key + "\U0010ffff", limit)).fetchall()
+            (key, key + "\U0010ffff", limit),
+        ).fetchall()
         return [Suggestion(text=t, kind=k, weight=w) for t, k, w in rows]
 
 
-def delta_for(records_new: Iterable[list[tuple[str, str]]],
-              records_old: Iterable[list[tuple[str, str]]] = ()) -> Counter:
+def delta_for(
+    records_new: Iterable[list[tuple[str, str]]], records_old: Iterable[list[tuple[str, str]]] = ()
+) -> Counter:
     delta: Counter = Counter()
     for entries in records_new:
         for e in set(entries):

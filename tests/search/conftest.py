@@ -21,7 +21,9 @@ sys.path.insert(0, str(ROOT / "tools" / "opensearch"))
 
 import node as os_node  # noqa: E402
 
-BACKENDS = ["embedded", "sqlite", pytest.param("opensearch", marks=pytest.mark.opensearch)]
+OPENSEARCH_MARKS = [pytest.mark.opensearch, pytest.mark.xdist_group("opensearch")]
+"""Under ``pytest -n 2 --dist loadgroup`` all OpenSearch tests share one worker, so one node."""
+BACKENDS = ["embedded", "sqlite", pytest.param("opensearch", marks=OPENSEARCH_MARKS)]
 
 
 def _skip_without_java() -> None:

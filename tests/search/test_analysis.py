@@ -24,8 +24,9 @@ def test_index_segmentation_has_sub_words():
 
 
 def test_stemmer_is_minimal():
-    assert [analysis.stem(w) for w in ["skills", "companies", "services", "ios", "class", "js"]] == [
-        "skill", "company", "service", "ios", "class", "js"]
+    assert [
+        analysis.stem(w) for w in ["skills", "companies", "services", "ios", "class", "js"]
+    ] == ["skill", "company", "service", "ios", "class", "js"]
 
 
 def test_synonyms_and_typos_in_query_analysis():
@@ -34,7 +35,9 @@ def test_synonyms_and_typos_in_query_analysis():
     assert {"司机", "驾驶员", "driver"} <= alts
     (clause,) = analysis.analyze_query("pyhton")
     assert (Term("pyhton", 1),) in clause
-    assert analysis.analyze_query("java", typos=True) == (((Term("java"),),),)  # too short for typos
+    assert analysis.analyze_query("java", typos=True) == (
+        ((Term("java"),),),
+    )  # too short for typos
     assert analysis.fuzzy_distance("elasticsaerch") == 2
 
 

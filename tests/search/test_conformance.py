@@ -33,7 +33,10 @@ def oracle(**f) -> list[dict]:
         if "salary_max" in f and d["salary_min"] > f["salary_max"]:
             continue
         if "employment_type" in f and d["employment_type"] not in (
-                [f["employment_type"]] if isinstance(f["employment_type"], str) else f["employment_type"]):
+            [f["employment_type"]]
+            if isinstance(f["employment_type"], str)
+            else f["employment_type"]
+        ):
             continue
         if "category" in f and d["category"] != f["category"]:
             continue
@@ -96,18 +99,21 @@ def test_filters_and_facets_match_oracle(backend, filters):
         assert result.facet_counts(name) == want[name], name
 
 
-@pytest.mark.parametrize("text, expect_id", [
-    ("軟體工程師", 1),           # traditional → simplified, phrase level (軟體 → 软件)
-    ("软件工程师", 7),           # and the other way round
-    ("Java开发", 2),             # mixed Latin + Chinese
-    ("会计", 6),                 # two-character word
-    ("司機", 3),                 # traditional + synonym: 司机 → 驾驶员
-    ("frontend", 5),             # English synonym of 前端
-    ("pyhton", 4),               # typo
-    ("ＰＹＴＨＯＮ", 4),           # full-width
-    ("京东", 2),                 # employer name
-    ("kubernetes", 7),
-])
+@pytest.mark.parametrize(
+    "text, expect_id",
+    [
+        ("軟體工程師", 1),  # traditional → simplified, phrase level (軟體 → 软件)
+        ("软件工程师", 7),  # and the other way round
+        ("Java开发", 2),  # mixed Latin + Chinese
+        ("会计", 6),  # two-character word
+        ("司機", 3),  # traditional + synonym: 司机 → 驾驶员
+        ("frontend", 5),  # English synonym of 前端
+        ("pyhton", 4),  # typo
+        ("ＰＹＴＨＯＮ", 4),  # full-width
+        ("京东", 2),  # employer name
+        ("kubernetes", 7),
+    ],
+)
 def test_chinese_and_fuzzy_matching(backend, text, expect_id):
     result = backend.search(SearchQuery(text=text, size=100))
     assert expect_id in result.ids
@@ -120,8 +126,18 @@ def test_region_name_in_text_and_subtree_filter(backend):
     assert village.ids == [6]
 
 
-TEXT_CASES = ["软件工程师", "java", "司机", "前端 react", "python developer", "五险一金 深圳", "会计 excel",
-              "高级 运维", "叉车工", "golang"]
+TEXT_CASES = [
+    "软件工程师",
+    "java",
+    "司机",
+    "前端 react",
+    "python developer",
+    "五险一金 深圳",
+    "会计 excel",
+    "高级 运维",
+    "叉车工",
+    "golang",
+]
 
 
 @pytest.mark.parametrize("text", TEXT_CASES)
@@ -133,7 +149,9 @@ def test_text_results_agree_with_embedded(backend, reference, text):
     assert got.facets == ref.facets
 
 
-@pytest.mark.parametrize("text", ["软件工程师", "Java开发工程师", "货车驾驶员", "python developer", "会计"])
+@pytest.mark.parametrize(
+    "text", ["软件工程师", "Java开发工程师", "货车驾驶员", "python developer", "会计"]
+)
 def test_ranking_top_hits_agree(backend, reference, text):
     got = backend.search(SearchQuery(text=text, size=5))
     ref = reference.search(SearchQuery(text=text, size=5))
@@ -147,14 +165,20 @@ def test_highlights_are_marked_and_escaped(backend):
     assert hit.highlights["title"] == "<mark>Python</mark> Developer"
     assert "&lt;script&gt;" in hit.highlights["description"]
     assert "<script>" not in hit.highlights["description"]
-    trad = next(h for h in backend.search(SearchQuery(text="软件工程师", size=100)).hits if h.id == 7)
+    trad = next(
+        h for h in backend.search(SearchQuery(text="软件工程师", size=100)).hits if h.id == 7
+    )
     assert trad.highlights["title"] == "資深<mark>軟體工程師</mark>"
 
 
 @pytest.mark.parametrize("sort", ["relevance", "newest", "salary"])
 def test_cursor_pages_through_everything_once(backend, sort):
-    base = dict(text="工程师" if sort == "relevance" else "",
-                region=None if sort == "relevance" else "440000000000", sort=sort, size=7)
+    base = dict(
+        text="工程师" if sort == "relevance" else "",
+        region=None if sort == "relevance" else "440000000000",
+        sort=sort,
+        size=7,
+    )
     total = backend.count(SearchQuery(**base))
     assert total > 20
     seen, cursor, pages = [], None, 0
@@ -185,9 +209,19 @@ def test_bad_cursor(backend):
         backend.search(SearchQuery(cursor="not-a-cursor!"))
 
 
-@pytest.mark.parametrize("prefix, text", [("软件", "软件工程师"), ("rjgc", "软件工程师"), ("ruanjian", "软件工程师"),
-                                          ("軟體", "软件工程师"), ("pyt", "Python"), ("顺丰", "顺丰速运有限公司"),
-                                          ("sfsy", "顺丰速运有限公司"), ("kaifa", "Java开发工程师")])
+@pytest.mark.parametrize(
+    "prefix, text",
+    [
+        ("软件", "软件工程师"),
+        ("rjgc", "软件工程师"),
+        ("ruanjian", "软件工程师"),
+        ("軟體", "软件工程师"),
+        ("pyt", "Python"),
+        ("顺丰", "顺丰速运有限公司"),
+        ("sfsy", "顺丰速运有限公司"),
+        ("kaifa", "Java开发工程师"),
+    ],
+)
 def test_autocomplete_prefix_and_pinyin(backend, prefix, text):
     texts = [s.text for s in backend.suggest(prefix, limit=10)]
     assert text in texts

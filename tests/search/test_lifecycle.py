@@ -7,6 +7,7 @@ import pytest
 from search import DocumentInvalid, SearchQuery, check, content_hash, reindex
 from tests.search.corpus import HANDMADE, job
 
+
 def test_index_update_delete_and_suggest_weights(make_backend, backend_name):
     be = make_backend(backend_name)
     be.bulk(HANDMADE[:5])
@@ -57,8 +58,8 @@ def test_check_finds_and_repairs_drift(make_backend, backend_name):
     be.bulk(docs)
     db_rows = {d["id"]: dict(d) for d in docs}
     db_rows[2]["title"] = "Java高级开发工程师"  # changed in DB, not reindexed
-    del db_rows[3]                            # deleted in DB
-    db_rows[50] = job(50, "叉车工")            # created in DB, never indexed
+    del db_rows[3]  # deleted in DB
+    db_rows[50] = job(50, "叉车工")  # created in DB, never indexed
 
     report = check(be, [(i, content_hash(d)) for i, d in db_rows.items()])
     assert (report.missing, report.stale, report.extra) == ([50], [2], [3])
@@ -74,11 +75,18 @@ def test_resumes_are_a_separate_index(make_backend, backend_name):
     be = make_backend(backend_name)
     be.bulk(HANDMADE[:2])
     resume = {
-        "id": 1, "headline": "五年经验的Java后端工程师", "summary": "熟悉Spring Cloud与微服务。",
-        "skills": ["Java", "Spring Cloud"], "experience_text": "2019-2024 京东 后端开发",
-        "education_level": "bachelor", "region_code": "110105000000",
-        "region_path": ["110000000000", "110100000000"], "expected_salary": 30000,
-        "visibility": "public", "updated_at": 1_767_225_600, "candidate_id": 77,
+        "id": 1,
+        "headline": "五年经验的Java后端工程师",
+        "summary": "熟悉Spring Cloud与微服务。",
+        "skills": ["Java", "Spring Cloud"],
+        "experience_text": "2019-2024 京东 后端开发",
+        "education_level": "bachelor",
+        "region_code": "110105000000",
+        "region_path": ["110000000000", "110100000000"],
+        "expected_salary": 30000,
+        "visibility": "public",
+        "updated_at": 1_767_225_600,
+        "candidate_id": 77,
     }
     be.index(resume, kind="resumes")
     res = be.search(SearchQuery(text="java", region="110000000000", facets=True), kind="resumes")

@@ -20,6 +20,7 @@ def test_unreachable_cluster_raises_search_unavailable(name):
 
 
 @pytest.mark.opensearch
+@pytest.mark.xdist_group("opensearch")
 def test_node_stopped_mid_run():
     _skip_without_java()
     node = os_node.Node()

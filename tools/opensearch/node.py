@@ -30,7 +30,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CACHE = Path(os.environ.get("YUNPIN_OPENSEARCH_CACHE", Path.home() / ".cache" / "yunpin-opensearch"))
+CACHE = Path(
+    os.environ.get("YUNPIN_OPENSEARCH_CACHE", Path.home() / ".cache" / "yunpin-opensearch")
+)
 DEFAULT_HEAP = "1g"
 START_TIMEOUT_S = 120.0
 
@@ -51,20 +53,35 @@ def _classpath() -> str:
     pom = HERE / "pom.xml"
     if not cp_file.exists() or cp_file.stat().st_mtime < pom.stat().st_mtime:
         proc = subprocess.run(
-            ["mvn", "-B", "-q", "-f", str(pom), "dependency:build-classpath",
-             f"-Dmdep.outputFile={cp_file}"],
-            capture_output=True, text=True, timeout=600,
+            [
+                "mvn",
+                "-B",
+                "-q",
+                "-f",
+                str(pom),
+                "dependency:build-classpath",
+                f"-Dmdep.outputFile={cp_file}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if proc.returncode != 0 or not cp_file.exists():
-            raise OpenSearchUnavailable(f"mvn failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+            raise OpenSearchUnavailable(
+                f"mvn failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+            )
     classpath = cp_file.read_text().strip()
     src = HERE / "YunpinNode.java"
     classes = CACHE / "classes"
     compiled = classes / "YunpinNode.class"
     if not compiled.exists() or compiled.stat().st_mtime < src.stat().st_mtime:
         classes.mkdir(exist_ok=True)
-        proc = subprocess.run(["javac", "-d", str(classes), "-cp", classpath, str(src)],
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            ["javac", "-d", str(classes), "-cp", classpath, str(src)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode != 0:
             raise OpenSearchUnavailable(f"javac failed:\n{proc.stderr[-2000:]}")
     return f"{classes}{os.pathsep}{classpath}"
@@ -104,10 +121,23 @@ class Node:
         data.mkdir()
         self._logf = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            ["java", f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseG1GC",
-             "-Djava.awt.headless=true", "-Dlog4j2.disable.jmx=true",
-             "-cp", cp, "YunpinNode", str(data), str(self.port), f"yunpin-{self.port}"],
-            stdin=subprocess.PIPE, stdout=self._logf, stderr=subprocess.STDOUT,
+            [
+                "java",
+                f"-Xms{self.heap}",
+                f"-Xmx{self.heap}",
+                "-XX:+UseG1GC",
+                "-Djava.awt.headless=true",
+                "-Dlog4j2.disable.jmx=true",
+                "-cp",
+                cp,
+                "YunpinNode",
+                str(data),
+                str(self.port),
+                f"yunpin-{self.port}",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=self._logf,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
