@@ -74,7 +74,10 @@ async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: f
             a, b = pair
             peers.extend([(a, "b"), (b, "a")])
 
-        await asyncio.gather(*(one_room(i) for i in range(n_rooms)))
+        # Rooms are opened one after another (people do not all click "join" in the
+        # same millisecond); each join is timed from its own offer POST.
+        for i in range(n_rooms):
+            await one_room(i)
         # Each receiver's first frame, measured from its own offer POST.
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and any(p.video_from(src) is None or p.video_from(src).first_frame_at is None for p, src in peers):
@@ -85,9 +88,11 @@ async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: f
                 first_frame_ms.append((r.first_frame_at - p.t0) * 1000)
         await asyncio.sleep(WARMUP_SECONDS)
         cpu0, t0 = _proc_cpu_seconds(server_pid), time.monotonic()
+        own0 = _proc_cpu_seconds(os.getpid())
         counts0 = [(p.video_from(src).frames if p.video_from(src) else 0) for p, src in peers]
         await asyncio.sleep(seconds)
         cpu1, t1 = _proc_cpu_seconds(server_pid), time.monotonic()
+        own1 = _proc_cpu_seconds(os.getpid())
         counts1 = [(p.video_from(src).frames if p.video_from(src) else 0) for p, src in peers]
         rss = _proc_rss_mb(server_pid)
         fps_each = [(c1 - c0) / (t1 - t0) for c0, c1 in zip(counts0, counts1, strict=True)]
@@ -104,6 +109,7 @@ async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: f
         "recv_fps_median": round(sorted(fps_each)[len(fps_each) // 2], 1) if fps_each else 0.0,
         "server_cpu_percent": round(100 * (cpu1 - cpu0) / (t1 - t0), 1),
         "server_rss_mb": round(rss, 1),
+        "client_cpu_percent": round(100 * (own1 - own0) / (t1 - t0), 1),
         "seconds": seconds,
         "fps_sent": fps,
         "resolution": "640x480",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import fractions
 import json
+import logging
 import math
 import time
 
@@ -24,6 +25,7 @@ from aiortc.mediastreams import MediaStreamError, VideoStreamTrack
 from . import forwarding
 
 VIDEO_CLOCK = 90000
+logger = logging.getLogger(__name__)
 
 
 def synthetic_picture(n: int, width: int, height: int) -> np.ndarray:
@@ -223,10 +225,13 @@ class ClientPeer:
                 asyncio.ensure_future(self._answer(msg["sdp"]))
 
     async def _answer(self, sdp: str) -> None:
-        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
-        answer = await self.pc.createAnswer()
-        await self.pc.setLocalDescription(answer)
-        self.send({"type": "answer", "sdp": self.pc.localDescription.sdp})
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+            answer = await self.pc.createAnswer()
+            await self.pc.setLocalDescription(answer)
+            self.send({"type": "answer", "sdp": self.pc.localDescription.sdp})
+        except Exception:
+            logger.exception("%s: could not answer the server offer", self.user)
 
     def send(self, msg: dict) -> None:
         self.channel.send(json.dumps(msg))
