@@ -1,7 +1,7 @@
 """Shared fixtures for the search tests: real engines, no mocks.
 
 ``backend_name`` is parametrised over embedded, sqlite and opensearch; the opensearch
-variant needs Java 17, javac and Maven (tools/opensearch/node.py) and skips, saying why,
+variant needs Java 17 and Maven (tools/opensearch/node.py) and skips, saying why,
 when they are missing. CI has them.
 """
 
@@ -29,7 +29,7 @@ BACKENDS = ["embedded", "sqlite", pytest.param("opensearch", marks=OPENSEARCH_MA
 def _skip_without_java() -> None:
     missing = os_node.missing_tools()
     if missing:
-        pytest.skip(f"OpenSearch tests need Java 17 + javac + Maven; missing: {', '.join(missing)}")
+        pytest.skip(f"OpenSearch tests need Java 17 and Maven; missing: {', '.join(missing)}")
 
 
 @pytest.fixture(scope="session")

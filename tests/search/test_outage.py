@@ -26,7 +26,7 @@ def test_node_stopped_mid_run():
     node = os_node.Node()
     try:
         url = node.start()
-        be = create_backend("opensearch", url, index_prefix="outage", timeout=3)
+        be = create_backend("opensearch", url, index_prefix="outage", timeout=30)
         be.bulk(HANDMADE)
         assert be.search(SearchQuery(text="会计")).ids == [6]
         assert be.health()["status"] in ("green", "yellow")

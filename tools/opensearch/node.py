@@ -38,16 +38,19 @@ START_TIMEOUT_S = 120.0
 
 
 class OpenSearchUnavailable(RuntimeError):
-    """Java, javac or Maven is missing, or the node did not come up."""
+    """Java or Maven is missing, or the node did not come up."""
 
 
 def missing_tools() -> list[str]:
-    """Names of the required executables that are not on PATH (empty when all present)."""
-    return [tool for tool in ("java", "javac", "mvn") if shutil.which(tool) is None]
+    """Names of the required executables that are not on PATH (empty when all present).
+
+    No ``javac``: the launcher runs in Java's source-file mode (``java YunpinNode.java``),
+    which a JRE's runtime image supports."""
+    return [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
 
 
 def _classpath() -> str:
-    """Resolve the runner's classpath with Maven once and compile the tiny launcher."""
+    """Resolve the runner's classpath with Maven once (cached beside ~/.m2)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     cp_file = CACHE / "classpath.txt"
     pom = HERE / "pom.xml"
@@ -70,21 +73,7 @@ def _classpath() -> str:
             raise OpenSearchUnavailable(
                 f"mvn failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
             )
-    classpath = cp_file.read_text().strip()
-    src = HERE / "YunpinNode.java"
-    classes = CACHE / "classes"
-    compiled = classes / "YunpinNode.class"
-    if not compiled.exists() or compiled.stat().st_mtime < src.stat().st_mtime:
-        classes.mkdir(exist_ok=True)
-        proc = subprocess.run(
-            ["javac", "-d", str(classes), "-cp", classpath, str(src)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if proc.returncode != 0:
-            raise OpenSearchUnavailable(f"javac failed:\n{proc.stderr[-2000:]}")
-    return f"{classes}{os.pathsep}{classpath}"
+    return cp_file.read_text().strip()
 
 
 def free_port() -> int:
@@ -130,7 +119,7 @@ class Node:
                 "-Dlog4j2.disable.jmx=true",
                 "-cp",
                 cp,
-                "YunpinNode",
+                str(HERE / "YunpinNode.java"),
                 str(data),
                 str(self.port),
                 f"yunpin-{self.port}",
