@@ -19,6 +19,7 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from .extensions import db
+from .officials.bench import dashboards_command
 from .regions.cli import regions_cli
 
 
@@ -96,6 +97,14 @@ def demo_command() -> None:
 
     summary = load()
     click.echo(", ".join(f"{n} {name}" for name, n in summary.items()))
+
+
+@main.group("bench")
+def bench_group() -> None:
+    """Benchmarks: each subcommand loads synthetic data and prints its figures."""
+
+
+bench_group.add_command(dashboards_command)
 
 
 @main.group("users")
