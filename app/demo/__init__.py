@@ -25,6 +25,8 @@ from ..models import (
     FairEmployer,
     FairJob,
     Industry,
+    Interview,
+    InterviewStatus,
     Job,
     JobFair,
     JobStatus,
@@ -32,12 +34,15 @@ from ..models import (
     Region,
     Resume,
     ResumptionReport,
+    ReviewDecision,
     Role,
+    Source,
     Stage,
     StageChange,
     SubsidyPolicy,
     SubsidyRule,
     User,
+    VerificationReview,
     VerificationState,
     Visibility,
 )
@@ -223,6 +228,8 @@ class DemoBuilder:
             title, _category, _s, skills, (low, high), years, education = self.rng.choice(OCCUPATIONS)
             from_partner = i % 5 == 4
             home = self.rng.choice(self.partner_counties if from_partner else self.city_districts)
+            if i == 0:  # the demo seeker comes from the partner region, so sees its jobs
+                home = self.partner_counties[0]
             email = "seeker@yunpin.demo" if i == 0 else f"seeker{i}@yunpin.demo"
             user = self.user(
                 email, Role.SEEKER,
@@ -278,6 +285,9 @@ class DemoBuilder:
                     ))
                     if previous == Stage.NEW:
                         application.first_response_at = at
+                    if stage == Stage.INTERVIEW:  # a video interview, for the recruitment figures
+                        db.session.add(Interview(application_id=application.id, status=InterviewStatus.COMPLETED,
+                                                 starts_at=at + timedelta(days=1), created_at=at))
                     previous = stage
                     at = at + timedelta(days=self.rng.randint(1, 4))
         db.session.flush()
@@ -323,3 +333,14 @@ class DemoBuilder:
             db.session.add(FairEmployer(fair_id=fair.id, employer_id=employer.id))
             for job in [j for j in jobs if j.employer_id == employer.id and j.status == JobStatus.PUBLISHED]:
                 db.session.add(FairJob(fair_id=fair.id, job_id=job.id))
+        # Every verified company was approved by the district (document-review turnaround).
+        for employer in employers:
+            if employer.verified:
+                db.session.add(VerificationReview(employer_id=employer.id, official_id=official.id,
+                                                  decision=ReviewDecision.APPROVED, created_at=employer.verified_at))
+        # Applications sent to fair jobs while the fair ran came from the fair (its statistics).
+        start = datetime.combine(fair.starts_on, datetime.min.time())
+        fair_jobs = select(FairJob.job_id).where(FairJob.fair_id == fair.id)
+        for application in db.session.scalars(select(Application).where(Application.job_id.in_(fair_jobs))):
+            if application.created_at >= start:
+                application.source, application.fair_id = Source.FAIR, fair.id

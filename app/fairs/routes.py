@@ -70,8 +70,10 @@ def apply(fair_id: int, job_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("fairs.show", fair_id=fair.id)), error.status
-    if created:
-        application.fair_id = fair.id
+    if not created:
+        flash(_("You have already applied to this job."), "info")
+        return redirect(url_for("fairs.show", fair_id=fair.id), 303)
+    application.source, application.fair_id = Source.FAIR, fair.id
     db.session.commit()
     flash(_("Your application was sent."), "success")
     return redirect(url_for("fairs.show", fair_id=fair.id), 303)

@@ -228,7 +228,7 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
     level_of = {str(a.id): child_length(a.destination_code) for a in agreements}
     rows = session.execute(
         sa.select(RollupCount.metric, RollupCount.level, RollupCount.region_code, RollupCount.dim1,
-                  RollupCount.dim2, sa.func.sum(RollupCount.value))
+                  RollupCount.dim2, sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger))  # not NUMERIC on PostgreSQL
         .where(RollupCount.metric.in_(["coop_apps", "coop_hires"]), RollupCount.dim1.in_(ids))
         .group_by(RollupCount.metric, RollupCount.level, RollupCount.region_code, RollupCount.dim1, RollupCount.dim2)
     ).all()

@@ -55,7 +55,7 @@ class PolicyForm(FlaskForm):
     ])
     amount = IntegerField(_l("Amount (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)])
     per_employer_cap = IntegerField(_l("Cap per employer (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=100_000_000)])
-    budget = IntegerField(_l("Total budget (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000_000)])
+    budget = IntegerField(_l("Total budget (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=2_000_000_000)])
     region_code = StringField(_l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])

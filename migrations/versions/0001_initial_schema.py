@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:12:17.382775
+Create Date: 2026-11-26 08:19:39.145892
 
 """
 from alembic import op
@@ -263,6 +263,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_jobs_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_employer_id'), ['employer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_region_code'), ['region_code'], unique=False)
+        batch_op.create_index('ix_jobs_status_published_at', ['status', 'published_at'], unique=False)
         batch_op.create_index('ix_jobs_status_region', ['status', 'region_code'], unique=False)
 
     op.create_table('member_invites',
@@ -667,6 +668,7 @@ def downgrade():
     op.drop_table('member_invites')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index('ix_jobs_status_region')
+        batch_op.drop_index('ix_jobs_status_published_at')
         batch_op.drop_index(batch_op.f('ix_jobs_region_code'))
         batch_op.drop_index(batch_op.f('ix_jobs_employer_id'))
         batch_op.drop_index(batch_op.f('ix_jobs_category'))

@@ -64,6 +64,8 @@
   function draw(el, spec, option) {
     el.classList.add("chart-ready");
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    // People who ask the system for less motion get the final picture at once.
+    option.animation = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     chart.setOption(option);
     if (spec.links && spec.links.length && spec.kind !== "map") {
       chart.on("click", function (params) {

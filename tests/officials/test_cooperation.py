@@ -1,0 +1,64 @@
+"""Labor cooperation figures: applications and hires by origin → destination, and the
+partner jobs a candidate from the origin sees on the home page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.extensions import db
+from app.models import CooperationAgreement, Role, Stage
+from app.officials.rollups import recompute
+from tests import factories
+from tests.web import login, post_form
+
+
+def test_agreement_flows_by_origin_and_destination(app, client):
+    official = factories.user(Role.OFFICIAL, region_code="420102", email="o@example.com")
+    db.session.commit()
+    login(client, official.email, factories.PASSWORD)
+    today = date.today()
+    response = post_form(client, "/officials/cooperation/new", {
+        "origin_code": "5203", "destination_code": "420102", "sectors": "", "workers_target": "4",
+        "starts_on": str(today - timedelta(days=1)), "ends_on": str(today + timedelta(days=90)),
+    })
+    assert response.status_code == 302
+
+    village_job = factories.job(factories.employer(region_code="420102001001"))
+    district_job = factories.job(factories.employer(region_code="420102"))
+    elsewhere_job = factories.job(factories.employer(region_code="420103002"))
+    partner = [factories.user(Role.SEEKER, region_code="520302") for _ in range(3)]
+    local = factories.user(Role.SEEKER, region_code="420102")
+    factories.application(partner[0], village_job, stage=Stage.HIRED)
+    factories.application(partner[1], village_job)
+    factories.application(partner[2], district_job, stage=Stage.HIRED)
+    factories.application(partner[0], elsewhere_job, stage=Stage.HIRED)  # outside the destination
+    factories.application(local, village_job, stage=Stage.HIRED)  # not from the origin
+    recompute(db.session)
+    db.session.commit()
+
+    data = client.get("/officials/dashboards/cooperation.json").json
+    flows = {(row[0], row[1]): row[2:] for row in data["charts"][0]["rows"]}
+    # Origin county → the destination's child (a job at the district itself stays at the district).
+    assert flows == {("红花岗区", "大智街道"): [2, 1], ("红花岗区", "江岸区"): [1, 1]}
+    page = client.get("/officials/dashboards/cooperation").get_data(as_text=True)
+    assert "遵义市" in page and "50.0%" in page  # 2 hires of a target of 4
+
+
+def test_candidate_from_the_origin_sees_partner_jobs(app, client):
+    today = date.today()
+    db.session.add(CooperationAgreement(origin_code="5203", destination_code="420102", sectors=[],
+                                        workers_target=10, starts_on=today, ends_on=today + timedelta(days=9)))
+    factories.job(factories.employer(region_code="420102001"), title="协作地区岗位")
+    factories.job(factories.employer(region_code="420103"), title="别处岗位")
+    factories.user(Role.SEEKER, region_code="520302", email="far@example.com")
+    factories.user(Role.SEEKER, region_code="420103", email="near@example.com")
+    db.session.commit()
+
+    login(client, "far@example.com", factories.PASSWORD)
+    page = client.get("/").get_data(as_text=True)
+    assert "partner-jobs" in page and "协作地区岗位" in page.split("partner-jobs")[1].split("</section>")[0]
+    assert "别处岗位" not in page.split("partner-jobs")[1].split("</section>")[0]
+
+    post_form(client, "/auth/logout", {}, token_from="/")
+    login(client, "near@example.com", factories.PASSWORD)
+    assert "partner-jobs" not in client.get("/").get_data(as_text=True)

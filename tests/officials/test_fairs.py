@@ -1,0 +1,81 @@
+"""A fair from start to figures: an official creates it, an employer brings jobs, a candidate
+applies from the fair in one click, and the fair's statistics count that application."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Application, FairEmployer, FairJob, JobFair, Role, Source
+from tests import factories
+from tests.web import login, post_form
+
+
+def switch_to(client, email: str) -> None:
+    """Log out and in as EMAIL (the test's app context keeps one current user for all clients)."""
+    post_form(client, "/auth/logout", {}, token_from="/")
+    login(client, email, factories.PASSWORD)
+
+
+def test_fair_flow(app, client):
+    official = factories.user(Role.OFFICIAL, region_code="420102", email="o@example.com")
+    owner = factories.user(Role.EMPLOYER, email="e@example.com")
+    employer = factories.employer(owner=owner, region_code="420102001001")
+    jobs = [factories.job(employer, title=f"岗位{n}") for n in range(2)]
+    candidate = factories.user(Role.SEEKER, region_code="420102", email="s@example.com")
+    factories.resume(candidate)
+    db.session.commit()
+    today = date.today()
+
+    login(client, official.email, factories.PASSWORD)
+    response = post_form(client, "/officials/fairs/new", {
+        "title": "春风行动", "theme": "线上招聘", "region_code": "420102", "sectors": "I",
+        "starts_on": str(today), "ends_on": str(today + timedelta(days=7)),
+    })
+    assert response.status_code == 302
+    fair = db.session.scalar(sa.select(JobFair))
+    assert fair.title == "春风行动" and response.headers["Location"].endswith(f"/officials/fairs/{fair.id}")
+
+    switch_to(client, owner.email)
+    page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
+    assert set(re.findall(r'name="job" value="(\d+)"', page)) == {str(j.id) for j in jobs}
+    response = post_form(client, f"/fairs/{fair.id}/register", {"job": [str(jobs[0].id)]})
+    assert response.status_code == 302
+    assert db.session.get(FairEmployer, (fair.id, employer.id)) is not None
+    assert db.session.scalars(sa.select(FairJob.job_id).where(FairJob.fair_id == fair.id)).all() == [jobs[0].id]
+
+    switch_to(client, candidate.email)
+    page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
+    assert f"/fairs/{fair.id}/apply/{jobs[0].id}" in page and f"/apply/{jobs[1].id}" not in page
+    # A job not shown at the fair cannot be applied to through it.
+    refused = post_form(client, f"/fairs/{fair.id}/apply/{jobs[1].id}", {}, token_from=f"/fairs/{fair.id}")
+    assert refused.status_code == 404
+    response = post_form(client, f"/fairs/{fair.id}/apply/{jobs[0].id}", {}, token_from=f"/fairs/{fair.id}")
+    assert response.status_code == 303
+    application = db.session.scalar(sa.select(Application).where(Application.candidate_id == candidate.id))
+    assert (application.job_id, application.source, application.fair_id) == (jobs[0].id, Source.FAIR, fair.id)
+    # A second click changes nothing.
+    post_form(client, f"/fairs/{fair.id}/apply/{jobs[0].id}", {}, token_from=f"/fairs/{fair.id}")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 1
+
+    switch_to(client, official.email)
+    stats = client.get(f"/officials/fairs/{fair.id}?format=csv").get_data(as_text=True)
+    rows = [line.split(",") for line in stats.strip().splitlines()[1:]]
+    assert [today.isoformat(), "1", "1", "0", "0"] in rows
+    page = client.get(f"/officials/fairs/{fair.id}").get_data(as_text=True)
+    assert "春风行动" in page
+
+
+def test_fair_outside_the_officials_region_is_refused(app, client):
+    factories.user(Role.OFFICIAL, region_code="420102", email="o@example.com")
+    db.session.commit()
+    login(client, "o@example.com", factories.PASSWORD)
+    today = date.today()
+    response = post_form(client, "/officials/fairs/new", {
+        "title": "别处的招聘会", "region_code": "420103", "starts_on": str(today), "ends_on": str(today),
+    })
+    assert response.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(JobFair)) == 0
