@@ -18,6 +18,14 @@ known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
   ``_send_rtcp_pli``. PLI/FIR from a subscriber reach ``RTCRtpSender._send_keyframe``
   (which would only flag the absent encoder); :func:`relay_keyframe_requests` reroutes it
   to the source.
+* **Header-extension ids.** aiortc writes its fixed extmap ids (mid=1, audio-level=2, ...)
+  into its own offers, even for m-lines where the browser chose other ids; Chrome rejects
+  that ("RTP extension ID reassignment not supported"). :func:`align_extmap_ids` rewrites
+  a server offer to the ids the client already uses; aiortc adopts the ids of the answer.
+* **Payload types after renegotiation.** ``createOffer`` resets every transceiver to
+  aiortc's own payload-type numbers, but a started ``RTCRtpReceiver`` never updates its
+  payload-type table, so after a server re-offer a browser's packets (now with aiortc's
+  numbers) would be dropped. :func:`adopt_negotiated_codecs` refreshes that table.
 * **One codec per room.** Forwarding cannot transcode, so every transceiver is restricted
   with ``setCodecPreferences`` (:func:`codec_preferences`) *before* the remote description
   is applied; after it aiortc silently ignores the preference on the answering side.
@@ -28,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import fractions
 import logging
+import re
 import threading
 import time
 import weakref
@@ -125,6 +134,42 @@ def mark_passthrough(track: MediaStreamTrack) -> None:
     """
     install()
     _passthrough_queues.add(track._queue)
+
+
+_EXTMAP_RE = re.compile(r"^a=extmap:(\d+)(/\w+)? (\S+)(.*)$", re.M)
+
+
+def align_extmap_ids(offer_sdp: str, reference_sdp: str | None) -> str:
+    """Rewrite ``a=extmap`` ids in ``offer_sdp`` to those of ``reference_sdp`` (same URI).
+
+    Extensions the reference never used keep their id unless it is taken, else are dropped.
+    """
+    if not reference_sdp:
+        return offer_sdp
+    ids: dict[str, str] = {}
+    for m in _EXTMAP_RE.finditer(reference_sdp):
+        ids.setdefault(m.group(3), m.group(1))
+    taken = set(ids.values())
+
+    def fix(m: re.Match) -> str:
+        uri = m.group(3)
+        if uri in ids:
+            return f"a=extmap:{ids[uri]}{m.group(2) or ''} {uri}{m.group(4)}"
+        if m.group(1) in taken:
+            return "\x00"
+        return m.group(0)
+
+    out = _EXTMAP_RE.sub(fix, offer_sdp)
+    return "".join(line for line in out.splitlines(keepends=True) if not line.startswith("\x00"))
+
+
+def adopt_negotiated_codecs(pc) -> None:
+    """After any remote description: let started receivers accept the new payload types."""
+    for t in pc.getTransceivers():
+        table = getattr(t.receiver, "_RTCRtpReceiver__codecs", None)
+        if table is not None:
+            for codec in t._codecs:
+                table[codec.payloadType] = codec
 
 
 def codec_preferences(kind: str, codec: str = "VP8") -> list:

@@ -233,10 +233,12 @@ class SFU:
                         await p.pc.setLocalDescription(offer)
                         loop = asyncio.get_running_loop()
                         p.answer_waiter = loop.create_future()
-                        p.send({"type": "offer", "sdp": p.pc.localDescription.sdp, "tracks": self._track_map(p)})
+                        sdp = forwarding.align_extmap_ids(p.pc.localDescription.sdp, p.pc.remoteDescription.sdp)
+                        p.send({"type": "offer", "sdp": sdp, "tracks": self._track_map(p)})
                         try:
                             answer = await asyncio.wait_for(p.answer_waiter, ANSWER_TIMEOUT)
                             await p.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+                            forwarding.adopt_negotiated_codecs(p.pc)
                             p.sdp_dirty = False
                         except (TimeoutError, asyncio.TimeoutError):
                             p.log.warning("no answer to server offer within %ss", ANSWER_TIMEOUT)
@@ -345,6 +347,7 @@ class SFU:
         p.negotiating = True
         try:
             await p.pc.setRemoteDescription(RTCSessionDescription(sdp=msg["sdp"], type="offer"))
+            forwarding.adopt_negotiated_codecs(p.pc)
             answer = await p.pc.createAnswer()
             await p.pc.setLocalDescription(answer)
             p.send({"type": "answer", "sdp": p.pc.localDescription.sdp, "tracks": self._track_map(p)})
