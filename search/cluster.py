@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -159,6 +160,7 @@ class ClusterBackend(SearchBackend):
         self.replicas = replicas
         self.api = _Adapter(flavor, url, timeout, client)
         self._ready: set[str] = set()
+        self._pending: dict[str, Counter] = {}
 
     # -- names -------------------------------------------------------------------------
 
@@ -200,7 +202,13 @@ class ClusterBackend(SearchBackend):
             {"_op_type": "index", "_index": index, "_id": str(r.id), "_source": dsl.document(r)}
             for r in records
         ]
-        actions += self._suggest_actions(sindex, delta_for([r.suggestions for r in records], old))
+        delta = delta_for([r.suggestions for r in records], old)
+        if target is not None:
+            # a new generation is written by one reindex: count suggestions here and
+            # write them once at commit instead of one scripted update per batch
+            self._pending.setdefault(target, Counter()).update(delta)
+        else:
+            actions += self._suggest_actions(sindex, delta)
         self.api.bulk(actions)
         if commit:
             self.api.refresh(index)
@@ -229,6 +237,25 @@ class ClusterBackend(SearchBackend):
 
     def commit(self, kind: str, *, target: str | None = None) -> None:
         index, sindex = self._target(kind, target)
+        pending = self._pending.pop(target, None) if target is not None else None
+        if pending:
+            self.api.bulk(
+                [
+                    {
+                        "_op_type": "index",
+                        "_index": sindex,
+                        "_id": _sid(skind, text),
+                        "_source": {
+                            "kind": skind,
+                            "text": text,
+                            "weight": n,
+                            "keys": sorted(analysis.suggest_keys(text)),
+                        },
+                    }
+                    for (skind, text), n in sorted(pending.items())
+                    if n > 0
+                ]
+            )
         self.api.refresh(index)
         self.api.refresh(sindex)
 
@@ -348,6 +375,7 @@ class ClusterBackend(SearchBackend):
         self._ready.add(kind)
 
     def drop_generation(self, kind: str, name: str) -> None:
+        self._pending.pop(name, None)
         self.api.delete_index(name)
         self.api.delete_index(f"{name}-{dsl.SUGGEST_SUFFIX}")
 
