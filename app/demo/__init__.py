@@ -10,6 +10,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from faker import Faker
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import credit_code
@@ -56,12 +57,12 @@ PASSWORD = "demo1234"
 SEED = 2020
 
 DEMO_ACCOUNTS = [
-    ("seeker@yunpin.demo", Role.SEEKER, "Job seeker"),
-    ("employer@yunpin.demo", Role.EMPLOYER, "Employer (owner, verified company)"),
-    ("pending@yunpin.demo", Role.EMPLOYER, "Employer waiting for document review"),
-    ("official@yunpin.demo", Role.OFFICIAL, "Official of 江岸区 (district)"),
-    ("city@yunpin.demo", Role.OFFICIAL, "Official of 武汉市 (city)"),
-    ("admin@yunpin.demo", Role.ADMIN, "Administrator"),
+    ("seeker@yunpin.demo", Role.SEEKER, _l("Job seeker")),
+    ("employer@yunpin.demo", Role.EMPLOYER, _l("Employer (owner, verified company)")),
+    ("pending@yunpin.demo", Role.EMPLOYER, _l("Employer waiting for document review")),
+    ("official@yunpin.demo", Role.OFFICIAL, _l("Official of 江岸区 (district)")),
+    ("city@yunpin.demo", Role.OFFICIAL, _l("Official of 武汉市 (city)")),
+    ("admin@yunpin.demo", Role.ADMIN, _l("Administrator")),
 ]
 
 STAGE_PATHS = [

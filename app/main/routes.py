@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -57,7 +57,18 @@ def index():
         .order_by(Job.published_at.desc())
         .limit(6)
     ).all()
-    return render_template("main/index.html", figures=figures, latest=latest)
+    return render_template(
+        "main/index.html", figures=figures, latest=latest, demo_accounts=demo_accounts()
+    )
+
+
+def demo_accounts() -> list[tuple]:
+    """The demo log-ins, shown to visitors of a local development instance that has them."""
+    from ..demo import DEMO_ACCOUNTS, PASSWORD, is_loaded
+
+    if not current_app.debug or current_user.is_authenticated or not is_loaded():
+        return []
+    return [(email, who, PASSWORD) for email, _role, who in DEMO_ACCOUNTS]
 
 
 @bp.route("/language", methods=["POST"])
