@@ -7,6 +7,7 @@ describes exactly the routes registered here.
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import text
+from werkzeug.exceptions import MethodNotAllowed
 
 from ..extensions import csrf, db, limiter
 from . import definitions as d
@@ -29,6 +30,15 @@ bp.register_error_handler(ApiError, answer_error)
 def refuse_large_bodies():
     if (request.content_length or 0) > current_app.config.get("API_MAX_BODY", MAX_BODY):
         raise ApiError(413, _("The request body is too large."))
+
+
+@bp.after_app_request
+def allow_header(response):
+    """405s under /api/ name the methods the path does support (RFC 9110 requires Allow)."""
+    error = request.routing_exception
+    if response.status_code == 405 and request.path.startswith("/api/") and isinstance(error, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
+    return response
 
 
 from . import applications, employers, jobs, notifications, openapi, resumes, tokens  # noqa: E402,F401

@@ -34,7 +34,7 @@ from .schemas import (
 )
 
 REGION = r"^\d{2,12}$"
-MONTH = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
+MONTH = r"^(\d{4}(-(0[1-9]|1[0-2]))?)?$"
 SALARY = 100_000_000
 MAX_LIMIT = 100
 
@@ -126,7 +126,7 @@ Job = Obj("Job", {
 
 JobQuery = Obj("JobQuery", {
     "q": Str(100, description="Words in the title or description."),
-    "region": Str(12, pattern=REGION, description="Region code; jobs in its subtree."),
+    "region": Str(12, min_length=2, pattern=REGION, description="Region code; jobs in its subtree."),
     "employment_type": Choice(EmploymentType),
     "remote": Bool(),
     "salary_min": Int(0, SALARY, description="Only jobs paying at least this much (their upper bound)."),

@@ -95,13 +95,13 @@ class Str(Field):
             return self.fail(errors, path, _l("Text must be valid Unicode."))
         if len(value) > self.max_length:
             return self.fail(errors, path, _l("At most %(n)s characters.", n=self.max_length))
+        if self.pattern and not self.pattern.search(value):
+            return self.fail(errors, path, _l("Not in the expected format."))
         if self.strip:
             value = value.strip()
         if len(value) < self.min_length:
             return self.fail(errors, path, _l("This field is required.") if self.min_length == 1
                              else _l("At least %(n)s characters.", n=self.min_length))
-        if self.pattern and value and not self.pattern.search(value):
-            return self.fail(errors, path, _l("Not in the expected format."))
         return value
 
     def json_schema(self):

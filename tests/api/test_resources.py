@@ -228,6 +228,8 @@ def test_malformed_bodies(api):
     is_problem(owner.post("/jobs", json=[1, 2]), 422)
     is_problem(owner.post("/jobs", data="x" * (300 * 1024), content_type="application/json"), 413)
     is_problem(owner.put("/jobs"), 405)
+    assert "POST" in owner.put("/jobs").headers["Allow"]
+    assert "region" in is_problem(owner.get("/jobs?region="), 400)["errors"]
     is_problem(owner.get("/nowhere"), 404)
 
 
