@@ -110,6 +110,7 @@ async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: f
         "server_cpu_percent": round(100 * (cpu1 - cpu0) / (t1 - t0), 1),
         "server_rss_mb": round(rss, 1),
         "client_cpu_percent": round(100 * (own1 - own0) / (t1 - t0), 1),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
         "seconds": seconds,
         "fps_sent": fps,
         "resolution": "640x480",

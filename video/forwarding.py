@@ -25,7 +25,8 @@ known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
 * **Payload types after renegotiation.** ``createOffer`` resets every transceiver to
   aiortc's own payload-type numbers, but a started ``RTCRtpReceiver`` never updates its
   payload-type table, so after a server re-offer a browser's packets (now with aiortc's
-  numbers) would be dropped. :func:`adopt_negotiated_codecs` refreshes that table.
+  numbers) would be dropped (by the receiver's table and by the DTLS transport's RTP
+  router, which routes by payload type). :func:`adopt_negotiated_codecs` refreshes both.
 * **One codec per room.** Forwarding cannot transcode, so every transceiver is restricted
   with ``setCodecPreferences`` (:func:`codec_preferences`) *before* the remote description
   is applied; after it aiortc silently ignores the preference on the answering side.
@@ -167,9 +168,14 @@ def adopt_negotiated_codecs(pc) -> None:
     """After any remote description: let started receivers accept the new payload types."""
     for t in pc.getTransceivers():
         table = getattr(t.receiver, "_RTCRtpReceiver__codecs", None)
-        if table is not None:
-            for codec in t._codecs:
-                table[codec.payloadType] = codec
+        if table is None:
+            continue
+        for codec in t._codecs:
+            table[codec.payloadType] = codec
+        # The DTLS transport's RTP router also routes by payload type (registered once).
+        router = t.receiver.transport._rtp_router
+        if t.receiver in router.receivers:
+            router.register_receiver(t.receiver, ssrcs=[], payload_types=[c.payloadType for c in t._codecs])
 
 
 def codec_preferences(kind: str, codec: str = "VP8") -> list:

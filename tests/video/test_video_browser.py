@@ -98,6 +98,8 @@ def test_browser_and_aiortc_peer_see_each_other(server, make_room, token_for, ru
                     pubs = {u: {k: (pb.frames, len(pb.subscribers)) for k, pb in p.publishers.items()} for st in server.sfu.rooms.values() for u, p in st.participants.items()}
                     raise AssertionError(f"{pubs} {await page.evaluate('JSON.stringify(window.events.map(e=>e.type))')}") from exc
                 assert got.last.width > 0
+                # Audio too: after the server's re-offer Chromium uses aiortc's payload types.
+                await peer.wait_frames("candidate", kind="audio", count=10, timeout=10)
                 # Chat from the browser reaches the peer over the data channel.
                 await page.evaluate("window.room.sendChat('hello from chromium')")
                 chat = await peer.wait_message(lambda m: m["type"] == "chat")
