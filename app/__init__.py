@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from .jobs import bp as jobs_bp
     from .main import bp as main_bp
     from .officials import bp as officials_bp
+    from .recommendations import bp as recommendations_bp
     from .regions.views import bp as regions_bp
     from .resumes import bp as resumes_bp
     from .subsidies import bp as subsidies_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fairs_bp, url_prefix="/fairs")
     app.register_blueprint(subsidies_bp, url_prefix="/subsidies")
     app.register_blueprint(applications_bp, url_prefix="/applications")
+    app.register_blueprint(recommendations_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(regions_bp, url_prefix="/regions")
     app.register_blueprint(dev_bp, url_prefix="/dev")

@@ -18,6 +18,9 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
+from matching.bench import bench_command as match_bench_command
+from matching.evaluate import eval_command as match_eval_command
+
 from .extensions import db
 from .officials.bench import dashboards_command
 from .regions.cli import regions_cli
@@ -105,6 +108,15 @@ def bench_group() -> None:
 
 
 bench_group.add_command(dashboards_command)
+bench_group.add_command(match_bench_command, "match")
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Offline quality evaluations on judged data sets."""
+
+
+eval_group.add_command(match_eval_command, "match")
 
 
 @main.group("users")

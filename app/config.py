@@ -87,6 +87,8 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # The embedded worker runs jobs in-process; production runs `rq worker yunpin`.
         "RQ_EMBEDDED_WORKER": env("RQ_EMBEDDED_WORKER", as_bool, not production),
         "RQ_QUEUE": env("RQ_QUEUE", default="yunpin"),
+        # Sentence embeddings in matching (stored by workers); off, those features are neutral.
+        "MATCHING_EMBEDDINGS": env("MATCHING_EMBEDDINGS", as_bool, True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -1,0 +1,11 @@
+"""Recommendations: "Recommended for you" for candidates, "people to invite" for employers.
+
+Both come from the one ranking in app.ranking; this package stores what ranking derives
+(embeddings, cached lists) and serves the pages.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("recommendations", __name__)
+
+from . import routes  # noqa: E402,F401
