@@ -119,3 +119,31 @@ def test_signaling_errors(server, make_room, token_for, run):
             await p.close()
 
     run(scenario())
+
+
+def test_reconnect_with_same_token_replaces_the_connection(server, make_room, token_for, run):
+    """ICE restart as the client does it: a new offer over HTTP with the same token."""
+    room = make_room(capacity=2)
+    url = offer_url(server, room.room_id)
+
+    async def scenario():
+        alice = ClientPeer("alice", [SyntheticVideoTrack()])
+        bob = ClientPeer("bob", [SyntheticVideoTrack()])
+        bob_token = token_for(room.room_id, "bob")
+        assert await alice.join(url, token_for(room.room_id, "alice")) == 200
+        await alice.wait_message(lambda m: m["type"] == "welcome")
+        assert await bob.join(url, bob_token) == 200
+        await alice.wait_frames("bob", count=5, timeout=8)
+
+        # Bob's network "fails": he re-offers from a new connection with the same token.
+        bob_again = ClientPeer("bob", [SyntheticVideoTrack()])
+        assert await bob_again.join(url, bob_token) == 200  # not 409: same user
+        await bob_again.wait_frames("alice", count=5, timeout=8)
+        before = alice.video_from("bob").frames
+        await asyncio.sleep(1.0)
+        assert alice.video_from("bob").frames > before + 10  # alice's slot now carries the new bob
+        assert server.sfu.status()["participants"] == 2
+        for p in (alice, bob, bob_again):
+            await p.close()
+
+    run(scenario())
