@@ -25,6 +25,7 @@ def test_register_login_and_switch_language(browser, live_server, size, tmp_path
     page.wait_for_url("**/resumes/mine")
     page.screenshot(path=str(tmp_path / f"after-register-{size}.png"), full_page=True)
 
+    page.locator("details.account summary").click()
     page.locator("form[action$='/auth/logout'] button").click()
     page.goto(base + "/auth/login")
     page.locator("#email").fill(f"{size}@example.com")
