@@ -41,7 +41,7 @@ def opensearch_url():
         url = node.start()
     except os_node.OpenSearchUnavailable as exc:
         node.stop()
-        pytest.skip(f"OpenSearch node could not start: {exc}")
+        pytest.fail(f"OpenSearch node could not start (Java and Maven are present): {exc}")
     yield url
     node.stop()
 

@@ -34,7 +34,8 @@ CACHE = Path(
     os.environ.get("YUNPIN_OPENSEARCH_CACHE", Path.home() / ".cache" / "yunpin-opensearch")
 )
 DEFAULT_HEAP = "1g"
-START_TIMEOUT_S = 120.0
+START_TIMEOUT_S = 300.0
+"""Generous: on a loaded 2-core machine a cold JVM start has taken over two minutes."""
 
 
 class OpenSearchUnavailable(RuntimeError):
