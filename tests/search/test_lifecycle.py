@@ -105,3 +105,23 @@ def test_invalid_documents_are_refused(make_backend):
         be.index(job(1, "x", region_path=["4400"]))
     with pytest.raises(DocumentInvalid):
         be.index({**job(1, "x"), "employment_type": "forever"})
+
+
+def test_embedded_readers_see_another_instances_writes(tmp_path):
+    """The queue worker writes, web processes read the same directory."""
+    import time
+
+    from search import create_backend
+
+    writer = create_backend("embedded", str(tmp_path))
+    reader = create_backend("embedded", str(tmp_path))
+    assert reader.count(SearchQuery()) == 0
+    writer.bulk(HANDMADE[:3])
+    deadline = time.monotonic() + 10
+    while reader.count(SearchQuery()) != 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert reader.count(SearchQuery()) == 3
+    reindex(writer, HANDMADE[3:])  # generation switch: reader reopens via CURRENT
+    assert sorted(reader.search(SearchQuery()).ids) == [4, 5, 6, 7]
+    writer.close()
+    reader.close()
