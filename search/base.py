@@ -62,6 +62,7 @@ class SearchBackend(ABC):
 
         written = 0
         for records in prepared_batches(kind, docs):
+            records = list({r.id: r for r in records}.values())  # last copy of an id wins
             self.write_records(kind, records, target=target, commit=False)
             written += len(records)
             if progress:
