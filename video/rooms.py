@@ -81,7 +81,10 @@ def get_room(redis, room_id: str) -> Room:
     raw = redis.hgetall(room_key(room_id))
     if not raw:
         raise RoomNotFound(room_id)
-    data = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v) for k, v in raw.items()}
+    data = {
+        (k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+        for k, v in raw.items()
+    }
     room = Room(
         room_id=room_id,
         kind=data.get("kind", "adhoc"),
@@ -112,4 +115,6 @@ def set_present(redis, room_id: str, user_id: str, present: bool) -> None:
 
 
 def present_users(redis, room_id: str) -> set[str]:
-    return {u.decode() if isinstance(u, bytes) else u for u in redis.smembers(participants_key(room_id))}
+    return {
+        u.decode() if isinstance(u, bytes) else u for u in redis.smembers(participants_key(room_id))
+    }

@@ -42,7 +42,10 @@ KINDS = ("audio", "video")
 
 class PeerLog(logging.LoggerAdapter):
     def process(self, msg, kwargs):
-        return f"[{self.extra['peer']} room={self.extra['room']} user={self.extra['user']}] {msg}", kwargs
+        return (
+            f"[{self.extra['peer']} room={self.extra['room']} user={self.extra['user']}] {msg}",
+            kwargs,
+        )
 
 
 @dataclass
@@ -64,7 +67,9 @@ class Participant:
     channel: object = None
     publishers: dict = field(default_factory=dict)
     slots: list = field(default_factory=list)
-    state: dict = field(default_factory=lambda: {"audio": True, "video": True, "screenshare": False})
+    state: dict = field(
+        default_factory=lambda: {"audio": True, "video": True, "screenshare": False}
+    )
     negotiating: bool = False
     renegotiate_again: bool = False
     sdp_dirty: bool = False  # transceivers added since the last completed offer/answer
@@ -194,7 +199,9 @@ class SFU:
             previous.closed = True
             await self._close_pc(previous)
         state.participants[user_id] = p
-        await asyncio.to_thread(rooms.set_present, self.settings.redis_client(), state.room.room_id, user_id, True)
+        await asyncio.to_thread(
+            rooms.set_present, self.settings.redis_client(), state.room.room_id, user_id, True
+        )
         self._broadcast(state, {"type": "presence", "state": "joined", **p.info()}, exclude=p)
         for other in list(state.participants.values()):
             if other is not p:
@@ -233,14 +240,18 @@ class SFU:
                         await p.pc.setLocalDescription(offer)
                         loop = asyncio.get_running_loop()
                         p.answer_waiter = loop.create_future()
-                        sdp = forwarding.align_extmap_ids(p.pc.localDescription.sdp, p.pc.remoteDescription.sdp)
+                        sdp = forwarding.align_extmap_ids(
+                            p.pc.localDescription.sdp, p.pc.remoteDescription.sdp
+                        )
                         p.send({"type": "offer", "sdp": sdp, "tracks": self._track_map(p)})
                         try:
                             answer = await asyncio.wait_for(p.answer_waiter, ANSWER_TIMEOUT)
-                            await p.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+                            await p.pc.setRemoteDescription(
+                                RTCSessionDescription(sdp=answer, type="answer")
+                            )
                             forwarding.adopt_negotiated_codecs(p.pc)
                             p.sdp_dirty = False
-                        except (TimeoutError, asyncio.TimeoutError):
+                        except TimeoutError:
                             p.log.warning("no answer to server offer within %ss", ANSWER_TIMEOUT)
                             break
                         finally:
@@ -299,7 +310,11 @@ class SFU:
             return
         typ = msg.get("type")
         if typ == "answer":
-            if p.answer_waiter is not None and not p.answer_waiter.done() and isinstance(msg.get("sdp"), str):
+            if (
+                p.answer_waiter is not None
+                and not p.answer_waiter.done()
+                and isinstance(msg.get("sdp"), str)
+            ):
                 p.answer_waiter.set_result(msg["sdp"])
             else:
                 p.send({"type": "error", "reason": "unexpected answer"})
@@ -308,12 +323,23 @@ class SFU:
         elif typ == "chat":
             text = str(msg.get("text", ""))[:MAX_CHAT_CHARS]
             if text.strip():
-                self._broadcast(state, {"type": "chat", "user": p.user_id, "text": text, "ts": time.time()})
+                self._broadcast(
+                    state, {"type": "chat", "user": p.user_id, "text": text, "ts": time.time()}
+                )
         elif typ == "mute":
             for kind in KINDS:
                 if isinstance(msg.get(kind), bool):
                     p.state[kind] = msg[kind]
-            self._broadcast(state, {"type": "mute", "user": p.user_id, "audio": p.state["audio"], "video": p.state["video"]}, exclude=p)
+            self._broadcast(
+                state,
+                {
+                    "type": "mute",
+                    "user": p.user_id,
+                    "audio": p.state["audio"],
+                    "video": p.state["video"],
+                },
+                exclude=p,
+            )
         elif typ == "screenshare":
             active = bool(msg.get("active"))
             previous = state.screen_sharer
@@ -326,7 +352,10 @@ class SFU:
             p.state["screenshare"] = active
             # Everyone (the previous sharer included) learns who shares now; a client
             # that was sharing stops when it sees someone else take over.
-            self._broadcast(state, {"type": "screenshare", "user": p.user_id, "active": active, "previous": previous})
+            self._broadcast(
+                state,
+                {"type": "screenshare", "user": p.user_id, "active": active, "previous": previous},
+            )
         elif typ == "liveness":
             self._liveness_message(state, p, msg)
         elif typ == "ping":
@@ -350,7 +379,9 @@ class SFU:
             forwarding.adopt_negotiated_codecs(p.pc)
             answer = await p.pc.createAnswer()
             await p.pc.setLocalDescription(answer)
-            p.send({"type": "answer", "sdp": p.pc.localDescription.sdp, "tracks": self._track_map(p)})
+            p.send(
+                {"type": "answer", "sdp": p.pc.localDescription.sdp, "tracks": self._track_map(p)}
+            )
         except Exception as exc:
             p.send({"type": "error", "reason": f"offer rejected: {exc}"})
         finally:
@@ -358,7 +389,9 @@ class SFU:
         if p.renegotiate_again:
             await self.renegotiate(state, p)
 
-    def _broadcast(self, state: RoomState, message: dict, exclude: Participant | None = None) -> None:
+    def _broadcast(
+        self, state: RoomState, message: dict, exclude: Participant | None = None
+    ) -> None:
         for other in list(state.participants.values()):
             if other is not exclude:
                 other.send(message)
@@ -372,8 +405,11 @@ class SFU:
         if state.liveness is not None:
             state.liveness.stop()
         state.liveness = LivenessSession(
-            p.publishers["video"], state.room.codec, snapshot_dir=self.settings.snapshot_dir,
-            room_id=state.room.room_id, on_update=lambda m: p.send({"type": "liveness", **m}),
+            p.publishers["video"],
+            state.room.codec,
+            snapshot_dir=self.settings.snapshot_dir,
+            room_id=state.room.room_id,
+            on_update=lambda m: p.send({"type": "liveness", **m}),
         )
         p.log.info("identity check started")
 
@@ -391,7 +427,13 @@ class SFU:
             if state.screen_sharer == p.user_id:
                 state.screen_sharer = None
             try:
-                await asyncio.to_thread(rooms.set_present, self.settings.redis_client(), state.room.room_id, p.user_id, False)
+                await asyncio.to_thread(
+                    rooms.set_present,
+                    self.settings.redis_client(),
+                    state.room.room_id,
+                    p.user_id,
+                    False,
+                )
             except Exception:  # Redis hiccup must not block teardown
                 p.log.warning("could not clear presence in Redis")
             self._broadcast(state, {"type": "presence", "state": "left", **p.info()})
@@ -417,7 +459,9 @@ class SFU:
 
     async def close(self) -> None:
         """Close every peer connection (on shutdown)."""
-        participants = [(s, p) for s in list(self.rooms.values()) for p in list(s.participants.values())]
+        participants = [
+            (s, p) for s in list(self.rooms.values()) for p in list(s.participants.values())
+        ]
         await asyncio.gather(*(self.leave(s, p) for s, p in participants), return_exceptions=True)
         await asyncio.gather(*(pc.close() for pc in list(self.pcs)), return_exceptions=True)
         self.pcs.clear()

@@ -30,7 +30,9 @@ def parse_ice_servers(raw: str | None) -> list[dict]:
     raw = raw.strip()
     if raw.startswith("["):
         value = json.loads(raw)
-        if not isinstance(value, list) or not all(isinstance(s, dict) and "urls" in s for s in value):
+        if not isinstance(value, list) or not all(
+            isinstance(s, dict) and "urls" in s for s in value
+        ):
             raise ValueError("VIDEO_ICE_SERVERS must be a JSON list of objects with 'urls'")
         return value
     return [{"urls": url.strip()} for url in raw.split(",") if url.strip()]

@@ -29,7 +29,13 @@ def redis(redis_server):
 
 @pytest.fixture()
 def settings(redis, tmp_path):
-    return VideoSettings(secret=SECRET, redis=redis, host="127.0.0.1", port=0, snapshot_dir=str(tmp_path / "snapshots"))
+    return VideoSettings(
+        secret=SECRET,
+        redis=redis,
+        host="127.0.0.1",
+        port=0,
+        snapshot_dir=str(tmp_path / "snapshots"),
+    )
 
 
 @pytest.fixture()

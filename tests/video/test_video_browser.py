@@ -6,7 +6,6 @@ the media server, the way the Flask app does on port 5000.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
@@ -38,15 +37,22 @@ async def start_page_server(media_url: str) -> tuple[web.AppRunner, str]:
         return web.FileResponse(Path(__file__).with_name("room_page.html"))
 
     async def room_js(request):
-        return web.FileResponse(ROOT / "app/static/js/room.js", headers={"Content-Type": "text/javascript"})
+        return web.FileResponse(
+            ROOT / "app/static/js/room.js", headers={"Content-Type": "text/javascript"}
+        )
 
     async def proxy(request):
-        async with aiohttp.ClientSession() as s, s.post(
-            f"{media_url}/video/rooms/{request.match_info['room_id']}/offer",
-            data=await request.read(),
-            headers={"Content-Type": "application/json"},
-        ) as r:
-            return web.Response(body=await r.read(), status=r.status, content_type="application/json")
+        async with (
+            aiohttp.ClientSession() as s,
+            s.post(
+                f"{media_url}/video/rooms/{request.match_info['room_id']}/offer",
+                data=await request.read(),
+                headers={"Content-Type": "application/json"},
+            ) as r,
+        ):
+            return web.Response(
+                body=await r.read(), status=r.status, content_type="application/json"
+            )
 
     app = web.Application()
     app.router.add_get("/", page)
@@ -59,8 +65,14 @@ async def start_page_server(media_url: str) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
 
 
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed at /usr/bin/chromium")
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="Debian chromium not installed at /usr/bin/chromium"
+)
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1280, "height": 800}, {"width": 390, "height": 844}],
+    ids=["desktop", "phone"],
+)
 def test_browser_and_aiortc_peer_see_each_other(server, make_room, token_for, run, viewport):
     from playwright.async_api import async_playwright
 
@@ -70,33 +82,53 @@ def test_browser_and_aiortc_peer_see_each_other(server, make_room, token_for, ru
         runner, base = await start_page_server(server.url)
         peer = ClientPeer("interviewer", [SyntheticVideoTrack(), AudioStreamTrack()])
         try:
-            assert await peer.join(f"{server.url}/video/rooms/{room.room_id}/offer", token_for(room.room_id, "interviewer")) == 200
+            assert (
+                await peer.join(
+                    f"{server.url}/video/rooms/{room.room_id}/offer",
+                    token_for(room.room_id, "interviewer"),
+                )
+                == 200
+            )
             await peer.wait_message(lambda m: m["type"] == "welcome")
             async with async_playwright() as pw:
                 browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 page = await browser.new_page(viewport=viewport, is_mobile=viewport["width"] < 500)
                 page.on("console", lambda m: print("console:", m.text))
-                await page.goto(f"{base}/?room={room.room_id}&token={token_for(room.room_id, 'candidate')}")
+                await page.goto(
+                    f"{base}/?room={room.room_id}&token={token_for(room.room_id, 'candidate')}"
+                )
                 await page.wait_for_function("window.joined || window.joinError", timeout=15000)
                 assert await page.evaluate("window.joinError || null") is None
                 # The browser shows the aiortc peer's video ...
-                await page.wait_for_function("window.events.some(e => e.type === 'welcome')", timeout=10000)
+                await page.wait_for_function(
+                    "window.events.some(e => e.type === 'welcome')", timeout=10000
+                )
                 try:
-                  await page.wait_for_function(
-                    "(() => { const v = document.querySelector('#remote video[data-user=\"interviewer\"]');"
-                    " return v && v.videoWidth > 0; })()",
-                    timeout=15000,
-                  )
+                    await page.wait_for_function(
+                        "(() => { const v = document.querySelector('#remote video[data-user=\"interviewer\"]');"
+                        " return v && v.videoWidth > 0; })()",
+                        timeout=15000,
+                    )
                 except Exception as exc:
-                    raise AssertionError(await page.evaluate("JSON.stringify([window.events, document.getElementById('remote').innerHTML, window.room.pc.connectionState])")) from exc
+                    raise AssertionError(
+                        await page.evaluate(
+                            "JSON.stringify([window.events, document.getElementById('remote').innerHTML, window.room.pc.connectionState])"
+                        )
+                    ) from exc
                 width = await page.evaluate("document.querySelector('#remote video').videoWidth")
                 assert width == 320
                 # ... and the aiortc peer decodes the browser's fake camera.
                 try:
                     got = await peer.wait_frames("candidate", count=10, timeout=10)
                 except TimeoutError as exc:
-                    pubs = {u: {k: (pb.frames, len(pb.subscribers)) for k, pb in p.publishers.items()} for st in server.sfu.rooms.values() for u, p in st.participants.items()}
-                    raise AssertionError(f"{pubs} {await page.evaluate('JSON.stringify(window.events.map(e=>e.type))')}") from exc
+                    pubs = {
+                        u: {k: (pb.frames, len(pb.subscribers)) for k, pb in p.publishers.items()}
+                        for st in server.sfu.rooms.values()
+                        for u, p in st.participants.items()
+                    }
+                    raise AssertionError(
+                        f"{pubs} {await page.evaluate('JSON.stringify(window.events.map(e=>e.type))')}"
+                    ) from exc
                 assert got.last.width > 0
                 # Audio too: after the server's re-offer Chromium uses aiortc's payload types.
                 await peer.wait_frames("candidate", kind="audio", count=10, timeout=10)

@@ -14,12 +14,18 @@ def encoded():
     return encode_vp8(frames=30, width=640, height=480), encode_opus(packets=25)
 
 
-def test_frames_arrive_undecoded_and_nothing_is_reencoded(server, make_room, token_for, run, monkeypatch, encoded):
+def test_frames_arrive_undecoded_and_nothing_is_reencoded(
+    server, make_room, token_for, run, monkeypatch, encoded
+):
     calls = []
     for cls in (vpx.Vp8Encoder, opus.OpusEncoder, h264.H264Encoder):
-        monkeypatch.setattr(cls, "encode", lambda self, *a, _c=cls, **k: calls.append(_c.__name__) or ([], 0))
+        monkeypatch.setattr(
+            cls, "encode", lambda self, *a, _c=cls, **k: calls.append(_c.__name__) or ([], 0)
+        )
     for cls in (vpx.Vp8Decoder, opus.OpusDecoder, h264.H264Decoder):
-        monkeypatch.setattr(cls, "__init__", lambda self, *a, _c=cls, **k: calls.append(_c.__name__))
+        monkeypatch.setattr(
+            cls, "__init__", lambda self, *a, _c=cls, **k: calls.append(_c.__name__)
+        )
     before = dict(forwarding.stats)
     video, audio = encoded
     room = make_room()
@@ -28,7 +34,9 @@ def test_frames_arrive_undecoded_and_nothing_is_reencoded(server, make_room, tok
     async def scenario():
         peers = []
         for user in ("a", "b"):
-            peer = ClientPeer(user, [ReplayVideoTrack(video), ReplayAudioTrack(audio)], passthrough=True)
+            peer = ClientPeer(
+                user, [ReplayVideoTrack(video), ReplayAudioTrack(audio)], passthrough=True
+            )
             assert await peer.join(url, token_for(room.room_id, user)) == 200
             await peer.wait_message(lambda m: m["type"] == "welcome")
             peers.append(peer)

@@ -14,15 +14,22 @@ def offer_url(server, room_id):
     return f"{server.url}/video/rooms/{room_id}/offer"
 
 
-def test_two_peers_exchange_decodable_video_then_third_joins_and_one_leaves(server, make_room, token_for, run):
+def test_two_peers_exchange_decodable_video_then_third_joins_and_one_leaves(
+    server, make_room, token_for, run
+):
     room = make_room()
 
     async def scenario():
         alice = ClientPeer("alice", [SyntheticVideoTrack(), AudioStreamTrack()])
         bob = ClientPeer("bob", [SyntheticVideoTrack(), AudioStreamTrack()])
-        assert await alice.join(offer_url(server, room.room_id), token_for(room.room_id, "alice")) == 200
+        assert (
+            await alice.join(offer_url(server, room.room_id), token_for(room.room_id, "alice"))
+            == 200
+        )
         await alice.wait_message(lambda m: m["type"] == "welcome")
-        assert await bob.join(offer_url(server, room.room_id), token_for(room.room_id, "bob")) == 200
+        assert (
+            await bob.join(offer_url(server, room.room_id), token_for(room.room_id, "bob")) == 200
+        )
 
         a_from_b = await alice.wait_frames("bob", count=10, timeout=8)
         b_from_a = await bob.wait_frames("alice", count=10, timeout=8)
@@ -32,11 +39,16 @@ def test_two_peers_exchange_decodable_video_then_third_joins_and_one_leaves(serv
         assert (b_from_a.last.width, b_from_a.last.height) == (320, 240)
         welcome = await bob.wait_message(lambda m: m["type"] == "welcome")
         assert [p["user"] for p in welcome["participants"]] == ["alice"]
-        await alice.wait_message(lambda m: m["type"] == "presence" and m["user"] == "bob" and m["state"] == "joined")
+        await alice.wait_message(
+            lambda m: m["type"] == "presence" and m["user"] == "bob" and m["state"] == "joined"
+        )
 
         # A third participant: everyone renegotiates and receives the newcomer.
         carol = ClientPeer("carol", [SyntheticVideoTrack(), AudioStreamTrack()])
-        assert await carol.join(offer_url(server, room.room_id), token_for(room.room_id, "carol")) == 200
+        assert (
+            await carol.join(offer_url(server, room.room_id), token_for(room.room_id, "carol"))
+            == 200
+        )
         await carol.wait_frames("alice", count=5, timeout=8)
         await carol.wait_frames("bob", count=5, timeout=8)
         await alice.wait_frames("carol", count=5, timeout=8)
@@ -52,13 +64,19 @@ def test_two_peers_exchange_decodable_video_then_third_joins_and_one_leaves(serv
         alice.send({"type": "screenshare", "active": True})
         await bob.wait_message(lambda m: m["type"] == "screenshare" and m["user"] == "alice")
         bob.send({"type": "screenshare", "active": True})
-        handover = await alice.wait_message(lambda m: m["type"] == "screenshare" and m["user"] == "bob")
+        handover = await alice.wait_message(
+            lambda m: m["type"] == "screenshare" and m["user"] == "bob"
+        )
         assert handover["previous"] == "alice"
 
         # Bob leaves: the others are told and keep receiving each other.
         bob.send({"type": "bye"})
-        await alice.wait_message(lambda m: m["type"] == "presence" and m["user"] == "bob" and m["state"] == "left")
-        await carol.wait_message(lambda m: m["type"] == "presence" and m["user"] == "bob" and m["state"] == "left")
+        await alice.wait_message(
+            lambda m: m["type"] == "presence" and m["user"] == "bob" and m["state"] == "left"
+        )
+        await carol.wait_message(
+            lambda m: m["type"] == "presence" and m["user"] == "bob" and m["state"] == "left"
+        )
         before = alice.video_from("carol").frames
         await asyncio.sleep(1.0)
         assert alice.video_from("carol").frames > before + 10
@@ -77,6 +95,7 @@ def test_signaling_errors(server, make_room, token_for, run):
 
     async def scenario():
         async with aiohttp.ClientSession() as s:
+
             async def post(u, **kw):
                 async with s.post(u, **kw) as r:
                     return r.status, await r.json()
@@ -94,7 +113,10 @@ def test_signaling_errors(server, make_room, token_for, run):
                 assert body["error"] == "bad_request" and body["message"]
             # a syntactically fine request with a garbage SDP is also a 400
             for garbage in ("v=0\r\ngarbage", "v=0\r\nm=video garbage\r\n"):
-                status, body = await post(url, json={"sdp": garbage, "type": "offer", "token": token_for(room.room_id, "x")})
+                status, body = await post(
+                    url,
+                    json={"sdp": garbage, "type": "offer", "token": token_for(room.room_id, "x")},
+                )
                 assert status == 400, body
             # bad / expired / other-room token -> 403
             sdp = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
@@ -103,9 +125,16 @@ def test_signaling_errors(server, make_room, token_for, run):
             await asyncio.sleep(2.1)
             status, body = await post(url, json={"sdp": sdp, "type": "offer", "token": expired})
             assert status == 403 and "expired" in body["message"]
-            assert (await post(url, json={"sdp": sdp, "type": "offer", "token": token_for("other", "u")}))[0] == 403
+            assert (
+                await post(
+                    url, json={"sdp": sdp, "type": "offer", "token": token_for("other", "u")}
+                )
+            )[0] == 403
             # unknown room -> 404
-            status, body = await post(offer_url(server, "nosuchroom"), json={"sdp": sdp, "type": "offer", "token": token_for("nosuchroom", "u")})
+            status, body = await post(
+                offer_url(server, "nosuchroom"),
+                json={"sdp": sdp, "type": "offer", "token": token_for("nosuchroom", "u")},
+            )
             assert status == 404 and body["error"] == "room_not_found"
 
         # full room -> 409 (capacity 1); the same user re-offering is a reconnect, not a 409
