@@ -4,12 +4,15 @@ Everything here that touches aiortc internals lives in this one module, and it i
 known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
 
 * **Receiving undecoded.** ``RTCRtpReceiver`` reassembles frames in its jitter buffer and
-  hands them to a decoder thread that calls ``aiortc.rtcrtpreceiver.get_decoder(codec)``.
-  :func:`install` replaces that module global with a function returning
-  :class:`PassThroughDecoder` for tracks registered with :func:`mark_passthrough`; it wraps
-  each encoded frame in an ``av.Packet`` (pts = RTP timestamp) instead of decoding it. The
-  decoder thread's ``args[2]`` is the track's queue, which is how a track is recognised.
-  Tracks not marked (e.g. a test client that wants pictures) still get the real decoder.
+  puts them on a queue read by a decoder thread. :func:`mark_passthrough` swaps that
+  queue (``_RTCRtpReceiver__decoder_queue``, before the thread starts) for an
+  :class:`_InlineQueue` that wraps each encoded frame in an ``av.Packet`` (pts = RTP
+  timestamp, keyframe flag) right in the event loop and hands it to the track: no decoder,
+  and no per-frame thread hop (which under load cost more than the forwarding itself).
+  Fallback if the thread already runs: :func:`install` replaces
+  ``aiortc.rtcrtpreceiver.get_decoder`` so that thread gets a :class:`PassThroughDecoder`
+  (recognised by the thread's ``args[2]``, the track queue). Unmarked tracks (e.g. a test
+  client that wants pictures) still get the real decoder.
 * **Sending unencoded.** ``RTCRtpSender`` re-packetizes ``av.Packet`` objects with the
   codec's ``pack()`` (the path ``MediaPlayer(decode=False)`` uses), so a
   :class:`ForwardTrack` that yields packets makes the sender skip the encoder.
@@ -37,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import fractions
 import logging
+import queue
 import re
 import threading
 import time
@@ -127,14 +131,41 @@ def install() -> None:
         _installed = True
 
 
-def mark_passthrough(track: MediaStreamTrack) -> None:
+class _InlineQueue:
+    """Stands in for a receiver's decoder queue; converts frames in the event-loop thread."""
+
+    def __init__(self, track: MediaStreamTrack) -> None:
+        self._track_queue: asyncio.Queue = track._queue
+        self._decoders: dict[int, PassThroughDecoder] = {}
+        self._control: queue.Queue = queue.Queue()
+
+    def put(self, item) -> None:
+        if item is None:  # receiver stopping: let the idle decoder thread end the track
+            self._control.put(None)
+            return
+        codec, encoded_frame = item
+        decoder = self._decoders.get(codec.payloadType)
+        if decoder is None:
+            decoder = self._decoders[codec.payloadType] = PassThroughDecoder(codec)
+            stats["passthrough_decoders"] += 1
+        for packet in decoder.decode(encoded_frame):
+            self._track_queue.put_nowait(packet)
+
+    def get(self):  # only the (otherwise idle) decoder thread calls this
+        return self._control.get()
+
+
+def mark_passthrough(track: MediaStreamTrack, receiver=None) -> None:
     """Make a remote track yield encoded ``av.Packet`` s instead of decoded frames.
 
-    Call it from the ``pc.on("track")`` handler: that fires inside
-    ``setRemoteDescription``, before the decoder thread sees its first frame.
+    Call it from the ``pc.on("track")`` handler (it fires inside ``setRemoteDescription``,
+    before the receiver starts) and pass the track's ``RTCRtpReceiver``.
     """
     install()
-    _passthrough_queues.add(track._queue)
+    if receiver is not None and getattr(receiver, "_RTCRtpReceiver__decoder_thread", True) is None:
+        receiver._RTCRtpReceiver__decoder_queue = _InlineQueue(track)
+    else:
+        _passthrough_queues.add(track._queue)
 
 
 _EXTMAP_RE = re.compile(r"^a=extmap:(\d+)(/\w+)? (\S+)(.*)$", re.M)

@@ -223,11 +223,12 @@ class ClientPeer:
 
         @self.pc.on("track")
         def on_track(track):
-            if self.passthrough:
-                forwarding.mark_passthrough(track)
-            mid = next(
-                (t.mid for t in self.pc.getTransceivers() if t.receiver.track is track), None
+            transceiver = next(
+                (t for t in self.pc.getTransceivers() if t.receiver.track is track), None
             )
+            if self.passthrough:
+                forwarding.mark_passthrough(track, transceiver.receiver if transceiver else None)
+            mid = transceiver.mid if transceiver else None
             self.received.append(ReceivedTrack(track, mid, self.t0))
 
         @self.channel.on("open")

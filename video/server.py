@@ -149,8 +149,8 @@ class SFU:
             if track.kind in p.publishers:
                 log.info("ignoring extra %s track", track.kind)
                 return
-            forwarding.mark_passthrough(track)
             receiver = next(t.receiver for t in pc.getTransceivers() if t.receiver.track is track)
+            forwarding.mark_passthrough(track, receiver)
             p.publishers[track.kind] = forwarding.Publisher(track, receiver)
             log.info("publishing %s", track.kind)
             if track.kind == "video" and state.room.kind == "identity":
