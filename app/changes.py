@@ -26,7 +26,7 @@ CONSUMERS: dict[type, tuple[str, ...]] = {
 
 def init_app(app: Flask) -> None:
     from .extensions import db
-    from .queue import defer
+    from .queue import DERIVED, defer
 
     with app.app_context():
         session_class = db.session.session_factory.class_
@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
         session.flush()
         for model, ident in sorted(session.info.pop(CHANGED_KEY, set()), key=lambda c: (c[0].__name__, c[1])):
             for consumer in CONSUMERS[model]:
-                defer(consumer, ident)
+                defer(consumer, ident, queue=DERIVED)
 
     @event.listens_for(session_class, "after_soft_rollback")
     def _forget(session: Session, _previous) -> None:

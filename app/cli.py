@@ -82,13 +82,15 @@ def redis_url_for_children(app: Flask) -> str:
 
 def start_embedded_worker(app: Flask) -> subprocess.Popen | None:
     """An ``rq worker`` process (with the scheduler) sharing this app's Redis and settings."""
+    from .queue import queue_names
+
     if not app.config["RQ_EMBEDDED_WORKER"]:
         return None
     rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or shutil.which("rq")
     url = redis_url_for_children(app)
     env = {**os.environ, "REDIS_URL": url, "YUNPIN_INSTANCE": app.instance_path}
     return subprocess.Popen(
-        [rq, "worker", "--with-scheduler", "--url", url, app.config["RQ_QUEUE"]], env=env
+        [rq, "worker", "--with-scheduler", "--url", url, *queue_names(app)], env=env
     )
 
 

@@ -18,24 +18,38 @@ from .redis_store import get_redis
 
 PENDING_KEY = "yunpin_pending_jobs"
 
+# Two queues, taken in this order by every worker: what a person waits for (mail, parsing
+# an upload) never queues behind bulk derived-data work (search index, embeddings, rollups).
+MAIN = "main"
+DERIVED = "derived"
+
 # Parsing uploads and sending mail must not hang a worker forever.
 DEFAULT_TIMEOUT = 120
 
 
-def get_queue(app: Flask | None = None) -> Queue:
+def queue_names(app: Flask) -> list[str]:
+    """The RQ queue names, in priority order (what `rq worker` should be given)."""
+    return [app.config["RQ_QUEUE"], app.config["RQ_QUEUE"] + "-" + DERIVED]
+
+
+def get_queue(app: Flask | None = None, kind: str = MAIN) -> Queue:
     app = app or current_app._get_current_object()
-    return Queue(app.config["RQ_QUEUE"], connection=get_redis(app))
+    main, derived = queue_names(app)
+    return Queue(derived if kind == DERIVED else main, connection=get_redis(app))
 
 
-def defer(func: str, *args: Any, job_timeout: int = DEFAULT_TIMEOUT, **kwargs: Any) -> None:
+def defer(
+    func: str, *args: Any, job_timeout: int = DEFAULT_TIMEOUT, queue: str = MAIN, **kwargs: Any
+) -> None:
     """Run FUNC (a dotted path in app.tasks) with ARGS once the current transaction commits.
 
-    Jobs take ids, not objects: the worker reads the committed row itself.
+    Jobs take ids, not objects: the worker reads the committed row itself. QUEUE is MAIN
+    for work a person waits for, DERIVED for keeping derived data up to date.
     """
     from .extensions import db
 
     pending = db.session.info.setdefault(PENDING_KEY, [])
-    pending.append((func, args, kwargs, job_timeout))
+    pending.append((func, args, kwargs, job_timeout, queue))
 
 
 def init_app(app: Flask) -> None:
@@ -49,9 +63,8 @@ def init_app(app: Flask) -> None:
         pending = session.info.pop(PENDING_KEY, [])
         if not pending:
             return
-        queue = get_queue()
-        for func, args, kwargs, timeout in pending:
-            queue.enqueue_call(func, args=args, kwargs=kwargs, timeout=timeout)
+        for func, args, kwargs, timeout, kind in pending:
+            get_queue(kind=kind).enqueue_call(func, args=args, kwargs=kwargs, timeout=timeout)
 
     @event.listens_for(session_class, "after_soft_rollback")
     def _drop_pending(session: Session, previous_transaction) -> None:

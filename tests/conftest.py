@@ -126,13 +126,13 @@ def runner(app):
 
 @pytest.fixture
 def worker(app, redis_server):
-    """Run every queued job now, in a real RQ worker, and return how many ran."""
+    """Run every job queued on one queue (main by default) in a real RQ worker; return how many ran."""
     from rq import SimpleWorker
 
-    from app.queue import get_queue
+    from app.queue import MAIN, get_queue
 
-    def drain() -> int:
-        queue = get_queue(app)
+    def drain(kind: str = MAIN) -> int:
+        queue = get_queue(app, kind)
         finished_before = queue.finished_job_registry.count
         SimpleWorker([queue], connection=redis_server).work(burst=True)
         failed = queue.failed_job_registry.get_job_ids()

@@ -31,7 +31,7 @@ from ..models import (
     SubsidyPolicy,
     VerificationState,
 )
-from ..queue import defer
+from ..queue import DERIVED, defer
 from . import bp, dashboards, fairs
 from . import subsidies as subsidy_service
 from .exports import csv_response
@@ -186,7 +186,7 @@ def resumption_enterprises():
 @bp.route("/rollups/refresh", methods=["POST"])
 @roles_required(*OFFICIALS)
 def refresh_rollups():
-    defer("app.tasks.rollups.refresh", job_timeout=1800)
+    defer("app.tasks.rollups.refresh", job_timeout=1800, queue=DERIVED)
     audit.record("rollups.refresh", current_user)
     db.session.commit()
     flash(_("The figures are being recomputed; reload in a minute."), "info")
@@ -207,7 +207,7 @@ def new_agreement():
             db.session.add(agreement)
             db.session.flush()
             audit.record("cooperation.create", agreement)
-            defer("app.tasks.rollups.refresh", job_timeout=1800)  # its flows are rollups too
+            defer("app.tasks.rollups.refresh", job_timeout=1800, queue=DERIVED)  # its flows are rollups too
             db.session.commit()
             flash(_("The agreement is saved."), "success")
             return redirect(url_for("officials.board", board="cooperation"))

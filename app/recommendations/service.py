@@ -27,7 +27,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..queue import get_queue
+from ..queue import DERIVED, get_queue
 from ..ranking import job_pool, people_pool, recommend_jobs, recommend_people
 from ..redis_store import get_redis
 
@@ -131,13 +131,13 @@ def _once(key: str, ttl: timedelta) -> bool:
 def request_refresh(user: User) -> None:
     """Recompute USER's list in the background, at most once per few minutes."""
     if _once(f"refresh:{user.id}", timedelta(minutes=5)):
-        get_queue().enqueue_call("app.tasks.matching.refresh_recommendations", args=(user.id,))
+        get_queue(kind=DERIVED).enqueue_call("app.tasks.matching.refresh_recommendations", args=(user.id,))
 
 
 def ensure_sweep() -> None:
     """Make sure one sweep is scheduled (the sweep clears the key and schedules the next)."""
     if _once("sweep", SWEEP_EVERY * 2):
-        get_queue().enqueue_in(SWEEP_EVERY, "app.tasks.matching.sweep")
+        get_queue(kind=DERIVED).enqueue_in(SWEEP_EVERY, "app.tasks.matching.sweep")
 
 
 def clear_sweep_key() -> None:

@@ -24,9 +24,9 @@ def refresh() -> dict[str, int]:
 
 @task
 def refresh_every(seconds: int) -> dict[str, int]:
-    from ..queue import get_queue
+    from ..queue import DERIVED, get_queue
 
     try:
         return refresh()
     finally:
-        get_queue().enqueue_in(timedelta(seconds=seconds), "app.tasks.rollups.refresh_every", seconds)
+        get_queue(kind=DERIVED).enqueue_in(timedelta(seconds=seconds), "app.tasks.rollups.refresh_every", seconds)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import EmbeddedKind, Embedding, RecommendationList
-from app.queue import get_queue
+from app.queue import DERIVED, get_queue
 from tests.applications.helpers import as_user
 
 from .helpers import employer_with_job, seeker
@@ -24,9 +24,9 @@ def test_writes_enqueue_embeddings_that_pages_then_use(app, client, worker):
     app.config["MATCHING_EMBEDDINGS"] = True
     _owner, _employer, job = employer_with_job()
     person, resume = seeker(summary="五年Java后端开发经验")
-    assert get_queue(app).count == 2  # one job per changed object, enqueued after the commit
+    assert get_queue(app, DERIVED).count == 2  # one job per changed object, enqueued after the commit
     started = time.perf_counter()
-    assert worker() == 2
+    assert worker(DERIVED) == 2
     print(f"worker: 2 objects embedded in {time.perf_counter() - started:.2f} s (model load included)")
     job_row, resume_row = stored(EmbeddedKind.JOB, job.id), stored(EmbeddedKind.RESUME, resume.id)
     assert len(job_row.text_vector) == len(resume_row.title_vector) == 512 * 4
@@ -36,7 +36,7 @@ def test_writes_enqueue_embeddings_that_pages_then_use(app, client, worker):
     resume.summary = "五年Java后端开发经验，熟悉微服务"
     db.session.commit()
     started = time.perf_counter()
-    assert worker() == 1
+    assert worker(DERIVED) == 1
     print(f"worker: 1 résumé re-embedded in {time.perf_counter() - started:.2f} s")
     assert stored(EmbeddedKind.RESUME, resume.id).digest != digest
 

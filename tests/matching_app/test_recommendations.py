@@ -6,7 +6,7 @@ from flask_babel import refresh
 
 from app.extensions import db
 from app.models import RecommendationList
-from app.queue import get_queue
+from app.queue import DERIVED, get_queue
 from tests.applications.helpers import as_user
 from tests.web import csrf_token
 
@@ -54,7 +54,7 @@ def test_not_interested_is_respected_after_refresh(app, client, worker):
     person, _resume = seeker()
     _owner, _employer, dismissed = employer_with_job()
     _owner, _employer, kept = employer_with_job(title="Java架构师")
-    worker()  # the résumé and job writes are followed: embeddings (off here) and the list
+    worker(DERIVED)  # the résumé and job writes are followed: embeddings (off here) and the list
     as_user(client, person)
     assert f"/jobs/{dismissed.id}" in client.get("/recommendations").get_data(as_text=True)
 
@@ -65,7 +65,7 @@ def test_not_interested_is_respected_after_refresh(app, client, worker):
     assert f"/jobs/{dismissed.id}" not in client.get("/recommendations").get_data(as_text=True)
 
     get_queue(app).enqueue_call("app.tasks.matching.refresh_recommendations", args=(person.id,))
-    assert worker() >= 1  # with the refresh the stale list's page view asked for
+    assert worker(DERIVED) >= 1  # with the refresh the stale list's page view asked for
     db.session.expire_all()
     ids = [item["job_id"] for item in db.session.get(RecommendationList, person.id).items]
     assert kept.id in ids and dismissed.id not in ids
