@@ -33,3 +33,4 @@ from .regions import Region, in_subtree, level_of, next_prefix
 from .resumes import EducationLevel, ParseStatus, Resume, ResumeFile, Visibility
 from .rollups import RollupCount, RollupRun
 from .subsidies import ClaimStatus, SubsidyClaim, SubsidyPolicy, SubsidyRule
+from .video import Scorecard
