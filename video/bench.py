@@ -53,7 +53,14 @@ def _p95(values: list[float]) -> float | None:
 
 
 async def _run_rooms(
-    base_url: str, secret: str, redis, n_rooms: int, seconds: float, fps: int, server_pid: int
+    base_url: str,
+    secret: str,
+    redis,
+    n_rooms: int,
+    seconds: float,
+    fps: int,
+    server_pid: int,
+    audio_on: bool = True,
 ) -> dict:
     import aiohttp
 
@@ -71,7 +78,8 @@ async def _run_rooms(
             for user in ("a", "b"):
                 peer = ClientPeer(
                     user,
-                    [ReplayVideoTrack(video, fps=fps), ReplayAudioTrack(audio)],
+                    [ReplayVideoTrack(video, fps=fps)]
+                    + ([ReplayAudioTrack(audio)] if audio_on else []),
                     passthrough=True,
                 )
                 status = await peer.join(
@@ -129,6 +137,7 @@ async def _run_rooms(
         "seconds": seconds,
         "fps_sent": fps,
         "resolution": "640x480",
+        "audio": audio_on,
     }
 
 
@@ -144,8 +153,9 @@ async def _run_rooms(
     help="Measurement window after warm-up.",
 )
 @click.option("--fps", type=int, default=30, show_default=True)
+@click.option("--audio/--no-audio", default=True, show_default=True, help="Also send 20 ms Opus.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def bench_command(n_rooms: int, seconds: float, fps: int, as_json: bool) -> None:
+def bench_command(n_rooms: int, seconds: float, fps: int, audio: bool, as_json: bool) -> None:
     """Benchmark the media server: N two-party rooms of 640x480 30 fps pre-encoded VP8.
 
     The server runs as a separate process (``python -m video.cli serve``) on a loopback port
@@ -195,7 +205,9 @@ def bench_command(n_rooms: int, seconds: float, fps: int, as_json: bool) -> None
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise click.ClickException("media server did not start") from None
                 time.sleep(0.1)
-        result = asyncio.run(_run_rooms(base_url, secret, redis, n_rooms, seconds, fps, proc.pid))
+        result = asyncio.run(
+            _run_rooms(base_url, secret, redis, n_rooms, seconds, fps, proc.pid, audio)
+        )
     finally:
         proc.terminate()
         try:

@@ -117,9 +117,15 @@ class _ReplayTrack(MediaStreamTrack):
         self.n = 0
         self.start: float | None = None
         self._restart = False
+        self._last_keyframe = 0.0
 
     def keyframe(self) -> None:
-        self._restart = True
+        # Like a real encoder, honour at most one keyframe request per second: answering
+        # every PLI with a 30 kB keyframe turns a loss burst into a congestion collapse.
+        now = time.monotonic()
+        if now - self._last_keyframe >= 1.0:
+            self._last_keyframe = now
+            self._restart = True
 
     async def recv(self) -> av.Packet:
         if self.readyState != "live":
