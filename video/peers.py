@@ -26,6 +26,8 @@ from aiortc.mediastreams import MediaStreamError, VideoStreamTrack
 from . import forwarding
 
 VIDEO_CLOCK = 90000
+KEYFRAME_MIN_INTERVAL = 0.0
+"""Seconds between two keyframes a replay peer sends on request (0: answer every PLI)."""
 logger = logging.getLogger(__name__)
 
 
@@ -123,7 +125,7 @@ class _ReplayTrack(MediaStreamTrack):
         # Like a real encoder, honour at most one keyframe request per second: answering
         # every PLI with a 30 kB keyframe turns a loss burst into a congestion collapse.
         now = time.monotonic()
-        if now - self._last_keyframe >= 1.0:
+        if now - self._last_keyframe >= KEYFRAME_MIN_INTERVAL:
             self._last_keyframe = now
             self._restart = True
 
