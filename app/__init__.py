@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from .regions.views import bp as regions_bp
     from .resumes import bp as resumes_bp
     from .subsidies import bp as subsidies_bp
+    from .video import bp as video_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(regions_bp, url_prefix="/regions")
     app.register_blueprint(dev_bp, url_prefix="/dev")
+    app.register_blueprint(video_bp, url_prefix="/video")
 
 
 def select_locale() -> str:

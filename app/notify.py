@@ -22,6 +22,12 @@ TEXTS = {
     "review_returned": _l("Your company documents were returned: %(reasons)s"),
     "review_submitted": _l("%(employer)s submitted documents for review"),
     "welcome": _l("Welcome to Yunpin"),
+    "interview_proposed": _l("%(employer)s proposes interview times for %(job)s: pick one"),
+    "interview_rescheduled": _l("%(employer)s proposed new interview times for %(job)s"),
+    "interview_scheduled": _l("%(candidate)s picked an interview time for %(job)s"),
+    "interview_cancelled": _l("The interview for %(job)s was cancelled by %(by)s: %(reason)s"),
+    "interview_reminder_day": _l("Reminder: your interview for %(job)s is in 24 hours"),
+    "interview_reminder_soon": _l("Reminder: your interview for %(job)s starts in 15 minutes"),
 }
 
 
