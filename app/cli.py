@@ -20,10 +20,13 @@ from werkzeug.serving import run_simple
 
 from matching.bench import bench_command as match_bench_command
 from matching.evaluate import eval_command as match_eval_command
+from video.bench import bench_command as video_bench_command
+from video.cli import video_cli
 
 from .extensions import db
 from .officials.bench import dashboards_command
 from .regions.cli import regions_cli
+from .video.media import start_embedded as start_embedded_media
 
 
 def _create_app() -> Flask:
@@ -35,11 +38,25 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
 def main() -> None:
     """Yunpin (云聘): cloud recruitment for job seekers, employers and regions."""
+    click.get_current_context().meta["video.settings_factory"] = _video_settings
+
+
+def _video_settings():
+    """`yunpin video ...` runs with the app's Redis, SECRET_KEY and ICE servers."""
+    from flask.cli import ScriptInfo
+
+    from video.settings import DEFAULT_PORT
+
+    from .video.media import settings_for
+
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    return settings_for(app, port=int(os.environ.get("VIDEO_PORT", DEFAULT_PORT)))
 
 
 main.add_command(shell_command)
 main.add_command(routes_command)
 main.add_command(regions_cli, "regions")
+main.add_command(video_cli, "video")
 
 
 @main.command("run")
@@ -60,12 +77,15 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
             click.echo("Loading demo data (first run only)…")
             load()
     worker = start_embedded_worker(app)
+    media = start_embedded_media(app)
     try:
         click.echo(f"Yunpin is running on http://{host}:{port}/")
         # Debug mode shows the mail outbox at /dev/outbox; the interactive debugger stays off.
         app.debug = not app.config["PRODUCTION"]
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     finally:
+        if media is not None:
+            media.stop()
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=10)
@@ -111,6 +131,7 @@ def bench_group() -> None:
 
 bench_group.add_command(dashboards_command)
 bench_group.add_command(match_bench_command, "match")
+bench_group.add_command(video_bench_command, "video")
 
 
 @main.group("eval")

@@ -46,4 +46,8 @@ def start_embedded(app: Flask):
         return None
     from video.server import start_in_thread
 
-    return start_in_thread(settings_for(app))
+    try:
+        return start_in_thread(settings_for(app))
+    except RuntimeError as error:  # e.g. the port is taken: the rest of the product still runs
+        app.logger.warning("video interviews unavailable: %s", error)
+        return None
