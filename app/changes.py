@@ -19,8 +19,8 @@ CHANGED_KEY = "yunpin_changed"
 
 # Which background jobs follow a change of each kind of object (dotted paths in app.tasks).
 CONSUMERS: dict[type, tuple[str, ...]] = {
-    Job: ("app.tasks.matching.refresh_job",),
-    Resume: ("app.tasks.matching.refresh_resume",),
+    Job: ("app.tasks.matching.refresh_job", "app.tasks.search.sync_job"),
+    Resume: ("app.tasks.matching.refresh_resume", "app.tasks.search.sync_resume"),
 }
 
 

@@ -20,12 +20,14 @@ from werkzeug.serving import run_simple
 
 from matching.bench import bench_command as match_bench_command
 from matching.evaluate import eval_command as match_eval_command
+from search.bench import bench_command as search_bench_command
 from video.bench import bench_command as video_bench_command
 from video.cli import video_cli
 
 from .extensions import db
 from .officials.bench import dashboards_command
 from .regions.cli import regions_cli
+from .search_cli import search_cli
 from .video.media import start_embedded as start_embedded_media
 
 
@@ -57,6 +59,7 @@ main.add_command(shell_command)
 main.add_command(routes_command)
 main.add_command(regions_cli, "regions")
 main.add_command(video_cli, "video")
+main.add_command(search_cli, "search")
 
 
 @main.command("run")
@@ -76,6 +79,7 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
         if not is_loaded():
             click.echo("Loading demo data (first run only)…")
             load()
+    build_search_index_if_empty()
     worker = start_embedded_worker(app)
     media = start_embedded_media(app)
     try:
@@ -89,6 +93,25 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=10)
+
+
+def build_search_index_if_empty() -> None:
+    """Index the database once on a fresh instance, before the worker takes the writer,
+    so the first search has results. Later changes reach the index through the queue."""
+    from search import SearchUnavailable
+
+    from . import search_index
+    from .search_cli import index_is_empty, rebuild
+
+    try:
+        if index_is_empty(search_index.get_backend()):
+            click.echo("Building the search index…")
+            for kind in search_index.KINDS:
+                rebuild(search_index.get_backend(), kind)
+    except SearchUnavailable as exc:
+        click.echo(f"Search index not built ({exc}); pages use the database meanwhile.")
+    finally:
+        search_index.close_backend()
 
 
 def redis_url_for_children(app: Flask) -> str:
@@ -132,6 +155,7 @@ def bench_group() -> None:
 bench_group.add_command(dashboards_command)
 bench_group.add_command(match_bench_command, "match")
 bench_group.add_command(video_bench_command, "video")
+bench_group.add_command(search_bench_command, "search")
 
 
 @main.group("eval")

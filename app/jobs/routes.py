@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -15,9 +14,7 @@ from ..access import get_or_404, works_for
 from ..employers import reports
 from ..extensions import db, limiter
 from ..models import Job, JobStatus
-from . import bp
-
-PAGE_SIZE = 20
+from . import bp, search_views
 
 
 def visible_to_current_user(job: Job) -> bool:
@@ -28,21 +25,8 @@ def visible_to_current_user(job: Job) -> bool:
 
 @bp.route("/")
 def index():
-    q = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int) or 1
-    if page < 1 or page > 1000:
-        abort(400)
-    query = select(Job).where(Job.status == JobStatus.PUBLISHED)
-    if q:
-        pattern = f"%{q}%"
-        query = query.where(or_(Job.title.ilike(pattern), Job.description.ilike(pattern)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    jobs = db.session.scalars(
-        query.order_by(Job.published_at.desc(), Job.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return render_template("jobs/index.html", jobs=jobs, q=q, page=page, total=total, page_size=PAGE_SIZE)
+    """The job search page: engine first, the database when the engine is down."""
+    return search_views.search_page()
 
 
 @bp.route("/<int:job_id>")

@@ -14,7 +14,7 @@ from ..access import current_employer, get_or_404, roles_required
 from ..applications import service as applications
 from ..extensions import db
 from ..models import Job, JobStatus, ParseStatus, Resume, ResumeFile, Role, User, utcnow
-from . import bp, service
+from . import bp, engine_search, service
 from .forms import DraftForm, InviteForm, ResumeForm, SearchForm, UploadForm
 
 SEARCH_LIMIT = 50
@@ -134,11 +134,9 @@ def view(resume_id: int):
 def search():
     employer = current_employer()
     form = SearchForm(request.args)
-    results = []
+    results = None
     if form.validate():
-        results = db.session.scalars(
-            service.search_query(employer, form.q.data or "", form.skills.data or []).limit(SEARCH_LIMIT)
-        ).all()
+        results = engine_search.find(employer, form.q.data or "", form.skills.data or [], SEARCH_LIMIT)
     return render_template("resumes/search.html", form=form, results=results, employer=employer)
 
 
