@@ -1,0 +1,80 @@
+"""The issue's "done when": an employer and a candidate schedule and hold an interview in
+two browser windows (Chromium with a fake camera; the candidate on a phone viewport)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.video.media import settings_for
+from tests.factories import PASSWORD
+from video.server import start_in_thread
+
+from .helpers import local_slot, world
+
+pytestmark = pytest.mark.browser
+
+SEES_REMOTE_VIDEO = "() => [...document.querySelectorAll('#remote video')].some(v => v.videoWidth > 0)"
+
+
+def log_in(page, base, email):
+    page.goto(base + "/auth/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("button.button").click()
+    page.wait_for_url(base + "/")
+
+
+def test_employer_and_candidate_schedule_and_hold_an_interview(browser, live_server):
+    base, app = live_server
+    media = start_in_thread(settings_for(app, port=0))
+    app.config["VIDEO_URL"] = media.url
+    with app.app_context():
+        w = world()
+        application_id, owner_email, candidate_email = w["application"].id, w["owner"].email, w["candidate"].email
+        db.session.remove()
+    employer_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    candidate_ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        employer, candidate = employer_ctx.new_page(), candidate_ctx.new_page()
+        errors = []
+        for page in (employer, candidate):
+            page.on("pageerror", lambda e: errors.append(str(e)))
+
+        # The employer proposes a time from the application; the candidate picks it.
+        log_in(employer, base, owner_email)
+        employer.goto(f"{base}/applications/review/{application_id}")
+        employer.locator(f"a[href='/video/applications/{application_id}/schedule']").click()
+        employer.locator("#slot-0").fill(local_slot(1))
+        employer.locator("form.interview-schedule button").click()
+        employer.wait_for_url("**/video/interviews/*")
+        interview_url = employer.url
+
+        log_in(candidate, base, candidate_email)
+        candidate.goto(interview_url)
+        candidate.locator(".slots button").first.click()
+        candidate.wait_for_selector("a[href$='/room']")
+
+        # Both open the room; the interviewer joins, the candidate waits until admitted.
+        employer.goto(interview_url + "/room")
+        employer.locator("#join:not([disabled])").click()
+        candidate.goto(interview_url + "/room")
+        candidate.locator("#join:not([disabled])").click()
+        employer.locator("#waiting-list button.admit").click(timeout=15000)
+
+        employer.wait_for_function(SEES_REMOTE_VIDEO, timeout=30000)
+        candidate.wait_for_function(SEES_REMOTE_VIDEO, timeout=30000)
+        assert candidate.locator("#in-room").is_visible() and candidate.locator(".scorecard").count() == 0
+
+        # Chat over the data channel, then the interviewer ends the interview.
+        candidate.locator("#chat-text").fill("你好")
+        candidate.locator("#chat-form button").click()
+        employer.wait_for_selector("#chat-log li:has-text('你好')")
+        employer.locator("#notes").fill("表达清楚")
+        employer.locator(".scorecard form button").first.click()
+        employer.wait_for_url("**/room")
+        assert not errors, errors
+    finally:
+        employer_ctx.close()
+        candidate_ctx.close()
+        media.stop()
