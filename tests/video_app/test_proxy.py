@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import threading
 
 import pytest
 from aiortc.mediastreams import AudioStreamTrack
@@ -13,6 +14,23 @@ from app.video.media import settings_for
 from video import rooms, tokens
 from video.peers import ClientPeer, SyntheticVideoTrack
 from video.server import start_in_thread
+
+
+def run_in_own_loop(coro) -> None:
+    """On a thread of its own: Playwright's sync API may hold a running loop in this one."""
+    outcome = {}
+
+    def target():
+        try:
+            asyncio.run(asyncio.wait_for(coro, 60))
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
 
 
 @pytest.fixture
@@ -50,7 +68,7 @@ def test_aiortc_peers_join_through_the_flask_proxy(media):
             for peer in (alice, bob, carol):
                 await peer.close()
 
-    asyncio.run(asyncio.wait_for(scenario(), 60))
+    run_in_own_loop(scenario())
 
 
 def test_errors_pass_through_and_a_dead_media_server_is_503(media):
