@@ -38,6 +38,8 @@ ANSWER_TIMEOUT = 10.0
 """Seconds a client has to answer a server offer before the server gives up on it."""
 MAX_CHAT_CHARS = 2000
 KINDS = ("audio", "video")
+REVIEWER_ROLES = frozenset({"official", "reviewer"})
+"""Token roles of people who watch an identity check; their own video is never checked."""
 
 
 class PeerLog(logging.LoggerAdapter):
@@ -102,6 +104,7 @@ class SFU:
         self.settings = settings
         self.rooms: dict[str, RoomState] = {}
         self.pcs: set[RTCPeerConnection] = set()
+        self.finished_liveness: dict[str, tuple[int, object]] = {}  # room -> (expires_at, check)
 
     # ------------------------------------------------------------------ HTTP entry
     async def handle_offer(self, room_id: str, body: object) -> dict:
@@ -153,8 +156,8 @@ class SFU:
             forwarding.mark_passthrough(track, receiver)
             p.publishers[track.kind] = forwarding.Publisher(track, receiver)
             log.info("publishing %s", track.kind)
-            if track.kind == "video" and state.room.kind == "identity":
-                self._start_liveness(state, p)
+            if state.room.kind == "identity":
+                self._start_liveness(state, p, track.kind)
 
         @pc.on("datachannel")
         def on_datachannel(channel):
@@ -397,19 +400,42 @@ class SFU:
                 other.send(message)
 
     # ------------------------------------------------------------------ identity rooms
-    def _start_liveness(self, state: RoomState, p: Participant) -> None:
-        try:
-            from .liveness import LivenessSession
-        except ImportError:  # pragma: no cover
+    def _start_liveness(self, state: RoomState, p: Participant, kind: str) -> None:
+        """Run the identity check on the person being verified (not on a reviewer).
+
+        The subject is whoever publishes video first without a reviewer role. Their
+        reconnect re-attaches the running check; a new video after a failed or interrupted
+        check starts a new one; a passed check is kept.
+        """
+        from .liveness import LivenessSession
+
+        if p.role in REVIEWER_ROLES:
             return
-        if state.liveness is not None:
-            state.liveness.stop()
+        current = state.liveness
+        if current is not None and current.user_id != p.user_id:
+            return
+        if kind == "audio":
+            if current is not None and not current.done:
+                current.attach_audio(p.publishers["audio"])
+            return
+        if current is not None and not current.done:
+            current.attach_video(p.publishers["video"])
+            if "audio" in p.publishers:
+                current.attach_audio(p.publishers["audio"])
+            return
+        if current is not None and current.result()["passed"]:
+            return
+        if current is not None:
+            current.stop()
+        self.finished_liveness.pop(state.room.room_id, None)
         state.liveness = LivenessSession(
             p.publishers["video"],
             state.room.codec,
             snapshot_dir=self.settings.snapshot_dir,
             room_id=state.room.room_id,
-            on_update=lambda m: p.send({"type": "liveness", **m}),
+            on_update=lambda m: self._broadcast(state, {"type": "liveness", **m}),
+            audio=p.publishers.get("audio"),
+            user_id=p.user_id,
         )
         p.log.info("identity check started")
 
@@ -417,7 +443,20 @@ class SFU:
         if state.liveness is None:
             p.send({"type": "error", "reason": "no identity check in this room"})
             return
-        p.send({"type": "liveness", "result": state.liveness.result()})
+        p.send({"type": "liveness", **state.liveness.result()})
+
+    def liveness_for(self, room_id: str):
+        """The check of a room, live or kept after everyone left (until the room expires)."""
+        state = self.rooms.get(room_id)
+        if state is not None and state.liveness is not None:
+            return state.liveness
+        kept = self.finished_liveness.get(room_id)
+        if kept is not None:
+            expires_at, session = kept
+            if expires_at > time.time():
+                return session
+            del self.finished_liveness[room_id]
+        return None
 
     # ------------------------------------------------------------------ teardown
     async def leave(self, state: RoomState, p: Participant) -> None:
@@ -445,6 +484,14 @@ class SFU:
         if not state.participants and self.rooms.get(state.room.room_id) is state:
             if state.liveness is not None:
                 state.liveness.stop()
+                now = time.time()
+                for rid, (expires_at, _) in list(self.finished_liveness.items()):
+                    if expires_at <= now:
+                        del self.finished_liveness[rid]
+                self.finished_liveness[state.room.room_id] = (
+                    state.room.expires_at,
+                    state.liveness,
+                )
             del self.rooms[state.room.room_id]
 
     async def _close_pc(self, p: Participant) -> None:
@@ -508,17 +555,25 @@ async def health_view(request: web.Request) -> web.Response:
 
 
 async def liveness_view(request: web.Request) -> web.Response:
-    """Identity-room result; needs a valid token for the room (the app proxies it)."""
+    """Identity-room result (see ``docs/video.md``); needs a valid token for the room."""
     sfu = request.app[SFU_KEY]
     room_id = request.match_info["room_id"]
     try:
         tokens.verify_token(sfu.settings.secret, request.query.get("token", ""), room_id)
     except TokenError as exc:
         return _error(403, "forbidden", str(exc))
-    state = sfu.rooms.get(room_id)
-    if state is None or state.liveness is None:
-        return _error(404, "no_identity_check", "no identity check running in this room")
-    return web.json_response(state.liveness.result())
+    session = sfu.liveness_for(room_id)
+    if session is not None:
+        return web.json_response(session.result())
+    try:
+        room = await asyncio.to_thread(rooms.get_room, sfu.settings.redis_client(), room_id)
+    except RoomNotFound:
+        return _error(404, "room_not_found", f"no room {room_id!r}")
+    if room.kind != "identity":
+        return _error(404, "not_identity_room", "this room has no identity check")
+    from .liveness import waiting_result
+
+    return web.json_response(waiting_result(room_id))
 
 
 def create_app(settings: VideoSettings) -> web.Application:
