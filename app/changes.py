@@ -1,4 +1,4 @@
-"""Watching writes to jobs and résumés, so derived data follows the database.
+"""Watching writes to jobs, résumés and employers, so derived data follows the database.
 
 The database is the source of truth; the search index and the matching embeddings are
 derived from it. `after_flush` collects the ids of changed jobs and résumés in the session,
@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .models import Job, Resume
+from .models import Employer, Job, Resume
 
 CHANGED_KEY = "yunpin_changed"
 
@@ -21,6 +21,7 @@ CHANGED_KEY = "yunpin_changed"
 CONSUMERS: dict[type, tuple[str, ...]] = {
     Job: ("app.tasks.matching.refresh_job", "app.tasks.search.sync_job"),
     Resume: ("app.tasks.matching.refresh_resume", "app.tasks.search.sync_resume"),
+    Employer: ("app.tasks.search.sync_employer",),
 }
 
 

@@ -103,6 +103,14 @@ JOB_STATUSES = {
 }
 
 
+def occupation_label(code: str) -> str:
+    """A CSCO 2022 occupation's name (the classification is published in Chinese only)."""
+    from matching.occupations import occupations
+
+    occupation = occupations().get(code)
+    return occupation.name if occupation else code
+
+
 def choices(labels: dict) -> list[tuple[str, object]]:
     """WTForms choices from a label table."""
     return [(value.value, label) for value, label in labels.items()]
@@ -125,4 +133,5 @@ JINJA_GLOBALS = {
     "visibility_label": label_getter(VISIBILITIES),
     "education_label": label_getter(EDUCATION_LEVELS),
     "job_status_label": label_getter(JOB_STATUSES),
+    "occupation_label": occupation_label,
 }

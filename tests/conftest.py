@@ -155,9 +155,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (its own browser download is not used)."""
+    """Debian's Chromium driven by Playwright (its own browser download is not used).
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while
+    it is open, which would break asyncio.run() in tests that follow in the same process.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

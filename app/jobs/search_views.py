@@ -23,7 +23,7 @@ from search import Hit, InvalidQuery, SearchQuery, SearchUnavailable
 
 from .. import search_index
 from ..extensions import db
-from ..labels import EMPLOYMENT_TYPES, label_getter
+from ..labels import EMPLOYMENT_TYPES, label_getter, occupation_label
 from ..models import (
     Employer,
     EmploymentType,
@@ -200,7 +200,8 @@ def facet_links(params: Params, facets: dict) -> dict[str, list[FacetLink]]:
     for bucket, code in zip(facets.get("region", []), regions, strict=True):
         link("region", names.get(code, code), bucket.count, params.region == code, region=code)
     for bucket in facets.get("category", []):
-        link("category", bucket.key, bucket.count, params.category == bucket.key, category=bucket.key)
+        link("category", occupation_label(bucket.key), bucket.count, params.category == bucket.key,
+             category=bucket.key)
     for bucket in facets.get("employment_type", []):
         link("employment_type", employment_label(EmploymentType(bucket.key)), bucket.count,
              params.employment_type == bucket.key, employment_type=bucket.key)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -27,7 +38,8 @@ from . import bp
 
 @bp.app_context_processor
 def inject_unread():
-    if not current_user.is_authenticated:
+    # Mail rendered by a worker has no request, hence no user.
+    if not has_request_context() or not current_user.is_authenticated:
         return {"unread_count": 0}
     if "unread_count" not in g:
         g.unread_count = db.session.scalar(
@@ -138,7 +150,9 @@ def render_application(item: Application, status: int = 200):
         .order_by(StageChange.created_at, StageChange.id)
     ).all()
     return render_template(
-        "main/application.html", item=item, history=history,
+        "main/application.html",
+        item=item,
+        history=history,
         can_withdraw=item.stage in applications_service.WITHDRAWABLE,
     ), status
 

@@ -11,6 +11,7 @@ attached, RQ puts it back (later and later), and it succeeds once the engine is 
 from __future__ import annotations
 
 from rq import get_current_job
+from sqlalchemy import select
 
 from search import SearchUnavailable
 
@@ -38,17 +39,33 @@ def _retry_later(exc: SearchUnavailable) -> None:
 
 @task
 def sync_job(job_id: int) -> str:
-    job = db.session.get(Job, job_id)
-    backend = search_index.get_backend()
     try:
-        if search_index.job_indexable(job):
-            backend.index(search_index.job_document(job), kind="jobs")
-            return "indexed"
-        backend.delete(job_id, kind="jobs")
-        return "deleted"
+        return _sync_job(job_id, db.session.get(Job, job_id))
     except SearchUnavailable as exc:
         _retry_later(exc)
         raise
+
+
+@task
+def sync_employer(employer_id: int) -> int:
+    """An employer's name or verification is part of each of its jobs' documents."""
+    jobs = db.session.scalars(select(Job).where(Job.employer_id == employer_id)).all()
+    try:
+        for job in jobs:
+            _sync_job(job.id, job)
+    except SearchUnavailable as exc:
+        _retry_later(exc)
+        raise
+    return len(jobs)
+
+
+def _sync_job(job_id: int, job: Job | None) -> str:
+    backend = search_index.get_backend()
+    if search_index.job_indexable(job):
+        backend.index(search_index.job_document(job), kind="jobs")
+        return "indexed"
+    backend.delete(job_id, kind="jobs")
+    return "deleted"
 
 
 @task
