@@ -28,6 +28,7 @@ mirrors its outgoing video would have to turn right instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import os
@@ -230,11 +231,10 @@ class LivenessCheck:
             changed |= self._turn(bgr, gray, face, now)
         elif self.phase == "blink":
             changed |= self._blink_step(bgr, gray, face, now)
-        elif self.phase == "digits":
-            if face is not None and not self._digits_snapshot:
-                self._digits_snapshot = True
-                self._snapshot(bgr)
-                changed = True
+        elif self.phase == "digits" and face is not None and not self._digits_snapshot:
+            self._digits_snapshot = True  # a frontal frame while the digits are read
+            self._snapshot(bgr)
+            changed = True
         return self.tick(now) or changed
 
     def feed_audio(self, dbfs: float, seconds: float, now: float) -> bool:
@@ -495,9 +495,7 @@ class LivenessSession:
         self.attach_video(publisher)
         if audio is not None:
             self.attach_audio(audio)
-        self._thread = threading.Thread(
-            target=self._work, name=f"liveness-{room_id}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._work, name=f"liveness-{room_id}", daemon=True)
         self._thread.start()
 
     # -------------------------------------------------------------- event-loop side
@@ -590,9 +588,7 @@ class LivenessSession:
                     for frame in self._decode(video, data):
                         if now - last_analysis >= self._check.frame_interval:
                             last_analysis = now
-                            changed |= self._check.feed_frame(
-                                frame.to_ndarray(format="bgr24"), now
-                            )
+                            changed |= self._check.feed_frame(frame.to_ndarray(format="bgr24"), now)
                 elif kind == "audio":
                     for frame in self._decode(audio, data):
                         pcm = frame.to_ndarray().astype(np.float32)
@@ -616,15 +612,14 @@ class LivenessSession:
             )
             self._set_result(result)
         finally:
-            self._loop.call_soon_threadsafe(self._release)
+            with contextlib.suppress(RuntimeError):  # loop closed (server shut down)
+                self._loop.call_soon_threadsafe(self._release)
 
     def _set_result(self, result: dict) -> None:
         with self._lock:
             self._result = result
-        try:
+        with contextlib.suppress(RuntimeError):  # loop closed (server shut down)
             self._loop.call_soon_threadsafe(self._publish, result)
-        except RuntimeError:  # loop closed (server shut down)
-            pass
 
     def _release(self) -> None:
         self._stopped.set()

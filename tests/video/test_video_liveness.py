@@ -160,7 +160,13 @@ def test_face_video_passes_turn_blink_and_digits(server, settings, make_room, to
 
     body = run(scenario())
     assert set(body) == {
-        "room_id", "state", "face_present", "prompts", "passed", "snapshots", "message"
+        "room_id",
+        "state",
+        "face_present",
+        "prompts",
+        "passed",
+        "snapshots",
+        "message",
     }
     assert body["room_id"] == room.room_id and body["state"] == "done"
     assert body["face_present"] is True
