@@ -18,6 +18,7 @@ from .employers import (
     VerificationReview,
     VerificationState,
 )
+from .identity import IdentityCheck, IdentityState, RetentionPolicy
 from .interviews import Interview, InterviewSlot, InterviewStatus, Room, RoomKind
 from .jobs import EmploymentType, Job, JobReport, JobStatus, ReportStatus, SalaryPeriod
 from .matching import Dismissal, EmbeddedKind, Embedding, RecommendationList

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:39:30.445038
+Create Date: 2026-11-26 08:56:23.219750
 
 """
 from alembic import op
@@ -211,6 +211,29 @@ def upgrade():
     with op.batch_alter_table('employer_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_employer_members_employer_id'), ['employer_id'], unique=False)
 
+    op.create_table('identity_checks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('employer_id', sa.Integer(), nullable=False),
+    sa.Column('started_by_id', sa.Integer(), nullable=True),
+    sa.Column('room_id', sa.String(length=32), nullable=False),
+    sa.Column('state', sa.Enum('started', 'checked', 'approved', 'rejected', 'expired', name='identitystate', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('snapshots', sa.JSON(), nullable=False),
+    sa.Column('snapshots_deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('checked_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('reasons', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_identity_checks_decided_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['employer_id'], ['employers.id'], name=op.f('fk_identity_checks_employer_id_employers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['started_by_id'], ['users.id'], name=op.f('fk_identity_checks_started_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_identity_checks')),
+    sa.UniqueConstraint('room_id', name=op.f('uq_identity_checks_room_id'))
+    )
+    with op.batch_alter_table('identity_checks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_identity_checks_employer_id'), ['employer_id'], unique=False)
+
     op.create_table('job_fairs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=120), nullable=False),
@@ -369,6 +392,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['employer_id'], ['employers.id'], name=op.f('fk_resumption_reports_employer_id_employers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resumption_reports')),
     sa.UniqueConstraint('employer_id', 'report_date', name=op.f('uq_resumption_reports_employer_id_report_date'))
+    )
+    op.create_table('retention_policies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('region_code', sa.String(length=12), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_retention_policies_region_code_regions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_retention_policies_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_policies')),
+    sa.UniqueConstraint('region_code', name=op.f('uq_retention_policies_region_code'))
     )
     op.create_table('subsidy_policies',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -671,6 +705,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_subsidy_policies_region_code'))
 
     op.drop_table('subsidy_policies')
+    op.drop_table('retention_policies')
     op.drop_table('resumption_reports')
     with op.batch_alter_table('resumes', schema=None) as batch_op:
         batch_op.drop_index('uq_resumes_default_per_user', sqlite_where=sa.text('is_default'), postgresql_where=sa.text('is_default'))
@@ -703,6 +738,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_job_fairs_region_code'))
 
     op.drop_table('job_fairs')
+    with op.batch_alter_table('identity_checks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_identity_checks_employer_id'))
+
+    op.drop_table('identity_checks')
     with op.batch_alter_table('employer_members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_employer_members_employer_id'))
 
