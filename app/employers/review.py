@@ -76,6 +76,15 @@ def current_documents(employer: Employer) -> dict[DocumentKind, EmployerDocument
     return latest
 
 
+def history(employer: Employer) -> list[VerificationReview]:
+    """Officials' decisions on EMPLOYER's documents, newest first."""
+    return db.session.scalars(
+        select(VerificationReview)
+        .where(VerificationReview.employer_id == employer.id)
+        .order_by(VerificationReview.created_at.desc())
+    ).all()
+
+
 def missing(employer: Employer) -> list[str]:
     """What still has to be provided before the documents can be submitted."""
     have = current_documents(employer)

@@ -21,7 +21,6 @@ from ..models import (
     MemberRole,
     Role,
     User,
-    VerificationReview,
     utcnow,
 )
 from ..security import hash_password
@@ -160,11 +159,7 @@ def verification():
             return redirect(url_for("employers.verification"))
     elif form.is_submitted():
         status = 422
-    reviews = db.session.scalars(
-        select(VerificationReview)
-        .where(VerificationReview.employer_id == employer.id)
-        .order_by(VerificationReview.created_at.desc())
-    ).all()
+    reviews = review.history(employer)
     return render_template(
         "employers/verification.html", employer=employer, form=form, reviews=reviews,
         documents=review.current_documents(employer), missing=review.missing(employer),

@@ -10,14 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..access import covers_region, get_or_404, roles_required
 from ..employers import reports, review
 from ..extensions import db
-from ..models import Employer, JobReport, ReviewDecision, Role, VerificationReview
+from ..models import Employer, JobReport, ReviewDecision, Role
 from . import bp
 
 
@@ -72,11 +71,7 @@ def review_employer(employer_id: int):
             return redirect(url_for("officials.reviews"))
     elif form.is_submitted():
         status = 422
-    history = db.session.scalars(
-        select(VerificationReview)
-        .where(VerificationReview.employer_id == employer.id)
-        .order_by(VerificationReview.created_at.desc())
-    ).all()
+    history = review.history(employer)
     return render_template(
         "officials/review.html", employer=employer, form=form, history=history,
         documents=review.current_documents(employer), trusted=review.is_trusted(employer),
