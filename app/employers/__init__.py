@@ -2,5 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("employers", __name__)
 
-from . import job_routes, routes  # noqa: E402,F401
-from . import resumption  # noqa: E402,F401
+from . import job_routes, resumption, routes  # noqa: E402,F401  (routes attach themselves to bp)
