@@ -82,6 +82,9 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
     build_search_index_if_empty()
     worker = start_embedded_worker(app)
     media = start_embedded_media(app)
+    from .tasks.identity import ensure_scheduled
+
+    ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
     try:
         click.echo(f"Yunpin is running on http://{host}:{port}/")
         # Debug mode shows the mail outbox at /dev/outbox; the interactive debugger stays off.

@@ -71,6 +71,8 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # None means: the media server runs inside `yunpin run` on VIDEO_EMBEDDED_PORT.
         "VIDEO_URL": env("VIDEO_URL"),
         "VIDEO_EMBEDDED_PORT": env("VIDEO_EMBEDDED_PORT", int, 5001),
+        # Identity-check snapshots; a separate media server must write to this same folder.
+        "VIDEO_SNAPSHOT_DIR": env("VIDEO_SNAPSHOT_DIR", default=str(instance / "identity")),
         "VIDEO_ICE_SERVERS": env("VIDEO_ICE_SERVERS", json.loads, [{"urls": "stun:stun.l.google.com:19302"}] if production else []),
         "MAIL_SERVER": env("MAIL_SERVER"),
         "MAIL_PORT": env("MAIL_PORT", int, 587),

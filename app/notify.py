@@ -28,6 +28,9 @@ TEXTS = {
     "interview_cancelled": _l("The interview for %(job)s was cancelled by %(by)s: %(reason)s"),
     "interview_reminder_day": _l("Reminder: your interview for %(job)s is in 24 hours"),
     "interview_reminder_soon": _l("Reminder: your interview for %(job)s starts in 15 minutes"),
+    "identity_checked": _l("%(employer)s finished a video identity check: compare it with the ID document"),
+    "identity_approved": _l("The video identity check of your legal representative was approved"),
+    "identity_rejected": _l("The video identity check of your legal representative was rejected: %(reasons)s"),
 }
 
 

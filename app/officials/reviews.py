@@ -17,6 +17,7 @@ from ..access import covers_region, get_or_404, roles_required
 from ..employers import reports, review
 from ..extensions import db
 from ..models import Employer, JobReport, ReviewDecision, Role
+from ..video import identity
 from . import bp
 
 
@@ -27,6 +28,7 @@ class DecisionForm(FlaskForm):
         validators=[DataRequired()],
     )
     reasons = TextAreaField(_l("Reasons (required when returning)"), validators=[Length(max=2000)])
+    without_identity = BooleanField(_l("Approve without an approved video identity check"))
 
 
 class ReportDecisionForm(FlaskForm):
@@ -60,6 +62,8 @@ def review_employer(employer_id: int):
     status = 200
     if form.validate_on_submit():
         try:
+            identity.guard_employer_approval(employer, current_user, ReviewDecision(form.decision.data),
+                                             bool(form.without_identity.data))
             review.decide(employer, current_user, ReviewDecision(form.decision.data), form.reasons.data or "")
         except review.ReviewError as error:
             db.session.rollback()
@@ -75,7 +79,7 @@ def review_employer(employer_id: int):
     return render_template(
         "officials/review.html", employer=employer, form=form, history=history,
         documents=review.current_documents(employer), trusted=review.is_trusted(employer),
-        rule=review.FAST_TRACK_RULE,
+        rule=review.FAST_TRACK_RULE, identity_rule=identity.APPROVAL_RULE,
     ), status
 
 

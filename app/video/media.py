@@ -7,8 +7,6 @@ so the two agree on rooms and tokens without any configuration.
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
 from video.settings import VideoSettings
@@ -28,7 +26,7 @@ def settings_for(app: Flask, port: int | None = None) -> VideoSettings:
         port=app.config["VIDEO_EMBEDDED_PORT"] if port is None else port,
         ice_servers=list(app.config.get("VIDEO_ICE_SERVERS") or []),
         max_participants=MAX_PARTICIPANTS,
-        snapshot_dir=os.path.join(app.instance_path, "video-snapshots"),
+        snapshot_dir=app.config["VIDEO_SNAPSHOT_DIR"],
     )
 
 
