@@ -73,42 +73,43 @@ def region_names(session: Session, codes: set[str]) -> dict[str, str]:
 
 
 class Figures:
-    """Rollup rows of a scope's children, summed along whichever dimension a chart needs."""
+    """Sums of the rollup rows of a scope's children, grouped in the database by what a chart needs.
 
-    def __init__(self, session: Session, scope: Scope, metrics: list[str]):
+    A province's children hold tens of thousands of rollup rows (a response-time histogram
+    per city and week); summing them in SQL returns a few hundred numbers instead of
+    shipping every row to Python on each request.
+    """
+
+    def __init__(self, session: Session, scope: Scope):
         self.session = session
         self.scope = scope
-        self.rows = session.execute(
-            scope.rollup_rows(metrics).with_only_columns(
-                RollupCount.metric, RollupCount.region_code, RollupCount.period,
-                RollupCount.dim1, RollupCount.dim2, RollupCount.value,
-            )
-        ).all()
         self.child_len = child_length(scope.focus)
 
-    def total(self, metric: str, period: date | None = None) -> int:
-        return sum(r.value for r in self.rows if r.metric == metric and (period is None or r.period == period))
-
-    def by(self, metric: str, key: str, period: date | None = None) -> dict[Any, int]:
-        out: dict[Any, int] = defaultdict(int)
-        for r in self.rows:
-            if r.metric == metric and (period is None or r.period == period):
-                out[getattr(r, key)] += r.value
+    def sums(self, metrics: list[str], key: str | None = None, period: date | None = None) -> dict[str, dict[Any, int]]:
+        """Metric → {value of the rollup column KEY (None: the metric's total) → sum}."""
+        column = getattr(RollupCount, key) if key else sa.null()
+        query = self.scope.rollup_rows(metrics).with_only_columns(
+            RollupCount.metric, column, sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger),  # not NUMERIC
+        ).group_by(RollupCount.metric, *([column] if key else []))
+        if period is not None:
+            query = query.where(RollupCount.period == period)
+        out: dict[str, dict[Any, int]] = {m: {} for m in metrics}
+        for metric, value, total in self.session.execute(query):
+            out[metric][self.as_date(value) if key == "period" else value] = total
         return out
 
-    def periods(self, metric: str) -> list[date]:
-        return sorted({self.as_date(r.period) for r in self.rows if r.metric == metric})
+    def total(self, metric: str) -> int:
+        return self.sums([metric])[metric].get(None, 0)
+
+    def by(self, metric: str, key: str) -> dict[Any, int]:
+        return self.sums([metric], key)[metric]
 
     @staticmethod
     def as_date(value: Any) -> date:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
 
-    def latest(self, metric: str) -> date | None:
-        periods = self.periods(metric)
-        return periods[-1] if periods else None
-
-    def names(self) -> dict[str, str]:
-        return region_names(self.session, {r.region_code for r in self.rows} | {self.scope.focus})
+    def names(self, codes: set[str]) -> dict[str, str]:
+        return region_names(self.session, set(codes) | {self.scope.focus})
 
     def region_label(self, code: str, names: dict[str, str]) -> str:
         if len(code) < self.child_len or code == self.scope.focus:
@@ -119,15 +120,17 @@ class Figures:
 def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
     """Latest week's resumption per child region, industry and size; weekly trend."""
     metrics = ["res_reported", "res_resumed", "res_back", "res_total"]
-    f = Figures(session, scope, metrics)
-    names = f.names()
-    week = f.latest("res_reported")
-    rows = [r for r in f.rows if week is not None and f.as_date(r.period) == week]
+    f = Figures(session, scope)
+    by_week = f.sums(metrics, "period")
+    periods = sorted(by_week["res_reported"])
+    week = periods[-1] if periods else None
 
     def grouped(key: str):
         sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for r in rows:
-            sums[getattr(r, key)][r.metric] += r.value
+        if week is not None:
+            for metric, values in f.sums(metrics, key, period=week).items():
+                for k, value in values.items():
+                    sums[k][metric] += value
         return sums
 
     def figure_rows(sums, label):
@@ -141,6 +144,7 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
     columns = [_("Group"), _("Enterprises reporting"), _("Enterprises resumed"), _("Resumption rate (%)"),
                _("Workers back"), _("Workers total"), _("Workers back (%)")]
     by_region, by_industry, by_size = grouped("region_code"), grouped("dim1"), grouped("dim2")
+    names = f.names(set(by_region))
     region_rows = figure_rows(by_region, lambda c: f.region_label(c, names))
     region_links = [link("region", code) for code in sorted(by_region)]
     ind_rows = figure_rows(by_industry, lambda k: str(INDUSTRIES.get(k, k)))
@@ -148,17 +152,20 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
     size_rows = figure_rows(by_size, lambda k: str(COMPANY_SIZES.get(k, k)))
     size_links = [link("size", k) for k in sorted(by_size)]
 
+    def in_week(metric: str, period: date | None) -> int:
+        return by_week[metric].get(period, 0)
+
     weekly = []
-    for period in f.periods("res_reported"):
-        reported, resumed = f.total("res_reported", period), f.total("res_resumed", period)
-        back, total = f.total("res_back", period), f.total("res_total", period)
+    for period in periods:
+        reported, resumed = in_week("res_reported", period), in_week("res_resumed", period)
+        back, total = in_week("res_back", period), in_week("res_total", period)
         weekly.append([period, reported, resumed, rate(resumed, reported), back, rate(back, total)])
     summary = {
         "week": week,
-        "reported": f.total("res_reported", week) if week else 0,
-        "resumed": f.total("res_resumed", week) if week else 0,
-        "back": f.total("res_back", week) if week else 0,
-        "total": f.total("res_total", week) if week else 0,
+        "reported": in_week("res_reported", week),
+        "resumed": in_week("res_resumed", week),
+        "back": in_week("res_back", week),
+        "total": in_week("res_total", week),
     }
     summary["rate"] = rate(summary["resumed"], summary["reported"])
     summary["workers_rate"] = rate(summary["back"], summary["total"])
@@ -179,23 +186,20 @@ RECRUITMENT = ["jobs_posted", "applications", "interviews", "hires"]
 
 
 def recruitment(session: Session, scope: Scope, link) -> dict[str, Any]:
-    f = Figures(session, scope, [*RECRUITMENT, "resp_hours"])
-    names = f.names()
+    f = Figures(session, scope)
     labels = [_("Jobs posted"), _("Applications"), _("Interviews"), _("Hires")]
 
-    def table(key: str, label, sort_key=None):
-        sums = {m: f.by(m, key) for m in RECRUITMENT}
+    def table(sums, label, sort_key=None):
         keys = sorted({k for s in sums.values() for k in s}, key=sort_key)
         return [[label(k), *[sums[m].get(k, 0) for m in RECRUITMENT]] for k in keys], keys
 
-    region_rows, region_keys = table("region_code", lambda c: f.region_label(c, names))
-    industry_rows, _k = table("dim1", lambda k: str(INDUSTRIES.get(k, k)))
-    weekly_rows, _w = table("period", lambda p: f.as_date(p), sort_key=lambda p: str(p))
-    histogram = defaultdict(int)
-    for r in f.rows:
-        if r.metric == "resp_hours":
-            histogram[int(r.dim1)] += r.value
-    summary = {m: f.total(m) for m in RECRUITMENT}
+    by_region = f.sums(RECRUITMENT, "region_code")
+    names = f.names({k for s in by_region.values() for k in s})
+    region_rows, region_keys = table(by_region, lambda c: f.region_label(c, names))
+    industry_rows, _k = table(f.sums(RECRUITMENT, "dim1"), lambda k: str(INDUSTRIES.get(k, k)))
+    weekly_rows, _w = table(f.sums(RECRUITMENT, "period"), lambda p: p, sort_key=lambda p: str(p))
+    histogram = {int(hours): n for hours, n in f.by("resp_hours", "dim1").items()}
+    summary = {m: sum(row[1 + i] for row in weekly_rows) for i, m in enumerate(RECRUITMENT)}
     summary["median_response_hours"] = median_hours(histogram)
     return {
         "summary": summary,
@@ -224,22 +228,25 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
     agreements = session.scalars(scope.agreements().order_by(CooperationAgreement.starts_on.desc())).all()
     if not agreements:
         return {"agreements": [], "charts": []}
-    ids = [str(a.id) for a in agreements]
-    level_of = {str(a.id): child_length(a.destination_code) for a in agreements}
+    # Each agreement's flows at its destination's child level only: the deeper levels repeat
+    # them in hundreds of thousands of rows, which the (metric, level, ...) index skips.
+    levels = defaultdict(list)
+    for a in agreements:
+        levels[child_length(a.destination_code)].append(str(a.id))
     rows = session.execute(
-        sa.select(RollupCount.metric, RollupCount.level, RollupCount.region_code, RollupCount.dim1,
+        sa.select(RollupCount.metric, RollupCount.region_code, RollupCount.dim1,
                   RollupCount.dim2, sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger))  # not NUMERIC on PostgreSQL
-        .where(RollupCount.metric.in_(["coop_apps", "coop_hires"]), RollupCount.dim1.in_(ids))
-        .group_by(RollupCount.metric, RollupCount.level, RollupCount.region_code, RollupCount.dim1, RollupCount.dim2)
+        .where(RollupCount.metric.in_(["coop_apps", "coop_hires"]),
+               sa.or_(*[sa.and_(RollupCount.level == level, RollupCount.dim1.in_(ids)) for level, ids in levels.items()]))
+        .group_by(RollupCount.metric, RollupCount.region_code, RollupCount.dim1, RollupCount.dim2)
     ).all()
-    rows = [r for r in rows if r.level == level_of[r.dim1]]
     names = region_names(session, {r.region_code for r in rows} | {r.dim2 for r in rows}
                          | {a.origin_code for a in agreements} | {a.destination_code for a in agreements})
     flows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_agreement: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
-        flows[(r.dim2, r.region_code)][r.metric] += r[5]
-        per_agreement[r.dim1][r.metric] += r[5]
+        flows[(r.dim2, r.region_code)][r.metric] += r[4]
+        per_agreement[r.dim1][r.metric] += r[4]
     summary = []
     for a in agreements:
         s = per_agreement[str(a.id)]
@@ -265,10 +272,11 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
 
 def recruitment_map(session: Session, scope: Scope, static_url) -> dict[str, Any]:
     """A choropleth for the country or a province; a treemap below prefecture level."""
-    f = Figures(session, scope, ["applications", "hires", "jobs_posted"])
-    names = f.names()
-    apps, hires, jobs = f.by("applications", "region_code"), f.by("hires", "region_code"), f.by("jobs_posted", "region_code")
+    f = Figures(session, scope)
+    sums = f.sums(["applications", "hires", "jobs_posted"], "region_code")
+    apps, hires, jobs = sums["applications"], sums["hires"], sums["jobs_posted"]
     codes = sorted(set(apps) | set(hires) | set(jobs))
+    names = f.names(set(codes))
     table = [[f.region_label(c, names), jobs.get(c, 0), apps.get(c, 0), hires.get(c, 0)] for c in codes]
     columns = [_("Region"), _("Jobs posted"), _("Applications"), _("Hires")]
     if len(scope.focus) <= 2:
@@ -283,10 +291,11 @@ def recruitment_map(session: Session, scope: Scope, static_url) -> dict[str, Any
         for c in codes:
             node: dict[str, Any] = {"name": f.region_label(c, names), "value": apps.get(c, 0)}
             if len(c) == child_length(scope.focus) and len(c) < 12:
-                sub = Figures(session, Scope(scope.root, c), ["applications"])
-                sub_names = sub.names()
+                sub = Figures(session, Scope(scope.root, c))
+                sub_apps = sub.by("applications", "region_code")
+                sub_names = sub.names(set(sub_apps))
                 node["children"] = [
-                    {"name": sub.region_label(k, sub_names), "value": v} for k, v in sorted(sub.by("applications", "region_code").items())
+                    {"name": sub.region_label(k, sub_names), "value": v} for k, v in sorted(sub_apps.items())
                 ]
             tree.append(node)
         chart = Chart("map", _("Applications by region"), "treemap", columns, table, extra={"tree": tree})
@@ -295,18 +304,16 @@ def recruitment_map(session: Session, scope: Scope, static_url) -> dict[str, Any
 
 
 def service(session: Session, scope: Scope) -> dict[str, Any]:
-    f = Figures(session, scope, ["applications", "responded", "review_hours"])
-    reviews = defaultdict(int)
-    for r in f.rows:
-        if r.metric == "review_hours":
-            reviews[int(r.dim1)] += r.value
+    f = Figures(session, scope)
+    reviews = {int(hours): n for hours, n in f.by("review_hours", "dim1").items()}
+    totals = f.sums(["applications", "responded"])
     claims = session.execute(
         scope.claims().with_only_columns(SubsidyClaim.status, sa.func.count(), sa.func.sum(SubsidyClaim.amount))
         .group_by(SubsidyClaim.status)
     ).all()
     by_status = {status: (n, int(total or 0)) for status, n, total in claims}
     paid = by_status.get(ClaimStatus.PAID, (0, 0))
-    applications, responded = f.total("applications"), f.total("responded")
+    applications, responded = totals["applications"].get(None, 0), totals["responded"].get(None, 0)
     status_labels = {
         ClaimStatus.CLAIMED: _("Claimed"), ClaimStatus.APPROVED: _("Approved"),
         ClaimStatus.REJECTED: _("Rejected"), ClaimStatus.PAID: _("Paid"),

@@ -70,7 +70,7 @@ def dashboard():
             scope.jobs().where(Job.status == JobStatus.PUBLISHED).with_only_columns(sa.func.count())
         ),
         # From the rollups: counting a province's million applications would take seconds.
-        "applications": dashboards.Figures(db.session, scope, ["applications"]).total("applications"),
+        "applications": dashboards.Figures(db.session, scope).total("applications"),
     }
     pending = db.session.scalars(
         scope.employers().where(Employer.verification_state == VerificationState.SUBMITTED)
