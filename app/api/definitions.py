@@ -18,6 +18,7 @@ from ..models import (
     VerificationState,
     Visibility,
 )
+from ..resumes.service import MAX_YEARS_EXPERIENCE
 from .schemas import (
     INT_MAX,
     Bool,
@@ -156,7 +157,7 @@ _resume_fields = {
     "education_level": Choice(EducationLevel),
     "education": List(Education, max_items=20),
     "experience": List(Experience, max_items=20),
-    "years_experience": Int(0, 60, nullable=True),
+    "years_experience": Int(0, MAX_YEARS_EXPERIENCE, nullable=True),
     "expected_salary_min": Int(0, 10_000_000, nullable=True),
     "expected_salary_max": Int(0, 10_000_000, nullable=True),
     "expected_region_codes": List(Str(12, min_length=2, pattern=REGION), max_items=30),

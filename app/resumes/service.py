@@ -120,6 +120,8 @@ def store_upload(user: User, upload: FileStorage | None) -> ResumeFile:
     return item
 
 
+MAX_YEARS_EXPERIENCE = 60
+
 PLAIN_FIELDS = (
     "headline", "summary", "skills", "certificates", "education_level", "years_experience",
     "expected_salary_min", "expected_salary_max", "expected_region_codes", "region_code",
@@ -170,7 +172,9 @@ def save(user: User, resume: Resume | None, data: dict) -> Resume:
     resume.contact_phone = resume.contact_phone or None
     resume.contact_email = (resume.contact_email or "").lower() or None
     if resume.years_experience is None:
-        resume.years_experience = sum(int(e.get("years") or 0) for e in resume.experience or [])
+        # Entries may overlap, so their sum is capped at a working life.
+        total = sum(int(e.get("years") or 0) for e in resume.experience or [])
+        resume.years_experience = min(total, MAX_YEARS_EXPERIENCE)
     return resume
 
 
