@@ -36,7 +36,7 @@ from . import bp, dashboards, fairs
 from . import subsidies as subsidy_service
 from .exports import csv_response
 from .forms import AgreementForm, FairForm, PolicyForm
-from .rollups import computed_at
+from .rollups import computed_at, count_of
 from .scope import Scope
 
 OFFICIALS = (Role.OFFICIAL, Role.ADMIN)
@@ -59,13 +59,13 @@ def scoped_get(model, ident, code_of):
 @roles_required(*OFFICIALS)
 def dashboard():
     scope = current_scope()
-    employers = scope.employers().subquery()
+    # Both employer counts in one pass over a province's hundred thousand employers.
+    employers, verified = db.session.execute(scope.employers().with_only_columns(
+        sa.func.count(), sa.func.coalesce(count_of(Employer.verification_state == VerificationState.APPROVED), 0),
+    )).one()
     figures = {
-        "employers": db.session.scalar(sa.select(sa.func.count()).select_from(employers)),
-        "verified": db.session.scalar(
-            sa.select(sa.func.count()).select_from(employers).where(
-                employers.c.verification_state == VerificationState.APPROVED)
-        ),
+        "employers": employers,
+        "verified": verified,
         "jobs": db.session.scalar(
             scope.jobs().where(Job.status == JobStatus.PUBLISHED).with_only_columns(sa.func.count())
         ),
