@@ -29,6 +29,7 @@ from search import (
 
 from .extensions import db
 from .models import Employer, Job, JobStatus, Resume, User, VerificationState, Visibility
+from .templating import plain_text
 
 EXTENSION_KEY = "yunpin_search"
 REGION_PREFIXES = (2, 4, 6, 9, 12)
@@ -122,7 +123,7 @@ def job_document(job: Job) -> JobDocument:
     return {
         "id": job.id,
         "title": job.title,
-        "description": job.description or "",
+        "description": plain_text(job.description),
         "skills": list(job.skills or []),
         "category": job.category or "",
         "employment_type": job.employment_type.value,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -29,6 +30,12 @@ def render_markdown(text: str) -> Markup:
         link_rel="nofollow noopener noreferrer",
     )
     return Markup(cleaned)
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown text without its markup (for search snippets and previews)."""
+    text = nh3.clean(_markdown.render(markdown or ""), tags=set())
+    return " ".join(html.unescape(text).split())
 
 
 def mask_phone(phone: str | None) -> str:

@@ -116,7 +116,10 @@ def app(database_uri, tmp_path, redis_server):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that prefers English, the language the assertions are written in."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
