@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -190,7 +190,7 @@ def bulk_move(job_id: int):
 def export_csv(job_id: int):
     job = member_job(job_id)
     items = ranked(job, _filters())
-    header = [_("Name"), _("Headline"), _("Stage"), _("Match"), _("Skills"), _("Phone"), _("Email"),
+    header = [pgettext("person", "Name"), _("Headline"), _("Stage"), _("Match"), _("Skills"), _("Phone"), _("Email"),
               _("Applied"), _("Answers")]
     rows = []
     for application, score, _reasons in items:

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -93,7 +94,7 @@ class JobForm(FlaskForm):
     skills = TagListField(_l("Skills"))
     salary_min = IntegerField(_l("Salary from (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)])
     salary_max = IntegerField(_l("to (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)])
-    salary_period = SelectField(_l("Paid"), choices=choices(SALARY_PERIODS), default="month")
+    salary_period = SelectField(pgettext("salary period", "Paid"), choices=choices(SALARY_PERIODS), default="month")
     employment_type = SelectField(_l("Employment type"), choices=choices(EMPLOYMENT_TYPES))
     headcount = IntegerField(_l("Openings"), default=1, validators=[DataRequired(), NumberRange(min=1, max=10000)])
     region_code = StringField(_l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)

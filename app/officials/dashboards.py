@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy.orm import Session
 
 from ..labels import COMPANY_SIZES, INDUSTRIES
@@ -266,7 +267,7 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
     return {
         "agreements": summary,
         "charts": [Chart("coop-flows", _("Labor cooperation flows (applications)"), "sankey",
-                         [_("From"), _("To"), _("Applications"), _("Hires")], table, extra={"sankey": sankey})],
+                         [pgettext("labour flow", "From"), pgettext("labour flow", "To"), _("Applications"), _("Hires")], table, extra={"sankey": sankey})],
     }
 
 
@@ -316,7 +317,7 @@ def service(session: Session, scope: Scope) -> dict[str, Any]:
     applications, responded = totals["applications"].get(None, 0), totals["responded"].get(None, 0)
     status_labels = {
         ClaimStatus.CLAIMED: _("Claimed"), ClaimStatus.APPROVED: _("Approved"),
-        ClaimStatus.REJECTED: _("Rejected"), ClaimStatus.PAID: _("Paid"),
+        ClaimStatus.REJECTED: _("Rejected"), ClaimStatus.PAID: pgettext("subsidy claim status", "Paid"),
     }
     rows = [[str(status_labels[s]), *by_status.get(s, (0, 0))] for s in ClaimStatus]
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -48,7 +49,7 @@ class FairForm(FlaskForm):
 
 
 class PolicyForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(pgettext("subsidy policy", "Name"), validators=[DataRequired(), Length(max=120)])
     rule = SelectField(_l("Rule"), choices=[
         (SubsidyRule.PER_HIRE_FROM_PARTNER_REGION.value, _l("Amount per worker hired from a partner region")),
         (SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY.value, _l("Micro and small enterprises that resumed by a date")),

@@ -9,6 +9,7 @@ Blank rows are ignored when saving.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -39,8 +40,8 @@ class EducationEntry(Form):
     school = StringField(_l("School"), validators=[Length(max=120)])
     degree = SelectField(_l("Degree"), choices=[("", "—"), *choices(EDUCATION_LEVELS)], validators=[Optional()])
     major = StringField(_l("Major"), validators=[Length(max=120)])
-    start = StringField(_l("From"), validators=[Optional(), MONTH], render_kw={"placeholder": "2016-09"})
-    end = StringField(_l("To"), validators=[Optional(), MONTH], render_kw={"placeholder": "2020-06"})
+    start = StringField(pgettext("resume dates", "From"), validators=[Optional(), MONTH], render_kw={"placeholder": "2016-09"})
+    end = StringField(pgettext("resume dates", "To"), validators=[Optional(), MONTH], render_kw={"placeholder": "2020-06"})
 
     def is_blank(self) -> bool:
         return not (self.school.data or "").strip()
@@ -54,8 +55,8 @@ class ExperienceEntry(Form):
     title = StringField(_l("Job title"), validators=[Length(max=120)])
     company = StringField(_l("Company"), validators=[Length(max=120)])
     description = TextAreaField(_l("What you did"), validators=[Length(max=3000)])
-    start = StringField(_l("From"), validators=[Optional(), MONTH], render_kw={"placeholder": "2020-07"})
-    end = StringField(_l("To"), validators=[Optional(), MONTH], render_kw={"placeholder": _l("blank = now")})
+    start = StringField(pgettext("resume dates", "From"), validators=[Optional(), MONTH], render_kw={"placeholder": "2020-07"})
+    end = StringField(pgettext("resume dates", "To"), validators=[Optional(), MONTH], render_kw={"placeholder": _l("blank = now")})
     years = IntegerField(_l("Years"), validators=[Optional(), NumberRange(min=0, max=60)])
 
     def is_blank(self) -> bool:

@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -52,7 +53,7 @@ STATUS_LABELS = {
 COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Tokyo", "Asia/Singapore",
                 "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "UTC")
 TOKEN_MAX_SECONDS = 4 * 3600
-RECOMMENDATIONS = {"strong_yes": _l("Strong yes"), "yes": _l("Yes"), "no": _l("No"), "strong_no": _l("Strong no")}
+RECOMMENDATIONS = {"strong_yes": _l("Strong yes"), "yes": pgettext("scorecard", "Yes"), "no": pgettext("scorecard", "No"), "strong_no": _l("Strong no")}
 
 
 @bp.app_template_filter("interview_time")
