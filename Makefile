@@ -22,8 +22,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check app tests
 
+# A quick pass over every benchmark at small sizes; the full-size commands and their
+# recorded figures are in docs/benchmarks.md.
 bench: $(STAMP)
-	@echo "Benchmarks: see docs/benchmarks.md for each command and its recorded figures."
+	$(BIN)/yunpin bench search --docs 20000 --backend embedded --queries 300 --json
+	$(BIN)/yunpin bench match --candidates 20000 --jobs 20000 --json
+	$(BIN)/yunpin bench video --rooms 2 --seconds 5 --json
+	$(BIN)/yunpin bench dashboards --employers 1000 --applications 10000 --json
 
 # Refreshes vendored front-end assets and data from tools/assets/package-lock.json (needs Node).
 assets:
