@@ -43,7 +43,9 @@ def init_app(app: Flask) -> None:
     def _enqueue(session: Session) -> None:
         # Flush first so the last changes are collected; defer() itself waits for the commit.
         session.flush()
-        for model, ident in sorted(session.info.pop(CHANGED_KEY, set()), key=lambda c: (c[0].__name__, c[1])):
+        for model, ident in sorted(
+            session.info.pop(CHANGED_KEY, set()), key=lambda c: (c[0].__name__, c[1])
+        ):
             for consumer in CONSUMERS[model]:
                 defer(consumer, ident, queue=DERIVED)
 

@@ -31,7 +31,7 @@ def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs given in the common short forms."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -73,7 +73,11 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "VIDEO_EMBEDDED_PORT": env("VIDEO_EMBEDDED_PORT", int, 5001),
         # Identity-check snapshots; a separate media server must write to this same folder.
         "VIDEO_SNAPSHOT_DIR": env("VIDEO_SNAPSHOT_DIR", default=str(instance / "identity")),
-        "VIDEO_ICE_SERVERS": env("VIDEO_ICE_SERVERS", json.loads, [{"urls": "stun:stun.l.google.com:19302"}] if production else []),
+        "VIDEO_ICE_SERVERS": env(
+            "VIDEO_ICE_SERVERS",
+            json.loads,
+            [{"urls": "stun:stun.l.google.com:19302"}] if production else [],
+        ),
         "MAIL_SERVER": env("MAIL_SERVER"),
         "MAIL_PORT": env("MAIL_PORT", int, 587),
         "MAIL_USERNAME": env("MAIL_USERNAME"),

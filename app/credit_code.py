@@ -23,9 +23,7 @@ def check_character(first17: str) -> str:
 
 def normalise(code: str) -> str:
     """Upper-case, without spaces and with full-width characters folded to ASCII."""
-    folded = "".join(
-        chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in code
-    )
+    folded = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in code)
     return "".join(folded.split()).upper()
 
 

@@ -56,7 +56,9 @@ def handle_http(error: HTTPException):
 
 
 def handle_csrf(error: CSRFError):
-    text = _("Your form expired or was sent from another site. Please reload the page and try again.")
+    text = _(
+        "Your form expired or was sent from another site. Please reload the page and try again."
+    )
     if wants_problem_json():
         return problem(400, text)
     return render_template("errors/error.html", status=400, title=text, detail=""), 400

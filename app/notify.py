@@ -15,7 +15,9 @@ from .models import Notification, User
 TEXTS = {
     "application_received": _l("New application from %(candidate)s for %(job)s"),
     "stage_changed": _l("Your application for %(job)s moved to: %(stage)s"),
-    "stage_changed_message": _l("Your application for %(job)s moved to: %(stage)s. %(employer)s wrote: %(message)s"),
+    "stage_changed_message": _l(
+        "Your application for %(job)s moved to: %(stage)s. %(employer)s wrote: %(message)s"
+    ),
     "invitation": _l("%(employer)s invites you to apply for %(job)s"),
     "job_reported": _l("A job was reported as fraudulent: %(job)s"),
     "review_approved": _l("Your company documents were approved"),
@@ -28,9 +30,13 @@ TEXTS = {
     "interview_cancelled": _l("The interview for %(job)s was cancelled by %(by)s: %(reason)s"),
     "interview_reminder_day": _l("Reminder: your interview for %(job)s is in 24 hours"),
     "interview_reminder_soon": _l("Reminder: your interview for %(job)s starts in 15 minutes"),
-    "identity_checked": _l("%(employer)s finished a video identity check: compare it with the ID document"),
+    "identity_checked": _l(
+        "%(employer)s finished a video identity check: compare it with the ID document"
+    ),
     "identity_approved": _l("The video identity check of your legal representative was approved"),
-    "identity_rejected": _l("The video identity check of your legal representative was rejected: %(reasons)s"),
+    "identity_rejected": _l(
+        "The video identity check of your legal representative was rejected: %(reasons)s"
+    ),
 }
 
 
@@ -51,4 +57,6 @@ def notify(user: User, kind: str, link: str = "", email: bool = True, **params: 
     if email:
         with force_locale(user.locale or "zh"):
             message = render(note)
-        send_email(user.email, message, "notification", locale=user.locale, message=message, link=link)
+        send_email(
+            user.email, message, "notification", locale=user.locale, message=message, link=link
+        )

@@ -155,7 +155,9 @@ def job_profiles(jobs: Sequence[Job]) -> list[JobProfile]:
     return [_attach(job_profile(j), vectors.get(j.id)) for j in jobs]
 
 
-def candidate_profiles(resumes: Sequence[Resume | None], ids: Sequence[int]) -> list[CandidateProfile]:
+def candidate_profiles(
+    resumes: Sequence[Resume | None], ids: Sequence[int]
+) -> list[CandidateProfile]:
     """Profiles for RESUMES (None: no résumé) under the given profile IDS."""
     vectors = stored_vectors(EmbeddedKind.RESUME, (r.id for r in resumes if r is not None))
     return [
@@ -164,7 +166,9 @@ def candidate_profiles(resumes: Sequence[Resume | None], ids: Sequence[int]) -> 
     ]
 
 
-def rank_applicants(job: Job, applications: Sequence[Application], locale: str = "zh") -> list[Ranked]:
+def rank_applicants(
+    job: Job, applications: Sequence[Application], locale: str = "zh"
+) -> list[Ranked]:
     """APPLICATIONS to JOB, best match first, each with its score in [0, 1] and stored reasons.
 
     The score and reasons are written to each Application (the caller commits), so lists and
@@ -185,24 +189,34 @@ def rank_applicants(job: Job, applications: Sequence[Application], locale: str =
     return out
 
 
-def recommend_jobs(resume: Resume, jobs: Sequence[Job], locale: str = "zh", limit: int = 20) -> list[tuple[Job, float, list[dict]]]:
+def recommend_jobs(
+    resume: Resume, jobs: Sequence[Job], locale: str = "zh", limit: int = 20
+) -> list[tuple[Job, float, list[dict]]]:
     """JOBS for the owner of RESUME, best match first, with scores and stored reasons."""
     if not jobs:
         return []
     by_id = {j.id: j for j in jobs}
     ranked = rank_jobs(
-        candidate_profiles([resume], [resume.user_id])[0], job_profiles(jobs), context(locale), limit=limit
+        candidate_profiles([resume], [resume.user_id])[0],
+        job_profiles(jobs),
+        context(locale),
+        limit=limit,
     )
     return [(by_id[p.id], round(float(m.score), 4), _stored(m.reasons)) for p, m in ranked]
 
 
-def recommend_people(job: Job, resumes: Sequence[Resume], locale: str = "zh", limit: int = 20) -> list[tuple[Resume, float, list[dict]]]:
+def recommend_people(
+    job: Job, resumes: Sequence[Resume], locale: str = "zh", limit: int = 20
+) -> list[tuple[Resume, float, list[dict]]]:
     """RESUMES for JOB (people to invite), best match first, with scores and stored reasons."""
     if not resumes:
         return []
     by_id = {r.id: r for r in resumes}
     ranked = rank_candidates(
-        job_profiles([job])[0], candidate_profiles(resumes, [r.id for r in resumes]), context(locale), limit=limit
+        job_profiles([job])[0],
+        candidate_profiles(resumes, [r.id for r in resumes]),
+        context(locale),
+        limit=limit,
     )
     return [(by_id[p.id], round(float(m.score), 4), _stored(m.reasons)) for p, m in ranked]
 
@@ -223,8 +237,14 @@ def _skills_like(column, skills: Sequence[str]):
     if not terms:
         return false()
     text = cast(column, String)
-    return or_(*(text.ilike("%" + t.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%", escape="!")
-                 for t in terms))
+    return or_(
+        *(
+            text.ilike(
+                "%" + t.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%", escape="!"
+            )
+            for t in terms
+        )
+    )
 
 
 def _prefix_in(column, prefixes: Sequence[str]):
@@ -256,7 +276,9 @@ def job_pool(resume: Resume, exclude: Iterable[int] = ()) -> list[Job]:
         prefixes = [resume.region_code[:2], *_cooperating(resume.region_code, origin_side=True)]
         near = base.where(or_(Job.remote.is_(True), _prefix_in(Job.region_code, prefixes)))
     found = {job.id: job for job in db.session.scalars(near.limit(POOL_NEAR))}
-    for job in db.session.scalars(base.where(_skills_like(Job.skills, resume.skills or [])).limit(POOL_SKILLS)):
+    for job in db.session.scalars(
+        base.where(_skills_like(Job.skills, resume.skills or [])).limit(POOL_SKILLS)
+    ):
         found.setdefault(job.id, job)
     return list(found.values())
 
@@ -267,7 +289,9 @@ def people_query(job: Job) -> Select:
     to this employer. Hidden résumés never; applicants to this job are in its pipeline already."""
     employer_id = job.employer_id
     applied_here = exists().where(
-        Application.candidate_id == Resume.user_id, Application.job_id == Job.id, Job.employer_id == employer_id
+        Application.candidate_id == Resume.user_id,
+        Application.job_id == Job.id,
+        Job.employer_id == employer_id,
     )
     shown = (Resume.visibility == Visibility.APPLIED) & applied_here
     if job.employer.verified:
@@ -276,7 +300,9 @@ def people_query(job: Job) -> Select:
     return (
         select(Resume)
         .join(User, User.id == Resume.user_id)
-        .where(User.active.is_(True), Resume.is_default.is_(True), shown, Resume.user_id.not_in(in_job))
+        .where(
+            User.active.is_(True), Resume.is_default.is_(True), shown, Resume.user_id.not_in(in_job)
+        )
         .order_by(Resume.updated_at.desc(), Resume.id.desc())
     )
 
@@ -289,9 +315,13 @@ def people_pool(job: Job) -> list[Resume]:
         near = base
     else:
         prefixes = [job.region_code[:2], *_cooperating(job.region_code, origin_side=False)]
-        near = base.where(or_(Resume.willing_to_relocate.is_(True), _prefix_in(Resume.region_code, prefixes)))
+        near = base.where(
+            or_(Resume.willing_to_relocate.is_(True), _prefix_in(Resume.region_code, prefixes))
+        )
     found = {r.id: r for r in db.session.scalars(near.limit(POOL_NEAR))}
-    for resume in db.session.scalars(base.where(_skills_like(Resume.skills, job.skills or [])).limit(POOL_SKILLS)):
+    for resume in db.session.scalars(
+        base.where(_skills_like(Resume.skills, job.skills or [])).limit(POOL_SKILLS)
+    ):
         found.setdefault(resume.id, resume)
     return list(found.values())
 
@@ -301,7 +331,11 @@ def reason_texts(stored: Sequence[dict], locale: str, limit: int = 4) -> list[tu
     out = []
     for item in stored or ():
         try:
-            reason = Reason(code=item["code"], params=item.get("params") or {}, positive=item.get("positive", True))
+            reason = Reason(
+                code=item["code"],
+                params=item.get("params") or {},
+                positive=item.get("positive", True),
+            )
             out.append((reason.text(locale), reason.positive))
         except (KeyError, IndexError, ValueError, TypeError):
             continue

@@ -60,7 +60,9 @@ def search_cli() -> None:
 
 
 @search_cli.command("reindex")
-@click.option("--backend", "backend_name", type=click.Choice(BACKENDS), help="Default: SEARCH_BACKEND.")
+@click.option(
+    "--backend", "backend_name", type=click.Choice(BACKENDS), help="Default: SEARCH_BACKEND."
+)
 @click.option("--url", help="Index directory or cluster URL. Default: SEARCH_URL.")
 @click.option("--kind", type=KIND_CHOICE, default="all", show_default=True)
 @with_appcontext
@@ -72,7 +74,9 @@ def reindex_command(backend_name: str | None, url: str | None, kind: str) -> Non
             total = search_index.count_documents(k)
             with click.progressbar(length=total, label=k) as bar:
                 report = rebuild(backend, k, _advance(bar))
-            click.echo(f"{k}: {report.docs} documents in {report.seconds:.1f}s ({report.generation})")
+            click.echo(
+                f"{k}: {report.docs} documents in {report.seconds:.1f}s ({report.generation})"
+            )
     except SearchUnavailable as exc:
         raise click.ClickException(f"search backend unavailable: {exc}") from exc
     finally:
@@ -80,7 +84,9 @@ def reindex_command(backend_name: str | None, url: str | None, kind: str) -> Non
 
 
 @search_cli.command("check")
-@click.option("--repair", is_flag=True, help="Index missing and stale documents, delete extra ones.")
+@click.option(
+    "--repair", is_flag=True, help="Index missing and stale documents, delete extra ones."
+)
 @click.option("--kind", type=KIND_CHOICE, default="all", show_default=True)
 @with_appcontext
 def check_command(repair: bool, kind: str) -> None:
@@ -91,7 +97,10 @@ def check_command(repair: bool, kind: str) -> None:
         for k in _kinds(kind):
             rows = ((doc["id"], content_hash(doc)) for doc in search_index.documents(k))
             report = check(
-                backend, rows, kind=k, repair=repair,
+                backend,
+                rows,
+                kind=k,
+                repair=repair,
                 load=lambda ids, k=k: search_index.documents(k, ids),
             )
             problems += len(report.missing) + len(report.stale) + len(report.extra)
@@ -99,9 +108,15 @@ def check_command(repair: bool, kind: str) -> None:
                 f"{k}: missing {len(report.missing)}, stale {len(report.stale)}, "
                 f"extra {len(report.extra)}" + (" — repaired" if report.repaired else "")
             )
-            for label, ids in (("missing", report.missing), ("stale", report.stale), ("extra", report.extra)):
+            for label, ids in (
+                ("missing", report.missing),
+                ("stale", report.stale),
+                ("extra", report.extra),
+            ):
                 if ids:
-                    click.echo(f"  {label}: {', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}")
+                    click.echo(
+                        f"  {label}: {', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}"
+                    )
     except SearchUnavailable as exc:
         raise click.ClickException(f"search backend unavailable: {exc}") from exc
     finally:

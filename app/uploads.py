@@ -26,8 +26,11 @@ MAX_BYTES = 10 * 1024 * 1024
 
 CHUNK = 64 * 1024
 
-PDF, PNG, JPEG, DOCX = "application/pdf", "image/png", "image/jpeg", (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF, PNG, JPEG, DOCX = (
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 )
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", DOCX: ".docx"}
 
@@ -117,7 +120,9 @@ def store(upload: FileStorage | None, allowed: frozenset[str]) -> StoredFile:
             content_type = sniff(check.read(16), temp)
         if content_type not in allowed:
             names = ", ".join(sorted(EXTENSIONS[t].lstrip(".").upper() for t in allowed))
-            raise UploadError(415, _l("This file is not an accepted type (%(types)s).", types=names))
+            raise UploadError(
+                415, _l("This file is not an accepted type (%(types)s).", types=names)
+            )
         stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
         os.replace(temp, base / stored_name)
     finally:
@@ -146,8 +151,12 @@ def send_upload(stored_name: str, content_type: str, download_name: str, inline:
     if path is None or not path.is_file():
         abort(404)
     response = send_file(
-        path, mimetype=content_type, as_attachment=not inline, download_name=download_name,
-        conditional=True, max_age=0,
+        path,
+        mimetype=content_type,
+        as_attachment=not inline,
+        download_name=download_name,
+        conditional=True,
+        max_age=0,
     )
     # Private papers (licences, ID photos): not kept by proxies or the browser cache.
     response.headers["Cache-Control"] = "private, no-store"

@@ -12,9 +12,21 @@ from .result import Match
 from .scorer import feature_matrix, rank_candidates, rank_jobs, score, score_arrays
 
 __all__ = [
-    "CandidateProfile", "Encoded", "JobProfile", "Match", "MatchContext", "Reason", "Retriever",
-    "embed_texts", "encode_candidates", "encode_jobs", "feature_matrix", "rank_candidates",
-    "rank_jobs", "score", "score_arrays",
+    "CandidateProfile",
+    "Encoded",
+    "JobProfile",
+    "Match",
+    "MatchContext",
+    "Reason",
+    "Retriever",
+    "embed_texts",
+    "encode_candidates",
+    "encode_jobs",
+    "feature_matrix",
+    "rank_candidates",
+    "rank_jobs",
+    "score",
+    "score_arrays",
 ]
 
 

@@ -40,8 +40,12 @@ class Synth:
         self.centroids = c / np.linalg.norm(c, axis=1, keepdims=True)
         nvoc = len(vocabulary().bit)
         self.cluster_skills = rng.integers(0, nvoc, (clusters, 8))
-        self.cluster_occ = (rng.integers(1, 9, clusters) * 1000000 + rng.integers(1, 30, clusters) * 10000
-                            + rng.integers(1, 20, clusters) * 100 + rng.integers(1, 10, clusters)).astype(np.int32)
+        self.cluster_occ = (
+            rng.integers(1, 9, clusters) * 1000000
+            + rng.integers(1, 30, clusters) * 10000
+            + rng.integers(1, 20, clusters) * 100
+            + rng.integers(1, 10, clusters)
+        ).astype(np.int32)
 
     def _vec(self, rng, cl, noise):
         v = self.centroids[cl] + noise * rng.standard_normal((len(cl), self.dim)).astype(np.float32)
@@ -83,16 +87,32 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def run(n_cands: int, n_jobs: int, dim: int = 64, queries: int = 200, clusters: int = 500,
-        M: int = 16, ef_construction: int = 100, threads: int = 2, chunk: int = 100_000,
-        log=lambda *_: None) -> dict:
+def run(
+    n_cands: int,
+    n_jobs: int,
+    dim: int = 64,
+    queries: int = 200,
+    clusters: int = 500,
+    M: int = 16,
+    ef_construction: int = 100,
+    threads: int = 2,
+    chunk: int = 100_000,
+    log=lambda *_: None,
+) -> dict:
     syn = Synth(dim, clusters)
     ctx = MatchContext(cooperation={("52", "44"), ("51", "3301")})
     t0 = time.perf_counter()
     retr = {}
     for kind, n, seed in (("candidate", n_cands, 1), ("job", n_jobs, 2)):
-        r = Retriever(kind, dim=dim, capacity=n, M=M, ef_construction=ef_construction,
-                      exact_below=0, threads=threads)
+        r = Retriever(
+            kind,
+            dim=dim,
+            capacity=n,
+            M=M,
+            ef_construction=ef_construction,
+            exact_below=0,
+            threads=threads,
+        )
         t = time.perf_counter()
         for s in range(0, n, chunk):
             m = min(chunk, n - s)
@@ -134,7 +154,11 @@ def run(n_cands: int, n_jobs: int, dim: int = 64, queries: int = 200, clusters: 
     gathered = 200 * 500 / (time.perf_counter() - t)
 
     return {
-        "candidates": n_cands, "jobs": n_jobs, "dim": dim, "M": M, "ef_construction": ef_construction,
+        "candidates": n_cands,
+        "jobs": n_jobs,
+        "dim": dim,
+        "M": M,
+        "ef_construction": ef_construction,
         "index_build_s": round(build, 1),
         "candidate_index_build_s": round(retr["candidate"][1], 1),
         "job_index_build_s": round(retr["job"][1], 1),
@@ -153,7 +177,9 @@ def run(n_cands: int, n_jobs: int, dim: int = 64, queries: int = 200, clusters: 
 @click.command("match")
 @click.option("--candidates", "n_cands", default=100_000, show_default=True)
 @click.option("--jobs", "n_jobs", default=100_000, show_default=True)
-@click.option("--dim", default=64, show_default=True, help="embedding dimensions of the synthetic vectors")
+@click.option(
+    "--dim", default=64, show_default=True, help="embedding dimensions of the synthetic vectors"
+)
 @click.option("--queries", default=200, show_default=True, help="timed queries per direction")
 @click.option("--m", "M", default=16, show_default=True, help="hnswlib M")
 @click.option("--ef-construction", default=100, show_default=True)
@@ -161,8 +187,16 @@ def run(n_cands: int, n_jobs: int, dim: int = 64, queries: int = 200, clusters: 
 @click.option("--json", "as_json", is_flag=True)
 def bench_command(n_cands, n_jobs, dim, queries, M, ef_construction, threads, as_json):
     """Benchmark retrieval and exact scoring on synthetic profiles."""
-    res = run(n_cands, n_jobs, dim, queries, M=M, ef_construction=ef_construction, threads=threads,
-              log=lambda m: click.echo(m, err=True))
+    res = run(
+        n_cands,
+        n_jobs,
+        dim,
+        queries,
+        M=M,
+        ef_construction=ef_construction,
+        threads=threads,
+        log=lambda m: click.echo(m, err=True),
+    )
     if as_json:
         click.echo(json.dumps(res))
     else:

@@ -31,5 +31,7 @@ class BM25:
                 continue
             for i in self.postings[t]:
                 f = self.tf[i][t]
-                out[i] = out.get(i, 0.0) + qtf * idf * f * (k1 + 1) / (f + k1 * (1 - b + b * self.len[i] / avg))
+                out[i] = out.get(i, 0.0) + qtf * idf * f * (k1 + 1) / (
+                    f + k1 * (1 - b + b * self.len[i] / avg)
+                )
         return out

@@ -99,24 +99,39 @@ class Encoded:
         return len(self.occ)
 
     def take(self, idx) -> Encoded:
-        return Encoded(self.kind, **{f.name: getattr(self, f.name)[idx] for f in fields(self) if f.name != "kind"})
+        return Encoded(
+            self.kind,
+            **{f.name: getattr(self, f.name)[idx] for f in fields(self) if f.name != "kind"},
+        )
 
     @staticmethod
     def concat(parts: list[Encoded]) -> Encoded:
-        return Encoded(parts[0].kind, **{
-            f.name: np.concatenate([getattr(p, f.name) for p in parts])
-            for f in fields(Encoded) if f.name != "kind"})
+        return Encoded(
+            parts[0].kind,
+            **{
+                f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                for f in fields(Encoded)
+                if f.name != "kind"
+            },
+        )
 
     @staticmethod
     def empty(kind: str, n: int = 0, dim: int = DIM) -> Encoded:
         return Encoded(
             kind,
-            skills=np.zeros((n, WORDS), np.uint64), related=np.zeros((n, WORDS), np.uint64),
-            text_vec=np.zeros((n, dim), np.float32), title_vec=np.zeros((n, dim), np.float32),
-            occ=np.zeros(n, np.int32), region=np.zeros(n, np.int32), relocate=np.zeros(n, bool),
-            sal_lo=np.full(n, np.nan, np.float32), sal_hi=np.full(n, np.nan, np.float32),
-            years=np.full(n, np.nan, np.float32), edu=np.full(n, -1, np.int8),
-            days=np.full(n, np.nan, np.float32), response=np.full(n, np.nan, np.float32),
+            skills=np.zeros((n, WORDS), np.uint64),
+            related=np.zeros((n, WORDS), np.uint64),
+            text_vec=np.zeros((n, dim), np.float32),
+            title_vec=np.zeros((n, dim), np.float32),
+            occ=np.zeros(n, np.int32),
+            region=np.zeros(n, np.int32),
+            relocate=np.zeros(n, bool),
+            sal_lo=np.full(n, np.nan, np.float32),
+            sal_hi=np.full(n, np.nan, np.float32),
+            years=np.full(n, np.nan, np.float32),
+            edu=np.full(n, -1, np.int8),
+            days=np.full(n, np.nan, np.float32),
+            response=np.full(n, np.nan, np.float32),
         )
 
 
@@ -132,10 +147,12 @@ def _vectors(profiles, use_embeddings: bool) -> tuple[np.ndarray, np.ndarray]:
         if p.title_vector is not None:
             title[i] = p.title_vector
     if use_embeddings and (need_text or need_title):
-        texts = [profiles[i].full_text() for i in need_text] + [profiles[i].title_text() for i in need_title]
+        texts = [profiles[i].full_text() for i in need_text] + [
+            profiles[i].title_text() for i in need_title
+        ]
         vecs = embed_texts(texts)
         text[need_text] = vecs[: len(need_text)]
-        title[need_title] = vecs[len(need_text):]
+        title[need_title] = vecs[len(need_text) :]
     return text, title
 
 
@@ -158,7 +175,9 @@ def encode_jobs(jobs: list[JobProfile], now=None, use_embeddings: bool = True) -
     return e
 
 
-def encode_candidates(cands: list[CandidateProfile], now=None, use_embeddings: bool = True) -> Encoded:
+def encode_candidates(
+    cands: list[CandidateProfile], now=None, use_embeddings: bool = True
+) -> Encoded:
     e = Encoded.empty("candidate", len(cands))
     e.text_vec, e.title_vec = _vectors(cands, use_embeddings)
     for i, c in enumerate(cands):

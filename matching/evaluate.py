@@ -27,14 +27,31 @@ from .text import tokenize
 DEPTH = 1000
 """Ranked list depth per query (MAP and recall are computed over it)."""
 
-_JOB_FIELDS = {"title": str, "description": str, "skills": list, "region_code": (str, int),
-               "salary_min": (int, float), "salary_max": (int, float), "occupation_code": str,
-               "min_experience_years": (int, float), "education_level": (str, int), "remote": bool,
-               "region_path": list}
-_CAND_FIELDS = {"headline": str, "summary": str, "skills": list, "experience": list,
-                "region_code": (str, int), "expected_salary": (int, float),
-                "education_level": (str, int), "willing_to_relocate": bool, "region_path": list,
-                "occupation_code": str}
+_JOB_FIELDS = {
+    "title": str,
+    "description": str,
+    "skills": list,
+    "region_code": (str, int),
+    "salary_min": (int, float),
+    "salary_max": (int, float),
+    "occupation_code": str,
+    "min_experience_years": (int, float),
+    "education_level": (str, int),
+    "remote": bool,
+    "region_path": list,
+}
+_CAND_FIELDS = {
+    "headline": str,
+    "summary": str,
+    "skills": list,
+    "experience": list,
+    "region_code": (str, int),
+    "expected_salary": (int, float),
+    "education_level": (str, int),
+    "willing_to_relocate": bool,
+    "region_path": list,
+    "occupation_code": str,
+}
 
 
 def _load_profiles(path: str, kind: str) -> list:
@@ -56,18 +73,20 @@ def _load_profiles(path: str, kind: str) -> list:
             if not isinstance(obj, dict):
                 raise click.UsageError(f"{where}: expected a JSON object")
             if obj.get("id") in (None, ""):
-                raise click.UsageError(f"{where}: missing \"id\"")
+                raise click.UsageError(f'{where}: missing "id"')
             kwargs = {"id": str(obj["id"])}
             for k, typ in spec.items():
                 v = obj.get(k)
                 if v is None:
                     continue
                 if not isinstance(v, typ) or (isinstance(v, bool) and typ is not bool):
-                    raise click.UsageError(f"{where}: field \"{k}\" has the wrong type ({type(v).__name__})")
+                    raise click.UsageError(
+                        f'{where}: field "{k}" has the wrong type ({type(v).__name__})'
+                    )
                 if k == "experience" and not all(isinstance(e, dict) for e in v):
-                    raise click.UsageError(f"{where}: \"experience\" must be a list of objects")
+                    raise click.UsageError(f'{where}: "experience" must be a list of objects')
                 if k == "skills" and not all(isinstance(s, str) for s in v):
-                    raise click.UsageError(f"{where}: \"skills\" must be a list of strings")
+                    raise click.UsageError(f'{where}: "skills" must be a list of strings')
                 kwargs[k] = str(v) if k == "region_code" else v
             if kwargs["id"] in seen:
                 raise click.UsageError(f"{where}: duplicate id {kwargs['id']!r}")
@@ -88,7 +107,9 @@ def _load_qrels(path: str) -> dict[str, dict[str, int]]:
                 continue
             parts = line.split()
             if len(parts) != 4:
-                raise click.UsageError(f"{path}:{n}: expected 'query_id 0 doc_id relevance', got {len(parts)} fields")
+                raise click.UsageError(
+                    f"{path}:{n}: expected 'query_id 0 doc_id relevance', got {len(parts)} fields"
+                )
             q, _, d, rel = parts
             try:
                 r = int(rel)
@@ -108,8 +129,15 @@ def _cand_text(c: CandidateProfile) -> str:
     return c.full_text()
 
 
-def run_systems(queries: list, docs: list, qrels: dict, direction: str, ctx: MatchContext,
-                ablate: tuple[str, ...] = (), seed: int = 0) -> dict[str, dict]:
+def run_systems(
+    queries: list,
+    docs: list,
+    qrels: dict,
+    direction: str,
+    ctx: MatchContext,
+    ablate: tuple[str, ...] = (),
+    seed: int = 0,
+) -> dict[str, dict]:
     """Rank `docs` for each judged query with every system; return metrics per system."""
     qmap = {q.id: q for q in queries}
     judged = [qmap[q] for q in qrels if q in qmap]
@@ -131,7 +159,11 @@ def run_systems(queries: list, docs: list, qrels: dict, direction: str, ctx: Mat
         run = {}
         for i, q in enumerate(judged):
             row = Q.take([i])
-            s = score_arrays(row, D, vctx) if direction == "job2cand" else score_arrays(D, row, vctx)
+            s = (
+                score_arrays(row, D, vctx)
+                if direction == "job2cand"
+                else score_arrays(D, row, vctx)
+            )
             top = np.argsort(-s, kind="stable")[:DEPTH]
             run[q.id] = [doc_ids[t] for t in top]
         runs[name] = run
@@ -149,16 +181,41 @@ def run_systems(queries: list, docs: list, qrels: dict, direction: str, ctx: Mat
 
     rng = random.Random(seed)
     runs["random"] = {q.id: rng.sample(doc_ids, min(DEPTH, len(doc_ids))) for q in judged}
-    return {name: evaluate_run(run, {q.id: qrels[q.id] for q in judged}) for name, run in runs.items()}
+    return {
+        name: evaluate_run(run, {q.id: qrels[q.id] for q in judged}) for name, run in runs.items()
+    }
 
 
 @click.command("match")
-@click.option("--jobs", "jobs_path", required=True, type=click.Path(dir_okay=False), help="jobs.jsonl")
-@click.option("--candidates", "cands_path", required=True, type=click.Path(dir_okay=False), help="candidates.jsonl")
-@click.option("--qrels", "qrels_path", required=True, type=click.Path(dir_okay=False), help="TREC qrels: query 0 doc rel")
-@click.option("--direction", type=click.Choice(["job2cand", "cand2job"]), default="job2cand", show_default=True)
-@click.option("--ablate", multiple=True, type=click.Choice(list(defaults.WEIGHTS)),
-              help="Also report the scorer with this feature's weight set to 0 (repeatable).")
+@click.option(
+    "--jobs", "jobs_path", required=True, type=click.Path(dir_okay=False), help="jobs.jsonl"
+)
+@click.option(
+    "--candidates",
+    "cands_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="candidates.jsonl",
+)
+@click.option(
+    "--qrels",
+    "qrels_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="TREC qrels: query 0 doc rel",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(["job2cand", "cand2job"]),
+    default="job2cand",
+    show_default=True,
+)
+@click.option(
+    "--ablate",
+    multiple=True,
+    type=click.Choice(list(defaults.WEIGHTS)),
+    help="Also report the scorer with this feature's weight set to 0 (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON keyed by system name.")
 def eval_command(jobs_path, cands_path, qrels_path, direction, ablate, as_json):
     """Evaluate matching quality (nDCG@10, MAP, recall@50, MRR) of the scorer, BM25 and random."""
@@ -172,18 +229,27 @@ def eval_command(jobs_path, cands_path, qrels_path, direction, ablate, as_json):
     unknown_q = [q for q in qrels if q not in qids]
     unknown_d = sum(1 for r in qrels.values() for d in r if d not in dids)
     if unknown_q or unknown_d:
-        click.echo(f"warning: {len(unknown_q)} qrels queries and {unknown_d} judged documents are not in the "
-                   f"{direction} input and are ignored", err=True)
+        click.echo(
+            f"warning: {len(unknown_q)} qrels queries and {unknown_d} judged documents are not in the "
+            f"{direction} input and are ignored",
+            err=True,
+        )
     if not docs or not any(q in qids for q in qrels):
-        raise click.UsageError("nothing to evaluate: no judged query is in the query file, or no documents")
+        raise click.UsageError(
+            "nothing to evaluate: no judged query is in the query file, or no documents"
+        )
     results = run_systems(queries, docs, qrels, direction, MatchContext(), ablate=ablate)
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False))
         return
-    click.echo(f"{direction}: {len(docs)} documents, {len(qrels)} judged queries ({time.time() - t0:.1f} s)")
+    click.echo(
+        f"{direction}: {len(docs)} documents, {len(qrels)} judged queries ({time.time() - t0:.1f} s)"
+    )
     click.echo(f"{'system':<22}{'ndcg@10':>9}{'map':>9}{'recall@50':>11}{'mrr':>9}")
     for name, m in results.items():
-        click.echo(f"{name:<22}{m['ndcg@10']:>9.4f}{m['map']:>9.4f}{m['recall@50']:>11.4f}{m['mrr']:>9.4f}")
+        click.echo(
+            f"{name:<22}{m['ndcg@10']:>9.4f}{m['map']:>9.4f}{m['recall@50']:>11.4f}{m['mrr']:>9.4f}"
+        )
 
 
 def main():  # python -m matching.evaluate

@@ -14,9 +14,26 @@ from typing import Any
 import numpy as np
 
 EDUCATION_LEVELS = {
-    "none": 0, "primary": 1, "小学": 1, "junior": 2, "初中": 2, "high_school": 3, "高中": 3,
-    "vocational": 3, "中专": 3, "技校": 3, "associate": 4, "大专": 4, "专科": 4,
-    "bachelor": 5, "本科": 5, "master": 6, "硕士": 6, "研究生": 6, "doctorate": 7, "phd": 7,
+    "none": 0,
+    "primary": 1,
+    "小学": 1,
+    "junior": 2,
+    "初中": 2,
+    "high_school": 3,
+    "高中": 3,
+    "vocational": 3,
+    "中专": 3,
+    "技校": 3,
+    "associate": 4,
+    "大专": 4,
+    "专科": 4,
+    "bachelor": 5,
+    "本科": 5,
+    "master": 6,
+    "硕士": 6,
+    "研究生": 6,
+    "doctorate": 7,
+    "phd": 7,
     "博士": 7,
 }
 """Ordinal education levels; profiles may give the int or one of these names."""
@@ -37,7 +54,9 @@ class JobProfile:
     title: str = ""
     description: str = ""
     skills: list[str] = field(default_factory=list)
-    occupation_code: str | None = None  # CSCO 2022 code, e.g. "2-02-10-03"; mapped from title if None
+    occupation_code: str | None = (
+        None  # CSCO 2022 code, e.g. "2-02-10-03"; mapped from title if None
+    )
     region_code: str | None = None  # 6-digit (or longer) administrative code
     region_path: list[str] = field(default_factory=list)  # province..county codes
     salary_min: float | None = None  # monthly CNY
@@ -55,7 +74,9 @@ class JobProfile:
         return self.title or ""
 
     def full_text(self) -> str:
-        return "\n".join(p for p in (self.title, " ".join(self.skills or ()), self.description) if p)
+        return "\n".join(
+            p for p in (self.title, " ".join(self.skills or ()), self.description) if p
+        )
 
 
 @dataclass

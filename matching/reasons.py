@@ -10,8 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TEMPLATES: dict[str, tuple[str, str]] = {
-    "skills_overlap": ("具备岗位要求的{n}项技能中的{k}项：{skills}", "Has {k} of {n} required skills: {skills}"),
-    "skills_all": ("具备岗位要求的全部{n}项技能：{skills}", "Has all {n} required skills: {skills}"),
+    "skills_overlap": (
+        "具备岗位要求的{n}项技能中的{k}项：{skills}",
+        "Has {k} of {n} required skills: {skills}",
+    ),
+    "skills_all": (
+        "具备岗位要求的全部{n}项技能：{skills}",
+        "Has all {n} required skills: {skills}",
+    ),
     "skills_related": ("具备相关技能：{skills}", "Has related skills: {skills}"),
     "skills_missing": ("缺少技能：{skills}", "Missing skills: {skills}"),
     "title_similar": ("职位经历与岗位相近：{title}", "Similar role: {title}"),
@@ -21,14 +27,29 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "same_county": ("与岗位同在{place}", "Lives in the same district as the job ({place})"),
     "same_city": ("与岗位同城：{place}", "Lives in the same city as the job ({place})"),
     "same_province": ("与岗位同省：{place}", "Lives in the same province as the job ({place})"),
-    "cooperation": ("来自该雇主劳务协作计划的合作地区", "In a partner region of this employer's labor-cooperation programme"),
+    "cooperation": (
+        "来自该雇主劳务协作计划的合作地区",
+        "In a partner region of this employer's labor-cooperation programme",
+    ),
     "relocate": ("愿意异地就业", "Willing to relocate"),
     "remote": ("岗位支持远程办公", "The job can be done remotely"),
-    "far_away": ("不在岗位所在地区，且未表示愿意异地就业", "Lives elsewhere and has not said they would relocate"),
+    "far_away": (
+        "不在岗位所在地区，且未表示愿意异地就业",
+        "Lives elsewhere and has not said they would relocate",
+    ),
     "salary_fit": ("期望薪资在岗位薪资范围内", "Expected salary is within the offered range"),
-    "salary_above": ("期望薪资高于岗位上限{pct}%", "Expected salary is {pct}% above the offered maximum"),
-    "experience_ok": ("{years}年工作经验，满足{required}年要求", "{years} years of experience, meets the {required}-year requirement"),
-    "experience_short": ("{years}年工作经验，岗位要求{required}年", "{years} years of experience; the job asks for {required}"),
+    "salary_above": (
+        "期望薪资高于岗位上限{pct}%",
+        "Expected salary is {pct}% above the offered maximum",
+    ),
+    "experience_ok": (
+        "{years}年工作经验，满足{required}年要求",
+        "{years} years of experience, meets the {required}-year requirement",
+    ),
+    "experience_short": (
+        "{years}年工作经验，岗位要求{required}年",
+        "{years} years of experience; the job asks for {required}",
+    ),
     "education_ok": ("学历符合要求", "Meets the education requirement"),
     "education_short": ("学历低于岗位要求", "Education below the job's requirement"),
     "available_now": ("可立即到岗", "Available now"),

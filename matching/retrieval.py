@@ -37,8 +37,16 @@ def ann_vectors(enc: Encoded) -> np.ndarray:
 
 
 class Retriever:
-    def __init__(self, kind: str, dim: int = DIM, capacity: int = 1024, M: int = 16,
-                 ef_construction: int = 100, exact_below: int = 5000, threads: int = 2):
+    def __init__(
+        self,
+        kind: str,
+        dim: int = DIM,
+        capacity: int = 1024,
+        M: int = 16,
+        ef_construction: int = 100,
+        exact_below: int = 5000,
+        threads: int = 2,
+    ):
         if kind not in ("job", "candidate"):
             raise ValueError("kind must be 'job' or 'candidate'")
         self.kind, self.dim, self.M, self.ef_construction = kind, dim, M, ef_construction
@@ -50,8 +58,9 @@ class Retriever:
         self.label_of: dict = {}
         self.postings: dict[int, array] = {}
         self.index = hnswlib.Index(space="ip", dim=dim)
-        self.index.init_index(max_elements=capacity, M=M, ef_construction=ef_construction,
-                              allow_replace_deleted=False)
+        self.index.init_index(
+            max_elements=capacity, M=M, ef_construction=ef_construction, allow_replace_deleted=False
+        )
 
     def __len__(self):
         return len(self.label_of)
@@ -71,7 +80,9 @@ class Retriever:
 
     def add(self, profiles, now=None, use_embeddings: bool = True):
         """Add or replace profiles (JobProfile for a job retriever, CandidateProfile otherwise)."""
-        enc = (encode_jobs if self.kind == "job" else encode_candidates)(list(profiles), now, use_embeddings)
+        enc = (encode_jobs if self.kind == "job" else encode_candidates)(
+            list(profiles), now, use_embeddings
+        )
         self.add_encoded([p.id for p in profiles], enc)
 
     update = add
@@ -104,7 +115,9 @@ class Retriever:
                 self.postings.setdefault(b, array("i")).extend(sel.astype(np.int32).tolist())
         occ = enc.occ // 100
         for g in np.unique(occ[occ > 0]).tolist():
-            self.postings.setdefault(-g, array("i")).extend(labels[occ == g].astype(np.int32).tolist())
+            self.postings.setdefault(-g, array("i")).extend(
+                labels[occ == g].astype(np.int32).tolist()
+            )
 
     def remove(self, ids):
         for ext in ids:
@@ -130,8 +143,9 @@ class Retriever:
                     break
                 except RuntimeError:
                     k //= 2
-        keys = [b for b in range(len(vocabulary().bit))
-                if (int(Q.skills[0, b // 64]) >> (b % 64)) & 1]
+        keys = [
+            b for b in range(len(vocabulary().bit)) if (int(Q.skills[0, b // 64]) >> (b % 64)) & 1
+        ]
         if Q.occ[0] > 0:
             keys.append(-(int(Q.occ[0]) // 100))
         per = max(n_post // max(len(keys), 1), 10)
@@ -144,9 +158,14 @@ class Retriever:
         labels = np.unique(np.concatenate(found))
         return labels[self.alive[labels]]
 
-    def search_encoded(self, Q: Encoded, k: int, ctx: MatchContext | None = None,
-                       n_ann: int = defaults.ANN_CANDIDATES,
-                       n_post: int = defaults.POSTING_CANDIDATES) -> list[tuple[object, float]]:
+    def search_encoded(
+        self,
+        Q: Encoded,
+        k: int,
+        ctx: MatchContext | None = None,
+        n_ann: int = defaults.ANN_CANDIDATES,
+        n_post: int = defaults.POSTING_CANDIDATES,
+    ) -> list[tuple[object, float]]:
         """Top-k (id, score) for one encoded query row, best first."""
         if len(self.label_of) <= self.exact_below:
             labels = np.nonzero(self.alive[: self.size])[0]
@@ -171,11 +190,21 @@ class Retriever:
     def save(self, directory: str):
         os.makedirs(directory, exist_ok=True)
         n = self.size
-        np.savez(os.path.join(directory, "columns.npz"), alive=self.alive[:n],
-                 **{c: getattr(self.cols, c)[:n] for c in _COLUMNS})
+        np.savez(
+            os.path.join(directory, "columns.npz"),
+            alive=self.alive[:n],
+            **{c: getattr(self.cols, c)[:n] for c in _COLUMNS},
+        )
         self.index.save_index(os.path.join(directory, "hnsw.bin"))
-        meta = {"kind": self.kind, "dim": self.dim, "M": self.M, "ef_construction": self.ef_construction,
-                "exact_below": self.exact_below, "ids": self.ids, "capacity": len(self.alive)}
+        meta = {
+            "kind": self.kind,
+            "dim": self.dim,
+            "M": self.M,
+            "ef_construction": self.ef_construction,
+            "exact_below": self.exact_below,
+            "ids": self.ids,
+            "capacity": len(self.alive),
+        }
         with open(os.path.join(directory, "meta.json"), "w", encoding="utf-8") as f:
             json.dump(meta, f, ensure_ascii=False)
 
@@ -183,8 +212,15 @@ class Retriever:
     def load(cls, directory: str, threads: int = 2) -> Retriever:
         with open(os.path.join(directory, "meta.json"), encoding="utf-8") as f:
             meta = json.load(f)
-        r = cls(meta["kind"], meta["dim"], capacity=1, M=meta["M"],
-                ef_construction=meta["ef_construction"], exact_below=meta["exact_below"], threads=threads)
+        r = cls(
+            meta["kind"],
+            meta["dim"],
+            capacity=1,
+            M=meta["M"],
+            ef_construction=meta["ef_construction"],
+            exact_below=meta["exact_below"],
+            threads=threads,
+        )
         data = np.load(os.path.join(directory, "columns.npz"))
         n = len(data["alive"])
         r.cols = Encoded(meta["kind"], **{c: data[c] for c in _COLUMNS})

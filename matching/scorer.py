@@ -43,7 +43,9 @@ def _rescale_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     else:
         cos = np.einsum("ij,ij->i", a, b)
         known = np.any(a != 0, axis=1) & np.any(b != 0, axis=1)
-    val = np.clip((cos - defaults.SEMANTIC_FLOOR) / (defaults.SEMANTIC_CEIL - defaults.SEMANTIC_FLOOR), 0, 1)
+    val = np.clip(
+        (cos - defaults.SEMANTIC_FLOOR) / (defaults.SEMANTIC_CEIL - defaults.SEMANTIC_FLOOR), 0, 1
+    )
     return np.where(known, val, defaults.NEUTRAL)
 
 
@@ -57,7 +59,9 @@ def _coop_mask(job_region: np.ndarray, cand_region: np.ndarray, cooperation) -> 
     return mask
 
 
-def feature_matrix(J: Encoded, C: Encoded, ctx: MatchContext | None = None) -> dict[str, np.ndarray]:
+def feature_matrix(
+    J: Encoded, C: Encoded, ctx: MatchContext | None = None
+) -> dict[str, np.ndarray]:
     """Features in [0, 1] for aligned pairs (J[i], C[i]); either side may have one row, which is
     broadcast. Returns {feature name: (P,) float32}."""
     ctx = ctx or MatchContext()
@@ -78,16 +82,28 @@ def feature_matrix(J: Encoded, C: Encoded, ctx: MatchContext | None = None) -> d
 
     # occupation: shared CSCO code segments
     jo, co = J.occ.astype(np.int64), C.occ.astype(np.int64)
-    lv = ((jo // 1000000 == co // 1000000).astype(np.int8) + (jo // 10000 == co // 10000)
-          + (jo // 100 == co // 100) + (jo == co))
+    lv = (
+        (jo // 1000000 == co // 1000000).astype(np.int8)
+        + (jo // 10000 == co // 10000)
+        + (jo // 100 == co // 100)
+        + (jo == co)
+    )
     out["occupation"] = np.where((jo > 0) & (co > 0), _OCC_TABLE[lv], N)
 
     # location
     jr, cr = J.region.astype(np.int64), C.region.astype(np.int64)
-    loc = np.where(jr == cr, defaults.LOCATION_SAME[6],
-          np.where((jr // 100 == cr // 100) & ((cr // 100) % 100 != 0), defaults.LOCATION_SAME[4],
-          np.where(jr // 10000 == cr // 10000, defaults.LOCATION_SAME[2], 0.0)))
-    loc = np.maximum(loc, np.where(_coop_mask(jr, cr, ctx.cooperation), defaults.LOCATION_COOPERATION, 0.0))
+    loc = np.where(
+        jr == cr,
+        defaults.LOCATION_SAME[6],
+        np.where(
+            (jr // 100 == cr // 100) & ((cr // 100) % 100 != 0),
+            defaults.LOCATION_SAME[4],
+            np.where(jr // 10000 == cr // 10000, defaults.LOCATION_SAME[2], 0.0),
+        ),
+    )
+    loc = np.maximum(
+        loc, np.where(_coop_mask(jr, cr, ctx.cooperation), defaults.LOCATION_COOPERATION, 0.0)
+    )
     loc = np.maximum(loc, np.where(C.relocate, defaults.LOCATION_RELOCATE, 0.0))
     loc = np.where((jr > 0) & (cr > 0), loc, N)
     out["location"] = np.where(J.relocate, 1.0, loc)  # J.relocate == remote job
@@ -140,6 +156,7 @@ def _now(ctx: MatchContext):
 
 # ---------------------------------------------------------------- explanations
 
+
 def _names(ids, lang, order=()):
     voc = vocabulary()
     rank = {s: i for i, s in enumerate(order)}
@@ -151,7 +168,9 @@ def _bi(ids, order=()):
     return {"zh": _names(ids, "zh", order), "en": _names(ids, "en", order)}
 
 
-def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ctx: MatchContext) -> list[Reason]:
+def explain(
+    job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ctx: MatchContext
+) -> list[Reason]:
     """Reasons, strongest first: what drove the score up, then what held it down."""
     pos: list[tuple[float, Reason]] = []
     neg: list[tuple[float, Reason]] = []
@@ -166,15 +185,34 @@ def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ct
         rel = related_skills(req) & have
         if hit:
             code = "skills_all" if hit == req else "skills_overlap"
-            pos.append((w["skills"] * feats["skills"], Reason(code, {"k": len(hit), "n": len(req), "skills": _bi(hit, order)}, "skills")))
+            pos.append(
+                (
+                    w["skills"] * feats["skills"],
+                    Reason(
+                        code, {"k": len(hit), "n": len(req), "skills": _bi(hit, order)}, "skills"
+                    ),
+                )
+            )
         if rel and hit != req:
-            pos.append((w["skills"] * 0.3, Reason("skills_related", {"skills": _bi(rel)}, "skills")))
+            pos.append(
+                (w["skills"] * 0.3, Reason("skills_related", {"skills": _bi(rel)}, "skills"))
+            )
         miss = req - hit
         if miss and feats["skills"] < 0.75:
-            neg.append((w["skills"] * (1 - feats["skills"]), Reason("skills_missing", {"skills": _bi(miss, order)}, "skills", False)))
+            neg.append(
+                (
+                    w["skills"] * (1 - feats["skills"]),
+                    Reason("skills_missing", {"skills": _bi(miss, order)}, "skills", False),
+                )
+            )
 
     if feats["title"] >= 0.6 and cand.titles():
-        pos.append((w["title"] * feats["title"], Reason("title_similar", {"title": cand.titles()[0]}, "title")))
+        pos.append(
+            (
+                w["title"] * feats["title"],
+                Reason("title_similar", {"title": cand.titles()[0]}, "title"),
+            )
+        )
     if feats["semantic"] >= 0.6:
         pos.append((w["semantic"] * feats["semantic"], Reason("text_similar", {}, "semantic")))
 
@@ -184,21 +222,39 @@ def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ct
         occ = {o.code_num: o for o in occupations().values()}
         if lv == 4:
             n = occ[jc].name
-            pos.append((w["occupation"], Reason("same_occupation", {"occupation": {"zh": n, "en": n}}, "occupation")))
+            pos.append(
+                (
+                    w["occupation"],
+                    Reason("same_occupation", {"occupation": {"zh": n, "en": n}}, "occupation"),
+                )
+            )
         elif lv == 3:
             parent = occ.get(cc // 100 * 100) or occ[cc]
             n = parent.name
-            pos.append((w["occupation"] * 0.75, Reason("related_occupation", {"occupation": {"zh": n, "en": n}}, "occupation")))
+            pos.append(
+                (
+                    w["occupation"] * 0.75,
+                    Reason("related_occupation", {"occupation": {"zh": n, "en": n}}, "occupation"),
+                )
+            )
 
-    jr, cr = region_of(job.region_code, job.region_path), region_of(cand.region_code, cand.region_path)
+    jr, cr = (
+        region_of(job.region_code, job.region_path),
+        region_of(cand.region_code, cand.region_path),
+    )
     if job.remote:
         pos.append((w["location"], Reason("remote", {}, "location")))
     elif jr and cr:
         lv = shared_prefix_level(jr, cr)
         if lv:
             code = {6: "same_county", 4: "same_city", 2: "same_province"}[lv]
-            place = {"zh": region_name(jr, lv, "zh") or jr[:lv], "en": region_name(jr, lv, "en") or jr[:lv]}
-            pos.append((w["location"] * feats["location"], Reason(code, {"place": place}, "location")))
+            place = {
+                "zh": region_name(jr, lv, "zh") or jr[:lv],
+                "en": region_name(jr, lv, "en") or jr[:lv],
+            }
+            pos.append(
+                (w["location"] * feats["location"], Reason(code, {"place": place}, "location"))
+            )
         if lv < 4 and _coop_mask(np.int64(int(jr)), np.int64(int(cr)), ctx.cooperation):
             pos.append((w["location"] * 1.01, Reason("cooperation", {}, "location")))
         elif lv == 0 and cand.willing_to_relocate:
@@ -212,7 +268,12 @@ def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ct
         else:
             hi = job.salary_max or job.salary_min * 1.3
             pct = round(100 * (cand.expected_salary - hi) / hi)
-            neg.append((w["salary"] * (1 - feats["salary"]), Reason("salary_above", {"pct": pct}, "salary", False)))
+            neg.append(
+                (
+                    w["salary"] * (1 - feats["salary"]),
+                    Reason("salary_above", {"pct": pct}, "salary", False),
+                )
+            )
 
     yrs = cand.years()
     if job.min_experience_years and yrs is not None:
@@ -221,7 +282,9 @@ def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ct
             pos.append((w["experience"], Reason("experience_ok", p, "experience")))
         else:
             neg.append((w["experience"], Reason("experience_short", p, "experience", False)))
-    if feats["education"] != defaults.NEUTRAL or (job.education_level is not None and cand.education_level is not None):
+    if feats["education"] != defaults.NEUTRAL or (
+        job.education_level is not None and cand.education_level is not None
+    ):
         if feats["education"] >= 1.0:
             pos.append((w["education"], Reason("education_ok", {}, "education")))
         elif feats["education"] < 0.5:
@@ -231,11 +294,22 @@ def explain(job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ct
         pos.append((w["availability"], Reason("available_now", {}, "availability")))
     elif cand.available_from is not None and feats["availability"] > 0:
         days = round((1 - feats["availability"]) * defaults.AVAILABILITY_HORIZON_DAYS)
-        pos.append((w["availability"] * 0.5, Reason("available_in", {"days": days}, "availability")))
+        pos.append(
+            (w["availability"] * 0.5, Reason("available_in", {"days": days}, "availability"))
+        )
     if job.posted_at is not None and feats["freshness"] >= 0.5:
         pos.append((w["freshness"], Reason("fresh_posting", {"days": 21}, "freshness")))
     if job.employer_response_rate is not None and job.employer_response_rate >= 0.7:
-        pos.append((w["responsiveness"], Reason("responsive_employer", {"pct": round(100 * job.employer_response_rate)}, "responsiveness")))
+        pos.append(
+            (
+                w["responsiveness"],
+                Reason(
+                    "responsive_employer",
+                    {"pct": round(100 * job.employer_response_rate)},
+                    "responsiveness",
+                ),
+            )
+        )
 
     pos.sort(key=lambda t: -t[0])
     neg.sort(key=lambda t: -t[0])
@@ -266,8 +340,12 @@ def _match(job, cand, J, C, ctx) -> Match:
     return Match(score=s, features=feats, reasons=explain(job, cand, feats, ctx))
 
 
-def rank_candidates(job: JobProfile, candidates: list[CandidateProfile], ctx: MatchContext | None = None,
-                    limit: int | None = 50) -> list[tuple[CandidateProfile, Match]]:
+def rank_candidates(
+    job: JobProfile,
+    candidates: list[CandidateProfile],
+    ctx: MatchContext | None = None,
+    limit: int | None = 50,
+) -> list[tuple[CandidateProfile, Match]]:
     """Candidates for a job, best first, each with its Match."""
     ctx = _ctx(ctx)
     if not candidates:
@@ -279,8 +357,12 @@ def rank_candidates(job: JobProfile, candidates: list[CandidateProfile], ctx: Ma
     return [(candidates[i], _match(job, candidates[i], J, C.take([i]), ctx)) for i in top]
 
 
-def rank_jobs(candidate: CandidateProfile, jobs: list[JobProfile], ctx: MatchContext | None = None,
-              limit: int | None = 20) -> list[tuple[JobProfile, Match]]:
+def rank_jobs(
+    candidate: CandidateProfile,
+    jobs: list[JobProfile],
+    ctx: MatchContext | None = None,
+    limit: int | None = 20,
+) -> list[tuple[JobProfile, Match]]:
     """Jobs for a candidate, best first, each with its Match."""
     ctx = _ctx(ctx)
     if not jobs:

@@ -54,7 +54,9 @@ def user(role: Role = Role.SEEKER, region_code: str | None = None, **fields) -> 
     return item
 
 
-def employer(owner: User | None = None, region_code: str = "420102001001", verified: bool = True, **fields) -> Employer:
+def employer(
+    owner: User | None = None, region_code: str = "420102001001", verified: bool = True, **fields
+) -> Employer:
     n = next(_serial)
     item = Employer(
         name=fields.pop("name", f"测试公司{n}"),

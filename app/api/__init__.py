@@ -36,7 +36,11 @@ def refuse_large_bodies():
 def allow_header(response):
     """405s under /api/ name the methods the path does support (RFC 9110 requires Allow)."""
     error = request.routing_exception
-    if response.status_code == 405 and request.path.startswith("/api/") and isinstance(error, MethodNotAllowed):
+    if (
+        response.status_code == 405
+        and request.path.startswith("/api/")
+        and isinstance(error, MethodNotAllowed)
+    ):
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
     return response
 
@@ -45,7 +49,15 @@ from . import applications, employers, jobs, notifications, openapi, resumes, to
 from .openapi import endpoint  # noqa: E402
 
 
-@endpoint(bp, "/health", "GET", "Liveness: the database answers", "meta", auth="none", responses={200: d.Health})
+@endpoint(
+    bp,
+    "/health",
+    "GET",
+    "Liveness: the database answers",
+    "meta",
+    auth="none",
+    responses={200: d.Health},
+)
 def health():
     db.session.execute(text("SELECT 1"))
     return jsonify({"status": "ok"})

@@ -29,18 +29,26 @@ from .pagination import keyset_page, offset_page
 
 def dump_application(application: Application, for_employer: bool = False) -> dict:
     out = {
-        "id": application.id, "job_id": application.job_id, "job_title": application.job.title,
-        "candidate_id": application.candidate_id, "candidate_name": application.candidate.name,
-        "resume_id": application.resume_id, "stage": application.stage.value,
-        "source": application.source.value, "answers": list(application.answers or []),
-        "created_at": stamp(application.created_at), "updated_at": stamp(application.updated_at),
+        "id": application.id,
+        "job_id": application.job_id,
+        "job_title": application.job.title,
+        "candidate_id": application.candidate_id,
+        "candidate_name": application.candidate.name,
+        "resume_id": application.resume_id,
+        "stage": application.stage.value,
+        "source": application.source.value,
+        "answers": list(application.answers or []),
+        "created_at": stamp(application.created_at),
+        "updated_at": stamp(application.updated_at),
     }
     if for_employer:
         score = application.match_score
         out["match_score"] = round(score * 100, 1) if score is not None else None
         out["match_reasons"] = [
             {"text": text, "positive": positive}
-            for text, positive in reason_texts(application.match_reasons, str(get_locale() or "zh"), limit=8)
+            for text, positive in reason_texts(
+                application.match_reasons, str(get_locale() or "zh"), limit=8
+            )
         ]
     return out
 
@@ -63,10 +71,17 @@ def visible_application(application_id: int) -> tuple[Application, bool]:
 # Candidates -----------------------------------------------------------------------------
 
 
-@endpoint(bp, "/jobs/<int:job_id>/applications", "POST",
-          "Apply with your résumé (one click; repeating returns the same application with 200)",
-          "applications", body=d.ApplyInput, body_required=False,
-          responses={200: d.Application, 201: d.Application}, errors=(403, 409))
+@endpoint(
+    bp,
+    "/jobs/<int:job_id>/applications",
+    "POST",
+    "Apply with your résumé (one click; repeating returns the same application with 200)",
+    "applications",
+    body=d.ApplyInput,
+    body_required=False,
+    responses={200: d.Application, 201: d.Application},
+    errors=(403, 409),
+)
 @token_required
 def apply(job_id: int):
     user = require_role(Role.SEEKER)
@@ -85,8 +100,16 @@ def apply(job_id: int):
     return jsonify(dump_application(application)), 201 if created else 200
 
 
-@endpoint(bp, "/applications", "GET", "Your applications, newest first", "applications",
-          query=d.ApplicationQuery, responses={200: d.ApplicationPage}, errors=(403,))
+@endpoint(
+    bp,
+    "/applications",
+    "GET",
+    "Your applications, newest first",
+    "applications",
+    query=d.ApplicationQuery,
+    responses={200: d.ApplicationPage},
+    errors=(403,),
+)
 @token_required
 def my_applications():
     user = require_role(Role.SEEKER)
@@ -97,16 +120,29 @@ def my_applications():
     return jsonify(keyset_page(stmt, Application, args, dump_application))
 
 
-@endpoint(bp, "/applications/<int:application_id>", "GET", "One application (its candidate or employer)",
-          "applications", responses={200: d.Application})
+@endpoint(
+    bp,
+    "/applications/<int:application_id>",
+    "GET",
+    "One application (its candidate or employer)",
+    "applications",
+    responses={200: d.Application},
+)
 @token_required
 def get_application(application_id: int):
     application, as_employer = visible_application(application_id)
     return jsonify(dump_application(application, as_employer))
 
 
-@endpoint(bp, "/applications/<int:application_id>/withdraw", "POST", "Withdraw your application",
-          "applications", responses={200: d.Application}, errors=(403, 409))
+@endpoint(
+    bp,
+    "/applications/<int:application_id>/withdraw",
+    "POST",
+    "Withdraw your application",
+    "applications",
+    responses={200: d.Application},
+    errors=(403, 409),
+)
 @token_required
 def withdraw(application_id: int):
     user = require_role(Role.SEEKER)
@@ -124,8 +160,16 @@ def withdraw(application_id: int):
 # Employers ------------------------------------------------------------------------------
 
 
-@endpoint(bp, "/jobs/<int:job_id>/applications", "GET", "A job's applicants, best match first",
-          "applications", query=d.PipelineQuery, responses={200: d.ApplicationPage}, errors=(403,))
+@endpoint(
+    bp,
+    "/jobs/<int:job_id>/applications",
+    "GET",
+    "A job's applicants, best match first",
+    "applications",
+    query=d.PipelineQuery,
+    responses={200: d.ApplicationPage},
+    errors=(403,),
+)
 @token_required
 def job_applications(job_id: int):
     job = own_job(job_id)
@@ -134,15 +178,24 @@ def job_applications(job_id: int):
     items = rank_applicants(job, applications, str(get_locale() or "zh"))
     db.session.commit()  # keep the computed scores, as the pipeline page does
     ranked = [
-        application for application, score, _reasons in items
+        application
+        for application, score, _reasons in items
         if (not args.get("stage") or application.stage == args["stage"])
         and (args.get("min_score") is None or score * 100 >= args["min_score"])
     ]
     return jsonify(offset_page(ranked, args, lambda a: dump_application(a, True)))
 
 
-@endpoint(bp, "/applications/<int:application_id>/stage", "POST", "Move an applicant to a stage",
-          "applications", body=d.MoveInput, responses={200: d.Application}, errors=(403, 409))
+@endpoint(
+    bp,
+    "/applications/<int:application_id>/stage",
+    "POST",
+    "Move an applicant to a stage",
+    "applications",
+    body=d.MoveInput,
+    responses={200: d.Application},
+    errors=(403, 409),
+)
 @token_required
 def move(application_id: int):
     require_role(Role.EMPLOYER)
@@ -158,28 +211,51 @@ def move(application_id: int):
     return jsonify(dump_application(application, True))
 
 
-@endpoint(bp, "/jobs/<int:job_id>/applications/move", "POST",
-          "Move several applicants of a job at once (others' ids are ignored)", "applications",
-          body=d.BulkMoveInput, responses={200: d.Moved}, errors=(403, 409))
+@endpoint(
+    bp,
+    "/jobs/<int:job_id>/applications/move",
+    "POST",
+    "Move several applicants of a job at once (others' ids are ignored)",
+    "applications",
+    body=d.BulkMoveInput,
+    responses={200: d.Moved},
+    errors=(403, 409),
+)
 @token_required
 def bulk_move(job_id: int):
     job = own_job(job_id)
     data = json_body(d.BulkMoveInput)
     try:
-        moved = service.bulk_move(job, data["application_ids"], data["stage"], g.api_user, data.get("message", ""))
+        moved = service.bulk_move(
+            job, data["application_ids"], data["stage"], g.api_user, data.get("message", "")
+        )
     except service.ApplicationError as error:
         _raise(error)
     db.session.commit()
     return jsonify({"moved": moved})
 
 
-@endpoint(bp, "/stages", "GET", "The pipeline's stages", "applications", auth="optional",
-          responses={200: d.StageList})
+@endpoint(
+    bp,
+    "/stages",
+    "GET",
+    "The pipeline's stages",
+    "applications",
+    auth="optional",
+    responses={200: d.StageList},
+)
 @token_optional
 def stages():
-    return jsonify({"items": [
-        {"value": stage.value, "label": str(STAGES[stage]),
-         "employer_may_set": stage in service.PIPELINE_STAGES,
-         "candidate_may_withdraw": stage in service.WITHDRAWABLE}
-        for stage in Stage
-    ]})
+    return jsonify(
+        {
+            "items": [
+                {
+                    "value": stage.value,
+                    "label": str(STAGES[stage]),
+                    "employer_may_set": stage in service.PIPELINE_STAGES,
+                    "candidate_may_withdraw": stage in service.WITHDRAWABLE,
+                }
+                for stage in Stage
+            ]
+        }
+    )

@@ -90,8 +90,12 @@ def member_employer(owner_only: bool = False) -> Employer:
     user = require_role(Role.EMPLOYER)
     membership = user.membership
     if membership is None or (owner_only and membership.role != MemberRole.OWNER):
-        raise ApiError(403, _("Only your company's owner can do that.") if membership else
-                       _("Create your company profile first."))
+        raise ApiError(
+            403,
+            _("Only your company's owner can do that.")
+            if membership
+            else _("Create your company profile first."),
+        )
     return membership.employer
 
 
@@ -104,9 +108,13 @@ def rate_key() -> str:
 
 
 def user_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke(token: ApiToken) -> None:

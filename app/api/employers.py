@@ -23,30 +23,54 @@ from .openapi import endpoint
 
 def dump_employer(employer: Employer) -> dict:
     return {
-        "id": employer.id, "name": employer.name, "industry": employer.industry.value,
-        "size": employer.size.value, "region_code": employer.region_code,
-        "address": employer.address or "", "description": employer.description or "",
-        "website": employer.website or None, "verified": employer.verified,
-        "verification_state": employer.verification_state.value, "created_at": stamp(employer.created_at),
+        "id": employer.id,
+        "name": employer.name,
+        "industry": employer.industry.value,
+        "size": employer.size.value,
+        "region_code": employer.region_code,
+        "address": employer.address or "",
+        "description": employer.description or "",
+        "website": employer.website or None,
+        "verified": employer.verified,
+        "verification_state": employer.verification_state.value,
+        "created_at": stamp(employer.created_at),
     }
 
 
-@endpoint(bp, "/employers/me", "GET", "Your company's profile", "employers",
-          responses={200: d.Employer}, errors=(403,))
+@endpoint(
+    bp,
+    "/employers/me",
+    "GET",
+    "Your company's profile",
+    "employers",
+    responses={200: d.Employer},
+    errors=(403,),
+)
 @token_required
 def my_employer():
     return jsonify(dump_employer(member_employer()))
 
 
-@endpoint(bp, "/employers/me", "PATCH", "Change your company's profile (owner only)", "employers",
-          body=d.EmployerUpdate, responses={200: d.Employer}, errors=(403,))
+@endpoint(
+    bp,
+    "/employers/me",
+    "PATCH",
+    "Change your company's profile (owner only)",
+    "employers",
+    body=d.EmployerUpdate,
+    responses={200: d.Employer},
+    errors=(403,),
+)
 @token_required
 def update_my_employer():
     employer = member_employer(owner_only=True)
     data = json_body(d.EmployerUpdate)
     if "region_code" in data and db.session.get(Region, data["region_code"]) is None:
-        raise ApiError(422, _("Some fields are not valid."),
-                       errors={"region_code": [_("Choose a region from the list.")]})
+        raise ApiError(
+            422,
+            _("Some fields are not valid."),
+            errors={"region_code": [_("Choose a region from the list.")]},
+        )
     for name, value in data.items():
         if name == "industry":
             value = Industry(value)
@@ -60,13 +84,22 @@ def update_my_employer():
     return jsonify(dump_employer(employer))
 
 
-@endpoint(bp, "/employers/<int:employer_id>", "GET", "A company's public profile", "employers",
-          auth="optional", responses={200: d.Employer})
+@endpoint(
+    bp,
+    "/employers/<int:employer_id>",
+    "GET",
+    "A company's public profile",
+    "employers",
+    auth="optional",
+    responses={200: d.Employer},
+)
 @token_optional
 def get_employer(employer_id: int):
     employer = get_or_404(Employer, employer_id)
     user = g.api_user
-    private = user is not None and (works_for(user, employer.id) or covers_region(user, employer.region_code))
+    private = user is not None and (
+        works_for(user, employer.id) or covers_region(user, employer.region_code)
+    )
     if not employer.verified and not private:
         raise ApiError(404)
     return jsonify(dump_employer(employer))

@@ -68,7 +68,9 @@ def query(schema: Obj) -> dict:
     try:
         return schema.from_args(request.args)
     except Invalid as error:
-        raise ApiError(400, _("Some query parameters are not valid."), errors=error.errors) from None
+        raise ApiError(
+            400, _("Some query parameters are not valid."), errors=error.errors
+        ) from None
 
 
 def get_or_404(model: type[T], ident: int) -> T:

@@ -41,14 +41,24 @@ def stamp(moment: datetime | None) -> str | None:
 
 def dump_job(job: Job) -> dict:
     return {
-        "id": job.id, "employer_id": job.employer_id, "employer_name": job.employer.name,
-        "title": job.title, "description": job.description or "", "skills": list(job.skills or []),
-        "salary_min": job.salary_min, "salary_max": job.salary_max,
-        "salary_period": job.salary_period.value, "employment_type": job.employment_type.value,
-        "headcount": job.headcount, "region_code": job.region_code, "remote": job.remote,
+        "id": job.id,
+        "employer_id": job.employer_id,
+        "employer_name": job.employer.name,
+        "title": job.title,
+        "description": job.description or "",
+        "skills": list(job.skills or []),
+        "salary_min": job.salary_min,
+        "salary_max": job.salary_max,
+        "salary_period": job.salary_period.value,
+        "employment_type": job.employment_type.value,
+        "headcount": job.headcount,
+        "region_code": job.region_code,
+        "remote": job.remote,
         "deadline": job.deadline.isoformat() if job.deadline else None,
-        "screening_questions": list(job.screening_questions or []), "status": job.status.value,
-        "created_at": stamp(job.created_at), "published_at": stamp(job.published_at),
+        "screening_questions": list(job.screening_questions or []),
+        "status": job.status.value,
+        "created_at": stamp(job.created_at),
+        "published_at": stamp(job.published_at),
     }
 
 
@@ -73,8 +83,17 @@ def own_job(job_id: int) -> Job:
     return job
 
 
-@endpoint(bp, "/jobs", "GET", "List jobs (public ones, or your company's with mine=true)", "jobs",
-          auth="optional", query=d.JobQuery, responses={200: d.JobPage}, errors=(403,))
+@endpoint(
+    bp,
+    "/jobs",
+    "GET",
+    "List jobs (public ones, or your company's with mine=true)",
+    "jobs",
+    auth="optional",
+    query=d.JobQuery,
+    responses={200: d.JobPage},
+    errors=(403,),
+)
 @token_optional
 def list_jobs():
     args = query(d.JobQuery)
@@ -85,12 +104,19 @@ def list_jobs():
         if args.get("status"):
             stmt = stmt.where(Job.status == JobStatus(args["status"]))
     else:
-        stmt = (select(Job).join(Employer, Employer.id == Job.employer_id)
-                .where(Job.status == JobStatus.PUBLISHED,
-                       Employer.verification_state == VerificationState.APPROVED))
+        stmt = (
+            select(Job)
+            .join(Employer, Employer.id == Job.employer_id)
+            .where(
+                Job.status == JobStatus.PUBLISHED,
+                Employer.verification_state == VerificationState.APPROVED,
+            )
+        )
     if args.get("q"):
         pattern = "%" + args["q"].replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
-        stmt = stmt.where(or_(Job.title.ilike(pattern, escape="!"), Job.description.ilike(pattern, escape="!")))
+        stmt = stmt.where(
+            or_(Job.title.ilike(pattern, escape="!"), Job.description.ilike(pattern, escape="!"))
+        )
     if args.get("region"):
         stmt = stmt.where(in_subtree(Job.region_code, args["region"]))
     if args.get("employment_type"):
@@ -104,7 +130,9 @@ def list_jobs():
     return jsonify(keyset_page(stmt, Job, args, dump_job))
 
 
-@endpoint(bp, "/jobs/<int:job_id>", "GET", "One job", "jobs", auth="optional", responses={200: d.Job})
+@endpoint(
+    bp, "/jobs/<int:job_id>", "GET", "One job", "jobs", auth="optional", responses={200: d.Job}
+)
 @token_optional
 def get_job(job_id: int):
     return jsonify(dump_job(visible_job(job_id)))
@@ -135,23 +163,46 @@ def _fill(job: Job, data: dict) -> None:
 
 def _save(job: Job, data: dict) -> None:
     try:
-        found = job_service.save(job, g.api_user, confirmed_duplicate=bool(data.get("confirm_duplicate")))
+        found = job_service.save(
+            job, g.api_user, confirmed_duplicate=bool(data.get("confirm_duplicate"))
+        )
     except job_service.JobError as error:
         raise ApiError(409, str(error)) from None
     if found:
-        raise ApiError(409, _("You already have an open job with this title in this region. "
-                              "Send confirm_duplicate=true if this is a separate opening."),
-                       duplicates=[j.id for j in found])
+        raise ApiError(
+            409,
+            _(
+                "You already have an open job with this title in this region. "
+                "Send confirm_duplicate=true if this is a separate opening."
+            ),
+            duplicates=[j.id for j in found],
+        )
 
 
-@endpoint(bp, "/jobs", "POST", "Create a job (a draft, or published with publish=true)", "jobs",
-          body=d.JobCreate, responses={201: d.Job}, errors=(403, 409))
+@endpoint(
+    bp,
+    "/jobs",
+    "POST",
+    "Create a job (a draft, or published with publish=true)",
+    "jobs",
+    body=d.JobCreate,
+    responses={201: d.Job},
+    errors=(403, 409),
+)
 @token_required
 def create_job():
     employer = member_employer()
     data = json_body(d.JobCreate)
-    job = Job(employer_id=employer.id, description="", skills=[], screening_questions=[], headcount=1,
-              remote=False, salary_period=SalaryPeriod.MONTH, status=JobStatus.DRAFT)
+    job = Job(
+        employer_id=employer.id,
+        description="",
+        skills=[],
+        screening_questions=[],
+        headcount=1,
+        remote=False,
+        salary_period=SalaryPeriod.MONTH,
+        status=JobStatus.DRAFT,
+    )
     with db.session.no_autoflush:
         _fill(job, data)
         if data.get("publish"):
@@ -161,8 +212,16 @@ def create_job():
     return jsonify(dump_job(job)), 201
 
 
-@endpoint(bp, "/jobs/<int:job_id>", "PATCH", "Change some fields of your company's job", "jobs",
-          body=d.JobUpdate, responses={200: d.Job}, errors=(403, 409))
+@endpoint(
+    bp,
+    "/jobs/<int:job_id>",
+    "PATCH",
+    "Change some fields of your company's job",
+    "jobs",
+    body=d.JobUpdate,
+    responses={200: d.Job},
+    errors=(403, 409),
+)
 @token_required
 def update_job(job_id: int):
     job = own_job(job_id)
@@ -191,5 +250,12 @@ def _status_view(action: str):
 
 
 for _action in ("publish", "pause", "resume", "close"):
-    endpoint(bp, f"/jobs/<int:job_id>/{_action}", "POST", f"{_action.capitalize()} your company's job", "jobs",
-             responses={200: d.Job}, errors=(403, 409))(token_required(_status_view(_action)))
+    endpoint(
+        bp,
+        f"/jobs/<int:job_id>/{_action}",
+        "POST",
+        f"{_action.capitalize()} your company's job",
+        "jobs",
+        responses={200: d.Job},
+        errors=(403, 409),
+    )(token_required(_status_view(_action)))

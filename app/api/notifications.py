@@ -19,13 +19,25 @@ from .pagination import keyset_page
 
 def dump_notification(item: Notification) -> dict:
     return {
-        "id": item.id, "kind": item.kind, "text": render(item), "params": item.params or {},
-        "link": item.link or "", "created_at": stamp(item.created_at), "read_at": stamp(item.read_at),
+        "id": item.id,
+        "kind": item.kind,
+        "text": render(item),
+        "params": item.params or {},
+        "link": item.link or "",
+        "created_at": stamp(item.created_at),
+        "read_at": stamp(item.read_at),
     }
 
 
-@endpoint(bp, "/notifications", "GET", "Your notifications, newest first", "notifications",
-          query=d.NotificationQuery, responses={200: d.NotificationPage})
+@endpoint(
+    bp,
+    "/notifications",
+    "GET",
+    "Your notifications, newest first",
+    "notifications",
+    query=d.NotificationQuery,
+    responses={200: d.NotificationPage},
+)
 @token_required
 def list_notifications():
     args = query(d.NotificationQuery)
@@ -37,14 +49,24 @@ def list_notifications():
     return jsonify(keyset_page(stmt, Notification, args, dump_notification))
 
 
-@endpoint(bp, "/notifications/read", "POST", "Mark notifications read (the listed ids, or all)",
-          "notifications", body=d.MarkRead, body_required=False, responses={200: d.Marked})
+@endpoint(
+    bp,
+    "/notifications/read",
+    "POST",
+    "Mark notifications read (the listed ids, or all)",
+    "notifications",
+    body=d.MarkRead,
+    body_required=False,
+    responses={200: d.Marked},
+)
 @token_required
 def mark_read():
     data = json_body(d.MarkRead, required=False)
-    stmt = (update(Notification)
-            .where(Notification.user_id == g.api_user.id, Notification.read_at.is_(None))
-            .values(read_at=utcnow()))
+    stmt = (
+        update(Notification)
+        .where(Notification.user_id == g.api_user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
     if "ids" in data:
         stmt = stmt.where(Notification.id.in_(data["ids"] or [0]))
     marked = db.session.execute(stmt).rowcount
@@ -52,8 +74,14 @@ def mark_read():
     return jsonify({"marked": marked})
 
 
-@endpoint(bp, "/notifications/<int:notification_id>/read", "POST", "Mark one notification read",
-          "notifications", responses={200: d.Notification})
+@endpoint(
+    bp,
+    "/notifications/<int:notification_id>/read",
+    "POST",
+    "Mark one notification read",
+    "notifications",
+    responses={200: d.Notification},
+)
 @token_required
 def mark_one_read(notification_id: int):
     item = get_or_404(Notification, notification_id)

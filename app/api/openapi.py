@@ -49,19 +49,45 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
-def endpoint(bp: Blueprint, rule: str, method: str, summary: str, tag: str, *, auth: str = "required",
-             body: Obj | None = None, body_required: bool = True, query: Obj | None = None,
-             responses: dict[int, Obj | None], errors: tuple[int, ...] = ()) -> Callable:
+def endpoint(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    summary: str,
+    tag: str,
+    *,
+    auth: str = "required",
+    body: Obj | None = None,
+    body_required: bool = True,
+    query: Obj | None = None,
+    responses: dict[int, Obj | None],
+    errors: tuple[int, ...] = (),
+) -> Callable:
     """Register VIEW on BP at RULE for METHOD and describe it in the document."""
     standard = {400, 429, 404} | ({401} if auth != "none" else set())
     if body is not None:
         standard |= {413, 415, 422}
-    operation = Operation(rule, method.upper(), summary, tag, auth, body, body_required, query,
-                          responses, tuple(sorted(standard | set(errors))))
+    operation = Operation(
+        rule,
+        method.upper(),
+        summary,
+        tag,
+        auth,
+        body,
+        body_required,
+        query,
+        responses,
+        tuple(sorted(standard | set(errors))),
+    )
     OPERATIONS.append(operation)
 
     def decorator(view: Callable) -> Callable:
-        bp.add_url_rule(rule, endpoint=f"{view.__name__}_{method.lower()}", view_func=view, methods=[method.upper()])
+        bp.add_url_rule(
+            rule,
+            endpoint=f"{view.__name__}_{method.lower()}",
+            view_func=view,
+            methods=[method.upper()],
+        )
         return view
 
     return decorator
@@ -76,8 +102,12 @@ def openapi_path(rule: str) -> str:
 
 def _parameters(op: Operation) -> list[dict]:
     params = [
-        {"name": name, "in": "path", "required": True,
-         "schema": {"type": "integer", "minimum": 1, "maximum": INT_MAX}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": INT_MAX},
+        }
         for _conv, name in _PARAM.findall(op.rule)
     ]
     if op.query is not None:
@@ -106,8 +136,10 @@ def _operation(op: Operation) -> dict:
     else:
         out["security"] = []
     if op.body is not None:
-        out["requestBody"] = {"required": op.body_required,
-                              "content": {"application/json": {"schema": op.body.ref()}}}
+        out["requestBody"] = {
+            "required": op.body_required,
+            "content": {"application/json": {"schema": op.body.ref()}},
+        }
     for status, schema in op.responses.items():
         if schema is None:
             out["responses"][str(status)] = {"description": "No content"}

@@ -48,8 +48,12 @@ def keyset_page(query: Select, model: Any, args: dict, dump: Callable[[Any], dic
                 raise TypeError(last_id)
         except (TypeError, ValueError):
             raise ApiError(400, _("The cursor is not valid; start again without it.")) from None
-        query = query.where(or_(model.created_at < created, and_(model.created_at == created, model.id < last_id)))
-    rows = db.session.scalars(query.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)).all()
+        query = query.where(
+            or_(model.created_at < created, and_(model.created_at == created, model.id < last_id))
+        )
+    rows = db.session.scalars(
+        query.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)
+    ).all()
     items = rows[:limit]
     next_cursor = None
     if len(rows) > limit:
@@ -66,7 +70,7 @@ def offset_page(items: Sequence[Any], args: dict, dump: Callable[[Any], dict]) -
         _kind, start, _unused = _read(args["cursor"], "o")
         if not isinstance(start, int) or start < 0:
             raise ApiError(400, _("The cursor is not valid; start again without it."))
-    chunk = items[start:start + limit]
+    chunk = items[start : start + limit]
     more = len(items) > start + limit
     return {
         "items": [dump(item) for item in chunk],

@@ -24,19 +24,30 @@ from .openapi import endpoint
 
 def dump_resume(resume: Resume, show_contact: bool) -> dict:
     return {
-        "id": resume.id, "user_id": resume.user_id, "headline": resume.headline,
-        "summary": resume.summary or "", "skills": list(resume.skills or []),
+        "id": resume.id,
+        "user_id": resume.user_id,
+        "headline": resume.headline,
+        "summary": resume.summary or "",
+        "skills": list(resume.skills or []),
         "certificates": list(resume.certificates or []),
         "education_level": resume.education_level.value,
-        "education": list(resume.education or []), "experience": list(resume.experience or []),
+        "education": list(resume.education or []),
+        "experience": list(resume.experience or []),
         "years_experience": resume.years_experience,
-        "expected_salary_min": resume.expected_salary_min, "expected_salary_max": resume.expected_salary_max,
-        "expected_region_codes": list(resume.expected_region_codes or []), "region_code": resume.region_code,
+        "expected_salary_min": resume.expected_salary_min,
+        "expected_salary_max": resume.expected_salary_max,
+        "expected_region_codes": list(resume.expected_region_codes or []),
+        "region_code": resume.region_code,
         "willing_to_relocate": resume.willing_to_relocate,
         "available_from": resume.available_from.isoformat() if resume.available_from else None,
-        "contact_phone": resume.contact_phone if show_contact else (mask_phone(resume.contact_phone) or None),
-        "contact_email": resume.contact_email if show_contact else (mask_email(resume.contact_email) or None),
-        "visibility": resume.visibility.value, "updated_at": stamp(resume.updated_at),
+        "contact_phone": resume.contact_phone
+        if show_contact
+        else (mask_phone(resume.contact_phone) or None),
+        "contact_email": resume.contact_email
+        if show_contact
+        else (mask_email(resume.contact_email) or None),
+        "visibility": resume.visibility.value,
+        "updated_at": stamp(resume.updated_at),
     }
 
 
@@ -64,8 +75,16 @@ def _check(data: dict) -> None:
         raise ApiError(422, _("Some fields are not valid."), errors=errors)
 
 
-@endpoint(bp, "/resume", "PUT", "Create or replace your résumé", "resumes",
-          body=d.ResumeInput, responses={200: d.Resume, 201: d.Resume}, errors=(403,))
+@endpoint(
+    bp,
+    "/resume",
+    "PUT",
+    "Create or replace your résumé",
+    "resumes",
+    body=d.ResumeInput,
+    responses={200: d.Resume, 201: d.Resume},
+    errors=(403,),
+)
 @token_required
 def put_resume():
     user = require_role(Role.SEEKER)
@@ -74,11 +93,23 @@ def put_resume():
     resume = default_resume(user)
     created = resume is None
     full = {
-        "summary": "", "skills": [], "certificates": [], "education": [], "experience": [],
-        "education_level": EducationLevel.HIGH_SCHOOL.value, "years_experience": None,
-        "expected_salary_min": None, "expected_salary_max": None, "expected_region_codes": [],
-        "region_code": None, "willing_to_relocate": False, "available_from": None,
-        "contact_phone": None, "contact_email": None, "visibility": Visibility.PUBLIC.value, **data,
+        "summary": "",
+        "skills": [],
+        "certificates": [],
+        "education": [],
+        "experience": [],
+        "education_level": EducationLevel.HIGH_SCHOOL.value,
+        "years_experience": None,
+        "expected_salary_min": None,
+        "expected_salary_max": None,
+        "expected_region_codes": [],
+        "region_code": None,
+        "willing_to_relocate": False,
+        "available_from": None,
+        "contact_phone": None,
+        "contact_email": None,
+        "visibility": Visibility.PUBLIC.value,
+        **data,
     }
     full["education_level"] = EducationLevel(full["education_level"])
     full["visibility"] = Visibility(full["visibility"])
@@ -87,8 +118,14 @@ def put_resume():
     return jsonify(dump_resume(resume, True)), 201 if created else 200
 
 
-@endpoint(bp, "/resumes/<int:resume_id>", "GET", "A résumé you may see (contacts masked until they apply)",
-          "resumes", responses={200: d.Resume})
+@endpoint(
+    bp,
+    "/resumes/<int:resume_id>",
+    "GET",
+    "A résumé you may see (contacts masked until they apply)",
+    "resumes",
+    responses={200: d.Resume},
+)
 @token_required
 def get_resume(resume_id: int):
     resume = get_or_404(Resume, resume_id)

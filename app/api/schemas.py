@@ -77,8 +77,15 @@ class Field:
 
 
 class Str(Field):
-    def __init__(self, max_length: int, min_length: int = 0, pattern: str | None = None,
-                 format: str | None = None, strip: bool = True, **kwargs):
+    def __init__(
+        self,
+        max_length: int,
+        min_length: int = 0,
+        pattern: str | None = None,
+        format: str | None = None,
+        strip: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.max_length, self.min_length = max_length, min_length
         self.pattern = re.compile(pattern) if pattern else None
@@ -100,8 +107,13 @@ class Str(Field):
         if self.strip:
             value = value.strip()
         if len(value) < self.min_length:
-            return self.fail(errors, path, _l("This field is required.") if self.min_length == 1
-                             else _l("At least %(n)s characters.", n=self.min_length))
+            return self.fail(
+                errors,
+                path,
+                _l("This field is required.")
+                if self.min_length == 1
+                else _l("At least %(n)s characters.", n=self.min_length),
+            )
         return value
 
     def json_schema(self):
@@ -128,7 +140,11 @@ class Int(Field):
         if isinstance(value, bool) or not isinstance(value, int):
             return self.fail(errors, path, _l("Expected a whole number."))
         if not self.minimum <= value <= self.maximum:
-            return self.fail(errors, path, _l("Must be between %(low)s and %(high)s.", low=self.minimum, high=self.maximum))
+            return self.fail(
+                errors,
+                path,
+                _l("Must be between %(low)s and %(high)s.", low=self.minimum, high=self.maximum),
+            )
         return value
 
     def json_schema(self):
@@ -151,7 +167,11 @@ class Num(Field):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return self.fail(errors, path, _l("Expected a number."))
         if not self.minimum <= value <= self.maximum:  # also false for NaN
-            return self.fail(errors, path, _l("Must be between %(low)s and %(high)s.", low=self.minimum, high=self.maximum))
+            return self.fail(
+                errors,
+                path,
+                _l("Must be between %(low)s and %(high)s.", low=self.minimum, high=self.maximum),
+            )
         return float(value)
 
     def json_schema(self):
@@ -182,7 +202,11 @@ class Choice(Field):
 
     def convert(self, value, path, errors):
         if not isinstance(value, str) or value not in self.values:
-            return self.fail(errors, path, _l("Choose one of: %(values)s.", values=", ".join(self.values) or '""'))
+            return self.fail(
+                errors,
+                path,
+                _l("Choose one of: %(values)s.", values=", ".join(self.values) or '""'),
+            )
         return value
 
     def json_schema(self):
@@ -237,8 +261,14 @@ class Obj(Field):
 
     registry: dict[str, Obj] = {}
 
-    def __init__(self, name: str | None, fields: dict[str, Field], required: tuple[str, ...] = (),
-                 open: bool = False, **kwargs):
+    def __init__(
+        self,
+        name: str | None,
+        fields: dict[str, Field],
+        required: tuple[str, ...] = (),
+        open: bool = False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.name, self.fields, self.required, self.open = name, fields, tuple(required), open
         if name:
@@ -271,6 +301,10 @@ class Obj(Field):
         """Query-string parameters (all optional) converted by each field's rules."""
         errors: Errors = {}
         out = {}
+        # A misspelt filter silently ignored would return the wrong results: refuse it.
+        for key in args:
+            if key not in self.fields:
+                self.fail(errors, str(key)[:60], _l("Unknown parameter."))
         for key, field in self.fields.items():
             raw = args.get(key)
             if raw is not None:
@@ -314,7 +348,15 @@ class Open(Field):
 
 def page_of(item: Obj) -> Obj:
     """The paginated list of ITEM: `items` plus an opaque `next_cursor` (null at the end)."""
-    return Obj(f"{item.name}Page", {
-        "items": List(item, max_items=100),
-        "next_cursor": Str(500, nullable=True, description="Pass as ?cursor= for the next page; null on the last."),
-    }, required=("items", "next_cursor"))
+    return Obj(
+        f"{item.name}Page",
+        {
+            "items": List(item, max_items=100),
+            "next_cursor": Str(
+                500,
+                nullable=True,
+                description="Pass as ?cursor= for the next page; null on the last.",
+            ),
+        },
+        required=("items", "next_cursor"),
+    )

@@ -18,27 +18,53 @@ from .openapi import endpoint
 
 
 def dump_token(token: ApiToken) -> dict:
-    return {"id": token.id, "name": token.name, "created_at": stamp(token.created_at),
-            "last_used_at": stamp(token.last_used_at), "revoked_at": stamp(token.revoked_at)}
+    return {
+        "id": token.id,
+        "name": token.name,
+        "created_at": stamp(token.created_at),
+        "last_used_at": stamp(token.last_used_at),
+        "revoked_at": stamp(token.revoked_at),
+    }
 
 
 @endpoint(bp, "/me", "GET", "Who the token belongs to", "tokens", responses={200: d.Me})
 @token_required
 def me():
     user = g.api_user
-    return jsonify({"id": user.id, "email": user.email, "name": user.name, "role": user.role.value,
-                    "region_code": user.region_code,
-                    "employer_id": user.membership.employer_id if user.membership else None})
+    return jsonify(
+        {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "role": user.role.value,
+            "region_code": user.region_code,
+            "employer_id": user.membership.employer_id if user.membership else None,
+        }
+    )
 
 
-@endpoint(bp, "/tokens", "GET", "Your API tokens (never their secrets)", "tokens", responses={200: d.TokenList})
+@endpoint(
+    bp,
+    "/tokens",
+    "GET",
+    "Your API tokens (never their secrets)",
+    "tokens",
+    responses={200: d.TokenList},
+)
 @token_required
 def list_tokens():
     return jsonify({"items": [dump_token(t) for t in user_tokens(g.api_user)]})
 
 
-@endpoint(bp, "/tokens", "POST", "Create a token; its secret is in this response only", "tokens",
-          body=d.TokenInput, responses={201: d.NewToken})
+@endpoint(
+    bp,
+    "/tokens",
+    "POST",
+    "Create a token; its secret is in this response only",
+    "tokens",
+    body=d.TokenInput,
+    responses={201: d.NewToken},
+)
 @token_required
 def create_token():
     data = json_body(d.TokenInput)
@@ -50,7 +76,14 @@ def create_token():
     return jsonify({"id": token.id, "name": token.name, "token": secret}), 201
 
 
-@endpoint(bp, "/tokens/<int:token_id>", "DELETE", "Revoke one of your tokens", "tokens", responses={204: None})
+@endpoint(
+    bp,
+    "/tokens/<int:token_id>",
+    "DELETE",
+    "Revoke one of your tokens",
+    "tokens",
+    responses={204: None},
+)
 @token_required
 def revoke_token(token_id: int):
     token = get_or_404(ApiToken, token_id)

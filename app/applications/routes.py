@@ -52,13 +52,17 @@ def apply(job_id: int):
     questions = job.screening_questions or []
     answers = request.form.getlist("answer")
     if request.method == "GET" or (questions and "answer" not in request.form):
-        return render_template("applications/apply.html", job=job, questions=questions, answers=answers)
+        return render_template(
+            "applications/apply.html", job=job, questions=questions, answers=answers
+        )
     try:
         application, created = service.apply(current_user, job, answers)
     except service.ApplicationError as error:
         db.session.rollback()  # nothing half-done stays behind
         flash(str(error.message), "error")
-        return render_template("applications/apply.html", job=job, questions=questions, answers=answers), error.status
+        return render_template(
+            "applications/apply.html", job=job, questions=questions, answers=answers
+        ), error.status
     db.session.commit()
     if created:
         flash(_("Your application was sent."), "success")
@@ -69,9 +73,14 @@ def apply(job_id: int):
 @roles_required(Role.SEEKER)
 def invitations():
     items = db.session.scalars(
-        select(Invitation).where(Invitation.candidate_id == current_user.id).order_by(Invitation.created_at.desc())
+        select(Invitation)
+        .where(Invitation.candidate_id == current_user.id)
+        .order_by(Invitation.created_at.desc())
     ).all()
-    jobs = {job.id: job for job in db.session.scalars(select(Job).where(Job.id.in_([i.job_id for i in items])))}
+    jobs = {
+        job.id: job
+        for job in db.session.scalars(select(Job).where(Job.id.in_([i.job_id for i in items])))
+    }
     return render_template("applications/invitations.html", items=items, jobs=jobs)
 
 
@@ -84,16 +93,31 @@ def respond(invitation_id: int):
     accept = request.form.get("accept") == "1"
     job = db.session.get(Job, invitation.job_id)
     answers = request.form.getlist("answer")
-    if accept and job.screening_questions and "answer" not in request.form and invitation.responded_at is None:
-        return render_template("applications/apply.html", job=job, questions=job.screening_questions,
-                               answers=[], invitation=invitation)
+    if (
+        accept
+        and job.screening_questions
+        and "answer" not in request.form
+        and invitation.responded_at is None
+    ):
+        return render_template(
+            "applications/apply.html",
+            job=job,
+            questions=job.screening_questions,
+            answers=[],
+            invitation=invitation,
+        )
     try:
         application = service.respond(invitation, current_user, accept, answers)
     except service.ApplicationError as error:
         db.session.rollback()  # nothing half-done stays behind
         flash(str(error.message), "error")
-        return render_template("applications/apply.html", job=job, questions=job.screening_questions,
-                               answers=answers, invitation=invitation), error.status
+        return render_template(
+            "applications/apply.html",
+            job=job,
+            questions=job.screening_questions,
+            answers=answers,
+            invitation=invitation,
+        ), error.status
     db.session.commit()
     if application is not None:
         flash(_("Your application was sent."), "success")
@@ -122,7 +146,11 @@ def jobs():
 def _filters() -> dict:
     stage = request.args.get("stage", "")
     min_score = request.args.get("min_score", type=float)
-    skills = [s.strip().lower() for s in TAG_SPLIT.split(request.args.get("skills", "")[:200]) if s.strip()]
+    skills = [
+        s.strip().lower()
+        for s in TAG_SPLIT.split(request.args.get("skills", "")[:200])
+        if s.strip()
+    ]
     return {
         "stage": stage if stage in {s.value for s in Stage} else "",
         "min_score": min_score if min_score is not None and 0 <= min_score <= 100 else None,
@@ -160,12 +188,21 @@ def render_pipeline(job: Job, status: int = 200):
     items = ranked(job, filters)
     counts = dict(
         db.session.execute(
-            select(Application.stage, func.count()).where(Application.job_id == job.id).group_by(Application.stage)
+            select(Application.stage, func.count())
+            .where(Application.job_id == job.id)
+            .group_by(Application.stage)
         ).all()
     )
     return render_template(
-        "applications/pipeline.html", job=job, items=items, filters=filters, counts=counts,
-        stages=service.PIPELINE_STAGES, all_stages=list(STAGES), reason_texts=reason_texts, locale=_locale(),
+        "applications/pipeline.html",
+        job=job,
+        items=items,
+        filters=filters,
+        counts=counts,
+        stages=service.PIPELINE_STAGES,
+        all_stages=list(STAGES),
+        reason_texts=reason_texts,
+        locale=_locale(),
     ), status
 
 
@@ -175,7 +212,9 @@ def bulk_move(job_id: int):
     job = member_job(job_id)
     ids = [int(i) for i in request.form.getlist("application_id") if i.isdigit()]
     try:
-        moved = service.bulk_move(job, ids, request.form.get("stage", ""), current_user, request.form.get("message", ""))
+        moved = service.bulk_move(
+            job, ids, request.form.get("stage", ""), current_user, request.form.get("message", "")
+        )
     except service.ApplicationError as error:
         db.session.rollback()  # nothing half-done stays behind
         flash(str(error.message), "error")
@@ -190,22 +229,33 @@ def bulk_move(job_id: int):
 def export_csv(job_id: int):
     job = member_job(job_id)
     items = ranked(job, _filters())
-    header = [pgettext("person", "Name"), _("Headline"), _("Stage"), _("Match"), _("Skills"), _("Phone"), _("Email"),
-              _("Applied"), _("Answers")]
+    header = [
+        pgettext("person", "Name"),
+        _("Headline"),
+        _("Stage"),
+        _("Match"),
+        _("Skills"),
+        _("Phone"),
+        _("Email"),
+        _("Applied"),
+        _("Answers"),
+    ]
     rows = []
     for application, score, _reasons in items:
         resume = application.resume
-        rows.append([
-            application.candidate.name,
-            resume.headline if resume else "",
-            str(STAGES[application.stage]),
-            round(score * 100),
-            ", ".join(resume.skills) if resume else "",
-            (resume.contact_phone if resume else None) or application.candidate.phone or "",
-            (resume.contact_email if resume else None) or application.candidate.email,
-            application.created_at.strftime("%Y-%m-%d %H:%M"),
-            " | ".join(application.answers or []),
-        ])
+        rows.append(
+            [
+                application.candidate.name,
+                resume.headline if resume else "",
+                str(STAGES[application.stage]),
+                round(score * 100),
+                ", ".join(resume.skills) if resume else "",
+                (resume.contact_phone if resume else None) or application.candidate.phone or "",
+                (resume.contact_email if resume else None) or application.candidate.email,
+                application.created_at.strftime("%Y-%m-%d %H:%M"),
+                " | ".join(application.answers or []),
+            ]
+        )
     body = export.to_csv(header, rows)
     return Response(
         body.encode("utf-8"),
@@ -225,17 +275,25 @@ def review(application_id: int):
 
 def render_review(application: Application, status: int = 200):
     history = db.session.scalars(
-        select(StageChange).where(StageChange.application_id == application.id).order_by(StageChange.created_at, StageChange.id)
+        select(StageChange)
+        .where(StageChange.application_id == application.id)
+        .order_by(StageChange.created_at, StageChange.id)
     ).all()
     notes = db.session.scalars(
-        select(ApplicationNote).where(ApplicationNote.application_id == application.id).order_by(ApplicationNote.created_at.desc(), ApplicationNote.id.desc())
+        select(ApplicationNote)
+        .where(ApplicationNote.application_id == application.id)
+        .order_by(ApplicationNote.created_at.desc(), ApplicationNote.id.desc())
     ).all()
     if application.match_score is None:
         rank_applicants(application.job, [application], _locale())
         db.session.commit()
     return render_template(
-        "applications/review.html", application=application, history=history, notes=notes,
-        stages=service.PIPELINE_STAGES, reasons=reason_texts(application.match_reasons, _locale(), limit=8),
+        "applications/review.html",
+        application=application,
+        history=history,
+        notes=notes,
+        stages=service.PIPELINE_STAGES,
+        reasons=reason_texts(application.match_reasons, _locale(), limit=8),
     ), status
 
 
@@ -244,7 +302,12 @@ def render_review(application: Application, status: int = 200):
 def move(application_id: int):
     application = member_application(application_id)
     try:
-        service.move_stage(application, request.form.get("stage", ""), current_user, request.form.get("message", ""))
+        service.move_stage(
+            application,
+            request.form.get("stage", ""),
+            current_user,
+            request.form.get("message", ""),
+        )
     except service.ApplicationError as error:
         db.session.rollback()  # nothing half-done stays behind
         flash(str(error.message), "error")

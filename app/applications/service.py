@@ -33,7 +33,14 @@ from ..models import (
 )
 from ..notify import notify
 
-PIPELINE_STAGES = (Stage.NEW, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED, Stage.REJECTED)
+PIPELINE_STAGES = (
+    Stage.NEW,
+    Stage.SCREENING,
+    Stage.INTERVIEW,
+    Stage.OFFER,
+    Stage.HIRED,
+    Stage.REJECTED,
+)
 """Stages an employer may move an application to; only the candidate withdraws."""
 
 WITHDRAWABLE = frozenset({Stage.NEW, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER})
@@ -59,7 +66,9 @@ def default_resume(user: User) -> Resume | None:
 
 def find(job_id: int, candidate_id: int) -> Application | None:
     return db.session.scalar(
-        select(Application).where(Application.job_id == job_id, Application.candidate_id == candidate_id)
+        select(Application).where(
+            Application.job_id == job_id, Application.candidate_id == candidate_id
+        )
     )
 
 
@@ -105,8 +114,12 @@ def apply(
         return existing, True
 
     application = Application(
-        job_id=job.id, candidate_id=candidate.id, resume_id=resume.id, answers=cleaned,
-        source=source, stage=Stage.NEW,
+        job_id=job.id,
+        candidate_id=candidate.id,
+        resume_id=resume.id,
+        answers=cleaned,
+        source=source,
+        stage=Stage.NEW,
     )
     try:
         with db.session.begin_nested():
@@ -117,8 +130,17 @@ def apply(
         if winner is None:  # not a duplicate: some other constraint failed
             raise
         return winner, False
-    db.session.add(StageChange(application_id=application.id, from_stage=None, to_stage=Stage.NEW, actor_id=candidate.id))
-    audit.record("application.create", application, actor=candidate, job_id=job.id, source=source.value)
+    db.session.add(
+        StageChange(
+            application_id=application.id,
+            from_stage=None,
+            to_stage=Stage.NEW,
+            actor_id=candidate.id,
+        )
+    )
+    audit.record(
+        "application.create", application, actor=candidate, job_id=job.id, source=source.value
+    )
     _tell_employer(application, candidate, job)
     return application, True
 
@@ -129,12 +151,21 @@ def _tell_employer(application: Application, candidate: User, job: Job) -> None:
         notify(member.user, "application_received", link, candidate=candidate.name, job=job.title)
 
 
-def _change_stage(application: Application, to_stage: Stage, actor: User, message: str) -> StageChange:
+def _change_stage(
+    application: Application, to_stage: Stage, actor: User, message: str
+) -> StageChange:
     change = StageChange(
-        application_id=application.id, from_stage=application.stage, to_stage=to_stage,
-        actor_id=actor.id, message=message,
+        application_id=application.id,
+        from_stage=application.stage,
+        to_stage=to_stage,
+        actor_id=actor.id,
+        message=message,
     )
-    if application.stage == Stage.NEW and application.first_response_at is None and actor.id != application.candidate_id:
+    if (
+        application.stage == Stage.NEW
+        and application.first_response_at is None
+        and actor.id != application.candidate_id
+    ):
         application.first_response_at = utcnow()
     application.stage = to_stage
     db.session.add(change)
@@ -152,7 +183,9 @@ def withdraw(application: Application, candidate: User) -> StageChange:
     return change
 
 
-def move_stage(application: Application, to_stage: Stage | str, actor: User, message: str = "") -> StageChange | None:
+def move_stage(
+    application: Application, to_stage: Stage | str, actor: User, message: str = ""
+) -> StageChange | None:
     """Move APPLICATION to TO_STAGE for the employer (actor must be checked as a member).
 
     Returns None when it already is there. Tells the candidate, with MESSAGE if given.
@@ -165,7 +198,9 @@ def move_stage(application: Application, to_stage: Stage | str, actor: User, mes
         raise ApplicationError(422, _l("Choose a stage from the list."))
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
-        raise ApplicationError(422, _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE))
+        raise ApplicationError(
+            422, _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE)
+        )
     if application.stage == Stage.WITHDRAWN:
         raise ApplicationError(409, _l("The candidate withdrew this application."))
     if application.stage == to_stage:
@@ -178,18 +213,25 @@ def move_stage(application: Application, to_stage: Stage | str, actor: User, mes
     params = {"job": application.job.title, "stage": stage}
     kind = "stage_changed"
     if message:
-        kind, params = "stage_changed_message", {**params, "employer": application.job.employer.name, "message": message}
+        kind, params = (
+            "stage_changed_message",
+            {**params, "employer": application.job.employer.name, "message": message},
+        )
     notify(candidate, kind, url_for("main.application", application_id=application.id), **params)
     return change
 
 
-def bulk_move(job: Job, application_ids: Sequence[int], to_stage: Stage | str, actor: User, message: str = "") -> int:
+def bulk_move(
+    job: Job, application_ids: Sequence[int], to_stage: Stage | str, actor: User, message: str = ""
+) -> int:
     """Move the listed applications of JOB (others are ignored) and return how many moved."""
     ids = {int(i) for i in application_ids}
     if not ids:
         raise ApplicationError(422, _l("Select at least one applicant."))
     items = db.session.scalars(
-        select(Application).where(Application.job_id == job.id, Application.id.in_(ids)).order_by(Application.id)
+        select(Application)
+        .where(Application.job_id == job.id, Application.id.in_(ids))
+        .order_by(Application.id)
     ).all()
     moved = 0
     for application in items:
@@ -238,29 +280,45 @@ def invite(job: Job, candidate: User, actor: User, message: str = "") -> tuple[I
         raise ApplicationError(409, _l("This job is not taking applications."))
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
-        raise ApplicationError(422, _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE))
+        raise ApplicationError(
+            422, _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE)
+        )
     if find(job.id, candidate.id) is not None:
         raise ApplicationError(409, _l("This candidate has already applied for this job."))
     existing = db.session.scalar(
-        select(Invitation).where(Invitation.job_id == job.id, Invitation.candidate_id == candidate.id)
+        select(Invitation).where(
+            Invitation.job_id == job.id, Invitation.candidate_id == candidate.id
+        )
     )
     if existing is not None:
         return existing, False
-    invitation = Invitation(job_id=job.id, candidate_id=candidate.id, invited_by_id=actor.id, message=message)
+    invitation = Invitation(
+        job_id=job.id, candidate_id=candidate.id, invited_by_id=actor.id, message=message
+    )
     try:
         with db.session.begin_nested():
             db.session.add(invitation)
             db.session.flush()
     except IntegrityError:
         return db.session.scalar(
-            select(Invitation).where(Invitation.job_id == job.id, Invitation.candidate_id == candidate.id)
+            select(Invitation).where(
+                Invitation.job_id == job.id, Invitation.candidate_id == candidate.id
+            )
         ), False
     audit.record("invitation.create", invitation, actor=actor, job_id=job.id)
-    notify(candidate, "invitation", url_for("applications.invitations"), employer=job.employer.name, job=job.title)
+    notify(
+        candidate,
+        "invitation",
+        url_for("applications.invitations"),
+        employer=job.employer.name,
+        job=job.title,
+    )
     return invitation, True
 
 
-def respond(invitation: Invitation, candidate: User, accept: bool, answers: Sequence[str] | None = None) -> Application | None:
+def respond(
+    invitation: Invitation, candidate: User, accept: bool, answers: Sequence[str] | None = None
+) -> Application | None:
     """Accept (apply with source=invitation, which unmasks contacts for that employer) or
     decline. Answering twice keeps the first answer."""
     if invitation.candidate_id != candidate.id:

@@ -13,7 +13,11 @@ class RegisterForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=80)])
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
     )
     password = PasswordField(_l("Password"), validators=PASSWORD_RULES)
     confirm = PasswordField(

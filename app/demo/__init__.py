@@ -81,8 +81,17 @@ def is_loaded() -> bool:
 
 
 def counts() -> dict[str, int]:
-    tables = {"users": User, "employers": Employer, "jobs": Job, "resumes": Resume, "applications": Application}
-    return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in tables.items()}
+    tables = {
+        "users": User,
+        "employers": Employer,
+        "jobs": Job,
+        "resumes": Resume,
+        "applications": Application,
+    }
+    return {
+        name: db.session.scalar(select(func.count()).select_from(model))
+        for name, model in tables.items()
+    }
 
 
 def load() -> dict[str, int]:
@@ -108,13 +117,19 @@ class DemoBuilder:
         self.password_hash = hash_password(PASSWORD)
         self.today = date.today()
         self.communities = db.session.scalars(
-            select(Region.code).where(Region.level == 5, Region.code.startswith(DISTRICT)).order_by(Region.code)
+            select(Region.code)
+            .where(Region.level == 5, Region.code.startswith(DISTRICT))
+            .order_by(Region.code)
         ).all() or [DISTRICT]
         self.city_districts = db.session.scalars(
-            select(Region.code).where(Region.level == 3, Region.parent_code == CITY).order_by(Region.code)
+            select(Region.code)
+            .where(Region.level == 3, Region.parent_code == CITY)
+            .order_by(Region.code)
         ).all() or [DISTRICT]
         self.partner_counties = db.session.scalars(
-            select(Region.code).where(Region.level == 3, Region.parent_code == PARTNER_REGION).order_by(Region.code)
+            select(Region.code)
+            .where(Region.level == 3, Region.parent_code == PARTNER_REGION)
+            .order_by(Region.code)
         ).all() or [PARTNER_REGION]
 
     def days_ago(self, n: int) -> datetime:
@@ -122,10 +137,18 @@ class DemoBuilder:
             hours=self.rng.randint(8, 19), minutes=self.rng.randint(0, 59)
         )
 
-    def user(self, email: str, role: Role, name: str, region: str | None = None, locale: str = "zh") -> User:
+    def user(
+        self, email: str, role: Role, name: str, region: str | None = None, locale: str = "zh"
+    ) -> User:
         user = User(
-            email=email, role=role, name=name, password_hash=self.password_hash, region_code=region,
-            locale=locale, email_confirmed_at=self.days_ago(60), created_at=self.days_ago(60),
+            email=email,
+            role=role,
+            name=name,
+            password_hash=self.password_hash,
+            region_code=region,
+            locale=locale,
+            email_confirmed_at=self.days_ago(60),
+            created_at=self.days_ago(60),
             phone=f"13{self.rng.randint(100000000, 999999999)}",
         )
         db.session.add(user)
@@ -147,11 +170,21 @@ class DemoBuilder:
         industries_by_section = {o[2] for o in OCCUPATIONS}
         for i in range(36):
             section = sorted(industries_by_section)[i % len(industries_by_section)]
-            suffix = {"I": "科技有限公司", "G": "物流有限公司", "C": "制造有限公司", "H": "餐饮管理有限公司",
-                      "Q": "医疗服务有限公司", "P": "教育科技有限公司", "E": "建设工程有限公司"}.get(
-                section, self.rng.choice(COMPANY_SUFFIXES))
+            suffix = {
+                "I": "科技有限公司",
+                "G": "物流有限公司",
+                "C": "制造有限公司",
+                "H": "餐饮管理有限公司",
+                "Q": "医疗服务有限公司",
+                "P": "教育科技有限公司",
+                "E": "建设工程有限公司",
+            }.get(section, self.rng.choice(COMPANY_SUFFIXES))
             in_district = i < 28
-            region = self.rng.choice(self.communities) if in_district else self.rng.choice(self.city_districts)
+            region = (
+                self.rng.choice(self.communities)
+                if in_district
+                else self.rng.choice(self.city_districts)
+            )
             state = VerificationState.APPROVED
             if i in (3, 11):
                 state = VerificationState.SUBMITTED
@@ -188,7 +221,9 @@ class DemoBuilder:
         for employer in employers:
             fitting = [o for o in OCCUPATIONS if o[2] == employer.industry.value] or OCCUPATIONS
             for n in range(self.rng.randint(2, 5)):
-                title, category, _section, skills, (low, high), years, education = self.rng.choice(fitting)
+                title, category, _section, skills, (low, high), years, education = self.rng.choice(
+                    fitting
+                )
                 published = employer.verified and n < 4
                 posted = self.days_ago(self.rng.randint(0, 40))
                 job = Job(
@@ -199,7 +234,9 @@ class DemoBuilder:
                     skills=self.rng.sample(skills, k=min(len(skills), self.rng.randint(3, 5))),
                     salary_min=round(low * self.rng.uniform(0.9, 1.1), -2),
                     salary_max=round(high * self.rng.uniform(0.95, 1.15), -2),
-                    employment_type=self.rng.choices(list(EmploymentType), weights=[75, 8, 6, 6, 5])[0],
+                    employment_type=self.rng.choices(
+                        list(EmploymentType), weights=[75, 8, 6, 6, 5]
+                    )[0],
                     headcount=self.rng.choice([1, 1, 2, 3, 5, 10]),
                     region_code=employer.region_code,
                     remote=category.startswith("2-02-10") and self.rng.random() < 0.3,
@@ -226,27 +263,46 @@ class DemoBuilder:
         seekers = []
         for i in range(80):
             english = i % 10 == 9
-            title, _category, _s, skills, (low, high), years, education = self.rng.choice(OCCUPATIONS)
+            title, _category, _s, skills, (low, high), years, education = self.rng.choice(
+                OCCUPATIONS
+            )
             from_partner = i % 5 == 4
             home = self.rng.choice(self.partner_counties if from_partner else self.city_districts)
             if i == 0:  # the demo seeker comes from the partner region, so sees its jobs
                 home = self.partner_counties[0]
             email = "seeker@yunpin.demo" if i == 0 else f"seeker{i}@yunpin.demo"
             user = self.user(
-                email, Role.SEEKER,
-                self.fake_en.name() if english else self.fake.name(), home, "en" if english else "zh",
+                email,
+                Role.SEEKER,
+                self.fake_en.name() if english else self.fake.name(),
+                home,
+                "en" if english else "zh",
             )
             experience_years = max(0, years + self.rng.randint(-1, 4))
             resume = Resume(
                 user=user,
-                headline=ENGLISH_HEADLINES.get(title, title) if english else f"{title} · {experience_years}年经验",
-                summary=self.fake_en.paragraph() if english else self.fake.paragraph(nb_sentences=4),
+                headline=ENGLISH_HEADLINES.get(title, title)
+                if english
+                else f"{title} · {experience_years}年经验",
+                summary=self.fake_en.paragraph()
+                if english
+                else self.fake.paragraph(nb_sentences=4),
                 skills=self.rng.sample(skills, k=min(len(skills), self.rng.randint(2, 5))),
-                experience=[{
-                    "title": title, "company": self.fake.company(),
-                    "description": self.fake.sentence(), "years": experience_years,
-                }],
-                education=[{"school": f"{self.fake.city_name()}职业技术学院", "degree": education, "major": ""}],
+                experience=[
+                    {
+                        "title": title,
+                        "company": self.fake.company(),
+                        "description": self.fake.sentence(),
+                        "years": experience_years,
+                    }
+                ],
+                education=[
+                    {
+                        "school": f"{self.fake.city_name()}职业技术学院",
+                        "degree": education,
+                        "major": "",
+                    }
+                ],
                 education_level=EducationLevel(education),
                 years_experience=experience_years,
                 expected_salary_min=round(low, -2),
@@ -273,7 +329,10 @@ class DemoBuilder:
                 path = self.rng.choices(STAGE_PATHS, weights=[30, 20, 15, 8, 7, 12, 8])[0]
                 applied = max(job.published_at, self.days_ago(self.rng.randint(0, 30)))
                 application = Application(
-                    job=job, candidate=seeker, resume=resumes.get(seeker.id), stage=path[-1],
+                    job=job,
+                    candidate=seeker,
+                    resume=resumes.get(seeker.id),
+                    stage=path[-1],
                     created_at=applied,
                 )
                 db.session.add(application)
@@ -281,14 +340,25 @@ class DemoBuilder:
                 at = applied
                 previous = None
                 for stage in path:
-                    db.session.add(StageChange(
-                        application_id=application.id, from_stage=previous, to_stage=stage, created_at=at,
-                    ))
+                    db.session.add(
+                        StageChange(
+                            application_id=application.id,
+                            from_stage=previous,
+                            to_stage=stage,
+                            created_at=at,
+                        )
+                    )
                     if previous == Stage.NEW:
                         application.first_response_at = at
                     if stage == Stage.INTERVIEW:  # a video interview, for the recruitment figures
-                        db.session.add(Interview(application_id=application.id, status=InterviewStatus.COMPLETED,
-                                                 starts_at=at + timedelta(days=1), created_at=at))
+                        db.session.add(
+                            Interview(
+                                application_id=application.id,
+                                status=InterviewStatus.COMPLETED,
+                                starts_at=at + timedelta(days=1),
+                                created_at=at,
+                            )
+                        )
                     previous = stage
                     at = at + timedelta(days=self.rng.randint(1, 4))
         db.session.flush()
@@ -300,24 +370,44 @@ class DemoBuilder:
             for weeks_ago in range(8, -1, -1):
                 day = self.today - timedelta(weeks=weeks_ago)
                 resumed = day >= resumed_on
-                back = round(total * min(1.0, 0.3 + 0.1 * (8 - weeks_ago) + self.rng.uniform(0, 0.2))) if resumed else 0
-                db.session.add(ResumptionReport(
-                    employer_id=employer.id, report_date=day, resumed=resumed,
-                    resumed_on=resumed_on if resumed else None, workers_back=min(back, total),
-                    workers_total=total, obstacles=self.rng.choice(OBSTACLES),
-                ))
+                back = (
+                    round(total * min(1.0, 0.3 + 0.1 * (8 - weeks_ago) + self.rng.uniform(0, 0.2)))
+                    if resumed
+                    else 0
+                )
+                db.session.add(
+                    ResumptionReport(
+                        employer_id=employer.id,
+                        report_date=day,
+                        resumed=resumed,
+                        resumed_on=resumed_on if resumed else None,
+                        workers_back=min(back, total),
+                        workers_total=total,
+                        obstacles=self.rng.choice(OBSTACLES),
+                    )
+                )
 
     def programmes(self, employers: list[Employer], jobs: list[Job]) -> None:
         official = db.session.scalar(select(User).where(User.email == "official@yunpin.demo"))
-        db.session.add(CooperationAgreement(
-            origin_code=PARTNER_REGION, destination_code=DISTRICT, sectors=["C", "G", "E"],
-            workers_target=500, starts_on=self.today - timedelta(days=60),
-            ends_on=self.today + timedelta(days=120), created_by_id=official.id,
-        ))
+        db.session.add(
+            CooperationAgreement(
+                origin_code=PARTNER_REGION,
+                destination_code=DISTRICT,
+                sectors=["C", "G", "E"],
+                workers_target=500,
+                starts_on=self.today - timedelta(days=60),
+                ends_on=self.today + timedelta(days=120),
+                created_by_id=official.id,
+            )
+        )
         fair = JobFair(
-            title="江岸区春风行动网络招聘会", theme="“云招聘”稳就业：线上投递、视频面试、不见面招聘",
-            starts_on=self.today - timedelta(days=10), ends_on=self.today + timedelta(days=10),
-            region_code=DISTRICT, sectors=["C", "G", "I", "Q"], created_by_id=official.id,
+            title="江岸区春风行动网络招聘会",
+            theme="“云招聘”稳就业：线上投递、视频面试、不见面招聘",
+            starts_on=self.today - timedelta(days=10),
+            ends_on=self.today + timedelta(days=10),
+            region_code=DISTRICT,
+            sectors=["C", "G", "I", "Q"],
+            created_by_id=official.id,
         )
         db.session.add(fair)
         db.session.flush()
@@ -325,23 +415,42 @@ class DemoBuilder:
             (SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY, "小微企业复工复产补贴", 5000, 5000),
             (SubsidyRule.PER_HIRE_FROM_PARTNER_REGION, "吸纳协作地区劳动力就业补贴", 1000, 20000),
         ]:
-            db.session.add(SubsidyPolicy(
-                name=name, rule=rule, amount=amount, per_employer_cap=cap, budget=500_000,
-                region_code=DISTRICT, starts_on=self.today - timedelta(days=30),
-                ends_on=self.today + timedelta(days=60), resumed_by=self.today, created_by_id=official.id,
-            ))
+            db.session.add(
+                SubsidyPolicy(
+                    name=name,
+                    rule=rule,
+                    amount=amount,
+                    per_employer_cap=cap,
+                    budget=500_000,
+                    region_code=DISTRICT,
+                    starts_on=self.today - timedelta(days=30),
+                    ends_on=self.today + timedelta(days=60),
+                    resumed_by=self.today,
+                    created_by_id=official.id,
+                )
+            )
         for employer in [e for e in employers if e.verified][:15]:
             db.session.add(FairEmployer(fair_id=fair.id, employer_id=employer.id))
-            for job in [j for j in jobs if j.employer_id == employer.id and j.status == JobStatus.PUBLISHED]:
+            for job in [
+                j for j in jobs if j.employer_id == employer.id and j.status == JobStatus.PUBLISHED
+            ]:
                 db.session.add(FairJob(fair_id=fair.id, job_id=job.id))
         # Every verified company was approved by the district (document-review turnaround).
         for employer in employers:
             if employer.verified:
-                db.session.add(VerificationReview(employer_id=employer.id, official_id=official.id,
-                                                  decision=ReviewDecision.APPROVED, created_at=employer.verified_at))
+                db.session.add(
+                    VerificationReview(
+                        employer_id=employer.id,
+                        official_id=official.id,
+                        decision=ReviewDecision.APPROVED,
+                        created_at=employer.verified_at,
+                    )
+                )
         # Applications sent to fair jobs while the fair ran came from the fair (its statistics).
         start = datetime.combine(fair.starts_on, datetime.min.time())
         fair_jobs = select(FairJob.job_id).where(FairJob.fair_id == fair.id)
-        for application in db.session.scalars(select(Application).where(Application.job_id.in_(fair_jobs))):
+        for application in db.session.scalars(
+            select(Application).where(Application.job_id.in_(fair_jobs))
+        ):
             if application.created_at >= start:
                 application.source, application.fair_id = Source.FAIR, fair.id

@@ -39,11 +39,15 @@ class EmployerForm(FlaskForm):
     )
     industry = SelectField(_l("Industry"), choices=choices(INDUSTRIES))
     size = SelectField(_l("Size"), choices=choices(COMPANY_SIZES))
-    region_code = StringField(_l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    region_code = StringField(
+        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     website = URLField(_l("Website"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("About the company"), validators=[Optional(), Length(max=5000)])
-    logo = FileField(_l("Logo (PNG or JPEG, up to 10 MB)"), render_kw={"accept": "image/png,image/jpeg"})
+    logo = FileField(
+        _l("Logo (PNG or JPEG, up to 10 MB)"), render_kw={"accept": "image/png,image/jpeg"}
+    )
 
     def validate_credit_code(self, field) -> None:
         try:
@@ -52,9 +56,13 @@ class EmployerForm(FlaskForm):
             raise ValidationError(
                 {
                     "length": _l("The code has 18 characters."),
-                    "characters": _l("The code uses digits and capital letters except I, O, S, V and Z."),
+                    "characters": _l(
+                        "The code uses digits and capital letters except I, O, S, V and Z."
+                    ),
                     "division": _l("Characters 3 to 8 are the region code and must be digits."),
-                    "check": _l("The last character does not match: please check the code for a typo."),
+                    "check": _l(
+                        "The last character does not match: please check the code for a typo."
+                    ),
                 }[str(error)]
             ) from error
 
@@ -63,15 +71,25 @@ DOCUMENT_ACCEPT = {"accept": "application/pdf,image/png,image/jpeg"}
 
 
 class DocumentsForm(FlaskForm):
-    legal_rep_name = StringField(_l("Legal representative's name"), validators=[Optional(), Length(max=80)])
-    business_licence = FileField(_l("Business licence (PDF, JPEG or PNG)"), render_kw=DOCUMENT_ACCEPT)
-    legal_rep_id = FileField(_l("Legal representative's ID document (photo or PDF)"), render_kw=DOCUMENT_ACCEPT)
+    legal_rep_name = StringField(
+        _l("Legal representative's name"), validators=[Optional(), Length(max=80)]
+    )
+    business_licence = FileField(
+        _l("Business licence (PDF, JPEG or PNG)"), render_kw=DOCUMENT_ACCEPT
+    )
+    legal_rep_id = FileField(
+        _l("Legal representative's ID document (photo or PDF)"), render_kw=DOCUMENT_ACCEPT
+    )
 
 
 class InviteForm(FlaskForm):
     email = EmailField(
         _l("Colleague's email"),
-        validators=[DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
     )
 
 
@@ -92,12 +110,22 @@ class JobForm(FlaskForm):
         _l("Description (Markdown)"), validators=[Optional(), Length(max=20000)]
     )
     skills = TagListField(_l("Skills"))
-    salary_min = IntegerField(_l("Salary from (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)])
-    salary_max = IntegerField(_l("to (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)])
-    salary_period = SelectField(pgettext("salary period", "Paid"), choices=choices(SALARY_PERIODS), default="month")
+    salary_min = IntegerField(
+        _l("Salary from (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
+    )
+    salary_max = IntegerField(
+        _l("to (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
+    )
+    salary_period = SelectField(
+        pgettext("salary period", "Paid"), choices=choices(SALARY_PERIODS), default="month"
+    )
     employment_type = SelectField(_l("Employment type"), choices=choices(EMPLOYMENT_TYPES))
-    headcount = IntegerField(_l("Openings"), default=1, validators=[DataRequired(), NumberRange(min=1, max=10000)])
-    region_code = StringField(_l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    headcount = IntegerField(
+        _l("Openings"), default=1, validators=[DataRequired(), NumberRange(min=1, max=10000)]
+    )
+    region_code = StringField(
+        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
+    )
     remote = BooleanField(_l("Remote work possible"))
     deadline = DateField(_l("Apply by"), validators=[Optional()])
     screening_questions = TextAreaField(

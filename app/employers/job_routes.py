@@ -47,7 +47,9 @@ def edit_page(job: Job, form: JobForm, creating: bool):
             if publish:
                 job.status = JobStatus.PUBLISHED
             try:
-                found = jobs.save(job, current_user, confirmed_duplicate=form.confirm_duplicate.data)
+                found = jobs.save(
+                    job, current_user, confirmed_duplicate=form.confirm_duplicate.data
+                )
             except jobs.JobError as error:
                 db.session.rollback()
                 flash(str(error), "error")
@@ -87,7 +89,9 @@ def edit_job(job_id: int):
     return edit_page(job, form, creating=False)
 
 
-@bp.route("/mine/jobs/<int:job_id>/<any(publish, pause, resume, close, repost):action>", methods=["POST"])
+@bp.route(
+    "/mine/jobs/<int:job_id>/<any(publish, pause, resume, close, repost):action>", methods=["POST"]
+)
 @roles_required(Role.EMPLOYER)
 def job_action(job_id: int, action: str):
     job = own_job(job_id)

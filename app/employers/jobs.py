@@ -30,9 +30,20 @@ TRANSITIONS = {
 
 # The fields a repost copies; dates, status and ids are fresh.
 COPIED = (
-    "title", "description", "category", "skills", "salary_min", "salary_max", "salary_period",
-    "employment_type", "headcount", "region_code", "remote", "screening_questions",
-    "min_experience_years", "education_level",
+    "title",
+    "description",
+    "category",
+    "skills",
+    "salary_min",
+    "salary_max",
+    "salary_period",
+    "employment_type",
+    "headcount",
+    "region_code",
+    "remote",
+    "screening_questions",
+    "min_experience_years",
+    "education_level",
 )
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
@@ -48,7 +59,9 @@ def normalise_title(title: str) -> str:
     return _PUNCTUATION.sub("", folded)
 
 
-def duplicates(employer_id: int, title: str, region_code: str, exclude_id: int | None = None) -> list[Job]:
+def duplicates(
+    employer_id: int, title: str, region_code: str, exclude_id: int | None = None
+) -> list[Job]:
     """The employer's open postings with the same normalised title in the same region."""
     key = normalise_title(title)
     candidates = db.session.scalars(
@@ -65,7 +78,9 @@ def duplicates(employer_id: int, title: str, region_code: str, exclude_id: int |
 def ensure_can_publish(employer: Employer) -> None:
     if not employer.verified:
         raise JobError(
-            _l("Jobs are published once your company documents are approved. Submit them for review first.")
+            _l(
+                "Jobs are published once your company documents are approved. Submit them for review first."
+            )
         )
 
 
@@ -83,8 +98,12 @@ def save(job: Job, user: User, confirmed_duplicate: bool = False) -> list[Job]:
         job.created_by_id = user.id
         db.session.add(job)
     db.session.flush()
-    audit.record("job.create" if creating else "job.update", job, actor=user,
-                 duplicate_of=[j.id for j in found])
+    audit.record(
+        "job.create" if creating else "job.update",
+        job,
+        actor=user,
+        duplicate_of=[j.id for j in found],
+    )
     return []
 
 

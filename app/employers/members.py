@@ -45,7 +45,9 @@ def read_invite(token: str) -> MemberInvite:
     return invite
 
 
-def invite(employer: Employer, email: str, by: User, role: MemberRole = MemberRole.RECRUITER) -> MemberInvite:
+def invite(
+    employer: Employer, email: str, by: User, role: MemberRole = MemberRole.RECRUITER
+) -> MemberInvite:
     """Invite EMAIL to EMPLOYER (again, if already invited) and send the link."""
     email = email.strip().lower()
     existing = db.session.scalar(select(User).where(User.email == email))
@@ -54,7 +56,9 @@ def invite(employer: Employer, email: str, by: User, role: MemberRole = MemberRo
     if existing is not None and existing.role != Role.EMPLOYER:
         raise MembershipError(_l("This address belongs to a job seeker or official account."))
     item = db.session.scalar(
-        select(MemberInvite).where(MemberInvite.employer_id == employer.id, MemberInvite.email == email)
+        select(MemberInvite).where(
+            MemberInvite.employer_id == employer.id, MemberInvite.email == email
+        )
     )
     if item is None:
         item = MemberInvite(employer_id=employer.id, email=email)
@@ -62,10 +66,18 @@ def invite(employer: Employer, email: str, by: User, role: MemberRole = MemberRo
     item.role, item.invited_by_id, item.created_at, item.accepted_at = role, by.id, utcnow(), None
     db.session.flush()
     audit.record("employer.member_invite", employer, actor=by, email=email, role=role.value)
-    message = _l("%(name)s invites you to recruit for %(employer)s on Yunpin.", name=by.name, employer=employer.name)
+    message = _l(
+        "%(name)s invites you to recruit for %(employer)s on Yunpin.",
+        name=by.name,
+        employer=employer.name,
+    )
     send_email(
-        email, message, "notification", locale=existing.locale if existing else None,
-        message=message, link=url_for("employers.accept_invite", token=invite_token(item), _external=True),
+        email,
+        message,
+        "notification",
+        locale=existing.locale if existing else None,
+        message=message,
+        link=url_for("employers.accept_invite", token=invite_token(item), _external=True),
     )
     return item
 
@@ -73,7 +85,9 @@ def invite(employer: Employer, email: str, by: User, role: MemberRole = MemberRo
 def accept(item: MemberInvite, user: User) -> EmployerMember:
     """USER (an employer account with the invited address) joins the inviting employer."""
     if user.email != item.email:
-        raise MembershipError(_l("This invitation was sent to another address. Log in with that one."))
+        raise MembershipError(
+            _l("This invitation was sent to another address. Log in with that one.")
+        )
     if user.role != Role.EMPLOYER:
         raise MembershipError(_l("Only employer accounts can join a company."))
     if user.membership is not None:
@@ -84,7 +98,13 @@ def accept(item: MemberInvite, user: User) -> EmployerMember:
     # Following the emailed link proves the address.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     db.session.flush()
-    audit.record("employer.member_join", member, actor=user, employer_id=item.employer_id, role=item.role.value)
+    audit.record(
+        "employer.member_join",
+        member,
+        actor=user,
+        employer_id=item.employer_id,
+        role=item.role.value,
+    )
     return member
 
 

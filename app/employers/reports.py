@@ -44,7 +44,10 @@ def report(job: Job, reporter: User | None, reason: str, details: str = "") -> J
         if already:
             raise ReportError(_l("You already reported this job; officials are looking into it."))
     item = JobReport(
-        job_id=job.id, reporter_id=getattr(reporter, "id", None), reason=reason, details=details.strip()[:2000]
+        job_id=job.id,
+        reporter_id=getattr(reporter, "id", None),
+        reason=reason,
+        details=details.strip()[:2000],
     )
     db.session.add(item)
     db.session.flush()
@@ -66,7 +69,13 @@ def resolve(item: JobReport, official: User, uphold: bool, close_job: bool = Fal
     if uphold and close_job and item.job.status != JobStatus.CLOSED:
         item.job.status = JobStatus.CLOSED
         closed = True
-    audit.record(f"job.report_{item.status.value}", item, actor=official, job_id=item.job_id, closed_job=closed)
+    audit.record(
+        f"job.report_{item.status.value}",
+        item,
+        actor=official,
+        job_id=item.job_id,
+        closed_job=closed,
+    )
 
 
 def open_reports_query(region_code: str):

@@ -22,12 +22,20 @@ from . import bp
 class ResumptionForm(FlaskForm):
     resumed = BooleanField(_l("We have resumed work"))
     resumed_on = DateField(_l("Resumed on"), validators=[Optional()])
-    workers_back = IntegerField(_l("Workers back at work"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])
-    workers_total = IntegerField(_l("Workers in total"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)])
+    workers_back = IntegerField(
+        _l("Workers back at work"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000)]
+    )
+    workers_total = IntegerField(
+        _l("Workers in total"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)]
+    )
     obstacles = TextAreaField(_l("Obstacles (optional)"), validators=[Length(max=2000)])
 
     def validate_workers_back(self, field) -> None:
-        if self.workers_total.data is not None and field.data is not None and field.data > self.workers_total.data:
+        if (
+            self.workers_total.data is not None
+            and field.data is not None
+            and field.data > self.workers_total.data
+        ):
             raise ValidationError(_l("Cannot exceed the workers in total."))
 
     def validate_resumed_on(self, field) -> None:
@@ -41,8 +49,9 @@ def resumption():
     employer = current_employer()
     today = date.today()
     report = db.session.scalar(
-        sa.select(ResumptionReport).where(ResumptionReport.employer_id == employer.id,
-                                          ResumptionReport.report_date == today)
+        sa.select(ResumptionReport).where(
+            ResumptionReport.employer_id == employer.id, ResumptionReport.report_date == today
+        )
     )
     form = ResumptionForm(obj=report)
     if form.validate_on_submit():
@@ -54,13 +63,18 @@ def resumption():
             report.resumed_on = None
         db.session.add(report)
         db.session.flush()
-        audit.record("resumption.report", report, resumed=report.resumed, workers_back=report.workers_back)
+        audit.record(
+            "resumption.report", report, resumed=report.resumed, workers_back=report.workers_back
+        )
         db.session.commit()
         flash(_("Thank you: today's report is saved."), "success")
         return redirect(url_for("employers.resumption"))
     history = db.session.scalars(
-        sa.select(ResumptionReport).where(ResumptionReport.employer_id == employer.id)
-        .order_by(ResumptionReport.report_date.desc()).limit(14)
+        sa.select(ResumptionReport)
+        .where(ResumptionReport.employer_id == employer.id)
+        .order_by(ResumptionReport.report_date.desc())
+        .limit(14)
     ).all()
     return render_template("employers/resumption.html", form=form, history=history), (
-        422 if form.is_submitted() else 200)
+        422 if form.is_submitted() else 200
+    )

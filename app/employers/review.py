@@ -89,7 +89,8 @@ def missing(employer: Employer) -> list[str]:
     """What still has to be provided before the documents can be submitted."""
     have = current_documents(employer)
     gaps = [
-        str(_l("Business licence")) if kind == DocumentKind.BUSINESS_LICENCE
+        str(_l("Business licence"))
+        if kind == DocumentKind.BUSINESS_LICENCE
         else str(_l("ID document of the legal representative"))
         for kind in REQUIRED_DOCUMENTS
         if kind not in have
@@ -99,9 +100,13 @@ def missing(employer: Employer) -> list[str]:
     return gaps
 
 
-def add_document(employer: Employer, kind: DocumentKind, stored: StoredFile, user: User) -> EmployerDocument:
+def add_document(
+    employer: Employer, kind: DocumentKind, stored: StoredFile, user: User
+) -> EmployerDocument:
     if employer.verification_state not in EDITABLE:
-        raise ReviewError(_l("Documents cannot be changed while they are under review or after approval."))
+        raise ReviewError(
+            _l("Documents cannot be changed while they are under review or after approval.")
+        )
     document = EmployerDocument(
         employer=employer,
         kind=kind,
@@ -114,7 +119,9 @@ def add_document(employer: Employer, kind: DocumentKind, stored: StoredFile, use
     )
     db.session.add(document)
     db.session.flush()
-    audit.record("employer.document_upload", employer, actor=user, kind=kind.value, document_id=document.id)
+    audit.record(
+        "employer.document_upload", employer, actor=user, kind=kind.value, document_id=document.id
+    )
     return document
 
 
@@ -123,7 +130,9 @@ def owners(employer: Employer) -> list[User]:
         db.session.scalars(
             select(User)
             .join(EmployerMember, EmployerMember.user_id == User.id)
-            .where(EmployerMember.employer_id == employer.id, EmployerMember.role == MemberRole.OWNER)
+            .where(
+                EmployerMember.employer_id == employer.id, EmployerMember.role == MemberRole.OWNER
+            )
         )
     )
 
@@ -150,13 +159,21 @@ def submit(employer: Employer, user: User) -> None:
     employer.verification_state = VerificationState.SUBMITTED
     employer.submitted_at = utcnow()
     fast_track = is_trusted(employer)
-    audit.record("employer.review_submit", employer, actor=user, previous=previous.value, fast_track=fast_track)
+    audit.record(
+        "employer.review_submit",
+        employer,
+        actor=user,
+        previous=previous.value,
+        fast_track=fast_track,
+    )
     link = url_for("officials.review", employer_id=employer.id)
     for official in officials_for(employer.region_code):
         notify(official, "review_submitted", link, email=False, employer=employer.name)
 
 
-def decide(employer: Employer, official: User, decision: ReviewDecision, reasons: str = "") -> VerificationReview:
+def decide(
+    employer: Employer, official: User, decision: ReviewDecision, reasons: str = ""
+) -> VerificationReview:
     """Approve or return EMPLOYER's submission. The caller has checked the official's region."""
     if employer.verification_state != VerificationState.SUBMITTED:
         raise ReviewError(_l("There is no submission waiting for a decision."))
@@ -180,8 +197,12 @@ def decide(employer: Employer, official: User, decision: ReviewDecision, reasons
         kind = "review_returned"
     db.session.flush()
     audit.record(
-        f"employer.review_{decision.value}", employer, actor=official,
-        review_id=review.id, reasons=reasons, fast_track=review.fast_track,
+        f"employer.review_{decision.value}",
+        employer,
+        actor=official,
+        review_id=review.id,
+        reasons=reasons,
+        fast_track=review.fast_track,
     )
     link = url_for("employers.verification")
     for owner in owners(employer):

@@ -53,7 +53,9 @@ def save_profile(form: EmployerForm, employer: Employer, creating: bool):
             logo = store_logo(form)
         except uploads.UploadError as error:
             form.logo.errors.append(str(error.message))
-            return render_template("employers/form.html", form=form, creating=creating), error.status
+            return render_template(
+                "employers/form.html", form=form, creating=creating
+            ), error.status
         previous_logo = employer.logo_path
         for name, field in form._fields.items():
             if name not in ("logo", "csrf_token"):
@@ -62,7 +64,9 @@ def save_profile(form: EmployerForm, employer: Employer, creating: bool):
             employer.logo_path = logo.stored_name
         if creating:
             db.session.add(employer)
-            db.session.add(EmployerMember(employer=employer, user_id=current_user.id, role=MemberRole.OWNER))
+            db.session.add(
+                EmployerMember(employer=employer, user_id=current_user.id, role=MemberRole.OWNER)
+            )
         try:
             db.session.flush()
         except IntegrityError:
@@ -152,7 +156,9 @@ def verification():
                     flash(str(error), "error")
                     return redirect(url_for("employers.verification")), 303
                 db.session.commit()
-                flash(_("Submitted. Officials of your region will review your documents."), "success")
+                flash(
+                    _("Submitted. Officials of your region will review your documents."), "success"
+                )
             else:
                 db.session.commit()
                 flash(_("Saved."), "success")
@@ -161,8 +167,12 @@ def verification():
         status = 422
     reviews = review.history(employer)
     return render_template(
-        "employers/verification.html", employer=employer, form=form, reviews=reviews,
-        documents=review.current_documents(employer), missing=review.missing(employer),
+        "employers/verification.html",
+        employer=employer,
+        form=form,
+        reviews=reviews,
+        documents=review.current_documents(employer),
+        missing=review.missing(employer),
         editable=employer.verification_state in review.EDITABLE,
     ), status
 
@@ -172,9 +182,14 @@ def upload_documents(employer: Employer, form: DocumentsForm) -> int:
     stored: list[uploads.StoredFile] = []
     try:
         if employer.verification_state not in review.EDITABLE:
-            raise review.ReviewError(_("Documents cannot be changed while they are under review or after approval."))
+            raise review.ReviewError(
+                _("Documents cannot be changed while they are under review or after approval.")
+            )
         employer.legal_rep_name = (form.legal_rep_name.data or "").strip() or None
-        for kind, field in ((DocumentKind.BUSINESS_LICENCE, form.business_licence), (DocumentKind.LEGAL_REP_ID, form.legal_rep_id)):
+        for kind, field in (
+            (DocumentKind.BUSINESS_LICENCE, form.business_licence),
+            (DocumentKind.LEGAL_REP_ID, form.legal_rep_id),
+        ):
             if field.data and field.data.filename:
                 try:
                     item = uploads.store(field.data, uploads.DOCUMENT_TYPES)
@@ -226,15 +241,22 @@ def team():
             status = 409
         else:
             db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data.strip().lower()), "success")
+            flash(
+                _("Invitation sent to %(email)s.", email=form.email.data.strip().lower()), "success"
+            )
             return redirect(url_for("employers.team"))
     elif form.is_submitted():
         status = 422
     people = db.session.scalars(
-        select(EmployerMember).where(EmployerMember.employer_id == employer.id).order_by(EmployerMember.created_at)
+        select(EmployerMember)
+        .where(EmployerMember.employer_id == employer.id)
+        .order_by(EmployerMember.created_at)
     ).all()
     return render_template(
-        "employers/members.html", employer=employer, form=form, people=people,
+        "employers/members.html",
+        employer=employer,
+        form=form,
+        people=people,
         invites=members.open_invites(employer),
     ), status
 
@@ -272,7 +294,9 @@ def accept_invite(token: str):
                 members.accept(invite, current_user)
             except members.MembershipError as error:
                 db.session.rollback()
-                return render_template("errors/error.html", status=403, title=str(error), detail=""), 403
+                return render_template(
+                    "errors/error.html", status=403, title=str(error), detail=""
+                ), 403
             db.session.commit()
             flash(_("You joined %(employer)s.", employer=employer.name), "success")
             return redirect(url_for("employers.dashboard"))
@@ -284,7 +308,9 @@ def accept_invite(token: str):
     form = JoinForm()
     if form.validate_on_submit():
         user = User(
-            name=form.name.data.strip(), email=invite.email, role=Role.EMPLOYER,
+            name=form.name.data.strip(),
+            email=invite.email,
+            role=Role.EMPLOYER,
             password_hash=hash_password(form.password.data),
             locale=str(request.accept_languages.best_match(["zh", "en"], default="zh")),
             email_confirmed_at=utcnow(),
@@ -298,4 +324,6 @@ def accept_invite(token: str):
         flash(_("Welcome! You joined %(employer)s.", employer=employer.name), "success")
         return redirect(url_for("employers.dashboard"))
     status = 422 if form.is_submitted() else 200
-    return render_template("employers/invite.html", invite=invite, employer=employer, form=form), status
+    return render_template(
+        "employers/invite.html", invite=invite, employer=employer, form=form
+    ), status

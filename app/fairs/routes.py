@@ -19,7 +19,10 @@ from . import bp
 @bp.route("/")
 def index():
     fairs = db.session.scalars(
-        sa.select(JobFair).where(JobFair.ends_on >= date.today()).order_by(JobFair.starts_on).limit(50)
+        sa.select(JobFair)
+        .where(JobFair.ends_on >= date.today())
+        .order_by(JobFair.starts_on)
+        .limit(50)
     ).all()
     return render_template("fairs/index.html", fairs=fairs)
 
@@ -29,13 +32,19 @@ def show(fair_id: int):
     fair = get_or_404(JobFair, fair_id)
     jobs = fair_service.fair_jobs(db.session, fair)
     own_jobs, registered = [], False
-    if current_user.is_authenticated and current_user.role == Role.EMPLOYER and current_user.membership:
+    if (
+        current_user.is_authenticated
+        and current_user.role == Role.EMPLOYER
+        and current_user.membership
+    ):
         employer = current_user.membership.employer
         registered = db.session.get(FairEmployer, (fair.id, employer.id)) is not None
         own_jobs = db.session.scalars(
             sa.select(Job).where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED)
         ).all()
-    return render_template("fairs/show.html", fair=fair, jobs=jobs, own_jobs=own_jobs, registered=registered)
+    return render_template(
+        "fairs/show.html", fair=fair, jobs=jobs, own_jobs=own_jobs, registered=registered
+    )
 
 
 @bp.route("/<int:fair_id>/register", methods=["POST"])

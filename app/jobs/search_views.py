@@ -78,7 +78,11 @@ class Params:
         """Non-default parameters (with CHANGES), for url_for: short, shareable URLs."""
         data = {**asdict(self), **changes}
         defaults = asdict(Params())
-        return {k: (1 if v is True else v) for k, v in data.items() if v != defaults[k] and v is not None}
+        return {
+            k: (1 if v is True else v)
+            for k, v in data.items()
+            if v != defaults[k] and v is not None
+        }
 
 
 def _int(args, name: str, low: int, high: int) -> int | None:
@@ -86,7 +90,14 @@ def _int(args, name: str, low: int, high: int) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise BadSearch(_("%(name)s must be a whole number from %(low)s to %(high)s.", name=name, low=low, high=high))
+        raise BadSearch(
+            _(
+                "%(name)s must be a whole number from %(low)s to %(high)s.",
+                name=name,
+                low=low,
+                high=high,
+            )
+        )
     return int(raw)
 
 
@@ -118,10 +129,18 @@ def parse_params(args) -> Params:
     if len(cursor) > 200:
         raise BadSearch(_("Invalid page link."))
     return Params(
-        q=q, region=region, category=category, employment_type=employment_type,
-        salary_min=salary_min, salary_max=salary_max, remote=args.get("remote") == "1",
-        posted_within=posted_within, verified=args.get("verified") == "1", sort=sort,
-        cursor=cursor, page=_int(args, "page", 1, 1000) or 1,
+        q=q,
+        region=region,
+        category=category,
+        employment_type=employment_type,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        remote=args.get("remote") == "1",
+        posted_within=posted_within,
+        verified=args.get("verified") == "1",
+        sort=sort,
+        cursor=cursor,
+        page=_int(args, "page", 1, 1000) or 1,
     )
 
 
@@ -196,19 +215,43 @@ def facet_links(params: Params, facets: dict) -> dict[str, list[FacetLink]]:
         out.setdefault(name, []).append(FacetLink(label, count, url, active))
 
     regions = [search_index.unpad_region(b.key) for b in facets.get("region", [])]
-    names = dict(db.session.execute(select(Region.code, Region.name).where(Region.code.in_(regions))).all()) if regions else {}
+    names = (
+        dict(
+            db.session.execute(
+                select(Region.code, Region.name).where(Region.code.in_(regions))
+            ).all()
+        )
+        if regions
+        else {}
+    )
     for bucket, code in zip(facets.get("region", []), regions, strict=True):
         link("region", names.get(code, code), bucket.count, params.region == code, region=code)
     for bucket in facets.get("category", []):
-        link("category", occupation_label(bucket.key), bucket.count, params.category == bucket.key,
-             category=bucket.key)
+        link(
+            "category",
+            occupation_label(bucket.key),
+            bucket.count,
+            params.category == bucket.key,
+            category=bucket.key,
+        )
     for bucket in facets.get("employment_type", []):
-        link("employment_type", employment_label(EmploymentType(bucket.key)), bucket.count,
-             params.employment_type == bucket.key, employment_type=bucket.key)
+        link(
+            "employment_type",
+            employment_label(EmploymentType(bucket.key)),
+            bucket.count,
+            params.employment_type == bucket.key,
+            employment_type=bucket.key,
+        )
     for bucket in facets.get("salary", []):
         low, high = SALARY_BANDS.get(bucket.key, (None, None))
-        link("salary", bucket.key, bucket.count, (params.salary_min, params.salary_max) == (low, high),
-             salary_min=low, salary_max=high)
+        link(
+            "salary",
+            bucket.key,
+            bucket.count,
+            (params.salary_min, params.salary_max) == (low, high),
+            salary_min=low,
+            salary_max=high,
+        )
     for bucket in facets.get("remote", []):
         if bucket.key == "1":
             link("remote", _("Remote"), bucket.count, params.remote, remote=True)
@@ -232,15 +275,20 @@ def database_page(params: Params) -> Page:
     query = (
         select(Job)
         .join(Employer, Employer.id == Job.employer_id)
-        .where(Job.status == JobStatus.PUBLISHED, Employer.verification_state == VerificationState.APPROVED)
+        .where(
+            Job.status == JobStatus.PUBLISHED,
+            Employer.verification_state == VerificationState.APPROVED,
+        )
     )
     for word in params.q.split():
         pattern, in_json = _like(word), _like(_json_escaped(word))
-        query = query.where(or_(
-            Job.title.ilike(pattern, escape="!"),
-            Job.description.ilike(pattern, escape="!"),
-            cast(Job.skills, SqlText).ilike(in_json, escape="!"),
-        ))
+        query = query.where(
+            or_(
+                Job.title.ilike(pattern, escape="!"),
+                Job.description.ilike(pattern, escape="!"),
+                cast(Job.skills, SqlText).ilike(in_json, escape="!"),
+            )
+        )
     if params.region:
         query = query.where(Job.region_code.startswith(params.region))
     if params.category:
@@ -257,10 +305,15 @@ def database_page(params: Params) -> Page:
         query = query.where(Job.published_at >= utcnow() - timedelta(days=params.posted_within))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     order = (monthly(Job.salary_max).desc(),) if params.sort == "salary" else ()
-    jobs = db.session.scalars(
-        query.order_by(*order, Job.published_at.desc(), Job.id.desc())
-        .limit(PAGE_SIZE).offset((params.page - 1) * PAGE_SIZE)
-    ).unique().all()
+    jobs = (
+        db.session.scalars(
+            query.order_by(*order, Job.published_at.desc(), Job.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((params.page - 1) * PAGE_SIZE)
+        )
+        .unique()
+        .all()
+    )
     next_url = None
     if params.page * PAGE_SIZE < total:
         next_url = url_for("jobs.index", **params.args(cursor="", page=params.page + 1))
@@ -284,7 +337,11 @@ def search_page():
     except SearchUnavailable:
         page = database_page(params)
     return render_template(
-        "jobs/index.html", params=params, page=page, sorts=SORTS, posted_within=POSTED_WITHIN,
+        "jobs/index.html",
+        params=params,
+        page=page,
+        sorts=SORTS,
+        posted_within=POSTED_WITHIN,
         employment_types=list(EmploymentType),
     )
 

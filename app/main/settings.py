@@ -24,12 +24,18 @@ from . import bp
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name (e.g. the program that uses it)"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(
+        _l("Token name (e.g. the program that uses it)"),
+        validators=[DataRequired(), Length(max=80)],
+    )
 
 
 def settings_page(form: TokenForm, new_token: str | None = None, status: int = 200):
     return render_template(
-        "main/settings.html", form=form, tokens=user_tokens(current_user), new_token=new_token,
+        "main/settings.html",
+        form=form,
+        tokens=user_tokens(current_user),
+        new_token=new_token,
         revoke_form=FlaskForm(),
     ), status
 

@@ -42,9 +42,7 @@ class User(UserMixin, Base):
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     role: Mapped[Role] = enum_column(Role, index=True)
     # Officials: the root of the region subtree they may see. Others: where they live or work.
-    region_code: Mapped[str | None] = mapped_column(
-        sa.ForeignKey("regions.code"), index=True
-    )
+    region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     timezone: Mapped[str] = mapped_column(sa.String(40), default="Asia/Shanghai")
     email_confirmed_at: Mapped[datetime | None]

@@ -47,9 +47,7 @@ class Application(Base):
     candidate_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    resume_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("resumes.id", ondelete="SET NULL")
-    )
+    resume_id: Mapped[int | None] = mapped_column(sa.ForeignKey("resumes.id", ondelete="SET NULL"))
     stage: Mapped[Stage] = enum_column(Stage, default=Stage.NEW)
     source: Mapped[Source] = enum_column(Source, default=Source.APPLY)
     fair_id: Mapped[int | None] = mapped_column(
@@ -94,9 +92,7 @@ class ApplicationNote(Base):
     application_id: Mapped[int] = mapped_column(
         sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = created_at_column()
 

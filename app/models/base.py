@@ -30,7 +30,9 @@ class Base(DeclarativeBase):
     )
 
 
-def enum_column(enum_cls: type[enum.StrEnum], name: str | None = None, **kwargs: Any) -> Mapped[Any]:
+def enum_column(
+    enum_cls: type[enum.StrEnum], name: str | None = None, **kwargs: Any
+) -> Mapped[Any]:
     """A string column limited to ENUM_CLS's values by a CHECK constraint, on every database.
 
     NAME names the constraint; it must differ when one table has two columns of one enum.

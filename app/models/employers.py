@@ -156,9 +156,7 @@ class VerificationReview(Base):
     employer_id: Mapped[int] = mapped_column(
         sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True
     )
-    official_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    official_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decision: Mapped[ReviewDecision] = enum_column(ReviewDecision)
     reasons: Mapped[str] = mapped_column(sa.Text, default="")
     fast_track: Mapped[bool] = mapped_column(default=False)

@@ -34,8 +34,12 @@ class IdentityCheck(Base):
     __tablename__ = "identity_checks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True)
-    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    employer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    started_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     room_id: Mapped[str] = mapped_column(sa.String(32), unique=True)
     state: Mapped[IdentityState] = enum_column(IdentityState, default=IdentityState.STARTED)
     result: Mapped[dict[str, Any] | None]
@@ -44,7 +48,9 @@ class IdentityCheck(Base):
     """File names in ``VIDEO_SNAPSHOT_DIR/<room_id>/``; emptied when they are deleted."""
     snapshots_deleted_at: Mapped[datetime | None]
     checked_at: Mapped[datetime | None]
-    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     decided_at: Mapped[datetime | None]
     reasons: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = created_at_column()
@@ -58,7 +64,11 @@ class RetentionPolicy(Base):
     __tablename__ = "retention_policies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code", ondelete="CASCADE"), unique=True)
+    region_code: Mapped[str] = mapped_column(
+        sa.ForeignKey("regions.code", ondelete="CASCADE"), unique=True
+    )
     days: Mapped[int]
-    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

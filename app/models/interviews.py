@@ -47,9 +47,7 @@ class Interview(Base):
     application_id: Mapped[int] = mapped_column(
         sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[InterviewStatus] = enum_column(
-        InterviewStatus, default=InterviewStatus.PROPOSED
-    )
+    status: Mapped[InterviewStatus] = enum_column(InterviewStatus, default=InterviewStatus.PROPOSED)
     duration_minutes: Mapped[int] = mapped_column(default=30)
     # Times are stored in UTC; this is the zone the interviewer proposed them in.
     timezone: Mapped[str] = mapped_column(sa.String(40), default="Asia/Shanghai")

@@ -104,9 +104,7 @@ class JobReport(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(sa.ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
-    reporter_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.String(40))
     details: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[ReportStatus] = enum_column(ReportStatus, default=ReportStatus.OPEN)

@@ -47,7 +47,9 @@ class RecommendationList(Base):
 
     __tablename__ = "recommendation_lists"
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     items: Mapped[list[dict]] = mapped_column(default=list)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     stale: Mapped[bool] = mapped_column(default=False, index=True)

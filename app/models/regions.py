@@ -50,7 +50,9 @@ class Region(Base):
         # The picker searches names and pinyin by prefix (LIKE 'x%'): on PostgreSQL that needs
         # pattern operators whatever the database's collation.
         sa.Index("ix_regions_name_prefix", "name", postgresql_ops={"name": "text_pattern_ops"}),
-        sa.Index("ix_regions_pinyin_prefix", "pinyin", postgresql_ops={"pinyin": "text_pattern_ops"}),
+        sa.Index(
+            "ix_regions_pinyin_prefix", "pinyin", postgresql_ops={"pinyin": "text_pattern_ops"}
+        ),
     )
 
     code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)

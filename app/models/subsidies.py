@@ -33,7 +33,9 @@ class ClaimStatus(enum.StrEnum):
 class SubsidyPolicy(Base):
     __tablename__ = "subsidy_policies"
     __table_args__ = (
-        sa.CheckConstraint("amount > 0 AND per_employer_cap > 0 AND budget > 0", name="amounts_positive"),
+        sa.CheckConstraint(
+            "amount > 0 AND per_employer_cap > 0 AND budget > 0", name="amounts_positive"
+        ),
         sa.CheckConstraint(
             "committed_amount >= 0 AND committed_amount <= budget", name="within_budget"
         ),
@@ -77,8 +79,12 @@ class SubsidyClaim(Base):
     # What the amount was computed from (e.g. the hires counted), kept for the reviewer.
     basis: Mapped[int] = mapped_column(default=0)
     status: Mapped[ClaimStatus] = enum_column(ClaimStatus, default=ClaimStatus.CLAIMED, index=True)
-    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = created_at_column()
-    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     reviewed_at: Mapped[datetime | None]
     paid_at: Mapped[datetime | None]

@@ -32,7 +32,11 @@ STAGE_WEIGHTS = [35, 20, 12, 6, 7, 20]
 def region_tree(employers: int) -> list[tuple[str, str, int, str | None]]:
     """A province down to villages (fan-out grows with the data) plus an origin province."""
     fan = 10 if employers >= 10_000 else 3 if employers >= 100 else 2
-    rows = [(PROVINCE, "湖北省", 1, None), (ORIGIN, "贵州省", 1, None), (ORIGIN + "03", "遵义市", 2, ORIGIN)]
+    rows = [
+        (PROVINCE, "湖北省", 1, None),
+        (ORIGIN, "贵州省", 1, None),
+        (ORIGIN + "03", "遵义市", 2, ORIGIN),
+    ]
     rows += [(f"{ORIGIN}03{c:02d}", f"遵义县{c}", 3, f"{ORIGIN}03") for c in range(1, 6)]
     for a in range(1, fan + 1):
         city = f"{PROVINCE}{a:02d}"
@@ -43,7 +47,10 @@ def region_tree(employers: int) -> list[tuple[str, str, int, str | None]]:
             for c in range(1, max(2, fan - 2) + 1):
                 town = f"{county}{c:03d}"
                 rows.append((town, f"市{a}区{b}街道{c}", 4, county))
-                rows += [(f"{town}{d:03d}", f"市{a}区{b}街道{c}社区{d}", 5, town) for d in range(1, fan + 1)]
+                rows += [
+                    (f"{town}{d:03d}", f"市{a}区{b}街道{c}社区{d}", 5, town)
+                    for d in range(1, fan + 1)
+                ]
     return rows
 
 
@@ -84,13 +91,17 @@ class Loader:
         if not self.postgres:
             return
         for table in tables:
-            self.connection.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
-            ))
+            self.connection.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
+                )
+            )
 
 
-def load_synthetic(connection: sa.Connection, n_employers: int, n_applications: int, seed: int = 1) -> dict[str, Any]:
+def load_synthetic(
+    connection: sa.Connection, n_employers: int, n_applications: int, seed: int = 1
+) -> dict[str, Any]:
     """Fill the (empty) tables; returns the row counts and the two officials' emails."""
     from ..models import (
         Application,
@@ -108,10 +119,26 @@ def load_synthetic(connection: sa.Connection, n_employers: int, n_applications: 
     from ..security import hash_password
 
     rng = random.Random(seed)
-    t = {m.__name__: m.__table__ for m in (Application, CooperationAgreement, Employer, Interview, Job, Region,
-                                           ResumptionReport, SubsidyClaim, SubsidyPolicy, User, VerificationReview)}
+    t = {
+        m.__name__: m.__table__
+        for m in (
+            Application,
+            CooperationAgreement,
+            Employer,
+            Interview,
+            Job,
+            Region,
+            ResumptionReport,
+            SubsidyClaim,
+            SubsidyPolicy,
+            User,
+            VerificationReview,
+        )
+    }
     if connection.scalar(sa.select(sa.func.count()).select_from(t["Employer"])):
-        raise click.ClickException("the database already has employers; the benchmark needs empty tables")
+        raise click.ClickException(
+            "the database already has employers; the benchmark needs empty tables"
+        )
     loader = Loader(connection)
     now = datetime.now().replace(microsecond=0)
     today = now.date()
@@ -119,8 +146,9 @@ def load_synthetic(connection: sa.Connection, n_employers: int, n_applications: 
 
     existing = set(connection.scalars(sa.select(t["Region"].c.code)))
     tree = [r for r in region_tree(n_employers) if r[0] not in existing]
-    counts["regions"] = loader.insert(t["Region"], ["code", "name", "level", "parent_code", "pinyin"],
-                                      (r + ("",) for r in tree))
+    counts["regions"] = loader.insert(
+        t["Region"], ["code", "name", "level", "parent_code", "pinyin"], (r + ("",) for r in tree)
+    )
     codes = [r[0] for r in region_tree(n_employers)]
     villages = [c for c in codes if len(c) == 12 and c.startswith(PROVINCE)]
     counties = [c for c in codes if len(c) == 6 and c.startswith(PROVINCE)]
@@ -130,50 +158,155 @@ def load_synthetic(connection: sa.Connection, n_employers: int, n_applications: 
         return now - timedelta(seconds=rng.randint(0, weeks * 7 * 86400))
 
     industries = ["A", "C", "E", "F", "G", "H", "I", "K", "M", "P", "Q"]
-    employer_regions = [rng.choice(villages) if rng.random() < 0.9 else rng.choice(counties)
-                        for _ in range(n_employers)]
+    employer_regions = [
+        rng.choice(villages) if rng.random() < 0.9 else rng.choice(counties)
+        for _ in range(n_employers)
+    ]
     approved = [rng.random() < 0.9 for _ in range(n_employers)]
     submitted = [when() for _ in range(n_employers)]
     counts["employers"] = loader.insert(
         t["Employer"],
-        ["id", "name", "credit_code", "industry", "size", "region_code", "address", "description",
-         "verification_state", "submitted_at", "verified_at", "created_at"],
-        ((i + 1, f"基准企业{i + 1}", f"B{i + 1:017d}", rng.choice(industries),
-          rng.choices(["micro", "small", "medium", "large"], weights=[30, 40, 22, 8])[0],
-          employer_regions[i], "", "", "approved" if approved[i] else "submitted", submitted[i],
-          submitted[i] + timedelta(hours=rng.randint(1, 96)) if approved[i] else None, submitted[i])
-         for i in range(n_employers)),
+        [
+            "id",
+            "name",
+            "credit_code",
+            "industry",
+            "size",
+            "region_code",
+            "address",
+            "description",
+            "verification_state",
+            "submitted_at",
+            "verified_at",
+            "created_at",
+        ],
+        (
+            (
+                i + 1,
+                f"基准企业{i + 1}",
+                f"B{i + 1:017d}",
+                rng.choice(industries),
+                rng.choices(["micro", "small", "medium", "large"], weights=[30, 40, 22, 8])[0],
+                employer_regions[i],
+                "",
+                "",
+                "approved" if approved[i] else "submitted",
+                submitted[i],
+                submitted[i] + timedelta(hours=rng.randint(1, 96)) if approved[i] else None,
+                submitted[i],
+            )
+            for i in range(n_employers)
+        ),
     )
     counts["verification_reviews"] = loader.insert(
-        t["VerificationReview"], ["employer_id", "decision", "reasons", "fast_track", "created_at"],
-        ((i + 1, "approved", "", False, submitted[i] + timedelta(hours=rng.randint(1, 96)))
-         for i in range(n_employers) if approved[i]),
+        t["VerificationReview"],
+        ["employer_id", "decision", "reasons", "fast_track", "created_at"],
+        (
+            (i + 1, "approved", "", False, submitted[i] + timedelta(hours=rng.randint(1, 96)))
+            for i in range(n_employers)
+            if approved[i]
+        ),
     )
     n_jobs = max(1, 3 * n_employers)
     job_employer = [rng.randrange(n_employers) for _ in range(n_jobs)]
     job_published = [when() for _ in range(n_jobs)]
     counts["jobs"] = loader.insert(
         t["Job"],
-        ["id", "employer_id", "title", "description", "category", "skills", "salary_min", "salary_max",
-         "salary_period", "employment_type", "headcount", "region_code", "remote", "status",
-         "screening_questions", "min_experience_years", "education_level", "published_at", "created_at",
-         "updated_at"],
-        ((j + 1, job_employer[j] + 1, "基准职位", "", "", [], 4000, 8000, "month", "full_time", 1,
-          employer_regions[job_employer[j]], False, "published", [], 0, "", job_published[j],
-          job_published[j], job_published[j])
-         for j in range(n_jobs)),
+        [
+            "id",
+            "employer_id",
+            "title",
+            "description",
+            "category",
+            "skills",
+            "salary_min",
+            "salary_max",
+            "salary_period",
+            "employment_type",
+            "headcount",
+            "region_code",
+            "remote",
+            "status",
+            "screening_questions",
+            "min_experience_years",
+            "education_level",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (
+                j + 1,
+                job_employer[j] + 1,
+                "基准职位",
+                "",
+                "",
+                [],
+                4000,
+                8000,
+                "month",
+                "full_time",
+                1,
+                employer_regions[job_employer[j]],
+                False,
+                "published",
+                [],
+                0,
+                "",
+                job_published[j],
+                job_published[j],
+                job_published[j],
+            )
+            for j in range(n_jobs)
+        ),
     )
     n_candidates = max(10, n_applications // 5)
     password = hash_password(PASSWORD)
-    officials = {"province": ("province@bench.example.com", PROVINCE), "village": ("village@bench.example.com", villages[0])}
+    officials = {
+        "province": ("province@bench.example.com", PROVINCE),
+        "village": ("village@bench.example.com", villages[0]),
+    }
     counts["users"] = loader.insert(
         t["User"],
-        ["id", "email", "password_hash", "name", "role", "region_code", "timezone", "active", "created_at"],
-        [(n + 1, f"seeker{n + 1}@bench.example.com", "!", f"求职者{n + 1}", "seeker",
-          rng.choice(origins) if rng.random() < 0.2 else rng.choice(villages), "Asia/Shanghai", True, now)
-         for n in range(n_candidates)]
-        + [(n_candidates + k + 1, email, password, email, "official", region, "Asia/Shanghai", True, now)
-           for k, (email, region) in enumerate(officials.values())],
+        [
+            "id",
+            "email",
+            "password_hash",
+            "name",
+            "role",
+            "region_code",
+            "timezone",
+            "active",
+            "created_at",
+        ],
+        [
+            (
+                n + 1,
+                f"seeker{n + 1}@bench.example.com",
+                "!",
+                f"求职者{n + 1}",
+                "seeker",
+                rng.choice(origins) if rng.random() < 0.2 else rng.choice(villages),
+                "Asia/Shanghai",
+                True,
+                now,
+            )
+            for n in range(n_candidates)
+        ]
+        + [
+            (
+                n_candidates + k + 1,
+                email,
+                password,
+                email,
+                "official",
+                region,
+                "Asia/Shanghai",
+                True,
+                now,
+            )
+            for k, (email, region) in enumerate(officials.values())
+        ],
     )
     per_candidate = -(-n_applications // n_candidates)
     if per_candidate > n_jobs:
@@ -187,19 +320,45 @@ def load_synthetic(connection: sa.Connection, n_employers: int, n_applications: 
             job = (candidate * 7_919 + k * stride) % n_jobs
             created = max(job_published[job], when())
             stage = rng.choices(STAGES, weights=STAGE_WEIGHTS)[0]
-            responded = created + timedelta(hours=rng.randint(1, 200)) if stage != "new" or rng.random() < 0.3 else None
+            responded = (
+                created + timedelta(hours=rng.randint(1, 200))
+                if stage != "new" or rng.random() < 0.3
+                else None
+            )
             if stage in ("interview", "offer", "hired"):
                 interviews.append((i + 1, "completed", (responded or created) + timedelta(days=1)))
-            yield (i + 1, job + 1, candidate + 1, stage, "apply", [], [], responded, created, created)
+            yield (
+                i + 1,
+                job + 1,
+                candidate + 1,
+                stage,
+                "apply",
+                [],
+                [],
+                responded,
+                created,
+                created,
+            )
 
     counts["applications"] = loader.insert(
         t["Application"],
-        ["id", "job_id", "candidate_id", "stage", "source", "answers", "match_reasons", "first_response_at",
-         "created_at", "updated_at"],
+        [
+            "id",
+            "job_id",
+            "candidate_id",
+            "stage",
+            "source",
+            "answers",
+            "match_reasons",
+            "first_response_at",
+            "created_at",
+            "updated_at",
+        ],
         applications(),
     )
     counts["interviews"] = loader.insert(
-        t["Interview"], ["application_id", "status", "duration_minutes", "timezone", "created_at"],
+        t["Interview"],
+        ["application_id", "status", "duration_minutes", "timezone", "created_at"],
         ((a, s, 30, "Asia/Shanghai", at) for a, s, at in interviews),
     )
 
@@ -210,32 +369,96 @@ def load_synthetic(connection: sa.Connection, n_employers: int, n_applications: 
             for weeks_ago in range(4):
                 day = today - timedelta(weeks=weeks_ago)
                 resumed = day >= resumed_on
-                yield (i + 1, day, resumed, resumed_on if resumed else None,
-                       rng.randint(0, total) if resumed else 0, total, "", now)
+                yield (
+                    i + 1,
+                    day,
+                    resumed,
+                    resumed_on if resumed else None,
+                    rng.randint(0, total) if resumed else 0,
+                    total,
+                    "",
+                    now,
+                )
 
     counts["resumption_reports"] = loader.insert(
         t["ResumptionReport"],
-        ["employer_id", "report_date", "resumed", "resumed_on", "workers_back", "workers_total", "obstacles",
-         "created_at"],
+        [
+            "employer_id",
+            "report_date",
+            "resumed",
+            "resumed_on",
+            "workers_back",
+            "workers_total",
+            "obstacles",
+            "created_at",
+        ],
         reports(),
     )
     loader.insert(
         t["CooperationAgreement"],
-        ["origin_code", "destination_code", "sectors", "workers_target", "starts_on", "ends_on", "status",
-         "created_at"],
-        [(ORIGIN, PROVINCE, [], 10_000, today - timedelta(days=90), today + timedelta(days=90), "active", now)],
+        [
+            "origin_code",
+            "destination_code",
+            "sectors",
+            "workers_target",
+            "starts_on",
+            "ends_on",
+            "status",
+            "created_at",
+        ],
+        [
+            (
+                ORIGIN,
+                PROVINCE,
+                [],
+                10_000,
+                today - timedelta(days=90),
+                today + timedelta(days=90),
+                "active",
+                now,
+            )
+        ],
     )
     loader.insert(
         t["SubsidyPolicy"],
-        ["id", "name", "rule", "amount", "per_employer_cap", "budget", "committed_amount", "starts_on", "ends_on",
-         "region_code", "resumed_by", "created_at"],
-        [(1, "基准补贴", "small_resumed_by", 5000, 5000, 10**9, 0, today - timedelta(days=30),
-          today + timedelta(days=30), PROVINCE, today, now)],
+        [
+            "id",
+            "name",
+            "rule",
+            "amount",
+            "per_employer_cap",
+            "budget",
+            "committed_amount",
+            "starts_on",
+            "ends_on",
+            "region_code",
+            "resumed_by",
+            "created_at",
+        ],
+        [
+            (
+                1,
+                "基准补贴",
+                "small_resumed_by",
+                5000,
+                5000,
+                10**9,
+                0,
+                today - timedelta(days=30),
+                today + timedelta(days=30),
+                PROVINCE,
+                today,
+                now,
+            )
+        ],
     )
     counts["subsidy_claims"] = loader.insert(
-        t["SubsidyClaim"], ["policy_id", "employer_id", "amount", "basis", "status", "created_at"],
-        ((1, i + 1, 5000, 1, rng.choice(["claimed", "approved", "paid"]), now)
-         for i in range(0, n_employers, 50)),
+        t["SubsidyClaim"],
+        ["policy_id", "employer_id", "amount", "basis", "status", "created_at"],
+        (
+            (1, i + 1, 5000, 1, rng.choice(["claimed", "approved", "paid"]), now)
+            for i in range(0, n_employers, 50)
+        ),
     )
     loader.reset_sequences(table for name, table in t.items() if name != "Region")
     return {"counts": counts, "officials": {k: v[0] for k, v in officials.items()}}
@@ -281,10 +504,14 @@ def vacuum(engine: sa.Engine, table: str = "") -> None:
     """
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(f"VACUUM ANALYZE {table}"))
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                sa.text(f"VACUUM ANALYZE {table}")
+            )
 
 
-def run(database_url: str, employers: int, applications: int, requests: int, warmup: int) -> dict[str, Any]:
+def run(
+    database_url: str, employers: int, applications: int, requests: int, warmup: int
+) -> dict[str, Any]:
     from flask_migrate import upgrade
 
     from .. import create_app
@@ -292,11 +519,17 @@ def run(database_url: str, employers: int, applications: int, requests: int, war
     from .rollups import recompute
 
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({
-            "SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": instance, "SECRET_KEY": "bench",
-            "RATELIMIT_ENABLED": False, "RQ_EMBEDDED_WORKER": False, "WTF_CSRF_ENABLED": False,
-            "TESTING": True,
-        })
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "INSTANCE_PATH": instance,
+                "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False,
+                "RQ_EMBEDDED_WORKER": False,
+                "WTF_CSRF_ENABLED": False,
+                "TESTING": True,
+            }
+        )
         with app.app_context():
             upgrade()
             started = time.perf_counter()
@@ -310,22 +543,41 @@ def run(database_url: str, employers: int, applications: int, requests: int, war
             rollup_seconds = time.perf_counter() - started
             vacuum(db.engine, "rollup_counts")
             db.session.remove()
-            p95_ms = {who: measure(app, email, requests, warmup) for who, email in loaded["officials"].items()}
+            p95_ms = {
+                who: measure(app, email, requests, warmup)
+                for who, email in loaded["officials"].items()
+            }
             database = db.engine.dialect.name
             db.engine.dispose()
     return {
-        "database": database, "employers": employers, "applications": applications, "requests": requests,
-        "rows": loaded["counts"], "load_seconds": round(load_seconds, 1), "rollup_seconds": round(rollup_seconds, 1),
-        "p95_ms": p95_ms, "max_p95_ms": max(v for who in p95_ms.values() for v in who.values()),
+        "database": database,
+        "employers": employers,
+        "applications": applications,
+        "requests": requests,
+        "rows": loaded["counts"],
+        "load_seconds": round(load_seconds, 1),
+        "rollup_seconds": round(rollup_seconds, 1),
+        "p95_ms": p95_ms,
+        "max_p95_ms": max(v for who in p95_ms.values() for v in who.values()),
     }
 
 
 @click.command("dashboards")
 @click.option("--employers", default=100_000, show_default=True, type=click.IntRange(min=1))
 @click.option("--applications", default=1_000_000, show_default=True, type=click.IntRange(min=1))
-@click.option("--database-url", default=None, help="An empty, migratable database (default: a fresh pgserver).")
-@click.option("--requests", "n_requests", default=20, show_default=True, type=click.IntRange(min=1),
-              help="Timed requests per page and official, after the warm-up.")
+@click.option(
+    "--database-url",
+    default=None,
+    help="An empty, migratable database (default: a fresh pgserver).",
+)
+@click.option(
+    "--requests",
+    "n_requests",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Timed requests per page and official, after the warm-up.",
+)
 @click.option("--warmup", default=2, show_default=True, type=click.IntRange(min=0))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 def dashboards_command(employers, applications, database_url, n_requests, warmup, as_json) -> None:
@@ -346,11 +598,16 @@ def dashboards_command(employers, applications, database_url, n_requests, warmup
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     out = io.StringIO()
-    out.write(f"{result['database']}: {employers} employers, {applications} applications; "
-              f"load {result['load_seconds']} s, rollups {result['rollup_seconds']} s\n")
+    out.write(
+        f"{result['database']}: {employers} employers, {applications} applications; "
+        f"load {result['load_seconds']} s, rollups {result['rollup_seconds']} s\n"
+    )
     pages = list(next(iter(result["p95_ms"].values())))
     out.write(f"{'page':<18}" + "".join(f"{who:>12}" for who in result["p95_ms"]) + "\n")
     for page in pages:
-        out.write(f"{page:<18}" + "".join(f"{result['p95_ms'][who][page]:>12}" for who in result["p95_ms"]) + "\n")
+        out.write(
+            f"{page:<18}"
+            + "".join(f"{result['p95_ms'][who][page]:>12}" for who in result["p95_ms"])
+            + "\n"
+        )
     click.echo(out.getvalue().rstrip())
-

@@ -23,7 +23,9 @@ from ..models import (
 )
 
 
-def active_agreements_from(session: Session, region_code: str, today: date | None = None) -> list[CooperationAgreement]:
+def active_agreements_from(
+    session: Session, region_code: str, today: date | None = None
+) -> list[CooperationAgreement]:
     """Active agreements whose origin covers REGION_CODE."""
     today = today or date.today()
     agreements = session.scalars(
@@ -49,9 +51,14 @@ def partner_jobs(session: Session, candidate: User, limit: int = 6) -> list[Job]
         if a.sectors:
             condition = sa.and_(condition, Employer.industry.in_(a.sectors))
         conditions.append(condition)
-    return session.scalars(
-        sa.select(Job).join(Employer, Job.employer_id == Employer.id)
-        .where(Job.status == JobStatus.PUBLISHED, sa.or_(*conditions))
-        .order_by(Job.published_at.desc())
-        .limit(limit)
-    ).unique().all()
+    return (
+        session.scalars(
+            sa.select(Job)
+            .join(Employer, Job.employer_id == Employer.id)
+            .where(Job.status == JobStatus.PUBLISHED, sa.or_(*conditions))
+            .order_by(Job.published_at.desc())
+            .limit(limit)
+        )
+        .unique()
+        .all()
+    )

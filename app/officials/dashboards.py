@@ -44,9 +44,13 @@ class Chart:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "kind": self.kind, "columns": self.columns,
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "columns": self.columns,
             "rows": [[str(c) if isinstance(c, date) else c for c in row] for row in self.rows],
-            "links": self.links, **self.extra,
+            "links": self.links,
+            **self.extra,
         }
 
 
@@ -70,7 +74,9 @@ def median_hours(histogram: dict[int, int]) -> int | None:
 def region_names(session: Session, codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
-    return dict(session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes))).all())
+    return dict(
+        session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes))).all()
+    )
 
 
 class Figures:
@@ -86,12 +92,20 @@ class Figures:
         self.scope = scope
         self.child_len = child_length(scope.focus)
 
-    def sums(self, metrics: list[str], key: str | None = None, period: date | None = None) -> dict[str, dict[Any, int]]:
+    def sums(
+        self, metrics: list[str], key: str | None = None, period: date | None = None
+    ) -> dict[str, dict[Any, int]]:
         """Metric → {value of the rollup column KEY (None: the metric's total) → sum}."""
         column = getattr(RollupCount, key) if key else sa.null()
-        query = self.scope.rollup_rows(metrics).with_only_columns(
-            RollupCount.metric, column, sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger),  # not NUMERIC
-        ).group_by(RollupCount.metric, *([column] if key else []))
+        query = (
+            self.scope.rollup_rows(metrics)
+            .with_only_columns(
+                RollupCount.metric,
+                column,
+                sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger),  # not NUMERIC
+            )
+            .group_by(RollupCount.metric, *([column] if key else []))
+        )
         if period is not None:
             query = query.where(RollupCount.period == period)
         out: dict[str, dict[Any, int]] = {m: {} for m in metrics}
@@ -138,12 +152,28 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
         out = []
         for k in sorted(sums):
             s = sums[k]
-            out.append([label(k), s["res_reported"], s["res_resumed"], rate(s["res_resumed"], s["res_reported"]),
-                        s["res_back"], s["res_total"], rate(s["res_back"], s["res_total"])])
+            out.append(
+                [
+                    label(k),
+                    s["res_reported"],
+                    s["res_resumed"],
+                    rate(s["res_resumed"], s["res_reported"]),
+                    s["res_back"],
+                    s["res_total"],
+                    rate(s["res_back"], s["res_total"]),
+                ]
+            )
         return out
 
-    columns = [_("Group"), _("Enterprises reporting"), _("Enterprises resumed"), _("Resumption rate (%)"),
-               _("Workers back"), _("Workers total"), _("Workers back (%)")]
+    columns = [
+        _("Group"),
+        _("Enterprises reporting"),
+        _("Enterprises resumed"),
+        _("Resumption rate (%)"),
+        _("Workers back"),
+        _("Workers total"),
+        _("Workers back (%)"),
+    ]
     by_region, by_industry, by_size = grouped("region_code"), grouped("dim1"), grouped("dim2")
     names = f.names(set(by_region))
     region_rows = figure_rows(by_region, lambda c: f.region_label(c, names))
@@ -173,12 +203,44 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
     return {
         "summary": summary,
         "charts": [
-            Chart("res-weekly", _("Resumption by week"), "line",
-                  [_("Week"), _("Enterprises reporting"), _("Enterprises resumed"), _("Resumption rate (%)"),
-                   _("Workers back"), _("Workers back (%)")], weekly),
-            Chart("res-region", _("Resumption by region"), "bar", [_("Region"), *columns[1:]], region_rows, region_links),
-            Chart("res-industry", _("Resumption by industry"), "bar", [_("Industry"), *columns[1:]], ind_rows, ind_links),
-            Chart("res-size", _("Resumption by enterprise size"), "bar", [_("Size"), *columns[1:]], size_rows, size_links),
+            Chart(
+                "res-weekly",
+                _("Resumption by week"),
+                "line",
+                [
+                    _("Week"),
+                    _("Enterprises reporting"),
+                    _("Enterprises resumed"),
+                    _("Resumption rate (%)"),
+                    _("Workers back"),
+                    _("Workers back (%)"),
+                ],
+                weekly,
+            ),
+            Chart(
+                "res-region",
+                _("Resumption by region"),
+                "bar",
+                [_("Region"), *columns[1:]],
+                region_rows,
+                region_links,
+            ),
+            Chart(
+                "res-industry",
+                _("Resumption by industry"),
+                "bar",
+                [_("Industry"), *columns[1:]],
+                ind_rows,
+                ind_links,
+            ),
+            Chart(
+                "res-size",
+                _("Resumption by enterprise size"),
+                "bar",
+                [_("Size"), *columns[1:]],
+                size_rows,
+                size_links,
+            ),
         ],
     }
 
@@ -206,27 +268,49 @@ def recruitment(session: Session, scope: Scope, link) -> dict[str, Any]:
         "summary": summary,
         "unapplied": unapplied_jobs(session, scope),
         "charts": [
-            Chart("rec-weekly", _("Recruitment by week"), "line", [_("Week"), *labels], weekly_rows),
-            Chart("rec-region", _("Recruitment by region"), "bar", [_("Region"), *labels], region_rows,
-                  [link(code) for code in region_keys]),
-            Chart("rec-industry", _("Recruitment by industry"), "bar", [_("Industry"), *labels], industry_rows),
+            Chart(
+                "rec-weekly", _("Recruitment by week"), "line", [_("Week"), *labels], weekly_rows
+            ),
+            Chart(
+                "rec-region",
+                _("Recruitment by region"),
+                "bar",
+                [_("Region"), *labels],
+                region_rows,
+                [link(code) for code in region_keys],
+            ),
+            Chart(
+                "rec-industry",
+                _("Recruitment by industry"),
+                "bar",
+                [_("Industry"), *labels],
+                industry_rows,
+            ),
         ],
     }
 
 
 def unapplied_jobs(session: Session, scope: Scope, limit: int = 20) -> list[Job]:
     """Published vacancies nobody has applied to, oldest first."""
-    return session.scalars(
-        scope.jobs()
-        .where(Job.status == JobStatus.PUBLISHED, ~sa.exists().where(Application.job_id == Job.id))
-        .order_by(Job.published_at)
-        .limit(limit)
-    ).unique().all()
+    return (
+        session.scalars(
+            scope.jobs()
+            .where(
+                Job.status == JobStatus.PUBLISHED, ~sa.exists().where(Application.job_id == Job.id)
+            )
+            .order_by(Job.published_at)
+            .limit(limit)
+        )
+        .unique()
+        .all()
+    )
 
 
 def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
     """Flows for the agreements with an end in scope, read from the cooperation rollups."""
-    agreements = session.scalars(scope.agreements().order_by(CooperationAgreement.starts_on.desc())).all()
+    agreements = session.scalars(
+        scope.agreements().order_by(CooperationAgreement.starts_on.desc())
+    ).all()
     if not agreements:
         return {"agreements": [], "charts": []}
     # Each agreement's flows at its destination's child level only: the deeper levels repeat
@@ -235,14 +319,31 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
     for a in agreements:
         levels[child_length(a.destination_code)].append(str(a.id))
     rows = session.execute(
-        sa.select(RollupCount.metric, RollupCount.region_code, RollupCount.dim1,
-                  RollupCount.dim2, sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger))  # not NUMERIC on PostgreSQL
-        .where(RollupCount.metric.in_(["coop_apps", "coop_hires"]),
-               sa.or_(*[sa.and_(RollupCount.level == level, RollupCount.dim1.in_(ids)) for level, ids in levels.items()]))
+        sa.select(
+            RollupCount.metric,
+            RollupCount.region_code,
+            RollupCount.dim1,
+            RollupCount.dim2,
+            sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger),
+        )  # not NUMERIC on PostgreSQL
+        .where(
+            RollupCount.metric.in_(["coop_apps", "coop_hires"]),
+            sa.or_(
+                *[
+                    sa.and_(RollupCount.level == level, RollupCount.dim1.in_(ids))
+                    for level, ids in levels.items()
+                ]
+            ),
+        )
         .group_by(RollupCount.metric, RollupCount.region_code, RollupCount.dim1, RollupCount.dim2)
     ).all()
-    names = region_names(session, {r.region_code for r in rows} | {r.dim2 for r in rows}
-                         | {a.origin_code for a in agreements} | {a.destination_code for a in agreements})
+    names = region_names(
+        session,
+        {r.region_code for r in rows}
+        | {r.dim2 for r in rows}
+        | {a.origin_code for a in agreements}
+        | {a.destination_code for a in agreements},
+    )
     flows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_agreement: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
@@ -251,23 +352,51 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
     summary = []
     for a in agreements:
         s = per_agreement[str(a.id)]
-        summary.append({
-            "agreement": a, "origin": names.get(a.origin_code, a.origin_code),
-            "destination": names.get(a.destination_code, a.destination_code),
-            "applications": s["coop_apps"], "hires": s["coop_hires"],
-            "progress": rate(s["coop_hires"], a.workers_target),
-        })
+        summary.append(
+            {
+                "agreement": a,
+                "origin": names.get(a.origin_code, a.origin_code),
+                "destination": names.get(a.destination_code, a.destination_code),
+                "applications": s["coop_apps"],
+                "hires": s["coop_hires"],
+                "progress": rate(s["coop_hires"], a.workers_target),
+            }
+        )
     table = []
     for (origin, destination), s in sorted(flows.items()):
-        table.append([names.get(origin, origin), names.get(destination, destination), s["coop_apps"], s["coop_hires"]])
+        table.append(
+            [
+                names.get(origin, origin),
+                names.get(destination, destination),
+                s["coop_apps"],
+                s["coop_hires"],
+            ]
+        )
     sankey = {
         "nodes": sorted({row[0] for row in table} | {row[1] for row in table}),
-        "links": [{"source": row[0], "target": row[1], "value": row[2]} for row in table if row[0] != row[1]],
+        "links": [
+            {"source": row[0], "target": row[1], "value": row[2]}
+            for row in table
+            if row[0] != row[1]
+        ],
     }
     return {
         "agreements": summary,
-        "charts": [Chart("coop-flows", _("Labor cooperation flows (applications)"), "sankey",
-                         [pgettext("labour flow", "From"), pgettext("labour flow", "To"), _("Applications"), _("Hires")], table, extra={"sankey": sankey})],
+        "charts": [
+            Chart(
+                "coop-flows",
+                _("Labor cooperation flows (applications)"),
+                "sankey",
+                [
+                    pgettext("labour flow", "From"),
+                    pgettext("labour flow", "To"),
+                    _("Applications"),
+                    _("Hires"),
+                ],
+                table,
+                extra={"sankey": sankey},
+            )
+        ],
     }
 
 
@@ -278,15 +407,28 @@ def recruitment_map(session: Session, scope: Scope, static_url) -> dict[str, Any
     apps, hires, jobs = sums["applications"], sums["hires"], sums["jobs_posted"]
     codes = sorted(set(apps) | set(hires) | set(jobs))
     names = f.names(set(codes))
-    table = [[f.region_label(c, names), jobs.get(c, 0), apps.get(c, 0), hires.get(c, 0)] for c in codes]
+    table = [
+        [f.region_label(c, names), jobs.get(c, 0), apps.get(c, 0), hires.get(c, 0)] for c in codes
+    ]
     columns = [_("Region"), _("Jobs posted"), _("Applications"), _("Hires")]
     if len(scope.focus) <= 2:
         file = "china.json" if not scope.focus else f"{scope.focus}.json"
         # GeoJSON features carry 2-digit province or 6-digit prefecture codes.
         feature_codes = [c if len(c) == 2 else c.ljust(6, "0") for c in codes]
-        chart = Chart("map", _("Applications by region"), "map", columns, table, extra={
-            "map": {"url": static_url(f"vendor/maps/{file}"), "name": scope.focus or "china", "codes": feature_codes},
-        })
+        chart = Chart(
+            "map",
+            _("Applications by region"),
+            "map",
+            columns,
+            table,
+            extra={
+                "map": {
+                    "url": static_url(f"vendor/maps/{file}"),
+                    "name": scope.focus or "china",
+                    "codes": feature_codes,
+                },
+            },
+        )
     else:
         tree = []
         for c in codes:
@@ -296,10 +438,13 @@ def recruitment_map(session: Session, scope: Scope, static_url) -> dict[str, Any
                 sub_apps = sub.by("applications", "region_code")
                 sub_names = sub.names(set(sub_apps))
                 node["children"] = [
-                    {"name": sub.region_label(k, sub_names), "value": v} for k, v in sorted(sub_apps.items())
+                    {"name": sub.region_label(k, sub_names), "value": v}
+                    for k, v in sorted(sub_apps.items())
                 ]
             tree.append(node)
-        chart = Chart("map", _("Applications by region"), "treemap", columns, table, extra={"tree": tree})
+        chart = Chart(
+            "map", _("Applications by region"), "treemap", columns, table, extra={"tree": tree}
+        )
     chart.links = [None] * len(codes)
     return {"charts": [chart], "codes": codes}
 
@@ -309,15 +454,18 @@ def service(session: Session, scope: Scope) -> dict[str, Any]:
     reviews = {int(hours): n for hours, n in f.by("review_hours", "dim1").items()}
     totals = f.sums(["applications", "responded"])
     claims = session.execute(
-        scope.claims().with_only_columns(SubsidyClaim.status, sa.func.count(), sa.func.sum(SubsidyClaim.amount))
+        scope.claims()
+        .with_only_columns(SubsidyClaim.status, sa.func.count(), sa.func.sum(SubsidyClaim.amount))
         .group_by(SubsidyClaim.status)
     ).all()
     by_status = {status: (n, int(total or 0)) for status, n, total in claims}
     paid = by_status.get(ClaimStatus.PAID, (0, 0))
     applications, responded = totals["applications"].get(None, 0), totals["responded"].get(None, 0)
     status_labels = {
-        ClaimStatus.CLAIMED: _("Claimed"), ClaimStatus.APPROVED: _("Approved"),
-        ClaimStatus.REJECTED: _("Rejected"), ClaimStatus.PAID: pgettext("subsidy claim status", "Paid"),
+        ClaimStatus.CLAIMED: _("Claimed"),
+        ClaimStatus.APPROVED: _("Approved"),
+        ClaimStatus.REJECTED: _("Rejected"),
+        ClaimStatus.PAID: pgettext("subsidy claim status", "Paid"),
     }
     rows = [[str(status_labels[s]), *by_status.get(s, (0, 0))] for s in ClaimStatus]
     return {
@@ -332,6 +480,13 @@ def service(session: Session, scope: Scope) -> dict[str, Any]:
             "paid_count": paid[0],
             "paid_amount": paid[1],
         },
-        "charts": [Chart("svc-subsidies", _("Subsidy claims by status"), "bar",
-                         [_("Status"), _("Claims"), _("Amount (yuan)")], rows)],
+        "charts": [
+            Chart(
+                "svc-subsidies",
+                _("Subsidy claims by status"),
+                "bar",
+                [_("Status"), _("Claims"), _("Amount (yuan)")],
+                rows,
+            )
+        ],
     }

@@ -29,10 +29,15 @@ def register(session: Session, fair: JobFair, employer: Employer, job_ids: list[
         session.add(FairEmployer(fair_id=fair.id, employer_id=employer.id))
         audit.record("fair.register", fair, employer_id=employer.id)
     own = session.scalars(
-        sa.select(Job.id).where(Job.id.in_(job_ids or [0]), Job.employer_id == employer.id,
-                                Job.status == JobStatus.PUBLISHED)
+        sa.select(Job.id).where(
+            Job.id.in_(job_ids or [0]),
+            Job.employer_id == employer.id,
+            Job.status == JobStatus.PUBLISHED,
+        )
     ).all()
-    attached = set(session.scalars(sa.select(FairJob.job_id).where(FairJob.fair_id == fair.id)).all())
+    attached = set(
+        session.scalars(sa.select(FairJob.job_id).where(FairJob.fair_id == fair.id)).all()
+    )
     for job_id in own:
         if job_id not in attached:
             session.add(FairJob(fair_id=fair.id, job_id=job_id))
@@ -40,11 +45,17 @@ def register(session: Session, fair: JobFair, employer: Employer, job_ids: list[
 
 
 def fair_jobs(session: Session, fair: JobFair, limit: int = 200) -> list[Job]:
-    return session.scalars(
-        sa.select(Job).join(FairJob, FairJob.job_id == Job.id)
-        .where(FairJob.fair_id == fair.id, Job.status == JobStatus.PUBLISHED)
-        .order_by(Job.published_at.desc()).limit(limit)
-    ).unique().all()
+    return (
+        session.scalars(
+            sa.select(Job)
+            .join(FairJob, FairJob.job_id == Job.id)
+            .where(FairJob.fair_id == fair.id, Job.status == JobStatus.PUBLISHED)
+            .order_by(Job.published_at.desc())
+            .limit(limit)
+        )
+        .unique()
+        .all()
+    )
 
 
 def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
@@ -57,15 +68,22 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         per_day[str(d)]["employers"] += n
     app_day = sa.func.date(Application.created_at)
     for d, n, hired in session.execute(
-        sa.select(app_day, sa.func.count(), sa.func.sum(sa.case((Application.stage == Stage.HIRED, 1), else_=0)))
-        .where(Application.fair_id == fair.id).group_by(app_day)
+        sa.select(
+            app_day,
+            sa.func.count(),
+            sa.func.sum(sa.case((Application.stage == Stage.HIRED, 1), else_=0)),
+        )
+        .where(Application.fair_id == fair.id)
+        .group_by(app_day)
     ):
         per_day[str(d)]["applications"] += n
         per_day[str(d)]["hires"] += int(hired or 0)
     int_day = sa.func.date(Interview.created_at)
     for d, n in session.execute(
-        sa.select(int_day, sa.func.count()).join(Application, Interview.application_id == Application.id)
-        .where(Application.fair_id == fair.id).group_by(int_day)
+        sa.select(int_day, sa.func.count())
+        .join(Application, Interview.application_id == Application.id)
+        .where(Application.fair_id == fair.id)
+        .group_by(int_day)
     ):
         per_day[str(d)]["interviews"] += n
     days = []
@@ -74,10 +92,20 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         days.append(current.isoformat())
         current += timedelta(days=1)
     days = sorted(set(days) | set(per_day))
-    rows = [[d, per_day[d]["employers"], per_day[d]["applications"], per_day[d]["interviews"], per_day[d]["hires"]]
-            for d in days]
+    rows = [
+        [
+            d,
+            per_day[d]["employers"],
+            per_day[d]["applications"],
+            per_day[d]["interviews"],
+            per_day[d]["hires"],
+        ]
+        for d in days
+    ]
     totals = {
-        "employers": session.scalar(sa.select(sa.func.count()).where(FairEmployer.fair_id == fair.id)),
+        "employers": session.scalar(
+            sa.select(sa.func.count()).where(FairEmployer.fair_id == fair.id)
+        ),
         "jobs": session.scalar(sa.select(sa.func.count()).where(FairJob.fair_id == fair.id)),
         "applications": sum(r[2] for r in rows),
         "interviews": sum(r[3] for r in rows),

@@ -27,10 +27,20 @@ def dates_ordered(form, field) -> None:
 
 
 class AgreementForm(FlaskForm):
-    origin_code = StringField(_l("Origin region (where workers come from)"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
-    destination_code = StringField(_l("Destination region (where the jobs are)"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    origin_code = StringField(
+        _l("Origin region (where workers come from)"),
+        validators=[DataRequired(), region_exists],
+        render_kw=REGION_PICKER,
+    )
+    destination_code = StringField(
+        _l("Destination region (where the jobs are)"),
+        validators=[DataRequired(), region_exists],
+        render_kw=REGION_PICKER,
+    )
     sectors = TagListField(_l("Industry sections (e.g. C, G, E)"))
-    workers_target = IntegerField(_l("Workers target"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)])
+    workers_target = IntegerField(
+        _l("Workers target"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)]
+    )
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
 
@@ -42,22 +52,45 @@ class AgreementForm(FlaskForm):
 class FairForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     theme = TextAreaField(_l("Theme"), validators=[Length(max=2000)])
-    region_code = StringField(_l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    region_code = StringField(
+        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
+    )
     sectors = TagListField(_l("Industry sections (e.g. C, G, I)"))
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
 
 
 class PolicyForm(FlaskForm):
-    name = StringField(pgettext("subsidy policy", "Name"), validators=[DataRequired(), Length(max=120)])
-    rule = SelectField(_l("Rule"), choices=[
-        (SubsidyRule.PER_HIRE_FROM_PARTNER_REGION.value, _l("Amount per worker hired from a partner region")),
-        (SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY.value, _l("Micro and small enterprises that resumed by a date")),
-    ])
-    amount = IntegerField(_l("Amount (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)])
-    per_employer_cap = IntegerField(_l("Cap per employer (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=100_000_000)])
-    budget = IntegerField(_l("Total budget (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=2_000_000_000)])
-    region_code = StringField(_l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER)
+    name = StringField(
+        pgettext("subsidy policy", "Name"), validators=[DataRequired(), Length(max=120)]
+    )
+    rule = SelectField(
+        _l("Rule"),
+        choices=[
+            (
+                SubsidyRule.PER_HIRE_FROM_PARTNER_REGION.value,
+                _l("Amount per worker hired from a partner region"),
+            ),
+            (
+                SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY.value,
+                _l("Micro and small enterprises that resumed by a date"),
+            ),
+        ],
+    )
+    amount = IntegerField(
+        _l("Amount (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)]
+    )
+    per_employer_cap = IntegerField(
+        _l("Cap per employer (yuan)"),
+        validators=[DataRequired(), NumberRange(min=1, max=100_000_000)],
+    )
+    budget = IntegerField(
+        _l("Total budget (yuan)"),
+        validators=[DataRequired(), NumberRange(min=1, max=2_000_000_000)],
+    )
+    region_code = StringField(
+        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
+    )
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
     resumed_by = DateField(_l("Resumed by (for the resumption rule)"), validators=[Optional()])

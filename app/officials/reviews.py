@@ -24,7 +24,10 @@ from . import bp
 class DecisionForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[(ReviewDecision.APPROVED.value, _l("Approve")), (ReviewDecision.RETURNED.value, _l("Return for changes"))],
+        choices=[
+            (ReviewDecision.APPROVED.value, _l("Approve")),
+            (ReviewDecision.RETURNED.value, _l("Return for changes")),
+        ],
         validators=[DataRequired()],
     )
     reasons = TextAreaField(_l("Reasons (required when returning)"), validators=[Length(max=2000)])
@@ -62,9 +65,15 @@ def review_employer(employer_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            identity.guard_employer_approval(employer, current_user, ReviewDecision(form.decision.data),
-                                             bool(form.without_identity.data))
-            review.decide(employer, current_user, ReviewDecision(form.decision.data), form.reasons.data or "")
+            identity.guard_employer_approval(
+                employer,
+                current_user,
+                ReviewDecision(form.decision.data),
+                bool(form.without_identity.data),
+            )
+            review.decide(
+                employer, current_user, ReviewDecision(form.decision.data), form.reasons.data or ""
+            )
         except review.ReviewError as error:
             db.session.rollback()
             form.reasons.errors.append(str(error))
@@ -77,9 +86,14 @@ def review_employer(employer_id: int):
         status = 422
     history = review.history(employer)
     return render_template(
-        "officials/review.html", employer=employer, form=form, history=history,
-        documents=review.current_documents(employer), trusted=review.is_trusted(employer),
-        rule=review.FAST_TRACK_RULE, identity_rule=identity.APPROVAL_RULE,
+        "officials/review.html",
+        employer=employer,
+        form=form,
+        history=history,
+        documents=review.current_documents(employer),
+        trusted=review.is_trusted(employer),
+        rule=review.FAST_TRACK_RULE,
+        identity_rule=identity.APPROVAL_RULE,
     ), status
 
 
@@ -88,7 +102,10 @@ def review_employer(employer_id: int):
 def reports_queue():
     items = db.session.scalars(reports.open_reports_query(scope_code()).limit(200)).all()
     return render_template(
-        "officials/review_reports.html", items=items, reasons=reports.REASONS, form=ReportDecisionForm()
+        "officials/review_reports.html",
+        items=items,
+        reasons=reports.REASONS,
+        form=ReportDecisionForm(),
     )
 
 
@@ -102,7 +119,12 @@ def decide_report(report_id: int, decision: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        reports.resolve(item, current_user, uphold=decision == "uphold", close_job=bool(request.form.get("close_job")))
+        reports.resolve(
+            item,
+            current_user,
+            uphold=decision == "uphold",
+            close_job=bool(request.form.get("close_job")),
+        )
     except reports.ReportError as error:
         db.session.rollback()
         flash(str(error), "error")

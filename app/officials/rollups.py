@@ -44,7 +44,9 @@ def week_start(session: Session, column: sa.ColumnElement) -> sa.ColumnElement:
     return sa.func.date(column, "weekday 0", "-6 days")
 
 
-def hours_between(session: Session, start: sa.ColumnElement, end: sa.ColumnElement) -> sa.ColumnElement:
+def hours_between(
+    session: Session, start: sa.ColumnElement, end: sa.ColumnElement
+) -> sa.ColumnElement:
     """Whole hours from START to END, clamped to [0, MAX_HOURS]."""
     if session.get_bind().dialect.name == "postgresql":
         hours = sa.func.floor(sa.extract("epoch", end - start) / 3600)
@@ -89,7 +91,13 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
 
     def resumption(value):
         return (
-            sa.select(Employer.region_code, week(ResumptionReport.report_date), Employer.industry, Employer.size, value)
+            sa.select(
+                Employer.region_code,
+                week(ResumptionReport.report_date),
+                Employer.industry,
+                Employer.size,
+                value,
+            )
             .select_from(latest)
             .join(
                 ResumptionReport,
@@ -99,7 +107,12 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
                 ),
             )
             .join(Employer, Employer.id == ResumptionReport.employer_id)
-            .group_by(Employer.region_code, week(ResumptionReport.report_date), Employer.industry, Employer.size)
+            .group_by(
+                Employer.region_code,
+                week(ResumptionReport.report_date),
+                Employer.industry,
+                Employer.size,
+            )
         )
 
     first_review = (
@@ -118,16 +131,30 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
         "res_back": lambda: resumption(sa.func.sum(ResumptionReport.workers_back)),
         "res_total": lambda: resumption(sa.func.sum(ResumptionReport.workers_total)),
         "jobs_posted": lambda: (
-            sa.select(Job.region_code, week(Job.published_at), Employer.industry, sa.literal(""), sa.func.count())
+            sa.select(
+                Job.region_code,
+                week(Job.published_at),
+                Employer.industry,
+                sa.literal(""),
+                sa.func.count(),
+            )
             .join(Employer, Job.employer_id == Employer.id)
             .where(Job.published_at.is_not(None))
             .group_by(Job.region_code, week(Job.published_at), Employer.industry)
         ),
         "applications": lambda: applications(sa.func.count()),
         "hires": lambda: applications(sa.func.count(), Application.stage == Stage.HIRED),
-        "responded": lambda: applications(sa.func.count(), Application.first_response_at.is_not(None)),
+        "responded": lambda: applications(
+            sa.func.count(), Application.first_response_at.is_not(None)
+        ),
         "interviews": lambda: (
-            sa.select(Job.region_code, week(Interview.created_at), Employer.industry, sa.literal(""), sa.func.count())
+            sa.select(
+                Job.region_code,
+                week(Interview.created_at),
+                Employer.industry,
+                sa.literal(""),
+                sa.func.count(),
+            )
             .select_from(Interview)
             .join(Application, Interview.application_id == Application.id)
             .join(Job, Application.job_id == Job.id)
@@ -136,8 +163,11 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
         ),
         "resp_hours": lambda: (
             sa.select(
-                Job.region_code, week(Application.created_at), sa.cast(response_hours, sa.String),
-                sa.literal(""), sa.func.count(),
+                Job.region_code,
+                week(Application.created_at),
+                sa.cast(response_hours, sa.String),
+                sa.literal(""),
+                sa.func.count(),
             )
             .select_from(Application)
             .join(Job, Application.job_id == Job.id)
@@ -146,8 +176,11 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
         ),
         "review_hours": lambda: (
             sa.select(
-                Employer.region_code, week(Employer.submitted_at), sa.cast(review_hours, sa.String),
-                sa.literal(""), sa.func.count(),
+                Employer.region_code,
+                week(Employer.submitted_at),
+                sa.cast(review_hours, sa.String),
+                sa.literal(""),
+                sa.func.count(),
             )
             .join(first_review, first_review.c.employer_id == Employer.id)
             .where(Employer.submitted_at.is_not(None))
@@ -168,7 +201,9 @@ def cooperation_queries(session: Session) -> list[tuple[str, sa.Select]]:
         origin_part = prefix(candidate.region_code, child_length(agreement.origin_code))
         period = week_start(session, Application.created_at)
         base = (
-            sa.select(Job.region_code, period, sa.literal(str(agreement.id)), origin_part, sa.func.count())
+            sa.select(
+                Job.region_code, period, sa.literal(str(agreement.id)), origin_part, sa.func.count()
+            )
             .select_from(Application)
             .join(Job, Application.job_id == Job.id)
             .join(candidate, Application.candidate_id == candidate.id)
@@ -191,7 +226,11 @@ def recompute(session: Session, metrics: list[str] | None = None) -> dict[str, i
     started = time.perf_counter()
     table = RollupCount.__table__
     finest = CODE_LENGTHS[-1]
-    plans = [(name, build()) for name, build in metric_queries(session).items() if not metrics or name in metrics]
+    plans = [
+        (name, build())
+        for name, build in metric_queries(session).items()
+        if not metrics or name in metrics
+    ]
     if not metrics:
         plans += cooperation_queries(session)
         session.execute(sa.delete(RollupCount))
@@ -205,14 +244,28 @@ def recompute(session: Session, metrics: list[str] | None = None) -> dict[str, i
     written: dict[str, int] = {}
     for name in {name for name, _ in plans}:
         for length in reversed(CODE_LENGTHS[:-1]):
-            source = sa.select(
-                sa.literal(name), sa.literal(length), prefix(RollupCount.region_code, length),
-                RollupCount.period, RollupCount.dim1, RollupCount.dim2, sa.func.sum(RollupCount.value),
-            ).where(RollupCount.metric == name, RollupCount.level == finest).group_by(
-                prefix(RollupCount.region_code, length), RollupCount.period, RollupCount.dim1, RollupCount.dim2
+            source = (
+                sa.select(
+                    sa.literal(name),
+                    sa.literal(length),
+                    prefix(RollupCount.region_code, length),
+                    RollupCount.period,
+                    RollupCount.dim1,
+                    RollupCount.dim2,
+                    sa.func.sum(RollupCount.value),
+                )
+                .where(RollupCount.metric == name, RollupCount.level == finest)
+                .group_by(
+                    prefix(RollupCount.region_code, length),
+                    RollupCount.period,
+                    RollupCount.dim1,
+                    RollupCount.dim2,
+                )
             )
             session.execute(table.insert().from_select(COLUMNS, source))
-        written[name] = session.scalar(sa.select(sa.func.count()).where(RollupCount.metric == name)) or 0
+        written[name] = (
+            session.scalar(sa.select(sa.func.count()).where(RollupCount.metric == name)) or 0
+        )
     run = session.get(RollupRun, RUN_NAME) or RollupRun(name=RUN_NAME, computed_at=utcnow())
     run.computed_at = utcnow()
     run.seconds = round(time.perf_counter() - started, 3)

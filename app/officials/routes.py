@@ -60,9 +60,14 @@ def scoped_get(model, ident, code_of):
 def dashboard():
     scope = current_scope()
     # Both employer counts in one pass over a province's hundred thousand employers.
-    employers, verified = db.session.execute(scope.employers().with_only_columns(
-        sa.func.count(), sa.func.coalesce(count_of(Employer.verification_state == VerificationState.APPROVED), 0),
-    )).one()
+    employers, verified = db.session.execute(
+        scope.employers().with_only_columns(
+            sa.func.count(),
+            sa.func.coalesce(
+                count_of(Employer.verification_state == VerificationState.APPROVED), 0
+            ),
+        )
+    ).one()
     figures = {
         "employers": employers,
         "verified": verified,
@@ -73,11 +78,15 @@ def dashboard():
         "applications": dashboards.Figures(db.session, scope).total("applications"),
     }
     pending = db.session.scalars(
-        scope.employers().where(Employer.verification_state == VerificationState.SUBMITTED)
-        .order_by(Employer.submitted_at).limit(50)
+        scope.employers()
+        .where(Employer.verification_state == VerificationState.SUBMITTED)
+        .order_by(Employer.submitted_at)
+        .limit(50)
     ).all()
     region = db.session.get(Region, scope.focus) if scope.focus else None
-    return render_template("officials/dashboard.html", region=region, figures=figures, pending=pending, boards=BOARDS)
+    return render_template(
+        "officials/dashboard.html", region=region, figures=figures, pending=pending, boards=BOARDS
+    )
 
 
 @bp.route("/employers/<int:employer_id>")
@@ -90,14 +99,26 @@ def employer(employer_id: int):
 def board_data(board: str, scope: Scope) -> dict:
     session = db.session
     if board == "resumption":
+
         def link(kind, value):
-            args = {"region": value} if kind == "region" else {"region": scope.focus or None, kind: value}
+            args = (
+                {"region": value}
+                if kind == "region"
+                else {"region": scope.focus or None, kind: value}
+            )
             return url_for("officials.resumption_enterprises", **args)
+
         return dashboards.resumption(session, scope, link)
     if board == "recruitment":
         return dashboards.recruitment(
-            session, scope, lambda code: url_for("officials.board", board="recruitment", region=code)
-            if len(code) > len(scope.focus) else None)
+            session,
+            scope,
+            lambda code: (
+                url_for("officials.board", board="recruitment", region=code)
+                if len(code) > len(scope.focus)
+                else None
+            ),
+        )
     if board == "cooperation":
         return dashboards.cooperation(session, scope)
     if board == "map":
@@ -115,8 +136,12 @@ def board(board: str):
     scope = current_scope()
     data = board_data(board, scope)
     return render_template(
-        "officials/board.html", board=board, data=data, scope=scope,
-        crumbs=scope.breadcrumbs(db.session), children=scope.region_options(db.session),
+        "officials/board.html",
+        board=board,
+        data=data,
+        scope=scope,
+        crumbs=scope.breadcrumbs(db.session),
+        children=scope.region_options(db.session),
         computed_at=computed_at(db.session),
     )
 
@@ -129,11 +154,17 @@ def board_json(board: str):
     scope = current_scope()
     data = board_data(board, scope)
     computed = computed_at(db.session)
-    return jsonify({
-        "region": scope.focus, "computed_at": computed.isoformat() if computed else None,
-        "summary": {k: (str(v) if isinstance(v, date) else v) for k, v in data.get("summary", {}).items()},
-        "charts": [c.as_json() for c in data["charts"]],
-    })
+    return jsonify(
+        {
+            "region": scope.focus,
+            "computed_at": computed.isoformat() if computed else None,
+            "summary": {
+                k: (str(v) if isinstance(v, date) else v)
+                for k, v in data.get("summary", {}).items()
+            },
+            "charts": [c.as_json() for c in data["charts"]],
+        }
+    )
 
 
 @bp.route("/dashboards/<board>/<chart_id>.csv")
@@ -164,21 +195,49 @@ def resumption_enterprises():
             abort(404)
         query = query.where(Employer.size == size)
     latest = (
-        sa.select(ResumptionReport.employer_id, sa.func.max(ResumptionReport.report_date).label("day"))
-        .group_by(ResumptionReport.employer_id).subquery()
+        sa.select(
+            ResumptionReport.employer_id, sa.func.max(ResumptionReport.report_date).label("day")
+        )
+        .group_by(ResumptionReport.employer_id)
+        .subquery()
     )
     rows = db.session.execute(
         query.join(latest, latest.c.employer_id == Employer.id)
-        .join(ResumptionReport, sa.and_(ResumptionReport.employer_id == Employer.id,
-                                        ResumptionReport.report_date == latest.c.day))
-        .add_columns(ResumptionReport).order_by(Employer.name).limit(500)
+        .join(
+            ResumptionReport,
+            sa.and_(
+                ResumptionReport.employer_id == Employer.id,
+                ResumptionReport.report_date == latest.c.day,
+            ),
+        )
+        .add_columns(ResumptionReport)
+        .order_by(Employer.name)
+        .limit(500)
     ).all()
     if request.args.get("format") == "csv":
         return csv_response(
             "enterprises.csv",
-            [_("Enterprise"), _("Region"), _("Reported on"), _("Resumed"), _("Workers back"), _("Workers total"), _("Obstacles")],
-            [[e.name, e.region.name, r.report_date, _("yes") if r.resumed else _("no"), r.workers_back,
-              r.workers_total, r.obstacles] for e, r in rows],
+            [
+                _("Enterprise"),
+                _("Region"),
+                _("Reported on"),
+                _("Resumed"),
+                _("Workers back"),
+                _("Workers total"),
+                _("Obstacles"),
+            ],
+            [
+                [
+                    e.name,
+                    e.region.name,
+                    r.report_date,
+                    _("yes") if r.resumed else _("no"),
+                    r.workers_back,
+                    r.workers_total,
+                    r.obstacles,
+                ]
+                for e, r in rows
+            ],
         )
     return render_template("officials/enterprises.html", rows=rows, scope=scope)
 
@@ -207,12 +266,15 @@ def new_agreement():
             db.session.add(agreement)
             db.session.flush()
             audit.record("cooperation.create", agreement)
-            defer("app.tasks.rollups.refresh", job_timeout=1800, queue=DERIVED)  # its flows are rollups too
+            defer(
+                "app.tasks.rollups.refresh", job_timeout=1800, queue=DERIVED
+            )  # its flows are rollups too
             db.session.commit()
             flash(_("The agreement is saved."), "success")
             return redirect(url_for("officials.board", board="cooperation"))
-    return render_template("officials/form.html", form=form, title=_("New labor cooperation agreement")), (
-        422 if form.is_submitted() else 200)
+    return render_template(
+        "officials/form.html", form=form, title=_("New labor cooperation agreement")
+    ), (422 if form.is_submitted() else 200)
 
 
 @bp.route("/fairs")
@@ -240,7 +302,8 @@ def new_fair():
             flash(_("The job fair is created."), "success")
             return redirect(url_for("officials.fair_stats", fair_id=fair.id))
     return render_template("officials/form.html", form=form, title=_("New online job fair")), (
-        422 if form.is_submitted() else 200)
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.route("/fairs/<int:fair_id>")
@@ -265,10 +328,15 @@ def subsidies():
     policies = db.session.scalars(scope.policies().order_by(SubsidyPolicy.starts_on.desc())).all()
     status = request.args.get("status") or "claimed"
     claims = db.session.execute(
-        scope.claims().where(SubsidyClaim.status == status)
-        .add_columns(Employer).order_by(SubsidyClaim.created_at).limit(500)
+        scope.claims()
+        .where(SubsidyClaim.status == status)
+        .add_columns(Employer)
+        .order_by(SubsidyClaim.created_at)
+        .limit(500)
     ).all()
-    return render_template("officials/subsidies.html", policies=policies, claims=claims, status=status)
+    return render_template(
+        "officials/subsidies.html", policies=policies, claims=claims, status=status
+    )
 
 
 @bp.route("/subsidies/new", methods=["GET", "POST"])
@@ -283,12 +351,17 @@ def new_policy():
             form.populate_obj(policy)
             db.session.add(policy)
             db.session.flush()
-            audit.record("subsidy.policy", policy, rule=policy.rule.value if hasattr(policy.rule, "value") else policy.rule)
+            audit.record(
+                "subsidy.policy",
+                policy,
+                rule=policy.rule.value if hasattr(policy.rule, "value") else policy.rule,
+            )
             db.session.commit()
             flash(_("The subsidy policy is published."), "success")
             return redirect(url_for("officials.subsidies"))
     return render_template("officials/form.html", form=form, title=_("New subsidy policy")), (
-        422 if form.is_submitted() else 200)
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.route("/subsidies/claims", methods=["POST"])
@@ -298,7 +371,9 @@ def review_claims():
     if action not in ("approve", "reject", "pay"):
         abort(422)
     ids = [int(i) for i in request.form.getlist("claim") if i.isdigit()]
-    claims = db.session.scalars(Scope.of(current_user).claims().where(SubsidyClaim.id.in_(ids or [0]))).all()
+    claims = db.session.scalars(
+        Scope.of(current_user).claims().where(SubsidyClaim.id.in_(ids or [0]))
+    ).all()
     changed = subsidy_service.review(db.session, list(claims), action, current_user)
     db.session.commit()
     flash(_("%(n)s claims updated.", n=changed), "success")

@@ -59,7 +59,9 @@ class Scope:
             abort(403)
         focus = (requested or "").strip() or root
         # An admin's root is the whole country: the empty code.
-        if focus and (not focus.startswith(root) or not focus.isdigit() or len(focus) not in CODE_LENGTHS):
+        if focus and (
+            not focus.startswith(root) or not focus.isdigit() or len(focus) not in CODE_LENGTHS
+        ):
             abort(404)
         return cls(root, focus)
 
@@ -76,8 +78,10 @@ class Scope:
 
     def applications(self) -> sa.Select:
         """Applications to jobs located in the subtree."""
-        return sa.select(Application).join(Job, Application.job_id == Job.id).where(
-            within(Job.region_code, self.focus)
+        return (
+            sa.select(Application)
+            .join(Job, Application.job_id == Job.id)
+            .where(within(Job.region_code, self.focus))
         )
 
     def fairs(self) -> sa.Select:
@@ -97,8 +101,10 @@ class Scope:
 
     def claims(self) -> sa.Select:
         """Claims by employers located in the subtree."""
-        return sa.select(SubsidyClaim).join(Employer, SubsidyClaim.employer_id == Employer.id).where(
-            within(Employer.region_code, self.focus)
+        return (
+            sa.select(SubsidyClaim)
+            .join(Employer, SubsidyClaim.employer_id == Employer.id)
+            .where(within(Employer.region_code, self.focus))
         )
 
     def rollup_rows(self, metrics: list[str]) -> sa.Select:
@@ -116,8 +122,12 @@ class Scope:
 
     def breadcrumbs(self, session) -> list[Region]:
         """Nodes from the root down to the focus."""
-        codes = [self.focus[:n] for n in CODE_LENGTHS if len(self.root) <= n <= len(self.focus) and n > 0]
+        codes = [
+            self.focus[:n] for n in CODE_LENGTHS if len(self.root) <= n <= len(self.focus) and n > 0
+        ]
         if not codes:
             return []
-        found = {r.code: r for r in session.scalars(sa.select(Region).where(Region.code.in_(codes)))}
+        found = {
+            r.code: r for r in session.scalars(sa.select(Region).where(Region.code.in_(codes)))
+        }
         return [found[c] for c in codes if c in found]

@@ -57,34 +57,44 @@ def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -
     agreements = session.scalars(
         sa.select(CooperationAgreement).where(CooperationAgreement.status == AgreementStatus.ACTIVE)
     ).all()
-    origins = [a.origin_code for a in agreements if employer.region_code.startswith(a.destination_code)]
+    origins = [
+        a.origin_code for a in agreements if employer.region_code.startswith(a.destination_code)
+    ]
     if not origins:
         return 0
-    return session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Application)
-        .join(Job, Application.job_id == Job.id)
-        .join(candidate, Application.candidate_id == candidate.id)
-        .where(
-            Job.employer_id == employer.id,
-            Application.stage == Stage.HIRED,
-            Application.created_at >= datetime.combine(policy.starts_on, datetime.min.time()),
-            sa.or_(*[in_subtree(candidate.region_code, code) for code in origins]),
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Application)
+            .join(Job, Application.job_id == Job.id)
+            .join(candidate, Application.candidate_id == candidate.id)
+            .where(
+                Job.employer_id == employer.id,
+                Application.stage == Stage.HIRED,
+                Application.created_at >= datetime.combine(policy.starts_on, datetime.min.time()),
+                sa.or_(*[in_subtree(candidate.region_code, code) for code in origins]),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def resumed_by(session: Session, employer: Employer, day: date) -> bool:
-    return session.scalar(
-        sa.select(sa.func.count()).where(
-            ResumptionReport.employer_id == employer.id,
-            ResumptionReport.resumed.is_(True),
-            sa.func.coalesce(ResumptionReport.resumed_on, ResumptionReport.report_date) <= day,
+    return (
+        session.scalar(
+            sa.select(sa.func.count()).where(
+                ResumptionReport.employer_id == employer.id,
+                ResumptionReport.resumed.is_(True),
+                sa.func.coalesce(ResumptionReport.resumed_on, ResumptionReport.report_date) <= day,
+            )
         )
-    ) > 0
+        > 0
+    )
 
 
-def eligibility(session: Session, policy: SubsidyPolicy, employer: Employer, today: date | None = None) -> Eligibility:
+def eligibility(
+    session: Session, policy: SubsidyPolicy, employer: Employer, today: date | None = None
+) -> Eligibility:
     today = today or date.today()
     if not employer.region_code.startswith(policy.region_code):
         return Eligibility(0, 0, _("Your company is outside this policy's region."))
@@ -96,8 +106,11 @@ def eligibility(session: Session, policy: SubsidyPolicy, employer: Employer, tod
         hires = partner_hires(session, policy, employer)
         if not hires:
             return Eligibility(0, 0, _("No hires from partner regions yet."))
-        return Eligibility(min(hires * policy.amount, policy.per_employer_cap), hires,
-                           _("%(n)s hires from partner regions", n=hires))
+        return Eligibility(
+            min(hires * policy.amount, policy.per_employer_cap),
+            hires,
+            _("%(n)s hires from partner regions", n=hires),
+        )
     if employer.size not in (CompanySize.MICRO, CompanySize.SMALL):
         return Eligibility(0, 0, _("Only micro and small enterprises are eligible."))
     if policy.resumed_by is None or not resumed_by(session, employer, policy.resumed_by):
@@ -105,23 +118,33 @@ def eligibility(session: Session, policy: SubsidyPolicy, employer: Employer, tod
     return Eligibility(min(policy.amount, policy.per_employer_cap), 1, _("Resumed work in time"))
 
 
-def open_policies(session: Session, employer: Employer, today: date | None = None) -> list[SubsidyPolicy]:
+def open_policies(
+    session: Session, employer: Employer, today: date | None = None
+) -> list[SubsidyPolicy]:
     """Policies whose region covers EMPLOYER and whose period includes TODAY."""
     today = today or date.today()
     policies = session.scalars(
-        sa.select(SubsidyPolicy).where(SubsidyPolicy.starts_on <= today, SubsidyPolicy.ends_on >= today)
+        sa.select(SubsidyPolicy)
+        .where(SubsidyPolicy.starts_on <= today, SubsidyPolicy.ends_on >= today)
         .order_by(SubsidyPolicy.ends_on)
     ).all()
     return [p for p in policies if employer.region_code.startswith(p.region_code)]
 
 
-def claim(session: Session, policy: SubsidyPolicy, employer: Employer, user: User | None) -> SubsidyClaim:
+def claim(
+    session: Session, policy: SubsidyPolicy, employer: Employer, user: User | None
+) -> SubsidyClaim:
     """Claim the computed amount in one step. Raises ClaimError; the caller commits."""
     result = eligibility(session, policy, employer)
     if not result.eligible:
         raise ClaimError(result.reason)
-    item = SubsidyClaim(policy_id=policy.id, employer_id=employer.id, amount=result.amount,
-                        basis=result.basis, claimed_by_id=getattr(user, "id", None))
+    item = SubsidyClaim(
+        policy_id=policy.id,
+        employer_id=employer.id,
+        amount=result.amount,
+        basis=result.basis,
+        claimed_by_id=getattr(user, "id", None),
+    )
     try:
         with session.begin_nested():
             session.add(item)
@@ -129,13 +152,23 @@ def claim(session: Session, policy: SubsidyPolicy, employer: Employer, user: Use
         raise ClaimError(_("Your company has already claimed this subsidy.")) from None
     reserved = session.execute(
         sa.update(SubsidyPolicy)
-        .where(SubsidyPolicy.id == policy.id, SubsidyPolicy.committed_amount + result.amount <= SubsidyPolicy.budget)
+        .where(
+            SubsidyPolicy.id == policy.id,
+            SubsidyPolicy.committed_amount + result.amount <= SubsidyPolicy.budget,
+        )
         .values(committed_amount=SubsidyPolicy.committed_amount + result.amount)
         .execution_options(synchronize_session=False)
     ).rowcount
     if reserved != 1:
         raise ClaimError(_("The budget of this policy is used up."))
-    audit.record("subsidy.claim", item, actor=user, policy_id=policy.id, amount=result.amount, basis=result.basis)
+    audit.record(
+        "subsidy.claim",
+        item,
+        actor=user,
+        policy_id=policy.id,
+        amount=result.amount,
+        basis=result.basis,
+    )
     return item
 
 
@@ -153,7 +186,8 @@ def review(session: Session, claims: list[SubsidyClaim], action: str, official: 
             continue
         if target == ClaimStatus.REJECTED:
             session.execute(
-                sa.update(SubsidyPolicy).where(SubsidyPolicy.id == item.policy_id)
+                sa.update(SubsidyPolicy)
+                .where(SubsidyPolicy.id == item.policy_id)
                 .values(committed_amount=SubsidyPolicy.committed_amount - item.amount)
                 .execution_options(synchronize_session=False)
             )

@@ -33,7 +33,9 @@ def refresh(obj: Job | Resume) -> bool:
     kind = EmbeddedKind.JOB if isinstance(obj, Job) else EmbeddedKind.RESUME
     texts = texts_of(obj)
     digest = hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
-    row = db.session.scalar(select(Embedding).where(Embedding.kind == kind, Embedding.object_id == obj.id))
+    row = db.session.scalar(
+        select(Embedding).where(Embedding.kind == kind, Embedding.object_id == obj.id)
+    )
     if row is not None and row.digest == digest and row.model == MODEL:
         return False
     text_vector, title_vector = embed_texts(list(texts))
@@ -46,7 +48,9 @@ def refresh(obj: Job | Resume) -> bool:
 
 
 def forget(kind: EmbeddedKind, object_id: int) -> None:
-    db.session.execute(delete(Embedding).where(Embedding.kind == kind, Embedding.object_id == object_id))
+    db.session.execute(
+        delete(Embedding).where(Embedding.kind == kind, Embedding.object_id == object_id)
+    )
 
 
 def enabled() -> bool:

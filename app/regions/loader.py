@@ -33,7 +33,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
@@ -75,7 +74,7 @@ LEVEL_LABELS = {1: "provinces", 2: "prefectures", 3: "counties", 4: "townships",
 Progress = Callable[[int, int, int], None]
 """progress(level, rows_done, rows_total), called after every batch of a level."""
 
-Bind = Union[Session, scoped_session, sa.Connection, sa.Engine]
+Bind = Session | scoped_session | sa.Connection | sa.Engine
 
 
 class RegionDataError(ValueError):
@@ -92,7 +91,9 @@ def validate_code(code: str) -> str:
 # --- pinyin -----------------------------------------------------------------------------
 
 _KEEP = re.compile(r"[^a-z0-9]")
-_VILLAGE_SUFFIX = re.compile(r"(社区居民委员会|社区居委会|村民委员会|居民委员会|村委会|居委会|生活区|社区)$")
+_VILLAGE_SUFFIX = re.compile(
+    r"(社区居民委员会|社区居委会|村民委员会|居民委员会|村委会|居委会|生活区|社区)$"
+)
 
 
 def _syllables(text: str) -> list[str]:
@@ -128,7 +129,9 @@ class PinyinCache:
         if level == 5:
             match = _VILLAGE_SUFFIX.search(name)
             if match and match.start() > 0:
-                return pinyin_key(self.syllables(name[: match.start()]) + self.syllables(match.group(1)))
+                return pinyin_key(
+                    self.syllables(name[: match.start()]) + self.syllables(match.group(1))
+                )
         return pinyin_key(self.syllables(name))
 
 
@@ -140,7 +143,9 @@ def pinyin_for(name: str) -> str:
 # --- reading ----------------------------------------------------------------------------
 
 
-def read_level(data_dir: Path, spec: LevelFile, only_under: str | None = None) -> list[tuple[str, str, str | None]]:
+def read_level(
+    data_dir: Path, spec: LevelFile, only_under: str | None = None
+) -> list[tuple[str, str, str | None]]:
     """(code, name, parent_code) rows of one level; with ONLY_UNDER, only that code's subtree
     and its ancestors."""
     path = Path(data_dir) / spec.filename
@@ -151,14 +156,17 @@ def read_level(data_dir: Path, spec: LevelFile, only_under: str | None = None) -
     with gzip.open(path, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         header = next(csv.reader([text.readline()]))
-        if header[:2] != ["code", "name"] or (spec.parent_column and spec.parent_column not in header):
+        if header[:2] != ["code", "name"] or (
+            spec.parent_column and spec.parent_column not in header
+        ):
             raise RegionDataError(f"{path}: unexpected columns {header}")
         parent_index = header.index(spec.parent_column) if spec.parent_column else None
         lines: Iterator[str] = text
         if only_under is not None:
             # Cheap filter on the raw line before CSV parsing: the code comes first.
             lines = (
-                line for line in text
+                line
+                for line in text
                 if line.startswith(only_under) or only_under.startswith(line.split(",", 1)[0])
             )
         for record in csv.reader(lines):
@@ -170,7 +178,9 @@ def read_level(data_dir: Path, spec: LevelFile, only_under: str | None = None) -
             parent = record[parent_index] if parent_index is not None else None
             if parent is not None and not code.startswith(parent):
                 raise RegionDataError(f"{path}: {code} is not under its parent {parent}")
-            if only_under is not None and not (code.startswith(only_under) or only_under.startswith(code)):
+            if only_under is not None and not (
+                code.startswith(only_under) or only_under.startswith(code)
+            ):
                 continue
             rows.append((code, name, parent))
     return rows

@@ -70,7 +70,9 @@ def path_names(names: list[str]) -> str:
 def _names_by_code(session: Session, codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
-    rows = session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(sorted(codes))))
+    rows = session.execute(
+        sa.select(Region.code, Region.name).where(Region.code.in_(sorted(codes)))
+    )
     return dict(rows.all())
 
 
@@ -92,8 +94,13 @@ def get_region(session: Session, code: str) -> dict | None:
         return None
     chain = ancestor_codes(code)
     names = _names_by_code(session, set(chain))
-    ancestors = [{"code": a, "name": names[a], "level": i + 1} for i, a in enumerate(chain) if a in names]
-    has_children = session.scalar(sa.select(sa.literal(1)).where(Region.parent_code == code).limit(1)) is not None
+    ancestors = [
+        {"code": a, "name": names[a], "level": i + 1} for i, a in enumerate(chain) if a in names
+    ]
+    has_children = (
+        session.scalar(sa.select(sa.literal(1)).where(Region.parent_code == code).limit(1))
+        is not None
+    )
     return {
         "code": region.code,
         "name": region.name,
@@ -107,13 +114,10 @@ def get_region(session: Session, code: str) -> dict | None:
 
 def children(session: Session, code: str | None) -> list[dict]:
     """Direct children of CODE in code order (the provinces when CODE is None)."""
-    if code is None:
-        where = Region.parent_code.is_(None)
-    else:
-        where = Region.parent_code == check_code(code)
+    where = Region.parent_code.is_(None) if code is None else Region.parent_code == check_code(code)
     rows = session.execute(
         sa.select(Region.code, Region.name, Region.level).where(where).order_by(Region.code)
-    ) 
+    )
     return [{"code": c, "name": n, "level": lv, "has_children": lv < 5} for c, n, lv in rows]
 
 
@@ -124,7 +128,9 @@ def _prefix(session: Session, column: sa.ColumnElement[str], prefix: str) -> sa.
     return sa.and_(column >= prefix, column < next_prefix(prefix))
 
 
-def search(session: Session, q: str, within: str | None = None, limit: int = SEARCH_LIMIT) -> list[dict]:
+def search(
+    session: Session, q: str, within: str | None = None, limit: int = SEARCH_LIMIT
+) -> list[dict]:
     """Regions whose name, pinyin initials, full pinyin or code starts with Q.
 
     Shallower levels first (provinces before villages), then by code; WITHIN restricts the

@@ -70,7 +70,12 @@ def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) ->
     text = " ".join([keyword.strip(), *(s.strip() for s in skills)]).strip()
     try:
         result = search_index.get_backend().search(
-            SearchQuery(text=text[:200], visibility="public", size=limit, sort="relevance" if text else "newest"),
+            SearchQuery(
+                text=text[:200],
+                visibility="public",
+                size=limit,
+                sort="relevance" if text else "newest",
+            ),
             kind="resumes",
         )
         if not result.hits and search_index.get_backend().count(SearchQuery(), kind="resumes") == 0:
@@ -89,7 +94,9 @@ def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) ->
         resume = visible.get(hit.id)
         if resume is not None:
             applied = resume.user_id in applicant_ids
-            items.append(Found(resume, applied, hit.highlights if applied else _masked(hit.highlights)))
+            items.append(
+                Found(resume, applied, hit.highlights if applied else _masked(hit.highlights))
+            )
     shown = {f.resume.id for f in items}
     items += [Found(r, True) for r in applicants if r.id not in shown]
     return Results(items[:limit])

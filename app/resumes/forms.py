@@ -38,10 +38,20 @@ MAX_ENTRIES = 20
 
 class EducationEntry(Form):
     school = StringField(_l("School"), validators=[Length(max=120)])
-    degree = SelectField(_l("Degree"), choices=[("", "—"), *choices(EDUCATION_LEVELS)], validators=[Optional()])
+    degree = SelectField(
+        _l("Degree"), choices=[("", "—"), *choices(EDUCATION_LEVELS)], validators=[Optional()]
+    )
     major = StringField(_l("Major"), validators=[Length(max=120)])
-    start = StringField(pgettext("resume dates", "From"), validators=[Optional(), MONTH], render_kw={"placeholder": "2016-09"})
-    end = StringField(pgettext("resume dates", "To"), validators=[Optional(), MONTH], render_kw={"placeholder": "2020-06"})
+    start = StringField(
+        pgettext("resume dates", "From"),
+        validators=[Optional(), MONTH],
+        render_kw={"placeholder": "2016-09"},
+    )
+    end = StringField(
+        pgettext("resume dates", "To"),
+        validators=[Optional(), MONTH],
+        render_kw={"placeholder": "2020-06"},
+    )
 
     def is_blank(self) -> bool:
         return not (self.school.data or "").strip()
@@ -55,8 +65,16 @@ class ExperienceEntry(Form):
     title = StringField(_l("Job title"), validators=[Length(max=120)])
     company = StringField(_l("Company"), validators=[Length(max=120)])
     description = TextAreaField(_l("What you did"), validators=[Length(max=3000)])
-    start = StringField(pgettext("resume dates", "From"), validators=[Optional(), MONTH], render_kw={"placeholder": "2020-07"})
-    end = StringField(pgettext("resume dates", "To"), validators=[Optional(), MONTH], render_kw={"placeholder": _l("blank = now")})
+    start = StringField(
+        pgettext("resume dates", "From"),
+        validators=[Optional(), MONTH],
+        render_kw={"placeholder": "2020-07"},
+    )
+    end = StringField(
+        pgettext("resume dates", "To"),
+        validators=[Optional(), MONTH],
+        render_kw={"placeholder": _l("blank = now")},
+    )
     years = IntegerField(_l("Years"), validators=[Optional(), NumberRange(min=0, max=60)])
 
     def is_blank(self) -> bool:
@@ -89,17 +107,25 @@ class ResumeForm(FlaskForm):
         _l("Years of experience"), default=0, validators=[Optional(), NumberRange(min=0, max=60)]
     )
     expected_salary_min = IntegerField(
-        _l("Expected monthly salary from (¥)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)]
+        _l("Expected monthly salary from (¥)"),
+        validators=[Optional(), NumberRange(min=0, max=10_000_000)],
     )
     expected_salary_max = IntegerField(
         _l("to (¥)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)]
     )
-    expected_region_codes = TagListField(_l("Where I want to work (region codes)"), validators=[regions_exist])
+    expected_region_codes = TagListField(
+        _l("Where I want to work (region codes)"), validators=[regions_exist]
+    )
     region_code = StringField(_l("Where I live"), validators=[Optional(), region_exists])
     willing_to_relocate = BooleanField(_l("Willing to relocate"))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     contact_phone = StringField(
-        _l("Phone"), validators=[Optional(), Length(max=20), Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Enter a phone number."))]
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Length(max=20),
+            Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Enter a phone number.")),
+        ],
     )
     contact_email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     visibility = SelectField(_l("Who can see my résumé"), choices=choices(VISIBILITIES))
@@ -130,4 +156,6 @@ class SearchForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     job_id = SelectField(_l("Job"), coerce=int, choices=[])
-    message = TextAreaField(_l("Message to the candidate"), validators=[Optional(), Length(max=2000)])
+    message = TextAreaField(
+        _l("Message to the candidate"), validators=[Optional(), Length(max=2000)]
+    )

@@ -99,7 +99,9 @@ def check_zip(path: Path) -> None:
     total = 0
     for info in infos:
         total += info.file_size
-        if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
             raise ParseError("zip_bomb")
     if total > MAX_UNPACKED_BYTES:
         raise ParseError("zip_bomb")
@@ -134,8 +136,12 @@ HEADLINE_LABEL = re.compile(
     r"\s*[:：]?\s*(.+)$",
     re.IGNORECASE,
 )
-SCHOOL = re.compile(r"大学|学院|学校|中学|中专|技校|university|college|institute|school", re.IGNORECASE)
-COMPANY = re.compile(r"公司|集团|有限|工厂|厂|酒店|医院|co\.|ltd|inc\.?|corp|company|group", re.IGNORECASE)
+SCHOOL = re.compile(
+    r"大学|学院|学校|中学|中专|技校|university|college|institute|school", re.IGNORECASE
+)
+COMPANY = re.compile(
+    r"公司|集团|有限|工厂|厂|酒店|医院|co\.|ltd|inc\.?|corp|company|group", re.IGNORECASE
+)
 DEGREES = [
     ("doctorate", re.compile(r"博士|ph\.?d|doctor", re.IGNORECASE)),
     ("master", re.compile(r"硕士|研究生|master|mba", re.IGNORECASE)),
@@ -163,11 +169,19 @@ def extract_fields(text: str) -> dict:
         label = (YEAR_RANGE.sub("", line).strip(" |,，;；:：") if span else line)[:120]
         if SCHOOL.search(line) and len(education) < MAX_ENTRIES:
             degree = next((name for name, pattern in DEGREES if pattern.search(line)), "")
-            education.append({"school": label, "degree": degree, "major": "", "start": start, "end": end})
+            education.append(
+                {"school": label, "degree": degree, "major": "", "start": start, "end": end}
+            )
         elif COMPANY.search(line) and len(experience) < MAX_ENTRIES:
             experience.append(
-                {"title": "", "company": label, "description": "", "start": start, "end": end,
-                 "years": _years(span)}
+                {
+                    "title": "",
+                    "company": label,
+                    "description": "",
+                    "start": start,
+                    "end": end,
+                    "years": _years(span),
+                }
             )
     return {
         "headline": _headline(lines),

@@ -53,7 +53,10 @@ def edit():
 
 def _files() -> list[ResumeFile]:
     return db.session.scalars(
-        select(ResumeFile).where(ResumeFile.user_id == current_user.id).order_by(ResumeFile.id.desc()).limit(5)
+        select(ResumeFile)
+        .where(ResumeFile.user_id == current_user.id)
+        .order_by(ResumeFile.id.desc())
+        .limit(5)
     ).all()
 
 
@@ -88,11 +91,16 @@ def _own_file(file_id: int) -> ResumeFile:
 @roles_required(Role.SEEKER)
 def file_status(file_id: int):
     item = _own_file(file_id)
-    stalled = item.parse_status == ParseStatus.PENDING and utcnow() - item.created_at > STALLED_AFTER
+    stalled = (
+        item.parse_status == ParseStatus.PENDING and utcnow() - item.created_at > STALLED_AFTER
+    )
     form = DraftForm()
     form.fields.choices = [(name, name) for name in service.DRAFT_FIELDS]
     return render_template(
-        "resumes/file.html", item=item, form=form, stalled=stalled,
+        "resumes/file.html",
+        item=item,
+        form=form,
+        stalled=stalled,
         error_text=service.PARSE_ERRORS.get(item.parse_error or "", service.PARSE_ERRORS["broken"]),
     )
 
@@ -124,8 +132,11 @@ def view(resume_id: int):
     if current_user.employer is not None and current_user.employer.verified:
         invite_form = _invite_form()
     return render_template(
-        "resumes/view.html", resume=resume, owner=resume.user_id == current_user.id,
-        contact_visible=service.contact_visible(current_user, resume), invite_form=invite_form,
+        "resumes/view.html",
+        resume=resume,
+        owner=resume.user_id == current_user.id,
+        contact_visible=service.contact_visible(current_user, resume),
+        invite_form=invite_form,
     )
 
 
@@ -136,7 +147,9 @@ def search():
     form = SearchForm(request.args)
     results = None
     if form.validate():
-        results = engine_search.find(employer, form.q.data or "", form.skills.data or [], SEARCH_LIMIT)
+        results = engine_search.find(
+            employer, form.q.data or "", form.skills.data or [], SEARCH_LIMIT
+        )
     return render_template("resumes/search.html", form=form, results=results, employer=employer)
 
 
@@ -144,7 +157,9 @@ def _invite_form() -> InviteForm:
     employer = current_employer()
     form = InviteForm()
     jobs = db.session.scalars(
-        select(Job).where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED).order_by(Job.title)
+        select(Job)
+        .where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED)
+        .order_by(Job.title)
     ).all()
     form.job_id.choices = [(job.id, job.title) for job in jobs]
     return form
@@ -162,10 +177,15 @@ def invite(resume_id: int):
         return redirect(url_for("resumes.view", resume_id=resume.id), 303)
     job = get_or_404(Job, form.job_id.data)
     try:
-        _invitation, created = applications.invite(job, db.session.get(User, resume.user_id), current_user, form.message.data)
+        _invitation, created = applications.invite(
+            job, db.session.get(User, resume.user_id), current_user, form.message.data
+        )
     except applications.ApplicationError as error:
         flash(str(error.message), "error")
         return redirect(url_for("resumes.view", resume_id=resume.id), 303)
     db.session.commit()
-    flash(_("Invitation sent.") if created else _("You already invited this candidate to this job."), "success")
+    flash(
+        _("Invitation sent.") if created else _("You already invited this candidate to this job."),
+        "success",
+    )
     return redirect(url_for("resumes.view", resume_id=resume.id), 303)

@@ -37,7 +37,9 @@ PARSE_ERRORS = {
     "broken": _l("The file seems damaged; we could not read it."),
     "encrypted": _l("The file is password-protected; upload a copy without a password."),
     "zip_bomb": _l("The document unpacks to far more than its size and was not opened."),
-    "no_text": _l("We found no text in the file (a scanned image?). Please fill in the form instead."),
+    "no_text": _l(
+        "We found no text in the file (a scanned image?). Please fill in the form instead."
+    ),
     "timeout": _l("Reading the file took too long."),
     "unsupported": _l("That file type is not supported."),
 }
@@ -111,8 +113,12 @@ def store_upload(user: User, upload: FileStorage | None) -> ResumeFile:
     """
     stored = uploads.store(upload, uploads.RESUME_TYPES)
     item = ResumeFile(
-        user_id=user.id, filename=stored.filename, stored_name=stored.stored_name,
-        content_type=stored.content_type, size=stored.size, parse_status=ParseStatus.PENDING,
+        user_id=user.id,
+        filename=stored.filename,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        parse_status=ParseStatus.PENDING,
     )
     db.session.add(item)
     db.session.flush()
@@ -123,9 +129,21 @@ def store_upload(user: User, upload: FileStorage | None) -> ResumeFile:
 MAX_YEARS_EXPERIENCE = 60
 
 PLAIN_FIELDS = (
-    "headline", "summary", "skills", "certificates", "education_level", "years_experience",
-    "expected_salary_min", "expected_salary_max", "expected_region_codes", "region_code",
-    "willing_to_relocate", "available_from", "contact_phone", "contact_email", "visibility",
+    "headline",
+    "summary",
+    "skills",
+    "certificates",
+    "education_level",
+    "years_experience",
+    "expected_salary_min",
+    "expected_salary_max",
+    "expected_region_codes",
+    "region_code",
+    "willing_to_relocate",
+    "available_from",
+    "contact_phone",
+    "contact_email",
+    "visibility",
 )
 ENTRY_FIELDS = {
     "education": ("school", "degree", "major", "start", "end"),
@@ -184,14 +202,20 @@ def confirm_draft(user: User, resume: Resume | None, draft: dict, chosen: Sequen
     Lists are merged, never emptied; the candidate reviews the result in the builder.
     """
     if resume is None:
-        resume = Resume(user_id=user.id, is_default=True, headline=str(draft.get("headline") or _l("My résumé"))[:120])
+        resume = Resume(
+            user_id=user.id,
+            is_default=True,
+            headline=str(draft.get("headline") or _l("My résumé"))[:120],
+        )
         db.session.add(resume)
     if "headline" in chosen and draft.get("headline"):
         resume.headline = str(draft["headline"])[:120]
     if "skills" in chosen:
         current = list(resume.skills or [])
         known = {s.lower() for s in current}
-        resume.skills = (current + [s for s in draft.get("skills", []) if s.lower() not in known])[:30]
+        resume.skills = (current + [s for s in draft.get("skills", []) if s.lower() not in known])[
+            :30
+        ]
     if "phone" in chosen and draft.get("phone"):
         resume.contact_phone = str(draft["phone"])[:20]
     if "email" in chosen and draft.get("email"):

@@ -18,10 +18,16 @@ from . import bp
 @roles_required(Role.EMPLOYER)
 def index():
     employer = current_employer()
-    claims = {c.policy_id: c for c in db.session.scalars(
-        sa.select(SubsidyClaim).where(SubsidyClaim.employer_id == employer.id))}
-    offers = [(p, service.eligibility(db.session, p, employer), claims.get(p.id))
-              for p in service.open_policies(db.session, employer)]
+    claims = {
+        c.policy_id: c
+        for c in db.session.scalars(
+            sa.select(SubsidyClaim).where(SubsidyClaim.employer_id == employer.id)
+        )
+    }
+    offers = [
+        (p, service.eligibility(db.session, p, employer), claims.get(p.id))
+        for p in service.open_policies(db.session, employer)
+    ]
     return render_template("subsidies/index.html", offers=offers, claims=claims)
 
 
@@ -39,5 +45,8 @@ def claim(policy_id: int):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("subsidies.index")), 409
-    flash(_("Claimed %(amount)s. Your district will review it.", amount=f"¥{item.amount:,}"), "success")
+    flash(
+        _("Claimed %(amount)s. Your district will review it.", amount=f"¥{item.amount:,}"),
+        "success",
+    )
     return redirect(url_for("subsidies.index"))

@@ -64,7 +64,9 @@ def ensure_scheduled(app) -> bool:
     from ..queue import DERIVED, get_queue
     from ..redis_store import get_redis
 
-    if not get_redis(app).set(SCHEDULED_KEY, 1, nx=True, ex=int(PURGE_EVERY.total_seconds()) + 3600):
+    if not get_redis(app).set(
+        SCHEDULED_KEY, 1, nx=True, ex=int(PURGE_EVERY.total_seconds()) + 3600
+    ):
         return False
     get_queue(app, DERIVED).enqueue("app.tasks.identity.purge_daily")
     return True

@@ -29,4 +29,6 @@ def refresh_every(seconds: int) -> dict[str, int]:
     try:
         return refresh()
     finally:
-        get_queue(kind=DERIVED).enqueue_in(timedelta(seconds=seconds), "app.tasks.rollups.refresh_every", seconds)
+        get_queue(kind=DERIVED).enqueue_in(
+            timedelta(seconds=seconds), "app.tasks.rollups.refresh_every", seconds
+        )

@@ -105,8 +105,9 @@ def owners_of(employer: Employer) -> list[User]:
 def start(employer: Employer, user: User) -> IdentityCheck:
     """Open an identity room (two places: the person and an official) and its check row."""
     expires = utcnow() + timedelta(minutes=ROOM_MINUTES)
-    room = video_rooms.create_room(get_redis(current_app), kind="identity", capacity=2,
-                                   ttl_seconds=ROOM_MINUTES * 60)
+    room = video_rooms.create_room(
+        get_redis(current_app), kind="identity", capacity=2, ttl_seconds=ROOM_MINUTES * 60
+    )
     db.session.add(Room(id=room.room_id, kind=RoomKind.IDENTITY, capacity=2, expires_at=expires))
     check = IdentityCheck(employer_id=employer.id, started_by_id=user.id, room_id=room.room_id)
     db.session.add(check)
@@ -117,8 +118,9 @@ def start(employer: Employer, user: User) -> IdentityCheck:
 
 def token_for(check: IdentityCheck, user_id: str, role: str) -> str:
     """A room token; the person checked gets role "subject", officials "reviewer" (never analysed)."""
-    return video_tokens.issue_token(current_app.config["SECRET_KEY"], check.room_id, user_id,
-                                    ROOM_MINUTES * 60, role=role)
+    return video_tokens.issue_token(
+        current_app.config["SECRET_KEY"], check.room_id, user_id, ROOM_MINUTES * 60, role=role
+    )
 
 
 def fetch_result(check: IdentityCheck) -> dict | None:
@@ -134,23 +136,35 @@ def fetch_result(check: IdentityCheck) -> dict | None:
     except urllib.error.HTTPError as error:
         if error.code == 404:
             return None
-        raise IdentityError(_l("The video service answered with an error; try again."), 502) from None
+        raise IdentityError(
+            _l("The video service answered with an error; try again."), 502
+        ) from None
     except (urllib.error.URLError, OSError, ValueError):
-        raise IdentityError(_l("The video service is unavailable; try again in a minute."), 503) from None
+        raise IdentityError(
+            _l("The video service is unavailable; try again in a minute."), 503
+        ) from None
 
 
 def store_result(check: IdentityCheck, result: dict) -> None:
     """Keep the media server's final result and snapshot names; tell the region's officials."""
     if check.state != IdentityState.STARTED:
         raise IdentityError(_l("The result of this check is already stored."))
-    if not isinstance(result, dict) or result.get("room_id") != check.room_id or result.get("state") != "done":
+    if (
+        not isinstance(result, dict)
+        or result.get("room_id") != check.room_id
+        or result.get("state") != "done"
+    ):
         raise IdentityError(_l("The check is not finished yet: follow the prompts on screen."))
-    check.snapshots = [n for n in result.get("snapshots") or [] if isinstance(n, str) and SNAPSHOT_NAME.match(n)]
+    check.snapshots = [
+        n for n in result.get("snapshots") or [] if isinstance(n, str) and SNAPSHOT_NAME.match(n)
+    ]
     check.result = {k: v for k, v in result.items() if k not in ("snapshots", "type")}
     check.state = IdentityState.CHECKED
     check.checked_at = utcnow()
     db.session.flush()
-    audit.record("identity.checked", check, passed=bool(result.get("passed")), snapshots=len(check.snapshots))
+    audit.record(
+        "identity.checked", check, passed=bool(result.get("passed")), snapshots=len(check.snapshots)
+    )
     from ..employers.review import officials_for
 
     link = url_for("video.identity_check", check_id=check.id)
@@ -164,40 +178,69 @@ def decide(check: IdentityCheck, official: User, approve: bool, reasons: str = "
         raise IdentityError(_l("This check has no stored result waiting for a decision."))
     reasons = reasons.strip()
     if not approve and not reasons:
-        raise IdentityError(_l("Say why the check is rejected, so the employer can try again."), 422)
+        raise IdentityError(
+            _l("Say why the check is rejected, so the employer can try again."), 422
+        )
     check.state = IdentityState.APPROVED if approve else IdentityState.REJECTED
     check.decided_by_id, check.decided_at, check.reasons = official.id, utcnow(), reasons
-    audit.record(f"identity.{check.state.value}", check, actor=official, employer_id=check.employer_id, reasons=reasons)
+    audit.record(
+        f"identity.{check.state.value}",
+        check,
+        actor=official,
+        employer_id=check.employer_id,
+        reasons=reasons,
+    )
     link = url_for("employers.verification")
     for owner in owners_of(check.employer):
         notify(owner, f"identity_{check.state.value}", link, reasons=reasons)
 
 
 def latest(employer: Employer) -> IdentityCheck | None:
-    return db.session.scalar(select(IdentityCheck).where(IdentityCheck.employer_id == employer.id)
-                             .order_by(IdentityCheck.id.desc()).limit(1))
+    return db.session.scalar(
+        select(IdentityCheck)
+        .where(IdentityCheck.employer_id == employer.id)
+        .order_by(IdentityCheck.id.desc())
+        .limit(1)
+    )
 
 
 def has_approved(employer: Employer) -> bool:
-    return db.session.scalar(select(IdentityCheck.id).where(
-        IdentityCheck.employer_id == employer.id, IdentityCheck.state == IdentityState.APPROVED).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(IdentityCheck.id)
+            .where(
+                IdentityCheck.employer_id == employer.id,
+                IdentityCheck.state == IdentityState.APPROVED,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
-def guard_employer_approval(employer: Employer, official: User, decision: ReviewDecision, without_identity: bool) -> None:
+def guard_employer_approval(
+    employer: Employer, official: User, decision: ReviewDecision, without_identity: bool
+) -> None:
     """APPROVAL_RULE: approving needs an approved identity check or an explicit, audited override."""
     from ..employers.review import ReviewError
 
     if decision != ReviewDecision.APPROVED or has_approved(employer):
         return
     if not without_identity:
-        raise ReviewError(_l("No approved identity check yet: tick “approve without an identity check” to proceed anyway."))
+        raise ReviewError(
+            _l(
+                "No approved identity check yet: tick “approve without an identity check” to proceed anyway."
+            )
+        )
     audit.record("employer.approve_without_identity", employer, actor=official)
 
 
 def retention_days(region_code: str, policies: dict[str, int] | None = None) -> int:
     """The policy of REGION_CODE or its nearest ancestor (codes nest by prefix), else the default."""
     if policies is None:
-        policies = dict(db.session.execute(select(RetentionPolicy.region_code, RetentionPolicy.days)).all())
+        policies = dict(
+            db.session.execute(select(RetentionPolicy.region_code, RetentionPolicy.days)).all()
+        )
     for n in (12, 9, 6, 4, 2):
         if len(region_code) >= n and region_code[:n] in policies:
             return policies[region_code[:n]]
@@ -205,14 +248,23 @@ def retention_days(region_code: str, policies: dict[str, int] | None = None) -> 
 
 
 def set_retention(region_code: str, days: int, official: User) -> RetentionPolicy:
-    policy = db.session.scalar(select(RetentionPolicy).where(RetentionPolicy.region_code == region_code))
+    policy = db.session.scalar(
+        select(RetentionPolicy).where(RetentionPolicy.region_code == region_code)
+    )
     if policy is None:
         policy = RetentionPolicy(region_code=region_code, days=days)
         db.session.add(policy)
     previous = policy.days if policy.id else None
     policy.days, policy.updated_by_id = days, official.id
     db.session.flush()
-    audit.record("identity.retention_set", policy, actor=official, region_code=region_code, days=days, previous=previous)
+    audit.record(
+        "identity.retention_set",
+        policy,
+        actor=official,
+        region_code=region_code,
+        days=days,
+        previous=previous,
+    )
     return policy
 
 
@@ -230,10 +282,13 @@ def purge_expired(snapshot_dir: str, now: datetime | None = None) -> int:
     expired. The whole room folder goes, including any snapshot never stored in the row.
     """
     now = now or utcnow()
-    policies = dict(db.session.execute(select(RetentionPolicy.region_code, RetentionPolicy.days)).all())
+    policies = dict(
+        db.session.execute(select(RetentionPolicy.region_code, RetentionPolicy.days)).all()
+    )
     purged = 0
     due = db.session.execute(
-        select(IdentityCheck, Employer.region_code).join(Employer, Employer.id == IdentityCheck.employer_id)
+        select(IdentityCheck, Employer.region_code)
+        .join(Employer, Employer.id == IdentityCheck.employer_id)
         .where(IdentityCheck.snapshots_deleted_at.is_(None))
     ).all()
     for check, region_code in due:
@@ -244,7 +299,9 @@ def purge_expired(snapshot_dir: str, now: datetime | None = None) -> int:
         check.snapshots, check.snapshots_deleted_at = [], now
         if check.state in (IdentityState.STARTED, IdentityState.CHECKED):
             check.state = IdentityState.EXPIRED
-        audit.record("identity.snapshots_deleted", check, snapshots=deleted, state=check.state.value)
+        audit.record(
+            "identity.snapshots_deleted", check, snapshots=deleted, state=check.state.value
+        )
         purged += 1
     return purged
 
@@ -278,25 +335,40 @@ def identity_for(employer: Employer) -> IdentityCheck | None:
 
 
 class DecideForm(FlaskForm):
-    decision = RadioField(_l("Identity check"), choices=[("approve", _l("Approve: this is the legal representative")),
-                                                         ("reject", _l("Reject"))], validators=[DataRequired()])
+    decision = RadioField(
+        _l("Identity check"),
+        choices=[
+            ("approve", _l("Approve: this is the legal representative")),
+            ("reject", _l("Reject")),
+        ],
+        validators=[DataRequired()],
+    )
     reasons = TextAreaField(_l("Reasons (required when rejecting)"), validators=[Length(max=2000)])
 
 
 class RetentionForm(FlaskForm):
     region_code = StringField(_l("Region code"), validators=[DataRequired(), Length(max=12)])
-    days = IntegerField(_l("Keep snapshots for (days)"), validators=[DataRequired(), NumberRange(1, MAX_RETENTION_DAYS)])
+    days = IntegerField(
+        _l("Keep snapshots for (days)"),
+        validators=[DataRequired(), NumberRange(1, MAX_RETENTION_DAYS)],
+    )
 
 
 def is_owner(user: User, check: IdentityCheck) -> bool:
     membership = user.membership
-    return bool(membership and membership.employer_id == check.employer_id and membership.role == MemberRole.OWNER)
+    return bool(
+        membership
+        and membership.employer_id == check.employer_id
+        and membership.role == MemberRole.OWNER
+    )
 
 
 def visible_check(check_id: int) -> IdentityCheck:
     """The check, for its employer's owners and officials covering its region; else 404."""
     check = get_or_404(IdentityCheck, check_id)
-    if not (is_owner(current_user, check) or covers_region(current_user, check.employer.region_code)):
+    if not (
+        is_owner(current_user, check) or covers_region(current_user, check.employer.region_code)
+    ):
         abort(404)
     return check
 
@@ -309,9 +381,15 @@ def is_reviewer(check: IdentityCheck) -> bool:
 @roles_required(Role.EMPLOYER)
 def identity_home():
     employer = current_employer(owner_only=True)
-    checks = db.session.scalars(select(IdentityCheck).where(IdentityCheck.employer_id == employer.id)
-                                .order_by(IdentityCheck.id.desc()).limit(20)).all()
-    return render_template("video/identity.html", employer=employer, checks=checks, notice=AUTOMATED_NOTICE)
+    checks = db.session.scalars(
+        select(IdentityCheck)
+        .where(IdentityCheck.employer_id == employer.id)
+        .order_by(IdentityCheck.id.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "video/identity.html", employer=employer, checks=checks, notice=AUTOMATED_NOTICE
+    )
 
 
 @bp.route("/identity/start", methods=["POST"])
@@ -323,7 +401,9 @@ def identity_start():
     from ..queue import get_queue
 
     # A fallback for a person who never presses Finish: collect the result before the room expires.
-    get_queue().enqueue_in(timedelta(minutes=ROOM_MINUTES - 2), "app.tasks.identity.collect", check.id)
+    get_queue().enqueue_in(
+        timedelta(minutes=ROOM_MINUTES - 2), "app.tasks.identity.collect", check.id
+    )
     return redirect(url_for("video.identity_check", check_id=check.id), 303)
 
 
@@ -337,12 +417,19 @@ def identity_check(check_id: int):
 def render_identity(check: IdentityCheck, status: int = 200, form: DecideForm | None = None):
     if check.state == IdentityState.STARTED and is_owner(current_user, check):
         return render_template(
-            "video/identity_call.html", check=check, notice=AUTOMATED_NOTICE,
+            "video/identity_call.html",
+            check=check,
+            notice=AUTOMATED_NOTICE,
             token=token_for(check, str(current_user.id), "subject"),
             ice_servers=json.dumps(current_app.config.get("VIDEO_ICE_SERVERS") or []),
         ), status
-    return render_template("video/identity_check.html", check=check, notice=AUTOMATED_NOTICE,
-                           form=form or DecideForm(), reviewer=is_reviewer(check)), status
+    return render_template(
+        "video/identity_check.html",
+        check=check,
+        notice=AUTOMATED_NOTICE,
+        form=form or DecideForm(),
+        reviewer=is_reviewer(check),
+    ), status
 
 
 @bp.route("/identity/<int:check_id>/finish", methods=["POST"])
@@ -361,7 +448,10 @@ def identity_finish(check_id: int):
         flash(str(error.message), "error")
         return render_identity(check, error.status)
     db.session.commit()
-    flash(_("Check finished. An official of your region will compare it with the ID document."), "success")
+    flash(
+        _("Check finished. An official of your region will compare it with the ID document."),
+        "success",
+    )
     return redirect(url_for("video.identity_check", check_id=check.id), 303)
 
 
@@ -411,13 +501,23 @@ def identity_retention():
         else:
             set_retention(code, form.days.data, current_user)
             db.session.commit()
-            flash(_("Retention saved. Older snapshots are deleted by the next daily run."), "success")
+            flash(
+                _("Retention saved. Older snapshots are deleted by the next daily run."), "success"
+            )
             return redirect(url_for("video.identity_retention"), 303)
     elif form.is_submitted():
         status = 422
     scope = current_user.region_code or ""
-    policies = db.session.execute(select(RetentionPolicy, Region.name).join(Region, Region.code == RetentionPolicy.region_code)
-                                  .where(RetentionPolicy.region_code.startswith(scope)).order_by(RetentionPolicy.region_code)).all()
-    return render_template("video/identity_retention.html", form=form, policies=policies,
-                           effective=retention_days(scope) if scope else DEFAULT_RETENTION_DAYS,
-                           default_days=DEFAULT_RETENTION_DAYS), status
+    policies = db.session.execute(
+        select(RetentionPolicy, Region.name)
+        .join(Region, Region.code == RetentionPolicy.region_code)
+        .where(RetentionPolicy.region_code.startswith(scope))
+        .order_by(RetentionPolicy.region_code)
+    ).all()
+    return render_template(
+        "video/identity_retention.html",
+        form=form,
+        policies=policies,
+        effective=retention_days(scope) if scope else DEFAULT_RETENTION_DAYS,
+        default_days=DEFAULT_RETENTION_DAYS,
+    ), status

@@ -33,7 +33,8 @@ def waiting(redis, room_id: str) -> list[int]:
     now = time.time()
     admitted = {int(u) for u in redis.smembers(_admitted_key(room_id))}
     return sorted(
-        int(user) for user, seen in redis.hgetall(_waiting_key(room_id)).items()
+        int(user)
+        for user, seen in redis.hgetall(_waiting_key(room_id)).items()
         if now - int(seen) <= WAITING_FRESH_SECONDS and int(user) not in admitted
     )
 

@@ -38,18 +38,24 @@ def _forward(method: str, path: str, data: bytes | None = None) -> Response:
         status, body = error.code, error.read()
     except (urllib.error.URLError, OSError) as error:
         current_app.logger.warning("media server unreachable at %s: %s", url, error)
-        return _json(503, {"error": "media_unavailable", "message": "the media server is unreachable"})
+        return _json(
+            503, {"error": "media_unavailable", "message": "the media server is unreachable"}
+        )
     try:
         json.loads(body)
     except ValueError:
-        return _json(502, {"error": "bad_gateway", "message": "the media server answered without JSON"})
+        return _json(
+            502, {"error": "bad_gateway", "message": "the media server answered without JSON"}
+        )
     return Response(body, status=status, mimetype="application/json")
 
 
 @bp.route("/rooms/<room_id>/offer", methods=["POST"])
 @csrf.exempt
 def offer(room_id: str) -> Response:
-    return _forward("POST", f"/video/rooms/{urllib.parse.quote(room_id, safe='')}/offer", request.get_data())
+    return _forward(
+        "POST", f"/video/rooms/{urllib.parse.quote(room_id, safe='')}/offer", request.get_data()
+    )
 
 
 @bp.route("/rooms/<room_id>/liveness")

@@ -50,10 +50,25 @@ STATUS_LABELS = {
     InterviewStatus.CANCELLED: _l("Cancelled"),
     InterviewStatus.COMPLETED: _l("Completed"),
 }
-COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Tokyo", "Asia/Singapore",
-                "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "UTC")
+COMMON_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+)
 TOKEN_MAX_SECONDS = 4 * 3600
-RECOMMENDATIONS = {"strong_yes": _l("Strong yes"), "yes": pgettext("scorecard", "Yes"), "no": pgettext("scorecard", "No"), "strong_no": _l("Strong no")}
+RECOMMENDATIONS = {
+    "strong_yes": _l("Strong yes"),
+    "yes": pgettext("scorecard", "Yes"),
+    "no": pgettext("scorecard", "No"),
+    "strong_no": _l("Strong no"),
+}
 
 
 @bp.app_template_filter("interview_time")
@@ -87,7 +102,9 @@ def _slot_times() -> list[datetime]:
         try:
             starts.append(datetime.fromisoformat(raw))
         except ValueError:
-            raise SchedulingError(_l("Enter each time as date and time, e.g. 2026-12-01T14:30.")) from None
+            raise SchedulingError(
+                _l("Enter each time as date and time, e.g. 2026-12-01T14:30.")
+            ) from None
     return starts
 
 
@@ -98,13 +115,20 @@ def _duration() -> int:
         raise SchedulingError(_l("Choose a duration from the list.")) from None
 
 
-def _render_schedule(application: Application, interview: Interview | None = None, status: int = 200):
+def _render_schedule(
+    application: Application, interview: Interview | None = None, status: int = 200
+):
     zones = list(COMMON_ZONES)
     if current_user.timezone not in zones:
         zones.insert(0, current_user.timezone)
     return render_template(
-        "video/schedule.html", application=application, interview=interview, zones=zones,
-        durations=DURATIONS, max_slots=MAX_SLOTS, form=request.form,
+        "video/schedule.html",
+        application=application,
+        interview=interview,
+        zones=zones,
+        durations=DURATIONS,
+        max_slots=MAX_SLOTS,
+        form=request.form,
         default_zone=request.form.get("timezone") or current_user.timezone,
     ), status
 
@@ -119,7 +143,9 @@ def schedule(application_id: int):
     if request.method == "GET":
         return _render_schedule(application)
     try:
-        interview = scheduling.propose(application, current_user, _slot_times(), request.form.get("timezone", ""), _duration())
+        interview = scheduling.propose(
+            application, current_user, _slot_times(), request.form.get("timezone", ""), _duration()
+        )
     except SchedulingError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -136,7 +162,9 @@ def reschedule(interview_id: int):
     if request.method == "GET":
         return _render_schedule(interview.application, interview)
     try:
-        scheduling.reschedule(interview, current_user, _slot_times(), request.form.get("timezone", ""), _duration())
+        scheduling.reschedule(
+            interview, current_user, _slot_times(), request.form.get("timezone", ""), _duration()
+        )
     except SchedulingError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -156,16 +184,28 @@ def _render_interview(interview: Interview, status: int = 200):
     interviewer = is_interviewer(current_user, interview)
     scorecards = []
     if interviewer:
-        scorecards = db.session.scalars(select(Scorecard).where(Scorecard.application_id == interview.application_id)
-                                        .order_by(Scorecard.created_at)).all()
-    return render_template("video/interview.html", interview=interview, interviewer=interviewer,
-                           status_labels=STATUS_LABELS, scorecards=scorecards, authors=_authors(scorecards),
-                           recommendations=RECOMMENDATIONS, now=utcnow()), status
+        scorecards = db.session.scalars(
+            select(Scorecard)
+            .where(Scorecard.application_id == interview.application_id)
+            .order_by(Scorecard.created_at)
+        ).all()
+    return render_template(
+        "video/interview.html",
+        interview=interview,
+        interviewer=interviewer,
+        status_labels=STATUS_LABELS,
+        scorecards=scorecards,
+        authors=_authors(scorecards),
+        recommendations=RECOMMENDATIONS,
+        now=utcnow(),
+    ), status
 
 
 def _authors(scorecards) -> dict[int, User]:
     ids = {s.author_id for s in scorecards if s.author_id}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    )
 
 
 def _act(interview: Interview, action, success: str):
@@ -190,16 +230,22 @@ def pick(interview_id: int):
         slot_id = int(request.form.get("slot_id", ""))
     except ValueError:
         slot_id = 0
-    return _act(interview, lambda: scheduling.pick(interview, current_user, slot_id),
-                _("Interview scheduled. Add it to your calendar below."))
+    return _act(
+        interview,
+        lambda: scheduling.pick(interview, current_user, slot_id),
+        _("Interview scheduled. Add it to your calendar below."),
+    )
 
 
 @bp.route("/interviews/<int:interview_id>/cancel", methods=["POST"])
 @login_required
 def cancel(interview_id: int):
     interview = visible_interview(interview_id)
-    return _act(interview, lambda: scheduling.cancel(interview, current_user, request.form.get("reason", "")),
-                _("Interview cancelled. The other side has been notified."))
+    return _act(
+        interview,
+        lambda: scheduling.cancel(interview, current_user, request.form.get("reason", "")),
+        _("Interview cancelled. The other side has been notified."),
+    )
 
 
 @bp.route("/interviews/<int:interview_id>/invite.ics")
@@ -208,8 +254,11 @@ def invite_ics(interview_id: int):
     interview = visible_interview(interview_id)
     if interview.starts_at is None:
         abort(404)
-    return Response(scheduling.ics(interview), mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="interview-{interview.id}.ics"'})
+    return Response(
+        scheduling.ics(interview),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="interview-{interview.id}.ics"'},
+    )
 
 
 # The room --------------------------------------------------------------------------------
@@ -226,7 +275,9 @@ def _token_for(interview: Interview, role: str) -> str:
     ttl = min(TOKEN_MAX_SECONDS, int((room_expiry(interview) - utcnow()).total_seconds()))
     if ttl <= 0:
         abort(404)
-    return video_tokens.issue_token(current_app.config["SECRET_KEY"], interview.room_id, str(current_user.id), ttl, role=role)
+    return video_tokens.issue_token(
+        current_app.config["SECRET_KEY"], interview.room_id, str(current_user.id), ttl, role=role
+    )
 
 
 def _lobby_ttl(interview: Interview) -> int:
@@ -243,16 +294,29 @@ def room(interview_id: int):
     scorecard = None
     waiting = []
     if interviewer:
-        scorecard = db.session.scalar(select(Scorecard).where(Scorecard.interview_id == interview.id,
-                                                              Scorecard.author_id == current_user.id))
+        scorecard = db.session.scalar(
+            select(Scorecard).where(
+                Scorecard.interview_id == interview.id, Scorecard.author_id == current_user.id
+            )
+        )
         waiting = _waiting_users(interview)
     return render_template(
-        "video/room.html", interview=interview, interviewer=interviewer, scorecard=scorecard, waiting=waiting,
+        "video/room.html",
+        interview=interview,
+        interviewer=interviewer,
+        scorecard=scorecard,
+        waiting=waiting,
         token=_token_for(interview, "interviewer") if interviewer else "",
         ice_servers=json.dumps(current_app.config.get("VIDEO_ICE_SERVERS") or []),
         ends_at=(interview.starts_at.isoformat() + "Z") if interview.starts_at else "",
-        duration=interview.duration_minutes, recommendations=RECOMMENDATIONS,
-        names=json.dumps({str(u.id): u.name for u in [interview.application.candidate, *scheduling.interviewers(interview)]}),
+        duration=interview.duration_minutes,
+        recommendations=RECOMMENDATIONS,
+        names=json.dumps(
+            {
+                str(u.id): u.name
+                for u in [interview.application.candidate, *scheduling.interviewers(interview)]
+            }
+        ),
     )
 
 
@@ -282,7 +346,12 @@ def admit(interview_id: int):
     interview = _open_interview(interview_id)
     if not is_interviewer(current_user, interview):
         abort(403)
-    lobby.admit(get_redis(current_app), interview.room_id, interview.application.candidate_id, _lobby_ttl(interview))
+    lobby.admit(
+        get_redis(current_app),
+        interview.room_id,
+        interview.application.candidate_id,
+        _lobby_ttl(interview),
+    )
     if request.accept_mimetypes.best == "application/json":
         return jsonify(admitted=True)
     flash(_("The candidate is admitted."), "success")
@@ -293,7 +362,9 @@ def admit(interview_id: int):
 @login_required
 def end(interview_id: int):
     interview = interviewer_only(interview_id)
-    return _act(interview, lambda: scheduling.complete(interview, current_user), _("Interview ended."))
+    return _act(
+        interview, lambda: scheduling.complete(interview, current_user), _("Interview ended.")
+    )
 
 
 @bp.route("/interviews/<int:interview_id>/scorecard", methods=["POST"])
@@ -305,20 +376,38 @@ def scorecard(interview_id: int):
     recommendation = request.form.get("recommendation", "")
     notes = request.form.get("notes", "").strip()
     rating = int(rating_raw) if rating_raw.isdigit() else None
-    if (rating_raw and (rating is None or not 1 <= rating <= 5)) or (recommendation and recommendation not in RECOMMENDATIONS) \
-            or len(notes) > 10000:
-        flash(_("Rate from 1 to 5, choose a recommendation from the list, and keep notes under 10,000 characters."), "error")
+    if (
+        (rating_raw and (rating is None or not 1 <= rating <= 5))
+        or (recommendation and recommendation not in RECOMMENDATIONS)
+        or len(notes) > 10000
+    ):
+        flash(
+            _(
+                "Rate from 1 to 5, choose a recommendation from the list, and keep notes under 10,000 characters."
+            ),
+            "error",
+        )
         return _render_interview(interview, 422)
-    card = db.session.scalar(select(Scorecard).where(Scorecard.interview_id == interview.id,
-                                                     Scorecard.author_id == current_user.id))
+    card = db.session.scalar(
+        select(Scorecard).where(
+            Scorecard.interview_id == interview.id, Scorecard.author_id == current_user.id
+        )
+    )
     if card is None:
-        card = Scorecard(interview_id=interview.id, application_id=interview.application_id, author_id=current_user.id)
+        card = Scorecard(
+            interview_id=interview.id,
+            application_id=interview.application_id,
+            author_id=current_user.id,
+        )
         db.session.add(card)
     card.rating, card.recommendation, card.notes = rating, recommendation, notes
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(saved=True)
     flash(_("Scorecard saved."), "success")
-    back = "video.room" if request.form.get("next") == "room" and interview.status == InterviewStatus.SCHEDULED \
+    back = (
+        "video.room"
+        if request.form.get("next") == "room" and interview.status == InterviewStatus.SCHEDULED
         else "video.interview"
+    )
     return redirect(url_for(back, interview_id=interview.id), 303)

@@ -117,12 +117,19 @@ def propose(
     db.session.add(interview)
     db.session.flush()
     audit.record("interview.propose", interview, actor=actor, slots=[s.isoformat() for s in in_utc])
-    notify(application.candidate, "interview_proposed", _link(interview), job=application.job.title,
-           employer=application.job.employer.name)
+    notify(
+        application.candidate,
+        "interview_proposed",
+        _link(interview),
+        job=application.job.title,
+        employer=application.job.employer.name,
+    )
     return interview
 
 
-def reschedule(interview: Interview, actor: User, starts: list[datetime], zone: str, duration: int) -> None:
+def reschedule(
+    interview: Interview, actor: User, starts: list[datetime], zone: str, duration: int
+) -> None:
     """New slots replace the old ones; the interview waits for the candidate's pick again."""
     if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED):
         raise SchedulingError(_l("This interview can no longer be changed."), 409)
@@ -134,10 +141,17 @@ def reschedule(interview: Interview, actor: User, starts: list[datetime], zone: 
     interview.starts_at = None
     interview.timezone = zone
     interview.duration_minutes = duration
-    audit.record("interview.reschedule", interview, actor=actor, slots=[s.isoformat() for s in in_utc])
+    audit.record(
+        "interview.reschedule", interview, actor=actor, slots=[s.isoformat() for s in in_utc]
+    )
     application = interview.application
-    notify(application.candidate, "interview_rescheduled", _link(interview), job=application.job.title,
-           employer=application.job.employer.name)
+    notify(
+        application.candidate,
+        "interview_rescheduled",
+        _link(interview),
+        job=application.job.title,
+        employer=application.job.employer.name,
+    )
 
 
 def pick(interview: Interview, candidate: User, slot_id: int) -> None:
@@ -152,10 +166,17 @@ def pick(interview: Interview, candidate: User, slot_id: int) -> None:
     interview.starts_at = slot.starts_at
     interview.status = InterviewStatus.SCHEDULED
     open_room(interview)
-    audit.record("interview.schedule", interview, actor=candidate, starts_at=slot.starts_at.isoformat())
+    audit.record(
+        "interview.schedule", interview, actor=candidate, starts_at=slot.starts_at.isoformat()
+    )
     for user in interviewers(interview):
-        notify(user, "interview_scheduled", _link(interview), candidate=candidate.name,
-               job=interview.application.job.title)
+        notify(
+            user,
+            "interview_scheduled",
+            _link(interview),
+            candidate=candidate.name,
+            job=interview.application.job.title,
+        )
     schedule_reminders(interview)
 
 
@@ -166,11 +187,21 @@ def cancel(interview: Interview, actor: User, reason: str = "") -> None:
     interview.status = InterviewStatus.CANCELLED
     reason = reason.strip()[:500]
     audit.record("interview.cancel", interview, actor=actor, reason=reason)
-    others = [interview.application.candidate] if is_interviewer(actor, interview) else interviewers(interview)
+    others = (
+        [interview.application.candidate]
+        if is_interviewer(actor, interview)
+        else interviewers(interview)
+    )
     for user in others:
         if user.id != actor.id:
-            notify(user, "interview_cancelled", _link(interview), job=interview.application.job.title,
-                   by=actor.name, reason=reason or "-")
+            notify(
+                user,
+                "interview_cancelled",
+                _link(interview),
+                job=interview.application.job.title,
+                by=actor.name,
+                reason=reason or "-",
+            )
     if interview.room_id:
         video_rooms.delete_room(get_redis(current_app), interview.room_id)
 
@@ -195,29 +226,46 @@ def open_room(interview: Interview) -> Room:
     ttl = max(60, int((expires - utcnow()).total_seconds()))
     room = db.session.get(Room, interview.room_id) if interview.room_id else None
     if room is None:
-        room = Room(id=secrets.token_urlsafe(12), kind=RoomKind.INTERVIEW, capacity=MAX_PARTICIPANTS,
-                    expires_at=expires)
+        room = Room(
+            id=secrets.token_urlsafe(12),
+            kind=RoomKind.INTERVIEW,
+            capacity=MAX_PARTICIPANTS,
+            expires_at=expires,
+        )
         db.session.add(room)
         interview.room = room
     room.expires_at = expires
     db.session.flush()
-    video_rooms.create_room(get_redis(current_app), room_id=room.id, kind="interview", capacity=room.capacity,
-                            ttl_seconds=ttl)
+    video_rooms.create_room(
+        get_redis(current_app),
+        room_id=room.id,
+        kind="interview",
+        capacity=room.capacity,
+        ttl_seconds=ttl,
+    )
     return room
 
 
 def reminder_times(interview: Interview) -> dict[str, datetime]:
     """When each reminder is due (naive UTC), leaving out those already past."""
     now = utcnow()
-    return {kind: interview.starts_at - before for kind, before in REMINDERS.items()
-            if interview.starts_at - before > now}
+    return {
+        kind: interview.starts_at - before
+        for kind, before in REMINDERS.items()
+        if interview.starts_at - before > now
+    }
 
 
 def schedule_reminders(interview: Interview) -> None:
     queue = get_queue()
     for kind, when in reminder_times(interview).items():
-        queue.enqueue_at(when.replace(tzinfo=UTC), "app.tasks.interviews.remind", interview.id, kind,
-                         interview.starts_at.isoformat())
+        queue.enqueue_at(
+            when.replace(tzinfo=UTC),
+            "app.tasks.interviews.remind",
+            interview.id,
+            kind,
+            interview.starts_at.isoformat(),
+        )
 
 
 def remind(interview: Interview, kind: str, planned_start: str) -> int:
@@ -228,14 +276,23 @@ def remind(interview: Interview, kind: str, planned_start: str) -> int:
         return 0
     people = [interview.application.candidate, *interviewers(interview)]
     for user in people:
-        notify(user, "interview_reminder_" + kind, _link(interview), job=interview.application.job.title)
+        notify(
+            user,
+            "interview_reminder_" + kind,
+            _link(interview),
+            job=interview.application.job.title,
+        )
     return len(people)
 
 
 def upcoming_for_application(application_id: int) -> list[Interview]:
-    return list(db.session.scalars(
-        select(Interview).where(Interview.application_id == application_id).order_by(Interview.created_at.desc(), Interview.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .where(Interview.application_id == application_id)
+            .order_by(Interview.created_at.desc(), Interview.id.desc())
+        )
+    )
 
 
 def _link(interview: Interview, external: bool = False) -> str:

@@ -39,12 +39,25 @@ def seed() -> World:
     theirs = factories.application(other_seeker, rival_job, stage=Stage.NEW)
     db.session.add(Notification(user_id=seeker.id, kind="welcome", params={}, link="/"))
     db.session.add(Notification(user_id=owner.id, kind="welcome", params={}, link="/"))
-    for name, user in (("seeker", seeker), ("other_seeker", other_seeker), ("owner", owner),
-                       ("rival_owner", rival_owner), ("official", official), ("far_official", far_official)):
+    for name, user in (
+        ("seeker", seeker),
+        ("other_seeker", other_seeker),
+        ("owner", owner),
+        ("rival_owner", rival_owner),
+        ("official", official),
+        ("far_official", far_official),
+    ):
         world.tokens[name] = create_api_token(user, "tests")
         world.ids[name] = user.id
-    world.ids.update(employer=employer.id, rival=rival.id, unverified=unverified.id, java=java.id,
-                     rival_job=rival_job.id, hidden_job=hidden_job.id, application=mine.id,
-                     their_application=theirs.id)
+    world.ids.update(
+        employer=employer.id,
+        rival=rival.id,
+        unverified=unverified.id,
+        java=java.id,
+        rival_job=rival_job.id,
+        hidden_job=hidden_job.id,
+        application=mine.id,
+        their_application=theirs.id,
+    )
     db.session.commit()
     return world

@@ -50,7 +50,9 @@ def test_cli_token_works_for_the_api(runner, client, world):
     user = db.session.get(factories.User, world.ids["owner"])
     result = runner.invoke(main, ["users", "token", user.email])
     assert result.exit_code == 0, result.output
-    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {result.output.strip()}"})
+    response = client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {result.output.strip()}"}
+    )
     assert response.get_json()["employer_id"] == world.ids["employer"]
 
 
@@ -59,7 +61,9 @@ def test_cli_token_works_for_the_api(runner, client, world):
 
 def test_jobs_visibility_mirrors_the_job_page(api, world):
     titles = {j["title"] for j in api(None).get("/jobs?limit=100").get_json()["items"]}
-    assert "Java开发工程师" in titles and "草稿职位" not in titles and "Unverified job" not in titles
+    assert (
+        "Java开发工程师" in titles and "草稿职位" not in titles and "Unverified job" not in titles
+    )
     is_problem(api(None).get(f"/jobs/{world.ids['hidden_job']}"), 404)
     is_problem(api("seeker").get(f"/jobs/{2**40}"), 404)
     mine = api("owner").get("/jobs?mine=true&status=draft").get_json()["items"]
@@ -75,8 +79,15 @@ def test_job_search_filters(api):
 
 
 def test_employer_creates_pauses_and_closes_its_job_but_not_others(api, world):
-    body = {"title": "运维工程师", "salary_min": 8000, "salary_max": 12000, "employment_type": "full_time",
-            "region_code": "420102", "publish": True, "skills": ["Linux"]}
+    body = {
+        "title": "运维工程师",
+        "salary_min": 8000,
+        "salary_max": 12000,
+        "employment_type": "full_time",
+        "region_code": "420102",
+        "publish": True,
+        "skills": ["Linux"],
+    }
     created = api("owner").post("/jobs", json=body)
     assert created.status_code == 201, created.get_json()
     job = created.get_json()
@@ -84,7 +95,12 @@ def test_employer_creates_pauses_and_closes_its_job_but_not_others(api, world):
     duplicate = is_problem(api("owner").post("/jobs", json=body), 409)
     assert duplicate["duplicates"] == [job["id"]]
     assert api("owner").post("/jobs", json={**body, "confirm_duplicate": True}).status_code == 201
-    assert api("owner").patch(f"/jobs/{job['id']}", json={"headcount": 3, "confirm_duplicate": True}).get_json()["headcount"] == 3
+    assert (
+        api("owner")
+        .patch(f"/jobs/{job['id']}", json={"headcount": 3, "confirm_duplicate": True})
+        .get_json()["headcount"]
+        == 3
+    )
     assert api("owner").post(f"/jobs/{job['id']}/pause").get_json()["status"] == "paused"
     is_problem(api("owner").post(f"/jobs/{job['id']}/pause"), 409)
     assert api("owner").post(f"/jobs/{job['id']}/close").get_json()["status"] == "closed"
@@ -99,9 +115,18 @@ def test_unverified_employer_cannot_publish(api, world):
 
     token = create_api_token(owner, "t")
     db.session.commit()
-    response = api(None).post("/jobs", headers={"Authorization": f"Bearer {token}"}, json={
-        "title": "新职位", "salary_min": 1, "salary_max": 2, "employment_type": "part_time",
-        "region_code": "420102", "publish": True})
+    response = api(None).post(
+        "/jobs",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "title": "新职位",
+            "salary_min": 1,
+            "salary_max": 2,
+            "employment_type": "part_time",
+            "region_code": "420102",
+            "publish": True,
+        },
+    )
     is_problem(response, 409)
 
 
@@ -113,10 +138,14 @@ def test_employer_profile_visibility_follows_official_scope(api, world):
 
 
 def test_only_the_owner_edits_the_company(api, world):
-    updated = api("owner").patch("/employers/me", json={"address": "江岸区1号", "website": "https://a.example"})
+    updated = api("owner").patch(
+        "/employers/me", json={"address": "江岸区1号", "website": "https://a.example"}
+    )
     assert updated.get_json()["address"] == "江岸区1号"
     is_problem(api("seeker").patch("/employers/me", json={"address": "x"}), 403)
-    errors = is_problem(api("owner").patch("/employers/me", json={"region_code": "999999"}), 422)["errors"]
+    errors = is_problem(api("owner").patch("/employers/me", json={"region_code": "999999"}), 422)[
+        "errors"
+    ]
     assert "region_code" in errors
 
 
@@ -131,12 +160,16 @@ def test_candidates_see_only_their_own_applications(api, world):
 
 def test_employers_move_only_their_own_applicants(api, world):
     mine, theirs = world.ids["application"], world.ids["their_application"]
-    moved = api("owner").post(f"/applications/{mine}/stage", json={"stage": "screening", "message": "Hi"})
+    moved = api("owner").post(
+        f"/applications/{mine}/stage", json={"stage": "screening", "message": "Hi"}
+    )
     assert moved.status_code == 200 and moved.get_json()["stage"] == "screening"
     is_problem(api("owner").post(f"/applications/{theirs}/stage", json={"stage": "screening"}), 404)
     is_problem(api("seeker").post(f"/applications/{mine}/stage", json={"stage": "hired"}), 403)
-    bulk = api("owner").post(f"/jobs/{world.ids['java']}/applications/move",
-                             json={"application_ids": [mine, theirs], "stage": "interview"})
+    bulk = api("owner").post(
+        f"/jobs/{world.ids['java']}/applications/move",
+        json={"application_ids": [mine, theirs], "stage": "interview"},
+    )
     assert bulk.get_json() == {"moved": 1}
     assert db.session.get(Application, theirs).stage == Stage.NEW
     ranked = api("owner").get(f"/jobs/{world.ids['java']}/applications").get_json()["items"]
@@ -159,7 +192,9 @@ def test_apply_is_idempotent_and_withdraw_works(api, world):
 
 
 def test_resume_put_then_get_and_contact_masking(api, world):
-    put = api("seeker").put("/resume", json={"headline": "后端开发", "skills": ["Go"], "contact_phone": "13800001111"})
+    put = api("seeker").put(
+        "/resume", json={"headline": "后端开发", "skills": ["Go"], "contact_phone": "13800001111"}
+    )
     assert put.status_code == 200 and put.get_json()["skills"] == ["Go"]
     assert api("seeker").get("/resume").get_json()["headline"] == "后端开发"
     resume_id = put.get_json()["id"]
@@ -186,7 +221,11 @@ def test_cursor_walks_every_job_once(api, world):
     for n in range(23):
         factories.job(employer, title=f"Job {n}")
     db.session.commit()
-    total = len(db.session.scalars(db.select(factories.Job).where(factories.Job.status == JobStatus.PUBLISHED)).all())
+    total = len(
+        db.session.scalars(
+            db.select(factories.Job).where(factories.Job.status == JobStatus.PUBLISHED)
+        ).all()
+    )
     seen, cursor = [], None
     while True:
         page = api(None).get("/jobs?limit=5" + (f"&cursor={cursor}" if cursor else "")).get_json()
@@ -208,21 +247,47 @@ def test_bad_cursor_and_limits_are_400(api):
 
 
 def test_validation_errors_name_each_field(api):
-    response = api("owner").post("/jobs", json={
-        "title": "x" * 121, "salary_min": 2**63, "salary_max": "10", "employment_type": "slave",
-        "region_code": "42\x00", "remote": "yes", "surprise": 1})
+    response = api("owner").post(
+        "/jobs",
+        json={
+            "title": "x" * 121,
+            "salary_min": 2**63,
+            "salary_max": "10",
+            "employment_type": "slave",
+            "region_code": "42\x00",
+            "remote": "yes",
+            "surprise": 1,
+        },
+    )
     errors = is_problem(response, 422)["errors"]
-    assert set(errors) == {"title", "salary_min", "salary_max", "employment_type", "region_code", "remote",
-                           "surprise"}
-    cross = api("owner").post("/jobs", json={"title": "T", "salary_min": 9, "salary_max": 1,
-                                             "employment_type": "full_time", "region_code": "420102"})
+    assert set(errors) == {
+        "title",
+        "salary_min",
+        "salary_max",
+        "employment_type",
+        "region_code",
+        "remote",
+        "surprise",
+    }
+    cross = api("owner").post(
+        "/jobs",
+        json={
+            "title": "T",
+            "salary_min": 9,
+            "salary_max": 1,
+            "employment_type": "full_time",
+            "region_code": "420102",
+        },
+    )
     assert "salary_max" in is_problem(cross, 422)["errors"]
 
 
 def test_malformed_bodies(api):
     owner = api("owner")
     is_problem(owner.post("/jobs", data="{nope", content_type="application/json"), 400)
-    is_problem(owner.post("/jobs", data="title=x", content_type="application/x-www-form-urlencoded"), 415)
+    is_problem(
+        owner.post("/jobs", data="title=x", content_type="application/x-www-form-urlencoded"), 415
+    )
     is_problem(owner.post("/jobs", data="NaN", content_type="application/json"), 400)
     is_problem(owner.post("/jobs", data="[" * 100000, content_type="application/json"), 400)
     is_problem(owner.post("/jobs", json=[1, 2]), 422)
@@ -248,7 +313,7 @@ def test_openapi_documents_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi_json":
             for method in rule.methods - {"HEAD", "OPTIONS"}:
-                assert (openapi_path(rule.rule[len("/api/v1"):]), method) in documented, rule
+                assert (openapi_path(rule.rule[len("/api/v1") :]), method) in documented, rule
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert "Problem" in spec["components"]["schemas"]

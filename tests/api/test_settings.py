@@ -15,13 +15,17 @@ def test_settings_page_creates_and_revokes_tokens(client):
     user = as_user(client, factories.user(Role.SEEKER))
     page = client.get("/settings")
     assert page.status_code == 200 and "API tokens" in page.get_data(as_text=True)
-    created = client.post("/settings/tokens", data={"csrf_token": csrf_token(client, "/settings"), "name": "script"})
+    created = client.post(
+        "/settings/tokens", data={"csrf_token": csrf_token(client, "/settings"), "name": "script"}
+    )
     assert created.status_code == 201
     secret = re.search(r'value="(yp_[^"]+)"', created.get_data(as_text=True)).group(1)
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/me", headers=headers).get_json()["id"] == user.id
     token_id = client.get("/api/v1/tokens", headers=headers).get_json()["items"][0]["id"]
-    revoked = client.post(f"/settings/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/settings")})
+    revoked = client.post(
+        f"/settings/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/settings")}
+    )
     assert revoked.status_code == 303
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
@@ -33,7 +37,11 @@ def test_settings_cannot_revoke_someone_elses_token(client):
     create_api_token(other, "theirs")
     db.session.commit()
     as_user(client, factories.user(Role.SEEKER))
-    response = client.post("/settings/tokens/1/revoke", data={"csrf_token": csrf_token(client, "/settings")})
+    response = client.post(
+        "/settings/tokens/1/revoke", data={"csrf_token": csrf_token(client, "/settings")}
+    )
     assert response.status_code == 404
-    empty = client.post("/settings/tokens", data={"csrf_token": csrf_token(client, "/settings"), "name": ""})
+    empty = client.post(
+        "/settings/tokens", data={"csrf_token": csrf_token(client, "/settings"), "name": ""}
+    )
     assert empty.status_code == 422

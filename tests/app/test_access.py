@@ -14,8 +14,15 @@ from tests import factories
 from tests.web import login
 
 ROLES = [
-    "anonymous", "candidate", "other_seeker", "owner", "recruiter", "other_employer",
-    "official_in", "official_out", "admin",
+    "anonymous",
+    "candidate",
+    "other_seeker",
+    "owner",
+    "recruiter",
+    "other_employer",
+    "official_in",
+    "official_out",
+    "admin",
 ]
 
 
@@ -33,7 +40,9 @@ def world(app):
         "admin": factories.user(Role.ADMIN),
     }
     employer = factories.employer(users["owner"])
-    db.session.add(EmployerMember(employer=employer, user_id=users["recruiter"].id, role=MemberRole.RECRUITER))
+    db.session.add(
+        EmployerMember(employer=employer, user_id=users["recruiter"].id, role=MemberRole.RECRUITER)
+    )
     factories.employer(users["other_employer"], region_code="420103002")
     published = factories.job(employer)
     draft = factories.job(employer, status=JobStatus.DRAFT, title="草稿岗位")
@@ -41,8 +50,12 @@ def world(app):
     application = factories.application(users["candidate"], published, resume_id=hidden_resume.id)
     db.session.commit()
     return {
-        "users": users, "employer": employer, "published": published, "draft": draft,
-        "resume": hidden_resume, "application": application,
+        "users": users,
+        "employer": employer,
+        "published": published,
+        "draft": draft,
+        "resume": hidden_resume,
+        "application": application,
     }
 
 
@@ -59,23 +72,56 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
         ),
         "hidden résumé, applied": (
             f"/resumes/{w['resume'].id}",
-            {"anonymous": 302, "candidate": 200, "owner": 200, "recruiter": 200, "admin": 200,
-             "official_in": 403, "official_out": 403},
+            {
+                "anonymous": 302,
+                "candidate": 200,
+                "owner": 200,
+                "recruiter": 200,
+                "admin": 200,
+                "official_in": 403,
+                "official_out": 403,
+            },
         ),
         "edit company": (
             "/employers/mine/edit",
-            {"anonymous": 302, "owner": 200, "recruiter": 403, "other_employer": 200,
-             "candidate": 403, "other_seeker": 403, "official_in": 403, "official_out": 403, "admin": 403},
+            {
+                "anonymous": 302,
+                "owner": 200,
+                "recruiter": 403,
+                "other_employer": 200,
+                "candidate": 403,
+                "other_seeker": 403,
+                "official_in": 403,
+                "official_out": 403,
+                "admin": 403,
+            },
         ),
         "official's employer page": (
             f"/officials/employers/{w['employer'].id}",
-            {"anonymous": 302, "official_in": 200, "admin": 200,
-             "candidate": 403, "other_seeker": 403, "owner": 403, "recruiter": 403, "other_employer": 403},
+            {
+                "anonymous": 302,
+                "official_in": 200,
+                "admin": 200,
+                "candidate": 403,
+                "other_seeker": 403,
+                "owner": 403,
+                "recruiter": 403,
+                "other_employer": 403,
+            },
         ),
         "official dashboard": (
             "/officials/",
-            {"anonymous": 302, "official_in": 200, "official_out": 200, "admin": 200,
-             "candidate": 403, "other_seeker": 403, "owner": 403, "recruiter": 403, "other_employer": 403},
+            {
+                "anonymous": 302,
+                "official_in": 200,
+                "official_out": 200,
+                "admin": 200,
+                "candidate": 403,
+                "other_seeker": 403,
+                "owner": 403,
+                "recruiter": 403,
+                "other_employer": 403,
+            },
         ),
     }
 

@@ -57,8 +57,15 @@ def test_register_twice_with_one_email_is_refused(client):
 
 def test_bad_registration_input_is_explained_not_saved(client):
     response = post_form(
-        client, "/auth/register",
-        {"name": "", "email": "not-an-email", "password": "short", "confirm": "other", "role": "admin"},
+        client,
+        "/auth/register",
+        {
+            "name": "",
+            "email": "not-an-email",
+            "password": "short",
+            "confirm": "other",
+            "role": "admin",
+        },
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -88,7 +95,14 @@ def test_reset_password_link_works_once(app, client, worker):
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     reused = client.get(path)
     assert reused.status_code == 400
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "user.password_reset")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "user.password_reset")
+        )
+        == 1
+    )
     assert user.id
 
 
@@ -109,7 +123,9 @@ def test_expired_and_tampered_links_are_refused(app, client):
 def test_forms_without_csrf_token_are_rejected(client):
     factories.user(email="a@example.com")
     db.session.commit()
-    response = client.post("/auth/login", data={"email": "a@example.com", "password": factories.PASSWORD})
+    response = client.post(
+        "/auth/login", data={"email": "a@example.com", "password": factories.PASSWORD}
+    )
     assert response.status_code == 400
     forged = client.post(
         "/auth/login",
@@ -132,7 +148,9 @@ def test_remember_me_sets_a_persistent_cookie(client):
     factories.user(email="a@example.com")
     db.session.commit()
     response = post_form(
-        client, "/auth/login", {"email": "a@example.com", "password": factories.PASSWORD, "remember": "y"}
+        client,
+        "/auth/login",
+        {"email": "a@example.com", "password": factories.PASSWORD, "remember": "y"},
     )
     assert response.status_code == 302
     assert any(c.key == "remember_token" for c in client._cookies.values())

@@ -23,9 +23,23 @@ def test_demo_loads_once_and_is_idempotent(runner):
         assert db.session.scalar(select(User.role).where(User.email == email)) == role
     official = db.session.scalar(select(User).where(User.email == "official@yunpin.demo"))
     assert official.role == Role.OFFICIAL and official.region_code == DISTRICT
-    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)) > 50
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)
+        )
+        > 50
+    )
     assert db.session.scalar(select(func.count()).select_from(Application)) > 100
-    in_district = select(func.count()).select_from(Employer).where(Employer.region_code.startswith(DISTRICT))
+    in_district = (
+        select(func.count()).select_from(Employer).where(Employer.region_code.startswith(DISTRICT))
+    )
     assert db.session.scalar(in_district) > 20
     # The district's townships and villages were loaded, down to level 5.
-    assert db.session.scalar(select(func.count()).select_from(Region).where(Region.code.startswith(DISTRICT), Region.level == 5)) > 10
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Region)
+            .where(Region.code.startswith(DISTRICT), Region.level == 5)
+        )
+        > 10
+    )

@@ -36,12 +36,17 @@ def wait_for(url: str, seconds: float) -> str:
 def test_run_serves_the_product_with_demo_data_and_a_worker(tmp_path):
     port = free_port()
     instance = tmp_path / "instance"
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+    }
     env["YUNPIN_INSTANCE"] = str(instance)
     yunpin = Path(sys.executable).parent / "yunpin"
     process = subprocess.Popen(
-        [str(yunpin), "run", "--port", str(port)], env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [str(yunpin), "run", "--port", str(port)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         home = wait_for(f"http://127.0.0.1:{port}/", 150)

@@ -14,9 +14,13 @@ from .helpers import as_user, world
 
 def seekers():
     shown = factories.user(name="公开")
-    factories.resume(shown, headline="电焊工", skills=["焊接", "电工"], visibility=Visibility.PUBLIC)
+    factories.resume(
+        shown, headline="电焊工", skills=["焊接", "电工"], visibility=Visibility.PUBLIC
+    )
     applied_only = factories.user(name="仅投递")
-    factories.resume(applied_only, headline="焊工师傅", skills=["焊接"], visibility=Visibility.APPLIED)
+    factories.resume(
+        applied_only, headline="焊工师傅", skills=["焊接"], visibility=Visibility.APPLIED
+    )
     hidden = factories.user(name="隐藏")
     factories.resume(hidden, headline="焊工", skills=["焊接"], visibility=Visibility.HIDDEN)
     db.session.commit()
@@ -51,7 +55,9 @@ def test_unverified_employers_do_not_see_public_resumes(client):
     factories.employer(owner, verified=False)
     shown, _applied_only, _hidden = seekers()
     as_user(client, owner)
-    assert f"/resumes/{resume_of(shown).id}" not in client.get("/resumes/search").get_data(as_text=True)
+    assert f"/resumes/{resume_of(shown).id}" not in client.get("/resumes/search").get_data(
+        as_text=True
+    )
     assert client.get(f"/resumes/{resume_of(shown).id}").status_code == 404
 
 
@@ -64,8 +70,15 @@ def test_invitation_accepted_becomes_an_application_and_unmasks_contacts(client,
     assert "138****5678" in page
     token = csrf_token(client, f"/resumes/{resume.id}")
     url = f"/resumes/{resume.id}/invite"
-    assert client.post(url, data={"csrf_token": token, "job_id": job.id, "message": "欢迎"}).status_code == 303
-    assert client.post(url, data={"csrf_token": token, "job_id": job.id}).status_code == 303  # idempotent
+    assert (
+        client.post(
+            url, data={"csrf_token": token, "job_id": job.id, "message": "欢迎"}
+        ).status_code
+        == 303
+    )
+    assert (
+        client.post(url, data={"csrf_token": token, "job_id": job.id}).status_code == 303
+    )  # idempotent
     invitation = db.session.scalar(select(Invitation))
     assert db.session.scalars(select(Invitation)).all() == [invitation]
     note = db.session.scalar(select(Notification).where(Notification.user_id == shown.id))
@@ -75,7 +88,9 @@ def test_invitation_accepted_becomes_an_application_and_unmasks_contacts(client,
     as_user(client, shown)
     assert "欢迎" in client.get("/applications/invitations").get_data(as_text=True)
     token = csrf_token(client, "/applications/invitations")
-    response = client.post(f"/applications/invitations/{invitation.id}", data={"csrf_token": token, "accept": "1"})
+    response = client.post(
+        f"/applications/invitations/{invitation.id}", data={"csrf_token": token, "accept": "1"}
+    )
     assert response.status_code == 303
     application = db.session.scalar(select(Application))
     assert application.source == Source.INVITATION and application.candidate_id == shown.id
@@ -92,11 +107,21 @@ def test_declining_an_invitation(client):
     db.session.commit()
     as_user(client, shown)
     token = csrf_token(client, "/applications/invitations")
-    assert client.post(f"/applications/invitations/{invitation.id}", data={"csrf_token": token, "accept": "0"}).status_code == 303
+    assert (
+        client.post(
+            f"/applications/invitations/{invitation.id}", data={"csrf_token": token, "accept": "0"}
+        ).status_code
+        == 303
+    )
     db.session.refresh(invitation)
     assert invitation.accepted is False and db.session.scalar(select(Application)) is None
     other = factories.user()
     db.session.commit()
     as_user(client, other)
     token = csrf_token(client, "/")
-    assert client.post(f"/applications/invitations/{invitation.id}", data={"csrf_token": token, "accept": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/applications/invitations/{invitation.id}", data={"csrf_token": token, "accept": "1"}
+        ).status_code
+        == 404
+    )

@@ -19,7 +19,7 @@ from .helpers import as_user, world
 def applicants(job, n=3):
     """Candidates with a strong, a middling and a poor fit for a Java job."""
     profiles = [
-        ("=HYPERLINK(\"http://evil\")", ["Java", "Spring", "MySQL"], "Java developer"),
+        ('=HYPERLINK("http://evil")', ["Java", "Spring", "MySQL"], "Java developer"),
         ("王五", ["Java"], "Programmer"),
         ("赵六", ["烹饪"], "厨师"),
     ][:n]
@@ -60,8 +60,13 @@ def test_applicants_are_ranked_with_reasons_and_scores_are_stored(client):
     assert strong.match_score > middling.match_score > poor.match_score
     assert {r["code"] for r in strong.match_reasons} & {"skills_all", "skills_overlap"}
     filtered = client.get(f"/applications/jobs/{job.id}?skills=spring").get_data(as_text=True)
-    assert f"/applications/review/{strong.id}" in filtered and f"/applications/review/{middling.id}" not in filtered
-    high = client.get(f"/applications/jobs/{job.id}?min_score={round(middling.match_score * 100) + 1}")
+    assert (
+        f"/applications/review/{strong.id}" in filtered
+        and f"/applications/review/{middling.id}" not in filtered
+    )
+    high = client.get(
+        f"/applications/jobs/{job.id}?min_score={round(middling.match_score * 100) + 1}"
+    )
     assert f"/applications/review/{poor.id}" not in high.get_data(as_text=True)
 
 
@@ -70,10 +75,15 @@ def test_bulk_move_tells_candidates_with_the_message(client, worker):
     strong, middling, poor = applicants(job)
     as_user(client, owner)
     token = csrf_token(client, f"/applications/jobs/{job.id}")
-    response = client.post(f"/applications/jobs/{job.id}/move", data={
-        "csrf_token": token, "application_id": [str(middling.id), str(poor.id)],
-        "stage": "rejected", "message": "感谢您的关注",
-    })
+    response = client.post(
+        f"/applications/jobs/{job.id}/move",
+        data={
+            "csrf_token": token,
+            "application_id": [str(middling.id), str(poor.id)],
+            "stage": "rejected",
+            "message": "感谢您的关注",
+        },
+    )
     assert response.status_code == 303
     for a in (strong, middling, poor):
         db.session.refresh(a)
@@ -81,7 +91,9 @@ def test_bulk_move_tells_candidates_with_the_message(client, worker):
     assert middling.first_response_at is not None and strong.first_response_at is None
     change = db.session.scalar(select(StageChange).where(StageChange.application_id == poor.id))
     assert change.to_stage == Stage.REJECTED and change.message == "感谢您的关注"
-    notes = db.session.scalars(select(Notification).where(Notification.user_id == poor.candidate_id)).all()
+    notes = db.session.scalars(
+        select(Notification).where(Notification.user_id == poor.candidate_id)
+    ).all()
     assert [n.kind for n in notes] == ["stage_changed_message"]
     assert notes[0].params["message"] == "感谢您的关注"
     assert worker() == 2  # one email per candidate
@@ -100,9 +112,18 @@ def test_bulk_move_validates_input_and_ignores_other_jobs(client):
     token = csrf_token(client, f"/applications/jobs/{job.id}")
     url = f"/applications/jobs/{job.id}/move"
     assert client.post(url, data={"csrf_token": token, "stage": "interview"}).status_code == 422
-    bad = client.post(url, data={"csrf_token": token, "application_id": str(application.id), "stage": "withdrawn"})
+    bad = client.post(
+        url, data={"csrf_token": token, "application_id": str(application.id), "stage": "withdrawn"}
+    )
     assert bad.status_code == 422
-    client.post(url, data={"csrf_token": token, "application_id": [str(application.id), str(stranger.id)], "stage": "interview"})
+    client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "application_id": [str(application.id), str(stranger.id)],
+            "stage": "interview",
+        },
+    )
     db.session.refresh(stranger)
     db.session.refresh(application)
     assert stranger.stage == Stage.NEW and application.stage == Stage.INTERVIEW
@@ -117,7 +138,9 @@ def test_notes_are_private_to_the_employer(client):
     assert client.post(url, data={"csrf_token": token, "body": ""}).status_code == 422
     assert client.post(url, data={"csrf_token": token, "body": "面试表现好"}).status_code == 303
     assert db.session.scalar(select(ApplicationNote)).body == "面试表现好"
-    assert "面试表现好" in client.get(f"/applications/review/{application.id}").get_data(as_text=True)
+    assert "面试表现好" in client.get(f"/applications/review/{application.id}").get_data(
+        as_text=True
+    )
     as_user(client, db.session.get(factories.User, application.candidate_id))
     assert "面试表现好" not in client.get(f"/applications/{application.id}").get_data(as_text=True)
 
@@ -132,14 +155,21 @@ def test_csv_export_opens_in_excel_and_defuses_formulas(client):
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))
     names = [row[0] for row in rows[1:]]
-    assert names[0] == "'=HYPERLINK(\"http://evil\")"
+    assert names[0] == '\'=HYPERLINK("http://evil")'
     assert "王五" in names and "赵六" in names
     assert rows[1][5] == "13812345678"  # applicants' contacts are theirs to see
 
 
 def test_formula_guard():
     assert [cell(v) for v in ("=1+1", "+86", "-2", "@SUM", "\tx", "ok", None, 5)] == [
-        "'=1+1", "'+86", "'-2", "'@SUM", "'\tx", "ok", "", "5",
+        "'=1+1",
+        "'+86",
+        "'-2",
+        "'@SUM",
+        "'\tx",
+        "ok",
+        "",
+        "5",
     ]
 
 
@@ -150,7 +180,9 @@ def test_stage_of_a_withdrawn_application_cannot_be_changed(client):
     db.session.commit()
     as_user(client, owner)
     token = csrf_token(client, f"/applications/review/{application.id}")
-    response = client.post(f"/applications/review/{application.id}/stage", data={"csrf_token": token, "stage": "offer"})
+    response = client.post(
+        f"/applications/review/{application.id}/stage", data={"csrf_token": token, "stage": "offer"}
+    )
     assert response.status_code == 409
     db.session.refresh(application)
     assert db.session.get(Application, application.id).stage == Stage.WITHDRAWN

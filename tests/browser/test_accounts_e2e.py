@@ -17,7 +17,9 @@ def test_register_login_and_switch_language(browser, live_server, size, tmp_path
     assert page.locator("html").get_attribute("lang") == "zh-CN"
 
     page.goto(base + "/auth/register")
-    page.get_by_label("Email", exact=False).or_(page.locator("#email")).first.fill(f"{size}@example.com")
+    page.get_by_label("Email", exact=False).or_(page.locator("#email")).first.fill(
+        f"{size}@example.com"
+    )
     page.locator("#name").fill("李雷")
     page.locator("#password").fill("a-good-password")
     page.locator("#confirm").fill("a-good-password")

@@ -46,9 +46,18 @@ def test_access_matrix(app, client):
     employer.verification_state = VerificationState.SUBMITTED
     owner = employer.members[0].user
     recruiter = factories.user(Role.EMPLOYER)
-    db.session.add(EmployerMember(employer_id=employer.id, user_id=recruiter.id, role=MemberRole.RECRUITER))
-    document = EmployerDocument(employer=employer, kind="business_licence", filename="l.pdf",
-                                stored_name="0" * 32 + ".pdf", content_type="application/pdf", size=5, sha256="0" * 64)
+    db.session.add(
+        EmployerMember(employer_id=employer.id, user_id=recruiter.id, role=MemberRole.RECRUITER)
+    )
+    document = EmployerDocument(
+        employer=employer,
+        kind="business_licence",
+        filename="l.pdf",
+        stored_name="0" * 32 + ".pdf",
+        content_type="application/pdf",
+        size=5,
+        sha256="0" * 64,
+    )
     db.session.add(document)
     job = factories.job(employer, status=JobStatus.DRAFT)
     public_employer = factories.employer(region_code="420102001001")
@@ -67,8 +76,13 @@ def test_access_matrix(app, client):
         "official_in": factories.user(Role.OFFICIAL, region_code="4201"),
         "official_out": factories.user(Role.OFFICIAL, region_code="52"),
     }
-    ids = {"employer": employer.id, "document": document.id, "job": job.id, "public_job": public_job.id,
-           "report": report.id}
+    ids = {
+        "employer": employer.id,
+        "document": document.id,
+        "job": job.id,
+        "public_job": public_job.id,
+        "report": report.id,
+    }
     db.session.commit()
     failures = []
     for index, who in enumerate(WHO):

@@ -20,10 +20,18 @@ XSS = '<script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:a
 
 def job_form(**overrides) -> dict:
     return {
-        "title": "Java开发工程师", "description": "负责**后端**", "skills": "Java，Spring, java",
-        "salary_min": "8000", "salary_max": "15000", "salary_period": "month",
-        "employment_type": "full_time", "headcount": "2", "region_code": "420102",
-        "screening_questions": "会Spring吗？\n\n有几年经验？", "action": "publish", **overrides,
+        "title": "Java开发工程师",
+        "description": "负责**后端**",
+        "skills": "Java，Spring, java",
+        "salary_min": "8000",
+        "salary_max": "15000",
+        "salary_period": "month",
+        "employment_type": "full_time",
+        "headcount": "2",
+        "region_code": "420102",
+        "screening_questions": "会Spring吗？\n\n有几年经验？",
+        "action": "publish",
+        **overrides,
     }
 
 
@@ -47,13 +55,17 @@ def test_unverified_employer_cannot_publish(client):
     as_user(client, employer.members[0].user)
     response = post_form(client, NEW, job_form())
     assert response.status_code == 409
-    assert "approved" in response.get_data(as_text=True) or "审核" in response.get_data(as_text=True)
+    assert "approved" in response.get_data(as_text=True) or "审核" in response.get_data(
+        as_text=True
+    )
     assert count_jobs() == 0
     assert post_form(client, NEW, job_form(action="draft")).status_code == 302
     job = db.session.scalar(select(Job))
     assert job.status == JobStatus.DRAFT and job.skills == ["Java", "Spring"]
     assert job.screening_questions == ["会Spring吗？", "有几年经验？"]
-    response = post_form(client, f"/employers/mine/jobs/{job.id}/publish", {}, token_from="/employers/mine")
+    response = post_form(
+        client, f"/employers/mine/jobs/{job.id}/publish", {}, token_from="/employers/mine"
+    )
     assert response.status_code == 303
     db.session.refresh(job)
     assert job.status == JobStatus.DRAFT
@@ -73,8 +85,14 @@ def test_duplicate_posting_needs_confirmation(client):
     assert "confirm_duplicate" in response.get_data(as_text=True)
     assert count_jobs() == 1
     # Another region is not a duplicate; confirming posts it anyway.
-    assert post_form(client, NEW, job_form(title="java开发工程师", region_code="420103")).status_code == 302
-    assert post_form(client, NEW, job_form(title="java开发工程师", confirm_duplicate="y")).status_code == 302
+    assert (
+        post_form(client, NEW, job_form(title="java开发工程师", region_code="420103")).status_code
+        == 302
+    )
+    assert (
+        post_form(client, NEW, job_form(title="java开发工程师", confirm_duplicate="y")).status_code
+        == 302
+    )
     assert count_jobs() == 3
     published = db.session.scalars(select(Job).where(Job.status == JobStatus.PUBLISHED)).all()
     assert all(j.published_at for j in published)
@@ -85,8 +103,15 @@ def test_life_cycle_and_repost(client):
     job = factories.job(employer)
     as_user(client, employer.members[0].user)
     base = f"/employers/mine/jobs/{job.id}"
-    for action, status in (("pause", JobStatus.PAUSED), ("resume", JobStatus.PUBLISHED), ("close", JobStatus.CLOSED)):
-        assert post_form(client, f"{base}/{action}", {}, token_from="/employers/mine").status_code == 302
+    for action, status in (
+        ("pause", JobStatus.PAUSED),
+        ("resume", JobStatus.PUBLISHED),
+        ("close", JobStatus.CLOSED),
+    ):
+        assert (
+            post_form(client, f"{base}/{action}", {}, token_from="/employers/mine").status_code
+            == 302
+        )
         db.session.refresh(job)
         assert job.status == status
     assert post_form(client, f"{base}/pause", {}, token_from="/employers/mine").status_code == 303
@@ -95,7 +120,9 @@ def test_life_cycle_and_repost(client):
     copy_id = int(re.search(r"/jobs/(\d+)/edit", response.headers["Location"]).group(1))
     copy = db.session.get(Job, copy_id)
     assert copy.title == job.title and copy.status == JobStatus.DRAFT and copy.id != job.id
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "jobs")).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_type == "jobs")
+    ).all()
     assert {"job.pause", "job.resume", "job.close", "job.repost"} <= set(actions)
 
 
@@ -107,10 +134,18 @@ def test_descriptions_stay_inert(client):
         tags = Tags()
         tags.feed(client.get(url).get_data(as_text=True))
         # Only the app's own script files, never a script element from the text.
-        assert all(dict(attrs).get("src", "").startswith("/static/") for tag, attrs in tags.seen if tag == "script")
+        assert all(
+            dict(attrs).get("src", "").startswith("/static/")
+            for tag, attrs in tags.seen
+            if tag == "script"
+        )
         attributes = [(name, value or "") for _, attrs in tags.seen for name, value in attrs]
         assert not [name for name, _ in attributes if name.startswith("on")]
-        assert not [v for name, v in attributes if name == "href" and v.strip().lower().startswith("javascript")]
+        assert not [
+            v
+            for name, v in attributes
+            if name == "href" and v.strip().lower().startswith("javascript")
+        ]
 
 
 def test_fraud_report_flow(client):
@@ -131,18 +166,40 @@ def test_fraud_report_flow(client):
     assert post_form(client, url, {"reason": "fees"}).status_code == 409  # once per person
     reports = db.session.scalars(select(JobReport).order_by(JobReport.id)).all()
     assert [r.reporter_id for r in reports] == [None, seeker.id]
-    assert db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == official.id)) == 2
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == official.id)
+        )
+        == 2
+    )
 
     as_user(client, outsider)
     decide = f"/officials/reports/{reports[0].id}/uphold"
-    assert post_form(client, decide, {"close_job": "y"}, token_from="/officials/reports").status_code == 404
+    assert (
+        post_form(client, decide, {"close_job": "y"}, token_from="/officials/reports").status_code
+        == 404
+    )
     as_user(client, official)
     assert "要交押金" in client.get("/officials/reports").get_data(as_text=True)
-    assert post_form(client, decide, {"close_job": "y"}, token_from="/officials/reports").status_code == 302
-    assert post_form(client, f"/officials/reports/{reports[1].id}/dismiss", {}, token_from="/officials/reports").status_code == 302
+    assert (
+        post_form(client, decide, {"close_job": "y"}, token_from="/officials/reports").status_code
+        == 302
+    )
+    assert (
+        post_form(
+            client,
+            f"/officials/reports/{reports[1].id}/dismiss",
+            {},
+            token_from="/officials/reports",
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     assert [r.status for r in db.session.scalars(select(JobReport).order_by(JobReport.id))] == [
-        ReportStatus.UPHELD, ReportStatus.DISMISSED,
+        ReportStatus.UPHELD,
+        ReportStatus.DISMISSED,
     ]
     assert db.session.get(Job, job.id).status == JobStatus.CLOSED
     assert not review.is_trusted(employer)

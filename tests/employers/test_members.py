@@ -18,8 +18,15 @@ LINK = re.compile(r"https?://\S+")
 
 
 def profile(**overrides) -> dict:
-    return {"name": "云聘科技", "credit_code": credit_code.make("420102", 7), "industry": "I",
-            "size": "small", "region_code": "420102", "description": "招聘", **overrides}
+    return {
+        "name": "云聘科技",
+        "credit_code": credit_code.make("420102", 7),
+        "industry": "I",
+        "size": "small",
+        "region_code": "420102",
+        "description": "招聘",
+        **overrides,
+    }
 
 
 def test_credit_code_errors_are_shown_in_the_form(client):
@@ -32,18 +39,22 @@ def test_credit_code_errors_are_shown_in_the_form(client):
     ):
         response = post_form(client, "/employers/new", profile(credit_code=bad))
         assert response.status_code == 422
-        assert message in response.get_data(as_text=True) or 'aria-invalid="true"' in response.get_data(as_text=True)
+        assert message in response.get_data(
+            as_text=True
+        ) or 'aria-invalid="true"' in response.get_data(as_text=True)
     response = post_form(client, "/employers/new", profile(credit_code=" " + good.lower()))
     assert response.status_code == 302
     member = db.session.scalar(select(EmployerMember))
     assert member.role == MemberRole.OWNER and member.employer.credit_code == good
-    assert 'data-region-picker' in client.get("/employers/mine/edit").get_data(as_text=True)
+    assert "data-region-picker" in client.get("/employers/mine/edit").get_data(as_text=True)
 
 
 def test_invite_new_colleague_who_registers_from_the_link(app, client, worker):
     employer = factories.employer()
     owner = as_user(client, employer.members[0].user)
-    assert post_form(client, "/employers/mine/members", {"email": "Li@Example.com"}).status_code == 302
+    assert (
+        post_form(client, "/employers/mine/members", {"email": "Li@Example.com"}).status_code == 302
+    )
     assert worker() == 1
     (message,) = read_outbox()
     assert message["to"] == "li@example.com"
@@ -51,8 +62,18 @@ def test_invite_new_colleague_who_registers_from_the_link(app, client, worker):
 
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     assert "li@example.com" in client.get(link).get_data(as_text=True)
-    assert post_form(client, link, {"name": "李四", "password": "short", "confirm": "short"}).status_code == 422
-    assert post_form(client, link, {"name": "李四", "password": "long enough 1", "confirm": "long enough 1"}).status_code == 302
+    assert (
+        post_form(
+            client, link, {"name": "李四", "password": "short", "confirm": "short"}
+        ).status_code
+        == 422
+    )
+    assert (
+        post_form(
+            client, link, {"name": "李四", "password": "long enough 1", "confirm": "long enough 1"}
+        ).status_code
+        == 302
+    )
     user = db.session.scalar(select(User).where(User.email == "li@example.com"))
     assert user.role == Role.EMPLOYER and user.membership.employer_id == employer.id
     assert user.membership.role == MemberRole.RECRUITER and user.email_confirmed_at
@@ -62,7 +83,9 @@ def test_invite_new_colleague_who_registers_from_the_link(app, client, worker):
     as_user(client, owner)
     url = f"/employers/mine/members/{user.membership.id}/remove"
     assert post_form(client, url, {}, token_from="/employers/mine/members").status_code == 302
-    assert db.session.scalar(select(EmployerMember).where(EmployerMember.user_id == user.id)) is None
+    assert (
+        db.session.scalar(select(EmployerMember).where(EmployerMember.user_id == user.id)) is None
+    )
     own = f"/employers/mine/members/{owner.membership.id}/remove"
     assert post_form(client, own, {}, token_from="/employers/mine/members").status_code == 303
     assert owner.membership is not None
@@ -77,7 +100,10 @@ def test_existing_account_accepts_only_with_the_invited_address(app, client):
     as_user(client, employer.members[0].user)
     for email in ("seeker@example.com", taken.members[0].user.email):
         assert post_form(client, "/employers/mine/members", {"email": email}).status_code == 409
-    assert post_form(client, "/employers/mine/members", {"email": "wang@example.com"}).status_code == 302
+    assert (
+        post_form(client, "/employers/mine/members", {"email": "wang@example.com"}).status_code
+        == 302
+    )
     from app.employers.members import invite_token
 
     invite = db.session.scalar(select(MemberInvite))

@@ -18,12 +18,31 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32 + b"\xff\xd9"
 def liveness_result(room_id: str, snapshots: list[str], passed: bool = True) -> dict:
     """A final result shaped like the media server's (docs/video.md)."""
     return {
-        "room_id": room_id, "state": "done", "face_present": True, "passed": passed, "snapshots": snapshots,
+        "room_id": room_id,
+        "state": "done",
+        "face_present": True,
+        "passed": passed,
+        "snapshots": snapshots,
         "prompts": [
-            {"id": "turn_left", "text_zh": "请向左转头", "text_en": "Turn your head to your left", "passed": True},
-            {"id": "blink", "text_zh": "请慢慢眨一下眼睛", "text_en": "Blink slowly", "passed": passed},
-            {"id": "digits", "text_zh": "请大声读出这四个数字", "text_en": "Read these four digits aloud",
-             "passed": True, "digits": "4821"},
+            {
+                "id": "turn_left",
+                "text_zh": "请向左转头",
+                "text_en": "Turn your head to your left",
+                "passed": True,
+            },
+            {
+                "id": "blink",
+                "text_zh": "请慢慢眨一下眼睛",
+                "text_en": "Blink slowly",
+                "passed": passed,
+            },
+            {
+                "id": "digits",
+                "text_zh": "请大声读出这四个数字",
+                "text_en": "Read these four digits aloud",
+                "passed": True,
+                "digits": "4821",
+            },
         ],
         "message": "自动检查通过 / Automatic checks passed",
     }
@@ -51,11 +70,15 @@ def checked(app, employer, starter, names=("aaaa.jpg", "bbbb.jpg")) -> IdentityC
 def people(app):
     """An employer and its owner, an official covering it, and people who must not see its checks."""
     owner = factories.user(Role.EMPLOYER, name="王五")
-    employer = factories.employer(owner=owner, region_code="420102001001", verified=False, legal_rep_name="王五")
+    employer = factories.employer(
+        owner=owner, region_code="420102001001", verified=False, legal_rep_name="王五"
+    )
     other_owner = factories.user(Role.EMPLOYER)
     factories.employer(owner=other_owner, region_code="420102001001")
     people = SimpleNamespace(
-        owner=owner, employer=employer, other_owner=other_owner,
+        owner=owner,
+        employer=employer,
+        other_owner=other_owner,
         official=factories.user(Role.OFFICIAL, region_code="420102"),
         outsider=factories.user(Role.OFFICIAL, region_code="52"),
         neighbour=factories.user(Role.OFFICIAL, region_code="420103"),

@@ -26,12 +26,25 @@ HOME = "/video/identity"
 
 
 def kinds(user) -> list[str]:
-    return list(db.session.scalars(select(Notification.kind).where(Notification.user_id == user.id).order_by(Notification.id)))
+    return list(
+        db.session.scalars(
+            select(Notification.kind)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id)
+        )
+    )
 
 
 def actions(check) -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.object_type == "identity_checks", AuditEntry.object_id == str(check.id)).order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry.action)
+            .where(
+                AuditEntry.object_type == "identity_checks", AuditEntry.object_id == str(check.id)
+            )
+            .order_by(AuditEntry.id)
+        )
+    )
 
 
 def test_owner_starts_a_check_room_in_redis_and_row(app, client, people):
@@ -60,9 +73,17 @@ def test_only_owners_start(client, people):
     assert client.get(HOME).status_code == 403
 
 
-@pytest.mark.parametrize("who, status", [
-    ("owner", 200), ("official", 200), ("other_owner", 404), ("outsider", 404), ("neighbour", 404), ("candidate", 404),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("owner", 200),
+        ("official", 200),
+        ("other_owner", 404),
+        ("outsider", 404),
+        ("neighbour", 404),
+        ("candidate", 404),
+    ],
+)
 def test_snapshots_only_for_owners_and_in_region_officials(app, client, people, who, status):
     check = checked(app, people.employer, people.owner)
     as_user(client, getattr(people, who))
@@ -70,7 +91,10 @@ def test_snapshots_only_for_owners_and_in_region_officials(app, client, people, 
     assert response.status_code == status
     assert client.get(f"/video/identity/{check.id}").status_code == status
     if status == 200:
-        assert response.mimetype == "image/jpeg" and response.headers["Cache-Control"] == "private, no-store"
+        assert (
+            response.mimetype == "image/jpeg"
+            and response.headers["Cache-Control"] == "private, no-store"
+        )
         assert client.get(f"/video/identity/{check.id}/snapshots/zzzz.jpg").status_code == 404
 
 
@@ -82,7 +106,9 @@ def test_storing_a_result_keeps_safe_snapshot_names_and_tells_officials(app, peo
             identity.store_result(check, running)
         with pytest.raises(identity.IdentityError):
             identity.store_result(check, liveness_result("another-room", []))
-        identity.store_result(check, liveness_result(check.room_id, ["good_1-x.jpg", "../../etc/passwd", "a.png"]))
+        identity.store_result(
+            check, liveness_result(check.room_id, ["good_1-x.jpg", "../../etc/passwd", "a.png"])
+        )
         with pytest.raises(identity.IdentityError):
             identity.store_result(check, liveness_result(check.room_id, []))
     db.session.commit()
@@ -99,7 +125,9 @@ def test_finish_with_the_media_server_down_is_503_and_writes_nothing(app, client
         check = identity.start(people.employer, people.owner)
     db.session.commit()
     as_user(client, people.owner)
-    response = post_form(client, f"/video/identity/{check.id}/finish", {}, token_from=f"/video/identity/{check.id}")
+    response = post_form(
+        client, f"/video/identity/{check.id}/finish", {}, token_from=f"/video/identity/{check.id}"
+    )
     assert response.status_code == 503
     db.session.refresh(check)
     assert check.state == IdentityState.STARTED and check.result is None
@@ -112,12 +140,32 @@ def test_official_rejects_then_approves_with_audit_and_notification(app, client,
     assert post_form(client, url, {"decision": "approve"}, token_from="/").status_code == 404
     as_user(client, people.official)
     review_page = client.get(f"/officials/reviews/{people.employer.id}").get_data(as_text=True)
-    assert f"/video/identity/{first.id}/snapshots/aaaa.jpg" in review_page and f"identity/{first.id}/decide" in review_page
-    assert post_form(client, url, {"decision": "reject", "reasons": ""}, token_from=f"/video/identity/{first.id}").status_code == 422
-    response = post_form(client, url, {"decision": "reject", "reasons": "不是本人"}, token_from=f"/video/identity/{first.id}")
+    assert (
+        f"/video/identity/{first.id}/snapshots/aaaa.jpg" in review_page
+        and f"identity/{first.id}/decide" in review_page
+    )
+    assert (
+        post_form(
+            client,
+            url,
+            {"decision": "reject", "reasons": ""},
+            token_from=f"/video/identity/{first.id}",
+        ).status_code
+        == 422
+    )
+    response = post_form(
+        client,
+        url,
+        {"decision": "reject", "reasons": "不是本人"},
+        token_from=f"/video/identity/{first.id}",
+    )
     assert response.status_code == 303
     db.session.refresh(first)
-    assert first.state == IdentityState.REJECTED and first.decided_by_id == people.official.id and first.reasons == "不是本人"
+    assert (
+        first.state == IdentityState.REJECTED
+        and first.decided_by_id == people.official.id
+        and first.reasons == "不是本人"
+    )
     assert kinds(people.owner) == ["identity_rejected"]
     assert actions(first)[-1] == "identity.rejected"
     # A decided check cannot be decided again.
@@ -125,33 +173,56 @@ def test_official_rejects_then_approves_with_audit_and_notification(app, client,
 
     second = checked(app, people.employer, people.owner, names=("cccc.jpg",))
     as_user(client, people.official)
-    response = post_form(client, f"/video/identity/{second.id}/decide", {"decision": "approve"},
-                         token_from=f"/video/identity/{second.id}")
+    response = post_form(
+        client,
+        f"/video/identity/{second.id}/decide",
+        {"decision": "approve"},
+        token_from=f"/video/identity/{second.id}",
+    )
     assert response.status_code == 303
     db.session.refresh(second)
     assert second.state == IdentityState.APPROVED
     assert kinds(people.owner) == ["identity_rejected", "identity_approved"]
     as_user(client, people.owner)
-    assert "identity_approved" not in client.get("/employers/mine/verification").get_data(as_text=True)
-    assert identity.identity_state_label(IdentityState.APPROVED) in client.get("/employers/mine/verification").get_data(as_text=True)
+    assert "identity_approved" not in client.get("/employers/mine/verification").get_data(
+        as_text=True
+    )
+    assert identity.identity_state_label(IdentityState.APPROVED) in client.get(
+        "/employers/mine/verification"
+    ).get_data(as_text=True)
 
 
 def submit(employer):
-    db.session.add(EmployerDocument(employer=employer, kind="legal_rep_id", filename="id.png", stored_name="x.png",
-                                    content_type="image/png", size=1, sha256="0" * 64))
+    db.session.add(
+        EmployerDocument(
+            employer=employer,
+            kind="legal_rep_id",
+            filename="id.png",
+            stored_name="x.png",
+            content_type="image/png",
+            size=1,
+            sha256="0" * 64,
+        )
+    )
     employer.verification_state = VerificationState.SUBMITTED
     db.session.commit()
 
 
-def test_approving_the_employer_needs_an_approved_check_or_an_explicit_override(app, client, people):
+def test_approving_the_employer_needs_an_approved_check_or_an_explicit_override(
+    app, client, people
+):
     submit(people.employer)
     url = f"/officials/reviews/{people.employer.id}"
     as_user(client, people.official)
     assert post_form(client, url, {"decision": "approved"}).status_code == 409
     db.session.refresh(people.employer)
     assert people.employer.verification_state == VerificationState.SUBMITTED
-    assert post_form(client, url, {"decision": "approved", "without_identity": "y"}).status_code == 302
-    overrides = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "employer.approve_without_identity")).all()
+    assert (
+        post_form(client, url, {"decision": "approved", "without_identity": "y"}).status_code == 302
+    )
+    overrides = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.action == "employer.approve_without_identity")
+    ).all()
     assert len(overrides) == 1
 
     other = checked(app, people.employer, people.owner)
@@ -161,8 +232,16 @@ def test_approving_the_employer_needs_an_approved_check_or_an_explicit_override(
     db.session.commit()
     as_user(client, people.official)
     assert post_form(client, url, {"decision": "approved"}).status_code == 302
-    assert len(db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.action == "employer.approve_without_identity")).all()) == 1  # still only the earlier override
+    assert (
+        len(
+            db.session.scalars(
+                select(AuditEntry.action).where(
+                    AuditEntry.action == "employer.approve_without_identity"
+                )
+            ).all()
+        )
+        == 1
+    )  # still only the earlier override
 
 
 def test_snapshot_files_outside_the_list_are_never_served(app, client, people):

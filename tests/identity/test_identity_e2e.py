@@ -41,9 +41,14 @@ def served(app):
     media.stop()
 
 
-def test_phone_follows_prompts_through_the_proxy_and_the_app_stores_the_result(app, client, people, served):
+def test_phone_follows_prompts_through_the_proxy_and_the_app_stores_the_result(
+    app, client, people, served
+):
     as_user(client, people.owner)
-    assert post_form(client, "/video/identity/start", {}, token_from="/video/identity").status_code == 303
+    assert (
+        post_form(client, "/video/identity/start", {}, token_from="/video/identity").status_code
+        == 303
+    )
     check = db.session.query(IdentityCheck).one()
     with app.test_request_context():
         token = identity.token_for(check, str(people.owner.id), "subject")
@@ -66,9 +71,15 @@ def test_phone_follows_prompts_through_the_proxy_and_the_app_stores_the_result(a
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     db.session.refresh(check)
     assert check.state == IdentityState.CHECKED and check.result["passed"] is True
-    assert {p["id"]: p["passed"] for p in check.result["prompts"]} == {"turn_left": True, "blink": True, "digits": True}
+    assert {p["id"]: p["passed"] for p in check.result["prompts"]} == {
+        "turn_left": True,
+        "blink": True,
+        "digits": True,
+    }
     assert 3 <= len(check.snapshots) <= 5
     snapshot = client.get(f"{page}/snapshots/{check.snapshots[0]}")
     assert snapshot.status_code == 200 and snapshot.data[:2] == b"\xff\xd8"
     as_user(client, people.official)
-    assert check.snapshots[0] in client.get(f"/officials/reviews/{people.employer.id}").get_data(as_text=True)
+    assert check.snapshots[0] in client.get(f"/officials/reviews/{people.employer.id}").get_data(
+        as_text=True
+    )

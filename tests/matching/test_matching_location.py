@@ -12,13 +12,16 @@ def loc(job_region, cand_region, **kw):
     return score(job, cand, ctx).features["location"]
 
 
-@pytest.mark.parametrize("cand,expected", [
-    ("440305", 1.0),        # same county (Nanshan)
-    ("440304", 0.8),        # same city (Shenzhen, Futian)
-    ("440106", 0.5),        # same province (Guangzhou)
-    ("110101", 0.0),        # elsewhere
-    ("440305001001", 1.0),  # village code inside the same county
-])
+@pytest.mark.parametrize(
+    "cand,expected",
+    [
+        ("440305", 1.0),  # same county (Nanshan)
+        ("440304", 0.8),  # same city (Shenzhen, Futian)
+        ("440106", 0.5),  # same province (Guangzhou)
+        ("110101", 0.0),  # elsewhere
+        ("440305001001", 1.0),  # village code inside the same county
+    ],
+)
 def test_region_subtree_by_code_prefix(cand, expected):
     assert loc("440305", cand) == expected
 

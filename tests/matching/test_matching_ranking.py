@@ -14,7 +14,10 @@ from matching import (
 
 def test_rank_candidates_puts_the_right_trade_first(ctx, pool):
     cases = [
-        (JobProfile("j1", title="Java后端开发", skills=["Java", "Spring"], region_code="440305"), {"java_sz", "java_gy"}),
+        (
+            JobProfile("j1", title="Java后端开发", skills=["Java", "Spring"], region_code="440305"),
+            {"java_sz", "java_gy"},
+        ),
         (JobProfile("j2", title="护士", description="病房护理", region_code="440305"), {"nurse"}),
         (JobProfile("j3", title="会计", skills=["会计"], region_code="440106"), {"acct"}),
         (JobProfile("j4", title="叉车工", skills=["叉车"], region_code="440305"), {"fork"}),
@@ -28,9 +31,11 @@ def test_rank_candidates_puts_the_right_trade_first(ctx, pool):
 
 
 def test_rank_jobs(ctx, java_candidate):
-    jobs = [JobProfile("cook", title="厨师", skills=["厨师"]),
-            JobProfile("java", title="Java工程师", skills=["Java", "MySQL"], region_code="440305"),
-            JobProfile("acct", title="会计", skills=["会计"])]
+    jobs = [
+        JobProfile("cook", title="厨师", skills=["厨师"]),
+        JobProfile("java", title="Java工程师", skills=["Java", "MySQL"], region_code="440305"),
+        JobProfile("acct", title="会计", skills=["会计"]),
+    ]
     ranked = rank_jobs(java_candidate, jobs, ctx, limit=2)
     assert [j.id for j, _ in ranked][0] == "java" and len(ranked) == 2
 
@@ -51,9 +56,19 @@ def test_limit_and_empty(ctx, java_job):
 
 
 def test_salary_experience_education(ctx):
-    job = JobProfile("j", salary_min=8000, salary_max=10000, min_experience_years=4, education_level="本科")
-    ok = CandidateProfile("a", expected_salary=9000, experience=[{"years": 5}], education_level="硕士")
-    weak = CandidateProfile("b", expected_salary=12500, experience=[{"years": 2}], education_level="大专")
+    job = JobProfile(
+        "j", salary_min=8000, salary_max=10000, min_experience_years=4, education_level="本科"
+    )
+    ok = CandidateProfile(
+        "a", expected_salary=9000, experience=[{"years": 5}], education_level="硕士"
+    )
+    weak = CandidateProfile(
+        "b", expected_salary=12500, experience=[{"years": 2}], education_level="大专"
+    )
     f_ok, f_weak = score(job, ok, ctx).features, score(job, weak, ctx).features
     assert (f_ok["salary"], f_ok["experience"], f_ok["education"]) == (1.0, 1.0, 1.0)
-    assert abs(f_weak["salary"] - 0.5) < 1e-6 and f_weak["experience"] == 0.5 and f_weak["education"] == 0.5
+    assert (
+        abs(f_weak["salary"] - 0.5) < 1e-6
+        and f_weak["experience"] == 0.5
+        and f_weak["education"] == 0.5
+    )

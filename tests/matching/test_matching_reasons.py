@@ -3,11 +3,15 @@ from matching import CandidateProfile, JobProfile, MatchContext, Reason, score
 
 def test_skill_reason_in_both_languages(ctx):
     job = JobProfile("j", title="后端开发", skills=["Java", "Spring", "MySQL", "Redis", "Kafka"])
-    cand = CandidateProfile("c", headline="工程师", skills=["java", "spring boot", "MySQL", "redis"])
+    cand = CandidateProfile(
+        "c", headline="工程师", skills=["java", "spring boot", "MySQL", "redis"]
+    )
     m = score(job, cand, MatchContext(now=ctx.now, use_embeddings=False))
     texts = {(r.text("zh"), r.text("en")) for r in m.reasons}
-    assert ("具备岗位要求的5项技能中的4项：Java、Spring、MySQL、Redis",
-            "Has 4 of 5 required skills: Java, Spring, MySQL, Redis") in texts
+    assert (
+        "具备岗位要求的5项技能中的4项：Java、Spring、MySQL、Redis",
+        "Has 4 of 5 required skills: Java, Spring, MySQL, Redis",
+    ) in texts
     missing = [r for r in m.reasons if r.code == "skills_missing"]
     assert not missing  # 4 of 5 is a good fit; not worth a negative reason
 
@@ -15,17 +19,31 @@ def test_skill_reason_in_both_languages(ctx):
 def test_reasons_render_every_template():
     from matching.reasons import TEMPLATES
 
-    params = {"n": 5, "k": 4, "skills": ["A", "B"], "title": "T", "occupation": "O", "place": "P",
-              "pct": 10, "years": 3, "required": 2, "days": 7}
+    params = {
+        "n": 5,
+        "k": 4,
+        "skills": ["A", "B"],
+        "title": "T",
+        "occupation": "O",
+        "place": "P",
+        "pct": 10,
+        "years": 3,
+        "required": 2,
+        "days": 7,
+    }
     for code in TEMPLATES:
         r = Reason(code, params)
         assert r.text("zh") and r.text("en") and r.text("zh") != r.text("en")
 
 
 def test_cooperation_reason(ctx, java_job):
-    cand = CandidateProfile("c", headline="Java工程师", region_code="520102")  # Guiyang -> Shenzhen link
+    cand = CandidateProfile(
+        "c", headline="Java工程师", region_code="520102"
+    )  # Guiyang -> Shenzhen link
     m = score(java_job, cand, ctx)
-    assert "In a partner region of this employer's labor-cooperation programme" in m.explain("en", 10)
+    assert "In a partner region of this employer's labor-cooperation programme" in m.explain(
+        "en", 10
+    )
     assert "来自该雇主劳务协作计划的合作地区" in m.explain("zh", 10)
 
 
@@ -41,8 +59,9 @@ def test_full_match_reasons(ctx, java_job, java_candidate):
 
 
 def test_negative_reasons_come_last(ctx, java_job):
-    cand = CandidateProfile("c", headline="Java工程师", skills=["Java"], region_code="110101",
-                            expected_salary=40000)
+    cand = CandidateProfile(
+        "c", headline="Java工程师", skills=["Java"], region_code="110101", expected_salary=40000
+    )
     m = score(java_job, cand, ctx)
     codes = [r.code for r in m.reasons]
     assert {"skills_missing", "salary_above", "far_away"} <= set(codes)

@@ -4,19 +4,56 @@ import pytest
 from matching import CandidateProfile, JobProfile, MatchContext, rank_candidates, rank_jobs
 from matching.retrieval import Retriever
 
-TITLES = ["Java开发工程师", "会计", "叉车司机", "护士", "电工", "前端开发", "销售代表", "厨师", "焊工", "数据分析师"]
-SKILLS = [["Java", "Spring"], ["会计", "Excel"], ["叉车"], ["护理"], ["电工证"], ["Vue"], ["销售"], ["厨师"], ["焊接"], ["SQL", "Python"]]
+TITLES = [
+    "Java开发工程师",
+    "会计",
+    "叉车司机",
+    "护士",
+    "电工",
+    "前端开发",
+    "销售代表",
+    "厨师",
+    "焊工",
+    "数据分析师",
+]
+SKILLS = [
+    ["Java", "Spring"],
+    ["会计", "Excel"],
+    ["叉车"],
+    ["护理"],
+    ["电工证"],
+    ["Vue"],
+    ["销售"],
+    ["厨师"],
+    ["焊接"],
+    ["SQL", "Python"],
+]
 REGIONS = ["440305", "440106", "520102", "110101", "320583"]
 
 
 @pytest.fixture(scope="module")
 def people():
     rng = np.random.default_rng(0)
-    cands = [CandidateProfile(f"c{i}", headline=TITLES[i % 10], skills=SKILLS[(i * 7) % 10][:1] + SKILLS[i % 10],
-                              region_code=REGIONS[rng.integers(0, 5)], expected_salary=float(rng.integers(4, 30) * 1000))
-             for i in range(400)]
-    jobs = [JobProfile(f"j{i}", title=TITLES[i % 10], skills=SKILLS[i % 10], region_code=REGIONS[i % 5],
-                       salary_max=float(8000 + 1000 * (i % 15))) for i in range(200)]
+    cands = [
+        CandidateProfile(
+            f"c{i}",
+            headline=TITLES[i % 10],
+            skills=SKILLS[(i * 7) % 10][:1] + SKILLS[i % 10],
+            region_code=REGIONS[rng.integers(0, 5)],
+            expected_salary=float(rng.integers(4, 30) * 1000),
+        )
+        for i in range(400)
+    ]
+    jobs = [
+        JobProfile(
+            f"j{i}",
+            title=TITLES[i % 10],
+            skills=SKILLS[i % 10],
+            region_code=REGIONS[i % 5],
+            salary_max=float(8000 + 1000 * (i % 15)),
+        )
+        for i in range(200)
+    ]
     return cands, jobs
 
 
@@ -38,7 +75,9 @@ def test_cand2job_top_k_is_exact(people, now):
     r = Retriever("job", exact_below=0)
     r.add(jobs, now)
     for cand in cands[:10]:
-        assert [i for i, _ in r.search(cand, 10, ctx)] == [j.id for j, _ in rank_jobs(cand, jobs, ctx, 10)]
+        assert [i for i, _ in r.search(cand, 10, ctx)] == [
+            j.id for j, _ in rank_jobs(cand, jobs, ctx, 10)
+        ]
 
 
 def test_add_update_remove_save_load(people, tmp_path, now):

@@ -15,7 +15,7 @@ def test_extract_from_text_respects_word_boundaries():
     v = vocabulary()
     found = v.extract("熟悉Java、Spring Boot、MySQL，持有叉车证和低压电工证")
     assert {"java", "spring", "mysql", "forklift", "electrician"} <= found
-    assert "javascript" not in v.extract("JavaScript")  - {"javascript"}
+    assert "javascript" not in v.extract("JavaScript") - {"javascript"}
     assert "java" not in v.extract("javascript developer")
 
 
@@ -38,5 +38,13 @@ def test_unknown_skills_still_match(now):
 
 def test_no_skill_information_is_neutral(now):
     ctx = MatchContext(now=now, use_embeddings=False)
-    assert score(JobProfile("j"), CandidateProfile("c", skills=["Java"]), ctx).features["skills"] == 0.5
-    assert score(JobProfile("j", skills=["Java"]), CandidateProfile("c", headline="经理"), ctx).features["skills"] == 0.5
+    assert (
+        score(JobProfile("j"), CandidateProfile("c", skills=["Java"]), ctx).features["skills"]
+        == 0.5
+    )
+    assert (
+        score(
+            JobProfile("j", skills=["Java"]), CandidateProfile("c", headline="经理"), ctx
+        ).features["skills"]
+        == 0.5
+    )

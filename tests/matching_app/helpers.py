@@ -26,7 +26,12 @@ def employer_with_job(**job_fields):
 
 
 def cooperation(origin: str = "52", destination: str = "4201") -> None:
-    db.session.add(CooperationAgreement(
-        origin_code=origin, destination_code=destination, starts_on=date(2020, 1, 1), ends_on=date(2099, 1, 1),
-    ))
+    db.session.add(
+        CooperationAgreement(
+            origin_code=origin,
+            destination_code=destination,
+            starts_on=date(2020, 1, 1),
+            ends_on=date(2099, 1, 1),
+        )
+    )
     db.session.commit()

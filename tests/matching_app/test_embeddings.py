@@ -17,7 +17,9 @@ from .helpers import employer_with_job, seeker
 
 def stored(kind, object_id):
     db.session.expire_all()
-    return db.session.scalar(select(Embedding).where(Embedding.kind == kind, Embedding.object_id == object_id))
+    return db.session.scalar(
+        select(Embedding).where(Embedding.kind == kind, Embedding.object_id == object_id)
+    )
 
 
 def test_writes_enqueue_embeddings_that_pages_then_use(app, client, worker):
@@ -29,7 +31,9 @@ def test_writes_enqueue_embeddings_that_pages_then_use(app, client, worker):
     assert refreshes == ["app.tasks.matching.refresh_job", "app.tasks.matching.refresh_resume"]
     started = time.perf_counter()
     assert worker(DERIVED) == len(queued)
-    print(f"worker: 2 objects embedded in {time.perf_counter() - started:.2f} s (model load included)")
+    print(
+        f"worker: 2 objects embedded in {time.perf_counter() - started:.2f} s (model load included)"
+    )
     job_row, resume_row = stored(EmbeddedKind.JOB, job.id), stored(EmbeddedKind.RESUME, resume.id)
     assert len(job_row.text_vector) == len(resume_row.title_vector) == 512 * 4
     assert db.session.get(RecommendationList, person.id).items[0]["job_id"] == job.id

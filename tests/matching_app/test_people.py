@@ -35,10 +35,17 @@ def test_people_to_invite_respect_visibility_and_mask_contacts(client):
     url = f"/recommendations/jobs/{job.id}/people/{{}}/invite"
     assert client.post(url.format(hidden.id), data={"csrf_token": token}).status_code == 404
     assert client.post(url.format(applied.id), data={"csrf_token": token}).status_code == 404
-    assert client.post(url.format(public.id), data={"csrf_token": token, "message": "欢迎"}).status_code == 303
+    assert (
+        client.post(
+            url.format(public.id), data={"csrf_token": token, "message": "欢迎"}
+        ).status_code
+        == 303
+    )
     invitation = db.session.scalar(select(Invitation).where(Invitation.job_id == job.id))
     assert invitation.candidate_id == public.user_id and invitation.message == "欢迎"
-    assert f"/people/{public.id}/invite" not in client.get(f"/recommendations/jobs/{job.id}/people").get_data(as_text=True)
+    assert f"/people/{public.id}/invite" not in client.get(
+        f"/recommendations/jobs/{job.id}/people"
+    ).get_data(as_text=True)
 
 
 def test_only_the_jobs_employer_sees_its_people(client):
@@ -51,7 +58,12 @@ def test_only_the_jobs_employer_sees_its_people(client):
     assert client.get(f"/recommendations/jobs/{job.id}/people").status_code == 404
     assert client.get("/recommendations/jobs/999999/people").status_code == 404
     token = csrf_token(client, "/")
-    assert client.post(f"/recommendations/jobs/{job.id}/people/{_resume.id}/invite", data={"csrf_token": token}).status_code == 404
+    assert (
+        client.post(
+            f"/recommendations/jobs/{job.id}/people/{_resume.id}/invite", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )
     as_user(client, person)
     assert client.get(f"/recommendations/jobs/{job.id}/people").status_code == 403
 
@@ -59,4 +71,6 @@ def test_only_the_jobs_employer_sees_its_people(client):
 def test_pipeline_links_to_people_to_invite(client):
     owner, _employer, job = employer_with_job()
     as_user(client, owner)
-    assert f"/recommendations/jobs/{job.id}/people" in client.get(f"/applications/jobs/{job.id}").get_data(as_text=True)
+    assert f"/recommendations/jobs/{job.id}/people" in client.get(
+        f"/applications/jobs/{job.id}"
+    ).get_data(as_text=True)

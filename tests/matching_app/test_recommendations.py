@@ -1,4 +1,4 @@
-""""Recommended for you": reasons in the reader's language, cooperation links, "not interested"."""
+""" "Recommended for you": reasons in the reader's language, cooperation links, "not interested"."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from .helpers import cooperation, employer_with_job, seeker
 
 def read_in(client, lang: str) -> None:
     """Switch the session's language; the test's shared app context caches the locale, so drop it."""
-    client.post("/language", data={"csrf_token": csrf_token(client, "/"), "lang": lang, "next": "/"})
+    client.post(
+        "/language", data={"csrf_token": csrf_token(client, "/"), "lang": lang, "next": "/"}
+    )
     refresh()
 
 

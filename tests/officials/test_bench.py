@@ -12,10 +12,24 @@ from app.officials.routes import BOARDS
 def test_bench_dashboards_prints_p95_for_every_page(app, runner):
     url = db.engine.url.render_as_string(hide_password=False)
     db.session.remove()
-    result = runner.invoke(main, [
-        "bench", "dashboards", "--employers", "20", "--applications", "150", "--requests", "2", "--warmup", "0",
-        "--database-url", url, "--json",
-    ])
+    result = runner.invoke(
+        main,
+        [
+            "bench",
+            "dashboards",
+            "--employers",
+            "20",
+            "--applications",
+            "150",
+            "--requests",
+            "2",
+            "--warmup",
+            "0",
+            "--database-url",
+            url,
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output.strip().splitlines()[-1])
     assert figures["database"] == db.engine.dialect.name
@@ -24,4 +38,6 @@ def test_bench_dashboards_prints_p95_for_every_page(app, runner):
     assert set(figures["p95_ms"]) == {"province", "village"}
     for who in figures["p95_ms"].values():
         assert set(who) == pages and all(ms > 0 for ms in who.values())
-    assert figures["max_p95_ms"] == max(ms for who in figures["p95_ms"].values() for ms in who.values())
+    assert figures["max_p95_ms"] == max(
+        ms for who in figures["p95_ms"].values() for ms in who.values()
+    )

@@ -17,10 +17,18 @@ def test_agreement_flows_by_origin_and_destination(app, client):
     db.session.commit()
     login(client, official.email, factories.PASSWORD)
     today = date.today()
-    response = post_form(client, "/officials/cooperation/new", {
-        "origin_code": "5203", "destination_code": "420102", "sectors": "", "workers_target": "4",
-        "starts_on": str(today - timedelta(days=1)), "ends_on": str(today + timedelta(days=90)),
-    })
+    response = post_form(
+        client,
+        "/officials/cooperation/new",
+        {
+            "origin_code": "5203",
+            "destination_code": "420102",
+            "sectors": "",
+            "workers_target": "4",
+            "starts_on": str(today - timedelta(days=1)),
+            "ends_on": str(today + timedelta(days=90)),
+        },
+    )
     assert response.status_code == 302
 
     village_job = factories.job(factories.employer(region_code="420102001001"))
@@ -46,8 +54,16 @@ def test_agreement_flows_by_origin_and_destination(app, client):
 
 def test_candidate_from_the_origin_sees_partner_jobs(app, client):
     today = date.today()
-    db.session.add(CooperationAgreement(origin_code="5203", destination_code="420102", sectors=[],
-                                        workers_target=10, starts_on=today, ends_on=today + timedelta(days=9)))
+    db.session.add(
+        CooperationAgreement(
+            origin_code="5203",
+            destination_code="420102",
+            sectors=[],
+            workers_target=10,
+            starts_on=today,
+            ends_on=today + timedelta(days=9),
+        )
+    )
     factories.job(factories.employer(region_code="420102001"), title="协作地区岗位")
     factories.job(factories.employer(region_code="420103"), title="别处岗位")
     factories.user(Role.SEEKER, region_code="520302", email="far@example.com")
@@ -56,7 +72,10 @@ def test_candidate_from_the_origin_sees_partner_jobs(app, client):
 
     login(client, "far@example.com", factories.PASSWORD)
     page = client.get("/").get_data(as_text=True)
-    assert "partner-jobs" in page and "协作地区岗位" in page.split("partner-jobs")[1].split("</section>")[0]
+    assert (
+        "partner-jobs" in page
+        and "协作地区岗位" in page.split("partner-jobs")[1].split("</section>")[0]
+    )
     assert "别处岗位" not in page.split("partner-jobs")[1].split("</section>")[0]
 
     post_form(client, "/auth/logout", {}, token_from="/")

@@ -31,13 +31,23 @@ def test_fair_flow(app, client):
     today = date.today()
 
     login(client, official.email, factories.PASSWORD)
-    response = post_form(client, "/officials/fairs/new", {
-        "title": "春风行动", "theme": "线上招聘", "region_code": "420102", "sectors": "I",
-        "starts_on": str(today), "ends_on": str(today + timedelta(days=7)),
-    })
+    response = post_form(
+        client,
+        "/officials/fairs/new",
+        {
+            "title": "春风行动",
+            "theme": "线上招聘",
+            "region_code": "420102",
+            "sectors": "I",
+            "starts_on": str(today),
+            "ends_on": str(today + timedelta(days=7)),
+        },
+    )
     assert response.status_code == 302
     fair = db.session.scalar(sa.select(JobFair))
-    assert fair.title == "春风行动" and response.headers["Location"].endswith(f"/officials/fairs/{fair.id}")
+    assert fair.title == "春风行动" and response.headers["Location"].endswith(
+        f"/officials/fairs/{fair.id}"
+    )
 
     switch_to(client, owner.email)
     page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
@@ -45,18 +55,30 @@ def test_fair_flow(app, client):
     response = post_form(client, f"/fairs/{fair.id}/register", {"job": [str(jobs[0].id)]})
     assert response.status_code == 302
     assert db.session.get(FairEmployer, (fair.id, employer.id)) is not None
-    assert db.session.scalars(sa.select(FairJob.job_id).where(FairJob.fair_id == fair.id)).all() == [jobs[0].id]
+    assert db.session.scalars(
+        sa.select(FairJob.job_id).where(FairJob.fair_id == fair.id)
+    ).all() == [jobs[0].id]
 
     switch_to(client, candidate.email)
     page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
     assert f"/fairs/{fair.id}/apply/{jobs[0].id}" in page and f"/apply/{jobs[1].id}" not in page
     # A job not shown at the fair cannot be applied to through it.
-    refused = post_form(client, f"/fairs/{fair.id}/apply/{jobs[1].id}", {}, token_from=f"/fairs/{fair.id}")
+    refused = post_form(
+        client, f"/fairs/{fair.id}/apply/{jobs[1].id}", {}, token_from=f"/fairs/{fair.id}"
+    )
     assert refused.status_code == 404
-    response = post_form(client, f"/fairs/{fair.id}/apply/{jobs[0].id}", {}, token_from=f"/fairs/{fair.id}")
+    response = post_form(
+        client, f"/fairs/{fair.id}/apply/{jobs[0].id}", {}, token_from=f"/fairs/{fair.id}"
+    )
     assert response.status_code == 303
-    application = db.session.scalar(sa.select(Application).where(Application.candidate_id == candidate.id))
-    assert (application.job_id, application.source, application.fair_id) == (jobs[0].id, Source.FAIR, fair.id)
+    application = db.session.scalar(
+        sa.select(Application).where(Application.candidate_id == candidate.id)
+    )
+    assert (application.job_id, application.source, application.fair_id) == (
+        jobs[0].id,
+        Source.FAIR,
+        fair.id,
+    )
     # A second click changes nothing.
     post_form(client, f"/fairs/{fair.id}/apply/{jobs[0].id}", {}, token_from=f"/fairs/{fair.id}")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 1
@@ -74,8 +96,15 @@ def test_fair_outside_the_officials_region_is_refused(app, client):
     db.session.commit()
     login(client, "o@example.com", factories.PASSWORD)
     today = date.today()
-    response = post_form(client, "/officials/fairs/new", {
-        "title": "别处的招聘会", "region_code": "420103", "starts_on": str(today), "ends_on": str(today),
-    })
+    response = post_form(
+        client,
+        "/officials/fairs/new",
+        {
+            "title": "别处的招聘会",
+            "region_code": "420103",
+            "starts_on": str(today),
+            "ends_on": str(today),
+        },
+    )
     assert response.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(JobFair)) == 0

@@ -35,15 +35,25 @@ def test_rollups_equal_direct_counts(app, seed):
 
         def rolled(metric, scope=scope):
             return db.session.scalar(
-                scope.rollup_rows([metric]).with_only_columns(sa.func.coalesce(sa.func.sum(RollupCount.value), 0))
+                scope.rollup_rows([metric]).with_only_columns(
+                    sa.func.coalesce(sa.func.sum(RollupCount.value), 0)
+                )
             )
 
         direct_apps = db.session.scalar(scope.applications().with_only_columns(sa.func.count()))
         direct_hires = db.session.scalar(
-            scope.applications().where(Application.stage == Stage.HIRED).with_only_columns(sa.func.count()))
+            scope.applications()
+            .where(Application.stage == Stage.HIRED)
+            .with_only_columns(sa.func.count())
+        )
         direct_jobs = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Job).where(
-                Job.published_at.is_not(None), *([in_subtree(Job.region_code, focus)] if focus else [])))
+            sa.select(sa.func.count())
+            .select_from(Job)
+            .where(
+                Job.published_at.is_not(None),
+                *([in_subtree(Job.region_code, focus)] if focus else []),
+            )
+        )
         assert rolled("applications") == direct_apps, focus
         assert rolled("hires") == direct_hires, focus
         assert rolled("jobs_posted") == direct_jobs, focus
@@ -56,10 +66,13 @@ def test_dashboard_figures_equal_direct_counts(app, seed):
     recompute(db.session)
     db.session.commit()
     apps = db.session.execute(
-        sa.select(Application, Job.region_code, User.region_code).join(Job, Application.job_id == Job.id)
+        sa.select(Application, Job.region_code, User.region_code)
+        .join(Job, Application.job_id == Job.id)
         .join(User, Application.candidate_id == User.id)
     ).all()
-    reports = db.session.execute(sa.select(ResumptionReport, Employer.region_code).join(Employer)).all()
+    reports = db.session.execute(
+        sa.select(ResumptionReport, Employer.region_code).join(Employer)
+    ).all()
     with app.test_request_context():  # the charts' titles are translated
         for focus in ["42", "4201", "420102", "420102001", "420102001001", "420103", "52"]:
             check_boards(Scope("", focus), apps, reports)
@@ -67,7 +80,11 @@ def test_dashboard_figures_equal_direct_counts(app, seed):
 
 def check_boards(scope: Scope, apps, reports) -> None:
     focus = scope.focus
-    mine = [(a, job_region, seeker_region) for a, job_region, seeker_region in apps if job_region.startswith(focus)]
+    mine = [
+        (a, job_region, seeker_region)
+        for a, job_region, seeker_region in apps
+        if job_region.startswith(focus)
+    ]
     hires = sum(a.stage == Stage.HIRED for a, _j, _s in mine)
 
     rec = dashboards.recruitment(db.session, scope, lambda code: None)
@@ -92,9 +109,13 @@ def check_boards(scope: Scope, apps, reports) -> None:
     week = max((w for _e, w in latest), default=None)
     in_week = [r for (_e, w), r in latest.items() if w == week]
     assert res["week"] == week, focus
-    assert (res["reported"], res["resumed"]) == (len(in_week), sum(r.resumed for r in in_week)), focus
-    assert (res["back"], res["total"]) == (sum(r.workers_back for r in in_week),
-                                           sum(r.workers_total for r in in_week)), focus
+    assert (res["reported"], res["resumed"]) == (len(in_week), sum(r.resumed for r in in_week)), (
+        focus
+    )
+    assert (res["back"], res["total"]) == (
+        sum(r.workers_back for r in in_week),
+        sum(r.workers_total for r in in_week),
+    ), focus
 
     # The agreement (遵义/贵州 → 420102) is seen from either end, with the same flows.
     coop = dashboards.cooperation(db.session, scope)

@@ -17,9 +17,15 @@ from tests import factories
 def policy(budget: int) -> SubsidyPolicy:
     today = date.today()
     item = SubsidyPolicy(
-        name="复工补贴", rule=SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY, amount=1000, per_employer_cap=1000,
-        budget=budget, region_code="420102", starts_on=today - timedelta(days=1),
-        ends_on=today + timedelta(days=30), resumed_by=today,
+        name="复工补贴",
+        rule=SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY,
+        amount=1000,
+        per_employer_cap=1000,
+        budget=budget,
+        region_code="420102",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=30),
+        resumed_by=today,
     )
     db.session.add(item)
     db.session.flush()
@@ -28,8 +34,16 @@ def policy(budget: int) -> SubsidyPolicy:
 
 def resumed_employer() -> int:
     employer = factories.employer(size=CompanySize.SMALL)
-    db.session.add(ResumptionReport(employer_id=employer.id, report_date=date.today(), resumed=True,
-                                    resumed_on=date.today(), workers_back=5, workers_total=10))
+    db.session.add(
+        ResumptionReport(
+            employer_id=employer.id,
+            report_date=date.today(),
+            resumed=True,
+            resumed_on=date.today(),
+            workers_back=5,
+            workers_total=10,
+        )
+    )
     db.session.flush()
     return employer.id
 
@@ -54,9 +68,9 @@ def test_claim_once_with_the_computed_amount(app, in_request):
     db.session.rollback()
 
 
+# Concurrent writers are only concurrent on PostgreSQL (SQLite serialises them).
+@pytest.mark.parametrize("database_uri", ["postgresql"], indirect=True)
 def test_concurrent_claims_never_exceed_the_budget(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL")
     from app.models import Employer
 
     policy_id = policy(budget=3000).id
@@ -70,7 +84,12 @@ def test_concurrent_claims_never_exceed_the_budget(app):
             session = db.session
             barrier.wait()
             try:
-                subsidies.claim(session, session.get(SubsidyPolicy, policy_id), session.get(Employer, employer_id), None)
+                subsidies.claim(
+                    session,
+                    session.get(SubsidyPolicy, policy_id),
+                    session.get(Employer, employer_id),
+                    None,
+                )
                 session.commit()
                 outcomes.append("ok")
             except subsidies.ClaimError:

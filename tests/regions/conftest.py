@@ -1,6 +1,7 @@
 """Fixtures for the regions tests: an app on SQLite or PostgreSQL with the demo subset loaded.
 
-The blueprint is registered here until app/__init__.py registers it (url_prefix /regions).
+The loaded tree is shared by the whole session, so it lives on a PostgreSQL server of its own:
+the shared one is emptied between the other app tests.
 """
 
 from __future__ import annotations
@@ -15,20 +16,6 @@ from app.regions.loader import load_regions
 DEMO_CODE = "420102"  # 湖北省武汉市江岸区
 
 
-FULL_APP: dict[str, bool] = {}
-
-
-def _minimal_app(config: dict):
-    """Only our blueprint and the database: used while another area's module fails to import
-    (colleagues edit the same checkout), so these tests still test the regions code."""
-    from flask import Flask
-
-    app = Flask("app", instance_path=config["INSTANCE_PATH"])
-    app.config.update(config)
-    db.init_app(app)
-    return app
-
-
 def make_app(uri: str, instance: str):
     config = {
         "TESTING": True,
@@ -37,23 +24,7 @@ def make_app(uri: str, instance: str):
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
     }
-    try:
-        app = create_app(config)
-        FULL_APP["ok"] = True
-    except ImportError as exc:  # pragma: no cover - depends on the state of other areas
-        import warnings
-
-        warnings.warn(f"create_app failed ({exc}); testing regions on a minimal app", stacklevel=2)
-        FULL_APP["ok"] = False
-        app = _minimal_app(config)
-    if "regions" not in app.blueprints:
-        from app.regions.views import bp
-
-        app.register_blueprint(bp, url_prefix="/regions")
-    if "regions" not in app.cli.commands:
-        from app.regions.cli import regions_cli
-
-        app.cli.add_command(regions_cli)
+    app = create_app(config)
     with app.app_context():
         db.create_all()
     return app
@@ -61,10 +32,11 @@ def make_app(uri: str, instance: str):
 
 @pytest.fixture(scope="session")
 def pg_uri(tmp_path_factory):
-    pgserver = pytest.importorskip("pgserver")
     # pgserver runs postgres as its own user when started by root: give it a directory it can enter.
     import os
     import tempfile
+
+    import pgserver
 
     data = tempfile.mkdtemp(prefix="yunpin-regions-pg-")
     os.chmod(data, 0o777)
@@ -72,7 +44,9 @@ def pg_uri(tmp_path_factory):
     yield srv.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def loaded_app(request, tmp_path_factory):
     """An app whose regions table holds levels 1-3 nationwide plus 江岸区's subtree."""
     instance = str(tmp_path_factory.mktemp(f"inst-{request.param}"))

@@ -24,7 +24,10 @@ def test_cli_load_only_under(tmp_path):
     again = runner.invoke(args=["regions", "load", "--only-under", "420102"])
     assert again.exit_code == 0
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Region)) == 31 + 342 + 2978 + 17 + 141
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Region))
+            == 31 + 342 + 2978 + 17 + 141
+        )
     bad = runner.invoke(args=["regions", "load", "--only-under", "4x"])
     assert bad.exit_code != 0 and "not a division code" in bad.output
 

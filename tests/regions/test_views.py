@@ -46,7 +46,12 @@ def test_search_finds(client, q, expected):
 
 def test_search_result_shape_and_order(client):
     results = client.get("/regions/search", query_string={"q": "江岸"}).get_json()
-    assert results[0] == {"code": "420102", "name": "江岸区", "level": 3, "path_names": "湖北省 / 武汉市 / 江岸区"}
+    assert results[0] == {
+        "code": "420102",
+        "name": "江岸区",
+        "level": 3,
+        "path_names": "湖北省 / 武汉市 / 江岸区",
+    }
     levels = [r["level"] for r in client.get("/regions/search", query_string={"q": "h"}).get_json()]
     assert levels == sorted(levels)
 
@@ -54,7 +59,9 @@ def test_search_result_shape_and_order(client):
 def test_search_within(client):
     inside = client.get("/regions/search", query_string={"q": "z", "within": "420102"}).get_json()
     assert inside and all(r["code"].startswith("420102") for r in inside)
-    assert client.get("/regions/search", query_string={"q": "武汉", "within": "11"}).get_json() == []
+    assert (
+        client.get("/regions/search", query_string={"q": "武汉", "within": "11"}).get_json() == []
+    )
 
 
 def test_search_escapes_like_wildcards(client):
@@ -90,12 +97,10 @@ def test_bad_input_is_a_json_4xx(client, url, status):
 
 
 def test_picker_page_uses_only_local_scripts(client):
-    from .conftest import FULL_APP
-
-    if not FULL_APP.get("ok"):
-        pytest.skip("create_app does not import right now; the page extends base.html")
     page = client.get("/regions/?code=420102")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "data-region-picker" in html and "/static/js/region-picker.js" in html
-    assert "vendor/echarts/echarts.min.js" in html and "http" not in html.split("<body", 1)[1].split("</body>")[0].replace("http-equiv", "")
+    assert "vendor/echarts/echarts.min.js" in html and "http" not in html.split("<body", 1)[
+        1
+    ].split("</body>")[0].replace("http-equiv", "")

@@ -10,10 +10,19 @@ from tests import factories
 from tests.web import login, post_form
 
 BASE = {
-    "headline": "焊工", "summary": "十年经验", "skills": "焊接, 电工", "certificates": "焊工证",
-    "education_level": "vocational", "years_experience": "10", "expected_salary_min": "6000",
-    "expected_salary_max": "9000", "expected_region_codes": "4201, 5203", "region_code": "420102",
-    "available_from": "2026-03-01", "contact_phone": "13812345678", "contact_email": "Li@Example.com",
+    "headline": "焊工",
+    "summary": "十年经验",
+    "skills": "焊接, 电工",
+    "certificates": "焊工证",
+    "education_level": "vocational",
+    "years_experience": "10",
+    "expected_salary_min": "6000",
+    "expected_salary_max": "9000",
+    "expected_region_codes": "4201, 5203",
+    "region_code": "420102",
+    "available_from": "2026-03-01",
+    "contact_phone": "13812345678",
+    "contact_email": "Li@Example.com",
     "visibility": "public",
 }
 
@@ -31,20 +40,32 @@ def test_builder_saves_repeating_sections_and_skips_blank_rows(client):
     assert 'name="experience-0-title"' in page and 'name="education-0-school"' in page
     data = {
         **BASE,
-        "experience-0-title": "焊工", "experience-0-company": "武汉钢铁有限公司",
-        "experience-0-start": "2015-03", "experience-0-end": "2025-01", "experience-0-years": "10",
-        "experience-1-title": "", "experience-1-company": "",
-        "education-0-school": "武汉技师学院", "education-0-degree": "vocational",
-        "education-0-start": "2012", "education-0-end": "2015",
+        "experience-0-title": "焊工",
+        "experience-0-company": "武汉钢铁有限公司",
+        "experience-0-start": "2015-03",
+        "experience-0-end": "2025-01",
+        "experience-0-years": "10",
+        "experience-1-title": "",
+        "experience-1-company": "",
+        "education-0-school": "武汉技师学院",
+        "education-0-degree": "vocational",
+        "education-0-start": "2012",
+        "education-0-end": "2015",
         "education-1-school": "",
     }
     response = post_form(client, "/resumes/mine", data)
     assert response.status_code == 302
     resume = db.session.scalar(select(Resume).where(Resume.user_id == user.id))
-    assert resume.experience == [{
-        "title": "焊工", "company": "武汉钢铁有限公司", "description": "", "start": "2015-03",
-        "end": "2025-01", "years": 10,
-    }]
+    assert resume.experience == [
+        {
+            "title": "焊工",
+            "company": "武汉钢铁有限公司",
+            "description": "",
+            "start": "2015-03",
+            "end": "2025-01",
+            "years": 10,
+        }
+    ]
     assert [e["school"] for e in resume.education] == ["武汉技师学院"]
     assert resume.expected_region_codes == ["4201", "5203"]
     assert resume.contact_email == "li@example.com"
@@ -64,9 +85,14 @@ def test_add_another_row_posts_back_without_saving(client):
 def test_invalid_input_is_explained_and_nothing_saved(client):
     seeker(client)
     data = {
-        **BASE, "headline": "", "expected_salary_min": "9000", "expected_salary_max": "6000",
-        "expected_region_codes": "999999", "experience-0-title": "焊工",
-        "experience-0-start": "2020-05", "experience-0-end": "2019-01",
+        **BASE,
+        "headline": "",
+        "expected_salary_min": "9000",
+        "expected_salary_max": "6000",
+        "expected_region_codes": "999999",
+        "experience-0-title": "焊工",
+        "experience-0-start": "2020-05",
+        "experience-0-end": "2019-01",
     }
     response = post_form(client, "/resumes/mine", data)
     assert response.status_code == 422

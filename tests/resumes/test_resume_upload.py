@@ -30,13 +30,18 @@ def make_pdf(lines=LINES, password: str | None = None) -> bytes:
     """A real one-page PDF with a text layer, written by pypdf."""
     writer = PdfWriter()
     page = writer.add_blank_page(width=595, height=842)
-    font = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-    })
-    page[NameObject("/Resources")] = DictionaryObject({
-        NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)}),
-    })
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)}),
+        }
+    )
     ops = ["BT", "/F1 11 Tf", "14 TL", "50 800 Td"]
     for line in lines:
         ops.append("(" + line.replace("(", r"\(").replace(")", r"\)") + ") Tj T*")
@@ -53,8 +58,13 @@ def make_pdf(lines=LINES, password: str | None = None) -> bytes:
 
 def make_docx() -> bytes:
     document = docx.Document()
-    for line in ["求职意向：焊工", "电话：13912345678  邮箱：wang@example.com", "技能：焊接、电工、叉车",
-                 "2010.09-2013.06 武汉技师学院 中专", "2013.07-至今 武汉钢铁有限公司 焊工"]:
+    for line in [
+        "求职意向：焊工",
+        "电话：13912345678  邮箱：wang@example.com",
+        "技能：焊接、电工、叉车",
+        "2010.09-2013.06 武汉技师学院 中专",
+        "2013.07-至今 武汉钢铁有限公司 焊工",
+    ]:
         document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
@@ -80,7 +90,8 @@ def seeker(client):
 def upload(client, content: bytes, name: str):
     token = csrf_token(client, "/resumes/upload")
     return client.post(
-        "/resumes/upload", data={"csrf_token": token, "file": (io.BytesIO(content), name)},
+        "/resumes/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(content), name)},
         content_type="multipart/form-data",
     )
 
@@ -106,7 +117,10 @@ def test_pdf_is_parsed_into_draft_fields_and_confirmed(client, worker):
     assert draft["headline"] == "Java developer"
     assert draft["email"] == "li.lei@example.com" and draft["phone"] == "13812345678"
     assert {"Java", "Spring", "MySQL", "Docker"} <= set(draft["skills"])
-    assert draft["education"][0]["degree"] == "bachelor" and draft["education"][0]["start"] == "2015-09"
+    assert (
+        draft["education"][0]["degree"] == "bachelor"
+        and draft["education"][0]["start"] == "2015-09"
+    )
     assert "Acme" in draft["experience"][0]["company"]
 
     page = client.get(f"/resumes/files/{item.id}").get_data(as_text=True)
@@ -157,7 +171,9 @@ def test_zip_bomb_fails_parsing_with_a_message(client, worker):
 
 def test_broken_and_encrypted_pdfs_fail_parsing_with_a_message(client, worker):
     seeker(client)
-    broken = parsed(worker, upload(client, b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage" * 20, "b.pdf"))
+    broken = parsed(
+        worker, upload(client, b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage" * 20, "b.pdf")
+    )
     assert broken.parse_status == ParseStatus.FAILED and broken.parse_error in {"broken", "no_text"}
     locked = parsed(worker, upload(client, make_pdf(password="secret"), "locked.pdf"))
     assert locked.parse_status == ParseStatus.FAILED and locked.parse_error == "encrypted"

@@ -22,7 +22,9 @@ def text(client, url: str) -> str:
 
 
 def publish(**fields) -> Job:
-    employer = fields.pop("employer", None) or factories.employer(name=fields.pop("employer_name", "云聘科技"))
+    employer = fields.pop("employer", None) or factories.employer(
+        name=fields.pop("employer_name", "云聘科技")
+    )
     return factories.job(employer, **fields)
 
 
@@ -58,7 +60,9 @@ def test_facets_highlights_and_cursor_paging(client, worker):
     employer = factories.employer()
     for i in range(23):
         kind = EmploymentType.PART_TIME if i % 4 == 0 else EmploymentType.FULL_TIME
-        factories.job(employer, title=f"Java开发工程师 {i}", employment_type=kind, description="Java 后端")
+        factories.job(
+            employer, title=f"Java开发工程师 {i}", employment_type=kind, description="Java 后端"
+        )
     factories.job(employer, title="会计", description="账务", skills=["Excel"])
     db.session.commit()
     worker(DERIVED)
@@ -66,7 +70,9 @@ def test_facets_highlights_and_cursor_paging(client, worker):
     page = client.get("/jobs/?q=java&sort=newest").get_data(as_text=True)
     assert page.count('class="job-card"') == 20
     assert "<mark>Java</mark>" in page
-    assert re.search(r'href="[^"]*employment_type=part_time[^"]*">[^<]+</a> <span class="count">6</span>', page)
+    assert re.search(
+        r'href="[^"]*employment_type=part_time[^"]*">[^<]+</a> <span class="count">6</span>', page
+    )
     assert "会计" not in page
     next_url = unescape(re.search(r'href="([^"]+)" rel="next"', page).group(1))
     assert parse_qs(urlsplit(next_url).query)["q"] == ["java"]
@@ -76,7 +82,9 @@ def test_facets_highlights_and_cursor_paging(client, worker):
 
 
 def test_the_url_holds_the_whole_search(client, worker):
-    publish(title="远程客服", remote=True, region_code="420102001001", salary_min=5000, salary_max=7000)
+    publish(
+        title="远程客服", remote=True, region_code="420102001001", salary_min=5000, salary_max=7000
+    )
     publish(title="客服专员", region_code="5203", salary_min=5000, salary_max=7000)
     db.session.commit()
     worker(DERIVED)
@@ -103,8 +111,16 @@ def test_suggest_by_pinyin_and_characters(client, worker):
 
 
 def test_bad_parameters_are_400_with_a_message(client):
-    for query in ("salary_min=abc", "sort=cheapest", "cursor=%%%", "region=12x", "employment_type=slave",
-                  "salary_min=9000&salary_max=100", "posted_within=2", "q=" + "x" * 101):
+    for query in (
+        "salary_min=abc",
+        "sort=cheapest",
+        "cursor=%%%",
+        "region=12x",
+        "employment_type=slave",
+        "salary_min=9000&salary_max=100",
+        "posted_within=2",
+        "q=" + "x" * 101,
+    ):
         response = client.get("/jobs/?" + query)
         assert response.status_code == 400, query
 

@@ -23,8 +23,13 @@ def setup_candidates():
         ("hidden", Visibility.HIDDEN, "13800000004", False),
     ):
         seeker = factories.user(Role.SEEKER)
-        factories.resume(seeker, headline=f"Java工程师 {name}", visibility=visibility,
-                         contact_phone=phone, summary=f"联系我 {phone}")
+        factories.resume(
+            seeker,
+            headline=f"Java工程师 {name}",
+            visibility=visibility,
+            contact_phone=phone,
+            summary=f"联系我 {phone}",
+        )
         if applied:
             factories.application(seeker, job)
         seekers[name] = seeker
@@ -40,7 +45,11 @@ def test_engine_search_respects_visibility_and_masks_contacts(client, worker):
     assert "slower backup mode" not in page
     text = re.sub(r"<[^>]+>", "", page)
     assert "Java工程师 public" in text and "Java工程师 hidden_applicant" in text
-    assert "applied_only" not in text and "Java工程师 hidden\n" not in text and text.count("Java工程师") == 2
+    assert (
+        "applied_only" not in text
+        and "Java工程师 hidden\n" not in text
+        and text.count("Java工程师") == 2
+    )
     assert "138****0001" in text and "13800000001" not in text  # not an applicant: masked
     assert "13800000003" in text  # applied to this employer: in clear
 

@@ -6,7 +6,6 @@ the media server, the way the Flask app does on port 5000.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import aiohttp
@@ -65,9 +64,6 @@ async def start_page_server(media_url: str) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
 
 
-@pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Debian chromium not installed at /usr/bin/chromium"
-)
 @pytest.mark.parametrize(
     "viewport",
     [{"width": 1280, "height": 800}, {"width": 390, "height": 844}],

@@ -18,7 +18,9 @@ def world():
     owner = factories.user(Role.EMPLOYER, name="招聘经理", timezone="Asia/Shanghai")
     employer = factories.employer(owner)
     colleague = factories.user(Role.EMPLOYER, name="技术面试官")
-    db.session.add(EmployerMember(employer=employer, user_id=colleague.id, role=MemberRole.RECRUITER))
+    db.session.add(
+        EmployerMember(employer=employer, user_id=colleague.id, role=MemberRole.RECRUITER)
+    )
     job = factories.job(employer)
     candidate = factories.user(Role.SEEKER, name="李雷", timezone="Europe/Berlin")
     factories.resume(candidate)
@@ -26,8 +28,14 @@ def world():
     outsider_employer = factories.employer()
     outsider = outsider_employer.members[0].user
     db.session.commit()
-    return {"owner": owner, "colleague": colleague, "candidate": candidate, "application": application,
-            "outsider": outsider, "job": job}
+    return {
+        "owner": owner,
+        "colleague": colleague,
+        "candidate": candidate,
+        "application": application,
+        "outsider": outsider,
+        "job": job,
+    }
 
 
 def local_slot(hours: float, zone: str = "Asia/Shanghai") -> str:
@@ -36,6 +44,8 @@ def local_slot(hours: float, zone: str = "Asia/Shanghai") -> str:
     return when.strftime("%Y-%m-%dT%H:%M")
 
 
-def propose(client, application_id: int, slots: list[str], zone: str = "Asia/Shanghai", duration: str = "30"):
+def propose(
+    client, application_id: int, slots: list[str], zone: str = "Asia/Shanghai", duration: str = "30"
+):
     url = f"/video/applications/{application_id}/schedule"
     return post_form(client, url, {"slot": slots, "timezone": zone, "duration": duration})

@@ -14,7 +14,9 @@ from .helpers import local_slot, world
 
 pytestmark = pytest.mark.browser
 
-SEES_REMOTE_VIDEO = "() => [...document.querySelectorAll('#remote video')].some(v => v.videoWidth > 0)"
+SEES_REMOTE_VIDEO = (
+    "() => [...document.querySelectorAll('#remote video')].some(v => v.videoWidth > 0)"
+)
 
 
 def log_in(page, base, email):
@@ -31,10 +33,16 @@ def test_employer_and_candidate_schedule_and_hold_an_interview(browser, live_ser
     app.config["VIDEO_URL"] = media.url
     with app.app_context():
         w = world()
-        application_id, owner_email, candidate_email = w["application"].id, w["owner"].email, w["candidate"].email
+        application_id, owner_email, candidate_email = (
+            w["application"].id,
+            w["owner"].email,
+            w["candidate"].email,
+        )
         db.session.remove()
     employer_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    candidate_ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    candidate_ctx = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     try:
         employer, candidate = employer_ctx.new_page(), candidate_ctx.new_page()
         errors = []
@@ -64,7 +72,10 @@ def test_employer_and_candidate_schedule_and_hold_an_interview(browser, live_ser
 
         employer.wait_for_function(SEES_REMOTE_VIDEO, timeout=30000)
         candidate.wait_for_function(SEES_REMOTE_VIDEO, timeout=30000)
-        assert candidate.locator("#in-room").is_visible() and candidate.locator(".scorecard").count() == 0
+        assert (
+            candidate.locator("#in-room").is_visible()
+            and candidate.locator(".scorecard").count() == 0
+        )
 
         # Chat over the data channel, then the interviewer ends the interview.
         candidate.locator("#chat-text").fill("你好")

@@ -80,13 +80,20 @@ def test_errors_pass_through_and_a_dead_media_server_is_503(media):
 
     response = client.post(url, data=b"not json", content_type="application/json")
     assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
-    response = client.post(url, json={**offer, "token": tokens.issue_token("wrong-secret", room.room_id, "x", 60)})
+    response = client.post(
+        url, json={**offer, "token": tokens.issue_token("wrong-secret", room.room_id, "x", 60)}
+    )
     assert response.status_code == 403 and response.get_json()["error"] == "forbidden"
-    response = client.post("/video/rooms/nope/offer", json={**offer, "token": tokens.issue_token("test-secret", "nope", "x", 60)})
+    response = client.post(
+        "/video/rooms/nope/offer",
+        json={**offer, "token": tokens.issue_token("test-secret", "nope", "x", 60)},
+    )
     assert response.status_code == 404 and response.get_json()["error"] == "room_not_found"
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         app.config["VIDEO_URL"] = f"http://127.0.0.1:{s.getsockname()[1]}"
-    response = client.post(url, data=json.dumps({**offer, "token": "x"}), content_type="application/json")
+    response = client.post(
+        url, data=json.dumps({**offer, "token": "x"}), content_type="application/json"
+    )
     assert response.status_code == 503 and response.get_json()["error"] == "media_unavailable"

@@ -19,7 +19,9 @@ from .helpers import as_user, local_slot, propose, world
 
 
 def notes_for(user, kind):
-    return db.session.scalars(select(Notification).where(Notification.user_id == user.id, Notification.kind == kind)).all()
+    return db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == kind)
+    ).all()
 
 
 def only_interview() -> Interview:
@@ -43,15 +45,21 @@ def test_propose_pick_ics_and_reminders(app, client):
     page = client.get(f"/video/interviews/{interview.id}").get_data(as_text=True)
     assert "Europe/Berlin" in page and "Asia/Shanghai" not in page
     slot = interview.slots[0]
-    response = post_form(client, f"/video/interviews/{interview.id}/pick", {"slot_id": slot.id},
-                         token_from=f"/video/interviews/{interview.id}")
+    response = post_form(
+        client,
+        f"/video/interviews/{interview.id}/pick",
+        {"slot_id": slot.id},
+        token_from=f"/video/interviews/{interview.id}",
+    )
     assert response.status_code == 303
     db.session.expire_all()
     interview = only_interview()
     assert interview.status == InterviewStatus.SCHEDULED and interview.starts_at == slot.starts_at
     assert db.session.get(Room, interview.room_id) is not None
     assert app.extensions["redis"].exists(f"yunpin:video:room:{interview.room_id}")
-    assert notes_for(w["owner"], "interview_scheduled") and notes_for(w["colleague"], "interview_scheduled")
+    assert notes_for(w["owner"], "interview_scheduled") and notes_for(
+        w["colleague"], "interview_scheduled"
+    )
 
     # Both sides download the same invitation, valid iCalendar at the chosen time.
     for user in (w["candidate"], w["owner"]):
@@ -65,7 +73,10 @@ def test_propose_pick_ics_and_reminders(app, client):
 
     # Reminders wait in RQ's scheduler at 24 h and 15 min before the start.
     registry = ScheduledJobRegistry(queue=get_queue(app))
-    due = sorted(registry.get_scheduled_time(job_id).replace(tzinfo=None) for job_id in registry.get_job_ids())
+    due = sorted(
+        registry.get_scheduled_time(job_id).replace(tzinfo=None)
+        for job_id in registry.get_job_ids()
+    )
     start = slot.starts_at.replace(microsecond=0)
     assert due == [start - timedelta(hours=24), start - timedelta(minutes=15)]
 
@@ -80,14 +91,21 @@ def test_reschedule_and_cancel_notify_the_other_side(app, client):
     propose(client, w["application"].id, [local_slot(30)])
     interview = only_interview()
     as_user(client, w["candidate"])
-    post_form(client, f"/video/interviews/{interview.id}/pick", {"slot_id": interview.slots[0].id},
-              token_from=f"/video/interviews/{interview.id}")
+    post_form(
+        client,
+        f"/video/interviews/{interview.id}/pick",
+        {"slot_id": interview.slots[0].id},
+        token_from=f"/video/interviews/{interview.id}",
+    )
     db.session.expire_all()
     old_start = only_interview().starts_at.isoformat()
 
     as_user(client, w["owner"])
-    response = post_form(client, f"/video/interviews/{interview.id}/reschedule",
-                         {"slot": [local_slot(50), local_slot(60)], "timezone": "Asia/Shanghai", "duration": "45"})
+    response = post_form(
+        client,
+        f"/video/interviews/{interview.id}/reschedule",
+        {"slot": [local_slot(50), local_slot(60)], "timezone": "Asia/Shanghai", "duration": "45"},
+    )
     assert response.status_code == 303
     db.session.expire_all()
     interview = only_interview()
@@ -98,8 +116,12 @@ def test_reschedule_and_cancel_notify_the_other_side(app, client):
     assert remind(interview.id, "day", old_start) == 0
 
     as_user(client, w["candidate"])
-    response = post_form(client, f"/video/interviews/{interview.id}/cancel", {"reason": "生病了"},
-                         token_from=f"/video/interviews/{interview.id}")
+    response = post_form(
+        client,
+        f"/video/interviews/{interview.id}/cancel",
+        {"reason": "生病了"},
+        token_from=f"/video/interviews/{interview.id}",
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert only_interview().status == InterviewStatus.CANCELLED

