@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from app.cli import main
 from app.extensions import db
 from app.models.regions import Region
 
@@ -18,17 +19,17 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_cli_load_only_under(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/cli.db", str(tmp_path))
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["regions", "load", "--only-under", "420102"])
+    result = runner.invoke(main, ["regions", "load", "--only-under", "420102"])
     assert result.exit_code == 0, result.output
     assert "villages" in result.output and "141" in result.output
-    again = runner.invoke(args=["regions", "load", "--only-under", "420102"])
+    again = runner.invoke(main, ["regions", "load", "--only-under", "420102"])
     assert again.exit_code == 0
     with app.app_context():
         assert (
             db.session.scalar(sa.select(sa.func.count()).select_from(Region))
             == 31 + 342 + 2978 + 17 + 141
         )
-    bad = runner.invoke(args=["regions", "load", "--only-under", "4x"])
+    bad = runner.invoke(main, ["regions", "load", "--only-under", "4x"])
     assert bad.exit_code != 0 and "not a division code" in bad.output
 
 

@@ -73,7 +73,13 @@
         if (link) { window.location.href = link; }
       });
     }
-    window.addEventListener("resize", function () { chart.resize(); });
+    // One resize per frame, however many resize events the browser fires.
+    var pending = false;
+    window.addEventListener("resize", function () {
+      if (pending) { return; }
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; chart.resize(); });
+    });
   }
 
   document.querySelectorAll("[data-chart]").forEach(function (el) {
