@@ -15,12 +15,16 @@ import urllib.request
 
 from flask import Response, current_app, request
 
-from ..extensions import csrf
+from ..extensions import csrf, limiter
 from . import bp
 from .media import media_url
 
 TIMEOUT_SECONDS = 20
 """aiortc answers after gathering its own candidates; a few seconds on a loaded machine."""
+
+
+OFFER_LIMIT = "30 per minute"
+"""Each offer costs the media server a peer connection; a reconnecting browser needs a few."""
 
 
 def _json(status: int, body: dict) -> Response:
@@ -52,6 +56,7 @@ def _forward(method: str, path: str, data: bytes | None = None) -> Response:
 
 @bp.route("/rooms/<room_id>/offer", methods=["POST"])
 @csrf.exempt
+@limiter.limit(OFFER_LIMIT)
 def offer(room_id: str) -> Response:
     return _forward(
         "POST", f"/video/rooms/{urllib.parse.quote(room_id, safe='')}/offer", request.get_data()
