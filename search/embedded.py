@@ -27,12 +27,12 @@ from tantivy import Document, FieldType, Occur, Order, Query
 from search.base import SearchBackend
 from search.defaults import EMBEDDED_WRITER_HEAP, FUZZY_FACTOR, KINDS, SUGGEST_LIMIT
 from search.documents import Record, spec_for
+from search.dsl import aggregations
 from search.exceptions import SearchUnavailable
-from search.generations import Generations
+from search.generations import Generations, GenerationSwitching
 from search.query import (
     Hit,
     Plan,
-    RangeFacet,
     RangeFilter,
     SearchResult,
     Suggestion,
@@ -105,7 +105,7 @@ class _Index:
         self.sqlite.close()
 
 
-class EmbeddedBackend(SearchBackend):
+class EmbeddedBackend(GenerationSwitching, SearchBackend):
     """``create_backend("embedded", "/path/to/dir")``."""
 
     name = "embedded"
@@ -298,20 +298,8 @@ class EmbeddedBackend(SearchBackend):
         )
 
     def _facets(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
-        aggs: dict[str, Any] = {}
-        for f in plan.facets:
-            if isinstance(f, RangeFacet):
-                ranges = []
-                for key, lo, hi in f.ranges:
-                    r: dict[str, Any] = {"key": key}
-                    if lo is not None:
-                        r["from"] = lo
-                    if hi is not None:
-                        r["to"] = hi
-                    ranges.append(r)
-                aggs[f.name] = {"range": {"field": f.field, "ranges": ranges}}
-            else:
-                aggs[f.name] = {"terms": {"field": f.field, "size": f.size * 4}}
+        # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both.
+        aggs = aggregations(plan)
         raw = searcher.aggregate(query, aggs)
         counts = {
             name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
@@ -350,25 +338,9 @@ class EmbeddedBackend(SearchBackend):
         self._index(kind, name)
         return name
 
-    def switch_generation(self, kind: str, name: str) -> None:
-        with self._lock:
-            ix = self._targets.pop((kind, name), None)
-            if ix is not None:
-                self._commit(ix)
-                ix.close()
-            old = self.gens.switch(kind, name)
-            live = self._live.pop(kind, None)
-            if live:
-                live[1].close()
-            for g in old:
-                self.gens.drop(kind, g)
-
-    def drop_generation(self, kind: str, name: str) -> None:
-        with self._lock:
-            ix = self._targets.pop((kind, name), None)
-            if ix is not None:
-                ix.close()
-            self.gens.drop(kind, name)
+    def _finish(self, target: _Index) -> None:
+        self._commit(target)  # a generation goes live with every document it was given
+        target.close()
 
     # -- operations --------------------------------------------------------------------
 

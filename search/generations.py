@@ -58,3 +58,33 @@ class Generations:
 
     def drop(self, kind: str, name: str) -> None:
         shutil.rmtree(self.path(kind, name), ignore_errors=True)
+
+
+class GenerationSwitching:
+    """switch_generation/drop_generation for the local backends, which keep the same state:
+    ``_lock``, ``gens`` (Generations), ``_targets`` ((kind, name) → an open index being
+    built) and ``_live`` (kind → (name, open index)). A backend whose writes need a final
+    commit before the switch overrides ``_finish``.
+    """
+
+    def _finish(self, target) -> None:
+        target.close()
+
+    def switch_generation(self, kind: str, name: str) -> None:
+        with self._lock:
+            target = self._targets.pop((kind, name), None)
+            if target is not None:
+                self._finish(target)
+            old = self.gens.switch(kind, name)
+            live = self._live.pop(kind, None)
+            if live:
+                live[1].close()
+            for generation in old:
+                self.gens.drop(kind, generation)
+
+    def drop_generation(self, kind: str, name: str) -> None:
+        with self._lock:
+            target = self._targets.pop((kind, name), None)
+            if target is not None:
+                target.close()
+            self.gens.drop(kind, name)

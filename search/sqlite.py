@@ -21,7 +21,7 @@ from search import analysis
 from search.base import SearchBackend
 from search.defaults import KINDS, SUGGEST_LIMIT
 from search.documents import Record, spec_for
-from search.generations import Generations
+from search.generations import Generations, GenerationSwitching
 from search.query import (
     Hit,
     Plan,
@@ -108,7 +108,7 @@ class _Db:
         self.conn.close()
 
 
-class SqliteBackend(SearchBackend):
+class SqliteBackend(GenerationSwitching, SearchBackend):
     """``create_backend("sqlite", "/path/to/dir")``."""
 
     name = "sqlite"
@@ -349,25 +349,6 @@ class SqliteBackend(SearchBackend):
         name = self.gens.create(kind)
         self._db(kind, name)
         return name
-
-    def switch_generation(self, kind: str, name: str) -> None:
-        with self._lock:
-            db = self._targets.pop((kind, name), None)
-            if db is not None:
-                db.close()
-            old = self.gens.switch(kind, name)
-            live = self._live.pop(kind, None)
-            if live:
-                live[1].close()
-            for g in old:
-                self.gens.drop(kind, g)
-
-    def drop_generation(self, kind: str, name: str) -> None:
-        with self._lock:
-            db = self._targets.pop((kind, name), None)
-            if db is not None:
-                db.close()
-            self.gens.drop(kind, name)
 
     def health(self) -> dict[str, Any]:
         out: dict[str, Any] = {"backend": self.name, "path": str(self.gens.root), "docs": {}}
