@@ -103,36 +103,24 @@ def load_synthetic(
     connection: sa.Connection, n_employers: int, n_applications: int, seed: int = 1
 ) -> dict[str, Any]:
     """Fill the (empty) tables; returns the row counts and the two officials' emails."""
-    from ..models import (
-        Application,
-        CooperationAgreement,
-        Employer,
-        Interview,
-        Job,
-        Region,
-        ResumptionReport,
-        SubsidyClaim,
-        SubsidyPolicy,
-        User,
-        VerificationReview,
-    )
+    from .. import models
     from ..security import hash_password
 
     rng = random.Random(seed)
     t = {
-        m.__name__: m.__table__
-        for m in (
-            Application,
-            CooperationAgreement,
-            Employer,
-            Interview,
-            Job,
-            Region,
-            ResumptionReport,
-            SubsidyClaim,
-            SubsidyPolicy,
-            User,
-            VerificationReview,
+        name: getattr(models, name).__table__
+        for name in (
+            "Application",
+            "CooperationAgreement",
+            "Employer",
+            "Interview",
+            "Job",
+            "Region",
+            "ResumptionReport",
+            "SubsidyClaim",
+            "SubsidyPolicy",
+            "User",
+            "VerificationReview",
         )
     }
     if connection.scalar(sa.select(sa.func.count()).select_from(t["Employer"])):
