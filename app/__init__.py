@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask, request, session
 from flask_login import current_user
 
-from . import changes, database, queue, redis_store  # noqa: F401  (database registers SQLite pragmas)
-from .config import build_config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from app import changes, database, queue, redis_store  # noqa: F401  (database registers SQLite pragmas)
+from app.config import build_config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     queue.init_app(app)
     changes.init_app(app)
 
-    from . import errors, security, templating
+    from app import errors, security, templating
 
     errors.init_app(app)
     security.init_app(app)
@@ -46,20 +46,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .api import bp as api_bp
-    from .applications import bp as applications_bp
-    from .auth import bp as auth_bp
-    from .dev import bp as dev_bp
-    from .employers import bp as employers_bp
-    from .fairs import bp as fairs_bp
-    from .jobs import bp as jobs_bp
-    from .main import bp as main_bp
-    from .officials import bp as officials_bp
-    from .recommendations import bp as recommendations_bp
-    from .regions.views import bp as regions_bp
-    from .resumes import bp as resumes_bp
-    from .subsidies import bp as subsidies_bp
-    from .video import bp as video_bp
+    from app.api import bp as api_bp
+    from app.applications import bp as applications_bp
+    from app.auth import bp as auth_bp
+    from app.dev import bp as dev_bp
+    from app.employers import bp as employers_bp
+    from app.fairs import bp as fairs_bp
+    from app.jobs import bp as jobs_bp
+    from app.main import bp as main_bp
+    from app.officials import bp as officials_bp
+    from app.recommendations import bp as recommendations_bp
+    from app.regions.views import bp as regions_bp
+    from app.resumes import bp as resumes_bp
+    from app.subsidies import bp as subsidies_bp
+    from app.video import bp as video_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from .extensions import db
-from .models import Employer, MemberRole, Role, User
+from app.extensions import db
+from app.models import Employer, MemberRole, Role, User
 
 T = TypeVar("T")
 

@@ -7,8 +7,8 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 
-from .extensions import db
-from .models import AuditEntry
+from app.extensions import db
+from app.models import AuditEntry
 
 
 def record(action: str, obj: Any, actor=None, **data: Any) -> AuditEntry:

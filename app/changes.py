@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .models import Employer, Job, Resume
+from app.models import Employer, Job, Resume
 
 CHANGED_KEY = "yunpin_changed"
 
@@ -26,8 +26,8 @@ CONSUMERS: dict[type, tuple[str, ...]] = {
 
 
 def init_app(app: Flask) -> None:
-    from .extensions import db
-    from .queue import DERIVED, defer
+    from app.extensions import db
+    from app.queue import DERIVED, defer
 
     with app.app_context():
         session_class = db.session.session_factory.class_

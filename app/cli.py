@@ -18,21 +18,20 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
+from app.extensions import db
+from app.officials.bench import dashboards_command
+from app.regions.cli import regions_cli
+from app.search_cli import search_cli
+from app.video.media import start_embedded as start_embedded_media
 from matching.bench import bench_command as match_bench_command
 from matching.evaluate import eval_command as match_eval_command
 from search.bench import bench_command as search_bench_command
 from video.bench import bench_command as video_bench_command
 from video.cli import video_cli
 
-from .extensions import db
-from .officials.bench import dashboards_command
-from .regions.cli import regions_cli
-from .search_cli import search_cli
-from .video.media import start_embedded as start_embedded_media
-
 
 def _create_app() -> Flask:
-    from . import create_app
+    from app import create_app
 
     return create_app()
 
@@ -47,9 +46,8 @@ def _video_settings():
     """`yunpin video ...` runs with the app's Redis, SECRET_KEY and ICE servers."""
     from flask.cli import ScriptInfo
 
+    from app.video.media import settings_for
     from video.settings import DEFAULT_PORT
-
-    from .video.media import settings_for
 
     app = click.get_current_context().ensure_object(ScriptInfo).load_app()
     return settings_for(app, port=int(os.environ.get("VIDEO_PORT", DEFAULT_PORT)))
@@ -74,7 +72,7 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
     app = current_app._get_current_object()
     upgrade()
     if not no_demo:
-        from .demo import is_loaded, load
+        from app.demo import is_loaded, load
 
         if not is_loaded():
             click.echo("Loading demo data (first run only)…")
@@ -82,7 +80,7 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
     build_search_index_if_empty()
     worker = start_embedded_worker(app)
     media = start_embedded_media(app)
-    from .tasks.identity import ensure_scheduled
+    from app.tasks.identity import ensure_scheduled
 
     ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
     try:
@@ -101,10 +99,9 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
 def build_search_index_if_empty() -> None:
     """Index the database once on a fresh instance, before the worker takes the writer,
     so the first search has results. Later changes reach the index through the queue."""
+    from app import search_index
+    from app.search_cli import index_is_empty, rebuild
     from search import SearchUnavailable
-
-    from . import search_index
-    from .search_cli import index_is_empty, rebuild
 
     try:
         if index_is_empty(search_index.get_backend()):
@@ -119,7 +116,7 @@ def build_search_index_if_empty() -> None:
 
 def redis_url_for_children(app: Flask) -> str:
     """The URL a child process uses to reach this app's Redis (embedded: its unix socket)."""
-    from .redis_store import get_redis
+    from app.redis_store import get_redis
 
     if app.config["REDIS_URL"]:
         return app.config["REDIS_URL"]
@@ -128,7 +125,7 @@ def redis_url_for_children(app: Flask) -> str:
 
 def start_embedded_worker(app: Flask) -> subprocess.Popen | None:
     """An ``rq worker`` process (with the scheduler) sharing this app's Redis and settings."""
-    from .queue import queue_names
+    from app.queue import queue_names
 
     if not app.config["RQ_EMBEDDED_WORKER"]:
         return None
@@ -144,7 +141,7 @@ def start_embedded_worker(app: Flask) -> subprocess.Popen | None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo data set (idempotent: running it twice changes nothing)."""
-    from .demo import load
+    from app.demo import load
 
     summary = load()
     click.echo(", ".join(f"{n} {name}" for name, n in summary.items()))
@@ -180,8 +177,8 @@ def users_group() -> None:
 @with_appcontext
 def users_token(email: str, name: str) -> None:
     """Create an API token for EMAIL and print it (it is shown only once)."""
-    from .models import User
-    from .tokens import create_api_token
+    from app.models import User
+    from app.tokens import create_api_token
 
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:

@@ -8,7 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from .models import Base
+from app.models import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

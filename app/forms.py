@@ -7,8 +7,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, ValidationError
 
-from .extensions import db
-from .models import Region
+from app.extensions import db
+from app.models import Region
 
 TAG_SPLIT = re.compile(r"[,，、;；\n]+")
 

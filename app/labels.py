@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .models import (
+from app.models import (
     CompanySize,
     EducationLevel,
     EmploymentType,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import force_locale
 
-from .queue import defer
+from app.queue import defer
 
 
 def send_email(to: str, subject: str, template: str, locale: str | None = None, **context) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from .extensions import db
-from .mail import send_email
-from .models import Notification, User
+from app.extensions import db
+from app.mail import send_email
+from app.models import Notification, User
 
 # What each kind of notification says; parameters come from Notification.params.
 TEXTS = {

@@ -14,7 +14,7 @@ from rq import Queue
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .redis_store import get_redis
+from app.redis_store import get_redis
 
 PENDING_KEY = "yunpin_pending_jobs"
 
@@ -46,14 +46,14 @@ def defer(
     Jobs take ids, not objects: the worker reads the committed row itself. QUEUE is MAIN
     for work a person waits for, DERIVED for keeping derived data up to date.
     """
-    from .extensions import db
+    from app.extensions import db
 
     pending = db.session.info.setdefault(PENDING_KEY, [])
     pending.append((func, args, kwargs, job_timeout, queue))
 
 
 def init_app(app: Flask) -> None:
-    from .extensions import db
+    from app.extensions import db
 
     with app.app_context():
         session_class = db.session.session_factory.class_

@@ -22,11 +22,8 @@ import numpy as np
 from flask import current_app, has_request_context
 from sqlalchemy import Select, String, cast, exists, false, or_, select
 
-from matching import CandidateProfile, JobProfile, MatchContext, Reason, rank_candidates, rank_jobs
-from matching.embeddings import DIM
-
-from .extensions import db
-from .models import (
+from app.extensions import db
+from app.models import (
     AgreementStatus,
     Application,
     CooperationAgreement,
@@ -41,6 +38,8 @@ from .models import (
     VerificationState,
     Visibility,
 )
+from matching import CandidateProfile, JobProfile, MatchContext, Reason, rank_candidates, rank_jobs
+from matching.embeddings import DIM
 
 Ranked = tuple[Application, float, list[dict]]
 Vectors = tuple[np.ndarray, np.ndarray]  # (full text, title)

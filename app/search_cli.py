@@ -12,9 +12,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app import search_index
 from search import BACKENDS, SearchUnavailable, check, content_hash, reindex
-
-from . import search_index
 
 KIND_CHOICE = click.Choice(["all", *search_index.KINDS])
 

@@ -19,6 +19,9 @@ from flask import Flask, current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.extensions import db
+from app.models import Employer, Job, JobStatus, Resume, User, VerificationState, Visibility
+from app.templating import plain_text
 from search import (
     JobDocument,
     ResumeDocument,
@@ -26,10 +29,6 @@ from search import (
     SearchUnavailable,
     create_backend,
 )
-
-from .extensions import db
-from .models import Employer, Job, JobStatus, Resume, User, VerificationState, Visibility
-from .templating import plain_text
 
 EXTENSION_KEY = "yunpin_search"
 REGION_PREFIXES = (2, 4, 6, 9, 12)

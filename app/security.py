@@ -7,8 +7,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .extensions import db, login_manager
-from .models import User
+from app.extensions import db, login_manager
+from app.models import User
 
 _hasher = PasswordHasher()
 

@@ -80,7 +80,7 @@ def money(amount: int | float | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from .labels import JINJA_GLOBALS
+    from app.labels import JINJA_GLOBALS
 
     app.jinja_env.globals.update(JINJA_GLOBALS)
     app.jinja_env.filters.update(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from .extensions import db
-from .models import ApiToken, User
+from app.extensions import db
+from app.models import ApiToken, User
 
 
 def create_api_token(user: User, name: str) -> str:

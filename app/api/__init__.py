@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug.exceptions import MethodNotAllowed
 
-from ..extensions import csrf, db, limiter
-from . import definitions as d
-from .auth import rate_key
-from .http import MAX_BODY, ApiError, answer_error
+from app.api import definitions as d
+from app.api.auth import rate_key
+from app.api.http import MAX_BODY, ApiError, answer_error
+from app.extensions import csrf, db, limiter
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -45,8 +45,8 @@ def allow_header(response):
     return response
 
 
-from . import applications, employers, jobs, notifications, openapi, resumes, tokens  # noqa: E402,F401
-from .openapi import endpoint  # noqa: E402
+from app.api import applications, employers, jobs, notifications, openapi, resumes, tokens  # noqa: E402,F401
+from app.api.openapi import endpoint  # noqa: E402
 
 
 @endpoint(

@@ -12,19 +12,19 @@ from flask import g, jsonify
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from ..access import works_for
-from ..applications import service
-from ..extensions import db
-from ..labels import STAGES
-from ..models import Application, Job, Role, Stage
-from ..ranking import rank_applicants, reason_texts
-from . import bp
-from . import definitions as d
-from .auth import require_role, token_optional, token_required
-from .http import ApiError, get_or_404, json_body, query
-from .jobs import is_public, own_job, stamp
-from .openapi import endpoint
-from .pagination import keyset_page, offset_page
+from app.access import works_for
+from app.api import bp
+from app.api import definitions as d
+from app.api.auth import require_role, token_optional, token_required
+from app.api.http import ApiError, get_or_404, json_body, query
+from app.api.jobs import is_public, own_job, stamp
+from app.api.openapi import endpoint
+from app.api.pagination import keyset_page, offset_page
+from app.applications import service
+from app.extensions import db
+from app.labels import STAGES
+from app.models import Application, Job, Role, Stage
+from app.ranking import rank_applicants, reason_texts
 
 
 def dump_application(application: Application, for_employer: bool = False) -> dict:

@@ -14,10 +14,10 @@ from flask import g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..errors import problem
-from ..extensions import db
-from ..models import ApiToken, Employer, MemberRole, Role, User, utcnow
-from .http import ApiError
+from app.api.http import ApiError
+from app.errors import problem
+from app.extensions import db
+from app.models import ApiToken, Employer, MemberRole, Role, User, utcnow
 
 
 def bearer() -> str | None:

@@ -6,20 +6,7 @@ the API accepts is one the pages accept too.
 
 from __future__ import annotations
 
-from ..models import (
-    CompanySize,
-    EducationLevel,
-    EmploymentType,
-    Industry,
-    JobStatus,
-    Role,
-    SalaryPeriod,
-    Stage,
-    VerificationState,
-    Visibility,
-)
-from ..resumes.service import MAX_YEARS_EXPERIENCE
-from .schemas import (
+from app.api.schemas import (
     INT_MAX,
     Bool,
     Choice,
@@ -33,6 +20,19 @@ from .schemas import (
     Str,
     page_of,
 )
+from app.models import (
+    CompanySize,
+    EducationLevel,
+    EmploymentType,
+    Industry,
+    JobStatus,
+    Role,
+    SalaryPeriod,
+    Stage,
+    VerificationState,
+    Visibility,
+)
+from app.resumes.service import MAX_YEARS_EXPERIENCE
 
 REGION = r"^\d{2,12}$"
 MONTH = r"^(\d{4}(-(0[1-9]|1[0-2]))?)?$"

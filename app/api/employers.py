@@ -9,16 +9,16 @@ from __future__ import annotations
 from flask import g, jsonify
 from flask_babel import gettext as _
 
-from .. import audit
-from ..access import covers_region, works_for
-from ..extensions import db
-from ..models import CompanySize, Employer, Industry, Region
-from . import bp
-from . import definitions as d
-from .auth import member_employer, token_optional, token_required
-from .http import ApiError, get_or_404, json_body
-from .jobs import stamp
-from .openapi import endpoint
+from app import audit
+from app.access import covers_region, works_for
+from app.api import bp
+from app.api import definitions as d
+from app.api.auth import member_employer, token_optional, token_required
+from app.api.http import ApiError, get_or_404, json_body
+from app.api.jobs import stamp
+from app.api.openapi import endpoint
+from app.extensions import db
+from app.models import CompanySize, Employer, Industry, Region
 
 
 def dump_employer(employer: Employer) -> dict:

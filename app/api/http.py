@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 from flask import current_app, request
 from flask_babel import gettext as _
 
-from ..errors import messages, problem
-from ..extensions import db
-from .schemas import INT_MAX, Invalid, Obj
+from app.api.schemas import INT_MAX, Invalid, Obj
+from app.errors import messages, problem
+from app.extensions import db
 
 T = TypeVar("T")
 

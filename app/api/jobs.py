@@ -13,10 +13,16 @@ from flask import g, jsonify
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from ..access import works_for
-from ..employers import jobs as job_service
-from ..extensions import db
-from ..models import (
+from app.access import works_for
+from app.api import bp
+from app.api import definitions as d
+from app.api.auth import member_employer, token_optional, token_required
+from app.api.http import ApiError, get_or_404, json_body, query
+from app.api.openapi import endpoint
+from app.api.pagination import keyset_page
+from app.employers import jobs as job_service
+from app.extensions import db
+from app.models import (
     Employer,
     EmploymentType,
     Job,
@@ -26,12 +32,6 @@ from ..models import (
     VerificationState,
     in_subtree,
 )
-from . import bp
-from . import definitions as d
-from .auth import member_employer, token_optional, token_required
-from .http import ApiError, get_or_404, json_body, query
-from .openapi import endpoint
-from .pagination import keyset_page
 
 
 def stamp(moment: datetime | None) -> str | None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import g, jsonify
 from sqlalchemy import select, update
 
-from ..extensions import db
-from ..models import Notification, utcnow
-from ..notify import render
-from . import bp
-from . import definitions as d
-from .auth import token_required
-from .http import ApiError, get_or_404, json_body, query
-from .jobs import stamp
-from .openapi import endpoint
-from .pagination import keyset_page
+from app.api import bp
+from app.api import definitions as d
+from app.api.auth import token_required
+from app.api.http import ApiError, get_or_404, json_body, query
+from app.api.jobs import stamp
+from app.api.openapi import endpoint
+from app.api.pagination import keyset_page
+from app.extensions import db
+from app.models import Notification, utcnow
+from app.notify import render
 
 
 def dump_notification(item: Notification) -> dict:

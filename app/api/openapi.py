@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, jsonify
 
-from . import definitions as d
-from .schemas import INT_MAX, Obj
+from app.api import definitions as d
+from app.api.schemas import INT_MAX, Obj
 
 PROBLEM = "application/problem+json"
 

@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import Select, and_, or_
 
-from ..extensions import db
-from .http import ApiError
+from app.api.http import ApiError
+from app.extensions import db
 
 DEFAULT_LIMIT = 20
 

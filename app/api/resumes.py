@@ -9,17 +9,17 @@ from __future__ import annotations
 from flask import g, jsonify
 from flask_babel import gettext as _
 
-from ..applications.service import default_resume
-from ..extensions import db
-from ..models import EducationLevel, Region, Resume, Role, Visibility
-from ..resumes import service
-from ..templating import mask_email, mask_phone
-from . import bp
-from . import definitions as d
-from .auth import require_role, token_required
-from .http import ApiError, get_or_404, json_body
-from .jobs import stamp
-from .openapi import endpoint
+from app.api import bp
+from app.api import definitions as d
+from app.api.auth import require_role, token_required
+from app.api.http import ApiError, get_or_404, json_body
+from app.api.jobs import stamp
+from app.api.openapi import endpoint
+from app.applications.service import default_resume
+from app.extensions import db
+from app.models import EducationLevel, Region, Resume, Role, Visibility
+from app.resumes import service
+from app.templating import mask_email, mask_phone
 
 
 def dump_resume(resume: Resume, show_contact: bool) -> dict:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import g, jsonify
 from sqlalchemy import select
 
-from .. import audit
-from ..extensions import db
-from ..models import ApiToken
-from ..tokens import create_api_token
-from . import bp
-from . import definitions as d
-from .auth import revoke, token_required, user_tokens
-from .http import ApiError, get_or_404, json_body
-from .jobs import stamp
-from .openapi import endpoint
+from app import audit
+from app.api import bp
+from app.api import definitions as d
+from app.api.auth import revoke, token_required, user_tokens
+from app.api.http import ApiError, get_or_404, json_body
+from app.api.jobs import stamp
+from app.api.openapi import endpoint
+from app.extensions import db
+from app.models import ApiToken
+from app.tokens import create_api_token
 
 
 def dump_token(token: ApiToken) -> dict:

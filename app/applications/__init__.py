@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__)
 
-from . import routes  # noqa: E402,F401
+from app.applications import routes  # noqa: E402,F401

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..access import current_employer, get_or_404, roles_required
-from ..extensions import db
-from ..forms import TAG_SPLIT
-from ..labels import STAGES
-from ..models import Application, ApplicationNote, Invitation, Job, Role, Stage, StageChange
-from ..ranking import rank_applicants, reason_texts
-from . import bp, export, service
+from app.access import current_employer, get_or_404, roles_required
+from app.applications import bp, export, service
+from app.extensions import db
+from app.forms import TAG_SPLIT
+from app.labels import STAGES
+from app.models import Application, ApplicationNote, Invitation, Job, Role, Stage, StageChange
+from app.ranking import rank_applicants, reason_texts
 
 
 def _locale() -> str:

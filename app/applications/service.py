@@ -15,10 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit
-from ..extensions import db
-from ..labels import STAGES
-from ..models import (
+from app import audit
+from app.extensions import db
+from app.labels import STAGES
+from app.models import (
     Application,
     ApplicationNote,
     Invitation,
@@ -31,7 +31,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..notify import notify
+from app.notify import notify
 
 PIPELINE_STAGES = (
     Stage.NEW,

@@ -15,13 +15,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit
-from ..extensions import db, limiter
-from ..mail import send_email
-from ..models import Role, User, utcnow
-from ..security import LinkError, check_password, hash_password, make_link_token, read_link_token
-from . import bp
-from .forms import ForgotForm, LoginForm, RegisterForm, ResetForm
+from app import audit
+from app.auth import bp
+from app.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
+from app.extensions import db, limiter
+from app.mail import send_email
+from app.models import Role, User, utcnow
+from app.security import LinkError, check_password, hash_password, make_link_token, read_link_token
 
 AUTH_LIMIT = "10 per minute;50 per hour"
 

@@ -13,9 +13,10 @@ from faker import Faker
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import credit_code
-from ..extensions import db
-from ..models import (
+from app import credit_code
+from app.demo.catalog import COMPANY_SUFFIXES, ENGLISH_HEADLINES, OBSTACLES, OCCUPATIONS
+from app.extensions import db
+from app.models import (
     Application,
     CompanySize,
     CooperationAgreement,
@@ -47,8 +48,7 @@ from ..models import (
     VerificationState,
     Visibility,
 )
-from ..security import hash_password
-from .catalog import COMPANY_SUFFIXES, ENGLISH_HEADLINES, OBSTACLES, OCCUPATIONS
+from app.security import hash_password
 
 DISTRICT = "420102"  # 湖北省武汉市江岸区
 CITY = "4201"
@@ -96,11 +96,11 @@ def counts() -> dict[str, int]:
 
 def load() -> dict[str, int]:
     if not is_loaded():
-        from ..regions.loader import load_regions
+        from app.regions.loader import load_regions
 
         load_regions(db.session, only_under=DISTRICT)
         DemoBuilder(random.Random(SEED)).build()
-        from ..officials.rollups import recompute
+        from app.officials.rollups import recompute
 
         recompute(db.session)  # the officials' dashboards read rollups
         db.session.commit()

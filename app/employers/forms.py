@@ -23,10 +23,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import credit_code
-from ..auth.forms import PASSWORD_RULES
-from ..forms import TagListField, region_exists
-from ..labels import COMPANY_SIZES, EMPLOYMENT_TYPES, INDUSTRIES, SALARY_PERIODS, choices
+from app import credit_code
+from app.auth.forms import PASSWORD_RULES
+from app.forms import TagListField, region_exists
+from app.labels import COMPANY_SIZES, EMPLOYMENT_TYPES, INDUSTRIES, SALARY_PERIODS, choices
 
 # The region picker (static/js) enhances any input carrying this attribute.
 REGION_PICKER = {"data-region-picker": ""}

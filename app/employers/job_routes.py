@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import current_employer, get_or_404, roles_required
-from ..extensions import db
-from ..models import EmploymentType, Job, JobStatus, Role, SalaryPeriod
-from . import bp, jobs
-from .forms import JobForm
+from app.access import current_employer, get_or_404, roles_required
+from app.employers import bp, jobs
+from app.employers.forms import JobForm
+from app.extensions import db
+from app.models import EmploymentType, Job, JobStatus, Role, SalaryPeriod
 
 
 def own_job(job_id: int) -> Job:

@@ -15,9 +15,9 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import audit
-from ..extensions import db
-from ..models import Employer, Job, JobStatus, User, utcnow
+from app import audit
+from app.extensions import db
+from app.models import Employer, Job, JobStatus, User, utcnow
 
 OPEN = frozenset({JobStatus.DRAFT, JobStatus.PUBLISHED, JobStatus.PAUSED})
 

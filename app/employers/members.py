@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from .. import audit
-from ..extensions import db
-from ..mail import send_email
-from ..models import Employer, EmployerMember, MemberInvite, MemberRole, Role, User, utcnow
+from app import audit
+from app.extensions import db
+from app.mail import send_email
+from app.models import Employer, EmployerMember, MemberInvite, MemberRole, Role, User, utcnow
 
 INVITE_MAX_AGE = 7 * 24 * 3600
 

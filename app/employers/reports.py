@@ -11,11 +11,11 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import audit
-from ..extensions import db
-from ..models import Employer, Job, JobReport, JobStatus, ReportStatus, User, in_subtree, utcnow
-from ..notify import notify
-from .review import officials_for
+from app import audit
+from app.employers.review import officials_for
+from app.extensions import db
+from app.models import Employer, Job, JobReport, JobStatus, ReportStatus, User, in_subtree, utcnow
+from app.notify import notify
 
 REASONS = {
     "fake_employer": _l("The employer is not who it claims to be"),

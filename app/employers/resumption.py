@@ -12,11 +12,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from .. import audit
-from ..access import current_employer, roles_required
-from ..extensions import db
-from ..models import ResumptionReport, Role
-from . import bp
+from app import audit
+from app.access import current_employer, roles_required
+from app.employers import bp
+from app.extensions import db
+from app.models import ResumptionReport, Role
 
 
 class ResumptionForm(FlaskForm):

@@ -15,9 +15,9 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from .. import audit
-from ..extensions import db
-from ..models import (
+from app import audit
+from app.extensions import db
+from app.models import (
     DocumentKind,
     Employer,
     EmployerDocument,
@@ -34,8 +34,8 @@ from ..models import (
     in_subtree,
     utcnow,
 )
-from ..notify import notify
-from ..uploads import StoredFile
+from app.notify import notify
+from app.uploads import StoredFile
 
 REQUIRED_DOCUMENTS = (DocumentKind.BUSINESS_LICENCE, DocumentKind.LEGAL_REP_ID)
 

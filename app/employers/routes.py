@@ -8,10 +8,12 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, uploads
-from ..access import covers_region, current_employer, get_or_404, roles_required, works_for
-from ..extensions import db, limiter
-from ..models import (
+from app import audit, uploads
+from app.access import covers_region, current_employer, get_or_404, roles_required, works_for
+from app.employers import bp, members, review
+from app.employers.forms import DocumentsForm, EmployerForm, InviteForm, JoinForm
+from app.extensions import db, limiter
+from app.models import (
     DocumentKind,
     Employer,
     EmployerDocument,
@@ -23,9 +25,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..security import hash_password
-from . import bp, members, review
-from .forms import DocumentsForm, EmployerForm, InviteForm, JoinForm
+from app.security import hash_password
 
 
 def can_see_private(employer: Employer) -> bool:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("fairs", __name__)
 
-from . import routes  # noqa: E402,F401
+from app.fairs import routes  # noqa: E402,F401

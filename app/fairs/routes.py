@@ -9,11 +9,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import current_employer, get_or_404, roles_required
-from ..extensions import db
-from ..models import FairEmployer, Job, JobFair, JobStatus, Role
-from ..officials import fairs as fair_service
-from . import bp
+from app.access import current_employer, get_or_404, roles_required
+from app.extensions import db
+from app.fairs import bp
+from app.models import FairEmployer, Job, JobFair, JobStatus, Role
+from app.officials import fairs as fair_service
 
 
 @bp.route("/")
@@ -66,8 +66,8 @@ def register(fair_id: int):
 @roles_required(Role.SEEKER)
 def apply(fair_id: int, job_id: int):
     """One click from the fair: the usual apply service, with the fair recorded as the source."""
-    from ..applications import service as applications
-    from ..models import FairJob, Source
+    from app.applications import service as applications
+    from app.models import FairJob, Source
 
     fair = get_or_404(JobFair, fair_id)
     if db.session.get(FairJob, (fair.id, job_id)) is None:

@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..access import get_or_404, works_for
-from ..employers import reports
-from ..extensions import db, limiter
-from ..models import Job, JobStatus
-from . import bp, search_views
+from app.access import get_or_404, works_for
+from app.employers import reports
+from app.extensions import db, limiter
+from app.jobs import bp, search_views
+from app.models import Job, JobStatus
 
 
 def visible_to_current_user(job: Job) -> bool:

@@ -19,22 +19,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Text as SqlText
 from sqlalchemy import case, cast, func, or_, select
 
+from app import search_index
+from app.extensions import db
+from app.jobs import bp
+from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
+from app.models import Employer, EmploymentType, Job, JobStatus, Region, VerificationState, utcnow
+from app.models.jobs import MONTHLY_FACTOR
 from search import Hit, InvalidQuery, SearchQuery, SearchUnavailable
-
-from .. import search_index
-from ..extensions import db
-from ..labels import EMPLOYMENT_TYPES, label_getter, occupation_label
-from ..models import (
-    Employer,
-    EmploymentType,
-    Job,
-    JobStatus,
-    Region,
-    VerificationState,
-    utcnow,
-)
-from ..models.jobs import MONTHLY_FACTOR
-from . import bp
 
 PAGE_SIZE = 20
 SORTS = ("relevance", "newest", "salary")

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from . import routes, settings  # noqa: E402,F401
+from app.main import routes, settings  # noqa: E402,F401

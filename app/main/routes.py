@@ -18,10 +18,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..access import get_or_404, roles_required
-from ..applications import service as applications_service
-from ..extensions import db
-from ..models import (
+from app.access import get_or_404, roles_required
+from app.applications import service as applications_service
+from app.extensions import db
+from app.main import bp
+from app.models import (
     Application,
     Employer,
     Job,
@@ -32,8 +33,7 @@ from ..models import (
     VerificationState,
     utcnow,
 )
-from ..notify import render as render_notification
-from . import bp
+from app.notify import render as render_notification
 
 
 @bp.app_context_processor
@@ -76,7 +76,7 @@ def index():
 
 def demo_accounts() -> list[tuple]:
     """The demo log-ins, shown to visitors of a local development instance that has them."""
-    from ..demo import DEMO_ACCOUNTS, PASSWORD, is_loaded
+    from app.demo import DEMO_ACCOUNTS, PASSWORD, is_loaded
 
     if not current_app.debug or current_user.is_authenticated or not is_loaded():
         return []

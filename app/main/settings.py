@@ -15,12 +15,12 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from .. import audit
-from ..api.auth import revoke, user_tokens
-from ..extensions import db
-from ..models import ApiToken
-from ..tokens import create_api_token
-from . import bp
+from app import audit
+from app.api.auth import revoke, user_tokens
+from app.extensions import db
+from app.main import bp
+from app.models import ApiToken
+from app.tokens import create_api_token
 
 
 class TokenForm(FlaskForm):

@@ -1,11 +1,18 @@
 """All models, importable from one place (Alembic's autogenerate sees every table)."""
 # ruff: noqa: F401
 
-from .accounts import ApiToken, Role, User
-from .activity import AuditEntry, Notification, Task
-from .applications import Application, ApplicationNote, Invitation, Source, Stage, StageChange
-from .base import Base, utcnow
-from .employers import (
+from app.models.accounts import ApiToken, Role, User
+from app.models.activity import AuditEntry, Notification, Task
+from app.models.applications import (
+    Application,
+    ApplicationNote,
+    Invitation,
+    Source,
+    Stage,
+    StageChange,
+)
+from app.models.base import Base, utcnow
+from app.models.employers import (
     CompanySize,
     DocumentKind,
     Employer,
@@ -18,11 +25,11 @@ from .employers import (
     VerificationReview,
     VerificationState,
 )
-from .identity import IdentityCheck, IdentityState, RetentionPolicy
-from .interviews import Interview, InterviewSlot, InterviewStatus, Room, RoomKind
-from .jobs import EmploymentType, Job, JobReport, JobStatus, ReportStatus, SalaryPeriod
-from .matching import Dismissal, EmbeddedKind, Embedding, RecommendationList
-from .programmes import (
+from app.models.identity import IdentityCheck, IdentityState, RetentionPolicy
+from app.models.interviews import Interview, InterviewSlot, InterviewStatus, Room, RoomKind
+from app.models.jobs import EmploymentType, Job, JobReport, JobStatus, ReportStatus, SalaryPeriod
+from app.models.matching import Dismissal, EmbeddedKind, Embedding, RecommendationList
+from app.models.programmes import (
     AgreementStatus,
     CooperationAgreement,
     FairEmployer,
@@ -30,8 +37,8 @@ from .programmes import (
     JobFair,
     ResumptionReport,
 )
-from .regions import Region, in_subtree, level_of, next_prefix
-from .resumes import EducationLevel, ParseStatus, Resume, ResumeFile, Visibility
-from .rollups import RollupCount, RollupRun
-from .subsidies import ClaimStatus, SubsidyClaim, SubsidyPolicy, SubsidyRule
-from .video import Scorecard
+from app.models.regions import Region, in_subtree, level_of, next_prefix
+from app.models.resumes import EducationLevel, ParseStatus, Resume, ResumeFile, Visibility
+from app.models.rollups import RollupCount, RollupRun
+from app.models.subsidies import ClaimStatus, SubsidyClaim, SubsidyPolicy, SubsidyRule
+from app.models.video import Scorecard

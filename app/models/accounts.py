@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, created_at_column, enum_column
+from app.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
-    from .employers import EmployerMember
-    from .regions import Region
+    from app.models.employers import EmployerMember
+    from app.models.regions import Region
 
 
 class Role(enum.StrEnum):

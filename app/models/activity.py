@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, created_at_column
+from app.models.base import Base, created_at_column
 
 
 class Notification(Base):

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from .base import Base, created_at_column, enum_column, utcnow
+from app.models.base import Base, created_at_column, enum_column, utcnow
 
 if TYPE_CHECKING:
-    from .accounts import User
-    from .jobs import Job
-    from .resumes import Resume
+    from app.models.accounts import User
+    from app.models.jobs import Job
+    from app.models.resumes import Resume
 
 
 class Stage(enum.StrEnum):

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from .base import Base, created_at_column, enum_column
+from app.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
-    from .accounts import User
-    from .jobs import Job
-    from .regions import Region
+    from app.models.accounts import User
+    from app.models.jobs import Job
+    from app.models.regions import Region
 
 
 class Industry(enum.StrEnum):

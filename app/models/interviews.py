@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, created_at_column, enum_column
+from app.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
-    from .applications import Application
+    from app.models.applications import Application
 
 
 class InterviewStatus(enum.StrEnum):

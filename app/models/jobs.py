@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, created_at_column, enum_column, utcnow
+from app.models.base import Base, created_at_column, enum_column, utcnow
 
 if TYPE_CHECKING:
-    from .employers import Employer
-    from .regions import Region
+    from app.models.employers import Employer
+    from app.models.regions import Region
 
 
 class JobStatus(enum.StrEnum):

@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, created_at_column, enum_column, utcnow
+from app.models.base import Base, created_at_column, enum_column, utcnow
 
 
 class EmbeddedKind(enum.StrEnum):

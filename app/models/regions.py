@@ -12,7 +12,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from app.models.base import Base
 
 CODE_LENGTHS = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
 

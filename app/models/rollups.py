@@ -14,8 +14,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
-from .jobs import Job
+from app.models.base import Base
+from app.models.jobs import Job
 
 
 class RollupCount(Base):

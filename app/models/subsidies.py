@@ -13,7 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, created_at_column, enum_column
+from app.models.base import Base, created_at_column, enum_column
 
 
 class SubsidyRule(enum.StrEnum):

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("officials", __name__)
 
-from . import reviews, routes, templating  # noqa: E402,F401
+from app.officials import reviews, routes, templating  # noqa: E402,F401

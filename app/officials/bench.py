@@ -103,8 +103,8 @@ def load_synthetic(
     connection: sa.Connection, n_employers: int, n_applications: int, seed: int = 1
 ) -> dict[str, Any]:
     """Fill the (empty) tables; returns the row counts and the two officials' emails."""
-    from .. import models
-    from ..security import hash_password
+    from app import models
+    from app.security import hash_password
 
     rng = random.Random(seed)
     t = {
@@ -459,7 +459,7 @@ def p95(samples: list[float]) -> float:
 
 def measure(app, email: str, requests: int, warmup: int) -> dict[str, float]:
     """p95 ms of the official's home, every board page and every board's JSON."""
-    from .routes import BOARDS
+    from app.officials.routes import BOARDS
 
     client = app.test_client()
     response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
@@ -502,9 +502,9 @@ def run(
 ) -> dict[str, Any]:
     from flask_migrate import upgrade
 
-    from .. import create_app
-    from ..extensions import db
-    from .rollups import recompute
+    from app import create_app
+    from app.extensions import db
+    from app.officials.rollups import recompute
 
     with tempfile.TemporaryDirectory() as instance:
         app = create_app(

@@ -12,7 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import (
+from app.models import (
     AgreementStatus,
     CooperationAgreement,
     Employer,

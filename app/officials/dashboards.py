@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy.orm import Session
 
-from ..labels import COMPANY_SIZES, INDUSTRIES
-from ..models import (
+from app.labels import COMPANY_SIZES, INDUSTRIES
+from app.models import (
     Application,
     ClaimStatus,
     CooperationAgreement,
@@ -28,7 +28,7 @@ from ..models import (
     RollupCount,
     SubsidyClaim,
 )
-from .scope import Scope, child_length
+from app.officials.scope import Scope, child_length
 
 
 @dataclass

@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import audit
-from ..models import (
+from app import audit
+from app.models import (
     Application,
     Employer,
     FairEmployer,

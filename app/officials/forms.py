@@ -15,8 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..forms import TagListField, region_exists
-from ..models import SubsidyRule
+from app.forms import TagListField, region_exists
+from app.models import SubsidyRule
 
 REGION_PICKER = {"data-region-picker": ""}
 

@@ -13,12 +13,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..access import covers_region, get_or_404, roles_required
-from ..employers import reports, review
-from ..extensions import db
-from ..models import Employer, JobReport, ReviewDecision, Role
-from ..video import identity
-from . import bp
+from app.access import covers_region, get_or_404, roles_required
+from app.employers import reports, review
+from app.extensions import db
+from app.models import Employer, JobReport, ReviewDecision, Role
+from app.officials import bp
+from app.video import identity
 
 
 class DecisionForm(FlaskForm):

@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from ..models import (
+from app.models import (
     Application,
     CooperationAgreement,
     Employer,
@@ -30,7 +30,7 @@ from ..models import (
     in_subtree,
     utcnow,
 )
-from .scope import CODE_LENGTHS, child_length
+from app.officials.scope import CODE_LENGTHS, child_length
 
 RUN_NAME = "dashboards"
 # Response times above a month all land in the last bucket (hours).

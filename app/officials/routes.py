@@ -13,10 +13,10 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit
-from ..access import get_or_404, roles_required
-from ..extensions import db
-from ..models import (
+from app import audit
+from app.access import get_or_404, roles_required
+from app.extensions import db
+from app.models import (
     CompanySize,
     CooperationAgreement,
     Employer,
@@ -31,13 +31,13 @@ from ..models import (
     SubsidyPolicy,
     VerificationState,
 )
-from ..queue import DERIVED, defer
-from . import bp, dashboards, fairs
-from . import subsidies as subsidy_service
-from .exports import csv_response
-from .forms import AgreementForm, FairForm, PolicyForm
-from .rollups import computed_at, count_of
-from .scope import Scope
+from app.officials import bp, dashboards, fairs
+from app.officials import subsidies as subsidy_service
+from app.officials.exports import csv_response
+from app.officials.forms import AgreementForm, FairForm, PolicyForm
+from app.officials.rollups import computed_at, count_of
+from app.officials.scope import Scope
+from app.queue import DERIVED, defer
 
 OFFICIALS = (Role.OFFICIAL, Role.ADMIN)
 BOARDS = ("resumption", "recruitment", "cooperation", "map", "service")

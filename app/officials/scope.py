@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort
 
-from ..models import (
+from app.models import (
     Application,
     CooperationAgreement,
     Employer,

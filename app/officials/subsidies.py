@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from .. import audit
-from ..models import (
+from app import audit
+from app.models import (
     AgreementStatus,
     Application,
     ClaimStatus,

@@ -6,10 +6,10 @@ A template global rather than a change to someone else's view: ``main/index.html
 
 from __future__ import annotations
 
-from ..extensions import db
-from ..models import Job, Role, User
-from . import bp
-from .cooperation import partner_jobs
+from app.extensions import db
+from app.models import Job, Role, User
+from app.officials import bp
+from app.officials.cooperation import partner_jobs
 
 
 @bp.app_template_global("partner_jobs_for")

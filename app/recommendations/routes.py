@@ -8,13 +8,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import get_or_404, roles_required
-from ..applications import service as applications
-from ..applications.routes import member_job
-from ..extensions import db
-from ..models import Invitation, Job, Resume, Role, User
-from ..ranking import people_query, reason_texts
-from . import bp, service
+from app.access import get_or_404, roles_required
+from app.applications import service as applications
+from app.applications.routes import member_job
+from app.extensions import db
+from app.models import Invitation, Job, Resume, Role, User
+from app.ranking import people_query, reason_texts
+from app.recommendations import bp, service
 
 
 def _locale() -> str:

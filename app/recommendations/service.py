@@ -15,9 +15,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..applications.service import default_resume
-from ..extensions import db
-from ..models import (
+from app.applications.service import default_resume
+from app.extensions import db
+from app.models import (
     Application,
     Dismissal,
     Job,
@@ -27,9 +27,9 @@ from ..models import (
     User,
     utcnow,
 )
-from ..queue import DERIVED, get_queue
-from ..ranking import job_pool, people_pool, recommend_jobs, recommend_people
-from ..redis_store import get_redis
+from app.queue import DERIVED, get_queue
+from app.ranking import job_pool, people_pool, recommend_jobs, recommend_people
+from app.redis_store import get_redis
 
 LIMIT = 20
 """Jobs in one candidate's list."""

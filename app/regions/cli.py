@@ -8,8 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.extensions import db
-
-from .loader import LEVEL_LABELS, RegionDataError, count_by_level, load_regions
+from app.regions.loader import LEVEL_LABELS, RegionDataError, count_by_level, load_regions
 
 
 @click.group("regions")

@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 
 from app.extensions import db
-
-from . import queries
+from app.regions import queries
 
 bp = Blueprint("regions", __name__, template_folder="../templates")
 

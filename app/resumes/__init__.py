@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("resumes", __name__)
 
-from . import routes  # noqa: E402,F401
+from app.resumes import routes  # noqa: E402,F401

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app import search_index
+from app.extensions import db
+from app.models import Application, Employer, Job, Resume
+from app.resumes import service
+from app.templating import mask_phone
 from search import SearchQuery, SearchUnavailable
-
-from .. import search_index
-from ..extensions import db
-from ..models import Application, Employer, Job, Resume
-from ..templating import mask_phone
-from . import service
 
 PHONE = re.compile(r"1[3-9]\d{9}")
 

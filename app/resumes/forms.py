@@ -27,10 +27,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from ..extensions import db
-from ..forms import TagListField, region_exists
-from ..labels import EDUCATION_LEVELS, VISIBILITIES, choices
-from ..models import Region
+from app.extensions import db
+from app.forms import TagListField, region_exists
+from app.labels import EDUCATION_LEVELS, VISIBILITIES, choices
+from app.models import Region
 
 MONTH = Regexp(r"^\d{4}(-(0[1-9]|1[0-2]))?$", message=_l("Use the form 2020 or 2020-09."))
 MAX_ENTRIES = 20

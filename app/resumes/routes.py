@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import uploads
-from ..access import current_employer, get_or_404, roles_required
-from ..applications import service as applications
-from ..extensions import db
-from ..models import Job, JobStatus, ParseStatus, Resume, ResumeFile, Role, User, utcnow
-from . import bp, engine_search, service
-from .forms import DraftForm, InviteForm, ResumeForm, SearchForm, UploadForm
+from app import uploads
+from app.access import current_employer, get_or_404, roles_required
+from app.applications import service as applications
+from app.extensions import db
+from app.models import Job, JobStatus, ParseStatus, Resume, ResumeFile, Role, User, utcnow
+from app.resumes import bp, engine_search, service
+from app.resumes.forms import DraftForm, InviteForm, ResumeForm, SearchForm, UploadForm
 
 SEARCH_LIMIT = 50
 STALLED_AFTER = timedelta(minutes=5)

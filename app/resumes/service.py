@@ -12,10 +12,10 @@ from sqlalchemy import Select, cast, exists, or_, select
 from sqlalchemy import Text as SqlText
 from werkzeug.datastructures import FileStorage
 
-from .. import uploads
-from ..applications.service import applied_to_employer
-from ..extensions import db
-from ..models import (
+from app import uploads
+from app.applications.service import applied_to_employer
+from app.extensions import db
+from app.models import (
     Application,
     Employer,
     Job,
@@ -26,7 +26,7 @@ from ..models import (
     User,
     Visibility,
 )
-from ..queue import defer
+from app.queue import defer
 
 PARSE_TIMEOUT = 30
 """Seconds the worker may spend parsing one file (see app.tasks.resumes)."""

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("subsidies", __name__)
 
-from . import routes  # noqa: E402,F401
+from app.subsidies import routes  # noqa: E402,F401

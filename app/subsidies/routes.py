@@ -7,11 +7,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import current_employer, get_or_404, roles_required
-from ..extensions import db
-from ..models import Role, SubsidyClaim, SubsidyPolicy
-from ..officials import subsidies as service
-from . import bp
+from app.access import current_employer, get_or_404, roles_required
+from app.extensions import db
+from app.models import Role, SubsidyClaim, SubsidyPolicy
+from app.officials import subsidies as service
+from app.subsidies import bp
 
 
 @bp.route("/")

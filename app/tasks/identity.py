@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..extensions import db
-from ..models import IdentityCheck, IdentityState
-from . import task
+from app.extensions import db
+from app.models import IdentityCheck, IdentityState
+from app.tasks import task
 
 PURGE_EVERY = timedelta(days=1)
 SCHEDULED_KEY = "yunpin:identity:purge-scheduled"
@@ -24,7 +24,7 @@ SCHEDULED_KEY = "yunpin:identity:purge-scheduled"
 @task
 def collect(check_id: int) -> bool:
     """Store the media server's result if the check finished and nobody stored it yet."""
-    from ..video import identity
+    from app.video import identity
 
     with current_app.test_request_context():
         check = db.session.get(IdentityCheck, check_id)
@@ -40,7 +40,7 @@ def collect(check_id: int) -> bool:
 
 @task
 def purge() -> int:
-    from ..video import identity
+    from app.video import identity
 
     purged = identity.purge_expired(current_app.config["VIDEO_SNAPSHOT_DIR"])
     db.session.commit()
@@ -49,8 +49,8 @@ def purge() -> int:
 
 @task
 def purge_daily() -> int:
-    from ..queue import DERIVED, get_queue
-    from ..redis_store import get_redis
+    from app.queue import DERIVED, get_queue
+    from app.redis_store import get_redis
 
     try:
         return purge()
@@ -61,8 +61,8 @@ def purge_daily() -> int:
 
 def ensure_scheduled(app) -> bool:
     """Queue the daily purge now unless a chain is already running; True when queued."""
-    from ..queue import DERIVED, get_queue
-    from ..redis_store import get_redis
+    from app.queue import DERIVED, get_queue
+    from app.redis_store import get_redis
 
     if not get_redis(app).set(
         SCHEDULED_KEY, 1, nx=True, ex=int(PURGE_EVERY.total_seconds()) + 3600

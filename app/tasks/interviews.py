@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..extensions import db
-from ..models import Interview
-from . import task
+from app.extensions import db
+from app.models import Interview
+from app.tasks import task
 
 
 @task
@@ -16,7 +16,7 @@ def remind(interview_id: int, kind: str, planned_start: str) -> int:
     Mail templates render through the app's context processors, which expect a request
     (the logged-in user); a worker has none, so it renders inside an anonymous one.
     """
-    from ..video import scheduling
+    from app.video import scheduling
 
     with current_app.test_request_context():
         interview = db.session.get(Interview, interview_id)

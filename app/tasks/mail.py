@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from . import task
+from app.tasks import task
 
 
 @task

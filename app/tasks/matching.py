@@ -8,14 +8,14 @@ by `yunpin run`, releases it when due).
 
 from __future__ import annotations
 
-from ..extensions import db
-from ..models import EmbeddedKind, Job, JobStatus, Resume, User
-from . import task
+from app.extensions import db
+from app.models import EmbeddedKind, Job, JobStatus, Resume, User
+from app.tasks import task
 
 
 @task
 def refresh_job(job_id: int) -> str:
-    from ..recommendations import embeddings, service
+    from app.recommendations import embeddings, service
 
     job = db.session.get(Job, job_id)
     if job is None:
@@ -32,7 +32,7 @@ def refresh_job(job_id: int) -> str:
 
 @task
 def refresh_resume(resume_id: int) -> str:
-    from ..recommendations import embeddings, service
+    from app.recommendations import embeddings, service
 
     resume = db.session.get(Resume, resume_id)
     if resume is None:
@@ -50,7 +50,7 @@ def refresh_resume(resume_id: int) -> str:
 
 @task
 def refresh_recommendations(user_id: int) -> int:
-    from ..recommendations import service
+    from app.recommendations import service
 
     user = db.session.get(User, user_id)
     if user is None:
@@ -63,7 +63,7 @@ def refresh_recommendations(user_id: int) -> int:
 @task
 def sweep() -> int:
     """Recompute due lists (a batch per run); returns how many."""
-    from ..recommendations import service
+    from app.recommendations import service
 
     service.clear_sweep_key()
     try:

@@ -11,11 +11,11 @@ import logging
 
 from rq.timeouts import BaseTimeoutException
 
-from ..extensions import db
-from ..models import ParseStatus, ResumeFile
-from ..resumes.parsing import ParseError, parse_file
-from ..uploads import path_of
-from . import task
+from app.extensions import db
+from app.models import ParseStatus, ResumeFile
+from app.resumes.parsing import ParseError, parse_file
+from app.tasks import task
+from app.uploads import path_of
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..extensions import db
-from . import task
+from app.extensions import db
+from app.tasks import task
 
 
 @task
 def refresh() -> dict[str, int]:
-    from ..officials.rollups import recompute
+    from app.officials.rollups import recompute
 
     written = recompute(db.session)
     db.session.commit()
@@ -24,7 +24,7 @@ def refresh() -> dict[str, int]:
 
 @task
 def refresh_every(seconds: int) -> dict[str, int]:
-    from ..queue import DERIVED, get_queue
+    from app.queue import DERIVED, get_queue
 
     try:
         return refresh()

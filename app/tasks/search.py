@@ -13,12 +13,11 @@ from __future__ import annotations
 from rq import get_current_job
 from sqlalchemy import select
 
+from app import search_index
+from app.extensions import db
+from app.models import Job, Resume
+from app.tasks import task
 from search import SearchUnavailable
-
-from .. import search_index
-from ..extensions import db
-from ..models import Job, Resume
-from . import task
 
 RETRY_INTERVALS = [10, 30, 60, 300, 600]
 """Seconds before each retry; the last one repeats. Needs the RQ scheduler (`yunpin run`

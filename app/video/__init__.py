@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("video", __name__)
 
-from . import identity, proxy, routes  # noqa: E402,F401
+from app.video import identity, proxy, routes  # noqa: E402,F401

@@ -41,13 +41,10 @@ from sqlalchemy import select
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from video import rooms as video_rooms
-from video import tokens as video_tokens
-
-from .. import audit
-from ..access import covers_region, current_employer, get_or_404, roles_required
-from ..extensions import db
-from ..models import (
+from app import audit
+from app.access import covers_region, current_employer, get_or_404, roles_required
+from app.extensions import db
+from app.models import (
     Employer,
     IdentityCheck,
     IdentityState,
@@ -61,10 +58,12 @@ from ..models import (
     User,
     utcnow,
 )
-from ..notify import notify
-from ..redis_store import get_redis
-from . import bp
-from .media import media_url
+from app.notify import notify
+from app.redis_store import get_redis
+from app.video import bp
+from app.video.media import media_url
+from video import rooms as video_rooms
+from video import tokens as video_tokens
 
 ROOM_MINUTES = 30
 """How long the identity room (and the person's token) stays valid."""
@@ -97,7 +96,7 @@ class IdentityError(Exception):
 
 
 def owners_of(employer: Employer) -> list[User]:
-    from ..employers.review import owners
+    from app.employers.review import owners
 
     return owners(employer)
 
@@ -165,7 +164,7 @@ def store_result(check: IdentityCheck, result: dict) -> None:
     audit.record(
         "identity.checked", check, passed=bool(result.get("passed")), snapshots=len(check.snapshots)
     )
-    from ..employers.review import officials_for
+    from app.employers.review import officials_for
 
     link = url_for("video.identity_check", check_id=check.id)
     for official in officials_for(check.employer.region_code):
@@ -222,7 +221,7 @@ def guard_employer_approval(
     employer: Employer, official: User, decision: ReviewDecision, without_identity: bool
 ) -> None:
     """APPROVAL_RULE: approving needs an approved identity check or an explicit, audited override."""
-    from ..employers.review import ReviewError
+    from app.employers.review import ReviewError
 
     if decision != ReviewDecision.APPROVED or has_approved(employer):
         return
@@ -398,7 +397,7 @@ def identity_start():
     employer = current_employer(owner_only=True)
     check = start(employer, current_user)
     db.session.commit()
-    from ..queue import get_queue
+    from app.queue import get_queue
 
     # A fallback for a person who never presses Finish: collect the result before the room expires.
     get_queue().enqueue_in(

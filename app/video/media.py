@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.redis_store import get_redis
 from video.settings import VideoSettings
-
-from ..redis_store import get_redis
 
 MAX_PARTICIPANTS = 4
 """An interview is the candidate plus up to three of the employer's people."""

@@ -15,9 +15,9 @@ import urllib.request
 
 from flask import Response, current_app, request
 
-from ..extensions import csrf, limiter
-from . import bp
-from .media import media_url
+from app.extensions import csrf, limiter
+from app.video import bp
+from app.video.media import media_url
 
 TIMEOUT_SECONDS = 20
 """aiortc answers after gathering its own candidates; a few seconds on a loaded machine."""

@@ -28,14 +28,12 @@ from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pyb
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from video import tokens as video_tokens
-
-from ..access import get_or_404, roles_required
-from ..extensions import db
-from ..models import Application, Interview, InterviewStatus, Role, Scorecard, User, utcnow
-from ..redis_store import get_redis
-from . import bp, lobby, scheduling
-from .scheduling import (
+from app.access import get_or_404, roles_required
+from app.extensions import db
+from app.models import Application, Interview, InterviewStatus, Role, Scorecard, User, utcnow
+from app.redis_store import get_redis
+from app.video import bp, lobby, scheduling
+from app.video.scheduling import (
     DURATIONS,
     MAX_SLOTS,
     SchedulingError,
@@ -43,6 +41,7 @@ from .scheduling import (
     is_interviewer,
     room_expiry,
 )
+from video import tokens as video_tokens
 
 STATUS_LABELS = {
     InterviewStatus.PROPOSED: _l("Waiting for the candidate to pick a time"),
@@ -137,7 +136,7 @@ def _render_schedule(
 @roles_required(Role.EMPLOYER)
 def schedule(application_id: int):
     """The employer proposes 1-5 times; the candidate is notified and picks one."""
-    from ..applications.routes import member_application
+    from app.applications.routes import member_application
 
     application = member_application(application_id)
     if request.method == "GET":

@@ -21,12 +21,10 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from video import rooms as video_rooms
-
-from .. import audit
-from ..access import works_for
-from ..extensions import db
-from ..models import (
+from app import audit
+from app.access import works_for
+from app.extensions import db
+from app.models import (
     Application,
     Interview,
     InterviewSlot,
@@ -36,10 +34,11 @@ from ..models import (
     User,
     utcnow,
 )
-from ..notify import notify
-from ..queue import get_queue
-from ..redis_store import get_redis
-from .media import MAX_PARTICIPANTS
+from app.notify import notify
+from app.queue import get_queue
+from app.redis_store import get_redis
+from app.video.media import MAX_PARTICIPANTS
+from video import rooms as video_rooms
 
 MAX_SLOTS = 5
 DURATIONS = (15, 30, 45, 60, 90, 120)
