@@ -12,6 +12,27 @@ from app import changes, database, queue, redis_store  # noqa: F401  (database r
 from app.config import build_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+FEATURES = (
+    "home",
+    "accounts",
+    "notifications",
+    "employers",
+    "jobs",
+    "resumes",
+    "applications",
+    "ranking",
+    "interviews",
+    "identity",
+    "media",
+    "fairs",
+    "subsidies",
+    "cooperation",
+    "resumption",
+    "dashboards",
+    "regions",
+    "dev",
+)
+
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
@@ -30,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
     redis_store.init_app(app)
     queue.init_app(app)
@@ -46,35 +67,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.api import bp as api_bp
-    from app.applications import bp as applications_bp
-    from app.auth import bp as auth_bp
-    from app.dev import bp as dev_bp
-    from app.employers import bp as employers_bp
-    from app.fairs import bp as fairs_bp
-    from app.jobs import bp as jobs_bp
-    from app.main import bp as main_bp
-    from app.officials import bp as officials_bp
-    from app.recommendations import bp as recommendations_bp
-    from app.regions.views import bp as regions_bp
-    from app.resumes import bp as resumes_bp
-    from app.subsidies import bp as subsidies_bp
-    from app.video import bp as video_bp
+    """Each feature's pages are one blueprint in ``app/<feature>/routes.py``; routes carry
+    their full paths, so the URL in a decorator is the URL in the browser."""
+    from importlib import import_module
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(jobs_bp, url_prefix="/jobs")
-    app.register_blueprint(resumes_bp, url_prefix="/resumes")
-    app.register_blueprint(employers_bp, url_prefix="/employers")
-    app.register_blueprint(officials_bp, url_prefix="/officials")
-    app.register_blueprint(fairs_bp, url_prefix="/fairs")
-    app.register_blueprint(subsidies_bp, url_prefix="/subsidies")
-    app.register_blueprint(applications_bp, url_prefix="/applications")
-    app.register_blueprint(recommendations_bp)
+    for feature in FEATURES:
+        app.register_blueprint(import_module(f"app.{feature}.routes").bp)
+    from app.api import bp as api_bp
+
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    app.register_blueprint(regions_bp, url_prefix="/regions")
-    app.register_blueprint(dev_bp, url_prefix="/dev")
-    app.register_blueprint(video_bp, url_prefix="/video")
 
 
 def select_locale() -> str:

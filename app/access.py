@@ -14,7 +14,12 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.models import Employer, MemberRole, Role, User
+from app.models import (
+    Employer,
+    MemberRole,
+    Role,
+    User,
+)
 
 T = TypeVar("T")
 
@@ -63,3 +68,11 @@ def covers_region(user: User, region_code: str | None) -> bool:
 
 def works_for(user: User, employer_id: int) -> bool:
     return bool(user.membership and user.membership.employer_id == employer_id)
+
+
+OFFICIALS = (Role.OFFICIAL, Role.ADMIN)
+
+
+def scope_code() -> str:
+    """The official's region; admins review the whole country (the empty prefix)."""
+    return current_user.region_code or "" if current_user.role == Role.OFFICIAL else ""

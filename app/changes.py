@@ -17,11 +17,11 @@ from app.models import Employer, Job, Resume
 
 CHANGED_KEY = "yunpin_changed"
 
-# Which background jobs follow a change of each kind of object (dotted paths in app.tasks).
+# Which background jobs follow a change of each kind of object (dotted paths in app.worker).
 CONSUMERS: dict[type, tuple[str, ...]] = {
-    Job: ("app.tasks.matching.refresh_job", "app.tasks.search.sync_job"),
-    Resume: ("app.tasks.matching.refresh_resume", "app.tasks.search.sync_resume"),
-    Employer: ("app.tasks.search.sync_employer",),
+    Job: ("app.ranking.tasks.refresh_job", "app.indexing.tasks.sync_job"),
+    Resume: ("app.ranking.tasks.refresh_resume", "app.indexing.tasks.sync_resume"),
+    Employer: ("app.indexing.tasks.sync_employer",),
 }
 
 

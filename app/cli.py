@@ -19,14 +19,10 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from app.extensions import db
-from app.officials.bench import dashboards_command
+from app.indexing.cli import search_cli
+from app.media.service import start_embedded as start_embedded_media
 from app.regions.cli import regions_cli
-from app.search_cli import search_cli
-from app.video.media import start_embedded as start_embedded_media
-from matching.bench import bench_command as match_bench_command
-from matching.evaluate import eval_command as match_eval_command
-from search.bench import bench_command as search_bench_command
-from video.bench import bench_command as video_bench_command
+from bench.cli import bench_group, eval_group
 from video.cli import video_cli
 
 
@@ -46,7 +42,7 @@ def _video_settings():
     """`yunpin video ...` runs with the app's Redis, SECRET_KEY and ICE servers."""
     from flask.cli import ScriptInfo
 
-    from app.video.media import settings_for
+    from app.media.service import settings_for
     from video.settings import DEFAULT_PORT
 
     app = click.get_current_context().ensure_object(ScriptInfo).load_app()
@@ -80,7 +76,7 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
     build_search_index_if_empty()
     worker = start_embedded_worker(app)
     media = start_embedded_media(app)
-    from app.tasks.identity import ensure_scheduled
+    from app.identity.tasks import ensure_scheduled
 
     ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
     try:
@@ -99,8 +95,8 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
 def build_search_index_if_empty() -> None:
     """Index the database once on a fresh instance, before the worker takes the writer,
     so the first search has results. Later changes reach the index through the queue."""
-    from app import search_index
-    from app.search_cli import index_is_empty, rebuild
+    from app.indexing import service as search_index
+    from app.indexing.cli import index_is_empty, rebuild
     from search import SearchUnavailable
 
     try:
@@ -147,23 +143,8 @@ def demo_command() -> None:
     click.echo(", ".join(f"{n} {name}" for name, n in summary.items()))
 
 
-@main.group("bench")
-def bench_group() -> None:
-    """Benchmarks: each subcommand loads synthetic data and prints its figures."""
-
-
-bench_group.add_command(dashboards_command)
-bench_group.add_command(match_bench_command, "match")
-bench_group.add_command(video_bench_command, "video")
-bench_group.add_command(search_bench_command, "search")
-
-
-@main.group("eval")
-def eval_group() -> None:
-    """Offline quality evaluations on judged data sets."""
-
-
-eval_group.add_command(match_eval_command, "match")
+main.add_command(bench_group, "bench")
+main.add_command(eval_group, "eval")
 
 
 @main.group("users")
@@ -177,8 +158,8 @@ def users_group() -> None:
 @with_appcontext
 def users_token(email: str, name: str) -> None:
     """Create an API token for EMAIL and print it (it is shown only once)."""
+    from app.accounts.service import create_api_token
     from app.models import User
-    from app.tokens import create_api_token
 
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, ValidationError
+from wtforms import (
+    StringField,
+    ValidationError,
+)
 
 from app.extensions import db
 from app.models import Region
@@ -33,3 +36,11 @@ class TagListField(StringField):
 def region_exists(form, field) -> None:
     if field.data and db.session.get(Region, field.data) is None:
         raise ValidationError(_l("Choose a region from the list."))
+
+
+def dates_ordered(form, field) -> None:
+    if form.starts_on.data and field.data and field.data < form.starts_on.data:
+        raise ValidationError(_l("The end date must not be before the start date."))
+
+
+REGION_PICKER = {"data-region-picker": ""}

@@ -41,7 +41,7 @@ def get_queue(app: Flask | None = None, kind: str = MAIN) -> Queue:
 def defer(
     func: str, *args: Any, job_timeout: int = DEFAULT_TIMEOUT, queue: str = MAIN, **kwargs: Any
 ) -> None:
-    """Run FUNC (a dotted path in app.tasks) with ARGS once the current transaction commits.
+    """Run FUNC (a dotted path in app.worker) with ARGS once the current transaction commits.
 
     Jobs take ids, not objects: the worker reads the committed row itself. QUEUE is MAIN
     for work a person waits for, DERIVED for keeping derived data up to date.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
-from app import credit_code
+from app.employers import credit_code
 from app.extensions import db
 from app.models import (
     Application,

@@ -88,13 +88,5 @@ def create_room(ctx: click.Context, participants: int, kind: str, ttl: int) -> N
     click.echo(json.dumps({"room_id": room.room_id, "tokens": issued}))
 
 
-def _register_bench() -> None:
-    from .bench import bench_command
-
-    video_cli.add_command(bench_command, "bench")
-
-
-_register_bench()
-
 if __name__ == "__main__":  # python -m video.cli serve
     video_cli()

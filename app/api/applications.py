@@ -24,7 +24,7 @@ from app.applications import service
 from app.extensions import db
 from app.labels import STAGES
 from app.models import Application, Job, Role, Stage
-from app.ranking import rank_applicants, reason_texts
+from app.ranking.service import rank_applicants, reason_texts
 
 
 def dump_application(application: Application, for_employer: bool = False) -> dict:

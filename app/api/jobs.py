@@ -1,7 +1,7 @@
 """/jobs: browse public postings; employer members create, edit, pause and close their own.
 
 Visibility is the job page's: published by a verified employer, or any state for the
-employer's own members (others get 404). Changes go through app.employers.jobs, the module
+employer's own members (others get 404). Changes go through app.jobs.service, the module
 the pages use, so the rules (verified to publish, duplicate check, life cycle) are one.
 """
 
@@ -20,8 +20,8 @@ from app.api.auth import member_employer, token_optional, token_required
 from app.api.http import ApiError, get_or_404, json_body, query
 from app.api.openapi import endpoint
 from app.api.pagination import keyset_page
-from app.employers import jobs as job_service
 from app.extensions import db
+from app.jobs import service as job_service
 from app.models import (
     Employer,
     EmploymentType,

@@ -14,7 +14,7 @@ from app.api.openapi import endpoint
 from app.api.pagination import keyset_page
 from app.extensions import db
 from app.models import Notification, utcnow
-from app.notify import render
+from app.notifications.service import render
 
 
 def dump_notification(item: Notification) -> dict:

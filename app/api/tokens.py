@@ -6,6 +6,7 @@ from flask import g, jsonify
 from sqlalchemy import select
 
 from app import audit
+from app.accounts.service import create_api_token
 from app.api import bp
 from app.api import definitions as d
 from app.api.auth import revoke, token_required, user_tokens
@@ -14,7 +15,6 @@ from app.api.jobs import stamp
 from app.api.openapi import endpoint
 from app.extensions import db
 from app.models import ApiToken
-from app.tokens import create_api_token
 
 
 def dump_token(token: ApiToken) -> dict:

@@ -1,7 +1,1 @@
-"""Applying for jobs, the employer's applicant pipeline, and invitations to apply."""
-
-from flask import Blueprint
-
-bp = Blueprint("applications", __name__)
-
-from app.applications import routes  # noqa: E402,F401
+"""Applications: one-click apply, the candidate's list, the employer's pipeline, export and invitations."""

@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from app import exports as export
 from app.access import current_employer, get_or_404, roles_required
-from app.applications import bp, export, service
+from app.applications import service
+from app.applications import service as applications_service
 from app.extensions import db
 from app.forms import TAG_SPLIT
 from app.labels import STAGES
-from app.models import Application, ApplicationNote, Invitation, Job, Role, Stage, StageChange
-from app.ranking import rank_applicants, reason_texts
+from app.models import (
+    Application,
+    ApplicationNote,
+    Invitation,
+    Job,
+    Role,
+    Stage,
+    StageChange,
+)
+from app.ranking.service import rank_applicants, reason_texts
+
+bp = Blueprint("applications", __name__)
 
 
 def _locale() -> str:
@@ -38,7 +59,7 @@ def member_application(application_id: int) -> Application:
 # Candidates -----------------------------------------------------------------------------
 
 
-@bp.route("/apply/<int:job_id>", methods=["GET", "POST"])
+@bp.route("/applications/apply/<int:job_id>", methods=["GET", "POST"])
 @roles_required(Role.SEEKER)
 def apply(job_id: int):
     """One click from the job page (CSRF-checked POST); a short form first when the job
@@ -46,7 +67,7 @@ def apply(job_id: int):
     job = get_or_404(Job, job_id)
     existing = service.find(job.id, current_user.id)
     if existing is not None and existing.stage != Stage.WITHDRAWN:
-        return redirect(url_for("main.application", application_id=existing.id), 303)
+        return redirect(url_for("applications.mine_detail", application_id=existing.id), 303)
     if not service.open_for_applications(job):
         abort(404)
     questions = job.screening_questions or []
@@ -66,10 +87,10 @@ def apply(job_id: int):
     db.session.commit()
     if created:
         flash(_("Your application was sent."), "success")
-    return redirect(url_for("main.application", application_id=application.id), 303)
+    return redirect(url_for("applications.mine_detail", application_id=application.id), 303)
 
 
-@bp.route("/invitations")
+@bp.route("/applications/invitations")
 @roles_required(Role.SEEKER)
 def invitations():
     items = db.session.scalars(
@@ -84,7 +105,7 @@ def invitations():
     return render_template("applications/invitations.html", items=items, jobs=jobs)
 
 
-@bp.route("/invitations/<int:invitation_id>", methods=["POST"])
+@bp.route("/applications/invitations/<int:invitation_id>", methods=["POST"])
 @roles_required(Role.SEEKER)
 def respond(invitation_id: int):
     invitation = get_or_404(Invitation, invitation_id)
@@ -121,7 +142,7 @@ def respond(invitation_id: int):
     db.session.commit()
     if application is not None:
         flash(_("Your application was sent."), "success")
-        return redirect(url_for("main.application", application_id=application.id), 303)
+        return redirect(url_for("applications.mine_detail", application_id=application.id), 303)
     flash(_("Invitation declined."), "info")
     return redirect(url_for("applications.invitations"), 303)
 
@@ -129,7 +150,7 @@ def respond(invitation_id: int):
 # Employers ------------------------------------------------------------------------------
 
 
-@bp.route("/jobs")
+@bp.route("/applications/jobs")
 @roles_required(Role.EMPLOYER)
 def jobs():
     employer = current_employer()
@@ -177,7 +198,7 @@ def ranked(job: Job, filters: dict):
     return [item for item in items if _matches(item, filters)]
 
 
-@bp.route("/jobs/<int:job_id>")
+@bp.route("/applications/jobs/<int:job_id>")
 @roles_required(Role.EMPLOYER)
 def pipeline(job_id: int):
     return render_pipeline(member_job(job_id))
@@ -206,7 +227,7 @@ def render_pipeline(job: Job, status: int = 200):
     ), status
 
 
-@bp.route("/jobs/<int:job_id>/move", methods=["POST"])
+@bp.route("/applications/jobs/<int:job_id>/move", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def bulk_move(job_id: int):
     job = member_job(job_id)
@@ -224,7 +245,7 @@ def bulk_move(job_id: int):
     return redirect(url_for("applications.pipeline", job_id=job.id), 303)
 
 
-@bp.route("/jobs/<int:job_id>/export.csv")
+@bp.route("/applications/jobs/<int:job_id>/export.csv")
 @roles_required(Role.EMPLOYER)
 def export_csv(job_id: int):
     job = member_job(job_id)
@@ -267,7 +288,7 @@ def export_csv(job_id: int):
     )
 
 
-@bp.route("/review/<int:application_id>")
+@bp.route("/applications/review/<int:application_id>")
 @roles_required(Role.EMPLOYER)
 def review(application_id: int):
     return render_review(member_application(application_id))
@@ -297,7 +318,7 @@ def render_review(application: Application, status: int = 200):
     ), status
 
 
-@bp.route("/review/<int:application_id>/stage", methods=["POST"])
+@bp.route("/applications/review/<int:application_id>/stage", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def move(application_id: int):
     application = member_application(application_id)
@@ -317,7 +338,7 @@ def move(application_id: int):
     return redirect(url_for("applications.review", application_id=application.id), 303)
 
 
-@bp.route("/review/<int:application_id>/notes", methods=["POST"])
+@bp.route("/applications/review/<int:application_id>/notes", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def add_note(application_id: int):
     application = member_application(application_id)
@@ -341,3 +362,56 @@ def inject_my_application():
         return service.find(job.id, current_user.id)
 
     return {"my_application": my_application}
+
+
+@bp.route("/applications")
+@roles_required(Role.SEEKER)
+def mine():
+    items = db.session.scalars(
+        select(Application)
+        .where(Application.candidate_id == current_user.id)
+        .order_by(Application.created_at.desc())
+    ).all()
+    return render_template("applications/mine.html", items=items)
+
+
+@bp.route("/applications/<int:application_id>")
+@login_required
+def mine_detail(application_id: int):
+    """An application's status and history, for its candidate (employers use the pipeline)."""
+    item = get_or_404(Application, application_id)
+    if item.candidate_id != current_user.id:
+        abort(404)
+    return render_mine_detail(item)
+
+
+def render_mine_detail(item: Application, status: int = 200):
+    history = db.session.scalars(
+        select(StageChange)
+        .where(StageChange.application_id == item.id)
+        .order_by(StageChange.created_at, StageChange.id)
+    ).all()
+    return render_template(
+        "applications/mine_detail.html",
+        item=item,
+        history=history,
+        can_withdraw=item.stage in applications_service.WITHDRAWABLE,
+    ), status
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required(Role.SEEKER)
+def withdraw(application_id: int):
+    """The candidate takes an application back; it stays in the history as withdrawn."""
+    item = get_or_404(Application, application_id)
+    if item.candidate_id != current_user.id:
+        abort(404)
+    try:
+        applications_service.withdraw(item, current_user)
+    except applications_service.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_mine_detail(item, error.status)
+    db.session.commit()
+    flash(_("Your application was withdrawn."), "success")
+    return redirect(url_for("applications.mine_detail", application_id=item.id), 303)

@@ -31,7 +31,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.notify import notify
+from app.notifications.service import notify
 
 PIPELINE_STAGES = (
     Stage.NEW,
@@ -217,7 +217,12 @@ def move_stage(
             "stage_changed_message",
             {**params, "employer": application.job.employer.name, "message": message},
         )
-    notify(candidate, kind, url_for("main.application", application_id=application.id), **params)
+    notify(
+        candidate,
+        kind,
+        url_for("applications.mine_detail", application_id=application.id),
+        **params,
+    )
     return change
 
 

@@ -13,8 +13,8 @@ from faker import Faker
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app import credit_code
 from app.demo.catalog import COMPANY_SUFFIXES, ENGLISH_HEADLINES, OBSTACLES, OCCUPATIONS
+from app.employers import credit_code
 from app.extensions import db
 from app.models import (
     Application,
@@ -100,7 +100,7 @@ def load() -> dict[str, int]:
 
         load_regions(db.session, only_under=DISTRICT)
         DemoBuilder(random.Random(SEED)).build()
-        from app.officials.rollups import recompute
+        from app.dashboards.rollups import recompute
 
         recompute(db.session)  # the officials' dashboards read rollups
         db.session.commit()

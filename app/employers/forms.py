@@ -1,13 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,15 +16,15 @@ from wtforms.validators import (
     Email,
     EqualTo,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
-from app import credit_code
-from app.auth.forms import PASSWORD_RULES
-from app.forms import TagListField, region_exists
-from app.labels import COMPANY_SIZES, EMPLOYMENT_TYPES, INDUSTRIES, SALARY_PERIODS, choices
+from app.accounts.forms import PASSWORD_RULES
+from app.employers import credit_code
+from app.forms import region_exists
+from app.labels import COMPANY_SIZES, INDUSTRIES, choices
+from app.models import ReviewDecision
 
 # The region picker (static/js) enhances any input carrying this attribute.
 REGION_PICKER = {"data-region-picker": ""}
@@ -104,40 +102,14 @@ class JoinForm(FlaskForm):
     )
 
 
-class JobForm(FlaskForm):
-    title = StringField(_l("Job title"), validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField(
-        _l("Description (Markdown)"), validators=[Optional(), Length(max=20000)]
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            (ReviewDecision.APPROVED.value, _l("Approve")),
+            (ReviewDecision.RETURNED.value, _l("Return for changes")),
+        ],
+        validators=[DataRequired()],
     )
-    skills = TagListField(_l("Skills"))
-    salary_min = IntegerField(
-        _l("Salary from (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
-    )
-    salary_max = IntegerField(
-        _l("to (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
-    )
-    salary_period = SelectField(
-        pgettext("salary period", "Paid"), choices=choices(SALARY_PERIODS), default="month"
-    )
-    employment_type = SelectField(_l("Employment type"), choices=choices(EMPLOYMENT_TYPES))
-    headcount = IntegerField(
-        _l("Openings"), default=1, validators=[DataRequired(), NumberRange(min=1, max=10000)]
-    )
-    region_code = StringField(
-        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
-    )
-    remote = BooleanField(_l("Remote work possible"))
-    deadline = DateField(_l("Apply by"), validators=[Optional()])
-    screening_questions = TextAreaField(
-        _l("Screening questions (one per line)"), validators=[Optional(), Length(max=4000)]
-    )
-    confirm_duplicate = BooleanField(_l("Yes, post it anyway: this is a separate opening"))
-
-    def validate_salary_max(self, field) -> None:
-        low = self.salary_min.data
-        if low is not None and field.data is not None and field.data < low:
-            raise ValidationError(_l("The upper bound must not be below the lower bound."))
-
-    def questions(self) -> list[str]:
-        lines = (line.strip()[:300] for line in (self.screening_questions.data or "").splitlines())
-        return [line for line in lines if line][:20]
+    reasons = TextAreaField(_l("Reasons (required when returning)"), validators=[Length(max=2000)])
+    without_identity = BooleanField(_l("Approve without an approved video identity check"))

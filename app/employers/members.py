@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from app import audit
 from app.extensions import db
-from app.mail import send_email
 from app.models import Employer, EmployerMember, MemberInvite, MemberRole, Role, User, utcnow
+from app.notifications.mail import send_email
 
 INVITE_MAX_AGE = 7 * 24 * 3600
 

@@ -34,7 +34,7 @@ from app.models import (
     in_subtree,
     utcnow,
 )
-from app.notify import notify
+from app.notifications.service import notify
 from app.uploads import StoredFile
 
 REQUIRED_DOCUMENTS = (DocumentKind.BUSINESS_LICENCE, DocumentKind.LEGAL_REP_ID)
@@ -166,7 +166,7 @@ def submit(employer: Employer, user: User) -> None:
         previous=previous.value,
         fast_track=fast_track,
     )
-    link = url_for("officials.review", employer_id=employer.id)
+    link = url_for("employers.review", employer_id=employer.id)
     for official in officials_for(employer.region_code):
         notify(official, "review_submitted", link, email=False, employer=employer.name)
 

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, uploads
-from app.access import covers_region, current_employer, get_or_404, roles_required, works_for
-from app.employers import bp, members, review
-from app.employers.forms import DocumentsForm, EmployerForm, InviteForm, JoinForm
+from app.access import (
+    OFFICIALS,
+    covers_region,
+    current_employer,
+    get_or_404,
+    roles_required,
+    scope_code,
+    works_for,
+)
+from app.dashboards.scope import scoped_get
+from app.employers import members, review
+from app.employers.forms import DecisionForm, DocumentsForm, EmployerForm, InviteForm, JoinForm
 from app.extensions import db, limiter
+from app.identity import service as identity
 from app.models import (
     DocumentKind,
     Employer,
@@ -21,11 +31,14 @@ from app.models import (
     Job,
     JobStatus,
     MemberRole,
+    ReviewDecision,
     Role,
     User,
     utcnow,
 )
 from app.security import hash_password
+
+bp = Blueprint("employers", __name__)
 
 
 def can_see_private(employer: Employer) -> bool:
@@ -83,7 +96,7 @@ def save_profile(form: EmployerForm, employer: Employer, creating: bool):
     return render_template("employers/form.html", form=form, creating=creating), status
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/employers/new", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
 def create():
     if current_user.membership is not None:
@@ -91,7 +104,7 @@ def create():
     return save_profile(EmployerForm(), Employer(), creating=True)
 
 
-@bp.route("/mine")
+@bp.route("/employers/mine")
 @roles_required(Role.EMPLOYER)
 def dashboard():
     if current_user.membership is None:
@@ -105,14 +118,14 @@ def dashboard():
     )
 
 
-@bp.route("/mine/edit", methods=["GET", "POST"])
+@bp.route("/employers/mine/edit", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
 def edit():
     employer = current_employer(owner_only=True)
     return save_profile(EmployerForm(obj=employer), employer, creating=False)
 
 
-@bp.route("/<int:employer_id>")
+@bp.route("/employers/<int:employer_id>")
 def profile(employer_id: int):
     """The public company page: verified employers only (others are not yet public)."""
     employer = get_or_404(Employer, employer_id)
@@ -126,7 +139,7 @@ def profile(employer_id: int):
     return render_template("employers/profile.html", employer=employer, jobs=jobs)
 
 
-@bp.route("/<int:employer_id>/logo")
+@bp.route("/employers/<int:employer_id>/logo")
 def logo(employer_id: int):
     employer = get_or_404(Employer, employer_id)
     if not employer.logo_path or not (employer.verified or can_see_private(employer)):
@@ -138,7 +151,7 @@ def logo(employer_id: int):
 # Online document review ---------------------------------------------------------------
 
 
-@bp.route("/mine/verification", methods=["GET", "POST"])
+@bp.route("/employers/mine/verification", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
 def verification():
     """Upload the licence and the legal representative's ID, then submit them for review."""
@@ -213,7 +226,7 @@ def upload_documents(employer: Employer, form: DocumentsForm) -> int:
         return 409
 
 
-@bp.route("/<int:employer_id>/documents/<int:document_id>")
+@bp.route("/employers/<int:employer_id>/documents/<int:document_id>")
 @login_required
 def document(employer_id: int, document_id: int):
     """A submitted document, for the employer's members and its region's officials only."""
@@ -226,7 +239,7 @@ def document(employer_id: int, document_id: int):
 # Colleagues ---------------------------------------------------------------------------
 
 
-@bp.route("/mine/members", methods=["GET", "POST"])
+@bp.route("/employers/mine/members", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
 def team():
     employer = current_employer(owner_only=True)
@@ -261,7 +274,7 @@ def team():
     ), status
 
 
-@bp.route("/mine/members/<int:member_id>/remove", methods=["POST"])
+@bp.route("/employers/mine/members/<int:member_id>/remove", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def remove_member(member_id: int):
     employer = current_employer(owner_only=True)
@@ -279,7 +292,7 @@ def remove_member(member_id: int):
     return redirect(url_for("employers.team"))
 
 
-@bp.route("/invites/<token>", methods=["GET", "POST"])
+@bp.route("/employers/invites/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def accept_invite(token: str):
     """Join from an emailed link: logged in with the invited address, or as a new account."""
@@ -304,7 +317,7 @@ def accept_invite(token: str):
     existing = db.session.scalar(select(User.id).where(User.email == invite.email))
     if existing:
         flash(_("Log in with %(email)s to accept the invitation.", email=invite.email), "info")
-        return redirect(url_for("auth.login", next=request.path))
+        return redirect(url_for("accounts.login", next=request.path))
     form = JoinForm()
     if form.validate_on_submit():
         user = User(
@@ -327,3 +340,64 @@ def accept_invite(token: str):
     return render_template(
         "employers/invite.html", invite=invite, employer=employer, form=form
     ), status
+
+
+def employer_in_scope(employer_id: int) -> Employer:
+    employer = get_or_404(Employer, employer_id)
+    if not covers_region(current_user, employer.region_code):
+        abort(404)
+    return employer
+
+
+@bp.route("/officials/reviews")
+@roles_required(Role.OFFICIAL, Role.ADMIN)
+def reviews():
+    rows = db.session.execute(review.queue_query(scope_code()).limit(200)).all()
+    return render_template("employers/reviews.html", rows=rows, rule=review.FAST_TRACK_RULE)
+
+
+@bp.route("/officials/reviews/<int:employer_id>", methods=["GET", "POST"], endpoint="review")
+@roles_required(Role.OFFICIAL, Role.ADMIN)
+def review_employer(employer_id: int):
+    employer = employer_in_scope(employer_id)
+    form = DecisionForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            identity.guard_employer_approval(
+                employer,
+                current_user,
+                ReviewDecision(form.decision.data),
+                bool(form.without_identity.data),
+            )
+            review.decide(
+                employer, current_user, ReviewDecision(form.decision.data), form.reasons.data or ""
+            )
+        except review.ReviewError as error:
+            db.session.rollback()
+            form.reasons.errors.append(str(error))
+            status = 422 if form.decision.data == ReviewDecision.RETURNED.value else 409
+        else:
+            db.session.commit()
+            flash(_("Decision recorded; the employer has been told."), "success")
+            return redirect(url_for("employers.reviews"))
+    elif form.is_submitted():
+        status = 422
+    history = review.history(employer)
+    return render_template(
+        "employers/review.html",
+        employer=employer,
+        form=form,
+        history=history,
+        documents=review.current_documents(employer),
+        trusted=review.is_trusted(employer),
+        rule=review.FAST_TRACK_RULE,
+        identity_rule=identity.APPROVAL_RULE,
+    ), status
+
+
+@bp.route("/officials/employers/<int:employer_id>")
+@roles_required(*OFFICIALS)
+def for_officials(employer_id: int):
+    item = scoped_get(Employer, employer_id, lambda e: e.region_code)
+    return render_template("employers/for_officials.html", employer=item)

@@ -5,18 +5,31 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import current_employer, get_or_404, roles_required
+from app import audit
+from app.access import OFFICIALS, current_employer, get_or_404, roles_required
+from app.dashboards import service as dashboards
+from app.dashboards.scope import Scope, current_scope, scoped_get
+from app.exports import csv_response
 from app.extensions import db
-from app.fairs import bp
-from app.models import FairEmployer, Job, JobFair, JobStatus, Role
-from app.officials import fairs as fair_service
+from app.fairs import service as fair_service
+from app.fairs import service as fairs
+from app.fairs.forms import FairForm
+from app.models import (
+    FairEmployer,
+    Job,
+    JobFair,
+    JobStatus,
+    Role,
+)
+
+bp = Blueprint("fairs", __name__)
 
 
-@bp.route("/")
+@bp.route("/fairs/")
 def index():
     fairs = db.session.scalars(
         sa.select(JobFair)
@@ -27,7 +40,7 @@ def index():
     return render_template("fairs/index.html", fairs=fairs)
 
 
-@bp.route("/<int:fair_id>")
+@bp.route("/fairs/<int:fair_id>")
 def show(fair_id: int):
     fair = get_or_404(JobFair, fair_id)
     jobs = fair_service.fair_jobs(db.session, fair)
@@ -47,7 +60,7 @@ def show(fair_id: int):
     )
 
 
-@bp.route("/<int:fair_id>/register", methods=["POST"])
+@bp.route("/fairs/<int:fair_id>/register", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def register(fair_id: int):
     fair = get_or_404(JobFair, fair_id)
@@ -62,7 +75,7 @@ def register(fair_id: int):
     return redirect(url_for("fairs.show", fair_id=fair.id))
 
 
-@bp.route("/<int:fair_id>/apply/<int:job_id>", methods=["POST"])
+@bp.route("/fairs/<int:fair_id>/apply/<int:job_id>", methods=["POST"])
 @roles_required(Role.SEEKER)
 def apply(fair_id: int, job_id: int):
     """One click from the fair: the usual apply service, with the fair recorded as the source."""
@@ -86,3 +99,47 @@ def apply(fair_id: int, job_id: int):
     db.session.commit()
     flash(_("Your application was sent."), "success")
     return redirect(url_for("fairs.show", fair_id=fair.id), 303)
+
+
+@bp.route("/officials/fairs")
+@roles_required(*OFFICIALS)
+def fair_list():
+    scope = current_scope()
+    items = db.session.scalars(scope.fairs().order_by(JobFair.starts_on.desc()).limit(100)).all()
+    return render_template("fairs/manage.html", fairs=items)
+
+
+@bp.route("/officials/fairs/new", methods=["GET", "POST"])
+@roles_required(*OFFICIALS)
+def new_fair():
+    form = FairForm()
+    if form.validate_on_submit():
+        if not Scope.of(current_user).covers(form.region_code.data):
+            form.region_code.errors.append(_("Choose a region inside your own."))
+        else:
+            fair = JobFair(created_by_id=current_user.id)
+            form.populate_obj(fair)
+            db.session.add(fair)
+            db.session.flush()
+            audit.record("fair.create", fair)
+            db.session.commit()
+            flash(_("The job fair is created."), "success")
+            return redirect(url_for("fairs.fair_stats", fair_id=fair.id))
+    return render_template("_form_page.html", form=form, title=_("New online job fair")), (
+        422 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/officials/fairs/<int:fair_id>")
+@roles_required(*OFFICIALS)
+def fair_stats(fair_id: int):
+    fair = scoped_get(JobFair, fair_id, lambda f: f.region_code)
+    stats = fairs.statistics(db.session, fair)
+    if request.args.get("format") == "csv":
+        return csv_response(f"fair-{fair.id}.csv", fair_columns(), stats["rows"])
+    chart = dashboards.Chart("fair-daily", _("Per day"), "bar", fair_columns(), stats["rows"])
+    return render_template("fairs/stats.html", fair=fair, stats=stats, chart=chart)
+
+
+def fair_columns() -> list[str]:
+    return [_("Day"), _("Employers registered"), _("Résumés received"), _("Interviews"), _("Hires")]

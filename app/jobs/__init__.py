@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("jobs", __name__)
-
-from app.jobs import routes  # noqa: E402,F401
+"""Jobs: posting and managing them, the job page, job search, and fraud reports with officials' decisions."""

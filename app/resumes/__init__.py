@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("resumes", __name__)
-
-from app.resumes import routes  # noqa: E402,F401
+"""Résumés: the builder, uploads and parsing, and employers viewing, searching and inviting candidates."""

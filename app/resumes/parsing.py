@@ -1,6 +1,6 @@
 """Reading an uploaded PDF or DOCX résumé into draft fields the candidate then reviews.
 
-No Flask here: the RQ job (`app.tasks.resumes.parse`) calls `parse_file` with a path and a
+No Flask here: the RQ job (`app.resumes.tasks.parse`) calls `parse_file` with a path and a
 content type. Every way a file can be unreadable (broken, encrypted, a zip bomb, no text)
 raises `ParseError` with a short code; the page turns the code into a sentence in the
 reader's language, so the stored error never freezes one language.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,8 +14,12 @@ from app.access import current_employer, get_or_404, roles_required
 from app.applications import service as applications
 from app.extensions import db
 from app.models import Job, JobStatus, ParseStatus, Resume, ResumeFile, Role, User, utcnow
-from app.resumes import bp, engine_search, service
+from app.resumes import search as engine_search
+from app.resumes import service
 from app.resumes.forms import DraftForm, InviteForm, ResumeForm, SearchForm, UploadForm
+
+bp = Blueprint("resumes", __name__)
+
 
 SEARCH_LIMIT = 50
 STALLED_AFTER = timedelta(minutes=5)
@@ -29,7 +33,7 @@ def _fill_blank_rows(form: ResumeForm) -> None:
             section.append_entry()
 
 
-@bp.route("/mine", methods=["GET", "POST"])
+@bp.route("/resumes/mine", methods=["GET", "POST"])
 @roles_required(Role.SEEKER)
 def edit():
     resume = applications.default_resume(current_user)
@@ -60,7 +64,7 @@ def _files() -> list[ResumeFile]:
     ).all()
 
 
-@bp.route("/upload", methods=["GET", "POST"])
+@bp.route("/resumes/upload", methods=["GET", "POST"])
 @roles_required(Role.SEEKER)
 def upload():
     form = UploadForm()
@@ -87,7 +91,7 @@ def _own_file(file_id: int) -> ResumeFile:
     return item
 
 
-@bp.route("/files/<int:file_id>")
+@bp.route("/resumes/files/<int:file_id>")
 @roles_required(Role.SEEKER)
 def file_status(file_id: int):
     item = _own_file(file_id)
@@ -105,7 +109,7 @@ def file_status(file_id: int):
     )
 
 
-@bp.route("/files/<int:file_id>/confirm", methods=["POST"])
+@bp.route("/resumes/files/<int:file_id>/confirm", methods=["POST"])
 @roles_required(Role.SEEKER)
 def confirm_draft(file_id: int):
     item = _own_file(file_id)
@@ -122,7 +126,7 @@ def confirm_draft(file_id: int):
     return redirect(url_for("resumes.edit"), 303)
 
 
-@bp.route("/<int:resume_id>")
+@bp.route("/resumes/<int:resume_id>")
 @roles_required(Role.SEEKER, Role.EMPLOYER, Role.ADMIN)
 def view(resume_id: int):
     resume = get_or_404(Resume, resume_id)
@@ -140,7 +144,7 @@ def view(resume_id: int):
     )
 
 
-@bp.route("/search")
+@bp.route("/resumes/search")
 @roles_required(Role.EMPLOYER)
 def search():
     employer = current_employer()
@@ -165,7 +169,7 @@ def _invite_form() -> InviteForm:
     return form
 
 
-@bp.route("/<int:resume_id>/invite", methods=["POST"])
+@bp.route("/resumes/<int:resume_id>/invite", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def invite(resume_id: int):
     resume = get_or_404(Resume, resume_id)

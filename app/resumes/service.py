@@ -29,7 +29,7 @@ from app.models import (
 from app.queue import defer
 
 PARSE_TIMEOUT = 30
-"""Seconds the worker may spend parsing one file (see app.tasks.resumes)."""
+"""Seconds the worker may spend parsing one file (see app.resumes.tasks)."""
 
 DRAFT_FIELDS = ("headline", "skills", "phone", "email", "education", "experience")
 
@@ -122,7 +122,7 @@ def store_upload(user: User, upload: FileStorage | None) -> ResumeFile:
     )
     db.session.add(item)
     db.session.flush()
-    defer("app.tasks.resumes.parse", item.id, job_timeout=PARSE_TIMEOUT)
+    defer("app.resumes.tasks.parse", item.id, job_timeout=PARSE_TIMEOUT)
     return item
 
 

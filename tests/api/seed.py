@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.accounts.service import create_api_token
 from app.extensions import db
 from app.models import JobStatus, Notification, Role, Stage
-from app.tokens import create_api_token
 from tests import factories
 
 

@@ -111,7 +111,7 @@ def test_employer_creates_pauses_and_closes_its_job_but_not_others(api, world):
 
 def test_unverified_employer_cannot_publish(api, world):
     owner = db.session.get(factories.Employer, world.ids["unverified"]).members[0].user
-    from app.tokens import create_api_token
+    from app.accounts.service import create_api_token
 
     token = create_api_token(owner, "t")
     db.session.commit()

@@ -31,7 +31,7 @@ def test_settings_page_creates_and_revokes_tokens(client):
 
 
 def test_settings_cannot_revoke_someone_elses_token(client):
-    from app.tokens import create_api_token
+    from app.accounts.service import create_api_token
 
     other = factories.user(Role.SEEKER)
     create_api_token(other, "theirs")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import time
 
+from app.dev.routes import read_outbox
 from sqlalchemy import func, select
 
 from app import create_app
-from app.dev import read_outbox
 from app.extensions import db
 from app.models import AuditEntry, Role, User
 from app.security import make_link_token

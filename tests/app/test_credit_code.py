@@ -1,6 +1,6 @@
 import pytest
 
-from app import credit_code
+from app.employers import credit_code
 
 # Codes printed on real business licences (public registrations).
 REAL_CODES = ["91350100M000100Y43", "91110000600037341L", "9144030071526726XG"]

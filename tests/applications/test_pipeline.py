@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy import select
 
-from app.applications.export import cell
+from app.exports import cell
 from app.extensions import db
 from app.models import Application, ApplicationNote, Notification, Role, Stage, StageChange
 from tests import factories

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from app.dev.routes import read_outbox
 from sqlalchemy import select
 
-from app import credit_code
-from app.dev import read_outbox
+from app.employers import credit_code
 from app.extensions import db
 from app.models import EmployerMember, MemberInvite, MemberRole, Role, User
 from tests import factories

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from app.extensions import db
+from app.identity import service as identity
 from app.models import IdentityCheck, Role
-from app.video import identity
 from tests import factories
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32 + b"\xff\xd9"

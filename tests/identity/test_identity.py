@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.identity import service as identity
+from app.identity.routes import identity_state_label
 from app.models import (
     AuditEntry,
     EmployerDocument,
@@ -16,7 +18,6 @@ from app.models import (
     VerificationState,
 )
 from app.queue import get_queue
-from app.video import identity
 from tests.employers.helpers import as_user
 from tests.identity.conftest import checked, liveness_result, write_snapshots
 from tests.web import post_form
@@ -187,7 +188,7 @@ def test_official_rejects_then_approves_with_audit_and_notification(app, client,
     assert "identity_approved" not in client.get("/employers/mine/verification").get_data(
         as_text=True
     )
-    assert identity.identity_state_label(IdentityState.APPROVED) in client.get(
+    assert identity_state_label(IdentityState.APPROVED) in client.get(
         "/employers/mine/verification"
     ).get_data(as_text=True)
 

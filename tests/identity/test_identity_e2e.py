@@ -11,9 +11,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.extensions import db
+from app.identity import service as identity
+from app.media.service import settings_for
 from app.models import IdentityCheck, IdentityState
-from app.video import identity
-from app.video.media import settings_for
+from bench.peers import ClientPeer
 from tests.employers.helpers import as_user
 from tests.video.test_video_liveness import (  # noqa: F401  (short_timings is an autouse fixture)
     ScriptedAudioTrack,
@@ -23,7 +24,6 @@ from tests.video.test_video_liveness import (  # noqa: F401  (short_timings is a
 )
 from tests.video_app.test_proxy import run_in_own_loop
 from tests.web import post_form
-from video.peers import ClientPeer
 from video.server import start_in_thread
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.extensions import db
+from app.identity import service as identity
+from app.identity.tasks import ensure_scheduled
 from app.models import AuditEntry, IdentityState, RetentionPolicy, Role, utcnow
 from app.queue import DERIVED, get_queue
-from app.tasks.identity import ensure_scheduled
-from app.video import identity
 from tests import factories
 from tests.employers.helpers import as_user
 from tests.identity.conftest import checked

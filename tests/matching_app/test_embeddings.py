@@ -27,8 +27,8 @@ def test_writes_enqueue_embeddings_that_pages_then_use(app, client, worker):
     _owner, _employer, job = employer_with_job()
     person, resume = seeker(summary="五年Java后端开发经验")
     queued = get_queue(app, DERIVED).jobs  # enqueued after the commit; search follows writes too
-    refreshes = sorted(j.func_name for j in queued if j.func_name.startswith("app.tasks.matching."))
-    assert refreshes == ["app.tasks.matching.refresh_job", "app.tasks.matching.refresh_resume"]
+    refreshes = sorted(j.func_name for j in queued if j.func_name.startswith("app.ranking.tasks."))
+    assert refreshes == ["app.ranking.tasks.refresh_job", "app.ranking.tasks.refresh_resume"]
     started = time.perf_counter()
     assert worker(DERIVED) == len(queued)
     print(

@@ -66,7 +66,7 @@ def test_not_interested_is_respected_after_refresh(app, client, worker):
     assert response.status_code == 303
     assert f"/jobs/{dismissed.id}" not in client.get("/recommendations").get_data(as_text=True)
 
-    get_queue(app).enqueue_call("app.tasks.matching.refresh_recommendations", args=(person.id,))
+    get_queue(app).enqueue_call("app.ranking.tasks.refresh_recommendations", args=(person.id,))
     assert worker(DERIVED) >= 1  # with the refresh the stale list's page view asked for
     db.session.expire_all()
     ids = [item["job_id"] for item in db.session.get(RecommendationList, person.id).items]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.dashboards.rollups import recompute
 from app.extensions import db
 from app.models import CooperationAgreement, Role, Stage
-from app.officials.rollups import recompute
 from tests import factories
 from tests.web import login, post_form
 

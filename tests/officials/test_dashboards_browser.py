@@ -8,10 +8,10 @@ import random
 
 import pytest
 
+from app.dashboards.rollups import recompute
+from app.dashboards.routes import BOARDS
 from app.extensions import db
 from app.models import Role
-from app.officials.rollups import recompute
-from app.officials.routes import BOARDS
 from tests import factories
 from tests.officials.helpers import populate
 

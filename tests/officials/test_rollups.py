@@ -8,6 +8,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.dashboards import service as dashboards
+from app.dashboards.rollups import recompute
+from app.dashboards.scope import Scope
 from app.extensions import db
 from app.models import (
     Application,
@@ -19,9 +22,6 @@ from app.models import (
     User,
     in_subtree,
 )
-from app.officials import dashboards
-from app.officials.rollups import recompute
-from app.officials.scope import Scope
 from tests.officials.helpers import populate
 
 

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
+from app.dashboards.rollups import recompute
 from app.extensions import db
 from app.models import Role
-from app.officials.rollups import recompute
 from tests import factories
 from tests.officials.helpers import populate
 from tests.web import login

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import CompanySize, ResumptionReport, SubsidyClaim, SubsidyPolicy, SubsidyRule
-from app.officials import subsidies
+from app.subsidies import service as subsidies
 from tests import factories
 
 

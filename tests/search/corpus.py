@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.sample import BASE_TIME, generate_jobs
+from bench.search_corpus import BASE_TIME, generate_jobs
 
 SZ_NANSHAN = ["440000000000", "440300000000", "440305000000", "440305001000"]
 BJ_CHAOYANG = ["110000000000", "110100000000", "110105000000"]

@@ -11,10 +11,10 @@ from collections import Counter
 
 import pytest
 
+from bench.search_corpus import BASE_TIME
 from search import InvalidQuery, SearchQuery
 from search.defaults import SALARY_BANDS
 from search.documents import region_level
-from search.sample import BASE_TIME
 from tests.search.corpus import all_docs
 
 DOCS = {d["id"]: d for d in all_docs()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rq import SimpleWorker
 
-from app import search_index
+from app.indexing import service as search_index
 from app.queue import DERIVED, get_queue
 
 

@@ -126,7 +126,7 @@ def test_bad_parameters_are_400_with_a_message(client):
 
 
 def test_backend_down_the_page_answers_from_the_database_and_writes_wait(app, client, derived):
-    from app import search_index
+    from app.indexing import service as search_index
 
     app.config.update(SEARCH_BACKEND="opensearch", SEARCH_URL="http://127.0.0.1:1")
     search_index.close_backend(app)
@@ -150,7 +150,7 @@ def test_backend_down_the_page_answers_from_the_database_and_writes_wait(app, cl
     scheduled = ScheduledJobRegistry(queue=queue)
     waiting = [queue.fetch_job(i) for i in scheduled.get_job_ids()]
     # The employer's own sync waits too; the job's write is the one followed here.
-    waiting = [j for j in waiting if j.func_name == "app.tasks.search.sync_job"]
+    waiting = [j for j in waiting if j.func_name == "app.indexing.tasks.sync_job"]
     assert len(waiting) == 1
     assert waiting[0].args == (job_id,) and waiting[0].retries_left > 0
 
@@ -167,7 +167,7 @@ def test_backend_down_the_page_answers_from_the_database_and_writes_wait(app, cl
 
 
 def test_an_unusable_index_directory_also_falls_back(app, client):
-    from app import search_index
+    from app.indexing import service as search_index
 
     app.config["SEARCH_URL"] = "/proc/yunpin-cannot-create/search"
     search_index.close_backend(app)

@@ -55,7 +55,7 @@ def test_engine_search_respects_visibility_and_masks_contacts(client, worker):
 
 
 def test_resume_search_falls_back_to_the_database(app, client, worker):
-    from app import search_index
+    from app.indexing import service as search_index
 
     owner = setup_candidates()
     app.config.update(SEARCH_BACKEND="opensearch", SEARCH_URL="http://127.0.0.1:1")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app import search_index
 from app.extensions import db
+from app.indexing import service as search_index
 from app.models import VerificationState
 from app.queue import DERIVED
 from search import SearchQuery

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 from aiortc.mediastreams import AudioStreamTrack
 
-from video.peers import ClientPeer, SyntheticVideoTrack
+from bench.peers import ClientPeer, SyntheticVideoTrack
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from aiortc.codecs import h264, opus, vpx
 
+from bench.peers import ClientPeer, ReplayAudioTrack, ReplayVideoTrack, encode_opus, encode_vp8
 from video import forwarding
-from video.peers import ClientPeer, ReplayAudioTrack, ReplayVideoTrack, encode_opus, encode_vp8
 
 
 @pytest.fixture(scope="module")

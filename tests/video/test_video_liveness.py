@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 
+from bench.peers import ClientPeer
 from video import liveness
-from video.peers import ClientPeer
 
 ASSETS = Path(__file__).parent / "assets"
 W, H = 640, 480

@@ -7,7 +7,7 @@ import asyncio
 import aiohttp
 from aiortc.mediastreams import AudioStreamTrack
 
-from video.peers import ClientPeer, SyntheticVideoTrack
+from bench.peers import ClientPeer, SyntheticVideoTrack
 
 
 def offer_url(server, room_id):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.video.media import settings_for
+from app.media.service import settings_for
 from tests.factories import PASSWORD
 from video.server import start_in_thread
 

@@ -10,9 +10,9 @@ import threading
 import pytest
 from aiortc.mediastreams import AudioStreamTrack
 
-from app.video.media import settings_for
+from app.media.service import settings_for
+from bench.peers import ClientPeer, SyntheticVideoTrack
 from video import rooms, tokens
-from video.peers import ClientPeer, SyntheticVideoTrack
 from video.server import start_in_thread
 
 

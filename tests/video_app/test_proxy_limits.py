@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app import create_app
-from app.video.proxy import OFFER_LIMIT
+from app.media.routes import OFFER_LIMIT
 from tests.conftest import base_config
 
 

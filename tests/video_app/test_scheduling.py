@@ -9,10 +9,10 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
 from app.extensions import db
+from app.interviews.service import to_utc
+from app.interviews.tasks import remind
 from app.models import Interview, InterviewStatus, Notification, Room
 from app.queue import get_queue
-from app.tasks.interviews import remind
-from app.video.scheduling import to_utc
 from tests.web import post_form
 
 from .helpers import as_user, local_slot, propose, world

@@ -1,0 +1,240 @@
+"""Registration, log-in, e-mail confirmation and password reset.
+
+Messages never reveal whether an address has an account (log-in failures and reset
+requests answer the same either way), and every entry point is rate limited.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.accounts.forms import ForgotForm, LoginForm, RegisterForm, ResetForm, TokenForm
+from app.accounts.service import create_api_token
+from app.api.auth import revoke, user_tokens
+from app.extensions import db, limiter
+from app.models import ApiToken, Role, User, utcnow
+from app.notifications.mail import send_email
+from app.security import LinkError, check_password, hash_password, make_link_token, read_link_token
+
+bp = Blueprint("accounts", __name__)
+
+
+AUTH_LIMIT = "10 per minute;50 per hour"
+
+
+def safe_next(default: str) -> str:
+    """Only same-site relative redirects after log-in, never an open redirect."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def send_confirmation(user: User) -> None:
+    token = make_link_token("confirm", user)
+    send_email(
+        user.email,
+        _l("Confirm your Yunpin account"),
+        "confirm",
+        locale=user.locale,
+        user=user,
+        link=url_for("accounts.confirm", token=token, _external=True),
+    )
+
+
+@bp.route("/auth/register", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = User(
+            name=form.name.data.strip(),
+            email=email,
+            password_hash=hash_password(form.password.data),
+            role=Role(form.role.data),
+            locale=str(request.accept_languages.best_match(["zh", "en"], default="zh")),
+        )
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            form.email.errors.append(_("An account with this email already exists."))
+            return render_template("accounts/register.html", form=form), 422
+        audit.record("user.register", user, actor=user)
+        send_confirmation(user)
+        db.session.commit()
+        login_user(user)
+        flash(_("Welcome! We sent a confirmation link to %(email)s.", email=email), "success")
+        if user.role == Role.EMPLOYER:
+            return redirect(url_for("employers.create"))
+        return redirect(url_for("resumes.edit"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None or not check_password(user, form.password.data) or not user.active:
+            flash(_("Wrong email or password."), "error")
+            return render_template("accounts/login.html", form=form), 401
+        user.last_login_at = utcnow()
+        db.session.commit()
+        login_user(user, remember=form.remember.data)
+        return redirect(safe_next(url_for("home.index")))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/auth/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/auth/confirm/<token>")
+@limiter.limit(AUTH_LIMIT)
+def confirm(token: str):
+    try:
+        user = read_link_token("confirm", token, current_app.config["TOKEN_MAX_AGE_CONFIRM"])
+    except LinkError as error:
+        message = (
+            _("This confirmation link has expired. Log in to get a new one.")
+            if error.expired
+            else _("This confirmation link is not valid.")
+        )
+        return render_template("errors/error.html", status=400, title=message, detail=""), 400
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        audit.record("user.confirm", user, actor=user)
+        db.session.commit()
+    flash(_("Your email address is confirmed."), "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/auth/confirm", methods=["POST"])
+@login_required
+@limiter.limit("3 per hour")
+def resend_confirmation():
+    if current_user.email_confirmed_at is None:
+        send_confirmation(current_user)
+        db.session.commit()
+    flash(_("We sent a new confirmation link."), "info")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/auth/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and user.active:
+            send_email(
+                user.email,
+                _l("Reset your Yunpin password"),
+                "reset",
+                locale=user.locale,
+                user=user,
+                link=url_for(
+                    "accounts.reset", token=make_link_token("reset", user), _external=True
+                ),
+            )
+            db.session.commit()
+        flash(_("If that address has an account, a reset link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/forgot.html", form=form), status
+
+
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def reset(token: str):
+    try:
+        user = read_link_token("reset", token, current_app.config["TOKEN_MAX_AGE_RESET"])
+    except LinkError as error:
+        message = (
+            _("This reset link has expired. Ask for a new one.")
+            if error.expired
+            else _("This reset link is not valid or was already used.")
+        )
+        return render_template("errors/error.html", status=400, title=message, detail=""), 400
+    form = ResetForm()
+    if form.validate_on_submit():
+        user.password_hash = hash_password(form.password.data)
+        # Following the link proves the address, too.
+        user.email_confirmed_at = user.email_confirmed_at or utcnow()
+        audit.record("user.password_reset", user, actor=user)
+        db.session.commit()
+        flash(_("Your password has been changed. Please log in."), "success")
+        return redirect(url_for("accounts.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/reset.html", form=form), status
+
+
+def settings_page(form: TokenForm, new_token: str | None = None, status: int = 200):
+    return render_template(
+        "accounts/settings.html",
+        form=form,
+        tokens=user_tokens(current_user),
+        new_token=new_token,
+        revoke_form=FlaskForm(),
+    ), status
+
+
+@bp.route("/settings")
+@login_required
+def settings():
+    return settings_page(TokenForm())
+
+
+@bp.route("/settings/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return settings_page(form, status=422)
+    secret = create_api_token(current_user, form.name.data.strip())
+    db.session.flush()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(secret)))
+    audit.record("api_token.create", token, via="settings")
+    db.session.commit()
+    return settings_page(TokenForm(formdata=None), new_token=secret, status=201)
+
+
+@bp.route("/settings/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = db.session.get(ApiToken, token_id) if token_id < 2**31 else None
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    revoke(token)
+    audit.record("api_token.revoke", token, via="settings")
+    db.session.commit()
+    flash(_("Token revoked. Programs using it can no longer sign in."), "success")
+    return redirect(url_for("accounts.settings"), 303)

@@ -1,0 +1,1 @@
+"""Labor cooperation between regions: agreements recorded by officials, partner jobs for seekers."""

@@ -1,0 +1,492 @@
+"""Dashboard figures for a scope, read from the rollups, shaped as charts.
+
+A chart is plain data: an id, a title, a kind, column headings and rows. The same object
+feeds the ECharts canvas (app/static/js/charts.js), the accessible table under it, the CSV
+download and the JSON API, so the four can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import pgettext
+from sqlalchemy.orm import Session
+
+from app.dashboards.scope import Scope, child_length
+from app.labels import COMPANY_SIZES, INDUSTRIES
+from app.models import (
+    Application,
+    ClaimStatus,
+    CooperationAgreement,
+    Job,
+    JobStatus,
+    Region,
+    RollupCount,
+    SubsidyClaim,
+)
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    kind: str  # bar, line, pie, sankey, map, treemap
+    columns: list[str]
+    rows: list[list[Any]]
+    # Per row: where a click on the figure leads (a drill-down or the list behind it).
+    links: list[str | None] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "columns": self.columns,
+            "rows": [[str(c) if isinstance(c, date) else c for c in row] for row in self.rows],
+            "links": self.links,
+            **self.extra,
+        }
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def median_hours(histogram: dict[int, int]) -> int | None:
+    """The median of counts bucketed by whole hours."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    seen = 0
+    for hours in sorted(histogram):
+        seen += histogram[hours]
+        if seen * 2 >= total:
+            return hours
+    return None
+
+
+def region_names(session: Session, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    return dict(
+        session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes))).all()
+    )
+
+
+class Figures:
+    """Sums of the rollup rows of a scope's children, grouped in the database by what a chart needs.
+
+    A province's children hold tens of thousands of rollup rows (a response-time histogram
+    per city and week); summing them in SQL returns a few hundred numbers instead of
+    shipping every row to Python on each request.
+    """
+
+    def __init__(self, session: Session, scope: Scope):
+        self.session = session
+        self.scope = scope
+        self.child_len = child_length(scope.focus)
+
+    def sums(
+        self, metrics: list[str], key: str | None = None, period: date | None = None
+    ) -> dict[str, dict[Any, int]]:
+        """Metric → {value of the rollup column KEY (None: the metric's total) → sum}."""
+        column = getattr(RollupCount, key) if key else sa.null()
+        query = (
+            self.scope.rollup_rows(metrics)
+            .with_only_columns(
+                RollupCount.metric,
+                column,
+                sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger),  # not NUMERIC
+            )
+            .group_by(RollupCount.metric, *([column] if key else []))
+        )
+        if period is not None:
+            query = query.where(RollupCount.period == period)
+        out: dict[str, dict[Any, int]] = {m: {} for m in metrics}
+        for metric, value, total in self.session.execute(query):
+            out[metric][self.as_date(value) if key == "period" else value] = total
+        return out
+
+    def total(self, metric: str) -> int:
+        return self.sums([metric])[metric].get(None, 0)
+
+    def by(self, metric: str, key: str) -> dict[Any, int]:
+        return self.sums([metric], key)[metric]
+
+    @staticmethod
+    def as_date(value: Any) -> date:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+    def names(self, codes: set[str]) -> dict[str, str]:
+        return region_names(self.session, set(codes) | {self.scope.focus})
+
+    def region_label(self, code: str, names: dict[str, str]) -> str:
+        if len(code) < self.child_len or code == self.scope.focus:
+            return _("%(name)s (directly)", name=names.get(code, code or _("All regions")))
+        return names.get(code, code)
+
+
+def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
+    """Latest week's resumption per child region, industry and size; weekly trend."""
+    metrics = ["res_reported", "res_resumed", "res_back", "res_total"]
+    f = Figures(session, scope)
+    by_week = f.sums(metrics, "period")
+    periods = sorted(by_week["res_reported"])
+    week = periods[-1] if periods else None
+
+    def grouped(key: str):
+        sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        if week is not None:
+            for metric, values in f.sums(metrics, key, period=week).items():
+                for k, value in values.items():
+                    sums[k][metric] += value
+        return sums
+
+    def figure_rows(sums, label):
+        out = []
+        for k in sorted(sums):
+            s = sums[k]
+            out.append(
+                [
+                    label(k),
+                    s["res_reported"],
+                    s["res_resumed"],
+                    rate(s["res_resumed"], s["res_reported"]),
+                    s["res_back"],
+                    s["res_total"],
+                    rate(s["res_back"], s["res_total"]),
+                ]
+            )
+        return out
+
+    columns = [
+        _("Group"),
+        _("Enterprises reporting"),
+        _("Enterprises resumed"),
+        _("Resumption rate (%)"),
+        _("Workers back"),
+        _("Workers total"),
+        _("Workers back (%)"),
+    ]
+    by_region, by_industry, by_size = grouped("region_code"), grouped("dim1"), grouped("dim2")
+    names = f.names(set(by_region))
+    region_rows = figure_rows(by_region, lambda c: f.region_label(c, names))
+    region_links = [link("region", code) for code in sorted(by_region)]
+    ind_rows = figure_rows(by_industry, lambda k: str(INDUSTRIES.get(k, k)))
+    ind_links = [link("industry", k) for k in sorted(by_industry)]
+    size_rows = figure_rows(by_size, lambda k: str(COMPANY_SIZES.get(k, k)))
+    size_links = [link("size", k) for k in sorted(by_size)]
+
+    def in_week(metric: str, period: date | None) -> int:
+        return by_week[metric].get(period, 0)
+
+    weekly = []
+    for period in periods:
+        reported, resumed = in_week("res_reported", period), in_week("res_resumed", period)
+        back, total = in_week("res_back", period), in_week("res_total", period)
+        weekly.append([period, reported, resumed, rate(resumed, reported), back, rate(back, total)])
+    summary = {
+        "week": week,
+        "reported": in_week("res_reported", week),
+        "resumed": in_week("res_resumed", week),
+        "back": in_week("res_back", week),
+        "total": in_week("res_total", week),
+    }
+    summary["rate"] = rate(summary["resumed"], summary["reported"])
+    summary["workers_rate"] = rate(summary["back"], summary["total"])
+    return {
+        "summary": summary,
+        "charts": [
+            Chart(
+                "res-weekly",
+                _("Resumption by week"),
+                "line",
+                [
+                    _("Week"),
+                    _("Enterprises reporting"),
+                    _("Enterprises resumed"),
+                    _("Resumption rate (%)"),
+                    _("Workers back"),
+                    _("Workers back (%)"),
+                ],
+                weekly,
+            ),
+            Chart(
+                "res-region",
+                _("Resumption by region"),
+                "bar",
+                [_("Region"), *columns[1:]],
+                region_rows,
+                region_links,
+            ),
+            Chart(
+                "res-industry",
+                _("Resumption by industry"),
+                "bar",
+                [_("Industry"), *columns[1:]],
+                ind_rows,
+                ind_links,
+            ),
+            Chart(
+                "res-size",
+                _("Resumption by enterprise size"),
+                "bar",
+                [_("Size"), *columns[1:]],
+                size_rows,
+                size_links,
+            ),
+        ],
+    }
+
+
+RECRUITMENT = ["jobs_posted", "applications", "interviews", "hires"]
+
+
+def recruitment(session: Session, scope: Scope, link) -> dict[str, Any]:
+    f = Figures(session, scope)
+    labels = [_("Jobs posted"), _("Applications"), _("Interviews"), _("Hires")]
+
+    def table(sums, label, sort_key=None):
+        keys = sorted({k for s in sums.values() for k in s}, key=sort_key)
+        return [[label(k), *[sums[m].get(k, 0) for m in RECRUITMENT]] for k in keys], keys
+
+    by_region = f.sums(RECRUITMENT, "region_code")
+    names = f.names({k for s in by_region.values() for k in s})
+    region_rows, region_keys = table(by_region, lambda c: f.region_label(c, names))
+    industry_rows, _k = table(f.sums(RECRUITMENT, "dim1"), lambda k: str(INDUSTRIES.get(k, k)))
+    weekly_rows, _w = table(f.sums(RECRUITMENT, "period"), lambda p: p, sort_key=lambda p: str(p))
+    histogram = {int(hours): n for hours, n in f.by("resp_hours", "dim1").items()}
+    summary = {m: sum(row[1 + i] for row in weekly_rows) for i, m in enumerate(RECRUITMENT)}
+    summary["median_response_hours"] = median_hours(histogram)
+    return {
+        "summary": summary,
+        "unapplied": unapplied_jobs(session, scope),
+        "charts": [
+            Chart(
+                "rec-weekly", _("Recruitment by week"), "line", [_("Week"), *labels], weekly_rows
+            ),
+            Chart(
+                "rec-region",
+                _("Recruitment by region"),
+                "bar",
+                [_("Region"), *labels],
+                region_rows,
+                [link(code) for code in region_keys],
+            ),
+            Chart(
+                "rec-industry",
+                _("Recruitment by industry"),
+                "bar",
+                [_("Industry"), *labels],
+                industry_rows,
+            ),
+        ],
+    }
+
+
+def unapplied_jobs(session: Session, scope: Scope, limit: int = 20) -> list[Job]:
+    """Published vacancies nobody has applied to, oldest first."""
+    return (
+        session.scalars(
+            scope.jobs()
+            .where(
+                Job.status == JobStatus.PUBLISHED, ~sa.exists().where(Application.job_id == Job.id)
+            )
+            .order_by(Job.published_at)
+            .limit(limit)
+        )
+        .unique()
+        .all()
+    )
+
+
+def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
+    """Flows for the agreements with an end in scope, read from the cooperation rollups."""
+    agreements = session.scalars(
+        scope.agreements().order_by(CooperationAgreement.starts_on.desc())
+    ).all()
+    if not agreements:
+        return {"agreements": [], "charts": []}
+    # Each agreement's flows at its destination's child level only: the deeper levels repeat
+    # them in hundreds of thousands of rows, which the (metric, level, ...) index skips.
+    levels = defaultdict(list)
+    for a in agreements:
+        levels[child_length(a.destination_code)].append(str(a.id))
+    rows = session.execute(
+        sa.select(
+            RollupCount.metric,
+            RollupCount.region_code,
+            RollupCount.dim1,
+            RollupCount.dim2,
+            sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger),
+        )  # not NUMERIC on PostgreSQL
+        .where(
+            RollupCount.metric.in_(["coop_apps", "coop_hires"]),
+            sa.or_(
+                *[
+                    sa.and_(RollupCount.level == level, RollupCount.dim1.in_(ids))
+                    for level, ids in levels.items()
+                ]
+            ),
+        )
+        .group_by(RollupCount.metric, RollupCount.region_code, RollupCount.dim1, RollupCount.dim2)
+    ).all()
+    names = region_names(
+        session,
+        {r.region_code for r in rows}
+        | {r.dim2 for r in rows}
+        | {a.origin_code for a in agreements}
+        | {a.destination_code for a in agreements},
+    )
+    flows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_agreement: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        flows[(r.dim2, r.region_code)][r.metric] += r[4]
+        per_agreement[r.dim1][r.metric] += r[4]
+    summary = []
+    for a in agreements:
+        s = per_agreement[str(a.id)]
+        summary.append(
+            {
+                "agreement": a,
+                "origin": names.get(a.origin_code, a.origin_code),
+                "destination": names.get(a.destination_code, a.destination_code),
+                "applications": s["coop_apps"],
+                "hires": s["coop_hires"],
+                "progress": rate(s["coop_hires"], a.workers_target),
+            }
+        )
+    table = []
+    for (origin, destination), s in sorted(flows.items()):
+        table.append(
+            [
+                names.get(origin, origin),
+                names.get(destination, destination),
+                s["coop_apps"],
+                s["coop_hires"],
+            ]
+        )
+    sankey = {
+        "nodes": sorted({row[0] for row in table} | {row[1] for row in table}),
+        "links": [
+            {"source": row[0], "target": row[1], "value": row[2]}
+            for row in table
+            if row[0] != row[1]
+        ],
+    }
+    return {
+        "agreements": summary,
+        "charts": [
+            Chart(
+                "coop-flows",
+                _("Labor cooperation flows (applications)"),
+                "sankey",
+                [
+                    pgettext("labour flow", "From"),
+                    pgettext("labour flow", "To"),
+                    _("Applications"),
+                    _("Hires"),
+                ],
+                table,
+                extra={"sankey": sankey},
+            )
+        ],
+    }
+
+
+def recruitment_map(session: Session, scope: Scope, static_url) -> dict[str, Any]:
+    """A choropleth for the country or a province; a treemap below prefecture level."""
+    f = Figures(session, scope)
+    sums = f.sums(["applications", "hires", "jobs_posted"], "region_code")
+    apps, hires, jobs = sums["applications"], sums["hires"], sums["jobs_posted"]
+    codes = sorted(set(apps) | set(hires) | set(jobs))
+    names = f.names(set(codes))
+    table = [
+        [f.region_label(c, names), jobs.get(c, 0), apps.get(c, 0), hires.get(c, 0)] for c in codes
+    ]
+    columns = [_("Region"), _("Jobs posted"), _("Applications"), _("Hires")]
+    if len(scope.focus) <= 2:
+        file = "china.json" if not scope.focus else f"{scope.focus}.json"
+        # GeoJSON features carry 2-digit province or 6-digit prefecture codes.
+        feature_codes = [c if len(c) == 2 else c.ljust(6, "0") for c in codes]
+        chart = Chart(
+            "map",
+            _("Applications by region"),
+            "map",
+            columns,
+            table,
+            extra={
+                "map": {
+                    "url": static_url(f"vendor/maps/{file}"),
+                    "name": scope.focus or "china",
+                    "codes": feature_codes,
+                },
+            },
+        )
+    else:
+        tree = []
+        for c in codes:
+            node: dict[str, Any] = {"name": f.region_label(c, names), "value": apps.get(c, 0)}
+            if len(c) == child_length(scope.focus) and len(c) < 12:
+                sub = Figures(session, Scope(scope.root, c))
+                sub_apps = sub.by("applications", "region_code")
+                sub_names = sub.names(set(sub_apps))
+                node["children"] = [
+                    {"name": sub.region_label(k, sub_names), "value": v}
+                    for k, v in sorted(sub_apps.items())
+                ]
+            tree.append(node)
+        chart = Chart(
+            "map", _("Applications by region"), "treemap", columns, table, extra={"tree": tree}
+        )
+    chart.links = [None] * len(codes)
+    return {"charts": [chart], "codes": codes}
+
+
+def service(session: Session, scope: Scope) -> dict[str, Any]:
+    f = Figures(session, scope)
+    reviews = {int(hours): n for hours, n in f.by("review_hours", "dim1").items()}
+    totals = f.sums(["applications", "responded"])
+    claims = session.execute(
+        scope.claims()
+        .with_only_columns(SubsidyClaim.status, sa.func.count(), sa.func.sum(SubsidyClaim.amount))
+        .group_by(SubsidyClaim.status)
+    ).all()
+    by_status = {status: (n, int(total or 0)) for status, n, total in claims}
+    paid = by_status.get(ClaimStatus.PAID, (0, 0))
+    applications, responded = totals["applications"].get(None, 0), totals["responded"].get(None, 0)
+    status_labels = {
+        ClaimStatus.CLAIMED: _("Claimed"),
+        ClaimStatus.APPROVED: _("Approved"),
+        ClaimStatus.REJECTED: _("Rejected"),
+        ClaimStatus.PAID: pgettext("subsidy claim status", "Paid"),
+    }
+    rows = [[str(status_labels[s]), *by_status.get(s, (0, 0))] for s in ClaimStatus]
+    return {
+        "summary": {
+            "online_rate": rate(responded, applications),
+            "applications": applications,
+            "responded": responded,
+            "review_hours": median_hours(reviews),
+            "reviews": sum(reviews.values()),
+            # The platform records no identity-verification timestamps yet.
+            "identity_hours": None,
+            "paid_count": paid[0],
+            "paid_amount": paid[1],
+        },
+        "charts": [
+            Chart(
+                "svc-subsidies",
+                _("Subsidy claims by status"),
+                "bar",
+                [_("Status"), _("Claims"), _("Amount (yuan)")],
+                rows,
+            )
+        ],
+    }

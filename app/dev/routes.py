@@ -1,0 +1,40 @@
+"""Developer conveniences, served only in debug mode: the local mail outbox."""
+
+from __future__ import annotations
+
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template
+
+bp = Blueprint("dev", __name__)
+
+
+@bp.before_request
+def debug_only():
+    if not current_app.debug or current_app.config["PRODUCTION"]:
+        abort(404)
+
+
+def read_outbox(limit: int = 50) -> list[dict]:
+    outbox = Path(current_app.config["MAIL_OUTBOX"])
+    files = sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
+    messages = []
+    for path in files[:limit]:
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        body = message.get_body(preferencelist=("plain",))
+        messages.append(
+            {
+                "to": message["To"],
+                "subject": message["Subject"],
+                "date": path.stat().st_mtime,
+                "body": body.get_content() if body else "",
+            }
+        )
+    return messages
+
+
+@bp.route("/dev/outbox")
+def outbox():
+    return render_template("dev/outbox.html", messages=read_outbox())

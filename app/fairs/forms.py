@@ -1,0 +1,25 @@
+"""The job-fair form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length
+
+from app.forms import REGION_PICKER, TagListField, dates_ordered, region_exists
+
+
+class FairForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    theme = TextAreaField(_l("Theme"), validators=[Length(max=2000)])
+    region_code = StringField(
+        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
+    )
+    sectors = TagListField(_l("Industry sections (e.g. C, G, I)"))
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])

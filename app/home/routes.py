@@ -1,0 +1,74 @@
+"""The home page, the language switch, and each user's notifications and applications."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import (
+    Application,
+    Employer,
+    Job,
+    JobStatus,
+    VerificationState,
+)
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index():
+    figures = {
+        "jobs": db.session.scalar(
+            select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)
+        ),
+        "employers": db.session.scalar(
+            select(func.count())
+            .select_from(Employer)
+            .where(Employer.verification_state == VerificationState.APPROVED)
+        ),
+        "applications": db.session.scalar(select(func.count()).select_from(Application)),
+    }
+    latest = db.session.scalars(
+        select(Job)
+        .where(Job.status == JobStatus.PUBLISHED)
+        .order_by(Job.published_at.desc())
+        .limit(6)
+    ).all()
+    return render_template(
+        "home/index.html", figures=figures, latest=latest, demo_accounts=demo_accounts()
+    )
+
+
+def demo_accounts() -> list[tuple]:
+    """The demo log-ins, shown to visitors of a local development instance that has them."""
+    from app.demo import DEMO_ACCOUNTS, PASSWORD, is_loaded
+
+    if not current_app.debug or current_user.is_authenticated or not is_loaded():
+        return []
+    return [(email, who, PASSWORD) for email, _role, who in DEMO_ACCOUNTS]
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang not in ("zh", "en"):
+        abort(400)
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        current_user.locale = lang
+        db.session.commit()
+    target = request.form.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(target)

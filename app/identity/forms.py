@@ -1,0 +1,30 @@
+"""Forms of the identity check: an official's decision and the retention period."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from app.identity.service import MAX_RETENTION_DAYS
+
+
+class DecideForm(FlaskForm):
+    decision = RadioField(
+        _l("Identity check"),
+        choices=[
+            ("approve", _l("Approve: this is the legal representative")),
+            ("reject", _l("Reject")),
+        ],
+        validators=[DataRequired()],
+    )
+    reasons = TextAreaField(_l("Reasons (required when rejecting)"), validators=[Length(max=2000)])
+
+
+class RetentionForm(FlaskForm):
+    region_code = StringField(_l("Region code"), validators=[DataRequired(), Length(max=12)])
+    days = IntegerField(
+        _l("Keep snapshots for (days)"),
+        validators=[DataRequired(), NumberRange(1, MAX_RETENTION_DAYS)],
+    )

@@ -1,0 +1,269 @@
+"""Remote identity check (远程核验) of an employer's legal representative.
+
+    started --finish / collect job--> checked --official--> approved | rejected
+    started | checked --retention job--> expired        (decided checks keep their state)
+
+The owner starts a check; the media server runs the prompted liveness check on their phone
+video (docs/video.md) and keeps snapshots. The app stores the final automated result, and an
+official covering the employer's region compares the snapshots with the uploaded ID photo and
+decides. The automated part only says that cues were observed; a person decides identity.
+
+Snapshots are personal data: only the employer's owners and in-region officials can open
+them (everyone else gets 404), and they are deleted after the region's retention period.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.access import covers_region, current_employer, get_or_404, roles_required
+from app.extensions import db
+from app.identity.forms import DecideForm, RetentionForm
+from app.identity.service import (
+    AUTOMATED_NOTICE,
+    DEFAULT_RETENTION_DAYS,
+    ROOM_MINUTES,
+    IdentityError,
+    decide,
+    fetch_result,
+    latest,
+    retention_days,
+    set_retention,
+    snapshot_path,
+    start,
+    store_result,
+    token_for,
+)
+from app.models import (
+    Employer,
+    IdentityCheck,
+    IdentityState,
+    MemberRole,
+    Region,
+    RetentionPolicy,
+    Role,
+    User,
+)
+
+bp = Blueprint("identity", __name__)
+
+
+"""How long the identity room (and the person's token) stays valid."""
+"""Snapshot retention when neither the region nor any ancestor has a policy."""
+"""The media server names snapshots token_urlsafe + .jpg; anything else is never served."""
+
+
+# Services ---------------------------------------------------------------------------------
+
+
+STATE_LABELS = {
+    IdentityState.STARTED: _l("In progress"),
+    IdentityState.CHECKED: _l("Waiting for an official"),
+    IdentityState.APPROVED: _l("Approved by an official"),
+    IdentityState.REJECTED: _l("Rejected by an official"),
+    IdentityState.EXPIRED: _l("Expired without a decision"),
+}
+
+
+@bp.app_template_global("identity_state_label")
+def identity_state_label(state: IdentityState) -> str:
+    return str(STATE_LABELS[IdentityState(state)])
+
+
+@bp.app_template_global("identity_decide_form")
+def identity_decide_form() -> DecideForm:
+    return DecideForm()
+
+
+@bp.app_template_global("identity_for")
+def identity_for(employer: Employer) -> IdentityCheck | None:
+    """The employer's latest identity check, for the verification and review pages."""
+    return latest(employer)
+
+
+# Routes -----------------------------------------------------------------------------------
+
+
+def is_owner(user: User, check: IdentityCheck) -> bool:
+    membership = user.membership
+    return bool(
+        membership
+        and membership.employer_id == check.employer_id
+        and membership.role == MemberRole.OWNER
+    )
+
+
+def visible_check(check_id: int) -> IdentityCheck:
+    """The check, for its employer's owners and officials covering its region; else 404."""
+    check = get_or_404(IdentityCheck, check_id)
+    if not (
+        is_owner(current_user, check) or covers_region(current_user, check.employer.region_code)
+    ):
+        abort(404)
+    return check
+
+
+def is_reviewer(check: IdentityCheck) -> bool:
+    return covers_region(current_user, check.employer.region_code)
+
+
+@bp.route("/video/identity")
+@roles_required(Role.EMPLOYER)
+def home():
+    employer = current_employer(owner_only=True)
+    checks = db.session.scalars(
+        select(IdentityCheck)
+        .where(IdentityCheck.employer_id == employer.id)
+        .order_by(IdentityCheck.id.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "identity/home.html", employer=employer, checks=checks, notice=AUTOMATED_NOTICE
+    )
+
+
+@bp.route("/video/identity/start", methods=["POST"])
+@roles_required(Role.EMPLOYER)
+def start_check():
+    employer = current_employer(owner_only=True)
+    check = start(employer, current_user)
+    db.session.commit()
+    from app.queue import get_queue
+
+    # A fallback for a person who never presses Finish: collect the result before the room expires.
+    get_queue().enqueue_in(
+        timedelta(minutes=ROOM_MINUTES - 2), "app.identity.tasks.collect", check.id
+    )
+    return redirect(url_for("identity.check", check_id=check.id), 303)
+
+
+@bp.route("/video/identity/<int:check_id>")
+@login_required
+def check(check_id: int):
+    check = visible_check(check_id)
+    return render_check(check)
+
+
+def render_check(check: IdentityCheck, status: int = 200, form: DecideForm | None = None):
+    if check.state == IdentityState.STARTED and is_owner(current_user, check):
+        return render_template(
+            "identity/call.html",
+            check=check,
+            notice=AUTOMATED_NOTICE,
+            token=token_for(check, str(current_user.id), "subject"),
+            ice_servers=json.dumps(current_app.config.get("VIDEO_ICE_SERVERS") or []),
+        ), status
+    return render_template(
+        "identity/check.html",
+        check=check,
+        notice=AUTOMATED_NOTICE,
+        form=form or DecideForm(),
+        reviewer=is_reviewer(check),
+    ), status
+
+
+@bp.route("/video/identity/<int:check_id>/finish", methods=["POST"])
+@login_required
+def finish(check_id: int):
+    check = visible_check(check_id)
+    if not is_owner(current_user, check):
+        abort(403)
+    try:
+        result = fetch_result(check)
+        if result is None:
+            raise IdentityError(_l("The video room has expired; start a new check."), 410)
+        store_result(check, result)
+    except IdentityError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_check(check, error.status)
+    db.session.commit()
+    flash(
+        _("Check finished. An official of your region will compare it with the ID document."),
+        "success",
+    )
+    return redirect(url_for("identity.check", check_id=check.id), 303)
+
+
+@bp.route("/video/identity/<int:check_id>/snapshots/<name>")
+@login_required
+def snapshot(check_id: int, name: str):
+    check = visible_check(check_id)
+    path = snapshot_path(current_app.config["VIDEO_SNAPSHOT_DIR"], check, name)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/video/identity/<int:check_id>/decide", methods=["POST"])
+@roles_required(Role.OFFICIAL, Role.ADMIN)
+def decide_check(check_id: int):
+    check = visible_check(check_id)
+    if not is_reviewer(check):
+        abort(404)
+    form = DecideForm()
+    if not form.validate_on_submit():
+        return render_check(check, 422, form)
+    try:
+        decide(check, current_user, form.decision.data == "approve", form.reasons.data or "")
+    except IdentityError as error:
+        db.session.rollback()
+        form.reasons.errors = [*form.reasons.errors, str(error.message)]
+        return render_check(check, error.status, form)
+    db.session.commit()
+    flash(_("Identity decision recorded; the employer has been told."), "success")
+    return redirect(url_for("employers.review", employer_id=check.employer_id), 303)
+
+
+@bp.route("/video/identity/retention", methods=["GET", "POST"])
+@roles_required(Role.OFFICIAL, Role.ADMIN)
+def retention():
+    """Officials set how long their region keeps identity snapshots (sub-regions may differ)."""
+    form = RetentionForm(region_code=current_user.region_code or "")
+    status = 200
+    if form.validate_on_submit():
+        code = form.region_code.data.strip()
+        if db.session.get(Region, code) is None or not covers_region(current_user, code):
+            form.region_code.errors = [_("Choose your region or one of its sub-regions.")]
+            status = 422
+        else:
+            set_retention(code, form.days.data, current_user)
+            db.session.commit()
+            flash(
+                _("Retention saved. Older snapshots are deleted by the next daily run."), "success"
+            )
+            return redirect(url_for("identity.retention"), 303)
+    elif form.is_submitted():
+        status = 422
+    scope = current_user.region_code or ""
+    policies = db.session.execute(
+        select(RetentionPolicy, Region.name)
+        .join(Region, Region.code == RetentionPolicy.region_code)
+        .where(RetentionPolicy.region_code.startswith(scope))
+        .order_by(RetentionPolicy.region_code)
+    ).all()
+    return render_template(
+        "identity/retention.html",
+        form=form,
+        policies=policies,
+        effective=retention_days(scope) if scope else DEFAULT_RETENTION_DAYS,
+        default_days=DEFAULT_RETENTION_DAYS,
+    ), status

@@ -1,0 +1,277 @@
+"""Remote identity check of an employer's legal representative: the rules."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    current_app,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app import audit
+from app.extensions import db
+from app.media.service import media_url
+from app.models import (
+    Employer,
+    IdentityCheck,
+    IdentityState,
+    RetentionPolicy,
+    ReviewDecision,
+    Room,
+    RoomKind,
+    User,
+    utcnow,
+)
+from app.notifications.service import notify
+from app.redis_store import get_redis
+from video import rooms as video_rooms
+from video import tokens as video_tokens
+
+ROOM_MINUTES = 30
+
+DEFAULT_RETENTION_DAYS = 30
+
+MAX_RETENTION_DAYS = 365
+
+FETCH_TIMEOUT_SECONDS = 5
+
+SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.jpg$")
+
+AUTOMATED_NOTICE = _l(
+    "Automated: a face was present, the head turn and blink were observed, sound was heard "
+    "while the digits were shown. A person decides whether this is the legal representative."
+)
+
+APPROVAL_RULE = _l(
+    "Approving an employer needs an approved video identity check of its legal representative, "
+    "or the official explicitly approves without one; that choice is recorded in the audit log."
+)
+
+
+class IdentityError(Exception):
+    """An identity-check step is not possible now; the message says why."""
+
+    def __init__(self, message: Any, status: int = 409) -> None:
+        super().__init__(str(message))
+        self.message, self.status = message, status
+
+
+def owners_of(employer: Employer) -> list[User]:
+    from app.employers.review import owners
+
+    return owners(employer)
+
+
+def start(employer: Employer, user: User) -> IdentityCheck:
+    """Open an identity room (two places: the person and an official) and its check row."""
+    expires = utcnow() + timedelta(minutes=ROOM_MINUTES)
+    room = video_rooms.create_room(
+        get_redis(current_app), kind="identity", capacity=2, ttl_seconds=ROOM_MINUTES * 60
+    )
+    db.session.add(Room(id=room.room_id, kind=RoomKind.IDENTITY, capacity=2, expires_at=expires))
+    check = IdentityCheck(employer_id=employer.id, started_by_id=user.id, room_id=room.room_id)
+    db.session.add(check)
+    db.session.flush()
+    audit.record("identity.start", check, actor=user, employer_id=employer.id, room_id=room.room_id)
+    return check
+
+
+def token_for(check: IdentityCheck, user_id: str, role: str) -> str:
+    """A room token; the person checked gets role "subject", officials "reviewer" (never analysed)."""
+    return video_tokens.issue_token(
+        current_app.config["SECRET_KEY"], check.room_id, user_id, ROOM_MINUTES * 60, role=role
+    )
+
+
+def fetch_result(check: IdentityCheck) -> dict | None:
+    """The media server's current liveness result, or None when the room is gone.
+
+    Raises IdentityError(503) when the media server cannot be reached.
+    """
+    query = urllib.parse.urlencode({"token": token_for(check, "app", "reviewer")})
+    url = f"{media_url(current_app)}/video/rooms/{urllib.parse.quote(check.room_id, safe='')}/liveness?{query}"
+    try:
+        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise IdentityError(
+            _l("The video service answered with an error; try again."), 502
+        ) from None
+    except (urllib.error.URLError, OSError, ValueError):
+        raise IdentityError(
+            _l("The video service is unavailable; try again in a minute."), 503
+        ) from None
+
+
+def store_result(check: IdentityCheck, result: dict) -> None:
+    """Keep the media server's final result and snapshot names; tell the region's officials."""
+    if check.state != IdentityState.STARTED:
+        raise IdentityError(_l("The result of this check is already stored."))
+    if (
+        not isinstance(result, dict)
+        or result.get("room_id") != check.room_id
+        or result.get("state") != "done"
+    ):
+        raise IdentityError(_l("The check is not finished yet: follow the prompts on screen."))
+    check.snapshots = [
+        n for n in result.get("snapshots") or [] if isinstance(n, str) and SNAPSHOT_NAME.match(n)
+    ]
+    check.result = {k: v for k, v in result.items() if k not in ("snapshots", "type")}
+    check.state = IdentityState.CHECKED
+    check.checked_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "identity.checked", check, passed=bool(result.get("passed")), snapshots=len(check.snapshots)
+    )
+    from app.employers.review import officials_for
+
+    link = url_for("identity.check", check_id=check.id)
+    for official in officials_for(check.employer.region_code):
+        notify(official, "identity_checked", link, email=False, employer=check.employer.name)
+
+
+def decide(check: IdentityCheck, official: User, approve: bool, reasons: str = "") -> None:
+    """The official's decision; the caller has checked the official's region."""
+    if check.state != IdentityState.CHECKED:
+        raise IdentityError(_l("This check has no stored result waiting for a decision."))
+    reasons = reasons.strip()
+    if not approve and not reasons:
+        raise IdentityError(
+            _l("Say why the check is rejected, so the employer can try again."), 422
+        )
+    check.state = IdentityState.APPROVED if approve else IdentityState.REJECTED
+    check.decided_by_id, check.decided_at, check.reasons = official.id, utcnow(), reasons
+    audit.record(
+        f"identity.{check.state.value}",
+        check,
+        actor=official,
+        employer_id=check.employer_id,
+        reasons=reasons,
+    )
+    link = url_for("employers.verification")
+    for owner in owners_of(check.employer):
+        notify(owner, f"identity_{check.state.value}", link, reasons=reasons)
+
+
+def latest(employer: Employer) -> IdentityCheck | None:
+    return db.session.scalar(
+        select(IdentityCheck)
+        .where(IdentityCheck.employer_id == employer.id)
+        .order_by(IdentityCheck.id.desc())
+        .limit(1)
+    )
+
+
+def has_approved(employer: Employer) -> bool:
+    return (
+        db.session.scalar(
+            select(IdentityCheck.id)
+            .where(
+                IdentityCheck.employer_id == employer.id,
+                IdentityCheck.state == IdentityState.APPROVED,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def guard_employer_approval(
+    employer: Employer, official: User, decision: ReviewDecision, without_identity: bool
+) -> None:
+    """APPROVAL_RULE: approving needs an approved identity check or an explicit, audited override."""
+    from app.employers.review import ReviewError
+
+    if decision != ReviewDecision.APPROVED or has_approved(employer):
+        return
+    if not without_identity:
+        raise ReviewError(
+            _l(
+                "No approved identity check yet: tick “approve without an identity check” to proceed anyway."
+            )
+        )
+    audit.record("employer.approve_without_identity", employer, actor=official)
+
+
+def retention_days(region_code: str, policies: dict[str, int] | None = None) -> int:
+    """The policy of REGION_CODE or its nearest ancestor (codes nest by prefix), else the default."""
+    if policies is None:
+        policies = dict(
+            db.session.execute(select(RetentionPolicy.region_code, RetentionPolicy.days)).all()
+        )
+    for n in (12, 9, 6, 4, 2):
+        if len(region_code) >= n and region_code[:n] in policies:
+            return policies[region_code[:n]]
+    return DEFAULT_RETENTION_DAYS
+
+
+def set_retention(region_code: str, days: int, official: User) -> RetentionPolicy:
+    policy = db.session.scalar(
+        select(RetentionPolicy).where(RetentionPolicy.region_code == region_code)
+    )
+    if policy is None:
+        policy = RetentionPolicy(region_code=region_code, days=days)
+        db.session.add(policy)
+    previous = policy.days if policy.id else None
+    policy.days, policy.updated_by_id = days, official.id
+    db.session.flush()
+    audit.record(
+        "identity.retention_set",
+        policy,
+        actor=official,
+        region_code=region_code,
+        days=days,
+        previous=previous,
+    )
+    return policy
+
+
+def snapshot_path(snapshot_dir: str, check: IdentityCheck, name: str) -> Path | None:
+    if name not in check.snapshots or not SNAPSHOT_NAME.match(name):
+        return None
+    path = Path(snapshot_dir) / check.room_id / name
+    return path if path.is_file() else None
+
+
+def purge_expired(snapshot_dir: str, now: datetime | None = None) -> int:
+    """Delete the snapshots of checks older than their region's retention; return how many checks.
+
+    Decided checks keep their decision and the automated outcome; undecided ones become
+    expired. The whole room folder goes, including any snapshot never stored in the row.
+    """
+    now = now or utcnow()
+    policies = dict(
+        db.session.execute(select(RetentionPolicy.region_code, RetentionPolicy.days)).all()
+    )
+    purged = 0
+    due = db.session.execute(
+        select(IdentityCheck, Employer.region_code)
+        .join(Employer, Employer.id == IdentityCheck.employer_id)
+        .where(IdentityCheck.snapshots_deleted_at.is_(None))
+    ).all()
+    for check, region_code in due:
+        if check.created_at + timedelta(days=retention_days(region_code, policies)) > now:
+            continue
+        shutil.rmtree(Path(snapshot_dir) / check.room_id, ignore_errors=True)
+        deleted = len(check.snapshots)
+        check.snapshots, check.snapshots_deleted_at = [], now
+        if check.state in (IdentityState.STARTED, IdentityState.CHECKED):
+            check.state = IdentityState.EXPIRED
+        audit.record(
+            "identity.snapshots_deleted", check, snapshots=deleted, state=check.state.value
+        )
+        purged += 1
+    return purged

@@ -1,0 +1,327 @@
+"""Interview scheduling rules, used by the pages (and any API): propose, pick, reschedule,
+cancel, complete; the room each scheduled interview gets; reminders; the .ics invitation.
+
+Times are stored as naive UTC. The employer proposes slots as wall-clock times in a named
+zone; each viewer sees them in their own zone (flask_babel, User.timezone).
+
+Reminders are enqueued with RQ's scheduler at pick time and carry the start time they were
+made for: the task re-reads the interview and does nothing if it is no longer scheduled at
+that time, so a cancel or reschedule never has to find and delete jobs, and a reminder
+enqueued by a request that then rolled back is harmless.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import icalendar
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app import audit
+from app.access import works_for
+from app.extensions import db
+from app.media.service import MAX_PARTICIPANTS
+from app.models import (
+    Application,
+    Interview,
+    InterviewSlot,
+    InterviewStatus,
+    Room,
+    RoomKind,
+    User,
+    utcnow,
+)
+from app.notifications.service import notify
+from app.queue import get_queue
+from app.redis_store import get_redis
+from video import rooms as video_rooms
+
+MAX_SLOTS = 5
+DURATIONS = (15, 30, 45, 60, 90, 120)
+REMINDERS = {"day": timedelta(hours=24), "soon": timedelta(minutes=15)}
+"""Reminder kinds and how long before the start each is sent."""
+ROOM_GRACE = timedelta(hours=2)
+"""The room stays open this long after the planned end (interviews overrun)."""
+
+
+class SchedulingError(Exception):
+    def __init__(self, message, status: int = 422) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+def valid_timezone(name: str) -> bool:
+    if name not in available_timezones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time in ZONE as naive UTC (how the database stores times)."""
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
+
+
+def employer_id_of(interview: Interview) -> int:
+    return interview.application.job.employer_id
+
+
+def is_interviewer(user: User, interview: Interview) -> bool:
+    return bool(user.is_authenticated) and works_for(user, employer_id_of(interview))
+
+
+def is_candidate(user: User, interview: Interview) -> bool:
+    return bool(user.is_authenticated) and user.id == interview.application.candidate_id
+
+
+def interviewers(interview: Interview) -> list[User]:
+    return [member.user for member in interview.application.job.employer.members]
+
+
+def _check_slots(starts: list[datetime], zone: str, duration: int) -> list[datetime]:
+    if not valid_timezone(zone):
+        raise SchedulingError(_l("Choose a valid time zone."))
+    if duration not in DURATIONS:
+        raise SchedulingError(_l("Choose a duration from the list."))
+    if not 1 <= len(starts) <= MAX_SLOTS:
+        raise SchedulingError(_l("Propose between 1 and %(n)d time slots.", n=MAX_SLOTS))
+    in_utc = sorted({to_utc(start, zone) for start in starts})
+    if len(in_utc) != len(starts):
+        raise SchedulingError(_l("The same time slot is proposed twice."))
+    if in_utc[0] <= utcnow():
+        raise SchedulingError(_l("Every time slot must be in the future."))
+    return in_utc
+
+
+def propose(
+    application: Application, actor: User, starts: list[datetime], zone: str, duration: int
+) -> Interview:
+    """A new interview with 1-5 slots (wall-clock times in ZONE); the candidate is told."""
+    in_utc = _check_slots(starts, zone, duration)
+    interview = Interview(
+        application=application,
+        duration_minutes=duration,
+        timezone=zone,
+        created_by_id=actor.id,
+        slots=[InterviewSlot(starts_at=start) for start in in_utc],
+    )
+    db.session.add(interview)
+    db.session.flush()
+    audit.record("interview.propose", interview, actor=actor, slots=[s.isoformat() for s in in_utc])
+    notify(
+        application.candidate,
+        "interview_proposed",
+        _link(interview),
+        job=application.job.title,
+        employer=application.job.employer.name,
+    )
+    return interview
+
+
+def reschedule(
+    interview: Interview, actor: User, starts: list[datetime], zone: str, duration: int
+) -> None:
+    """New slots replace the old ones; the interview waits for the candidate's pick again."""
+    if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED):
+        raise SchedulingError(_l("This interview can no longer be changed."), 409)
+    in_utc = _check_slots(starts, zone, duration)
+    interview.slots.clear()
+    db.session.flush()  # the unique (interview, start) constraint must see the old slots gone
+    interview.slots.extend(InterviewSlot(starts_at=start) for start in in_utc)
+    interview.status = InterviewStatus.PROPOSED
+    interview.starts_at = None
+    interview.timezone = zone
+    interview.duration_minutes = duration
+    audit.record(
+        "interview.reschedule", interview, actor=actor, slots=[s.isoformat() for s in in_utc]
+    )
+    application = interview.application
+    notify(
+        application.candidate,
+        "interview_rescheduled",
+        _link(interview),
+        job=application.job.title,
+        employer=application.job.employer.name,
+    )
+
+
+def pick(interview: Interview, candidate: User, slot_id: int) -> None:
+    """The candidate's one click: the slot becomes the time, the room opens, reminders queue."""
+    if interview.status != InterviewStatus.PROPOSED:
+        raise SchedulingError(_l("This interview is not waiting for a time choice."), 409)
+    slot = next((s for s in interview.slots if s.id == slot_id), None)
+    if slot is None:
+        raise SchedulingError(_l("Choose one of the proposed times."))
+    if slot.starts_at <= utcnow():
+        raise SchedulingError(_l("That time has already passed; ask for new times."), 409)
+    interview.starts_at = slot.starts_at
+    interview.status = InterviewStatus.SCHEDULED
+    open_room(interview)
+    audit.record(
+        "interview.schedule", interview, actor=candidate, starts_at=slot.starts_at.isoformat()
+    )
+    for user in interviewers(interview):
+        notify(
+            user,
+            "interview_scheduled",
+            _link(interview),
+            candidate=candidate.name,
+            job=interview.application.job.title,
+        )
+    schedule_reminders(interview)
+
+
+def cancel(interview: Interview, actor: User, reason: str = "") -> None:
+    """Either side may cancel; the other side is told (with the reason, if any)."""
+    if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED):
+        raise SchedulingError(_l("This interview can no longer be cancelled."), 409)
+    interview.status = InterviewStatus.CANCELLED
+    reason = reason.strip()[:500]
+    audit.record("interview.cancel", interview, actor=actor, reason=reason)
+    others = (
+        [interview.application.candidate]
+        if is_interviewer(actor, interview)
+        else interviewers(interview)
+    )
+    for user in others:
+        if user.id != actor.id:
+            notify(
+                user,
+                "interview_cancelled",
+                _link(interview),
+                job=interview.application.job.title,
+                by=actor.name,
+                reason=reason or "-",
+            )
+    if interview.room_id:
+        video_rooms.delete_room(get_redis(current_app), interview.room_id)
+
+
+def complete(interview: Interview, actor: User) -> None:
+    """An interviewer ends the interview: it is completed and the room closes to newcomers."""
+    if interview.status != InterviewStatus.SCHEDULED:
+        raise SchedulingError(_l("Only a scheduled interview can be ended."), 409)
+    interview.status = InterviewStatus.COMPLETED
+    audit.record("interview.complete", interview, actor=actor)
+    if interview.room_id:
+        video_rooms.delete_room(get_redis(current_app), interview.room_id)
+
+
+def room_expiry(interview: Interview) -> datetime:
+    return interview.starts_at + timedelta(minutes=interview.duration_minutes) + ROOM_GRACE
+
+
+def open_room(interview: Interview) -> Room:
+    """The interview's room: a Room row plus its entry in the media server's Redis registry."""
+    expires = room_expiry(interview)
+    ttl = max(60, int((expires - utcnow()).total_seconds()))
+    room = db.session.get(Room, interview.room_id) if interview.room_id else None
+    if room is None:
+        room = Room(
+            id=secrets.token_urlsafe(12),
+            kind=RoomKind.INTERVIEW,
+            capacity=MAX_PARTICIPANTS,
+            expires_at=expires,
+        )
+        db.session.add(room)
+        interview.room = room
+    room.expires_at = expires
+    db.session.flush()
+    video_rooms.create_room(
+        get_redis(current_app),
+        room_id=room.id,
+        kind="interview",
+        capacity=room.capacity,
+        ttl_seconds=ttl,
+    )
+    return room
+
+
+def reminder_times(interview: Interview) -> dict[str, datetime]:
+    """When each reminder is due (naive UTC), leaving out those already past."""
+    now = utcnow()
+    return {
+        kind: interview.starts_at - before
+        for kind, before in REMINDERS.items()
+        if interview.starts_at - before > now
+    }
+
+
+def schedule_reminders(interview: Interview) -> None:
+    queue = get_queue()
+    for kind, when in reminder_times(interview).items():
+        queue.enqueue_at(
+            when.replace(tzinfo=UTC),
+            "app.interviews.tasks.remind",
+            interview.id,
+            kind,
+            interview.starts_at.isoformat(),
+        )
+
+
+def remind(interview: Interview, kind: str, planned_start: str) -> int:
+    """Send one reminder to everybody taking part, if the interview still happens then."""
+    if interview.status != InterviewStatus.SCHEDULED or interview.starts_at is None:
+        return 0
+    if interview.starts_at.isoformat() != planned_start:
+        return 0
+    people = [interview.application.candidate, *interviewers(interview)]
+    for user in people:
+        notify(
+            user,
+            "interview_reminder_" + kind,
+            _link(interview),
+            job=interview.application.job.title,
+        )
+    return len(people)
+
+
+def upcoming_for_application(application_id: int) -> list[Interview]:
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .where(Interview.application_id == application_id)
+            .order_by(Interview.created_at.desc(), Interview.id.desc())
+        )
+    )
+
+
+def _link(interview: Interview, external: bool = False) -> str:
+    """The interview page; workers (reminders) have no request, so they get the plain path."""
+    if not has_request_context():
+        return f"/video/interviews/{interview.id}"
+    return url_for("interviews.interview", interview_id=interview.id, _external=external)
+
+
+def ics(interview: Interview) -> bytes:
+    """An iCalendar invitation (METHOD:REQUEST, or CANCEL once cancelled) with a stable UID."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Yunpin//Interviews//EN")
+    calendar.add("version", "2.0")
+    cancelled = interview.status == InterviewStatus.CANCELLED
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = icalendar.Event()
+    host = current_app.config.get("SERVER_NAME") or "yunpin"
+    event.add("uid", f"interview-{interview.id}@{host}")
+    start = interview.starts_at.replace(tzinfo=UTC)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=interview.duration_minutes))
+    event.add("dtstamp", datetime.now(UTC))
+    application = interview.application
+    event.add("summary", f"{application.job.employer.name}: {application.job.title}")
+    link = _link(interview, external=True)
+    event.add("description", link)
+    event.add("url", link)
+    event.add("location", link)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("sequence", len(interview.slots))
+    calendar.add_component(event)
+    return calendar.to_ical()

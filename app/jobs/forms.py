@@ -1,0 +1,76 @@
+"""Forms of job postings and fraud reports."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from app.jobs.service import REASONS
+from app.forms import REGION_PICKER, TagListField, region_exists
+from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices
+
+
+class JobForm(FlaskForm):
+    title = StringField(_l("Job title"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(
+        _l("Description (Markdown)"), validators=[Optional(), Length(max=20000)]
+    )
+    skills = TagListField(_l("Skills"))
+    salary_min = IntegerField(
+        _l("Salary from (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
+    )
+    salary_max = IntegerField(
+        _l("to (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
+    )
+    salary_period = SelectField(
+        pgettext("salary period", "Paid"), choices=choices(SALARY_PERIODS), default="month"
+    )
+    employment_type = SelectField(_l("Employment type"), choices=choices(EMPLOYMENT_TYPES))
+    headcount = IntegerField(
+        _l("Openings"), default=1, validators=[DataRequired(), NumberRange(min=1, max=10000)]
+    )
+    region_code = StringField(
+        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
+    )
+    remote = BooleanField(_l("Remote work possible"))
+    deadline = DateField(_l("Apply by"), validators=[Optional()])
+    screening_questions = TextAreaField(
+        _l("Screening questions (one per line)"), validators=[Optional(), Length(max=4000)]
+    )
+    confirm_duplicate = BooleanField(_l("Yes, post it anyway: this is a separate opening"))
+
+    def validate_salary_max(self, field) -> None:
+        low = self.salary_min.data
+        if low is not None and field.data is not None and field.data < low:
+            raise ValidationError(_l("The upper bound must not be below the lower bound."))
+
+    def questions(self) -> list[str]:
+        lines = (line.strip()[:300] for line in (self.screening_questions.data or "").splitlines())
+        return [line for line in lines if line][:20]
+
+
+class ReportForm(FlaskForm):
+    reason = SelectField(
+        _l("What is wrong?"), choices=list(REASONS.items()), validators=[DataRequired()]
+    )
+    details = TextAreaField(_l("Details (optional)"), validators=[Length(max=2000)])
+
+
+class ReportDecisionForm(FlaskForm):
+    close_job = BooleanField(_l("Also close the job"), default=True)

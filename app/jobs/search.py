@@ -1,0 +1,347 @@
+"""The job search page, its autocomplete endpoint and "jobs like this one".
+
+The whole search lives in the URL (a GET form), so a search can be bookmarked and shared;
+the next page is a cursor link. Answers come from the search engine; when it is
+unavailable the same filters run as SQL over the database (slower, no facets) and the page
+says so. Hits are shown from the database rows (current data, same card as everywhere),
+in the engine's order, with the engine's highlights.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import Text as SqlText
+from sqlalchemy import case, cast, func, or_, select
+
+from app.extensions import db
+from app.indexing import service as search_index
+from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
+from app.models import Employer, EmploymentType, Job, JobStatus, Region, VerificationState, utcnow
+from app.models.jobs import MONTHLY_FACTOR
+from search import Hit, InvalidQuery, SearchQuery, SearchUnavailable
+
+PAGE_SIZE = 20
+SORTS = ("relevance", "newest", "salary")
+POSTED_WITHIN = (1, 3, 7, 30)
+MAX_SALARY = 10_000_000
+SIMILAR_COUNT = 5
+SALARY_BANDS = {
+    "<3k": (None, 3000),
+    "3k-5k": (3000, 5000),
+    "5k-8k": (5000, 8000),
+    "8k-12k": (8000, 12000),
+    "12k-20k": (12000, 20000),
+    "20k-30k": (20000, 30000),
+    "30k+": (30000, None),
+}
+"""The library's salary facet bands (monthly yuan) → the salary filter a click sets."""
+
+
+class BadSearch(ValueError):
+    """A parameter the page cannot use; answered with 400 and the message."""
+
+
+@dataclass
+class Params:
+    """One search as it appears in the URL (every field is a query-string parameter)."""
+
+    q: str = ""
+    region: str = ""
+    category: str = ""
+    employment_type: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    remote: bool = False
+    posted_within: int | None = None
+    verified: bool = False
+    sort: str = "relevance"
+    cursor: str = ""
+    page: int = 1
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Non-default parameters (with CHANGES), for url_for: short, shareable URLs."""
+        data = {**asdict(self), **changes}
+        defaults = asdict(Params())
+        return {
+            k: (1 if v is True else v)
+            for k, v in data.items()
+            if v != defaults[k] and v is not None
+        }
+
+
+def _int(args, name: str, low: int, high: int) -> int | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadSearch(
+            _(
+                "%(name)s must be a whole number from %(low)s to %(high)s.",
+                name=name,
+                low=low,
+                high=high,
+            )
+        )
+    return int(raw)
+
+
+def parse_params(args) -> Params:
+    """Read and validate the query string. Raises BadSearch."""
+    q = args.get("q", "").strip()
+    if len(q) > 100:
+        raise BadSearch(_("The search text is too long (100 characters at most)."))
+    region = args.get("region", "").strip()
+    if region and (not region.isdigit() or len(region) not in search_index.REGION_PREFIXES):
+        raise BadSearch(_("Unknown region code."))
+    category = args.get("category", "").strip()
+    if len(category) > 16:
+        raise BadSearch(_("Unknown category."))
+    employment_type = args.get("employment_type", "").strip()
+    if employment_type and employment_type not in {e.value for e in EmploymentType}:
+        raise BadSearch(_("Unknown employment type."))
+    sort = args.get("sort", "relevance")
+    if sort not in SORTS:
+        raise BadSearch(_("Unknown sort order."))
+    posted_within = _int(args, "posted_within", 1, 365)
+    if posted_within is not None and posted_within not in POSTED_WITHIN:
+        raise BadSearch(_("Unknown time range."))
+    salary_min = _int(args, "salary_min", 0, MAX_SALARY)
+    salary_max = _int(args, "salary_max", 0, MAX_SALARY)
+    if salary_min is not None and salary_max is not None and salary_min > salary_max:
+        raise BadSearch(_("The minimum salary is above the maximum."))
+    cursor = args.get("cursor", "").strip()
+    if len(cursor) > 200:
+        raise BadSearch(_("Invalid page link."))
+    return Params(
+        q=q,
+        region=region,
+        category=category,
+        employment_type=employment_type,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        remote=args.get("remote") == "1",
+        posted_within=posted_within,
+        verified=args.get("verified") == "1",
+        sort=sort,
+        cursor=cursor,
+        page=_int(args, "page", 1, 1000) or 1,
+    )
+
+
+def to_query(params: Params, facets: bool = True) -> SearchQuery:
+    return SearchQuery(
+        text=params.q,
+        region=search_index.pad_region(params.region) if params.region else None,
+        category=params.category or None,
+        employment_type=params.employment_type or None,
+        salary_min=params.salary_min,
+        salary_max=params.salary_max,
+        remote=True if params.remote else None,
+        posted_within_days=params.posted_within,
+        verified_only=params.verified,
+        sort=params.sort,  # type: ignore[arg-type]
+        cursor=params.cursor or None,
+        size=PAGE_SIZE,
+        facets=facets,
+    )
+
+
+@dataclass
+class Item:
+    job: Job
+    highlights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FacetLink:
+    label: str
+    count: int
+    url: str
+    active: bool
+
+
+@dataclass
+class Page:
+    items: list[Item]
+    total: int
+    next_url: str | None
+    facets: dict[str, list[FacetLink]] = field(default_factory=dict)
+    fallback: bool = False
+
+
+def visible_jobs(ids: list[int]) -> dict[int, Job]:
+    """The rows of IDS that are still public (the index may lag a commit behind)."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(search_index.indexable_jobs().where(Job.id.in_(ids))).unique().all()
+    return {job.id: job for job in rows}
+
+
+def items_for(hits: list[Hit]) -> list[Item]:
+    jobs = visible_jobs([h.id for h in hits])
+    return [Item(jobs[h.id], h.highlights) for h in hits if h.id in jobs]
+
+
+def engine_page(params: Params) -> Page:
+    result = search_index.get_backend().search(to_query(params), kind="jobs")
+    next_url = None
+    if result.cursor:
+        next_url = url_for("jobs.index", **params.args(cursor=result.cursor, page=1))
+    return Page(items_for(result.hits), result.total, next_url, facet_links(params, result.facets))
+
+
+def facet_links(params: Params, facets: dict) -> dict[str, list[FacetLink]]:
+    employment_label = label_getter(EMPLOYMENT_TYPES)
+    out: dict[str, list[FacetLink]] = {}
+
+    def link(name: str, label: str, count: int, active: bool, **changes: Any) -> None:
+        url = url_for("jobs.index", **params.args(cursor="", page=1, **changes))
+        out.setdefault(name, []).append(FacetLink(label, count, url, active))
+
+    regions = [search_index.unpad_region(b.key) for b in facets.get("region", [])]
+    names = (
+        dict(
+            db.session.execute(
+                select(Region.code, Region.name).where(Region.code.in_(regions))
+            ).all()
+        )
+        if regions
+        else {}
+    )
+    for bucket, code in zip(facets.get("region", []), regions, strict=True):
+        link("region", names.get(code, code), bucket.count, params.region == code, region=code)
+    for bucket in facets.get("category", []):
+        link(
+            "category",
+            occupation_label(bucket.key),
+            bucket.count,
+            params.category == bucket.key,
+            category=bucket.key,
+        )
+    for bucket in facets.get("employment_type", []):
+        link(
+            "employment_type",
+            employment_label(EmploymentType(bucket.key)),
+            bucket.count,
+            params.employment_type == bucket.key,
+            employment_type=bucket.key,
+        )
+    for bucket in facets.get("salary", []):
+        low, high = SALARY_BANDS.get(bucket.key, (None, None))
+        link(
+            "salary",
+            bucket.key,
+            bucket.count,
+            (params.salary_min, params.salary_max) == (low, high),
+            salary_min=low,
+            salary_max=high,
+        )
+    for bucket in facets.get("remote", []):
+        if bucket.key == "1":
+            link("remote", _("Remote"), bucket.count, params.remote, remote=True)
+    return out
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+
+
+def monthly(column) -> Any:
+    """SQL for a salary column on the monthly scale (as the index stores it)."""
+    return column * case(
+        *((Job.salary_period == period, factor) for period, factor in MONTHLY_FACTOR.items()),
+        else_=1.0,
+    )
+
+
+def database_page(params: Params) -> Page:
+    """The same search as SQL: slower, LIKE instead of analysis, no facets, numbered pages."""
+    query = (
+        select(Job)
+        .join(Employer, Employer.id == Job.employer_id)
+        .where(
+            Job.status == JobStatus.PUBLISHED,
+            Employer.verification_state == VerificationState.APPROVED,
+        )
+    )
+    for word in params.q.split():
+        pattern, in_json = _like(word), _like(_json_escaped(word))
+        query = query.where(
+            or_(
+                Job.title.ilike(pattern, escape="!"),
+                Job.description.ilike(pattern, escape="!"),
+                cast(Job.skills, SqlText).ilike(in_json, escape="!"),
+            )
+        )
+    if params.region:
+        query = query.where(Job.region_code.startswith(params.region))
+    if params.category:
+        query = query.where(Job.category == params.category)
+    if params.employment_type:
+        query = query.where(Job.employment_type == EmploymentType(params.employment_type))
+    if params.salary_min is not None:
+        query = query.where(monthly(Job.salary_max) >= params.salary_min)
+    if params.salary_max is not None:
+        query = query.where(monthly(Job.salary_min) <= params.salary_max)
+    if params.remote:
+        query = query.where(Job.remote.is_(True))
+    if params.posted_within:
+        query = query.where(Job.published_at >= utcnow() - timedelta(days=params.posted_within))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    order = (monthly(Job.salary_max).desc(),) if params.sort == "salary" else ()
+    jobs = (
+        db.session.scalars(
+            query.order_by(*order, Job.published_at.desc(), Job.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((params.page - 1) * PAGE_SIZE)
+        )
+        .unique()
+        .all()
+    )
+    next_url = None
+    if params.page * PAGE_SIZE < total:
+        next_url = url_for("jobs.index", **params.args(cursor="", page=params.page + 1))
+    return Page([Item(job) for job in jobs], total, next_url, fallback=True)
+
+
+def _json_escaped(text: str) -> str:
+    """Skills are stored as JSON, non-ASCII as \\uXXXX escapes: search the same spelling."""
+    return json.dumps(text)[1:-1]
+
+
+def search_page():
+    try:
+        params = parse_params(request.args)
+    except BadSearch as error:
+        abort(400, description=str(error))
+    try:
+        page = engine_page(params)
+    except InvalidQuery:
+        abort(400, description=_("Invalid page link."))
+    except SearchUnavailable:
+        page = database_page(params)
+    return render_template(
+        "jobs/index.html",
+        params=params,
+        page=page,
+        sorts=SORTS,
+        posted_within=POSTED_WITHIN,
+        employment_types=list(EmploymentType),
+    )
+
+
+def similar_jobs(job: Job) -> list[Job]:
+    """Public jobs like JOB (title and skills), for its page; empty when search is down."""
+    try:
+        result = search_index.get_backend().search(
+            SearchQuery(like_id=job.id, size=SIMILAR_COUNT, highlight=False), kind="jobs"
+        )
+    except SearchUnavailable:
+        return []
+    return [item.job for item in items_for(result.hits)]

@@ -1,0 +1,62 @@
+"""In-app notifications, each with an email sent through the queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import Notification, User
+from app.notifications.mail import send_email
+
+# What each kind of notification says; parameters come from Notification.params.
+TEXTS = {
+    "application_received": _l("New application from %(candidate)s for %(job)s"),
+    "stage_changed": _l("Your application for %(job)s moved to: %(stage)s"),
+    "stage_changed_message": _l(
+        "Your application for %(job)s moved to: %(stage)s. %(employer)s wrote: %(message)s"
+    ),
+    "invitation": _l("%(employer)s invites you to apply for %(job)s"),
+    "job_reported": _l("A job was reported as fraudulent: %(job)s"),
+    "review_approved": _l("Your company documents were approved"),
+    "review_returned": _l("Your company documents were returned: %(reasons)s"),
+    "review_submitted": _l("%(employer)s submitted documents for review"),
+    "welcome": _l("Welcome to Yunpin"),
+    "interview_proposed": _l("%(employer)s proposes interview times for %(job)s: pick one"),
+    "interview_rescheduled": _l("%(employer)s proposed new interview times for %(job)s"),
+    "interview_scheduled": _l("%(candidate)s picked an interview time for %(job)s"),
+    "interview_cancelled": _l("The interview for %(job)s was cancelled by %(by)s: %(reason)s"),
+    "interview_reminder_day": _l("Reminder: your interview for %(job)s is in 24 hours"),
+    "interview_reminder_soon": _l("Reminder: your interview for %(job)s starts in 15 minutes"),
+    "identity_checked": _l(
+        "%(employer)s finished a video identity check: compare it with the ID document"
+    ),
+    "identity_approved": _l("The video identity check of your legal representative was approved"),
+    "identity_rejected": _l(
+        "The video identity check of your legal representative was rejected: %(reasons)s"
+    ),
+}
+
+
+def render(notification: Notification) -> str:
+    template = TEXTS.get(notification.kind)
+    if template is None:
+        return notification.kind
+    try:
+        return str(template) % notification.params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def notify(user: User, kind: str, link: str = "", email: bool = True, **params: Any) -> None:
+    """Tell USER about an event: in the app now, by email after the transaction commits."""
+    note = Notification(user_id=user.id, kind=kind, params=params, link=link)
+    db.session.add(note)
+    if email:
+        with force_locale(user.locale or "zh"):
+            message = render(note)
+        send_email(
+            user.email, message, "notification", locale=user.locale, message=message, link=link
+        )

@@ -1,0 +1,1 @@
+"""Ranking: match scores with reasons, stored embeddings and the candidates' recommendation lists."""

@@ -1,0 +1,104 @@
+"""Pages: a candidate's "Recommended for you" with "Not interested", and an employer's
+"people to invite" for one of its jobs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import get_or_404, roles_required
+from app.applications import service as applications
+from app.applications.routes import member_job
+from app.extensions import db
+from app.models import Invitation, Job, Resume, Role, User
+from app.ranking import recommendations as service
+from app.ranking.service import people_query, reason_texts
+
+bp = Blueprint("ranking", __name__)
+
+
+def _locale() -> str:
+    return str(get_locale() or "zh")
+
+
+@bp.route("/recommendations")
+@roles_required(Role.SEEKER)
+def recommendations():
+    """The cached list; an empty cache is filled now when the site is small, else queued."""
+    row = service.cached(current_user)
+    if row is None and service.small_enough_to_compute_now():
+        row = service.compute(current_user)
+        db.session.commit()
+    elif service.due(row):
+        service.request_refresh(current_user)
+    has_resume = applications.default_resume(current_user) is not None
+    return render_template(
+        "ranking/recommendations.html",
+        row=row,
+        items=service.shown(row, current_user),
+        has_resume=has_resume,
+        reason_texts=reason_texts,
+        locale=_locale(),
+    )
+
+
+@bp.route("/recommendations/<int:job_id>/dismiss", methods=["POST"])
+@roles_required(Role.SEEKER)
+def dismiss(job_id: int):
+    job = get_or_404(Job, job_id)
+    service.dismiss(current_user, job)
+    db.session.commit()
+    flash(_("We will not suggest “%(job)s” again.", job=job.title), "info")
+    return redirect(url_for("ranking.recommendations"), 303)
+
+
+@bp.route("/recommendations/jobs/<int:job_id>/people")
+@roles_required(Role.EMPLOYER)
+def people(job_id: int):
+    job = member_job(job_id)
+    items = service.people_to_invite(job)
+    invited = set(
+        db.session.scalars(
+            db.select(Invitation.candidate_id).where(
+                Invitation.job_id == job.id,
+                Invitation.candidate_id.in_([r.user_id for r, _s, _r in items]),
+            )
+        )
+    )
+    return render_template(
+        "ranking/people.html",
+        job=job,
+        items=items,
+        invited=invited,
+        reason_texts=reason_texts,
+        locale=_locale(),
+        can_invite=applications.open_for_applications(job),
+    )
+
+
+@bp.route("/recommendations/jobs/<int:job_id>/people/<int:resume_id>/invite", methods=["POST"])
+@roles_required(Role.EMPLOYER)
+def invite(job_id: int, resume_id: int):
+    """Invite one suggested person. Only résumés the people list may show can be invited
+    here; anything else answers 404 like a missing résumé."""
+    job = member_job(job_id)
+    resume = db.session.scalar(people_query(job).where(Resume.id == resume_id))
+    if resume is None:
+        abort(404)
+    message = request.form.get("message", "")
+    try:
+        _invitation, created = applications.invite(
+            job, db.session.get(User, resume.user_id), current_user, message
+        )
+    except applications.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("ranking.people", job_id=job.id), 303)
+    db.session.commit()
+    flash(
+        _("Invitation sent.") if created else _("You already invited this candidate to this job."),
+        "success",
+    )
+    return redirect(url_for("ranking.people", job_id=job.id), 303)

@@ -1,0 +1,1 @@
+"""Resumption of work: employers' reports and the officials' list of enterprises behind the figures."""

@@ -1,0 +1,58 @@
+"""The subsidy-policy form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.forms import REGION_PICKER, dates_ordered, region_exists
+from app.models import SubsidyRule
+
+
+class PolicyForm(FlaskForm):
+    name = StringField(
+        pgettext("subsidy policy", "Name"), validators=[DataRequired(), Length(max=120)]
+    )
+    rule = SelectField(
+        _l("Rule"),
+        choices=[
+            (
+                SubsidyRule.PER_HIRE_FROM_PARTNER_REGION.value,
+                _l("Amount per worker hired from a partner region"),
+            ),
+            (
+                SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY.value,
+                _l("Micro and small enterprises that resumed by a date"),
+            ),
+        ],
+    )
+    amount = IntegerField(
+        _l("Amount (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)]
+    )
+    per_employer_cap = IntegerField(
+        _l("Cap per employer (yuan)"),
+        validators=[DataRequired(), NumberRange(min=1, max=100_000_000)],
+    )
+    budget = IntegerField(
+        _l("Total budget (yuan)"),
+        validators=[DataRequired(), NumberRange(min=1, max=2_000_000_000)],
+    )
+    region_code = StringField(
+        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
+    )
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
+    resumed_by = DateField(_l("Resumed by (for the resumption rule)"), validators=[Optional()])
+
+    def validate_resumed_by(self, field) -> None:
+        if self.rule.data == SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY.value and not field.data:
+            raise ValidationError(_l("Give the date by which work must have resumed."))

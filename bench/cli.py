@@ -1,0 +1,30 @@
+"""The ``yunpin bench`` and ``yunpin eval`` command groups (``app/cli.py`` adds them)."""
+
+from __future__ import annotations
+
+import click
+
+from .dashboards import dashboards_command
+from .evaluate import eval_command
+from .matching import bench_command as match_bench_command
+from .search import bench_command as search_bench_command
+from .video import bench_command as video_bench_command
+
+
+@click.group("bench")
+def bench_group() -> None:
+    """Benchmarks: each subcommand loads synthetic data and prints its figures."""
+
+
+bench_group.add_command(dashboards_command, "dashboards")
+bench_group.add_command(match_bench_command, "match")
+bench_group.add_command(video_bench_command, "video")
+bench_group.add_command(search_bench_command, "search")
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Offline quality evaluations on judged data sets."""
+
+
+eval_group.add_command(eval_command, "match")

@@ -1,0 +1,114 @@
+import json
+import os
+
+from click.testing import CliRunner
+
+from bench.evaluate import eval_command
+
+
+def invoke(*args):
+    return CliRunner().invoke(eval_command, list(args))
+
+
+def test_eval_json_has_all_systems(evalset):
+    d = evalset
+    res = invoke(
+        "--jobs",
+        str(d / "jobs.jsonl"),
+        "--candidates",
+        str(d / "candidates.jsonl"),
+        "--qrels",
+        str(d / "qrels.tsv"),
+        "--direction",
+        "job2cand",
+        "--json",
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert set(out) == {"scorer", "bm25", "random"}
+    for m in out.values():
+        assert set(m) >= {"ndcg@10", "map", "recall@50", "mrr"}
+    assert out["scorer"]["ndcg@10"] == 1.0 and out["scorer"]["mrr"] == 1.0
+
+
+def test_eval_cand2job_and_table(evalset):
+    d = evalset
+    res = invoke(
+        "--jobs",
+        str(d / "jobs.jsonl"),
+        "--candidates",
+        str(d / "candidates.jsonl"),
+        "--qrels",
+        str(d / "qrels_c2j.tsv"),
+        "--direction",
+        "cand2job",
+    )
+    assert res.exit_code == 0, res.output
+    assert "scorer" in res.output and "bm25" in res.output and "ndcg@10" in res.output
+
+
+def test_malformed_lines_are_named(evalset):
+    d = evalset
+    bad = d / "bad.jsonl"
+    bad.write_text('{"id": "C1", "headline": "x"}\n{"id": "C2", "skills": "java"}\n', "utf-8")
+    res = invoke(
+        "--jobs", str(d / "jobs.jsonl"), "--candidates", str(bad), "--qrels", str(d / "qrels.tsv")
+    )
+    assert res.exit_code != 0
+    assert f"{bad}:2" in res.output and "skills" in res.output
+    assert "Traceback" not in res.output
+
+    bad.write_text('{"id": "C1"}\n\nnot json\n', "utf-8")
+    res = invoke(
+        "--jobs", str(d / "jobs.jsonl"), "--candidates", str(bad), "--qrels", str(d / "qrels.tsv")
+    )
+    assert res.exit_code != 0 and f"{bad}:3" in res.output and "not valid JSON" in res.output
+
+    q = d / "bad_qrels.tsv"
+    q.write_text("J1 0 C1 3\nJ2 0 C2\n")
+    res = invoke(
+        "--jobs",
+        str(d / "jobs.jsonl"),
+        "--candidates",
+        str(d / "candidates.jsonl"),
+        "--qrels",
+        str(q),
+    )
+    assert res.exit_code != 0 and f"{q}:2" in res.output
+    q.write_text("J1 0 C1 7\n")
+    res = invoke(
+        "--jobs",
+        str(d / "jobs.jsonl"),
+        "--candidates",
+        str(d / "candidates.jsonl"),
+        "--qrels",
+        str(q),
+    )
+    assert res.exit_code != 0 and "outside 0-3" in res.output
+
+
+def test_module_entry_point(evalset):
+    import subprocess
+    import sys
+
+    import bench
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(bench.__file__)))
+    d = evalset
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.evaluate",
+            "--jobs",
+            str(d / "jobs.jsonl"),
+            "--candidates",
+            str(d / "missing.jsonl"),
+            "--qrels",
+            str(d / "qrels.tsv"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert p.returncode == 2 and "missing.jsonl" in p.stderr and "Traceback" not in p.stderr
