@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import abort
 from flask_login import current_user, login_required
 
-from app.extensions import db
 from app.models import (
     Employer,
     MemberRole,
     Role,
     User,
 )
-
-T = TypeVar("T")
 
 
 def roles_required(*roles: Role) -> Callable:
@@ -38,13 +35,6 @@ def roles_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
-
-
-def get_or_404(model: type[T], ident: Any) -> T:
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def current_employer(owner_only: bool = False) -> Employer:

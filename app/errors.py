@@ -1,17 +1,45 @@
-"""Error responses: an HTML page for people, application/problem+json for the API.
+"""Errors: the one domain error type, and the responses for people and for the API.
 
+Every rule that refuses raises a `DomainError` subclass with a message in the user's
+language and an HTTP status. Pages catch it with `refused()` (roll back, flash, re-render);
+anything not caught becomes an error page or, under /api/, application/problem+json.
 Every 4xx says what was wrong in the user's language. A 500 rolls the transaction back so
 nothing half-written stays behind.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from collections.abc import Callable
+
+from flask import Flask, flash, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+
+
+class DomainError(Exception):
+    """A rule said no. MESSAGE is shown to the user as it is (translate it when raising);
+    STATUS is the HTTP answer: 409 for a conflict with the current state, 422 for input
+    that breaks a rule, 403 for an actor who may not, 404 for something not there."""
+
+    status = 409
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+def refused(error: DomainError, page: Callable[[int], ResponseReturnValue]) -> ResponseReturnValue:
+    """The page's answer to a refused action: nothing half-done stays behind, the message is
+    flashed, and PAGE (given the status) renders the form again."""
+    db.session.rollback()
+    flash(str(error.message), "error")
+    return page(error.status)
 
 
 def wants_problem_json() -> bool:
@@ -64,12 +92,25 @@ def handle_csrf(error: CSRFError):
     return render_template("errors/error.html", status=400, title=text, detail=""), 400
 
 
+def handle_domain(error: DomainError):
+    """A refusal no page caught: the same status and message, as a page or problem+json."""
+    db.session.rollback()
+    title = messages().get(error.status, str(error.message))
+    if wants_problem_json():
+        return problem(error.status, title, str(error.message))
+    page = render_template(
+        "errors/error.html", status=error.status, title=title, detail=str(error.message)
+    )
+    return page, error.status
+
+
 def handle_unexpected(error: Exception):
     db.session.rollback()
     return handle_http(InternalServerError())
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     if not app.testing:

@@ -1,8 +1,9 @@
-"""The applicant list as CSV that Excel opens correctly and safely.
+"""CSV downloads that Excel opens correctly and safely: every export goes through here.
 
 Excel reads a UTF-8 file as the local code page unless it starts with a byte order mark, so
 Chinese names would be garbled without it. A cell starting with = + - @ (or a tab/CR that
-Excel strips) is run as a formula, so candidates' own text is prefixed with a quote.
+Excel strips) is run as a formula, so any text that could come from a user is prefixed
+with a quote.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from flask import Response
 
@@ -23,7 +23,7 @@ def cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def to_csv(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
@@ -33,14 +33,11 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-def csv_response(filename: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([str(c) for c in columns])
-    for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+def csv_response(
+    filename: str, header: Sequence[object], rows: Iterable[Sequence[object]], private: bool = False
+) -> Response:
+    """A download of the table; PRIVATE ones (personal data) are never cached."""
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if private:
+        headers["Cache-Control"] = "private, no-store"
+    return Response(to_csv(header, rows).encode("utf-8"), mimetype="text/csv", headers=headers)

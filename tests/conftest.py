@@ -40,6 +40,9 @@ def base_config(tmp_path: Path, database_uri: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "RQ_EMBEDDED_WORKER": False,
         "SERVER_NAME": "yunpin.test",
+        # Features only: loading the sentence model would slow every test; the tests of
+        # embeddings switch it on themselves.
+        "MATCHING_EMBEDDINGS": False,
     }
 
 
@@ -112,6 +115,9 @@ def app(database_uri, tmp_path, redis_server):
         yield app
         db.session.remove()
         db.engine.dispose()
+    from app.indexing import service as search_index
+
+    search_index.close_backend(app)
 
 
 @pytest.fixture
@@ -141,6 +147,22 @@ def worker(app, redis_server):
         failed = queue.failed_job_registry.get_job_ids()
         assert not failed, f"background jobs failed: {failed}"
         return queue.finished_job_registry.count - finished_before
+
+    return drain
+
+
+@pytest.fixture
+def derived(app, redis_server):
+    """Run the derived-data queue once; returns (finished, failed) job counts, failures allowed."""
+    from rq import SimpleWorker
+
+    from app.queue import DERIVED, get_queue
+
+    def drain() -> tuple[int, int]:
+        queue = get_queue(app, DERIVED)
+        before = queue.finished_job_registry.count
+        SimpleWorker([queue], connection=redis_server).work(burst=True)
+        return queue.finished_job_registry.count - before, queue.failed_job_registry.count
 
     return drain
 

@@ -23,3 +23,15 @@ def post_form(client: FlaskClient, url: str, data: dict, token_from: str | None 
 
 def login(client: FlaskClient, email: str, password: str):
     return post_form(client, "/auth/login", {"email": email, "password": password})
+
+
+def as_user(client: FlaskClient, user):
+    """Log CLIENT in as USER (committing first, so the login request sees the row)."""
+    from app.extensions import db
+    from tests.factories import PASSWORD
+
+    db.session.commit()
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    response = login(client, user.email, PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return user

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -17,10 +16,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from app import exports as export
-from app.access import current_employer, get_or_404, roles_required
+from app.access import current_employer, roles_required
 from app.applications import service
 from app.applications import service as applications_service
+from app.exports import csv_response
 from app.extensions import db
 from app.forms import TAG_SPLIT
 from app.labels import STAGES
@@ -44,14 +43,14 @@ def _locale() -> str:
 
 def member_job(job_id: int) -> Job:
     """A job of the current user's employer; any other job is 404 (ids cannot be probed)."""
-    job = get_or_404(Job, job_id)
+    job = db.get_or_404(Job, job_id)
     if job.employer_id != current_employer().id:
         abort(404)
     return job
 
 
 def member_application(application_id: int) -> Application:
-    application = get_or_404(Application, application_id)
+    application = db.get_or_404(Application, application_id)
     member_job(application.job_id)
     return application
 
@@ -64,7 +63,7 @@ def member_application(application_id: int) -> Application:
 def apply(job_id: int):
     """One click from the job page (CSRF-checked POST); a short form first when the job
     asks screening questions. Repeating the request leads to the same application."""
-    job = get_or_404(Job, job_id)
+    job = db.get_or_404(Job, job_id)
     existing = service.find(job.id, current_user.id)
     if existing is not None and existing.stage != Stage.WITHDRAWN:
         return redirect(url_for("applications.mine_detail", application_id=existing.id), 303)
@@ -108,7 +107,7 @@ def invitations():
 @bp.route("/applications/invitations/<int:invitation_id>", methods=["POST"])
 @roles_required(Role.SEEKER)
 def respond(invitation_id: int):
-    invitation = get_or_404(Invitation, invitation_id)
+    invitation = db.get_or_404(Invitation, invitation_id)
     if invitation.candidate_id != current_user.id:
         abort(404)
     accept = request.form.get("accept") == "1"
@@ -277,15 +276,7 @@ def export_csv(job_id: int):
                 " | ".join(application.answers or []),
             ]
         )
-    body = export.to_csv(header, rows)
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="applicants-job-{job.id}.csv"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return csv_response(f"applicants-job-{job.id}.csv", header, rows, private=True)
 
 
 @bp.route("/applications/review/<int:application_id>")
@@ -379,7 +370,7 @@ def mine():
 @login_required
 def mine_detail(application_id: int):
     """An application's status and history, for its candidate (employers use the pipeline)."""
-    item = get_or_404(Application, application_id)
+    item = db.get_or_404(Application, application_id)
     if item.candidate_id != current_user.id:
         abort(404)
     return render_mine_detail(item)
@@ -403,7 +394,7 @@ def render_mine_detail(item: Application, status: int = 200):
 @roles_required(Role.SEEKER)
 def withdraw(application_id: int):
     """The candidate takes an application back; it stays in the history as withdrawn."""
-    item = get_or_404(Application, application_id)
+    item = db.get_or_404(Application, application_id)
     if item.candidate_id != current_user.id:
         abort(404)
     try:

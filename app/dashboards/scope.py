@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import abort, request
 from flask_login import current_user
 
-from app.access import get_or_404
+from app.extensions import db
 from app.models import (
     Application,
     CooperationAgreement,
@@ -141,7 +141,7 @@ def current_scope() -> Scope:
 
 def scoped_get(model, ident, code_of):
     """The object if its region (CODE_OF(obj)) is in the official's scope, else 404."""
-    item = get_or_404(model, ident)
+    item = db.get_or_404(model, ident)
     if not Scope.of(current_user).covers(code_of(item)):
         abort(404)
     return item

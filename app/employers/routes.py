@@ -13,7 +13,6 @@ from app.access import (
     OFFICIALS,
     covers_region,
     current_employer,
-    get_or_404,
     roles_required,
     scope_code,
     works_for,
@@ -128,7 +127,7 @@ def edit():
 @bp.route("/employers/<int:employer_id>")
 def profile(employer_id: int):
     """The public company page: verified employers only (others are not yet public)."""
-    employer = get_or_404(Employer, employer_id)
+    employer = db.get_or_404(Employer, employer_id)
     if not employer.verified and not can_see_private(employer):
         abort(404)
     jobs = db.session.scalars(
@@ -141,7 +140,7 @@ def profile(employer_id: int):
 
 @bp.route("/employers/<int:employer_id>/logo")
 def logo(employer_id: int):
-    employer = get_or_404(Employer, employer_id)
+    employer = db.get_or_404(Employer, employer_id)
     if not employer.logo_path or not (employer.verified or can_see_private(employer)):
         abort(404)
     content_type = uploads.PNG if employer.logo_path.endswith(".png") else uploads.JPEG
@@ -230,7 +229,7 @@ def upload_documents(employer: Employer, form: DocumentsForm) -> int:
 @login_required
 def document(employer_id: int, document_id: int):
     """A submitted document, for the employer's members and its region's officials only."""
-    item = get_or_404(EmployerDocument, document_id)
+    item = db.get_or_404(EmployerDocument, document_id)
     if item.employer_id != employer_id or not can_see_private(item.employer):
         abort(404)
     return uploads.send_upload(item.stored_name, item.content_type, item.filename)
@@ -278,7 +277,7 @@ def team():
 @roles_required(Role.EMPLOYER)
 def remove_member(member_id: int):
     employer = current_employer(owner_only=True)
-    member = get_or_404(EmployerMember, member_id)
+    member = db.get_or_404(EmployerMember, member_id)
     if member.employer_id != employer.id:
         abort(404)
     try:
@@ -343,7 +342,7 @@ def accept_invite(token: str):
 
 
 def employer_in_scope(employer_id: int) -> Employer:
-    employer = get_or_404(Employer, employer_id)
+    employer = db.get_or_404(Employer, employer_id)
     if not covers_region(current_user, employer.region_code):
         abort(404)
     return employer

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import audit
-from app.access import OFFICIALS, current_employer, get_or_404, roles_required
+from app.access import OFFICIALS, current_employer, roles_required
 from app.dashboards import service as dashboards
 from app.dashboards.scope import Scope, current_scope, scoped_get
 from app.exports import csv_response
@@ -42,7 +42,7 @@ def index():
 
 @bp.route("/fairs/<int:fair_id>")
 def show(fair_id: int):
-    fair = get_or_404(JobFair, fair_id)
+    fair = db.get_or_404(JobFair, fair_id)
     jobs = fair_service.fair_jobs(db.session, fair)
     own_jobs, registered = [], False
     if (
@@ -63,7 +63,7 @@ def show(fair_id: int):
 @bp.route("/fairs/<int:fair_id>/register", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def register(fair_id: int):
-    fair = get_or_404(JobFair, fair_id)
+    fair = db.get_or_404(JobFair, fair_id)
     employer = current_employer()
     if fair.ends_on < date.today():
         flash(_("This fair has ended."), "error")
@@ -82,10 +82,10 @@ def apply(fair_id: int, job_id: int):
     from app.applications import service as applications
     from app.models import FairJob, Source
 
-    fair = get_or_404(JobFair, fair_id)
+    fair = db.get_or_404(JobFair, fair_id)
     if db.session.get(FairJob, (fair.id, job_id)) is None:
         abort(404)
-    job = get_or_404(Job, job_id)
+    job = db.get_or_404(Job, job_id)
     try:
         application, created = applications.apply(current_user, job, source=Source.FAIR)
     except applications.ApplicationError as error:

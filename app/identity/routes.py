@@ -32,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.access import covers_region, current_employer, get_or_404, roles_required
+from app.access import covers_region, current_employer, roles_required
 from app.extensions import db
 from app.identity.forms import DecideForm, RetentionForm
 from app.identity.service import (
@@ -111,7 +111,7 @@ def is_owner(user: User, check: IdentityCheck) -> bool:
 
 def visible_check(check_id: int) -> IdentityCheck:
     """The check, for its employer's owners and officials covering its region; else 404."""
-    check = get_or_404(IdentityCheck, check_id)
+    check = db.get_or_404(IdentityCheck, check_id)
     if not (
         is_owner(current_user, check) or covers_region(current_user, check.employer.region_code)
     ):

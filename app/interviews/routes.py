@@ -29,7 +29,7 @@ from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pyb
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.access import get_or_404, roles_required
+from app.access import roles_required
 from app.extensions import db
 from app.interviews import lobby
 from app.interviews import service as scheduling
@@ -84,7 +84,7 @@ def interview_time(value: datetime | None) -> str:
 
 
 def visible_interview(interview_id: int) -> Interview:
-    interview = get_or_404(Interview, interview_id)
+    interview = db.get_or_404(Interview, interview_id)
     if not (is_candidate(current_user, interview) or is_interviewer(current_user, interview)):
         abort(404)
     return interview

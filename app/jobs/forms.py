@@ -21,8 +21,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.jobs.service import REASONS
 from app.forms import REGION_PICKER, TagListField, region_exists
+from app.jobs.service import REASONS
 from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices
 
 

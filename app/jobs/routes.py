@@ -11,7 +11,6 @@ from flask_login import current_user
 from app.access import (
     covers_region,
     current_employer,
-    get_or_404,
     roles_required,
     scope_code,
     works_for,
@@ -50,7 +49,7 @@ def index():
 @bp.route("/jobs/<int:job_id>")
 def detail(job_id: int):
     """Public and shareable while published by a verified employer; members see every state."""
-    job = get_or_404(Job, job_id)
+    job = db.get_or_404(Job, job_id)
     if not visible_to_current_user(job):
         abort(404)
     return render_template("jobs/detail.html", job=job, public=is_public(job))
@@ -64,7 +63,7 @@ def is_public(job: Job) -> bool:
 @limiter.limit("5 per hour;20 per day", methods=["POST"])
 def report(job_id: int):
     """Anyone who can see a public job may report it as fraudulent."""
-    job = get_or_404(Job, job_id)
+    job = db.get_or_404(Job, job_id)
     if not is_public(job):
         abort(404)
     form = ReportForm()
@@ -89,7 +88,7 @@ def report(job_id: int):
 def own_job(job_id: int) -> Job:
     """A job of the current user's employer; 404 for any other (ids are not probed)."""
     employer = current_employer()
-    job = get_or_404(Job, job_id)
+    job = db.get_or_404(Job, job_id)
     if job.employer_id != employer.id:
         abort(404)
     return job
@@ -214,7 +213,7 @@ def reports_queue():
 @bp.route("/officials/reports/<int:report_id>/<any(uphold, dismiss):decision>", methods=["POST"])
 @roles_required(Role.OFFICIAL, Role.ADMIN)
 def decide_report(report_id: int, decision: str):
-    item = get_or_404(JobReport, report_id)
+    item = db.get_or_404(JobReport, report_id)
     if not covers_region(current_user, item.job.employer.region_code):
         abort(404)
     form = ReportDecisionForm()

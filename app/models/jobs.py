@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, created_at_column, enum_column, utcnow
@@ -85,6 +86,22 @@ class Job(Base):
 
     employer: Mapped[Employer] = relationship(back_populates="jobs", lazy="joined")
     region: Mapped[Region] = relationship(lazy="joined")
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Anyone may find it and apply: published, by an employer whose review was approved.
+        Pages, the API, the index, applying and the home page all ask this one question."""
+        return self.status == JobStatus.PUBLISHED and self.employer.verified
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_clause(cls) -> sa.ColumnElement[bool]:
+        from app.models.employers import Employer, VerificationState
+
+        approved = sa.select(Employer.id).where(
+            Employer.verification_state == VerificationState.APPROVED
+        )
+        return sa.and_(cls.status == JobStatus.PUBLISHED, cls.employer_id.in_(approved))
 
     def monthly_salary(self) -> tuple[int, int]:
         factor = MONTHLY_FACTOR[self.salary_period]

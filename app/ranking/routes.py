@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import get_or_404, roles_required
+from app.access import roles_required
 from app.applications import service as applications
 from app.applications.routes import member_job
 from app.extensions import db
@@ -47,7 +47,7 @@ def recommendations():
 @bp.route("/recommendations/<int:job_id>/dismiss", methods=["POST"])
 @roles_required(Role.SEEKER)
 def dismiss(job_id: int):
-    job = get_or_404(Job, job_id)
+    job = db.get_or_404(Job, job_id)
     service.dismiss(current_user, job)
     db.session.commit()
     flash(_("We will not suggest “%(job)s” again.", job=job.title), "info")

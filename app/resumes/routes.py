@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import uploads
-from app.access import current_employer, get_or_404, roles_required
+from app.access import current_employer, roles_required
 from app.applications import service as applications
 from app.extensions import db
 from app.models import Job, JobStatus, ParseStatus, Resume, ResumeFile, Role, User, utcnow
@@ -85,7 +85,7 @@ def upload():
 
 
 def _own_file(file_id: int) -> ResumeFile:
-    item = get_or_404(ResumeFile, file_id)
+    item = db.get_or_404(ResumeFile, file_id)
     if item.user_id != current_user.id:
         abort(404)
     return item
@@ -129,7 +129,7 @@ def confirm_draft(file_id: int):
 @bp.route("/resumes/<int:resume_id>")
 @roles_required(Role.SEEKER, Role.EMPLOYER, Role.ADMIN)
 def view(resume_id: int):
-    resume = get_or_404(Resume, resume_id)
+    resume = db.get_or_404(Resume, resume_id)
     if not service.can_view(current_user, resume):
         abort(404)
     invite_form = None
@@ -172,14 +172,14 @@ def _invite_form() -> InviteForm:
 @bp.route("/resumes/<int:resume_id>/invite", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def invite(resume_id: int):
-    resume = get_or_404(Resume, resume_id)
+    resume = db.get_or_404(Resume, resume_id)
     if not service.can_view(current_user, resume):
         abort(404)
     form = _invite_form()
     if not form.validate_on_submit():
         flash(_("Choose one of your published jobs."), "error")
         return redirect(url_for("resumes.view", resume_id=resume.id), 303)
-    job = get_or_404(Job, form.job_id.data)
+    job = db.get_or_404(Job, form.job_id.data)
     try:
         _invitation, created = applications.invite(
             job, db.session.get(User, resume.user_id), current_user, form.message.data

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import audit
-from app.access import OFFICIALS, current_employer, get_or_404, roles_required
+from app.access import OFFICIALS, current_employer, roles_required
 from app.dashboards.scope import Scope, current_scope
 from app.extensions import db
 from app.models import (
@@ -45,7 +45,7 @@ def index():
 @roles_required(Role.EMPLOYER)
 def claim(policy_id: int):
     employer = current_employer(owner_only=True)
-    policy = get_or_404(SubsidyPolicy, policy_id)
+    policy = db.get_or_404(SubsidyPolicy, policy_id)
     if not employer.region_code.startswith(policy.region_code):
         abort(404)
     try:

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Application, Role, Stage, VerificationState
 from app.queue import MAIN, get_queue
 from tests import factories
-from tests.resumes.test_resume_upload import make_pdf
+from tests.app.resumes.test_upload import make_pdf
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -42,7 +42,6 @@ def test_verified_employer_posts_candidate_applies_employer_moves_to_interview(
     browser, live_server, redis_server, tmp_path
 ):
     base, app = live_server
-    app.config["MATCHING_EMBEDDINGS"] = False
     with app.app_context():
         official = factories.user(Role.OFFICIAL, region_code="420102", email="official@example.com")
         owner = factories.user(Role.EMPLOYER, email="owner@example.com")

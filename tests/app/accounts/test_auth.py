@@ -1,0 +1,156 @@
+"""Registration, log-in, confirmation and reset, through the pages and a real RQ worker."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from sqlalchemy import func, select
+
+from app import create_app
+from app.dev.routes import read_outbox
+from app.extensions import db
+from app.models import AuditEntry, Role, User
+from app.security import make_link_token
+from tests import factories
+from tests.conftest import base_config
+from tests.web import csrf_token, login, post_form
+
+LINK = re.compile(r"https?://\S+")
+
+
+def register(client, email="new@example.com", password="s3cret-pass", role="seeker"):
+    return post_form(
+        client,
+        "/auth/register",
+        {"name": "张三", "email": email, "password": password, "confirm": password, "role": role},
+    )
+
+
+def outbox_links(app) -> list[str]:
+    return [LINK.search(message["body"]).group(0) for message in reversed(read_outbox())]
+
+
+def test_register_confirm_and_log_in(app, client, worker):
+    response = register(client, email="New@Example.com")
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "new@example.com"))
+    assert user.role == Role.SEEKER and user.email_confirmed_at is None
+    assert user.password_hash.startswith("$argon2")
+    assert worker() == 1  # the confirmation mail went through the queue
+    (link,) = outbox_links(app)
+    assert client.get(link.replace("http://yunpin.test", "")).status_code == 302
+    db.session.refresh(user)
+    assert user.email_confirmed_at is not None
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert login(client, "new@example.com", "s3cret-pass").status_code == 302
+    assert "/auth/login" not in client.get("/resumes/mine").headers.get("Location", "")
+
+
+def test_register_twice_with_one_email_is_refused(client):
+    assert register(client).status_code == 302
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    response = register(client, email="NEW@example.com")
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_bad_registration_input_is_explained_not_saved(client):
+    response = post_form(
+        client,
+        "/auth/register",
+        {
+            "name": "",
+            "email": "not-an-email",
+            "password": "short",
+            "confirm": "other",
+            "role": "admin",
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Enter a valid email address." in page or "有效" in page
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_wrong_password_fails_without_saying_which_part(client):
+    factories.user(email="a@example.com")
+    db.session.commit()
+    wrong = login(client, "a@example.com", "nope-nope")
+    unknown = login(client, "b@example.com", "nope-nope")
+    assert wrong.status_code == unknown.status_code == 401
+
+
+def test_reset_password_link_works_once(app, client, worker):
+    user = factories.user(email="a@example.com")
+    db.session.commit()
+    post_form(client, "/auth/forgot", {"email": "a@example.com"})
+    post_form(client, "/auth/forgot", {"email": "nobody@example.com"})  # same answer, no mail
+    assert worker() == 1
+    (link,) = outbox_links(app)
+    path = link.replace("http://yunpin.test", "")
+    response = post_form(client, path, {"password": "brand-new-pass", "confirm": "brand-new-pass"})
+    assert response.status_code == 302
+    assert login(client, "a@example.com", "brand-new-pass").status_code == 302
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    reused = client.get(path)
+    assert reused.status_code == 400
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "user.password_reset")
+        )
+        == 1
+    )
+    assert user.id
+
+
+def test_expired_and_tampered_links_are_refused(app, client):
+    user = factories.user()
+    db.session.commit()
+    token = make_link_token("reset", user)
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert client.get(f"/auth/reset/{tampered}").status_code == 400
+    assert client.get(f"/auth/confirm/{token}").status_code == 400  # wrong purpose
+    app.config["TOKEN_MAX_AGE_RESET"] = 0
+    time.sleep(1.1)
+    response = client.get(f"/auth/reset/{token}")
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True) or "过期" in response.get_data(as_text=True)
+
+
+def test_forms_without_csrf_token_are_rejected(client):
+    factories.user(email="a@example.com")
+    db.session.commit()
+    response = client.post(
+        "/auth/login", data={"email": "a@example.com", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 400
+    forged = client.post(
+        "/auth/login",
+        data={"email": "a@example.com", "password": factories.PASSWORD, "csrf_token": "forged"},
+    )
+    assert forged.status_code == 400
+
+
+def test_login_is_rate_limited(database_uri, tmp_path):
+    limited = create_app({**base_config(tmp_path, database_uri), "RATELIMIT_ENABLED": True})
+    client = limited.test_client()
+    with limited.app_context():
+        statuses = [login(client, "x@example.com", "wrong-password").status_code for _ in range(12)]
+        db.session.remove()
+    assert statuses[:10] == [401] * 10
+    assert statuses[10:] == [429, 429]
+
+
+def test_remember_me_sets_a_persistent_cookie(client):
+    factories.user(email="a@example.com")
+    db.session.commit()
+    response = post_form(
+        client,
+        "/auth/login",
+        {"email": "a@example.com", "password": factories.PASSWORD, "remember": "y"},
+    )
+    assert response.status_code == 302
+    assert any(c.key == "remember_token" for c in client._cookies.values())

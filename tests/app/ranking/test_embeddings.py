@@ -1,0 +1,53 @@
+"""Embeddings are computed by the worker after a commit, with the real model (one test: the
+model takes ~3 s to load), and pages then rank with the stored vectors."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import EmbeddedKind, Embedding, RecommendationList
+from app.queue import DERIVED, get_queue
+from tests.web import as_user
+
+from .helpers import employer_with_job, seeker
+
+
+def stored(kind, object_id):
+    db.session.expire_all()
+    return db.session.scalar(
+        select(Embedding).where(Embedding.kind == kind, Embedding.object_id == object_id)
+    )
+
+
+def test_writes_enqueue_embeddings_that_pages_then_use(app, client, worker):
+    app.config["MATCHING_EMBEDDINGS"] = True
+    _owner, _employer, job = employer_with_job()
+    person, resume = seeker(summary="五年Java后端开发经验")
+    queued = get_queue(app, DERIVED).jobs  # enqueued after the commit; search follows writes too
+    refreshes = sorted(j.func_name for j in queued if j.func_name.startswith("app.ranking.tasks."))
+    assert refreshes == ["app.ranking.tasks.refresh_job", "app.ranking.tasks.refresh_resume"]
+    started = time.perf_counter()
+    assert worker(DERIVED) == len(queued)
+    print(
+        f"worker: 2 objects embedded in {time.perf_counter() - started:.2f} s (model load included)"
+    )
+    job_row, resume_row = stored(EmbeddedKind.JOB, job.id), stored(EmbeddedKind.RESUME, resume.id)
+    assert len(job_row.text_vector) == len(resume_row.title_vector) == 512 * 4
+    assert db.session.get(RecommendationList, person.id).items[0]["job_id"] == job.id
+
+    digest = resume_row.digest
+    resume.summary = "五年Java后端开发经验，熟悉微服务"
+    db.session.commit()
+    started = time.perf_counter()
+    assert worker(DERIVED) == 2  # the résumé's embedding and its search document
+    print(f"worker: 1 résumé re-embedded in {time.perf_counter() - started:.2f} s")
+    assert stored(EmbeddedKind.RESUME, resume.id).digest != digest
+
+    as_user(client, person)
+    started = time.perf_counter()
+    page = client.get("/recommendations").get_data(as_text=True)
+    print(f"page with stored vectors: {time.perf_counter() - started:.3f} s")
+    assert f"/jobs/{job.id}" in page
