@@ -106,10 +106,3 @@ def shared_levels(a: int, b: int) -> int:
     if a // 1000000 == b // 1000000:
         return 1
     return 0
-
-
-def name_of(code_num_: int, lang: str = "zh") -> str:
-    for occ in occupations().values():
-        if occ.code_num == code_num_:
-            return occ.name
-    return ""

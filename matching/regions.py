@@ -7,6 +7,8 @@ import gzip
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 
 def region_of(code: str | int | None, path=None) -> str:
     """The 6-digit county-level code of a profile, from `region_code` or the last of
@@ -34,12 +36,19 @@ def shared_prefix_level(a: str, b: str) -> int:
     return 0
 
 
-def in_prefix(code: str, prefix: str) -> bool:
-    """Whether `code` is in the subtree named by `prefix` ("44", "4403", "440300")."""
-    p = str(prefix).rstrip("0") if len(str(prefix)) == 6 else str(prefix)
-    if len(p) % 2:
-        p += "0"
-    return bool(code) and code.startswith(p)
+def cooperation_mask(
+    job_region: np.ndarray, candidate_region: np.ndarray, cooperation
+) -> np.ndarray:
+    """Which (job, candidate) 6-digit region codes (as integers, broadcast against each other)
+    a labor-cooperation link joins: the job in a destination prefix, the candidate in its
+    origin prefix. ``cooperation`` holds (origin prefix, destination prefix) pairs."""
+    mask = np.zeros(np.broadcast_shapes(job_region.shape, candidate_region.shape), bool)
+    for origin, destination in cooperation or ():
+        origin, destination = str(origin), str(destination)
+        in_destination = (job_region // 10 ** (6 - len(destination))) == int(destination)
+        from_origin = (candidate_region // 10 ** (6 - len(origin))) == int(origin)
+        mask |= in_destination & from_origin
+    return mask
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """Exact scoring: vectorised features over `Encoded` arrays, and the per-pair `score()` that
-adds plain-language reasons. Both paths share `feature_matrix`, so a pair gets the same score
-whether it is ranked in bulk or explained alone."""
+adds plain-language reasons (`matching.explain`). Both paths share `feature_matrix`, so a pair
+gets the same score whether it is ranked in bulk or explained alone."""
 
 from __future__ import annotations
 
@@ -9,21 +9,11 @@ from datetime import datetime
 import numpy as np
 
 from . import defaults
-from .encode import (
-    Encoded,
-    candidate_skills,
-    encode_candidates,
-    encode_jobs,
-    job_skills,
-    occupation_of,
-    related_skills,
-)
-from .occupations import code_num, occupations, shared_levels
+from .encode import Encoded, encode_candidates, encode_jobs
+from .explain import explain
 from .profiles import CandidateProfile, JobProfile, MatchContext
-from .reasons import Reason
-from .regions import region_name, region_of, shared_prefix_level
+from .regions import cooperation_mask
 from .result import Match
-from .skills import vocabulary
 
 FEATURES = tuple(defaults.WEIGHTS)
 _OCC_TABLE = np.asarray(defaults.OCCUPATION_LEVEL_SCORE, np.float32)
@@ -47,16 +37,6 @@ def _rescale_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         (cos - defaults.SEMANTIC_FLOOR) / (defaults.SEMANTIC_CEIL - defaults.SEMANTIC_FLOOR), 0, 1
     )
     return np.where(known, val, defaults.NEUTRAL)
-
-
-def _coop_mask(job_region: np.ndarray, cand_region: np.ndarray, cooperation) -> np.ndarray:
-    mask = np.zeros(np.broadcast_shapes(job_region.shape, cand_region.shape), bool)
-    for origin, dest in cooperation or ():
-        o, d = str(origin), str(dest)
-        dm = (job_region // 10 ** (6 - len(d))) == int(d)
-        om = (cand_region // 10 ** (6 - len(o))) == int(o)
-        mask |= dm & om
-    return mask
 
 
 def feature_matrix(
@@ -102,7 +82,7 @@ def feature_matrix(
         ),
     )
     loc = np.maximum(
-        loc, np.where(_coop_mask(jr, cr, ctx.cooperation), defaults.LOCATION_COOPERATION, 0.0)
+        loc, np.where(cooperation_mask(jr, cr, ctx.cooperation), defaults.LOCATION_COOPERATION, 0.0)
     )
     loc = np.maximum(loc, np.where(C.relocate, defaults.LOCATION_RELOCATE, 0.0))
     loc = np.where((jr > 0) & (cr > 0), loc, N)
@@ -152,172 +132,6 @@ def score_arrays(J: Encoded, C: Encoded, ctx: MatchContext | None = None) -> np.
 
 def _now(ctx: MatchContext):
     return ctx.now or datetime.now()
-
-
-# ---------------------------------------------------------------- explanations
-
-
-def _names(ids, lang, order=()):
-    voc = vocabulary()
-    rank = {s: i for i, s in enumerate(order)}
-    return [voc.display(s, lang) for s in sorted(ids, key=lambda s: (rank.get(s, len(rank)), s))]
-
-
-def _bi(ids, order=()):
-    """Skill names in both languages, in the job's listed order when there is one."""
-    return {"zh": _names(ids, "zh", order), "en": _names(ids, "en", order)}
-
-
-def explain(
-    job: JobProfile, cand: CandidateProfile, feats: dict[str, float], ctx: MatchContext
-) -> list[Reason]:
-    """Reasons, strongest first: what drove the score up, then what held it down."""
-    pos: list[tuple[float, Reason]] = []
-    neg: list[tuple[float, Reason]] = []
-    w = ctx.weights or defaults.WEIGHTS
-
-    req = job_skills(job)
-    have = candidate_skills(cand)
-    voc = vocabulary()
-    order = [voc.canonical(x) for x in job.skills or ()]
-    if req:
-        hit = req & have
-        rel = related_skills(req) & have
-        if hit:
-            code = "skills_all" if hit == req else "skills_overlap"
-            pos.append(
-                (
-                    w["skills"] * feats["skills"],
-                    Reason(
-                        code, {"k": len(hit), "n": len(req), "skills": _bi(hit, order)}, "skills"
-                    ),
-                )
-            )
-        if rel and hit != req:
-            pos.append(
-                (w["skills"] * 0.3, Reason("skills_related", {"skills": _bi(rel)}, "skills"))
-            )
-        miss = req - hit
-        if miss and feats["skills"] < 0.75:
-            neg.append(
-                (
-                    w["skills"] * (1 - feats["skills"]),
-                    Reason("skills_missing", {"skills": _bi(miss, order)}, "skills", False),
-                )
-            )
-
-    if feats["title"] >= 0.6 and cand.titles():
-        pos.append(
-            (
-                w["title"] * feats["title"],
-                Reason("title_similar", {"title": cand.titles()[0]}, "title"),
-            )
-        )
-    if feats["semantic"] >= 0.6:
-        pos.append((w["semantic"] * feats["semantic"], Reason("text_similar", {}, "semantic")))
-
-    jc, cc = code_num(occupation_of(job)), code_num(occupation_of(cand))
-    if jc and cc:
-        lv = shared_levels(jc, cc)
-        occ = {o.code_num: o for o in occupations().values()}
-        if lv == 4:
-            n = occ[jc].name
-            pos.append(
-                (
-                    w["occupation"],
-                    Reason("same_occupation", {"occupation": {"zh": n, "en": n}}, "occupation"),
-                )
-            )
-        elif lv == 3:
-            parent = occ.get(cc // 100 * 100) or occ[cc]
-            n = parent.name
-            pos.append(
-                (
-                    w["occupation"] * 0.75,
-                    Reason("related_occupation", {"occupation": {"zh": n, "en": n}}, "occupation"),
-                )
-            )
-
-    jr, cr = (
-        region_of(job.region_code, job.region_path),
-        region_of(cand.region_code, cand.region_path),
-    )
-    if job.remote:
-        pos.append((w["location"], Reason("remote", {}, "location")))
-    elif jr and cr:
-        lv = shared_prefix_level(jr, cr)
-        if lv:
-            code = {6: "same_county", 4: "same_city", 2: "same_province"}[lv]
-            place = {
-                "zh": region_name(jr, lv, "zh") or jr[:lv],
-                "en": region_name(jr, lv, "en") or jr[:lv],
-            }
-            pos.append(
-                (w["location"] * feats["location"], Reason(code, {"place": place}, "location"))
-            )
-        if lv < 4 and _coop_mask(np.int64(int(jr)), np.int64(int(cr)), ctx.cooperation):
-            pos.append((w["location"] * 1.01, Reason("cooperation", {}, "location")))
-        elif lv == 0 and cand.willing_to_relocate:
-            pos.append((w["location"] * 0.4, Reason("relocate", {}, "location")))
-        elif lv == 0:
-            neg.append((w["location"], Reason("far_away", {}, "location", False)))
-
-    if cand.expected_salary and (job.salary_max or job.salary_min):
-        if feats["salary"] >= 1.0:
-            pos.append((w["salary"], Reason("salary_fit", {}, "salary")))
-        else:
-            hi = job.salary_max or job.salary_min * 1.3
-            pct = round(100 * (cand.expected_salary - hi) / hi)
-            neg.append(
-                (
-                    w["salary"] * (1 - feats["salary"]),
-                    Reason("salary_above", {"pct": pct}, "salary", False),
-                )
-            )
-
-    yrs = cand.years()
-    if job.min_experience_years and yrs is not None:
-        p = {"years": _fmt(yrs), "required": _fmt(job.min_experience_years)}
-        if yrs >= job.min_experience_years:
-            pos.append((w["experience"], Reason("experience_ok", p, "experience")))
-        else:
-            neg.append((w["experience"], Reason("experience_short", p, "experience", False)))
-    if feats["education"] != defaults.NEUTRAL or (
-        job.education_level is not None and cand.education_level is not None
-    ):
-        if feats["education"] >= 1.0:
-            pos.append((w["education"], Reason("education_ok", {}, "education")))
-        elif feats["education"] < 0.5:
-            neg.append((w["education"], Reason("education_short", {}, "education", False)))
-
-    if cand.available_from is not None and feats["availability"] >= 1.0:
-        pos.append((w["availability"], Reason("available_now", {}, "availability")))
-    elif cand.available_from is not None and feats["availability"] > 0:
-        days = round((1 - feats["availability"]) * defaults.AVAILABILITY_HORIZON_DAYS)
-        pos.append(
-            (w["availability"] * 0.5, Reason("available_in", {"days": days}, "availability"))
-        )
-    if job.posted_at is not None and feats["freshness"] >= 0.5:
-        pos.append((w["freshness"], Reason("fresh_posting", {"days": 21}, "freshness")))
-    if job.employer_response_rate is not None and job.employer_response_rate >= 0.7:
-        pos.append(
-            (
-                w["responsiveness"],
-                Reason(
-                    "responsive_employer",
-                    {"pct": round(100 * job.employer_response_rate)},
-                    "responsiveness",
-                ),
-            )
-        )
-
-    pos.sort(key=lambda t: -t[0])
-    neg.sort(key=lambda t: -t[0])
-    return [r for _, r in pos] + [r for _, r in neg]
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
 def _ctx(ctx):

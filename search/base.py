@@ -5,7 +5,7 @@ Backends: ``embedded`` (tantivy, default, no server), ``sqlite`` (FTS5 baseline)
 document kind (``jobs``, ``resumes``); every method takes ``kind`` (default ``"jobs"``).
 
 Errors, for every method: :class:`search.exceptions.SearchUnavailable` when the engine
-cannot be reached (the app then falls back to the database),
+cannot be reached or the index cannot be used (the app then falls back to the database),
 :class:`search.exceptions.DocumentInvalid` for a malformed document,
 :class:`search.exceptions.InvalidQuery` for an impossible query (bad cursor...).
 

@@ -3,8 +3,9 @@
 
 Per kind there are two indices per generation, ``<prefix>-<kind>-v<N>-<ts>`` and
 ``...-suggest``, behind the aliases ``<prefix>-<kind>`` and ``<prefix>-<kind>-suggest``;
-a reindex swaps both aliases in one ``_aliases`` request. Every connection failure or
-timeout becomes :class:`SearchUnavailable`.
+a reindex swaps both aliases in one ``_aliases`` request. Requests go through
+:class:`search.cluster_client.ClusterClient`, which also decides which errors are
+:class:`SearchUnavailable`.
 """
 
 from __future__ import annotations
@@ -13,128 +14,16 @@ import contextlib
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from search import analysis, dsl
 from search.base import SearchBackend
+from search.cluster_client import ClusterClient
 from search.defaults import INDEX_PREFIX, KINDS, SCHEMA_VERSION, SUGGEST_LIMIT
 from search.documents import Record, spec_for
-from search.exceptions import SearchUnavailable
-from search.query import (
-    Hit,
-    Plan,
-    SearchResult,
-    Suggestion,
-    facet_results,
-    highlight_hit,
-    next_cursor,
-)
+from search.query import Plan, SearchResult, Suggestion, page_result
 from search.suggest import delta_for, entries_of
-
-
-class _Adapter:
-    """The few client calls we need, identical for both client libraries."""
-
-    def __init__(self, flavor: str, url: str, timeout: float, client: Any = None) -> None:
-        self.flavor = flavor
-        if flavor == "opensearch":
-            import opensearchpy
-            from opensearchpy import helpers
-
-            self.client = client or opensearchpy.OpenSearch(
-                hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False
-            )
-            self.helpers = helpers
-            self.conn_errors = (opensearchpy.exceptions.ConnectionError,)
-            self.not_found = opensearchpy.exceptions.NotFoundError
-        else:
-            import elastic_transport
-            import elasticsearch
-            from elasticsearch import helpers
-
-            self.client = client or elasticsearch.Elasticsearch(
-                url, request_timeout=timeout, max_retries=0, retry_on_timeout=False
-            )
-            self.helpers = helpers
-            self.conn_errors = (
-                elasticsearch.ConnectionError,
-                elastic_transport.ConnectionError,
-                elastic_transport.ConnectionTimeout,
-            )
-            self.not_found = elasticsearch.NotFoundError
-
-    def call(self, fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except self.conn_errors as exc:
-            raise SearchUnavailable(f"{self.flavor} unreachable: {exc}") from exc
-        except Exception as exc:  # unwrap transport errors raised inside helpers
-            status = getattr(exc, "status_code", None) or getattr(exc, "status", None)
-            if status in (502, 503, 504) or type(exc).__name__ in (
-                "ConnectionError",
-                "ConnectionTimeout",
-            ):
-                raise SearchUnavailable(f"{self.flavor} unavailable: {exc}") from exc
-            raise
-
-    def create_index(self, name: str, settings: dict, mappings: dict) -> None:
-        c = self.client
-        if self.flavor == "opensearch":
-            self.call(
-                lambda: c.indices.create(
-                    index=name, body={"settings": settings, "mappings": mappings}
-                )
-            )
-        else:
-            self.call(lambda: c.indices.create(index=name, settings=settings, mappings=mappings))
-
-    def alias_indices(self, alias: str) -> list[str]:
-        try:
-            return list(self.call(lambda: self.client.indices.get_alias(name=alias)).keys())
-        except self.not_found:
-            return []
-
-    def update_aliases(self, actions: list[dict]) -> None:
-        c = self.client
-        if self.flavor == "opensearch":
-            self.call(lambda: c.indices.update_aliases(body={"actions": actions}))
-        else:
-            self.call(lambda: c.indices.update_aliases(actions=actions))
-
-    def delete_index(self, name: str) -> None:
-        with contextlib.suppress(self.not_found):
-            self.call(lambda: self.client.indices.delete(index=name))
-
-    def search(self, index: str, body: dict) -> dict:
-        return self.call(lambda: self.client.search(index=index, body=body))
-
-    def count(self, index: str, body: dict) -> int:
-        return int(self.call(lambda: self.client.count(index=index, body=body))["count"])
-
-    def get_source(self, index: str, doc_id: str) -> dict | None:
-        try:
-            return self.call(lambda: self.client.get(index=index, id=doc_id))["_source"]
-        except self.not_found:
-            return None
-
-    def mget_sources(self, index: str, ids: list[str]) -> list[dict]:
-        resp = self.call(lambda: self.client.mget(index=index, body={"ids": ids}))
-        return [d["_source"] for d in resp["docs"] if d.get("found")]
-
-    def bulk(self, actions: list[dict]) -> None:
-        if actions:
-            self.call(
-                lambda: self.helpers.bulk(
-                    self.client, actions, chunk_size=2000, max_retries=0, raise_on_error=True
-                )
-            )
-
-    def refresh(self, index: str) -> None:
-        self.call(lambda: self.client.indices.refresh(index=index))
-
-    def health(self) -> dict:
-        return self.call(lambda: self.client.cluster.health())
 
 
 def _sid(kind: str, text: str) -> str:
@@ -158,7 +47,7 @@ class ClusterBackend(SearchBackend):
         self.url = url
         self.prefix = index_prefix
         self.replicas = replicas
-        self.api = _Adapter(flavor, url, timeout, client)
+        self.api = ClusterClient(flavor, url, timeout, client)
         self._ready: set[str] = set()
         self._pending: dict[str, Counter] = {}
 
@@ -281,27 +170,20 @@ class ClusterBackend(SearchBackend):
     def execute(self, plan: Plan) -> SearchResult:
         index, _ = self._target(plan.kind, None)
         resp = self.api.search(index, dsl.search_body(plan))
-        hits, sorts = [], []
-        for h in resp["hits"]["hits"]:
-            hit = Hit(
-                id=int(h["_id"]),
-                score=None if plan.sort_field else h.get("_score"),
-                source=h["_source"]["src"],
+        rows = [
+            (
+                int(h["_id"]),
+                None if plan.sort_field else h.get("_score"),
+                h["_source"]["src"],
+                h["sort"][0] if plan.sort_field else h["sort"],
             )
-            highlight_hit(plan.kind, plan, hit)
-            hits.append(hit)
-            sorts.append(h["sort"][0] if plan.sort_field else h["sort"])
-        total = resp["hits"]["total"]["value"]
-        facets = {}
-        if plan.facets:
-            raw = {
-                name: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
-                for name, agg in resp.get("aggregations", {}).items()
-            }
-            facets = facet_results(plan, raw)
-        return SearchResult(
-            hits=hits, total=total, facets=facets, cursor=next_cursor(plan, hits, sorts, total)
-        )
+            for h in resp["hits"]["hits"]
+        ]
+        facet_counts = {
+            name: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
+            for name, agg in resp.get("aggregations", {}).items()
+        }
+        return page_result(plan, rows, resp["hits"]["total"]["value"], facet_counts)
 
     def execute_count(self, plan: Plan) -> int:
         index, _ = self._target(plan.kind, None)

@@ -37,6 +37,8 @@ FUZZY_FACTOR = 0.3
 """Score weight of a fuzzy (typo) match relative to an exact one."""
 
 HIGHLIGHT_SNIPPET_CHARS = 120
+"""Snippet length (characters) for the long text fields of a hit (description, summary,
+experience); titles and headlines are highlighted whole."""
 EMBEDDED_WRITER_HEAP = 256_000_000
 """tantivy writer memory budget (bytes); segments are flushed when it fills."""
 

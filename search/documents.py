@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NotRequired, TypedDict
 
 from search import analysis
-from search.defaults import SORT_ID_BITS
+from search.defaults import HIGHLIGHT_SNIPPET_CHARS, SORT_ID_BITS
 from search.exceptions import DocumentInvalid
 
 EMPLOYMENT_TYPES = ("full_time", "part_time", "internship", "contract", "temporary")
@@ -83,6 +83,17 @@ class IndexSpec:
 
 
 REGION_FIELDS = tuple(f"region_l{i}" for i in range(1, REGION_LEVELS + 1))
+SHARED_KEYWORD_FIELDS = ("region_code", *REGION_FIELDS, "content_hash")
+SHARED_INT_FIELDS = (
+    "salary_min",
+    "salary_max",
+    "salary_mid",
+    "posted_at",
+    "sort_newest",
+    "sort_salary",
+)
+"""Fields both kinds have, last in each kind's lists: the order is the on-disk column order
+of existing indexes, so it must not change without a reindex."""
 
 JOBS = IndexSpec(
     kind="jobs",
@@ -95,19 +106,10 @@ JOBS = IndexSpec(
         "remote",
         "employer_verified",
         "employer_id",
-        "region_code",
-        *REGION_FIELDS,
-        "content_hash",
+        *SHARED_KEYWORD_FIELDS,
     ),
-    int_fields=(
-        "salary_min",
-        "salary_max",
-        "salary_mid",
-        "posted_at",
-        "sort_newest",
-        "sort_salary",
-    ),
-    highlight_fields={"title": None, "description": 120},
+    int_fields=SHARED_INT_FIELDS,
+    highlight_fields={"title": None, "description": HIGHLIGHT_SNIPPET_CHARS},
     suggest_fields={"title": "title", "skills": "skill", "employer_name": "employer"},
     mlt_fields=("title", "skills"),
 )
@@ -120,20 +122,14 @@ RESUMES = IndexSpec(
         "visibility",
         "candidate_id",
         "employment_type",
-        "region_code",
-        *REGION_FIELDS,
-        "content_hash",
+        *SHARED_KEYWORD_FIELDS,
     ),
-    int_fields=(
-        "expected_salary",
-        "salary_min",
-        "salary_max",
-        "salary_mid",
-        "posted_at",
-        "sort_newest",
-        "sort_salary",
-    ),
-    highlight_fields={"headline": None, "summary": 120, "experience_text": 120},
+    int_fields=("expected_salary", *SHARED_INT_FIELDS),
+    highlight_fields={
+        "headline": None,
+        "summary": HIGHLIGHT_SNIPPET_CHARS,
+        "experience_text": HIGHLIGHT_SNIPPET_CHARS,
+    },
     suggest_fields={"headline": "title", "skills": "skill"},
     mlt_fields=("headline", "skills"),
 )

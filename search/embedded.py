@@ -7,12 +7,15 @@ integer fast fields (unsigned fields panic on Python ints); the source is a stor
 field. Filters are wrapped in ``const_score_query(q, 0.0)`` (tantivy has no filter clause).
 
 One writer per index: only one process may write (the app's queue worker); any number of
-processes may read. A writer held elsewhere surfaces as SearchUnavailable.
+processes may read. A writer held elsewhere surfaces as SearchUnavailable, and so do
+files tantivy cannot open, write or commit (:func:`tantivy_files`) and the file errors
+every local backend converts (:mod:`search.local`).
 Autocomplete entries live in ``suggest.sqlite`` inside the same generation directory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -24,23 +27,12 @@ from typing import Any
 import tantivy
 from tantivy import Document, FieldType, Occur, Order, Query
 
-from search.base import SearchBackend
-from search.defaults import EMBEDDED_WRITER_HEAP, FUZZY_FACTOR, KINDS, SUGGEST_LIMIT
+from search.defaults import EMBEDDED_WRITER_HEAP, FUZZY_FACTOR, SUGGEST_LIMIT
 from search.documents import Record, spec_for
 from search.dsl import aggregations
-from search.exceptions import SearchUnavailable
-from search.generations import Generations, GenerationSwitching
-from search.query import (
-    Hit,
-    Plan,
-    RangeFilter,
-    SearchResult,
-    Suggestion,
-    TermsFilter,
-    facet_results,
-    highlight_hit,
-    next_cursor,
-)
+from search.exceptions import SearchError, SearchUnavailable
+from search.local import LocalBackend, unavailable_on_file_errors
+from search.query import Plan, RangeFilter, SearchResult, Suggestion, TermsFilter, page_result
 from search.suggest import SuggestStore, delta_for, entries_of
 
 
@@ -64,16 +56,31 @@ def build_schema(kind: str) -> tantivy.Schema:
     return sb.build()
 
 
+@contextlib.contextmanager
+def tantivy_files(path: Path) -> Iterator[None]:
+    """tantivy reports every failure as ``ValueError``. Around the calls that open, write or
+    commit an index's files one means those files are unusable (corrupt, gone, locked by
+    another writer, disk full); around queries it would be a bug, so only these are wrapped.
+    """
+    try:
+        yield
+    except SearchError:
+        raise  # DocumentInvalid and InvalidQuery are ValueErrors too, and mean what they say
+    except ValueError as exc:
+        raise SearchUnavailable(f"tantivy index {path} unusable: {exc}") from exc
+
+
 class _Index:
     """One open generation: tantivy index, lazy writer, suggestion store."""
 
     def __init__(self, kind: str, path: Path, writer_threads: int) -> None:
         self.kind = kind
         self.path = path
-        tdir = path / "tantivy"
-        tdir.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema(kind)
-        self.index = tantivy.Index(self.schema, path=str(tdir), reuse=True)
+        tantivy_dir = path / "tantivy"
+        tantivy_dir.mkdir(parents=True, exist_ok=True)
+        with tantivy_files(path):
+            self.index = tantivy.Index(self.schema, path=str(tantivy_dir), reuse=True)
         self.writer: tantivy.IndexWriter | None = None
         self.writer_threads = writer_threads
         self.sqlite = sqlite3.connect(
@@ -83,78 +90,64 @@ class _Index:
         self.suggest = SuggestStore(self.sqlite)
         self.lock = threading.RLock()
 
-    def get_writer(self) -> tantivy.IndexWriter:
-        if self.writer is None:
-            try:
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[tantivy.IndexWriter]:
+        """The writer, under the lock; a failure to write the files is SearchUnavailable."""
+        with self.lock, tantivy_files(self.path):
+            if self.writer is None:
                 self.writer = self.index.writer(EMBEDDED_WRITER_HEAP, self.writer_threads)
-            except ValueError as exc:
-                raise SearchUnavailable(
-                    f"tantivy index {self.path} is locked by another writer: {exc}"
-                ) from exc
-        return self.writer
+            yield self.writer
+
+    def release_writer(self) -> None:
+        """Let merges finish and drop the writer: a complete generation gets no more writes."""
+        with self.lock, tantivy_files(self.path):
+            if self.writer is not None:
+                self.writer.wait_merging_threads()
+                self.writer = None
+
+    def commit(self) -> None:
+        """Make written documents durable and visible to this process's searchers."""
+        with self.lock, tantivy_files(self.path):
+            if self.writer is not None:
+                self.writer.commit()
+                self.index.reload()
 
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
 
+    def doc_count(self) -> int:
+        return self.searcher().num_docs
+
     def close(self) -> None:
-        if self.writer is not None:
-            try:
-                self.writer.rollback()
-            finally:
-                self.writer = None
-        self.sqlite.close()
+        try:
+            if self.writer is not None:
+                with tantivy_files(self.path):
+                    self.writer.rollback()
+        finally:
+            self.writer = None
+            self.sqlite.close()
 
 
-class EmbeddedBackend(GenerationSwitching, SearchBackend):
+class EmbeddedBackend(LocalBackend[_Index]):
     """``create_backend("embedded", "/path/to/dir")``."""
 
     name = "embedded"
 
     def __init__(self, path: str | os.PathLike[str], *, writer_threads: int = 1) -> None:
-        self.gens = Generations(path)
+        super().__init__(path)
         self.writer_threads = writer_threads
-        self._live: dict[str, tuple[str, _Index]] = {}
-        self._targets: dict[tuple[str, str], _Index] = {}
-        self._lock = threading.RLock()
 
-    # -- opening -----------------------------------------------------------------------
-
-    def ensure(self, kind: str | None = None) -> None:
-        for k in [kind] if kind else KINDS:
-            self._index(k)
-
-    def _index(self, kind: str, target: str | None = None) -> _Index:
-        spec_for(kind)
-        with self._lock:
-            if target is not None:
-                key = (kind, target)
-                if key not in self._targets:
-                    self._targets[key] = _Index(
-                        kind, self.gens.path(kind, target), self.writer_threads
-                    )
-                return self._targets[key]
-            current = self.gens.current(kind)
-            if current is None:
-                current = self.gens.create(kind)
-                _Index(kind, self.gens.path(kind, current), self.writer_threads).close()
-                self.gens.switch(kind, current)
-            live = self._live.get(kind)
-            if live and live[0] == current:
-                return live[1]
-            if live:
-                live[1].close()
-            opened = _Index(kind, self.gens.path(kind, current), self.writer_threads)
-            self._live[kind] = (current, opened)
-            return opened
+    def open_generation(self, kind: str, path: Path) -> _Index:
+        return _Index(kind, path, self.writer_threads)
 
     # -- writing -----------------------------------------------------------------------
 
+    @unavailable_on_file_errors
     def write_records(
         self, kind: str, records: list[Record], *, target: str | None = None, commit: bool = True
     ) -> None:
-        ix = self._index(kind, target)
-        with ix.lock:
-            writer = ix.get_writer()
+        ix = self._open(kind, target)
+        with ix.writing() as writer:
             old = []
             if target is None:
                 searcher = ix.searcher()
@@ -171,31 +164,26 @@ class EmbeddedBackend(GenerationSwitching, SearchBackend):
                 writer.add_document(Document(**fields))
             ix.suggest.apply(delta_for([r.suggestions for r in records], old))
             if commit:
-                self._commit(ix)
+                ix.commit()
 
-    def _commit(self, ix: _Index) -> None:
-        if ix.writer is not None:
-            ix.writer.commit()
-            ix.index.reload()
-
+    @unavailable_on_file_errors
     def commit(self, kind: str, *, target: str | None = None) -> None:
-        ix = self._index(kind, target)
-        with ix.lock:
-            self._commit(ix)
-            if target is not None and ix.writer is not None:
-                ix.writer.wait_merging_threads()
-                ix.writer = None
+        ix = self._open(kind, target)
+        ix.commit()
+        if target is not None:
+            ix.release_writer()
 
+    @unavailable_on_file_errors
     def delete(self, doc_id: int, *, kind: str = "jobs") -> bool:
-        ix = self._index(kind)
+        ix = self._open(kind)
         with ix.lock:
             src = self._source(ix, ix.searcher(), int(doc_id))
             if src is None:
                 return False
-            writer = ix.get_writer()
-            writer.delete_documents_by_term("id", int(doc_id))
+            with ix.writing() as writer:
+                writer.delete_documents_by_term("id", int(doc_id))
             ix.suggest.apply(delta_for([], [entries_of(kind, src)]))
-            self._commit(ix)
+            ix.commit()
             return True
 
     # -- reading -----------------------------------------------------------------------
@@ -206,8 +194,9 @@ class EmbeddedBackend(GenerationSwitching, SearchBackend):
             return None
         return json.loads(searcher.doc(res.hits[0][1])["src"][0])
 
+    @unavailable_on_file_errors
     def get(self, doc_id: int, *, kind: str = "jobs") -> dict[str, Any] | None:
-        ix = self._index(kind)
+        ix = self._open(kind)
         return self._source(ix, ix.searcher(), doc_id)
 
     def _text_query(self, ix: _Index, plan: Plan) -> Query | None:
@@ -269,8 +258,9 @@ class EmbeddedBackend(GenerationSwitching, SearchBackend):
             parts.append((Occur.Must, Query.all_query()))
         return parts[0][1] if len(parts) == 1 else Query.boolean_query(parts)
 
+    @unavailable_on_file_errors
     def execute(self, plan: Plan) -> SearchResult:
-        ix = self._index(plan.kind)
+        ix = self._open(plan.kind)
         searcher = ix.searcher()
         query = self._query(ix, plan, with_after=True)
         if plan.sort_field:
@@ -282,42 +272,37 @@ class EmbeddedBackend(GenerationSwitching, SearchBackend):
         if plan.sort_field and plan.after_key is not None:
             base = self._query(ix, plan, with_after=False)
             total = searcher.search(base, 1, True).count
-        hits, keys = [], []
-        for key, addr in res.hits:
-            doc = searcher.doc(addr)
-            src = json.loads(doc["src"][0])
-            hit = Hit(
-                id=int(doc["id"][0]), score=None if plan.sort_field else float(key), source=src
-            )
-            highlight_hit(plan.kind, plan, hit)
-            hits.append(hit)
-            keys.append(key)
-        facets = self._facets(searcher, base, plan) if plan.facets else {}
-        return SearchResult(
-            hits=hits, total=total, facets=facets, cursor=next_cursor(plan, hits, keys, total)
-        )
+        rows = []
+        for key, address in res.hits:
+            doc = searcher.doc(address)
+            score = None if plan.sort_field else float(key)
+            rows.append((int(doc["id"][0]), score, json.loads(doc["src"][0]), key))
+        facet_counts = self._facet_counts(searcher, base, plan) if plan.facets else {}
+        return page_result(plan, rows, total, facet_counts)
 
-    def _facets(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
+    def _facet_counts(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
         # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both.
         aggs = aggregations(plan)
         raw = searcher.aggregate(query, aggs)
-        counts = {
+        return {
             name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
             for name in aggs
         }
-        return facet_results(plan, counts)
 
+    @unavailable_on_file_errors
     def execute_count(self, plan: Plan) -> int:
-        ix = self._index(plan.kind)
+        ix = self._open(plan.kind)
         return ix.searcher().search(self._query(ix, plan, with_after=False), 1, True).count
 
+    @unavailable_on_file_errors
     def suggest(
         self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT
     ) -> list[Suggestion]:
-        return self._index(kind).suggest.lookup(prefix, limit)
+        return self._open(kind).suggest.lookup(prefix, limit)
 
+    @unavailable_on_file_errors
     def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:
-        ix = self._index(kind)
+        ix = self._open(kind)
         searcher = ix.searcher()
         last = -1
         while True:
@@ -332,33 +317,6 @@ class EmbeddedBackend(GenerationSwitching, SearchBackend):
 
     # -- generations -------------------------------------------------------------------
 
-    def new_generation(self, kind: str) -> str:
-        spec_for(kind)
-        name = self.gens.create(kind)
-        self._index(kind, name)
-        return name
-
     def _finish(self, target: _Index) -> None:
-        self._commit(target)  # a generation goes live with every document it was given
+        target.commit()  # a generation goes live with every document it was given
         target.close()
-
-    # -- operations --------------------------------------------------------------------
-
-    def health(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"backend": self.name, "path": str(self.gens.root), "docs": {}}
-        try:
-            for kind in KINDS:
-                out["docs"][kind] = self._index(kind).searcher().num_docs
-            out["status"] = "green"
-        except Exception as exc:  # health never raises
-            out.update(status="unavailable", error=str(exc))
-        return out
-
-    def close(self) -> None:
-        with self._lock:
-            for _, ix in self._live.values():
-                ix.close()
-            for ix in self._targets.values():
-                ix.close()
-            self._live.clear()
-            self._targets.clear()

@@ -10,9 +10,11 @@ class SearchError(Exception):
 
 
 class SearchUnavailable(SearchError):
-    """The engine cannot be reached (connection refused, timeout, node down, index locked).
+    """The index cannot be used now: the engine cannot be reached (connection refused,
+    timeout, node down), the index is closed, blocked or locked by another writer, or its
+    files are missing, unreadable or corrupt (see ``docs/search.md``, "Fallback contract").
 
-    Raised by every backend method that talks to the engine. The caller may retry later
+    Raised by every backend method that touches the index. The caller may retry later
     or serve the request from the database instead.
     """
 

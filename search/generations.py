@@ -7,16 +7,23 @@ Layout under the caller's directory::
 
 A reindex builds a new generation directory and then replaces ``CURRENT`` with
 ``os.replace`` (atomic on POSIX), the local equivalent of a cluster alias swap. Readers
-compare ``CURRENT`` on each call and reopen when it changed.
+compare ``CURRENT`` on each call and reopen when it changed (:mod:`search.local`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import time
 from pathlib import Path
+
+from search.exceptions import SearchUnavailable
+
+GENERATION_NAME = re.compile(r"g-[0-9]{14}-[0-9a-f]{6}")
+"""What :meth:`Generations.create` names a generation; ``CURRENT`` holding anything else
+was damaged (it is only ever replaced whole)."""
 
 
 class Generations:
@@ -27,11 +34,19 @@ class Generations:
         return self.root / kind
 
     def current(self, kind: str) -> str | None:
+        """The live generation's name; None before the first one exists."""
+        pointer = self.kind_dir(kind) / "CURRENT"
         try:
-            name = (self.kind_dir(kind) / "CURRENT").read_text().strip()
+            name = pointer.read_bytes().decode("ascii").strip()
         except FileNotFoundError:
             return None
-        return name or None
+        except UnicodeDecodeError as exc:
+            raise SearchUnavailable(f"{pointer} is not a generation name: {exc}") from exc
+        if not name:
+            return None
+        if not GENERATION_NAME.fullmatch(name):
+            raise SearchUnavailable(f"{pointer} is not a generation name: {name!r}")
+        return name
 
     def path(self, kind: str, name: str) -> Path:
         if "/" in name or name.startswith("."):
@@ -58,33 +73,3 @@ class Generations:
 
     def drop(self, kind: str, name: str) -> None:
         shutil.rmtree(self.path(kind, name), ignore_errors=True)
-
-
-class GenerationSwitching:
-    """switch_generation/drop_generation for the local backends, which keep the same state:
-    ``_lock``, ``gens`` (Generations), ``_targets`` ((kind, name) → an open index being
-    built) and ``_live`` (kind → (name, open index)). A backend whose writes need a final
-    commit before the switch overrides ``_finish``.
-    """
-
-    def _finish(self, target) -> None:
-        target.close()
-
-    def switch_generation(self, kind: str, name: str) -> None:
-        with self._lock:
-            target = self._targets.pop((kind, name), None)
-            if target is not None:
-                self._finish(target)
-            old = self.gens.switch(kind, name)
-            live = self._live.pop(kind, None)
-            if live:
-                live[1].close()
-            for generation in old:
-                self.gens.drop(kind, generation)
-
-    def drop_generation(self, kind: str, name: str) -> None:
-        with self._lock:
-            target = self._targets.pop((kind, name), None)
-            if target is not None:
-                target.close()
-            self.gens.drop(kind, name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -342,3 +343,26 @@ def facet_results(plan: Plan, raw: dict[str, dict[str, int]]) -> dict[str, list[
             )
             out[facet.name] = [FacetBucket(k, c) for k, c in items[: facet.size]]
     return out
+
+
+def page_result(
+    plan: Plan,
+    rows: Iterable[tuple[int, float | None, dict[str, Any], Any]],
+    total: int,
+    facet_counts: dict[str, dict[str, int]],
+) -> SearchResult:
+    """The result of one page, built the same way by every backend from what its engine
+    returned: ``rows`` of (id, score or None when sorted, source, sort value) in the
+    engine's order, the total, and raw facet counts (name → key → count)."""
+    hits, sort_values = [], []
+    for doc_id, score, source, sort_value in rows:
+        hit = Hit(id=doc_id, score=score, source=source)
+        highlight_hit(plan.kind, plan, hit)
+        hits.append(hit)
+        sort_values.append(sort_value)
+    return SearchResult(
+        hits=hits,
+        total=total,
+        facets=facet_results(plan, facet_counts),
+        cursor=next_cursor(plan, hits, sort_values, total),
+    )

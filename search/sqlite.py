@@ -10,7 +10,6 @@ against the index vocabulary (``fts5vocab``). Relevance paging uses offsets.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -18,21 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from search import analysis
-from search.base import SearchBackend
-from search.defaults import KINDS, SUGGEST_LIMIT
+from search.defaults import SUGGEST_LIMIT
 from search.documents import Record, spec_for
-from search.generations import Generations, GenerationSwitching
+from search.local import LocalBackend, unavailable_on_file_errors
 from search.query import (
-    Hit,
     Plan,
     RangeFacet,
     RangeFilter,
     SearchResult,
     Suggestion,
     TermsFilter,
-    facet_results,
-    highlight_hit,
-    next_cursor,
+    page_result,
 )
 from search.suggest import SuggestStore, delta_for, entries_of
 
@@ -93,6 +88,10 @@ class _Db:
             self.conn.execute("COMMIT")
             self.in_tx = False
 
+    def doc_count(self) -> int:
+        with self.lock:
+            return self.conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+
     def latin_vocab(self) -> list[str]:
         if self._vocab is None or self._vocab[0] != self.writes:
             terms = [
@@ -108,49 +107,21 @@ class _Db:
         self.conn.close()
 
 
-class SqliteBackend(GenerationSwitching, SearchBackend):
+class SqliteBackend(LocalBackend[_Db]):
     """``create_backend("sqlite", "/path/to/dir")``."""
 
     name = "sqlite"
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.gens = Generations(path)
-        self._live: dict[str, tuple[str, _Db]] = {}
-        self._targets: dict[tuple[str, str], _Db] = {}
-        self._lock = threading.RLock()
-
-    def ensure(self, kind: str | None = None) -> None:
-        for k in [kind] if kind else KINDS:
-            self._db(k)
-
-    def _db(self, kind: str, target: str | None = None) -> _Db:
-        spec_for(kind)
-        with self._lock:
-            if target is not None:
-                key = (kind, target)
-                if key not in self._targets:
-                    self._targets[key] = _Db(kind, self.gens.path(kind, target))
-                return self._targets[key]
-            current = self.gens.current(kind)
-            if current is None:
-                current = self.gens.create(kind)
-                _Db(kind, self.gens.path(kind, current)).close()
-                self.gens.switch(kind, current)
-            live = self._live.get(kind)
-            if live and live[0] == current:
-                return live[1]
-            if live:
-                live[1].close()
-            db = _Db(kind, self.gens.path(kind, current))
-            self._live[kind] = (current, db)
-            return db
+    def open_generation(self, kind: str, path: Path) -> _Db:
+        return _Db(kind, path)
 
     # -- writing -----------------------------------------------------------------------
 
+    @unavailable_on_file_errors
     def write_records(
         self, kind: str, records: list[Record], *, target: str | None = None, commit: bool = True
     ) -> None:
-        db = self._db(kind, target)
+        db = self._open(kind, target)
         spec = db.spec
         kw, ints, text = spec.keyword_fields, spec.int_fields, list(spec.text_fields)
         cols = ["id", *kw, *ints, "src"]
@@ -188,16 +159,18 @@ class SqliteBackend(GenerationSwitching, SearchBackend):
             if commit:
                 db.commit()
 
+    @unavailable_on_file_errors
     def commit(self, kind: str, *, target: str | None = None) -> None:
-        db = self._db(kind, target)
+        db = self._open(kind, target)
         with db.lock:
             db.commit()
             if target is not None:
                 db.conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
                 db.conn.execute("ANALYZE")
 
+    @unavailable_on_file_errors
     def delete(self, doc_id: int, *, kind: str = "jobs") -> bool:
-        db = self._db(kind)
+        db = self._open(kind)
         with db.lock:
             row = db.conn.execute("SELECT src FROM docs WHERE id=?", (int(doc_id),)).fetchone()
             if not row:
@@ -212,9 +185,10 @@ class SqliteBackend(GenerationSwitching, SearchBackend):
 
     # -- reading -----------------------------------------------------------------------
 
+    @unavailable_on_file_errors
     def get(self, doc_id: int, *, kind: str = "jobs") -> dict[str, Any] | None:
         row = (
-            self._db(kind)
+            self._open(kind)
             .conn.execute("SELECT src FROM docs WHERE id=?", (int(doc_id),))
             .fetchone()
         )
@@ -273,8 +247,9 @@ class SqliteBackend(GenerationSwitching, SearchBackend):
             f"bm25(fts, {weights})",
         )
 
+    @unavailable_on_file_errors
     def execute(self, plan: Plan) -> SearchResult:
-        db = self._db(plan.kind)
+        db = self._open(plan.kind)
         frm, args, rank = self._from(db, plan, with_after=True)
         if plan.sort_field:
             order, sel, offset = f"d.{plan.sort_field} DESC", f"d.{plan.sort_field}", 0
@@ -283,25 +258,20 @@ class SqliteBackend(GenerationSwitching, SearchBackend):
         else:
             order, sel, offset = "d.id DESC", "0.0", plan.offset
         with db.lock:
-            rows = db.conn.execute(
+            found = db.conn.execute(
                 f"SELECT d.id, d.src, {sel} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*args, plan.size, offset],
             ).fetchall()
             base_frm, base_args, _ = self._from(db, plan, with_after=False)
             total = db.conn.execute(f"SELECT count(*) {base_frm}", base_args).fetchone()[0]
-            facets = self._facets(db, plan, base_frm, base_args) if plan.facets else {}
-        hits, keys = [], []
-        for doc_id, src, key in rows:
-            score = None if plan.sort_field else -float(key)
-            hit = Hit(id=doc_id, score=score, source=json.loads(src))
-            highlight_hit(plan.kind, plan, hit)
-            hits.append(hit)
-            keys.append(key)
-        return SearchResult(
-            hits=hits, total=total, facets=facets, cursor=next_cursor(plan, hits, keys, total)
-        )
+            facet_counts = self._facet_counts(db, plan, base_frm, base_args) if plan.facets else {}
+        rows = [
+            (doc_id, None if plan.sort_field else -float(key), json.loads(src), key)
+            for doc_id, src, key in found
+        ]
+        return page_result(plan, rows, total, facet_counts)
 
-    def _facets(self, db: _Db, plan: Plan, frm: str, args: list[Any]) -> dict:
+    def _facet_counts(self, db: _Db, plan: Plan, frm: str, args: list[Any]) -> dict:
         db.conn.execute("DROP TABLE IF EXISTS temp.m")
         fields = {f.field for f in plan.facets}
         db.conn.execute(
@@ -323,50 +293,25 @@ class SqliteBackend(GenerationSwitching, SearchBackend):
                 ).fetchall()
             counts[f.name] = {str(k): c for k, c in rows if k is not None}
         db.conn.execute("DROP TABLE temp.m")
-        return facet_results(plan, counts)
+        return counts
 
+    @unavailable_on_file_errors
     def execute_count(self, plan: Plan) -> int:
-        db = self._db(plan.kind)
+        db = self._open(plan.kind)
         frm, args, _ = self._from(db, plan, with_after=False)
         with db.lock:
             return db.conn.execute(f"SELECT count(*) {frm}", args).fetchone()[0]
 
+    @unavailable_on_file_errors
     def suggest(
         self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT
     ) -> list[Suggestion]:
-        db = self._db(kind)
+        db = self._open(kind)
         with db.lock:
             return db.suggest.lookup(prefix, limit)
 
+    @unavailable_on_file_errors
     def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:
-        db = self._db(kind)
+        db = self._open(kind)
         rows = db.conn.execute("SELECT id, content_hash FROM docs").fetchall()
         yield from rows
-
-    # -- generations -------------------------------------------------------------------
-
-    def new_generation(self, kind: str) -> str:
-        name = self.gens.create(kind)
-        self._db(kind, name)
-        return name
-
-    def health(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"backend": self.name, "path": str(self.gens.root), "docs": {}}
-        try:
-            for kind in KINDS:
-                db = self._db(kind)
-                with db.lock:
-                    out["docs"][kind] = db.conn.execute("SELECT count(*) FROM docs").fetchone()[0]
-            out["status"] = "green"
-        except Exception as exc:  # health never raises
-            out.update(status="unavailable", error=str(exc))
-        return out
-
-    def close(self) -> None:
-        with self._lock:
-            for _, db in self._live.values():
-                db.close()
-            for db in self._targets.values():
-                db.close()
-            self._live.clear()
-            self._targets.clear()

@@ -48,7 +48,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, log_level: str
     """
     from aiohttp import web
 
-    from .server import create_app
+    from .http_app import create_app
 
     settings = get_settings(ctx)
     settings.host = host or settings.host

@@ -1,4 +1,4 @@
-"""Errors raised by the video package; each maps to one HTTP status in :mod:`video.server`."""
+"""Errors raised by the video package; each maps to one HTTP status in :mod:`video.http_app`."""
 
 
 class VideoError(Exception):

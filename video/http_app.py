@@ -1,0 +1,91 @@
+"""The media server's HTTP side: the aiohttp application and its three routes.
+
+- ``POST /video/rooms/<room_id>/offer`` with ``{"sdp", "type": "offer", "token"}`` answers
+  ``{"sdp", "type": "answer"}``; errors are ``{"error": code, "message": ...}`` with 400
+  (malformed input), 403 (bad/expired token), 404 (unknown room) or 409 (full room). This
+  is the signaling contract of ``docs/video.md``; the Flask app proxies it unchanged.
+- ``GET /video/rooms/<room_id>/liveness?token=...``: an identity room's check result.
+- ``GET /video/health``: counts of rooms and peers.
+
+Everything after the first answer goes over the data channel (:mod:`video.control`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from aiohttp import web
+
+from . import rooms, tokens
+from .exceptions import BadRequest, RoomFull, RoomNotFound, TokenError
+from .settings import VideoSettings
+from .sfu import SFU
+
+SFU_KEY = web.AppKey("sfu", SFU)
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status)
+
+
+async def offer_view(request: web.Request) -> web.Response:
+    sfu = request.app[SFU_KEY]
+    room_id = request.match_info["room_id"]
+    try:
+        body = await request.json(loads=json.loads)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "bad_request", "body must be JSON")
+    try:
+        answer = await sfu.handle_offer(room_id, body)
+    except BadRequest as exc:
+        return _error(400, "bad_request", str(exc))
+    except TokenError as exc:
+        return _error(403, "forbidden", str(exc))
+    except RoomNotFound:
+        return _error(404, "room_not_found", f"no room {room_id!r}")
+    except RoomFull:
+        return _error(409, "room_full", "the room is full")
+    return web.json_response(answer)
+
+
+async def health_view(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True, **request.app[SFU_KEY].status()})
+
+
+async def liveness_view(request: web.Request) -> web.Response:
+    """Identity-room result (see ``docs/video.md``); needs a valid token for the room."""
+    sfu = request.app[SFU_KEY]
+    room_id = request.match_info["room_id"]
+    try:
+        tokens.verify_token(sfu.settings.secret, request.query.get("token", ""), room_id)
+    except TokenError as exc:
+        return _error(403, "forbidden", str(exc))
+    session = sfu.liveness_for(room_id)
+    if session is not None:
+        return web.json_response(session.result())
+    try:
+        room = await asyncio.to_thread(rooms.get_room, sfu.settings.redis_client(), room_id)
+    except RoomNotFound:
+        return _error(404, "room_not_found", f"no room {room_id!r}")
+    if room.kind != "identity":
+        return _error(404, "not_identity_room", "this room has no identity check")
+    # Imported here: only identity rooms need OpenCV and the decoders.
+    from .liveness_check import waiting_result
+
+    return web.json_response(waiting_result(room_id))
+
+
+def create_app(settings: VideoSettings) -> web.Application:
+    """The aiohttp application of the media server."""
+    app = web.Application(client_max_size=256 * 1024)
+    app[SFU_KEY] = SFU(settings)
+    app.router.add_post("/video/rooms/{room_id}/offer", offer_view)
+    app.router.add_get("/video/rooms/{room_id}/liveness", liveness_view)
+    app.router.add_get("/video/health", health_view)
+
+    async def on_shutdown(app: web.Application) -> None:
+        await app[SFU_KEY].close()
+
+    app.on_shutdown.append(on_shutdown)
+    return app

@@ -1,0 +1,338 @@
+"""The selective forwarding unit: rooms of participants, one aiortc peer connection each, and
+the wiring that forwards every participant's media to every other one.
+
+Media is forwarded, never decoded (see :mod:`video.forwarding`): each participant's
+incoming audio/video becomes a :class:`~video.forwarding.Publisher`, and every other
+participant gets a send-only transceiver (a :class:`Slot`) whose
+:class:`~video.forwarding.ForwardTrack` replays that publisher's encoded frames. When
+somebody joins, the server adds transceivers to the others' connections and renegotiates
+with a server-initiated offer over their ``control`` data channel (:mod:`video.control`);
+when somebody leaves, their slots are detached and reused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from aiortc import RTCPeerConnection, RTCSessionDescription
+
+from . import control, forwarding, rooms, tokens
+from .exceptions import BadRequest, RoomFull
+from .identity_room import IdentityChecks
+from .settings import VideoSettings
+
+# The media server's log, under the name it has always had (log filters use it).
+logger = logging.getLogger("video.server")
+
+ROOM_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+ANSWER_TIMEOUT = 10.0
+"""Seconds a client has to answer a server offer before the server gives up on it."""
+
+
+class PeerLog(logging.LoggerAdapter):
+    def process(self, msg, kwargs):
+        return (
+            f"[{self.extra['peer']} room={self.extra['room']} user={self.extra['user']}] {msg}",
+            kwargs,
+        )
+
+
+@dataclass
+class Slot:
+    """One send-only transceiver on a subscriber's connection."""
+
+    transceiver: object
+    track: forwarding.ForwardTrack
+    source: str | None = None  # user id whose media it carries, None when idle
+
+
+@dataclass
+class Participant:
+    user_id: str
+    role: str
+    pc: RTCPeerConnection
+    log: PeerLog
+    peer_id: str
+    channel: object = None
+    publishers: dict = field(default_factory=dict)
+    slots: list = field(default_factory=list)
+    state: dict = field(
+        default_factory=lambda: {"audio": True, "video": True, "screenshare": False}
+    )
+    negotiating: bool = False
+    renegotiate_again: bool = False
+    sdp_dirty: bool = False  # transceivers added since the last completed offer/answer
+    answer_waiter: asyncio.Future | None = None
+    closed: bool = False
+    joined_at: float = field(default_factory=time.time)
+
+    def send(self, message: dict) -> None:
+        ch = self.channel
+        if ch is not None and ch.readyState == "open":
+            ch.send(json.dumps(message))
+
+    def info(self) -> dict:
+        return {"user": self.user_id, "role": self.role, **self.state}
+
+
+@dataclass
+class RoomState:
+    room: rooms.Room
+    participants: dict = field(default_factory=dict)  # user_id -> Participant
+    screen_sharer: str | None = None
+    liveness: object = None
+
+
+class SFU:
+    """Rooms and peers of one media-server process."""
+
+    def __init__(self, settings: VideoSettings) -> None:
+        forwarding.install()
+        self.settings = settings
+        self.rooms: dict[str, RoomState] = {}
+        self.pcs: set[RTCPeerConnection] = set()
+        self.identity = IdentityChecks(settings.snapshot_dir)
+
+    # ------------------------------------------------------------------ joining
+    async def handle_offer(self, room_id: str, body: object) -> dict:
+        """Admit the token's user to the room with their SDP offer; returns the answer."""
+        if not ROOM_ID_RE.match(room_id):
+            raise BadRequest("room id must be 1-64 characters of A-Z a-z 0-9 _ -")
+        if not isinstance(body, dict):
+            raise BadRequest("body must be a JSON object")
+        sdp, typ, token = body.get("sdp"), body.get("type"), body.get("token")
+        if typ != "offer":
+            raise BadRequest('"type" must be "offer"')
+        if not isinstance(sdp, str) or not sdp.strip().startswith("v=0"):
+            raise BadRequest('"sdp" must be an SDP offer string')
+        if not isinstance(token, str) or not token:
+            raise BadRequest('"token" is required')
+        if not re.search(r"^m=(audio|video|application) ", sdp, flags=re.M):
+            raise BadRequest("the SDP offer has no media sections")
+        claims = tokens.verify_token(self.settings.secret, token, room_id)
+        room = await asyncio.to_thread(rooms.get_room, self.settings.redis_client(), room_id)
+        state = self.rooms.get(room_id)
+        if state is None:
+            state = self.rooms[room_id] = RoomState(room)
+        state.room = room
+        user_id = claims["user"]
+        previous = state.participants.get(user_id)
+        if previous is None and len(state.participants) >= room.capacity:
+            raise RoomFull(room_id)
+        return await self._join(state, user_id, claims.get("role", "participant"), sdp, previous)
+
+    async def _join(self, state: RoomState, user_id: str, role: str, sdp: str, previous) -> dict:
+        peer_id = uuid.uuid4().hex[:8]
+        pc = RTCPeerConnection(configuration=self.settings.rtc_configuration())
+        log = PeerLog(logger, {"peer": peer_id, "room": state.room.room_id, "user": user_id})
+        p = Participant(user_id=user_id, role=role, pc=pc, log=log, peer_id=peer_id)
+        self.pcs.add(pc)
+
+        # Fix the room codec on transceivers that will receive the client's media; this
+        # must precede setRemoteDescription or aiortc ignores it for the answer.
+        for kind in control.MEDIA_KINDS:
+            for _ in range(len(re.findall(rf"^m={kind} ", sdp, flags=re.M))):
+                t = pc.addTransceiver(kind, direction="recvonly")
+                t.setCodecPreferences(forwarding.codec_preferences(kind, state.room.codec))
+
+        @pc.on("track")
+        def on_track(track):
+            if track.kind in p.publishers:
+                log.info("ignoring extra %s track", track.kind)
+                return
+            receiver = next(t.receiver for t in pc.getTransceivers() if t.receiver.track is track)
+            forwarding.mark_passthrough(track, receiver)
+            p.publishers[track.kind] = forwarding.Publisher(track, receiver)
+            log.info("publishing %s", track.kind)
+            if state.room.kind == "identity":
+                self.identity.published(state, p, track.kind)
+
+        @pc.on("datachannel")
+        def on_datachannel(channel):
+            if channel.label != "control":
+                return
+            p.channel = channel
+
+            @channel.on("message")
+            def on_message(message):
+                asyncio.ensure_future(control.handle_message(self, state, p, message))
+
+            p.send(control.welcome(state, p))
+            asyncio.ensure_future(self.renegotiate(state, p))
+
+        @pc.on("connectionstatechange")
+        async def on_state():
+            log.info("connection %s", pc.connectionState)
+            if pc.connectionState in ("failed", "closed"):
+                await self.leave(state, p)
+
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+            answer = await pc.createAnswer()
+            await pc.setLocalDescription(answer)
+        except Exception as exc:
+            log.info("rejected offer: %s", exc)
+            await self._close_pc(p)
+            raise BadRequest(f"could not negotiate the offer: {exc}") from exc
+
+        if previous is not None:
+            log.info("replacing peer %s (reconnect / ICE restart)", previous.peer_id)
+            previous.closed = True
+            await self._close_pc(previous)
+        state.participants[user_id] = p
+        await asyncio.to_thread(
+            rooms.set_present, self.settings.redis_client(), state.room.room_id, user_id, True
+        )
+        control.broadcast(state, {"type": "presence", "state": "joined", **p.info()}, exclude=p)
+        for other in list(state.participants.values()):
+            if other is not p:
+                asyncio.ensure_future(self.renegotiate(state, other))
+        log.info("joined (%d in room)", len(state.participants))
+        return {"sdp": pc.localDescription.sdp, "type": pc.localDescription.type}
+
+    # ------------------------------------------------------------------ forwarding
+    def _wanted_sources(self, state: RoomState, p: Participant) -> dict:
+        wanted = {}
+        for other in state.participants.values():
+            if other is p or other.closed:
+                continue
+            for kind, pub in other.publishers.items():
+                wanted[(other.user_id, kind)] = pub
+        return wanted
+
+    async def renegotiate(self, state: RoomState, p: Participant) -> None:
+        """Bring ``p``'s outgoing slots in line with the room; offer over the data channel."""
+        if p.negotiating:
+            p.renegotiate_again = True
+            return
+        p.negotiating = True
+        try:
+            while not p.closed:
+                p.renegotiate_again = False
+                if self._sync_slots(state, p):
+                    p.sdp_dirty = True
+                if p.channel is None or p.channel.readyState != "open":
+                    break  # the welcome handler runs us again once the channel is up
+                if p.sdp_dirty:
+                    if p.pc.signalingState != "stable":
+                        p.renegotiate_again = True
+                    else:
+                        offer = await p.pc.createOffer()
+                        await p.pc.setLocalDescription(offer)
+                        loop = asyncio.get_running_loop()
+                        p.answer_waiter = loop.create_future()
+                        sdp = forwarding.align_extmap_ids(
+                            p.pc.localDescription.sdp, p.pc.remoteDescription.sdp
+                        )
+                        p.send({"type": "offer", "sdp": sdp, "tracks": control.track_map(p)})
+                        try:
+                            answer = await asyncio.wait_for(p.answer_waiter, ANSWER_TIMEOUT)
+                            await p.pc.setRemoteDescription(
+                                RTCSessionDescription(sdp=answer, type="answer")
+                            )
+                            forwarding.adopt_negotiated_codecs(p.pc)
+                            p.sdp_dirty = False
+                        except TimeoutError:
+                            p.log.warning("no answer to server offer within %ss", ANSWER_TIMEOUT)
+                            break
+                        finally:
+                            p.answer_waiter = None
+                else:
+                    p.send({"type": "tracks", "tracks": control.track_map(p)})
+                if not p.renegotiate_again:
+                    break
+        except Exception:
+            p.log.exception("renegotiation failed")
+        finally:
+            p.negotiating = False
+
+    def _sync_slots(self, state: RoomState, p: Participant) -> bool:
+        """Attach/detach/add slots; True if transceivers were added (SDP must change)."""
+        wanted = self._wanted_sources(state, p)
+        added = False
+        for slot in p.slots:
+            key = (slot.source, slot.track.kind)
+            if slot.source is not None and key not in wanted:
+                slot.track.detach()
+                slot.source = None
+        for (source, kind), pub in wanted.items():
+            slot = next((s for s in p.slots if s.source == source and s.track.kind == kind), None)
+            if slot is None:
+                slot = next((s for s in p.slots if s.source is None and s.track.kind == kind), None)
+            if slot is None:
+                track = forwarding.ForwardTrack(kind)
+                t = p.pc.addTransceiver(track, direction="sendonly")
+                t.setCodecPreferences(forwarding.codec_preferences(kind, state.room.codec))
+                forwarding.relay_keyframe_requests(t.sender)
+                slot = Slot(t, track)
+                p.slots.append(slot)
+                added = True
+            if slot.track.publisher is not pub:
+                slot.track.attach(pub)
+            slot.source = source
+        return added
+
+    # ------------------------------------------------------------------ identity rooms
+    def liveness_for(self, room_id: str):
+        """The check of a room, live or kept after everyone left (until the room expires)."""
+        return self.identity.for_room(self.rooms.get(room_id), room_id)
+
+    # ------------------------------------------------------------------ teardown
+    async def leave(self, state: RoomState, p: Participant) -> None:
+        if state.participants.get(p.user_id) is p:
+            del state.participants[p.user_id]
+            p.closed = True
+            if state.screen_sharer == p.user_id:
+                state.screen_sharer = None
+            try:
+                await asyncio.to_thread(
+                    rooms.set_present,
+                    self.settings.redis_client(),
+                    state.room.room_id,
+                    p.user_id,
+                    False,
+                )
+            except Exception:  # Redis hiccup must not block teardown
+                p.log.warning("could not clear presence in Redis")
+            control.broadcast(state, {"type": "presence", "state": "left", **p.info()})
+            for other in list(state.participants.values()):
+                asyncio.ensure_future(self.renegotiate(state, other))
+            p.log.info("left (%d in room)", len(state.participants))
+        p.closed = True
+        await self._close_pc(p)
+        if not state.participants and self.rooms.get(state.room.room_id) is state:
+            self.identity.room_emptied(state)
+            del self.rooms[state.room.room_id]
+
+    async def _close_pc(self, p: Participant) -> None:
+        for pub in p.publishers.values():
+            pub.stop()
+        for slot in p.slots:
+            slot.track.detach()
+        if p.answer_waiter is not None and not p.answer_waiter.done():
+            p.answer_waiter.cancel()
+        self.pcs.discard(p.pc)
+        await p.pc.close()
+
+    async def close(self) -> None:
+        """Close every peer connection (on shutdown)."""
+        participants = [
+            (s, p) for s in list(self.rooms.values()) for p in list(s.participants.values())
+        ]
+        await asyncio.gather(*(self.leave(s, p) for s, p in participants), return_exceptions=True)
+        await asyncio.gather(*(pc.close() for pc in list(self.pcs)), return_exceptions=True)
+        self.pcs.clear()
+
+    def status(self) -> dict:
+        return {
+            "rooms": len(self.rooms),
+            "peers": len(self.pcs),
+            "participants": sum(len(s.participants) for s in self.rooms.values()),
+            **forwarding.stats,
+        }
