@@ -13,7 +13,6 @@ import shutil
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import click
 
@@ -29,8 +28,7 @@ def run(docs: int, backend: str, queries: int, url: str | None = None, seed: int
     node = None
     tmp = None
     if backend == "opensearch" and not url:
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools" / "opensearch"))
-        from node import Node  # type: ignore[import-not-found]
+        from bench.opensearch.node import Node
 
         node = Node()
         url = node.start()

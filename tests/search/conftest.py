@@ -1,26 +1,20 @@
 """Shared fixtures for the search tests: real engines, no mocks.
 
 ``backend_name`` is parametrised over embedded, sqlite and opensearch; the opensearch
-variant needs Java 17 and Maven (tools/opensearch/node.py) and skips, saying why,
+variant needs Java 17 and Maven (bench/opensearch/node.py) and skips, saying why,
 when they are missing. CI has them.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
+from bench.opensearch import node as os_node
 from search import create_backend
 from tests.search.corpus import all_docs
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools" / "opensearch"))
-
-import node as os_node  # noqa: E402
 
 OPENSEARCH_MARKS = [pytest.mark.opensearch, pytest.mark.xdist_group("opensearch")]
 """Under ``pytest -n 2 --dist loadgroup`` all OpenSearch tests share one worker, so one node."""
@@ -40,7 +34,7 @@ def _skip_without_java() -> None:
 
 @pytest.fixture(scope="session")
 def opensearch_url():
-    """One OpenSearch 2.19 node for the whole session (started by tools/opensearch)."""
+    """One OpenSearch 2.19 node for the whole session (started by bench/opensearch)."""
     _skip_without_java()
     node = os_node.Node()
     try:

@@ -7,11 +7,11 @@ modules). ``pom.xml`` beside this file is resolved once with ``mvn``; jars stay 
 
 Usage::
 
-    from node import running_node        # tools/opensearch on sys.path
+    from bench.opensearch.node import running_node
     with running_node() as url:           # "http://127.0.0.1:PORT"
         ...
 
-or ``python tools/opensearch/node.py`` to keep a node up until Ctrl-C.
+or ``python -m bench.opensearch.node`` to keep a node up until Ctrl-C.
 """
 
 from __future__ import annotations
