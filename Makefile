@@ -20,7 +20,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check app tests search matching video tools wsgi.py
+	$(BIN)/ruff format --check app tests search matching video bench tools wsgi.py
 
 # A quick pass over every benchmark at small sizes; the full-size commands and their
 # recorded figures are in docs/benchmarks.md.

@@ -73,9 +73,9 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in FEATURES:
         app.register_blueprint(import_module(f"app.{feature}.routes").bp)
-    from app.api import bp as api_bp
+    from app import api
 
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    api.init_app(app)
 
 
 def select_locale() -> str:

@@ -13,8 +13,11 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
+from app.extensions import db
 from app.models import (
+    Application,
     Employer,
+    Job,
     MemberRole,
     Role,
     User,
@@ -45,6 +48,22 @@ def current_employer(owner_only: bool = False) -> Employer:
     if owner_only and membership.role != MemberRole.OWNER:
         abort(403)
     return membership.employer
+
+
+def member_job(job_id: int) -> Job:
+    """A job of the current user's employer; 404 for any other (ids are not probed)."""
+    employer = current_employer()
+    job = db.get_or_404(Job, job_id)
+    if job.employer_id != employer.id:
+        abort(404)
+    return job
+
+
+def member_application(application_id: int) -> Application:
+    """An application to a job of the current user's employer; 404 for any other."""
+    application = db.get_or_404(Application, application_id)
+    member_job(application.job_id)
+    return application
 
 
 def covers_region(user: User, region_code: str | None) -> bool:

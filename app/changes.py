@@ -17,7 +17,7 @@ from app.models import Employer, Job, Resume
 
 CHANGED_KEY = "yunpin_changed"
 
-# Which background jobs follow a change of each kind of object (dotted paths in app.worker).
+# Which background jobs follow a change of each kind of object (dotted paths to RQ jobs).
 CONSUMERS: dict[type, tuple[str, ...]] = {
     Job: ("app.ranking.tasks.refresh_job", "app.indexing.tasks.sync_job"),
     Resume: ("app.ranking.tasks.refresh_resume", "app.indexing.tasks.sync_resume"),

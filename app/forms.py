@@ -44,3 +44,4 @@ def dates_ordered(form, field) -> None:
 
 
 REGION_PICKER = {"data-region-picker": ""}
+"""render_kw for a region code input: the region picker (static/js) enhances it."""

@@ -41,7 +41,8 @@ def get_queue(app: Flask | None = None, kind: str = MAIN) -> Queue:
 def defer(
     func: str, *args: Any, job_timeout: int = DEFAULT_TIMEOUT, queue: str = MAIN, **kwargs: Any
 ) -> None:
-    """Run FUNC (a dotted path in app.worker) with ARGS once the current transaction commits.
+    """Run FUNC (a dotted path, ``app.<feature>.tasks.<job>``) with ARGS once the current
+    transaction commits.
 
     Jobs take ids, not objects: the worker reads the committed row itself. QUEUE is MAIN
     for work a person waits for, DERIVED for keeping derived data up to date.
@@ -60,10 +61,7 @@ def init_app(app: Flask) -> None:
 
     @event.listens_for(session_class, "after_commit")
     def _enqueue_pending(session: Session) -> None:
-        pending = session.info.pop(PENDING_KEY, [])
-        if not pending:
-            return
-        for func, args, kwargs, timeout, kind in pending:
+        for func, args, kwargs, timeout, kind in session.info.pop(PENDING_KEY, []):
             get_queue(kind=kind).enqueue_call(func, args=args, kwargs=kwargs, timeout=timeout)
 
     @event.listens_for(session_class, "after_soft_rollback")

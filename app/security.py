@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from app.errors import DomainError
 from app.extensions import db, login_manager
 from app.models import User
 
 _hasher = PasswordHasher()
+
+
+def same_site(target: str | None, default: str) -> str:
+    """TARGET when it is a path on this site, else DEFAULT: redirects never leave the site
+    (``//host`` and ``/\\host`` are other sites to a browser)."""
+    target = target or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and not parts.netloc:
+        return target
+    return default
 
 
 def hash_password(password: str) -> str:
@@ -27,12 +41,23 @@ def check_password(user: User, password: str) -> bool:
     return True
 
 
-class LinkError(Exception):
-    """A signed link is invalid; ``expired`` tells which kind, for the message."""
+class LinkError(DomainError):
+    """A signed link that is forged, already used or too old."""
 
-    def __init__(self, expired: bool):
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
+    status = 400
+
+
+# What each kind of emailed link says when it no longer works: (expired, invalid or used).
+LINK_REFUSALS = {
+    "confirm": (
+        _l("This confirmation link has expired. Log in to get a new one."),
+        _l("This confirmation link is not valid."),
+    ),
+    "reset": (
+        _l("This reset link has expired. Ask for a new one."),
+        _l("This reset link is not valid or was already used."),
+    ),
+}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -46,15 +71,17 @@ def make_link_token(purpose: str, user: User) -> str:
 
 
 def read_link_token(purpose: str, token: str, max_age: int) -> User:
+    """The user a link of PURPOSE (a key of LINK_REFUSALS) names; LinkError saying why not."""
+    expired, invalid = LINK_REFUSALS[purpose]
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise LinkError(expired=True) from exc
+        raise LinkError(expired) from exc
     except BadSignature as exc:
-        raise LinkError(expired=False) from exc
+        raise LinkError(invalid) from exc
     user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
     if user is None or user.password_hash[-12:] != data.get("pw"):
-        raise LinkError(expired=False)
+        raise LinkError(invalid)
     return user
 
 

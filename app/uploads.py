@@ -21,6 +21,8 @@ from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
+from app.errors import DomainError
+
 MAX_BYTES = 10 * 1024 * 1024
 """The limit promised to users; MAX_CONTENT_LENGTH leaves room for the rest of the form."""
 
@@ -39,13 +41,10 @@ IMAGE_TYPES = frozenset({PNG, JPEG})
 RESUME_TYPES = frozenset({PDF, DOCX})
 
 
-class UploadError(Exception):
-    """An upload was refused; STATUS is the HTTP status to answer, MESSAGE says why."""
+class UploadError(DomainError):
+    """An upload was refused: 400 nothing usable was sent, 413 too large, 415 wrong type."""
 
-    def __init__(self, status: int, message: str):
-        super().__init__(str(message))
-        self.status = status
-        self.message = message
+    status = 400
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def _copy_limited(source: BinaryIO, target: BinaryIO) -> tuple[int, str]:
     while chunk := source.read(CHUNK):
         size += len(chunk)
         if size > MAX_BYTES:
-            raise UploadError(413, _l("The file is too large (the limit is 10 MB)."))
+            raise UploadError(_l("The file is too large (the limit is 10 MB)."), status=413)
         digest.update(chunk)
         target.write(chunk)
     return size, digest.hexdigest()
@@ -108,20 +107,20 @@ def store(upload: FileStorage | None, allowed: frozenset[str]) -> StoredFile:
     transaction fails, so no file outlives a refused change.
     """
     if upload is None or not upload.filename:
-        raise UploadError(400, _l("Choose a file to upload."))
+        raise UploadError(_l("Choose a file to upload."))
     base = folder()
     temp = base / f".incoming-{secrets.token_hex(8)}"
     try:
         with temp.open("wb") as target:
             size, sha256 = _copy_limited(upload.stream, target)
         if size == 0:
-            raise UploadError(400, _l("The file is empty."))
+            raise UploadError(_l("The file is empty."))
         with temp.open("rb") as check:
             content_type = sniff(check.read(16), temp)
         if content_type not in allowed:
             names = ", ".join(sorted(EXTENSIONS[t].lstrip(".").upper() for t in allowed))
             raise UploadError(
-                415, _l("This file is not an accepted type (%(types)s).", types=names)
+                _l("This file is not an accepted type (%(types)s).", types=names), status=415
             )
         stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
         os.replace(temp, base / stored_name)

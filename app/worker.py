@@ -1,5 +1,6 @@
-"""RQ jobs. Each takes ids, runs inside an application context, and lives in an importable
-module so a worker can find it by dotted path (e.g. ``app.notifications.tasks.deliver``).
+"""The ``task`` decorator every RQ job wears. Jobs take ids, run inside an application
+context, and live in each feature's importable ``tasks`` module so a worker can find them by
+dotted path (e.g. ``app.notifications.tasks.deliver``).
 
 A worker started by ``rq worker`` has no Flask app: ``task`` builds one from the same
 environment the web process uses. Inside tests the worker runs within the test app's

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask.testing import FlaskClient
 
@@ -35,3 +37,29 @@ def as_user(client: FlaskClient, user):
     response = login(client, user.email, PASSWORD)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return user
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@contextmanager
+def no_writes() -> Iterator[list[str]]:
+    """Fail if the requests made inside send an INSERT, UPDATE or DELETE to the database,
+    even one rolled back later: a GET must only read."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in WRITES:
+            sent.append(statement)
+
+    db.session.commit()  # the test's own set-up is not the request's
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert not sent, f"a read wrote: {sent}"

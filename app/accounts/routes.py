@@ -6,38 +6,38 @@ requests answer the same either way), and every entry point is rate limited.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts.forms import ForgotForm, LoginForm, RegisterForm, ResetForm, TokenForm
-from app.accounts.service import create_api_token
-from app.api.auth import revoke, user_tokens
+from app.accounts.service import (
+    AccountError,
+    create_api_token,
+    create_user,
+    revoke,
+    user_tokens,
+)
+from app.errors import refused
 from app.extensions import db, limiter
 from app.models import ApiToken, Role, User, utcnow
 from app.notifications.mail import send_email
-from app.security import LinkError, check_password, hash_password, make_link_token, read_link_token
+from app.security import (
+    check_password,
+    hash_password,
+    make_link_token,
+    read_link_token,
+    same_site,
+)
 
 bp = Blueprint("accounts", __name__)
 
 
 AUTH_LIMIT = "10 per minute;50 per hour"
-
-
-def safe_next(default: str) -> str:
-    """Only same-site relative redirects after log-in, never an open redirect."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
 
 
 def send_confirmation(user: User) -> None:
@@ -59,30 +59,23 @@ def register():
         return redirect(url_for("home.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = User(
-            name=form.name.data.strip(),
-            email=email,
-            password_hash=hash_password(form.password.data),
-            role=Role(form.role.data),
-            locale=str(request.accept_languages.best_match(["zh", "en"], default="zh")),
-        )
-        db.session.add(user)
         try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            form.email.errors.append(_("An account with this email already exists."))
-            return render_template("accounts/register.html", form=form), 422
-        audit.record("user.register", user, actor=user)
+            user = create_user(
+                form.name.data, form.email.data, form.password.data, Role(form.role.data)
+            )
+        except AccountError as error:
+            return refused(error, lambda status: register_page(form, status))
         send_confirmation(user)
         db.session.commit()
         login_user(user)
-        flash(_("Welcome! We sent a confirmation link to %(email)s.", email=email), "success")
+        flash(_("Welcome! We sent a confirmation link to %(email)s.", email=user.email), "success")
         if user.role == Role.EMPLOYER:
             return redirect(url_for("employers.create"))
         return redirect(url_for("resumes.edit"))
-    status = 422 if form.is_submitted() else 200
+    return register_page(form, 422 if form.is_submitted() else 200)
+
+
+def register_page(form: RegisterForm, status: int):
     return render_template("accounts/register.html", form=form), status
 
 
@@ -101,7 +94,7 @@ def login():
         user.last_login_at = utcnow()
         db.session.commit()
         login_user(user, remember=form.remember.data)
-        return redirect(safe_next(url_for("home.index")))
+        return redirect(same_site(request.args.get("next"), url_for("home.index")))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status
 
@@ -116,15 +109,9 @@ def logout():
 @bp.route("/auth/confirm/<token>")
 @limiter.limit(AUTH_LIMIT)
 def confirm(token: str):
-    try:
-        user = read_link_token("confirm", token, current_app.config["TOKEN_MAX_AGE_CONFIRM"])
-    except LinkError as error:
-        message = (
-            _("This confirmation link has expired. Log in to get a new one.")
-            if error.expired
-            else _("This confirmation link is not valid.")
-        )
-        return render_template("errors/error.html", status=400, title=message, detail=""), 400
+    """The one GET that writes: a mail client can only follow the link, and following it is
+    the proof. It is idempotent (a second visit changes nothing)."""
+    user = read_link_token("confirm", token, current_app.config["TOKEN_MAX_AGE_CONFIRM"])
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         audit.record("user.confirm", user, actor=user)
@@ -172,15 +159,7 @@ def forgot():
 @bp.route("/auth/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def reset(token: str):
-    try:
-        user = read_link_token("reset", token, current_app.config["TOKEN_MAX_AGE_RESET"])
-    except LinkError as error:
-        message = (
-            _("This reset link has expired. Ask for a new one.")
-            if error.expired
-            else _("This reset link is not valid or was already used.")
-        )
-        return render_template("errors/error.html", status=400, title=message, detail=""), 400
+    user = read_link_token("reset", token, current_app.config["TOKEN_MAX_AGE_RESET"])
     form = ResetForm()
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)

@@ -1,11 +1,50 @@
-"""Creating API tokens (the API checks them in app.api.auth)."""
+"""Accounts: creating them, and their API tokens (the API checks tokens in app.api.auth)."""
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
+from flask import request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.errors import DomainError
 from app.extensions import db
-from app.models import ApiToken, User
+from app.models import ApiToken, Role, User, utcnow
+from app.security import hash_password
+
+
+class AccountError(DomainError):
+    """The account cannot be created as asked (422); the message says why."""
+
+    status = 422
+
+
+def create_user(
+    name: str, email: str, password: str, role: Role, confirmed: bool = False, **audited: Any
+) -> User:
+    """Add and audit an account in the language of the browser that registers it.
+
+    CONFIRMED: the address is already proven (the person followed a link sent to it).
+    """
+    user = User(
+        name=name.strip(),
+        email=email.strip().lower(),
+        password_hash=hash_password(password),
+        role=role,
+        locale=str(request.accept_languages.best_match(["zh", "en"], default="zh")),
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise AccountError(_l("An account with this email already exists.")) from None
+    audit.record("user.register", user, actor=user, **audited)
+    return user
 
 
 def create_api_token(user: User, name: str) -> str:
@@ -13,3 +52,20 @@ def create_api_token(user: User, name: str) -> str:
     token = "yp_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, name=name[:80], token_hash=ApiToken.hash(token)))
     return token
+
+
+def user_tokens(user: User) -> list[ApiToken]:
+    """USER's tokens, newest first, revoked ones included (their last use stays visible)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke(token: ApiToken) -> None:
+    """Stop TOKEN working from now on (kept, so its last use stays visible)."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()

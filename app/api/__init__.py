@@ -1,66 +1,90 @@
-"""The REST API under /api/v1: bearer tokens, problem+json errors, no CSRF (no cookies).
+"""The REST API under /api/v1, built with flask-smorest: bearer tokens, problem+json errors,
+and an OpenAPI document generated from the same marshmallow schemas that validate requests
+and write responses.
 
-Each resource module declares its routes with `openapi.endpoint`, so /api/v1/openapi.json
-describes exactly the routes registered here.
+Each feature's endpoints live in `app/<feature>/api.py`; this package holds only what they
+share: the wiring (`init_app`, `v1`), token auth (`auth`), fields and schemas, pagination
+and problem+json (`problems`). `init_app` imports `v1`, and with it every feature's api.py,
+only when it is called, so those modules import this package's without a cycle.
 """
 
-from flask import Blueprint, current_app, jsonify, request
-from flask_babel import gettext as _
-from sqlalchemy import text
-from werkzeug.exceptions import MethodNotAllowed
+from __future__ import annotations
 
-from app.api import definitions as d
-from app.api.auth import rate_key
-from app.api.http import MAX_BODY, ApiError, answer_error
-from app.extensions import csrf, db, limiter
+import flask_smorest
+from flask import Flask
+from flask_smorest.spec.plugins import FlaskPlugin
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
-bp = Blueprint("api", __name__)
-csrf.exempt(bp)
+from app.api.fields import INT_MAX
+from app.api.schemas import ProblemSchema
 
+PREFIX = "/api/v1"
 
-def rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", "300 per minute;5000 per hour")
-
-
-limiter.limit(rate_limit, key_func=rate_key)(bp)
-bp.register_error_handler(ApiError, answer_error)
-
-
-@bp.before_request
-def refuse_large_bodies():
-    if (request.content_length or 0) > current_app.config.get("API_MAX_BODY", MAX_BODY):
-        raise ApiError(413, _("The request body is too large."))
-
-
-@bp.after_app_request
-def allow_header(response):
-    """405s under /api/ name the methods the path does support (RFC 9110 requires Allow)."""
-    error = request.routing_exception
-    if (
-        response.status_code == 405
-        and request.path.startswith("/api/")
-        and isinstance(error, MethodNotAllowed)
-    ):
-        response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
-    return response
-
-
-from app.api import applications, employers, jobs, notifications, openapi, resumes, tokens  # noqa: E402,F401
-from app.api.openapi import endpoint  # noqa: E402
-
-
-@endpoint(
-    bp,
-    "/health",
-    "GET",
-    "Liveness: the database answers",
-    "meta",
-    auth="none",
-    responses={200: d.Health},
+DESCRIPTION = (
+    "Jobs, employers, résumés, applications and notifications. Authenticate with "
+    "`Authorization: Bearer <token>` (create tokens in Settings or with "
+    "`yunpin users token EMAIL`). Lists are cursor-paginated: pass `next_cursor` "
+    "back as `?cursor=`. Errors are application/problem+json."
 )
-def health():
-    db.session.execute(text("SELECT 1"))
-    return jsonify({"status": "ok"})
 
 
-openapi.register(bp)
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a positive id that fits an integer column. Others cannot exist: 404 at
+    once, instead of a query PostgreSQL would refuse. (Refusing the match instead would
+    make werkzeug answer 405 when the path has a rule for another method.)"""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=INT_MAX)
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not self.min <= number <= self.max:
+            raise NotFound()
+        return number
+
+
+class RelativePaths(FlaskPlugin):
+    """Paths relative to the `/api/v1` server, as the document has always listed them."""
+
+    def path_helper(self, rule, operations, parameters, **kwargs):
+        return super().path_helper(rule, operations, parameters, **kwargs).removeprefix(PREFIX)
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api without its app-wide error handler and default error response:
+    pages keep their HTML error pages, and API errors are answered (and documented) as
+    problem+json by app.api.problems on the API's own blueprints."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_error_handlers(self):
+        """None on the app: see app.api.v1."""
+
+    def _register_pagination_header(self):
+        """Lists page with cursors in the body (app.api.pagination), not smorest's headers."""
+
+
+def init_app(app: Flask) -> None:
+    """Serve /api/v1 and its OpenAPI document at /api/v1/openapi.json (no UI: nothing may
+    load from a CDN)."""
+    from app.api.v1 import FEATURES, bp
+
+    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.url_map.converters["id"] = IdConverter
+    api = Api(
+        app,
+        spec_kwargs={
+            "title": "Yunpin API",
+            "version": "1.0.0",
+            "openapi_version": "3.0.3",
+            "flask_plugin": RelativePaths(),
+            "info": {"description": DESCRIPTION},
+            "servers": [{"url": PREFIX}],
+            "tags": [{"name": f.name, "description": f.description} for f in FEATURES],
+        },
+    )
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(bp)

@@ -1,21 +1,24 @@
 """Bearer-token authentication for the API (tokens are stored hashed), and who may do what.
 
 The role and membership checks mirror app.access for the pages: a wrong role is 403, an
-object the caller may not see is 404. Tokens are listed and revoked here for both the API
-and the settings page.
+object the caller may not see is 404. The decorators check before the request's input is
+read and note in the OpenAPI document what they require. Tokens are created, listed and
+revoked by app.accounts.service.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import NoReturn
 
-from flask import g, request
+from flask import abort, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
-from app.api.http import ApiError
-from app.errors import problem
+from app.api.problems import document
 from app.extensions import db
 from app.models import ApiToken, Employer, MemberRole, Role, User, utcnow
 
@@ -45,22 +48,20 @@ def token_user() -> User | None:
     return record.user
 
 
-def _unauthorized():
-    response = problem(401, _("A valid bearer token is required."))
-    response.headers["WWW-Authenticate"] = 'Bearer realm="yunpin"'
-    return response
+def unauthorized() -> NoReturn:
+    raise Unauthorized(
+        _("A valid bearer token is required."),
+        www_authenticate=WWWAuthenticate("bearer", {"realm": "yunpin"}),
+    )
 
 
 def token_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        user = token_user()
-        if user is None:
-            return _unauthorized()
-        g.api_user = user
+        g.api_user = token_user() or unauthorized()
         return view(*args, **kwargs)
 
-    return wrapped
+    return document(wrapped, auth="required")
 
 
 def token_optional(view: Callable) -> Callable:
@@ -70,19 +71,31 @@ def token_optional(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         g.api_user = None
         if "Authorization" in request.headers:
-            g.api_user = token_user()
-            if g.api_user is None:
-                return _unauthorized()
+            g.api_user = token_user() or unauthorized()
         return view(*args, **kwargs)
 
-    return wrapped
+    return document(wrapped, auth="optional")
 
 
 def require_role(*roles: Role) -> User:
     user = g.api_user
     if user.role not in roles:
-        raise ApiError(403, _("Your account type cannot do that."))
+        abort(403, _("Your account type cannot do that."))
     return user
+
+
+def role_required(*roles: Role) -> Callable[[Callable], Callable]:
+    """Decorator: a token of a user with one of ROLES (others 403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            require_role(*roles)
+            return view(*args, **kwargs)
+
+        return token_required(document(wrapped, problems=[403]))
+
+    return decorator
 
 
 def member_employer(owner_only: bool = False) -> Employer:
@@ -90,7 +103,7 @@ def member_employer(owner_only: bool = False) -> Employer:
     user = require_role(Role.EMPLOYER)
     membership = user.membership
     if membership is None or (owner_only and membership.role != MemberRole.OWNER):
-        raise ApiError(
+        abort(
             403,
             _("Only your company's owner can do that.")
             if membership
@@ -105,19 +118,3 @@ def rate_key() -> str:
     if token:
         return "token:" + ApiToken.hash(token[:200])
     return "ip:" + (request.remote_addr or "unknown")
-
-
-def user_tokens(user: User) -> list[ApiToken]:
-    return list(
-        db.session.scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == user.id)
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        )
-    )
-
-
-def revoke(token: ApiToken) -> None:
-    """Stop TOKEN working from now on (kept, so its last use stays visible)."""
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()

@@ -3,51 +3,96 @@
 A cursor is the (created_at, id) of the last item sent, signed so clients cannot forge or
 edit it (they pass it back unchanged). Keyset paging never skips or repeats a row when new
 rows arrive between pages, unlike offsets. Lists that are ordered by something computed
-(the ranked applicants) sign an offset instead (`offset_page`).
+(the ranked applicants) sign an offset instead (`offset_page`). A cursor that was not signed
+here, or not for this kind of list, is refused like any other invalid parameter (400).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
+from marshmallow import ValidationError, fields
 from sqlalchemy import Select, and_, or_
 
-from app.api.http import ApiError
+from app.api.fields import NO_NUL, Listing, Text, Whole
+from app.api.schemas import QuerySchema, Schema
 from app.extensions import db
 
 DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+KEYSET, OFFSET = "k", "o"
 
 
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="api-cursor")
 
 
-def _read(cursor: str, kind: str) -> list:
-    try:
-        data = _serializer().loads(cursor)
-    except (BadData, ValueError, UnicodeError):
-        data = None
-    if not isinstance(data, list) or len(data) != 3 or data[0] != kind:
-        raise ApiError(400, _("The cursor is not valid; start again without it."))
-    return data
+class Cursor(fields.String):
+    """A `next_cursor` this API signed for a list of KIND, loaded as its position:
+    (created_at, id) for keyset lists, the offset for ranked ones."""
 
+    def __init__(self, kind: str):
+        super().__init__(
+            metadata={
+                "maxLength": 500,
+                "pattern": NO_NUL,
+                "description": "The `next_cursor` of the previous page, unchanged.",
+            }
+        )
+        self.kind = kind
 
-def keyset_page(query: Select, model: Any, args: dict, dump: Callable[[Any], dict]) -> dict:
-    """One page of QUERY (a select of MODEL, unordered) after args['cursor']."""
-    limit = args.get("limit") or DEFAULT_LIMIT
-    if args.get("cursor"):
-        _kind, stamp, last_id = _read(args["cursor"], "k")
+    def _deserialize(self, value, attr, data, **kwargs):
         try:
-            created = datetime.fromisoformat(stamp)
-            if not isinstance(last_id, int):
-                raise TypeError(last_id)
-        except (TypeError, ValueError):
-            raise ApiError(400, _("The cursor is not valid; start again without it.")) from None
+            kind, first, second = _serializer().loads(value)
+            if kind != self.kind:
+                raise ValueError(kind)
+            if kind == KEYSET and isinstance(second, int):
+                return datetime.fromisoformat(first), second
+            if kind == OFFSET and isinstance(first, int) and first >= 0:
+                return first
+        except (BadData, ValueError, TypeError, UnicodeError):
+            pass
+        raise ValidationError(_("The cursor is not valid; start again without it."))
+
+
+class KeysetQuery(QuerySchema):
+    cursor = Cursor(KEYSET)
+    limit = Whole(1, MAX_LIMIT, strict=False)
+
+
+class RankedQuery(QuerySchema):
+    cursor = Cursor(OFFSET)
+    limit = Whole(1, MAX_LIMIT, strict=False)
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The schema of a page of ITEM: `items` plus an opaque `next_cursor` (null at the end)."""
+    name = item.__name__.removesuffix("Schema") + "PageSchema"
+    return type(
+        name,
+        (Schema,),
+        {
+            "items": Listing(fields.Nested(item), max_items=MAX_LIMIT, required=True),
+            "next_cursor": Text(
+                500,
+                allow_none=True,
+                required=True,
+                metadata={"description": "Pass as ?cursor= for the next page; null on the last."},
+            ),
+        },
+    )
+
+
+def keyset_page(query: Select, model: Any, args: dict) -> dict:
+    """One page of QUERY (a select of MODEL, unordered) after args['cursor']."""
+    limit = args.get("limit", DEFAULT_LIMIT)
+    if "cursor" in args:
+        created, last_id = args["cursor"]
         query = query.where(
             or_(model.created_at < created, and_(model.created_at == created, model.id < last_id))
         )
@@ -58,21 +103,16 @@ def keyset_page(query: Select, model: Any, args: dict, dump: Callable[[Any], dic
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        next_cursor = _serializer().dumps(["k", last.created_at.isoformat(), last.id])
-    return {"items": [dump(item) for item in items], "next_cursor": next_cursor}
+        next_cursor = _serializer().dumps([KEYSET, last.created_at.isoformat(), last.id])
+    return {"items": items, "next_cursor": next_cursor}
 
 
-def offset_page(items: Sequence[Any], args: dict, dump: Callable[[Any], dict]) -> dict:
+def offset_page(items: Sequence[Any], args: dict) -> dict:
     """One page of an already ordered list."""
-    limit = args.get("limit") or DEFAULT_LIMIT
-    start = 0
-    if args.get("cursor"):
-        _kind, start, _unused = _read(args["cursor"], "o")
-        if not isinstance(start, int) or start < 0:
-            raise ApiError(400, _("The cursor is not valid; start again without it."))
-    chunk = items[start : start + limit]
+    limit = args.get("limit", DEFAULT_LIMIT)
+    start = args.get("cursor", 0)
     more = len(items) > start + limit
     return {
-        "items": [dump(item) for item in chunk],
-        "next_cursor": _serializer().dumps(["o", start + limit, 0]) if more else None,
+        "items": items[start : start + limit],
+        "next_cursor": _serializer().dumps([OFFSET, start + limit, 0]) if more else None,
     }

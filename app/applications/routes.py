@@ -1,24 +1,20 @@
-"""Pages: one-click apply, the employer's pipeline per job, review and notes, invitations."""
+"""Pages: one-click apply, the employer's pipeline per job, review and notes, invitations.
+
+Rankings are scored afresh for each page and never saved by it: a GET does not write. The
+score kept on an application is the one taken when the candidate applied (service.apply).
+"""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from app.access import current_employer, roles_required
+from app.access import current_employer, member_application, member_job, roles_required
 from app.applications import service
-from app.applications import service as applications_service
+from app.errors import refused
 from app.exports import csv_response
 from app.extensions import db
 from app.forms import TAG_SPLIT
@@ -32,7 +28,7 @@ from app.models import (
     Stage,
     StageChange,
 )
-from app.ranking.service import rank_applicants, reason_texts
+from app.ranking.service import reason_texts, score_applicants
 
 bp = Blueprint("applications", __name__)
 
@@ -41,21 +37,26 @@ def _locale() -> str:
     return str(get_locale() or "zh")
 
 
-def member_job(job_id: int) -> Job:
-    """A job of the current user's employer; any other job is 404 (ids cannot be probed)."""
-    job = db.get_or_404(Job, job_id)
-    if job.employer_id != current_employer().id:
-        abort(404)
-    return job
-
-
-def member_application(application_id: int) -> Application:
-    application = db.get_or_404(Application, application_id)
-    member_job(application.job_id)
-    return application
+def history_of(application: Application) -> list[StageChange]:
+    return db.session.scalars(
+        select(StageChange)
+        .where(StageChange.application_id == application.id)
+        .order_by(StageChange.created_at, StageChange.id)
+    ).all()
 
 
 # Candidates -----------------------------------------------------------------------------
+
+
+def apply_page(job: Job, answers: list[str], status: int = 200, invitation=None):
+    """The screening questions of JOB (for an invitation, when accepting it)."""
+    return render_template(
+        "applications/apply.html",
+        job=job,
+        questions=job.screening_questions or [],
+        answers=answers,
+        invitation=invitation,
+    ), status
 
 
 @bp.route("/applications/apply/<int:job_id>", methods=["GET", "POST"])
@@ -67,22 +68,15 @@ def apply(job_id: int):
     existing = service.find(job.id, current_user.id)
     if existing is not None and existing.stage != Stage.WITHDRAWN:
         return redirect(url_for("applications.mine_detail", application_id=existing.id), 303)
-    if not service.open_for_applications(job):
+    if not job.is_public:
         abort(404)
-    questions = job.screening_questions or []
     answers = request.form.getlist("answer")
-    if request.method == "GET" or (questions and "answer" not in request.form):
-        return render_template(
-            "applications/apply.html", job=job, questions=questions, answers=answers
-        )
+    if request.method == "GET" or (job.screening_questions and "answer" not in request.form):
+        return apply_page(job, answers)
     try:
         application, created = service.apply(current_user, job, answers)
     except service.ApplicationError as error:
-        db.session.rollback()  # nothing half-done stays behind
-        flash(str(error.message), "error")
-        return render_template(
-            "applications/apply.html", job=job, questions=questions, answers=answers
-        ), error.status
+        return refused(error, lambda status: apply_page(job, answers, status))
     db.session.commit()
     if created:
         flash(_("Your application was sent."), "success")
@@ -119,31 +113,63 @@ def respond(invitation_id: int):
         and "answer" not in request.form
         and invitation.responded_at is None
     ):
-        return render_template(
-            "applications/apply.html",
-            job=job,
-            questions=job.screening_questions,
-            answers=[],
-            invitation=invitation,
-        )
+        return apply_page(job, [], invitation=invitation)
     try:
         application = service.respond(invitation, current_user, accept, answers)
     except service.ApplicationError as error:
-        db.session.rollback()  # nothing half-done stays behind
-        flash(str(error.message), "error")
-        return render_template(
-            "applications/apply.html",
-            job=job,
-            questions=job.screening_questions,
-            answers=answers,
-            invitation=invitation,
-        ), error.status
+        return refused(error, lambda status: apply_page(job, answers, status, invitation))
     db.session.commit()
     if application is not None:
         flash(_("Your application was sent."), "success")
         return redirect(url_for("applications.mine_detail", application_id=application.id), 303)
     flash(_("Invitation declined."), "info")
     return redirect(url_for("applications.invitations"), 303)
+
+
+@bp.route("/applications")
+@roles_required(Role.SEEKER)
+def mine():
+    items = db.session.scalars(
+        select(Application)
+        .where(Application.candidate_id == current_user.id)
+        .order_by(Application.created_at.desc())
+    ).all()
+    return render_template("applications/mine.html", items=items)
+
+
+@bp.route("/applications/<int:application_id>")
+@login_required
+def mine_detail(application_id: int):
+    """An application's status and history, for its candidate (employers use the pipeline)."""
+    item = db.get_or_404(Application, application_id)
+    if item.candidate_id != current_user.id:
+        abort(404)
+    return mine_detail_page(item)
+
+
+def mine_detail_page(item: Application, status: int = 200):
+    return render_template(
+        "applications/mine_detail.html",
+        item=item,
+        history=history_of(item),
+        can_withdraw=item.stage in service.WITHDRAWABLE,
+    ), status
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required(Role.SEEKER)
+def withdraw(application_id: int):
+    """The candidate takes an application back; it stays in the history as withdrawn."""
+    item = db.get_or_404(Application, application_id)
+    if item.candidate_id != current_user.id:
+        abort(404)
+    try:
+        service.withdraw(item, current_user)
+    except service.ApplicationError as error:
+        return refused(error, lambda status: mine_detail_page(item, status))
+    db.session.commit()
+    flash(_("Your application was withdrawn."), "success")
+    return redirect(url_for("applications.mine_detail", application_id=item.id), 303)
 
 
 # Employers ------------------------------------------------------------------------------
@@ -191,21 +217,20 @@ def _matches(item, filters: dict) -> bool:
 
 
 def ranked(job: Job, filters: dict):
+    """JOB's applicants, best match first, that pass FILTERS (see `_filters`)."""
     applications = db.session.scalars(select(Application).where(Application.job_id == job.id)).all()
-    items = rank_applicants(job, applications, _locale())
-    db.session.commit()  # keep the computed scores for lists, exports and the API
+    items = score_applicants(job, applications, _locale())
     return [item for item in items if _matches(item, filters)]
 
 
 @bp.route("/applications/jobs/<int:job_id>")
 @roles_required(Role.EMPLOYER)
 def pipeline(job_id: int):
-    return render_pipeline(member_job(job_id))
+    return pipeline_page(member_job(job_id))
 
 
-def render_pipeline(job: Job, status: int = 200):
+def pipeline_page(job: Job, status: int = 200):
     filters = _filters()
-    items = ranked(job, filters)
     counts = dict(
         db.session.execute(
             select(Application.stage, func.count())
@@ -216,7 +241,7 @@ def render_pipeline(job: Job, status: int = 200):
     return render_template(
         "applications/pipeline.html",
         job=job,
-        items=items,
+        items=ranked(job, filters),
         filters=filters,
         counts=counts,
         stages=service.PIPELINE_STAGES,
@@ -236,9 +261,7 @@ def bulk_move(job_id: int):
             job, ids, request.form.get("stage", ""), current_user, request.form.get("message", "")
         )
     except service.ApplicationError as error:
-        db.session.rollback()  # nothing half-done stays behind
-        flash(str(error.message), "error")
-        return render_pipeline(job, error.status)
+        return refused(error, lambda status: pipeline_page(job, status))
     db.session.commit()
     flash(_("%(n)s applicants moved.", n=moved), "success")
     return redirect(url_for("applications.pipeline", job_id=job.id), 303)
@@ -248,7 +271,6 @@ def bulk_move(job_id: int):
 @roles_required(Role.EMPLOYER)
 def export_csv(job_id: int):
     job = member_job(job_id)
-    items = ranked(job, _filters())
     header = [
         pgettext("person", "Name"),
         _("Headline"),
@@ -261,7 +283,7 @@ def export_csv(job_id: int):
         _("Answers"),
     ]
     rows = []
-    for application, score, _reasons in items:
+    for application, score, _reasons in ranked(job, _filters()):
         resume = application.resume
         rows.append(
             [
@@ -282,30 +304,24 @@ def export_csv(job_id: int):
 @bp.route("/applications/review/<int:application_id>")
 @roles_required(Role.EMPLOYER)
 def review(application_id: int):
-    return render_review(member_application(application_id))
+    return review_page(member_application(application_id))
 
 
-def render_review(application: Application, status: int = 200):
-    history = db.session.scalars(
-        select(StageChange)
-        .where(StageChange.application_id == application.id)
-        .order_by(StageChange.created_at, StageChange.id)
-    ).all()
+def review_page(application: Application, status: int = 200):
     notes = db.session.scalars(
         select(ApplicationNote)
         .where(ApplicationNote.application_id == application.id)
         .order_by(ApplicationNote.created_at.desc(), ApplicationNote.id.desc())
     ).all()
-    if application.match_score is None:
-        rank_applicants(application.job, [application], _locale())
-        db.session.commit()
+    ((_application, score, reasons),) = score_applicants(application.job, [application], _locale())
     return render_template(
         "applications/review.html",
         application=application,
-        history=history,
+        score=score,
+        history=history_of(application),
         notes=notes,
         stages=service.PIPELINE_STAGES,
-        reasons=reason_texts(application.match_reasons, _locale(), limit=8),
+        reasons=reason_texts(reasons, _locale(), limit=8),
     ), status
 
 
@@ -321,9 +337,7 @@ def move(application_id: int):
             request.form.get("message", ""),
         )
     except service.ApplicationError as error:
-        db.session.rollback()  # nothing half-done stays behind
-        flash(str(error.message), "error")
-        return render_review(application, error.status)
+        return refused(error, lambda status: review_page(application, status))
     db.session.commit()
     flash(_("Stage updated."), "success")
     return redirect(url_for("applications.review", application_id=application.id), 303)
@@ -336,73 +350,6 @@ def add_note(application_id: int):
     try:
         service.add_note(application, current_user, request.form.get("body", ""))
     except service.ApplicationError as error:
-        db.session.rollback()  # nothing half-done stays behind
-        flash(str(error.message), "error")
-        return render_review(application, error.status)
+        return refused(error, lambda status: review_page(application, status))
     db.session.commit()
     return redirect(url_for("applications.review", application_id=application.id) + "#notes", 303)
-
-
-@bp.app_context_processor
-def inject_my_application():
-    """`my_application(job)` for the apply box on the public job page."""
-
-    def my_application(job: Job) -> Application | None:
-        if not current_user.is_authenticated or current_user.role != Role.SEEKER:
-            return None
-        return service.find(job.id, current_user.id)
-
-    return {"my_application": my_application}
-
-
-@bp.route("/applications")
-@roles_required(Role.SEEKER)
-def mine():
-    items = db.session.scalars(
-        select(Application)
-        .where(Application.candidate_id == current_user.id)
-        .order_by(Application.created_at.desc())
-    ).all()
-    return render_template("applications/mine.html", items=items)
-
-
-@bp.route("/applications/<int:application_id>")
-@login_required
-def mine_detail(application_id: int):
-    """An application's status and history, for its candidate (employers use the pipeline)."""
-    item = db.get_or_404(Application, application_id)
-    if item.candidate_id != current_user.id:
-        abort(404)
-    return render_mine_detail(item)
-
-
-def render_mine_detail(item: Application, status: int = 200):
-    history = db.session.scalars(
-        select(StageChange)
-        .where(StageChange.application_id == item.id)
-        .order_by(StageChange.created_at, StageChange.id)
-    ).all()
-    return render_template(
-        "applications/mine_detail.html",
-        item=item,
-        history=history,
-        can_withdraw=item.stage in applications_service.WITHDRAWABLE,
-    ), status
-
-
-@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
-@roles_required(Role.SEEKER)
-def withdraw(application_id: int):
-    """The candidate takes an application back; it stays in the history as withdrawn."""
-    item = db.get_or_404(Application, application_id)
-    if item.candidate_id != current_user.id:
-        abort(404)
-    try:
-        applications_service.withdraw(item, current_user)
-    except applications_service.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return render_mine_detail(item, error.status)
-    db.session.commit()
-    flash(_("Your application was withdrawn."), "success")
-    return redirect(url_for("applications.mine_detail", application_id=item.id), 303)

@@ -2,7 +2,7 @@
 
 The pages and the REST API both call these functions; each one changes the session's
 objects and leaves the commit to its caller, so one request is one transaction. Refusals
-raise `ApplicationError` with the HTTP status and a message for the user.
+raise `ApplicationError` (a `DomainError`) with the HTTP status and a message for the user.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
+from app.errors import DomainError
 from app.extensions import db
 from app.labels import STAGES
 from app.models import (
@@ -23,8 +24,6 @@ from app.models import (
     ApplicationNote,
     Invitation,
     Job,
-    JobStatus,
-    Resume,
     Source,
     Stage,
     StageChange,
@@ -32,6 +31,8 @@ from app.models import (
     utcnow,
 )
 from app.notifications.service import notify
+from app.ranking.service import rank_applicants
+from app.resumes.service import default_resume
 
 PIPELINE_STAGES = (
     Stage.NEW,
@@ -49,19 +50,9 @@ MAX_ANSWER = 2000
 MAX_MESSAGE = 2000
 
 
-class ApplicationError(Exception):
-    """A refused action; STATUS is the HTTP status to answer, MESSAGE says why."""
-
-    def __init__(self, status: int, message):
-        super().__init__(str(message))
-        self.status = status
-        self.message = message
-
-
-def default_resume(user: User) -> Resume | None:
-    return db.session.scalar(
-        select(Resume).where(Resume.user_id == user.id, Resume.is_default.is_(True))
-    )
+class ApplicationError(DomainError):
+    """A refused action: 409 against the current state, 422 for input that breaks a rule,
+    403 for someone who may not."""
 
 
 def find(job_id: int, candidate_id: int) -> Application | None:
@@ -72,10 +63,6 @@ def find(job_id: int, candidate_id: int) -> Application | None:
     )
 
 
-def open_for_applications(job: Job) -> bool:
-    return job.status == JobStatus.PUBLISHED and job.employer.verified
-
-
 def clean_answers(job: Job, answers: Sequence[str] | None) -> list[str]:
     """One non-empty answer per screening question, or ApplicationError(422)."""
     questions = job.screening_questions or []
@@ -83,9 +70,11 @@ def clean_answers(job: Job, answers: Sequence[str] | None) -> list[str]:
     given += [""] * (len(questions) - len(given))
     given = given[: len(questions)]
     if any(not a for a in given):
-        raise ApplicationError(422, _l("Please answer every question."))
+        raise ApplicationError(_l("Please answer every question."), status=422)
     if any(len(a) > MAX_ANSWER for a in given):
-        raise ApplicationError(422, _l("Answers can be at most %(n)s characters.", n=MAX_ANSWER))
+        raise ApplicationError(
+            _l("Answers can be at most %(n)s characters.", n=MAX_ANSWER), status=422
+        )
     return given
 
 
@@ -101,16 +90,16 @@ def apply(
     existing = find(job.id, candidate.id)
     if existing is not None and existing.stage != Stage.WITHDRAWN:
         return existing, False
-    if not open_for_applications(job):
-        raise ApplicationError(409, _l("This job is not taking applications."))
+    if not job.is_public:
+        raise ApplicationError(_l("This job is not taking applications."))
     resume = default_resume(candidate)
     if resume is None:
-        raise ApplicationError(409, _l("Create your résumé first, then apply."))
+        raise ApplicationError(_l("Create your résumé first, then apply."))
     cleaned = clean_answers(job, answers)
     if existing is not None:
         _change_stage(existing, Stage.NEW, candidate, "")
-        existing.resume_id, existing.answers = resume.id, cleaned
-        _tell_employer(existing, candidate, job)
+        existing.resume, existing.answers = resume, cleaned
+        _received(existing, candidate, job)
         return existing, True
 
     application = Application(
@@ -141,11 +130,13 @@ def apply(
     audit.record(
         "application.create", application, actor=candidate, job_id=job.id, source=source.value
     )
-    _tell_employer(application, candidate, job)
+    _received(application, candidate, job)
     return application, True
 
 
-def _tell_employer(application: Application, candidate: User, job: Job) -> None:
+def _received(application: Application, candidate: User, job: Job) -> None:
+    """Keep the application's match score as of now (the API lists it) and tell the employer."""
+    rank_applicants(job, [application])
     link = url_for("applications.review", application_id=application.id)
     for member in job.employer.members:
         notify(member.user, "application_received", link, candidate=candidate.name, job=job.title)
@@ -175,9 +166,9 @@ def _change_stage(
 def withdraw(application: Application, candidate: User) -> StageChange:
     """The candidate takes the application back; the employer sees it as withdrawn."""
     if application.candidate_id != candidate.id:
-        raise ApplicationError(403, _l("You do not have permission to do that."))
+        raise ApplicationError(_l("You do not have permission to do that."), status=403)
     if application.stage not in WITHDRAWABLE:
-        raise ApplicationError(409, _l("This application can no longer be withdrawn."))
+        raise ApplicationError(_l("This application can no longer be withdrawn."))
     change = _change_stage(application, Stage.WITHDRAWN, candidate, "")
     audit.record("application.withdraw", application, actor=candidate)
     return change
@@ -193,16 +184,16 @@ def move_stage(
     try:
         to_stage = Stage(to_stage)
     except ValueError:
-        raise ApplicationError(422, _l("Choose a stage from the list.")) from None
+        raise ApplicationError(_l("Choose a stage from the list."), status=422) from None
     if to_stage not in PIPELINE_STAGES:
-        raise ApplicationError(422, _l("Choose a stage from the list."))
+        raise ApplicationError(_l("Choose a stage from the list."), status=422)
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise ApplicationError(
-            422, _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE)
+            _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE), status=422
         )
     if application.stage == Stage.WITHDRAWN:
-        raise ApplicationError(409, _l("The candidate withdrew this application."))
+        raise ApplicationError(_l("The candidate withdrew this application."))
     if application.stage == to_stage:
         return None
     change = _change_stage(application, to_stage, actor, message)
@@ -232,7 +223,7 @@ def bulk_move(
     """Move the listed applications of JOB (others are ignored) and return how many moved."""
     ids = {int(i) for i in application_ids}
     if not ids:
-        raise ApplicationError(422, _l("Select at least one applicant."))
+        raise ApplicationError(_l("Select at least one applicant."), status=422)
     items = db.session.scalars(
         select(Application)
         .where(Application.job_id == job.id, Application.id.in_(ids))
@@ -250,46 +241,28 @@ def bulk_move(
 def add_note(application: Application, author: User, body: str) -> ApplicationNote:
     body = (body or "").strip()
     if not body:
-        raise ApplicationError(422, _l("Write a note first."))
+        raise ApplicationError(_l("Write a note first."), status=422)
     if len(body) > 5000:
-        raise ApplicationError(422, _l("A note can be at most %(n)s characters.", n=5000))
+        raise ApplicationError(_l("A note can be at most %(n)s characters.", n=5000), status=422)
     note = ApplicationNote(application_id=application.id, author_id=author.id, body=body)
     db.session.add(note)
     return note
-
-
-def applied_to_employer(employer_id: int, candidate_id: int) -> bool:
-    """Whether the candidate has applied to (or accepted an invitation from) the employer.
-
-    Until then the employer sees the candidate's phone and email masked.
-    """
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Application.candidate_id == candidate_id,
-                    Application.job_id == Job.id,
-                    Job.employer_id == employer_id,
-                )
-            )
-        )
-    )
 
 
 def invite(job: Job, candidate: User, actor: User, message: str = "") -> tuple[Invitation, bool]:
     """Invite CANDIDATE to apply for JOB; returns (invitation, created). The caller checks
     that ACTOR works for the job's employer and may see the candidate's résumé."""
     if not job.employer.verified:
-        raise ApplicationError(403, _l("Only verified employers can invite candidates."))
-    if job.status != JobStatus.PUBLISHED:
-        raise ApplicationError(409, _l("This job is not taking applications."))
+        raise ApplicationError(_l("Only verified employers can invite candidates."), status=403)
+    if not job.is_public:
+        raise ApplicationError(_l("This job is not taking applications."))
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise ApplicationError(
-            422, _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE)
+            _l("The message can be at most %(n)s characters.", n=MAX_MESSAGE), status=422
         )
     if find(job.id, candidate.id) is not None:
-        raise ApplicationError(409, _l("This candidate has already applied for this job."))
+        raise ApplicationError(_l("This candidate has already applied for this job."))
     existing = db.session.scalar(
         select(Invitation).where(
             Invitation.job_id == job.id, Invitation.candidate_id == candidate.id
@@ -327,7 +300,7 @@ def respond(
     """Accept (apply with source=invitation, which unmasks contacts for that employer) or
     decline. Answering twice keeps the first answer."""
     if invitation.candidate_id != candidate.id:
-        raise ApplicationError(403, _l("You do not have permission to do that."))
+        raise ApplicationError(_l("You do not have permission to do that."), status=403)
     job = db.session.get(Job, invitation.job_id)
     if invitation.responded_at is not None:
         return find(job.id, candidate.id) if invitation.accepted else None

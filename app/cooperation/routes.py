@@ -1,4 +1,5 @@
-"""Labor cooperation between regions: officials record agreements; seekers see partner jobs."""
+"""Labor cooperation pages: officials record agreements between a region of theirs and a
+partner region. (Seekers meet partner jobs on the home page: ``service.partner_jobs_for``.)"""
 
 from __future__ import annotations
 
@@ -6,19 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
 from app.access import OFFICIALS, roles_required
+from app.cooperation import service
 from app.cooperation.forms import AgreementForm
-from app.cooperation.service import partner_jobs
 from app.dashboards.scope import Scope
 from app.extensions import db
-from app.models import (
-    CooperationAgreement,
-    Job,
-    Role,
-    User,
-)
-from app.queue import DERIVED, defer
 
 bp = Blueprint("cooperation", __name__)
 
@@ -32,24 +25,10 @@ def new_agreement():
         if not (scope.covers(form.origin_code.data) or scope.covers(form.destination_code.data)):
             form.origin_code.errors.append(_("One end of the agreement must be in your region."))
         else:
-            agreement = CooperationAgreement(created_by_id=current_user.id)
-            form.populate_obj(agreement)
-            db.session.add(agreement)
-            db.session.flush()
-            audit.record("cooperation.create", agreement)
-            defer(
-                "app.dashboards.tasks.refresh", job_timeout=1800, queue=DERIVED
-            )  # its flows are rollups too
+            service.create(db.session, current_user, form)
             db.session.commit()
             flash(_("The agreement is saved."), "success")
             return redirect(url_for("dashboards.board", board="cooperation"))
     return render_template(
         "_form_page.html", form=form, title=_("New labor cooperation agreement")
     ), (422 if form.is_submitted() else 200)
-
-
-@bp.app_template_global("partner_jobs_for")
-def partner_jobs_for(user: User) -> list[Job]:
-    if not getattr(user, "is_authenticated", False) or user.role != Role.SEEKER:
-        return []
-    return partner_jobs(db.session, user)

@@ -1,33 +1,28 @@
-"""The official's pages: dashboards, programmes and subsidies, all built on one Scope.
+"""The officials' dashboards: the home page with the region's counts, each board as a page,
+JSON and per-chart CSV, and the button that recomputes the rollups behind them.
 
 Every view starts from ``current_scope()``, which answers 404 for a region outside the
-official's subtree; every query then comes from the scope (app.dashboards.scope).
+official's subtree; every query then comes from the scope (app.dashboards.scope). The
+officials' pages of fairs, subsidies, cooperation and resumption live in those features.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import audit
 from app.access import OFFICIALS, roles_required
-from app.dashboards import service as dashboards
-from app.dashboards.rollups import computed_at, count_of
+from app.dashboards import service, tasks
+from app.dashboards.rollups import computed_at
 from app.dashboards.scope import Scope, current_scope
 from app.exports import csv_response
 from app.extensions import db
-from app.models import (
-    Employer,
-    Job,
-    JobStatus,
-    Region,
-    VerificationState,
-)
-from app.queue import DERIVED, defer
+from app.models import Region
+from app.security import same_site
 
 bp = Blueprint("dashboards", __name__)
 
@@ -39,37 +34,25 @@ BOARDS = ("resumption", "recruitment", "cooperation", "map", "service")
 @roles_required(*OFFICIALS)
 def home():
     scope = current_scope()
-    # Both employer counts in one pass over a province's hundred thousand employers.
-    employers, verified = db.session.execute(
-        scope.employers().with_only_columns(
-            sa.func.count(),
-            sa.func.coalesce(
-                count_of(Employer.verification_state == VerificationState.APPROVED), 0
-            ),
-        )
-    ).one()
-    figures = {
-        "employers": employers,
-        "verified": verified,
-        "jobs": db.session.scalar(
-            scope.jobs().where(Job.status == JobStatus.PUBLISHED).with_only_columns(sa.func.count())
-        ),
-        # From the rollups: counting a province's million applications would take seconds.
-        "applications": dashboards.Figures(db.session, scope).total("applications"),
-    }
-    pending = db.session.scalars(
-        scope.employers()
-        .where(Employer.verification_state == VerificationState.SUBMITTED)
-        .order_by(Employer.submitted_at)
-        .limit(50)
-    ).all()
-    region = db.session.get(Region, scope.focus) if scope.focus else None
     return render_template(
-        "dashboards/home.html", region=region, figures=figures, pending=pending, boards=BOARDS
+        "dashboards/home.html",
+        region=db.session.get(Region, scope.focus) if scope.focus else None,
+        figures=service.home(db.session, scope),
+        pending=service.awaiting_review(db.session, scope),
+        boards=BOARDS,
     )
 
 
+def scoped_board(board: str) -> tuple[Scope, dict]:
+    """The official's scope and BOARD's summary and charts for it; 404 for an unknown board."""
+    if board not in BOARDS:
+        abort(404)
+    scope = current_scope()
+    return scope, board_data(board, scope)
+
+
 def board_data(board: str, scope: Scope) -> dict:
+    """BOARD's figures for SCOPE, with where each figure leads (a drill-down, the list behind it)."""
     session = db.session
     if board == "resumption":
 
@@ -81,9 +64,9 @@ def board_data(board: str, scope: Scope) -> dict:
             )
             return url_for("resumption.enterprises", **args)
 
-        return dashboards.resumption(session, scope, link)
+        return service.resumption(session, scope, link)
     if board == "recruitment":
-        return dashboards.recruitment(
+        return service.recruitment(
             session,
             scope,
             lambda code: (
@@ -93,21 +76,18 @@ def board_data(board: str, scope: Scope) -> dict:
             ),
         )
     if board == "cooperation":
-        return dashboards.cooperation(session, scope)
+        return service.cooperation(session, scope)
     if board == "map":
-        return dashboards.recruitment_map(session, scope, lambda f: url_for("static", filename=f))
+        return service.recruitment_map(session, scope, lambda f: url_for("static", filename=f))
     if board == "service":
-        return dashboards.service(session, scope)
+        return service.service(session, scope)
     abort(404)
 
 
 @bp.route("/officials/dashboards/<board>")
 @roles_required(*OFFICIALS)
 def board(board: str):
-    if board not in BOARDS:
-        abort(404)
-    scope = current_scope()
-    data = board_data(board, scope)
+    scope, data = scoped_board(board)
     return render_template(
         "dashboards/board.html",
         board=board,
@@ -122,10 +102,7 @@ def board(board: str):
 @bp.route("/officials/dashboards/<board>.json")
 @roles_required(*OFFICIALS)
 def board_json(board: str):
-    if board not in BOARDS:
-        abort(404)
-    scope = current_scope()
-    data = board_data(board, scope)
+    scope, data = scoped_board(board)
     computed = computed_at(db.session)
     return jsonify(
         {
@@ -143,10 +120,8 @@ def board_json(board: str):
 @bp.route("/officials/dashboards/<board>/<chart_id>.csv")
 @roles_required(*OFFICIALS)
 def board_csv(board: str, chart_id: str):
-    if board not in BOARDS:
-        abort(404)
-    scope = current_scope()
-    for chart in board_data(board, scope)["charts"]:
+    scope, data = scoped_board(board)
+    for chart in data["charts"]:
         if chart.id == chart_id:
             return csv_response(f"{chart_id}-{scope.focus or 'all'}.csv", chart.columns, chart.rows)
     abort(404)
@@ -155,8 +130,8 @@ def board_csv(board: str, chart_id: str):
 @bp.route("/officials/rollups/refresh", methods=["POST"])
 @roles_required(*OFFICIALS)
 def refresh_rollups():
-    defer("app.dashboards.tasks.refresh", job_timeout=1800, queue=DERIVED)
+    tasks.refresh_after_commit()
     audit.record("rollups.refresh", current_user)
     db.session.commit()
     flash(_("The figures are being recomputed; reload in a minute."), "info")
-    return redirect(request.form.get("next") or url_for("dashboards.home"))
+    return redirect(same_site(request.form.get("next"), url_for("dashboards.home")))

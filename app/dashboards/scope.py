@@ -2,8 +2,8 @@
 
 Every official page, export and API call builds its queries from a ``Scope``: the root is
 the official's own region (admins: the whole country, the empty prefix) and the focus is
-the node they drilled down to, always inside the root. Nothing else in ``app.officials``
-filters by region, so isolation between counties is proved by testing this module's users.
+the node they drilled down to, always inside the root. No officials' page filters by region
+any other way, so isolation between counties is proved by testing this module's users.
 """
 
 from __future__ import annotations

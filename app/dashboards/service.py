@@ -1,14 +1,14 @@
-"""Dashboard figures for a scope, read from the rollups, shaped as charts.
+"""The boards: each one's figures for a scope, read from the rollups and shaped as charts.
 
-A chart is plain data: an id, a title, a kind, column headings and rows. The same object
-feeds the ECharts canvas (app/static/js/charts.js), the accessible table under it, the CSV
-download and the JSON API, so the four can never disagree.
+One function per board (``resumption``, ``recruitment``, ``cooperation``, ``recruitment_map``,
+``service``) plus the officials' home figures; ``app.dashboards.figures`` does the reading.
+The boards stay together (a little over 400 lines) because they are one pattern, read side
+by side when a figure's definition is in question.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,119 +17,54 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy.orm import Session
 
+from app.dashboards.figures import Chart, Figures, median_hours, rate, region_names
+from app.dashboards.rollups import count_of
 from app.dashboards.scope import Scope, child_length
 from app.labels import COMPANY_SIZES, INDUSTRIES
 from app.models import (
     Application,
     ClaimStatus,
     CooperationAgreement,
+    Employer,
     Job,
-    JobStatus,
-    Region,
     RollupCount,
     SubsidyClaim,
+    VerificationState,
 )
 
 
-@dataclass
-class Chart:
-    id: str
-    title: str
-    kind: str  # bar, line, pie, sankey, map, treemap
-    columns: list[str]
-    rows: list[list[Any]]
-    # Per row: where a click on the figure leads (a drill-down or the list behind it).
-    links: list[str | None] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "kind": self.kind,
-            "columns": self.columns,
-            "rows": [[str(c) if isinstance(c, date) else c for c in row] for row in self.rows],
-            "links": self.links,
-            **self.extra,
-        }
-
-
-def rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
-def median_hours(histogram: dict[int, int]) -> int | None:
-    """The median of counts bucketed by whole hours."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    seen = 0
-    for hours in sorted(histogram):
-        seen += histogram[hours]
-        if seen * 2 >= total:
-            return hours
-    return None
-
-
-def region_names(session: Session, codes: set[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    return dict(
-        session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes))).all()
-    )
-
-
-class Figures:
-    """Sums of the rollup rows of a scope's children, grouped in the database by what a chart needs.
-
-    A province's children hold tens of thousands of rollup rows (a response-time histogram
-    per city and week); summing them in SQL returns a few hundred numbers instead of
-    shipping every row to Python on each request.
-    """
-
-    def __init__(self, session: Session, scope: Scope):
-        self.session = session
-        self.scope = scope
-        self.child_len = child_length(scope.focus)
-
-    def sums(
-        self, metrics: list[str], key: str | None = None, period: date | None = None
-    ) -> dict[str, dict[Any, int]]:
-        """Metric → {value of the rollup column KEY (None: the metric's total) → sum}."""
-        column = getattr(RollupCount, key) if key else sa.null()
-        query = (
-            self.scope.rollup_rows(metrics)
-            .with_only_columns(
-                RollupCount.metric,
-                column,
-                sa.cast(sa.func.sum(RollupCount.value), sa.BigInteger),  # not NUMERIC
-            )
-            .group_by(RollupCount.metric, *([column] if key else []))
+def home(session: Session, scope: Scope) -> dict[str, int]:
+    """The officials' home page counts for the scope."""
+    # Both employer counts in one pass over a province's hundred thousand employers.
+    employers, verified = session.execute(
+        scope.employers().with_only_columns(
+            sa.func.count(),
+            sa.func.coalesce(
+                count_of(Employer.verification_state == VerificationState.APPROVED), 0
+            ),
         )
-        if period is not None:
-            query = query.where(RollupCount.period == period)
-        out: dict[str, dict[Any, int]] = {m: {} for m in metrics}
-        for metric, value, total in self.session.execute(query):
-            out[metric][self.as_date(value) if key == "period" else value] = total
-        return out
+    ).one()
+    return {
+        "employers": employers,
+        "verified": verified,
+        "jobs": session.scalar(
+            scope.jobs().where(Job.is_public).with_only_columns(sa.func.count())
+        ),
+        # From the rollups: counting a province's million applications would take seconds.
+        "applications": Figures(session, scope).total("applications"),
+    }
 
-    def total(self, metric: str) -> int:
-        return self.sums([metric])[metric].get(None, 0)
 
-    def by(self, metric: str, key: str) -> dict[Any, int]:
-        return self.sums([metric], key)[metric]
-
-    @staticmethod
-    def as_date(value: Any) -> date:
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-    def names(self, codes: set[str]) -> dict[str, str]:
-        return region_names(self.session, set(codes) | {self.scope.focus})
-
-    def region_label(self, code: str, names: dict[str, str]) -> str:
-        if len(code) < self.child_len or code == self.scope.focus:
-            return _("%(name)s (directly)", name=names.get(code, code or _("All regions")))
-        return names.get(code, code)
+def awaiting_review(session: Session, scope: Scope, limit: int = 50) -> list[Employer]:
+    """Employers whose documents wait for an official, the longest waiting first."""
+    return list(
+        session.scalars(
+            scope.employers()
+            .where(Employer.verification_state == VerificationState.SUBMITTED)
+            .order_by(Employer.submitted_at)
+            .limit(limit)
+        )
+    )
 
 
 def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
@@ -291,13 +226,11 @@ def recruitment(session: Session, scope: Scope, link) -> dict[str, Any]:
 
 
 def unapplied_jobs(session: Session, scope: Scope, limit: int = 20) -> list[Job]:
-    """Published vacancies nobody has applied to, oldest first."""
+    """Public vacancies nobody has applied to, oldest first."""
     return (
         session.scalars(
             scope.jobs()
-            .where(
-                Job.status == JobStatus.PUBLISHED, ~sa.exists().where(Application.job_id == Job.id)
-            )
+            .where(Job.is_public, ~sa.exists().where(Application.job_id == Job.id))
             .order_by(Job.published_at)
             .limit(limit)
         )

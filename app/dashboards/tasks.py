@@ -1,34 +1,27 @@
-"""Recomputing the dashboard rollups in the background: on demand and on a schedule.
+"""Recomputing the dashboard rollups in the background.
 
-The refresh button defers ``refresh``; ``refresh_every`` runs and then re-enqueues itself
-with ``enqueue_in``, which the RQ scheduler (``rq worker --with-scheduler``, started by
-``yunpin run``) releases when due. Started once by ``yunpin rollups schedule``.
+``refresh`` is deferred by the officials' "Refresh figures" button and after a new
+labor-cooperation agreement (its flows are rollups too), through ``refresh_after_commit``.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from app.dashboards.rollups import recompute
 from app.extensions import db
+from app.queue import DERIVED, defer
 from app.worker import task
+
+REFRESH_TIMEOUT = 1800
+"""Seconds one recomputation may take: a country's rollups take minutes, not the default two."""
 
 
 @task
 def refresh() -> dict[str, int]:
-    from app.dashboards.rollups import recompute
-
     written = recompute(db.session)
     db.session.commit()
     return written
 
 
-@task
-def refresh_every(seconds: int) -> dict[str, int]:
-    from app.queue import DERIVED, get_queue
-
-    try:
-        return refresh()
-    finally:
-        get_queue(kind=DERIVED).enqueue_in(
-            timedelta(seconds=seconds), "app.dashboards.tasks.refresh_every", seconds
-        )
+def refresh_after_commit() -> None:
+    """Queue ``refresh`` on the derived-data queue once the current transaction commits."""
+    defer("app.dashboards.tasks.refresh", job_timeout=REFRESH_TIMEOUT, queue=DERIVED)

@@ -22,12 +22,9 @@ from wtforms.validators import (
 
 from app.accounts.forms import PASSWORD_RULES
 from app.employers import credit_code
-from app.forms import region_exists
+from app.forms import REGION_PICKER, region_exists
 from app.labels import COMPANY_SIZES, INDUSTRIES, choices
 from app.models import ReviewDecision
-
-# The region picker (static/js) enhances any input carrying this attribute.
-REGION_PICKER = {"data-region-picker": ""}
 
 
 class EmployerForm(FlaskForm):

@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app import audit
+from app.errors import DomainError
 from app.extensions import db
 from app.models import Employer, EmployerMember, MemberInvite, MemberRole, Role, User, utcnow
 from app.notifications.mail import send_email
@@ -19,8 +20,9 @@ from app.notifications.mail import send_email
 INVITE_MAX_AGE = 7 * 24 * 3600
 
 
-class MembershipError(Exception):
-    """The membership change is not allowed; the message says why."""
+class MembershipError(DomainError):
+    """The membership change is not allowed: 409, or 400 for a broken invitation link and
+    403 for someone the invitation is not for."""
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -36,12 +38,14 @@ def read_invite(token: str) -> MemberInvite:
     try:
         data = _serializer().loads(token, max_age=INVITE_MAX_AGE)
     except SignatureExpired as error:
-        raise MembershipError(_l("This invitation has expired. Ask for a new one.")) from error
+        raise MembershipError(
+            _l("This invitation has expired. Ask for a new one."), status=400
+        ) from error
     except BadSignature as error:
-        raise MembershipError(_l("This invitation link is not valid.")) from error
+        raise MembershipError(_l("This invitation link is not valid."), status=400) from error
     invite = db.session.get(MemberInvite, data.get("invite")) if isinstance(data, dict) else None
     if invite is None or invite.email != data.get("email") or invite.accepted_at is not None:
-        raise MembershipError(_l("This invitation is no longer open."))
+        raise MembershipError(_l("This invitation is no longer open."), status=400)
     return invite
 
 
@@ -86,12 +90,12 @@ def accept(item: MemberInvite, user: User) -> EmployerMember:
     """USER (an employer account with the invited address) joins the inviting employer."""
     if user.email != item.email:
         raise MembershipError(
-            _l("This invitation was sent to another address. Log in with that one.")
+            _l("This invitation was sent to another address. Log in with that one."), status=403
         )
     if user.role != Role.EMPLOYER:
-        raise MembershipError(_l("Only employer accounts can join a company."))
+        raise MembershipError(_l("Only employer accounts can join a company."), status=403)
     if user.membership is not None:
-        raise MembershipError(_l("You already work for a company on Yunpin."))
+        raise MembershipError(_l("You already work for a company on Yunpin."), status=403)
     member = EmployerMember(employer_id=item.employer_id, user_id=user.id, role=item.role)
     db.session.add(member)
     item.accepted_at = utcnow()

@@ -10,12 +10,16 @@ commits. Fast-track review (信用审) is decided by `TRUSTED` below and nowhere
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
+from werkzeug.datastructures import FileStorage
 
-from app import audit
+from app import audit, uploads
+from app.errors import DomainError
 from app.extensions import db
 from app.models import (
     DocumentKind,
@@ -60,8 +64,8 @@ TRUSTED = sa.and_(
 )
 
 
-class ReviewError(Exception):
-    """A review step is not possible now; the message says why, in the user's language."""
+class ReviewError(DomainError):
+    """A review step is not possible now (409), or a decision lacks its reasons (422)."""
 
 
 def is_trusted(employer: Employer) -> bool:
@@ -100,22 +104,11 @@ def missing(employer: Employer) -> list[str]:
     return gaps
 
 
-def add_document(
+def _add_document(
     employer: Employer, kind: DocumentKind, stored: StoredFile, user: User
 ) -> EmployerDocument:
-    if employer.verification_state not in EDITABLE:
-        raise ReviewError(
-            _l("Documents cannot be changed while they are under review or after approval.")
-        )
-    document = EmployerDocument(
-        employer=employer,
-        kind=kind,
-        filename=stored.filename,
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by_id=user.id,
+    document = EmployerDocument.from_upload(
+        stored, employer=employer, kind=kind, sha256=stored.sha256, uploaded_by_id=user.id
     )
     db.session.add(document)
     db.session.flush()
@@ -123,6 +116,40 @@ def add_document(
         "employer.document_upload", employer, actor=user, kind=kind.value, document_id=document.id
     )
     return document
+
+
+def save_documents(
+    employer: Employer,
+    legal_rep_name: str | None,
+    files: Mapping[DocumentKind, FileStorage | None],
+    user: User,
+) -> list[StoredFile]:
+    """Keep the legal representative's name and each file sent (a new upload of a kind
+    replaces the current one; earlier ones stay on record).
+
+    Returns the files kept, for the caller to discard if its transaction fails; when this
+    refuses, it has discarded them itself."""
+    if employer.verification_state not in EDITABLE:
+        raise ReviewError(
+            _l("Documents cannot be changed while they are under review or after approval.")
+        )
+    employer.legal_rep_name = (legal_rep_name or "").strip() or None
+    stored: list[StoredFile] = []
+    try:
+        for kind, upload in files.items():
+            if upload and upload.filename:
+                stored.append(uploads.store(upload, uploads.DOCUMENT_TYPES))
+                _add_document(employer, kind, stored[-1], user)
+    except DomainError:
+        discard_files(stored)
+        raise
+    audit.record("employer.documents_save", employer, legal_rep_name=employer.legal_rep_name)
+    return stored
+
+
+def discard_files(stored: list[StoredFile]) -> None:
+    for item in stored:
+        uploads.discard(item.stored_name)
 
 
 def owners(employer: Employer) -> list[User]:
@@ -179,7 +206,7 @@ def decide(
         raise ReviewError(_l("There is no submission waiting for a decision."))
     reasons = reasons.strip()
     if decision == ReviewDecision.RETURNED and not reasons:
-        raise ReviewError(_l("Say what has to change, so the employer can fix it."))
+        raise ReviewError(_l("Say what has to change, so the employer can fix it."), status=422)
     review = VerificationReview(
         employer_id=employer.id,
         official_id=official.id,

@@ -1,4 +1,6 @@
-"""The employer's company profile, document review, and colleagues."""
+"""Employers' pages: the company profile, documents for review, colleagues, and the
+officials' review of submitted documents. The rules are in service.py (the profile),
+review.py and members.py."""
 
 from __future__ import annotations
 
@@ -6,9 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from app import audit, uploads
+from app import uploads
 from app.access import (
     OFFICIALS,
     covers_region,
@@ -17,25 +18,24 @@ from app.access import (
     scope_code,
     works_for,
 )
+from app.accounts.service import create_user
 from app.dashboards.scope import scoped_get
-from app.employers import members, review
+from app.employers import members, review, service
 from app.employers.forms import DecisionForm, DocumentsForm, EmployerForm, InviteForm, JoinForm
+from app.errors import DomainError, refused
 from app.extensions import db, limiter
 from app.identity import service as identity
+from app.identity.forms import DecideForm
 from app.models import (
     DocumentKind,
     Employer,
     EmployerDocument,
     EmployerMember,
     Job,
-    JobStatus,
-    MemberRole,
     ReviewDecision,
     Role,
     User,
-    utcnow,
 )
-from app.security import hash_password
 
 bp = Blueprint("employers", __name__)
 
@@ -47,52 +47,25 @@ def can_see_private(employer: Employer) -> bool:
     return works_for(current_user, employer.id) or covers_region(current_user, employer.region_code)
 
 
-def store_logo(form: EmployerForm) -> uploads.StoredFile | None:
-    """The uploaded logo, or None when none was sent. Errors go onto the form field."""
-    if not (form.logo.data and form.logo.data.filename):
-        return None
-    return uploads.store(form.logo.data, uploads.IMAGE_TYPES)
+# The company profile ----------------------------------------------------------------------
+
+
+def profile_form_page(form: EmployerForm, creating: bool, status: int):
+    return render_template("employers/form.html", form=form, creating=creating), status
 
 
 def save_profile(form: EmployerForm, employer: Employer, creating: bool):
     """Validate, store the logo and save, in one transaction; the page or its errors."""
-    status = 422 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        if not creating and form.credit_code.data != employer.credit_code and employer.verified:
-            form.credit_code.errors.append(_("A verified company's code cannot be changed."))
-            return render_template("employers/form.html", form=form, creating=creating), 422
-        try:
-            logo = store_logo(form)
-        except uploads.UploadError as error:
-            form.logo.errors.append(str(error.message))
-            return render_template(
-                "employers/form.html", form=form, creating=creating
-            ), error.status
-        previous_logo = employer.logo_path
-        for name, field in form._fields.items():
-            if name not in ("logo", "csrf_token"):
-                field.populate_obj(employer, name)
-        if logo:
-            employer.logo_path = logo.stored_name
-        if creating:
-            db.session.add(employer)
-            db.session.add(
-                EmployerMember(employer=employer, user_id=current_user.id, role=MemberRole.OWNER)
-            )
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            uploads.discard(logo.stored_name if logo else None)
-            form.credit_code.errors.append(_("A company with this code is already registered."))
-            return render_template("employers/form.html", form=form, creating=creating), 409
-        audit.record("employer.create" if creating else "employer.update", employer)
-        db.session.commit()
-        if logo and previous_logo:
-            uploads.discard(previous_logo)
-        flash(_("Your company profile is created.") if creating else _("Saved."), "success")
-        return redirect(url_for("employers.dashboard"))
-    return render_template("employers/form.html", form=form, creating=creating), status
+    if not form.validate_on_submit():
+        return profile_form_page(form, creating, 422 if form.is_submitted() else 200)
+    try:
+        replaced_logo = service.save_profile(employer, form.data, form.logo.data, current_user)
+    except DomainError as error:
+        return refused(error, lambda status: profile_form_page(form, creating, status))
+    db.session.commit()
+    uploads.discard(replaced_logo)
+    flash(_("Your company profile is created.") if creating else _("Saved."), "success")
+    return redirect(url_for("employers.dashboard"))
 
 
 @bp.route("/employers/new", methods=["GET", "POST"])
@@ -132,7 +105,7 @@ def profile(employer_id: int):
         abort(404)
     jobs = db.session.scalars(
         select(Job)
-        .where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED)
+        .where(Job.employer_id == employer.id, Job.is_public)
         .order_by(Job.published_at.desc())
     ).all()
     return render_template("employers/profile.html", employer=employer, jobs=jobs)
@@ -147,7 +120,20 @@ def logo(employer_id: int):
     return uploads.send_upload(employer.logo_path, content_type, f"logo{employer.logo_path[-4:]}")
 
 
-# Online document review ---------------------------------------------------------------
+# Online document review: the employer's side -----------------------------------------------
+
+
+def verification_page(employer: Employer, form: DocumentsForm, status: int):
+    return render_template(
+        "employers/verification.html",
+        employer=employer,
+        form=form,
+        reviews=review.history(employer),
+        documents=review.current_documents(employer),
+        missing=review.missing(employer),
+        editable=employer.verification_state in review.EDITABLE,
+        identity=identity.latest(employer),
+    ), status
 
 
 @bp.route("/employers/mine/verification", methods=["GET", "POST"])
@@ -156,73 +142,28 @@ def verification():
     """Upload the licence and the legal representative's ID, then submit them for review."""
     employer = current_employer(owner_only=True)
     form = DocumentsForm(obj=employer)
-    status = 200
-    if request.method == "POST" and form.validate_on_submit():
-        status = upload_documents(employer, form)
-        if status == 200:
-            if request.form.get("action") == "submit":
-                try:
-                    review.submit(employer, current_user)
-                except review.ReviewError as error:
-                    db.session.rollback()
-                    flash(str(error), "error")
-                    return redirect(url_for("employers.verification")), 303
-                db.session.commit()
-                flash(
-                    _("Submitted. Officials of your region will review your documents."), "success"
-                )
-            else:
-                db.session.commit()
-                flash(_("Saved."), "success")
-            return redirect(url_for("employers.verification"))
-    elif form.is_submitted():
-        status = 422
-    reviews = review.history(employer)
-    return render_template(
-        "employers/verification.html",
-        employer=employer,
-        form=form,
-        reviews=reviews,
-        documents=review.current_documents(employer),
-        missing=review.missing(employer),
-        editable=employer.verification_state in review.EDITABLE,
-    ), status
-
-
-def upload_documents(employer: Employer, form: DocumentsForm) -> int:
-    """Keep the name and any uploaded files; 200, or the error status with errors on FORM."""
-    stored: list[uploads.StoredFile] = []
+    if not form.validate_on_submit():
+        return verification_page(employer, form, 422 if form.is_submitted() else 200)
+    sent = {
+        DocumentKind.BUSINESS_LICENCE: form.business_licence.data,
+        DocumentKind.LEGAL_REP_ID: form.legal_rep_id.data,
+    }
     try:
-        if employer.verification_state not in review.EDITABLE:
-            raise review.ReviewError(
-                _("Documents cannot be changed while they are under review or after approval.")
-            )
-        employer.legal_rep_name = (form.legal_rep_name.data or "").strip() or None
-        for kind, field in (
-            (DocumentKind.BUSINESS_LICENCE, form.business_licence),
-            (DocumentKind.LEGAL_REP_ID, form.legal_rep_id),
-        ):
-            if field.data and field.data.filename:
-                try:
-                    item = uploads.store(field.data, uploads.DOCUMENT_TYPES)
-                except uploads.UploadError as error:
-                    field.errors = [*field.errors, str(error.message)]
-                    raise
-                stored.append(item)
-                review.add_document(employer, kind, item, current_user)
-        audit.record("employer.documents_save", employer, legal_rep_name=employer.legal_rep_name)
-        return 200
-    except uploads.UploadError as error:
-        db.session.rollback()
-        for item in stored:
-            uploads.discard(item.stored_name)
-        return error.status
+        stored = review.save_documents(employer, form.legal_rep_name.data, sent, current_user)
+    except DomainError as error:
+        return refused(error, lambda status: verification_page(employer, form, status))
+    if request.form.get("action") != "submit":
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("employers.verification"))
+    try:
+        review.submit(employer, current_user)
     except review.ReviewError as error:
-        db.session.rollback()
-        for item in stored:
-            uploads.discard(item.stored_name)
-        flash(str(error), "error")
-        return 409
+        review.discard_files(stored)
+        return refused(error, lambda _status: redirect(url_for("employers.verification"), 303))
+    db.session.commit()
+    flash(_("Submitted. Officials of your region will review your documents."), "success")
+    return redirect(url_for("employers.verification"))
 
 
 @bp.route("/employers/<int:employer_id>/documents/<int:document_id>")
@@ -235,30 +176,10 @@ def document(employer_id: int, document_id: int):
     return uploads.send_upload(item.stored_name, item.content_type, item.filename)
 
 
-# Colleagues ---------------------------------------------------------------------------
+# Colleagues ---------------------------------------------------------------------------------
 
 
-@bp.route("/employers/mine/members", methods=["GET", "POST"])
-@roles_required(Role.EMPLOYER)
-def team():
-    employer = current_employer(owner_only=True)
-    form = InviteForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            members.invite(employer, form.email.data, current_user)
-        except members.MembershipError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-            status = 409
-        else:
-            db.session.commit()
-            flash(
-                _("Invitation sent to %(email)s.", email=form.email.data.strip().lower()), "success"
-            )
-            return redirect(url_for("employers.team"))
-    elif form.is_submitted():
-        status = 422
+def team_page(employer: Employer, form: InviteForm, status: int):
     people = db.session.scalars(
         select(EmployerMember)
         .where(EmployerMember.employer_id == employer.id)
@@ -273,6 +194,22 @@ def team():
     ), status
 
 
+@bp.route("/employers/mine/members", methods=["GET", "POST"])
+@roles_required(Role.EMPLOYER)
+def team():
+    employer = current_employer(owner_only=True)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return team_page(employer, form, 422 if form.is_submitted() else 200)
+    try:
+        invite = members.invite(employer, form.email.data, current_user)
+    except members.MembershipError as error:
+        return refused(error, lambda status: team_page(employer, form, status))
+    db.session.commit()
+    flash(_("Invitation sent to %(email)s.", email=invite.email), "success")
+    return redirect(url_for("employers.team"))
+
+
 @bp.route("/employers/mine/members/<int:member_id>/remove", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def remove_member(member_id: int):
@@ -283,9 +220,7 @@ def remove_member(member_id: int):
     try:
         members.remove(employer, member, current_user)
     except members.MembershipError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("employers.team")), 303
+        return refused(error, lambda _status: redirect(url_for("employers.team"), 303))
     db.session.commit()
     flash(_("Removed."), "success")
     return redirect(url_for("employers.team"))
@@ -294,21 +229,14 @@ def remove_member(member_id: int):
 @bp.route("/employers/invites/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def accept_invite(token: str):
-    """Join from an emailed link: logged in with the invited address, or as a new account."""
-    try:
-        invite = members.read_invite(token)
-    except members.MembershipError as error:
-        return render_template("errors/error.html", status=400, title=str(error), detail=""), 400
+    """Join from an emailed link: logged in with the invited address, or as a new account.
+    A broken link (400) or an invitation for someone else (403) is answered by the error
+    page with the reason."""
+    invite = members.read_invite(token)
     employer = db.session.get(Employer, invite.employer_id)
     if current_user.is_authenticated:
         if request.method == "POST":
-            try:
-                members.accept(invite, current_user)
-            except members.MembershipError as error:
-                db.session.rollback()
-                return render_template(
-                    "errors/error.html", status=403, title=str(error), detail=""
-                ), 403
+            members.accept(invite, current_user)
             db.session.commit()
             flash(_("You joined %(employer)s.", employer=employer.name), "success")
             return redirect(url_for("employers.dashboard"))
@@ -319,17 +247,14 @@ def accept_invite(token: str):
         return redirect(url_for("accounts.login", next=request.path))
     form = JoinForm()
     if form.validate_on_submit():
-        user = User(
-            name=form.name.data.strip(),
-            email=invite.email,
-            role=Role.EMPLOYER,
-            password_hash=hash_password(form.password.data),
-            locale=str(request.accept_languages.best_match(["zh", "en"], default="zh")),
-            email_confirmed_at=utcnow(),
+        user = create_user(
+            form.name.data,
+            invite.email,
+            form.password.data,
+            Role.EMPLOYER,
+            confirmed=True,  # the emailed link proves the address
+            via="member_invite",
         )
-        db.session.add(user)
-        db.session.flush()
-        audit.record("user.register", user, actor=user, via="member_invite")
         members.accept(invite, user)
         db.session.commit()
         login_user(user)
@@ -341,58 +266,51 @@ def accept_invite(token: str):
     ), status
 
 
-def employer_in_scope(employer_id: int) -> Employer:
-    employer = db.get_or_404(Employer, employer_id)
-    if not covers_region(current_user, employer.region_code):
-        abort(404)
-    return employer
+# Online document review: the officials' side ----------------------------------------------
 
 
 @bp.route("/officials/reviews")
-@roles_required(Role.OFFICIAL, Role.ADMIN)
+@roles_required(*OFFICIALS)
 def reviews():
     rows = db.session.execute(review.queue_query(scope_code()).limit(200)).all()
     return render_template("employers/reviews.html", rows=rows, rule=review.FAST_TRACK_RULE)
 
 
-@bp.route("/officials/reviews/<int:employer_id>", methods=["GET", "POST"], endpoint="review")
-@roles_required(Role.OFFICIAL, Role.ADMIN)
-def review_employer(employer_id: int):
-    employer = employer_in_scope(employer_id)
-    form = DecisionForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            identity.guard_employer_approval(
-                employer,
-                current_user,
-                ReviewDecision(form.decision.data),
-                bool(form.without_identity.data),
-            )
-            review.decide(
-                employer, current_user, ReviewDecision(form.decision.data), form.reasons.data or ""
-            )
-        except review.ReviewError as error:
-            db.session.rollback()
-            form.reasons.errors.append(str(error))
-            status = 422 if form.decision.data == ReviewDecision.RETURNED.value else 409
-        else:
-            db.session.commit()
-            flash(_("Decision recorded; the employer has been told."), "success")
-            return redirect(url_for("employers.reviews"))
-    elif form.is_submitted():
-        status = 422
-    history = review.history(employer)
+def review_page(employer: Employer, form: DecisionForm, status: int):
     return render_template(
         "employers/review.html",
         employer=employer,
         form=form,
-        history=history,
+        history=review.history(employer),
         documents=review.current_documents(employer),
         trusted=review.is_trusted(employer),
         rule=review.FAST_TRACK_RULE,
         identity_rule=identity.APPROVAL_RULE,
+        check=identity.latest(employer),
+        identity_form=DecideForm(),
     ), status
+
+
+@bp.route("/officials/reviews/<int:employer_id>", methods=["GET", "POST"], endpoint="review")
+@roles_required(*OFFICIALS)
+def review_employer(employer_id: int):
+    employer = db.get_or_404(Employer, employer_id)
+    if not covers_region(current_user, employer.region_code):
+        abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return review_page(employer, form, 422 if form.is_submitted() else 200)
+    decision = ReviewDecision(form.decision.data)
+    try:
+        identity.guard_employer_approval(
+            employer, current_user, decision, bool(form.without_identity.data)
+        )
+        review.decide(employer, current_user, decision, form.reasons.data or "")
+    except review.ReviewError as error:
+        return refused(error, lambda status: review_page(employer, form, status))
+    db.session.commit()
+    flash(_("Decision recorded; the employer has been told."), "success")
+    return redirect(url_for("employers.reviews"))
 
 
 @bp.route("/officials/employers/<int:employer_id>")

@@ -1,49 +1,41 @@
-"""Browsing a fair's jobs (anyone) and registering an employer with its jobs (employers)."""
+"""Online job fairs. Anyone browses a fair's jobs; employers register with their jobs;
+candidates apply in one click; officials create fairs in their region and follow each
+fair's daily figures (``/officials/fairs``)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
 from app.access import OFFICIALS, current_employer, roles_required
-from app.dashboards import service as dashboards
+from app.applications.service import ApplicationError
+from app.dashboards.figures import Chart
 from app.dashboards.scope import Scope, current_scope, scoped_get
+from app.errors import refused
 from app.exports import csv_response
 from app.extensions import db
-from app.fairs import service as fair_service
-from app.fairs import service as fairs
+from app.fairs import service
 from app.fairs.forms import FairForm
-from app.models import (
-    FairEmployer,
-    Job,
-    JobFair,
-    JobStatus,
-    Role,
-)
+from app.fairs.service import FairError
+from app.models import Job, JobFair, Role
 
 bp = Blueprint("fairs", __name__)
 
 
+def back_to_fair(fair: JobFair, status: int = 303):
+    return redirect(url_for("fairs.show", fair_id=fair.id), status)
+
+
 @bp.route("/fairs/")
 def index():
-    fairs = db.session.scalars(
-        sa.select(JobFair)
-        .where(JobFair.ends_on >= date.today())
-        .order_by(JobFair.starts_on)
-        .limit(50)
-    ).all()
-    return render_template("fairs/index.html", fairs=fairs)
+    return render_template("fairs/index.html", fairs=service.upcoming(db.session))
 
 
 @bp.route("/fairs/<int:fair_id>")
 def show(fair_id: int):
+    """The fair's jobs; an employer also gets its published jobs to register with."""
     fair = db.get_or_404(JobFair, fair_id)
-    jobs = fair_service.fair_jobs(db.session, fair)
     own_jobs, registered = [], False
     if (
         current_user.is_authenticated
@@ -51,12 +43,14 @@ def show(fair_id: int):
         and current_user.membership
     ):
         employer = current_user.membership.employer
-        registered = db.session.get(FairEmployer, (fair.id, employer.id)) is not None
-        own_jobs = db.session.scalars(
-            sa.select(Job).where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED)
-        ).all()
+        registered = service.is_registered(db.session, fair, employer)
+        own_jobs = db.session.scalars(service.own_published(employer)).all()
     return render_template(
-        "fairs/show.html", fair=fair, jobs=jobs, own_jobs=own_jobs, registered=registered
+        "fairs/show.html",
+        fair=fair,
+        jobs=service.fair_jobs(db.session, fair),
+        own_jobs=own_jobs,
+        registered=registered,
     )
 
 
@@ -64,49 +58,43 @@ def show(fair_id: int):
 @roles_required(Role.EMPLOYER)
 def register(fair_id: int):
     fair = db.get_or_404(JobFair, fair_id)
-    employer = current_employer()
-    if fair.ends_on < date.today():
-        flash(_("This fair has ended."), "error")
-        return redirect(url_for("fairs.show", fair_id=fair.id)), 422
     job_ids = [int(i) for i in request.form.getlist("job") if i.isdigit()]
-    attached = fair_service.register(db.session, fair, employer, job_ids)
+    try:
+        attached = service.register(db.session, fair, current_employer(), job_ids)
+    except FairError as error:
+        return refused(error, lambda status: (back_to_fair(fair, 302), status))
     db.session.commit()
     flash(_("Your company is registered with %(n)s jobs.", n=attached), "success")
-    return redirect(url_for("fairs.show", fair_id=fair.id))
+    return back_to_fair(fair, 302)
 
 
 @bp.route("/fairs/<int:fair_id>/apply/<int:job_id>", methods=["POST"])
 @roles_required(Role.SEEKER)
 def apply(fair_id: int, job_id: int):
-    """One click from the fair: the usual apply service, with the fair recorded as the source."""
-    from app.applications import service as applications
-    from app.models import FairJob, Source
-
     fair = db.get_or_404(JobFair, fair_id)
-    if db.session.get(FairJob, (fair.id, job_id)) is None:
+    if not service.shows(db.session, fair, job_id):
         abort(404)
-    job = db.get_or_404(Job, job_id)
     try:
-        application, created = applications.apply(current_user, job, source=Source.FAIR)
-    except applications.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("fairs.show", fair_id=fair.id)), error.status
+        _application, created = service.apply(fair, current_user, db.get_or_404(Job, job_id))
+    except ApplicationError as error:
+        return refused(error, lambda status: (back_to_fair(fair, 302), status))
     if not created:
         flash(_("You have already applied to this job."), "info")
-        return redirect(url_for("fairs.show", fair_id=fair.id), 303)
-    application.source, application.fair_id = Source.FAIR, fair.id
+        return back_to_fair(fair)
     db.session.commit()
     flash(_("Your application was sent."), "success")
-    return redirect(url_for("fairs.show", fair_id=fair.id), 303)
+    return back_to_fair(fair)
+
+
+# Officials ---------------------------------------------------------------------------------
 
 
 @bp.route("/officials/fairs")
 @roles_required(*OFFICIALS)
 def fair_list():
     scope = current_scope()
-    items = db.session.scalars(scope.fairs().order_by(JobFair.starts_on.desc()).limit(100)).all()
-    return render_template("fairs/manage.html", fairs=items)
+    fairs = db.session.scalars(scope.fairs().order_by(JobFair.starts_on.desc()).limit(100)).all()
+    return render_template("fairs/manage.html", fairs=fairs)
 
 
 @bp.route("/officials/fairs/new", methods=["GET", "POST"])
@@ -117,11 +105,7 @@ def new_fair():
         if not Scope.of(current_user).covers(form.region_code.data):
             form.region_code.errors.append(_("Choose a region inside your own."))
         else:
-            fair = JobFair(created_by_id=current_user.id)
-            form.populate_obj(fair)
-            db.session.add(fair)
-            db.session.flush()
-            audit.record("fair.create", fair)
+            fair = service.create(db.session, current_user, form)
             db.session.commit()
             flash(_("The job fair is created."), "success")
             return redirect(url_for("fairs.fair_stats", fair_id=fair.id))
@@ -133,11 +117,12 @@ def new_fair():
 @bp.route("/officials/fairs/<int:fair_id>")
 @roles_required(*OFFICIALS)
 def fair_stats(fair_id: int):
+    """Totals and per-day figures; ``?format=csv`` downloads the per-day table."""
     fair = scoped_get(JobFair, fair_id, lambda f: f.region_code)
-    stats = fairs.statistics(db.session, fair)
+    stats = service.statistics(db.session, fair)
     if request.args.get("format") == "csv":
         return csv_response(f"fair-{fair.id}.csv", fair_columns(), stats["rows"])
-    chart = dashboards.Chart("fair-daily", _("Per day"), "bar", fair_columns(), stats["rows"])
+    chart = Chart("fair-daily", _("Per day"), "bar", fair_columns(), stats["rows"])
     return render_template("fairs/stats.html", fair=fair, stats=stats, chart=chart)
 
 

@@ -1,15 +1,19 @@
-"""Online job fairs (云招聘): registration, attached jobs, and the fair's daily statistics."""
+"""Online job fairs (云招聘): creating one, registering employers with their jobs, applying
+from the fair, and the fair's daily statistics."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.applications import service as applications
+from app.errors import DomainError
 from app.models import (
     Application,
     Employer,
@@ -19,21 +23,61 @@ from app.models import (
     Job,
     JobFair,
     JobStatus,
+    Source,
     Stage,
+    User,
 )
+
+if TYPE_CHECKING:
+    from app.fairs.forms import FairForm
+
+
+class FairError(DomainError):
+    """A fair action that is not possible (any more)."""
+
+    status = 422
+
+
+def create(session: Session, official: User, form: FairForm) -> JobFair:
+    """A new fair from the official's form (the caller has checked the region is in scope)."""
+    fair = JobFair(created_by_id=official.id)
+    form.populate_obj(fair)
+    session.add(fair)
+    session.flush()
+    audit.record("fair.create", fair)
+    return fair
+
+
+def upcoming(session: Session, limit: int = 50) -> list[JobFair]:
+    """Fairs not over yet, the soonest first."""
+    return list(
+        session.scalars(
+            sa.select(JobFair)
+            .where(JobFair.ends_on >= date.today())
+            .order_by(JobFair.starts_on)
+            .limit(limit)
+        )
+    )
+
+
+def own_published(employer: Employer) -> sa.Select:
+    """EMPLOYER's published jobs: what it may bring to a fair."""
+    return sa.select(Job).where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED)
+
+
+def is_registered(session: Session, fair: JobFair, employer: Employer) -> bool:
+    return session.get(FairEmployer, (fair.id, employer.id)) is not None
 
 
 def register(session: Session, fair: JobFair, employer: Employer, job_ids: list[int]) -> int:
     """Register EMPLOYER at FAIR with its published jobs among JOB_IDS; returns jobs attached."""
-    if session.get(FairEmployer, (fair.id, employer.id)) is None:
+    if fair.ends_on < date.today():
+        raise FairError(_l("This fair has ended."))
+    if not is_registered(session, fair, employer):
         session.add(FairEmployer(fair_id=fair.id, employer_id=employer.id))
         audit.record("fair.register", fair, employer_id=employer.id)
     own = session.scalars(
-        sa.select(Job.id).where(
-            Job.id.in_(job_ids or [0]),
-            Job.employer_id == employer.id,
-            Job.status == JobStatus.PUBLISHED,
-        )
+        own_published(employer).with_only_columns(Job.id).where(Job.id.in_(job_ids or [0]))
     ).all()
     attached = set(
         session.scalars(sa.select(FairJob.job_id).where(FairJob.fair_id == fair.id)).all()
@@ -45,17 +89,31 @@ def register(session: Session, fair: JobFair, employer: Employer, job_ids: list[
 
 
 def fair_jobs(session: Session, fair: JobFair, limit: int = 200) -> list[Job]:
+    """The fair's jobs anyone may see and apply to, newest first."""
     return (
         session.scalars(
             sa.select(Job)
             .join(FairJob, FairJob.job_id == Job.id)
-            .where(FairJob.fair_id == fair.id, Job.status == JobStatus.PUBLISHED)
+            .where(FairJob.fair_id == fair.id, Job.is_public)
             .order_by(Job.published_at.desc())
             .limit(limit)
         )
         .unique()
         .all()
     )
+
+
+def shows(session: Session, fair: JobFair, job_id: int) -> bool:
+    """Whether JOB_ID is attached to FAIR (only those can be applied to from the fair)."""
+    return session.get(FairJob, (fair.id, job_id)) is not None
+
+
+def apply(fair: JobFair, candidate: User, job: Job) -> tuple[Application, bool]:
+    """One click from the fair: the usual application, with the fair recorded as its source."""
+    application, created = applications.apply(candidate, job, source=Source.FAIR)
+    if created:
+        application.source, application.fair_id = Source.FAIR, fair.id
+    return application, created
 
 
 def statistics(session: Session, fair: JobFair) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The home page, the language switch, and each user's notifications and applications."""
+"""The home page and the language switch."""
 
 from __future__ import annotations
 
@@ -14,24 +14,18 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.cooperation.service import partner_jobs_for
 from app.extensions import db
-from app.models import (
-    Application,
-    Employer,
-    Job,
-    JobStatus,
-    VerificationState,
-)
+from app.models import Application, Employer, Job, VerificationState
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 def index():
+    """What anyone may see now: public jobs (published by verified employers) and counts."""
     figures = {
-        "jobs": db.session.scalar(
-            select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)
-        ),
+        "jobs": db.session.scalar(select(func.count()).select_from(Job).where(Job.is_public)),
         "employers": db.session.scalar(
             select(func.count())
             .select_from(Employer)
@@ -40,13 +34,14 @@ def index():
         "applications": db.session.scalar(select(func.count()).select_from(Application)),
     }
     latest = db.session.scalars(
-        select(Job)
-        .where(Job.status == JobStatus.PUBLISHED)
-        .order_by(Job.published_at.desc())
-        .limit(6)
+        select(Job).where(Job.is_public).order_by(Job.published_at.desc()).limit(6)
     ).all()
     return render_template(
-        "home/index.html", figures=figures, latest=latest, demo_accounts=demo_accounts()
+        "home/index.html",
+        figures=figures,
+        latest=latest,
+        partner=partner_jobs_for(db.session, current_user),
+        demo_accounts=demo_accounts(),
     )
 
 

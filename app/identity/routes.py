@@ -1,15 +1,9 @@
-"""Remote identity check (远程核验) of an employer's legal representative.
-
-    started --finish / collect job--> checked --official--> approved | rejected
-    started | checked --retention job--> expired        (decided checks keep their state)
-
-The owner starts a check; the media server runs the prompted liveness check on their phone
-video (docs/video.md) and keeps snapshots. The app stores the final automated result, and an
-official covering the employer's region compares the snapshots with the uploaded ID photo and
-decides. The automated part only says that cues were observed; a person decides identity.
+"""Remote identity check (远程核验) pages: the employer's owner starts the video check and
+finishes it; an official covering the employer's region decides and sets how long snapshots
+are kept. The rules and the state machine are in app.identity.service.
 
 Snapshots are personal data: only the employer's owners and in-region officials can open
-them (everyone else gets 404), and they are deleted after the region's retention period.
+a check or its snapshots (everyone else gets 404).
 """
 
 from __future__ import annotations
@@ -30,46 +24,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.access import covers_region, current_employer, roles_required
+from app.errors import refused
 from app.extensions import db
+from app.identity import service
 from app.identity.forms import DecideForm, RetentionForm
-from app.identity.service import (
-    AUTOMATED_NOTICE,
-    DEFAULT_RETENTION_DAYS,
-    ROOM_MINUTES,
-    IdentityError,
-    decide,
-    fetch_result,
-    latest,
-    retention_days,
-    set_retention,
-    snapshot_path,
-    start,
-    store_result,
-    token_for,
-)
-from app.models import (
-    Employer,
-    IdentityCheck,
-    IdentityState,
-    MemberRole,
-    Region,
-    RetentionPolicy,
-    Role,
-    User,
-)
+from app.identity.service import IdentityError, is_owner
+from app.models import IdentityCheck, IdentityState, Region, Role
+from app.queue import get_queue
 
 bp = Blueprint("identity", __name__)
-
-
-"""How long the identity room (and the person's token) stays valid."""
-"""Snapshot retention when neither the region nor any ancestor has a policy."""
-"""The media server names snapshots token_urlsafe + .jpg; anything else is never served."""
-
-
-# Services ---------------------------------------------------------------------------------
 
 
 STATE_LABELS = {
@@ -86,55 +51,47 @@ def identity_state_label(state: IdentityState) -> str:
     return str(STATE_LABELS[IdentityState(state)])
 
 
-@bp.app_template_global("identity_decide_form")
-def identity_decide_form() -> DecideForm:
-    return DecideForm()
-
-
-@bp.app_template_global("identity_for")
-def identity_for(employer: Employer) -> IdentityCheck | None:
-    """The employer's latest identity check, for the verification and review pages."""
-    return latest(employer)
-
-
-# Routes -----------------------------------------------------------------------------------
-
-
-def is_owner(user: User, check: IdentityCheck) -> bool:
-    membership = user.membership
-    return bool(
-        membership
-        and membership.employer_id == check.employer_id
-        and membership.role == MemberRole.OWNER
-    )
+def is_reviewer(check: IdentityCheck) -> bool:
+    return covers_region(current_user, check.employer.region_code)
 
 
 def visible_check(check_id: int) -> IdentityCheck:
     """The check, for its employer's owners and officials covering its region; else 404."""
     check = db.get_or_404(IdentityCheck, check_id)
-    if not (
-        is_owner(current_user, check) or covers_region(current_user, check.employer.region_code)
-    ):
+    if not (is_owner(current_user, check) or is_reviewer(check)):
         abort(404)
     return check
 
 
-def is_reviewer(check: IdentityCheck) -> bool:
-    return covers_region(current_user, check.employer.region_code)
+def render_check(check: IdentityCheck, status: int = 200, form: DecideForm | None = None):
+    """The video call while the owner's check is running; afterwards the result (and, for
+    an official, the decision form)."""
+    if check.state == IdentityState.STARTED and is_owner(current_user, check):
+        return render_template(
+            "identity/call.html",
+            check=check,
+            notice=service.AUTOMATED_NOTICE,
+            token=service.token_for(check, str(current_user.id), "subject"),
+            ice_servers=json.dumps(current_app.config.get("VIDEO_ICE_SERVERS") or []),
+        ), status
+    return render_template(
+        "identity/check.html",
+        check=check,
+        notice=service.AUTOMATED_NOTICE,
+        form=form or DecideForm(),
+        reviewer=is_reviewer(check),
+    ), status
 
 
 @bp.route("/video/identity")
 @roles_required(Role.EMPLOYER)
 def home():
     employer = current_employer(owner_only=True)
-    checks = db.session.scalars(
-        select(IdentityCheck)
-        .where(IdentityCheck.employer_id == employer.id)
-        .order_by(IdentityCheck.id.desc())
-        .limit(20)
-    ).all()
     return render_template(
-        "identity/home.html", employer=employer, checks=checks, notice=AUTOMATED_NOTICE
+        "identity/home.html",
+        employer=employer,
+        checks=service.recent_checks(employer),
+        notice=service.AUTOMATED_NOTICE,
     )
 
 
@@ -142,13 +99,11 @@ def home():
 @roles_required(Role.EMPLOYER)
 def start_check():
     employer = current_employer(owner_only=True)
-    check = start(employer, current_user)
+    check = service.start(employer, current_user)
     db.session.commit()
-    from app.queue import get_queue
-
     # A fallback for a person who never presses Finish: collect the result before the room expires.
     get_queue().enqueue_in(
-        timedelta(minutes=ROOM_MINUTES - 2), "app.identity.tasks.collect", check.id
+        timedelta(minutes=service.ROOM_MINUTES - 2), "app.identity.tasks.collect", check.id
     )
     return redirect(url_for("identity.check", check_id=check.id), 303)
 
@@ -156,26 +111,7 @@ def start_check():
 @bp.route("/video/identity/<int:check_id>")
 @login_required
 def check(check_id: int):
-    check = visible_check(check_id)
-    return render_check(check)
-
-
-def render_check(check: IdentityCheck, status: int = 200, form: DecideForm | None = None):
-    if check.state == IdentityState.STARTED and is_owner(current_user, check):
-        return render_template(
-            "identity/call.html",
-            check=check,
-            notice=AUTOMATED_NOTICE,
-            token=token_for(check, str(current_user.id), "subject"),
-            ice_servers=json.dumps(current_app.config.get("VIDEO_ICE_SERVERS") or []),
-        ), status
-    return render_template(
-        "identity/check.html",
-        check=check,
-        notice=AUTOMATED_NOTICE,
-        form=form or DecideForm(),
-        reviewer=is_reviewer(check),
-    ), status
+    return render_check(visible_check(check_id))
 
 
 @bp.route("/video/identity/<int:check_id>/finish", methods=["POST"])
@@ -185,14 +121,12 @@ def finish(check_id: int):
     if not is_owner(current_user, check):
         abort(403)
     try:
-        result = fetch_result(check)
+        result = service.fetch_result(check)
         if result is None:
             raise IdentityError(_l("The video room has expired; start a new check."), 410)
-        store_result(check, result)
+        service.store_result(check, result)
     except IdentityError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return render_check(check, error.status)
+        return refused(error, lambda status: render_check(check, status))
     db.session.commit()
     flash(
         _("Check finished. An official of your region will compare it with the ID document."),
@@ -205,7 +139,7 @@ def finish(check_id: int):
 @login_required
 def snapshot(check_id: int, name: str):
     check = visible_check(check_id)
-    path = snapshot_path(current_app.config["VIDEO_SNAPSHOT_DIR"], check, name)
+    path = service.snapshot_path(current_app.config["VIDEO_SNAPSHOT_DIR"], check, name)
     if path is None:
         abort(404)
     response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True)
@@ -223,11 +157,11 @@ def decide_check(check_id: int):
     if not form.validate_on_submit():
         return render_check(check, 422, form)
     try:
-        decide(check, current_user, form.decision.data == "approve", form.reasons.data or "")
+        service.decide(
+            check, current_user, form.decision.data == "approve", form.reasons.data or ""
+        )
     except IdentityError as error:
-        db.session.rollback()
-        form.reasons.errors = [*form.reasons.errors, str(error.message)]
-        return render_check(check, error.status, form)
+        return refused(error, lambda status: render_check(check, status, form))
     db.session.commit()
     flash(_("Identity decision recorded; the employer has been told."), "success")
     return redirect(url_for("employers.review", employer_id=check.employer_id), 303)
@@ -245,7 +179,7 @@ def retention():
             form.region_code.errors = [_("Choose your region or one of its sub-regions.")]
             status = 422
         else:
-            set_retention(code, form.days.data, current_user)
+            service.set_retention(code, form.days.data, current_user)
             db.session.commit()
             flash(
                 _("Retention saved. Older snapshots are deleted by the next daily run."), "success"
@@ -254,16 +188,10 @@ def retention():
     elif form.is_submitted():
         status = 422
     scope = current_user.region_code or ""
-    policies = db.session.execute(
-        select(RetentionPolicy, Region.name)
-        .join(Region, Region.code == RetentionPolicy.region_code)
-        .where(RetentionPolicy.region_code.startswith(scope))
-        .order_by(RetentionPolicy.region_code)
-    ).all()
     return render_template(
         "identity/retention.html",
         form=form,
-        policies=policies,
-        effective=retention_days(scope) if scope else DEFAULT_RETENTION_DAYS,
-        default_days=DEFAULT_RETENTION_DAYS,
+        policies=service.policies_within(scope),
+        effective=service.retention_days(scope) if scope else service.DEFAULT_RETENTION_DAYS,
+        default_days=service.DEFAULT_RETENTION_DAYS,
     ), status

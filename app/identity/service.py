@@ -1,4 +1,14 @@
-"""Remote identity check of an employer's legal representative: the rules."""
+"""Remote identity check (远程核验) of an employer's legal representative: the rules.
+
+    started --finish / collect job--> checked --official--> approved | rejected
+    started | checked --retention job--> expired        (decided checks keep their state)
+
+The owner starts a check; the media server runs the prompted liveness check on their phone
+video (docs/video.md) and keeps snapshots. The app stores the final automated result, and an
+official covering the employer's region compares the snapshots with the uploaded ID photo and
+decides. The automated part only says that cues were observed; a person decides identity.
+Snapshots are personal data, deleted after the region's retention period.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +20,23 @@ import urllib.parse
 import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from flask import (
-    current_app,
-    url_for,
-)
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit
+from app.dashboards.scope import within
+from app.employers.review import ReviewError, officials_for, owners
+from app.errors import DomainError
 from app.extensions import db
 from app.media.service import media_url
 from app.models import (
     Employer,
     IdentityCheck,
     IdentityState,
+    MemberRole,
+    Region,
     RetentionPolicy,
     ReviewDecision,
     Room,
@@ -39,14 +50,17 @@ from video import rooms as video_rooms
 from video import tokens as video_tokens
 
 ROOM_MINUTES = 30
+"""How long the identity room (and the person's token) stays valid."""
 
 DEFAULT_RETENTION_DAYS = 30
+"""Snapshot retention when neither the region nor any ancestor has a policy."""
 
 MAX_RETENTION_DAYS = 365
 
 FETCH_TIMEOUT_SECONDS = 5
 
 SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.jpg$")
+"""The media server names snapshots token_urlsafe + .jpg; anything else is never served."""
 
 AUTOMATED_NOTICE = _l(
     "Automated: a face was present, the head turn and blink were observed, sound was heard "
@@ -59,18 +73,28 @@ APPROVAL_RULE = _l(
 )
 
 
-class IdentityError(Exception):
-    """An identity-check step is not possible now; the message says why."""
-
-    def __init__(self, message: Any, status: int = 409) -> None:
-        super().__init__(str(message))
-        self.message, self.status = message, status
+class IdentityError(DomainError):
+    """An identity-check step is not possible now (409 unless said otherwise)."""
 
 
-def owners_of(employer: Employer) -> list[User]:
-    from app.employers.review import owners
+def is_owner(user: User, check: IdentityCheck) -> bool:
+    membership = user.membership
+    return bool(
+        membership
+        and membership.employer_id == check.employer_id
+        and membership.role == MemberRole.OWNER
+    )
 
-    return owners(employer)
+
+def recent_checks(employer: Employer, limit: int = 20) -> list[IdentityCheck]:
+    return list(
+        db.session.scalars(
+            select(IdentityCheck)
+            .where(IdentityCheck.employer_id == employer.id)
+            .order_by(IdentityCheck.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def start(employer: Employer, user: User) -> IdentityCheck:
@@ -136,8 +160,6 @@ def store_result(check: IdentityCheck, result: dict) -> None:
     audit.record(
         "identity.checked", check, passed=bool(result.get("passed")), snapshots=len(check.snapshots)
     )
-    from app.employers.review import officials_for
-
     link = url_for("identity.check", check_id=check.id)
     for official in officials_for(check.employer.region_code):
         notify(official, "identity_checked", link, email=False, employer=check.employer.name)
@@ -162,7 +184,7 @@ def decide(check: IdentityCheck, official: User, approve: bool, reasons: str = "
         reasons=reasons,
     )
     link = url_for("employers.verification")
-    for owner in owners_of(check.employer):
+    for owner in owners(check.employer):
         notify(owner, f"identity_{check.state.value}", link, reasons=reasons)
 
 
@@ -193,8 +215,6 @@ def guard_employer_approval(
     employer: Employer, official: User, decision: ReviewDecision, without_identity: bool
 ) -> None:
     """APPROVAL_RULE: approving needs an approved identity check or an explicit, audited override."""
-    from app.employers.review import ReviewError
-
     if decision != ReviewDecision.APPROVED or has_approved(employer):
         return
     if not without_identity:
@@ -237,6 +257,19 @@ def set_retention(region_code: str, days: int, official: User) -> RetentionPolic
         previous=previous,
     )
     return policy
+
+
+def policies_within(region_code: str) -> list[tuple[RetentionPolicy, str]]:
+    """The retention policies set in REGION_CODE's subtree (all of them for ""), with region names."""
+    return [
+        (policy, name)
+        for policy, name in db.session.execute(
+            select(RetentionPolicy, Region.name)
+            .join(Region, Region.code == RetentionPolicy.region_code)
+            .where(within(RetentionPolicy.region_code, region_code))
+            .order_by(RetentionPolicy.region_code)
+        )
+    ]
 
 
 def snapshot_path(snapshot_dir: str, check: IdentityCheck, name: str) -> Path | None:

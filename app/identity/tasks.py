@@ -10,63 +10,60 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 
 from app.extensions import db
+from app.identity import service
 from app.models import IdentityCheck, IdentityState
+from app.queue import DERIVED, get_queue
+from app.redis_store import get_redis
 from app.worker import task
 
 PURGE_EVERY = timedelta(days=1)
 SCHEDULED_KEY = "yunpin:identity:purge-scheduled"
 """Set while a daily purge is queued, so restarting `yunpin run` does not start a second chain."""
+SCHEDULED_SECONDS = int(PURGE_EVERY.total_seconds()) + 3600
+"""The key outlives one interval by an hour: a late run must not look like a dead chain."""
 
 
 @task
 def collect(check_id: int) -> bool:
-    """Store the media server's result if the check finished and nobody stored it yet."""
-    from app.identity import service as identity
+    """Store the media server's result if the check finished and nobody stored it yet.
 
+    Notifications link to pages (``url_for``), which needs a request; a worker has none,
+    so it works inside an anonymous one.
+    """
     with current_app.test_request_context():
         check = db.session.get(IdentityCheck, check_id)
         if check is None or check.state != IdentityState.STARTED:
             return False
-        result = identity.fetch_result(check)
+        result = service.fetch_result(check)
         if not result or result.get("state") != "done":
             return False
-        identity.store_result(check, result)
+        service.store_result(check, result)
         db.session.commit()
     return True
 
 
 @task
 def purge() -> int:
-    from app.identity import service as identity
-
-    purged = identity.purge_expired(current_app.config["VIDEO_SNAPSHOT_DIR"])
+    purged = service.purge_expired(current_app.config["VIDEO_SNAPSHOT_DIR"])
     db.session.commit()
     return purged
 
 
 @task
 def purge_daily() -> int:
-    from app.queue import DERIVED, get_queue
-    from app.redis_store import get_redis
-
     try:
         return purge()
     finally:
         get_queue(kind=DERIVED).enqueue_in(PURGE_EVERY, "app.identity.tasks.purge_daily")
-        get_redis(current_app).set(SCHEDULED_KEY, 1, ex=int(PURGE_EVERY.total_seconds()) + 3600)
+        get_redis(current_app).set(SCHEDULED_KEY, 1, ex=SCHEDULED_SECONDS)
 
 
-def ensure_scheduled(app) -> bool:
+def ensure_scheduled(app: Flask) -> bool:
     """Queue the daily purge now unless a chain is already running; True when queued."""
-    from app.queue import DERIVED, get_queue
-    from app.redis_store import get_redis
-
-    if not get_redis(app).set(
-        SCHEDULED_KEY, 1, nx=True, ex=int(PURGE_EVERY.total_seconds()) + 3600
-    ):
+    if not get_redis(app).set(SCHEDULED_KEY, 1, nx=True, ex=SCHEDULED_SECONDS):
         return False
     get_queue(app, DERIVED).enqueue("app.identity.tasks.purge_daily")
     return True

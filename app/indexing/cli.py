@@ -8,32 +8,43 @@ re-sends what is missing or stale and deletes what should be gone.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.indexing import service as search_index
+from app.indexing import service
 from search import BACKENDS, SearchUnavailable, check, content_hash, reindex
 
-KIND_CHOICE = click.Choice(["all", *search_index.KINDS])
+KIND_CHOICE = click.Choice(["all", *service.KINDS])
 
 
 def _kinds(kind: str) -> list[str]:
-    return list(search_index.KINDS) if kind == "all" else [kind]
+    return list(service.KINDS) if kind == "all" else [kind]
 
 
 def rebuild(backend, kind: str, progress=None):
     """Rebuild KIND from the database into a new generation and switch to it."""
-    return reindex(backend, search_index.documents(kind), kind=kind, progress=progress)
+    return reindex(backend, service.documents(kind), kind=kind, progress=progress)
 
 
-def open_backend(name: str | None = None, url: str | None = None):
+@contextmanager
+def command_backend(name: str | None = None, url: str | None = None) -> Iterator:
     """The app's shared backend (released afterwards so the queue worker can write), or a
-    separate one for another backend/URL. Returns (backend, close)."""
+    separate one for another backend/URL; an unavailable engine ends the command with a message."""
     if name or url:
-        backend = search_index.build_backend(current_app, name, url)
-        return backend, backend.close
-    return search_index.get_backend(), search_index.close_backend
+        backend = service.build_backend(current_app, name, url)
+        close = backend.close
+    else:
+        backend, close = service.get_backend(), service.close_backend
+    try:
+        yield backend
+    except SearchUnavailable as exc:
+        raise click.ClickException(f"search backend unavailable: {exc}") from exc
+    finally:
+        close()
 
 
 def index_is_empty(backend) -> bool:
@@ -67,19 +78,14 @@ def search_cli() -> None:
 @with_appcontext
 def reindex_command(backend_name: str | None, url: str | None, kind: str) -> None:
     """Rebuild the index from the database into a new index and switch when complete."""
-    backend, close = open_backend(backend_name, url)
-    try:
+    with command_backend(backend_name, url) as backend:
         for k in _kinds(kind):
-            total = search_index.count_documents(k)
+            total = service.count_documents(k)
             with click.progressbar(length=total, label=k) as bar:
                 report = rebuild(backend, k, _advance(bar))
             click.echo(
                 f"{k}: {report.docs} documents in {report.seconds:.1f}s ({report.generation})"
             )
-    except SearchUnavailable as exc:
-        raise click.ClickException(f"search backend unavailable: {exc}") from exc
-    finally:
-        close()
 
 
 @search_cli.command("check")
@@ -90,17 +96,16 @@ def reindex_command(backend_name: str | None, url: str | None, kind: str) -> Non
 @with_appcontext
 def check_command(repair: bool, kind: str) -> None:
     """Report documents that differ between the database and the index."""
-    backend, close = open_backend()
     problems = 0
-    try:
+    with command_backend() as backend:
         for k in _kinds(kind):
-            rows = ((doc["id"], content_hash(doc)) for doc in search_index.documents(k))
+            rows = ((doc["id"], content_hash(doc)) for doc in service.documents(k))
             report = check(
                 backend,
                 rows,
                 kind=k,
                 repair=repair,
-                load=lambda ids, k=k: search_index.documents(k, ids),
+                load=lambda ids, k=k: service.documents(k, ids),
             )
             problems += len(report.missing) + len(report.stale) + len(report.extra)
             click.echo(
@@ -116,9 +121,5 @@ def check_command(repair: bool, kind: str) -> None:
                     click.echo(
                         f"  {label}: {', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}"
                     )
-    except SearchUnavailable as exc:
-        raise click.ClickException(f"search backend unavailable: {exc}") from exc
-    finally:
-        close()
     if problems and not repair:
         raise SystemExit(1)

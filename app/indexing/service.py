@@ -13,6 +13,7 @@ zeros on the way in (:func:`pad_region`) and trimmed on the way out (:func:`unpa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
@@ -20,13 +21,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Employer, Job, JobStatus, Resume, User, VerificationState, Visibility
+from app.models import Job, Resume, User, Visibility
 from app.templating import plain_text
 from search import (
     JobDocument,
     ResumeDocument,
     SearchBackend,
-    SearchUnavailable,
     create_backend,
 )
 
@@ -38,39 +38,14 @@ BATCH = 500
 """Rows read per database round trip when rebuilding or checking the index."""
 
 
-class GuardedBackend:
-    """The configured backend, with file-system errors reported as SearchUnavailable.
-
-    The embedded backend raises OSError when its directory cannot be created or read
-    (disk full, wrong permissions); for the app that is the same situation as a cluster
-    that does not answer: serve from the database and keep the writes queued.
-    """
-
-    def __init__(self, backend: SearchBackend) -> None:
-        self.backend = backend
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self.backend, name)
-        if not callable(value):
-            return value
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return value(*args, **kwargs)
-            except OSError as exc:
-                raise SearchUnavailable(f"search index unusable: {exc}") from exc
-
-        return call
-
-
-def build_backend(app: Flask, name: str | None = None, url: str | None = None) -> GuardedBackend:
+def build_backend(app: Flask, name: str | None = None, url: str | None = None) -> SearchBackend:
     """A new backend from the app's settings (or the given name/URL); the caller closes it."""
     name = name or app.config["SEARCH_BACKEND"]
     url = url or app.config["SEARCH_URL"]
-    return GuardedBackend(create_backend(name, url))
+    return create_backend(name, url)
 
 
-def get_backend(app: Flask | None = None) -> GuardedBackend:
+def get_backend(app: Flask | None = None) -> SearchBackend:
     """The app's shared backend, built lazily."""
     app = app or current_app._get_current_object()
     backend = app.extensions.get(EXTENSION_KEY)
@@ -87,7 +62,7 @@ def close_backend(app: Flask | None = None) -> None:
         backend.close()
 
 
-# --- regions ----------------------------------------------------------------------------
+# --- regions ------------------------------------------------------------------------------
 
 
 def pad_region(code: str) -> str:
@@ -109,15 +84,48 @@ def region_path(code: str | None) -> list[str]:
     return [code[:n] for n in REGION_PREFIXES if n <= len(code)]
 
 
-# --- documents --------------------------------------------------------------------------
+# --- what belongs in the index ------------------------------------------------------------
+# Each rule twice, for one row (the sync jobs) and as SQL (rebuilds, checks, the backup search).
 
 
 def job_indexable(job: Job | None) -> bool:
-    """Only what anyone may see: published jobs of verified employers."""
-    return job is not None and job.status == JobStatus.PUBLISHED and job.employer.verified
+    """Only what anyone may see (``Job.is_public``); the sync job deletes every other job."""
+    return job is not None and job.is_public
+
+
+def indexable_jobs() -> Select:
+    return select(Job).where(Job.is_public).order_by(Job.id)
+
+
+def resume_indexable(resume: Resume | None) -> bool:
+    """Public default résumés of active candidates. Résumés shown only to employers the
+    candidate applied to (or hidden) stay out of the index: those come from the database."""
+    return (
+        resume is not None
+        and resume.is_default
+        and resume.visibility == Visibility.PUBLIC
+        and resume.user.active
+    )
+
+
+def indexable_resumes() -> Select:
+    return (
+        select(Resume)
+        .join(User, User.id == Resume.user_id)
+        .where(
+            Resume.is_default.is_(True),
+            Resume.visibility == Visibility.PUBLIC,
+            User.active.is_(True),
+        )
+        .order_by(Resume.id)
+    )
+
+
+# --- documents ----------------------------------------------------------------------------
 
 
 def job_document(job: Job) -> JobDocument:
+    """Salaries on the monthly scale, so jobs paid by the hour, day or year compare."""
     low, high = job.monthly_salary()
     return {
         "id": job.id,
@@ -138,17 +146,6 @@ def job_document(job: Job) -> JobDocument:
         "employer_verified": job.employer.verified,
         "status": job.status.value,
     }
-
-
-def resume_indexable(resume: Resume | None) -> bool:
-    """Public default résumés of active candidates. Résumés shown only to employers the
-    candidate applied to (or hidden) stay out of the index: those come from the database."""
-    return (
-        resume is not None
-        and resume.is_default
-        and resume.visibility == Visibility.PUBLIC
-        and resume.user.active
-    )
 
 
 def resume_document(resume: Resume) -> ResumeDocument:
@@ -174,58 +171,43 @@ def resume_document(resume: Resume) -> ResumeDocument:
     }
 
 
-def indexable_jobs() -> Select:
-    return (
-        select(Job)
-        .join(Employer, Employer.id == Job.employer_id)
-        .where(
-            Job.status == JobStatus.PUBLISHED,
-            Employer.verification_state == VerificationState.APPROVED,
-        )
-        .order_by(Job.id)
-    )
+@dataclass(frozen=True)
+class Kind:
+    """One kind of document: its rows, which of them are indexed (one row; all, as SQL),
+    and how one is written."""
+
+    model: type[Job] | type[Resume]
+    accepts: Callable[[Any], bool]
+    indexable: Callable[[], Select]
+    document: Callable[[Any], dict]
 
 
-def indexable_resumes() -> Select:
-    return (
-        select(Resume)
-        .join(User, User.id == Resume.user_id)
-        .where(
-            Resume.is_default.is_(True),
-            Resume.visibility == Visibility.PUBLIC,
-            User.active.is_(True),
-        )
-        .order_by(Resume.id)
-    )
-
-
-KINDS: dict[str, tuple[Callable[[], Select], Callable[[Any], dict]]] = {
-    "jobs": (indexable_jobs, job_document),
-    "resumes": (indexable_resumes, resume_document),
+KINDS = {
+    "jobs": Kind(Job, job_indexable, indexable_jobs, job_document),
+    "resumes": Kind(Resume, resume_indexable, indexable_resumes, resume_document),
 }
 
 
 def documents(kind: str, ids: list[int] | None = None) -> Iterator[dict]:
     """Every document of KIND the database says should be indexed (or only those of IDS),
     read in batches by id so a large table never sits in memory at once."""
-    query, build = KINDS[kind]
-    model = Job if kind == "jobs" else Resume
+    spec = KINDS[kind]
     last = 0
     # A private session, emptied after each batch, leaves the caller's session alone.
     with Session(db.engine) as session:
         while True:
-            stmt = query().where(model.id > last).limit(BATCH)
+            stmt = spec.indexable().where(spec.model.id > last).limit(BATCH)
             if ids is not None:
-                stmt = stmt.where(model.id.in_(ids))
+                stmt = stmt.where(spec.model.id.in_(ids))
             rows = session.scalars(stmt).unique().all()
             if not rows:
                 return
             for row in rows:
-                yield build(row)
+                yield spec.document(row)
             last = rows[-1].id
             session.expunge_all()
 
 
 def count_documents(kind: str) -> int:
-    query, _ = KINDS[kind]
-    return db.session.scalar(select(func.count()).select_from(query().order_by(None).subquery()))
+    query = KINDS[kind].indexable().order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(query))

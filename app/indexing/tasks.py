@@ -1,20 +1,24 @@
 """Keep the search index in step with jobs and résumés.
 
-`sync_job`/`sync_resume` are enqueued on the DERIVED queue by app.changes after a commit
-that touched the row. Each reads the committed row and indexes it, or deletes it from the
-index when it should no longer be found (unpublished, closed, employer not verified,
-résumé hidden). Doing the work in a job, never in the request, is what lets a write
-survive a search outage: when the engine is unavailable the job FAILS with retries
-attached, RQ puts it back (later and later), and it succeeds once the engine is back.
+`sync_job`/`sync_resume`/`sync_employer` are enqueued on the DERIVED queue by app.changes
+after a commit that touched the row. Each reads the committed row and indexes it, or deletes
+it from the index when it should no longer be found (unpublished, closed, employer not
+verified, résumé hidden). Doing the work in a job, never in the request, is what lets a write
+survive a search outage: when the engine is unavailable the job FAILS with retries attached,
+RQ puts it back (later and later), and it succeeds once the engine is back.
 """
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
 
 from rq import get_current_job
 from sqlalchemy import select
 
 from app.extensions import db
-from app.indexing import service as search_index
+from app.indexing import service
 from app.models import Job, Resume
 from app.worker import task
 from search import SearchUnavailable
@@ -27,56 +31,52 @@ RETRY_MAX = 1000
 """About a week at the longest interval; `yunpin search check --repair` catches the rest."""
 
 
-def _retry_later(exc: SearchUnavailable) -> None:
-    """Attach retries to the running job (first failure only) and fail it."""
-    job = get_current_job()
-    if job is not None and job.retries_left is None:
-        job.retries_left = RETRY_MAX
-        job.retry_intervals = RETRY_INTERVALS
-    raise exc
+def retried_while_unavailable(sync: Callable[..., Any]) -> Callable[..., Any]:
+    """When the engine is unavailable, attach retries to the running job (on its first
+    failure) and fail it, so RQ runs it again later."""
+
+    @functools.wraps(sync)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return sync(*args, **kwargs)
+        except SearchUnavailable:
+            job = get_current_job()
+            if job is not None and job.retries_left is None:
+                job.retries_left = RETRY_MAX
+                job.retry_intervals = RETRY_INTERVALS
+            raise
+
+    return run
 
 
 @task
+@retried_while_unavailable
 def sync_job(job_id: int) -> str:
-    try:
-        return _sync_job(job_id, db.session.get(Job, job_id))
-    except SearchUnavailable as exc:
-        _retry_later(exc)
-        raise
+    return _sync("jobs", job_id, db.session.get(Job, job_id))
 
 
 @task
+@retried_while_unavailable
 def sync_employer(employer_id: int) -> int:
     """An employer's name or verification is part of each of its jobs' documents."""
     jobs = db.session.scalars(select(Job).where(Job.employer_id == employer_id)).all()
-    try:
-        for job in jobs:
-            _sync_job(job.id, job)
-    except SearchUnavailable as exc:
-        _retry_later(exc)
-        raise
+    for job in jobs:
+        _sync("jobs", job.id, job)
     return len(jobs)
 
 
-def _sync_job(job_id: int, job: Job | None) -> str:
-    backend = search_index.get_backend()
-    if search_index.job_indexable(job):
-        backend.index(search_index.job_document(job), kind="jobs")
-        return "indexed"
-    backend.delete(job_id, kind="jobs")
-    return "deleted"
-
-
 @task
+@retried_while_unavailable
 def sync_resume(resume_id: int) -> str:
-    resume = db.session.get(Resume, resume_id)
-    backend = search_index.get_backend()
-    try:
-        if search_index.resume_indexable(resume):
-            backend.index(search_index.resume_document(resume), kind="resumes")
-            return "indexed"
-        backend.delete(resume_id, kind="resumes")
-        return "deleted"
-    except SearchUnavailable as exc:
-        _retry_later(exc)
-        raise
+    return _sync("resumes", resume_id, db.session.get(Resume, resume_id))
+
+
+def _sync(kind: str, object_id: int, row: Job | Resume | None) -> str:
+    """Index ROW, or delete OBJECT_ID from the index when ROW is gone or no longer belongs."""
+    spec = service.KINDS[kind]
+    backend = service.get_backend()
+    if spec.accepts(row):
+        backend.index(spec.document(row), kind=kind)
+        return "indexed"
+    backend.delete(object_id, kind=kind)
+    return "deleted"

@@ -1,5 +1,5 @@
-"""Interview scheduling rules, used by the pages (and any API): propose, pick, reschedule,
-cancel, complete; the room each scheduled interview gets; reminders; the .ics invitation.
+"""Interview rules, used by the pages (and any API): propose, pick, reschedule, cancel,
+complete; the room each scheduled interview gets; reminders; the .ics invitation; scorecards.
 
 Times are stored as naive UTC. The employer proposes slots as wall-clock times in a named
 zone; each viewer sees them in their own zone (flask_babel, User.timezone).
@@ -19,10 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import icalendar
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
 from sqlalchemy import select
 
 from app import audit
 from app.access import works_for
+from app.errors import DomainError
 from app.extensions import db
 from app.media.service import MAX_PARTICIPANTS
 from app.models import (
@@ -32,6 +34,7 @@ from app.models import (
     InterviewStatus,
     Room,
     RoomKind,
+    Scorecard,
     User,
     utcnow,
 )
@@ -46,13 +49,20 @@ REMINDERS = {"day": timedelta(hours=24), "soon": timedelta(minutes=15)}
 """Reminder kinds and how long before the start each is sent."""
 ROOM_GRACE = timedelta(hours=2)
 """The room stays open this long after the planned end (interviews overrun)."""
+RECOMMENDATIONS = {
+    "strong_yes": _l("Strong yes"),
+    "yes": pgettext("scorecard", "Yes"),
+    "no": pgettext("scorecard", "No"),
+    "strong_no": _l("Strong no"),
+}
+"""A scorecard's recommendation: stored value → label."""
+MAX_NOTES = 10000
 
 
-class SchedulingError(Exception):
-    def __init__(self, message, status: int = 422) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
+class SchedulingError(DomainError):
+    """An interview step refused: bad input (422, the default) or the interview's state (409)."""
+
+    status = 422
 
 
 def valid_timezone(name: str) -> bool:
@@ -116,13 +126,7 @@ def propose(
     db.session.add(interview)
     db.session.flush()
     audit.record("interview.propose", interview, actor=actor, slots=[s.isoformat() for s in in_utc])
-    notify(
-        application.candidate,
-        "interview_proposed",
-        _link(interview),
-        job=application.job.title,
-        employer=application.job.employer.name,
-    )
+    _tell_candidate(interview, "interview_proposed")
     return interview
 
 
@@ -143,13 +147,18 @@ def reschedule(
     audit.record(
         "interview.reschedule", interview, actor=actor, slots=[s.isoformat() for s in in_utc]
     )
-    application = interview.application
+    _tell_candidate(interview, "interview_rescheduled")
+
+
+def _tell_candidate(interview: Interview, kind: str) -> None:
+    """Notify the candidate that there are times to pick from (KIND says why)."""
+    job = interview.application.job
     notify(
-        application.candidate,
-        "interview_rescheduled",
+        interview.application.candidate,
+        kind,
         _link(interview),
-        job=application.job.title,
-        employer=application.job.employer.name,
+        job=job.title,
+        employer=job.employer.name,
     )
 
 
@@ -284,16 +293,6 @@ def remind(interview: Interview, kind: str, planned_start: str) -> int:
     return len(people)
 
 
-def upcoming_for_application(application_id: int) -> list[Interview]:
-    return list(
-        db.session.scalars(
-            select(Interview)
-            .where(Interview.application_id == application_id)
-            .order_by(Interview.created_at.desc(), Interview.id.desc())
-        )
-    )
-
-
 def _link(interview: Interview, external: bool = False) -> str:
     """The interview page; workers (reminders) have no request, so they get the plain path."""
     if not has_request_context():
@@ -325,3 +324,57 @@ def ics(interview: Interview) -> bytes:
     event.add("sequence", len(interview.slots))
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def scorecards(interview: Interview) -> list[Scorecard]:
+    """Every scorecard on the interview's application (earlier interviews too), oldest first."""
+    return list(
+        db.session.scalars(
+            select(Scorecard)
+            .where(Scorecard.application_id == interview.application_id)
+            .order_by(Scorecard.created_at)
+        )
+    )
+
+
+def authors(cards: list[Scorecard]) -> dict[int, User]:
+    """The authors of CARDS by id; a member who left the platform is missing."""
+    ids = {card.author_id for card in cards if card.author_id}
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def own_scorecard(interview: Interview, author: User) -> Scorecard | None:
+    return db.session.scalar(
+        select(Scorecard).where(
+            Scorecard.interview_id == interview.id, Scorecard.author_id == author.id
+        )
+    )
+
+
+def save_scorecard(
+    interview: Interview, author: User, rating: str, recommendation: str, notes: str
+) -> Scorecard:
+    """AUTHOR's own scorecard for the interview, created or replaced; saved to the application.
+    RATING is the form's text (empty: no rating); the caller has checked AUTHOR interviews."""
+    rating, notes = rating.strip(), notes.strip()
+    score = int(rating) if rating.isdigit() else None
+    if (
+        (rating and (score is None or not 1 <= score <= 5))
+        or (recommendation and recommendation not in RECOMMENDATIONS)
+        or len(notes) > MAX_NOTES
+    ):
+        raise SchedulingError(
+            _l(
+                "Rate from 1 to 5, choose a recommendation from the list, and keep notes under 10,000 characters."
+            )
+        )
+    card = own_scorecard(interview, author)
+    if card is None:
+        card = Scorecard(
+            interview_id=interview.id, application_id=interview.application_id, author_id=author.id
+        )
+        db.session.add(card)
+    card.rating, card.recommendation, card.notes = score, recommendation, notes
+    return card

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from app.extensions import db
+from app.interviews import service
 from app.models import Interview
 from app.worker import task
 
@@ -16,12 +17,10 @@ def remind(interview_id: int, kind: str, planned_start: str) -> int:
     Mail templates render through the app's context processors, which expect a request
     (the logged-in user); a worker has none, so it renders inside an anonymous one.
     """
-    from app.interviews import service as scheduling
-
     with current_app.test_request_context():
         interview = db.session.get(Interview, interview_id)
         if interview is None:
             return 0
-        sent = scheduling.remind(interview, kind, planned_start)
+        sent = service.remind(interview, kind, planned_start)
         db.session.commit()
     return sent

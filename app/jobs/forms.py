@@ -22,7 +22,7 @@ from wtforms.validators import (
 )
 
 from app.forms import REGION_PICKER, TagListField, region_exists
-from app.jobs.service import REASONS
+from app.jobs.reports import REASONS
 from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices
 
 

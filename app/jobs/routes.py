@@ -1,8 +1,7 @@
-"""Browsing jobs and the public job page (readable without an account, shareable)."""
+"""Jobs' pages: the search and the public job page (readable without an account,
+shareable), the employer's postings, and fraud reports with the officials' decisions."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,131 +10,95 @@ from flask_login import current_user
 from app.access import (
     covers_region,
     current_employer,
+    member_job,
     roles_required,
     scope_code,
     works_for,
 )
+from app.applications import service as applications
+from app.errors import refused
 from app.extensions import db, limiter
-from app.indexing import service as search_index
-from app.jobs import search as search_views
-from app.jobs import service as jobs
+from app.jobs import reports, search, service
 from app.jobs.forms import JobForm, ReportDecisionForm, ReportForm
-from app.jobs.search import similar_jobs
-from app.models import (
-    EmploymentType,
-    Job,
-    JobReport,
-    JobStatus,
-    Role,
-    SalaryPeriod,
-)
-from search import SearchUnavailable
+from app.models import Application, EmploymentType, Job, JobReport, JobStatus, Role
 
 bp = Blueprint("jobs", __name__)
-
-
-def visible_to_current_user(job: Job) -> bool:
-    if job.status == JobStatus.PUBLISHED and job.employer.verified:
-        return True
-    return current_user.is_authenticated and works_for(current_user, job.employer_id)
 
 
 @bp.route("/jobs/")
 def index():
     """The job search page: engine first, the database when the engine is down."""
-    return search_views.search_page()
+    params = search.parse_params(request.args)
+    return render_template(
+        "jobs/index.html",
+        params=params,
+        page=search.find(params),
+        sorts=search.SORTS,
+        posted_within=search.POSTED_WITHIN,
+        employment_types=list(EmploymentType),
+    )
+
+
+@bp.route("/jobs/suggest")
+def suggest():
+    found = search.suggestions(request.args.get("q", ""))
+    return jsonify([{"text": s.text, "kind": s.kind} for s in found])
 
 
 @bp.route("/jobs/<int:job_id>")
 def detail(job_id: int):
     """Public and shareable while published by a verified employer; members see every state."""
     job = db.get_or_404(Job, job_id)
-    if not visible_to_current_user(job):
+    public = job.is_public
+    if not public and not (
+        current_user.is_authenticated and works_for(current_user, job.employer_id)
+    ):
         abort(404)
-    return render_template("jobs/detail.html", job=job, public=is_public(job))
+    return render_template(
+        "jobs/detail.html",
+        job=job,
+        public=public,
+        similar=search.similar_jobs(job) if public else [],
+        my_application=my_application(job),
+    )
 
 
-def is_public(job: Job) -> bool:
-    return job.status == JobStatus.PUBLISHED and job.employer.verified
+def my_application(job: Job) -> Application | None:
+    """The current candidate's application to JOB, for the apply box."""
+    if not current_user.is_authenticated or current_user.role != Role.SEEKER:
+        return None
+    return applications.find(job.id, current_user.id)
 
 
-@bp.route("/jobs/<int:job_id>/report", methods=["GET", "POST"])
-@limiter.limit("5 per hour;20 per day", methods=["POST"])
-def report(job_id: int):
-    """Anyone who can see a public job may report it as fraudulent."""
-    job = db.get_or_404(Job, job_id)
-    if not is_public(job):
-        abort(404)
-    form = ReportForm()
-    status = 200
-    if form.validate_on_submit():
-        reporter = current_user if current_user.is_authenticated else None
-        try:
-            jobs.report(job, reporter, form.reason.data, form.details.data or "")
-        except jobs.ReportError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error))
-            status = 409
-        else:
-            db.session.commit()
-            flash(_("Thank you. Officials of the employer's region will look into it."), "success")
-            return redirect(url_for("jobs.detail", job_id=job.id))
-    elif form.is_submitted():
-        status = 422
-    return render_template("jobs/report.html", job=job, form=form), status
+# The employer's postings -----------------------------------------------------------------
 
 
-def own_job(job_id: int) -> Job:
-    """A job of the current user's employer; 404 for any other (ids are not probed)."""
-    employer = current_employer()
-    job = db.get_or_404(Job, job_id)
-    if job.employer_id != employer.id:
-        abort(404)
-    return job
-
-
-def fill(job: Job, form: JobForm) -> None:
-    job.title = form.title.data.strip()
-    job.description = form.description.data or ""
-    job.skills = form.skills.data
-    job.salary_min, job.salary_max = form.salary_min.data, form.salary_max.data
-    job.salary_period = SalaryPeriod(form.salary_period.data)
-    job.employment_type = EmploymentType(form.employment_type.data)
-    job.headcount = form.headcount.data
-    job.region_code = form.region_code.data
-    job.remote = form.remote.data
-    job.deadline = form.deadline.data
-    job.screening_questions = form.questions()
+def form_page(job: Job, form: JobForm, creating: bool, status: int, duplicates=()):
+    return render_template(
+        "jobs/form.html", form=form, job=job, creating=creating, duplicates=list(duplicates)
+    ), status
 
 
 def edit_page(job: Job, form: JobForm, creating: bool):
     """Save the posting (asking to confirm a likely duplicate) or show the form again."""
-    status = 422 if form.is_submitted() else 200
-    found: list[Job] = []
-    if form.validate_on_submit():
-        publish = creating and request.form.get("action") == "publish"
+    if not form.validate_on_submit():
+        return form_page(job, form, creating, 422 if form.is_submitted() else 200)
+    try:
         with db.session.no_autoflush:
-            fill(job, form)
-            if publish:
+            service.fill(job, {**form.data, "screening_questions": form.questions()})
+            if creating and request.form.get("action") == "publish":
                 job.status = JobStatus.PUBLISHED
-            try:
-                found = jobs.save(
-                    job, current_user, confirmed_duplicate=form.confirm_duplicate.data
-                )
-            except jobs.JobError as error:
-                db.session.rollback()
-                flash(str(error), "error")
-                found, status = [], 409
-            else:
-                if not found:
-                    db.session.commit()
-                    flash(_("Saved."), "success")
-                    return redirect(url_for("employers.dashboard"))
-                db.session.rollback()
-                status = 409
-    return render_template(
-        "jobs/form.html", form=form, job=job, creating=creating, duplicates=found
-    ), status
+            duplicates = service.save(
+                job, current_user, confirmed_duplicate=form.confirm_duplicate.data
+            )
+    except service.JobError as error:
+        return refused(error, lambda status: form_page(job, form, creating, status))
+    if duplicates:
+        db.session.rollback()
+        return form_page(job, form, creating, 409, duplicates)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("employers.dashboard"))
 
 
 @bp.route("/employers/mine/jobs/new", methods=["GET", "POST"])
@@ -151,7 +114,7 @@ def new_job():
 @bp.route("/employers/mine/jobs/<int:job_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
 def edit_job(job_id: int):
-    job = own_job(job_id)
+    job = member_job(job_id)
     if job.status == JobStatus.CLOSED:
         flash(_("Closed jobs cannot be edited; repost it instead."), "error")
         return redirect(url_for("employers.dashboard")), 303
@@ -167,16 +130,14 @@ def edit_job(job_id: int):
 )
 @roles_required(Role.EMPLOYER)
 def job_action(job_id: int, action: str):
-    job = own_job(job_id)
+    job = member_job(job_id)
     try:
         if action == "repost":
-            copy = jobs.repost(job, current_user)
+            copy = service.repost(job, current_user)
         else:
-            jobs.change_status(job, action, current_user)
-    except jobs.JobError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("employers.dashboard")), 303
+            service.change_status(job, action, current_user)
+    except service.JobError as error:
+        return refused(error, lambda _status: redirect(url_for("employers.dashboard"), 303))
     db.session.commit()
     if action == "repost":
         flash(_("Reposted as a new job."), "success")
@@ -185,28 +146,39 @@ def job_action(job_id: int, action: str):
     return redirect(url_for("employers.dashboard"))
 
 
-@bp.route("/jobs/suggest")
-def suggest():
-    """Autocomplete for the search box: titles, skills, employers; pinyin and initials work."""
-    prefix = request.args.get("q", "").strip()[:50]
-    if not prefix:
-        return jsonify([])
+# Fraud reports (the rules: app/jobs/reports.py) ------------------------------------------
+
+
+def report_page(job: Job, form: ReportForm, status: int):
+    return render_template("jobs/report.html", job=job, form=form), status
+
+
+@bp.route("/jobs/<int:job_id>/report", methods=["GET", "POST"])
+@limiter.limit("5 per hour;20 per day", methods=["POST"])
+def report(job_id: int):
+    """Anyone who can see a public job may report it as fraudulent."""
+    job = db.get_or_404(Job, job_id)
+    if not job.is_public:
+        abort(404)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return report_page(job, form, 422 if form.is_submitted() else 200)
+    reporter = current_user if current_user.is_authenticated else None
     try:
-        found = search_index.get_backend().suggest(prefix, kind="jobs")
-    except SearchUnavailable:
-        found = []
-    return jsonify([{"text": s.text, "kind": s.kind} for s in found])
+        reports.report(job, reporter, form.reason.data, form.details.data or "")
+    except reports.ReportError as error:
+        return refused(error, lambda status: report_page(job, form, status))
+    db.session.commit()
+    flash(_("Thank you. Officials of the employer's region will look into it."), "success")
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 @bp.route("/officials/reports", endpoint="reports")
 @roles_required(Role.OFFICIAL, Role.ADMIN)
 def reports_queue():
-    items = db.session.scalars(jobs.open_reports_query(scope_code()).limit(200)).all()
+    items = db.session.scalars(reports.open_reports_query(scope_code()).limit(200)).all()
     return render_template(
-        "jobs/reports.html",
-        items=items,
-        reasons=jobs.REASONS,
-        form=ReportDecisionForm(),
+        "jobs/reports.html", items=items, reasons=reports.REASONS, form=ReportDecisionForm()
     )
 
 
@@ -216,26 +188,17 @@ def decide_report(report_id: int, decision: str):
     item = db.get_or_404(JobReport, report_id)
     if not covers_region(current_user, item.job.employer.region_code):
         abort(404)
-    form = ReportDecisionForm()
-    if not form.validate_on_submit():
+    if not ReportDecisionForm().validate_on_submit():
         abort(400)
     try:
-        jobs.resolve(
+        reports.resolve(
             item,
             current_user,
             uphold=decision == "uphold",
             close_job=bool(request.form.get("close_job")),
         )
-    except jobs.ReportError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("jobs.reports")), 303
+    except reports.ReportError as error:
+        return refused(error, lambda _status: redirect(url_for("jobs.reports"), 303))
     db.session.commit()
     flash(_("Decision recorded."), "success")
     return redirect(url_for("jobs.reports"))
-
-
-@bp.app_context_processor
-def _similar_jobs_helper() -> dict[str, Any]:
-    """Lets jobs/_similar.html ask for similar jobs without the detail view passing them."""
-    return {"similar_jobs": similar_jobs}

@@ -1,4 +1,4 @@
-"""The job search page, its autocomplete endpoint and "jobs like this one".
+"""Job search for the search page (app/jobs/routes.py), and "jobs like this one".
 
 The whole search lives in the URL (a GET form), so a search can be bookmarked and shared;
 the next page is a cursor link. Answers come from the search engine; when it is
@@ -9,22 +9,21 @@ in the engine's order, with the engine's highlights.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from flask import abort, render_template, request, url_for
+from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Text as SqlText
-from sqlalchemy import case, cast, func, or_, select
+from sqlalchemy import case, func, or_, select
 
+from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
-from app.models import Employer, EmploymentType, Job, JobStatus, Region, VerificationState, utcnow
+from app.models import EmploymentType, Job, Region, json_text_contains, utcnow
 from app.models.jobs import MONTHLY_FACTOR
-from search import Hit, InvalidQuery, SearchQuery, SearchUnavailable
+from search import Hit, InvalidQuery, SearchQuery, SearchUnavailable, Suggestion
 
 PAGE_SIZE = 20
 SORTS = ("relevance", "newest", "salary")
@@ -43,8 +42,10 @@ SALARY_BANDS = {
 """The library's salary facet bands (monthly yuan) → the salary filter a click sets."""
 
 
-class BadSearch(ValueError):
+class BadSearch(DomainError):
     """A parameter the page cannot use; answered with 400 and the message."""
+
+    status = 400
 
 
 @dataclass
@@ -179,7 +180,7 @@ def visible_jobs(ids: list[int]) -> dict[int, Job]:
     """The rows of IDS that are still public (the index may lag a commit behind)."""
     if not ids:
         return {}
-    rows = db.session.scalars(search_index.indexable_jobs().where(Job.id.in_(ids))).unique().all()
+    rows = db.session.scalars(select(Job).where(Job.is_public, Job.id.in_(ids))).all()
     return {job.id: job for job in rows}
 
 
@@ -248,10 +249,6 @@ def facet_links(params: Params, facets: dict) -> dict[str, list[FacetLink]]:
     return out
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
-
-
 def monthly(column) -> Any:
     """SQL for a salary column on the monthly scale (as the index stores it)."""
     return column * case(
@@ -262,21 +259,13 @@ def monthly(column) -> Any:
 
 def database_page(params: Params) -> Page:
     """The same search as SQL: slower, LIKE instead of analysis, no facets, numbered pages."""
-    query = (
-        select(Job)
-        .join(Employer, Employer.id == Job.employer_id)
-        .where(
-            Job.status == JobStatus.PUBLISHED,
-            Employer.verification_state == VerificationState.APPROVED,
-        )
-    )
+    query = select(Job).where(Job.is_public)
     for word in params.q.split():
-        pattern, in_json = _like(word), _like(_json_escaped(word))
         query = query.where(
             or_(
-                Job.title.ilike(pattern, escape="!"),
-                Job.description.ilike(pattern, escape="!"),
-                cast(Job.skills, SqlText).ilike(in_json, escape="!"),
+                Job.title.icontains(word, autoescape=True),
+                Job.description.icontains(word, autoescape=True),
+                json_text_contains(Job.skills, word),
             )
         )
     if params.region:
@@ -295,45 +284,37 @@ def database_page(params: Params) -> Page:
         query = query.where(Job.published_at >= utcnow() - timedelta(days=params.posted_within))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     order = (monthly(Job.salary_max).desc(),) if params.sort == "salary" else ()
-    jobs = (
-        db.session.scalars(
-            query.order_by(*order, Job.published_at.desc(), Job.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((params.page - 1) * PAGE_SIZE)
-        )
-        .unique()
-        .all()
-    )
+    jobs = db.session.scalars(
+        query.order_by(*order, Job.published_at.desc(), Job.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((params.page - 1) * PAGE_SIZE)
+    ).all()
     next_url = None
     if params.page * PAGE_SIZE < total:
         next_url = url_for("jobs.index", **params.args(cursor="", page=params.page + 1))
     return Page([Item(job) for job in jobs], total, next_url, fallback=True)
 
 
-def _json_escaped(text: str) -> str:
-    """Skills are stored as JSON, non-ASCII as \\uXXXX escapes: search the same spelling."""
-    return json.dumps(text)[1:-1]
-
-
-def search_page():
+def find(params: Params) -> Page:
+    """The engine's answer, or the database's while the engine is unavailable."""
     try:
-        params = parse_params(request.args)
-    except BadSearch as error:
-        abort(400, description=str(error))
-    try:
-        page = engine_page(params)
+        return engine_page(params)
     except InvalidQuery:
-        abort(400, description=_("Invalid page link."))
+        raise BadSearch(_("Invalid page link.")) from None
     except SearchUnavailable:
-        page = database_page(params)
-    return render_template(
-        "jobs/index.html",
-        params=params,
-        page=page,
-        sorts=SORTS,
-        posted_within=POSTED_WITHIN,
-        employment_types=list(EmploymentType),
-    )
+        return database_page(params)
+
+
+def suggestions(text: str) -> list[Suggestion]:
+    """Autocomplete for the search box: titles, skills, employers; pinyin and initials work.
+    Nothing while the engine is unavailable."""
+    prefix = text.strip()[:50]
+    if not prefix:
+        return []
+    try:
+        return search_index.get_backend().suggest(prefix, kind="jobs")
+    except SearchUnavailable:
+        return []
 
 
 def similar_jobs(job: Job) -> list[Job]:

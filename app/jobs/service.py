@@ -5,22 +5,23 @@
 
 Only verified employers publish, and a second open posting with the same title in the
 same region is a likely duplicate: `duplicates()` finds them, the caller asks to confirm.
+Fraud reports against postings are in `app.jobs.reports`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit
-from app.employers.review import officials_for
+from app.errors import DomainError
 from app.extensions import db
-from app.models import Employer, Job, JobReport, JobStatus, ReportStatus, User, in_subtree, utcnow
-from app.notifications.service import notify
+from app.models import Employer, EmploymentType, Job, JobStatus, SalaryPeriod, User, utcnow
 
 OPEN = frozenset({JobStatus.DRAFT, JobStatus.PUBLISHED, JobStatus.PAUSED})
 
@@ -31,8 +32,7 @@ TRANSITIONS = {
     "close": (set(OPEN), JobStatus.CLOSED),
 }
 
-# The fields a repost copies; dates, status and ids are fresh.
-COPIED = (
+POSTING_FIELDS = (
     "title",
     "description",
     "category",
@@ -44,16 +44,38 @@ COPIED = (
     "headcount",
     "region_code",
     "remote",
+    "deadline",
     "screening_questions",
     "min_experience_years",
     "education_level",
 )
+"""What an employer writes in a posting (the form, the API, a repost copies them);
+status, dates and ids are the app's."""
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 
 
-class JobError(Exception):
-    """The job change is not possible now; the message says why."""
+class JobError(DomainError):
+    """The job change is not possible now (409); the message says why."""
+
+
+def fill(job: Job, values: Mapping[str, Any]) -> None:
+    """Set the posting fields VALUES has (others are ignored) on JOB, in their stored types."""
+    for name in POSTING_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "title":
+            value = value.strip()
+        elif name == "description":
+            value = value or ""
+        elif name == "salary_period":
+            value = SalaryPeriod(value)
+        elif name == "employment_type":
+            value = EmploymentType(value)
+        elif isinstance(value, list):
+            value = list(value)  # never share a list between two postings
+        setattr(job, name, value)
 
 
 def normalise_title(title: str) -> str:
@@ -127,10 +149,8 @@ def change_status(job: Job, action: str, user: User) -> None:
 def repost(job: Job, user: User) -> Job:
     """Close JOB and copy it as a new posting: published now if the employer may publish
     and JOB was live, otherwise a draft to review first."""
-    copy = Job(employer_id=job.employer_id, created_by_id=user.id, deadline=None)
-    for name in COPIED:
-        value = getattr(job, name)
-        setattr(copy, name, list(value) if isinstance(value, list) else value)
+    copy = Job(employer_id=job.employer_id, created_by_id=user.id)
+    fill(copy, {name: getattr(job, name) for name in POSTING_FIELDS if name != "deadline"})
     live = job.status in (JobStatus.PUBLISHED, JobStatus.PAUSED) and job.employer.verified
     copy.status = JobStatus.PUBLISHED if live else JobStatus.DRAFT
     copy.published_at = utcnow() if live else None
@@ -140,77 +160,3 @@ def repost(job: Job, user: User) -> Job:
     db.session.flush()
     audit.record("job.repost", copy, actor=user, original_id=job.id)
     return copy
-
-
-class ReportError(Exception):
-    """The report or decision is not possible; the message says why."""
-
-
-def report(job: Job, reporter: User | None, reason: str, details: str = "") -> JobReport:
-    if reason not in REASONS:
-        raise ReportError(_l("Choose a reason."))
-    if reporter is not None:
-        already = db.session.scalar(
-            select(JobReport.id).where(
-                JobReport.job_id == job.id,
-                JobReport.reporter_id == reporter.id,
-                JobReport.status == ReportStatus.OPEN,
-            )
-        )
-        if already:
-            raise ReportError(_l("You already reported this job; officials are looking into it."))
-    item = JobReport(
-        job_id=job.id,
-        reporter_id=getattr(reporter, "id", None),
-        reason=reason,
-        details=details.strip()[:2000],
-    )
-    db.session.add(item)
-    db.session.flush()
-    audit.record("job.report", item, actor=reporter, job_id=job.id, reason=reason)
-    link = url_for("jobs.reports")
-    for official in officials_for(job.employer.region_code):
-        notify(official, "job_reported", link, email=False, job=job.title)
-    return item
-
-
-def resolve(item: JobReport, official: User, uphold: bool, close_job: bool = False) -> None:
-    """Decide an open report. The caller has checked the official's region."""
-    if item.status != ReportStatus.OPEN:
-        raise ReportError(_l("This report was already decided."))
-    item.status = ReportStatus.UPHELD if uphold else ReportStatus.DISMISSED
-    item.resolved_by_id = official.id
-    item.resolved_at = utcnow()
-    closed = False
-    if uphold and close_job and item.job.status != JobStatus.CLOSED:
-        item.job.status = JobStatus.CLOSED
-        closed = True
-    audit.record(
-        f"job.report_{item.status.value}",
-        item,
-        actor=official,
-        job_id=item.job_id,
-        closed_job=closed,
-    )
-
-
-def open_reports_query(region_code: str):
-    """Open reports on jobs of employers under REGION_CODE ('' = everywhere), oldest first."""
-    query = (
-        select(JobReport)
-        .join(Job, JobReport.job_id == Job.id)
-        .join(Employer, Job.employer_id == Employer.id)
-        .where(JobReport.status == ReportStatus.OPEN)
-    )
-    if region_code:
-        query = query.where(in_subtree(Employer.region_code, region_code))
-    return query.order_by(JobReport.created_at, JobReport.id)
-
-
-REASONS = {
-    "fake_employer": _l("The employer is not who it claims to be"),
-    "fees": _l("Asks candidates for money or deposits"),
-    "misleading": _l("Pay or conditions are misleading"),
-    "personal_data": _l("Asks for ID, bank or other personal data up front"),
-    "other": _l("Something else"),
-}

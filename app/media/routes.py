@@ -1,6 +1,7 @@
-"""``POST /video/rooms/<id>/offer`` on the app's port, forwarded unchanged to the media server.
+"""The media server's endpoints on the app's port, forwarded unchanged: the browser's
+``POST /video/rooms/<id>/offer`` and ``GET /video/rooms/<id>/liveness`` (identity checks).
 
-The route is CSRF-exempt: it carries no cookie-based authority, only the room token inside
+The offer route is CSRF-exempt: it carries no cookie-based authority, only the room token inside
 the JSON body, which the media server verifies. Status and JSON body come back as they are
 (400/403/404/409 keep their meaning, see docs/video.md); when the media server cannot be
 reached the answer is 503 with the same JSON error shape.

@@ -2,7 +2,7 @@
 # ruff: noqa: F401
 
 from app.models.accounts import ApiToken, Role, User
-from app.models.activity import AuditEntry, Notification, Task
+from app.models.activity import AuditEntry, Notification
 from app.models.applications import (
     Application,
     ApplicationNote,
@@ -11,7 +11,7 @@ from app.models.applications import (
     Stage,
     StageChange,
 )
-from app.models.base import Base, utcnow
+from app.models.base import Base, json_text_contains, utcnow
 from app.models.employers import (
     CompanySize,
     DocumentKind,

@@ -1,4 +1,4 @@
-"""What happened: notifications for users, the append-only audit log, background tasks."""
+"""What happened: notifications for users and the append-only audit log."""
 
 from __future__ import annotations
 
@@ -39,16 +39,4 @@ class AuditEntry(Base):
     object_id: Mapped[str] = mapped_column(sa.String(40))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ip: Mapped[str | None] = mapped_column(sa.String(45))
-    created_at: Mapped[datetime] = created_at_column()
-
-
-class Task(Base):
-    """A background job a user started and may want to follow (keyed by the RQ job id)."""
-
-    __tablename__ = "tasks"
-
-    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    complete: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at_column()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from app.models.base import Base, created_at_column, enum_column
+from app.models.base import Base, StoredUpload, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from app.models.accounts import User
@@ -119,7 +119,7 @@ class DocumentKind(enum.StrEnum):
     LEGAL_REP_ID = "legal_rep_id"
 
 
-class EmployerDocument(Base):
+class EmployerDocument(StoredUpload, Base):
     """A file submitted for online review. Stored outside the web root under a random name."""
 
     __tablename__ = "employer_documents"
@@ -129,10 +129,6 @@ class EmployerDocument(Base):
         sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[DocumentKind] = enum_column(DocumentKind)
-    filename: Mapped[str] = mapped_column(sa.String(200))
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(80))
-    size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

@@ -7,22 +7,12 @@ Statistical division codes are prefix-hierarchical (42 → 4201 → 420102 → 4
 
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
 
 CODE_LENGTHS = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
-
-
-class Level(enum.IntEnum):
-    PROVINCE = 1
-    PREFECTURE = 2
-    COUNTY = 3
-    TOWNSHIP = 4
-    VILLAGE = 5
 
 
 def level_of(code: str) -> int:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, created_at_column, enum_column, utcnow
+from app.models.base import Base, StoredUpload, created_at_column, enum_column, utcnow
 
 if TYPE_CHECKING:
     from app.models.accounts import User
@@ -86,17 +86,13 @@ class ParseStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class ResumeFile(Base):
+class ResumeFile(StoredUpload, Base):
     """An uploaded PDF/DOCX; a worker parses it into draft fields the candidate confirms."""
 
     __tablename__ = "resume_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(sa.String(200))
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(80))
-    size: Mapped[int]
     parse_status: Mapped[ParseStatus] = enum_column(ParseStatus, default=ParseStatus.PENDING)
     parse_error: Mapped[str | None] = mapped_column(sa.String(300))
     parsed_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -9,7 +9,7 @@ from app.queue import defer
 
 
 def send_email(to: str, subject: str, template: str, locale: str | None = None, **context) -> None:
-    """Queue an email rendered from ``mail/<template>.txt`` (and ``.html`` when present).
+    """Queue a plain-text email rendered from ``mail/<template>.txt``.
 
     Delivery happens in a worker after the current transaction commits, so a failed request
     sends nothing and a slow SMTP server never holds a request.

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Notification, User
+from app.models import Notification, User, utcnow
 from app.notifications.mail import send_email
+
+LATEST = 100
+"""How many notifications the page lists, newest first."""
 
 # What each kind of notification says; parameters come from Notification.params.
 TEXTS = {
@@ -60,3 +65,28 @@ def notify(user: User, kind: str, link: str = "", email: bool = True, **params: 
         send_email(
             user.email, message, "notification", locale=user.locale, message=message, link=link
         )
+
+
+def latest(user: User) -> list[Notification]:
+    return db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(LATEST)
+    ).all()
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def mark_all_read(user: User, ids: Collection[int] | None = None) -> int:
+    """Mark USER's unread notifications read, only those with IDS when given; how many."""
+    unread = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if ids is not None:
+        unread = unread.where(Notification.id.in_(ids))
+    return db.session.execute(unread.values(read_at=utcnow())).rowcount

@@ -1,10 +1,11 @@
 """Cached "Recommended for you" lists, "not interested", and people to invite.
 
 A candidate's list is computed by app.ranking.service (stage 1 SQL prefilter, stage 2 exact scoring)
-in a worker and kept in `recommendation_lists`; pages read the cache. Lists are recomputed
-when the résumé changes, when a changed job marks them stale, and by a sweep that re-enqueues
-itself (`enqueue_in`) for active users. What a list shows is filtered again when read, so a
-job closed or dismissed since the last computation never appears.
+in a worker and kept in `recommendation_lists`; pages read the cache and never write it (a
+small site's page computes a missing list for display and leaves storing it to the worker).
+Lists are recomputed when the résumé changes, when a changed job marks them stale, and by a
+sweep that re-enqueues itself (`enqueue_in`) for active users. What a list shows is filtered
+again when read, so a job closed or dismissed since the last computation never appears.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from app.models import (
     Application,
     Dismissal,
     Job,
-    JobStatus,
     RecommendationList,
     Resume,
     User,
@@ -47,21 +47,31 @@ SWEEP_EVERY = timedelta(minutes=30)
 SWEEP_BATCH = 500
 
 SYNC_JOBS = 2000
-"""With at most this many published jobs an empty cache is filled on the request (well
-under a second with stored vectors); above it the page says "being prepared"."""
+"""With at most this many public jobs a missing list is computed for the page (well under a
+second with stored vectors); above it the page says "being prepared"."""
 
 
 def cached(user: User) -> RecommendationList | None:
     return db.session.get(RecommendationList, user.id)
 
 
-def compute(user: User) -> RecommendationList:
-    """Recompute USER's list from their default résumé (none: an empty list) and store it."""
+def ranked_items(user: User) -> list[dict]:
+    """USER's list as stored: the best jobs for their default résumé (none: an empty list)."""
     resume = default_resume(user)
     ranked = recommend_jobs(resume, job_pool(resume), limit=LIMIT) if resume is not None else []
-    items = [
+    return [
         {"job_id": job.id, "score": score, "reasons": reasons} for job, score, reasons in ranked
     ]
+
+
+def preview(user: User) -> RecommendationList:
+    """USER's list computed now for one page view; not added to the session, so not stored."""
+    return RecommendationList(user_id=user.id, items=ranked_items(user), computed_at=utcnow())
+
+
+def compute(user: User) -> RecommendationList:
+    """Recompute USER's list and store it (workers only; the caller commits)."""
+    items = ranked_items(user)
     row = cached(user)
     if row is None:
         try:
@@ -76,7 +86,7 @@ def compute(user: User) -> RecommendationList:
 
 
 def shown(row: RecommendationList | None, user: User) -> list[tuple[Job, float, list[dict]]]:
-    """The cached items still worth showing: published, not dismissed, not applied to."""
+    """The items of ROW still worth showing: public, not dismissed, not applied to."""
     if row is None or not row.items:
         return []
     ids = [item["job_id"] for item in row.items]
@@ -92,18 +102,11 @@ def shown(row: RecommendationList | None, user: User) -> list[tuple[Job, float, 
             )
         )
     )
-    jobs = {
-        j.id: j
-        for j in db.session.scalars(
-            select(Job).where(Job.id.in_(ids), Job.status == JobStatus.PUBLISHED)
-        )
-    }
+    jobs = {j.id: j for j in db.session.scalars(select(Job).where(Job.id.in_(ids), Job.is_public))}
     return [
         (jobs[item["job_id"]], item["score"], item["reasons"])
         for item in row.items
-        if item["job_id"] in jobs
-        and item["job_id"] not in hidden
-        and jobs[item["job_id"]].employer.verified
+        if item["job_id"] in jobs and item["job_id"] not in hidden
     ]
 
 
@@ -112,9 +115,7 @@ def due(row: RecommendationList | None) -> bool:
 
 
 def small_enough_to_compute_now() -> bool:
-    count = db.session.scalar(
-        select(func.count()).select_from(Job).where(Job.status == JobStatus.PUBLISHED)
-    )
+    count = db.session.scalar(select(func.count()).select_from(Job).where(Job.is_public))
     return count <= SYNC_JOBS
 
 

@@ -8,12 +8,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import roles_required
+from app.access import member_job, roles_required
 from app.applications import service as applications
-from app.applications.routes import member_job
+from app.errors import refused
 from app.extensions import db
 from app.models import Invitation, Job, Resume, Role, User
-from app.ranking import recommendations as service
+from app.ranking import recommendations
 from app.ranking.service import people_query, reason_texts
 
 bp = Blueprint("ranking", __name__)
@@ -23,21 +23,22 @@ def _locale() -> str:
     return str(get_locale() or "zh")
 
 
-@bp.route("/recommendations")
+@bp.route("/recommendations", endpoint="recommendations")
 @roles_required(Role.SEEKER)
-def recommendations():
-    """The cached list; an empty cache is filled now when the site is small, else queued."""
-    row = service.cached(current_user)
-    if row is None and service.small_enough_to_compute_now():
-        row = service.compute(current_user)
-        db.session.commit()
-    elif service.due(row):
-        service.request_refresh(current_user)
+def recommended_for_you():
+    """The cached list, refreshed by a worker when due. A missing list is computed for this
+    view when the site is small (else the page says it is being prepared); the page view
+    itself never writes."""
+    row = recommendations.cached(current_user)
+    if recommendations.due(row):
+        recommendations.request_refresh(current_user)
+    if row is None and recommendations.small_enough_to_compute_now():
+        row = recommendations.preview(current_user)
     has_resume = applications.default_resume(current_user) is not None
     return render_template(
         "ranking/recommendations.html",
         row=row,
-        items=service.shown(row, current_user),
+        items=recommendations.shown(row, current_user),
         has_resume=has_resume,
         reason_texts=reason_texts,
         locale=_locale(),
@@ -48,7 +49,7 @@ def recommendations():
 @roles_required(Role.SEEKER)
 def dismiss(job_id: int):
     job = db.get_or_404(Job, job_id)
-    service.dismiss(current_user, job)
+    recommendations.dismiss(current_user, job)
     db.session.commit()
     flash(_("We will not suggest “%(job)s” again.", job=job.title), "info")
     return redirect(url_for("ranking.recommendations"), 303)
@@ -58,7 +59,7 @@ def dismiss(job_id: int):
 @roles_required(Role.EMPLOYER)
 def people(job_id: int):
     job = member_job(job_id)
-    items = service.people_to_invite(job)
+    items = recommendations.people_to_invite(job)
     invited = set(
         db.session.scalars(
             db.select(Invitation.candidate_id).where(
@@ -74,7 +75,7 @@ def people(job_id: int):
         invited=invited,
         reason_texts=reason_texts,
         locale=_locale(),
-        can_invite=applications.open_for_applications(job),
+        can_invite=job.is_public,
     )
 
 
@@ -87,18 +88,17 @@ def invite(job_id: int, resume_id: int):
     resume = db.session.scalar(people_query(job).where(Resume.id == resume_id))
     if resume is None:
         abort(404)
+    people_page = url_for("ranking.people", job_id=job.id)
     message = request.form.get("message", "")
     try:
         _invitation, created = applications.invite(
             job, db.session.get(User, resume.user_id), current_user, message
         )
     except applications.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("ranking.people", job_id=job.id), 303)
+        return refused(error, lambda _status: redirect(people_page, 303))
     db.session.commit()
     flash(
         _("Invitation sent.") if created else _("You already invited this candidate to this job."),
         "success",
     )
-    return redirect(url_for("ranking.people", job_id=job.id), 303)
+    return redirect(people_page, 303)

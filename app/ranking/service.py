@@ -30,12 +30,9 @@ from app.models import (
     Dismissal,
     EmbeddedKind,
     Embedding,
-    Employer,
     Job,
-    JobStatus,
     Resume,
     User,
-    VerificationState,
     Visibility,
 )
 from matching import CandidateProfile, JobProfile, MatchContext, Reason, rank_candidates, rank_jobs
@@ -165,26 +162,31 @@ def candidate_profiles(
     ]
 
 
-def rank_applicants(
+def score_applicants(
     job: Job, applications: Sequence[Application], locale: str = "zh"
 ) -> list[Ranked]:
     """APPLICATIONS to JOB, best match first, each with its score in [0, 1] and stored reasons.
-
-    The score and reasons are written to each Application (the caller commits), so lists and
-    exports can show them without scoring again.
-    """
+    Nothing is written: pages that only show a ranking call this."""
     if not applications:
         return []
     by_id = {a.id: a for a in applications}
     profiles = candidate_profiles([a.resume for a in applications], [a.id for a in applications])
     ranked = rank_candidates(job_profiles([job])[0], profiles, context(locale), limit=None)
-    out: list[Ranked] = []
-    for profile, match in ranked:
-        application = by_id[profile.id]
-        score, reasons = round(float(match.score), 4), _stored(match.reasons)
+    return [
+        (by_id[profile.id], round(float(match.score), 4), _stored(match.reasons))
+        for profile, match in ranked
+    ]
+
+
+def rank_applicants(
+    job: Job, applications: Sequence[Application], locale: str = "zh"
+) -> list[Ranked]:
+    """`score_applicants`, with the score and reasons written to each Application (the
+    caller commits), so lists and exports can show them without scoring again."""
+    out = score_applicants(job, applications, locale)
+    for application, score, reasons in out:
         if application.match_score != score or application.match_reasons != reasons:
             application.match_score, application.match_reasons = score, reasons
-        out.append((application, score, reasons))
     return out
 
 
@@ -236,14 +238,7 @@ def _skills_like(column, skills: Sequence[str]):
     if not terms:
         return false()
     text = cast(column, String)
-    return or_(
-        *(
-            text.ilike(
-                "%" + t.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%", escape="!"
-            )
-            for t in terms
-        )
-    )
+    return or_(*(text.icontains(term, autoescape=True) for term in terms))
 
 
 def _prefix_in(column, prefixes: Sequence[str]):
@@ -251,20 +246,14 @@ def _prefix_in(column, prefixes: Sequence[str]):
 
 
 def job_pool(resume: Resume, exclude: Iterable[int] = ()) -> list[Job]:
-    """Stage 1 of recommendations: published jobs of verified employers near the candidate
-    (same province, a cooperation destination, remote; anywhere if willing to relocate) and
-    jobs sharing a skill. Jobs in EXCLUDE, dismissed or applied to are left out."""
+    """Stage 1 of recommendations: public jobs near the candidate (same province, a
+    cooperation destination, remote; anywhere if willing to relocate) and jobs sharing a
+    skill. Jobs in EXCLUDE, dismissed or applied to are left out."""
     dismissed = select(Dismissal.job_id).where(Dismissal.user_id == resume.user_id)
     applied = select(Application.job_id).where(Application.candidate_id == resume.user_id)
     base = (
         select(Job)
-        .join(Employer, Employer.id == Job.employer_id)
-        .where(
-            Job.status == JobStatus.PUBLISHED,
-            Employer.verification_state == VerificationState.APPROVED,
-            Job.id.not_in(dismissed),
-            Job.id.not_in(applied),
-        )
+        .where(Job.is_public, Job.id.not_in(dismissed), Job.id.not_in(applied))
         .order_by(Job.published_at.desc(), Job.id.desc())
     )
     if exclude := list(exclude):

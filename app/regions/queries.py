@@ -122,9 +122,9 @@ def children(session: Session, code: str | None) -> list[dict]:
 
 
 def _prefix(session: Session, column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
+    """COLUMN starts with PREFIX, as an index range (see the module docstring)."""
     if session.get_bind().dialect.name == "postgresql":
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return column.like(escaped + "%", escape="\\")
+        return column.startswith(prefix, autoescape=True)
     return sa.and_(column >= prefix, column < next_prefix(prefix))
 
 
@@ -150,7 +150,10 @@ def search(
             raise BadQuery("q is required")
         condition = sa.or_(
             _prefix(session, Region.pinyin, typed),
-            sa.and_(_prefix(session, Region.pinyin, typed[0]), Region.pinyin.like(f"% {typed}%")),
+            sa.and_(
+                _prefix(session, Region.pinyin, typed[0]),
+                Region.pinyin.contains(" " + typed, autoescape=True),
+            ),
         )
     else:
         condition = _prefix(session, Region.name, q)

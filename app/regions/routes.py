@@ -1,7 +1,7 @@
 """JSON endpoints behind the region picker, plus a page that shows it (and the maps) working.
 
-Registered at url_prefix ``/regions``. Bad input answers 400 and an unknown code 404, both
-as JSON ({"error": ...}), never a 500: every code is checked before it reaches a query.
+Bad input answers 400 and an unknown code 404, both as JSON ({"error": ...}), never a 500:
+every code is checked before it reaches a query.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, render_template, request
 from app.extensions import db
 from app.regions import queries
 
-bp = Blueprint("regions", __name__, template_folder="../templates")
+bp = Blueprint("regions", __name__)
 
 
 def _error(status: int, message: str):

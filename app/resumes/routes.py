@@ -12,10 +12,10 @@ from sqlalchemy import select
 from app import uploads
 from app.access import current_employer, roles_required
 from app.applications import service as applications
+from app.errors import refused
 from app.extensions import db
-from app.models import Job, JobStatus, ParseStatus, Resume, ResumeFile, Role, User, utcnow
-from app.resumes import search as engine_search
-from app.resumes import service
+from app.models import Job, ParseStatus, Resume, ResumeFile, Role, User, utcnow
+from app.resumes import search, service
 from app.resumes.forms import DraftForm, InviteForm, ResumeForm, SearchForm, UploadForm
 
 bp = Blueprint("resumes", __name__)
@@ -36,7 +36,7 @@ def _fill_blank_rows(form: ResumeForm) -> None:
 @bp.route("/resumes/mine", methods=["GET", "POST"])
 @roles_required(Role.SEEKER)
 def edit():
-    resume = applications.default_resume(current_user)
+    resume = service.default_resume(current_user)
     form = ResumeForm(obj=resume)
     add = request.form.get("add")
     if request.method == "POST" and add in ("education", "experience"):
@@ -64,24 +64,26 @@ def _files() -> list[ResumeFile]:
     ).all()
 
 
+def upload_page(form: UploadForm, status: int):
+    return render_template("resumes/upload.html", form=form), status
+
+
 @bp.route("/resumes/upload", methods=["GET", "POST"])
 @roles_required(Role.SEEKER)
 def upload():
     form = UploadForm()
-    if form.validate_on_submit():
-        try:
-            item = service.store_upload(current_user, form.file.data)
-        except uploads.UploadError as error:
-            flash(str(error.message), "error")
-            return render_template("resumes/upload.html", form=form), error.status
-        try:
-            db.session.commit()
-        except Exception:
-            uploads.discard(item.stored_name)
-            raise
-        return redirect(url_for("resumes.file_status", file_id=item.id), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("resumes/upload.html", form=form), status
+    if not form.validate_on_submit():
+        return upload_page(form, 422 if form.is_submitted() else 200)
+    try:
+        item = service.store_upload(current_user, form.file.data)
+    except uploads.UploadError as error:
+        return refused(error, lambda status: upload_page(form, status))
+    try:
+        db.session.commit()
+    except Exception:
+        uploads.discard(item.stored_name)
+        raise
+    return redirect(url_for("resumes.file_status", file_id=item.id), 303)
 
 
 def _own_file(file_id: int) -> ResumeFile:
@@ -91,6 +93,13 @@ def _own_file(file_id: int) -> ResumeFile:
     return item
 
 
+def draft_form() -> DraftForm:
+    """The choice of parsed fields to copy into the résumé."""
+    form = DraftForm()
+    form.fields.choices = [(name, name) for name in service.DRAFT_FIELDS]
+    return form
+
+
 @bp.route("/resumes/files/<int:file_id>")
 @roles_required(Role.SEEKER)
 def file_status(file_id: int):
@@ -98,12 +107,10 @@ def file_status(file_id: int):
     stalled = (
         item.parse_status == ParseStatus.PENDING and utcnow() - item.created_at > STALLED_AFTER
     )
-    form = DraftForm()
-    form.fields.choices = [(name, name) for name in service.DRAFT_FIELDS]
     return render_template(
         "resumes/file.html",
         item=item,
-        form=form,
+        form=draft_form(),
         stalled=stalled,
         error_text=service.PARSE_ERRORS.get(item.parse_error or "", service.PARSE_ERRORS["broken"]),
     )
@@ -115,11 +122,10 @@ def confirm_draft(file_id: int):
     item = _own_file(file_id)
     if item.parse_status != ParseStatus.PARSED:
         abort(409)
-    form = DraftForm()
-    form.fields.choices = [(name, name) for name in service.DRAFT_FIELDS]
+    form = draft_form()
     if not form.validate_on_submit():
         abort(422)
-    resume = applications.default_resume(current_user)
+    resume = service.default_resume(current_user)
     service.confirm_draft(current_user, resume, item.parsed_fields, form.fields.data)
     db.session.commit()
     flash(_("The chosen fields were added to your résumé. Please check them."), "success")
@@ -144,16 +150,14 @@ def view(resume_id: int):
     )
 
 
-@bp.route("/resumes/search")
+@bp.route("/resumes/search", endpoint="search")
 @roles_required(Role.EMPLOYER)
-def search():
+def search_page():
     employer = current_employer()
     form = SearchForm(request.args)
     results = None
     if form.validate():
-        results = engine_search.find(
-            employer, form.q.data or "", form.skills.data or [], SEARCH_LIMIT
-        )
+        results = search.find(employer, form.q.data or "", form.skills.data or [], SEARCH_LIMIT)
     return render_template("resumes/search.html", form=form, results=results, employer=employer)
 
 
@@ -161,9 +165,7 @@ def _invite_form() -> InviteForm:
     employer = current_employer()
     form = InviteForm()
     jobs = db.session.scalars(
-        select(Job)
-        .where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED)
-        .order_by(Job.title)
+        select(Job).where(Job.employer_id == employer.id, Job.is_public).order_by(Job.title)
     ).all()
     form.job_id.choices = [(job.id, job.title) for job in jobs]
     return form
@@ -185,8 +187,9 @@ def invite(resume_id: int):
             job, db.session.get(User, resume.user_id), current_user, form.message.data
         )
     except applications.ApplicationError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("resumes.view", resume_id=resume.id), 303)
+        return refused(
+            error, lambda _status: redirect(url_for("resumes.view", resume_id=resume.id), 303)
+        )
     db.session.commit()
     flash(
         _("Invitation sent.") if created else _("You already invited this candidate to this job."),

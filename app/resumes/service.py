@@ -1,19 +1,18 @@
-"""Résumé rules shared by the pages and the REST API: who sees a résumé, whose contacts are
-unmasked, uploading a file for parsing, confirming parsed drafts, searching résumés.
+"""Résumé rules shared by the pages and the REST API: the candidate's default résumé, who
+sees a résumé, whose contacts are unmasked, uploading a file for parsing, confirming parsed
+drafts, searching résumés.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, cast, exists, or_, select
-from sqlalchemy import Text as SqlText
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from werkzeug.datastructures import FileStorage
 
 from app import uploads
-from app.applications.service import applied_to_employer
 from app.extensions import db
 from app.models import (
     Application,
@@ -25,11 +24,10 @@ from app.models import (
     Role,
     User,
     Visibility,
+    json_text_contains,
 )
 from app.queue import defer
-
-PARSE_TIMEOUT = 30
-"""Seconds the worker may spend parsing one file (see app.resumes.tasks)."""
+from app.resumes.tasks import PARSE_TIMEOUT
 
 DRAFT_FIELDS = ("headline", "skills", "phone", "email", "education", "experience")
 
@@ -45,12 +43,25 @@ PARSE_ERRORS = {
 }
 
 
-def _applied_clause(employer_id: int):
+def default_resume(user: User) -> Resume | None:
+    """The résumé one-click apply sends (at most one per candidate; the database ensures it)."""
+    return db.session.scalar(
+        select(Resume).where(Resume.user_id == user.id, Resume.is_default.is_(True))
+    )
+
+
+def _applied_clause(employer_id: int, candidate_id: Any = Resume.user_id) -> ColumnElement[bool]:
+    """SQL: the candidate (by default the résumé's owner) applied to, or accepted an invitation
+    from, the employer. Until then the employer sees the candidate's phone and email masked."""
     return exists().where(
-        Application.candidate_id == Resume.user_id,
+        Application.candidate_id == candidate_id,
         Application.job_id == Job.id,
         Job.employer_id == employer_id,
     )
+
+
+def applied_to_employer(employer_id: int, candidate_id: int) -> bool:
+    return bool(db.session.scalar(select(_applied_clause(employer_id, candidate_id))))
 
 
 def can_view(user: User, resume: Resume) -> bool:
@@ -74,10 +85,6 @@ def contact_visible(user: User, resume: Resume) -> bool:
     return employer is not None and applied_to_employer(employer.id, resume.user_id)
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
-
-
 def search_query(employer: Employer, keyword: str = "", skills: Sequence[str] = ()) -> Select:
     """Résumés EMPLOYER may find: public ones (when verified) and those of its applicants;
     hidden résumés only through an application. Matches every skill and the keyword."""
@@ -90,17 +97,14 @@ def search_query(employer: Employer, keyword: str = "", skills: Sequence[str] = 
         .where(User.active.is_(True), Resume.is_default.is_(True), or_(*seen))
     )
     for skill in skills:
-        # JSON stores non-ASCII as \uXXXX escapes; search for the same spelling.
-        escaped = json.dumps(skill.strip())[1:-1]
-        query = query.where(cast(Resume.skills, SqlText).ilike(_like(escaped), escape="!"))
+        query = query.where(json_text_contains(Resume.skills, skill.strip()))
     keyword = keyword.strip()
     if keyword:
-        pattern = _like(keyword)
         query = query.where(
             or_(
-                Resume.headline.ilike(pattern, escape="!"),
-                Resume.summary.ilike(pattern, escape="!"),
-                cast(Resume.skills, SqlText).ilike(_like(json.dumps(keyword)[1:-1]), escape="!"),
+                Resume.headline.icontains(keyword, autoescape=True),
+                Resume.summary.icontains(keyword, autoescape=True),
+                json_text_contains(Resume.skills, keyword),
             )
         )
     return query.order_by(Resume.updated_at.desc(), Resume.id.desc())
@@ -112,14 +116,7 @@ def store_upload(user: User, upload: FileStorage | None) -> ResumeFile:
     Raises uploads.UploadError (413 too large, 415 wrong type, 400 missing/empty).
     """
     stored = uploads.store(upload, uploads.RESUME_TYPES)
-    item = ResumeFile(
-        user_id=user.id,
-        filename=stored.filename,
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        parse_status=ParseStatus.PENDING,
-    )
+    item = ResumeFile.from_upload(stored, user_id=user.id, parse_status=ParseStatus.PENDING)
     db.session.add(item)
     db.session.flush()
     defer("app.resumes.tasks.parse", item.id, job_timeout=PARSE_TIMEOUT)

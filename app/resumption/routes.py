@@ -1,25 +1,18 @@
-"""The employer's resumption report (复工复产): a short form, one report per day."""
+"""Resumption of work (复工复产) pages: the employer's daily report (a short form, one report
+a day), and for officials the enterprises behind a resumption figure, with their latest report
+(the list a click on a dashboard figure opens; also as CSV)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app import audit
 from app.access import OFFICIALS, current_employer, roles_required
 from app.dashboards.scope import current_scope
 from app.exports import csv_response
 from app.extensions import db
-from app.models import (
-    CompanySize,
-    Employer,
-    Industry,
-    ResumptionReport,
-    Role,
-)
+from app.models import CompanySize, Employer, Industry, Role
+from app.resumption import service
 from app.resumption.forms import ResumptionForm
 
 bp = Blueprint("resumption", __name__)
@@ -29,34 +22,14 @@ bp = Blueprint("resumption", __name__)
 @roles_required(Role.EMPLOYER)
 def report():
     employer = current_employer()
-    today = date.today()
-    report = db.session.scalar(
-        sa.select(ResumptionReport).where(
-            ResumptionReport.employer_id == employer.id, ResumptionReport.report_date == today
-        )
-    )
-    form = ResumptionForm(obj=report)
+    todays = service.todays_report(db.session, employer)
+    form = ResumptionForm(obj=todays)
     if form.validate_on_submit():
-        report = report or ResumptionReport(employer_id=employer.id, report_date=today)
-        form.populate_obj(report)
-        if report.resumed and report.resumed_on is None:
-            report.resumed_on = today
-        if not report.resumed:
-            report.resumed_on = None
-        db.session.add(report)
-        db.session.flush()
-        audit.record(
-            "resumption.report", report, resumed=report.resumed, workers_back=report.workers_back
-        )
+        service.save_report(db.session, employer, todays, form)
         db.session.commit()
         flash(_("Thank you: today's report is saved."), "success")
         return redirect(url_for("resumption.report"))
-    history = db.session.scalars(
-        sa.select(ResumptionReport)
-        .where(ResumptionReport.employer_id == employer.id)
-        .order_by(ResumptionReport.report_date.desc())
-        .limit(14)
-    ).all()
+    history = service.history(db.session, employer)
     return render_template("resumption/report.html", form=form, history=history), (
         422 if form.is_submitted() else 200
     )
@@ -65,7 +38,8 @@ def report():
 @bp.route("/officials/dashboards/resumption/enterprises")
 @roles_required(*OFFICIALS)
 def enterprises():
-    """The enterprises behind a resumption figure, with their latest report."""
+    """The enterprises behind a resumption figure (``?industry=``, ``?size=``), with their
+    latest report; ``?format=csv`` downloads the list."""
     scope = current_scope()
     query = scope.employers()
     industry, size = request.args.get("industry"), request.args.get("size")
@@ -77,26 +51,7 @@ def enterprises():
         if size not in {s.value for s in CompanySize}:
             abort(404)
         query = query.where(Employer.size == size)
-    latest = (
-        sa.select(
-            ResumptionReport.employer_id, sa.func.max(ResumptionReport.report_date).label("day")
-        )
-        .group_by(ResumptionReport.employer_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        query.join(latest, latest.c.employer_id == Employer.id)
-        .join(
-            ResumptionReport,
-            sa.and_(
-                ResumptionReport.employer_id == Employer.id,
-                ResumptionReport.report_date == latest.c.day,
-            ),
-        )
-        .add_columns(ResumptionReport)
-        .order_by(Employer.name)
-        .limit(500)
-    ).all()
+    rows = db.session.execute(service.with_latest_report(query)).all()
     if request.args.get("format") == "csv":
         return csv_response(
             "enterprises.csv",

@@ -1,25 +1,22 @@
-"""The employer's subsidy page and one-click claim; the rules live in app.subsidies.service."""
+"""Subsidy pages. Employers see what their company may claim and claim it in one click;
+officials publish policies for their region and review the claims (``/officials/subsidies``).
+The rules (eligibility, the budget held under concurrent claims) live in app.subsidies.service.
+"""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
 from app.access import OFFICIALS, current_employer, roles_required
 from app.dashboards.scope import Scope, current_scope
+from app.errors import refused
 from app.extensions import db
-from app.models import (
-    Employer,
-    Role,
-    SubsidyClaim,
-    SubsidyPolicy,
-)
+from app.models import Employer, Role, SubsidyClaim, SubsidyPolicy
 from app.subsidies import service
-from app.subsidies import service as subsidy_service
 from app.subsidies.forms import PolicyForm
+from app.subsidies.service import ClaimError
 
 bp = Blueprint("subsidies", __name__)
 
@@ -27,18 +24,9 @@ bp = Blueprint("subsidies", __name__)
 @bp.route("/subsidies/")
 @roles_required(Role.EMPLOYER)
 def index():
-    employer = current_employer()
-    claims = {
-        c.policy_id: c
-        for c in db.session.scalars(
-            sa.select(SubsidyClaim).where(SubsidyClaim.employer_id == employer.id)
-        )
-    }
-    offers = [
-        (p, service.eligibility(db.session, p, employer), claims.get(p.id))
-        for p in service.open_policies(db.session, employer)
-    ]
-    return render_template("subsidies/index.html", offers=offers, claims=claims)
+    return render_template(
+        "subsidies/index.html", offers=service.offers(db.session, current_employer())
+    )
 
 
 @bp.route("/subsidies/<int:policy_id>/claim", methods=["POST"])
@@ -50,11 +38,9 @@ def claim(policy_id: int):
         abort(404)
     try:
         item = service.claim(db.session, policy, employer, current_user)
-        db.session.commit()
-    except service.ClaimError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("subsidies.index")), 409
+    except ClaimError as error:
+        return refused(error, lambda status: (redirect(url_for("subsidies.index")), status))
+    db.session.commit()
     flash(
         _("Claimed %(amount)s. Your district will review it.", amount=f"¥{item.amount:,}"),
         "success",
@@ -62,9 +48,13 @@ def claim(policy_id: int):
     return redirect(url_for("subsidies.index"))
 
 
+# Officials ---------------------------------------------------------------------------------
+
+
 @bp.route("/officials/subsidies")
 @roles_required(*OFFICIALS)
 def manage():
+    """The region's policies, and its claims in one status (``?status=``, default "claimed")."""
     scope = current_scope()
     policies = db.session.scalars(scope.policies().order_by(SubsidyPolicy.starts_on.desc())).all()
     status = request.args.get("status") or "claimed"
@@ -86,15 +76,7 @@ def new_policy():
         if not Scope.of(current_user).covers(form.region_code.data):
             form.region_code.errors.append(_("Choose a region inside your own."))
         else:
-            policy = SubsidyPolicy(created_by_id=current_user.id, committed_amount=0)
-            form.populate_obj(policy)
-            db.session.add(policy)
-            db.session.flush()
-            audit.record(
-                "subsidy.policy",
-                policy,
-                rule=policy.rule.value if hasattr(policy.rule, "value") else policy.rule,
-            )
+            service.publish_policy(db.session, current_user, form)
             db.session.commit()
             flash(_("The subsidy policy is published."), "success")
             return redirect(url_for("subsidies.manage"))
@@ -106,6 +88,7 @@ def new_policy():
 @bp.route("/officials/subsidies/claims", methods=["POST"])
 @roles_required(*OFFICIALS)
 def review_claims():
+    """Approve, reject or mark paid the ticked claims of the official's region at once."""
     action = request.form.get("action")
     if action not in ("approve", "reject", "pay"):
         abort(422)
@@ -113,7 +96,7 @@ def review_claims():
     claims = db.session.scalars(
         Scope.of(current_user).claims().where(SubsidyClaim.id.in_(ids or [0]))
     ).all()
-    changed = subsidy_service.review(db.session, list(claims), action, current_user)
+    changed = service.review(db.session, list(claims), action, current_user)
     db.session.commit()
     flash(_("%(n)s claims updated.", n=changed), "success")
     return redirect(url_for("subsidies.manage", status=request.form.get("status") or "claimed"))

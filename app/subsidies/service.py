@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from app import audit
+from app.errors import DomainError
 from app.models import (
     AgreementStatus,
     Application,
@@ -35,8 +37,11 @@ from app.models import (
     utcnow,
 )
 
+if TYPE_CHECKING:
+    from app.subsidies.forms import PolicyForm
 
-class ClaimError(Exception):
+
+class ClaimError(DomainError):
     """A claim that cannot be made; the message is for the employer."""
 
 
@@ -131,6 +136,22 @@ def open_policies(
     return [p for p in policies if employer.region_code.startswith(p.region_code)]
 
 
+def offers(
+    session: Session, employer: Employer
+) -> list[tuple[SubsidyPolicy, Eligibility, SubsidyClaim | None]]:
+    """The open policies for EMPLOYER, each with what it may claim and its claim, if any."""
+    claims = {
+        c.policy_id: c
+        for c in session.scalars(
+            sa.select(SubsidyClaim).where(SubsidyClaim.employer_id == employer.id)
+        )
+    }
+    return [
+        (policy, eligibility(session, policy, employer), claims.get(policy.id))
+        for policy in open_policies(session, employer)
+    ]
+
+
 def claim(
     session: Session, policy: SubsidyPolicy, employer: Employer, user: User | None
 ) -> SubsidyClaim:
@@ -170,6 +191,16 @@ def claim(
         basis=result.basis,
     )
     return item
+
+
+def publish_policy(session: Session, official: User, form: PolicyForm) -> SubsidyPolicy:
+    """A new policy from the official's form (the caller has checked the region is in scope)."""
+    policy = SubsidyPolicy(created_by_id=official.id, committed_amount=0)
+    form.populate_obj(policy)
+    session.add(policy)
+    session.flush()
+    audit.record("subsidy.policy", policy, rule=SubsidyRule(policy.rule).value)
+    return policy
 
 
 def review(session: Session, claims: list[SubsidyClaim], action: str, official: User) -> int:

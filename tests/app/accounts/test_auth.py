@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import quote
 
+import pytest
 from sqlalchemy import func, select
 
 from app import create_app
@@ -154,3 +156,29 @@ def test_remember_me_sets_a_persistent_cookie(client):
     )
     assert response.status_code == 302
     assert any(c.key == "remember_token" for c in client._cookies.values())
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:x"]
+)
+def test_next_never_leaves_the_site(client, target):
+    factories.user(email="a@example.com")
+    db.session.commit()
+    token = csrf_token(client, "/auth/login")
+    response = client.post(
+        "/auth/login?next=" + quote(target),
+        data={"csrf_token": token, "email": "a@example.com", "password": factories.PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/", "http://yunpin.test/")
+
+
+def test_next_within_the_site_is_followed(client):
+    factories.user(email="a@example.com")
+    db.session.commit()
+    token = csrf_token(client, "/auth/login")
+    response = client.post(
+        "/auth/login?next=/jobs/%3Fq%3Dx",
+        data={"csrf_token": token, "email": "a@example.com", "password": factories.PASSWORD},
+    )
+    assert response.headers["Location"].endswith("/jobs/?q=x")

@@ -1,5 +1,5 @@
 """A small world for the API tests: two employers (one unverified), jobs, a candidate with a
-résumé and an application, an official, notifications, and a token for each person."""
+résumé and an application, officials, an admin, notifications, and a token for each person."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def seed() -> World:
     rival_owner = factories.user(Role.EMPLOYER, name="Rival")
     official = factories.user(Role.OFFICIAL, region_code="420102")
     far_official = factories.user(Role.OFFICIAL, region_code="52")
+    admin = factories.user(Role.ADMIN)
     employer = factories.employer(owner)
     rival = factories.employer(rival_owner, region_code="420103002")
     unverified = factories.employer(region_code="420102001001", verified=False)
@@ -46,6 +47,7 @@ def seed() -> World:
         ("rival_owner", rival_owner),
         ("official", official),
         ("far_official", far_official),
+        ("admin", admin),
     ):
         world.tokens[name] = create_api_token(user, "tests")
         world.ids[name] = user.id

@@ -3,7 +3,8 @@ idempotent apply, validation errors and the problem+json shape."""
 
 from __future__ import annotations
 
-from app.api.openapi import OPERATIONS, openapi_path
+import re
+
 from app.cli import main
 from app.extensions import db
 from app.models import ApiToken, Application, JobStatus, Stage, utcnow
@@ -308,12 +309,49 @@ def test_rate_limit_answers_429(app, world):
     assert limited.get("/api/v1/stages").mimetype == PROBLEM
 
 
+def openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
 def test_openapi_documents_every_api_route(app, client):
-    documented = {(openapi_path(op.rule), op.method) for op in OPERATIONS}
+    spec = client.get("/api/v1/openapi.json").get_json()
+    documented = {
+        (path, method.upper())
+        for path, operations in spec["paths"].items()
+        for method in operations
+        if method != "parameters"
+    }
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi_json":
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api-docs.openapi_json":
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (openapi_path(rule.rule[len("/api/v1") :]), method) in documented, rule
-    spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert "Problem" in spec["components"]["schemas"]
+
+
+def test_ids_beyond_an_integer_column_are_404_for_every_method(api, world):
+    too_big = 2**31
+    is_problem(api("owner").patch(f"/jobs/{too_big}", json={"headcount": 2}), 404)
+    is_problem(api("owner").post(f"/jobs/{too_big}/pause"), 404)
+    is_problem(api("owner").get(f"/jobs/{too_big}/applications"), 404)
+    is_problem(api("seeker").post(f"/applications/{too_big}/withdraw"), 404)
+    is_problem(api("seeker").delete(f"/tokens/{too_big}"), 404)
+    is_problem(api(None).get("/employers/0"), 404)
+
+
+def test_errors_name_fields_by_path_and_bad_cursors_by_parameter(api):
+    errors = is_problem(
+        api("seeker").put("/resume", json={"headline": "h", "education": [{"school": " "}]}),
+        422,
+    )["errors"]
+    assert errors == {"education[0].school": ["This field is required."]}
+    bad = is_problem(api("owner").get("/jobs?mine=true&cursor=forged"), 400)
+    assert list(bad["errors"]) == ["cursor"]
+    anonymous = is_problem(api(None).get("/jobs?mine=true"), 401)
+    assert anonymous["detail"]
+
+
+def test_pages_keep_their_html_error_pages(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    is_problem(client.get("/api/v1/no-such-resource"), 404)

@@ -7,17 +7,19 @@ import io
 
 from sqlalchemy import select
 
+from app.applications import service
 from app.exports import cell
 from app.extensions import db
 from app.models import Application, ApplicationNote, Notification, Role, Stage, StageChange
 from tests import factories
-from tests.web import as_user, csrf_token
+from tests.web import as_user, csrf_token, no_writes
 
 from .helpers import world
 
 
-def applicants(job, n=3):
-    """Candidates with a strong, a middling and a poor fit for a Java job."""
+def applicants(job, n=3, through_service=False):
+    """Candidates with a strong, a middling and a poor fit for a Java job; THROUGH_SERVICE:
+    they apply as the pages do (and their scores are kept), else the rows are just added."""
     profiles = [
         ('=HYPERLINK("http://evil")', ["Java", "Spring", "MySQL"], "Java developer"),
         ("王五", ["Java"], "Programmer"),
@@ -27,7 +29,10 @@ def applicants(job, n=3):
     for name, skills, headline in profiles:
         user = factories.user(Role.SEEKER, name=name, region_code="420102")
         resume = factories.resume(user, skills=skills, headline=headline, region_code="420102")
-        out.append(factories.application(user, job, resume_id=resume.id))
+        if through_service:
+            out.append(service.apply(user, job)[0])
+        else:
+            out.append(factories.application(user, job, resume_id=resume.id))
     db.session.commit()
     return out
 
@@ -50,7 +55,7 @@ def test_pipeline_is_for_the_jobs_employer_only(client):
 
 def test_applicants_are_ranked_with_reasons_and_scores_are_stored(client):
     owner, _employer, job, _candidate = world()
-    strong, middling, poor = applicants(job)
+    strong, middling, poor = applicants(job, through_service=True)
     as_user(client, owner)
     page = client.get(f"/applications/jobs/{job.id}").get_data(as_text=True)
     positions = [page.index(f"/applications/review/{a.id}") for a in (strong, middling, poor)]
@@ -158,6 +163,19 @@ def test_csv_export_opens_in_excel_and_defuses_formulas(client):
     assert names[0] == '\'=HYPERLINK("http://evil")'
     assert "王五" in names and "赵六" in names
     assert rows[1][5] == "13812345678"  # applicants' contacts are theirs to see
+
+
+def test_viewing_the_pipeline_writes_nothing(client):
+    owner, _employer, job, _candidate = world()
+    strong, _middling, _poor = applicants(job)
+    as_user(client, owner)
+    with no_writes():
+        page = client.get(f"/applications/jobs/{job.id}").get_data(as_text=True)
+        review = client.get(f"/applications/review/{strong.id}").get_data(as_text=True)
+        assert client.get(f"/applications/jobs/{job.id}/export.csv").status_code == 200
+    assert f"/applications/review/{strong.id}" in page and "%" in review
+    db.session.refresh(strong)
+    assert strong.match_score is None  # scored for the page, not kept
 
 
 def test_formula_guard():

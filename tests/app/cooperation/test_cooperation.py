@@ -66,6 +66,7 @@ def test_candidate_from_the_origin_sees_partner_jobs(app, client):
     )
     factories.job(factories.employer(region_code="420102001"), title="协作地区岗位")
     factories.job(factories.employer(region_code="420103"), title="别处岗位")
+    factories.job(factories.employer(region_code="420102", verified=False), title="未审核岗位")
     factories.user(Role.SEEKER, region_code="520302", email="far@example.com")
     factories.user(Role.SEEKER, region_code="420103", email="near@example.com")
     db.session.commit()
@@ -77,6 +78,7 @@ def test_candidate_from_the_origin_sees_partner_jobs(app, client):
         and "协作地区岗位" in page.split("partner-jobs")[1].split("</section>")[0]
     )
     assert "别处岗位" not in page.split("partner-jobs")[1].split("</section>")[0]
+    assert "未审核岗位" not in page  # only public jobs are promoted
 
     post_form(client, "/auth/logout", {}, token_from="/")
     login(client, "near@example.com", factories.PASSWORD)

@@ -108,3 +108,31 @@ def test_fair_outside_the_officials_region_is_refused(app, client):
     )
     assert response.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(JobFair)) == 0
+
+
+def test_the_fair_shows_public_jobs_and_takes_no_registration_after_it_ends(app, client):
+    today = date.today()
+    fair = JobFair(
+        title="往届招聘会", region_code="420102", starts_on=today, ends_on=today, sectors=[]
+    )
+    hidden = factories.job(factories.employer(verified=False), title="未审核岗位")
+    shown = factories.job(factories.employer(), title="公开岗位")
+    db.session.add(fair)
+    db.session.flush()
+    db.session.add_all([FairJob(fair_id=fair.id, job_id=j.id) for j in (hidden, shown)])
+    owner = factories.user(Role.EMPLOYER, email="e@example.com")
+    employer = factories.employer(owner=owner)
+    own = factories.job(employer)
+    db.session.commit()
+
+    page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
+    assert "公开岗位" in page and "未审核岗位" not in page
+
+    fair.ends_on = fair.starts_on = today - timedelta(days=1)
+    db.session.commit()
+    login(client, owner.email, factories.PASSWORD)
+    response = post_form(
+        client, f"/fairs/{fair.id}/register", {"job": [str(own.id)]}, token_from=f"/fairs/{fair.id}"
+    )
+    assert response.status_code == 422
+    assert db.session.get(FairEmployer, (fair.id, employer.id)) is None

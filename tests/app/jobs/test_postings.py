@@ -11,7 +11,7 @@ from app.employers import review
 from app.extensions import db
 from app.models import AuditEntry, Job, JobReport, JobStatus, Notification, ReportStatus, Role
 from tests import factories
-from tests.web import as_user, post_form
+from tests.web import as_user, no_writes, post_form
 
 NEW = "/employers/mine/jobs/new"
 XSS = '<script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3)) <a href="#" onclick="alert(4)">a</a>'
@@ -203,3 +203,15 @@ def test_fraud_report_flow(client):
     assert db.session.get(Job, job.id).status == JobStatus.CLOSED
     assert not review.is_trusted(employer)
     assert client.get(url).status_code == 404  # a closed job is no longer public
+
+
+def test_job_page_shows_the_candidates_application_and_only_reads(client):
+    employer = factories.employer()
+    job = factories.job(employer)
+    seeker = factories.user()
+    application = factories.application(seeker, job)
+    as_user(client, seeker)
+    with no_writes():
+        page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert f"/applications/{application.id}" in page  # "You applied", with the status link
+    assert f"/applications/apply/{job.id}" not in page

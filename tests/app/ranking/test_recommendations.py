@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import refresh
 
 from app.extensions import db
@@ -82,3 +83,30 @@ def test_without_a_resume_the_page_asks_for_one(client):
     as_user(client, person)
     page = client.get("/recommendations")
     assert page.status_code == 200 and "/resumes/" in page.get_data(as_text=True)
+
+
+def test_the_page_shows_a_missing_list_and_leaves_storing_it_to_the_worker(app, client, derived):
+    person, _resume = seeker()
+    _owner, _employer, job = employer_with_job()
+    get_queue(app, DERIVED).empty()  # the résumé's own refresh would store the list first
+    as_user(client, person)
+    writes = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = client.get("/recommendations").get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert f"/jobs/{job.id}" in page
+    assert writes == []
+    assert db.session.get(RecommendationList, person.id) is None
+
+    assert derived() == (1, 0)  # the refresh the page view asked for
+    db.session.expire_all()
+    assert [item["job_id"] for item in db.session.get(RecommendationList, person.id).items] == [
+        job.id
+    ]

@@ -1,0 +1,127 @@
+"""The officials' side of the demo: resumption reports, a labor-cooperation agreement with
+the partner region, the district's job fair, subsidy policies, and the document reviews."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.demo import DISTRICT, PARTNER_REGION
+from app.demo.catalog import OBSTACLES
+from app.extensions import db
+from app.models import (
+    Application,
+    CooperationAgreement,
+    Employer,
+    FairEmployer,
+    FairJob,
+    Job,
+    JobFair,
+    JobStatus,
+    ResumptionReport,
+    ReviewDecision,
+    Source,
+    SubsidyPolicy,
+    SubsidyRule,
+    User,
+    VerificationReview,
+)
+
+
+def add_resumption_reports(rng: random.Random, today: date, employers: list[Employer]) -> None:
+    """Nine weekly reports per employer, resuming on a day of the last two months."""
+    for employer in employers:
+        total = {"micro": 8, "small": 45, "medium": 300, "large": 1500}[employer.size.value]
+        resumed_on = today - timedelta(days=rng.randint(5, 50))
+        for weeks_ago in range(8, -1, -1):
+            day = today - timedelta(weeks=weeks_ago)
+            resumed = day >= resumed_on
+            back = (
+                round(total * min(1.0, 0.3 + 0.1 * (8 - weeks_ago) + rng.uniform(0, 0.2)))
+                if resumed
+                else 0
+            )
+            db.session.add(
+                ResumptionReport(
+                    employer_id=employer.id,
+                    report_date=day,
+                    resumed=resumed,
+                    resumed_on=resumed_on if resumed else None,
+                    workers_back=min(back, total),
+                    workers_total=total,
+                    obstacles=rng.choice(OBSTACLES),
+                )
+            )
+
+
+def add_programmes(today: date, employers: list[Employer], jobs: list[Job]) -> None:
+    """The district's labor-cooperation agreement, job fair (with its employers, jobs and the
+    applications that came from it), two subsidy policies, and the document reviews."""
+    official = db.session.scalar(select(User).where(User.email == "official@yunpin.demo"))
+    db.session.add(
+        CooperationAgreement(
+            origin_code=PARTNER_REGION,
+            destination_code=DISTRICT,
+            sectors=["C", "G", "E"],
+            workers_target=500,
+            starts_on=today - timedelta(days=60),
+            ends_on=today + timedelta(days=120),
+            created_by_id=official.id,
+        )
+    )
+    fair = JobFair(
+        title="江岸区春风行动网络招聘会",
+        theme="“云招聘”稳就业：线上投递、视频面试、不见面招聘",
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=10),
+        region_code=DISTRICT,
+        sectors=["C", "G", "I", "Q"],
+        created_by_id=official.id,
+    )
+    db.session.add(fair)
+    db.session.flush()
+    for rule, name, amount, cap in [
+        (SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY, "小微企业复工复产补贴", 5000, 5000),
+        (SubsidyRule.PER_HIRE_FROM_PARTNER_REGION, "吸纳协作地区劳动力就业补贴", 1000, 20000),
+    ]:
+        db.session.add(
+            SubsidyPolicy(
+                name=name,
+                rule=rule,
+                amount=amount,
+                per_employer_cap=cap,
+                budget=500_000,
+                region_code=DISTRICT,
+                starts_on=today - timedelta(days=30),
+                ends_on=today + timedelta(days=60),
+                resumed_by=today,
+                created_by_id=official.id,
+            )
+        )
+    for employer in [e for e in employers if e.verified][:15]:
+        db.session.add(FairEmployer(fair_id=fair.id, employer_id=employer.id))
+        for job in [
+            j for j in jobs if j.employer_id == employer.id and j.status == JobStatus.PUBLISHED
+        ]:
+            db.session.add(FairJob(fair_id=fair.id, job_id=job.id))
+    # Every verified company was approved by the district (document-review turnaround).
+    for employer in employers:
+        if employer.verified:
+            db.session.add(
+                VerificationReview(
+                    employer_id=employer.id,
+                    official_id=official.id,
+                    decision=ReviewDecision.APPROVED,
+                    created_at=employer.verified_at,
+                )
+            )
+    # Applications sent to fair jobs while the fair ran came from the fair (its statistics).
+    start = datetime.combine(fair.starts_on, datetime.min.time())
+    fair_jobs = select(FairJob.job_id).where(FairJob.fair_id == fair.id)
+    for application in db.session.scalars(
+        select(Application).where(Application.job_id.in_(fair_jobs))
+    ):
+        if application.created_at >= start:
+            application.source, application.fair_id = Source.FAIR, fair.id

@@ -1,0 +1,62 @@
+"""The employer's daily resumption report, and the enterprises list behind the figures."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import ResumptionReport, Role
+from tests import factories
+from tests.web import as_user, post_form
+
+PAGE = "/employers/mine/resumption"
+
+
+def reports() -> list[ResumptionReport]:
+    db.session.expire_all()
+    return db.session.scalars(sa.select(ResumptionReport)).all()
+
+
+def test_one_report_a_day_and_the_resumption_date_follows_the_answer(client):
+    owner = factories.user(Role.EMPLOYER)
+    factories.employer(owner)
+    as_user(client, owner)
+
+    response = post_form(client, PAGE, {"resumed": "y", "workers_back": "3", "workers_total": "8"})
+    assert response.status_code == 302
+    [report] = reports()
+    assert report.report_date == date.today() and report.resumed_on == date.today()
+
+    # Sending again replaces today's report; not resumed means no resumption date.
+    post_form(client, PAGE, {"workers_back": "0", "workers_total": "8"})
+    [report] = reports()
+    assert report.resumed is False and report.resumed_on is None
+
+    refused = post_form(client, PAGE, {"resumed": "y", "workers_back": "9", "workers_total": "8"})
+    assert refused.status_code == 422
+    assert reports()[0].workers_back == 0
+
+
+def test_enterprises_show_their_latest_report(client):
+    official = factories.user(Role.OFFICIAL, region_code="420102")
+    employer = factories.employer(name="复工公司")
+    for days_ago, back in ((7, 2), (0, 6)):
+        db.session.add(
+            ResumptionReport(
+                employer_id=employer.id,
+                report_date=date.today() - timedelta(days=days_ago),
+                resumed=True,
+                workers_back=back,
+                workers_total=8,
+            )
+        )
+    as_user(client, official)
+    csv = client.get("/officials/dashboards/resumption/enterprises?format=csv").get_data(
+        as_text=True
+    )
+    rows = [line.split(",") for line in csv.strip().splitlines()[1:]]
+    assert [(row[0], row[2], row[4]) for row in rows] == [
+        ("复工公司", date.today().isoformat(), "6")
+    ]
