@@ -22,7 +22,7 @@ from app.extensions import db
 from app.indexing.cli import search_cli
 from app.media.service import start_embedded as start_embedded_media
 from app.regions.cli import regions_cli
-from bench.cli import bench_group, eval_group
+from bench.cli import bench_group, eval_group, video_bench_command
 from video.cli import video_cli
 
 
@@ -145,6 +145,9 @@ def demo_command() -> None:
 
 main.add_command(bench_group, "bench")
 main.add_command(eval_group, "eval")
+# `yunpin video bench` stays an alias of `yunpin bench video`; the video library itself
+# never imports the benchmarks, so the alias is attached here.
+video_cli.add_command(video_bench_command, "bench")
 
 
 @main.group("users")

@@ -22,3 +22,4 @@ def test_video_commands_are_registered(runner):
     assert runner.invoke(main, ["video", "--help"]).exit_code == 0
     assert "serve" in runner.invoke(main, ["video", "--help"]).output
     assert runner.invoke(main, ["bench", "video", "--help"]).exit_code == 0
+    assert runner.invoke(main, ["video", "bench", "--help"]).exit_code == 0
