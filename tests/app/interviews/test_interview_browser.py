@@ -8,7 +8,7 @@ import pytest
 from app.extensions import db
 from app.media.service import settings_for
 from tests.factories import PASSWORD
-from video.server import start_in_thread
+from video.embedded import start_in_thread
 
 from .helpers import local_slot, world
 

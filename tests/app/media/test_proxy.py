@@ -13,7 +13,7 @@ from aiortc.mediastreams import AudioStreamTrack
 from app.media.service import settings_for
 from bench.peers import ClientPeer, SyntheticVideoTrack
 from video import rooms, tokens
-from video.server import start_in_thread
+from video.embedded import start_in_thread
 
 
 def run_in_own_loop(coro) -> None:
