@@ -25,7 +25,7 @@ from app.extensions import db
 from app.jobs.api import own_job
 from app.labels import STAGES
 from app.models import Application, Job, Role, Source, Stage
-from app.ranking.service import rank_applicants, reason_texts
+from app.ranking.service import reason_texts, score_applicants
 
 blp = Blueprint("applications", __name__, description="Applying, and the employer's pipeline.")
 
@@ -75,18 +75,25 @@ class ApplicationSchema(Schema):
 
 class Ranked(View):
     """An application as its employer sees it: everything, plus the match score (0–100)
-    and its reasons in the reader's language."""
+    and its reasons in the reader's language — the ones stored when the candidate applied,
+    or SCORE and REASONS just computed for a ranked list."""
+
+    def __init__(
+        self, model: Application, score: float | None = None, reasons: list | None = None
+    ) -> None:
+        super().__init__(model)
+        self.score = model.match_score if score is None else score
+        self.reasons = model.match_reasons if reasons is None else reasons
 
     @property
     def match_percent(self) -> float | None:
-        score = self.model.match_score
-        return round(score * 100, 1) if score is not None else None
+        return round(self.score * 100, 1) if self.score is not None else None
 
     @property
     def reason_texts(self) -> list[dict]:
         return [
             {"text": text, "positive": positive}
-            for text, positive in reason_texts(self.model.match_reasons, locale(), limit=8)
+            for text, positive in reason_texts(self.reasons, locale(), limit=8)
         ]
 
 
@@ -209,11 +216,10 @@ def job_applications(args: dict, job_id: int):
     """A job's applicants, best match first"""
     job = own_job(job_id)
     applications = db.session.scalars(select(Application).where(Application.job_id == job.id)).all()
-    ranked = rank_applicants(job, applications, locale())
-    db.session.commit()  # keep the computed scores, as the pipeline page does
+    ranked = score_applicants(job, applications, locale())
     chosen = [
-        Ranked(application)
-        for application, score, _reasons in ranked
+        Ranked(application, score, reasons)
+        for application, score, reasons in ranked
         if ("stage" not in args or application.stage == args["stage"])
         and ("min_score" not in args or score * 100 >= args["min_score"])
     ]

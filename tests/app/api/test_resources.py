@@ -355,3 +355,15 @@ def test_pages_keep_their_html_error_pages(client):
     page = client.get("/no-such-page")
     assert page.status_code == 404 and page.mimetype == "text/html"
     is_problem(client.get("/api/v1/no-such-resource"), 404)
+
+
+def test_ranking_applicants_reads_without_storing_scores(api, world):
+    """The ranked list is computed for the reader; the score stored at apply time stays."""
+    applied = api("seeker").post(f"/jobs/{world.ids['java']}/applications").get_json()
+    db.session.get(Application, applied["id"]).match_score = 0.0123
+    db.session.commit()
+    ranked = api("owner").get(f"/jobs/{world.ids['java']}/applications").get_json()["items"]
+    shown = next(item for item in ranked if item["id"] == applied["id"])
+    db.session.expire_all()
+    assert db.session.get(Application, applied["id"]).match_score == 0.0123
+    assert shown["match_score"] != 1.2
