@@ -57,9 +57,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     queue.init_app(app)
     changes.init_app(app)
 
-    from app import errors, security, templating
+    from app import errors, routing, security, templating
 
     errors.init_app(app)
+    routing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     register_blueprints(app)

@@ -203,7 +203,7 @@ def create_token():
     return settings_page(TokenForm(formdata=None), new_token=secret, status=201)
 
 
-@bp.route("/settings/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/settings/tokens/<id:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_token(token_id: int):
     form = FlaskForm()

@@ -13,10 +13,7 @@ from __future__ import annotations
 import flask_smorest
 from flask import Flask
 from flask_smorest.spec.plugins import FlaskPlugin
-from werkzeug.exceptions import NotFound
-from werkzeug.routing import IntegerConverter
 
-from app.api.fields import INT_MAX
 from app.api.schemas import ProblemSchema
 
 PREFIX = "/api/v1"
@@ -27,21 +24,6 @@ DESCRIPTION = (
     "`yunpin users token EMAIL`). Lists are cursor-paginated: pass `next_cursor` "
     "back as `?cursor=`. Errors are application/problem+json."
 )
-
-
-class IdConverter(IntegerConverter):
-    """`<id:name>`: a positive id that fits an integer column. Others cannot exist: 404 at
-    once, instead of a query PostgreSQL would refuse. (Refusing the match instead would
-    make werkzeug answer 405 when the path has a rule for another method.)"""
-
-    def __init__(self, url_map, *args, **kwargs):
-        super().__init__(url_map, min=1, max=INT_MAX)
-
-    def to_python(self, value: str) -> int:
-        number = int(value)
-        if not self.min <= number <= self.max:
-            raise NotFound()
-        return number
 
 
 class RelativePaths(FlaskPlugin):
@@ -73,7 +55,6 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    app.url_map.converters["id"] = IdConverter
     api = Api(
         app,
         spec_kwargs={

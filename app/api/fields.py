@@ -21,9 +21,7 @@ from marshmallow import ValidationError, fields, validate
 
 from app.extensions import db
 from app.models import Region
-
-INT_MAX = 2**31 - 1
-"""PostgreSQL `integer`; larger ids cannot exist and larger values cannot be stored."""
+from app.routing import INT_MAX
 
 NO_NUL = "^[^\\u0000]*$"
 

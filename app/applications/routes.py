@@ -59,7 +59,7 @@ def apply_page(job: Job, answers: list[str], status: int = 200, invitation=None)
     ), status
 
 
-@bp.route("/applications/apply/<int:job_id>", methods=["GET", "POST"])
+@bp.route("/applications/apply/<id:job_id>", methods=["GET", "POST"])
 @roles_required(Role.SEEKER)
 def apply(job_id: int):
     """One click from the job page (CSRF-checked POST); a short form first when the job
@@ -98,7 +98,7 @@ def invitations():
     return render_template("applications/invitations.html", items=items, jobs=jobs)
 
 
-@bp.route("/applications/invitations/<int:invitation_id>", methods=["POST"])
+@bp.route("/applications/invitations/<id:invitation_id>", methods=["POST"])
 @roles_required(Role.SEEKER)
 def respond(invitation_id: int):
     invitation = db.get_or_404(Invitation, invitation_id)
@@ -137,7 +137,7 @@ def mine():
     return render_template("applications/mine.html", items=items)
 
 
-@bp.route("/applications/<int:application_id>")
+@bp.route("/applications/<id:application_id>")
 @login_required
 def mine_detail(application_id: int):
     """An application's status and history, for its candidate (employers use the pipeline)."""
@@ -156,7 +156,7 @@ def mine_detail_page(item: Application, status: int = 200):
     ), status
 
 
-@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@bp.route("/applications/<id:application_id>/withdraw", methods=["POST"])
 @roles_required(Role.SEEKER)
 def withdraw(application_id: int):
     """The candidate takes an application back; it stays in the history as withdrawn."""
@@ -223,7 +223,7 @@ def ranked(job: Job, filters: dict):
     return [item for item in items if _matches(item, filters)]
 
 
-@bp.route("/applications/jobs/<int:job_id>")
+@bp.route("/applications/jobs/<id:job_id>")
 @roles_required(Role.EMPLOYER)
 def pipeline(job_id: int):
     return pipeline_page(member_job(job_id))
@@ -251,7 +251,7 @@ def pipeline_page(job: Job, status: int = 200):
     ), status
 
 
-@bp.route("/applications/jobs/<int:job_id>/move", methods=["POST"])
+@bp.route("/applications/jobs/<id:job_id>/move", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def bulk_move(job_id: int):
     job = member_job(job_id)
@@ -267,7 +267,7 @@ def bulk_move(job_id: int):
     return redirect(url_for("applications.pipeline", job_id=job.id), 303)
 
 
-@bp.route("/applications/jobs/<int:job_id>/export.csv")
+@bp.route("/applications/jobs/<id:job_id>/export.csv")
 @roles_required(Role.EMPLOYER)
 def export_csv(job_id: int):
     job = member_job(job_id)
@@ -301,7 +301,7 @@ def export_csv(job_id: int):
     return csv_response(f"applicants-job-{job.id}.csv", header, rows, private=True)
 
 
-@bp.route("/applications/review/<int:application_id>")
+@bp.route("/applications/review/<id:application_id>")
 @roles_required(Role.EMPLOYER)
 def review(application_id: int):
     return review_page(member_application(application_id))
@@ -325,7 +325,7 @@ def review_page(application: Application, status: int = 200):
     ), status
 
 
-@bp.route("/applications/review/<int:application_id>/stage", methods=["POST"])
+@bp.route("/applications/review/<id:application_id>/stage", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def move(application_id: int):
     application = member_application(application_id)
@@ -343,7 +343,7 @@ def move(application_id: int):
     return redirect(url_for("applications.review", application_id=application.id), 303)
 
 
-@bp.route("/applications/review/<int:application_id>/notes", methods=["POST"])
+@bp.route("/applications/review/<id:application_id>/notes", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def add_note(application_id: int):
     application = member_application(application_id)

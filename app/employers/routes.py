@@ -97,7 +97,7 @@ def edit():
     return save_profile(EmployerForm(obj=employer), employer, creating=False)
 
 
-@bp.route("/employers/<int:employer_id>")
+@bp.route("/employers/<id:employer_id>")
 def profile(employer_id: int):
     """The public company page: verified employers only (others are not yet public)."""
     employer = db.get_or_404(Employer, employer_id)
@@ -111,7 +111,7 @@ def profile(employer_id: int):
     return render_template("employers/profile.html", employer=employer, jobs=jobs)
 
 
-@bp.route("/employers/<int:employer_id>/logo")
+@bp.route("/employers/<id:employer_id>/logo")
 def logo(employer_id: int):
     employer = db.get_or_404(Employer, employer_id)
     if not employer.logo_path or not (employer.verified or can_see_private(employer)):
@@ -166,7 +166,7 @@ def verification():
     return redirect(url_for("employers.verification"))
 
 
-@bp.route("/employers/<int:employer_id>/documents/<int:document_id>")
+@bp.route("/employers/<id:employer_id>/documents/<id:document_id>")
 @login_required
 def document(employer_id: int, document_id: int):
     """A submitted document, for the employer's members and its region's officials only."""
@@ -210,7 +210,7 @@ def team():
     return redirect(url_for("employers.team"))
 
 
-@bp.route("/employers/mine/members/<int:member_id>/remove", methods=["POST"])
+@bp.route("/employers/mine/members/<id:member_id>/remove", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def remove_member(member_id: int):
     employer = current_employer(owner_only=True)
@@ -291,7 +291,7 @@ def review_page(employer: Employer, form: DecisionForm, status: int):
     ), status
 
 
-@bp.route("/officials/reviews/<int:employer_id>", methods=["GET", "POST"], endpoint="review")
+@bp.route("/officials/reviews/<id:employer_id>", methods=["GET", "POST"], endpoint="review")
 @roles_required(*OFFICIALS)
 def review_employer(employer_id: int):
     employer = db.get_or_404(Employer, employer_id)
@@ -313,7 +313,7 @@ def review_employer(employer_id: int):
     return redirect(url_for("employers.reviews"))
 
 
-@bp.route("/officials/employers/<int:employer_id>")
+@bp.route("/officials/employers/<id:employer_id>")
 @roles_required(*OFFICIALS)
 def for_officials(employer_id: int):
     item = scoped_get(Employer, employer_id, lambda e: e.region_code)

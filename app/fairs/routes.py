@@ -32,7 +32,7 @@ def index():
     return render_template("fairs/index.html", fairs=service.upcoming(db.session))
 
 
-@bp.route("/fairs/<int:fair_id>")
+@bp.route("/fairs/<id:fair_id>")
 def show(fair_id: int):
     """The fair's jobs; an employer also gets its published jobs to register with."""
     fair = db.get_or_404(JobFair, fair_id)
@@ -54,7 +54,7 @@ def show(fair_id: int):
     )
 
 
-@bp.route("/fairs/<int:fair_id>/register", methods=["POST"])
+@bp.route("/fairs/<id:fair_id>/register", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def register(fair_id: int):
     fair = db.get_or_404(JobFair, fair_id)
@@ -68,7 +68,7 @@ def register(fair_id: int):
     return back_to_fair(fair, 302)
 
 
-@bp.route("/fairs/<int:fair_id>/apply/<int:job_id>", methods=["POST"])
+@bp.route("/fairs/<id:fair_id>/apply/<id:job_id>", methods=["POST"])
 @roles_required(Role.SEEKER)
 def apply(fair_id: int, job_id: int):
     fair = db.get_or_404(JobFair, fair_id)
@@ -114,7 +114,7 @@ def new_fair():
     )
 
 
-@bp.route("/officials/fairs/<int:fair_id>")
+@bp.route("/officials/fairs/<id:fair_id>")
 @roles_required(*OFFICIALS)
 def fair_stats(fair_id: int):
     """Totals and per-day figures; ``?format=csv`` downloads the per-day table."""

@@ -108,13 +108,13 @@ def start_check():
     return redirect(url_for("identity.check", check_id=check.id), 303)
 
 
-@bp.route("/video/identity/<int:check_id>")
+@bp.route("/video/identity/<id:check_id>")
 @login_required
 def check(check_id: int):
     return render_check(visible_check(check_id))
 
 
-@bp.route("/video/identity/<int:check_id>/finish", methods=["POST"])
+@bp.route("/video/identity/<id:check_id>/finish", methods=["POST"])
 @login_required
 def finish(check_id: int):
     check = visible_check(check_id)
@@ -135,7 +135,7 @@ def finish(check_id: int):
     return redirect(url_for("identity.check", check_id=check.id), 303)
 
 
-@bp.route("/video/identity/<int:check_id>/snapshots/<name>")
+@bp.route("/video/identity/<id:check_id>/snapshots/<name>")
 @login_required
 def snapshot(check_id: int, name: str):
     check = visible_check(check_id)
@@ -147,7 +147,7 @@ def snapshot(check_id: int, name: str):
     return response
 
 
-@bp.route("/video/identity/<int:check_id>/decide", methods=["POST"])
+@bp.route("/video/identity/<id:check_id>/decide", methods=["POST"])
 @roles_required(Role.OFFICIAL, Role.ADMIN)
 def decide_check(check_id: int):
     check = visible_check(check_id)

@@ -143,7 +143,7 @@ def done(interview: Interview, message: str):
     return redirect(url_for("interviews.interview", interview_id=interview.id), 303)
 
 
-@bp.route("/video/applications/<int:application_id>/schedule", methods=["GET", "POST"])
+@bp.route("/video/applications/<id:application_id>/schedule", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
 def schedule(application_id: int):
     """The employer proposes 1-5 times; the candidate is notified and picks one."""
@@ -157,7 +157,7 @@ def schedule(application_id: int):
     return done(interview, _("Times proposed. The candidate has been notified."))
 
 
-@bp.route("/video/interviews/<int:interview_id>/reschedule", methods=["GET", "POST"])
+@bp.route("/video/interviews/<id:interview_id>/reschedule", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
 def reschedule(interview_id: int):
     interview = interviewer_only(interview_id)
@@ -172,13 +172,13 @@ def reschedule(interview_id: int):
     return done(interview, _("New times proposed. The candidate has been notified."))
 
 
-@bp.route("/video/interviews/<int:interview_id>")
+@bp.route("/video/interviews/<id:interview_id>")
 @login_required
 def interview(interview_id: int):
     return render_interview(visible_interview(interview_id))
 
 
-@bp.route("/video/interviews/<int:interview_id>/pick", methods=["POST"])
+@bp.route("/video/interviews/<id:interview_id>/pick", methods=["POST"])
 @login_required
 def pick(interview_id: int):
     interview = visible_interview(interview_id)
@@ -192,7 +192,7 @@ def pick(interview_id: int):
     return done(interview, _("Interview scheduled. Add it to your calendar below."))
 
 
-@bp.route("/video/interviews/<int:interview_id>/cancel", methods=["POST"])
+@bp.route("/video/interviews/<id:interview_id>/cancel", methods=["POST"])
 @login_required
 def cancel(interview_id: int):
     interview = visible_interview(interview_id)
@@ -203,7 +203,7 @@ def cancel(interview_id: int):
     return done(interview, _("Interview cancelled. The other side has been notified."))
 
 
-@bp.route("/video/interviews/<int:interview_id>/invite.ics")
+@bp.route("/video/interviews/<id:interview_id>/invite.ics")
 @login_required
 def invite_ics(interview_id: int):
     interview = visible_interview(interview_id)
@@ -247,7 +247,7 @@ def waiting_users(interview: Interview) -> list[User]:
     return [candidate] if candidate.id in ids else []
 
 
-@bp.route("/video/interviews/<int:interview_id>/room")
+@bp.route("/video/interviews/<id:interview_id>/room")
 @login_required
 def room(interview_id: int):
     """Lobby (camera check, preview) and room. Interviewers get their token with the page;
@@ -270,7 +270,7 @@ def room(interview_id: int):
     )
 
 
-@bp.route("/video/interviews/<int:interview_id>/lobby")
+@bp.route("/video/interviews/<id:interview_id>/lobby")
 @login_required
 def lobby_state(interview_id: int):
     """Polled by the lobby page. Candidate: am I admitted (then the token)? Interviewer: who waits."""
@@ -284,7 +284,7 @@ def lobby_state(interview_id: int):
     return jsonify(admitted=False)
 
 
-@bp.route("/video/interviews/<int:interview_id>/admit", methods=["POST"])
+@bp.route("/video/interviews/<id:interview_id>/admit", methods=["POST"])
 @login_required
 def admit(interview_id: int):
     interview = open_interview(interview_id)
@@ -302,7 +302,7 @@ def admit(interview_id: int):
     return redirect(url_for("interviews.room", interview_id=interview.id), 303)
 
 
-@bp.route("/video/interviews/<int:interview_id>/end", methods=["POST"])
+@bp.route("/video/interviews/<id:interview_id>/end", methods=["POST"])
 @login_required
 def end(interview_id: int):
     interview = interviewer_only(interview_id)
@@ -313,7 +313,7 @@ def end(interview_id: int):
     return done(interview, _("Interview ended."))
 
 
-@bp.route("/video/interviews/<int:interview_id>/scorecard", methods=["POST"])
+@bp.route("/video/interviews/<id:interview_id>/scorecard", methods=["POST"])
 @login_required
 def scorecard(interview_id: int):
     """Each interviewer's own scorecard, saved to the application; candidates never see it."""

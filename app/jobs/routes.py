@@ -45,7 +45,7 @@ def suggest():
     return jsonify([{"text": s.text, "kind": s.kind} for s in found])
 
 
-@bp.route("/jobs/<int:job_id>")
+@bp.route("/jobs/<id:job_id>")
 def detail(job_id: int):
     """Public and shareable while published by a verified employer; members see every state."""
     job = db.get_or_404(Job, job_id)
@@ -111,7 +111,7 @@ def new_job():
     return edit_page(Job(employer_id=employer.id), form, creating=True)
 
 
-@bp.route("/employers/mine/jobs/<int:job_id>/edit", methods=["GET", "POST"])
+@bp.route("/employers/mine/jobs/<id:job_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
 def edit_job(job_id: int):
     job = member_job(job_id)
@@ -125,7 +125,7 @@ def edit_job(job_id: int):
 
 
 @bp.route(
-    "/employers/mine/jobs/<int:job_id>/<any(publish, pause, resume, close, repost):action>",
+    "/employers/mine/jobs/<id:job_id>/<any(publish, pause, resume, close, repost):action>",
     methods=["POST"],
 )
 @roles_required(Role.EMPLOYER)
@@ -153,7 +153,7 @@ def report_page(job: Job, form: ReportForm, status: int):
     return render_template("jobs/report.html", job=job, form=form), status
 
 
-@bp.route("/jobs/<int:job_id>/report", methods=["GET", "POST"])
+@bp.route("/jobs/<id:job_id>/report", methods=["GET", "POST"])
 @limiter.limit("5 per hour;20 per day", methods=["POST"])
 def report(job_id: int):
     """Anyone who can see a public job may report it as fraudulent."""
@@ -182,7 +182,7 @@ def reports_queue():
     )
 
 
-@bp.route("/officials/reports/<int:report_id>/<any(uphold, dismiss):decision>", methods=["POST"])
+@bp.route("/officials/reports/<id:report_id>/<any(uphold, dismiss):decision>", methods=["POST"])
 @roles_required(Role.OFFICIAL, Role.ADMIN)
 def decide_report(report_id: int, decision: str):
     item = db.get_or_404(JobReport, report_id)

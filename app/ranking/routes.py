@@ -45,7 +45,7 @@ def recommended_for_you():
     )
 
 
-@bp.route("/recommendations/<int:job_id>/dismiss", methods=["POST"])
+@bp.route("/recommendations/<id:job_id>/dismiss", methods=["POST"])
 @roles_required(Role.SEEKER)
 def dismiss(job_id: int):
     job = db.get_or_404(Job, job_id)
@@ -55,7 +55,7 @@ def dismiss(job_id: int):
     return redirect(url_for("ranking.recommendations"), 303)
 
 
-@bp.route("/recommendations/jobs/<int:job_id>/people")
+@bp.route("/recommendations/jobs/<id:job_id>/people")
 @roles_required(Role.EMPLOYER)
 def people(job_id: int):
     job = member_job(job_id)
@@ -79,7 +79,7 @@ def people(job_id: int):
     )
 
 
-@bp.route("/recommendations/jobs/<int:job_id>/people/<int:resume_id>/invite", methods=["POST"])
+@bp.route("/recommendations/jobs/<id:job_id>/people/<id:resume_id>/invite", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def invite(job_id: int, resume_id: int):
     """Invite one suggested person. Only résumés the people list may show can be invited

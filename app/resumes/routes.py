@@ -100,7 +100,7 @@ def draft_form() -> DraftForm:
     return form
 
 
-@bp.route("/resumes/files/<int:file_id>")
+@bp.route("/resumes/files/<id:file_id>")
 @roles_required(Role.SEEKER)
 def file_status(file_id: int):
     item = _own_file(file_id)
@@ -116,7 +116,7 @@ def file_status(file_id: int):
     )
 
 
-@bp.route("/resumes/files/<int:file_id>/confirm", methods=["POST"])
+@bp.route("/resumes/files/<id:file_id>/confirm", methods=["POST"])
 @roles_required(Role.SEEKER)
 def confirm_draft(file_id: int):
     item = _own_file(file_id)
@@ -132,7 +132,7 @@ def confirm_draft(file_id: int):
     return redirect(url_for("resumes.edit"), 303)
 
 
-@bp.route("/resumes/<int:resume_id>")
+@bp.route("/resumes/<id:resume_id>")
 @roles_required(Role.SEEKER, Role.EMPLOYER, Role.ADMIN)
 def view(resume_id: int):
     resume = db.get_or_404(Resume, resume_id)
@@ -171,7 +171,7 @@ def _invite_form() -> InviteForm:
     return form
 
 
-@bp.route("/resumes/<int:resume_id>/invite", methods=["POST"])
+@bp.route("/resumes/<id:resume_id>/invite", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def invite(resume_id: int):
     resume = db.get_or_404(Resume, resume_id)

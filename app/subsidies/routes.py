@@ -29,7 +29,7 @@ def index():
     )
 
 
-@bp.route("/subsidies/<int:policy_id>/claim", methods=["POST"])
+@bp.route("/subsidies/<id:policy_id>/claim", methods=["POST"])
 @roles_required(Role.EMPLOYER)
 def claim(policy_id: int):
     employer = current_employer(owner_only=True)

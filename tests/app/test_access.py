@@ -137,3 +137,13 @@ def test_access_matrix(client, world, role):
         if got != want:
             failures.append(f"{name} {url}: expected {want}, got {got}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/jobs/99999999999", "/employers/2147483648", "/resumes/0", "/video/interviews/99999999999"],
+)
+def test_ids_that_cannot_exist_answer_404(client, path):
+    """A number no integer column holds never reaches the database (PostgreSQL would refuse
+    the query): 404 at once, on both databases."""
+    assert client.get(path).status_code == 404
