@@ -79,6 +79,11 @@ def money(amount: int | float | None) -> str:
     return "¥" + format_decimal(amount, format="#,##0")
 
 
+def current_locale() -> str:
+    """The reader's language code ("zh" or "en"), for text rendered outside a template."""
+    return str(get_locale() or "zh")
+
+
 def init_app(app: Flask) -> None:
     from app.labels import JINJA_GLOBALS
 
@@ -91,5 +96,5 @@ def init_app(app: Flask) -> None:
     def inject_globals():
         return {
             "languages": current_app.config["LANGUAGES"],
-            "current_locale": str(get_locale() or "zh"),
+            "current_locale": current_locale(),
         }

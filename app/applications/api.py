@@ -9,7 +9,6 @@ those of their employer's jobs; anything else is 404.
 from __future__ import annotations
 
 from flask import abort, g
-from flask_babel import get_locale
 from marshmallow import fields
 from sqlalchemy import select
 
@@ -26,12 +25,9 @@ from app.jobs.api import own_job
 from app.labels import STAGES
 from app.models import Application, Job, Role, Source, Stage
 from app.ranking.service import reason_texts, score_applicants
+from app.templating import current_locale
 
 blp = Blueprint("applications", __name__, description="Applying, and the employer's pipeline.")
-
-
-def locale() -> str:
-    return str(get_locale() or "zh")
 
 
 class MatchReasonSchema(Schema):
@@ -93,7 +89,7 @@ class Ranked(View):
     def reason_texts(self) -> list[dict]:
         return [
             {"text": text, "positive": positive}
-            for text, positive in reason_texts(self.reasons, locale(), limit=8)
+            for text, positive in reason_texts(self.reasons, current_locale(), limit=8)
         ]
 
 
@@ -216,7 +212,7 @@ def job_applications(args: dict, job_id: int):
     """A job's applicants, best match first"""
     job = own_job(job_id)
     applications = db.session.scalars(select(Application).where(Application.job_id == job.id)).all()
-    ranked = score_applicants(job, applications, locale())
+    ranked = score_applicants(job, applications, current_locale())
     chosen = [
         Ranked(application, score, reasons)
         for application, score, reasons in ranked

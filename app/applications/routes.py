@@ -7,8 +7,8 @@ score kept on an application is the one taken when the candidate applied (servic
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -29,12 +29,9 @@ from app.models import (
     StageChange,
 )
 from app.ranking.service import reason_texts, score_applicants
+from app.templating import current_locale
 
 bp = Blueprint("applications", __name__)
-
-
-def _locale() -> str:
-    return str(get_locale() or "zh")
 
 
 def history_of(application: Application) -> list[StageChange]:
@@ -219,7 +216,7 @@ def _matches(item, filters: dict) -> bool:
 def ranked(job: Job, filters: dict):
     """JOB's applicants, best match first, that pass FILTERS (see `_filters`)."""
     applications = db.session.scalars(select(Application).where(Application.job_id == job.id)).all()
-    items = score_applicants(job, applications, _locale())
+    items = score_applicants(job, applications, current_locale())
     return [item for item in items if _matches(item, filters)]
 
 
@@ -247,7 +244,7 @@ def pipeline_page(job: Job, status: int = 200):
         stages=service.PIPELINE_STAGES,
         all_stages=list(STAGES),
         reason_texts=reason_texts,
-        locale=_locale(),
+        locale=current_locale(),
     ), status
 
 
@@ -313,7 +310,9 @@ def review_page(application: Application, status: int = 200):
         .where(ApplicationNote.application_id == application.id)
         .order_by(ApplicationNote.created_at.desc(), ApplicationNote.id.desc())
     ).all()
-    ((_application, score, reasons),) = score_applicants(application.job, [application], _locale())
+    ((_application, score, reasons),) = score_applicants(
+        application.job, [application], current_locale()
+    )
     return render_template(
         "applications/review.html",
         application=application,
@@ -321,7 +320,7 @@ def review_page(application: Application, status: int = 200):
         history=history_of(application),
         notes=notes,
         stages=service.PIPELINE_STAGES,
-        reasons=reason_texts(reasons, _locale(), limit=8),
+        reasons=reason_texts(reasons, current_locale(), limit=8),
     ), status
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,12 +14,9 @@ from app.extensions import db
 from app.models import Invitation, Job, Resume, Role, User
 from app.ranking import recommendations
 from app.ranking.service import people_query, reason_texts
+from app.templating import current_locale
 
 bp = Blueprint("ranking", __name__)
-
-
-def _locale() -> str:
-    return str(get_locale() or "zh")
 
 
 @bp.route("/recommendations", endpoint="recommendations")
@@ -41,7 +37,7 @@ def recommended_for_you():
         items=recommendations.shown(row, current_user),
         has_resume=has_resume,
         reason_texts=reason_texts,
-        locale=_locale(),
+        locale=current_locale(),
     )
 
 
@@ -74,7 +70,7 @@ def people(job_id: int):
         items=items,
         invited=invited,
         reason_texts=reason_texts,
-        locale=_locale(),
+        locale=current_locale(),
         can_invite=job.is_public,
     )
 
