@@ -6,6 +6,7 @@ embedded Redis, an RQ worker process and the media server, and serves on port 50
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import subprocess
@@ -81,8 +82,9 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
     ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
     try:
         click.echo(f"Yunpin is running on http://{host}:{port}/")
-        # Debug mode shows the mail outbox at /dev/outbox; the interactive debugger stays off.
-        app.debug = not app.config["PRODUCTION"]
+        # Debug mode shows the mail outbox at /dev/outbox (reset links!): only for a server
+        # nobody else can reach. The interactive debugger stays off.
+        app.debug = not app.config["PRODUCTION"] and is_loopback(host)
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     finally:
         if media is not None:
@@ -90,6 +92,13 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=10)
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def build_search_index_if_empty() -> None:

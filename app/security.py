@@ -18,11 +18,17 @@ _hasher = PasswordHasher()
 
 
 def same_site(target: str | None, default: str) -> str:
-    """TARGET when it is a path on this site, else DEFAULT: redirects never leave the site
-    (``//host`` and ``/\\host`` are other sites to a browser)."""
+    r"""TARGET when it is a path on this site, else DEFAULT: redirects never leave the site.
+    Browsers drop tabs and newlines from a URL and read ``\`` as ``/``, so ``/\t/host``
+    and ``/\host`` lead to other sites; those characters are refused outright."""
     target = target or ""
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and not parts.netloc:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not any(c in target for c in "\\\t\r\n")
+        and not parts.netloc
+    ):
         return target
     return default
 

@@ -1,20 +1,29 @@
-"""Developer conveniences, served only in debug mode: the local mail outbox."""
+"""Developer conveniences, served only in debug mode and only to this machine: the local
+mail outbox, which holds confirmation and password-reset links."""
 
 from __future__ import annotations
 
 from email import policy
 from email.parser import BytesParser
+from ipaddress import ip_address
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 
 bp = Blueprint("dev", __name__)
 
 
 @bp.before_request
 def debug_only():
-    if not current_app.debug or current_app.config["PRODUCTION"]:
+    if not current_app.debug or current_app.config["PRODUCTION"] or not from_this_machine():
         abort(404)
+
+
+def from_this_machine() -> bool:
+    try:
+        return ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
 
 
 def read_outbox(limit: int = 50) -> list[dict]:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from app.cooperation.service import partner_jobs_for
 from app.extensions import db
 from app.models import Application, Employer, Job, VerificationState
+from app.security import same_site
 
 bp = Blueprint("home", __name__)
 
@@ -63,7 +64,4 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = lang
         db.session.commit()
-    target = request.form.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(same_site(request.form.get("next"), "/"))

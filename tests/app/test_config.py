@@ -49,7 +49,16 @@ def test_normalise_database_url_leaves_other_urls_alone():
     assert normalise_database_url("postgresql://h/d") == "postgresql+psycopg://h/d"
 
 
-def test_outbox_is_only_served_in_debug_mode(client, app):
+def test_outbox_is_only_served_in_debug_mode_to_this_machine(client, app):
     assert client.get("/dev/outbox").status_code == 404
     app.debug = True
     assert client.get("/dev/outbox").status_code == 200
+    elsewhere = {"REMOTE_ADDR": "192.0.2.7"}
+    assert client.get("/dev/outbox", environ_base=elsewhere).status_code == 404
+
+
+def test_run_serves_debug_pages_only_on_loopback():
+    from app.cli import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
