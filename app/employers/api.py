@@ -15,6 +15,7 @@ from app.api.auth import member_employer, role_required, token_optional
 from app.api.blueprint import Blueprint
 from app.api.fields import Choice, Flag, RegionCode, Stamp, Text, Whole
 from app.api.schemas import Schema
+from app.employers.service import WEBSITE
 from app.extensions import db
 from app.models import CompanySize, Employer, Industry, Role, VerificationState
 
@@ -29,7 +30,7 @@ class EmployerSchema(Schema):
     region_code = RegionCode()
     address = Text(200)
     description = Text(5000)
-    website = Text(200, pattern=r"^(https?://[^\s\x00]+)?$", allow_none=True)
+    website = Text(200, pattern=f"^({WEBSITE[1:-1]})?$", allow_none=True)
     verified = Flag(dump_only=True)
     verification_state = Choice(VerificationState, dump_only=True)
     created_at = Stamp()

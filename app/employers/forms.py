@@ -17,11 +17,13 @@ from wtforms.validators import (
     EqualTo,
     Length,
     Optional,
+    Regexp,
     ValidationError,
 )
 
 from app.accounts.forms import PASSWORD_RULES
 from app.employers import credit_code
+from app.employers.service import WEBSITE
 from app.forms import REGION_PICKER, region_exists
 from app.labels import COMPANY_SIZES, INDUSTRIES, choices
 from app.models import ReviewDecision
@@ -38,7 +40,14 @@ class EmployerForm(FlaskForm):
         _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
-    website = URLField(_l("Website"), validators=[Optional(), Length(max=200)])
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            Length(max=200),
+            Regexp(WEBSITE, message=_l("Enter an address starting with http:// or https://.")),
+        ],
+    )
     description = TextAreaField(_l("About the company"), validators=[Optional(), Length(max=5000)])
     logo = FileField(
         _l("Logo (PNG or JPEG, up to 10 MB)"), render_kw={"accept": "image/png,image/jpeg"}

@@ -48,6 +48,29 @@ def test_credit_code_errors_are_shown_in_the_form(client):
     assert "data-region-picker" in client.get("/employers/mine/edit").get_data(as_text=True)
 
 
+def test_website_must_be_an_http_address_in_the_form_and_the_api(client):
+    """A `javascript:` website would run in every reader's browser from the profile link."""
+    user = as_user(client, factories.user(Role.EMPLOYER))
+    for bad in ("javascript:alert(1)", "data:text/html,x", "ftp://a.example"):
+        response = post_form(client, "/employers/new", profile(website=bad))
+        assert response.status_code == 422, bad
+    assert db.session.scalar(select(EmployerMember)) is None
+    assert (
+        post_form(client, "/employers/new", profile(website="https://a.example")).status_code == 302
+    )
+
+    from app.accounts.service import create_api_token
+
+    token = create_api_token(user, "test")
+    db.session.commit()
+    response = client.patch(
+        "/api/v1/employers/me",
+        json={"website": "javascript:alert(1)"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 422 and "website" in response.get_json()["errors"]
+
+
 def test_invite_new_colleague_who_registers_from_the_link(app, client, worker):
     employer = factories.employer()
     owner = as_user(client, employer.members[0].user)
