@@ -309,6 +309,22 @@ def test_rate_limit_answers_429(app, world):
     assert limited.get("/api/v1/stages").mimetype == PROBLEM
 
 
+def test_made_up_tokens_share_their_address_allowance(app, world):
+    """Only a valid token has an allowance of its own; any other counts against the address."""
+    from app import create_app
+
+    config = {**app.config, "RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "3 per minute"}
+    limited = create_app(config).test_client()
+    statuses = [
+        limited.get("/api/v1/stages", headers={"Authorization": f"Bearer made-up-{n}"}).status_code
+        for n in range(5)
+    ]
+    assert statuses[-1] == 429
+    assert limited.get("/api/v1/stages").status_code == 429
+    valid = {"Authorization": f"Bearer {world.tokens['seeker']}"}
+    assert limited.get("/api/v1/stages", headers=valid).status_code == 200
+
+
 def openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
