@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app
-from rq import Queue
+from rq import Queue, Retry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,12 @@ def get_queue(app: Flask | None = None, kind: str = MAIN) -> Queue:
 
 
 def defer(
-    func: str, *args: Any, job_timeout: int = DEFAULT_TIMEOUT, queue: str = MAIN, **kwargs: Any
+    func: str,
+    *args: Any,
+    job_timeout: int = DEFAULT_TIMEOUT,
+    queue: str = MAIN,
+    retry: Retry | None = None,
+    **kwargs: Any,
 ) -> None:
     """Run FUNC (a dotted path, ``app.<feature>.tasks.<job>``) with ARGS once the current
     transaction commits.
@@ -50,7 +55,7 @@ def defer(
     from app.extensions import db
 
     pending = db.session.info.setdefault(PENDING_KEY, [])
-    pending.append((func, args, kwargs, job_timeout, queue))
+    pending.append((func, args, kwargs, job_timeout, queue, retry))
 
 
 def init_app(app: Flask) -> None:
@@ -61,8 +66,10 @@ def init_app(app: Flask) -> None:
 
     @event.listens_for(session_class, "after_commit")
     def _enqueue_pending(session: Session) -> None:
-        for func, args, kwargs, timeout, kind in session.info.pop(PENDING_KEY, []):
-            get_queue(kind=kind).enqueue_call(func, args=args, kwargs=kwargs, timeout=timeout)
+        for func, args, kwargs, timeout, kind, retry in session.info.pop(PENDING_KEY, []):
+            get_queue(kind=kind).enqueue_call(
+                func, args=args, kwargs=kwargs, timeout=timeout, retry=retry
+            )
 
     @event.listens_for(session_class, "after_soft_rollback")
     def _drop_pending(session: Session, previous_transaction) -> None:

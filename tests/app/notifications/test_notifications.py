@@ -28,3 +28,18 @@ def test_badge_counts_unread_and_reading_them_clears_it(client, worker):
     assert 'class="badge"' not in client.get("/notifications").get_data(as_text=True)
     unread = select(Notification.user_id).where(Notification.read_at.is_(None))
     assert db.session.scalars(unread).all() == [other.id]
+
+
+def test_a_multi_line_message_mails_with_a_one_line_subject_and_retries(app, worker):
+    from app.dev.routes import read_outbox
+    from app.queue import get_queue
+
+    user = factories.user(locale="en")
+    notify(user, "identity_rejected", reasons="The face was not visible.\nPlease try again.")
+    db.session.commit()
+    (job,) = get_queue(app).get_jobs()
+    assert job.func_name == "app.notifications.tasks.deliver" and job.retries_left == 6
+    assert worker() == 1
+    (mail,) = read_outbox()
+    assert "\n" not in mail["subject"] and mail["subject"].endswith("…")
+    assert "The face was not visible.\nPlease try again." in mail["body"]
