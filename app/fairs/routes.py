@@ -58,7 +58,7 @@ def show(fair_id: int):
 @roles_required(Role.EMPLOYER)
 def register(fair_id: int):
     fair = db.get_or_404(JobFair, fair_id)
-    job_ids = [int(i) for i in request.form.getlist("job") if i.isdigit()]
+    job_ids = [int(i) for i in request.form.getlist("job") if i.isdecimal()]
     try:
         attached = service.register(db.session, fair, current_employer(), job_ids)
     except FairError as error:

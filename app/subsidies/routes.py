@@ -13,7 +13,7 @@ from app.access import OFFICIALS, current_employer, roles_required
 from app.dashboards.scope import Scope, current_scope
 from app.errors import refused
 from app.extensions import db
-from app.models import Employer, Role, SubsidyClaim, SubsidyPolicy
+from app.models import ClaimStatus, Employer, Role, SubsidyClaim, SubsidyPolicy
 from app.subsidies import service
 from app.subsidies.forms import PolicyForm
 from app.subsidies.service import ClaimError
@@ -57,7 +57,10 @@ def manage():
     """The region's policies, and its claims in one status (``?status=``, default "claimed")."""
     scope = current_scope()
     policies = db.session.scalars(scope.policies().order_by(SubsidyPolicy.starts_on.desc())).all()
-    status = request.args.get("status") or "claimed"
+    status = request.args.get("status") or ClaimStatus.CLAIMED
+    statuses = [s.value for s in ClaimStatus]
+    if status not in statuses:
+        abort(400, _("Choose one of: %(values)s.", values=", ".join(statuses)))
     claims = db.session.execute(
         scope.claims()
         .where(SubsidyClaim.status == status)
@@ -92,7 +95,7 @@ def review_claims():
     action = request.form.get("action")
     if action not in ("approve", "reject", "pay"):
         abort(422)
-    ids = [int(i) for i in request.form.getlist("claim") if i.isdigit()]
+    ids = [int(i) for i in request.form.getlist("claim") if i.isdecimal()]
     claims = db.session.scalars(
         Scope.of(current_user).claims().where(SubsidyClaim.id.in_(ids or [0]))
     ).all()

@@ -106,6 +106,10 @@ def test_scorecard_is_for_interviewers_and_end_completes(app, client):
         client, f"/video/interviews/{interview.id}/scorecard", {"rating": "9"}, token_from=room_url
     )
     assert bad.status_code == 422
+    superscript = post_form(
+        client, f"/video/interviews/{interview.id}/scorecard", {"rating": "²"}, token_from=room_url
+    )
+    assert superscript.status_code == 422
     assert "沟通清楚" in client.get(f"/video/interviews/{interview.id}").get_data(as_text=True)
 
     as_user(client, w["candidate"])
