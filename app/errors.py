@@ -9,13 +9,14 @@ nothing half-written stays behind.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
-from flask import Flask, flash, jsonify, render_template, request
+from flask import Flask, current_app, flash, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 
@@ -105,8 +106,19 @@ def handle_domain(error: DomainError):
 
 
 def handle_unexpected(error: Exception):
+    """A bug: nothing half-written stays, the traceback goes to the log under a short id, and
+    the person sees that id so a report can be matched to the log line."""
     db.session.rollback()
-    return handle_http(InternalServerError())
+    incident = secrets.token_hex(6)
+    current_app.logger.error(
+        "unexpected error %s on %s %s", incident, request.method, request.path, exc_info=error
+    )
+    text = messages()[500]
+    detail = _("Error reference: %(incident)s", incident=incident)
+    if wants_problem_json():
+        return problem(500, text, detail, incident=incident)
+    page = render_template("errors/error.html", status=500, title=text, detail=detail)
+    return page, 500
 
 
 def init_app(app: Flask) -> None:
