@@ -100,6 +100,10 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; the
+        # client address (rate limits, the outbox's loopback check) is read through them.
+        "TRUSTED_PROXIES": env("TRUSTED_PROXIES", int, 0),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "zh",
         "LANGUAGES": {"zh": "中文", "en": "English"},

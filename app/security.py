@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
@@ -37,7 +39,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(user: User, password: str) -> bool:
+@functools.cache
+def _unknown_account_hash() -> str:
+    """Verified when no account has the email, so a wrong email takes as long as a wrong
+    password and the time of a login does not tell which emails are registered."""
+    return _hasher.hash("no account has this password")
+
+
+def check_password(user: User | None, password: str) -> bool:
+    if user is None:
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher.verify(_unknown_account_hash(), password)
+        return False
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):

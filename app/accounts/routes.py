@@ -38,6 +38,7 @@ bp = Blueprint("accounts", __name__)
 
 
 AUTH_LIMIT = "10 per minute;50 per hour"
+ACCOUNT_LIMIT = "20 per 15 minutes"
 
 
 def send_confirmation(user: User) -> None:
@@ -79,8 +80,15 @@ def register_page(form: RegisterForm, status: int):
     return render_template("accounts/register.html", form=form), status
 
 
+def account_key() -> str:
+    """Login attempts counted per account as well as per address: many addresses guessing
+    one account's password are throttled too."""
+    return "login:" + request.form.get("email", "").strip().lower()[:254]
+
+
 @bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -88,7 +96,7 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(User.email == email))
-        if user is None or not check_password(user, form.password.data) or not user.active:
+        if not check_password(user, form.password.data) or not user.active:
             flash(_("Wrong email or password."), "error")
             return render_template("accounts/login.html", form=form), 401
         user.last_login_at = utcnow()

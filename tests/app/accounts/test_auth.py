@@ -182,3 +182,53 @@ def test_next_within_the_site_is_followed(client):
         data={"csrf_token": token, "email": "a@example.com", "password": factories.PASSWORD},
     )
     assert response.headers["Location"].endswith("/jobs/?q=x")
+
+
+def test_login_is_throttled_per_account_across_addresses(database_uri, tmp_path):
+    limited = create_app({**base_config(tmp_path, database_uri), "RATELIMIT_ENABLED": True})
+    client = limited.test_client()
+    statuses = []
+    with limited.app_context():
+        for n in range(22):  # a new address each time: only the account's count grows
+            client.environ_base["REMOTE_ADDR"] = f"192.0.2.{n + 1}"
+            statuses.append(login(client, "victim@example.com", "guess").status_code)
+        db.session.remove()
+    assert statuses[:20] == [401] * 20 and statuses[20:] == [429, 429]
+
+
+def test_unknown_and_known_emails_cost_the_same_password_check(client, monkeypatch):
+    """A wrong email verifies a password hash too, so timing does not reveal accounts."""
+    from app import security
+
+    factories.user(email="known@example.com")
+    db.session.commit()
+    verified = []
+
+    class Counting:
+        """The real hasher, counting verifications."""
+
+        def __init__(self, hasher):
+            self.hasher = hasher
+
+        def verify(self, hashed, password):
+            verified.append(hashed)
+            return self.hasher.verify(hashed, password)
+
+        def __getattr__(self, name):
+            return getattr(self.hasher, name)
+
+    monkeypatch.setattr(security, "_hasher", Counting(security._hasher))
+    assert login(client, "known@example.com", "wrong-password").status_code == 401
+    assert login(client, "unknown@example.com", "wrong-password").status_code == 401
+    assert len(verified) == 2
+
+
+def test_client_address_is_read_through_trusted_proxies(app, database_uri, tmp_path):
+    proxied = create_app({**base_config(tmp_path, database_uri), "TRUSTED_PROXIES": 1})
+    proxied.debug = True
+    client = proxied.test_client()
+    with proxied.app_context():
+        assert client.get("/dev/outbox").status_code == 200
+        outside = {"X-Forwarded-For": "192.0.2.7"}
+        assert client.get("/dev/outbox", headers=outside).status_code == 404
+        db.session.remove()
