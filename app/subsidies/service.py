@@ -155,22 +155,18 @@ def offers(
 def claim(
     session: Session, policy: SubsidyPolicy, employer: Employer, user: User | None
 ) -> SubsidyClaim:
-    """Claim the computed amount in one step. Raises ClaimError; the caller commits."""
+    """Claim the computed amount in one step. Raises ClaimError; the caller commits, or rolls
+    back on ClaimError.
+
+    The budget is reserved first, by one conditional UPDATE (so concurrent claims can never
+    commit more than the budget), and only then is the claim written, without a savepoint:
+    on SQLite a savepoint opened before any other write is released as a commit of its own,
+    which once let refused claims stay behind. A second claim by the same employer fails on
+    the unique key at the flush, inside the same transaction the caller rolls back.
+    """
     result = eligibility(session, policy, employer)
     if not result.eligible:
         raise ClaimError(result.reason)
-    item = SubsidyClaim(
-        policy_id=policy.id,
-        employer_id=employer.id,
-        amount=result.amount,
-        basis=result.basis,
-        claimed_by_id=getattr(user, "id", None),
-    )
-    try:
-        with session.begin_nested():
-            session.add(item)
-    except IntegrityError:
-        raise ClaimError(_("Your company has already claimed this subsidy.")) from None
     reserved = session.execute(
         sa.update(SubsidyPolicy)
         .where(
@@ -182,6 +178,18 @@ def claim(
     ).rowcount
     if reserved != 1:
         raise ClaimError(_("The budget of this policy is used up."))
+    item = SubsidyClaim(
+        policy_id=policy.id,
+        employer_id=employer.id,
+        amount=result.amount,
+        basis=result.basis,
+        claimed_by_id=getattr(user, "id", None),
+    )
+    session.add(item)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ClaimError(_("Your company has already claimed this subsidy.")) from None
     audit.record(
         "subsidy.claim",
         item,
@@ -203,17 +211,36 @@ def publish_policy(session: Session, official: User, form: PolicyForm) -> Subsid
     return policy
 
 
+REVIEW_MOVES = {
+    "approve": ({ClaimStatus.CLAIMED}, ClaimStatus.APPROVED),
+    "reject": ({ClaimStatus.CLAIMED, ClaimStatus.APPROVED}, ClaimStatus.REJECTED),
+    "pay": ({ClaimStatus.APPROVED}, ClaimStatus.PAID),
+}
+"""action → (the statuses a claim may be in, the status it moves to)."""
+
+
 def review(session: Session, claims: list[SubsidyClaim], action: str, official: User) -> int:
-    """Approve, reject or mark paid many claims at once; rejection frees the budget."""
-    moves = {
-        "approve": ({ClaimStatus.CLAIMED}, ClaimStatus.APPROVED),
-        "reject": ({ClaimStatus.CLAIMED, ClaimStatus.APPROVED}, ClaimStatus.REJECTED),
-        "pay": ({ClaimStatus.APPROVED}, ClaimStatus.PAID),
-    }
-    allowed, target = moves[action]
+    """Approve, reject or mark paid many claims at once; rejection frees the budget.
+
+    Each decision is one conditional UPDATE of the claim's status: of two officials (or two
+    clicks) deciding the same claim at once, exactly one changes it, so a rejection frees
+    its amount once and is audited once."""
+    allowed, target = REVIEW_MOVES[action]
     changed = 0
     for item in claims:
-        if item.status not in allowed:
+        now = utcnow()
+        moved = session.execute(
+            sa.update(SubsidyClaim)
+            .where(SubsidyClaim.id == item.id, SubsidyClaim.status.in_(allowed))
+            .values(
+                status=target,
+                reviewed_by_id=official.id,
+                reviewed_at=now,
+                paid_at=now if target == ClaimStatus.PAID else SubsidyClaim.paid_at,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved != 1:
             continue
         if target == ClaimStatus.REJECTED:
             session.execute(
@@ -222,11 +249,7 @@ def review(session: Session, claims: list[SubsidyClaim], action: str, official: 
                 .values(committed_amount=SubsidyPolicy.committed_amount - item.amount)
                 .execution_options(synchronize_session=False)
             )
-        item.status = target
-        item.reviewed_by_id = official.id
-        item.reviewed_at = utcnow()
-        if target == ClaimStatus.PAID:
-            item.paid_at = utcnow()
+        session.refresh(item)
         audit.record(f"subsidy.{action}", item, actor=official, amount=item.amount)
         changed += 1
     return changed
