@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
 from app.errors import DomainError
@@ -97,7 +98,11 @@ def apply(
         raise ApplicationError(_l("Create your résumé first, then apply."))
     cleaned = clean_answers(job, answers)
     if existing is not None:
-        _change_stage(existing, Stage.NEW, candidate, "")
+        try:
+            _change_stage(existing, Stage.NEW, candidate, "")
+        except StageChanged:  # a parallel request reopened it: that one is the application
+            db.session.refresh(existing)
+            return existing, False
         existing.resume, existing.answers = resume, cleaned
         _received(existing, candidate, job)
         return existing, True
@@ -142,23 +147,39 @@ def _received(application: Application, candidate: User, job: Job) -> None:
         notify(member.user, "application_received", link, candidate=candidate.name, job=job.title)
 
 
+class StageChanged(ApplicationError):
+    """Another request moved the application between our read and our write."""
+
+
 def _change_stage(
     application: Application, to_stage: Stage, actor: User, message: str
 ) -> StageChange:
+    """Move APPLICATION from the stage we read to TO_STAGE in one conditional UPDATE: of two
+    requests deciding at once (two clicks, two colleagues), exactly one moves it and records
+    the change; the other gets StageChanged and writes nothing."""
+    from_stage = application.stage
+    moved = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.stage == from_stage)
+        .values(stage=to_stage)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise StageChanged(_l("This application was just changed. Please reload the page."))
+    set_committed_value(application, "stage", to_stage)
     change = StageChange(
         application_id=application.id,
-        from_stage=application.stage,
+        from_stage=from_stage,
         to_stage=to_stage,
         actor_id=actor.id,
         message=message,
     )
     if (
-        application.stage == Stage.NEW
+        from_stage == Stage.NEW
         and application.first_response_at is None
         and actor.id != application.candidate_id
     ):
         application.first_response_at = utcnow()
-    application.stage = to_stage
     db.session.add(change)
     return change
 

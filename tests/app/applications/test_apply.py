@@ -133,3 +133,40 @@ def test_concurrent_duplicate_applies_create_one_application(app, database_uri):
     assert count(Application) == 1
     assert count(StageChange) == 1
     assert count(Notification) == 1
+
+
+def test_reapplying_after_withdrawal_many_times_at_once_reopens_once(app):
+    from app.applications import service
+    from app.models import Job, User
+
+    owner, _employer, job, candidate = world()
+    with app.test_request_context():
+        application, _created = service.apply(candidate, job, [])
+        service.withdraw(application, candidate)
+    db.session.commit()
+    job_id, candidate_id = job.id, candidate.id
+    notes_before = count(Notification)
+    barrier = threading.Barrier(8)
+    created: list[bool] = []
+
+    def run() -> None:
+        with app.app_context(), app.test_request_context():
+            session = db.session
+            try:
+                barrier.wait()
+                who, where = session.get(User, candidate_id), session.get(Job, job_id)
+                created.append(service.apply(who, where, [])[1])
+                session.commit()
+            finally:
+                session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.expire_all()
+    assert created.count(True) == 1 and len(created) == 8
+    stages = [c.to_stage for c in db.session.scalars(select(StageChange).order_by(StageChange.id))]
+    assert stages == [Stage.NEW, Stage.WITHDRAWN, Stage.NEW]
+    assert count(Notification) == notes_before + 1  # the employer hears of it once
