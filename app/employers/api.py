@@ -15,6 +15,7 @@ from app.api.auth import member_employer, role_required, token_optional
 from app.api.blueprint import Blueprint
 from app.api.fields import Choice, Flag, RegionCode, Stamp, Text, Whole
 from app.api.schemas import Schema
+from app.employers import review
 from app.employers.service import WEBSITE
 from app.extensions import db
 from app.models import CompanySize, Employer, Industry, Role, VerificationState
@@ -58,9 +59,12 @@ def update_my_employer(data: dict):
     employer = member_employer(owner_only=True)
     if "website" in data:
         data["website"] = data["website"] or None
+    changed = review.identity_changes(employer, data) if employer.verified else []
     for name, value in data.items():
         setattr(employer, name, value)
     audit.record("employer.update", employer, actor=g.api_user, fields=sorted(data), via="api")
+    if changed:
+        review.review_again(employer, g.api_user, changed)
     db.session.commit()
     return employer
 

@@ -11,6 +11,7 @@ commits. Fast-track review (信用审) is decided by `TRUSTED` below and nowhere
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
@@ -193,6 +194,27 @@ def submit(employer: Employer, user: User) -> None:
         previous=previous.value,
         fast_track=fast_track,
     )
+    link = url_for("employers.review", employer_id=employer.id)
+    for official in officials_for(employer.region_code):
+        notify(official, "review_submitted", link, email=False, employer=employer.name)
+
+
+IDENTITY_FIELDS = ("name", "credit_code", "region_code", "legal_rep_name")
+"""What an approval vouches for: who the company is and where (the region picks its reviewers)."""
+
+
+def identity_changes(employer: Employer, values: Mapping[str, Any]) -> list[str]:
+    """The IDENTITY_FIELDS that VALUES would change on EMPLOYER."""
+    return [f for f in IDENTITY_FIELDS if f in values and values[f] != getattr(employer, f)]
+
+
+def review_again(employer: Employer, user: User, fields: list[str]) -> None:
+    """A verified company changed FIELDS its approval vouched for: it loses the badge and goes
+    back into the review queue of the officials of its (possibly new) region, audited. Its
+    jobs stop being public until an official approves it again."""
+    employer.verification_state = VerificationState.SUBMITTED
+    employer.submitted_at = utcnow()
+    audit.record("employer.identity_change", employer, actor=user, fields=fields)
     link = url_for("employers.review", employer_id=employer.id)
     for official in officials_for(employer.region_code):
         notify(official, "review_submitted", link, email=False, employer=employer.name)

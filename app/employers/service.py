@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from app import audit, uploads
+from app.employers import review
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Employer, EmployerMember, MemberRole, User
@@ -52,6 +53,7 @@ def save_profile(
     creating = employer.id is None
     if not creating and employer.verified and values["credit_code"] != employer.credit_code:
         raise ProfileError(_l("A verified company's code cannot be changed."), status=422)
+    changed = [] if creating or not employer.verified else review.identity_changes(employer, values)
     stored = uploads.store(logo, uploads.IMAGE_TYPES) if logo and logo.filename else None
     replaced = employer.logo_path if stored else None
     for name in PROFILE_FIELDS:
@@ -67,4 +69,6 @@ def save_profile(
         uploads.discard(stored.stored_name if stored else None)
         raise ProfileError(_l("A company with this code is already registered.")) from None
     audit.record("employer.create" if creating else "employer.update", employer)
+    if changed:
+        review.review_again(employer, user, changed)
     return replaced

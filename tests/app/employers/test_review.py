@@ -197,3 +197,50 @@ def test_fast_track_rule_and_queue_order(app):
     db.session.flush()
     assert not review.is_trusted(trusted)
     assert db.session.get(Job, job.id) is not None
+
+
+def test_a_verified_company_that_changes_who_or_where_it_is_is_reviewed_again(client):
+    """Name, code, legal representative or region are what an approval vouched for."""
+    from app.accounts.service import create_api_token
+
+    employer = factories.employer(region_code="420102001001")
+    owner = employer.members[0].user
+    official = factories.user(Role.OFFICIAL, region_code="52")
+    token = create_api_token(owner, "test")
+    db.session.commit()
+    bearer = {"Authorization": f"Bearer {token}"}
+    harmless = client.patch("/api/v1/employers/me", json={"address": "江岸区1号"}, headers=bearer)
+    assert harmless.status_code == 200
+    assert db.session.get(type(employer), employer.id).verification_state == (
+        VerificationState.APPROVED
+    )
+    moved = client.patch(
+        "/api/v1/employers/me",
+        json={"name": "腾讯科技（深圳）有限公司", "region_code": "520302"},
+        headers=bearer,
+    )
+    assert moved.status_code == 200 and moved.get_json()["verified"] is False
+    db.session.expire_all()
+    assert employer.verification_state == VerificationState.SUBMITTED
+    assert actions(employer)[-1] == "employer.identity_change"
+    assert db.session.scalar(
+        select(Notification).where(
+            Notification.user_id == official.id, Notification.kind == "review_submitted"
+        )
+    )
+
+
+def test_renaming_a_verified_company_on_its_page_sends_it_back_to_review(client):
+    employer = factories.employer(region_code="420102001001")
+    as_user(client, employer.members[0].user)
+    data = {
+        "name": "新名字有限公司",
+        "credit_code": employer.credit_code,
+        "industry": employer.industry.value,
+        "size": employer.size.value,
+        "region_code": employer.region_code,
+        "description": "",
+    }
+    assert post_form(client, "/employers/mine/edit", data).status_code in (302, 303)
+    db.session.expire_all()
+    assert employer.verification_state == VerificationState.SUBMITTED
