@@ -159,6 +159,21 @@ main.add_command(eval_group, "eval")
 video_cli.add_command(video_bench_command, "bench")
 
 
+@main.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check the books: every subsidy policy's committed amount equals the sum of its live
+    claims. Prints what does not balance and exits 1 then."""
+    from app.subsidies.service import budget_drift
+
+    drift = budget_drift(db.session)
+    for policy_id, committed, claimed in drift:
+        click.echo(f"subsidy policy {policy_id}: committed {committed}, live claims {claimed}")
+    if drift:
+        raise SystemExit(1)
+    click.echo("subsidy budgets balance")
+
+
 @main.group("users")
 def users_group() -> None:
     """Manage user accounts."""

@@ -253,3 +253,26 @@ def review(session: Session, claims: list[SubsidyClaim], action: str, official: 
         audit.record(f"subsidy.{action}", item, actor=official, amount=item.amount)
         changed += 1
     return changed
+
+
+LIVE = (ClaimStatus.CLAIMED, ClaimStatus.APPROVED, ClaimStatus.PAID)
+"""Claims that hold part of a budget (a rejected one gave its amount back)."""
+
+
+def budget_drift(session: Session) -> list[tuple[int, int, int]]:
+    """Policies whose committed amount is not the sum of their live claims, as
+    (policy id, committed, sum of live claims): empty when the books balance."""
+    live = (
+        sa.select(SubsidyClaim.policy_id, sa.func.sum(SubsidyClaim.amount).label("total"))
+        .where(SubsidyClaim.status.in_(LIVE))
+        .group_by(SubsidyClaim.policy_id)
+        .subquery()
+    )
+    total = sa.func.coalesce(live.c.total, 0)
+    rows = session.execute(
+        sa.select(SubsidyPolicy.id, SubsidyPolicy.committed_amount, total)
+        .outerjoin(live, live.c.policy_id == SubsidyPolicy.id)
+        .where(SubsidyPolicy.committed_amount != total)
+        .order_by(SubsidyPolicy.id)
+    )
+    return [tuple(row) for row in rows]

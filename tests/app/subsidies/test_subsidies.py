@@ -108,6 +108,7 @@ def test_concurrent_claims_never_exceed_the_budget(app):
     total = db.session.scalar(sa.select(sa.func.sum(SubsidyClaim.amount)))
     assert total == 3000 == db.session.get(SubsidyPolicy, policy_id).committed_amount
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SubsidyClaim)) == 3
+    assert subsidies.budget_drift(db.session) == []
 
 
 def test_one_claim_rejected_many_times_at_once_frees_its_amount_once(app):
@@ -151,3 +152,21 @@ def test_one_claim_rejected_many_times_at_once_frees_its_amount_once(app):
     assert db.session.get(SubsidyClaim, claim_id).status == ClaimStatus.REJECTED
     rejections = sa.select(sa.func.count()).where(AuditEntry.action == "subsidy.reject")
     assert db.session.scalar(rejections) == 1
+    assert subsidies.budget_drift(db.session) == []
+
+
+def test_yunpin_check_finds_budgets_that_do_not_balance(app, runner):
+    from app.cli import main
+    from app.models import Employer
+
+    item = policy(budget=5000)
+    with app.test_request_context():
+        subsidies.claim(db.session, item, db.session.get(Employer, resumed_employer()), None)
+    db.session.commit()
+    balanced = runner.invoke(main, ["check"])
+    assert balanced.exit_code == 0 and "balance" in balanced.output
+    item.committed_amount = 3000  # what the races of old left behind
+    db.session.commit()
+    drifted = runner.invoke(main, ["check"])
+    assert drifted.exit_code == 1
+    assert f"subsidy policy {item.id}: committed 3000, live claims 1000" in drifted.output
