@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import secrets
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.errors import DomainError
 from app.extensions import db, login_manager
-from app.models import User
+from app.models import SignIn, User
 
 _hasher = PasswordHasher()
 
@@ -104,11 +108,52 @@ def read_link_token(purpose: str, token: str, max_age: int) -> User:
     return user
 
 
+def sign_in(user: User, remember: bool = False) -> None:
+    """Log USER in on this browser: a new SignIn row, whose key the session (and the
+    remember-me cookie) carries."""
+    key = secrets.token_urlsafe(24)
+    agent = (request.user_agent.string or "")[:200]
+    db.session.add(SignIn(user_id=user.id, key_hash=_key_hash(key), user_agent=agent))
+    user.sign_in_key = key
+    login_user(user, remember=remember)
+
+
+def sign_out() -> None:
+    """End this browser's sign-in: its session and any copy of its cookies stop working."""
+    key = getattr(current_user, "sign_in_key", None)
+    if key:
+        db.session.execute(sa.delete(SignIn).where(SignIn.key_hash == _key_hash(key)))
+    logout_user()
+
+
+def sign_out_everywhere(user: User, keep_current: bool = False) -> int:
+    """End USER's sign-ins on every browser (a password change), or on every other one
+    ("sign out other devices"); returns how many ended."""
+    doomed = sa.delete(SignIn).where(SignIn.user_id == user.id)
+    if keep_current and user.sign_in_key:
+        doomed = doomed.where(SignIn.key_hash != _key_hash(user.sign_in_key))
+    return db.session.execute(doomed).rowcount
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The user of a session or remember-me cookie ("<id>:<sign-in key>"), while that
+    sign-in has not been ended."""
+    number, _sep, key = user_id.partition(":")
+    if not number.isdecimal() or not key:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.scalar(
+        sa.select(User)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(User.id == int(number), SignIn.key_hash == _key_hash(key))
+    )
+    if user is not None:
+        user.sign_in_key = key
+    return user
 
 
 # Every asset is served from our own origin; nothing loads from a CDN.

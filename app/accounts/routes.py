@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -32,6 +32,9 @@ from app.security import (
     make_link_token,
     read_link_token,
     same_site,
+    sign_in,
+    sign_out,
+    sign_out_everywhere,
 )
 
 bp = Blueprint("accounts", __name__)
@@ -67,8 +70,8 @@ def register():
         except AccountError as error:
             return refused(error, lambda status: register_page(form, status))
         send_confirmation(user)
+        sign_in(user)
         db.session.commit()
-        login_user(user)
         flash(_("Welcome! We sent a confirmation link to %(email)s.", email=user.email), "success")
         if user.role == Role.EMPLOYER:
             return redirect(url_for("employers.create"))
@@ -100,8 +103,8 @@ def login():
             flash(_("Wrong email or password."), "error")
             return render_template("accounts/login.html", form=form), 401
         user.last_login_at = utcnow()
+        sign_in(user, remember=form.remember.data)
         db.session.commit()
-        login_user(user, remember=form.remember.data)
         return redirect(same_site(request.args.get("next"), url_for("home.index")))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status
@@ -109,7 +112,8 @@ def login():
 
 @bp.route("/auth/logout", methods=["POST"])
 def logout():
-    logout_user()
+    sign_out()
+    db.session.commit()
     flash(_("You have logged out."), "info")
     return redirect(url_for("home.index"))
 
@@ -174,6 +178,7 @@ def reset(token: str):
         # Following the link proves the address, too.
         user.email_confirmed_at = user.email_confirmed_at or utcnow()
         audit.record("user.password_reset", user, actor=user)
+        sign_out_everywhere(user)  # whoever knew the old password is out
         db.session.commit()
         flash(_("Your password has been changed. Please log in."), "success")
         return redirect(url_for("accounts.login"))
@@ -195,6 +200,18 @@ def settings_page(form: TokenForm, new_token: str | None = None, status: int = 2
 @login_required
 def settings():
     return settings_page(TokenForm())
+
+
+@bp.route("/settings/sign-out-others", methods=["POST"])
+@login_required
+def sign_out_others():
+    """End every sign-in of this account but this browser's."""
+    user = current_user._get_current_object()
+    ended = sign_out_everywhere(user, keep_current=True)
+    audit.record("user.sign_out_others", user, actor=user, ended=ended)
+    db.session.commit()
+    flash(_("Signed out on %(n)s other devices.", n=ended), "success")
+    return redirect(url_for("accounts.settings"), 303)
 
 
 @bp.route("/settings/tokens", methods=["POST"])

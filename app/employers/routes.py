@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import uploads
@@ -36,6 +36,7 @@ from app.models import (
     Role,
     User,
 )
+from app.security import sign_in
 
 bp = Blueprint("employers", __name__)
 
@@ -256,8 +257,8 @@ def accept_invite(token: str):
             via="member_invite",
         )
         members.accept(invite, user)
+        sign_in(user)
         db.session.commit()
-        login_user(user)
         flash(_("Welcome! You joined %(employer)s.", employer=employer.name), "success")
         return redirect(url_for("employers.dashboard"))
     status = 422 if form.is_submitted() else 200

@@ -1,7 +1,7 @@
 """All models, importable from one place (Alembic's autogenerate sees every table)."""
 # ruff: noqa: F401
 
-from app.models.accounts import ApiToken, Role, User
+from app.models.accounts import ApiToken, Role, SignIn, User
 from app.models.activity import AuditEntry, Notification
 from app.models.applications import (
     Application,

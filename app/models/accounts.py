@@ -63,8 +63,31 @@ class User(UserMixin, Base):
     def employer(self):
         return self.membership.employer if self.membership else None
 
+    # The key of the sign-in this request came with (see SignIn); set at log-in and by the
+    # session loader, never stored on the row.
+    sign_in_key = None
+
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie hold: the user and the sign-in, so that
+        ending the sign-in (logout, password reset, "sign out other devices") ends both."""
+        return f"{self.id}:{self.sign_in_key}"
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class SignIn(Base):
+    """One signed-in browser. Sessions and remember-me cookies are only as good as their row:
+    deleting it signs that browser out, even from a cookie copied before. Only the SHA-256 of
+    the key is stored."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class ApiToken(Base):

@@ -232,3 +232,75 @@ def test_client_address_is_read_through_trusted_proxies(app, database_uri, tmp_p
         outside = {"X-Forwarded-For": "192.0.2.7"}
         assert client.get("/dev/outbox", headers=outside).status_code == 404
         db.session.remove()
+
+
+def cookies_of(client) -> dict[str, str]:
+    cookies = {}
+    for name in ("session", "remember_token"):
+        cookie = client.get_cookie(name, domain="yunpin.test")
+        if cookie is not None:
+            cookies[name] = cookie.value
+    return cookies
+
+
+def browser_with(app, cookies: dict[str, str]):
+    """Another browser holding copies of COOKIES (as a thief or a second device would)."""
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    for name, value in cookies.items():
+        other.set_cookie(name, value, domain="yunpin.test")
+    return other
+
+
+def log_in(client, remember: bool = False):
+    token = csrf_token(client, "/auth/login")
+    data = {"csrf_token": token, "email": "a@example.com", "password": factories.PASSWORD}
+    if remember:
+        data["remember"] = "y"
+    assert client.post("/auth/login", data=data).status_code == 302
+
+
+def visit(app, browser, path: str) -> int:
+    """BROWSER's status for PATH in an app context of its own: the test's context would
+    otherwise carry the previous browser's user and CSRF token (kept on `g`) into it."""
+    with app.app_context():
+        return browser.get(path).status_code
+
+
+def test_logout_ends_copies_of_the_session_and_the_remember_cookie(app, client):
+    factories.user(email="a@example.com")
+    db.session.commit()
+    with app.app_context():
+        log_in(client, remember=True)
+    copied = cookies_of(client)
+    assert set(copied) == {"session", "remember_token"}
+    assert visit(app, browser_with(app, copied), "/settings") == 200
+    with app.app_context():
+        client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert visit(app, browser_with(app, copied), "/settings") == 302
+    remembered = browser_with(app, {"remember_token": copied["remember_token"]})
+    assert visit(app, remembered, "/settings") == 302
+
+
+def test_password_reset_and_sign_out_others_end_the_other_browsers(app, client):
+    user = factories.user(email="a@example.com")
+    db.session.commit()
+    phone, laptop = app.test_client(), app.test_client()
+    for browser in (phone, laptop, client):
+        with app.app_context():
+            log_in(browser, remember=True)
+    with app.app_context():
+        ended = post_form(client, "/settings/sign-out-others", {}, token_from="/settings")
+    assert ended.status_code == 303
+    assert visit(app, client, "/settings") == 200
+    assert visit(app, phone, "/settings") == visit(app, laptop, "/settings") == 302
+
+    with app.app_context():
+        log_in(phone, remember=True)
+    copied = cookies_of(phone)
+    token = make_link_token("reset", user)
+    with app.app_context():
+        new = {"password": "brand-new-pass", "confirm": "brand-new-pass"}
+        assert post_form(client, f"/auth/reset/{token}", new).status_code == 302
+    assert visit(app, browser_with(app, copied), "/settings") == 302
+    assert visit(app, client, "/settings") == 302  # the reset signs everyone out
