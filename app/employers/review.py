@@ -194,6 +194,11 @@ def submit(employer: Employer, user: User) -> None:
         previous=previous.value,
         fast_track=fast_track,
     )
+    _tell_reviewers(employer)
+
+
+def _tell_reviewers(employer: Employer) -> None:
+    """The officials of the employer's region see it in their queue and a notification."""
     link = url_for("employers.review", employer_id=employer.id)
     for official in officials_for(employer.region_code):
         notify(official, "review_submitted", link, email=False, employer=employer.name)
@@ -215,9 +220,7 @@ def review_again(employer: Employer, user: User, fields: list[str]) -> None:
     employer.verification_state = VerificationState.SUBMITTED
     employer.submitted_at = utcnow()
     audit.record("employer.identity_change", employer, actor=user, fields=fields)
-    link = url_for("employers.review", employer_id=employer.id)
-    for official in officials_for(employer.region_code):
-        notify(official, "review_submitted", link, email=False, employer=employer.name)
+    _tell_reviewers(employer)
 
 
 def decide(
