@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import secrets
 from urllib.parse import urlsplit
 
@@ -19,6 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from app.errors import DomainError
 from app.extensions import db, login_manager
 from app.models import SignIn, User
+from app.models.accounts import digest
 
 _hasher = PasswordHasher()
 
@@ -113,7 +113,7 @@ def sign_in(user: User, remember: bool = False) -> None:
     remember-me cookie) carries."""
     key = secrets.token_urlsafe(24)
     agent = (request.user_agent.string or "")[:200]
-    db.session.add(SignIn(user_id=user.id, key_hash=_key_hash(key), user_agent=agent))
+    db.session.add(SignIn(user_id=user.id, key_hash=digest(key), user_agent=agent))
     user.sign_in_key = key
     login_user(user, remember=remember)
 
@@ -122,7 +122,7 @@ def sign_out() -> None:
     """End this browser's sign-in: its session and any copy of its cookies stop working."""
     key = getattr(current_user, "sign_in_key", None)
     if key:
-        db.session.execute(sa.delete(SignIn).where(SignIn.key_hash == _key_hash(key)))
+        db.session.execute(sa.delete(SignIn).where(SignIn.key_hash == digest(key)))
     logout_user()
 
 
@@ -131,12 +131,8 @@ def sign_out_everywhere(user: User, keep_current: bool = False) -> int:
     ("sign out other devices"); returns how many ended."""
     doomed = sa.delete(SignIn).where(SignIn.user_id == user.id)
     if keep_current and user.sign_in_key:
-        doomed = doomed.where(SignIn.key_hash != _key_hash(user.sign_in_key))
+        doomed = doomed.where(SignIn.key_hash != digest(user.sign_in_key))
     return db.session.execute(doomed).rowcount
-
-
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 @login_manager.user_loader
@@ -149,7 +145,7 @@ def load_user(user_id: str) -> User | None:
     user = db.session.scalar(
         sa.select(User)
         .join(SignIn, SignIn.user_id == User.id)
-        .where(User.id == int(number), SignIn.key_hash == _key_hash(key))
+        .where(User.id == int(number), SignIn.key_hash == digest(key))
     )
     if user is not None:
         user.sign_in_key = key

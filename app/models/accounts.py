@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from app.models.regions import Region
 
 
+def digest(secret: str) -> str:
+    """What is stored of a secret the user holds (API token, sign-in key): its SHA-256."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 class Role(enum.StrEnum):
     SEEKER = "seeker"
     EMPLOYER = "employer"
@@ -105,6 +110,4 @@ class ApiToken(Base):
 
     user: Mapped[User] = relationship()
 
-    @staticmethod
-    def hash(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+    hash = staticmethod(digest)
