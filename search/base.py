@@ -84,6 +84,11 @@ class SearchBackend(ABC):
     def delete(self, doc_id: int, *, kind: str = "jobs") -> bool:
         """Remove a document; returns False if it was not indexed."""
 
+    def delete_many(self, doc_ids: Iterable[int], *, kind: str = "jobs") -> int:
+        """Remove several documents; returns how many were indexed. Backends whose every
+        write commits override it to commit once."""
+        return sum(self.delete(doc_id, kind=kind) for doc_id in doc_ids)
+
     # -- reading ---------------------------------------------------------------------
 
     def search(self, query: SearchQuery, *, kind: str = "jobs") -> SearchResult:

@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,8 @@ class _Index:
         tantivy_dir.mkdir(parents=True, exist_ok=True)
         with tantivy_files(path):
             self.index = tantivy.Index(self.schema, path=str(tantivy_dir), reuse=True)
+        self.meta = tantivy_dir / "meta.json"
+        self.meta_seen: int | None = None
         self.writer: tantivy.IndexWriter | None = None
         self.writer_threads = writer_threads
         self.sqlite = sqlite3.connect(
@@ -113,6 +115,15 @@ class _Index:
                 self.index.reload()
 
     def searcher(self) -> tantivy.Searcher:
+        """A searcher over the last commit, also one made by another process: tantivy's own
+        reader only polls for those every 500 ms, a stat of meta.json costs microseconds."""
+        try:
+            seen = os.stat(self.meta).st_mtime_ns
+        except OSError:
+            seen = None
+        if seen != self.meta_seen:
+            self.meta_seen = seen
+            self.index.reload()
         return self.index.searcher()
 
     def doc_count(self) -> int:
@@ -173,18 +184,27 @@ class EmbeddedBackend(LocalBackend[_Index]):
         if target is not None:
             ix.release_writer()
 
-    @unavailable_on_file_errors
     def delete(self, doc_id: int, *, kind: str = "jobs") -> bool:
+        return self.delete_many([doc_id], kind=kind) == 1
+
+    @unavailable_on_file_errors
+    def delete_many(self, doc_ids: Iterable[int], *, kind: str = "jobs") -> int:
         ix = self._open(kind)
         with ix.lock:
-            src = self._source(ix, ix.searcher(), int(doc_id))
-            if src is None:
-                return False
+            searcher = ix.searcher()
+            sources = [
+                (int(doc_id), src)
+                for doc_id in doc_ids
+                if (src := self._source(ix, searcher, int(doc_id))) is not None
+            ]
+            if not sources:
+                return 0
             with ix.writing() as writer:
-                writer.delete_documents_by_term("id", int(doc_id))
-            ix.suggest.apply(delta_for([], [entries_of(kind, src)]))
+                for doc_id, _ in sources:
+                    writer.delete_documents_by_term("id", doc_id)
+            ix.suggest.apply(delta_for([], [entries_of(kind, src) for _, src in sources]))
             ix.commit()
-            return True
+            return len(sources)
 
     # -- reading -----------------------------------------------------------------------
 

@@ -138,15 +138,16 @@ def worker(app, redis_server):
     """Run every job queued on one queue (main by default) in a real RQ worker; return how many ran."""
     from rq import SimpleWorker
 
-    from app.queue import MAIN, get_queue
+    from app.queue import DERIVED, INDEX, MAIN, get_queue
 
     def drain(kind: str = MAIN) -> int:
-        queue = get_queue(app, kind)
-        finished_before = queue.finished_job_registry.count
-        SimpleWorker([queue], connection=redis_server).work(burst=True)
-        failed = queue.failed_job_registry.get_job_ids()
+        # DERIVED stands for all derived data: the search index first, then the rest.
+        queues = [get_queue(app, k) for k in ((INDEX, DERIVED) if kind == DERIVED else (kind,))]
+        finished_before = sum(q.finished_job_registry.count for q in queues)
+        SimpleWorker(queues, connection=redis_server).work(burst=True)
+        failed = [job for q in queues for job in q.failed_job_registry.get_job_ids()]
         assert not failed, f"background jobs failed: {failed}"
-        return queue.finished_job_registry.count - finished_before
+        return sum(q.finished_job_registry.count for q in queues) - finished_before
 
     return drain
 
@@ -156,13 +157,14 @@ def derived(app, redis_server):
     """Run the derived-data queue once; returns (finished, failed) job counts, failures allowed."""
     from rq import SimpleWorker
 
-    from app.queue import DERIVED, get_queue
+    from app.queue import DERIVED, INDEX, get_queue
 
     def drain() -> tuple[int, int]:
-        queue = get_queue(app, DERIVED)
-        before = queue.finished_job_registry.count
-        SimpleWorker([queue], connection=redis_server).work(burst=True)
-        return queue.finished_job_registry.count - before, queue.failed_job_registry.count
+        queues = [get_queue(app, INDEX), get_queue(app, DERIVED)]
+        before = sum(q.finished_job_registry.count for q in queues)
+        SimpleWorker(queues, connection=redis_server).work(burst=True)
+        finished = sum(q.finished_job_registry.count for q in queues) - before
+        return finished, sum(q.failed_job_registry.count for q in queues)
 
     return drain
 

@@ -1,4 +1,4 @@
-"""Developer conveniences, served only in debug mode and only to this machine: the local
+"""Developer conveniences, served only by a local instance and only to this machine: the local
 mail outbox, which holds confirmation and password-reset links."""
 
 from __future__ import annotations
@@ -14,9 +14,15 @@ bp = Blueprint("dev", __name__)
 
 
 @bp.before_request
-def debug_only():
-    if not current_app.debug or current_app.config["PRODUCTION"] or not from_this_machine():
+def local_only():
+    if not local_instance() or not from_this_machine():
         abort(404)
+
+
+def local_instance() -> bool:
+    """A development server, or `yunpin run` on a loopback address: never production."""
+    config = current_app.config
+    return (current_app.debug or config["LOCAL_INSTANCE"]) and not config["PRODUCTION"]
 
 
 def from_this_machine() -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -49,8 +48,9 @@ def index():
 def demo_accounts() -> list[tuple]:
     """The demo log-ins, shown to visitors of a local development instance that has them."""
     from app.demo import DEMO_ACCOUNTS, PASSWORD, is_loaded
+    from app.dev.routes import local_instance
 
-    if not current_app.debug or current_user.is_authenticated or not is_loaded():
+    if not local_instance() or current_user.is_authenticated or not is_loaded():
         return []
     return [(email, who, PASSWORD) for email, _role, who in DEMO_ACCOUNTS]
 

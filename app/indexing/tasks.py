@@ -1,11 +1,13 @@
 """Keep the search index in step with jobs and résumés.
 
-`sync_job`/`sync_resume`/`sync_employer` are enqueued on the DERIVED queue by app.changes
-after a commit that touched the row. Each reads the committed row and indexes it, or deletes
-it from the index when it should no longer be found (unpublished, closed, employer not
-verified, résumé hidden). Doing the work in a job, never in the request, is what lets a write
-survive a search outage: when the engine is unavailable the job FAILS with retries attached,
-RQ puts it back (later and later), and it succeeds once the engine is back.
+Writes mark the changed jobs, résumés and employers for the "search" consumer
+(`app.batching`), and `flush` indexes a whole batch: one read of the rows, one bulk write
+and one commit, or a delete for each row that should no longer be found (unpublished,
+closed, employer not verified, résumé hidden). It runs on the index queue, which only the
+indexer worker takes, so new writes never wait behind other derived work. Doing the work in
+a job, never in the request, is what lets a write survive a search outage: when the engine
+is unavailable the flush FAILS with retries attached, its batch stays marked, RQ runs it
+again (later and later), and it succeeds once the engine is back.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import Any
 from rq import get_current_job
 from sqlalchemy import select
 
+from app import batching
 from app.extensions import db
 from app.indexing import service
-from app.models import Job, Resume
+from app.models import Job
 from app.worker import task
 from search import SearchUnavailable
 
@@ -51,32 +54,28 @@ def retried_while_unavailable(sync: Callable[..., Any]) -> Callable[..., Any]:
 
 @task
 @retried_while_unavailable
-def sync_job(job_id: int) -> str:
-    return _sync("jobs", job_id, db.session.get(Job, job_id))
+def flush() -> dict[str, int]:
+    """Index or delete every job and résumé marked since the last flush; returns counts."""
+    with batching.take("search") as batch:
+        job_ids = set(batch.ids("job"))
+        employers = batch.ids("employer")
+        if employers:
+            job_ids.update(db.session.scalars(select(Job.id).where(Job.employer_id.in_(employers))))
+        return {
+            "jobs": sync("jobs", sorted(job_ids)),
+            "resumes": sync("resumes", batch.ids("resume")),
+        }
 
 
-@task
-@retried_while_unavailable
-def sync_employer(employer_id: int) -> int:
-    """An employer's name or verification is part of each of its jobs' documents."""
-    jobs = db.session.scalars(select(Job).where(Job.employer_id == employer_id)).all()
-    for job in jobs:
-        _sync("jobs", job.id, job)
-    return len(jobs)
-
-
-@task
-@retried_while_unavailable
-def sync_resume(resume_id: int) -> str:
-    return _sync("resumes", resume_id, db.session.get(Resume, resume_id))
-
-
-def _sync(kind: str, object_id: int, row: Job | Resume | None) -> str:
-    """Index ROW, or delete OBJECT_ID from the index when ROW is gone or no longer belongs."""
-    spec = service.KINDS[kind]
+def sync(kind: str, ids: list[int]) -> int:
+    """Index the documents of IDS that belong in the index and delete the others; returns
+    how many ids were handled."""
+    if not ids:
+        return 0
     backend = service.get_backend()
-    if spec.accepts(row):
-        backend.index(spec.document(row), kind=kind)
-        return "indexed"
-    backend.delete(object_id, kind=kind)
-    return "deleted"
+    docs = list(service.documents(kind, ids))
+    if docs:
+        backend.bulk(docs, kind=kind)
+    indexed = {doc["id"] for doc in docs}
+    backend.delete_many([i for i in ids if i not in indexed], kind=kind)
+    return len(ids)

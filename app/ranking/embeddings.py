@@ -27,28 +27,44 @@ def texts_of(obj: Job | Resume) -> tuple[str, str]:
     return profile.full_text(), profile.title_text()
 
 
-def refresh(obj: Job | Resume) -> bool:
-    """Store OBJ's vectors unless the stored ones are for the same texts; True when embedded."""
-    kind = EmbeddedKind.JOB if isinstance(obj, Job) else EmbeddedKind.RESUME
-    texts = texts_of(obj)
-    digest = hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
-    row = db.session.scalar(
-        select(Embedding).where(Embedding.kind == kind, Embedding.object_id == obj.id)
-    )
-    if row is not None and row.digest == digest and row.model == MODEL:
-        return False
-    text_vector, title_vector = embed_texts(list(texts))
-    if row is None:
-        row = Embedding(kind=kind, object_id=obj.id)
-        db.session.add(row)
-    row.model, row.digest = MODEL, digest
-    row.text_vector, row.title_vector = to_bytes(text_vector), to_bytes(title_vector)
-    return True
+def refresh_many(objs: list[Job | Resume]) -> int:
+    """Store the vectors of every object in OBJS whose texts changed since they were last
+    embedded, in one pass through the model; returns how many were embedded."""
+    wanted = []
+    for obj in objs:
+        kind = EmbeddedKind.JOB if isinstance(obj, Job) else EmbeddedKind.RESUME
+        texts = texts_of(obj)
+        digest = hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
+        wanted.append((kind, obj.id, texts, digest))
+    stored = {
+        (row.kind, row.object_id): row
+        for kind in (EmbeddedKind.JOB, EmbeddedKind.RESUME)
+        if (ids := [object_id for k, object_id, _, _ in wanted if k == kind])
+        for row in db.session.scalars(
+            select(Embedding).where(Embedding.kind == kind, Embedding.object_id.in_(ids))
+        )
+    }
+    stale = [
+        entry
+        for entry in wanted
+        if (row := stored.get(entry[:2])) is None or row.digest != entry[3] or row.model != MODEL
+    ]
+    if not stale:
+        return 0
+    vectors = embed_texts([text for _, _, texts, _ in stale for text in texts])
+    for n, (kind, object_id, _, digest) in enumerate(stale):
+        row = stored.get((kind, object_id))
+        if row is None:
+            row = Embedding(kind=kind, object_id=object_id)
+            db.session.add(row)
+        row.model, row.digest = MODEL, digest
+        row.text_vector, row.title_vector = to_bytes(vectors[2 * n]), to_bytes(vectors[2 * n + 1])
+    return len(stale)
 
 
-def forget(kind: EmbeddedKind, object_id: int) -> None:
+def forget(kind: EmbeddedKind, object_ids: list[int]) -> None:
     db.session.execute(
-        delete(Embedding).where(Embedding.kind == kind, Embedding.object_id == object_id)
+        delete(Embedding).where(Embedding.kind == kind, Embedding.object_id.in_(object_ids))
     )
 
 

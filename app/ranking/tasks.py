@@ -1,7 +1,8 @@
 """Matching's background jobs: embed changed jobs and résumés, recompute recommendations.
 
-`refresh_job`/`refresh_resume` are enqueued by app.changes after a commit that touched the
-object. Embedding happens here, never on a page. `refresh_recommendations` stores a list a
+Writes mark changed jobs and résumés for the "embeddings" consumer (`app.batching`) and
+`flush` embeds a whole batch in one pass through the model. Embedding happens here, never
+on a page. `refresh_recommendations` stores a list a
 page asked for; `sweep` recomputes stale and old lists of active candidates and schedules
 the next sweep with `enqueue_in` (the RQ scheduler, started by `yunpin run`, releases it
 when due).
@@ -9,6 +10,9 @@ when due).
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from app import batching
 from app.extensions import db
 from app.models import EmbeddedKind, Job, Resume, User
 from app.ranking import embeddings, recommendations
@@ -16,37 +20,32 @@ from app.worker import task
 
 
 @task
-def refresh_job(job_id: int) -> str:
-    job = db.session.get(Job, job_id)
-    if job is None:
-        return _forget(EmbeddedKind.JOB, job_id)
-    embedded = embeddings.enabled() and embeddings.refresh(job)
-    if job.is_public or embedded:
-        recommendations.mark_all_stale()
-    db.session.commit()
+def flush() -> dict[str, int]:
+    """Embed every job and résumé marked since the last flush (one pass through the model),
+    forget the vectors of deleted ones, and recompute the lists of changed résumés' owners."""
+    with batching.take("embeddings") as batch:
+        jobs = _rows(Job, batch.ids("job"))
+        resumes = _rows(Resume, batch.ids("resume"))
+        # The model runs before the first write, so the database is not locked meanwhile
+        # (SQLite has one writer at a time).
+        embedded = embeddings.refresh_many([*jobs, *resumes]) if embeddings.enabled() else 0
+        embeddings.forget(EmbeddedKind.JOB, sorted(set(batch.ids("job")) - {j.id for j in jobs}))
+        embeddings.forget(
+            EmbeddedKind.RESUME, sorted(set(batch.ids("resume")) - {r.id for r in resumes})
+        )
+        if embedded or any(job.is_public for job in jobs):
+            recommendations.mark_all_stale()
+        db.session.commit()  # the vectors are kept even if recomputing a list fails
+        owners = sorted({resume.user_id for resume in resumes if resume.is_default})
+        for user_id in owners:
+            recommendations.compute(db.session.get(User, user_id))
+            db.session.commit()
     recommendations.ensure_sweep()
-    return "embedded" if embedded else "unchanged"
+    return {"embedded": embedded, "lists": len(owners)}
 
 
-@task
-def refresh_resume(resume_id: int) -> str:
-    resume = db.session.get(Resume, resume_id)
-    if resume is None:
-        return _forget(EmbeddedKind.RESUME, resume_id)
-    embedded = embeddings.enabled() and embeddings.refresh(resume)
-    db.session.commit()  # the vectors are kept even if recomputing the list fails
-    if resume.is_default:
-        recommendations.compute(db.session.get(User, resume.user_id))
-        db.session.commit()
-    recommendations.ensure_sweep()
-    return "embedded" if embedded else "unchanged"
-
-
-def _forget(kind: EmbeddedKind, object_id: int) -> str:
-    """The object is gone: so are its vectors."""
-    embeddings.forget(kind, object_id)
-    db.session.commit()
-    return "forgotten"
+def _rows(model: type[Job] | type[Resume], ids: list[int]) -> list:
+    return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
 
 
 @task

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +12,8 @@ from app.access import current_employer, roles_required
 from app.applications import service as applications
 from app.errors import refused
 from app.extensions import db
-from app.models import Job, ParseStatus, Resume, ResumeFile, Role, User, utcnow
+from app.models import Job, ParseStatus, Resume, ResumeFile, Role, User
+from app.queue import waiting
 from app.resumes import search, service
 from app.resumes.forms import DraftForm, InviteForm, ResumeForm, SearchForm, UploadForm
 
@@ -22,7 +21,6 @@ bp = Blueprint("resumes", __name__)
 
 
 SEARCH_LIMIT = 50
-STALLED_AFTER = timedelta(minutes=5)
 """A file still pending after this long was lost by the queue; say so instead of waiting."""
 
 
@@ -104,14 +102,12 @@ def draft_form() -> DraftForm:
 @roles_required(Role.SEEKER)
 def file_status(file_id: int):
     item = _own_file(file_id)
-    stalled = (
-        item.parse_status == ParseStatus.PENDING and utcnow() - item.created_at > STALLED_AFTER
-    )
+    pending = item.parse_status == ParseStatus.PENDING
     return render_template(
         "resumes/file.html",
         item=item,
         form=draft_form(),
-        stalled=stalled,
+        waiting=waiting(service.parse_job_id(item)) if pending else None,
         error_text=service.PARSE_ERRORS.get(item.parse_error or "", service.PARSE_ERRORS["broken"]),
     )
 

@@ -119,8 +119,13 @@ def store_upload(user: User, upload: FileStorage | None) -> ResumeFile:
     item = ResumeFile.from_upload(stored, user_id=user.id, parse_status=ParseStatus.PENDING)
     db.session.add(item)
     db.session.flush()
-    defer("app.resumes.tasks.parse", item.id, job_timeout=PARSE_TIMEOUT)
+    defer("app.resumes.tasks.parse", item.id, job_timeout=PARSE_TIMEOUT, job_id=parse_job_id(item))
     return item
+
+
+def parse_job_id(item: ResumeFile) -> str:
+    """The RQ job reading ITEM, so its page can say where it stands."""
+    return f"resume-file-{item.id}"
 
 
 MAX_YEARS_EXPERIENCE = 60

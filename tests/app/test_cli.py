@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -78,3 +79,80 @@ def _request_reset(port: int, email: str) -> None:
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode({"csrf_token": token, "email": email}).encode()
     opener.open(f"http://127.0.0.1:{port}/auth/forgot", data=body).read()
+
+
+def _run(instance: Path, port: int, *args: str) -> subprocess.Popen:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+    }
+    env["YUNPIN_INSTANCE"] = str(instance)
+    env["VIDEO_EMBEDDED_PORT"] = "0"
+    yunpin = Path(sys.executable).parent / "yunpin"
+    return subprocess.Popen(
+        [str(yunpin), "run", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _until(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while not (result := condition()):
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+    return result
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_replaced_its_job_retried_and_sigterm_leaves_nothing(tmp_path):
+    import psutil
+    import redis
+    from rq import Queue
+    from rq.job import Job, JobStatus
+
+    port, held = free_port(), tmp_path / "held"
+    held.mkdir()
+    run = _run(tmp_path / "instance", port, "--no-demo", "--workers", "1")
+    try:
+        url = _until(
+            lambda: (line := run.stdout.readline()).startswith("Background queues:") and line,
+            120,
+            "yunpin run did not start",
+        ).split()[2]
+        # Keep reading so no child ever blocks on a full pipe.
+        threading.Thread(target=run.stdout.read, daemon=True).start()
+        connection = redis.Redis.from_url(url)
+        job = Queue("yunpin", connection=connection).enqueue(
+            "tests.app.held_job.hold", str(held), job_timeout=120
+        )
+        first = _until(lambda: (held / "attempt-1").exists(), 60, "no worker took the job")
+        assert first
+        worker_pid = int((held / "attempt-1").read_text())
+        os.kill(worker_pid, signal.SIGKILL)
+
+        # A new worker takes the job again; released, it completes: nothing lost.
+        _until(lambda: (held / "attempt-2").exists(), 60, "the job was not retried")
+        assert int((held / "attempt-2").read_text()) != worker_pid
+        (held / "release").touch()
+        _until(
+            lambda: Job.fetch(job.id, connection=connection).get_status() == JobStatus.FINISHED,
+            30,
+            "the retried job did not finish",
+        )
+        assert (held / "done").read_text() == "2"
+        wait_for(f"http://127.0.0.1:{port}/", 30)
+        family = psutil.Process(run.pid).children(recursive=True)
+        redis_server = [
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if url.removeprefix("unix://") in " ".join(p.info["cmdline"] or [])
+        ]
+        assert redis_server, "the embedded Redis server should be running"
+        family += redis_server
+    finally:
+        run.send_signal(signal.SIGTERM)  # to `yunpin run` alone, not its process group
+        assert run.wait(timeout=30) == 0
+    gone, alive = psutil.wait_procs(family, timeout=15)
+    assert not alive, f"left running after SIGTERM: {[p.pid for p in alive]}"

@@ -49,12 +49,22 @@ def test_normalise_database_url_leaves_other_urls_alone():
     assert normalise_database_url("postgresql://h/d") == "postgresql+psycopg://h/d"
 
 
-def test_outbox_is_only_served_in_debug_mode_to_this_machine(client, app):
+def test_outbox_is_only_served_by_a_local_instance_to_this_machine(client, app):
     assert client.get("/dev/outbox").status_code == 404
-    app.debug = True
+    app.config["LOCAL_INSTANCE"] = True  # what `yunpin run` on a loopback address sets
     assert client.get("/dev/outbox").status_code == 200
     elsewhere = {"REMOTE_ADDR": "192.0.2.7"}
     assert client.get("/dev/outbox", environ_base=elsewhere).status_code == 404
+    app.config["PRODUCTION"] = True
+    assert client.get("/dev/outbox").status_code == 404
+
+
+def test_children_of_run_share_the_rate_limits_through_redis():
+    from app.config import limiter_storage
+
+    assert limiter_storage(None) == "memory://"
+    assert limiter_storage("unix:///tmp/r.sock") == "redis+unix:///tmp/r.sock"
+    assert limiter_storage("redis://h:6379/0") == "redis://h:6379/0"
 
 
 def test_run_serves_debug_pages_only_on_loopback():

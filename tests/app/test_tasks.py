@@ -23,7 +23,7 @@ def enqueued_names() -> list[str]:
 
 
 def test_the_sources_enqueue_jobs_by_name():
-    assert "app.indexing.tasks.sync_job" in enqueued_names()
+    assert "app.indexing.tasks.flush" in enqueued_names()
 
 
 @pytest.mark.parametrize("name", enqueued_names())

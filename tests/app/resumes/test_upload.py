@@ -186,3 +186,33 @@ def test_files_are_private_to_their_owner(client, worker):
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     seeker(client)
     assert client.get(f"/resumes/files/{item.id}").status_code == 404
+
+
+def test_the_waiting_page_says_where_the_file_stands_never_a_false_time_out(
+    app, client, worker, redis_server
+):
+    from rq import Worker
+
+    from app.queue import get_queue
+
+    seeker(client)
+    first = client.get(upload(client, make_pdf(), "a.pdf").headers["Location"])
+    assert "which is not running at the moment" in first.get_data(as_text=True)
+
+    # A worker is alive (registered, between two jobs): the first file is next, the second
+    # has one ahead of it.
+    alive = Worker([get_queue(app)], connection=redis_server)
+    alive.register_birth()
+    try:
+        second = upload(client, make_pdf(), "b.pdf").headers["Location"]
+        assert "next for the background worker" in client.get(first.request.path).get_data(
+            as_text=True
+        )
+        page = client.get(second).get_data(as_text=True)
+        assert "1 file or message is ahead of it" in page and "took too long" not in page
+        assert 'http-equiv="refresh"' in page
+    finally:
+        alive.register_death()
+    assert worker() == 2
+    page = client.get(second).get_data(as_text=True)
+    assert "parse-parsed" in page and 'http-equiv="refresh"' not in page
