@@ -31,9 +31,11 @@ def make_app(uri: str, instance: str):
 
 
 @pytest.fixture(scope="session")
-def pg_uri(tmp_path_factory):
+def pg_uri():
+    """A PostgreSQL server of its own, stopped and removed when the session ends."""
     # pgserver runs postgres as its own user when started by root: give it a directory it can enter.
     import os
+    import shutil
     import tempfile
 
     import pgserver
@@ -41,7 +43,11 @@ def pg_uri(tmp_path_factory):
     data = tempfile.mkdtemp(prefix="yunpin-regions-pg-")
     os.chmod(data, 0o777)
     srv = pgserver.get_server(data, cleanup_mode="stop")
-    yield srv.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield srv.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        srv.cleanup()
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(
