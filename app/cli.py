@@ -132,6 +132,12 @@ def run_command(
         shutdown_embedded(app)
 
 
+CODE_ROOT = str(Path(__file__).resolve().parents[1])
+"""Where the `app` package lives: the children's working directory, because gunicorn, rq and
+`python -m` put theirs first on the import path, and a folder there named like one of our
+packages (an instance's `search/` index) would shadow it."""
+
+
 def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -186,7 +192,7 @@ def web_child(app, env, host, port, processes, threads, debug) -> Child:
         argv += ["--worker-class", "gthread", "--threads", str(threads)]
         argv += ["--workers", str(processes or os.cpu_count() or 1)]
         argv += ["--graceful-timeout", "5", "--error-logfile", "-", "--no-control-socket"]
-    return Child("web", argv, env)
+    return Child("web", argv, env, cwd=CODE_ROOT)
 
 
 def worker_children(app: Flask, env: dict[str, str], count: int) -> list[Child]:
@@ -203,6 +209,7 @@ def worker_children(app: Flask, env: dict[str, str], count: int) -> list[Child]:
             [rq, "worker", "-w", "app.worker.Worker", "--with-scheduler", "--url", url]
             + worker_queues(app, n, count),
             env,
+            cwd=CODE_ROOT,
             on_death=lambda child: recover(app, child.process.pid),
         )
         for n in range(count)

@@ -39,6 +39,7 @@ class Child:
     name: str
     argv: list[str]
     env: dict[str, str]
+    cwd: str | None = None
     on_death: Callable[[Child], None] | None = None
     """Called after the child died unexpectedly, before it is started again."""
     process: subprocess.Popen | None = field(default=None, repr=False)
@@ -70,6 +71,7 @@ class Supervisor:
         child.process = subprocess.Popen(
             child.argv,
             env=child.env,
+            cwd=child.cwd,
             process_group=0,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )

@@ -72,3 +72,10 @@ def test_run_serves_debug_pages_only_on_loopback():
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
+
+
+def test_the_development_server_is_refused_on_a_public_address(runner):
+    from app.cli import main
+
+    result = runner.invoke(main, ["run", "--debug", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "loopback hosts only" in result.output
