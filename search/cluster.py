@@ -22,6 +22,7 @@ from search.base import SearchBackend
 from search.cluster_client import ClusterClient
 from search.defaults import INDEX_PREFIX, KINDS, SCHEMA_VERSION, SUGGEST_LIMIT
 from search.documents import Record, spec_for
+from search.exceptions import SearchUnavailable
 from search.query import Plan, SearchResult, Suggestion, page_result
 from search.suggest import delta_for, entries_of
 
@@ -69,8 +70,14 @@ class ClusterBackend(SearchBackend):
     def _ensure(self, kind: str) -> None:
         if kind in self._ready:
             return
-        if not self.api.alias_indices(self.alias(kind)):
+        live = self.api.alias_indices(self.alias(kind))
+        if not live:
             self.switch_generation(kind, self.new_generation(kind))
+        elif not all(f"-v{SCHEMA_VERSION}-" in name for name in live):
+            raise SearchUnavailable(
+                f"{self.alias(kind)} points to {live}, built at another schema version than "
+                f"{SCHEMA_VERSION}: rebuild it (yunpin search reindex)"
+            )
         self._ready.add(kind)
 
     def ensure(self, kind: str | None = None) -> None:

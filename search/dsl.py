@@ -29,7 +29,7 @@ def mappings(kind: str) -> dict[str, Any]:
     """Mappings for ``kind`` at SCHEMA_VERSION (stored in ``_meta``)."""
     spec = spec_for(kind)
     props: dict[str, Any] = {"id": {"type": "long"}}
-    for name in spec.text_fields:
+    for name in spec.all_text_fields:
         props[name] = {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
     for name in spec.keyword_fields:
         props[name] = {"type": "keyword"}
@@ -66,7 +66,8 @@ def document(rec: Record) -> dict[str, Any]:
 
 def _term(kind: str, term) -> dict[str, Any]:
     should = []
-    for field, boost in spec_for(kind).text_fields.items():
+    for field, boost in spec_for(kind).fields_for(term.via).items():
+        boost *= term.weight
         if term.fuzzy:
             should.append(
                 {

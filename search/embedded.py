@@ -40,7 +40,7 @@ def build_schema(kind: str) -> tantivy.Schema:
     spec = spec_for(kind)
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("id", stored=True, indexed=True, fast=True)
-    for name in spec.text_fields:
+    for name in spec.all_text_fields:
         sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq")
     for name in spec.keyword_fields:
         sb.add_text_field(
@@ -202,12 +202,13 @@ class EmbeddedBackend(LocalBackend[_Index]):
     def _text_query(self, ix: _Index, plan: Plan) -> Query | None:
         if not plan.clauses:
             return None
-        fields = spec_for(plan.kind).text_fields
+        spec = spec_for(plan.kind)
         schema = ix.schema
 
         def term_q(term) -> Query:
             subs = []
-            for f, boost in fields.items():
+            for f, boost in spec.fields_for(term.via).items():
+                boost *= term.weight
                 if term.fuzzy:
                     q = Query.fuzzy_term_query(schema, f, term.text, term.fuzzy, True, False)
                     subs.append((Occur.Should, Query.boost_query(q, boost * FUZZY_FACTOR)))
