@@ -23,7 +23,7 @@ import sys
 
 import click
 
-from search import SearchQuery
+from search import SearchBackend, SearchQuery
 from search.defaults import MAX_PAGE_SIZE
 
 from .evaluate import _load_qrels, _open
@@ -69,51 +69,67 @@ def evaluate(
     url: str | None = None,
 ) -> dict:
     """Index ``docs`` into a fresh ``backend``, run ``queries``, score them on ``qrels``."""
+    with open_backend(backend, url) as be:
+        return {"backend": backend, **score(be, docs, queries, qrels)}
+
+
+def score(
+    be: SearchBackend, docs: list[dict], queries: list[dict], qrels: dict[str, dict[str, int]]
+) -> dict:
+    """Index ``docs`` into the empty backend ``be``, run ``queries``, score them."""
     internal = {str(d["id"]): n for n, d in enumerate(docs, 1)}
     external = {n: key for key, n in internal.items()}
-    with open_backend(backend, url) as be:
-        be.bulk({**DOC_DEFAULTS, **d, "id": internal[str(d["id"])]} for d in docs)
-        per_query, recalls, ndcgs, zero = {}, [], [], 0
-        for q in queries:
-            rels = qrels.get(str(q["id"]), {})
-            relevant = {d for d, g in rels.items() if g > 0}
-            if not relevant:
-                continue
-            ranked: list[str] = []
-            cursor = None
-            while len(ranked) < DEPTH:
-                result = be.search(
-                    SearchQuery(
-                        text=str(q.get("text", "")),
-                        size=MAX_PAGE_SIZE,
-                        cursor=cursor,
-                        highlight=False,
-                    )
-                )
-                ranked += [external[h.id] for h in result.hits]
-                cursor = result.cursor
-                if not cursor:
-                    break
-            recall = len(relevant & set(ranked)) / len(relevant)
-            ndcg = ndcg_at(ranked, rels, 10)
-            zero += not ranked
-            recalls.append(recall)
-            ndcgs.append(ndcg)
-            per_query[str(q.get("text"))] = {
-                "recall": round(recall, 4),
-                "ndcg@10": round(ndcg, 4),
-                "found": len(ranked),
-                "relevant": len(relevant),
-            }
+    be.bulk({**DOC_DEFAULTS, **d, "id": internal[str(d["id"])]} for d in docs)
+    per_query, recalls, ndcgs, zero = {}, [], [], 0
+    for q in queries:
+        rels = qrels.get(str(q["id"]), {})
+        relevant = {d for d, g in rels.items() if g > 0}
+        if not relevant:
+            continue
+        ranked = [external[i] for i in _ranked_ids(be, str(q.get("text", "")))]
+        recall = len(relevant & set(ranked)) / len(relevant)
+        ndcg = ndcg_at(ranked, rels, 10)
+        zero += not ranked
+        recalls.append(recall)
+        ndcgs.append(ndcg)
+        per_query[str(q.get("text"))] = {
+            "recall": round(recall, 4),
+            "ndcg@10": round(ndcg, 4),
+            "found": len(ranked),
+            "relevant": len(relevant),
+        }
     n = len(recalls)
     return {
-        "backend": backend,
         "queries": n,
         "macro_recall": round(sum(recalls) / n, 4) if n else 0.0,
         "ndcg@10": round(sum(ndcgs) / n, 4) if n else 0.0,
         "zero_result_rate": round(zero / n, 4) if n else 0.0,
         "per_query": per_query,
     }
+
+
+def _ranked_ids(be: SearchBackend, text: str) -> list[int]:
+    """Every page of the ordinary search for ``text``, up to DEPTH hits."""
+    ranked: list[int] = []
+    cursor = None
+    while len(ranked) < DEPTH:
+        result = be.search(
+            SearchQuery(text=text, size=MAX_PAGE_SIZE, cursor=cursor, highlight=False)
+        )
+        ranked += result.ids
+        cursor = result.cursor
+        if not cursor:
+            break
+    return ranked
+
+
+def load_judged_set(docs_path: str, queries_path: str, qrels_path: str):
+    """(documents, queries, qrels) from the three files, or a usage error naming the line."""
+    return (
+        _load_lines(docs_path, "document"),
+        _load_lines(queries_path, "query"),
+        _load_qrels(qrels_path),
+    )
 
 
 @click.command("search")
@@ -134,11 +150,9 @@ def eval_search_command(
     docs_path, queries_path, qrels_path, backend, url, subset, per_query, as_json
 ):
     """Evaluate search quality (macro recall, nDCG@10, zero-result rate) on a judged set."""
-    docs = _load_lines(docs_path, "document")
-    queries = _load_lines(queries_path, "query")
+    docs, queries, qrels = load_judged_set(docs_path, queries_path, qrels_path)
     if subset:
         queries = [q for q in queries if q.get("set") == subset]
-    qrels = _load_qrels(qrels_path)
     if not docs or not any(str(q["id"]) in qrels for q in queries):
         raise click.UsageError("nothing to evaluate: no judged query, or no documents")
     result = evaluate(backend, docs, queries, qrels, url)
