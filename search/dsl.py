@@ -11,7 +11,7 @@ from typing import Any
 
 from search.defaults import FUZZY_FACTOR, SCHEMA_VERSION
 from search.documents import Record, spec_for
-from search.query import Plan, RangeFacet, RangeFilter, TermsFilter
+from search.query import Plan, RangeFacet, RangeFilter, TermsFilter, facet_plans
 
 SUGGEST_SUFFIX = "suggest"
 
@@ -164,8 +164,15 @@ def search_body(plan: Plan) -> dict[str, Any]:
         elif plan.offset:
             body["from"] = plan.offset
     if plan.facets:
-        body["aggs"] = aggregations(plan)
+        facets = [p for p in facet_plans(plan) if p.filters == plan.filters]
+        if facets:
+            body["aggs"] = aggregations(facets[0])
     return body
+
+
+def facets_body(plan: Plan) -> dict[str, Any]:
+    """Facet counts only, for a plan of :func:`search.query.facet_plans`."""
+    return {"query": query(plan), "size": 0, "aggs": aggregations(plan)}
 
 
 def count_body(plan: Plan) -> dict[str, Any]:

@@ -32,7 +32,15 @@ from search.documents import Record, spec_for
 from search.dsl import aggregations
 from search.exceptions import SearchError, SearchUnavailable
 from search.local import LocalBackend, unavailable_on_file_errors
-from search.query import Plan, RangeFilter, SearchResult, Suggestion, TermsFilter, page_result
+from search.query import (
+    Plan,
+    RangeFilter,
+    SearchResult,
+    Suggestion,
+    TermsFilter,
+    facet_plans,
+    page_result,
+)
 from search.suggest import SuggestStore, delta_for, entries_of
 
 
@@ -278,7 +286,11 @@ class EmbeddedBackend(LocalBackend[_Index]):
             doc = searcher.doc(address)
             score = None if plan.sort_field else float(key)
             rows.append((int(doc["id"][0]), score, json.loads(doc["src"][0]), key))
-        facet_counts = self._facet_counts(searcher, base, plan) if plan.facets else {}
+        facet_counts: dict[str, dict[str, int]] = {}
+        for counting in facet_plans(plan):
+            same = counting.filters == plan.filters  # ``base`` ignores the cursor already
+            query = base if same else self._query(ix, counting, with_after=False)
+            facet_counts.update(self._facet_counts(searcher, query, counting))
         return page_result(plan, rows, total, facet_counts)
 
     def _facet_counts(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:

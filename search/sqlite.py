@@ -28,6 +28,7 @@ from search.query import (
     SearchResult,
     Suggestion,
     TermsFilter,
+    facet_plans,
     page_result,
 )
 from search.suggest import SuggestStore, delta_for, entries_of
@@ -292,7 +293,10 @@ class SqliteBackend(LocalBackend[_Db]):
             ).fetchall()
             base_frm, base_args, _ = self._from(db, plan, with_after=False)
             total = db.conn.execute(f"SELECT count(*) {base_frm}", base_args).fetchone()[0]
-            facet_counts = self._facet_counts(db, plan, base_frm, base_args) if plan.facets else {}
+            facet_counts: dict[str, dict[str, int]] = {}
+            for counting in facet_plans(plan):
+                frm_c, args_c, _ = self._from(db, counting, with_after=False)
+                facet_counts.update(self._facet_counts(db, counting, frm_c, args_c))
         rows = [
             (doc_id, None if plan.sort_field else -float(key), json.loads(src), key)
             for doc_id, src, key in found

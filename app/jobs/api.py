@@ -117,8 +117,16 @@ class JobQuery(QuerySchema):
         pattern=REGION,
         metadata={"description": "Region code; jobs in its subtree."},
     )
-    category = Text(16, metadata={"description": "Occupation code (CSCO), e.g. 2-02-10."})
-    employment_type = Choice(EmploymentType)
+    category = Listing(
+        Text(16),
+        max_items=20,
+        metadata={
+            "description": "Occupation codes (CSCO, e.g. 2-02-10-03); repeat for any of several."
+        },
+    )
+    employment_type = Listing(
+        Choice(EmploymentType), max_items=5, metadata={"description": "Repeat for any of several."}
+    )
     remote = QueryFlag()
     salary_min = Whole(
         0,
@@ -229,8 +237,8 @@ def search_params(args: dict) -> search.Params:
     return search.Params(
         q=args.get("q", ""),
         region=args.get("region", ""),
-        category=args.get("category", ""),
-        employment_type=str(args.get("employment_type", "")),
+        category=tuple(args.get("category", ())),
+        employment_type=tuple(str(t) for t in args.get("employment_type", ())),
         salary_min=args.get("salary_min"),
         salary_max=args.get("salary_max"),
         remote=args.get("remote", False),

@@ -54,8 +54,9 @@ class Params:
 
     q: str = ""
     region: str = ""
-    category: str = ""
-    employment_type: str = ""
+    category: str | tuple[str, ...] = ""
+    """One occupation code (the page), or several (the API's multi-select: any of them)."""
+    employment_type: str | tuple[str, ...] = ""
     salary_min: int | None = None
     salary_max: int | None = None
     remote: bool = False
@@ -136,12 +137,17 @@ def parse_params(args) -> Params:
     )
 
 
+def selected(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The values of a one-or-several parameter."""
+    return (value,) if isinstance(value, str) and value else tuple(v for v in value if v)
+
+
 def to_query(params: Params, facets: bool = True, size: int = PAGE_SIZE) -> SearchQuery:
     return SearchQuery(
         text=params.q,
         region=search_index.pad_region(params.region) if params.region else None,
-        category=params.category or None,
-        employment_type=params.employment_type or None,
+        category=list(selected(params.category)) or None,
+        employment_type=list(selected(params.employment_type)) or None,
         salary_min=params.salary_min,
         salary_max=params.salary_max,
         remote=True if params.remote else None,
@@ -283,9 +289,10 @@ def database_query(params: Params) -> Select:
     if params.region:
         query = query.where(Job.region_code.startswith(params.region))
     if params.category:
-        query = query.where(Job.category == params.category)
+        query = query.where(Job.category.in_(selected(params.category)))
     if params.employment_type:
-        query = query.where(Job.employment_type == EmploymentType(params.employment_type))
+        types = [EmploymentType(t) for t in selected(params.employment_type)]
+        query = query.where(Job.employment_type.in_(types))
     if params.salary_min is not None:
         query = query.where(monthly(Job.salary_max) >= params.salary_min)
     if params.salary_max is not None:

@@ -105,3 +105,19 @@ def test_a_cursor_of_another_list_is_400(client, worker):
     engine_cursor = client.get("/api/v1/jobs?q=焊工&limit=1").get_json()["next_cursor"]
     assert client.get(f"/api/v1/jobs?q=焊工&sort=newest&cursor={engine_cursor}").status_code == 400
     assert client.get("/api/v1/jobs?cursor=forged").status_code == 400
+
+
+def test_multi_select_facets_count_as_if_their_selection_were_off(client, worker):
+    employer = factories.employer()
+    for kind, n in (("full_time", 3), ("part_time", 2), ("internship", 1)):
+        for i in range(n):
+            factories.job(employer, title=f"销售代表 {kind} {i}", employment_type=kind)
+    db.session.commit()
+    worker(DERIVED)
+
+    url = "/api/v1/jobs?q=销售&employment_type=part_time&employment_type=internship&facets=true"
+    body = client.get(url).get_json()
+    assert body["total"] == 3 and len(body["items"]) == 3
+    counts = {b["key"]: b["count"] for b in body["facets"]["employment_type"]}
+    assert counts == {"full_time": 3, "part_time": 2, "internship": 1}
+    assert {b["key"]: b["count"] for b in body["facets"]["remote"]} == {"0": 3}
