@@ -202,18 +202,23 @@ def query_tokens(text: str) -> list[str]:
 # --- recall fields ------------------------------------------------------------------
 
 
-def _cjk_runs(text: str | list[str] | None) -> list[str]:
+def _texts(text: str | list[str] | None) -> list[str]:
     if not text:
         return []
-    parts = text if isinstance(text, list) else [text]
-    return [m.group() for t in parts if t for m in _CJK_RUN_RE.finditer(normalize(t))]
+    return [t for t in (text if isinstance(text, list) else [text]) if t]
 
 
 def gram_text(text: str | list[str] | None) -> str:
     """Every CJK character and character bigram of ``text`` (space-separated), so any
     piece of a query can be found whatever word the document's segmentation made."""
+    return " ".join(g for t in _texts(text) if (g := _grams(t)))
+
+
+@lru_cache(maxsize=200_000)
+def _grams(text: str) -> str:
+    """Titles and skills repeat a lot: their grams are cached like their tokens."""
     out: list[str] = []
-    for run in _cjk_runs(text):
+    for run in _CJK_RUN_RE.findall(normalize(text)):
         out.extend(run)
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return " ".join(out)
@@ -227,13 +232,18 @@ def word_pinyin(word: str) -> str:
 
 def pinyin_text(text: str | list[str] | None) -> str:
     """The pinyin of every index-time CJK word of ``text`` (space-separated)."""
+    return " ".join(p for t in _texts(text) if (p := _pinyin(t)))
+
+
+@lru_cache(maxsize=200_000)
+def _pinyin(text: str) -> str:
     _ensure_dictionary()
     out = []
-    for run in _cjk_runs(text):
+    for run in _CJK_RUN_RE.findall(normalize(text)):
         for w in rjieba.cut_for_search(run):
-            if len(w) > 1:
-                out.append(word_pinyin(w))
-    return " ".join(p for p in out if p)
+            if len(w) > 1 and (p := word_pinyin(w)):
+                out.append(p)
+    return " ".join(out)
 
 
 @lru_cache(maxsize=1)

@@ -64,6 +64,9 @@ class SearchQuery:
     highlight: bool = True
     synonyms: bool = True
     typos: bool = True
+    recall: bool = True
+    """Also look words up as character grams and pinyin (see :mod:`search.analysis`);
+    False keeps the word fields only (comparisons, diagnosis)."""
     now: float | None = None
     """Clock for ``posted_within_days`` (tests pin it); defaults to ``time.time()``."""
 
@@ -222,7 +225,9 @@ def compile_query(
         clauses, any_clause = like_clauses, True
     else:
         clauses = (
-            analysis.analyze_query(q.text, synonyms=q.synonyms, typos=q.typos) if q.text else ()
+            analysis.analyze_query(q.text, synonyms=q.synonyms, typos=q.typos, recall=q.recall)
+            if q.text
+            else ()
         )
         any_clause = False
     filters: list[Filter] = []
