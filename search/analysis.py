@@ -374,7 +374,24 @@ def synonym_table() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
             merged = list(table.get(seq, ()))
             merged += [s for s in seqs if s not in merged]
             table[seq] = tuple(merged)
+    for english, chinese in _occupation_pairs():
+        key, seq = tuple(query_tokens(english)), tuple(query_tokens(chinese))
+        if key and seq:
+            merged = list(table.get(key, (key,)))
+            table[key] = tuple(merged + [seq] if seq not in merged else merged)
     return table
+
+
+def _occupation_pairs() -> list[tuple[str, str]]:
+    """English occupation name → Chinese job-board name (``data/occupations_en.tsv``,
+    derived by ``tools/occupations_en.py``): one way only, so an English query finds
+    Chinese jobs without Chinese queries growing English alternatives."""
+    pairs = []
+    for line in _data("occupations_en.tsv").splitlines():
+        if line and not line.startswith("#"):
+            english, chinese = line.split("\t")
+            pairs.append((english, chinese))
+    return pairs
 
 
 def analyze_query(
@@ -393,7 +410,7 @@ def analyze_query(
     clauses: list[Clause] = []
     i = 0
     while i < len(toks):
-        for n in (3, 2, 1):
+        for n in (4, 3, 2, 1):
             seq = tuple(toks[i : i + n])
             if len(seq) == n and seq in table:
                 alts = [

@@ -46,6 +46,8 @@ TITLES = ["软件测试工程师", "软件工程师", "会计助理", "维修电
         ("accountant", ["会计助理"]),
         ("acountant", ["会计助理"]),
         ("java开发", ["Java后端开发"]),
+        ("electrician", ["维修电工"]),  # the derived English occupation names
+        ("electricain", ["维修电工"]),
     ],
 )
 def test_reported_queries(make_backend, backend_name, text, expected):
