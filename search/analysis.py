@@ -12,11 +12,11 @@ Pipeline (index and query alike):
 
 Two recall fields sit beside the word fields (:func:`gram_text`, :func:`pinyin_text`):
 the CJK characters and character bigrams of titles and skills (Elasticsearch's
-``cjk_bigram`` with unigrams), so a query finds 软件测试工程师 for 软件工程师 however either
-side was segmented; and the full pinyin of each word (会计 → ``kuaiji``). A query word is
-looked up as itself in the word fields *or* as its pieces in the grams field
-(:func:`recall_pieces`), and a Latin word also in the pinyin field; whole-word matches
-score higher, so they rank first.
+``cjk_bigram`` with unigrams) and the prefixes of their Latin words, so a query finds
+软件测试工程师 for 软件工程师 however either side was segmented (and JavaScript for java); and
+the full pinyin of each word (会计 → ``kuaiji``). A query word is looked up as itself in the
+word fields *or* as its pieces in the grams field (:func:`recall_pieces`), and a pinyin-like
+Latin word also in the pinyin field; whole-word matches score higher, so they rank first.
 
 The engines then only split on whitespace. Synonyms (``data/synonyms.txt``) and typo
 tolerance are applied at query time by :func:`analyze_query`, so the synonym file can
@@ -218,10 +218,17 @@ def gram_text(text: str | list[str] | None) -> str:
 def _grams(text: str) -> str:
     """Titles and skills repeat a lot: their grams are cached like their tokens."""
     out: list[str] = []
-    for run in _CJK_RUN_RE.findall(normalize(text)):
-        out.extend(run)
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    for piece in _TOKEN_RE.findall(normalize(text)):
+        if _CJK_RE.match(piece):
+            out.extend(piece)
+            out.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+        else:  # a Latin word's prefixes: java finds JavaScript, service finds services
+            out.extend(piece[:n] for n in range(2, min(len(piece), MAX_PREFIX) + 1))
     return " ".join(out)
+
+
+MAX_PREFIX = 20
+"""Longest prefix of a Latin word kept in the grams field."""
 
 
 @lru_cache(maxsize=100_000)
@@ -306,22 +313,21 @@ def recall_pieces(word: str) -> tuple[str, ...]:
 
 
 def _recall_alternatives(alt: Alternative) -> list[Alternative]:
-    """The grams form of an alternative with CJK words, and the pinyin form of a single
-    Latin word (``kuaiji``); none for typo terms."""
+    """The grams form of an alternative (CJK words as their pieces, Latin words as a
+    prefix), and the pinyin form of a single Latin word (``kuaiji``); none for typo terms."""
     if any(t.fuzzy or t.via != WORDS for t in alt):
         return []
-    out: list[Alternative] = []
-    if any(_CJK_RE.match(t.text) for t in alt):
-        terms: dict[Term, None] = {}
-        for t in alt:
-            if _CJK_RE.match(t.text):
-                terms.update(
-                    (Term(p, via=GRAMS, weight=t.weight), None) for p in recall_pieces(t.text)
-                )
-            else:
-                terms[t] = None
-        out.append(tuple(terms))
-    elif len(alt) == 1 and is_pinyin(alt[0].text):
+    terms: dict[Term, None] = {}
+    for t in alt:
+        if _CJK_RE.match(t.text):
+            terms.update((Term(p, via=GRAMS, weight=t.weight), None) for p in recall_pieces(t.text))
+        elif 2 <= len(t.text) <= MAX_PREFIX and t.weight == 1.0:
+            # typed words only: an English synonym's prefixes would outweigh the words typed
+            terms[Term(t.text, via=GRAMS)] = None
+        else:
+            terms[t] = None
+    out: list[Alternative] = [tuple(terms)] if tuple(terms) != alt else []
+    if len(alt) == 1 and is_pinyin(alt[0].text):
         out.append((Term(alt[0].text, via=PINYIN, weight=alt[0].weight),))
     return out
 

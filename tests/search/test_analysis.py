@@ -36,8 +36,8 @@ def test_synonyms_and_typos_in_query_analysis():
     (clause,) = analysis.analyze_query("pyhton")
     assert (Term("pyhton", 1),) in clause
     assert analysis.analyze_query("java", typos=True) == (
-        ((Term("java"),),),
-    )  # too short for typos, and not pinyin
+        ((Term("java"),), (Term("java", via=analysis.GRAMS),)),
+    )  # too short for typos, not pinyin; a prefix in the grams field (JavaScript)
     assert analysis.fuzzy_distance("elasticsaerch") == 2
 
 
@@ -75,6 +75,9 @@ def test_recall_fields_hold_grams_and_pinyin():
         "软件",
         "件测",
         "测试",
+        "ja",
+        "jav",
+        "java",
     ]
     assert {"kuaiji", "zhuli"} <= set(analysis.pinyin_text("會計助理").split())
 
