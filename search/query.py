@@ -39,7 +39,9 @@ class SearchQuery:
 
     ``facets``: True for the kind's default facets, or a tuple of names among
     category, employment_type, region (next level below the region filter), salary
-    (bands), remote, education_level. ``sort``: relevance | newest | salary.
+    (bands), remote, education_level. A facet with a selection (category, employment_type,
+    education_level: one value or several; salary range; remote) is counted as if that
+    selection were off (disjunctive), so it lists the values one may add. ``sort``: relevance | newest | salary.
     ``cursor``: the ``cursor`` of the previous page. ``like_id``: "jobs like this one".
     """
 
