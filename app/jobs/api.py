@@ -153,7 +153,8 @@ class JobQuery(QuerySchema):
     facets = QueryFlag(
         metadata={
             "description": "Also count the matches per category, employment type, "
-            "region (one level below `region`), salary band and remote."
+            "region (one level below `region`), salary band and remote. A facet with a "
+            "selection is counted as if it were off: its counts say what adding a value gives."
         }
     )
     mine = QueryFlag(
