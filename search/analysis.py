@@ -214,6 +214,10 @@ def gram_text(text: str | list[str] | None) -> str:
     return " ".join(g for t in _texts(text) if (g := _grams(t)))
 
 
+MAX_PREFIX = 20
+"""Longest prefix of a Latin word kept in the grams field."""
+
+
 @lru_cache(maxsize=200_000)
 def _grams(text: str) -> str:
     """Titles and skills repeat a lot: their grams are cached like their tokens."""
@@ -225,10 +229,6 @@ def _grams(text: str) -> str:
         else:  # a Latin word's prefixes: java finds JavaScript, service finds services
             out.extend(piece[:n] for n in range(2, min(len(piece), MAX_PREFIX) + 1))
     return " ".join(out)
-
-
-MAX_PREFIX = 20
-"""Longest prefix of a Latin word kept in the grams field."""
 
 
 @lru_cache(maxsize=100_000)
