@@ -8,22 +8,29 @@ queries run one at a time, warm, facets on; latency includes highlighting.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 
 import click
 
+from search.base import SearchBackend
 from search.query import SearchQuery
 
 from .search_corpus import PREFIXES, generate_jobs, query_mix
 from .stats import percentile, rss_mb
 
 
-def run(docs: int, backend: str, queries: int, url: str | None = None, seed: int = 42) -> dict:
-    from search import create_backend, reindex
+@contextlib.contextmanager
+def open_backend(backend: str, url: str | None = None) -> Iterator[SearchBackend]:
+    """A fresh, empty backend for one measurement: a temporary directory for the local
+    ones, a unique index prefix on a cluster (a local OpenSearch node when ``url`` is None);
+    everything is removed afterwards."""
+    from search import create_backend
 
     node = None
     tmp = None
@@ -38,6 +45,21 @@ def run(docs: int, backend: str, queries: int, url: str | None = None, seed: int
             be = create_backend(backend, tmp)
         else:
             be = create_backend(backend, url, index_prefix=f"bench{int(time.time())}", timeout=60)
+        try:
+            yield be
+        finally:
+            be.close()
+    finally:
+        if node is not None:
+            node.stop()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(docs: int, backend: str, queries: int, url: str | None = None, seed: int = 42) -> dict:
+    from search import reindex
+
+    with open_backend(backend, url) as be:
         corpus = list(generate_jobs(docs, seed=seed))
         t0 = time.perf_counter()
         reindex(be, corpus, kind="jobs")
@@ -58,7 +80,7 @@ def run(docs: int, backend: str, queries: int, url: str | None = None, seed: int
             t = time.perf_counter()
             be.suggest(p)
             slat.append((time.perf_counter() - t) * 1000)
-        result = {
+        return {
             "docs": docs,
             "index_docs_per_s": round(docs / index_s, 1),
             "p50_ms": round(percentile(lat, 50), 2),
@@ -68,13 +90,6 @@ def run(docs: int, backend: str, queries: int, url: str | None = None, seed: int
             "rss_mb": round(rss_mb(), 1),
             "suggest_p95_ms": round(percentile(slat, 95), 2),
         }
-        be.close()
-        return result
-    finally:
-        if node is not None:
-            node.stop()
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 @click.command("search")

@@ -10,6 +10,14 @@ Pipeline (index and query alike):
    软件工程师), precise mode at query time;
 4. Latin tokens get a minimal English plural stemmer; stop words are dropped.
 
+Two recall fields sit beside the word fields (:func:`gram_text`, :func:`pinyin_text`):
+the CJK characters and character bigrams of titles and skills (Elasticsearch's
+``cjk_bigram`` with unigrams) and the prefixes of their Latin words, so a query finds
+软件测试工程师 for 软件工程师 however either side was segmented (and JavaScript for java); and
+the full pinyin of each word (会计 → ``kuaiji``). A query word is looked up as itself in the
+word fields *or* as its pieces in the grams field (:func:`recall_pieces`), and a pinyin-like
+Latin word also in the pinyin field; whole-word matches score higher, so they rank first.
+
 The engines then only split on whitespace. Synonyms (``data/synonyms.txt``) and typo
 tolerance are applied at query time by :func:`analyze_query`, so the synonym file can
 change without a reindex. Highlighting and autocomplete keys live here too because they
@@ -30,9 +38,12 @@ import opencc
 import rjieba
 from pypinyin import Style, lazy_pinyin
 
+from search.defaults import SYNONYM_FACTOR
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9][a-z0-9+#]*(?:[._\-][a-z0-9+#]+)*")
 _CJK_RE = re.compile(rf"[{_CJK}]")
+_CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
 _ALPHA_RE = re.compile(r"^[a-z]+$")
 
 STOP_WORDS = frozenset(
@@ -188,15 +199,157 @@ def query_tokens(text: str) -> list[str]:
     return list(seen)
 
 
+# --- recall fields ------------------------------------------------------------------
+
+
+def _texts(text: str | list[str] | None) -> list[str]:
+    if not text:
+        return []
+    return [t for t in (text if isinstance(text, list) else [text]) if t]
+
+
+def gram_text(text: str | list[str] | None) -> str:
+    """Every CJK character and character bigram of ``text`` (space-separated), so any
+    piece of a query can be found whatever word the document's segmentation made."""
+    return " ".join(g for t in _texts(text) if (g := _grams(t)))
+
+
+MAX_PREFIX = 20
+"""Longest prefix of a Latin word kept in the grams field."""
+
+
+@lru_cache(maxsize=200_000)
+def _grams(text: str) -> str:
+    """Titles and skills repeat a lot: their grams are cached like their tokens."""
+    out: list[str] = []
+    for piece in _TOKEN_RE.findall(normalize(text)):
+        if _CJK_RE.match(piece):
+            out.extend(piece)
+            out.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+        else:  # a Latin word's prefixes: java finds JavaScript, service finds services
+            out.extend(piece[:n] for n in range(2, min(len(piece), MAX_PREFIX) + 1))
+    return " ".join(out)
+
+
+@lru_cache(maxsize=100_000)
+def word_pinyin(word: str) -> str:
+    """Full toneless pinyin of a CJK word, syllables joined: 会计 → kuaiji."""
+    return "".join(lazy_pinyin(word, style=Style.NORMAL, errors="ignore")).lower()
+
+
+def pinyin_text(text: str | list[str] | None) -> str:
+    """The pinyin of every index-time CJK word of ``text`` (space-separated)."""
+    return " ".join(p for t in _texts(text) if (p := _pinyin(t)))
+
+
+@lru_cache(maxsize=200_000)
+def _pinyin(text: str) -> str:
+    _ensure_dictionary()
+    out = []
+    for run in _CJK_RUN_RE.findall(normalize(text)):
+        for w in rjieba.cut_for_search(run):
+            if len(w) > 1 and (p := word_pinyin(w)):
+                out.append(p)
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    return frozenset(
+        line for line in _data("pinyin_syllables.txt").split() if not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=4096)
+def is_pinyin(token: str) -> bool:
+    """Whether ``token`` reads as toneless pinyin syllables (kuaiji yes, java no), the only
+    Latin words worth looking up in the pinyin field."""
+    if not _ALPHA_RE.match(token):
+        return False
+    syllables = _syllables()
+    ends = {0}
+    for end in range(1, len(token) + 1):
+        if any(token[start:end] in syllables for start in ends if end - start <= 6):
+            ends.add(end)
+    return len(token) in ends
+
+
+@lru_cache(maxsize=20_000)
+def recall_pieces(word: str) -> tuple[str, ...]:
+    """The grams a document must hold to contain ``word``'s pieces, finest first.
+
+    The word is covered left to right by its two-character dictionary words (软件工程师 →
+    软件 工程 师, 维修工 → 维修 工); a stretch no such word covers is required as its bigrams
+    when it is longer than one character (contiguous, e.g. an unknown name), else as the
+    character. Finer pieces than a person would name only widen recall; ranking puts
+    documents holding the whole word first.
+    """
+    _ensure_dictionary()
+    pairs = {w for w in rjieba.cut_for_search(word) if len(w) == 2} if len(word) > 2 else set()
+    pieces: list[str] = []
+    loose: list[str] = []
+
+    def flush() -> None:
+        run = "".join(loose)
+        if len(run) == 1:
+            pieces.append(run)
+        else:
+            pieces.extend(run[i : i + 2] for i in range(len(run) - 1))
+        loose.clear()
+
+    i = 0
+    while i < len(word):
+        if word[i : i + 2] in pairs:
+            if loose:
+                flush()
+            pieces.append(word[i : i + 2])
+            i += 2
+        else:
+            loose.append(word[i])
+            i += 1
+    if loose:
+        flush()
+    return tuple(dict.fromkeys(pieces))
+
+
+def _recall_alternatives(alt: Alternative) -> list[Alternative]:
+    """The grams form of an alternative (CJK words as their pieces, Latin words as a
+    prefix), and the pinyin form of a single Latin word (``kuaiji``); none for typo terms."""
+    if any(t.fuzzy or t.via != WORDS for t in alt):
+        return []
+    terms: dict[Term, None] = {}
+    for t in alt:
+        if _CJK_RE.match(t.text):
+            terms.update((Term(p, via=GRAMS, weight=t.weight), None) for p in recall_pieces(t.text))
+        elif 2 <= len(t.text) <= MAX_PREFIX and t.weight == 1.0:
+            # typed words only: an English synonym's prefixes would outweigh the words typed
+            terms[Term(t.text, via=GRAMS)] = None
+        else:
+            terms[t] = None
+    out: list[Alternative] = [tuple(terms)] if tuple(terms) != alt else []
+    if len(alt) == 1 and is_pinyin(alt[0].text):
+        out.append((Term(alt[0].text, via=PINYIN, weight=alt[0].weight),))
+    return out
+
+
 # --- query analysis -----------------------------------------------------------------
+
+
+WORDS, GRAMS, PINYIN = "words", "grams", "pinyin"
+"""Where a :class:`Term` is looked up: the word fields (title, skills...), the character
+grams field, or the pinyin field (see :meth:`search.documents.IndexSpec.fields_for`)."""
 
 
 @dataclass(frozen=True)
 class Term:
-    """One token to look up. ``fuzzy`` > 0 allows that many edits (typos)."""
+    """One token to look up in the fields ``via`` names. ``fuzzy`` > 0 allows that many
+    edits (typos; word fields only). ``weight`` scales its score (a synonym counts less
+    than what was typed); SQLite FTS5 cannot weight single terms and ignores it."""
 
     text: str
     fuzzy: int = 0
+    via: str = WORDS
+    weight: float = 1.0
 
 
 Alternative = tuple[Term, ...]
@@ -227,24 +380,49 @@ def synonym_table() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
             merged = list(table.get(seq, ()))
             merged += [s for s in seqs if s not in merged]
             table[seq] = tuple(merged)
+    for english, chinese in _occupation_pairs():
+        key, seq = tuple(query_tokens(english)), tuple(query_tokens(chinese))
+        if key and seq:
+            merged = list(table.get(key, (key,)))
+            table[key] = tuple(merged + [seq] if seq not in merged else merged)
     return table
 
 
-def analyze_query(text: str, *, synonyms: bool = True, typos: bool = True) -> tuple[Clause, ...]:
+def _occupation_pairs() -> list[tuple[str, str]]:
+    """English occupation name → Chinese job-board name (``data/occupations_en.tsv``,
+    derived by ``tools/occupations_en.py``): one way only, so an English query finds
+    Chinese jobs without Chinese queries growing English alternatives."""
+    pairs = []
+    for line in _data("occupations_en.tsv").splitlines():
+        if line and not line.startswith("#"):
+            english, chinese = line.split("\t")
+            pairs.append((english, chinese))
+    return pairs
+
+
+def analyze_query(
+    text: str, *, synonyms: bool = True, typos: bool = True, recall: bool = True
+) -> tuple[Clause, ...]:
     """Turn user input into required clauses of alternatives (AND of ORs).
 
     Longest synonym sequences are matched first; a Latin token with no synonym gets an
-    extra fuzzy alternative. An empty or stop-word-only input gives ``()``.
+    extra fuzzy alternative; every alternative also gets its recall forms (character
+    grams for CJK words, pinyin for a Latin word, see :func:`_recall_alternatives`).
+    With ``recall=False`` only the word forms are kept. An empty or stop-word-only input
+    gives ``()``.
     """
     toks = query_tokens(text)
     table = synonym_table() if synonyms else {}
     clauses: list[Clause] = []
     i = 0
     while i < len(toks):
-        for n in (3, 2, 1):
+        for n in (4, 3, 2, 1):
             seq = tuple(toks[i : i + n])
             if len(seq) == n and seq in table:
-                alts = [tuple(Term(t) for t in s) for s in table[seq]]
+                alts = [
+                    tuple(Term(t, weight=1.0 if s == seq else SYNONYM_FACTOR) for t in s)
+                    for s in table[seq]
+                ]
                 clauses.append(tuple(alts))
                 i += n
                 break
@@ -254,19 +432,47 @@ def analyze_query(text: str, *, synonyms: bool = True, typos: bool = True) -> tu
             dist = fuzzy_distance(tok) if typos else 0
             if dist:
                 alts.append((Term(tok, dist),))
+                alts += _misspelt_synonyms(tok, dist, table)
             clauses.append(tuple(alts))
             i += 1
+    if recall:
+        clauses = [with_recall(c) for c in clauses]
     return tuple(clauses)
 
 
+def _misspelt_synonyms(
+    token: str, dist: int, table: dict[tuple[str, ...], tuple[tuple[str, ...], ...]]
+) -> list[Alternative]:
+    """The synonyms of the one-word entries ``token`` is a typo of (acountant → 会计):
+    an English word for a Chinese job is often only in the synonym table, never in a
+    document, so the index's own fuzzy matching cannot find it."""
+    near = Term(token, dist)
+    return [
+        tuple(Term(t, weight=SYNONYM_FACTOR) for t in seq)
+        for key, seqs in table.items()
+        if len(key) == 1 and key[0] != token and fuzzy_ok(key[0], near)
+        for seq in seqs
+    ]
+
+
+def with_recall(clause: Clause) -> Clause:
+    """``clause`` plus the recall forms of its alternatives (duplicates dropped)."""
+    alts = dict.fromkeys(clause)
+    for alt in clause:
+        alts.update(dict.fromkeys(_recall_alternatives(alt)))
+    return tuple(alts)
+
+
 def clause_terms(clauses: tuple[Clause, ...]) -> tuple[set[str], list[Term]]:
-    """Exact terms and fuzzy terms in ``clauses`` (for highlighting)."""
+    """Exact and fuzzy terms to highlight: the word fields' terms, and the grams' pieces
+    (those that are words of the text get marked: 软件 in 软件测试工程师)."""
     exact: set[str] = set()
     fuzzy: list[Term] = []
     for clause in clauses:
         for alt in clause:
             for term in alt:
-                (fuzzy.append(term) if term.fuzzy else exact.add(term.text))
+                if term.via != PINYIN:
+                    (fuzzy.append(term) if term.fuzzy else exact.add(term.text))
     return exact, fuzzy
 
 

@@ -22,12 +22,20 @@ from search.base import SearchBackend
 from search.cluster_client import ClusterClient
 from search.defaults import INDEX_PREFIX, KINDS, SCHEMA_VERSION, SUGGEST_LIMIT
 from search.documents import Record, spec_for
-from search.query import Plan, SearchResult, Suggestion, page_result
+from search.exceptions import SearchUnavailable
+from search.query import Plan, SearchResult, Suggestion, facet_plans, page_result
 from search.suggest import delta_for, entries_of
 
 
 def _sid(kind: str, text: str) -> str:
     return hashlib.blake2b(f"{kind}\x00{text}".encode(), digest_size=12).hexdigest()
+
+
+def _buckets(resp: dict) -> dict[str, dict[str, int]]:
+    return {
+        name: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
+        for name, agg in resp.get("aggregations", {}).items()
+    }
 
 
 class ClusterBackend(SearchBackend):
@@ -69,8 +77,14 @@ class ClusterBackend(SearchBackend):
     def _ensure(self, kind: str) -> None:
         if kind in self._ready:
             return
-        if not self.api.alias_indices(self.alias(kind)):
+        live = self.api.alias_indices(self.alias(kind))
+        if not live:
             self.switch_generation(kind, self.new_generation(kind))
+        elif not all(f"-v{SCHEMA_VERSION}-" in name for name in live):
+            raise SearchUnavailable(
+                f"{self.alias(kind)} points to {live}, built at another schema version than "
+                f"{SCHEMA_VERSION}: rebuild it (yunpin search reindex)"
+            )
         self._ready.add(kind)
 
     def ensure(self, kind: str | None = None) -> None:
@@ -179,10 +193,10 @@ class ClusterBackend(SearchBackend):
             )
             for h in resp["hits"]["hits"]
         ]
-        facet_counts = {
-            name: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
-            for name, agg in resp.get("aggregations", {}).items()
-        }
+        facet_counts = _buckets(resp)
+        for counting in facet_plans(plan):
+            if counting.filters != plan.filters:  # a selected facet, counted without it
+                facet_counts.update(_buckets(self.api.search(index, dsl.facets_body(counting))))
         return page_result(plan, rows, resp["hits"]["total"]["value"], facet_counts)
 
     def execute_count(self, plan: Plan) -> int:

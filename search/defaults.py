@@ -7,8 +7,10 @@ INDEX_PREFIX = "yunpin"
 """Cluster index names are ``<prefix>-<kind>-v<SCHEMA_VERSION>-<timestamp>`` behind the
 alias ``<prefix>-<kind>``; tests pass their own prefix so runs never collide."""
 
-SCHEMA_VERSION = 1
-"""Bump when fields or analysis change; a reindex then builds the new layout."""
+SCHEMA_VERSION = 2
+"""Bump when fields or analysis change; a reindex then builds the new layout. An index
+built at another version is not used (:class:`search.exceptions.SearchUnavailable` saying
+so) until it is rebuilt. 2: the ``grams`` and ``pinyin`` recall fields."""
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -32,6 +34,17 @@ SALARY_BANDS = (
 SUGGEST_LIMIT = 10
 MLT_MAX_TERMS = 12
 """"Jobs like this one" ORs at most this many title/skill tokens of the source job."""
+
+GRAMS_BOOST = 0.5
+"""Weight of the character-grams recall field: below every word field, so a document
+holding the query's whole word outranks one that only holds its pieces."""
+
+PINYIN_BOOST = 1.0
+"""Weight of the pinyin field (会计 for ``kuaiji``): as strong as a description word."""
+
+SYNONYM_FACTOR = 0.5
+"""Score weight of a synonym (软件开发工程师 for 软件工程师) relative to the words typed, so
+what the user asked for ranks first and its synonyms follow."""
 
 FUZZY_FACTOR = 0.3
 """Score weight of a fuzzy (typo) match relative to an exact one."""

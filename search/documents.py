@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NotRequired, TypedDict
 
 from search import analysis
-from search.defaults import HIGHLIGHT_SNIPPET_CHARS, SORT_ID_BITS
+from search.analysis import GRAMS, PINYIN, WORDS
+from search.defaults import GRAMS_BOOST, HIGHLIGHT_SNIPPET_CHARS, PINYIN_BOOST, SORT_ID_BITS
 from search.exceptions import DocumentInvalid
 
 EMPLOYMENT_TYPES = ("full_time", "part_time", "internship", "contract", "temporary")
@@ -80,6 +81,22 @@ class IndexSpec:
     suggest_fields: dict[str, str]
     """Document field → suggestion kind (title, skill, employer...)."""
     mlt_fields: tuple[str, ...]
+    recall_sources: tuple[str, ...] = ()
+    """Fields whose text also fills the ``grams`` and ``pinyin`` recall fields (the short
+    ones people name a job by: a description's grams would cost far more than they find)."""
+
+    @property
+    def all_text_fields(self) -> dict[str, float]:
+        """Every analysed field an engine lays out: word fields, then the recall fields."""
+        return {**self.text_fields, **self.fields_for(GRAMS), **self.fields_for(PINYIN)}
+
+    def fields_for(self, via: str) -> dict[str, float]:
+        """Field → boost where a :class:`search.analysis.Term` with ``via`` is looked up."""
+        if via == WORDS:
+            return self.text_fields
+        if not self.recall_sources:
+            return {}
+        return {GRAMS: {GRAMS: GRAMS_BOOST}, PINYIN: {PINYIN: PINYIN_BOOST}}[via]
 
 
 REGION_FIELDS = tuple(f"region_l{i}" for i in range(1, REGION_LEVELS + 1))
@@ -112,6 +129,7 @@ JOBS = IndexSpec(
     highlight_fields={"title": None, "description": HIGHLIGHT_SNIPPET_CHARS},
     suggest_fields={"title": "title", "skills": "skill", "employer_name": "employer"},
     mlt_fields=("title", "skills"),
+    recall_sources=("title", "skills"),
 )
 
 RESUMES = IndexSpec(
@@ -132,6 +150,7 @@ RESUMES = IndexSpec(
     },
     suggest_fields={"headline": "title", "skills": "skill"},
     mlt_fields=("headline", "skills"),
+    recall_sources=("headline", "skills"),
 )
 
 SPECS = {"jobs": JOBS, "resumes": RESUMES}
@@ -252,6 +271,12 @@ def _int(doc: dict[str, Any], name: str, default: int = 0) -> int:
         raise DocumentInvalid(f"{name} must be an integer, got {value!r}") from None
 
 
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def prepare(kind: str, doc: dict[str, Any]) -> Record:
     """Validate ``doc`` and build its :class:`Record`. Raises :class:`DocumentInvalid`."""
     spec = spec_for(kind)
@@ -314,6 +339,10 @@ def prepare(kind: str, doc: dict[str, Any]) -> Record:
         if value is not None and not isinstance(value, str | list):
             raise DocumentInvalid(f"{name} must be text or a list of text")
         text[name] = analysis.index_text(value)
+    if spec.recall_sources:
+        short = [v for n in spec.recall_sources for v in _texts(doc.get(n))]
+        text[GRAMS] = analysis.gram_text(short)
+        text[PINYIN] = analysis.pinyin_text(short)
     suggestions = []
     for name, skind in spec.suggest_fields.items():
         value = doc.get(name)

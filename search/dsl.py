@@ -11,7 +11,7 @@ from typing import Any
 
 from search.defaults import FUZZY_FACTOR, SCHEMA_VERSION
 from search.documents import Record, spec_for
-from search.query import Plan, RangeFacet, RangeFilter, TermsFilter
+from search.query import Plan, RangeFacet, RangeFilter, TermsFilter, facet_plans
 
 SUGGEST_SUFFIX = "suggest"
 
@@ -29,7 +29,7 @@ def mappings(kind: str) -> dict[str, Any]:
     """Mappings for ``kind`` at SCHEMA_VERSION (stored in ``_meta``)."""
     spec = spec_for(kind)
     props: dict[str, Any] = {"id": {"type": "long"}}
-    for name in spec.text_fields:
+    for name in spec.all_text_fields:
         props[name] = {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
     for name in spec.keyword_fields:
         props[name] = {"type": "keyword"}
@@ -66,7 +66,8 @@ def document(rec: Record) -> dict[str, Any]:
 
 def _term(kind: str, term) -> dict[str, Any]:
     should = []
-    for field, boost in spec_for(kind).text_fields.items():
+    for field, boost in spec_for(kind).fields_for(term.via).items():
+        boost *= term.weight
         if term.fuzzy:
             should.append(
                 {
@@ -163,8 +164,15 @@ def search_body(plan: Plan) -> dict[str, Any]:
         elif plan.offset:
             body["from"] = plan.offset
     if plan.facets:
-        body["aggs"] = aggregations(plan)
+        facets = [p for p in facet_plans(plan) if p.filters == plan.filters]
+        if facets:
+            body["aggs"] = aggregations(facets[0])
     return body
+
+
+def facets_body(plan: Plan) -> dict[str, Any]:
+    """Facet counts only, for a plan of :func:`search.query.facet_plans`."""
+    return {"query": query(plan), "size": 0, "aggs": aggregations(plan)}
 
 
 def count_body(plan: Plan) -> dict[str, Any]:

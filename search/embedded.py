@@ -32,7 +32,15 @@ from search.documents import Record, spec_for
 from search.dsl import aggregations
 from search.exceptions import SearchError, SearchUnavailable
 from search.local import LocalBackend, unavailable_on_file_errors
-from search.query import Plan, RangeFilter, SearchResult, Suggestion, TermsFilter, page_result
+from search.query import (
+    Plan,
+    RangeFilter,
+    SearchResult,
+    Suggestion,
+    TermsFilter,
+    facet_plans,
+    page_result,
+)
 from search.suggest import SuggestStore, delta_for, entries_of
 
 
@@ -40,7 +48,7 @@ def build_schema(kind: str) -> tantivy.Schema:
     spec = spec_for(kind)
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("id", stored=True, indexed=True, fast=True)
-    for name in spec.text_fields:
+    for name in spec.all_text_fields:
         sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq")
     for name in spec.keyword_fields:
         sb.add_text_field(
@@ -222,12 +230,13 @@ class EmbeddedBackend(LocalBackend[_Index]):
     def _text_query(self, ix: _Index, plan: Plan) -> Query | None:
         if not plan.clauses:
             return None
-        fields = spec_for(plan.kind).text_fields
+        spec = spec_for(plan.kind)
         schema = ix.schema
 
         def term_q(term) -> Query:
             subs = []
-            for f, boost in fields.items():
+            for f, boost in spec.fields_for(term.via).items():
+                boost *= term.weight
                 if term.fuzzy:
                     q = Query.fuzzy_term_query(schema, f, term.text, term.fuzzy, True, False)
                     subs.append((Occur.Should, Query.boost_query(q, boost * FUZZY_FACTOR)))
@@ -297,7 +306,11 @@ class EmbeddedBackend(LocalBackend[_Index]):
             doc = searcher.doc(address)
             score = None if plan.sort_field else float(key)
             rows.append((int(doc["id"][0]), score, json.loads(doc["src"][0]), key))
-        facet_counts = self._facet_counts(searcher, base, plan) if plan.facets else {}
+        facet_counts: dict[str, dict[str, int]] = {}
+        for counting in facet_plans(plan):
+            same = counting.filters == plan.filters  # ``base`` ignores the cursor already
+            query = base if same else self._query(ix, counting, with_after=False)
+            facet_counts.update(self._facet_counts(searcher, query, counting))
         return page_result(plan, rows, total, facet_counts)
 
     def _facet_counts(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:

@@ -4,6 +4,7 @@ Layout under the caller's directory::
 
     <root>/<kind>/CURRENT          # name of the live generation (one line)
     <root>/<kind>/g-<timestamp>-<rand>/   # one complete index
+    <root>/<kind>/g-.../SCHEMA             # the SCHEMA_VERSION it was built at
 
 A reindex builds a new generation directory and then replaces ``CURRENT`` with
 ``os.replace`` (atomic on POSIX), the local equivalent of a cluster alias swap. Readers
@@ -19,6 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
+from search.defaults import SCHEMA_VERSION
 from search.exceptions import SearchUnavailable
 
 GENERATION_NAME = re.compile(r"g-[0-9]{14}-[0-9a-f]{6}")
@@ -55,8 +57,29 @@ class Generations:
 
     def create(self, kind: str) -> str:
         name = f"g-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
-        self.path(kind, name).mkdir(parents=True)
+        path = self.path(kind, name)
+        path.mkdir(parents=True)
+        (path / "SCHEMA").write_text(f"{SCHEMA_VERSION}\n")
         return name
+
+    def schema_version(self, kind: str, name: str) -> int:
+        """The layout a generation was built at; 1 for those built before it was recorded."""
+        try:
+            return int((self.path(kind, name) / "SCHEMA").read_text().strip())
+        except FileNotFoundError:
+            return 1
+        except ValueError as exc:
+            raise SearchUnavailable(f"{self.path(kind, name)}/SCHEMA is damaged: {exc}") from exc
+
+    def require_current_schema(self, kind: str, name: str) -> None:
+        """Refuse a generation built with other fields or another analyser: its tokens
+        would not match the queries. ``yunpin search reindex`` builds a current one."""
+        version = self.schema_version(kind, name)
+        if version != SCHEMA_VERSION:
+            raise SearchUnavailable(
+                f"the {kind} index was built at schema version {version}, this code needs "
+                f"{SCHEMA_VERSION}: rebuild it (yunpin search reindex)"
+            )
 
     def switch(self, kind: str, name: str) -> list[str]:
         """Point CURRENT at ``name``; returns the generations left behind (to delete

@@ -151,6 +151,7 @@ class LocalBackend(SearchBackend, Generic[Handle]):
                 return live[1]
             if live:
                 live[1].close()
+            self.gens.require_current_schema(kind, current)
             opened = self.open_generation(kind, self.gens.path(kind, current))
             self._live[kind] = (current, opened)
             return opened

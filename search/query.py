@@ -39,7 +39,9 @@ class SearchQuery:
 
     ``facets``: True for the kind's default facets, or a tuple of names among
     category, employment_type, region (next level below the region filter), salary
-    (bands), remote, education_level. ``sort``: relevance | newest | salary.
+    (bands), remote, education_level. A facet with a selection (category, employment_type,
+    education_level: one value or several; salary range; remote) is counted as if that
+    selection were off (disjunctive), so it lists the values one may add. ``sort``: relevance | newest | salary.
     ``cursor``: the ``cursor`` of the previous page. ``like_id``: "jobs like this one".
     """
 
@@ -64,6 +66,9 @@ class SearchQuery:
     highlight: bool = True
     synonyms: bool = True
     typos: bool = True
+    recall: bool = True
+    """Also look words up as character grams and pinyin (see :mod:`search.analysis`);
+    False keeps the word fields only (comparisons, diagnosis)."""
     now: float | None = None
     """Clock for ``posted_within_days`` (tests pin it); defaults to ``time.time()``."""
 
@@ -72,6 +77,8 @@ class SearchQuery:
 class TermsFilter:
     field: str
     values: tuple[str, ...]
+    facet: str | None = None
+    """The facet this filter is a selection of: that facet is counted without it."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ class RangeFilter:
     field: str
     gte: int | None = None
     lte: int | None = None
+    facet: str | None = None
 
 
 Filter = TermsFilter | RangeFilter
@@ -219,7 +227,9 @@ def compile_query(
         clauses, any_clause = like_clauses, True
     else:
         clauses = (
-            analysis.analyze_query(q.text, synonyms=q.synonyms, typos=q.typos) if q.text else ()
+            analysis.analyze_query(q.text, synonyms=q.synonyms, typos=q.typos, recall=q.recall)
+            if q.text
+            else ()
         )
         any_clause = False
     filters: list[Filter] = []
@@ -231,15 +241,15 @@ def compile_query(
             raise InvalidQuery(str(exc)) from None
         filters.append(TermsFilter(f"region_l{level}", (str(q.region),)))
     if q.salary_min is not None:
-        filters.append(RangeFilter("salary_max", gte=int(q.salary_min)))
+        filters.append(RangeFilter("salary_max", gte=int(q.salary_min), facet="salary"))
     if q.salary_max is not None:
-        filters.append(RangeFilter("salary_min", lte=int(q.salary_max)))
+        filters.append(RangeFilter("salary_min", lte=int(q.salary_max), facet="salary"))
     for name in ("employment_type", "category", "education_level"):
         values = _as_tuple(getattr(q, name))
         if values:
-            filters.append(TermsFilter(name, values))
+            filters.append(TermsFilter(name, values, facet=name))
     if q.remote is not None:
-        filters.append(TermsFilter("remote", ("1" if q.remote else "0",)))
+        filters.append(TermsFilter("remote", ("1" if q.remote else "0",), facet="remote"))
     if q.posted_within_days is not None:
         now = q.now if q.now is not None else time.time()
         filters.append(RangeFilter("posted_at", gte=int(now - q.posted_within_days * 86400)))
@@ -325,6 +335,38 @@ def highlight_hit(kind: str, plan: Plan, hit: Hit) -> None:
             marked = analysis.highlight(text, exact, fuzzy, snippet=snippet)
             if marked:
                 hit.highlights[name] = marked
+
+
+def facet_plans(plan: Plan) -> list[Plan]:
+    """Plans that together count ``plan``'s facets, each facet "as if its own selection were
+    off" (disjunctive faceting: a multi-select facet keeps showing the values one may add).
+
+    The first plan counts, under every filter, the facets with no selection; each facet with
+    a selection gets a plan without that selection's filters. Backends count each plan's
+    ``facets`` over its own matches (never paged)."""
+    selected = {f.facet for f in plan.filters if f.facet}
+    plans = []
+    plain = [f for f in plan.facets if f.name not in selected]
+    if plain:
+        plans.append(_counting(plan, plan.filters, plain))
+    for facet in plan.facets:
+        if facet.name in selected:
+            kept = [f for f in plan.filters if f.facet != facet.name]
+            plans.append(_counting(plan, kept, [facet]))
+    return plans
+
+
+def _counting(plan: Plan, filters: list[Filter], facets: list[Facet]) -> Plan:
+    return Plan(
+        kind=plan.kind,
+        clauses=plan.clauses,
+        any_clause=plan.any_clause,
+        filters=list(filters),
+        exclude_ids=plan.exclude_ids,
+        facets=list(facets),
+        size=1,
+        highlight=False,
+    )
 
 
 def facet_results(plan: Plan, raw: dict[str, dict[str, int]]) -> dict[str, list[FacetBucket]]:

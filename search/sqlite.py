@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from search import analysis
+from search.analysis import WORDS, Term
 from search.defaults import SUGGEST_LIMIT
 from search.documents import Record, spec_for
 from search.local import LocalBackend, unavailable_on_file_errors
@@ -27,9 +28,18 @@ from search.query import (
     SearchResult,
     Suggestion,
     TermsFilter,
+    facet_plans,
     page_result,
 )
 from search.suggest import SuggestStore, delta_for, entries_of
+
+LOWER_TIER = 1000.0
+"""Added to the bm25 rank (lower is better) of a match not made of the words typed: far
+beyond any bm25 difference, so it only orders the two tiers."""
+
+
+def _typed(term: Term) -> bool:
+    return term.via == WORDS and not term.fuzzy and term.weight == 1.0
 
 
 def _q(token: str) -> str:
@@ -51,7 +61,7 @@ class _Db:
             [f"{c} TEXT" for c in self.spec.keyword_fields]
             + [f"{c} INTEGER" for c in self.spec.int_fields]
         )
-        text = ", ".join(self.spec.text_fields)
+        text = ", ".join(self.spec.all_text_fields)
         self.conn.executescript(f"""
             CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, {cols}, src TEXT NOT NULL);
             CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({text},
@@ -123,7 +133,7 @@ class SqliteBackend(LocalBackend[_Db]):
     ) -> None:
         db = self._open(kind, target)
         spec = db.spec
-        kw, ints, text = spec.keyword_fields, spec.int_fields, list(spec.text_fields)
+        kw, ints, text = spec.keyword_fields, spec.int_fields, list(spec.all_text_fields)
         cols = ["id", *kw, *ints, "src"]
         sql_doc = f"INSERT INTO docs({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         sql_fts = (
@@ -194,22 +204,31 @@ class SqliteBackend(LocalBackend[_Db]):
         )
         return json.loads(row[0]) if row else None
 
-    def _match(self, db: _Db, plan: Plan) -> str | None:
+    def _match(self, db: _Db, plan: Plan, *, typed_only: bool = False) -> str | None:
+        """The FTS5 expression of ``plan``; with ``typed_only``, of its alternatives made of
+        the words typed (no synonym, typo or recall form), None when a clause has none."""
         if not plan.clauses:
             return None
         vocab = None
 
         def term_expr(term) -> str:
             nonlocal vocab
+            columns = "{" + " ".join(db.spec.fields_for(term.via)) + "} : "
             if not term.fuzzy:
-                return _q(term.text)
+                return columns + _q(term.text)
             if vocab is None:
                 vocab = db.latin_vocab()
             near = [v for v in vocab if analysis.fuzzy_ok(v, term)][:50]
-            return "(" + " OR ".join(_q(v) for v in near) + ")" if near else _q(term.text)
+            if not near:
+                return columns + _q(term.text)
+            return columns + "(" + " OR ".join(_q(v) for v in near) + ")"
 
         parts = []
         for clause in plan.clauses:
+            if typed_only:
+                clause = tuple(alt for alt in clause if all(_typed(t) for t in alt))
+                if not clause:
+                    return None
             alts = ["(" + " AND ".join(term_expr(t) for t in alt) + ")" for alt in clause]
             parts.append("(" + " OR ".join(alts) + ")")
         return (" OR " if plan.any_clause else " AND ").join(parts)
@@ -240,11 +259,21 @@ class SqliteBackend(LocalBackend[_Db]):
         where, args = self._where(plan, with_after)
         if match is None:
             return f"FROM docs d WHERE {where}", args, None
-        weights = ", ".join(str(b) for b in db.spec.text_fields.values())
+        weights = ", ".join(str(b) for b in db.spec.all_text_fields.values())
+        rank = f"bm25(fts, {weights})"
+        typed = self._match(db, plan, typed_only=True)
+        if typed is not None and typed != match:
+            # FTS5 weighs columns, not terms: rank documents matching the words as typed
+            # above those only a synonym, typo or piece found (the others weigh those less).
+            literal = typed.replace("'", "''")
+            rank += (
+                f" + (CASE WHEN d.id IN (SELECT rowid FROM fts WHERE fts MATCH '{literal}')"
+                f" THEN 0 ELSE {LOWER_TIER} END)"
+            )
         return (
             f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND {where}",
             [match, *args],
-            f"bm25(fts, {weights})",
+            rank,
         )
 
     @unavailable_on_file_errors
@@ -264,7 +293,10 @@ class SqliteBackend(LocalBackend[_Db]):
             ).fetchall()
             base_frm, base_args, _ = self._from(db, plan, with_after=False)
             total = db.conn.execute(f"SELECT count(*) {base_frm}", base_args).fetchone()[0]
-            facet_counts = self._facet_counts(db, plan, base_frm, base_args) if plan.facets else {}
+            facet_counts: dict[str, dict[str, int]] = {}
+            for counting in facet_plans(plan):
+                frm_c, args_c, _ = self._from(db, counting, with_after=False)
+                facet_counts.update(self._facet_counts(db, counting, frm_c, args_c))
         rows = [
             (doc_id, None if plan.sort_field else -float(key), json.loads(src), key)
             for doc_id, src, key in found

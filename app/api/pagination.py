@@ -25,7 +25,7 @@ from app.extensions import db
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-KEYSET, OFFSET = "k", "o"
+KEYSET, OFFSET, SEARCH = "k", "o", "s"
 
 
 def _serializer() -> URLSafeSerializer:
@@ -33,10 +33,11 @@ def _serializer() -> URLSafeSerializer:
 
 
 class Cursor(fields.String):
-    """A `next_cursor` this API signed for a list of KIND, loaded as its position:
-    (created_at, id) for keyset lists, the offset for ranked ones."""
+    """A `next_cursor` this API signed for a list of one of KINDS, loaded as its position:
+    (created_at, id) for keyset lists, the offset for ranked ones, the search engine's own
+    cursor for searches. With several kinds it loads as (kind, position)."""
 
-    def __init__(self, kind: str):
+    def __init__(self, *kinds: str):
         super().__init__(
             metadata={
                 "maxLength": 500,
@@ -44,20 +45,32 @@ class Cursor(fields.String):
                 "description": "The `next_cursor` of the previous page, unchanged.",
             }
         )
-        self.kind = kind
+        self.kinds = kinds
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             kind, first, second = _serializer().loads(value)
-            if kind != self.kind:
-                raise ValueError(kind)
-            if kind == KEYSET and isinstance(second, int):
-                return datetime.fromisoformat(first), second
-            if kind == OFFSET and isinstance(first, int) and first >= 0:
-                return first
+            position = _position(kind, first, second) if kind in self.kinds else None
+            if position is not None:
+                return position if len(self.kinds) == 1 else (kind, position)
         except (BadData, ValueError, TypeError, UnicodeError):
             pass
         raise ValidationError(_("The cursor is not valid; start again without it."))
+
+
+def _position(kind: str, first: Any, second: Any) -> Any:
+    if kind == KEYSET and isinstance(second, int):
+        return datetime.fromisoformat(first), second
+    if kind == OFFSET and isinstance(first, int) and first >= 0:
+        return first
+    if kind == SEARCH and isinstance(first, str):
+        return first
+    return None
+
+
+def sign_cursor(kind: str, first: Any, second: Any = 0) -> str:
+    """The `next_cursor` for position (FIRST, SECOND) of a list of KIND."""
+    return _serializer().dumps([kind, first, second])
 
 
 class KeysetQuery(QuerySchema):
@@ -103,7 +116,7 @@ def keyset_page(query: Select, model: Any, args: dict) -> dict:
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        next_cursor = _serializer().dumps([KEYSET, last.created_at.isoformat(), last.id])
+        next_cursor = sign_cursor(KEYSET, last.created_at.isoformat(), last.id)
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -114,5 +127,5 @@ def offset_page(items: Sequence[Any], args: dict) -> dict:
     more = len(items) > start + limit
     return {
         "items": items[start : start + limit],
-        "next_cursor": _serializer().dumps([OFFSET, start + limit, 0]) if more else None,
+        "next_cursor": sign_cursor(OFFSET, start + limit) if more else None,
     }

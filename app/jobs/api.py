@@ -1,4 +1,8 @@
-"""/api/v1/jobs: browse public postings; employer members create, edit, pause and close their own.
+"""/api/v1/jobs: search public postings; employer members create, edit, pause and close their own.
+
+The public list is the job search page's search (app.jobs.search: same engine, analysis,
+filters, sorts and cursors), answered by the database while the engine is unavailable, and
+says which answered (`source`, `X-Search-Source`).
 
 Visibility is the job page's (`Job.is_public`), or any state for the employer's own members
 (others get 404). Changes go through app.jobs.service, the module the pages use, so the
@@ -10,7 +14,8 @@ from __future__ import annotations
 
 from flask import abort, g
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from marshmallow import fields
+from sqlalchemy import select
 
 from app.access import works_for
 from app.api.auth import (
@@ -33,13 +38,26 @@ from app.api.fields import (
     Whole,
     ordered,
 )
-from app.api.pagination import KeysetQuery, keyset_page, page_of
+from app.api.pagination import (
+    DEFAULT_LIMIT,
+    KEYSET,
+    MAX_LIMIT,
+    OFFSET,
+    SEARCH,
+    Cursor,
+    keyset_page,
+    page_of,
+    sign_cursor,
+)
 from app.api.problems import Refusal, refuses
-from app.api.schemas import Schema
+from app.api.schemas import QuerySchema, Schema
 from app.errors import DomainError
 from app.extensions import db
-from app.jobs import service
-from app.models import EmploymentType, Job, JobStatus, Role, SalaryPeriod, in_subtree
+from app.indexing import service as search_index
+from app.jobs import search, service
+from app.models import EmploymentType, Job, JobStatus, Role, SalaryPeriod
+from search import SearchResult, SearchUnavailable
+from search.defaults import FACET_SIZE
 
 blp = Blueprint("jobs", __name__, description="Job postings: public ones, and your company's.")
 
@@ -82,30 +100,95 @@ class JobChangesSchema(JobSchema):
         exclude = ("publish",)
 
 
-class JobQuery(KeysetQuery):
-    q = Text(100, metadata={"description": "Words in the title or description."})
+class JobQuery(QuerySchema):
+    q = Text(
+        100,
+        metadata={
+            "description": "What to search for, as on the job search page: words of the title, "
+            "skills, description or employer, in simplified or traditional Chinese, full pinyin "
+            "(kuaiji) or English; typos are forgiven. Best matches first unless `sort` says "
+            "otherwise.",
+            "example": "软件工程师",
+        },
+    )
     region = Text(
         12,
         min_length=2,
         pattern=REGION,
         metadata={"description": "Region code; jobs in its subtree."},
     )
-    employment_type = Choice(EmploymentType)
+    category = Listing(
+        Text(16),
+        max_items=20,
+        metadata={
+            "description": "Occupation codes (CSCO, e.g. 2-02-10-03); repeat for any of several."
+        },
+    )
+    employment_type = Listing(
+        Choice(EmploymentType), max_items=5, metadata={"description": "Repeat for any of several."}
+    )
     remote = QueryFlag()
     salary_min = Whole(
         0,
         SALARY,
         strict=False,
-        metadata={"description": "Only jobs paying at least this much (their upper bound)."},
+        metadata={
+            "description": "Only jobs paying at least this much a month (their upper bound)."
+        },
+    )
+    salary_max = Whole(
+        0,
+        SALARY,
+        strict=False,
+        metadata={"description": "Only jobs paying at most this much a month (their lower bound)."},
+    )
+    posted_within = Whole(
+        1, 365, strict=False, metadata={"description": "Only jobs published in the last N days."}
     )
     employer_id = Whole(1, strict=False)
+    sort = Choice(
+        search.SORTS,
+        metadata={"description": "relevance (the default with `q`), newest (without), or salary."},
+    )
+    facets = QueryFlag(
+        metadata={
+            "description": "Also count the matches per category, employment type, "
+            "region (one level below `region`), salary band and remote. A facet with a "
+            "selection is counted as if it were off: its counts say what adding a value gives."
+        }
+    )
     mine = QueryFlag(
         metadata={"description": "Employer members: the own company's jobs in every state."}
     )
     status = Choice(JobStatus, metadata={"description": "With mine=true only."})
+    cursor = Cursor(KEYSET, SEARCH, OFFSET)
+    limit = Whole(1, MAX_LIMIT, strict=False)
 
 
-JobPageSchema = page_of(JobSchema)
+class FacetBucketSchema(Schema):
+    key = Text(32, metadata={"description": "The value (a region code, a salary band...)."})
+    count = Whole(0)
+
+
+class JobSearchPageSchema(page_of(JobSchema)):
+    total = Whole(
+        0,
+        allow_none=True,
+        metadata={"description": "All matches (null for mine=true and the database fallback)."},
+    )
+    facets = fields.Dict(
+        keys=fields.String(),
+        values=Listing(fields.Nested(FacetBucketSchema), max_items=FACET_SIZE),
+        allow_none=True,
+        metadata={"description": "With facets=true: name → values with their match counts."},
+    )
+    source = Choice(
+        ("engine", "database"),
+        metadata={
+            "description": "Who answered: the search engine, or the database while the engine "
+            "is unavailable (word matching only, no facets; also in the X-Search-Source header)."
+        },
+    )
 
 
 def visible_job(job_id: int) -> Job:
@@ -125,36 +208,97 @@ def own_job(job_id: int) -> Job:
 @blp.route("/jobs")
 @token_optional
 @blp.query(JobQuery)
-@blp.response(200, JobPageSchema)
+@blp.response(200, JobSearchPageSchema)
 @refuses(403)
 def list_jobs(args):
-    """List jobs (public ones, or your company's with mine=true)"""
+    """Search public jobs like the job search page, or list your company's (mine=true)"""
     if args.get("mine"):
-        if g.api_user is None:
-            unauthorized()
-        stmt = select(Job).where(Job.employer_id == member_employer().id)
-        if "status" in args:
-            stmt = stmt.where(Job.status == args["status"])
-    else:
-        stmt = select(Job).where(Job.is_public)
-    if args.get("q"):
-        stmt = stmt.where(
-            or_(
-                Job.title.icontains(args["q"], autoescape=True),
-                Job.description.icontains(args["q"], autoescape=True),
-            )
-        )
-    if "region" in args:
-        stmt = stmt.where(in_subtree(Job.region_code, args["region"]))
-    if "employment_type" in args:
-        stmt = stmt.where(Job.employment_type == args["employment_type"])
-    if "remote" in args:
-        stmt = stmt.where(Job.remote.is_(args["remote"]))
-    if "salary_min" in args:
-        stmt = stmt.where(Job.salary_max >= args["salary_min"])
-    if "employer_id" in args:
-        stmt = stmt.where(Job.employer_id == args["employer_id"])
-    return keyset_page(stmt, Job, args)
+        return own_jobs(args)
+    kind, position = args.pop("cursor", (None, None))
+    if kind == KEYSET:
+        raise search.BadSearch(_("The cursor is not valid; start again without it."))
+    params = search_params(args)
+    limit = args.get("limit", DEFAULT_LIMIT)
+    if kind != OFFSET:
+        params.cursor = position or ""
+        try:
+            result = search.engine_search(params, size=limit, facets=args.get("facets", False))
+        except SearchUnavailable:
+            if kind == SEARCH:  # the database cannot continue the engine's order
+                raise search.BadSearch(
+                    _("Search is in backup mode for now; start again without the cursor.")
+                ) from None
+        else:
+            return engine_answer(result)
+    return database_answer(params, position or 0, limit)
+
+
+def search_params(args: dict) -> search.Params:
+    """The job search page's parameters for the API's query string."""
+    return search.Params(
+        q=args.get("q", ""),
+        region=args.get("region", ""),
+        category=tuple(args.get("category", ())),
+        employment_type=tuple(str(t) for t in args.get("employment_type", ())),
+        salary_min=args.get("salary_min"),
+        salary_max=args.get("salary_max"),
+        remote=args.get("remote", False),
+        posted_within=args.get("posted_within"),
+        employer_id=args.get("employer_id"),
+        sort=args.get("sort") or ("relevance" if args.get("q") else "newest"),
+    )
+
+
+def engine_answer(result: SearchResult):
+    facets = None
+    if result.facets:
+        facets = {
+            name: [
+                {
+                    "key": search_index.unpad_region(b.key) if name == "region" else b.key,
+                    "count": b.count,
+                }
+                for b in buckets
+            ]
+            for name, buckets in result.facets.items()
+        }
+    page = {
+        "items": [item.job for item in search.items_for(result.hits)],
+        "next_cursor": sign_cursor(SEARCH, result.cursor) if result.cursor else None,
+        "total": result.total,
+        "facets": facets,
+        "source": "engine",
+    }
+    return page, 200, {"X-Search-Source": "engine"}
+
+
+def database_answer(params: search.Params, offset: int, limit: int):
+    """The backup search (app.jobs.search.database_query) while the engine is unavailable,
+    paged by offset."""
+    rows = search.database_jobs(params, offset, limit + 1)
+    page = {
+        "items": rows[:limit],
+        "next_cursor": sign_cursor(OFFSET, offset + limit) if len(rows) > limit else None,
+        "total": None,
+        "facets": None,
+        "source": "database",
+    }
+    return page, 200, {"X-Search-Source": "database"}
+
+
+def own_jobs(args: dict) -> dict:
+    """The caller's company's jobs in every state (or one), newest first."""
+    if g.api_user is None:
+        unauthorized()
+    kind, position = args.pop("cursor", (KEYSET, None))
+    if kind != KEYSET:
+        raise search.BadSearch(_("The cursor is not valid; start again without it."))
+    if position is not None:
+        args["cursor"] = position
+    stmt = select(Job).where(Job.employer_id == member_employer().id)
+    if "status" in args:
+        stmt = stmt.where(Job.status == args["status"])
+    return {**keyset_page(stmt, Job, args), "total": None, "facets": None, "source": "database"}
 
 
 @blp.route("/jobs/<id:job_id>")

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from app.errors import DomainError
 from app.extensions import db
@@ -23,7 +23,7 @@ from app.indexing import service as search_index
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
 from app.models import EmploymentType, Job, Region, json_text_contains, utcnow
 from app.models.jobs import MONTHLY_FACTOR
-from search import Hit, InvalidQuery, SearchQuery, SearchUnavailable, Suggestion
+from search import Hit, InvalidQuery, SearchQuery, SearchResult, SearchUnavailable, Suggestion
 
 PAGE_SIZE = 20
 SORTS = ("relevance", "newest", "salary")
@@ -54,8 +54,9 @@ class Params:
 
     q: str = ""
     region: str = ""
-    category: str = ""
-    employment_type: str = ""
+    category: str | tuple[str, ...] = ""
+    """One occupation code (the page), or several (the API's multi-select: any of them)."""
+    employment_type: str | tuple[str, ...] = ""
     salary_min: int | None = None
     salary_max: int | None = None
     remote: bool = False
@@ -64,6 +65,7 @@ class Params:
     sort: str = "relevance"
     cursor: str = ""
     page: int = 1
+    employer_id: int | None = None
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """Non-default parameters (with CHANGES), for url_for: short, shareable URLs."""
@@ -135,22 +137,37 @@ def parse_params(args) -> Params:
     )
 
 
-def to_query(params: Params, facets: bool = True) -> SearchQuery:
+def selected(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The values of a one-or-several parameter."""
+    return (value,) if isinstance(value, str) and value else tuple(v for v in value if v)
+
+
+def to_query(params: Params, facets: bool = True, size: int = PAGE_SIZE) -> SearchQuery:
     return SearchQuery(
         text=params.q,
         region=search_index.pad_region(params.region) if params.region else None,
-        category=params.category or None,
-        employment_type=params.employment_type or None,
+        category=list(selected(params.category)) or None,
+        employment_type=list(selected(params.employment_type)) or None,
         salary_min=params.salary_min,
         salary_max=params.salary_max,
         remote=True if params.remote else None,
         posted_within_days=params.posted_within,
         verified_only=params.verified,
+        employer_id=params.employer_id,
         sort=params.sort,  # type: ignore[arg-type]
         cursor=params.cursor or None,
-        size=PAGE_SIZE,
+        size=size,
         facets=facets,
     )
+
+
+def engine_search(params: Params, *, size: int = PAGE_SIZE, facets: bool = True) -> SearchResult:
+    """The engine's answer for PARAMS (the page's and the API's one path). Raises
+    SearchUnavailable when the engine cannot answer, BadSearch for a cursor it refuses."""
+    try:
+        return search_index.get_backend().search(to_query(params, facets, size), kind="jobs")
+    except InvalidQuery:
+        raise BadSearch(_("Invalid page link.")) from None
 
 
 @dataclass
@@ -190,7 +207,7 @@ def items_for(hits: list[Hit]) -> list[Item]:
 
 
 def engine_page(params: Params) -> Page:
-    result = search_index.get_backend().search(to_query(params), kind="jobs")
+    result = engine_search(params)
     next_url = None
     if result.cursor:
         next_url = url_for("jobs.index", **params.args(cursor=result.cursor, page=1))
@@ -257,8 +274,9 @@ def monthly(column) -> Any:
     )
 
 
-def database_page(params: Params) -> Page:
-    """The same search as SQL: slower, LIKE instead of analysis, no facets, numbered pages."""
+def database_query(params: Params) -> Select:
+    """The public jobs PARAMS select, as SQL (unordered): the backup search while the engine
+    is down. Every word must be in the title, description or skills (LIKE, no analysis)."""
     query = select(Job).where(Job.is_public)
     for word in params.q.split():
         query = query.where(
@@ -271,9 +289,10 @@ def database_page(params: Params) -> Page:
     if params.region:
         query = query.where(Job.region_code.startswith(params.region))
     if params.category:
-        query = query.where(Job.category == params.category)
+        query = query.where(Job.category.in_(selected(params.category)))
     if params.employment_type:
-        query = query.where(Job.employment_type == EmploymentType(params.employment_type))
+        types = [EmploymentType(t) for t in selected(params.employment_type)]
+        query = query.where(Job.employment_type.in_(types))
     if params.salary_min is not None:
         query = query.where(monthly(Job.salary_max) >= params.salary_min)
     if params.salary_max is not None:
@@ -282,13 +301,28 @@ def database_page(params: Params) -> Page:
         query = query.where(Job.remote.is_(True))
     if params.posted_within:
         query = query.where(Job.published_at >= utcnow() - timedelta(days=params.posted_within))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    if params.employer_id is not None:
+        query = query.where(Job.employer_id == params.employer_id)
+    return query
+
+
+def database_jobs(params: Params, offset: int, limit: int) -> list[Job]:
+    """One page of :func:`database_query`, highest salary first for sort=salary, else
+    newest first."""
     order = (monthly(Job.salary_max).desc(),) if params.sort == "salary" else ()
-    jobs = db.session.scalars(
-        query.order_by(*order, Job.published_at.desc(), Job.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((params.page - 1) * PAGE_SIZE)
+    return db.session.scalars(
+        database_query(params)
+        .order_by(*order, Job.published_at.desc(), Job.id.desc())
+        .limit(limit)
+        .offset(offset)
     ).all()
+
+
+def database_page(params: Params) -> Page:
+    """The same search as SQL: slower, LIKE instead of analysis, no facets, numbered pages."""
+    query = database_query(params)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    jobs = database_jobs(params, (params.page - 1) * PAGE_SIZE, PAGE_SIZE)
     next_url = None
     if params.page * PAGE_SIZE < total:
         next_url = url_for("jobs.index", **params.args(cursor="", page=params.page + 1))
@@ -299,8 +333,6 @@ def find(params: Params) -> Page:
     """The engine's answer, or the database's while the engine is unavailable."""
     try:
         return engine_page(params)
-    except InvalidQuery:
-        raise BadSearch(_("Invalid page link.")) from None
     except SearchUnavailable:
         return database_page(params)
 

@@ -36,8 +36,8 @@ def test_synonyms_and_typos_in_query_analysis():
     (clause,) = analysis.analyze_query("pyhton")
     assert (Term("pyhton", 1),) in clause
     assert analysis.analyze_query("java", typos=True) == (
-        ((Term("java"),),),
-    )  # too short for typos
+        ((Term("java"),), (Term("java", via=analysis.GRAMS),)),
+    )  # too short for typos, not pinyin; a prefix in the grams field (JavaScript)
     assert analysis.fuzzy_distance("elasticsaerch") == 2
 
 
@@ -60,3 +60,43 @@ def test_suggest_keys_cover_pinyin_and_initials():
     keys = analysis.suggest_keys("顺丰速运")
     assert {"顺丰速运", "shunfengsuyun", "sfsy"} <= keys
     assert analysis.prefix_key("順豐 ") == "顺丰"
+
+
+def test_recall_pieces_are_no_coarser_than_the_words_people_name():
+    assert analysis.recall_pieces("软件工程师") == ("软件", "工程", "师")
+    assert analysis.recall_pieces("维修工") == ("维修", "工")
+    assert analysis.recall_pieces("收银员") == ("收银", "员")
+    assert analysis.recall_pieces("会计") == ("会计",)
+
+
+def test_recall_fields_hold_grams_and_pinyin():
+    assert analysis.gram_text(["软件测试", "Java"]).split() == [
+        *"软件测试",
+        "软件",
+        "件测",
+        "测试",
+        "ja",
+        "jav",
+        "java",
+    ]
+    assert {"kuaiji", "zhuli"} <= set(analysis.pinyin_text("會計助理").split())
+
+
+def test_every_word_also_looks_up_its_recall_form():
+    (clause,) = analysis.analyze_query("维修工")
+    assert clause == (
+        (Term("维修工"),),
+        (Term("维修", via=analysis.GRAMS), Term("工", via=analysis.GRAMS)),
+    )
+    (clause,) = analysis.analyze_query("kuaiji")
+    assert (Term("kuaiji", via=analysis.PINYIN),) in clause
+    assert analysis.analyze_query("维修工", recall=False) == (((Term("维修工"),),),)
+    assert not analysis.is_pinyin("java") and analysis.is_pinyin("gongchengshi")
+
+
+def test_synonyms_weigh_less_than_what_was_typed_and_survive_typos():
+    (clause,) = analysis.analyze_query("司机")
+    weights = {alt[0].text: alt[0].weight for alt in clause if alt[0].via == analysis.WORDS}
+    assert weights["司机"] == 1.0 and weights["驾驶员"] < 1.0
+    (clause,) = analysis.analyze_query("acountant")  # accountant, misspelt
+    assert any(alt[0].text == "会计" for alt in clause)

@@ -125,3 +125,22 @@ def test_embedded_readers_see_another_instances_writes(tmp_path):
     assert sorted(reader.search(SearchQuery()).ids) == [4, 5, 6, 7]
     writer.close()
     reader.close()
+
+
+@pytest.mark.parametrize("name", ["embedded", "sqlite"])
+def test_an_index_built_at_another_schema_version_is_refused_until_rebuilt(tmp_path, name):
+    from search import SearchUnavailable, create_backend
+
+    path = tmp_path / name
+    with create_backend(name, str(path)) as be:
+        be.bulk(HANDMADE[:3])
+        live = be.gens.current("jobs")
+    (path / "jobs" / live / "SCHEMA").unlink()  # as every index made before versions were kept
+
+    with create_backend(name, str(path)) as be:
+        with pytest.raises(SearchUnavailable, match="reindex"):
+            be.search(SearchQuery(text="软件"))
+        assert be.health()["status"] == "unavailable"  # so `yunpin run` rebuilds it
+        assert reindex(be, HANDMADE[:3]).docs == 3
+        assert be.search(SearchQuery()).total == 3
+        assert be.health()["status"] == "green"

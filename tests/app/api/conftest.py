@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import pytest
 
+from app.queue import DERIVED
+
 from .seed import seed
 
 
 @pytest.fixture
-def world(app):
-    return seed()
+def world(app, worker):
+    world = seed()
+    worker(DERIVED)  # the public job list is a search: index what was seeded
+    return world
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import re
 from app.cli import main
 from app.extensions import db
 from app.models import ApiToken, Application, JobStatus, Stage, utcnow
+from app.queue import DERIVED
 from tests import factories
 
 PROBLEM = "application/problem+json"
@@ -217,11 +218,12 @@ def test_notifications_list_and_mark_read(api, world):
 # Pagination -----------------------------------------------------------------------------
 
 
-def test_cursor_walks_every_job_once(api, world):
+def test_cursor_walks_every_job_once(api, world, worker):
     employer = db.session.get(factories.Employer, world.ids["employer"])
     for n in range(23):
         factories.job(employer, title=f"Job {n}")
     db.session.commit()
+    worker(DERIVED)  # the list is a search: wait for the index
     total = len(
         db.session.scalars(
             db.select(factories.Job).where(factories.Job.status == JobStatus.PUBLISHED)

@@ -212,3 +212,21 @@ def test_reindex_and_check_repair_from_the_cli(app, runner, client):
     assert result.exit_code == 0 and "repaired" in result.output
     assert runner.invoke(main, ["search", "check"]).exit_code == 0
     assert "叉车司机" in text(client, "/jobs/?q=叉车")
+
+
+def test_yunpin_run_rebuilds_an_index_of_an_older_schema(app, client, worker):
+    from app.cli import build_search_index_if_empty
+    from app.indexing import service as search_index
+
+    publish(title="软件测试工程师")
+    db.session.commit()
+    worker(DERIVED)
+    backend = search_index.get_backend(app)
+    live = backend.gens.current("jobs")
+    (backend.gens.path("jobs", live) / "SCHEMA").write_text("1\n")  # built by the old analyser
+    search_index.close_backend(app)
+    assert "slower backup mode" in text(client, "/jobs/?q=软件工程师")
+
+    build_search_index_if_empty()  # what `yunpin run` does before serving
+    page = text(client, "/jobs/?q=软件工程师")
+    assert "软件测试工程师" in page and "slower backup mode" not in page
