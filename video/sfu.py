@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
-from . import control, forwarding, rooms, tokens
+from . import control, forwarding, registry, rooms, tokens
 from .exceptions import BadRequest, RoomFull
 from .identity_room import IdentityChecks
 from .settings import VideoSettings
@@ -98,6 +98,15 @@ class SFU:
         self.rooms: dict[str, RoomState] = {}
         self.pcs: set[RTCPeerConnection] = set()
         self.identity = IdentityChecks(settings.snapshot_dir)
+        self.server_id = registry.new_server_id()
+        self.heartbeat: registry.Heartbeat | None = None
+
+    async def announce(self, url: str) -> None:
+        """Register this server at ``url`` in Redis and keep it there (see :mod:`video.registry`)."""
+        self.heartbeat = registry.Heartbeat(
+            self.settings.redis_client(), self.server_id, url, self.status
+        )
+        await self.heartbeat.start()
 
     # ------------------------------------------------------------------ joining
     async def handle_offer(self, room_id: str, body: object) -> dict:
@@ -120,6 +129,9 @@ class SFU:
         state = self.rooms.get(room_id)
         if state is None:
             state = self.rooms[room_id] = RoomState(room)
+            await asyncio.to_thread(
+                registry.room_active, self.settings.redis_client(), self.server_id, room_id
+            )
         state.room = room
         user_id = claims["user"]
         previous = state.participants.get(user_id)
@@ -309,6 +321,15 @@ class SFU:
         if not state.participants and self.rooms.get(state.room.room_id) is state:
             self.identity.room_emptied(state)
             del self.rooms[state.room.room_id]
+            try:
+                await asyncio.to_thread(
+                    registry.room_closed,
+                    self.settings.redis_client(),
+                    self.server_id,
+                    state.room.room_id,
+                )
+            except Exception:  # Redis hiccup must not block teardown
+                logger.warning("could not release room %s in Redis", state.room.room_id)
 
     async def _close_pc(self, p: Participant) -> None:
         for pub in p.publishers.values():
@@ -321,7 +342,10 @@ class SFU:
         await p.pc.close()
 
     async def close(self) -> None:
-        """Close every peer connection (on shutdown)."""
+        """Leave the registry, then close every peer connection (on shutdown): the clients
+        reconnect, and their offers place the rooms on another server."""
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
         participants = [
             (s, p) for s in list(self.rooms.values()) for p in list(s.participants.values())
         ]
