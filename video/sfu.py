@@ -31,8 +31,11 @@ from .settings import VideoSettings
 logger = logging.getLogger("video.server")
 
 ROOM_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-ANSWER_TIMEOUT = 10.0
-"""Seconds a client has to answer a server offer before the server gives up on it."""
+ANSWER_TIMEOUT = 30.0
+"""Seconds a client has to answer a server offer. A late answer is still used (a loaded
+machine took over 10 s during a 20-room join burst); past this the client counts as gone and
+its connection is closed, because aiortc cannot roll the offer back and the participant would
+otherwise never be offered anyone again. Its client reconnects with a fresh offer."""
 
 
 class PeerLog(logging.LoggerAdapter):
@@ -252,6 +255,7 @@ class SFU:
                             p.sdp_dirty = False
                         except TimeoutError:
                             p.log.warning("no answer to server offer within %ss", ANSWER_TIMEOUT)
+                            asyncio.ensure_future(self.leave(state, p))
                             break
                         finally:
                             p.answer_waiter = None
