@@ -30,7 +30,6 @@ from .settings import VideoSettings
 # The media server's log, under the name it has always had (log filters use it).
 logger = logging.getLogger("video.server")
 
-ROOM_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ANSWER_TIMEOUT = 30.0
 """Seconds a client has to answer a server offer. A late answer is still used (a loaded
 machine took over 10 s during a 20-room join burst); past this the client counts as gone and
@@ -114,7 +113,7 @@ class SFU:
     # ------------------------------------------------------------------ joining
     async def handle_offer(self, room_id: str, body: object) -> dict:
         """Admit the token's user to the room with their SDP offer; returns the answer."""
-        if not ROOM_ID_RE.match(room_id):
+        if not rooms.ROOM_ID_RE.match(room_id):
             raise BadRequest("room id must be 1-64 characters of A-Z a-z 0-9 _ -")
         if not isinstance(body, dict):
             raise BadRequest("body must be a JSON object")
