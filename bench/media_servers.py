@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 class MediaServers:
-    """``count`` media-server processes on ephemeral ports sharing one Redis (``redis_url``)."""
+    """``count`` media-server processes on free loopback ports sharing one Redis (``redis_url``)."""
 
     def __init__(self, count: int, redis, redis_url: str, secret: str, extra_env=None) -> None:
         self.redis = redis
@@ -28,10 +29,17 @@ class MediaServers:
             "VIDEO_ICE_SERVERS": "",
             **(extra_env or {}),
         }
-        command = [sys.executable, "-m", "video.cli", "serve", "--port", "0"]
-        self.procs = [
-            subprocess.Popen([*command, "--log-level", "WARNING"], env=env) for _ in range(count)
-        ]
+        self.urls, self.procs = [], []
+        for _ in range(count):
+            port = _free_port()
+            self.urls.append(f"http://127.0.0.1:{port}")
+            self.procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "video.cli", "serve", "--port", str(port)]
+                    + ["--log-level", "WARNING"],
+                    env=env,
+                )
+            )
 
     def wait_registered(self, timeout: float = 30.0) -> list[registry.Server]:
         """Block until every process has registered; returns the registry's view."""
@@ -47,6 +55,9 @@ class MediaServers:
     @property
     def pids(self) -> list[int]:
         return [p.pid for p in self.procs]
+
+    def process_at(self, url: str) -> subprocess.Popen:
+        return self.procs[self.urls.index(url)]
 
     def health(self) -> list[dict]:
         out = []
@@ -65,6 +76,12 @@ class MediaServers:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:

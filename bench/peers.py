@@ -336,7 +336,9 @@ class ClientPeer:
         deadline = time.monotonic() + timeout
         while track.frames < target:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.user}: {track.frames}/{target} {kind} frames from {user}")
+                raise TimeoutError(
+                    f"{self.user}: {track.frames}/{target} {kind} frames from {user}"
+                )
             await asyncio.sleep(0.02)
         return track
 

@@ -358,6 +358,7 @@ class SFU:
 
     def status(self) -> dict:
         return {
+            "server_id": self.server_id,
             "rooms": len(self.rooms),
             "peers": len(self.pcs),
             "participants": sum(len(s.participants) for s in self.rooms.values()),
