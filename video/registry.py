@@ -146,8 +146,8 @@ class Heartbeat:
         self.redis, self.server_id, self.url, self.status = redis, server_id, url, status
         self._task: asyncio.Task | None = None
 
-    def beat(self, cpu: float) -> None:
-        status = self.status()
+    def beat(self, cpu: float, status: dict) -> None:
+        """Write the entry (blocking: call it off the event loop)."""
         key = server_key(self.server_id)
         pipe = self.redis.pipeline()
         pipe.hset(
@@ -166,7 +166,7 @@ class Heartbeat:
 
     async def start(self) -> None:
         """Register now (so the server is placeable as soon as this returns), then keep beating."""
-        await asyncio.to_thread(self.beat, 0.0)
+        await asyncio.to_thread(self.beat, 0.0, self.status())
         self._task = asyncio.ensure_future(self._run())
 
     async def _run(self) -> None:
@@ -175,7 +175,9 @@ class Heartbeat:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             cpu1, t1 = time.process_time(), time.monotonic()
             try:
-                await asyncio.to_thread(self.beat, (cpu1 - cpu0) / max(t1 - t0, 1e-6))
+                cpu = (cpu1 - cpu0) / max(t1 - t0, 1e-6)
+                # status() reads the server's rooms: in the loop's thread, not the worker's.
+                await asyncio.to_thread(self.beat, cpu, self.status())
             except redis_lib.RedisError as error:  # keep serving calls; retry on the next beat
                 logger.warning("media-server heartbeat failed: %s", error)
             cpu0, t0 = cpu1, t1

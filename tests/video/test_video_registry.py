@@ -16,7 +16,8 @@ from .conftest import SECRET
 
 
 def register(redis, server_id: str, url: str) -> None:
-    registry.Heartbeat(redis, server_id, url, lambda: {"rooms": 0, "participants": 0}).beat(0.0)
+    status = {"rooms": 0, "participants": 0}
+    registry.Heartbeat(redis, server_id, url, lambda: status).beat(0.0, status)
 
 
 def test_rooms_are_placed_on_the_least_loaded_live_server(redis, make_room):
