@@ -223,6 +223,7 @@ export async function joinRoom({
     let body = null;
     try { body = await resp.json(); } catch { /* not JSON */ }
     if (!resp.ok) {
+      dc.onclose = null; // this attempt failed: the caller decides whether to retry
       pc.close();
       throw new RoomError(resp.status, body);
     }
