@@ -30,6 +30,10 @@ known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
   payload-type table, so after a server re-offer a browser's packets (now with aiortc's
   numbers) would be dropped (by the receiver's table and by the DTLS transport's RTP
   router, which routes by payload type). :func:`adopt_negotiated_codecs` refreshes both.
+* **RTCP feedback.** :func:`install` wraps ``RTCRtpReceiver._send_rtcp`` and
+  ``RTCRtpSender._handle_rtcp_packet`` to count PLI/NACK/REMB in :data:`stats` and to send at
+  most one REMB per receiver per :data:`REMB_MIN_INTERVAL` (aiortc sends one per packet while
+  its estimator reads "overusing").
 * **One codec per room.** Forwarding cannot transcode, so every transceiver is restricted
   with ``setCodecPreferences`` (:func:`codec_preferences`) *before* the remote description
   is applied; after it aiortc silently ignores the preference on the answering side.
