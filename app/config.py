@@ -80,8 +80,13 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "REDIS_EMBEDDED_PATH": str(instance / "redis.db"),
         "SEARCH_BACKEND": env("SEARCH_BACKEND", default="embedded"),
         "SEARCH_URL": env("SEARCH_URL", default=str(instance / "search")),
-        # None means: the media server runs inside `yunpin run` on VIDEO_EMBEDDED_PORT.
+        # One fixed media server (no registry); None: media servers register in Redis and
+        # each room's offers go to the server it is placed on (app/media/service.py).
         "VIDEO_URL": env("VIDEO_URL"),
+        # Media-server processes `yunpin run` starts, on ports from VIDEO_EMBEDDED_PORT up;
+        # None: one per core (each is one event loop); 0: they run elsewhere
+        # (`yunpin video serve` with the same REDIS_URL and SECRET_KEY).
+        "VIDEO_PROCESSES": env("VIDEO_PROCESSES", int),
         "VIDEO_EMBEDDED_PORT": env("VIDEO_EMBEDDED_PORT", int, 5001),
         # Identity-check snapshots; a separate media server must write to this same folder.
         "VIDEO_SNAPSHOT_DIR": env("VIDEO_SNAPSHOT_DIR", default=str(instance / "identity")),

@@ -326,6 +326,22 @@ class ClientPeer:
             f"received={[(r.mid, r.kind, r.frames) for r in self.received]}"
         )
 
+    async def wait_more_frames(
+        self, user: str, count: int, kind: str = "video", timeout: float = 30.0
+    ) -> ReceivedTrack:
+        """Wait until ``count`` more frames of ``user`` arrive than have so far (a stream that
+        keeps flowing), however long the machine takes to deliver them, up to ``timeout``."""
+        track = await self.wait_frames(user, kind=kind, count=1, timeout=timeout)
+        target = track.frames + count
+        deadline = time.monotonic() + timeout
+        while track.frames < target:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"{self.user}: {track.frames}/{target} {kind} frames from {user}"
+                )
+            await asyncio.sleep(0.02)
+        return track
+
     async def close(self) -> None:
         for r in self.received:
             r.task.cancel()

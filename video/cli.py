@@ -39,16 +39,25 @@ def video_cli() -> None:
     "--host", default=None, help="Interface to listen on (default VIDEO_HOST or 127.0.0.1)."
 )
 @click.option("--port", type=int, default=None, help="Port (default VIDEO_PORT or 8765).")
+@click.option(
+    "--advertise",
+    default=None,
+    help="URL the app reaches this server at (default VIDEO_ADVERTISE_URL or http://host:port).",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, log_level: str) -> None:
-    """Run the media server in this process (production: one process of its own).
+def serve(
+    ctx: click.Context, host: str | None, port: int | None, advertise: str | None, log_level: str
+) -> None:
+    """Run one media-server process (one event loop: run one per core).
 
-    Serves POST /video/rooms/<id>/offer; the Flask app proxies that path to it.
+    Serves POST /video/rooms/<id>/offer, which the Flask app proxies to the server holding the
+    room; registers itself in Redis with a heartbeat and leaves on SIGTERM/SIGINT.
     """
-    from aiohttp import web
+    import os
 
-    from .http_app import create_app
+    from . import eventloop
+    from .http_app import serve as serve_until_stopped
 
     settings = get_settings(ctx)
     settings.host = host or settings.host
@@ -58,9 +67,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, log_level: str
     )
     logging.getLogger("aioice").setLevel(logging.WARNING)
     settings.redis_client().ping()
-    web.run_app(
-        create_app(settings), host=settings.host, port=settings.port, access_log=None, print=None
-    )
+    eventloop.run(serve_until_stopped(settings, advertise or os.environ.get("VIDEO_ADVERTISE_URL")))
 
 
 @video_cli.command("create-room")

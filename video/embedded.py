@@ -8,6 +8,7 @@ import threading
 
 from aiohttp import web
 
+from . import eventloop
 from .http_app import SFU_KEY, create_app
 from .settings import VideoSettings
 from .sfu import SFU
@@ -18,7 +19,7 @@ class ServerHandle:
 
     def __init__(self, settings: VideoSettings) -> None:
         self.settings = settings
-        self.loop = asyncio.new_event_loop()
+        self.loop = eventloop.new_event_loop()
         self.app = create_app(settings)
         self.runner = web.AppRunner(self.app)
         self.port: int | None = None
@@ -52,6 +53,7 @@ class ServerHandle:
         site = web.TCPSite(self.runner, self.settings.host, self.settings.port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
+        await self.sfu.announce(self.url)
 
     def start(self, timeout: float = 10.0) -> ServerHandle:
         self._thread.start()

@@ -27,3 +27,7 @@ class RoomFull(VideoError):
 
 class BadRequest(VideoError):
     """Malformed signaling input. -> 400"""
+
+
+class NoMediaServer(VideoError):
+    """No live media server is registered in Redis to place a room on. -> 503"""

@@ -30,6 +30,10 @@ known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
   payload-type table, so after a server re-offer a browser's packets (now with aiortc's
   numbers) would be dropped (by the receiver's table and by the DTLS transport's RTP
   router, which routes by payload type). :func:`adopt_negotiated_codecs` refreshes both.
+* **RTCP feedback.** :func:`install` wraps ``RTCRtpReceiver._send_rtcp`` and
+  ``RTCRtpSender._handle_rtcp_packet`` to count PLI/NACK/REMB in :data:`stats` and to send at
+  most one REMB per receiver per :data:`REMB_MIN_INTERVAL` (aiortc sends one per packet while
+  its estimator reads "overusing").
 * **One codec per room.** Forwarding cannot transcode, so every transceiver is restricted
   with ``setCodecPreferences`` (:func:`codec_preferences`) *before* the remote description
   is applied; after it aiortc silently ignores the preference on the answering side.
@@ -53,6 +57,14 @@ from aiortc import MediaStreamTrack, RTCRtpSender, rtcrtpreceiver
 from aiortc.codecs import get_decoder as _real_get_decoder
 from aiortc.codecs.base import Decoder
 from aiortc.mediastreams import MediaStreamError
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_PSFB_FIR,
+    RTCP_PSFB_PLI,
+    RTCP_RTPFB_NACK,
+    RtcpPsfbPacket,
+    RtcpRtpfbPacket,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +75,31 @@ KEYFRAME_REQUEST_INTERVAL = 0.3
 """Seconds between two PLIs sent to one source: several subscribers joining at once (or a
 lossy link) must not turn into a PLI storm that makes the source send only keyframes."""
 
+REMB_MIN_INTERVAL = 0.25
+"""Seconds between two bandwidth estimates (REMB) one receiver sends. aiortc's estimator sends
+one with every packet while it sees its input as overusing, which is exactly when a loaded
+server falls behind: measured 600-1,000 REMB a second from one server at 10 rooms, each an
+encrypted datagram more. libwebrtc paces REMB too (a few a second)."""
+
 FORWARD_QUEUE_FRAMES = 90
 """Frames a slow subscriber may lag behind (~3 s of video) before its queue is reset."""
 
-stats = {"passthrough_decoders": 0, "real_decoders": 0, "frames_forwarded": 0}
-"""Process-wide counters; tests read them to prove no decoder ran on forwarded tracks."""
+stats = {
+    "passthrough_decoders": 0,
+    "real_decoders": 0,
+    "frames_forwarded": 0,
+    "pli_sent": 0,
+    "nack_sent": 0,
+    "remb_sent": 0,
+    "nack_received": 0,
+    "nacked_packets": 0,
+    "keyframe_requests_received": 0,
+    "queue_resets": 0,
+}
+"""Process-wide counters: tests read them to prove no decoder ran on forwarded tracks, and the
+benchmark reads the RTCP feedback ones (PLI, NACK, REMB sent by this process's receivers;
+NACK and PLI/FIR received by its senders) to tell a keyframe or retransmission storm from
+plain CPU cost."""
 
 _passthrough_queues: weakref.WeakSet = weakref.WeakSet()
 _installed = False
@@ -128,7 +160,39 @@ def install() -> None:
                 f"video.forwarding relies on aiortc {PINNED_AIORTC} internals, found {aiortc.__version__}"
             )
         rtcrtpreceiver.get_decoder = _get_decoder
+        _count_rtcp_feedback()
         _installed = True
+
+
+def _count_rtcp_feedback() -> None:
+    """Count RTCP feedback in :data:`stats` by wrapping the two methods it passes, and send at
+    most one REMB per :data:`REMB_MIN_INTERVAL` from each receiver."""
+    send_rtcp = rtcrtpreceiver.RTCRtpReceiver._send_rtcp
+    handle_rtcp = RTCRtpSender._handle_rtcp_packet
+
+    async def counted_send_rtcp(self, packet) -> None:
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            now = time.monotonic()
+            if now - getattr(self, "_yunpin_remb_at", 0.0) < REMB_MIN_INTERVAL:
+                return
+            self._yunpin_remb_at = now
+            stats["remb_sent"] += 1
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_PLI:
+            stats["pli_sent"] += 1
+        elif isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
+            stats["nack_sent"] += 1
+        await send_rtcp(self, packet)
+
+    async def counted_handle_rtcp(self, packet) -> None:
+        if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
+            stats["nack_received"] += 1
+            stats["nacked_packets"] += len(packet.lost)
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
+            stats["keyframe_requests_received"] += 1
+        await handle_rtcp(self, packet)
+
+    rtcrtpreceiver.RTCRtpReceiver._send_rtcp = counted_send_rtcp
+    RTCRtpSender._handle_rtcp_packet = counted_handle_rtcp
 
 
 class _InlineQueue:
@@ -331,6 +395,7 @@ class ForwardTrack(MediaStreamTrack):
             # restart cleanly from the next keyframe instead.
             while not self._queue.empty():
                 self._queue.get_nowait()
+            stats["queue_resets"] += 1
             if self.kind == "video" and not keyframe:
                 self._waiting_keyframe = True
                 self.publisher.request_keyframe()

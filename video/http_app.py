@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import signal
 
 from aiohttp import web
 
@@ -74,6 +76,36 @@ async def liveness_view(request: web.Request) -> web.Response:
     from .liveness_check import waiting_result
 
     return web.json_response(waiting_result(room_id))
+
+
+SHUTDOWN_SECONDS = 2.0
+"""How long a stopping server waits for in-flight signaling requests before closing them."""
+
+logger = logging.getLogger("video.server")
+
+
+async def serve(settings: VideoSettings, advertise_url: str | None = None) -> None:
+    """Serve until SIGTERM or SIGINT, registered in Redis as ``advertise_url`` (default: the
+    address it listens on); then leave the registry and close every call promptly."""
+    app = create_app(settings)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, shutdown_timeout=SHUTDOWN_SECONDS)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    url = advertise_url or f"http://{host}:{port}"
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await app[SFU_KEY].announce(url)
+        logger.info("media server %s serving on %s", app[SFU_KEY].server_id, url)
+        await stop.wait()
+        logger.info("media server %s stopping", app[SFU_KEY].server_id)
+    finally:
+        await runner.cleanup()
 
 
 def create_app(settings: VideoSettings) -> web.Application:

@@ -9,6 +9,7 @@ show presence without talking to the media server.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from .exceptions import RoomNotFound
 from .settings import DEFAULT_CODEC, DEFAULT_MAX_PARTICIPANTS, SUPPORTED_CODECS
 
 KEY_PREFIX = "yunpin:video:room:"
+ROOM_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+"""Room ids are URL-safe slugs (``secrets.token_urlsafe`` or a caller's own)."""
 KINDS = ("interview", "identity", "adhoc")
 DEFAULT_TTL_SECONDS = 4 * 3600
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
-from . import control, forwarding, rooms, tokens
+from . import control, forwarding, registry, rooms, tokens
 from .exceptions import BadRequest, RoomFull
 from .identity_room import IdentityChecks
 from .settings import VideoSettings
@@ -30,9 +30,11 @@ from .settings import VideoSettings
 # The media server's log, under the name it has always had (log filters use it).
 logger = logging.getLogger("video.server")
 
-ROOM_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-ANSWER_TIMEOUT = 10.0
-"""Seconds a client has to answer a server offer before the server gives up on it."""
+ANSWER_TIMEOUT = 30.0
+"""Seconds a client has to answer a server offer. A late answer is still used (a loaded
+machine took over 10 s during a 20-room join burst); past this the client counts as gone and
+its connection is closed, because aiortc cannot roll the offer back and the participant would
+otherwise never be offered anyone again. Its client reconnects with a fresh offer."""
 
 
 class PeerLog(logging.LoggerAdapter):
@@ -98,11 +100,20 @@ class SFU:
         self.rooms: dict[str, RoomState] = {}
         self.pcs: set[RTCPeerConnection] = set()
         self.identity = IdentityChecks(settings.snapshot_dir)
+        self.server_id = registry.new_server_id()
+        self.heartbeat: registry.Heartbeat | None = None
+
+    async def announce(self, url: str) -> None:
+        """Register this server at ``url`` in Redis and keep it there (see :mod:`video.registry`)."""
+        self.heartbeat = registry.Heartbeat(
+            self.settings.redis_client(), self.server_id, url, self.status
+        )
+        await self.heartbeat.start()
 
     # ------------------------------------------------------------------ joining
     async def handle_offer(self, room_id: str, body: object) -> dict:
         """Admit the token's user to the room with their SDP offer; returns the answer."""
-        if not ROOM_ID_RE.match(room_id):
+        if not rooms.ROOM_ID_RE.match(room_id):
             raise BadRequest("room id must be 1-64 characters of A-Z a-z 0-9 _ -")
         if not isinstance(body, dict):
             raise BadRequest("body must be a JSON object")
@@ -120,6 +131,9 @@ class SFU:
         state = self.rooms.get(room_id)
         if state is None:
             state = self.rooms[room_id] = RoomState(room)
+            await asyncio.to_thread(
+                registry.room_active, self.settings.redis_client(), self.server_id, room_id
+            )
         state.room = room
         user_id = claims["user"]
         previous = state.participants.get(user_id)
@@ -240,6 +254,7 @@ class SFU:
                             p.sdp_dirty = False
                         except TimeoutError:
                             p.log.warning("no answer to server offer within %ss", ANSWER_TIMEOUT)
+                            asyncio.ensure_future(self.leave(state, p))
                             break
                         finally:
                             p.answer_waiter = None
@@ -309,6 +324,15 @@ class SFU:
         if not state.participants and self.rooms.get(state.room.room_id) is state:
             self.identity.room_emptied(state)
             del self.rooms[state.room.room_id]
+            try:
+                await asyncio.to_thread(
+                    registry.room_closed,
+                    self.settings.redis_client(),
+                    self.server_id,
+                    state.room.room_id,
+                )
+            except Exception:  # Redis hiccup must not block teardown
+                logger.warning("could not release room %s in Redis", state.room.room_id)
 
     async def _close_pc(self, p: Participant) -> None:
         for pub in p.publishers.values():
@@ -321,7 +345,10 @@ class SFU:
         await p.pc.close()
 
     async def close(self) -> None:
-        """Close every peer connection (on shutdown)."""
+        """Leave the registry, then close every peer connection (on shutdown): the clients
+        reconnect, and their offers place the rooms on another server."""
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
         participants = [
             (s, p) for s in list(self.rooms.values()) for p in list(s.participants.values())
         ]
@@ -331,6 +358,7 @@ class SFU:
 
     def status(self) -> dict:
         return {
+            "server_id": self.server_id,
             "rooms": len(self.rooms),
             "peers": len(self.pcs),
             "participants": sum(len(s.participants) for s in self.rooms.values()),

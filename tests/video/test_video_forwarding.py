@@ -41,9 +41,9 @@ def test_frames_arrive_undecoded_and_nothing_is_reencoded(
             await peer.wait_message(lambda m: m["type"] == "welcome")
             peers.append(peer)
         a, b = peers
-        got = await a.wait_frames("b", count=30, timeout=8)
-        await b.wait_frames("a", count=30, timeout=8)
-        await b.wait_frames("a", kind="audio", count=30, timeout=8)
+        got = await a.wait_frames("b", count=30, timeout=30)
+        await b.wait_frames("a", count=30, timeout=30)
+        await b.wait_frames("a", kind="audio", count=30, timeout=30)
         assert got.undecoded == got.frames  # the client got encoded packets ...
         first = got.last
         assert bytes(first)  # ... with the payload intact

@@ -153,7 +153,8 @@ def test_face_video_passes_turn_blink_and_digits(server, settings, make_room, to
         assert (await get_liveness(server, room.room_id, other))[0] == 403
         await peer.close()
         # The result outlives the call (the official reads it afterwards).
-        await asyncio.sleep(0.5)
+        while room.room_id in server.sfu.rooms:  # the server has noticed the hang-up
+            await asyncio.sleep(0.02)
         status, after = await get_liveness(server, room.room_id, token)
         assert status == 200 and after["passed"] is True, after
         return body

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 from aiortc.mediastreams import AudioStreamTrack
 
 from bench.peers import ClientPeer, SyntheticVideoTrack
+
+FRAMES_TIMEOUT = 30
+"""An upper bound for media to arrive, never a wait: a loaded machine (the whole suite on two
+cores) takes seconds for DTLS and renegotiation, and the test goes on the moment frames do."""
 
 
 def offer_url(server, room_id):
@@ -31,9 +33,9 @@ def test_two_peers_exchange_decodable_video_then_third_joins_and_one_leaves(
             await bob.join(offer_url(server, room.room_id), token_for(room.room_id, "bob")) == 200
         )
 
-        a_from_b = await alice.wait_frames("bob", count=10, timeout=8)
-        b_from_a = await bob.wait_frames("alice", count=10, timeout=8)
-        await alice.wait_frames("bob", kind="audio", count=10, timeout=5)
+        a_from_b = await alice.wait_frames("bob", count=10, timeout=FRAMES_TIMEOUT)
+        b_from_a = await bob.wait_frames("alice", count=10, timeout=FRAMES_TIMEOUT)
+        await alice.wait_frames("bob", kind="audio", count=10, timeout=FRAMES_TIMEOUT)
         # The clients decode (they are not pass-through): real pictures at the sent size.
         assert (a_from_b.last.width, a_from_b.last.height) == (320, 240)
         assert (b_from_a.last.width, b_from_a.last.height) == (320, 240)
@@ -49,10 +51,10 @@ def test_two_peers_exchange_decodable_video_then_third_joins_and_one_leaves(
             await carol.join(offer_url(server, room.room_id), token_for(room.room_id, "carol"))
             == 200
         )
-        await carol.wait_frames("alice", count=5, timeout=8)
-        await carol.wait_frames("bob", count=5, timeout=8)
-        await alice.wait_frames("carol", count=5, timeout=8)
-        await bob.wait_frames("carol", count=5, timeout=8)
+        await carol.wait_frames("alice", count=5, timeout=FRAMES_TIMEOUT)
+        await carol.wait_frames("bob", count=5, timeout=FRAMES_TIMEOUT)
+        await alice.wait_frames("carol", count=5, timeout=FRAMES_TIMEOUT)
+        await bob.wait_frames("carol", count=5, timeout=FRAMES_TIMEOUT)
 
         # Chat, mute state and screen-share hand-over go over the data channel.
         alice.send({"type": "chat", "text": "你好"})
@@ -77,9 +79,7 @@ def test_two_peers_exchange_decodable_video_then_third_joins_and_one_leaves(
         await carol.wait_message(
             lambda m: m["type"] == "presence" and m["user"] == "bob" and m["state"] == "left"
         )
-        before = alice.video_from("carol").frames
-        await asyncio.sleep(1.0)
-        assert alice.video_from("carol").frames > before + 10
+        await alice.wait_more_frames("carol", 10)
         await bob.close()
         status = server.sfu.status()
         assert status["participants"] == 2
@@ -121,8 +121,7 @@ def test_signaling_errors(server, make_room, token_for, run):
             # bad / expired / other-room token -> 403
             sdp = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
             assert (await post(url, json={"sdp": sdp, "type": "offer", "token": "nope"}))[0] == 403
-            expired = token_for(room.room_id, "u", ttl=1)
-            await asyncio.sleep(2.1)
+            expired = token_for(room.room_id, "u", ttl=-1)
             status, body = await post(url, json={"sdp": sdp, "type": "offer", "token": expired})
             assert status == 403 and "expired" in body["message"]
             assert (
@@ -162,15 +161,14 @@ def test_reconnect_with_same_token_replaces_the_connection(server, make_room, to
         assert await alice.join(url, token_for(room.room_id, "alice")) == 200
         await alice.wait_message(lambda m: m["type"] == "welcome")
         assert await bob.join(url, bob_token) == 200
-        await alice.wait_frames("bob", count=5, timeout=8)
+        await alice.wait_frames("bob", count=5, timeout=FRAMES_TIMEOUT)
 
         # Bob's network "fails": he re-offers from a new connection with the same token.
         bob_again = ClientPeer("bob", [SyntheticVideoTrack()])
         assert await bob_again.join(url, bob_token) == 200  # not 409: same user
-        await bob_again.wait_frames("alice", count=5, timeout=8)
-        before = alice.video_from("bob").frames
-        await asyncio.sleep(1.0)
-        assert alice.video_from("bob").frames > before + 10  # alice's slot now carries the new bob
+        await bob_again.wait_frames("alice", count=5, timeout=FRAMES_TIMEOUT)
+        # Alice's slot now carries the new bob: his frames keep coming after the switch.
+        await alice.wait_more_frames("bob", 10)
         assert server.sfu.status()["participants"] == 2
         for p in (alice, bob, bob_again):
             await p.close()

@@ -20,6 +20,12 @@ const LOW_BITRATE_BPS = 150_000;   // below this for 3 samples: audio only
 const GOOD_BITRATE_BPS = 400_000;  // above this for 3 samples: video again
 const RECONNECT_GRACE_MS = 4000;   // "disconnected" this long (or "failed"): re-join
 const ICE_GATHER_TIMEOUT_MS = 3000;
+// The server answers every ping on the control channel. Silence this long means the media
+// server is gone (crashed, restarted): re-join at once; the app places the room on a live
+// server, so the call continues within a few seconds instead of waiting out ICE timeouts.
+const PING_INTERVAL_MS = 500;
+const SERVER_SILENT_MS = 2500;
+const RETRY_MS = 1000;             // a re-join that found no media server tries again
 
 function waitForIceGathering(pc) {
   // The media server (aiortc) does not take trickled candidates: send a complete offer.
@@ -85,7 +91,8 @@ export async function joinRoom({
     reconnecting: false,
   };
   const elements = new Map(); // user -> <video>
-  let pc, dc, videoSender, statsTimer, graceTimer;
+  let pc, dc, videoSender, statsTimer, graceTimer, pingTimer;
+  let heardAt = 0; // when the server last said anything on the control channel
   let low = 0, good = 0;
 
   // ---- remote rendering ------------------------------------------------------
@@ -143,6 +150,7 @@ export async function joinRoom({
   }
 
   async function onMessage(ev) {
+    heardAt = Date.now();
     let msg;
     try { msg = JSON.parse(ev.data); } catch { return; }
     if (msg.tracks) state.trackMap = msg.tracks;
@@ -190,7 +198,12 @@ export async function joinRoom({
     pc = new RTCPeerConnection({ iceServers });
     dc = pc.createDataChannel("control");
     dc.onmessage = (ev) => { onMessage(ev).catch((e) => emit("error", { error: String(e) })); };
-    dc.onopen = () => emit("channel-open");
+    dc.onopen = () => {
+      heardAt = Date.now();
+      restoreState();
+      emit("channel-open");
+    };
+    dc.onclose = () => serverLost("channel-closed");
     for (const track of [micTrack, state.sharing || camTrack]) {
       if (!track) continue;
       const sender = pc.addTrack(track, local);
@@ -210,14 +223,38 @@ export async function joinRoom({
     let body = null;
     try { body = await resp.json(); } catch { /* not JSON */ }
     if (!resp.ok) {
+      dc.onclose = null; // this attempt failed: the caller decides whether to retry
       pc.close();
       throw new RoomError(resp.status, body);
     }
     await pc.setRemoteDescription(body);
     clearInterval(statsTimer);
     statsTimer = setInterval(() => watchBandwidth().catch(() => {}), STATS_INTERVAL_MS);
+    clearInterval(pingTimer);
+    pingTimer = setInterval(heartbeat, PING_INTERVAL_MS);
   }
 
+  // A new connection (first join or re-join) starts as "everything on" on the server: tell
+  // it what is off, so the others see the same mute, camera and sharing state as before.
+  function restoreState() {
+    const audio = !micTrack || micTrack.enabled;
+    const video = !!camTrack && camTrack.enabled && !state.audioOnly;
+    if (!audio || !video) send({ type: "mute", audio, video });
+    if (state.sharing) send({ type: "screenshare", active: true });
+  }
+
+  function heartbeat() {
+    if (!dc || dc.readyState !== "open") return;
+    if (Date.now() - heardAt > SERVER_SILENT_MS) serverLost("server-silent");
+    else send({ type: "ping", ts: Date.now() });
+  }
+
+  function serverLost(reason) {
+    if (state.closed) return;
+    state.reconnecting = true;
+    emit("reconnecting", { reason });
+    restartIce();
+  }
   function onIceState() {
     const s = pc.iceConnectionState;
     if (s === "connected" || s === "completed") {
@@ -230,7 +267,9 @@ export async function joinRoom({
       state.reconnecting = true;
       emit("reconnecting", { reason: "ice-disconnected" });
       clearTimeout(graceTimer);
-      graceTimer = setTimeout(() => restartIce(), RECONNECT_GRACE_MS);
+      // A silent control channel too: the server is gone, not the network hiccuping.
+      const silent = Date.now() - heardAt > PING_INTERVAL_MS * 2;
+      graceTimer = setTimeout(() => restartIce(), silent ? 0 : RECONNECT_GRACE_MS);
     } else if (s === "failed") {
       state.reconnecting = true;
       emit("reconnecting", { reason: "ice-failed" });
@@ -244,14 +283,16 @@ export async function joinRoom({
   async function restartIce() {
     if (state.closed) return;
     clearTimeout(graceTimer);
+    clearInterval(pingTimer);
     const old = pc;
     try {
       old.oniceconnectionstatechange = null;
+      if (dc) dc.onclose = null;
       old.close();
       await connect();
     } catch (err) {
       emit("reconnect-failed", { error: String(err), status: err.status });
-      if (!err.status || err.status >= 500) graceTimer = setTimeout(() => restartIce(), RECONNECT_GRACE_MS);
+      if (!err.status || err.status >= 500) graceTimer = setTimeout(() => restartIce(), RETRY_MS);
     }
   }
 
@@ -316,6 +357,7 @@ export async function joinRoom({
     leave() {
       state.closed = true;
       clearInterval(statsTimer);
+      clearInterval(pingTimer);
       clearTimeout(graceTimer);
       send({ type: "bye" });
       setTimeout(() => {

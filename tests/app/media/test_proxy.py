@@ -12,7 +12,7 @@ from aiortc.mediastreams import AudioStreamTrack
 
 from app.media.service import settings_for
 from bench.peers import ClientPeer, SyntheticVideoTrack
-from video import rooms, tokens
+from video import registry, rooms, tokens
 from video.embedded import start_in_thread
 
 
@@ -97,3 +97,42 @@ def test_errors_pass_through_and_a_dead_media_server_is_503(media):
         url, data=json.dumps({**offer, "token": "x"}), content_type="application/json"
     )
     assert response.status_code == 503 and response.get_json()["error"] == "media_unavailable"
+
+
+def test_without_video_url_offers_go_to_the_server_the_room_is_placed_on(live_server):
+    base_url, app = live_server
+    app.config["VIDEO_URL"] = None
+    redis = app.extensions["redis"]
+    client = app.test_client()
+    room = rooms.create_room(redis, kind="interview", capacity=2)
+    offer = {"sdp": "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n", "type": "offer", "token": "x"}
+
+    # No media server registered yet: 503, the same JSON shape as the media server's errors.
+    response = client.post(f"/video/rooms/{room.room_id}/offer", json=offer)
+    assert response.status_code == 503 and response.get_json()["error"] == "media_unavailable"
+    assert client.post("/video/rooms/bad%20id/offer", json=offer).status_code == 400
+
+    handle = start_in_thread(settings_for(app, port=0))  # registers itself in Redis
+    try:
+        response = client.post("/video/rooms/nosuchroom/offer", json=offer)
+        assert response.status_code == 404 and response.get_json()["error"] == "room_not_found"
+        url = f"{base_url}/video/rooms/{room.room_id}/offer"
+
+        def token(user):
+            return tokens.issue_token("test-secret", room.room_id, user, 300)
+
+        async def scenario():
+            alice = ClientPeer("alice", [SyntheticVideoTrack()])
+            bob = ClientPeer("bob", [SyntheticVideoTrack()])
+            try:
+                assert await alice.join(url, token("alice")) == 200
+                assert await bob.join(url, token("bob")) == 200
+                await alice.wait_frames("bob", count=5, timeout=30)
+            finally:
+                for peer in (alice, bob):
+                    await peer.close()
+
+        run_in_own_loop(scenario())
+        assert registry.place(redis, room.room_id).server_id == handle.sfu.server_id
+    finally:
+        handle.stop()
