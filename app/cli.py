@@ -1,7 +1,7 @@
 """The ``yunpin`` command: Flask's click group with the product's own commands.
 
 ``yunpin run`` is the one-laptop mode: it migrates, loads demo data once, starts the
-embedded Redis and the media server, and supervises gunicorn and the RQ workers
+embedded Redis, and supervises gunicorn, the RQ workers and the media servers
 (`app.supervision`), serving on port 5000.
 """
 
@@ -21,7 +21,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.indexing.cli import search_cli
-from app.media.service import start_embedded as start_embedded_media
 from app.regions.cli import regions_cli
 from app.supervision import Child
 from bench.cli import bench_group, eval_group, video_bench_command
@@ -115,8 +114,8 @@ def run_command(
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
     if app.config["RQ_EMBEDDED_WORKER"]:
         children += worker_children(app, env, workers)
+    children += media_children(app, env)
     supervisor = Supervisor(children)
-    media = start_embedded_media(app)
     from app.identity.tasks import ensure_scheduled
 
     ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
@@ -127,8 +126,6 @@ def run_command(
         click.echo(f"Yunpin is running on http://{host}:{port}/")
         supervisor.run()
     finally:
-        if media is not None:
-            media.stop()
         shutdown_embedded(app)
 
 
@@ -213,6 +210,17 @@ def worker_children(app: Flask, env: dict[str, str], count: int) -> list[Child]:
             on_death=lambda child: recover(app, child.process.pid),
         )
         for n in range(count)
+    ]
+
+
+def media_children(app: Flask, env: dict[str, str]) -> list[Child]:
+    """The media servers (`app.media.service.media_server_commands`: one per core)."""
+    from app.media.service import media_server_commands
+
+    yunpin = str(Path(sys.executable).parent / "yunpin")
+    return [
+        Child(f"media-{n}", [yunpin, *args], env, cwd=CODE_ROOT)
+        for n, args in enumerate(media_server_commands(app))
     ]
 
 

@@ -52,7 +52,7 @@ def media_server_commands(app: Flask) -> list[list[str]]:
     in Redis, so the ports only need to be free, not known to anybody."""
     base = app.config["VIDEO_EMBEDDED_PORT"]
     return [
-        ["video", "serve", "--host", "127.0.0.1", "--port", str(base + i)]
+        ["video", "serve", "--host", "127.0.0.1", "--port", str(base + i if base else 0)]
         for i in range(media_process_count(app))
     ]
 
@@ -87,19 +87,3 @@ def media_url(app: Flask, room_id: str | None = None) -> str:
     if url:
         return url.rstrip("/")
     return f"http://127.0.0.1:{app.config['VIDEO_EMBEDDED_PORT']}"
-
-
-def start_embedded(app: Flask):
-    """Start the media server in a thread when no VIDEO_URL is configured; else None.
-
-    The in-process runner of the current `yunpin run`; it registers in Redis like any
-    ``yunpin video serve`` process, so the proxy finds it the same way."""
-    if app.config.get("VIDEO_URL"):
-        return None
-    from video.embedded import start_in_thread
-
-    try:
-        return start_in_thread(settings_for(app))
-    except RuntimeError as error:  # e.g. the port is taken: the rest of the product still runs
-        app.logger.warning("video interviews unavailable: %s", error)
-        return None
