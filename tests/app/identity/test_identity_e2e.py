@@ -49,7 +49,7 @@ def test_phone_follows_prompts_through_the_proxy_and_the_app_stores_the_result(
         == 303
     )
     check = db.session.query(IdentityCheck).one()
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         token = identity.token_for(check, str(people.owner.id), "subject")
     # Before the call there is nothing to store.
     page = f"/video/identity/{check.id}"
