@@ -1,5 +1,6 @@
-"""Transactions that mean the same on SQLite and PostgreSQL, and the two statements that
-decide races in the database: `update_if` (a conditional UPDATE) and `insert_missing`.
+"""Transactions that mean the same on SQLite and PostgreSQL, and the three ways a race is
+decided in the database: `update_if` (a conditional UPDATE), `lock` (SELECT … FOR UPDATE)
+and `insert_missing` (INSERT … ON CONFLICT DO NOTHING).
 
 pysqlite's own transaction handling (Python < 3.12 without `autocommit`) opens a transaction
 only before an INSERT/UPDATE/DELETE: SELECTs run outside any transaction and a SAVEPOINT opened
@@ -7,7 +8,7 @@ first becomes the outer transaction, so releasing it committed (finding 1 of iss
 that off (`isolation_level = None`) and emit BEGIN ourselves when SQLAlchemy begins, SQLAlchemy's
 documented recipe, so a transaction and a savepoint mean on SQLite what they mean on PostgreSQL.
 
-Which BEGIN (docs/architecture.md, "Transactions on SQLite"): in WAL mode a deferred transaction
+Which BEGIN (docs/architecture.md, "Transactions and races"): in WAL mode a deferred transaction
 reads a snapshot; if it later writes after another connection committed, SQLite refuses at once
 with SQLITE_BUSY_SNAPSHOT ("database is locked"), the busy timeout cannot help. So a transaction
 that may write starts with BEGIN IMMEDIATE (it queues for the one write lock, then reads and
