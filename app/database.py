@@ -10,17 +10,19 @@ documented recipe, so a transaction and a savepoint mean on SQLite what they mea
 
 Which BEGIN (docs/architecture.md, "Transactions and races"): in WAL mode a deferred transaction
 reads a snapshot; if it later writes after another connection committed, SQLite refuses at once
-with SQLITE_BUSY_SNAPSHOT ("database is locked"), the busy timeout cannot help. So a transaction
-that may write starts with BEGIN IMMEDIATE (it queues for the one write lock, then reads and
-writes without losing a race), and only requests that read — GET, HEAD and OPTIONS, whose views
-do not say `@writes` — start with a deferred BEGIN, so pages never wait for writers.
+with SQLITE_BUSY_SNAPSHOT ("database is locked"), the busy timeout cannot help. So a request that
+may write (not GET, HEAD or OPTIONS, or a view marked `@writes`) starts with BEGIN IMMEDIATE:
+it queues for the one write lock, then reads and writes without losing a race. Reading requests
+start with a deferred BEGIN, so pages never wait for writers, and so does code outside requests
+unless it runs inside `writing()`.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
@@ -40,10 +42,21 @@ BUSY_TIMEOUT_MS = 15_000  # how long a writer queues for the write lock before g
 
 View = TypeVar("View", bound=Callable)
 
-# Outside requests (workers, commands) transactions are taken to write. The test suite drives
-# the app from one thread whose session stays open between requests; it sets this so its own
-# reads do not hold the write lock that the requests it makes are waiting for.
-deferred_outside_requests: ContextVar[bool] = ContextVar("deferred_outside_requests", default=False)
+# Outside requests (commands, workers) a transaction begins deferred unless the code says it
+# writes: a command that keeps a reading transaction open while it streams rows through a
+# second connection (`yunpin run` building the search index) must not hold the write lock.
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside (outside any request) take the write lock first, as a POST's
+    do: for a worker job that reads and then writes while web requests write too."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 def writes(view: View) -> View:
@@ -55,7 +68,7 @@ def writes(view: View) -> View:
 def reads_only() -> bool:
     """True inside a request that only reads: a safe method and a view not marked `@writes`."""
     if not has_request_context():
-        return deferred_outside_requests.get()
+        return not _writing.get()
     if request.method not in READING_METHODS:
         return False
     view = current_app.view_functions.get(request.endpoint or "")

@@ -102,11 +102,6 @@ def empty_postgres(engine: sa.Engine) -> None:
 
 @pytest.fixture
 def app(database_uri, tmp_path, redis_server):
-    from app.database import deferred_outside_requests
-
-    # The test's session stays open between the requests it makes: on SQLite its reads must not
-    # hold the write lock those requests wait for (threads the test starts write as in production).
-    reading = deferred_outside_requests.set(True)
     app = create_app(base_config(tmp_path, database_uri))
     # In production each request has a session of its own, and what it leaves uncommitted is
     # rolled back when it ends. Here requests share the test's session, so a request commits the
@@ -129,7 +124,6 @@ def app(database_uri, tmp_path, redis_server):
     from app.indexing import service as search_index
 
     search_index.close_backend(app)
-    deferred_outside_requests.reset(reading)
 
 
 @pytest.fixture
