@@ -114,3 +114,23 @@ def test_a_reading_request_that_writes_fails_in_tests(app, client):
     db.session.rollback()
     assert client.get("/probe/declared").status_code == 200
     assert region_names("95") == [] and region_names("94") == ["declared"]
+
+
+@pytest.mark.parametrize("database_uri", ["sqlite"], indirect=True)  # what BEGIN SQLite gets
+def test_outside_requests_only_writing_takes_the_write_lock_at_begin(app):
+    import sqlite3
+
+    from app.database import writing
+
+    db.session.close()
+    other = sqlite3.connect(db.engine.url.database, timeout=0.1, isolation_level=None)
+    with writing():
+        db.session.scalar(sa.select(Region.code).limit(1))  # begins IMMEDIATE, only reads
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        db.session.rollback()
+    db.session.scalar(sa.select(Region.code).limit(1))  # a command's read: deferred, no lock
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("ROLLBACK")
+    db.session.rollback()
+    other.close()
