@@ -18,7 +18,8 @@ def record(action: str, obj: Any, actor=None, **data: Any) -> AuditEntry:
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
         action=action,
-        object_type=type(obj).__tablename__ if hasattr(obj, "__tablename__") else str(obj),
+        # read through the instance: OBJ may be a proxy such as current_user
+        object_type=getattr(obj, "__tablename__", None) or str(obj),
         object_id=str(getattr(obj, "id", getattr(obj, "code", ""))),
         data=data,
         ip=request.remote_addr if has_request_context() else None,

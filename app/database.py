@@ -1,19 +1,156 @@
-"""Per-connection settings that make SQLite behave like the database we promise."""
+"""Transactions that mean the same on SQLite and PostgreSQL, and the three ways a race is
+decided in the database: `update_if` (a conditional UPDATE), `lock` (SELECT … FOR UPDATE)
+and `insert_missing` (INSERT … ON CONFLICT DO NOTHING).
+
+pysqlite's own transaction handling (Python < 3.12 without `autocommit`) opens a transaction
+only before an INSERT/UPDATE/DELETE: SELECTs run outside any transaction and a SAVEPOINT opened
+first becomes the outer transaction, so releasing it committed (finding 1 of issue #12). We turn
+that off (`isolation_level = None`) and emit BEGIN ourselves when SQLAlchemy begins, SQLAlchemy's
+documented recipe, so a transaction and a savepoint mean on SQLite what they mean on PostgreSQL.
+
+Which BEGIN (docs/architecture.md, "Transactions and races"): in WAL mode a deferred transaction
+reads a snapshot; if it later writes after another connection committed, SQLite refuses at once
+with SQLITE_BUSY_SNAPSHOT ("database is locked"), the busy timeout cannot help. So a request that
+may write (not GET, HEAD or OPTIONS, or a view marked `@writes`) starts with BEGIN IMMEDIATE:
+it queues for the one write lock, then reads and writes without losing a race. Reading requests
+start with a deferred BEGIN, so pages never wait for writers, and so does code outside requests
+unless it runs inside `writing()`.
+"""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
 
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+log = logging.getLogger(__name__)
+
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+BUSY_TIMEOUT_MS = 15_000  # how long a writer queues for the write lock before giving up
+
+View = TypeVar("View", bound=Callable)
+
+# Outside requests (commands, workers) a transaction begins deferred unless the code says it
+# writes: a command that keeps a reading transaction open while it streams rows through a
+# second connection (`yunpin run` building the search index) must not hold the write lock.
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside (outside any request) take the write lock first, as a POST's
+    do: for a worker job that reads and then writes while web requests write too."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def writes(view: View) -> View:
+    """Mark a GET view that writes (a confirmation link): its transaction takes the write lock."""
+    view.writes = True  # type: ignore[attr-defined]
+    return view
+
+
+def reads_only() -> bool:
+    """True inside a request that only reads: a safe method and a view not marked `@writes`."""
+    if not has_request_context():
+        return not _writing.get()
+    if request.method not in READING_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "writes", False)
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # SQLite ignores foreign keys unless asked; WAL lets the worker write while pages read.
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None  # we say BEGIN, pysqlite no longer guesses
         cursor = dbapi_connection.cursor()
+        # SQLite ignores foreign keys unless asked; WAL lets the worker write while pages read.
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
+
+
+def _is_sqlite(connection: Connection) -> bool:
+    return isinstance(connection.connection.dbapi_connection, sqlite3.Connection)
+
+
+@event.listens_for(Engine, "begin")
+def _begin(connection: Connection) -> None:
+    connection.info["reads_only"] = reading = reads_only()
+    connection.info["has_read"] = False
+    if _is_sqlite(connection):
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _write_after_read(connection: Connection, _cursor, statement: str, *_args) -> None:
+    """On SQLite a deferred transaction that read and then writes fails when another writer
+    committed in between (a write first simply waits for the lock). Say so on both databases,
+    and fail in tests, so every reading view that writes is marked `@writes`."""
+    info = connection.info
+    if not info.get("reads_only") or not connection.in_transaction():
+        return
+    if statement.lstrip().split(None, 1)[0].upper() not in WRITES:
+        info["has_read"] = True
+    elif info["has_read"] and has_request_context() and reads_only():
+        message = f"{request.method} {request.path} writes after reading; mark its view @writes"
+        if current_app.testing:
+            raise AssertionError(message)
+        log.warning(message)
+
+
+def update_if(session: Session, row, *conditions, **values) -> bool:
+    """Set VALUES on ROW in one `UPDATE … WHERE id = … AND CONDITIONS`: of requests deciding
+    at once (two clicks, two colleagues), exactly one changes the row and gets True (ROW then
+    shows the values); the others get False and must write nothing else."""
+    model = type(row)
+    changed = session.execute(
+        sa.update(model)
+        .where(model.id == row.id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed == 1:
+        for name, value in values.items():
+            set_committed_value(row, name, value)
+    return changed == 1
+
+
+def insert_missing(session: Session, model: type, rows: list[dict]) -> int:
+    """INSERT ROWS except those a unique key already holds (ON CONFLICT DO NOTHING, which both
+    databases speak); returns how many were new. Two requests adding one row: neither fails."""
+    if not rows:
+        return 0
+    dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    insert = dialects[session.get_bind().dialect.name]
+    key = sa.inspect(model).primary_key[0]
+    statement = insert(model).values(rows).on_conflict_do_nothing().returning(key)
+    return len(session.execute(statement).all())  # only the rows inserted come back
+
+
+def lock(session: Session, row) -> None:
+    """Read ROW again, locked until the commit, before deciding from its state (when the
+    decision writes through the ORM, which `app.changes` follows, or touches other rows): of
+    two requests at once the second waits and then sees the first one's result. PostgreSQL
+    locks the row (FOR UPDATE); on SQLite a writing transaction began IMMEDIATE and holds the
+    database's write lock already, so its reads are fresh."""
+    model = type(row)
+    session.execute(sa.select(model.id).where(model.id == row.id).with_for_update())
+    session.refresh(row)  # a statement after the lock: it sees the previous holder's commit

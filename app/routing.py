@@ -27,5 +27,21 @@ class IdConverter(IntegerConverter):
         return number
 
 
+def as_id(value: str) -> int | None:
+    """VALUE (from a form or query string) as an id, or None when no row can have it: only
+    ASCII digits (int() also reads "４２" and "٤٢"; isdigit() passes "²", which int() refuses)
+    and within the integer column's range."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 1 <= number <= INT_MAX else None
+
+
+def as_ids(values: list[str]) -> list[int]:
+    """The ids among VALUES (a form's repeated field); the others name no row."""
+    return [number for number in map(as_id, values) if number is not None]
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import request_finished, request_started
 
 from app import create_app
 from app.extensions import db
@@ -102,6 +103,11 @@ def empty_postgres(engine: sa.Engine) -> None:
 @pytest.fixture
 def app(database_uri, tmp_path, redis_server):
     app = create_app(base_config(tmp_path, database_uri))
+    # In production each request has a session of its own, and what it leaves uncommitted is
+    # rolled back when it ends. Here requests share the test's session, so a request commits the
+    # test's set-up first, and its own transaction ends with it, as in production.
+    request_started.connect(lambda _sender, **_extra: db.session.commit(), app, weak=False)
+    request_finished.connect(lambda _sender, **_extra: db.session.rollback(), app, weak=False)
     app.extensions["redis"] = redis_server
     redis_server.flushall()
     with app.app_context():

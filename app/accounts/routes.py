@@ -22,7 +22,7 @@ from app.accounts.service import (
     revoke,
     user_tokens,
 )
-from app.errors import refused
+from app.database import writes
 from app.extensions import db, limiter
 from app.models import ApiToken, Role, User, utcnow
 from app.notifications.mail import send_email
@@ -59,24 +59,49 @@ def send_confirmation(user: User) -> None:
 @bp.route("/auth/register", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def register():
+    """The answer is the same whether the address has an account or not (a mail tells its
+    owner), so registering cannot be used to find out who has one."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = create_user(
-                form.name.data, form.email.data, form.password.data, Role(form.role.data)
-            )
-        except AccountError as error:
-            return refused(error, lambda status: register_page(form, status))
-        send_confirmation(user)
-        sign_in(user)
+        email = form.email.data.strip().lower()
+        owner = db.session.scalar(select(User).where(User.email == email))
+        if owner is None:
+            try:
+                user = create_user(form.name.data, email, form.password.data, Role(form.role.data))
+                send_confirmation(user)
+            except AccountError:  # registered a moment ago by a parallel request
+                db.session.rollback()
+                owner = db.session.scalar(select(User).where(User.email == email))
+        if owner is not None:
+            hash_password(form.password.data)  # as much work as a new account: time tells nothing
+            if owner.active:
+                tell_registered(owner)
         db.session.commit()
-        flash(_("Welcome! We sent a confirmation link to %(email)s.", email=user.email), "success")
-        if user.role == Role.EMPLOYER:
-            return redirect(url_for("employers.create"))
-        return redirect(url_for("resumes.edit"))
+        flash(
+            _(
+                "We sent a message to %(email)s. Follow its link to confirm the address, "
+                "then log in.",
+                email=email,
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
     return register_page(form, 422 if form.is_submitted() else 200)
+
+
+def tell_registered(owner: User) -> None:
+    """Someone registered with OWNER's address: tell the owner, with a way back in."""
+    send_email(
+        owner.email,
+        _l("You already have a Yunpin account"),
+        "registered",
+        locale=owner.locale,
+        user=owner,
+        login=url_for("accounts.login", _external=True),
+        reset=url_for("accounts.reset", token=make_link_token("reset", owner), _external=True),
+    )
 
 
 def register_page(form: RegisterForm, status: int):
@@ -119,6 +144,7 @@ def logout():
 
 
 @bp.route("/auth/confirm/<token>")
+@writes
 @limiter.limit(AUTH_LIMIT)
 def confirm(token: str):
     """The one GET that writes: a mail client can only follow the link, and following it is

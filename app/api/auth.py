@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from flask import abort, g, request
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
@@ -54,9 +54,20 @@ def token_user() -> User | None:
     record = live_token()
     if record is None:
         return None
-    record.last_used_at = utcnow()
-    db.session.commit()
+    note_use(record)
     return record.user
+
+
+def note_use(record: ApiToken) -> None:
+    """Stamp the token's last use in a transaction of its own whose first statement is the
+    write: a GET's transaction has read (the token) and must not write after that on SQLite
+    (app/database.py)."""
+    token_id = record.id
+    db.session.commit()
+    db.session.execute(
+        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+    )
+    db.session.commit()
 
 
 def unauthorized() -> NoReturn:

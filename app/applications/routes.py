@@ -29,6 +29,7 @@ from app.models import (
     StageChange,
 )
 from app.ranking.service import reason_texts, score_applicants
+from app.routing import as_ids
 from app.templating import current_locale
 
 bp = Blueprint("applications", __name__)
@@ -252,7 +253,7 @@ def pipeline_page(job: Job, status: int = 200):
 @roles_required(Role.EMPLOYER)
 def bulk_move(job_id: int):
     job = member_job(job_id)
-    ids = [int(i) for i in request.form.getlist("application_id") if i.isdigit()]
+    ids = as_ids(request.form.getlist("application_id"))
     try:
         moved = service.bulk_move(
             job, ids, request.form.get("stage", ""), current_user, request.form.get("message", "")

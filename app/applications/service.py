@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
+from app.database import insert_missing, update_if
 from app.errors import DomainError
 from app.extensions import db
 from app.labels import STAGES
@@ -158,15 +158,8 @@ def _change_stage(
     requests deciding at once (two clicks, two colleagues), exactly one moves it and records
     the change; the other gets StageChanged and writes nothing."""
     from_stage = application.stage
-    moved = db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.stage == from_stage)
-        .values(stage=to_stage)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
+    if not update_if(db.session, application, Application.stage == from_stage, stage=to_stage):
         raise StageChanged(_l("This application was just changed. Please reload the page."))
-    set_committed_value(application, "stage", to_stage)
     change = StageChange(
         application_id=application.id,
         from_stage=from_stage,
@@ -284,26 +277,15 @@ def invite(job: Job, candidate: User, actor: User, message: str = "") -> tuple[I
         )
     if find(job.id, candidate.id) is not None:
         raise ApplicationError(_l("This candidate has already applied for this job."))
-    existing = db.session.scalar(
+    new = {"job_id": job.id, "candidate_id": candidate.id, "invited_by_id": actor.id}
+    created = insert_missing(db.session, Invitation, [{**new, "message": message}]) == 1
+    invitation = db.session.scalar(
         select(Invitation).where(
             Invitation.job_id == job.id, Invitation.candidate_id == candidate.id
         )
     )
-    if existing is not None:
-        return existing, False
-    invitation = Invitation(
-        job_id=job.id, candidate_id=candidate.id, invited_by_id=actor.id, message=message
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(invitation)
-            db.session.flush()
-    except IntegrityError:
-        return db.session.scalar(
-            select(Invitation).where(
-                Invitation.job_id == job.id, Invitation.candidate_id == candidate.id
-            )
-        ), False
+    if not created:  # invited before, or by a colleague at the same moment
+        return invitation, False
     audit.record("invitation.create", invitation, actor=actor, job_id=job.id)
     notify(
         candidate,
@@ -323,11 +305,12 @@ def respond(
     if invitation.candidate_id != candidate.id:
         raise ApplicationError(_l("You do not have permission to do that."), status=403)
     job = db.session.get(Job, invitation.job_id)
-    if invitation.responded_at is not None:
+    unanswered = Invitation.responded_at.is_(None)
+    if not update_if(db.session, invitation, unanswered, accepted=accept, responded_at=utcnow()):
+        db.session.refresh(invitation)  # answered meanwhile (another tab): that answer stands
         return find(job.id, candidate.id) if invitation.accepted else None
     application = None
     if accept:
         application, _created = apply(candidate, job, answers, source=Source.INVITATION)
-    invitation.accepted, invitation.responded_at = accept, utcnow()
     audit.record("invitation.respond", invitation, actor=candidate, accepted=accept)
     return application

@@ -20,6 +20,7 @@ from sqlalchemy import exists, select
 from werkzeug.datastructures import FileStorage
 
 from app import audit, uploads
+from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
@@ -227,6 +228,7 @@ def decide(
     employer: Employer, official: User, decision: ReviewDecision, reasons: str = ""
 ) -> VerificationReview:
     """Approve or return EMPLOYER's submission. The caller has checked the official's region."""
+    lock(db.session, employer)  # two officials at once: the second finds nothing waiting
     if employer.verification_state != VerificationState.SUBMITTED:
         raise ReviewError(_l("There is no submission waiting for a decision."))
     reasons = reasons.strip()

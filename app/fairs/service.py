@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.applications import service as applications
+from app.database import insert_missing
 from app.errors import DomainError
 from app.models import (
     Application,
@@ -73,18 +74,13 @@ def register(session: Session, fair: JobFair, employer: Employer, job_ids: list[
     """Register EMPLOYER at FAIR with its published jobs among JOB_IDS; returns jobs attached."""
     if fair.ends_on < date.today():
         raise FairError(_l("This fair has ended."))
-    if not is_registered(session, fair, employer):
-        session.add(FairEmployer(fair_id=fair.id, employer_id=employer.id))
+    entry = {"fair_id": fair.id, "employer_id": employer.id}
+    if insert_missing(session, FairEmployer, [entry]):  # two clicks at once register once
         audit.record("fair.register", fair, employer_id=employer.id)
     own = session.scalars(
         own_published(employer).with_only_columns(Job.id).where(Job.id.in_(job_ids or [0]))
     ).all()
-    attached = set(
-        session.scalars(sa.select(FairJob.job_id).where(FairJob.fair_id == fair.id)).all()
-    )
-    for job_id in own:
-        if job_id not in attached:
-            session.add(FairJob(fair_id=fair.id, job_id=job_id))
+    insert_missing(session, FairJob, [{"fair_id": fair.id, "job_id": job_id} for job_id in own])
     return len(own)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.dashboards.scope import within
+from app.database import update_if
 from app.employers.review import ReviewError, officials_for, owners
 from app.errors import DomainError
 from app.extensions import db
@@ -177,15 +178,21 @@ def store_result(check: IdentityCheck, result: dict) -> None:
 
 def decide(check: IdentityCheck, official: User, approve: bool, reasons: str = "") -> None:
     """The official's decision; the caller has checked the official's region."""
-    if check.state != IdentityState.CHECKED:
-        raise IdentityError(_l("This check has no stored result waiting for a decision."))
     reasons = reasons.strip()
     if not approve and not reasons:
         raise IdentityError(
             _l("Say why the check is rejected, so the employer can try again."), 422
         )
-    check.state = IdentityState.APPROVED if approve else IdentityState.REJECTED
-    check.decided_by_id, check.decided_at, check.reasons = official.id, utcnow(), reasons
+    if not update_if(
+        db.session,
+        check,
+        IdentityCheck.state == IdentityState.CHECKED,  # two officials at once: one decides
+        state=IdentityState.APPROVED if approve else IdentityState.REJECTED,
+        decided_by_id=official.id,
+        decided_at=utcnow(),
+        reasons=reasons,
+    ):
+        raise IdentityError(_l("This check has no stored result waiting for a decision."))
     audit.record(
         f"identity.{check.state.value}",
         check,

@@ -31,9 +31,10 @@ def collect(check_id: int) -> bool:
     """Store the media server's result if the check finished and nobody stored it yet.
 
     Notifications link to pages (``url_for``), which needs a request; a worker has none,
-    so it works inside an anonymous one.
+    so it works inside an anonymous one: a POST, since it writes (its transaction takes the
+    write lock first, app/database.py).
     """
-    with current_app.test_request_context():
+    with current_app.test_request_context(method="POST"):
         check = db.session.get(IdentityCheck, check_id)
         if check is None or check.state != IdentityState.STARTED:
             return False

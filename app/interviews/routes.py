@@ -34,6 +34,7 @@ from app.interviews import lobby, service
 from app.interviews.service import SchedulingError, is_candidate, is_interviewer, room_expiry
 from app.models import Application, Interview, InterviewStatus, Role, User, utcnow
 from app.redis_store import get_redis
+from app.routing import as_id
 from video import tokens as video_tokens
 
 bp = Blueprint("interviews", __name__)
@@ -184,9 +185,9 @@ def pick(interview_id: int):
     interview = visible_interview(interview_id)
     if not is_candidate(current_user, interview):
         abort(403)
-    slot_id = request.form.get("slot_id", "")
+    slot_id = as_id(request.form.get("slot_id", "")) or 0
     try:
-        service.pick(interview, current_user, int(slot_id) if slot_id.isdigit() else 0)
+        service.pick(interview, current_user, slot_id)
     except SchedulingError as error:
         return refused(error, lambda status: render_interview(interview, status))
     return done(interview, _("Interview scheduled. Add it to your calendar below."))

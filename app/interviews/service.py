@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.access import works_for
+from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
 from app.media.service import MAX_PARTICIPANTS
@@ -47,6 +48,8 @@ MAX_SLOTS = 5
 DURATIONS = (15, 30, 45, 60, 90, 120)
 REMINDERS = {"day": timedelta(hours=24), "soon": timedelta(minutes=15)}
 """Reminder kinds and how long before the start each is sent."""
+HORIZON = timedelta(days=366)
+"""How far ahead a slot may be (later ones are typos, and near year 9999 times overflow)."""
 ROOM_GRACE = timedelta(hours=2)
 """The room stays open this long after the planned end (interviews overrun)."""
 RECOMMENDATIONS = {
@@ -103,11 +106,17 @@ def _check_slots(starts: list[datetime], zone: str, duration: int) -> list[datet
         raise SchedulingError(_l("Choose a duration from the list."))
     if not 1 <= len(starts) <= MAX_SLOTS:
         raise SchedulingError(_l("Propose between 1 and %(n)d time slots.", n=MAX_SLOTS))
-    in_utc = sorted({to_utc(start, zone) for start in starts})
+    too_far = SchedulingError(_l("Every time slot must be within a year from now."))
+    try:
+        in_utc = sorted({to_utc(start, zone) for start in starts})
+    except OverflowError:  # a time in year 1 or 9999 crossed the calendar's edge
+        raise too_far from None
     if len(in_utc) != len(starts):
         raise SchedulingError(_l("The same time slot is proposed twice."))
     if in_utc[0] <= utcnow():
         raise SchedulingError(_l("Every time slot must be in the future."))
+    if in_utc[-1] > utcnow() + HORIZON:
+        raise too_far
     return in_utc
 
 
@@ -134,6 +143,7 @@ def reschedule(
     interview: Interview, actor: User, starts: list[datetime], zone: str, duration: int
 ) -> None:
     """New slots replace the old ones; the interview waits for the candidate's pick again."""
+    lock(db.session, interview)
     if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED):
         raise SchedulingError(_l("This interview can no longer be changed."), 409)
     in_utc = _check_slots(starts, zone, duration)
@@ -164,6 +174,7 @@ def _tell_candidate(interview: Interview, kind: str) -> None:
 
 def pick(interview: Interview, candidate: User, slot_id: int) -> None:
     """The candidate's one click: the slot becomes the time, the room opens, reminders queue."""
+    lock(db.session, interview)
     if interview.status != InterviewStatus.PROPOSED:
         raise SchedulingError(_l("This interview is not waiting for a time choice."), 409)
     slot = next((s for s in interview.slots if s.id == slot_id), None)
@@ -190,6 +201,7 @@ def pick(interview: Interview, candidate: User, slot_id: int) -> None:
 
 def cancel(interview: Interview, actor: User, reason: str = "") -> None:
     """Either side may cancel; the other side is told (with the reason, if any)."""
+    lock(db.session, interview)
     if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED):
         raise SchedulingError(_l("This interview can no longer be cancelled."), 409)
     interview.status = InterviewStatus.CANCELLED
@@ -216,6 +228,7 @@ def cancel(interview: Interview, actor: User, reason: str = "") -> None:
 
 def complete(interview: Interview, actor: User) -> None:
     """An interviewer ends the interview: it is completed and the room closes to newcomers."""
+    lock(db.session, interview)
     if interview.status != InterviewStatus.SCHEDULED:
         raise SchedulingError(_l("Only a scheduled interview can be ended."), 409)
     interview.status = InterviewStatus.COMPLETED

@@ -15,9 +15,10 @@ def remind(interview_id: int, kind: str, planned_start: str) -> int:
     """Remind everybody taking part; a no-op if the interview was cancelled or moved since.
 
     Mail templates render through the app's context processors, which expect a request
-    (the logged-in user); a worker has none, so it renders inside an anonymous one.
+    (the logged-in user); a worker has none, so it renders inside an anonymous one: a POST,
+    since it writes (its transaction takes the write lock first, app/database.py).
     """
-    with current_app.test_request_context():
+    with current_app.test_request_context(method="POST"):
         interview = db.session.get(Interview, interview_id)
         if interview is None:
             return 0

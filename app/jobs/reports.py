@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from app import audit
+from app.database import update_if
 from app.employers.review import officials_for
 from app.errors import DomainError
 from app.extensions import db
@@ -66,11 +67,16 @@ def report(job: Job, reporter: User | None, reason: str, details: str = "") -> J
 
 def resolve(item: JobReport, official: User, uphold: bool, close_job: bool = False) -> None:
     """Decide an open report. The caller has checked the official's region."""
-    if item.status != ReportStatus.OPEN:
+    decision = ReportStatus.UPHELD if uphold else ReportStatus.DISMISSED
+    if not update_if(
+        db.session,
+        item,
+        JobReport.status == ReportStatus.OPEN,  # two officials at once: one decides
+        status=decision,
+        resolved_by_id=official.id,
+        resolved_at=utcnow(),
+    ):
         raise ReportError(_l("This report was already decided."))
-    item.status = ReportStatus.UPHELD if uphold else ReportStatus.DISMISSED
-    item.resolved_by_id = official.id
-    item.resolved_at = utcnow()
     closed = False
     if uphold and close_job and item.job.status != JobStatus.CLOSED:
         item.job.status = JobStatus.CLOSED

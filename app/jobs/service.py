@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit
+from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Employer, EmploymentType, Job, JobStatus, SalaryPeriod, User, utcnow
@@ -136,6 +137,7 @@ def change_status(job: Job, action: str, user: User) -> None:
     if action not in TRANSITIONS:
         raise JobError(_l("Unknown action."))
     sources, target = TRANSITIONS[action]
+    lock(db.session, job)  # two colleagues at once: the second sees the first's change
     if job.status not in sources:
         raise JobError(_l("This job cannot be changed that way in its current state."))
     if target == JobStatus.PUBLISHED:

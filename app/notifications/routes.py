@@ -1,12 +1,26 @@
-"""The notifications page, marking them read, and the unread badge in every page's header."""
+"""The notifications page, marking them read, the unread badge in every page's header, and
+the administrators' list of mail that could not be delivered."""
 
 from __future__ import annotations
 
-from flask import Blueprint, has_request_context, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
-from app.notifications import service
+from app.access import roles_required
+from app.extensions import db, limiter
+from app.models import Role
+from app.notifications import failures, service
+from app.queue import get_queue
 
 bp = Blueprint("notifications", __name__)
 
@@ -42,3 +56,21 @@ def mark_read():
     service.mark_all_read(current_user)
     db.session.commit()
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/admin/mail/failed")
+@roles_required(Role.ADMIN)
+def failed_mail():
+    return render_template(
+        "notifications/failed_mail.html", items=failures.failed_mail(get_queue())
+    )
+
+
+@bp.route("/admin/mail/failed/<job_id>/retry", methods=["POST"])
+@roles_required(Role.ADMIN)
+@limiter.limit("60 per minute")
+def retry_mail(job_id: str):
+    if not failures.retry(get_queue(), job_id):
+        abort(404)
+    flash(_("The mail is queued to be sent again."), "success")
+    return redirect(url_for("notifications.failed_mail"), 303)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.applications.service import default_resume
+from app.database import insert_missing
 from app.extensions import db
 from app.models import (
     Application,
@@ -121,16 +122,7 @@ def small_enough_to_compute_now() -> bool:
 
 def dismiss(user: User, job: Job) -> None:
     """USER is not interested in JOB: it leaves the cached list now and every later one."""
-    exists = db.session.scalar(
-        select(Dismissal.id).where(Dismissal.user_id == user.id, Dismissal.job_id == job.id)
-    )
-    if exists is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(Dismissal(user_id=user.id, job_id=job.id))
-                db.session.flush()
-        except IntegrityError:  # a double click raced us: already dismissed
-            pass
+    insert_missing(db.session, Dismissal, [{"user_id": user.id, "job_id": job.id}])
     row = cached(user)
     if row is not None and any(item["job_id"] == job.id for item in row.items):
         row.items = [item for item in row.items if item["job_id"] != job.id]

@@ -14,6 +14,7 @@ from app.dashboards.scope import Scope, current_scope
 from app.errors import refused
 from app.extensions import db
 from app.models import ClaimStatus, Employer, Role, SubsidyClaim, SubsidyPolicy
+from app.routing import as_ids
 from app.subsidies import service
 from app.subsidies.forms import PolicyForm
 from app.subsidies.service import ClaimError
@@ -95,7 +96,7 @@ def review_claims():
     action = request.form.get("action")
     if action not in ("approve", "reject", "pay"):
         abort(422)
-    ids = [int(i) for i in request.form.getlist("claim") if i.isdecimal()]
+    ids = as_ids(request.form.getlist("claim"))
     claims = db.session.scalars(
         Scope.of(current_user).claims().where(SubsidyClaim.id.in_(ids or [0]))
     ).all()

@@ -49,12 +49,29 @@ def test_register_confirm_and_log_in(app, client, worker):
     assert "/auth/login" not in client.get("/resumes/mine").headers.get("Location", "")
 
 
-def test_register_twice_with_one_email_is_refused(client):
-    assert register(client).status_code == 302
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
-    response = register(client, email="NEW@example.com")
-    assert response.status_code == 422
+def test_registering_an_address_that_has_an_account_answers_the_same_and_tells_its_owner(
+    app, client, worker
+):
+    """Finding 8 of issue #12: registration said "already exists"."""
+    first = register(client)
+    assert worker() == 1  # the confirmation
+    again = register(client, email="NEW@example.com", password="another-pass")
+    assert (again.status_code, again.headers["Location"]) == (
+        first.status_code,
+        first.headers["Location"],
+    )
+    assert (
+        client.get(again.headers["Location"])
+        .get_data(as_text=True)
+        .count("We sent a message to new@example.com")
+        == 1
+    )
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    assert worker() == 1
+    message = read_outbox()[0]
+    assert message["to"] == "new@example.com" and "already" in message["subject"]
+    assert "/auth/reset/" in message["body"] and "/auth/login" in message["body"]
+    assert login(client, "new@example.com", "another-pass").status_code == 401
 
 
 def test_bad_registration_input_is_explained_not_saved(client):

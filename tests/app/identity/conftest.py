@@ -58,7 +58,7 @@ def write_snapshots(app, check: IdentityCheck, names: list[str]) -> Path:
 
 def checked(app, employer, starter, names=("aaaa.jpg", "bbbb.jpg")) -> IdentityCheck:
     """A check whose result is stored, with its snapshot files on disk."""
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         check = identity.start(employer, starter)
         write_snapshots(app, check, list(names))
         identity.store_result(check, liveness_result(check.room_id, list(names)))

@@ -99,7 +99,7 @@ def test_snapshots_only_for_owners_and_in_region_officials(app, client, people, 
 
 
 def test_storing_a_result_keeps_safe_snapshot_names_and_tells_officials(app, people):
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         check = identity.start(people.employer, people.owner)
         running = dict(liveness_result(check.room_id, []), state="running")
         with pytest.raises(identity.IdentityError):
@@ -121,7 +121,7 @@ def test_storing_a_result_keeps_safe_snapshot_names_and_tells_officials(app, peo
 
 def test_finish_with_the_media_server_down_is_503_and_writes_nothing(app, client, people):
     app.config["VIDEO_URL"] = "http://127.0.0.1:9"
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         check = identity.start(people.employer, people.owner)
     db.session.commit()
     as_user(client, people.owner)
@@ -226,7 +226,7 @@ def test_approving_the_employer_needs_an_approved_check_or_an_explicit_override(
     assert len(overrides) == 1
 
     other = checked(app, people.employer, people.owner)
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         identity.decide(other, people.official, approve=True)
     people.employer.verification_state = VerificationState.SUBMITTED
     db.session.commit()

@@ -49,17 +49,20 @@ def test_phone_follows_prompts_through_the_proxy_and_the_app_stores_the_result(
         == 303
     )
     check = db.session.query(IdentityCheck).one()
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         token = identity.token_for(check, str(people.owner.id), "subject")
     # Before the call there is nothing to store.
     page = f"/video/identity/{check.id}"
     assert post_form(client, f"{page}/finish", {}, token_from=page).status_code == 409
 
+    # read here: the scenario's thread has no app context to load expired rows in
+    owner_id, room = str(people.owner.id), check.room_id
+
     async def scenario():
         video, audio = ScriptedFaceTrack(), ScriptedAudioTrack()
-        peer = ClientPeer(str(people.owner.id), [video, audio])
+        peer = ClientPeer(owner_id, [video, audio])
         try:
-            assert await peer.join(f"{served}/video/rooms/{check.room_id}/offer", token) == 200
+            assert await peer.join(f"{served}/video/rooms/{room}/offer", token) == 200
             final = await asyncio.wait_for(follow_prompts(peer, video, audio), 40)
             assert final["passed"] is True, final
         finally:

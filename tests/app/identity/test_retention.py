@@ -37,7 +37,7 @@ def test_daily_job_deletes_expired_snapshots_and_keeps_the_decision(app, people,
     elsewhere = factories.employer(owner=elsewhere_owner, region_code="420103002")
     db.session.commit()
     decided = checked(app, people.employer, people.owner)
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         identity.decide(decided, people.official, approve=True)
     undecided = checked(app, people.employer, people.owner, names=("cccc.jpg",))
     recent = checked(app, people.employer, people.owner, names=("dddd.jpg",))

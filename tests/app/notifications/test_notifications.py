@@ -43,3 +43,43 @@ def test_a_multi_line_message_mails_with_a_one_line_subject_and_retries(app, wor
     (mail,) = read_outbox()
     assert "\n" not in mail["subject"] and mail["subject"].endswith("…")
     assert "The face was not visible.\nPlease try again." in mail["body"]
+
+
+def test_administrators_see_undelivered_mail_with_the_reason_and_send_it_again(
+    app, client, redis_server
+):
+    """Finding 11 of issue #12: failed mail was visible to nobody."""
+    from rq import SimpleWorker
+
+    from app.dev.routes import read_outbox
+    from app.models import Role
+    from app.queue import get_queue
+
+    queue = get_queue(app)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens: refused
+    queue.enqueue("app.notifications.tasks.deliver", "lost@example.com", "面试通知", "正文")
+    SimpleWorker([queue], connection=redis_server).work(burst=True)
+    assert queue.failed_job_registry.count == 1
+    url = "/admin/mail/failed"
+
+    assert client.get(url).status_code == 302  # to the log-in page
+    for role in (Role.SEEKER, Role.EMPLOYER, Role.OFFICIAL):
+        as_user(client, factories.user(role))
+        assert client.get(url).status_code == 403
+        job_id = queue.failed_job_registry.get_job_ids()[0]
+        refused = post_form(client, f"{url}/{job_id}/retry", {}, token_from="/")
+        assert refused.status_code == 403
+
+    as_user(client, factories.user(Role.ADMIN))
+    with no_writes():
+        page = client.get(url).get_data(as_text=True)
+    assert "lost@example.com" in page and "面试通知" in page and "ConnectionRefusedError" in page
+    assert post_form(client, f"{url}/no-such-job/retry", {}, token_from=url).status_code == 404
+
+    app.config.update(MAIL_SERVER="")  # the mail server is back (here: the outbox)
+    response = post_form(client, f"{url}/{job_id}/retry", {}, token_from=url)
+    assert response.status_code == 303
+    SimpleWorker([queue], connection=redis_server).work(burst=True)
+    assert queue.failed_job_registry.count == 0
+    assert [m["to"] for m in read_outbox()] == ["lost@example.com"]
+    assert "lost@example.com" not in client.get(url).get_data(as_text=True)

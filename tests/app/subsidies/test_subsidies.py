@@ -50,7 +50,7 @@ def resumed_employer() -> int:
 
 @pytest.fixture
 def in_request(app):
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         yield
 
 
@@ -80,7 +80,7 @@ def test_concurrent_claims_never_exceed_the_budget(app):
     outcomes: list[str] = []
 
     def run(employer_id: int) -> None:
-        with app.app_context(), app.test_request_context():
+        with app.app_context(), app.test_request_context(method="POST"):
             session = db.session
             barrier.wait()
             try:
@@ -98,6 +98,7 @@ def test_concurrent_claims_never_exceed_the_budget(app):
             finally:
                 session.remove()
 
+    db.session.close()  # on SQLite an open transaction here would hold the write lock
     threads = [threading.Thread(target=run, args=(i,)) for i in employer_ids]
     for t in threads:
         t.start()
@@ -115,7 +116,7 @@ def test_one_claim_rejected_many_times_at_once_frees_its_amount_once(app):
     from app.models import AuditEntry, ClaimStatus, Employer, Role
 
     item = policy(budget=5000)
-    with app.test_request_context():  # three claims: ¥3,000 of ¥5,000 committed
+    with app.test_request_context(method="POST"):  # three claims: ¥3,000 of ¥5,000 committed
         claim, *_others = [
             subsidies.claim(db.session, item, db.session.get(Employer, resumed_employer()), None)
             for _ in range(3)
@@ -130,7 +131,7 @@ def test_one_claim_rejected_many_times_at_once_frees_its_amount_once(app):
     def run(n: int) -> None:
         from app.models import User
 
-        with app.app_context(), app.test_request_context():
+        with app.app_context(), app.test_request_context(method="POST"):
             session = db.session
             barrier.wait()
             try:
@@ -141,6 +142,7 @@ def test_one_claim_rejected_many_times_at_once_frees_its_amount_once(app):
             finally:
                 session.remove()
 
+    db.session.close()  # on SQLite an open transaction here would hold the write lock
     threads = [threading.Thread(target=run, args=(n,)) for n in range(10)]
     for t in threads:
         t.start()
@@ -160,7 +162,7 @@ def test_yunpin_check_finds_budgets_that_do_not_balance(app, runner):
     from app.models import Employer
 
     item = policy(budget=5000)
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):
         subsidies.claim(db.session, item, db.session.get(Employer, resumed_employer()), None)
     db.session.commit()
     balanced = runner.invoke(main, ["check"])
