@@ -15,6 +15,7 @@ new one and the job is run again (`app.supervision`), and every job has a time-o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -34,14 +35,26 @@ def _app() -> Flask:
     return _worker_app
 
 
-def task(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run FUNC in the worker's app context (inside tests: the test app's context)."""
+def task(func: Callable[..., Any] | None = None, *, writes: bool = True) -> Any:
+    """Run FUNC in the worker's app context (inside tests: the test app's context).
+
+    Its transactions take SQLite's write lock when they begin (`app.database.writing`), as a
+    POST's do, so a job that reads and then writes never loses a race with the web processes.
+    A job must therefore commit before slow work that needs no lock (the model, a parser).
+    ``@task(writes=False)`` for jobs that only read the database (the search index flush).
+    """
+    if func is None:
+        return functools.partial(task, writes=writes)
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
-        if has_app_context():
-            return func(*args, **kwargs)
-        with _app().app_context():
+        from app.database import writing
+
+        with contextlib.ExitStack() as stack:
+            if writes:
+                stack.enter_context(writing())
+            if not has_app_context():
+                stack.enter_context(_app().app_context())
             return func(*args, **kwargs)
 
     return run

@@ -52,7 +52,7 @@ def retried_while_unavailable(sync: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-@task
+@task(writes=False)
 @retried_while_unavailable
 def flush() -> dict[str, int]:
     """Index or delete every job and résumé marked since the last flush; returns counts."""

@@ -29,29 +29,27 @@ def texts_of(obj: Job | Resume) -> tuple[str, str]:
 
 def refresh_many(objs: list[Job | Resume]) -> int:
     """Store the vectors of every object in OBJS whose texts changed since they were last
-    embedded, in one pass through the model; returns how many were embedded."""
+    embedded, in one pass through the model; returns how many were embedded.
+
+    Commits the reading transaction before the model runs, so no database lock is held
+    meanwhile; the vectors are then written in a short transaction of their own."""
     wanted = []
     for obj in objs:
         kind = EmbeddedKind.JOB if isinstance(obj, Job) else EmbeddedKind.RESUME
         texts = texts_of(obj)
         digest = hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
         wanted.append((kind, obj.id, texts, digest))
-    stored = {
-        (row.kind, row.object_id): row
-        for kind in (EmbeddedKind.JOB, EmbeddedKind.RESUME)
-        if (ids := [object_id for k, object_id, _, _ in wanted if k == kind])
-        for row in db.session.scalars(
-            select(Embedding).where(Embedding.kind == kind, Embedding.object_id.in_(ids))
-        )
-    }
+    stored = _stored(wanted)
     stale = [
         entry
         for entry in wanted
         if (row := stored.get(entry[:2])) is None or row.digest != entry[3] or row.model != MODEL
     ]
+    db.session.commit()
     if not stale:
         return 0
     vectors = embed_texts([text for _, _, texts, _ in stale for text in texts])
+    stored = _stored(stale)
     for n, (kind, object_id, _, digest) in enumerate(stale):
         row = stored.get((kind, object_id))
         if row is None:
@@ -60,6 +58,18 @@ def refresh_many(objs: list[Job | Resume]) -> int:
         row.model, row.digest = MODEL, digest
         row.text_vector, row.title_vector = to_bytes(vectors[2 * n]), to_bytes(vectors[2 * n + 1])
     return len(stale)
+
+
+def _stored(entries: list[tuple]) -> dict[tuple, Embedding]:
+    """The stored rows of ENTRIES ((kind, object id, …)), by (kind, object id)."""
+    return {
+        (row.kind, row.object_id): row
+        for kind in (EmbeddedKind.JOB, EmbeddedKind.RESUME)
+        if (ids := [object_id for k, object_id, *_ in entries if k == kind])
+        for row in db.session.scalars(
+            select(Embedding).where(Embedding.kind == kind, Embedding.object_id.in_(ids))
+        )
+    }
 
 
 def forget(kind: EmbeddedKind, object_ids: list[int]) -> None:

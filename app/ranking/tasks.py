@@ -26,8 +26,6 @@ def flush() -> dict[str, int]:
     with batching.take("embeddings") as batch:
         jobs = _rows(Job, batch.ids("job"))
         resumes = _rows(Resume, batch.ids("resume"))
-        # The model runs before the first write, so the database is not locked meanwhile
-        # (SQLite has one writer at a time).
         embedded = embeddings.refresh_many([*jobs, *resumes]) if embeddings.enabled() else 0
         embeddings.forget(EmbeddedKind.JOB, sorted(set(batch.ids("job")) - {j.id for j in jobs}))
         embeddings.forget(

@@ -28,8 +28,10 @@ def parse(file_id: int) -> str:
     item = db.session.get(ResumeFile, file_id)
     if item is None or item.parse_status != ParseStatus.PENDING:
         return "skipped"
+    path, content_type = path_of(item.stored_name), item.content_type
+    db.session.commit()  # no lock held while parsing
     try:
-        item.parsed_fields = parse_file(path_of(item.stored_name), item.content_type)
+        item.parsed_fields = parse_file(path, content_type)
         item.parse_status, item.parse_error = ParseStatus.PARSED, None
     except ParseError as error:
         item.parse_status, item.parse_error = ParseStatus.FAILED, error.code
