@@ -29,6 +29,8 @@ bench: $(STAMP)
 	$(BIN)/yunpin bench match --candidates 20000 --jobs 20000 --json
 	$(BIN)/yunpin bench video --rooms 2 --seconds 5 --json
 	$(BIN)/yunpin bench dashboards --employers 1000 --applications 10000 --json
+	$(BIN)/yunpin bench freshness --writes 20 --rate 10 --json
+	$(BIN)/yunpin bench web --rate 20 --seconds 5 --json
 
 # Refreshes vendored front-end assets and data from tools/assets/package-lock.json (needs Node).
 assets:
