@@ -24,6 +24,8 @@ from pathlib import Path
 
 import click
 
+from app.database import writing
+
 from .instance import Instance, start
 from .stats import echo_figures, percentile
 
@@ -126,6 +128,16 @@ class Writer:
         )
 
     def job(self, n: int) -> tuple[int, str, float]:
+        self.db.session.rollback()  # end any reading transaction first
+        with writing():  # as a POST does: the transaction takes the write lock first
+            return self._job(n)
+
+    def resume(self, n: int) -> tuple[int, float, object]:
+        self.db.session.rollback()
+        with writing():
+            return self._resume(n)
+
+    def _job(self, n: int) -> tuple[int, str, float]:
         from app.jobs import service
         from app.models import Employer, EmploymentType, Job, JobStatus
 
@@ -150,7 +162,7 @@ class Writer:
         self.db.session.commit()
         return job.id, title, time.monotonic()
 
-    def resume(self, n: int) -> tuple[int, float, object]:
+    def _resume(self, n: int) -> tuple[int, float, object]:
         from app.models import User, utcnow
         from app.resumes import service
 
