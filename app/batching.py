@@ -25,7 +25,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.queue import get_queue
+from app.queue import DERIVED, INDEX, get_queue
 from app.redis_store import get_redis
 
 PENDING_KEY = "yunpin_marks"
@@ -51,20 +51,16 @@ return removed
 
 @dataclass(frozen=True)
 class Consumer:
-    name: str
     flush: str
     """Dotted path of the RQ job that handles a batch (it calls :func:`take`)."""
     queue: str
     timeout: int = 300
 
 
-def _consumers() -> dict[str, Consumer]:
-    from app.queue import DERIVED, INDEX
-
-    return {
-        "search": Consumer("search", "app.indexing.tasks.flush", INDEX),
-        "embeddings": Consumer("embeddings", "app.ranking.tasks.flush", DERIVED),
-    }
+CONSUMERS = {
+    "search": Consumer("app.indexing.tasks.flush", INDEX),
+    "embeddings": Consumer("app.ranking.tasks.flush", DERIVED),
+}
 
 
 def _keys(app: Flask, consumer: str) -> tuple[str, str]:
@@ -93,11 +89,10 @@ def mark_now(app: Flask, consumer: str, members: Iterable[str]) -> None:
 def schedule(app: Flask, consumer: str, *, force: bool = False) -> bool:
     """Queue a flush unless one is already waiting (FORCE: queue one anyway, e.g. after a
     worker died holding the last one). Returns whether a job was queued."""
-    key, flag = _keys(app, consumer)
-    r = get_redis(app)
-    if not r.set(flag, 1, nx=not force, ex=FLAG_TTL):
+    _, flag = _keys(app, consumer)
+    if not get_redis(app).set(flag, 1, nx=not force, ex=FLAG_TTL):
         return False
-    spec = _consumers()[consumer]
+    spec = CONSUMERS[consumer]
     get_queue(app, spec.queue).enqueue_call(spec.flush, timeout=spec.timeout)
     return True
 
@@ -152,14 +147,14 @@ class Batch:
 def backlog(app: Flask) -> dict[str, int]:
     """Members waiting per consumer (for benchmarks and health)."""
     r = get_redis(app)
-    return {name: r.hlen(_keys(app, name)[0]) for name in _consumers()}
+    return {name: r.hlen(_keys(app, name)[0]) for name in CONSUMERS}
 
 
 def kick(app: Flask) -> None:
     """Queue a flush for every consumer with waiting members, whatever the flags say: after a
     worker died mid-flush, or at start-up."""
     r = get_redis(app)
-    for name in _consumers():
+    for name in CONSUMERS:
         if r.hlen(_keys(app, name)[0]):
             schedule(app, name, force=True)
 
