@@ -84,6 +84,8 @@ class Employer(Base):
     submitted_at: Mapped[datetime | None]
     verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at_column()
+    # Blind screening: names, photos, age and gender hidden in the pipeline until shortlisted.
+    blind_screening: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     region: Mapped[Region] = relationship(lazy="joined")
     members: Mapped[list[EmployerMember]] = relationship(back_populates="employer")
