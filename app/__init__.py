@@ -32,6 +32,7 @@ FEATURES = (
     "dashboards",
     "regions",
     "opendata",
+    "webhooks",
     "dev",
 )
 

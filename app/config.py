@@ -66,11 +66,24 @@ def limiter_storage(redis_url: str | None) -> str:
 def build_config(instance_path: str) -> dict[str, Any]:
     production = env("YUNPIN_ENV", default="development") == "production"
     instance = Path(instance_path)
+    local = not production and env("YUNPIN_LOCAL", as_bool, False)
     return {
         "PRODUCTION": production,
         # Set by `yunpin run` for a server only this machine reaches: the demo log-ins and
         # the mail outbox (reset links) are shown there.
-        "LOCAL_INSTANCE": not production and env("YUNPIN_LOCAL", as_bool, False),
+        "LOCAL_INSTANCE": local,
+        # Webhooks to loopback/private addresses (and over plain http): only for trying a
+        # receiver on a development machine; never in production.
+        "WEBHOOKS_ALLOW_PRIVATE": not production and env("WEBHOOKS_ALLOW_PRIVATE", as_bool, local),
+        # Seconds between a failed webhook delivery and its retries (RQ's back-off).
+        "WEBHOOK_RETRY_INTERVALS": env(
+            "WEBHOOK_RETRY_INTERVALS",
+            lambda raw: [int(x) for x in raw.split(",")],
+            [10, 60, 300, 1800, 7200, 21600],
+        ),
+        # Hours an export's download link works, and the grace period (days) of an account deletion.
+        "EXPORT_VALID_HOURS": env("EXPORT_VALID_HOURS", int, 24),
+        "DELETION_GRACE_DAYS": env("DELETION_GRACE_DAYS", int, 7),
         "SECRET_KEY": load_secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env("DATABASE_URL", default=f"sqlite:///{instance / 'yunpin.db'}")

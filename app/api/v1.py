@@ -22,10 +22,20 @@ from app.extensions import csrf, limiter
 from app.jobs import api as jobs
 from app.notifications import api as notifications
 from app.resumes import api as resumes
+from app.webhooks import api as webhooks
 
 FEATURES = tuple(
     module.blp
-    for module in (health, accounts, employers, jobs, resumes, applications, notifications)
+    for module in (
+        health,
+        accounts,
+        employers,
+        jobs,
+        resumes,
+        applications,
+        notifications,
+        webhooks,
+    )
 )
 """Each feature's blueprint; its name tags its operations in the document."""
 

@@ -18,6 +18,7 @@ def job_posting_json_ld(job) -> dict:
     """The job page's JSON-LD (templates: ``{{ job_posting_json_ld(job)|tojson }}``)."""
     return service.job_posting(job)
 
+
 CACHE = "public, max-age=900"
 
 
@@ -42,7 +43,9 @@ def robots():
         "Disallow: /employers/mine/",
         f"Sitemap: {url_for('opendata.sitemap', _external=True)}",
     ]
-    return Response("\n".join(lines) + "\n", mimetype="text/plain", headers={"Cache-Control": CACHE})
+    return Response(
+        "\n".join(lines) + "\n", mimetype="text/plain", headers={"Cache-Control": CACHE}
+    )
 
 
 @bp.route("/sitemap.xml")

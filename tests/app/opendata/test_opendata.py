@@ -113,7 +113,11 @@ def test_sitemap_becomes_an_index_past_the_limit(app, client):
     assert ET.fromstring(index.data).tag == f"{SITEMAP}sitemapindex"
     pages = locations(index)
     assert pages == [f"http://yunpin.test/sitemaps/jobs-{n}.xml" for n in (1, 2, 3)]
-    listed = [url for page in pages for url in locations(client.get(page.removeprefix("http://yunpin.test")))]
+    listed = [
+        url
+        for page in pages
+        for url in locations(client.get(page.removeprefix("http://yunpin.test")))
+    ]
     assert {f"http://yunpin.test/jobs/{j.id}" for j in jobs} <= set(listed)
     assert client.get("/sitemaps/jobs-4.xml").status_code == 404
     assert client.get("/sitemaps/jobs-0.xml").status_code == 404
