@@ -33,6 +33,7 @@ FEATURES = (
     "regions",
     "opendata",
     "webhooks",
+    "privacy",
     "dev",
 )
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.indexing.cli import search_cli
+from app.privacy.cli import privacy_cli
 from app.regions.cli import regions_cli
 from app.supervision import Child
 from bench.cli import bench_group, eval_group, video_bench_command
@@ -53,6 +54,7 @@ def _video_settings():
 main.add_command(shell_command)
 main.add_command(routes_command)
 main.add_command(regions_cli, "regions")
+main.add_command(privacy_cli, "privacy")
 main.add_command(video_cli, "video")
 main.add_command(search_cli, "search")
 
@@ -119,6 +121,9 @@ def run_command(
     from app.identity.tasks import ensure_scheduled
 
     ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
+    from app.privacy.tasks import ensure_scheduled as schedule_privacy_sweep
+
+    schedule_privacy_sweep(app)  # hourly: erase accounts past their grace period, expire exports
     batching.kick(app)  # marks left by a previous run, or by the demo just loaded
     try:
         supervisor.start()

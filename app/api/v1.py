@@ -21,6 +21,7 @@ from app.errors import DomainError
 from app.extensions import csrf, limiter
 from app.jobs import api as jobs
 from app.notifications import api as notifications
+from app.privacy import api as privacy
 from app.resumes import api as resumes
 from app.webhooks import api as webhooks
 
@@ -34,6 +35,7 @@ FEATURES = tuple(
         resumes,
         applications,
         notifications,
+        privacy,
         webhooks,
     )
 )

@@ -59,7 +59,7 @@ def notify(user: User, kind: str, link: str = "", email: bool = True, **params: 
     """Tell USER about an event: in the app now, by email after the transaction commits."""
     note = Notification(user_id=user.id, kind=kind, params=params, link=link)
     db.session.add(note)
-    if email:
+    if email and user.notify_email is not False:  # None: a row not yet flushed (default on)
         with force_locale(user.locale or "zh"):
             message = render(note)
         send_email(

@@ -26,6 +26,7 @@ from app.models import (
     Visibility,
     json_text_contains,
 )
+from app.privacy.service import set_resume_consent
 from app.queue import defer
 from app.resumes.tasks import PARSE_TIMEOUT
 
@@ -189,6 +190,9 @@ def save(user: User, resume: Resume | None, data: dict) -> Resume:
         if section in data:
             setattr(resume, section, [_entry(entry, keys) for entry in data[section]])
     resume.region_code = resume.region_code or None
+    if resume.visibility == Visibility.PUBLIC:
+        # Choosing "visible to verified employers" is the separate consent to being found.
+        set_resume_consent(user, True, via="resume")
     resume.contact_phone = resume.contact_phone or None
     resume.contact_email = (resume.contact_email or "").lower() or None
     if resume.years_experience is None:
