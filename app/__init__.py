@@ -34,6 +34,7 @@ FEATURES = (
     "opendata",
     "webhooks",
     "privacy",
+    "admin",
     "dev",
 )
 
