@@ -90,7 +90,7 @@ def settings_page(status: int = 200, preferences: PreferencesForm | None = None,
     preferences = preferences or PreferencesForm(
         formdata=None,
         notify_email=user.notify_email,
-        resume_consent=user.resume_consent_at is not None,
+        resume_consent=service.resume_consent_given(user),
     )
     return render_template(
         "privacy/settings.html",

@@ -62,23 +62,36 @@ def accept_notice(user: User, via: str) -> None:
     audit.record("consent.privacy_notice", user, actor=user, version=NOTICE_VERSION, via=via)
 
 
+def public_resumes(user: User) -> list[Resume]:
+    return list(
+        db.session.scalars(
+            sa.select(Resume).where(
+                Resume.user_id == user.id, Resume.visibility == Visibility.PUBLIC
+            )
+        )
+    )
+
+
+def resume_consent_given(user: User) -> bool:
+    """Consent is on record, or a résumé is public (chosen before consents were recorded)."""
+    return user.resume_consent_at is not None or bool(public_resumes(user))
+
+
 def set_resume_consent(user: User, given: bool, via: str) -> int:
     """Give or withdraw consent to employers finding the résumé. Withdrawing makes every
     public résumé of USER visible only to employers applied to; returns how many changed."""
     changed = 0
-    if given and user.resume_consent_at is None:
+    if given:
+        if user.resume_consent_at is not None:
+            return 0
         user.resume_consent_at = utcnow()
-    elif not given and user.resume_consent_at is not None:
-        user.resume_consent_at = None
-        for resume in db.session.scalars(
-            sa.select(Resume).where(
-                Resume.user_id == user.id, Resume.visibility == Visibility.PUBLIC
-            )
-        ):
+    else:
+        for resume in public_resumes(user):
             resume.visibility = Visibility.APPLIED
             changed += 1
-    else:
-        return 0
+        if user.resume_consent_at is None and not changed:
+            return 0
+        user.resume_consent_at = None
     audit.record("consent.resume_visibility", user, actor=user, given=given, via=via)
     return changed
 
