@@ -39,6 +39,9 @@ class EmployerForm(FlaskForm):
     region_code = StringField(
         _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
     )
+    blind_screening = BooleanField(
+        _l("Blind screening: hide applicants' names and contact details until shortlisted")
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     website = URLField(
         _l("Website"),

@@ -23,7 +23,7 @@ from app.errors import refused
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.models.accounts import digest
-from app.privacy import service
+from app.privacy import blind, service
 from app.privacy.forms import DeleteForm, NoticeForm, PasswordForm, PreferencesForm
 from app.privacy.notice import NOTICE_DATE, NOTICE_VERSION
 from app.security import check_password, same_site
@@ -44,6 +44,10 @@ OPEN_ENDPOINTS = {
 @bp.app_template_global()
 def privacy_notice_version() -> int:
     return NOTICE_VERSION
+
+
+bp.add_app_template_global(blind.candidate_name, "candidate_name")
+bp.add_app_template_global(blind.identity_hidden, "identity_hidden")
 
 
 @bp.before_app_request
