@@ -109,6 +109,10 @@ class JoinForm(FlaskForm):
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+    accept_privacy = BooleanField(
+        _l("I have read and accept the privacy notice"),
+        validators=[DataRequired(message=_l("Accept the privacy notice to sign up."))],
+    )
 
 
 class DecisionForm(FlaskForm):

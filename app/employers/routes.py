@@ -36,6 +36,7 @@ from app.models import (
     Role,
     User,
 )
+from app.privacy.service import accept_notice
 from app.security import sign_in
 
 bp = Blueprint("employers", __name__)
@@ -256,6 +257,7 @@ def accept_invite(token: str):
             confirmed=True,  # the emailed link proves the address
             via="member_invite",
         )
+        accept_notice(user, via="member_invite")
         members.accept(invite, user)
         sign_in(user)
         db.session.commit()

@@ -25,6 +25,7 @@ from app.models.employers import (
     VerificationReview,
     VerificationState,
 )
+from app.models.fast_track import FastTrackRule
 from app.models.identity import IdentityCheck, IdentityState, RetentionPolicy
 from app.models.interviews import Interview, InterviewSlot, InterviewStatus, Room, RoomKind
 from app.models.jobs import EmploymentType, Job, JobReport, JobStatus, ReportStatus, SalaryPeriod

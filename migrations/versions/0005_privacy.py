@@ -1,4 +1,4 @@
-"""privacy: consent, exports, deletion, notification mail, blind screening, webhooks
+"""privacy: consent, exports, deletion, notification mail, blind screening, webhooks, fast track
 
 Revision ID: 0005_privacy
 Revises: 0004
@@ -147,9 +147,55 @@ def upgrade():
         batch_op.add_column(sa.Column("delete_after", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("deleted_at", sa.DateTime(), nullable=True))
         batch_op.create_index(batch_op.f("ix_users_delete_after"), ["delete_after"], unique=False)
+    op.create_table(
+        "fast_track_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("region_code", sa.String(length=12), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("require_valid_credit_code", sa.Boolean(), nullable=False),
+        sa.Column("max_upheld_reports", sa.Integer(), nullable=False),
+        sa.Column("max_returned_reviews", sa.Integer(), nullable=False),
+        sa.Column("post_check_days", sa.Integer(), nullable=False),
+        sa.Column("revoke_when_overdue", sa.Boolean(), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "max_returned_reviews >= 0", name=op.f("ck_fast_track_rules_returned_not_negative")
+        ),
+        sa.CheckConstraint(
+            "max_upheld_reports >= 0", name=op.f("ck_fast_track_rules_upheld_not_negative")
+        ),
+        sa.CheckConstraint(
+            "post_check_days BETWEEN 1 AND 365",
+            name=op.f("ck_fast_track_rules_post_check_days_range"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["region_code"], ["regions.code"], name=op.f("fk_fast_track_rules_region_code_regions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["users.id"],
+            name=op.f("fk_fast_track_rules_updated_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fast_track_rules")),
+        sa.UniqueConstraint("region_code", name=op.f("uq_fast_track_rules_region_code")),
+    )
+    with op.batch_alter_table("employers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("commitment_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("post_check_due_at", sa.DateTime(), nullable=True))
+        batch_op.create_index(
+            batch_op.f("ix_employers_post_check_due_at"), ["post_check_due_at"], unique=False
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("employers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_employers_post_check_due_at"))
+        batch_op.drop_column("post_check_due_at")
+        batch_op.drop_column("commitment_at")
+
+    op.drop_table("fast_track_rules")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_delete_after"))
         batch_op.drop_column("deleted_at")
