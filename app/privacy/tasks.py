@@ -1,5 +1,6 @@
-"""Privacy jobs: building an export, and the daily sweep that erases accounts whose grace
-period is over and deletes expired export files (started by `yunpin run`, re-queued daily)."""
+"""Privacy jobs: building an export, and the hourly sweep that erases accounts whose grace
+period is over and deletes expired export files (started by `yunpin run`, re-queued hourly;
+it also queues the fast track's overdue revocations, app.employers.tasks)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ def sweep_hourly() -> dict[str, int]:
     try:
         return sweep()
     finally:
+        get_queue(current_app, DERIVED).enqueue("app.employers.tasks.revoke_overdue")
         get_queue(current_app, DERIVED).enqueue_in(SWEEP_EVERY, "app.privacy.tasks.sweep_hourly")
         get_redis(current_app).set(SCHEDULED_KEY, 1, ex=int(SWEEP_EVERY.total_seconds()) + 3600)
 
