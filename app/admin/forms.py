@@ -14,6 +14,13 @@ ROLE_CHOICES = [
 ]
 
 
+# Created before the other fields so that it comes first on the new-account form.
+EMAIL = EmailField(
+    _l("Email"),
+    validators=[DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+)
+
+
 def official_needs_region(form, field) -> None:
     if form.role.data == Role.OFFICIAL.value and not field.data:
         raise ValidationError(_l("An official needs the region they are responsible for."))
@@ -30,14 +37,7 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
-    email = EmailField(
-        _l("Email"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid email address.")),
-            Length(max=254),
-        ],
-    )
+    email = EMAIL
 
 
 class EditUserForm(UserForm):

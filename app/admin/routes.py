@@ -138,4 +138,3 @@ def audit_log():
     rows = db.session.execute(query.limit(service.PAGE)).all()
     csv_args = {k: v for k, v in request.args.items() if v and k != "format"}
     return render_template("admin/audit.html", form=form, rows=rows, csv_args=csv_args)
-

@@ -135,6 +135,11 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
                 "admin": 403,
             },
         ),
+        "fast-track rule": (
+            "/officials/fast-track",
+            {role: 403 for role in ROLES}
+            | {"anonymous": 302, "official_in": 200, "official_out": 200, "admin": 200},
+        ),
         "sitemap": ("/sitemap.xml", everyone_200),
         "robots.txt": ("/robots.txt", everyone_200),
         "region feed": ("/feeds/regions/420102.atom", everyone_200),
