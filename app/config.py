@@ -66,15 +66,15 @@ def limiter_storage(redis_url: str | None) -> str:
 def build_config(instance_path: str) -> dict[str, Any]:
     production = env("YUNPIN_ENV", default="development") == "production"
     instance = Path(instance_path)
-    local = not production and env("YUNPIN_LOCAL", as_bool, False)
     return {
         "PRODUCTION": production,
         # Set by `yunpin run` for a server only this machine reaches: the demo log-ins and
         # the mail outbox (reset links) are shown there.
-        "LOCAL_INSTANCE": local,
-        # Webhooks to loopback/private addresses (and over plain http): only for trying a
-        # receiver on a development machine; never in production.
-        "WEBHOOKS_ALLOW_PRIVATE": not production and env("WEBHOOKS_ALLOW_PRIVATE", as_bool, local),
+        "LOCAL_INSTANCE": not production and env("YUNPIN_LOCAL", as_bool, False),
+        # Webhooks to loopback/private addresses (and over plain http): for trying a receiver
+        # on a development instance (the default outside production, WEBHOOKS_ALLOW_PRIVATE=0
+        # turns it off, e.g. on a staging server); never in production.
+        "WEBHOOKS_ALLOW_PRIVATE": not production and env("WEBHOOKS_ALLOW_PRIVATE", as_bool, True),
         # Seconds between a failed webhook delivery and its retries (RQ's back-off).
         "WEBHOOK_RETRY_INTERVALS": env(
             "WEBHOOK_RETRY_INTERVALS",

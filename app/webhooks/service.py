@@ -57,9 +57,10 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def private_allowed() -> bool:
-    """Whether hooks may point at loopback and private addresses: only where the instance is
-    a development one (WEBHOOKS_ALLOW_PRIVATE, on by default for `yunpin run`'s local
-    instance), so a receiver on the developer's own machine can be tried."""
+    """Whether hooks may point at loopback and private addresses (and use plain http): only
+    where the instance is a development one (WEBHOOKS_ALLOW_PRIVATE, app/config.py: on by
+    default outside production, never in it), so a receiver on the developer's own machine
+    can be tried."""
     return bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE"))
 
 

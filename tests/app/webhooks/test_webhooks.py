@@ -176,6 +176,7 @@ def test_delivery_that_keeps_failing_is_logged_as_failed(dev_app, redis_server):
     ],
 )
 def test_private_and_loopback_addresses_are_refused_outside_development(app, client, url):
+    app.config["WEBHOOKS_ALLOW_PRIVATE"] = False  # as in production
     _owner, _job, auth = owner_with_job()
     response = client.post(
         "/api/v1/webhooks", json={"url": url, "events": ["application.created"]}, headers=auth
@@ -214,3 +215,16 @@ def test_unknown_event_is_refused(dev_app, client):
         headers=auth,
     )
     assert response.status_code == 422
+
+
+def test_production_never_allows_private_addresses(monkeypatch, tmp_path):
+    from app.config import build_config
+
+    monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("YUNPIN_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x")
+    assert build_config(str(tmp_path))["WEBHOOKS_ALLOW_PRIVATE"] is False
+    monkeypatch.setenv("YUNPIN_ENV", "development")
+    assert build_config(str(tmp_path))["WEBHOOKS_ALLOW_PRIVATE"] is True
+    monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", "0")
+    assert build_config(str(tmp_path))["WEBHOOKS_ALLOW_PRIVATE"] is False
