@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.accounts.service import create_api_token
+from app.cli import main
 from app.extensions import db
 from app.models import (
     Application,
@@ -129,7 +130,9 @@ def test_seeker_exports_everything_in_a_zip_that_expires(app, client, worker):
 
     page = client.get("/settings/privacy").get_data(as_text=True)
     link = page.split('class="download" href="', 1)[1].split('"', 1)[0]
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})  # the link itself is the key
+    client.post(
+        "/auth/logout", data={"csrf_token": csrf_token(client, "/")}
+    )  # the link itself is the key
     download = client.get(link.replace("http://yunpin.test", ""))
     assert download.status_code == 200
     assert download.headers["Cache-Control"] == "private, no-store"
@@ -298,3 +301,13 @@ def test_notification_mail_can_be_turned_off_and_resume_consent_withdrawn(app, c
 @pytest.mark.parametrize("path", ["/settings/privacy", "/settings/security"])
 def test_settings_pages_need_a_login(client, path):
     assert client.get(path).status_code == 302
+
+
+def test_privacy_sweep_command_erases_due_accounts(runner):
+    seeker = factories.user(Role.SEEKER, delete_after=utcnow() - timedelta(hours=1))
+    db.session.commit()
+    result = runner.invoke(main, ["privacy", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert "erased 1 accounts" in result.output
+    db.session.refresh(seeker)
+    assert seeker.deleted_at is not None and not seeker.active
