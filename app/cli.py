@@ -116,14 +116,9 @@ def run_command(
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
     if app.config["RQ_EMBEDDED_WORKER"]:
         children += worker_children(app, env, workers)
+        children.append(Child("cron", [yunpin_script(), "cron"], env, cwd=CODE_ROOT))
     children += media_children(app, env)
     supervisor = Supervisor(children)
-    from app.identity.tasks import ensure_scheduled
-
-    ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
-    from app.privacy.tasks import ensure_scheduled as schedule_privacy_sweep
-
-    schedule_privacy_sweep(app)  # hourly: erase accounts past their grace period, expire exports
     batching.kick(app)  # marks left by a previous run, or by the demo just loaded
     try:
         supervisor.start()
@@ -218,24 +213,39 @@ def worker_children(app: Flask, env: dict[str, str], count: int) -> list[Child]:
     ]
 
 
+def yunpin_script() -> str:
+    return str(Path(sys.executable).parent / "yunpin")
+
+
 def media_children(app: Flask, env: dict[str, str]) -> list[Child]:
     """The media servers (`app.media.service.media_server_commands`: one per core)."""
     from app.media.service import media_server_commands
 
-    yunpin = str(Path(sys.executable).parent / "yunpin")
     return [
-        Child(f"media-{n}", [yunpin, *args], env, cwd=CODE_ROOT)
+        Child(f"media-{n}", [yunpin_script(), *args], env, cwd=CODE_ROOT)
         for n, args in enumerate(media_server_commands(app))
     ]
+
+
+@main.command("cron")
+@with_appcontext
+def cron_command() -> None:
+    """Queue the periodic jobs (app/schedule.py) when they are due. Run exactly one per
+    deployment (`yunpin run` runs one with its workers)."""
+    from app.schedule import scheduler
+
+    scheduler(current_app._get_current_object()).start()
 
 
 @main.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Load the demo data set (idempotent: running it twice changes nothing)."""
+    from app.database import writing
     from app.demo import load
 
-    summary = load()
+    with writing():  # checks, then writes, while a running instance may write too
+        summary = load()
     click.echo(", ".join(f"{n} {name}" for name, n in summary.items()))
 
 
@@ -273,10 +283,13 @@ def users_group() -> None:
 def users_token(email: str, name: str) -> None:
     """Create an API token for EMAIL and print it (it is shown only once)."""
     from app.accounts.service import create_api_token
+    from app.database import writing
     from app.models import User
 
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no user with email {email}")
-    click.echo(create_api_token(user, name))
-    db.session.commit()
+    with writing():  # reads, then writes, while a running instance may write too
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"no user with email {email}")
+        token = create_api_token(user, name)
+        db.session.commit()
+    click.echo(token)

@@ -1,5 +1,5 @@
 """Employer jobs: revoking fast-track approvals whose documents check is overdue (where the
-region's rule asks for it); queued every hour by the privacy sweep chain (app.privacy.tasks)."""
+region's rule asks for it); hourly, from app/schedule.py."""
 
 from __future__ import annotations
 

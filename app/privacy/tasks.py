@@ -1,24 +1,17 @@
-"""Privacy jobs: building an export, and the hourly sweep that erases accounts whose grace
-period is over and deletes expired export files (started by `yunpin run`, re-queued hourly;
-it also queues the fast track's overdue revocations, app.employers.tasks)."""
+"""Privacy jobs: building an export, and the hourly sweep (app/schedule.py) that erases
+accounts whose grace period is over and deletes expired export files."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import current_app
 
 from app import audit, uploads
 from app.extensions import db
 from app.models import DataExport, ExportStatus, User, utcnow
 from app.privacy import export, service
-from app.queue import DERIVED, get_queue
-from app.redis_store import get_redis
 from app.worker import task
-
-SWEEP_EVERY = timedelta(hours=1)
-SCHEDULED_KEY = "yunpin:privacy:sweep-scheduled"
-"""Set while a sweep is queued, so restarting `yunpin run` does not start a second chain."""
 
 
 @task
@@ -62,23 +55,3 @@ def sweep() -> dict[str, int]:
     expired = service.expire_exports()
     db.session.commit()
     return {"erased": erased, "exports_expired": expired}
-
-
-@task
-def sweep_hourly() -> dict[str, int]:
-    try:
-        return sweep()
-    finally:
-        get_queue(current_app, DERIVED).enqueue("app.employers.tasks.revoke_overdue")
-        get_queue(current_app, DERIVED).enqueue_in(SWEEP_EVERY, "app.privacy.tasks.sweep_hourly")
-        get_redis(current_app).set(SCHEDULED_KEY, 1, ex=int(SWEEP_EVERY.total_seconds()) + 3600)
-
-
-def ensure_scheduled(app: Flask) -> bool:
-    """Queue the sweep now unless a chain is already running; True when queued."""
-    if not get_redis(app).set(
-        SCHEDULED_KEY, 1, nx=True, ex=int(SWEEP_EVERY.total_seconds()) + 3600
-    ):
-        return False
-    get_queue(app, DERIVED).enqueue("app.privacy.tasks.sweep_hourly")
-    return True
