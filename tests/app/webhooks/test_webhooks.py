@@ -15,7 +15,7 @@ from rq import SimpleWorker
 from app.accounts.service import create_api_token
 from app.applications import service as applications
 from app.extensions import db
-from app.models import DeliveryStatus, Role, Stage, WebhookDelivery
+from app.models import DeliveryStatus, Role, Stage, Webhook, WebhookDelivery
 from app.queue import get_queue
 from app.webhooks import service
 from tests import factories
@@ -228,3 +228,27 @@ def test_production_never_allows_private_addresses(monkeypatch, tmp_path):
     assert build_config(str(tmp_path))["WEBHOOKS_ALLOW_PRIVATE"] is True
     monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", "0")
     assert build_config(str(tmp_path))["WEBHOOKS_ALLOW_PRIVATE"] is False
+
+
+def test_owner_page_adds_rotates_and_deletes(dev_app, client):
+    from tests.web import as_user, post_form
+
+    owner, _job, _auth = owner_with_job()
+    as_user(client, owner)
+    page = "/employers/mine/webhooks"
+    added = post_form(
+        client, page, {"url": "http://127.0.0.1:9/in", "events": ["application.created"]}
+    )
+    assert added.status_code == 201
+    hook = db.session.scalar(db.select(Webhook))
+    assert hook.secret in added.get_data(as_text=True)  # shown once
+    assert hook.secret not in client.get(page).get_data(as_text=True)
+    old = hook.secret
+    rotated = post_form(client, f"{page}/{hook.id}/secret", {}, token_from=page)
+    db.session.refresh(hook)
+    assert hook.secret != old and hook.secret in rotated.get_data(as_text=True)
+    assert post_form(client, f"{page}/{hook.id}/delete", {}, token_from=page).status_code == 303
+    db.session.refresh(hook)
+    assert hook.deleted_at is not None
+    refused = post_form(client, page, {"url": "ftp://x", "events": ["application.created"]})
+    assert refused.status_code == 422
