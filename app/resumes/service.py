@@ -26,6 +26,7 @@ from app.models import (
     Visibility,
     json_text_contains,
 )
+from app.privacy.blind import BLIND_STAGES
 from app.privacy.service import set_resume_consent
 from app.queue import defer
 from app.resumes.tasks import PARSE_TIMEOUT
@@ -79,11 +80,22 @@ def can_view(user: User, resume: Resume) -> bool:
 
 
 def contact_visible(user: User, resume: Resume) -> bool:
-    """Phone and email in clear: the owner, admins, and employers the candidate applied to."""
+    """Phone and email in clear: the owner, admins, and employers the candidate applied to
+    (an employer that screens blind: once it shortlisted the candidate, app/privacy/blind.py)."""
     if resume.user_id == user.id or user.role == Role.ADMIN:
         return True
     employer = user.employer
-    return employer is not None and applied_to_employer(employer.id, resume.user_id)
+    if employer is None or not applied_to_employer(employer.id, resume.user_id):
+        return False
+    if employer.blind_screening:
+        shortlisted = exists().where(
+            Application.candidate_id == resume.user_id,
+            Application.job_id == Job.id,
+            Job.employer_id == employer.id,
+            Application.stage.not_in(BLIND_STAGES),
+        )
+        return bool(db.session.scalar(select(shortlisted)))
+    return True
 
 
 def search_query(employer: Employer, keyword: str = "", skills: Sequence[str] = ()) -> Select:

@@ -32,6 +32,7 @@ def pages(client, job, application) -> str:
             f"/applications/jobs/{job.id}",
             f"/applications/review/{application.id}",
             f"/applications/jobs/{job.id}/export.csv",
+            f"/resumes/{application.resume_id}",
         )
     )
 
