@@ -101,6 +101,7 @@
     var column = axesOf(spec)[0].columns[0];
     var data = [];
     var max = 1;
+    var focus = null;
     geo.features.forEach(function (f) {
       var code = String(f.properties.code || "");
       for (var i = 0; i < spec.map.codes.length; i++) {
@@ -108,6 +109,7 @@
           var value = spec.rows[i][column] || 0;
           max = Math.max(max, value);
           data.push({ name: f.properties.name, value: value, link: spec.links[i] || null, row: spec.rows[i][0] });
+          if (spec.map.codes.length === 1) { focus = f.properties.cp; }
           break;
         }
       }
@@ -127,7 +129,9 @@
       series: [{
         type: "map", map: spec.map.name, data: data, roam: true, name: spec.columns[column],
         selectedMode: false, emphasis: { label: { show: true } },
-        itemStyle: { areaColor: "#f2f2f2", borderColor: "#8a8a8a" }
+        itemStyle: { areaColor: "#f2f2f2", borderColor: "#8a8a8a" },
+        // One area (a county on its city's map): centre on it, close enough to see it.
+        center: focus || undefined, zoom: focus ? 3 : 1
       }]
     };
   }
@@ -178,11 +182,19 @@
     });
   }
 
+  /* A .json.gz arrives packed, or already unpacked by the browser when the server labels it
+   * Content-Encoding: gzip (Werkzeug does): look at the first two bytes to know which. */
   function loadMap(map) {
     return fetch(map.url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error("map " + map.url + ": " + r.status); }
-      if (!map.gzip) { return r.json(); }
-      return new Response(r.body.pipeThrough(new window.DecompressionStream("gzip"))).json();
+      return r.arrayBuffer();
+    }).then(function (buffer) {
+      var head = new Uint8Array(buffer, 0, 2);
+      if (head[0] !== 0x1f || head[1] !== 0x8b) {
+        return JSON.parse(new TextDecoder().decode(buffer));
+      }
+      var stream = new Blob([buffer]).stream().pipeThrough(new window.DecompressionStream("gzip"));
+      return new Response(stream).json();
     });
   }
 
