@@ -62,8 +62,9 @@ def add_resumption_reports(rng: random.Random, today: date, employers: list[Empl
         total = rng.randint(low, high)
         resumed_on = None
         if rng.random() < min(0.98, share * area_factor(employer.region_code)):
-            # More reopened in recent weeks than early on: the weekly rate climbs.
-            resumed_on = today - timedelta(days=round(rng.triangular(0, 7 * (WEEKS - 1), 7)))
+            # More reopened in recent weeks than early on (a few before the first report):
+            # the weekly rate climbs.
+            resumed_on = today - timedelta(days=round(rng.triangular(0, 7 * (WEEKS + 1), 10)))
         first_share = rng.uniform(0.2, 0.5)
         weekly_gain = rng.uniform(0.04, 0.14)
         employer_cap = cap * rng.uniform(0.85, 1.0)

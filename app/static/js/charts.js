@@ -42,7 +42,9 @@
   function cartesian(el, spec) {
     var categories = spec.rows.map(function (r) { return String(r[0]); });
     var axes = axesOf(spec);
-    var sideways = spec.kind === "bar" && el.clientWidth < NARROW && categories.length > 4;
+    // The card's width: the canvas itself is not laid out (display: none) until drawn.
+    var width = el.parentNode.clientWidth;
+    var sideways = spec.kind === "bar" && width < NARROW && categories.length > 4;
     var series = [];
     axes.forEach(function (axis, a) {
       axis.columns.forEach(function (c) {
