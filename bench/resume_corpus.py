@@ -275,7 +275,12 @@ def en_lines(p: Person, style: int) -> tuple[list[str], list[str]]:
 # --- writing ------------------------------------------------------------------------------
 
 
-def write_pdf(path: Path, left: list[str], right: list[str], cjk: bool) -> None:
+def write_pdf(
+    path: Path, left: list[str], right: list[str], cjk: bool, row_by_row: bool = False
+) -> None:
+    """One or two columns. ROW_BY_ROW writes each line of the left column just before the
+    right column's line at the same height, as many layout programs do: the text layer then
+    reads "电话：138… 求职意向：…" as one line, which the parser must pull apart."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -289,13 +294,14 @@ def write_pdf(path: Path, left: list[str], right: list[str], cjk: bool) -> None:
     pdf = canvas.Canvas(str(path), pagesize=A4, invariant=True)  # invariant: same bytes each run
     width, height = A4
     columns = [(40, left), (220, right)] if right else [(48, left)]
-    for x, lines in columns:
-        y = height - 56
-        for line in lines:
-            size = 15 if y == height - 56 and x < 100 else 10
-            pdf.setFont(font, size)
-            pdf.drawString(x, y, line)
-            y -= 18
+    placed = [
+        (row, x, line) for x, lines in columns for row, line in enumerate(lines)
+    ]  # column by column
+    if row_by_row:
+        placed.sort(key=lambda item: item[0])
+    for row, x, line in placed:
+        pdf.setFont(font, 15 if row == 0 and x < 100 else 10)
+        pdf.drawString(x, height - 56 - 18 * row, line)
     pdf.save()
 
 
@@ -351,6 +357,8 @@ def generate(out: Path, count: int = 32, seed: int = 14, today: date | None = No
         p = person(rng, lang, today)
         left, right = (zh_lines if lang == "zh" else en_lines)(p, style)
         tags = [lang, kind, "two-column" if right else "one-column"]
+        if right and kind == "pdf" and style == 5:
+            tags.append("interleaved")
         if lang == "zh" and kind == "pdf" and n % 8 == 0:
             # As many real PDFs extract: radicals for common ideographs (NFKC undoes them).
             table = str.maketrans(RADICALS)
@@ -359,7 +367,7 @@ def generate(out: Path, count: int = 32, seed: int = 14, today: date | None = No
             tags.append("radicals")
         path = out / f"resume-{n:02d}-{lang}-{tags[2]}.{kind}"
         if kind == "pdf":
-            write_pdf(path, left, right, cjk=lang == "zh")
+            write_pdf(path, left, right, cjk=lang == "zh", row_by_row=style == 5)
         else:
             write_docx(path, left, right)
         samples.append(

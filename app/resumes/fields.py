@@ -125,6 +125,12 @@ SALARY_RANGE = re.compile(
 SALARY_ONE = re.compile(r"(?P<low>\d+(?:[.,]\d+)*)\s*(?P<low_unit>k|千|w|万)?", re.IGNORECASE)
 YEARLY = re.compile(r"年薪|per year|a year|annual|/\s*year|/\s*年", re.IGNORECASE)
 YEARS = re.compile(r"(\d{1,2}(?:\.\d)?)\s*\+?\s*(?:年|years?|yrs?)", re.IGNORECASE)
+# Said without a label: "5年工作经验", "3年以上经验", "8+ years of experience".
+YEARS_PHRASE = re.compile(
+    r"(\d{1,2})\s*(?:\+\s*)?(?:年以上|年)\s*(?:的)?(?:工作|从业|相关)?经验"
+    r"|(\d{1,2})\s*\+?\s*years?(?:'|’)?\s+(?:of\s+)?(?:work\s+|professional\s+)?experience",
+    re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"[。；;!！]|\.$")
 
 
@@ -155,7 +161,7 @@ def extract_fields(text: str, today: date | None = None) -> dict:
         "location": clean(labelled.get("location", ""))[:60],
         "expected_salary_min": low,
         "expected_salary_max": high,
-        "years_experience": years_of(labelled.get("years", ""), experience, today),
+        "years_experience": years_of(labelled.get("years", ""), text, experience, today),
         "education_level": level,
         "education": education,
         "experience": experience,
@@ -214,11 +220,15 @@ def degree_of(text: str) -> str:
     return next((name for name, pattern in DEGREES if pattern.search(text)), "")
 
 
-def years_of(value: str, experience: list[dict], today: date | None) -> int | None:
-    """Stated years ("工作经验：5年"), else the span from the first job to the last (or now)."""
+def years_of(value: str, text: str, experience: list[dict], today: date | None) -> int | None:
+    """Stated years ("工作经验：5年", "5年工作经验"), else the span from the first job to the
+    last (or now)."""
     stated = YEARS.search(value)
     if stated:
         return int(float(stated.group(1)))
+    phrase = YEARS_PHRASE.search(text)
+    if phrase:
+        return int(phrase.group(1) or phrase.group(2))
     starts = [e["start"] for e in experience if e["start"]]
     if not starts:
         return None
@@ -367,7 +377,9 @@ def split_company_title(pieces: list[str]) -> tuple[str, str]:
     company, titles = "", []
     for piece in pieces:
         labelled = LABEL.match(piece)
-        if labelled and labelled.lastgroup in ("company", "title"):
+        if (labelled and labelled.lastgroup not in ("company", "title")) or EMAIL.search(piece):
+            continue  # a contact or fact from the other column, not part of the job
+        if labelled:
             value = clean(piece[labelled.end() :])
             if labelled.lastgroup == "company":
                 company = company or value
@@ -404,9 +416,12 @@ def _company_in(piece: str) -> tuple[str, str] | None:
 
 
 def follow_up(entry: dict, line: str) -> None:
-    """A line under a job: its labelled title or company, or the first line of what was done."""
+    """A line under a job: its labelled title or company, or the first line of what was done.
+    Other labelled lines (a sidebar's 邮箱：… read in between) belong to no job."""
     labelled = LABEL.match(line)
-    if labelled and labelled.lastgroup in ("title", "company"):
+    if labelled and labelled.lastgroup not in ("title", "company"):
+        return
+    if labelled:
         value = clean(SEPARATORS.split(line[labelled.end() :])[0])
         key = labelled.lastgroup
         if not entry[key]:

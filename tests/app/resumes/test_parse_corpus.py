@@ -67,6 +67,11 @@ def test_a_labelled_line_is_split_into_title_salary_and_place():
     assert fields["education"][0]["major"] == "计算机科学与技术"
 
 
+def test_years_said_without_a_label():
+    assert extract_fields("张三\n5年工作经验 | 本科 | 武汉")["years_experience"] == 5
+    assert extract_fields("8+ years of experience in Java")["years_experience"] == 8
+
+
 def test_salary_forms():
     for text, expected in [
         ("期望薪资：1.5万-2万/月", (15000, 20000)),
