@@ -82,7 +82,7 @@ def evaluate(count: int = 32, seed: int = 14, folder: Path | None = None) -> dic
     fields = {name: round(right[name] / total[name], 3) for name in sorted(total)}
     return {
         "resumes": len(samples),
-        "formats": sorted({s.content_type.rsplit("/", 1)[-1] for s in samples}),
+        "formats": sorted({s.path.suffix.lstrip(".") for s in samples}),
         "fields_checked": sum(total.values()),
         "accuracy": round(sum(right.values()) / sum(total.values()), 3),
         "fields": fields,
