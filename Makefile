@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench assets translations migration clean
+.PHONY: run test lint bench assets translations migration clean screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ bench: $(STAMP)
 	$(BIN)/yunpin bench dashboards --employers 1000 --applications 10000 --json
 	$(BIN)/yunpin bench freshness --writes 20 --rate 10 --json
 	$(BIN)/yunpin bench web --rate 20 --seconds 5 --json
+
+# Screenshots of every main page (Chinese, phone and desktop) into docs/screenshots/, taken by
+# the accessibility walk (tests/browser/test_accessibility.py). Chinese needs a CJK font:
+# `apt-get install fonts-wqy-microhei` (only for screenshots; the tests do not need it).
+screenshots: $(STAMP)
+	@fc-list :lang=zh | grep -q . || { echo "No CJK font: Chinese would render as boxes. Run: apt-get install fonts-wqy-microhei"; exit 1; }
+	rm -f docs/screenshots/*.jpg
+	YUNPIN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_accessibility.py -n 0 -q
 
 # Refreshes vendored front-end assets and data from tools/assets/package-lock.json (needs Node).
 assets:

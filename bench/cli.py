@@ -6,6 +6,7 @@ import click
 
 from .dashboards import dashboards_command
 from .evaluate import eval_command
+from .evaluate_resumes import eval_resume_parse_command
 from .evaluate_search import eval_search_command
 from .freshness import freshness_command
 from .matching import bench_command as match_bench_command
@@ -34,3 +35,4 @@ def eval_group() -> None:
 
 eval_group.add_command(eval_command, "match")
 eval_group.add_command(eval_search_command, "search")
+eval_group.add_command(eval_resume_parse_command, "resume-parse")

@@ -3,6 +3,10 @@
 A chart is plain data: an id, a title, a kind, column headings and rows. The same object
 feeds the ECharts canvas (app/static/js/charts.js), the accessible table under it, the CSV
 download and the JSON API, so the four can never disagree.
+
+Which columns are drawn, and on which value axis, is said by ``axes``: a rate (0-100 %) never
+shares an axis with a count, nor a count of enterprises with a headcount, because the smaller
+quantity would then look flat. Columns on no axis appear in the table only.
 """
 
 from __future__ import annotations
@@ -20,6 +24,18 @@ from app.models import Region, RollupCount
 
 
 @dataclass
+class Axis:
+    """A value axis and the columns drawn against it (at most two axes: left and right)."""
+
+    title: str
+    columns: list[int]
+    percent: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"title": self.title, "columns": self.columns, "percent": self.percent}
+
+
+@dataclass
 class Chart:
     id: str
     title: str
@@ -29,6 +45,20 @@ class Chart:
     # Per row: where a click on the figure leads (a drill-down or the list behind it).
     links: list[str | None] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Empty: every drawn column on one axis.
+    axes: list[Axis] = field(default_factory=list)
+
+    def drawn_columns(self) -> list[int]:
+        if self.axes:
+            return [c for axis in self.axes for c in axis.columns]
+        first_value = 2 if self.kind == "sankey" else 1
+        return list(range(first_value, len(self.columns)))
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to draw: no rows, or every drawn figure zero or unknown (an all-zero chart
+        at full size says nothing and looks broken)."""
+        return not any(row[c] for row in self.rows for c in self.drawn_columns() if c < len(row))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +68,8 @@ class Chart:
             "columns": self.columns,
             "rows": [[str(c) if isinstance(c, date) else c for c in row] for row in self.rows],
             "links": self.links,
+            "axes": [axis.as_json() for axis in self.axes],
+            "empty": self.is_empty,
             **self.extra,
         }
 

@@ -78,7 +78,12 @@ def board_data(board: str, scope: Scope) -> dict:
     if board == "cooperation":
         return service.cooperation(session, scope)
     if board == "map":
-        return service.recruitment_map(session, scope, lambda f: url_for("static", filename=f))
+        return service.recruitment_map(
+            session,
+            scope,
+            lambda f: url_for("static", filename=f),
+            lambda code: url_for("dashboards.board", board="map", region=code),
+        )
     if board == "service":
         return service.service(session, scope)
     abort(404)

@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy.orm import Session
 
-from app.dashboards.figures import Chart, Figures, median_hours, rate, region_names
+from app.dashboards import maps
+from app.dashboards.figures import Axis, Chart, Figures, median_hours, rate, region_names
 from app.dashboards.rollups import count_of
 from app.dashboards.scope import Scope, child_length
 from app.labels import COMPANY_SIZES, INDUSTRIES
@@ -135,6 +136,9 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
     }
     summary["rate"] = rate(summary["resumed"], summary["reported"])
     summary["workers_rate"] = rate(summary["back"], summary["total"])
+    # Rates only: enterprises (tens) and workers (thousands) would flatten each other and the
+    # rates; the counts are in each chart's table.
+    rates = [Axis(_("Rate (%)"), [3, 6], percent=True)]
     return {
         "summary": summary,
         "charts": [
@@ -151,6 +155,7 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
                     _("Workers back (%)"),
                 ],
                 weekly,
+                axes=[Axis(_("Rate (%)"), [3, 5], percent=True)],
             ),
             Chart(
                 "res-region",
@@ -159,6 +164,7 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
                 [_("Region"), *columns[1:]],
                 region_rows,
                 region_links,
+                axes=rates,
             ),
             Chart(
                 "res-industry",
@@ -167,6 +173,7 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
                 [_("Industry"), *columns[1:]],
                 ind_rows,
                 ind_links,
+                axes=rates,
             ),
             Chart(
                 "res-size",
@@ -175,6 +182,7 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
                 [_("Size"), *columns[1:]],
                 size_rows,
                 size_links,
+                axes=rates,
             ),
         ],
     }
@@ -333,8 +341,10 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
     }
 
 
-def recruitment_map(session: Session, scope: Scope, static_url) -> dict[str, Any]:
-    """A choropleth for the country or a province; a treemap below prefecture level."""
+def recruitment_map(session: Session, scope: Scope, static_url, link) -> dict[str, Any]:
+    """Where the applications are: a map of the focus's children down to county level (a click
+    drills down); for a county, the county on its city's map and a treemap of its towns; below
+    that, the treemap alone (see app.dashboards.maps)."""
     f = Figures(session, scope)
     sums = f.sums(["applications", "hires", "jobs_posted"], "region_code")
     apps, hires, jobs = sums["applications"], sums["hires"], sums["jobs_posted"]
@@ -344,42 +354,76 @@ def recruitment_map(session: Session, scope: Scope, static_url) -> dict[str, Any
         [f.region_label(c, names), jobs.get(c, 0), apps.get(c, 0), hires.get(c, 0)] for c in codes
     ]
     columns = [_("Region"), _("Jobs posted"), _("Applications"), _("Hires")]
-    if len(scope.focus) <= 2:
-        file = "china.json" if not scope.focus else f"{scope.focus}.json"
-        # GeoJSON features carry 2-digit province or 6-digit prefecture codes.
-        feature_codes = [c if len(c) == 2 else c.ljust(6, "0") for c in codes]
+    # The colour is the applications; the other columns are in the table and the tooltip.
+    by_apps = [Axis(_("Applications"), [2])]
+    children = maps.map_for(scope.focus)
+    if children is not None:
         chart = Chart(
             "map",
             _("Applications by region"),
             "map",
             columns,
             table,
-            extra={
-                "map": {
-                    "url": static_url(f"vendor/maps/{file}"),
-                    "name": scope.focus or "china",
-                    "codes": feature_codes,
-                },
-            },
+            [link(c) if len(scope.focus) < len(c) <= maps.DRILL_LIMIT else None for c in codes],
+            extra={"map": map_extra(children, static_url, codes)},
+            axes=by_apps,
         )
-    else:
-        tree = []
-        for c in codes:
-            node: dict[str, Any] = {"name": f.region_label(c, names), "value": apps.get(c, 0)}
-            if len(c) == child_length(scope.focus) and len(c) < 12:
-                sub = Figures(session, Scope(scope.root, c))
-                sub_apps = sub.by("applications", "region_code")
-                sub_names = sub.names(set(sub_apps))
-                node["children"] = [
-                    {"name": sub.region_label(k, sub_names), "value": v}
-                    for k, v in sorted(sub_apps.items())
-                ]
-            tree.append(node)
-        chart = Chart(
-            "map", _("Applications by region"), "treemap", columns, table, extra={"tree": tree}
+        return {"charts": [chart], "codes": codes}
+    charts = []
+    area = maps.area_map_for(scope.focus)
+    if area is not None:
+        totals = [sum(row[i] for row in table) for i in (1, 2, 3)]
+        charts.append(
+            Chart(
+                "map-area",
+                _("Your area on the map"),
+                "map",
+                columns,
+                [[names.get(scope.focus, scope.focus), *totals]],
+                extra={"map": map_extra(area, static_url, [scope.focus])},
+                axes=by_apps,
+            )
         )
-    chart.links = [None] * len(codes)
-    return {"charts": [chart], "codes": codes}
+    charts.append(
+        Chart(
+            "map",
+            _("Applications by region"),
+            "treemap",
+            columns,
+            table,
+            [None] * len(codes),
+            extra={"tree": treemap_nodes(session, scope, f, codes, names, apps)},
+            axes=by_apps,
+        )
+    )
+    return {"charts": charts, "codes": codes}
+
+
+def map_extra(map_file: maps.MapFile, static_url, codes: list[str]) -> dict[str, Any]:
+    return {
+        "url": static_url(map_file.path),
+        "name": map_file.name,
+        "gzip": map_file.gzip,
+        # Row i colours every feature whose code starts with codes[i] (see app.dashboards.maps).
+        "codes": codes,
+    }
+
+
+def treemap_nodes(session, scope, f, codes, names, apps) -> list[dict[str, Any]]:
+    """The children's applications, each child split into its own children (two levels)."""
+    tree = []
+    for c in codes:
+        node: dict[str, Any] = {"name": f.region_label(c, names), "value": apps.get(c, 0)}
+        if len(c) == child_length(scope.focus) and len(c) < 12:
+            sub = Figures(session, Scope(scope.root, c))
+            sub_apps = sub.by("applications", "region_code")
+            sub_names = sub.names(set(sub_apps))
+            node["children"] = [
+                {"name": sub.region_label(k, sub_names), "value": v}
+                for k, v in sorted(sub_apps.items())
+            ]
+        tree.append(node)
+    return tree
 
 
 def service(session: Session, scope: Scope) -> dict[str, Any]:
@@ -420,6 +464,7 @@ def service(session: Session, scope: Scope) -> dict[str, Any]:
                 "bar",
                 [_("Status"), _("Claims"), _("Amount (yuan)")],
                 rows,
+                axes=[Axis(_("Claims"), [1]), Axis(_("Amount (yuan)"), [2])],
             )
         ],
     }

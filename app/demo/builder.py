@@ -114,7 +114,8 @@ class DemoBuilder:
         jobs = self.jobs(employers)
         seekers = self.seekers()
         self.applications(jobs, seekers)
-        programmes.add_resumption_reports(self.rng, self.today, employers)
+        reporting = self.reporting_enterprises(len(employers))
+        programmes.add_resumption_reports(self.rng, self.today, employers + reporting)
         programmes.add_programmes(self.today, employers, jobs)
 
     def employers(self) -> list[Employer]:
@@ -167,6 +168,39 @@ class DemoBuilder:
             employers.append(employer)
         db.session.flush()
         return employers
+
+    def reporting_enterprises(self, first_serial: int) -> list[Employer]:
+        """Enterprises that only file resumption reports (no account, no jobs): enough of them
+        in every town of the district and every district of the city that the officials'
+        rates by area, industry and size rest on more than one or two enterprises each."""
+        places = self.communities + [d for d in self.city_districts if d != DISTRICT] * 4
+        industries = [Industry(s) for s in ("C", "G", "H", "F", "E", "I", "Q", "P", "O", "K")]
+        enterprises = []
+        names = set()
+        for n, region in enumerate(places):
+            industry = industries[n % len(industries)]
+            # Faker has fewer unique prefixes than we need: pair them with suffixes instead.
+            name = ""
+            while not name or name in names:
+                name = f"武汉{self.fake.company_prefix()}{self.rng.choice(COMPANY_SUFFIXES)}"
+            names.add(name)
+            employer = Employer(
+                name=name,
+                credit_code=credit_code.make(region[:6], 100_000 + first_serial + n),
+                industry=industry,
+                size=self.rng.choices(list(CompanySize), weights=[35, 40, 18, 7])[0],
+                region_code=region,
+                address=self.fake.street_address(),
+                legal_rep_name=self.fake.name(),
+                verification_state=VerificationState.APPROVED,
+                submitted_at=self.days_ago(70),
+                verified_at=self.days_ago(65),
+                created_at=self.days_ago(75),
+            )
+            db.session.add(employer)
+            enterprises.append(employer)
+        db.session.flush()
+        return enterprises
 
     def jobs(self, employers: list[Employer]) -> list[Job]:
         jobs = []

@@ -29,20 +29,52 @@ from app.models import (
     VerificationReview,
 )
 
+# How far each industry has come back, as the share of its enterprises resumed by now and the
+# share of their workers back at most: offices and clinics came back first, restaurants,
+# schools and building sites last. Sections not listed resume like the average.
+INDUSTRY_PACE = {
+    "I": (0.95, 0.97),
+    "Q": (0.97, 0.95),
+    "G": (0.85, 0.9),
+    "F": (0.8, 0.85),
+    "C": (0.75, 0.88),
+    "P": (0.6, 0.75),
+    "E": (0.55, 0.8),
+    "H": (0.5, 0.65),
+}
+AVERAGE_PACE = (0.75, 0.85)
+WEEKS = 9
+HEADCOUNT = {"micro": (3, 9), "small": (12, 90), "medium": (120, 450), "large": (600, 2500)}
+
+
+def area_factor(code: str) -> float:
+    """A fixed factor per town (or district, for enterprises placed there): some areas were
+    hit harder or reopened later. Seeded by the code, so it does not depend on build order."""
+    return random.Random(f"resumption-{code[:9]}").uniform(0.7, 1.08)
+
 
 def add_resumption_reports(rng: random.Random, today: date, employers: list[Employer]) -> None:
-    """Nine weekly reports per employer, resuming on a day of the last two months."""
+    """Nine weekly reports per employer. Whether and when it resumed depends on its industry
+    and its area; its workers come back over the weeks after that, up to the industry's cap."""
     for employer in employers:
-        total = {"micro": 8, "small": 45, "medium": 300, "large": 1500}[employer.size.value]
-        resumed_on = today - timedelta(days=rng.randint(5, 50))
-        for weeks_ago in range(8, -1, -1):
+        share, cap = INDUSTRY_PACE.get(employer.industry.value, AVERAGE_PACE)
+        low, high = HEADCOUNT[employer.size.value]
+        total = rng.randint(low, high)
+        resumed_on = None
+        if rng.random() < min(0.98, share * area_factor(employer.region_code)):
+            # More reopened in recent weeks than early on (a few before the first report):
+            # the weekly rate climbs.
+            resumed_on = today - timedelta(days=round(rng.triangular(0, 7 * (WEEKS + 1), 10)))
+        first_share = rng.uniform(0.2, 0.5)
+        weekly_gain = rng.uniform(0.04, 0.14)
+        employer_cap = cap * rng.uniform(0.85, 1.0)
+        for weeks_ago in range(WEEKS - 1, -1, -1):
             day = today - timedelta(weeks=weeks_ago)
-            resumed = day >= resumed_on
-            back = (
-                round(total * min(1.0, 0.3 + 0.1 * (8 - weeks_ago) + rng.uniform(0, 0.2)))
-                if resumed
-                else 0
-            )
+            resumed = resumed_on is not None and day >= resumed_on
+            back = 0
+            if resumed:
+                weeks_open = (day - resumed_on).days / 7
+                back = round(total * min(employer_cap, first_share + weekly_gain * weeks_open))
             db.session.add(
                 ResumptionReport(
                     employer_id=employer.id,

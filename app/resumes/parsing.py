@@ -1,7 +1,8 @@
 """Reading an uploaded PDF or DOCX résumé into draft fields the candidate then reviews.
 
 No Flask here: the RQ job (`app.resumes.tasks.parse`) calls `parse_file` with a path and a
-content type. Every way a file can be unreadable (broken, encrypted, a zip bomb, no text)
+content type. This module reads the text (in reading order); app.resumes.fields finds the
+fields in it. Every way a file can be unreadable (broken, encrypted, a zip bomb, no text)
 raises `ParseError` with a short code; the page turns the code into a sentence in the
 reader's language, so the stored error never freezes one language.
 
@@ -11,13 +12,12 @@ and a DOCX is measured (entries, unpacked size, compression ratio) before it is 
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
 from rq.timeouts import BaseTimeoutException
 
-from matching.skills import vocabulary
+from app.resumes.fields import extract_fields
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -113,10 +113,13 @@ def docx_text(path: Path) -> str:
 
     try:
         document = docx.Document(str(path))
-        lines = [p.text for p in document.paragraphs]
-        for table in document.tables:
-            for row in table.rows:
-                lines.append(" | ".join(cell.text for cell in row.cells))
+        lines = []
+        # Body order: a layout table (a two-column template) sits between paragraphs.
+        for block in document.iter_inner_content():
+            if isinstance(block, docx.table.Table):
+                lines.extend(table_lines(block))
+            else:
+                lines.append(block.text)
     except BaseTimeoutException:
         raise
     except Exception as error:  # python-docx and lxml fail on damage in many different ways
@@ -124,106 +127,16 @@ def docx_text(path: Path) -> str:
     return "\n".join(lines)[:MAX_TEXT]
 
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
-YEAR_RANGE = re.compile(
-    r"((?:19|20)\d{2})(?:[./\-年]\s*(\d{1,2})月?)?\s*(?:[-–—~～至到]|to)\s*"
-    r"((?:19|20)\d{2}|至今|今|现在|present|now)(?:[./\-年]\s*(\d{1,2})月?)?",
-    re.IGNORECASE,
-)
-HEADLINE_LABEL = re.compile(
-    r"^\s*(?:求职意向|应聘职位|意向岗位|期望职位|目标职位|objective|position sought|desired position)"
-    r"\s*[:：]?\s*(.+)$",
-    re.IGNORECASE,
-)
-SCHOOL = re.compile(
-    r"大学|学院|学校|中学|中专|技校|university|college|institute|school", re.IGNORECASE
-)
-COMPANY = re.compile(
-    r"公司|集团|有限|工厂|厂|酒店|医院|co\.|ltd|inc\.?|corp|company|group", re.IGNORECASE
-)
-DEGREES = [
-    ("doctorate", re.compile(r"博士|ph\.?d|doctor", re.IGNORECASE)),
-    ("master", re.compile(r"硕士|研究生|master|mba", re.IGNORECASE)),
-    ("bachelor", re.compile(r"本科|学士|bachelor|b\.sc|b\.a\.", re.IGNORECASE)),
-    ("associate", re.compile(r"大专|专科|associate", re.IGNORECASE)),
-    ("vocational", re.compile(r"中专|技校|职高|vocational", re.IGNORECASE)),
-    ("high_school", re.compile(r"高中|high school", re.IGNORECASE)),
-]
-MAX_ENTRIES = 10
-
-
-def extract_fields(text: str) -> dict:
-    """Best guesses, never facts: the candidate confirms or corrects each one."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    email = EMAIL.search(text)
-    phone = MOBILE.search(text)
-    vocab = vocabulary()
-    skills = sorted(vocab.display(skill, "zh") for skill in vocab.extract(text))
-    education, experience = [], []
-    for line in lines:
-        if len(line) > 200:
-            continue
-        span = YEAR_RANGE.search(line)
-        start, end = (_year_month(span.group(1), span.group(2)), _end(span)) if span else ("", "")
-        label = (YEAR_RANGE.sub("", line).strip(" |,，;；:：") if span else line)[:120]
-        if SCHOOL.search(line) and len(education) < MAX_ENTRIES:
-            degree = next((name for name, pattern in DEGREES if pattern.search(line)), "")
-            education.append(
-                {"school": label, "degree": degree, "major": "", "start": start, "end": end}
-            )
-        elif COMPANY.search(line) and len(experience) < MAX_ENTRIES:
-            experience.append(
-                {
-                    "title": "",
-                    "company": label,
-                    "description": "",
-                    "start": start,
-                    "end": end,
-                    "years": _years(span),
-                }
-            )
-    return {
-        "headline": _headline(lines),
-        "skills": skills[:30],
-        "email": email.group(0).lower() if email else "",
-        "phone": "".join(phone.groups()) if phone else "",
-        "education": education,
-        "experience": experience,
-    }
-
-
-def _headline(lines: list[str]) -> str:
-    for line in lines[:80]:
-        labelled = HEADLINE_LABEL.match(line)
-        if labelled:
-            return labelled.group(1).strip()[:120]
-    for line in lines[:10]:
-        if not EMAIL.search(line) and not MOBILE.search(line) and 2 <= len(line) <= 60:
-            return line[:120]
-    return ""
-
-
-def _year_month(year: str, month: str | None) -> str:
-    if month and 1 <= int(month) <= 12:
-        return f"{year}-{int(month):02d}"
-    return year
-
-
-def _end(span: re.Match) -> str:
-    end = span.group(3)
-    if not end[:1].isdigit():
-        return ""  # "至今" / "present": still there
-    return _year_month(end, span.group(4))
-
-
-def _years(span: re.Match | None) -> int | None:
-    if span is None:
-        return None
-    end = span.group(3)
-    if not end[:1].isdigit():
-        from datetime import date
-
-        end = str(date.today().year)
-    years = int(end) - int(span.group(1))
-    return years if 0 <= years <= 60 else None
+def table_lines(table) -> list[str]:
+    """A data table's rows as "a | b" lines; a layout table (cells of several paragraphs, as
+    two-column templates are built) cell by cell, so one column's lines never merge with the
+    other's."""
+    lines = []
+    for row in table.rows:
+        cells = [[p.text for p in cell.paragraphs if p.text.strip()] for cell in row.cells]
+        if any(len(paragraphs) > 1 for paragraphs in cells):
+            for paragraphs in cells:
+                lines.extend(paragraphs)
+        else:
+            lines.append(" | ".join(p[0] if p else "" for p in cells))
+    return lines

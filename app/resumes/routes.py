@@ -12,6 +12,7 @@ from app.access import current_employer, roles_required
 from app.applications import service as applications
 from app.errors import refused
 from app.extensions import db
+from app.labels import EDUCATION_LEVELS
 from app.models import Job, ParseStatus, Resume, ResumeFile, Role, User
 from app.queue import waiting
 from app.resumes import search, service
@@ -109,6 +110,7 @@ def file_status(file_id: int):
         form=draft_form(),
         waiting=waiting(service.parse_job_id(item)) if pending else None,
         error_text=service.PARSE_ERRORS.get(item.parse_error or "", service.PARSE_ERRORS["broken"]),
+        education_levels={level.value: label for level, label in EDUCATION_LEVELS.items()},
     )
 
 

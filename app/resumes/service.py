@@ -16,6 +16,7 @@ from app import uploads
 from app.extensions import db
 from app.models import (
     Application,
+    EducationLevel,
     Employer,
     Job,
     ParseStatus,
@@ -31,7 +32,21 @@ from app.privacy.service import set_resume_consent
 from app.queue import defer
 from app.resumes.tasks import PARSE_TIMEOUT
 
-DRAFT_FIELDS = ("headline", "skills", "phone", "email", "education", "experience")
+DRAFT_FIELDS = (
+    "headline",
+    "skills",
+    "phone",
+    "email",
+    "expected_salary",
+    "years_experience",
+    "education_level",
+    "education",
+    "experience",
+)
+
+UNSTATED_TITLE = _l("Staff")
+"""A job whose title the file did not say: the builder requires a title next to a company, and
+a pre-filled form must always save; the candidate sees and can change it."""
 
 PARSE_ERRORS = {
     "broken": _l("The file seems damaged; we could not read it."),
@@ -238,8 +253,21 @@ def confirm_draft(user: User, resume: Resume | None, draft: dict, chosen: Sequen
         resume.contact_phone = str(draft["phone"])[:20]
     if "email" in chosen and draft.get("email"):
         resume.contact_email = str(draft["email"])[:254]
+    if "expected_salary" in chosen and draft.get("expected_salary_min"):
+        resume.expected_salary_min = int(draft["expected_salary_min"])
+        resume.expected_salary_max = int(
+            draft.get("expected_salary_max") or draft["expected_salary_min"]
+        )
+    if "years_experience" in chosen and draft.get("years_experience") is not None:
+        resume.years_experience = min(60, max(0, int(draft["years_experience"])))
+    if "education_level" in chosen and draft.get("education_level") in set(EducationLevel):
+        resume.education_level = EducationLevel(draft["education_level"])
     for section, keys in ENTRY_FIELDS.items():
         if section in chosen and draft.get(section):
             entries = [_entry(entry, keys) for entry in draft[section]]
+            if section == "experience":
+                for entry in entries:
+                    if entry["company"] and not entry["title"]:
+                        entry["title"] = str(UNSTATED_TITLE)
             setattr(resume, section, list(getattr(resume, section) or []) + entries)
     return resume

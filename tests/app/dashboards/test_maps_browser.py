@@ -1,0 +1,107 @@
+"""The recruitment map in headless Chromium: a province official clicks a city on the province
+map and lands on that city's county map, clicks a county and sees it on its city's map with a
+treemap of its towns; a district official gets the map of their area. Clicks are real mouse
+clicks at the pixel ECharts draws the place's centre at."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from app.dashboards.rollups import recompute
+from app.extensions import db
+from app.models import Role
+from tests import factories
+from tests.app.dashboards.helpers import populate
+
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+WUHAN = [114.30, 30.60]  # near the middle of 武汉市's urban districts
+JIANGAN = [114.30911, 30.600052]  # the centre the county map gives 江岸区
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(base + "/auth/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(factories.PASSWORD)
+    page.locator("button.button").click()
+    page.wait_for_url(base + "/")
+
+
+def map_drawn(page, chart_id: str = "map") -> None:
+    page.locator(f'[data-chart="{chart_id}"] canvas').first.wait_for(
+        state="attached", timeout=15_000
+    )
+    # The map's shapes arrive after the canvas: wait until the series can place a point.
+    page.wait_for_function(
+        """id => { const el = document.querySelector(`[data-chart="${id}"]`);
+                   const c = el && echarts.getInstanceByDom(el);
+                   return c && c.convertToPixel({seriesIndex: 0}, [114.3, 30.6]); }""",
+        arg=chart_id,
+        timeout=15_000,
+    )
+
+
+def click_place(page, lon_lat: list[float], chart_id: str = "map") -> None:
+    x, y = page.evaluate(
+        """([id, point]) => echarts.getInstanceByDom(document.querySelector(`[data-chart="${id}"]`))
+               .convertToPixel({seriesIndex: 0}, point)""",
+        [chart_id, lon_lat],
+    )
+    box = page.locator(f'[data-chart="{chart_id}"]').bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_map_drills_down_from_province_to_county(browser, live_server, size, tmp_path):
+    base, app = live_server
+    with app.app_context():
+        populate(random.Random(5), employers=16, seekers=20)
+        factories.user(Role.OFFICIAL, region_code="42", email="province@example.com")
+        factories.user(Role.OFFICIAL, region_code="420102", email="district@example.com")
+        recompute(db.session)
+        db.session.commit()
+        db.session.remove()
+    context = browser.new_context(viewport=VIEWPORTS[size], locale="zh-CN", reduced_motion="reduce")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(error.message))
+    sign_in(page, base, "province@example.com")
+
+    page.goto(base + "/officials/dashboards/map")
+    map_drawn(page)
+    page.screenshot(path=str(tmp_path / f"province-{size}.png"), full_page=True)
+    click_place(page, WUHAN)
+    page.wait_for_url("**/officials/dashboards/map?region=4201", timeout=10_000)
+
+    # The city: its county map, gzipped on disk and unpacked by the browser.
+    map_drawn(page)
+    regions = page.evaluate(
+        """() => echarts.getInstanceByDom(document.querySelector('[data-chart="map"]'))
+                 .getOption().series[0].data.filter(d => Number.isFinite(d.value)).map(d => [d.name, d.value])"""
+    )
+    assert dict(regions).get("江岸区", 0) > 0, regions
+    click_place(page, JIANGAN)
+    page.wait_for_url("**/officials/dashboards/map?region=420102", timeout=10_000)
+
+    # The county: on its city's map, and a treemap of its towns below.
+    map_drawn(page, "map-area")
+    assert page.locator('[data-chart="map"] canvas').count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert not errors, errors
+
+    # A district official lands on the same picture of their own area.
+    context.clear_cookies()
+    sign_in(page, base, "district@example.com")
+    page.goto(base + "/officials/dashboards/map")
+    map_drawn(page, "map-area")
+    area = page.evaluate(
+        """() => echarts.getInstanceByDom(document.querySelector('[data-chart="map-area"]'))
+                 .getOption().series[0].data.filter(d => Number.isFinite(d.value)).map(d => d.name)"""
+    )
+    assert area == ["江岸区"], area
+    page.screenshot(path=str(tmp_path / f"district-{size}.png"), full_page=True)
+    page.screenshot(path=f"/tmp/uio-district-{size}.png", full_page=True)
+    assert not errors, errors
+    context.close()
