@@ -15,6 +15,7 @@ generates a few hundred candidates (`job_pool`, `people_pool`), then all are sco
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -123,6 +124,14 @@ def candidate_profile(resume: Resume | None, candidate_id: int) -> CandidateProf
     )
 
 
+def current_model() -> str | None:
+    """The model `yunpin train match` installed in the instance folder, else None (shipped)."""
+    path = current_app.config.get("MATCH_MODEL") or os.path.join(
+        current_app.instance_path, "match_model.txt"
+    )
+    return path if os.path.exists(path) else None
+
+
 def context(locale: str = "zh") -> MatchContext:
     """Request-level facts: today's active labor-cooperation links, the embeddings switch."""
     today = date.today()
@@ -137,6 +146,7 @@ def context(locale: str = "zh") -> MatchContext:
         cooperation={(origin, destination) for origin, destination in links},
         locale=locale,
         use_embeddings=current_app.config.get("MATCHING_EMBEDDINGS", True),
+        model=current_model(),
     )
 
 
