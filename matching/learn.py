@@ -65,11 +65,19 @@ def load(path: str | None = None):
     return lightgbm.Booster(model_file=path)
 
 
+SMOOTH_SHARE = 0.1
+"""Share of relevance given to the hand-weighted relevance features. Trees are piecewise
+constant, so two quite different candidates can tie; this smooth, monotone part orders them."""
+
+
 def relevance(booster, feats: dict[str, np.ndarray]) -> np.ndarray:
-    """Model relevance in (0, 1): the logistic of the booster's raw score."""
+    """Relevance in (0, 1): mostly the logistic of the booster's raw score, plus a small
+    hand-weighted part that breaks the trees' ties."""
     X = np.stack([np.asarray(feats[f], np.float64) for f in RELEVANCE], axis=1)
-    raw = booster.predict(X, num_threads=1)
-    return (1.0 / (1.0 + np.exp(-raw))).astype(np.float32)
+    model = 1.0 / (1.0 + np.exp(-booster.predict(X, num_threads=1)))
+    w = np.array([HAND_RELEVANCE[f] for f in RELEVANCE])
+    hand = X @ (w / w.sum())
+    return ((1 - SMOOTH_SHARE) * model + SMOOTH_SHARE * hand).astype(np.float32)
 
 
 def fit(train: tuple, valid: tuple, rounds: int = 500):
