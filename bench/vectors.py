@@ -56,7 +56,9 @@ def top_k(base, queries, k: int, chunk: int = 200_000) -> tuple[np.ndarray, floa
 
 
 def recall(found: np.ndarray, truth: np.ndarray) -> float:
-    return float(np.mean([len(set(f) & set(t)) / len(t) for f, t in zip(found, truth, strict=True)]))
+    return float(
+        np.mean([len(set(f) & set(t)) / len(t) for f, t in zip(found, truth, strict=True)])
+    )
 
 
 @click.command("vectors")

@@ -5,7 +5,7 @@ WEIGHTS: dict[str, float] = {
     "title": 0.12,
     "title_words": 0.06,
     "title_occupation": 0.06,
-    "semantic": 0.14,
+    "semantic": 0.16,
     "occupation": 0.08,
     "occupation_nearest": 0.04,
     "location": 0.10,
