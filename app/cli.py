@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.indexing.cli import search_cli
 from app.privacy.cli import privacy_cli
+from app.ranking.cli import train_cli
 from app.regions.cli import regions_cli
 from app.supervision import Child
 from bench.cli import bench_group, eval_group, video_bench_command
@@ -57,6 +58,7 @@ main.add_command(regions_cli, "regions")
 main.add_command(privacy_cli, "privacy")
 main.add_command(video_cli, "video")
 main.add_command(search_cli, "search")
+main.add_command(train_cli, "train")
 
 
 @main.command("run")

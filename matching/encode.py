@@ -13,7 +13,8 @@ import numpy as np
 
 from . import defaults
 from .embeddings import DIM, embed_texts
-from .occupations import code_for_title, code_num
+from .grams import GRAMS, encode_title
+from .occupations import code_for_title, code_num, nearest_codes
 from .profiles import CandidateProfile, JobProfile, education_rank
 from .regions import region_of
 from .skills import vocabulary
@@ -94,6 +95,9 @@ class Encoded:
     edu: np.ndarray  # (n,) int8, -1 unknown
     days: np.ndarray  # (n,) float32: job: days since posted; cand: days until available
     response: np.ndarray  # (n,) float32 employer response rate (jobs)
+    occ_near: np.ndarray  # (n,) int32 code_num nearest to the title vector (or its group), 0 = none
+    grams: np.ndarray  # (n, GRAMS) int32 hashed title bigrams, 0 = padding
+    gram_w: np.ndarray  # (n, GRAMS) float32 their unit TF-IDF weights
 
     def __len__(self):
         return len(self.occ)
@@ -132,6 +136,9 @@ class Encoded:
             edu=np.full(n, -1, np.int8),
             days=np.full(n, np.nan, np.float32),
             response=np.full(n, np.nan, np.float32),
+            occ_near=np.zeros(n, np.int32),
+            grams=np.zeros((n, GRAMS), np.int32),
+            gram_w=np.zeros((n, GRAMS), np.float32),
         )
 
 
@@ -172,6 +179,8 @@ def encode_jobs(jobs: list[JobProfile], now=None, use_embeddings: bool = True) -
         e.edu[i] = education_rank(j.education_level)
         e.days[i] = -_days(j.posted_at, now) if j.posted_at is not None else np.nan
         e.response[i] = _f(j.employer_response_rate)
+        e.grams[i], e.gram_w[i] = encode_title(j.title_text())
+    _nearest_occupations(e)
     return e
 
 
@@ -190,4 +199,15 @@ def encode_candidates(
         e.years[i] = _f(c.years())
         e.edu[i] = education_rank(c.education_level)
         e.days[i] = _days(c.available_from, now)
+        e.grams[i], e.gram_w[i] = encode_title(c.title_text())
+    _nearest_occupations(e)
     return e
+
+
+def _nearest_occupations(e: Encoded) -> None:
+    """The occupation (or group) nearest to each title vector; titles with no CSCO word take
+    it as their occupation."""
+    has = np.flatnonzero(np.any(e.title_vec != 0, axis=1))
+    if len(has):
+        e.occ_near[has] = nearest_codes(e.title_vec[has])
+    e.occ = np.where(e.occ == 0, e.occ_near, e.occ)

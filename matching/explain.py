@@ -121,9 +121,14 @@ def skill_reasons(pair: Pair) -> list[WeightedReason]:
 def similarity_reasons(pair: Pair) -> list[WeightedReason]:
     reasons = []
     titles = pair.candidate.titles()
-    if pair.features["title"] >= SIMILAR and titles:
+    # the title is similar in meaning (embeddings) or in its words (character bigrams)
+    title_feature = max(("title", "title_words"), key=lambda f: pair.features.get(f, 0.0))
+    if pair.features.get(title_feature, 0.0) >= SIMILAR and titles:
         reasons.append(
-            (pair.contribution("title"), Reason("title_similar", {"title": titles[0]}, "title"))
+            (
+                pair.contribution(title_feature),
+                Reason("title_similar", {"title": titles[0]}, title_feature),
+            )
         )
     if pair.features["semantic"] >= SIMILAR:
         reasons.append((pair.contribution("semantic"), Reason("text_similar", {}, "semantic")))

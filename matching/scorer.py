@@ -8,9 +8,11 @@ from datetime import datetime
 
 import numpy as np
 
-from . import defaults
+from . import defaults, learn
 from .encode import Encoded, encode_candidates, encode_jobs
 from .explain import explain
+from .grams import cosine
+from .occupations import occupation_centroids
 from .profiles import CandidateProfile, JobProfile, MatchContext
 from .regions import cooperation_mask
 from .result import Match
@@ -39,6 +41,47 @@ def _rescale_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(known, val, defaults.NEUTRAL)
 
 
+def _occupation_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Score by shared CSCO code segments (defaults.OCCUPATION_LEVEL_SCORE), neutral if unknown."""
+    jo, co = a.astype(np.int64), b.astype(np.int64)
+    lv = (
+        (jo // 1000000 == co // 1000000).astype(np.int8)
+        + (jo // 10000 == co // 10000)
+        + (jo // 100 == co // 100)
+        + (jo == co)
+    )
+    return np.where((jo > 0) & (co > 0), _OCC_TABLE[lv], defaults.NEUTRAL)
+
+
+def _occupation_cos(titles: np.ndarray, occ: np.ndarray) -> np.ndarray:
+    """Cosine of each title vector with the centroid of the other side's occupation (NaN when
+    either is unknown); aligned or broadcast rows."""
+    nums, vecs = occupation_centroids()
+    P = max(len(titles), len(occ))
+    if titles.shape[1] != vecs.shape[1]:  # synthetic low-dimensional vectors (benchmarks)
+        return np.full(P, np.nan, np.float32)
+    pos = np.clip(np.searchsorted(nums, occ), 0, len(nums) - 1)
+    found = nums[pos] == occ
+    if len(titles) == 1:
+        cos = (vecs @ titles[0])[pos]
+    elif len(occ) == 1:
+        cos = titles @ vecs[pos[0]]
+    else:
+        cos = np.einsum("ij,ij->i", titles, vecs[pos])
+    known = found & np.any(titles != 0, axis=1)
+    return np.where(np.broadcast_to(known, (P,)), cos, np.nan)
+
+
+def _title_occupation(J: Encoded, C: Encoded) -> np.ndarray:
+    """How well each side's title fits the other side's occupation (its CSCO centroid): the
+    better of the two directions, rescaled like the other cosine features."""
+    best = np.fmax(_occupation_cos(J.title_vec, C.occ), _occupation_cos(C.title_vec, J.occ))
+    val = np.clip(
+        (best - defaults.SEMANTIC_FLOOR) / (defaults.SEMANTIC_CEIL - defaults.SEMANTIC_FLOOR), 0, 1
+    )
+    return np.where(np.isnan(best), defaults.NEUTRAL, val)
+
+
 def feature_matrix(
     J: Encoded, C: Encoded, ctx: MatchContext | None = None
 ) -> dict[str, np.ndarray]:
@@ -59,16 +102,18 @@ def feature_matrix(
 
     out["title"] = _rescale_cos(J.title_vec, C.title_vec)
     out["semantic"] = _rescale_cos(J.text_vec, C.text_vec)
+    known = np.any(J.grams != 0, axis=1) & np.any(C.grams != 0, axis=1)
+    out["title_words"] = np.where(known, cosine(J.grams, J.gram_w, C.grams, C.gram_w), N)
+    out["title_occupation"] = _title_occupation(J, C)
 
     # occupation: shared CSCO code segments
-    jo, co = J.occ.astype(np.int64), C.occ.astype(np.int64)
-    lv = (
-        (jo // 1000000 == co // 1000000).astype(np.int8)
-        + (jo // 10000 == co // 10000)
-        + (jo // 100 == co // 100)
-        + (jo == co)
+    out["occupation"] = _occupation_level(J.occ, C.occ)
+    # the same from the title vectors' nearest occupations: a second opinion when the lexical
+    # lookup caught a generic word ("经理") or a wrong one
+    out["occupation_nearest"] = np.fmax(
+        _occupation_level(J.occ_near, C.occ_near),
+        np.fmax(_occupation_level(J.occ, C.occ_near), _occupation_level(J.occ_near, C.occ)),
     )
-    out["occupation"] = np.where((jo > 0) & (co > 0), _OCC_TABLE[lv], N)
 
     # location
     jr, cr = J.region.astype(np.int64), C.region.astype(np.int64)
@@ -114,7 +159,18 @@ def feature_matrix(
     return {f: np.broadcast_to(np.asarray(v, np.float32), (P,)) for f, v in out.items()}
 
 
-def combine(feats: dict[str, np.ndarray], weights: dict[str, float] | None = None) -> np.ndarray:
+def combine(
+    feats: dict[str, np.ndarray], weights: dict[str, float] | None = None, model: str | None = None
+) -> np.ndarray:
+    """The score in [0, 1]. Without explicit `weights`, the learned model (matching.learn)
+    scores relevance and the logistics features add their hand weights; explicit weights, or
+    no model, give the hand-weighted sum."""
+    booster = None if weights else learn.load(model)
+    if booster is not None:
+        share = learn.logistics_share()
+        w = {f: v for f, v in defaults.WEIGHTS.items() if f not in learn.RELEVANCE}
+        rest = sum(feats[f] * v for f, v in w.items()) / sum(w.values())
+        return ((1 - share) * learn.relevance(booster, feats) + share * rest).astype(np.float32)
     w = weights or defaults.WEIGHTS
     total = sum(w.values())
     s = None
@@ -127,7 +183,7 @@ def combine(feats: dict[str, np.ndarray], weights: dict[str, float] | None = Non
 def score_arrays(J: Encoded, C: Encoded, ctx: MatchContext | None = None) -> np.ndarray:
     """Vectorised exact scorer: scores in [0, 1] for aligned/broadcast pairs of encoded rows."""
     ctx = ctx or MatchContext()
-    return combine(feature_matrix(J, C, ctx), ctx.weights)
+    return combine(feature_matrix(J, C, ctx), ctx.weights, ctx.model)
 
 
 def _now(ctx: MatchContext):
@@ -149,7 +205,7 @@ def score(job: JobProfile, candidate: CandidateProfile, ctx: MatchContext | None
 
 def _match(job, cand, J, C, ctx) -> Match:
     feats_a = feature_matrix(J, C, ctx)
-    s = float(combine(feats_a, ctx.weights)[0])
+    s = float(combine(feats_a, ctx.weights, ctx.model)[0])
     feats = {f: round(float(v[0]), 6) for f, v in feats_a.items()}
     return Match(score=s, features=feats, reasons=explain(job, cand, feats, ctx))
 

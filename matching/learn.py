@@ -1,0 +1,118 @@
+"""Learned ranking weights: a small LightGBM LambdaRank model over the relevance features.
+
+Only the relevance features (`RELEVANCE`) go into the model: the evaluation sets it is trained
+on say nothing about salary or place, so the logistics features keep their hand weights and
+are added on top (`combine`). Every feature is constrained to act monotonically (more skill
+overlap never lowers a score), which keeps the model general and its reasons honest.
+
+The model is a LightGBM text file (`data/match_model.txt`, tens of KB). Without it, or without
+the `lightgbm` package, scoring falls back to the hand weights in `defaults.WEIGHTS`.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from . import defaults
+
+RELEVANCE = (
+    "skills",
+    "title",
+    "title_words",
+    "title_occupation",
+    "semantic",
+    "occupation",
+    "occupation_nearest",
+)
+MODEL_FILE = "data/match_model.txt"
+PARAMS = {
+    "objective": "lambdarank",
+    "metric": "ndcg",
+    "ndcg_eval_at": [10],
+    "learning_rate": 0.05,
+    "num_leaves": 7,
+    "min_data_in_leaf": 200,
+    "lambdarank_truncation_level": 20,
+    "label_gain": [0, 1, 3, 7],
+    "verbose": -1,
+    "seed": 1,
+    "deterministic": True,
+    "num_threads": 2,
+}
+
+
+def default_path() -> str:
+    return os.environ.get("YUNPIN_MATCH_MODEL") or str(
+        resources.files("matching").joinpath(MODEL_FILE)
+    )
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None):
+    """The LightGBM booster at `path` (default: the shipped model), or None when the file or
+    the package is missing: callers then use the hand weights."""
+    path = path or default_path()
+    if not os.path.exists(path):
+        return None
+    try:
+        import lightgbm
+    except ImportError:
+        return None
+    return lightgbm.Booster(model_file=path)
+
+
+SMOOTH_SHARE = 0.1
+"""Share of relevance given to the hand-weighted relevance features. Trees are piecewise
+constant, so two quite different candidates can tie; this smooth, monotone part orders them."""
+
+
+def relevance(booster, feats: dict[str, np.ndarray]) -> np.ndarray:
+    """Relevance in (0, 1): mostly the logistic of the booster's raw score, plus a small
+    hand-weighted part that breaks the trees' ties."""
+    X = np.stack([np.asarray(feats[f], np.float64) for f in RELEVANCE], axis=1)
+    model = 1.0 / (1.0 + np.exp(-booster.predict(X, num_threads=1)))
+    w = np.array([HAND_RELEVANCE[f] for f in RELEVANCE])
+    hand = X @ (w / w.sum())
+    return ((1 - SMOOTH_SHARE) * model + SMOOTH_SHARE * hand).astype(np.float32)
+
+
+def fit(train: tuple, valid: tuple, rounds: int = 500):
+    """Train on (X, labels 0-3, group sizes) with early stopping on `valid`; X columns follow
+    RELEVANCE. Returns the booster cut at its best validation round."""
+    import lightgbm as lgb
+
+    # small outcome sets (a young deployment) still get splits: a leaf needs 5% of the rows
+    leaf = int(min(PARAMS["min_data_in_leaf"], max(5, len(train[1]) // 20)))
+    params = dict(PARAMS, monotone_constraints=[1] * len(RELEVANCE), min_data_in_leaf=leaf)
+    dtrain = lgb.Dataset(train[0], train[1], group=train[2])
+    dvalid = lgb.Dataset(valid[0], valid[1], group=valid[2], reference=dtrain)
+    booster = lgb.train(
+        params,
+        dtrain,
+        rounds,
+        valid_sets=[dvalid],
+        callbacks=[lgb.early_stopping(50, verbose=False)],
+    )
+    booster.best_iteration = booster.best_iteration or rounds
+    return booster
+
+
+def save(booster, path: str) -> None:
+    tmp = path + ".tmp"
+    booster.save_model(tmp, num_iteration=booster.best_iteration)
+    os.replace(tmp, path)
+    load.cache_clear()
+
+
+def logistics_share() -> float:
+    """Share of the final score left to the hand-weighted logistics features."""
+    w = defaults.WEIGHTS
+    return sum(v for f, v in w.items() if f not in RELEVANCE) / sum(w.values())
+
+
+HAND_RELEVANCE = {f: defaults.WEIGHTS[f] for f in RELEVANCE}
+"""The hand weights of the relevance features (the fallback), for reports beside the model."""

@@ -1,0 +1,84 @@
+"""Job-title normalisation: what a title says about the occupation, without the noise that
+job boards wrap around it ("深圳某某有限公司招聘蛋糕/裱花师（包吃住）8-10K", "Senior Java
+Developer - London, £60k").
+
+Stripped, in order: bracketed asides, the company part up to "招聘/诚聘", salary and benefit
+phrases, place names (province/city/county names from `regions.tsv`, English "- City"
+suffixes), seniority and urgency words. What is left is the occupation phrase. When stripping
+would leave nothing, the normalised original is kept, so a title is never lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .text import normalize
+
+_BRACKETS = re.compile(r"[（(\[{<][^）)\]}>]*[）)\]}>]")
+_EMPHASIS = re.compile(r"[【「『《》』」】]")
+_COMPANY = re.compile(r"^.+?(?:急招|诚聘|高薪招聘|招聘)(?=.)")
+_SALARY = re.compile(
+    r"(?:年薪|月薪|底薪|无责底薪|无责|薪资|工资|月入|日结|周结)?\s*"
+    r"\d+(?:\.\d+)?\s*(?:[-~至到]\s*\d+(?:\.\d+)?)?\s*(?:k|w|千|万|元|/月|/天|/时|起)+"
+    r"|[£$€¥]\s*\d[\d,.]*\s*k?(?:\s*[-–]\s*[£$€¥]?\s*\d[\d,.]*\s*k?)?"
+    r"|\d+(?:\.\d+)?\s*k(?![a-z])"
+    r"|(?:年薪|月薪|底薪|无责底薪|无责|薪资|工资|月入|签约)\s*(?:\d+(?:\.\d+)?\s*[-~至到]?\s*)+|月入过万|过万|上万"
+)
+_BENEFITS = re.compile(
+    r"五险一金|五险|六险|社保|包吃住|包住宿|包吃|包住|提供住宿|双休|单休|周末双休|高提成|提成|"
+    r"年终奖|带薪年假|可居家|居家办公|长白班|白班|夜班|两班倒|急聘|急招|直招|诚聘|高薪|"
+    r"名额有限|接受实习|可实习|应届生?|实习生|兼职|全职|"
+    r"\b(?:remote|hybrid|full[- ]time|part[- ]time|contract|temporary|permanent|"
+    r"immediate start|urgent|m/f/d|f/m/d|m/w/d|w/m/d|x/f/m)\b"
+)
+_SENIORITY = re.compile(
+    r"^(?:高级|资深|初级|中级|中高级|助理(?=.{3})|见习|实习|储备|首席|特级|一级|二级|三级)+"
+    r"|\b(?:senior|snr|sr|junior|jnr|jr|principal|lead|head of|chief|associate|assistant|"
+    r"trainee|graduate|entry[- ]level|experienced|mid[- ]level|staff|intern|apprentice|"
+    r"i{1,3}|iv|level \d)\b\.?"
+)
+_EN_PLACE = re.compile(r"\s[-–|@,]\s*[A-Z][\w .'-]*$|\s(?:in|at)\s[A-Z][\w .'-]*$")
+_PUNCT = re.compile(r"[\s,，.。、;；:：!！?？+＋|/\\~～*#\-–—_·•]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _place_re() -> re.Pattern | None:
+    from .regions import _names
+
+    names = set()
+    for zh, _en in _names().values():
+        names.add(zh)
+        for suffix in ("市", "省", "区", "县", "自治州", "自治区", "特别行政区"):
+            if zh.endswith(suffix) and len(zh) - len(suffix) >= 2:
+                names.add(zh[: -len(suffix)])
+                break
+    names = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def _strip(pattern: re.Pattern | None, text: str) -> str:
+    if pattern is None:
+        return text
+    out = pattern.sub(" ", text)
+    return out if _PUNCT.sub("", out) else text
+
+
+def clean_title(title: str | None) -> str:
+    """The occupation phrase of a job title (normalised: NFKC, lower case, simplified)."""
+    if not title:
+        return ""
+    if _CJK.search(title):
+        t = _strip(_BRACKETS, _EMPHASIS.sub(" ", normalize(title)))
+        t = _strip(_COMPANY, t)
+        t = _strip(_place_re(), t)
+        t = _strip(_SALARY, t)
+    else:  # place suffixes are found by their capital letter, before lower-casing
+        t = _strip(_SALARY, _strip(_BRACKETS, unicodedata.normalize("NFKC", title)))
+        t = normalize(_strip(_EN_PLACE, t.strip(" ,")))
+    t = _strip(_BENEFITS, t)
+    t = _strip(_SENIORITY, t.strip())
+    t = _PUNCT.sub(" ", t).strip()
+    return t or normalize(title).strip()
