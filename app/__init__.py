@@ -31,6 +31,7 @@ FEATURES = (
     "resumption",
     "dashboards",
     "regions",
+    "occupations",
     "dev",
 )
 

@@ -111,6 +111,14 @@ def occupation_label(code: str) -> str:
     return occupation.name if occupation else code
 
 
+def industry_names(letters) -> str:
+    """Industry sections by name ("Manufacturing, Construction"), never their letters."""
+    from flask_babel import get_locale
+
+    separator = "、" if str(get_locale() or "zh") == "zh" else ", "
+    return separator.join(str(INDUSTRIES.get(letter, letter)) for letter in letters or [])
+
+
 def choices(labels: dict) -> list[tuple[str, object]]:
     """WTForms choices from a label table."""
     return [(value.value, label) for value, label in labels.items()]
@@ -134,4 +142,5 @@ JINJA_GLOBALS = {
     "education_label": label_getter(EDUCATION_LEVELS),
     "job_status_label": label_getter(JOB_STATUSES),
     "occupation_label": occupation_label,
+    "industry_names": industry_names,
 }

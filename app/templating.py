@@ -79,6 +79,23 @@ def money(amount: int | float | None) -> str:
     return "¥" + format_decimal(amount, format="#,##0")
 
 
+def place(code) -> str:
+    """A region's full name ("湖北省 武汉市 江岸区 支农社区") from its code or Region row; the
+    names of one request are read once (flask.g)."""
+    from flask import g
+
+    from app.extensions import db
+    from app.regions.queries import full_names
+
+    code = getattr(code, "code", code)
+    if not code:
+        return ""
+    cache = g.setdefault("place_names", {})
+    if code not in cache:
+        cache.update(full_names(db.session, {code}) or {code: str(code)})
+    return cache.get(code, str(code))
+
+
 def current_locale() -> str:
     """The reader's language code ("zh" or "en"), for text rendered outside a template."""
     return str(get_locale() or "zh")
@@ -89,7 +106,11 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(JINJA_GLOBALS)
     app.jinja_env.filters.update(
-        markdown=render_markdown, mask_phone=mask_phone, mask_email=mask_email, money=money
+        markdown=render_markdown,
+        mask_phone=mask_phone,
+        mask_email=mask_email,
+        money=money,
+        place=place,
     )
 
     @app.context_processor

@@ -24,7 +24,7 @@ from wtforms.validators import (
 from app.accounts.forms import PASSWORD_RULES
 from app.employers import credit_code
 from app.employers.service import WEBSITE
-from app.forms import REGION_PICKER, region_exists
+from app.forms import RegionField, region_exists
 from app.labels import COMPANY_SIZES, INDUSTRIES, choices
 from app.models import ReviewDecision
 
@@ -36,9 +36,7 @@ class EmployerForm(FlaskForm):
     )
     industry = SelectField(_l("Industry"), choices=choices(INDUSTRIES))
     size = SelectField(_l("Size"), choices=choices(COMPANY_SIZES))
-    region_code = StringField(
-        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
-    )
+    region_code = RegionField(_l("Region"), validators=[DataRequired(), region_exists])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     website = URLField(
         _l("Website"),

@@ -47,7 +47,9 @@ def _upcoming_interviews(where) -> int:
     return _count(
         sa.select(Interview.id)
         .join(Application, Application.id == Interview.application_id)
-        .where(where, Interview.status == InterviewStatus.SCHEDULED, Interview.starts_at >= utcnow())
+        .where(
+            where, Interview.status == InterviewStatus.SCHEDULED, Interview.starts_at >= utcnow()
+        )
     )
 
 
@@ -55,17 +57,43 @@ def for_seeker(user: User) -> list[Step]:
     steps = []
     has_resume = db.session.scalar(sa.select(Resume.id).where(Resume.user_id == user.id).limit(1))
     if not has_resume:
-        steps.append(Step(_("Write your résumé: employers find you and jobs match you."), url_for("resumes.edit"), True))
+        steps.append(
+            Step(
+                _("Write your résumé: employers find you and jobs match you."),
+                url_for("resumes.edit"),
+                True,
+            )
+        )
     invitations = _count(
         sa.select(Invitation.id).where(
             Invitation.candidate_id == user.id, Invitation.responded_at.is_(None)
         )
     )
     if invitations:
-        steps.append(Step(ngettext("Answer %(num)d invitation from an employer.", "Answer %(num)d invitations from employers.", invitations), url_for("applications.invitations"), True))
+        steps.append(
+            Step(
+                ngettext(
+                    "Answer %(num)d invitation from an employer.",
+                    "Answer %(num)d invitations from employers.",
+                    invitations,
+                ),
+                url_for("applications.invitations"),
+                True,
+            )
+        )
     interviews = _upcoming_interviews(Application.candidate_id == user.id)
     if interviews:
-        steps.append(Step(ngettext("You have %(num)d interview coming up.", "You have %(num)d interviews coming up.", interviews), url_for("applications.mine"), True))
+        steps.append(
+            Step(
+                ngettext(
+                    "You have %(num)d interview coming up.",
+                    "You have %(num)d interviews coming up.",
+                    interviews,
+                ),
+                url_for("applications.mine"),
+                True,
+            )
+        )
     active = _count(
         sa.select(Application.id).where(
             Application.candidate_id == user.id,
@@ -73,7 +101,16 @@ def for_seeker(user: User) -> list[Step]:
         )
     )
     if active:
-        steps.append(Step(ngettext("Follow %(num)d application in progress.", "Follow %(num)d applications in progress.", active), url_for("applications.mine")))
+        steps.append(
+            Step(
+                ngettext(
+                    "Follow %(num)d application in progress.",
+                    "Follow %(num)d applications in progress.",
+                    active,
+                ),
+                url_for("applications.mine"),
+            )
+        )
     steps.append(Step(_("See the jobs recommended for you."), url_for("ranking.recommendations")))
     steps.append(Step(_("Browse the online job fairs."), url_for("fairs.index")))
     return steps
@@ -82,13 +119,28 @@ def for_seeker(user: User) -> list[Step]:
 def for_employer(user: User) -> list[Step]:
     membership = user.membership
     if membership is None:
-        return [Step(_("Register your company to post jobs."), url_for("employers.dashboard"), True)]
+        return [
+            Step(_("Register your company to post jobs."), url_for("employers.dashboard"), True)
+        ]
     employer = membership.employer
     steps = []
     if employer.verification_state in (VerificationState.DRAFT, VerificationState.RETURNED):
-        steps.append(Step(_("Submit your company documents for verification: jobs are public once it is verified."), url_for("employers.dashboard"), True))
+        steps.append(
+            Step(
+                _(
+                    "Submit your company documents for verification: jobs are public once it is verified."
+                ),
+                url_for("employers.dashboard"),
+                True,
+            )
+        )
     elif employer.verification_state == VerificationState.SUBMITTED:
-        steps.append(Step(_("Your documents are under review by the region's officials."), url_for("employers.dashboard")))
+        steps.append(
+            Step(
+                _("Your documents are under review by the region's officials."),
+                url_for("employers.dashboard"),
+            )
+        )
     jobs = sa.select(Job.id).where(Job.employer_id == employer.id)
     if not _count(jobs.where(Job.status == JobStatus.PUBLISHED)):
         steps.append(Step(_("Post your first job."), url_for("employers.dashboard"), True))
@@ -98,12 +150,25 @@ def for_employer(user: User) -> list[Step]:
         .where(Job.employer_id == employer.id, Application.stage == Stage.NEW)
     )
     if new:
-        steps.append(Step(ngettext("Review %(num)d new applicant.", "Review %(num)d new applicants.", new), url_for("applications.jobs"), True))
+        steps.append(
+            Step(
+                ngettext("Review %(num)d new applicant.", "Review %(num)d new applicants.", new),
+                url_for("applications.jobs"),
+                True,
+            )
+        )
     interviews = _upcoming_interviews(
         Application.job_id.in_(sa.select(Job.id).where(Job.employer_id == employer.id))
     )
     if interviews:
-        steps.append(Step(ngettext("%(num)d interview coming up.", "%(num)d interviews coming up.", interviews), url_for("applications.jobs")))
+        steps.append(
+            Step(
+                ngettext(
+                    "%(num)d interview coming up.", "%(num)d interviews coming up.", interviews
+                ),
+                url_for("applications.jobs"),
+            )
+        )
     steps.append(Step(_("Find candidates and invite them to apply."), url_for("resumes.search")))
     return steps
 
@@ -115,10 +180,26 @@ def for_official(user: User) -> list[Step]:
     steps = []
     reviews = _count(queue_query(scope.root))
     if reviews:
-        steps.append(Step(ngettext("Review %(num)d company waiting for verification.", "Review %(num)d companies waiting for verification.", reviews), url_for("employers.reviews"), True))
+        steps.append(
+            Step(
+                ngettext(
+                    "Review %(num)d company waiting for verification.",
+                    "Review %(num)d companies waiting for verification.",
+                    reviews,
+                ),
+                url_for("employers.reviews"),
+                True,
+            )
+        )
     claims = _count(scope.claims().where(SubsidyClaim.status == ClaimStatus.CLAIMED))
     if claims:
-        steps.append(Step(ngettext("Decide %(num)d subsidy claim.", "Decide %(num)d subsidy claims.", claims), url_for("subsidies.manage"), True))
+        steps.append(
+            Step(
+                ngettext("Decide %(num)d subsidy claim.", "Decide %(num)d subsidy claims.", claims),
+                url_for("subsidies.manage"),
+                True,
+            )
+        )
     steps.append(Step(_("See your region's figures."), url_for("dashboards.home")))
     steps.append(Step(_("Run an online job fair."), url_for("fairs.fair_list")))
     return steps
