@@ -8,6 +8,7 @@ import re
 import nh3
 from flask import Flask, current_app
 from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -94,6 +95,45 @@ def place(code) -> str:
     if code not in cache:
         cache.update(full_names(db.session, {code}) or {code: str(code)})
     return cache.get(code, str(code))
+
+
+ZONE_NAMES = {
+    "Asia/Shanghai": _l("Beijing time"),
+    "Asia/Hong_Kong": _l("Hong Kong time"),
+    "Asia/Taipei": _l("Taipei time"),
+    "Asia/Tokyo": _l("Tokyo time"),
+    "Asia/Singapore": _l("Singapore time"),
+    "Europe/London": _l("London time"),
+    "Europe/Berlin": _l("Berlin time"),
+    "America/New_York": _l("New York time"),
+    "America/Los_Angeles": _l("Los Angeles time"),
+    "UTC": _l("Coordinated Universal Time"),
+}
+
+
+def zone_name(zone: str | None = None) -> str:
+    """A time zone in words in the reader's language ("北京时间", "Beijing time"), never its
+    identifier; the viewer's own zone when ZONE is None."""
+    from babel.dates import get_timezone_location
+    from flask_babel import get_timezone
+
+    zone = zone or get_timezone().zone
+    if zone in ZONE_NAMES:
+        return str(ZONE_NAMES[zone])
+    try:
+        return get_timezone_location(zone, locale=str(get_locale() or "zh"))
+    except LookupError:
+        return zone
+
+
+def local_time(value) -> str:
+    """A stored UTC time in the viewer's zone (Beijing time unless they chose another), with
+    the zone said in words: "2026-12-01 20:43 北京时间"."""
+    from flask_babel import format_datetime
+
+    if value is None:
+        return ""
+    return f"{format_datetime(value, 'y-MM-dd HH:mm')} {zone_name()}"
 
 
 def current_locale() -> str:

@@ -203,7 +203,9 @@ def test_video_without_face_is_rejected(server, make_room, token_for, run):
     assert status == 200 and body["state"] == "done"
     assert final["passed"] is False and body["passed"] is False
     assert body["face_present"] is False and body["snapshots"] == []
-    assert body["message"].startswith("未检测到人脸 / No face was detected: ")
+    assert body["message_zh"].startswith("未检测到人脸：")
+    assert body["message_en"].startswith("No face was detected: ")
+    assert "No face" not in body["message_zh"] and "未检测" not in body["message_en"]
     assert all(p["passed"] is None for p in body["prompts"])
 
 
