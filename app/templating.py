@@ -144,13 +144,14 @@ def current_locale() -> str:
 def init_app(app: Flask) -> None:
     from app.labels import JINJA_GLOBALS
 
-    app.jinja_env.globals.update(JINJA_GLOBALS)
+    app.jinja_env.globals.update(JINJA_GLOBALS, zone_name=zone_name)
     app.jinja_env.filters.update(
         markdown=render_markdown,
         mask_phone=mask_phone,
         mask_email=mask_email,
         money=money,
         place=place,
+        local_time=local_time,
     )
 
     @app.context_processor
