@@ -47,6 +47,13 @@ STATUS_LABELS = {
     InterviewStatus.CANCELLED: _l("Cancelled"),
     InterviewStatus.COMPLETED: _l("Completed"),
 }
+
+
+@bp.app_template_global("interview_status_label")
+def interview_status_label(status) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
 COMMON_ZONES = (
     "Asia/Shanghai",
     "Asia/Hong_Kong",
