@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     ValidationError,
 )
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
@@ -36,6 +37,8 @@ class TagListField(StringField):
 
 
 def region_exists(form, field) -> None:
+    if field.process_errors:  # a typed name that names no place: its message says so already
+        raise StopValidation()
     if field.data and db.session.get(Region, field.data) is None:
         raise ValidationError(_l("Choose a region from the list."))
 
@@ -77,12 +80,11 @@ class RegionField(StringField):
         self.raw_text = text
         self.data = _resolve(text) if text else ""
         if text and self.data is None:
-            self.data = ""
+            # Kept as typed (so "required" does not hide this message), shown back as typed.
+            self.data = text[:200]
             raise ValueError(self.unknown % {"text": text[:60]})
 
     def _value(self) -> str:
-        if getattr(self, "raw_text", None) and not self.data:
-            return self.raw_text
         if not self.data:
             return ""
         return place_names([self.data]).get(self.data, self.data)

@@ -123,7 +123,7 @@
     Promise.all(codes.map(function (code) {
       return getJSON(self.base + "/" + encodeURIComponent(code)).catch(function () { return null; });
     })).then(function (nodes) {
-      self.chosen = nodes.filter(Boolean).map(function (n) { return { code: n.code, name: fullName(n) }; });
+      self.chosen = nodes.filter(Boolean).map(function (n) { return { code: n.code, name: self.label(n) }; });
       self.render();
       var last = nodes.filter(Boolean).pop();
       self.openCascade(!self.multiple && last ? last : null);
@@ -151,8 +151,13 @@
     }
   };
 
+  /* A place by its full name (province to village); an occupation by its own name. */
+  TreePicker.prototype.label = function (node) {
+    return this.kind === "region" ? fullName(node) : node.name;
+  };
+
   TreePicker.prototype.set = function (node) {
-    var item = { code: node.code, name: fullName(node) };
+    var item = { code: node.code, name: this.label(node) };
     if (this.multiple) {
       if (!this.chosen.some(function (c) { return c.code === item.code; })) this.chosen.push(item);
     } else {
