@@ -148,6 +148,10 @@ class IndustriesField(SelectMultipleField):
         kwargs.setdefault("choices", choices(INDUSTRIES))
         super().__init__(label, validators, **kwargs)
 
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # An empty value is "none chosen" (a form sending sectors=""), not an unknown section.
+        super().process_formdata([value for value in valuelist if value.strip()])
+
 
 class OccupationField(StringField):
     """A CSCO 2022 occupation chosen by name (the picker searches the tree); ``data`` is its
