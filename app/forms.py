@@ -187,3 +187,46 @@ class OccupationField(StringField):
     def __call__(self, **kwargs):
         kwargs.setdefault("data-occupation-code", self.data or "")
         return super().__call__(**kwargs)
+
+
+class OccupationListField(StringField):
+    """Several occupations (what a candidate looks for) by name, separated by commas or 、;
+    ``data`` is the list of CSCO codes."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["render_kw"] = {
+            "data-occupation-picker": "",
+            "data-region-multiple": "",
+            "autocomplete": "off",
+            **(kwargs.get("render_kw") or {}),
+        }
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        from app.occupations.service import resolve
+
+        self.data, unknown = [], []
+        self.raw_text = valuelist[0] if valuelist else ""
+        for part in TAG_SPLIT.split(self.raw_text):
+            part = part.strip()
+            if part:
+                code = resolve(part)
+                if code is None:
+                    unknown.append(part[:60])
+                elif code not in self.data:
+                    self.data.append(code)
+        if len(self.data) > 10:
+            raise ValueError(_l("Choose at most 10 occupations."))
+        if unknown:
+            raise ValueError(OccupationField.unknown % {"text": "、".join(unknown)})
+
+    def _value(self) -> str:
+        from app.occupations.service import name
+
+        if getattr(self, "raw_text", None) and self.process_errors:
+            return self.raw_text
+        return "、".join(name(code) or code for code in self.data or [])
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("data-occupation-code", ",".join(self.data or []))
+        return super().__call__(**kwargs)
