@@ -136,6 +136,16 @@ def local_time(value) -> str:
     return f"{format_datetime(value, 'y-MM-dd HH:mm')} {zone_name()}"
 
 
+def datetime_with_zone(value, format=None) -> str:
+    """flask-babel's ``datetimeformat`` (the viewer's zone) with that zone said in words, so
+    no time on a page leaves its reader guessing: "2026-12-01 20:43 北京时间"."""
+    from flask_babel import format_datetime
+
+    if value is None:
+        return ""
+    return f"{format_datetime(value, format)} {zone_name()}"
+
+
 def current_locale() -> str:
     """The reader's language code ("zh" or "en"), for text rendered outside a template."""
     return str(get_locale() or "zh")
@@ -152,6 +162,7 @@ def init_app(app: Flask) -> None:
         money=money,
         place=place,
         local_time=local_time,
+        datetimeformat=datetime_with_zone,
     )
 
     @app.context_processor

@@ -43,3 +43,13 @@ def test_proposing_an_interview_moves_the_application_and_both_pages_link_it(app
     mine = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert f'href="/video/interviews/{interview.id}"' in mine
     assert "Clear answers" not in mine  # scorecards are the team's only
+
+
+def test_times_on_pages_say_their_zone_in_words(app, client):
+    w = world()
+    w["application"].stage = Stage.NEW
+    db.session.commit()
+    as_user(client, w["owner"])  # Asia/Shanghai
+    propose(client, w["application"].id, [local_slot(5)])  # a stage change, with its time
+    review = client.get(f"/applications/review/{w['application'].id}").get_data(as_text=True)
+    assert "Beijing time" in review and "Asia/Shanghai" not in review
