@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -35,6 +36,7 @@ FEATURES = (
     "webhooks",
     "privacy",
     "admin",
+    "occupations",
     "dev",
 )
 
@@ -61,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
+    login_manager.login_message = _l("Please log in to see this page.")
     redis_store.init_app(app)
     queue.init_app(app)
     batching.init_app(app)

@@ -114,6 +114,10 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "MAIL_PASSWORD": env("MAIL_PASSWORD"),
         "MAIL_USE_TLS": env("MAIL_USE_TLS", as_bool, True),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", default="Yunpin <no-reply@yunpin.local>"),
+        # Where people reach the site ("https://yunpin.example.cn"): links in mail are made
+        # absolute on it (workers send mail with no request to take the host from).
+        "PUBLIC_URL": env("PUBLIC_URL"),
+        "PREFERRED_URL_SCHEME": env("PREFERRED_URL_SCHEME", default="http"),
         "MAIL_OUTBOX": env("MAIL_OUTBOX", default=str(instance / "outbox")),
         "UPLOAD_FOLDER": env("UPLOAD_FOLDER", default=str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,

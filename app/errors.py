@@ -77,8 +77,8 @@ def handle_http(error: HTTPException):
     detail = error.description if isinstance(error.description, str) else ""
     # Werkzeug's default English descriptions are replaced by ours; custom ones are kept.
     default = type(error).description
-    if detail == default:
-        detail = ""
+    if detail == default or status == 429:
+        detail = ""  # flask-limiter's description is the limit itself ("50 per 1 hour"), in English
     if wants_problem_json():
         return problem(status, text, detail)
     return render_template("errors/error.html", status=status, title=text, detail=detail), status

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from app.models import (
+    ClaimStatus,
     CompanySize,
     EducationLevel,
     EmploymentType,
@@ -103,12 +105,28 @@ JOB_STATUSES = {
 }
 
 
+CLAIM_STATUSES = {
+    ClaimStatus.CLAIMED: _l("Claimed"),
+    ClaimStatus.APPROVED: _l("Approved"),
+    ClaimStatus.REJECTED: _l("Rejected"),
+    ClaimStatus.PAID: lazy_pgettext("subsidy claim status", "Paid"),
+}
+
+
 def occupation_label(code: str) -> str:
     """A CSCO 2022 occupation's name (the classification is published in Chinese only)."""
     from matching.occupations import occupations
 
     occupation = occupations().get(code)
     return occupation.name if occupation else code
+
+
+def industry_names(letters) -> str:
+    """Industry sections by name ("Manufacturing, Construction"), never their letters."""
+    from flask_babel import get_locale
+
+    separator = "、" if str(get_locale() or "zh") == "zh" else ", "
+    return separator.join(str(INDUSTRIES.get(letter, letter)) for letter in letters or [])
 
 
 def choices(labels: dict) -> list[tuple[str, object]]:
@@ -133,5 +151,7 @@ JINJA_GLOBALS = {
     "visibility_label": label_getter(VISIBILITIES),
     "education_label": label_getter(EDUCATION_LEVELS),
     "job_status_label": label_getter(JOB_STATUSES),
+    "claim_status_label": label_getter(CLAIM_STATUSES),
     "occupation_label": occupation_label,
+    "industry_names": industry_names,
 }

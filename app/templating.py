@@ -8,6 +8,7 @@ import re
 import nh3
 from flask import Flask, current_app
 from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -79,6 +80,72 @@ def money(amount: int | float | None) -> str:
     return "¥" + format_decimal(amount, format="#,##0")
 
 
+def place(code) -> str:
+    """A region's full name ("湖北省 武汉市 江岸区 支农社区") from its code or Region row; the
+    names of one request are read once (flask.g)."""
+    from flask import g
+
+    from app.extensions import db
+    from app.regions.queries import full_names
+
+    code = getattr(code, "code", code)
+    if not code:
+        return ""
+    cache = g.setdefault("place_names", {})
+    if code not in cache:
+        cache.update(full_names(db.session, {code}) or {code: str(code)})
+    return cache.get(code, str(code))
+
+
+ZONE_NAMES = {
+    "Asia/Shanghai": _l("Beijing time"),
+    "Asia/Hong_Kong": _l("Hong Kong time"),
+    "Asia/Taipei": _l("Taipei time"),
+    "Asia/Tokyo": _l("Tokyo time"),
+    "Asia/Singapore": _l("Singapore time"),
+    "Europe/London": _l("London time"),
+    "Europe/Berlin": _l("Berlin time"),
+    "America/New_York": _l("New York time"),
+    "America/Los_Angeles": _l("Los Angeles time"),
+    "UTC": _l("Coordinated Universal Time"),
+}
+
+
+def zone_name(zone: str | None = None) -> str:
+    """A time zone in words in the reader's language ("北京时间", "Beijing time"), never its
+    identifier; the viewer's own zone when ZONE is None."""
+    from babel.dates import get_timezone_location
+    from flask_babel import get_timezone
+
+    zone = zone or get_timezone().zone
+    if zone in ZONE_NAMES:
+        return str(ZONE_NAMES[zone])
+    try:
+        return get_timezone_location(zone, locale=str(get_locale() or "zh"))
+    except LookupError:
+        return zone
+
+
+def local_time(value) -> str:
+    """A stored UTC time in the viewer's zone (Beijing time unless they chose another), with
+    the zone said in words: "2026-12-01 20:43 北京时间"."""
+    from flask_babel import format_datetime
+
+    if value is None:
+        return ""
+    return f"{format_datetime(value, 'y-MM-dd HH:mm')} {zone_name()}"
+
+
+def datetime_with_zone(value, format=None) -> str:
+    """flask-babel's ``datetimeformat`` (the viewer's zone) with that zone said in words, so
+    no time on a page leaves its reader guessing: "2026-12-01 20:43 北京时间"."""
+    from flask_babel import format_datetime
+
+    if value is None:
+        return ""
+    return f"{format_datetime(value, format)} {zone_name()}"
+
+
 def current_locale() -> str:
     """The reader's language code ("zh" or "en"), for text rendered outside a template."""
     return str(get_locale() or "zh")
@@ -87,9 +154,15 @@ def current_locale() -> str:
 def init_app(app: Flask) -> None:
     from app.labels import JINJA_GLOBALS
 
-    app.jinja_env.globals.update(JINJA_GLOBALS)
+    app.jinja_env.globals.update(JINJA_GLOBALS, zone_name=zone_name)
     app.jinja_env.filters.update(
-        markdown=render_markdown, mask_phone=mask_phone, mask_email=mask_email, money=money
+        markdown=render_markdown,
+        mask_phone=mask_phone,
+        mask_email=mask_email,
+        money=money,
+        place=place,
+        local_time=local_time,
+        datetimeformat=datetime_with_zone,
     )
 
     @app.context_processor

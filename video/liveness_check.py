@@ -73,6 +73,8 @@ def waiting_result(room_id: str) -> dict:
         "passed": False,
         "snapshots": [],
         "message": f"{WAITING[0]} / {WAITING[1]}",
+        "message_zh": WAITING[0],
+        "message_en": WAITING[1],
     }
 
 
@@ -106,7 +108,7 @@ class LivenessCheck:
         self.prompts = [_prompt(pid) for pid in PROMPT_TEXT]
         self.digits = "".join(secrets.choice("0123456789") for _ in range(4))
         self.snapshots: list[str] = []
-        self.message = f"{WAITING[0]} / {WAITING[1]}"
+        self._say(*WAITING)
         self.passed = False
         self.audio_seen = False
         self._hits = 0
@@ -134,7 +136,7 @@ class LivenessCheck:
         changed = False
         if self.phase == "waiting":
             self._enter("acquire", now)
-            self.message = f"{FACE_CAMERA[0]} / {FACE_CAMERA[1]}"
+            self._say(*FACE_CAMERA)
             changed = True
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
         face = self.analyzer.face(gray)
@@ -172,9 +174,9 @@ class LivenessCheck:
         if self.phase == "acquire" and elapsed > self.t.acquire:
             secs = f"{self.t.acquire:g}"
             self._finish(
-                f"未检测到人脸 / No face was detected: {secs} 秒内画面中没有正脸，请在光线充足处"
-                f"正对摄像头后重试 / there was no frontal face in the picture for {secs} s; "
-                "face the camera in good light and try again."
+                f"未检测到人脸：{secs} 秒内画面中没有正脸，请在光线充足处正对摄像头后重试",
+                f"No face was detected: there was no frontal face in the picture for {secs} s; "
+                "face the camera in good light and try again.",
             )
             return True
         limit = {"turn_left": self.t.turn, "blink": self.t.blink, "digits": self.t.digits}
@@ -190,8 +192,8 @@ class LivenessCheck:
         if self.done:
             return False
         self._finish(
-            "检查未完成：通话在检查结束前中断 / Check not finished: the video ended before "
-            "the check was complete."
+            "检查未完成：通话在检查结束前中断",
+            "Check not finished: the video ended before the check was complete.",
         )
         return True
 
@@ -256,11 +258,11 @@ class LivenessCheck:
         prompt = next(p for p in self.prompts if p["id"] == pid)
         if pid == "digits":
             prompt["digits"] = self.digits
-            self.message = (
-                f"{prompt['text_zh']}：{self.digits} / {prompt['text_en']}: {self.digits}"
+            self._say(
+                f"{prompt['text_zh']}：{self.digits}", f"{prompt['text_en']}: {self.digits}"
             )
         else:
-            self.message = f"{prompt['text_zh']} / {prompt['text_en']}"
+            self._say(prompt["text_zh"], prompt["text_en"])
 
     def _decide(self, pid: str, verdict: bool | None, now: float) -> None:
         next(p for p in self.prompts if p["id"] == pid)["passed"] = verdict
@@ -269,24 +271,31 @@ class LivenessCheck:
         if following < len(order):
             self._issue(order[following], now)
         else:
-            self._finish(None)
+            self._finish()
 
-    def _finish(self, message: str | None) -> None:
+    def _say(self, zh: str, en: str) -> None:
+        """The message in both languages: ``message`` joins them ("中文 / English") for older
+        readers, ``message_zh`` and ``message_en`` let a page show the reader's one."""
+        self.message_zh, self.message_en = zh, en
+        self.message = f"{zh} / {en}"
+
+    def _finish(self, zh: str | None = None, en: str | None = None) -> None:
         self.phase = "done"
         verdicts = {p["id"]: p["passed"] for p in self.prompts}
         self.passed = (
-            message is None
+            zh is None
             and self.face_present
             and verdicts["turn_left"] is True
             and verdicts["blink"] is True
             and verdicts["digits"] is not False
         )
-        if message is not None:
-            self.message = message
+        if zh is not None:
+            self._say(zh, en or zh)
             return
-        reviewer = (
-            "是否为证件上的本人由审核人员对照证件照片核对 / whether this is the person on the "
-            "ID document is decided by the official comparing the snapshots with the ID photo."
+        reviewer_zh = "是否为证件上的本人由审核人员对照证件照片核对"
+        reviewer_en = (
+            "whether this is the person on the ID document is decided by the official "
+            "comparing the snapshots with the ID photo."
         )
         digits_zh, digits_en = {
             True: ("显示数字时检测到说话声", "there was voice while the digits were shown"),
@@ -294,10 +303,10 @@ class LivenessCheck:
             None: ("朗读的数字由审核人员核对", "the spoken digits are checked by the official"),
         }[verdicts["digits"]]
         if self.passed:
-            self.message = (
-                f"自动检查通过：检测到人脸，观察到转头和眨眼，{digits_zh} / Automatic checks "
-                f"passed: a face was present, the head turn and the blink were observed, "
-                f"{digits_en}; {reviewer}"
+            self._say(
+                f"自动检查通过：检测到人脸，观察到转头和眨眼，{digits_zh}；{reviewer_zh}",
+                f"Automatic checks passed: a face was present, the head turn and the blink "
+                f"were observed, {digits_en}; {reviewer_en}",
             )
             return
         missing_zh, missing_en = [], []
@@ -310,9 +319,9 @@ class LivenessCheck:
         if verdicts["digits"] is False:
             missing_zh.append(digits_zh)
             missing_en.append(digits_en)
-        self.message = (
-            f"自动检查未通过：{'，'.join(missing_zh)} / Automatic checks failed: "
-            f"{', '.join(missing_en)}; {reviewer}"
+        self._say(
+            f"自动检查未通过：{'，'.join(missing_zh)}；{reviewer_zh}",
+            f"Automatic checks failed: {', '.join(missing_en)}; {reviewer_en}",
         )
 
     def _snapshot(self, bgr: np.ndarray) -> None:
@@ -342,4 +351,6 @@ class LivenessCheck:
             "passed": bool(self.passed) if state == "done" else False,
             "snapshots": list(self.snapshots),
             "message": self.message,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
         }

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import REGION_PICKER, region_exists
+from app.forms import RegionField, region_exists
 from app.models import Role
 
 ROLE_CHOICES = [
@@ -29,10 +29,9 @@ def official_needs_region(form, field) -> None:
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.OFFICIAL.value)
-    region_code = StringField(
+    region_code = RegionField(
         _l("Region (officials see only this region and below)"),
         validators=[official_needs_region, Optional(), region_exists],
-        render_kw=REGION_PICKER,
     )
 
 

@@ -18,6 +18,7 @@ from app.errors import refused
 from app.exports import csv_response
 from app.extensions import db
 from app.forms import TAG_SPLIT
+from app.interviews import service as interviews
 from app.labels import STAGES
 from app.models import (
     Application,
@@ -152,6 +153,7 @@ def mine_detail_page(item: Application, status: int = 200):
         item=item,
         history=history_of(item),
         can_withdraw=item.stage in service.WITHDRAWABLE,
+        interviews=interviews.of_application(item.id),
     ), status
 
 
@@ -322,6 +324,7 @@ def review_page(application: Application, status: int = 200):
         .where(ApplicationNote.application_id == application.id)
         .order_by(ApplicationNote.created_at.desc(), ApplicationNote.id.desc())
     ).all()
+    cards = interviews.application_scorecards(application.id)
     ((_application, score, reasons),) = score_applicants(
         application.job, [application], current_locale()
     )
@@ -333,6 +336,10 @@ def review_page(application: Application, status: int = 200):
         notes=notes,
         stages=service.PIPELINE_STAGES,
         reasons=reason_texts(reasons, current_locale(), limit=8),
+        interviews=interviews.of_application(application.id),
+        scorecards=cards,
+        authors=interviews.authors(cards),
+        recommendations=interviews.RECOMMENDATIONS,
     ), status
 
 

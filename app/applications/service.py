@@ -206,6 +206,16 @@ def withdraw(application: Application, candidate: User) -> StageChange:
     return change
 
 
+def advance_to_interview(application: Application, actor: User) -> StageChange | None:
+    """An interview was proposed: an application still new or in screening moves to the
+    interview stage (the candidate hears of the interview itself, not of this move)."""
+    if application.stage not in (Stage.NEW, Stage.SCREENING):
+        return None
+    change = _change_stage(application, Stage.INTERVIEW, actor, "")
+    audit.record("application.stage", application, actor=actor, to_stage=Stage.INTERVIEW.value)
+    return change
+
+
 def move_stage(
     application: Application, to_stage: Stage | str, actor: User, message: str = ""
 ) -> StageChange | None:

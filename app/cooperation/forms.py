@@ -7,26 +7,23 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
-    StringField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, NumberRange
 
-from app.forms import REGION_PICKER, TagListField, dates_ordered, region_exists
+from app.forms import IndustriesField, RegionField, dates_ordered, region_exists
 
 
 class AgreementForm(FlaskForm):
-    origin_code = StringField(
+    origin_code = RegionField(
         _l("Origin region (where workers come from)"),
         validators=[DataRequired(), region_exists],
-        render_kw=REGION_PICKER,
     )
-    destination_code = StringField(
+    destination_code = RegionField(
         _l("Destination region (where the jobs are)"),
         validators=[DataRequired(), region_exists],
-        render_kw=REGION_PICKER,
     )
-    sectors = TagListField(_l("Industry sections (e.g. C, G, E)"))
+    sectors = IndustriesField(_l("Industries"))
     workers_target = IntegerField(
         _l("Workers target"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)]
     )

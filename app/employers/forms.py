@@ -28,7 +28,7 @@ from app.accounts.forms import PASSWORD_RULES
 from app.employers import credit_code
 from app.employers.fast_track import COMMITMENT_TEXT
 from app.employers.service import WEBSITE
-from app.forms import REGION_PICKER, region_exists
+from app.forms import RegionField, region_exists
 from app.labels import COMPANY_SIZES, INDUSTRIES, choices
 from app.models import ReviewDecision
 
@@ -40,9 +40,7 @@ class EmployerForm(FlaskForm):
     )
     industry = SelectField(_l("Industry"), choices=choices(INDUSTRIES))
     size = SelectField(_l("Size"), choices=choices(COMPANY_SIZES))
-    region_code = StringField(
-        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
-    )
+    region_code = RegionField(_l("Region"), validators=[DataRequired(), region_exists])
     blind_screening = BooleanField(
         _l("Blind screening: hide applicants' names and contact details until shortlisted")
     )
@@ -143,10 +141,8 @@ class PostCheckForm(FlaskForm):
 
 
 class FastTrackRuleForm(FlaskForm):
-    region_code = StringField(
-        _l("Region the rule applies to (and below)"),
-        validators=[DataRequired(), region_exists],
-        render_kw=REGION_PICKER,
+    region_code = RegionField(
+        _l("Region the rule applies to (and below)"), validators=[DataRequired(), region_exists]
     )
     enabled = BooleanField(_l("Fast track on: qualifying employers are approved on commitment"))
     require_valid_credit_code = BooleanField(_l("Require a valid unified social credit code"))

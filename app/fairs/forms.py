@@ -11,15 +11,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from app.forms import REGION_PICKER, TagListField, dates_ordered, region_exists
+from app.forms import IndustriesField, RegionField, dates_ordered, region_exists
 
 
 class FairForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     theme = TextAreaField(_l("Theme"), validators=[Length(max=2000)])
-    region_code = StringField(
-        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
-    )
-    sectors = TagListField(_l("Industry sections (e.g. C, G, I)"))
+    region_code = RegionField(_l("Region"), validators=[DataRequired(), region_exists])
+    sectors = IndustriesField(_l("Industries"))
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])

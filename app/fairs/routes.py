@@ -18,7 +18,7 @@ from app.extensions import db
 from app.fairs import service
 from app.fairs.forms import FairForm
 from app.fairs.service import FairError
-from app.models import Job, JobFair, Role
+from app.models import EmploymentType, Job, JobFair, Role
 
 bp = Blueprint("fairs", __name__)
 
@@ -45,10 +45,25 @@ def show(fair_id: int):
         employer = current_user.membership.employer
         registered = service.is_registered(db.session, fair, employer)
         own_jobs = db.session.scalars(service.own_published(employer)).all()
+    every = service.fair_jobs(db.session, fair)
+    filters = {
+        "q": request.args.get("q", "")[:100],
+        "employment_type": request.args.get("employment_type", ""),
+        "salary_min": request.args.get("salary_min", ""),
+    }
+    if filters["employment_type"] not in {e.value for e in EmploymentType}:
+        filters["employment_type"] = ""
+    salary = filters["salary_min"].strip()
+    salary_min = int(salary) if salary.isascii() and salary.isdigit() and len(salary) < 9 else None
+    jobs = service.filter_jobs(every, filters["q"], filters["employment_type"], salary_min)
     return render_template(
         "fairs/show.html",
         fair=fair,
-        jobs=service.fair_jobs(db.session, fair),
+        jobs=jobs,
+        groups=service.by_employer(jobs),
+        total=len(every),
+        filters=filters,
+        employment_types=list(EmploymentType),
         own_jobs=own_jobs,
         registered=registered,
     )

@@ -167,3 +167,31 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         "days": (min(fair.ends_on, date.today()) - fair.starts_on).days + 1,
     }
     return {"totals": totals, "rows": rows}
+
+
+def filter_jobs(
+    jobs: list[Job], q: str = "", employment_type: str = "", salary_min: int | None = None
+) -> list[Job]:
+    """The fair's jobs a seeker narrowed down: words in the title, skills or employer name,
+    an employment type, a monthly salary reaching SALARY_MIN. A fair lists at most a few
+    hundred jobs, so this runs over the list already read."""
+    q = q.strip().lower()
+    out = []
+    for job in jobs:
+        text = " ".join([job.title, job.employer.name, *(job.skills or [])]).lower()
+        if q and q not in text:
+            continue
+        if employment_type and job.employment_type != employment_type:
+            continue
+        if salary_min is not None and job.monthly_salary()[1] < salary_min:
+            continue
+        out.append(job)
+    return out
+
+
+def by_employer(jobs: list[Job]) -> list[tuple]:
+    """(employer, its jobs) in the order employers first appear."""
+    groups: dict[int, tuple] = {}
+    for job in jobs:
+        groups.setdefault(job.employer_id, (job.employer, []))[1].append(job)
+    return list(groups.values())

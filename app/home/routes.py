@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from app.cooperation.service import partner_jobs_for
 from app.extensions import db
+from app.home.next_steps import next_steps
 from app.models import Application, Employer, Job, VerificationState
 from app.security import same_site
 
@@ -42,6 +43,7 @@ def index():
         latest=latest,
         partner=partner_jobs_for(db.session, current_user),
         demo_accounts=demo_accounts(),
+        steps=next_steps(current_user) if current_user.is_authenticated else [],
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from app.forms import RegionField
 from app.identity.service import MAX_RETENTION_DAYS
 
 
@@ -23,7 +24,7 @@ class DecideForm(FlaskForm):
 
 
 class RetentionForm(FlaskForm):
-    region_code = StringField(_l("Region code"), validators=[DataRequired(), Length(max=12)])
+    region_code = RegionField(_l("Region"), validators=[DataRequired()])
     days = IntegerField(
         _l("Keep snapshots for (days)"),
         validators=[DataRequired(), NumberRange(1, MAX_RETENTION_DAYS)],

@@ -183,6 +183,12 @@ def decide(check: IdentityCheck, official: User, approve: bool, reasons: str = "
         raise IdentityError(
             _l("Say why the check is rejected, so the employer can try again."), 422
         )
+    if approve and not check.snapshots:
+        # Nothing to compare with the ID photo: approving would vouch for a face nobody saw.
+        raise IdentityError(
+            _l("This check has no snapshots to compare with the ID photo: it cannot be approved."),
+            422,
+        )
     if not update_if(
         db.session,
         check,

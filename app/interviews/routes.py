@@ -22,7 +22,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime, get_timezone
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -35,6 +35,7 @@ from app.interviews.service import SchedulingError, is_candidate, is_interviewer
 from app.models import Application, Interview, InterviewStatus, Role, User, utcnow
 from app.redis_store import get_redis
 from app.routing import as_id
+from app.templating import zone_name
 from video import tokens as video_tokens
 
 bp = Blueprint("interviews", __name__)
@@ -46,6 +47,13 @@ STATUS_LABELS = {
     InterviewStatus.CANCELLED: _l("Cancelled"),
     InterviewStatus.COMPLETED: _l("Completed"),
 }
+
+
+@bp.app_template_global("interview_status_label")
+def interview_status_label(status) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
 COMMON_ZONES = (
     "Asia/Shanghai",
     "Asia/Hong_Kong",
@@ -66,7 +74,7 @@ def interview_time(value: datetime | None) -> str:
     """A stored UTC time in the viewer's zone, with the zone named."""
     if value is None:
         return ""
-    return f"{format_datetime(value, 'EEE y-MM-dd HH:mm')} ({get_timezone().zone})"
+    return f"{format_datetime(value, 'EEE y-MM-dd HH:mm')} {zone_name()}"
 
 
 def visible_interview(interview_id: int) -> Interview:

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.access import works_for
+from app.applications.service import advance_to_interview
 from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
@@ -136,6 +137,7 @@ def propose(
     db.session.add(interview)
     db.session.flush()
     audit.record("interview.propose", interview, actor=actor, slots=[s.isoformat() for s in in_utc])
+    advance_to_interview(application, actor)
     _tell_candidate(interview, "interview_proposed")
     return interview
 
@@ -356,6 +358,27 @@ def scorecards(interview: Interview) -> list[Scorecard]:
         db.session.scalars(
             select(Scorecard)
             .where(Scorecard.application_id == interview.application_id)
+            .order_by(Scorecard.created_at)
+        )
+    )
+
+
+def of_application(application_id: int) -> list[Interview]:
+    """An application's interviews, newest first (its page links each one)."""
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .where(Interview.application_id == application_id)
+            .order_by(Interview.created_at.desc(), Interview.id.desc())
+        )
+    )
+
+
+def application_scorecards(application_id: int) -> list[Scorecard]:
+    return list(
+        db.session.scalars(
+            select(Scorecard)
+            .where(Scorecard.application_id == application_id)
             .order_by(Scorecard.created_at)
         )
     )

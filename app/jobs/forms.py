@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import REGION_PICKER, TagListField, region_exists
+from app.forms import OccupationField, RegionField, TagListField, region_exists
 from app.jobs.reports import REASONS
 from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices
 
@@ -31,6 +31,7 @@ class JobForm(FlaskForm):
     description = TextAreaField(
         _l("Description (Markdown)"), validators=[Optional(), Length(max=20000)]
     )
+    category = OccupationField(_l("Occupation"))
     skills = TagListField(_l("Skills"))
     salary_min = IntegerField(
         _l("Salary from (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
@@ -45,9 +46,7 @@ class JobForm(FlaskForm):
     headcount = IntegerField(
         _l("Openings"), default=1, validators=[DataRequired(), NumberRange(min=1, max=10000)]
     )
-    region_code = StringField(
-        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
-    )
+    region_code = RegionField(_l("Region"), validators=[DataRequired(), region_exists])
     remote = BooleanField(_l("Remote work possible"))
     deadline = DateField(_l("Apply by"), validators=[Optional()])
     screening_questions = TextAreaField(

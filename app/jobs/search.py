@@ -9,6 +9,7 @@ in the engine's order, with the engine's highlights.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -23,6 +24,8 @@ from app.indexing import service as search_index
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
 from app.models import EmploymentType, Job, Region, json_text_contains, utcnow
 from app.models.jobs import MONTHLY_FACTOR
+from app.occupations.service import resolve as resolve_occupation
+from app.regions.queries import resolve as resolve_region
 from search import Hit, InvalidQuery, SearchQuery, SearchResult, SearchUnavailable, Suggestion
 
 PAGE_SIZE = 20
@@ -30,6 +33,7 @@ SORTS = ("relevance", "newest", "salary")
 POSTED_WITHIN = (1, 3, 7, 30)
 MAX_SALARY = 10_000_000
 SIMILAR_COUNT = 5
+OCCUPATION_CODE = re.compile(r"^\d-\d\d-\d\d-\d\d$")
 SALARY_BANDS = {
     "<3k": (None, 3000),
     "3k-5k": (3000, 5000),
@@ -100,11 +104,15 @@ def parse_params(args) -> Params:
     if len(q) > 100:
         raise BadSearch(_("The search text is too long (100 characters at most)."))
     region = args.get("region", "").strip()
+    if region and not region.isdigit():  # a place typed by name (the picker sends codes)
+        region = resolve_region(db.session, region[:200]) or region
     if region and (not region.isdigit() or len(region) not in search_index.REGION_PREFIXES):
-        raise BadSearch(_("Unknown region code."))
+        raise BadSearch(_("No such place. Choose one from the list."))
     category = args.get("category", "").strip()
+    if category and not OCCUPATION_CODE.match(category):  # an occupation typed by name
+        category = resolve_occupation(category[:60]) or category
     if len(category) > 16:
-        raise BadSearch(_("Unknown category."))
+        raise BadSearch(_("No such occupation. Choose one from the list."))
     employment_type = args.get("employment_type", "").strip()
     if employment_type and employment_type not in {e.value for e in EmploymentType}:
         raise BadSearch(_("Unknown employment type."))

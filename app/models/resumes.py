@@ -67,6 +67,10 @@ class Resume(Base):
     expected_salary_min: Mapped[int | None]
     expected_salary_max: Mapped[int | None]
     expected_region_codes: Mapped[list[str]] = mapped_column(default=list)
+    # CSCO 2022 occupation codes the candidate looks for (chosen by name in the builder).
+    expected_occupations: Mapped[list[str]] = mapped_column(
+        default=list, server_default=sa.text("'[]'")
+    )
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
     willing_to_relocate: Mapped[bool] = mapped_column(default=False)
     available_from: Mapped[date | None]

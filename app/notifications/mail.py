@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import render_template
+import re
+from urllib.parse import urljoin, urlsplit
+
+from flask import current_app, has_request_context, render_template, request, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from rq import Retry
 
 from app.queue import defer
@@ -23,13 +28,57 @@ def one_line(text: str, limit: int = 120) -> str:
     return subject
 
 
+LINK_KEYS = ("link", "login", "reset")
+"""Context values of the mail templates that are links: made absolute before rendering."""
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def public_url(path: str) -> str:
+    """PATH as an absolute link a mail reader can open: on PUBLIC_URL when it is set (what
+    production configures: workers have no request to take a host from), else on the host
+    of the request that sends the mail, else on SERVER_NAME."""
+    if not path or urlsplit(path).scheme:
+        return path
+    config = current_app.config
+    base = config.get("PUBLIC_URL")
+    if not base and has_request_context():
+        base = request.host_url
+    if not base:
+        scheme = config.get("PREFERRED_URL_SCHEME") or "http"
+        base = f"{scheme}://{config.get('SERVER_NAME') or 'localhost:5000'}"
+    return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
+
+
+def linkify(text: str) -> Markup:
+    """Plain mail text as HTML: escaped, links clickable, lines kept."""
+    escaped = str(escape(text))
+    linked = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+    return Markup(linked.replace("\n", "<br>\n"))
+
+
 def send_email(to: str, subject: str, template: str, locale: str | None = None, **context) -> None:
-    """Queue a plain-text email rendered from ``mail/<template>.txt``.
+    """Queue an email rendered from ``mail/<template>.txt``, sent as text with an HTML
+    alternative (mail/layout.html), every link absolute, and a link to the person's
+    notification settings at the foot.
 
     Delivery happens in a worker after the current transaction commits, so a failed request
     sends nothing and a slow SMTP server never holds a request.
     """
+    for key in LINK_KEYS:
+        if context.get(key):
+            context[key] = public_url(context[key])
+    settings = public_url(url_for("accounts.settings", _external=False))
     with force_locale(locale or "zh"):
-        text = render_template(f"mail/{template}.txt", **context)
+        body = render_template(f"mail/{template}.txt", **context).strip()
+        footer = _("Choose which emails you get: %(url)s", url=settings)
+        text = f"{body}\n\n-- \n{footer}\n"
+        html = render_template(
+            "mail/layout.html",
+            subject=one_line(str(subject)),
+            paragraphs=[linkify(p.strip()) for p in body.split("\n\n") if p.strip()],
+            settings=settings,
+            locale=locale or "zh",
+        )
         subject = one_line(str(subject))
-    defer("app.notifications.tasks.deliver", to, subject, text, retry=MAIL_RETRY)
+    defer("app.notifications.tasks.deliver", to, subject, text, html, retry=MAIL_RETRY)

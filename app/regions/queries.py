@@ -163,3 +163,69 @@ def search(
     stmt = stmt.order_by(Region.level, Region.code).limit(limit)
     nodes = [Node(c, n, lv) for c, n, lv in session.execute(stmt)]
     return _with_paths(session, nodes)
+
+
+def full_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """CODE → its full name, province first, space-separated ("湖北省 武汉市 江岸区"), for
+    pages: one query for every code and ancestor. Unknown codes are left out."""
+    valid = {c for c in codes if c and is_code(c)}
+    wanted = valid | {a for c in valid for a in ancestor_codes(c)}
+    names = _names_by_code(session, wanted)
+    out = {}
+    for code in valid:
+        if code in names:
+            chain = [names[a] for a in ancestor_codes(code) if a in names] + [names[code]]
+            out[code] = " ".join(n for n in chain if n not in PLACEHOLDERS) or names[code]
+    return out
+
+
+_SEPARATORS = re.compile(r"[\s/›>,，、·]+")
+
+
+def resolve(session: Session, text: str) -> str | None:
+    """The code of the region TEXT names: a code, a full name with or without separators
+    ("湖北省武汉市江岸区", "湖北省 / 武汉市 / 江岸区", "武汉市江岸区") or a name only one
+    region has ("江岸区"). None when nothing, or more than one region, fits.
+
+    Walks down the tree: at each level the child whose name starts the rest of the text
+    (placeholder levels such as 市辖区 are passed through), so a typed name needs no list."""
+    text = (text or "").strip()
+    if not text or len(text) > 200:
+        return None
+    if text.isdigit():
+        return text if is_code(text) and session.get(Region, text) is not None else None
+    rest = _SEPARATORS.sub("", text)
+    # Where the walk starts: the root, or (for "武汉市江岸区") every region whose name starts the text.
+    starts: list[str | None] = [None]
+    heads = [rest[:n] for n in range(2, min(len(rest), 30) + 1)]
+    first = session.execute(
+        sa.select(Region.code).where(Region.name.in_(heads), Region.level > 1).limit(50)
+    ).scalars()
+    starts += list(first)
+    found = set()
+    for start in starts:
+        code = _walk(session, start, rest if start is None else rest[len(_name(session, start)) :])
+        if code:
+            found.add(code)
+    if len(found) == 1:
+        return found.pop()
+    return None
+
+
+def _name(session: Session, code: str) -> str:
+    return session.scalar(sa.select(Region.name).where(Region.code == code)) or ""
+
+
+def _walk(session: Session, code: str | None, rest: str) -> str | None:
+    while rest:
+        kids = children(session, code)
+        matches = [k for k in kids if rest.startswith(k["name"])]
+        if matches:
+            best = max(matches, key=lambda k: len(k["name"]))
+            code, rest = best["code"], rest[len(best["name"]) :]
+            continue
+        through = [k for k in kids if k["name"] in PLACEHOLDERS]
+        if len(through) != 1:
+            return None
+        code = through[0]["code"]
+    return code

@@ -66,5 +66,6 @@ def region(code: str):
 
 @bp.get("/regions/")
 def picker_demo():
-    """A form field with the picker, and the map of the chosen province: a manual test page."""
-    return render_template("regions/picker.html", code=request.args.get("code", ""))
+    """A form field with the picker: a manual test page (a typed name is resolved too)."""
+    code = queries.resolve(db.session, request.args.get("code", "")[:200]) or ""
+    return render_template("regions/picker.html", code=code)

@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.extensions import db
-from app.forms import TagListField, region_exists
+from app.forms import OccupationListField, RegionField, RegionListField, TagListField, region_exists
 from app.labels import EDUCATION_LEVELS, VISIBILITIES, choices
 from app.models import Region
 
@@ -113,10 +113,9 @@ class ResumeForm(FlaskForm):
     expected_salary_max = IntegerField(
         _l("to (¥)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)]
     )
-    expected_region_codes = TagListField(
-        _l("Where I want to work (region codes)"), validators=[regions_exist]
-    )
-    region_code = StringField(_l("Where I live"), validators=[Optional(), region_exists])
+    expected_occupations = OccupationListField(_l("Occupations I am looking for"))
+    expected_region_codes = RegionListField(_l("Where I want to work"), validators=[regions_exist])
+    region_code = RegionField(_l("Where I live"), validators=[Optional(), region_exists])
     willing_to_relocate = BooleanField(_l("Willing to relocate"))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     contact_phone = StringField(

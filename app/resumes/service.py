@@ -168,6 +168,7 @@ PLAIN_FIELDS = (
     "expected_salary_min",
     "expected_salary_max",
     "expected_region_codes",
+    "expected_occupations",
     "region_code",
     "willing_to_relocate",
     "available_from",

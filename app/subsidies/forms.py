@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import REGION_PICKER, dates_ordered, region_exists
+from app.forms import RegionField, dates_ordered, region_exists
 from app.models import SubsidyRule
 
 
@@ -46,9 +46,7 @@ class PolicyForm(FlaskForm):
         _l("Total budget (yuan)"),
         validators=[DataRequired(), NumberRange(min=1, max=2_000_000_000)],
     )
-    region_code = StringField(
-        _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
-    )
+    region_code = RegionField(_l("Region"), validators=[DataRequired(), region_exists])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
     resumed_by = DateField(_l("Resumed by (for the resumption rule)"), validators=[Optional()])

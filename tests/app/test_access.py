@@ -68,6 +68,10 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
     everyone_200 = dict.fromkeys(ROLES, 200)
     return {
         "published job": (f"/jobs/{w['published'].id}", everyone_200),
+        # The occupation tree is published data, like the regions: the pickers read it.
+        "occupation search": ("/occupations/search?q=软件", everyone_200),
+        "occupation": ("/occupations/2-02-10-03", everyone_200),
+        "occupation children": ("/occupations/2-02-10-00/children", everyone_200),
         "draft job": (f"/jobs/{w['draft'].id}", {"owner": 200, "recruiter": 200}),
         "employer profile": (f"/employers/{w['employer'].id}", everyone_200),
         "application status": (

@@ -168,6 +168,8 @@ def test_face_video_passes_turn_blink_and_digits(server, settings, make_room, to
         "passed",
         "snapshots",
         "message",
+        "message_zh",
+        "message_en",
     }
     assert body["room_id"] == room.room_id and body["state"] == "done"
     assert body["face_present"] is True
@@ -177,6 +179,11 @@ def test_face_video_passes_turn_blink_and_digits(server, settings, make_room, to
     assert len(digits) == 4 and digits.isdigit()
     assert body["passed"] is True
     assert "自动检查通过" in body["message"] and "official" in body["message"]
+    assert body["message_zh"].startswith("自动检查通过") and "official" not in body["message_zh"]
+    assert (
+        body["message_en"].startswith("Automatic checks passed")
+        and "自动" not in body["message_en"]
+    )
     folder = Path(settings.snapshot_dir) / room.room_id
     assert 3 <= len(body["snapshots"]) <= 5
     assert sorted(os.listdir(folder)) == sorted(body["snapshots"])
@@ -203,7 +210,9 @@ def test_video_without_face_is_rejected(server, make_room, token_for, run):
     assert status == 200 and body["state"] == "done"
     assert final["passed"] is False and body["passed"] is False
     assert body["face_present"] is False and body["snapshots"] == []
-    assert body["message"].startswith("未检测到人脸 / No face was detected: ")
+    assert body["message_zh"].startswith("未检测到人脸：")
+    assert body["message_en"].startswith("No face was detected: ")
+    assert "No face" not in body["message_zh"] and "未检测" not in body["message_en"]
     assert all(p["passed"] is None for p in body["prompts"])
 
 

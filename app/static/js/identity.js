@@ -18,14 +18,11 @@ function main(root) {
   let room = null;
 
   const text = (item) => (zh ? item.text_zh : item.text_en);
-  // The server's message is "中文 / English": show the reader's half.
-  const localMessage = (raw) => {
-    const parts = String(raw || "").split(" / ");
-    return parts.length > 1 ? (zh ? parts[0] : parts.slice(1).join(" / ")) : raw;
-  };
+  // The server sends the message in each language (message_zh, message_en): show the reader's.
+  const localMessage = (result) => (zh ? result.message_zh : result.message_en) || result.message || "";
 
   function render(result) {
-    message.textContent = localMessage(result.message);
+    message.textContent = localMessage(result);
     const running = result.state === "running" && result.face_present;
     const current = running ? result.prompts.find((p) => p.passed === null) : null;
     digits.hidden = !(current && current.id === "digits" && current.digits);
@@ -40,7 +37,7 @@ function main(root) {
       return li;
     }));
     if (result.state === "done") {
-      message.textContent = `${localMessage(result.message)} ${d.textDone}`;
+      message.textContent = `${localMessage(result)} ${d.textDone}`;
       finish.focus();
     }
   }

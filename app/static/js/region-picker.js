@@ -1,25 +1,37 @@
 /*
- * Region picker: progressive enhancement for <input data-region-picker> holding a division code.
+ * Tree pickers: places (<input data-region-picker>) and occupations (<input data-occupation-picker>).
  *
- * Without JavaScript the field stays a plain text input for the code. With it, the field is
- * hidden (its value is still submitted) and replaced by:
- *   - the chosen region's name path ("湖北省 / 武汉市 / 江岸区"), announced politely;
- *   - a search box (name, pinyin initials "whs", full pinyin "wuhan", or a code prefix) that
- *     follows the ARIA 1.2 combobox pattern: role=combobox + aria-expanded/-controls/
- *     -activedescendant, a role=listbox popup, arrows/Home/End to move, Enter to choose,
- *     Escape to close;
- *   - a browse panel to walk down the tree: ancestors as breadcrumb buttons, children as buttons.
- *
- * Options (data attributes on the input):
- *   data-region-url="/regions"   where the JSON endpoints live
- *   data-region-within="42"      restrict search and browsing to a subtree
- *   data-region-max-level="3"    do not offer levels deeper than this (e.g. counties only)
- * The input fires "change" when the code changes. Plain script, no framework, no inline
- * code: works under CSP script-src 'self'. Load with <script src=... defer>.
+ * The server renders a text input holding the NAME ("湖北省 武汉市 江岸区") and the chosen
+ * code(s) in data-region-code / data-occupation-code; it accepts a typed name as well as a code,
+ * so the page works without JavaScript and no code is ever shown or asked for. With this
+ * script the input becomes hidden (it submits the code) and the person gets:
+ *   - what is chosen, by full name (chips with a remove button when several may be chosen);
+ *   - a type-ahead search box (names; for places also pinyin "wuhan" or initials "whs"), an
+ *     ARIA 1.2 combobox: arrows/Home/End move, Enter chooses, Escape closes;
+ *   - cascading selects, one per level (province → city → county → town → village, or the
+ *     occupation groups), native controls that suit touch and keyboard alike.
+ * Text is in the page's language only (<html lang>). Options (data attributes on the input):
+ *   data-region-multiple      several values, comma-separated codes
+ *   data-region-within="42"   places: only this subtree;  data-region-max-level="3": not deeper
+ * Fires "change" on the input when the value changes. Plain script, CSP script-src 'self'.
  */
 (function () {
   "use strict";
 
+  var ZH = (document.documentElement.lang || "zh").toLowerCase().indexOf("zh") === 0;
+  var TEXT = ZH ? {
+    none: "未选择", search: "输入名称或拼音搜索", searchOccupation: "输入职业名称搜索",
+    noMatch: "没有匹配项", remove: "移除", clear: "清除", browse: "逐级选择",
+    any: "请选择", add: "添加",
+    regionLevels: ["省", "市", "区县", "乡镇街道", "村社区"],
+    occupationLevels: ["大类", "中类", "小类", "职业"]
+  } : {
+    none: "Nothing chosen", search: "Type a place name or pinyin", searchOccupation: "Type an occupation",
+    noMatch: "No match", remove: "Remove", clear: "Clear", browse: "Choose level by level",
+    any: "Choose", add: "Add",
+    regionLevels: ["Province", "City", "County", "Town", "Village"],
+    occupationLevels: ["Major group", "Group", "Subgroup", "Occupation"]
+  };
   var counter = 0;
 
   function el(tag, attrs, text) {
@@ -40,70 +52,226 @@
       });
   }
 
-  function RegionPicker(input) {
-    this.input = input;
-    this.base = (input.getAttribute("data-region-url") || "/regions").replace(/\/$/, "");
-    this.within = input.getAttribute("data-region-within") || "";
-    this.maxLevel = parseInt(input.getAttribute("data-region-max-level") || "5", 10);
-    this.id = "region-picker-" + (++counter);
-    this.options = [];
-    this.active = -1;
-    this.timer = null;
-    this.controller = null;
-    this.build();
-    this.show(input.value.trim());
+  function fullName(node) {
+    return (node.path_names || node.name || "").split(" / ").join(" ");
   }
 
-  RegionPicker.prototype.build = function () {
+  /* KIND is "region" or "occupation": where the JSON lives and what the levels are called. */
+  function TreePicker(input, kind) {
+    this.input = input;
+    this.kind = kind;
+    this.base = kind === "region"
+      ? (input.getAttribute("data-region-url") || "/regions").replace(/\/$/, "")
+      : "/occupations";
+    this.within = kind === "region" ? (input.getAttribute("data-region-within") || "") : "";
+    this.maxLevel = parseInt(input.getAttribute("data-region-max-level") || "5", 10);
+    this.multiple = input.hasAttribute("data-region-multiple");
+    this.levels = kind === "region" ? TEXT.regionLevels : TEXT.occupationLevels;
+    this.id = kind + "-picker-" + (++counter);
+    this.chosen = [];   // [{code, name}] by full name
+    this.options = [];
+    this.active = -1;
+    this.build();
+    var codes = (input.getAttribute("data-" + kind + "-code") || "").split(",").filter(Boolean);
+    this.load(codes);
+  }
+
+  TreePicker.prototype.build = function () {
     var input = this.input;
     var label = input.id ? document.querySelector('label[for="' + input.id + '"]') : null;
-    this.root = el("div", { className: "region-picker" });
-    this.path = el("p", { className: "region-picker__path", "aria-live": "polite", id: this.id + "-path" });
+    this.root = el("div", { className: "picker picker--" + this.kind });
+    this.shown = el("div", { className: "picker__chosen", "aria-live": "polite", id: this.id + "-chosen" });
+    var wrap = el("div", { className: "picker__search" });
     this.search = el("input", {
-      type: "text", role: "combobox", autocomplete: "off", spellcheck: "false",
+      type: "text", role: "combobox", autocomplete: "off", spellcheck: "false", id: this.id + "-search",
       "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": this.id + "-listbox",
-      "aria-describedby": this.id + "-path", className: "region-picker__search",
-      placeholder: "搜索地区：名称或拼音 / Search by name or pinyin"
+      "aria-describedby": this.id + "-chosen",
+      placeholder: this.kind === "region" ? TEXT.search : TEXT.searchOccupation
     });
-    if (label) {
-      label.setAttribute("for", this.search.id = this.id + "-search");
-    } else {
-      this.search.setAttribute("aria-label", input.getAttribute("aria-label") || "地区 / Region");
-    }
-    this.listbox = el("ul", { role: "listbox", id: this.id + "-listbox", className: "region-picker__listbox" });
+    if (label) label.setAttribute("for", this.search.id);
+    else this.search.setAttribute("aria-label", input.getAttribute("aria-label") || TEXT.search);
+    this.listbox = el("ul", { role: "listbox", id: this.id + "-listbox", className: "picker__list" });
+    if (label) this.listbox.setAttribute("aria-labelledby", label.id || (label.id = this.id + "-label"));
     this.listbox.hidden = true;
-    this.browse = el("div", { className: "region-picker__browse", role: "group", "aria-label": "逐级选择 / Browse" });
-    this.crumbs = el("div", { className: "region-picker__crumbs" });
-    this.kids = el("div", { className: "region-picker__children" });
-    this.browse.appendChild(this.crumbs);
-    this.browse.appendChild(this.kids);
-    this.root.appendChild(this.path);
-    this.root.appendChild(this.search);
-    this.root.appendChild(this.listbox);
-    this.root.appendChild(this.browse);
+    wrap.appendChild(this.search);
+    wrap.appendChild(this.listbox);
+    this.cascade = el("div", { className: "picker__levels", role: "group", "aria-label": TEXT.browse });
+    this.root.appendChild(this.shown);
+    this.root.appendChild(wrap);
+    this.root.appendChild(this.cascade);
     input.parentNode.insertBefore(this.root, input.nextSibling);
     input.type = "hidden";
+    input.removeAttribute("aria-invalid");
 
     var self = this;
-    this.search.addEventListener("input", function () { self.queue(); });
-    this.search.addEventListener("keydown", function (event) { self.key(event); });
-    this.search.addEventListener("blur", function () {
-      setTimeout(function () { self.close(); }, 150);
+    this.search.addEventListener("input", function () {
+      clearTimeout(self.timer);
+      self.timer = setTimeout(function () { self.fetchOptions(); }, 150);
     });
+    this.search.addEventListener("keydown", function (event) { self.key(event); });
+    this.search.addEventListener("blur", function () { setTimeout(function () { self.close(); }, 150); });
     this.listbox.addEventListener("mousedown", function (event) { event.preventDefault(); });
     this.listbox.addEventListener("click", function (event) {
       var option = event.target.closest('[role="option"]');
-      if (option) self.choose(self.options[parseInt(option.getAttribute("data-index"), 10)]);
+      if (option) self.pick(self.options[parseInt(option.getAttribute("data-index"), 10)]);
     });
   };
 
-  RegionPicker.prototype.queue = function () {
+  /* Initial value: look up each code's name and, for one value, open the cascade along it. */
+  TreePicker.prototype.load = function (codes) {
     var self = this;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(function () { self.fetchOptions(); }, 180);
+    Promise.all(codes.map(function (code) {
+      return getJSON(self.base + "/" + encodeURIComponent(code)).catch(function () { return null; });
+    })).then(function (nodes) {
+      self.chosen = nodes.filter(Boolean).map(function (n) { return { code: n.code, name: self.label(n) }; });
+      self.render();
+      var last = nodes.filter(Boolean).pop();
+      self.openCascade(!self.multiple && last ? last : null);
+    });
   };
 
-  RegionPicker.prototype.fetchOptions = function () {
+  TreePicker.prototype.render = function () {
+    var self = this;
+    this.shown.textContent = "";
+    if (!this.chosen.length) {
+      this.shown.appendChild(el("span", { className: "picker__none" }, TEXT.none));
+    }
+    this.chosen.forEach(function (item) {
+      var chip = el("span", { className: "picker__chip" });
+      chip.appendChild(el("span", {}, item.name));
+      var remove = el("button", { type: "button", className: "picker__remove", "aria-label": TEXT.remove + " " + item.name }, "×");
+      remove.addEventListener("click", function () { self.unset(item.code); });
+      chip.appendChild(remove);
+      self.shown.appendChild(chip);
+    });
+    var value = this.chosen.map(function (c) { return c.code; }).join(",");
+    if (this.input.value !== value) {
+      this.input.value = value;
+      this.input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  };
+
+  /* A place by its full name (province to village); an occupation by its own name. */
+  TreePicker.prototype.label = function (node) {
+    return this.kind === "region" ? fullName(node) : node.name;
+  };
+
+  TreePicker.prototype.set = function (node) {
+    var item = { code: node.code, name: this.label(node) };
+    if (this.multiple) {
+      if (!this.chosen.some(function (c) { return c.code === item.code; })) this.chosen.push(item);
+    } else {
+      this.chosen = [item];
+    }
+    this.render();
+  };
+
+  TreePicker.prototype.unset = function (code) {
+    this.chosen = this.chosen.filter(function (c) { return c.code !== code; });
+    this.render();
+    if (!this.multiple) this.openCascade(null);
+    this.search.focus();
+  };
+
+  /* Chosen from the search list: set it and show its place in the cascade. */
+  TreePicker.prototype.pick = function (node) {
+    if (!node) return;
+    var self = this;
+    this.search.value = "";
+    this.close();
+    this.set(node);
+    getJSON(this.base + "/" + encodeURIComponent(node.code))
+      .then(function (full) { self.openCascade(self.multiple ? null : full); })
+      .catch(function () {});
+    this.search.focus();
+  };
+
+  /* The cascade: one select per level down the chain of NODE (or just the top level). */
+  TreePicker.prototype.openCascade = function (node) {
+    var self = this;
+    this.cascade.textContent = "";
+    var chain = node ? node.ancestors.concat([node]) : [];
+    if (this.within) chain = chain.filter(function (n) { return n.code.length > self.within.length; });
+    var parents = [this.within || null].concat(chain.map(function (n) { return n.code; }));
+    var depth = 0;
+    function next() {
+      if (depth >= parents.length) return;
+      var parent = parents[depth];
+      var selected = chain[depth] ? chain[depth].code : "";
+      var index = depth;
+      depth += 1;
+      if (index > 0 && chain[index - 1] && chain[index - 1].has_children === false) return;
+      self.addLevel(parent, selected).then(function (added) { if (added) next(); });
+    }
+    next();
+  };
+
+  TreePicker.prototype.addLevel = function (parent, selected) {
+    var self = this;
+    var url = parent ? this.base + "/" + encodeURIComponent(parent) + "/children" : this.base + "/children";
+    return getJSON(url).then(function (items) {
+      items = items.filter(function (i) { return i.level <= self.maxLevel; });
+      if (!items.length) return false;
+      var level = items[0].level;
+      var name = self.levels[level - 1] || self.levels[self.levels.length - 1];
+      var field = el("label", { className: "picker__level" });
+      field.appendChild(el("span", { className: "picker__level-name" }, name));
+      var select = el("select", { "data-level": String(level) });
+      select.appendChild(el("option", { value: "" }, "— " + TEXT.any + " —"));
+      items.forEach(function (item) {
+        var option = el("option", { value: item.code }, item.name);
+        option.dataset.children = item.has_children ? "1" : "";
+        if (item.code === selected) option.selected = true;
+        select.appendChild(option);
+      });
+      field.appendChild(select);
+      self.cascade.appendChild(field);
+      select.addEventListener("change", function () { self.levelChanged(select, parent); });
+      return true;
+    });
+  };
+
+  TreePicker.prototype.levelChanged = function (select, parent) {
+    var self = this;
+    var field = select.parentNode;
+    while (field.nextSibling) this.cascade.removeChild(field.nextSibling);
+    var code = select.value;
+    if (!code) {
+      if (!this.multiple) {
+        if (parent && parent !== this.within) {
+          getJSON(this.base + "/" + encodeURIComponent(parent)).then(function (node) { self.set(node); });
+        } else {
+          this.chosen = [];
+          this.render();
+        }
+      }
+      return;
+    }
+    var option = select.options[select.selectedIndex];
+    getJSON(this.base + "/" + encodeURIComponent(code)).then(function (node) {
+      if (!self.multiple) self.set(node);
+      else self.addButton(field, node);
+      if (option.dataset.children) self.addLevel(code, "");
+    });
+  };
+
+  /* Several values: the cascade adds the place its last select shows. */
+  TreePicker.prototype.addButton = function (field, node) {
+    var self = this;
+    var old = this.cascade.querySelector(".picker__add");
+    if (old) old.parentNode.removeChild(old);
+    var button = el("button", { type: "button", className: "button small secondary picker__add" }, TEXT.add + " " + node.name);
+    button.addEventListener("click", function () {
+      var selects = self.cascade.querySelectorAll("select");
+      var deepest = null;
+      for (var i = 0; i < selects.length; i++) if (selects[i].value) deepest = selects[i].value;
+      if (!deepest) return;
+      getJSON(self.base + "/" + encodeURIComponent(deepest)).then(function (n) { self.set(n); });
+    });
+    this.cascade.appendChild(button);
+  };
+
+  TreePicker.prototype.fetchOptions = function () {
     var q = this.search.value.trim();
     if (this.controller) this.controller.abort();
     if (!q) { this.close(); return; }
@@ -113,32 +281,29 @@
     var self = this;
     getJSON(url, this.controller && this.controller.signal)
       .then(function (results) {
-        self.render(results.filter(function (r) { return r.level <= self.maxLevel; }));
+        self.show(results.filter(function (r) { return r.level <= self.maxLevel; }));
       })
-      .catch(function (error) {
-        if (error.name !== "AbortError") self.render([]);
-      });
+      .catch(function (error) { if (error.name !== "AbortError") self.show([]); });
   };
 
-  RegionPicker.prototype.render = function (results) {
+  TreePicker.prototype.show = function (results) {
     var self = this;
     this.options = results;
     this.active = -1;
     this.listbox.textContent = "";
-    if (!results.length) {
-      this.listbox.appendChild(el("li", { className: "region-picker__empty", "aria-disabled": "true" }, "没有匹配的地区 / No match"));
-    }
+    if (!results.length) this.listbox.appendChild(el("li", { className: "picker__empty", "aria-disabled": "true" }, TEXT.noMatch));
     results.forEach(function (result, index) {
       var option = el("li", { role: "option", id: self.id + "-opt-" + index, "data-index": String(index), "aria-selected": "false" });
-      option.appendChild(el("span", { className: "region-picker__name" }, result.name));
-      option.appendChild(el("span", { className: "region-picker__where" }, " " + result.path_names));
+      option.appendChild(el("span", { className: "picker__name" }, result.name));
+      var where = fullName(result);
+      if (where !== result.name) option.appendChild(el("span", { className: "picker__where" }, where));
       self.listbox.appendChild(option);
     });
     this.listbox.hidden = false;
     this.search.setAttribute("aria-expanded", "true");
   };
 
-  RegionPicker.prototype.highlight = function (index) {
+  TreePicker.prototype.highlight = function (index) {
     var items = this.listbox.querySelectorAll('[role="option"]');
     if (!items.length) return;
     this.active = (index + items.length) % items.length;
@@ -147,14 +312,14 @@
     items[this.active].scrollIntoView({ block: "nearest" });
   };
 
-  RegionPicker.prototype.close = function () {
+  TreePicker.prototype.close = function () {
     this.listbox.hidden = true;
     this.active = -1;
     this.search.setAttribute("aria-expanded", "false");
     this.search.removeAttribute("aria-activedescendant");
   };
 
-  RegionPicker.prototype.key = function (event) {
+  TreePicker.prototype.key = function (event) {
     var open = !this.listbox.hidden;
     switch (event.key) {
       case "ArrowDown":
@@ -173,9 +338,10 @@
         if (open) { event.preventDefault(); this.highlight(-1); }
         break;
       case "Enter":
-        if (open && this.active >= 0) {
-          event.preventDefault();
-          this.choose(this.options[this.active]);
+        if (open) {
+          event.preventDefault();  // never submit the form from the search box
+          if (this.active < 0 && this.options.length === 1) this.active = 0;
+          if (this.active >= 0) this.pick(this.options[this.active]);
         }
         break;
       case "Escape":
@@ -184,134 +350,19 @@
     }
   };
 
-  RegionPicker.prototype.choose = function (region) {
-    if (!region) return;
-    this.search.value = "";
-    this.close();
-    this.setValue(region.code);
-    this.search.focus();
-  };
-
-  RegionPicker.prototype.setValue = function (code) {
-    if (this.input.value !== code) {
-      this.input.value = code;
-      this.input.dispatchEvent(new Event("change", { bubbles: true }));
-    }
-    this.show(code);
-  };
-
-  /* Show CODE's path, its ancestors as breadcrumbs and its children as buttons. */
-  RegionPicker.prototype.show = function (code) {
-    var self = this;
-    if (!code) {
-      this.path.textContent = "未选择地区 / No region chosen";
-      this.renderCrumbs([]);
-      this.loadChildren(this.within || "");
-      return;
-    }
-    getJSON(this.base + "/" + encodeURIComponent(code))
-      .then(function (region) {
-        self.path.textContent = region.path_names;
-        self.renderCrumbs(region.ancestors.concat([{ code: region.code, name: region.name, level: region.level }]));
-        if (region.has_children && region.level < self.maxLevel) self.loadChildren(region.code);
-        else self.kids.textContent = "";
-        self.root.dispatchEvent(new CustomEvent("region-picker:shown", { bubbles: true, detail: region }));
-      })
-      .catch(function () {
-        self.path.textContent = code + "（未知地区 / unknown region）";
-        self.renderCrumbs([]);
-        self.loadChildren(self.within || "");
-      });
-  };
-
-  RegionPicker.prototype.renderCrumbs = function (chain) {
-    var self = this;
-    this.crumbs.textContent = "";
-    var top = el("button", { type: "button", className: "region-picker__crumb" }, "全国 / All");
-    top.addEventListener("click", function () { self.setValue(""); });
-    this.crumbs.appendChild(top);
-    chain.forEach(function (node) {
-      if (self.within && node.code.length < self.within.length) return;
-      self.crumbs.appendChild(document.createTextNode(" › "));
-      var button = el("button", { type: "button", className: "region-picker__crumb" }, node.name);
-      button.addEventListener("click", function () { self.setValue(node.code); });
-      self.crumbs.appendChild(button);
-    });
-    var clear = el("button", { type: "button", className: "region-picker__clear" }, "清除 / Clear");
-    clear.addEventListener("click", function () { self.setValue(""); });
-    if (chain.length) { this.crumbs.appendChild(document.createTextNode(" ")); this.crumbs.appendChild(clear); }
-  };
-
-  RegionPicker.prototype.loadChildren = function (code) {
-    var self = this;
-    var url = code ? this.base + "/" + encodeURIComponent(code) + "/children" : this.base + "/children";
-    getJSON(url)
-      .then(function (items) {
-        self.kids.textContent = "";
-        var list = el("ul", { className: "region-picker__child-list" });
-        items.forEach(function (item) {
-          if (item.level > self.maxLevel) return;
-          var li = el("li");
-          var button = el("button", { type: "button", "data-code": item.code }, item.name);
-          button.addEventListener("click", function () { self.setValue(item.code); });
-          li.appendChild(button);
-          list.appendChild(li);
-        });
-        if (list.childNodes.length) self.kids.appendChild(list);
-      })
-      .catch(function () { self.kids.textContent = ""; });
-  };
-
-  /* Optional: <div data-region-map-for="INPUT-ID"> shows the chosen province's map when the
-     vendored ECharts is loaded on the page (static/vendor/echarts/echarts.min.js). */
-  function attachMap(container, picker) {
-    if (!window.echarts) return;
-    var maps = container.getAttribute("data-region-maps") || "/static/vendor/maps";
-    var chart = window.echarts.init(container);
-    var loaded = {};
-    function draw(province, highlight) {
-      var key = province || "00";
-      var file = province ? province + ".json" : "china.json";
-      var ready = loaded[key] ? Promise.resolve() : getJSON(maps + "/" + file).then(function (geo) {
-        window.echarts.registerMap("region-" + key, geo);
-        loaded[key] = true;
-      });
-      ready.then(function () {
-        chart.setOption({
-          tooltip: { trigger: "item", formatter: "{b}" },
-          series: [{
-            type: "map", map: "region-" + key, roam: true, selectedMode: "single",
-            data: highlight ? [{ name: highlight, selected: true }] : []
-          }]
-        }, true);
-      }).catch(function () { chart.clear(); });
-    }
-    picker.root.addEventListener("region-picker:shown", function (event) {
-      var region = event.detail;
-      var chain = region.ancestors.concat([region]);
-      var province = chain[0].code;
-      var municipality = ["11", "12", "31", "50"].indexOf(province) >= 0;
-      var shown = chain.filter(function (n) { return n.level === (municipality ? 3 : 2); })[0];
-      if (region.level === 1) draw("", region.name);
-      else draw(province, shown ? shown.name : null);
-    });
-    if (!picker.input.value) draw("", null);
-    window.addEventListener("resize", function () { chart.resize(); });
-  }
-
   function init() {
-    var inputs = document.querySelectorAll("input[data-region-picker]");
-    for (var i = 0; i < inputs.length; i++) {
-      if (inputs[i].getAttribute("data-region-picker-ready")) continue;
-      inputs[i].setAttribute("data-region-picker-ready", "1");
-      var picker = new RegionPicker(inputs[i]);
-      var id = inputs[i].id;
-      var map = id ? document.querySelector('[data-region-map-for="' + id + '"]') : null;
-      if (map) attachMap(map, picker);
-    }
+    var kinds = [["region", "input[data-region-picker]"], ["occupation", "input[data-occupation-picker]"]];
+    kinds.forEach(function (kind) {
+      var inputs = document.querySelectorAll(kind[1]);
+      for (var i = 0; i < inputs.length; i++) {
+        if (inputs[i].getAttribute("data-picker-ready")) continue;
+        inputs[i].setAttribute("data-picker-ready", "1");
+        new TreePicker(inputs[i], kind[0]);
+      }
+    });
   }
 
-  window.RegionPicker = RegionPicker;
+  window.TreePicker = TreePicker;
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

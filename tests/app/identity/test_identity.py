@@ -250,3 +250,21 @@ def test_snapshot_files_outside_the_list_are_never_served(app, client, people):
     as_user(client, people.owner)
     assert client.get(f"/video/identity/{check.id}/snapshots/hidden.jpg").status_code == 404
     assert client.get(f"/video/identity/{check.id}/snapshots/..%2Faaaa.jpg").status_code == 404
+
+
+def test_a_check_without_snapshots_cannot_be_approved(app, client, people):
+    check = checked(app, people.employer, people.owner, names=())
+    as_user(client, people.official)
+    response = post_form(client, f"/video/identity/{check.id}/decide", {"decision": "approve"})
+    assert response.status_code == 422
+    assert "cannot be approved" in response.get_data(as_text=True)
+    db.session.refresh(check)
+    assert check.state == IdentityState.CHECKED
+    rejected = post_form(
+        client,
+        f"/video/identity/{check.id}/decide",
+        {"decision": "reject", "reasons": "No picture of the face."},
+    )
+    assert rejected.status_code in (302, 303)
+    db.session.refresh(check)
+    assert check.state == IdentityState.REJECTED

@@ -94,7 +94,9 @@ def test_the_url_holds_the_whole_search(client, worker):
     page = text(client, url.replace("&posted_within=30", ""))
     assert "远程客服" in page and "客服专员" not in page
     page = client.get(url).get_data(as_text=True)
-    assert 'name="region" value="42"' in page
+    assert (
+        'name="region" value="湖北省" data-region-code="42"' in page
+    )  # a name, the code for the picker
     assert 'id="remote" name="remote" type="checkbox" value="1" checked' in page
     assert 'value="4000"' in page and '<option value="30" selected>' in page
     assert '<option value="salary" selected>' in page and 'value="客服"' in page

@@ -83,3 +83,27 @@ def test_administrators_see_undelivered_mail_with_the_reason_and_send_it_again(
     assert queue.failed_job_registry.count == 0
     assert [m["to"] for m in read_outbox()] == ["lost@example.com"]
     assert "lost@example.com" not in client.get(url).get_data(as_text=True)
+
+
+def test_mail_has_absolute_links_an_html_part_and_the_settings_link(app, worker, tmp_path):
+    """Links are made absolute on PUBLIC_URL (worker-sent mail has no request to take a host
+    from); the HTML alternative carries the same text with clickable links."""
+    from email import policy
+    from email.parser import BytesParser
+    from pathlib import Path
+
+    app.config["PUBLIC_URL"] = "https://jobs.example.cn"
+    user = factories.user(locale="en")
+    notify(user, "welcome", "/video/interviews/74")
+    db.session.commit()
+    assert worker() == 1
+    (path,) = Path(app.config["MAIL_OUTBOX"]).glob("*.eml")
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "https://jobs.example.cn/video/interviews/74" in text
+    assert '<a href="https://jobs.example.cn/video/interviews/74">' in html
+    assert "https://jobs.example.cn/settings" in text
+    assert 'href="https://jobs.example.cn/settings"' in html
+    assert "Notification settings" in html and '<html lang="en">' in html
+    assert "\n/video/" not in text  # no relative link left

@@ -107,3 +107,29 @@ def test_only_seekers_build_resumes(client):
     db.session.commit()
     login(client, employer_user.email, factories.PASSWORD)
     assert client.get("/resumes/mine").status_code == 403
+
+
+def test_places_and_occupations_are_typed_by_name_and_shown_by_name(client):
+    user = seeker(client)
+    data = {
+        **BASE,
+        "expected_occupations": "计算机软件工程技术人员、护士",
+        "expected_region_codes": "湖北省武汉市江岸区，遵义市",
+        "region_code": "湖北省 武汉市 江汉区 民意街道",
+    }
+    assert post_form(client, "/resumes/mine", data).status_code == 302
+    resume = db.session.scalar(select(Resume).where(Resume.user_id == user.id))
+    assert resume.expected_region_codes == ["420102", "5203"]
+    assert resume.region_code == "420103002"
+    assert resume.expected_occupations[0] == "2-02-10-03" and len(resume.expected_occupations) == 2
+    page = client.get(f"/resumes/{resume.id}").get_data(as_text=True)
+    assert "湖北省 武汉市 江汉区 民意街道" in page and "计算机软件工程技术人员" in page
+    assert "420103002" not in page.split("<main", 1)[1].split("data-", 1)[0]
+    form = client.get("/resumes/mine").get_data(as_text=True)
+    assert 'value="湖北省 武汉市 江岸区、贵州省 遵义市"' in form  # names, the codes for the picker
+
+    data["region_code"] = "火星"
+    response = post_form(client, "/resumes/mine", data)
+    assert response.status_code == 422 and "No place is called “火星”" in response.get_data(
+        as_text=True
+    )

@@ -1,0 +1,33 @@
+"""The occupation tree by name: search, the path above an occupation, a typed name back to
+its code, and bad input answered without a 500."""
+
+from __future__ import annotations
+
+from app.occupations import service
+
+
+def test_search_finds_detailed_occupations_by_name_and_alias():
+    names = [r["name"] for r in service.search("软件工程")]
+    assert "计算机软件工程技术人员" in names
+    assert service.search("") == []
+
+
+def test_describe_walks_up_the_tree():
+    found = service.describe("2-02-10-03")
+    assert found["name"] == "计算机软件工程技术人员"
+    assert [a["level"] for a in found["ancestors"]] == [1, 2, 3]
+    assert found["path_names"].endswith(" / 计算机软件工程技术人员")
+
+
+def test_resolve_takes_a_name_a_code_or_a_path():
+    assert service.resolve("计算机软件工程技术人员") == "2-02-10-03"
+    assert service.resolve("2-02-10-03") == "2-02-10-03"
+    assert service.resolve("专业技术人员 / 计算机软件工程技术人员") == "2-02-10-03"
+    assert service.resolve("宇航驾驶员之外的火星工") is None
+
+
+def test_endpoints(client):
+    assert client.get("/occupations/search?q=护士").status_code == 200
+    assert client.get("/occupations/children").get_json()[0]["level"] == 1
+    assert client.get("/occupations/9-99-99-99").status_code == 404
+    assert client.get("/occupations/search?q=" + "x" * 41).status_code == 400
