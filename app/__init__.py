@@ -25,6 +25,7 @@ FEATURES = (
     "interviews",
     "identity",
     "media",
+    "broadcasts",
     "fairs",
     "subsidies",
     "cooperation",

@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 
+from app.broadcasts.cli import broadcast_cli
 from app.extensions import db
 from app.indexing.cli import search_cli
 from app.regions.cli import regions_cli
@@ -55,6 +56,7 @@ main.add_command(routes_command)
 main.add_command(regions_cli, "regions")
 main.add_command(video_cli, "video")
 main.add_command(search_cli, "search")
+main.add_command(broadcast_cli, "broadcast")
 
 
 @main.command("run")
@@ -115,6 +117,7 @@ def run_command(
     if app.config["RQ_EMBEDDED_WORKER"]:
         children += worker_children(app, env, workers)
     children += media_children(app, env)
+    children += broadcast_storage_children(app, env)
     supervisor = Supervisor(children)
     from app.identity.tasks import ensure_scheduled
 
@@ -221,6 +224,18 @@ def media_children(app: Flask, env: dict[str, str]) -> list[Child]:
     return [
         Child(f"media-{n}", [yunpin, *args], env, cwd=CODE_ROOT)
         for n, args in enumerate(media_server_commands(app))
+    ]
+
+
+def broadcast_storage_children(app: Flask, env: dict[str, str]) -> list[Child]:
+    """The static servers of the broadcast folder (`app.broadcasts.service`: one per core,
+    sharing one port)."""
+    from app.broadcasts.service import storage_server_commands
+
+    yunpin = str(Path(sys.executable).parent / "yunpin")
+    return [
+        Child(f"broadcast-storage-{n}", [yunpin, *args], env, cwd=CODE_ROOT)
+        for n, args in enumerate(storage_server_commands(app))
     ]
 
 

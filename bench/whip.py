@@ -109,8 +109,10 @@ class WhipPublisher:
         status = None
         if self.location:
             headers = {"Authorization": f"Bearer {self.token}"}
-            async with aiohttp.ClientSession() as http:
-                async with http.delete(self.location, headers=headers) as answer:
-                    status = answer.status
+            async with (
+                aiohttp.ClientSession() as http,
+                http.delete(self.location, headers=headers) as answer,
+            ):
+                status = answer.status
         await self.pc.close()
         return status

@@ -42,3 +42,14 @@ from app.models.resumes import EducationLevel, ParseStatus, Resume, ResumeFile, 
 from app.models.rollups import RollupCount, RollupRun
 from app.models.subsidies import ClaimStatus, SubsidyClaim, SubsidyPolicy, SubsidyRule
 from app.models.video import Scorecard
+from app.models.broadcasts import (
+    Broadcast,
+    BroadcastApplication,
+    BroadcastPin,
+    BroadcastQuestion,
+    BroadcastReminder,
+    BroadcastStatus,
+    BroadcastViewer,
+    BroadcastVote,
+    QuestionStatus,
+)
