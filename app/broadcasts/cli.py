@@ -40,7 +40,9 @@ def create_command(title: str, region_code: str | None, starts_at: datetime | No
             db.session, title=title, region_code=region_code, starts_at=starts_at or utcnow()
         )
     except service.BroadcastError as error:
-        raise click.UsageError(str(error)) from None
+        with current_app.test_request_context():  # the message is translated lazily
+            message = str(error)
+        raise click.UsageError(message) from None
     db.session.commit()
     app = current_app
     click.echo(

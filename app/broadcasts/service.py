@@ -80,8 +80,8 @@ def create(
     title = " ".join(title.split())
     if not title or len(title) > 120:
         raise BroadcastError(_l("A title of 1 to 120 characters is needed."), status=422)
-    if region_code and session.get(Region, region_code) is None:
-        raise BroadcastError(_l("Unknown region code."), status=422)
+    if region_code and not re.fullmatch(r"[0-9]{2,12}", region_code):
+        raise BroadcastError(_l("A region code is 2 to 12 digits."), status=422)
     broadcast = Broadcast(
         title=title,
         starts_at=starts_at,

@@ -26,8 +26,9 @@ class Broadcast(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    # The region it is for; None: everyone (a national briefing).
-    region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
+    # The region it is for (a statistical code, matched by prefix; not a foreign key, so a
+    # briefing can target a region whose villages this instance has not loaded); None: all.
+    region_code: Mapped[str | None] = mapped_column(sa.String(12), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     fair_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("job_fairs.id", ondelete="SET NULL"), index=True

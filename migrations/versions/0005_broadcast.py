@@ -1,9 +1,7 @@
-"""broadcasts
+"""broadcasts: live briefings and fair livestreams, their Q&A, viewers, pins, reminders
 
 Revision ID: 0005_broadcast
 Revises: 0004
-Create Date: 2026-12-01 12:41:18.212564
-
 """
 
 import sqlalchemy as sa
@@ -60,9 +58,6 @@ def upgrade():
         ),
         sa.ForeignKeyConstraint(
             ["host_id"], ["users.id"], name=op.f("fk_broadcasts_host_id_users"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["region_code"], ["regions.code"], name=op.f("fk_broadcasts_region_code_regions")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_broadcasts")),
         sa.UniqueConstraint("storage_key", name=op.f("uq_broadcasts_storage_key")),

@@ -59,7 +59,7 @@
       if (response.ok) {
         const data = await response.json();
         const watching = document.getElementById("watching");
-        if (watching) watching.textContent = d.textWatching.replace("%(n)s", data.watching);
+        if (watching) watching.textContent = d.textWatching.replace("{n}", data.watching);
         if (data.status !== d.status) { d.status = data.status; play(); }
       }
     } catch (e) { /* offline for a moment: the next beat counts */ }
