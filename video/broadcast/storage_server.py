@@ -59,7 +59,9 @@ async def file_view(request: web.Request) -> web.StreamResponse:
         except FileNotFoundError:
             raise web.HTTPNotFound(headers=CORS) from None
         headers = {**CORS, "Cache-Control": cache_control(name, body[-32:])}
-        return web.Response(body=body, content_type="application/vnd.apple.mpegurl", headers=headers)
+        return web.Response(
+            body=body, content_type="application/vnd.apple.mpegurl", headers=headers
+        )
     if not path.is_file():
         raise web.HTTPNotFound(headers=CORS)
     headers = {**CORS, "Cache-Control": cache_control(name), "Content-Type": "video/mp2t"}
