@@ -116,3 +116,24 @@ class WhipPublisher:
                 status = answer.status
         await self.pc.close()
         return status
+
+
+async def publish_for(whip_url: str, token: str, seconds: float, codec: str) -> None:
+    """Publish for ``seconds``; prints ``{"first_frame_at": <wall clock>}`` once the first
+    frame is captured (the benchmark's origin of capture times)."""
+    import json
+
+    publisher = WhipPublisher(whip_url, token, codec=codec)
+    await publisher.start()
+    while publisher.video.first_frame_at is None:
+        await asyncio.sleep(0.01)
+    print(json.dumps({"first_frame_at": publisher.video.first_frame_at}), flush=True)
+    await asyncio.sleep(seconds)
+    await publisher.stop()
+
+
+if __name__ == "__main__":  # python -m bench.whip URL TOKEN SECONDS CODEC: a publisher process
+    import sys
+
+    url, token, seconds, codec = sys.argv[1:5]
+    asyncio.run(publish_for(url, token, float(seconds), codec))

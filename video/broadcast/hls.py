@@ -32,6 +32,11 @@ TARGET_SECONDS = 2.0
 """Segment length. Short segments keep the delay from a frame to its listing near 2 s; each
 segment is one request per viewer, so shorter would multiply the load on the static server."""
 
+CUT_SECONDS = TARGET_SECONDS - 0.2
+"""A keyframe this far into a segment starts the next one. The packager asks for (or forces)
+a keyframe from this moment, and one asked of a publisher arrives a round trip and a frame or
+two later, so segments come out at about TARGET_SECONDS."""
+
 LIVE_WINDOW = 6
 """Segments in the live playlists: 12 s, enough for a player three segments behind the edge."""
 
@@ -116,7 +121,7 @@ class HlsWriter:
             if not keyframe:
                 return  # a segment must start with a keyframe
             self._open(pts, wall)
-        elif keyframe and pts - self._start_pts >= TARGET_SECONDS * CLOCK:
+        elif keyframe and self.segment_due(pts):
             self._finish(pts)
             self._open(pts, wall)
         self._mux(self._av, self._av.video, data, pts, keyframe)
@@ -135,8 +140,8 @@ class HlsWriter:
             self._mux(self._audio_only, self._audio_only.audio, data, pts, True)
 
     def segment_due(self, pts: int) -> bool:
-        """Whether the open segment has reached its length and waits for a keyframe."""
-        return self._av is not None and pts - self._start_pts >= TARGET_SECONDS * CLOCK
+        """Whether the open segment is long enough for the next keyframe to end it."""
+        return self._av is not None and pts - self._start_pts >= CUT_SECONDS * CLOCK
 
     def close(self) -> None:
         """End the broadcast: the last segment, ENDLIST everywhere, the replay as VOD."""

@@ -35,14 +35,9 @@ from .hls import CLOCK, HlsWriter
 
 logger = logging.getLogger("video.broadcast")
 
-KEYFRAME_REQUEST_INTERVAL = 1.0
-"""Seconds between two keyframe requests to a pass-through publisher."""
-
-KEYFRAME_LEAD = CLOCK // 2
-"""Ask a pass-through publisher for the next keyframe this long (90 kHz ticks) before the
-segment is due: the request and the keyframe's encoding take a round trip and a frame or
-two, and every tick the keyframe is late makes the segment, and the delay to its listing,
-longer."""
+KEYFRAME_REQUEST_INTERVAL = 0.5
+"""Seconds between two keyframe requests to a pass-through publisher: one lost request (or a
+publisher slow to answer) costs at most this much segment length."""
 
 MAX_BACKLOG = 90
 """Decoded frames waiting for the encoder (3 s) beyond which new ones are dropped: a
@@ -170,7 +165,7 @@ class Packager:
 
     def _passthrough(self, packet: av.Packet, arrived: float) -> None:
         ticks = self._ticks("video", packet.pts, CLOCK, arrived)
-        if not packet.is_keyframe and self.writer.segment_due(ticks + KEYFRAME_LEAD):
+        if not packet.is_keyframe and self.writer.segment_due(ticks):
             self._ask_keyframe()
         self.writer.video(bytes(packet), ticks, packet.is_keyframe, self._wall(ticks))
         self.passthrough_frames += 1

@@ -15,7 +15,7 @@ XHR), and the folder holds nothing but public broadcasts behind unguessable stor
 Why not the app's gunicorn: a viewer fetches a playlist and a segment every 2 s, so 2,000
 viewers are 2,000 requests a second for files, each a few hundred microseconds of Python in
 a Flask view; one aiohttp process per core on uvloop, sharing the port (``SO_REUSEPORT``),
-serves them with ``sendfile`` (figures in docs/benchmarks/broadcast.md).
+serves them from memory (figures in docs/benchmarks/broadcast.md).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
+from collections import OrderedDict
 from pathlib import Path
 
 from aiohttp import web
@@ -35,7 +36,6 @@ SEGMENT_MAX_AGE = 365 * 24 * 3600
 ENDED_PLAYLIST_MAX_AGE = 3600
 
 CORS = {"Access-Control-Allow-Origin": "*"}
-FOLDER_KEY = web.AppKey("folder", Path)
 
 
 def cache_control(name: str, body_tail: bytes = b"") -> str:
@@ -46,31 +46,64 @@ def cache_control(name: str, body_tail: bytes = b"") -> str:
     return f"public, max-age={LIVE_PLAYLIST_MAX_AGE}"
 
 
+class _Files:
+    """What one process keeps in memory: segments (written once, so a copy never goes stale)
+    and playlists (re-read when their modification time moves). Serving from memory saves
+    aiohttp's ``FileResponse`` its thread-pool hops for open/stat/sendfile, which cost more
+    than the bytes at these sizes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.segments: OrderedDict[str, bytes] = OrderedDict()
+        self.playlists: dict[str, tuple[int, bytes]] = {}
+
+    def playlist(self, relative: str) -> bytes:
+        path = self.folder / relative
+        modified = path.stat().st_mtime_ns  # FileNotFoundError: 404
+        cached = self.playlists.get(relative)
+        if cached is None or cached[0] != modified:
+            cached = self.playlists[relative] = (modified, path.read_bytes())
+        return cached[1]
+
+    def segment(self, relative: str) -> bytes:
+        body = self.segments.get(relative)
+        if body is None:
+            body = (self.folder / relative).read_bytes()  # FileNotFoundError: 404
+            self.segments[relative] = body
+            while len(self.segments) > SEGMENTS_IN_MEMORY:
+                self.segments.popitem(last=False)
+        else:
+            self.segments.move_to_end(relative)
+        return body
+
+
+SEGMENTS_IN_MEMORY = 120
+"""Per process: the live windows of 20 broadcasts (about 300 kB each at 1.2 Mbit/s)."""
+
+FILES_KEY = web.AppKey("files", _Files)
+
+
 async def file_view(request: web.Request) -> web.StreamResponse:
     key, name = request.match_info["key"], request.match_info["name"]
     if not KEY_RE.match(key) or not NAME_RE.match(name):
         raise web.HTTPNotFound(headers=CORS)
-    path = request.app[FOLDER_KEY] / key / name
-    if name.endswith(".m3u8"):
-        # Playlists are small and rewritten every segment: read whole (one syscall pair),
-        # which also tells an ended playlist by its last line.
-        try:
-            body = path.read_bytes()
-        except FileNotFoundError:
-            raise web.HTTPNotFound(headers=CORS) from None
-        headers = {**CORS, "Cache-Control": cache_control(name, body[-32:])}
-        return web.Response(
-            body=body, content_type="application/vnd.apple.mpegurl", headers=headers
-        )
-    if not path.is_file():
-        raise web.HTTPNotFound(headers=CORS)
-    headers = {**CORS, "Cache-Control": cache_control(name), "Content-Type": "video/mp2t"}
-    return web.FileResponse(path, headers=headers)
+    files = request.app[FILES_KEY]
+    try:
+        if name.endswith(".m3u8"):
+            body = files.playlist(f"{key}/{name}")
+            content_type = "application/vnd.apple.mpegurl"
+        else:
+            body = files.segment(f"{key}/{name}")
+            content_type = "video/mp2t"
+    except (FileNotFoundError, NotADirectoryError):
+        raise web.HTTPNotFound(headers=CORS) from None
+    headers = {**CORS, "Cache-Control": cache_control(name, body[-32:])}
+    return web.Response(body=body, content_type=content_type, headers=headers)
 
 
 def create_app(folder: str | Path) -> web.Application:
     app = web.Application()
-    app[FOLDER_KEY] = Path(folder)
+    app[FILES_KEY] = _Files(Path(folder))
     app.router.add_get("/hls/{key}/{name}", file_view)
     return app
 
@@ -88,3 +121,22 @@ async def serve(folder: str | Path, host: str, port: int) -> None:
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+def main() -> None:
+    """``python -m video.broadcast.storage_server FOLDER --port P`` (benchmarks; the app runs
+    ``yunpin broadcast serve-storage``)."""
+    import argparse
+
+    from video import eventloop
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    eventloop.run(serve(args.folder, args.host, args.port))
+
+
+if __name__ == "__main__":
+    main()
