@@ -17,6 +17,8 @@ processes. Figures:
   request. A viewer behaves like hls.js at the live edge: it fetches the playlist once per
   target segment duration and every segment it has not fetched yet.
 - ``errors``: viewer requests that failed or answered other than 200.
+- ``storage_cpu_percent``: CPU of the static-server processes together (100 = one core), to
+  tell a saturated server from a saturated load generator on the same machine.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ async def _viewers(playlist_url: str, count: int, seconds: float) -> dict:
     base = playlist_url.rsplit("/", 1)[0]
     playlist_ms: list[float] = []
     segment_ms: list[float] = []
+    sizes: list[int] = []
     errors = 0
     stop_at = time.monotonic() + seconds
 
@@ -84,6 +87,8 @@ async def _viewers(playlist_url: str, count: int, seconds: float) -> dict:
             errors += 1
             return None
         into.append((time.perf_counter() - started) * 1000)
+        if not url.endswith(".m3u8"):
+            sizes.append(len(body))
         return body.decode() if url.endswith(".m3u8") else ""
 
     async def viewer(session, n: int) -> None:
@@ -105,7 +110,12 @@ async def _viewers(playlist_url: str, count: int, seconds: float) -> dict:
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         await asyncio.gather(*(viewer(session, n) for n in range(count)))
-    return {"playlist_ms": playlist_ms, "segment_ms": segment_ms, "errors": errors}
+    return {
+        "playlist_ms": playlist_ms,
+        "segment_ms": segment_ms,
+        "errors": errors,
+        "segment_bytes": sum(sizes) // max(1, len(sizes)),
+    }
 
 
 def run_viewers(playlist_url: str, count: int, seconds: float) -> dict:
@@ -159,6 +169,7 @@ def measure(viewers: int, seconds: float, codec: str, storage_processes: int) ->
 
         pid = media.procs[0].pid
         cpu_before, wall_before = cpu_seconds(pid), time.monotonic()
+        storage_before = sum(cpu_seconds(p.pid) for p in storage)
         pool = ProcessPoolExecutor(storage_processes, mp_context=get_context("spawn"))
         shares = [
             viewers // storage_processes + (i < viewers % storage_processes)
@@ -169,7 +180,9 @@ def measure(viewers: int, seconds: float, codec: str, storage_processes: int) ->
         while time.monotonic() < end:
             _poll(playlist_url, listed_at)
             time.sleep(POLL_SECONDS)
-        ingest_cpu = (cpu_seconds(pid) - cpu_before) / (time.monotonic() - wall_before) * 100
+        elapsed = time.monotonic() - wall_before
+        ingest_cpu = (cpu_seconds(pid) - cpu_before) / elapsed * 100
+        storage_cpu = (sum(cpu_seconds(p.pid) for p in storage) - storage_before) / elapsed * 100
         results = [f.result() for f in futures]
         pool.shutdown()
         publisher.terminate()  # it would stop by itself at publish_seconds
@@ -184,7 +197,9 @@ def measure(viewers: int, seconds: float, codec: str, storage_processes: int) ->
         media.stop()
         redis.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
-    return _figures(viewers, seconds, ingest_cpu, listed_at, out, results)
+    figures = _figures(viewers, seconds, ingest_cpu, listed_at, out, results)
+    figures["storage_cpu_percent"] = round(storage_cpu, 1)
+    return figures
 
 
 def _poll(playlist_url: str, listed_at: dict) -> None:
@@ -221,6 +236,7 @@ def _figures(viewers, seconds, ingest_cpu, listed_at, publisher_out, results) ->
         "segments_listed": len(ordered),
         "playlist_requests": len(playlist_ms),
         "segment_requests": len(segment_ms),
+        "segment_kb": round(max((r["segment_bytes"] for r in results), default=0) / 1024),
         "load_average": round(os.getloadavg()[0], 2),
     }
 
