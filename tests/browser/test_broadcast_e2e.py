@@ -84,6 +84,7 @@ def test_go_live_with_the_fake_camera_and_watch_with_hls_js(browser, broadcast_s
     studio.goto(f"{base}/broadcasts/{broadcast_id}/studio")
     studio.locator("#camera").click()
     wait_until(studio, "document.getElementById('preview').readyState >= 2")
+    studio.screenshot(path=str(app.instance_path) + "/studio.png", full_page=True)
     studio.locator("#start").click()
     wait_until(studio, "document.getElementById('golive-state').textContent.includes('live')")
 
