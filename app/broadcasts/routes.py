@@ -44,6 +44,7 @@ from app.models import (
     Job,
     Role,
 )
+from app.redis_store import get_redis
 from app.security import CONTENT_SECURITY_POLICY
 from video import rooms
 from video.exceptions import NoMediaServer, RoomNotFound
@@ -311,12 +312,11 @@ def _room_id(broadcast: Broadcast) -> str:
 
 def _media_server(broadcast: Broadcast) -> str:
     """The media server holding the broadcast: its placement is a room in the registry."""
-    redis_client = service.get_redis(current_app)
     try:
         return server_for_room(current_app, _room_id(broadcast))
     except RoomNotFound:
         rooms.create_room(
-            redis_client,
+            get_redis(current_app),
             _room_id(broadcast),
             kind="adhoc",
             capacity=1,

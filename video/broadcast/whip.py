@@ -58,6 +58,7 @@ class Broadcasts:
         return Path(self.settings.broadcast_dir) / storage_key
 
     async def publish(self, broadcast_id: str, storage_key: str, sdp: str) -> Session:
+        folder = self.folder(storage_key)
         previous = self.sessions.pop(broadcast_id, None)
         if previous is not None:
             await self._close(previous)
@@ -75,7 +76,7 @@ class Broadcasts:
                     forwarding.request_pli(receiver)
 
         session.packager = Packager(
-            self.folder(storage_key),
+            folder,
             has_video="video" in kinds,
             has_audio="audio" in kinds,
             request_keyframe=request_keyframe,
