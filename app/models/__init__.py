@@ -12,6 +12,17 @@ from app.models.applications import (
     StageChange,
 )
 from app.models.base import Base, json_text_contains, utcnow
+from app.models.broadcasts import (
+    Broadcast,
+    BroadcastApplication,
+    BroadcastPin,
+    BroadcastQuestion,
+    BroadcastReminder,
+    BroadcastStatus,
+    BroadcastViewer,
+    BroadcastVote,
+    QuestionStatus,
+)
 from app.models.employers import (
     CompanySize,
     DocumentKind,
@@ -42,14 +53,3 @@ from app.models.resumes import EducationLevel, ParseStatus, Resume, ResumeFile, 
 from app.models.rollups import RollupCount, RollupRun
 from app.models.subsidies import ClaimStatus, SubsidyClaim, SubsidyPolicy, SubsidyRule
 from app.models.video import Scorecard
-from app.models.broadcasts import (
-    Broadcast,
-    BroadcastApplication,
-    BroadcastPin,
-    BroadcastQuestion,
-    BroadcastReminder,
-    BroadcastStatus,
-    BroadcastViewer,
-    BroadcastVote,
-    QuestionStatus,
-)
