@@ -98,6 +98,7 @@ def show(broadcast_id: int):
     page = render_template(
         "broadcasts/show.html",
         broadcast=broadcast,
+        status=service.shown_status(current_app, broadcast),
         live_url=service.playback_url(current_app, broadcast),
         audio_url=service.playback_url(current_app, broadcast, "audio.m3u8"),
         replay_url=service.playback_url(current_app, broadcast, "replay.m3u8"),
@@ -117,7 +118,7 @@ def questions_json(broadcast_id: int):
     moderator = service.can_host(current_user, broadcast)
     listed = service.questions(db.session, broadcast, moderator=moderator)
     return jsonify(
-        status=broadcast.status.value,
+        status=service.shown_status(current_app, broadcast).value,
         questions=[service.question_json(q) for q in listed],
     )
 
@@ -177,8 +178,9 @@ def presence(broadcast_id: int):
     """A watching browser's heartbeat: signed-in viewers count with their region, others
     under a random key kept in their session (region unknown)."""
     broadcast = _broadcast(broadcast_id)
-    if broadcast.status != BroadcastStatus.LIVE:
-        return jsonify(watching=0, status=broadcast.status.value)
+    status = service.shown_status(current_app, broadcast)
+    if status != BroadcastStatus.LIVE:
+        return jsonify(watching=0, status=status.value)
     if current_user.is_authenticated:
         key, region = f"user:{current_user.id}", current_user.region_code
     else:

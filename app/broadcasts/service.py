@@ -215,6 +215,22 @@ def has_replay(app: Flask, broadcast: Broadcast) -> bool:
     return (Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key / "replay.m3u8").exists()
 
 
+def shown_status(app: Flask, broadcast: Broadcast) -> BroadcastStatus:
+    """The status to show: a live broadcast whose live playlist has ended (the publisher
+    vanished without the WHIP DELETE, and the media server closed the session) shows as
+    ended; the row changes with the next publisher or an explicit end."""
+    if broadcast.status != BroadcastStatus.LIVE:
+        return broadcast.status
+    live = Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key / "live.m3u8"
+    try:
+        with live.open("rb") as playlist:
+            playlist.seek(max(0, live.stat().st_size - 32))
+            ended = b"#EXT-X-ENDLIST" in playlist.read()
+    except FileNotFoundError:
+        return broadcast.status
+    return BroadcastStatus.ENDED if ended else broadcast.status
+
+
 def went_live(session: Session, broadcast: Broadcast) -> bool:
     """The publisher connected. True the first time (reminders go out then)."""
     first = broadcast.started_at is None

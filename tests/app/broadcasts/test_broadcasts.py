@@ -280,10 +280,28 @@ def test_cli_create_prints_the_contract(app):
     assert out["whip_url"].endswith(f"/broadcasts/{broadcast.id}/whip")
     assert out["playback_url"].endswith(f"/hls/{broadcast.storage_key}/live.m3u8")
     bad = app.test_cli_runner().invoke(broadcast_cli, ["create", "--title", "T", "--region", "x"])
-    assert bad.exit_code == 2 and "2 to 12 digits" in bad.output
+    assert bad.exit_code == 2 and "2 到 12 位数字" in bad.output  # Chinese by default
 
 
 @pytest.mark.parametrize("title", ["", " " * 3, "x" * 121])
 def test_titles_are_checked(app, title):
     with pytest.raises(service.BroadcastError):
         service.create(db.session, title=title, starts_at=utcnow())
+
+
+def test_a_live_broadcast_whose_playlist_ended_shows_as_ended(app, client):
+    """The publisher vanished without DELETE: the media server ended the playlists."""
+    from pathlib import Path
+
+    broadcast = service.create(db.session, title="断线", starts_at=utcnow())
+    service.went_live(db.session, broadcast)
+    db.session.commit()
+    folder = Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key
+    folder.mkdir(parents=True)
+    (folder / "live.m3u8").write_text("#EXTM3U\n#EXTINF:2.000,\nv00000.ts\n")
+    assert client.get(f"/broadcasts/{broadcast.id}/questions.json").get_json()["status"] == "live"
+    (folder / "live.m3u8").write_text("#EXTM3U\n#EXTINF:2.000,\nv00000.ts\n#EXT-X-ENDLIST\n")
+    assert client.get(f"/broadcasts/{broadcast.id}/questions.json").get_json()["status"] == "ended"
+    assert "Questions and answers" in client.get(f"/broadcasts/{broadcast.id}").get_data(
+        as_text=True
+    )
