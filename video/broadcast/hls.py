@@ -143,6 +143,11 @@ class HlsWriter:
         """Whether the open segment is long enough for the next keyframe to end it."""
         return self._av is not None and pts - self._start_pts >= CUT_SECONDS * CLOCK
 
+    def segment_full(self, pts: int) -> bool:
+        """Whether the open segment has reached TARGET_SECONDS (when an encoder we run
+        should make the next frame a keyframe)."""
+        return self._av is not None and pts - self._start_pts >= TARGET_SECONDS * CLOCK
+
     def close(self) -> None:
         """End the broadcast: the last segment, ENDLIST everywhere, the replay as VOD."""
         if self.closed:

@@ -179,7 +179,7 @@ class Packager:
             frame = frame.reformat(width=self.h264.width, height=self.h264.height)
         frame = frame.reformat(format="yuv420p") if frame.format.name != "yuv420p" else frame
         frame.pts, frame.time_base = ticks, Fraction(1, CLOCK)
-        if self._force_keyframe or self.writer.segment_due(ticks):
+        if self._force_keyframe or self.writer.segment_full(ticks):
             frame.pict_type = av.video.frame.PictureType.I
             self._force_keyframe = False
         else:
