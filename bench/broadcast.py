@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -64,52 +65,79 @@ def _get(url: str) -> str:
         return answer.read().decode()
 
 
-async def _viewers(playlist_url: str, count: int, seconds: float) -> dict:
-    import aiohttp
+class _Connection:
+    """One viewer's keep-alive HTTP/1.1 connection, as a browser keeps one to the CDN. A bare
+    client on asyncio streams: aiohttp's client costs several times more CPU per request,
+    and on this machine the load generator shares the cores with the servers it measures."""
 
-    base = playlist_url.rsplit("/", 1)[0]
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def _viewers(playlist_url: str, count: int, seconds: float) -> dict:
+    parts = urllib.parse.urlsplit(playlist_url)
+    base = parts.path.rsplit("/", 1)[0]
     playlist_ms: list[float] = []
     segment_ms: list[float] = []
     sizes: list[int] = []
     errors = 0
     stop_at = time.monotonic() + seconds
 
-    async def fetch(session, url: str, into: list[float]) -> str | None:
+    async def fetch(connection: _Connection, path: str, into: list[float]) -> bytes | None:
         nonlocal errors
         started = time.perf_counter()
         try:
-            async with session.get(url) as answer:
-                body = await answer.read()
-                if answer.status != 200:
-                    errors += 1
-                    return None
-        except (TimeoutError, aiohttp.ClientError, OSError):
+            status, body = await asyncio.wait_for(connection.get(path), REQUEST_TIMEOUT)
+        except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError):
+            errors += 1
+            connection.close()
+            return None
+        if status != 200:
             errors += 1
             return None
         into.append((time.perf_counter() - started) * 1000)
-        if not url.endswith(".m3u8"):
-            sizes.append(len(body))
-        return body.decode() if url.endswith(".m3u8") else ""
+        return body
 
-    async def viewer(session, n: int) -> None:
+    async def viewer(n: int) -> None:
         await asyncio.sleep(SEGMENT_SECONDS * n / count)  # arrivals spread over one segment
+        connection = _Connection(parts.hostname, parts.port)
         fetched: set[str] = set()
         while time.monotonic() < stop_at:
             started = time.monotonic()
-            playlist = await fetch(session, playlist_url, playlist_ms)
+            playlist = await fetch(connection, parts.path, playlist_ms)
             if playlist is not None:
-                names = [name for name, _ in _segments(playlist)]
+                names = [name for name, _ in _segments(playlist.decode())]
                 # Join at the live edge (the newest segment), then take each new one.
                 wanted = [x for x in names if x not in fetched] if fetched else names[-1:]
                 for name in wanted:
-                    await fetch(session, f"{base}/{name}", segment_ms)
+                    body = await fetch(connection, f"{base}/{name}", segment_ms)
+                    if body is not None:
+                        sizes.append(len(body))
                 fetched.update(names)
             await asyncio.sleep(max(0.0, SEGMENT_SECONDS - (time.monotonic() - started)))
+        connection.close()
 
-    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await asyncio.gather(*(viewer(session, n) for n in range(count)))
+    await asyncio.gather(*(viewer(n) for n in range(count)))
     return {
         "playlist_ms": playlist_ms,
         "segment_ms": segment_ms,
