@@ -146,6 +146,11 @@ async def _viewers(playlist_url: str, count: int, seconds: float) -> dict:
     }
 
 
+def _warm() -> None:
+    """Imported and ready: the measurement starts once every worker process is."""
+    from video import eventloop  # noqa: F401
+
+
 def run_viewers(playlist_url: str, count: int, seconds: float) -> dict:
     """One worker process's share of the viewers (on uvloop, as the servers are)."""
     from video import eventloop
@@ -195,10 +200,14 @@ def measure(viewers: int, seconds: float, codec: str, storage_processes: int) ->
             _poll(playlist_url, listed_at)
             time.sleep(POLL_SECONDS)
 
+        # Worker processes start (and import) before the clock starts: spawning them under
+        # load takes seconds, which the measured window must not include.
+        pool = ProcessPoolExecutor(storage_processes, mp_context=get_context("spawn"))
+        for warming in [pool.submit(_warm) for _ in range(storage_processes)]:
+            warming.result()
         pid = media.procs[0].pid
         cpu_before, wall_before = cpu_seconds(pid), time.monotonic()
         storage_before = sum(cpu_seconds(p.pid) for p in storage)
-        pool = ProcessPoolExecutor(storage_processes, mp_context=get_context("spawn"))
         shares = [
             viewers // storage_processes + (i < viewers % storage_processes)
             for i in range(storage_processes)

@@ -72,12 +72,67 @@ class ToneTrack(MediaStreamTrack):
         return frame
 
 
+def encode_h264(
+    frames: int = 60, width: int = 640, height: int = 480, fps: int = 30
+) -> list[bytes]:
+    """``frames`` synthetic pictures encoded once (Annex B), a keyframe every ``frames``: a
+    camera whose encoder runs elsewhere, so a benchmark on a loaded machine measures the
+    server and not the publisher falling behind its own clock."""
+    ctx = av.CodecContext.create("libx264", "w")
+    ctx.width, ctx.height, ctx.pix_fmt = width, height, "yuv420p"
+    ctx.time_base = fractions.Fraction(1, fps)
+    ctx.framerate = fractions.Fraction(fps, 1)
+    ctx.bit_rate = 1_000_000
+    ctx.options = {"preset": "ultrafast", "tune": "zerolatency", "bf": "0", "g": str(frames)}
+    ctx.profile = "Baseline"
+    out: list[bytes] = []
+    for i in range(frames):
+        frame = av.VideoFrame.from_ndarray(
+            synthetic_picture(i, width, height), format="bgr24"
+        ).reformat(format="yuv420p")
+        frame.pts = i
+        out.extend(bytes(p) for p in ctx.encode(frame))
+    out.extend(bytes(p) for p in ctx.encode(None))
+    return out
+
+
+class ReplayCamera(MediaStreamTrack):
+    """Pre-encoded H.264 in real time, looping over whole groups of pictures (60 frames:
+    a keyframe every 2 s, the segment length, so no keyframe request is needed)."""
+
+    kind = "video"
+
+    def __init__(self, packets: list[bytes], fps: int = 30) -> None:
+        super().__init__()
+        self.packets, self.fps, self.n = packets, fps, 0
+        self.start: float | None = None
+        self.first_frame_at: float | None = None
+
+    async def recv(self) -> av.Packet:
+        if self.start is None:
+            self.start, self.first_frame_at = time.monotonic(), time.time()
+        wait = self.start + self.n / self.fps - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        packet = av.Packet(self.packets[self.n % len(self.packets)])
+        packet.pts, packet.time_base = self.n * 3000, fractions.Fraction(1, 90000)
+        self.n += 1
+        return packet
+
+
 class WhipPublisher:
     def __init__(
-        self, whip_url: str, token: str, *, codec: str = "H264", width=640, height=480
+        self,
+        whip_url: str,
+        token: str,
+        *,
+        codec: str = "H264",
+        width=640,
+        height=480,
+        video: MediaStreamTrack | None = None,
     ) -> None:
         self.whip_url, self.token, self.codec = whip_url, token, codec.upper()
-        self.video = CameraTrack(width, height)
+        self.video = video or CameraTrack(width, height)
         self.pc = RTCPeerConnection()
         self.location: str | None = None
 
@@ -123,7 +178,9 @@ async def publish_for(whip_url: str, token: str, seconds: float, codec: str) -> 
     frame is captured (the benchmark's origin of capture times)."""
     import json
 
-    publisher = WhipPublisher(whip_url, token, codec=codec)
+    # H.264 is replayed pre-encoded (a camera with its own encoder); VP8 is encoded live.
+    video = ReplayCamera(encode_h264()) if codec.upper() == "H264" else None
+    publisher = WhipPublisher(whip_url, token, codec=codec, video=video)
     await publisher.start()
     while publisher.video.first_frame_at is None:
         await asyncio.sleep(0.01)
