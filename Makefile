@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/yunpin bench dashboards --employers 1000 --applications 10000 --json
 	$(BIN)/yunpin bench freshness --writes 20 --rate 10 --json
 	$(BIN)/yunpin bench web --rate 20 --seconds 5 --json
+	$(BIN)/yunpin bench broadcast --viewers 100 --seconds 10 --json
 
 # Screenshots of every main page (Chinese, phone and desktop) into docs/screenshots/, taken by
 # the accessibility walk (tests/browser/test_accessibility.py). Chinese needs a CJK font:

@@ -26,6 +26,7 @@ FEATURES = (
     "interviews",
     "identity",
     "media",
+    "broadcasts",
     "fairs",
     "subsidies",
     "cooperation",

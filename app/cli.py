@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 
+from app.broadcasts.cli import broadcast_cli
 from app.extensions import db
 from app.indexing.cli import search_cli
 from app.privacy.cli import privacy_cli
@@ -59,6 +60,7 @@ main.add_command(privacy_cli, "privacy")
 main.add_command(video_cli, "video")
 main.add_command(search_cli, "search")
 main.add_command(train_cli, "train")
+main.add_command(broadcast_cli, "broadcast")
 
 
 @main.command("run")
@@ -120,6 +122,7 @@ def run_command(
         children += worker_children(app, env, workers)
         children.append(Child("cron", [yunpin_script(), "cron"], env, cwd=CODE_ROOT))
     children += media_children(app, env)
+    children += broadcast_storage_children(app, env)
     supervisor = Supervisor(children)
     batching.kick(app)  # marks left by a previous run, or by the demo just loaded
     try:
@@ -226,6 +229,17 @@ def media_children(app: Flask, env: dict[str, str]) -> list[Child]:
     return [
         Child(f"media-{n}", [yunpin_script(), *args], env, cwd=CODE_ROOT)
         for n, args in enumerate(media_server_commands(app))
+    ]
+
+
+def broadcast_storage_children(app: Flask, env: dict[str, str]) -> list[Child]:
+    """The static servers of the broadcast folder (`app.broadcasts.service`: one per core,
+    sharing one port)."""
+    from app.broadcasts.service import storage_server_commands
+
+    return [
+        Child(f"broadcast-storage-{n}", [yunpin_script(), *args], env, cwd=CODE_ROOT)
+        for n, args in enumerate(storage_server_commands(app))
     ]
 
 

@@ -108,6 +108,16 @@ def build_config(instance_path: str) -> dict[str, Any]:
             json.loads,
             [{"urls": "stun:stun.l.google.com:19302"}] if production else [],
         ),
+        # Live broadcasts (app/broadcasts/): the folder the media servers write HLS to, the
+        # base URL players fetch it from (a CDN in production), the app's own public URL
+        # (WHIP endpoints printed by `yunpin broadcast create`), and the embedded static
+        # server `yunpin run` starts for the folder (0 processes: something else serves it).
+        "BROADCAST_DIR": env("BROADCAST_DIR", default=str(instance / "broadcasts")),
+        "BROADCAST_PLAYBACK_URL": env(
+            "BROADCAST_PLAYBACK_URL", default="http://127.0.0.1:5080/hls"
+        ),
+        "BROADCAST_STORAGE_PORT": env("BROADCAST_STORAGE_PORT", int, 5080),
+        "BROADCAST_STORAGE_PROCESSES": env("BROADCAST_STORAGE_PROCESSES", int),
         "MAIL_SERVER": env("MAIL_SERVER"),
         "MAIL_PORT": env("MAIL_PORT", int, 587),
         "MAIL_USERNAME": env("MAIL_USERNAME"),

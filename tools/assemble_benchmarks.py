@@ -11,6 +11,7 @@ ORDER = [
     "search",
     "matching",
     "video",
+    "broadcast",
     "runtime",
     "officials",
     "regions",

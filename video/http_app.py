@@ -20,6 +20,7 @@ import signal
 from aiohttp import web
 
 from . import rooms, tokens
+from .broadcast import whip as broadcast_whip
 from .exceptions import BadRequest, RoomFull, RoomNotFound, TokenError
 from .settings import VideoSettings
 from .sfu import SFU
@@ -115,6 +116,7 @@ def create_app(settings: VideoSettings) -> web.Application:
     app.router.add_post("/video/rooms/{room_id}/offer", offer_view)
     app.router.add_get("/video/rooms/{room_id}/liveness", liveness_view)
     app.router.add_get("/video/health", health_view)
+    broadcast_whip.add_routes(app, settings)  # live broadcasts' WHIP ingest
 
     async def on_shutdown(app: web.Application) -> None:
         await app[SFU_KEY].close()

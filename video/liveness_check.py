@@ -258,9 +258,7 @@ class LivenessCheck:
         prompt = next(p for p in self.prompts if p["id"] == pid)
         if pid == "digits":
             prompt["digits"] = self.digits
-            self._say(
-                f"{prompt['text_zh']}：{self.digits}", f"{prompt['text_en']}: {self.digits}"
-            )
+            self._say(f"{prompt['text_zh']}：{self.digits}", f"{prompt['text_en']}: {self.digits}")
         else:
             self._say(prompt["text_zh"], prompt["text_en"])
 

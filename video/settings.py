@@ -4,7 +4,8 @@ Env vars (``from_env``): ``SECRET_KEY``, ``REDIS_URL``, ``VIDEO_HOST``, ``VIDEO_
 ``VIDEO_ICE_SERVERS`` (JSON list of RTCIceServer dicts, e.g.
 ``[{"urls": "turn:turn.example.com:3478", "username": "u", "credential": "p"}]``),
 ``VIDEO_MAX_PARTICIPANTS``, ``VIDEO_CODEC`` (``VP8`` or ``H264``) and
-``VIDEO_SNAPSHOT_DIR`` (identity-check snapshots).
+``VIDEO_SNAPSHOT_DIR`` (identity-check snapshots) and ``VIDEO_BROADCAST_DIR`` (HLS output of
+live broadcasts, :mod:`video.broadcast`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class VideoSettings:
     codec: str = DEFAULT_CODEC
     snapshot_dir: str | None = None
     """Where identity-room snapshots go; ``None`` disables liveness snapshots on disk."""
+    broadcast_dir: str | None = None
+    """Where live broadcasts' playlists and segments go; ``None`` refuses WHIP publishers."""
 
     def __post_init__(self) -> None:
         self.codec = self.codec.upper()
@@ -69,6 +72,7 @@ class VideoSettings:
             "max_participants": int(env.get("VIDEO_MAX_PARTICIPANTS", DEFAULT_MAX_PARTICIPANTS)),
             "codec": env.get("VIDEO_CODEC", DEFAULT_CODEC),
             "snapshot_dir": env.get("VIDEO_SNAPSHOT_DIR") or None,
+            "broadcast_dir": env.get("VIDEO_BROADCAST_DIR") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -35,6 +35,7 @@ def settings_for(app: Flask, port: int | None = None) -> VideoSettings:
         ice_servers=list(app.config.get("VIDEO_ICE_SERVERS") or []),
         max_participants=MAX_PARTICIPANTS,
         snapshot_dir=app.config["VIDEO_SNAPSHOT_DIR"],
+        broadcast_dir=app.config["BROADCAST_DIR"],
     )
 
 

@@ -12,6 +12,17 @@ from app.models.applications import (
     StageChange,
 )
 from app.models.base import Base, json_text_contains, utcnow
+from app.models.broadcasts import (
+    Broadcast,
+    BroadcastApplication,
+    BroadcastPin,
+    BroadcastQuestion,
+    BroadcastReminder,
+    BroadcastStatus,
+    BroadcastViewer,
+    BroadcastVote,
+    QuestionStatus,
+)
 from app.models.employers import (
     CompanySize,
     DocumentKind,

@@ -37,7 +37,7 @@ _URL = re.compile(r"https?://[^\s<>\"']+")
 def public_url(path: str) -> str:
     """PATH as an absolute link a mail reader can open: on PUBLIC_URL when it is set (what
     production configures: workers have no request to take a host from), else on the host
-    of the request that sends the mail, else on SERVER_NAME."""
+    of the request that sends the mail, else on SERVER_NAME, else on `make run`'s address."""
     if not path or urlsplit(path).scheme:
         return path
     config = current_app.config
@@ -46,7 +46,7 @@ def public_url(path: str) -> str:
         base = request.host_url
     if not base:
         scheme = config.get("PREFERRED_URL_SCHEME") or "http"
-        base = f"{scheme}://{config.get('SERVER_NAME') or 'localhost:5000'}"
+        base = f"{scheme}://{config.get('SERVER_NAME') or '127.0.0.1:5000'}"
     return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
 
 

@@ -41,6 +41,7 @@ TEXTS = {
         "%(employer)s finished a video identity check: compare it with the ID document"
     ),
     "identity_approved": _l("The video identity check of your legal representative was approved"),
+    "broadcast_live": _l("Live now: %(title)s"),
     "identity_rejected": _l(
         "The video identity check of your legal representative was rejected: %(reasons)s"
     ),

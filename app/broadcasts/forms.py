@@ -1,0 +1,25 @@
+"""The form that schedules a broadcast."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.forms import REGION_PICKER, region_exists
+
+
+class BroadcastForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
+    starts_at = DateTimeLocalField(
+        _l("Starts at (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    region_code = StringField(
+        _l("Region it is for"), validators=[Optional(), region_exists], render_kw=REGION_PICKER
+    )
+    fair_id = SelectField(_l("Job fair (livestream of a fair)"), coerce=int, default=0)
+    documents = TextAreaField(
+        _l("Policy documents, one per line: title | https://…"), validators=[Length(max=4000)]
+    )

@@ -1,0 +1,526 @@
+"""Live broadcasts: scheduling, publishing credentials, the live Q&A, pinned jobs, the audience.
+
+The media server packages a broadcast into HLS in ``BROADCAST_DIR/<storage key>/``
+(:mod:`video.broadcast`); this module knows the URLs (the WHIP endpoint on the app, the
+playlists under ``BROADCAST_PLAYBACK_URL``) and everything the database holds. Concurrent
+viewers live in Redis (a sorted set of heartbeats per broadcast); the peak and who watched
+(with their region) are written to the database by the heartbeat's POST.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import nh3
+import sqlalchemy as sa
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from app.database import insert_missing, update_if
+from app.errors import DomainError
+from app.models import (
+    Application,
+    Broadcast,
+    BroadcastApplication,
+    BroadcastPin,
+    BroadcastQuestion,
+    BroadcastReminder,
+    BroadcastStatus,
+    BroadcastViewer,
+    BroadcastVote,
+    FairEmployer,
+    FairJob,
+    Job,
+    JobFair,
+    QuestionStatus,
+    Region,
+    Role,
+    User,
+    utcnow,
+)
+from app.redis_store import get_redis
+from video.broadcast import tokens
+
+PUBLISHER_TOKEN_SECONDS = 24 * 3600
+"""How long a publisher token works: a briefing's day, set up hours ahead."""
+
+MAX_QUESTION = 300
+MAX_ANSWER = 2000
+
+VIEWER_TIMEOUT = 45
+"""Seconds after its last heartbeat (every 15 s from the page) that a viewer stops counting
+as watching: two heartbeats may be lost before a viewer drops out of the figure."""
+
+
+class BroadcastError(DomainError):
+    """A refused broadcast action (409 by default, 422 for bad input)."""
+
+
+# -- scheduling -------------------------------------------------------------------------------
+
+
+def create(
+    session: Session,
+    *,
+    title: str,
+    starts_at: datetime,
+    region_code: str | None = None,
+    host: User | None = None,
+    fair: JobFair | None = None,
+    description: str = "",
+    documents: list[dict] | None = None,
+) -> Broadcast:
+    title = " ".join(title.split())
+    if not title or len(title) > 120:
+        raise BroadcastError(_l("A title of 1 to 120 characters is needed."), status=422)
+    if region_code and not re.fullmatch(r"[0-9]{2,12}", region_code):
+        raise BroadcastError(_l("A region code is 2 to 12 digits."), status=422)
+    broadcast = Broadcast(
+        title=title,
+        starts_at=starts_at,
+        region_code=region_code or None,
+        host_id=host.id if host else None,
+        fair_id=fair.id if fair else None,
+        description=description,
+        documents=documents or [],
+        storage_key=secrets.token_urlsafe(12),
+    )
+    session.add(broadcast)
+    session.flush()
+    return broadcast
+
+
+def fairs_for_host(session: Session, user: User) -> list[JobFair]:
+    """Fairs a user may stream: an official's (in their region), an employer's (registered)."""
+    query = sa.select(JobFair).order_by(JobFair.starts_on.desc()).limit(100)
+    if user.role == Role.EMPLOYER:
+        if not user.membership:
+            return []
+        query = query.join(FairEmployer, FairEmployer.fair_id == JobFair.id).where(
+            FairEmployer.employer_id == user.membership.employer_id
+        )
+    elif user.role == Role.OFFICIAL:
+        query = query.where(JobFair.region_code.startswith(user.region_code or "", autoescape=True))
+    return list(session.scalars(query))
+
+
+def schedule(session: Session, host: User, form) -> Broadcast:
+    """A broadcast from the form: an official's in their region, an employer's for a fair."""
+    from app.interviews.service import to_utc
+
+    fair = None
+    if form.fair_id.data:
+        fair = next((f for f in fairs_for_host(session, host) if f.id == form.fair_id.data), None)
+        if fair is None:
+            raise BroadcastError(_l("Choose one of your fairs."), status=422)
+    region = form.region_code.data or (fair.region_code if fair else None)
+    if host.role == Role.EMPLOYER and fair is None:
+        raise BroadcastError(_l("Companies broadcast as part of a job fair: choose one."), 422)
+    if host.role == Role.OFFICIAL and not (region or "").startswith(host.region_code or "-"):
+        raise BroadcastError(_l("Choose a region inside your own."), status=422)
+    return create(
+        session,
+        title=form.title.data,
+        starts_at=to_utc(form.starts_at.data, "Asia/Shanghai"),
+        region_code=region,
+        host=host,
+        fair=fair,
+        description=form.description.data or "",
+        documents=parse_documents(form.documents.data),
+    )
+
+
+def parse_documents(text: str) -> list[dict]:
+    """Lines of "title | https://…" (or a bare URL) into the linked policy documents."""
+    documents = []
+    for line in (text or "").splitlines():
+        title, _, url = line.rpartition("|") if "|" in line else ("", "", line)
+        url = url.strip()
+        if not url:
+            continue
+        if not re.match(r"^https?://\S+$", url) or len(url) > 500:
+            raise BroadcastError(_l("Documents must be links starting with http(s)://."), 422)
+        documents.append({"title": title.strip()[:120] or url, "url": url})
+    return documents[:20]
+
+
+def for_region(session: Session, user: User | None, limit: int = 50) -> list[Broadcast]:
+    """Live and upcoming broadcasts for the user's region (and national ones), live first."""
+    query = sa.select(Broadcast).where(Broadcast.status != BroadcastStatus.ENDED)
+    region = user.region_code if user is not None else None
+    if region:
+        # A broadcast for 4201 is for everyone in 420102…: its code is a prefix of theirs.
+        query = query.where(
+            sa.or_(
+                Broadcast.region_code.is_(None),
+                sa.literal(region).startswith(Broadcast.region_code),
+            )
+        )
+    live_first = sa.case((Broadcast.status == BroadcastStatus.LIVE, 0), else_=1)
+    return list(session.scalars(query.order_by(live_first, Broadcast.starts_at).limit(limit)))
+
+
+def recent_replays(session: Session, limit: int = 20) -> list[Broadcast]:
+    query = sa.select(Broadcast).where(Broadcast.status == BroadcastStatus.ENDED)
+    return list(session.scalars(query.order_by(Broadcast.ended_at.desc()).limit(limit)))
+
+
+def can_host(user: User, broadcast: Broadcast) -> bool:
+    """The host, and officials whose region covers the broadcast's (admins everywhere)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN or broadcast.host_id == user.id:
+        return True
+    if user.role != Role.OFFICIAL or not user.region_code:
+        return False
+    return (broadcast.region_code or "").startswith(user.region_code)
+
+
+# -- publishing --------------------------------------------------------------------------------
+
+
+def publisher_token(app: Flask, broadcast: Broadcast) -> str:
+    return tokens.issue(
+        app.config["SECRET_KEY"], broadcast.id, broadcast.storage_key, PUBLISHER_TOKEN_SECONDS
+    )
+
+
+def whip_url(broadcast: Broadcast) -> str:
+    from app.notifications.mail import public_url
+
+    return public_url(f"/broadcasts/{broadcast.id}/whip")
+
+
+def playback_url(app: Flask, broadcast: Broadcast, playlist: str = "live.m3u8") -> str:
+    base = app.config["BROADCAST_PLAYBACK_URL"].rstrip("/")
+    return f"{base}/{broadcast.storage_key}/{playlist}"
+
+
+def storage_server_commands(app: Flask) -> list[list[str]]:
+    """The arguments after ``yunpin`` of each static server of the broadcast folder that
+    `yunpin run` supervises (BROADCAST_STORAGE_PROCESSES, default one per core; 0 when a
+    CDN's origin or nginx serves the folder)."""
+    count = app.config.get("BROADCAST_STORAGE_PROCESSES")
+    count = (os.cpu_count() or 1) if count is None else count
+    port = str(app.config["BROADCAST_STORAGE_PORT"])
+    return [["broadcast", "serve-storage", "--port", port] for _ in range(count)]
+
+
+def has_replay(app: Flask, broadcast: Broadcast) -> bool:
+    return (Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key / "replay.m3u8").exists()
+
+
+def shown_status(app: Flask, broadcast: Broadcast) -> BroadcastStatus:
+    """The status to show: a live broadcast whose live playlist has ended (the publisher
+    vanished without the WHIP DELETE, and the media server closed the session) shows as
+    ended; the row changes with the next publisher or an explicit end."""
+    if broadcast.status != BroadcastStatus.LIVE:
+        return broadcast.status
+    live = Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key / "live.m3u8"
+    try:
+        with live.open("rb") as playlist:
+            playlist.seek(max(0, live.stat().st_size - 32))
+            ended = b"#EXT-X-ENDLIST" in playlist.read()
+    except FileNotFoundError:
+        return broadcast.status
+    return BroadcastStatus.ENDED if ended else broadcast.status
+
+
+def went_live(session: Session, broadcast: Broadcast) -> bool:
+    """The publisher connected. True the first time (reminders go out then)."""
+    first = broadcast.started_at is None
+    update_if(
+        session,
+        broadcast,
+        Broadcast.status != BroadcastStatus.LIVE,
+        status=BroadcastStatus.LIVE,
+        started_at=broadcast.started_at or utcnow(),
+        ended_at=None,
+    )
+    return first
+
+
+def ended(session: Session, broadcast: Broadcast) -> None:
+    update_if(
+        session,
+        broadcast,
+        Broadcast.status == BroadcastStatus.LIVE,
+        status=BroadcastStatus.ENDED,
+        ended_at=utcnow(),
+    )
+
+
+def send_reminders(broadcast: Broadcast) -> None:
+    """After the commit that marks it live: tell everyone who asked (in the app and by mail)."""
+    from app.queue import defer
+
+    defer("app.broadcasts.tasks.remind", broadcast.id)
+
+
+def remind(session: Session, broadcast: Broadcast, user: User) -> bool:
+    if broadcast.status == BroadcastStatus.ENDED:
+        raise BroadcastError(_l("This broadcast has ended: watch the replay."))
+    rows = [{"broadcast_id": broadcast.id, "user_id": user.id}]
+    return insert_missing(session, BroadcastReminder, rows) == 1
+
+
+def wants_reminder(session: Session, broadcast: Broadcast, user: User) -> bool:
+    return session.get(BroadcastReminder, (broadcast.id, user.id)) is not None
+
+
+# -- Q&A -----------------------------------------------------------------------------------------
+
+
+def clean_text(text: str, limit: int) -> str:
+    """Plain text: tags removed, control characters and runs of blanks collapsed."""
+    text = nh3.clean(text or "", tags=set())
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    if not text:
+        raise BroadcastError(_l("Write something first."), status=422)
+    if len(text) > limit:
+        raise BroadcastError(_l("At most %(n)s characters.", n=limit), status=422)
+    return text
+
+
+def ask(session: Session, broadcast: Broadcast, user: User, body: str) -> BroadcastQuestion:
+    if broadcast.status == BroadcastStatus.ENDED:
+        raise BroadcastError(_l("Questions are closed: the broadcast has ended."))
+    question = BroadcastQuestion(
+        broadcast_id=broadcast.id, author_id=user.id, body=clean_text(body, MAX_QUESTION)
+    )
+    session.add(question)
+    session.flush()
+    return question
+
+
+def vote(session: Session, question: BroadcastQuestion, user: User) -> bool:
+    """Upvote once; the count is recounted from the votes, so races cannot drift it."""
+    if question.status not in (QuestionStatus.APPROVED, QuestionStatus.ANSWERED):
+        raise BroadcastError(_l("Only approved questions take votes."))
+    added = insert_missing(
+        session, BroadcastVote, [{"question_id": question.id, "user_id": user.id}]
+    )
+    if added:
+        count = (
+            sa.select(sa.func.count())
+            .where(BroadcastVote.question_id == question.id)
+            .scalar_subquery()
+        )
+        update_if(session, question, votes=count)
+        session.refresh(question)
+    return bool(added)
+
+
+MODERATION = ("approve", "reject", "answer", "on_air", "pin", "unpin")
+
+
+def moderate(session: Session, question: BroadcastQuestion, action: str, answer: str = "") -> None:
+    """approve / reject a pending question; answer it in text or mark it answered on air;
+    pin or unpin it (one pinned question per broadcast: pinning one unpins the others)."""
+    if action not in MODERATION:
+        raise BroadcastError(_l("Unknown action."), status=422)
+    visible = (QuestionStatus.APPROVED, QuestionStatus.ANSWERED)
+    if action == "approve":
+        update_if(
+            session,
+            question,
+            BroadcastQuestion.status == QuestionStatus.PENDING,
+            status=QuestionStatus.APPROVED,
+        )
+    elif action == "reject":
+        update_if(session, question, status=QuestionStatus.REJECTED, pinned=False)
+    elif action in ("answer", "on_air"):
+        text = clean_text(answer, MAX_ANSWER) if action == "answer" else ""
+        update_if(
+            session,
+            question,
+            status=QuestionStatus.ANSWERED,
+            answer=text,
+            answered_on_air=action == "on_air",
+            answered_at=utcnow(),
+        )
+    elif action == "pin":
+        if question.status not in visible:
+            raise BroadcastError(_l("Approve the question before pinning it."))
+        session.execute(
+            sa.update(BroadcastQuestion)
+            .where(BroadcastQuestion.broadcast_id == question.broadcast_id)
+            .values(pinned=False)
+        )
+        update_if(session, question, pinned=True)
+    else:
+        update_if(session, question, pinned=False)
+    session.refresh(question)
+
+
+def questions(
+    session: Session, broadcast: Broadcast, *, moderator: bool
+) -> list[BroadcastQuestion]:
+    """What a viewer sees (approved and answered: pinned, then most votes, then oldest); a
+    moderator also sees the pending ones (first) and not the rejected."""
+    shown = [QuestionStatus.APPROVED, QuestionStatus.ANSWERED]
+    if moderator:
+        shown.append(QuestionStatus.PENDING)
+    pending_first = sa.case((BroadcastQuestion.status == QuestionStatus.PENDING, 0), else_=1)
+    query = (
+        sa.select(BroadcastQuestion)
+        .where(BroadcastQuestion.broadcast_id == broadcast.id, BroadcastQuestion.status.in_(shown))
+        .order_by(
+            pending_first,
+            BroadcastQuestion.pinned.desc(),
+            BroadcastQuestion.votes.desc(),
+            BroadcastQuestion.id,
+        )
+        .limit(500)
+    )
+    return list(session.scalars(query))
+
+
+def question_json(question: BroadcastQuestion) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "body": question.body,
+        "status": question.status.value,
+        "answer": question.answer,
+        "answered_on_air": question.answered_on_air,
+        "pinned": question.pinned,
+        "votes": question.votes,
+    }
+
+
+# -- fair livestreams: pinned jobs, applications from the stream -------------------------------
+
+
+def pinnable_jobs(session: Session, broadcast: Broadcast) -> list[Job]:
+    """The fair's public jobs (a broadcast without a fair pins none)."""
+    if broadcast.fair_id is None:
+        return []
+    query = (
+        sa.select(Job)
+        .join(FairJob, FairJob.job_id == Job.id)
+        .where(FairJob.fair_id == broadcast.fair_id, Job.is_public)
+        .order_by(Job.id)
+        .limit(200)
+    )
+    return list(session.scalars(query))
+
+
+def pin_job(session: Session, broadcast: Broadcast, job_id: int, pinned: bool) -> None:
+    if pinned:
+        if job_id not in {job.id for job in pinnable_jobs(session, broadcast)}:
+            raise BroadcastError(_l("Only the fair's published jobs can be pinned."), status=422)
+        insert_missing(session, BroadcastPin, [{"broadcast_id": broadcast.id, "job_id": job_id}])
+    else:
+        session.execute(
+            sa.delete(BroadcastPin).where(
+                BroadcastPin.broadcast_id == broadcast.id, BroadcastPin.job_id == job_id
+            )
+        )
+
+
+def pinned_jobs(session: Session, broadcast: Broadcast) -> list[Job]:
+    query = (
+        sa.select(Job)
+        .join(BroadcastPin, BroadcastPin.job_id == Job.id)
+        .where(BroadcastPin.broadcast_id == broadcast.id, Job.is_public)
+        .order_by(BroadcastPin.pinned_at.desc())
+    )
+    return list(session.scalars(query))
+
+
+def apply_from_stream(
+    session: Session, broadcast: Broadcast, candidate: User, job: Job
+) -> tuple[Application, bool]:
+    """One-click apply to a pinned job: a fair application (the fair's statistics count it)
+    linked to the broadcast (the broadcast's figures count it)."""
+    from app.applications import service as applications
+    from app.fairs import service as fairs
+
+    if job.id not in {j.id for j in pinned_jobs(session, broadcast)}:
+        raise BroadcastError(_l("This job is not pinned in the broadcast."), status=404)
+    fair = session.get(JobFair, broadcast.fair_id) if broadcast.fair_id else None
+    if fair is not None:
+        application, created = fairs.apply(fair, candidate, job)
+    else:
+        application, created = applications.apply(candidate, job)
+    if created:
+        insert_missing(
+            session,
+            BroadcastApplication,
+            [{"application_id": application.id, "broadcast_id": broadcast.id}],
+        )
+    return application, created
+
+
+# -- audience ------------------------------------------------------------------------------------
+
+
+def _viewers_key(broadcast_id: int) -> str:
+    return f"yunpin:broadcast:{broadcast_id}:viewers"
+
+
+def heartbeat(
+    app: Flask, session: Session, broadcast: Broadcast, viewer_key: str, region_code: str | None
+) -> int:
+    """A viewer is watching: count them now, keep the peak, remember who watched from where.
+    Returns the number watching."""
+    redis = get_redis(app)
+    key, now = _viewers_key(broadcast.id), time.time()
+    pipe = redis.pipeline()
+    pipe.zadd(key, {viewer_key: now})
+    pipe.zremrangebyscore(key, 0, now - VIEWER_TIMEOUT)
+    pipe.zcard(key)
+    pipe.expire(key, 24 * 3600)
+    watching = pipe.execute()[2]
+    update_if(session, broadcast, Broadcast.peak_viewers < watching, peak_viewers=watching)
+    insert_missing(
+        session,
+        BroadcastViewer,
+        [{"broadcast_id": broadcast.id, "viewer_key": viewer_key, "region_code": region_code}],
+    )
+    return watching
+
+
+def watching_now(app: Flask, broadcast: Broadcast) -> int:
+    redis = get_redis(app)
+    return redis.zcount(_viewers_key(broadcast.id), time.time() - VIEWER_TIMEOUT, "+inf")
+
+
+def figures(app: Flask, session: Session, broadcast: Broadcast) -> dict[str, Any]:
+    """The officials' figures of one broadcast."""
+    by_region = session.execute(
+        sa.select(BroadcastViewer.region_code, Region.name, sa.func.count())
+        .outerjoin(Region, Region.code == BroadcastViewer.region_code)
+        .where(BroadcastViewer.broadcast_id == broadcast.id)
+        .group_by(BroadcastViewer.region_code, Region.name)
+        .order_by(sa.func.count().desc())
+    ).all()
+    counts = dict(
+        session.execute(
+            sa.select(BroadcastQuestion.status, sa.func.count())
+            .where(BroadcastQuestion.broadcast_id == broadcast.id)
+            .group_by(BroadcastQuestion.status)
+        ).all()
+    )
+    applications = session.scalar(
+        sa.select(sa.func.count()).where(BroadcastApplication.broadcast_id == broadcast.id)
+    )
+    return {
+        "watching": watching_now(app, broadcast),
+        "peak_viewers": broadcast.peak_viewers,
+        "viewers": sum(n for _code, _name, n in by_region),
+        "by_region": [
+            {"region_code": code, "region": name, "viewers": n} for code, name, n in by_region
+        ],
+        "questions_asked": sum(counts.values()),
+        "questions_answered": counts.get(QuestionStatus.ANSWERED, 0),
+        "applications": applications,
+    }

@@ -1,0 +1,38 @@
+"""Background jobs of broadcasts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from app.database import update_if
+from app.extensions import db
+from app.models import Broadcast, BroadcastReminder, User
+from app.notifications.service import notify
+from app.worker import task
+
+
+@task
+def remind(broadcast_id: int) -> int:
+    """The broadcast went live: notify (in the app and by mail) everyone who asked, once.
+    Mail renders in an anonymous POST request context, as interview reminders do."""
+    with current_app.test_request_context(method="POST"):
+        return _remind(broadcast_id)
+
+
+def _remind(broadcast_id: int) -> int:
+    broadcast = db.session.get(Broadcast, broadcast_id)
+    if broadcast is None or not update_if(
+        db.session, broadcast, Broadcast.reminders_sent.is_(False), reminders_sent=True
+    ):
+        return 0
+    users = db.session.scalars(
+        sa.select(User)
+        .join(BroadcastReminder, BroadcastReminder.user_id == User.id)
+        .where(BroadcastReminder.broadcast_id == broadcast.id)
+    ).all()
+    link = url_for("broadcasts.show", broadcast_id=broadcast.id)
+    for user in users:
+        notify(user, "broadcast_live", link=link, title=broadcast.title)
+    db.session.commit()
+    return len(users)
