@@ -131,6 +131,8 @@ class Plan:
     after_key: int | None = None
     """For field sorts: only keys strictly below this."""
     after_score: tuple[float, int] | None = None
+    pinned: tuple[str, int] | None = None
+    """Local backends, relevance: (token, position) in a pinned ranking (search.snapshots)."""
     offset: int = 0
     highlight: bool = True
 
@@ -317,17 +319,32 @@ def compile_query(
     if q.like_id is not None:
         plan.exclude_ids = (int(q.like_id),)
     if q.cursor:
-        data = decode_cursor(q.cursor)
-        if plan.sort_field and "k" in data:
-            plan.after_key = int(data["k"])
-        elif not plan.sort_field and "o" in data:
-            plan.offset = int(data["o"])
-        elif not plan.sort_field and "s" in data:
-            score, doc_id = data["s"]
-            plan.after_score = (float(score), int(doc_id))
-        else:
-            raise InvalidQuery("cursor does not belong to this sort order")
+        try:
+            _apply_cursor(plan, decode_cursor(q.cursor))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise InvalidQuery(f"invalid cursor {q.cursor!r}") from exc
     return plan
+
+
+def _apply_cursor(plan: Plan, data: dict[str, Any]) -> None:
+    def natural(value: Any) -> int:
+        if int(value) < 0:
+            raise ValueError(value)
+        return int(value)
+
+    if plan.sort_field and "k" in data:
+        plan.after_key = int(data["k"])
+    elif not plan.sort_field and "o" in data:
+        plan.offset = natural(data["o"])
+    elif not plan.sort_field and "r" in data and "p" in data:
+        plan.pinned = (str(data["r"]), natural(data["p"]))
+    elif not plan.sort_field and not plan.clauses and "k" in data:
+        plan.after_key = int(data["k"])  # local backends list a text-less search by id
+    elif not plan.sort_field and "s" in data:
+        score, doc_id = data["s"]
+        plan.after_score = (float(score), int(doc_id))
+    else:
+        raise InvalidQuery("cursor does not belong to this sort order")
 
 
 def like_clauses(kind: str, source: dict[str, Any], max_terms: int) -> tuple[Clause, ...]:
