@@ -59,3 +59,10 @@ SORT_ID_BITS = 32
 """Sort keys pack ``value << 32 | id`` into one i64 so every backend orders ties by id the
 same way and a cursor is one integer (ids must stay below 2**32; the "newest" key uses
 minutes since the epoch so it fits for millennia)."""
+
+RANK_SNAPSHOT_DEPTH = 1000
+"""Relevance results a local backend pins for the next pages (search.snapshots); deeper pages
+follow by offset."""
+
+RANK_SNAPSHOT_TTL = 6 * 3600
+"""Seconds a pinned ranking is kept; an older page link continues by offset."""

@@ -27,7 +27,12 @@ from typing import Any
 import tantivy
 from tantivy import Document, FieldType, Occur, Order, Query
 
-from search.defaults import EMBEDDED_WRITER_HEAP, FUZZY_FACTOR, SUGGEST_LIMIT
+from search.defaults import (
+    EMBEDDED_WRITER_HEAP,
+    FUZZY_FACTOR,
+    RANK_SNAPSHOT_DEPTH,
+    SUGGEST_LIMIT,
+)
 from search.documents import Record, spec_for
 from search.dsl import aggregations
 from search.exceptions import SearchError, SearchUnavailable
@@ -41,6 +46,7 @@ from search.query import (
     facet_plans,
     page_result,
 )
+from search.snapshots import RankSnapshots, first_page, pinned_page
 from search.suggest import SuggestStore, delta_for, entries_of
 
 
@@ -98,6 +104,7 @@ class _Index:
         )
         self.sqlite.execute("PRAGMA journal_mode=WAL")
         self.suggest = SuggestStore(self.sqlite)
+        self.snapshots = RankSnapshots(path / "snapshots.sqlite")
         self.lock = threading.RLock()
 
     @contextlib.contextmanager
@@ -145,6 +152,7 @@ class _Index:
         finally:
             self.writer = None
             self.sqlite.close()
+            self.snapshots.close()
 
 
 class EmbeddedBackend(LocalBackend[_Index]):
@@ -291,27 +299,72 @@ class EmbeddedBackend(LocalBackend[_Index]):
     def execute(self, plan: Plan) -> SearchResult:
         ix = self._open(plan.kind)
         searcher = ix.searcher()
+        if not plan.clauses and not plan.sort_field:
+            plan.sort_field = "id"  # nothing to rank: newest id first, a key cursor
         query = self._query(ix, plan, with_after=True)
-        if plan.sort_field:
+        pinned = plan.pinned and ix.snapshots.load(plan.pinned[0])
+        if plan.pinned and pinned is None:  # expired: continue by offset
+            plan.offset = plan.pinned[1]
+        # ``cursor`` is set where the ranking is pinned; else page_result's cursor stands.
+        cursor: str | None | bool = False
+        if pinned:
+            rows, cursor = self._pinned_page(ix, searcher, plan, query, pinned)
+            total = searcher.search(query, 1, True).count
+        elif plan.sort_field:
             res = searcher.search(query, plan.size, True, plan.sort_field, 0, Order.Desc)
+            rows, total = self._rows(searcher, res.hits, sorted_=True), res.count
+        elif plan.offset == 0:
+            rows, total, cursor = self._first_relevance_page(ix, searcher, plan, query)
         else:
             res = searcher.search(query, plan.size, True, None, plan.offset)
-        total = res.count
+            rows, total = self._rows(searcher, res.hits, sorted_=False), res.count
         base = query
         if plan.sort_field and plan.after_key is not None:
             base = self._query(ix, plan, with_after=False)
             total = searcher.search(base, 1, True).count
-        rows = []
-        for key, address in res.hits:
-            doc = searcher.doc(address)
-            score = None if plan.sort_field else float(key)
-            rows.append((int(doc["id"][0]), score, json.loads(doc["src"][0]), key))
         facet_counts: dict[str, dict[str, int]] = {}
         for counting in facet_plans(plan):
             same = counting.filters == plan.filters  # ``base`` ignores the cursor already
             query = base if same else self._query(ix, counting, with_after=False)
             facet_counts.update(self._facet_counts(searcher, query, counting))
-        return page_result(plan, rows, total, facet_counts)
+        result = page_result(plan, rows, total, facet_counts)
+        if cursor is not False:
+            result.cursor = cursor
+        return result
+
+    @staticmethod
+    def _rows(searcher: tantivy.Searcher, hits, *, sorted_: bool) -> list:
+        rows = []
+        for key, address in hits:
+            doc = searcher.doc(address)
+            score = None if sorted_ else float(key)
+            rows.append((int(doc["id"][0]), score, json.loads(doc["src"][0]), key))
+        return rows
+
+    def _first_relevance_page(self, ix: _Index, searcher, plan: Plan, query: Query):
+        """The top matches' ids (fast field, no stored documents) are pinned for the next
+        pages (search.snapshots); only the first page's documents are loaded."""
+        res = searcher.search(query, RANK_SNAPSHOT_DEPTH, True)
+        ranked = searcher.fast_field_values("id", [address for _, address in res.hits])
+        rows = self._rows(searcher, res.hits[: plan.size], sorted_=False)
+        rows, cursor = first_page(plan, ranked, rows, ix.snapshots)
+        return rows, res.count, cursor
+
+    def _pinned_page(self, ix: _Index, searcher, plan: Plan, query: Query, ids: list[int]):
+        def fetch(chunk: list[int]) -> dict:
+            still = Query.boolean_query(
+                [
+                    (Occur.Must, query),
+                    (
+                        Occur.Must,
+                        Query.const_score_query(Query.term_set_query(ix.schema, "id", chunk), 0.0),
+                    ),
+                ]
+            )
+            hits = searcher.search(still, len(chunk), False).hits
+            return {row[0]: row for row in self._rows(searcher, hits, sorted_=False)}
+
+        return pinned_page(plan, ids, fetch)
 
     def _facet_counts(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
         # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both.

@@ -31,6 +31,7 @@ class SearchQuery:
     """What to search for. Every field is optional; an empty query lists everything.
 
     Filters (all must hold): ``region`` (any ancestor code matches the whole subtree),
+    ``areas`` (several codes at one level, below ``region``: jobs in any of their subtrees),
     salary range overlap (``salary_min``..``salary_max`` against the job's range; for
     résumés against ``expected_salary``), ``employment_type``/``category``/
     ``education_level`` (one value or a list), ``remote``, ``posted_within_days``
@@ -38,15 +39,17 @@ class SearchQuery:
     ``visibility``.
 
     ``facets``: True for the kind's default facets, or a tuple of names among
-    category, employment_type, region (next level below the region filter), salary
-    (bands), remote, education_level. A facet with a selection (category, employment_type,
-    education_level: one value or several; salary range; remote) is counted as if that
-    selection were off (disjunctive), so it lists the values one may add. ``sort``: relevance | newest | salary.
+    category, employment_type, region (the level of ``areas``, else the next level below
+    ``region``), salary (bands), remote, education_level. A facet with a selection (areas,
+    category, employment_type, education_level: one value or several; salary range; remote)
+    is counted as if that selection were off (disjunctive), so it lists the values one may
+    add; ``region`` is a scope, not a selection: the region facet stays inside it. ``sort``: relevance | newest | salary.
     ``cursor``: the ``cursor`` of the previous page. ``like_id``: "jobs like this one".
     """
 
     text: str = ""
     region: str | None = None
+    areas: list[str] | None = None
     salary_min: int | None = None
     salary_max: int | None = None
     employment_type: str | list[str] | None = None
@@ -128,6 +131,8 @@ class Plan:
     after_key: int | None = None
     """For field sorts: only keys strictly below this."""
     after_score: tuple[float, int] | None = None
+    pinned: tuple[str, int] | None = None
+    """Local backends, relevance: (token, position) in a pinned ranking (search.snapshots)."""
     offset: int = 0
     highlight: bool = True
 
@@ -214,6 +219,20 @@ def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _area_level(areas: list[str], scope_level: int) -> int:
+    """The one level of ``areas``, which must lie below the scope's."""
+    try:
+        levels = {region_level(str(code)) for code in areas}
+    except DocumentInvalid as exc:
+        raise InvalidQuery(str(exc)) from None
+    if len(levels) != 1:
+        raise InvalidQuery("areas must all be at one level (all cities, or all districts...)")
+    level = levels.pop()
+    if level <= scope_level:
+        raise InvalidQuery("areas must lie below the region")
+    return level
+
+
 def compile_query(
     kind: str, q: SearchQuery, like_clauses: tuple[Clause, ...] | None = None
 ) -> Plan:
@@ -240,6 +259,10 @@ def compile_query(
         except DocumentInvalid as exc:
             raise InvalidQuery(str(exc)) from None
         filters.append(TermsFilter(f"region_l{level}", (str(q.region),)))
+    facet_level = level + 1
+    if q.areas:
+        facet_level = _area_level(q.areas, level)
+        filters.append(TermsFilter(f"region_l{facet_level}", _as_tuple(q.areas), facet="region"))
     if q.salary_min is not None:
         filters.append(RangeFilter("salary_max", gte=int(q.salary_min), facet="salary"))
     if q.salary_max is not None:
@@ -271,8 +294,8 @@ def compile_query(
         )
         for name in names:
             if name == "region":
-                if level < REGION_LEVELS:  # a village has no level below it
-                    facets.append(TermsFacet("region", f"region_l{level + 1}"))
+                if facet_level <= REGION_LEVELS:  # a village has no level below it
+                    facets.append(TermsFacet("region", f"region_l{facet_level}"))
             elif name == "salary":
                 facets.append(RangeFacet("salary", "salary_mid", SALARY_BANDS))
             elif name in ("category", "employment_type", "remote", "education_level"):
@@ -296,17 +319,32 @@ def compile_query(
     if q.like_id is not None:
         plan.exclude_ids = (int(q.like_id),)
     if q.cursor:
-        data = decode_cursor(q.cursor)
-        if plan.sort_field and "k" in data:
-            plan.after_key = int(data["k"])
-        elif not plan.sort_field and "o" in data:
-            plan.offset = int(data["o"])
-        elif not plan.sort_field and "s" in data:
-            score, doc_id = data["s"]
-            plan.after_score = (float(score), int(doc_id))
-        else:
-            raise InvalidQuery("cursor does not belong to this sort order")
+        try:
+            _apply_cursor(plan, decode_cursor(q.cursor))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise InvalidQuery(f"invalid cursor {q.cursor!r}") from exc
     return plan
+
+
+def _apply_cursor(plan: Plan, data: dict[str, Any]) -> None:
+    def natural(value: Any) -> int:
+        if int(value) < 0:
+            raise ValueError(value)
+        return int(value)
+
+    if plan.sort_field and "k" in data:
+        plan.after_key = int(data["k"])
+    elif not plan.sort_field and "o" in data:
+        plan.offset = natural(data["o"])
+    elif not plan.sort_field and "r" in data and "p" in data:
+        plan.pinned = (str(data["r"]), natural(data["p"]))
+    elif not plan.sort_field and not plan.clauses and "k" in data:
+        plan.after_key = int(data["k"])  # local backends list a text-less search by id
+    elif not plan.sort_field and "s" in data:
+        score, doc_id = data["s"]
+        plan.after_score = (float(score), int(doc_id))
+    else:
+        raise InvalidQuery("cursor does not belong to this sort order")
 
 
 def like_clauses(kind: str, source: dict[str, Any], max_terms: int) -> tuple[Clause, ...]:

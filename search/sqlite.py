@@ -4,7 +4,8 @@ One database file per generation (``index.sqlite``): ``docs`` holds keyword and 
 columns plus the JSON source, ``fts`` (FTS5, ``unicode61`` with ``+#._-`` as token
 characters, so pre-analysed tokens stay whole) holds the analysed text with bm25 column
 weights = field boosts. FTS5 has no fuzzy matching: typo terms are expanded in Python
-against the index vocabulary (``fts5vocab``). Relevance paging uses offsets.
+against the index vocabulary (``fts5vocab``). Relevance pages follow a pinned ranking
+(:mod:`search.snapshots`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from search import analysis
 from search.analysis import WORDS, Term
-from search.defaults import SUGGEST_LIMIT
+from search.defaults import RANK_SNAPSHOT_DEPTH, SUGGEST_LIMIT
 from search.documents import Record, spec_for
 from search.local import LocalBackend, unavailable_on_file_errors
 from search.query import (
@@ -31,6 +32,7 @@ from search.query import (
     facet_plans,
     page_result,
 )
+from search.snapshots import RankSnapshots, first_page, pinned_page
 from search.suggest import SuggestStore, delta_for, entries_of
 
 LOWER_TIER = 1000.0
@@ -83,6 +85,7 @@ class _Db:
             if c in self.spec.keyword_fields or c in self.spec.int_fields:
                 self.conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{c} ON docs({c})")
         self.suggest = SuggestStore(self.conn)
+        self.snapshots = RankSnapshots(path / "snapshots.sqlite")
         self.lock = threading.RLock()
         self.in_tx = False
         self.writes = 0
@@ -115,6 +118,7 @@ class _Db:
     def close(self) -> None:
         self.commit()
         self.conn.close()
+        self.snapshots.close()
 
 
 class SqliteBackend(LocalBackend[_Db]):
@@ -279,29 +283,69 @@ class SqliteBackend(LocalBackend[_Db]):
     @unavailable_on_file_errors
     def execute(self, plan: Plan) -> SearchResult:
         db = self._open(plan.kind)
+        if not plan.clauses and not plan.sort_field:
+            plan.sort_field = "id"  # nothing to rank: newest id first, a key cursor
         frm, args, rank = self._from(db, plan, with_after=True)
-        if plan.sort_field:
-            order, sel, offset = f"d.{plan.sort_field} DESC", f"d.{plan.sort_field}", 0
-        elif rank:
-            order, sel, offset = f"{rank}, d.id DESC", rank, plan.offset
-        else:
-            order, sel, offset = "d.id DESC", "0.0", plan.offset
         with db.lock:
-            found = db.conn.execute(
-                f"SELECT d.id, d.src, {sel} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*args, plan.size, offset],
-            ).fetchall()
+            pinned = plan.pinned and db.snapshots.load(plan.pinned[0])
+            if plan.pinned and pinned is None:  # expired: continue by offset
+                plan.offset = plan.pinned[1]
+            # ``cursor`` is set where the ranking is pinned; else page_result's cursor stands.
+            cursor: str | None | bool = False
+            if pinned:
+                rows, cursor = pinned_page(
+                    plan, pinned, lambda ids: self._rows_of(db, frm, args, rank, ids)
+                )
+            elif plan.sort_field:
+                rows = self._page(
+                    db, frm, args, f"d.{plan.sort_field}", f"d.{plan.sort_field} DESC", 0, plan
+                )
+            elif plan.offset == 0:
+                ranked = db.conn.execute(
+                    f"SELECT d.id, {rank} {frm} ORDER BY {rank}, d.id DESC LIMIT ?",
+                    [*args, RANK_SNAPSHOT_DEPTH],
+                ).fetchall()
+                sources = self._sources(db, [doc_id for doc_id, _ in ranked[: plan.size]])
+                rows = [(i, -float(r), sources[i], r) for i, r in ranked[: plan.size]]
+                rows, cursor = first_page(plan, [i for i, _ in ranked], rows, db.snapshots)
+            else:
+                rows = self._page(db, frm, args, rank, f"{rank}, d.id DESC", plan.offset, plan)
             base_frm, base_args, _ = self._from(db, plan, with_after=False)
             total = db.conn.execute(f"SELECT count(*) {base_frm}", base_args).fetchone()[0]
             facet_counts: dict[str, dict[str, int]] = {}
             for counting in facet_plans(plan):
                 frm_c, args_c, _ = self._from(db, counting, with_after=False)
                 facet_counts.update(self._facet_counts(db, counting, frm_c, args_c))
-        rows = [
+        result = page_result(plan, rows, total, facet_counts)
+        if cursor is not False:
+            result.cursor = cursor
+        return result
+
+    @staticmethod
+    def _page(db: _Db, frm: str, args: list, sel: str, order: str, offset: int, plan: Plan):
+        found = db.conn.execute(
+            f"SELECT d.id, d.src, {sel} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*args, plan.size, offset],
+        ).fetchall()
+        return [
             (doc_id, None if plan.sort_field else -float(key), json.loads(src), key)
             for doc_id, src, key in found
         ]
-        return page_result(plan, rows, total, facet_counts)
+
+    @staticmethod
+    def _sources(db: _Db, ids: list[int]) -> dict[int, dict]:
+        marks = ", ".join("?" * len(ids))
+        found = db.conn.execute(f"SELECT id, src FROM docs WHERE id IN ({marks})", ids)
+        return {doc_id: json.loads(src) for doc_id, src in found}
+
+    @staticmethod
+    def _rows_of(db: _Db, frm: str, args: list, rank: str, ids: list[int]) -> dict:
+        """The rows of those of IDS that match the query now (a pinned page)."""
+        marks = ", ".join("?" * len(ids))
+        found = db.conn.execute(
+            f"SELECT d.id, d.src, {rank} {frm} AND d.id IN ({marks})", [*args, *ids]
+        ).fetchall()
+        return {i: (i, -float(r), json.loads(src), r) for i, src, r in found}
 
     def _facet_counts(self, db: _Db, plan: Plan, frm: str, args: list[Any]) -> dict:
         db.conn.execute("DROP TABLE IF EXISTS temp.m")

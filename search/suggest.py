@@ -25,6 +25,10 @@ CREATE TABLE IF NOT EXISTS sg_keys (
 """
 
 
+KNOWN_CHUNK = 400
+"""Entries looked up per query (two bound values each; SQLite allows 999 at least)."""
+
+
 class SuggestStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -45,12 +49,7 @@ class SuggestStore:
                 self.conn.execute("COMMIT")
 
     def _apply(self, rows: list[tuple[str, str, int]]) -> None:
-        known = set()
-        for kind, text, _ in rows:
-            if self.conn.execute(
-                "SELECT 1 FROM sg_entries WHERE kind=? AND text=?", (kind, text)
-            ).fetchone():
-                known.add((kind, text))
+        known = self._known([(kind, text) for kind, text, _ in rows])
         self.conn.executemany(
             "INSERT INTO sg_entries(kind, text, weight) VALUES (?, ?, ?) "
             "ON CONFLICT(kind, text) DO UPDATE SET weight = weight + excluded.weight",
@@ -63,6 +62,19 @@ class SuggestStore:
             for key in analysis.suggest_keys(t)
         ]
         self.conn.executemany("INSERT OR IGNORE INTO sg_keys VALUES (?, ?, ?)", keys)
+
+    def _known(self, entries: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those of ENTRIES already stored (their keys exist), a few hundred per query."""
+        known: set[tuple[str, str]] = set()
+        for start in range(0, len(entries), KNOWN_CHUNK):
+            chunk = entries[start : start + KNOWN_CHUNK]
+            values = ", ".join(["(?, ?)"] * len(chunk))
+            found = self.conn.execute(
+                f"SELECT kind, text FROM sg_entries WHERE (kind, text) IN (VALUES {values})",
+                [v for entry in chunk for v in entry],
+            )
+            known.update(found)
+        return known
 
     def lookup(self, prefix: str, limit: int) -> list[Suggestion]:
         key = analysis.prefix_key(prefix)

@@ -117,15 +117,26 @@ class JobQuery(QuerySchema):
         pattern=REGION,
         metadata={"description": "Region code; jobs in its subtree."},
     )
+    area = Listing(
+        Text(12, min_length=2, pattern=REGION),
+        max_items=search.MAX_SELECTED,
+        metadata={
+            "description": "Regions below `region`, all at one level (e.g. two districts of a "
+            "city); repeat for any of several. The region facet then lists that level, counted "
+            "as if `area` were off."
+        },
+    )
     category = Listing(
         Text(16),
-        max_items=20,
+        max_items=search.MAX_SELECTED,
         metadata={
             "description": "Occupation codes (CSCO, e.g. 2-02-10-03); repeat for any of several."
         },
     )
     employment_type = Listing(
-        Choice(EmploymentType), max_items=5, metadata={"description": "Repeat for any of several."}
+        Choice(EmploymentType),
+        max_items=len(EmploymentType),
+        metadata={"description": "Repeat for any of several."},
     )
     remote = QueryFlag()
     salary_min = Whole(
@@ -153,7 +164,8 @@ class JobQuery(QuerySchema):
     facets = QueryFlag(
         metadata={
             "description": "Also count the matches per category, employment type, "
-            "region (one level below `region`), salary band and remote. A facet with a "
+            "region (one level below `region`, or the level of `area`), salary band and remote. "
+            "A facet with a "
             "selection is counted as if it were off: its counts say what adding a value gives."
         }
     )
@@ -235,9 +247,11 @@ def list_jobs(args):
 
 def search_params(args: dict) -> search.Params:
     """The job search page's parameters for the API's query string."""
+    region = args.get("region", "")
     return search.Params(
         q=args.get("q", ""),
-        region=args.get("region", ""),
+        region=region,
+        area=search.checked_areas(tuple(dict.fromkeys(args.get("area", ()))), region),
         category=tuple(args.get("category", ())),
         employment_type=tuple(str(t) for t in args.get("employment_type", ())),
         salary_min=args.get("salary_min"),

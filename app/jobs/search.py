@@ -32,6 +32,8 @@ PAGE_SIZE = 20
 SORTS = ("relevance", "newest", "salary")
 POSTED_WITHIN = (1, 3, 7, 30)
 MAX_SALARY = 10_000_000
+MAX_SELECTED = 20
+"""Values of one multi-select parameter (area, category, employment_type) at most."""
 SIMILAR_COUNT = 5
 OCCUPATION_CODE = re.compile(r"^\d-\d\d-\d\d-\d\d$")
 SALARY_BANDS = {
@@ -58,9 +60,12 @@ class Params:
 
     q: str = ""
     region: str = ""
-    category: str | tuple[str, ...] = ""
-    """One occupation code (the page), or several (the API's multi-select: any of them)."""
-    employment_type: str | tuple[str, ...] = ""
+    """The scope (region picker): jobs in its subtree; the area facet lists the level below."""
+    area: tuple[str, ...] = ()
+    """Regions one level (or more) below ``region``, all at one level: jobs in any of them."""
+    category: tuple[str, ...] = ()
+    """Occupation codes: jobs of any of them."""
+    employment_type: tuple[str, ...] = ()
     salary_min: int | None = None
     salary_max: int | None = None
     remote: bool = False
@@ -98,8 +103,32 @@ def _int(args, name: str, low: int, high: int) -> int | None:
     return int(raw)
 
 
+def _several(args, name: str) -> tuple[str, ...]:
+    """The distinct values of a repeated parameter (blank ones ignored), in order."""
+    values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+    if len(values) > MAX_SELECTED:
+        raise BadSearch(_("Too many values selected (%(max)s at most).", max=MAX_SELECTED))
+    return values
+
+
+def checked_areas(areas: tuple[str, ...], region: str) -> tuple[str, ...]:
+    """AREAS if they lie inside REGION, all at one level; else BadSearch."""
+    for code in areas:
+        if (
+            not code.isdigit()
+            or len(code) not in search_index.REGION_PREFIXES
+            or len(code) <= len(region)
+            or not code.startswith(region)
+        ):
+            raise BadSearch(_("Unknown area: choose places inside the region."))
+    if len({len(code) for code in areas}) > 1:
+        raise BadSearch(_("Choose areas of one kind (all cities, or all districts)."))
+    return areas
+
+
 def parse_params(args) -> Params:
-    """Read and validate the query string. Raises BadSearch."""
+    """Read and validate the query string (a MultiDict: area, category and employment_type
+    may repeat). Raises BadSearch."""
     q = args.get("q", "").strip()
     if len(q) > 100:
         raise BadSearch(_("The search text is too long (100 characters at most)."))
@@ -108,13 +137,14 @@ def parse_params(args) -> Params:
         region = resolve_region(db.session, region[:200]) or region
     if region and (not region.isdigit() or len(region) not in search_index.REGION_PREFIXES):
         raise BadSearch(_("No such place. Choose one from the list."))
-    category = args.get("category", "").strip()
-    if category and not OCCUPATION_CODE.match(category):  # an occupation typed by name
-        category = resolve_occupation(category[:60]) or category
-    if len(category) > 16:
+    category = tuple(
+        code if OCCUPATION_CODE.match(code) else resolve_occupation(code[:60]) or code
+        for code in _several(args, "category")  # occupations may be typed by name
+    )
+    if any(len(code) > 16 for code in category):
         raise BadSearch(_("No such occupation. Choose one from the list."))
-    employment_type = args.get("employment_type", "").strip()
-    if employment_type and employment_type not in {e.value for e in EmploymentType}:
+    employment_type = _several(args, "employment_type")
+    if not set(employment_type) <= {e.value for e in EmploymentType}:
         raise BadSearch(_("Unknown employment type."))
     sort = args.get("sort", "relevance")
     if sort not in SORTS:
@@ -132,6 +162,7 @@ def parse_params(args) -> Params:
     return Params(
         q=q,
         region=region,
+        area=checked_areas(_several(args, "area"), region),
         category=category,
         employment_type=employment_type,
         salary_min=salary_min,
@@ -145,17 +176,13 @@ def parse_params(args) -> Params:
     )
 
 
-def selected(value: str | tuple[str, ...]) -> tuple[str, ...]:
-    """The values of a one-or-several parameter."""
-    return (value,) if isinstance(value, str) and value else tuple(v for v in value if v)
-
-
 def to_query(params: Params, facets: bool = True, size: int = PAGE_SIZE) -> SearchQuery:
     return SearchQuery(
         text=params.q,
         region=search_index.pad_region(params.region) if params.region else None,
-        category=list(selected(params.category)) or None,
-        employment_type=list(selected(params.employment_type)) or None,
+        areas=[search_index.pad_region(code) for code in params.area] or None,
+        category=list(params.category) or None,
+        employment_type=list(params.employment_type) or None,
         salary_min=params.salary_min,
         salary_max=params.salary_max,
         remote=True if params.remote else None,
@@ -185,6 +212,18 @@ class Item:
 
 
 @dataclass
+class Option:
+    """One value of a multi-select filter (a checkbox named PARAM): its name, and how many
+    jobs it gives counted as if this filter were off (None in backup mode: not counted)."""
+
+    param: str
+    value: str
+    label: str
+    count: int | None
+    checked: bool
+
+
+@dataclass
 class FacetLink:
     label: str
     count: int
@@ -192,13 +231,24 @@ class FacetLink:
     active: bool
 
 
+MULTI_SELECT = ("area", "employment_type", "category")
+"""The multi-select filters, in the order the filter sheet shows them."""
+
+
 @dataclass
 class Page:
     items: list[Item]
     total: int
     next_url: str | None
-    facets: dict[str, list[FacetLink]] = field(default_factory=dict)
+    options: dict[str, list[Option]] = field(default_factory=dict)
+    """Multi-select filter → its values (MULTI_SELECT)."""
+    salary_links: list[FacetLink] = field(default_factory=list)
+    remote_count: int | None = None
     fallback: bool = False
+
+    @property
+    def selected_count(self) -> int:
+        return sum(o.checked for options in self.options.values() for o in options)
 
 
 def visible_jobs(ids: list[int]) -> dict[int, Job]:
@@ -219,59 +269,66 @@ def engine_page(params: Params) -> Page:
     next_url = None
     if result.cursor:
         next_url = url_for("jobs.index", **params.args(cursor=result.cursor, page=1))
-    return Page(items_for(result.hits), result.total, next_url, facet_links(params, result.facets))
-
-
-def facet_links(params: Params, facets: dict) -> dict[str, list[FacetLink]]:
-    employment_label = label_getter(EMPLOYMENT_TYPES)
-    out: dict[str, list[FacetLink]] = {}
-
-    def link(name: str, label: str, count: int, active: bool, **changes: Any) -> None:
-        url = url_for("jobs.index", **params.args(cursor="", page=1, **changes))
-        out.setdefault(name, []).append(FacetLink(label, count, url, active))
-
-    regions = [search_index.unpad_region(b.key) for b in facets.get("region", [])]
-    names = (
-        dict(
-            db.session.execute(
-                select(Region.code, Region.name).where(Region.code.in_(regions))
-            ).all()
-        )
-        if regions
-        else {}
+    remote = result.facet_counts("remote").get("1")
+    return Page(
+        items_for(result.hits),
+        result.total,
+        next_url,
+        options=filter_options(params, result.facets),
+        salary_links=salary_links(params, result.facets.get("salary", [])),
+        remote_count=remote or 0,
     )
-    for bucket, code in zip(facets.get("region", []), regions, strict=True):
-        link("region", names.get(code, code), bucket.count, params.region == code, region=code)
-    for bucket in facets.get("category", []):
-        link(
-            "category",
-            occupation_label(bucket.key),
-            bucket.count,
-            params.category == bucket.key,
-            category=bucket.key,
-        )
-    for bucket in facets.get("employment_type", []):
-        link(
-            "employment_type",
-            employment_label(EmploymentType(bucket.key)),
-            bucket.count,
-            params.employment_type == bucket.key,
-            employment_type=bucket.key,
-        )
-    for bucket in facets.get("salary", []):
+
+
+def region_names(codes: list[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    rows = db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes)))
+    return dict(rows.all())
+
+
+def filter_options(params: Params, facets: dict | None) -> dict[str, list[Option]]:
+    """The checkboxes of the multi-select filters: the engine's facet values with their
+    counts (FACETS; None in backup mode: employment types and the selected values, uncounted),
+    then selected values the facet did not list, so a selection can always be undone."""
+    counted: dict[str, dict[str, int]] = {
+        "area": {
+            search_index.unpad_region(b.key): b.count for b in (facets or {}).get("region", [])
+        },
+        "category": {b.key: b.count for b in (facets or {}).get("category", [])},
+        "employment_type": {b.key: b.count for b in (facets or {}).get("employment_type", [])},
+    }
+    if facets is None:
+        counted["employment_type"] = {t.value: None for t in EmploymentType}
+    names = region_names([*counted["area"], *params.area])
+    employment_label = label_getter(EMPLOYMENT_TYPES)
+    label = {
+        "area": lambda code: names.get(code, code),
+        "category": occupation_label,
+        "employment_type": lambda value: employment_label(EmploymentType(value)),
+    }
+    out: dict[str, list[Option]] = {}
+    for param in MULTI_SELECT:
+        chosen = getattr(params, param)
+        values = {**counted[param], **{v: None for v in chosen if v not in counted[param]}}
+        out[param] = [
+            Option(param, value, label[param](value), count, value in chosen)
+            for value, count in values.items()
+        ]
+    return {param: options for param, options in out.items() if options}
+
+
+def salary_links(params: Params, buckets: list) -> list[FacetLink]:
+    """Salary bands: one range at a time (a link sets both bounds)."""
+    links = []
+    for bucket in buckets:
         low, high = SALARY_BANDS.get(bucket.key, (None, None))
-        link(
-            "salary",
-            bucket.key,
-            bucket.count,
-            (params.salary_min, params.salary_max) == (low, high),
-            salary_min=low,
-            salary_max=high,
+        url = url_for(
+            "jobs.index", **params.args(cursor="", page=1, salary_min=low, salary_max=high)
         )
-    for bucket in facets.get("remote", []):
-        if bucket.key == "1":
-            link("remote", _("Remote"), bucket.count, params.remote, remote=True)
-    return out
+        active = (params.salary_min, params.salary_max) == (low, high)
+        links.append(FacetLink(bucket.key, bucket.count, url, active))
+    return links
 
 
 def monthly(column) -> Any:
@@ -296,10 +353,12 @@ def database_query(params: Params) -> Select:
         )
     if params.region:
         query = query.where(Job.region_code.startswith(params.region))
+    if params.area:
+        query = query.where(or_(*(Job.region_code.startswith(code) for code in params.area)))
     if params.category:
-        query = query.where(Job.category.in_(selected(params.category)))
+        query = query.where(Job.category.in_(params.category))
     if params.employment_type:
-        types = [EmploymentType(t) for t in selected(params.employment_type)]
+        types = [EmploymentType(t) for t in params.employment_type]
         query = query.where(Job.employment_type.in_(types))
     if params.salary_min is not None:
         query = query.where(monthly(Job.salary_max) >= params.salary_min)
@@ -334,7 +393,13 @@ def database_page(params: Params) -> Page:
     next_url = None
     if params.page * PAGE_SIZE < total:
         next_url = url_for("jobs.index", **params.args(cursor="", page=params.page + 1))
-    return Page([Item(job) for job in jobs], total, next_url, fallback=True)
+    return Page(
+        [Item(job) for job in jobs],
+        total,
+        next_url,
+        options=filter_options(params, None),
+        fallback=True,
+    )
 
 
 def find(params: Params) -> Page:

@@ -1,5 +1,5 @@
-"""/api/v1/resume (the caller's own) and /api/v1/resumes/<id> (someone's, as the résumé
-page allows).
+"""/api/v1/resume (the caller's own), /api/v1/resumes/<id> (someone's, as the résumé
+page allows) and /api/v1/resumes (verified employers' search, as the search page).
 
 Who may see a résumé and whose contacts are unmasked is decided by app.resumes.service,
 the same functions the pages use; saving goes through its `save`.
@@ -11,25 +11,33 @@ from flask import abort, g
 from flask_babel import gettext as _
 from marshmallow import fields, validates_schema
 
-from app.api.auth import role_required, token_required
+from app.api.auth import member_employer, role_required, token_required
 from app.api.blueprint import Blueprint
 from app.api.fields import (
     NO_NUL,
+    REGION,
     Choice,
     Day,
     Flag,
     Listing,
+    QueryFlag,
     RegionCode,
     Stamp,
     Text,
     Whole,
     ordered,
 )
-from app.api.schemas import Schema, View
+from app.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, OFFSET, SEARCH, Cursor, sign_cursor
+from app.api.schemas import QuerySchema, Schema, View
 from app.extensions import db
+from app.indexing import service as search_index
+from app.jobs.api import FacetBucketSchema
+from app.jobs.search import checked_areas
 from app.models import EducationLevel, Resume, Role, Visibility
-from app.resumes import service
+from app.resumes import search, service
 from app.templating import mask_email, mask_phone
+from search import SearchResult, SearchUnavailable
+from search.defaults import FACET_SIZE
 
 blp = Blueprint("resumes", __name__, description="Your résumé, and those you may see.")
 
@@ -134,3 +142,186 @@ def get_resume(resume_id: int):
     if not service.can_view(g.api_user, resume):
         abort(404)
     return resume if service.contact_visible(g.api_user, resume) else Masked(resume)
+
+
+class ResumeQuery(QuerySchema):
+    q = Text(
+        100,
+        metadata={
+            "description": "What to search for, as on the résumé search page: words of the "
+            "headline, skills, summary or experience (Chinese, traditional or simplified, "
+            "pinyin, English; typos forgiven).",
+            "example": "会计",
+        },
+    )
+    skills = Listing(
+        Text(40, min_length=1), max_items=10, metadata={"description": "Every one of them."}
+    )
+    region = Text(
+        12, min_length=2, pattern=REGION, metadata={"description": "Where the candidate lives."}
+    )
+    area = Listing(
+        Text(12, min_length=2, pattern=REGION),
+        max_items=20,
+        metadata={"description": "Regions below `region`, all at one level; any of them."},
+    )
+    education_level = Listing(
+        Choice(EducationLevel),
+        max_items=len(EducationLevel),
+        metadata={"description": "Repeat for any of several."},
+    )
+    salary_min = Whole(
+        0, SALARY, strict=False, metadata={"description": "Expected monthly salary at least."}
+    )
+    salary_max = Whole(
+        0, SALARY, strict=False, metadata={"description": "Expected monthly salary at most."}
+    )
+    sort = Choice(
+        search.SORTS,
+        metadata={"description": "relevance (the default with `q`), newest (without), or salary."},
+    )
+    facets = QueryFlag(
+        metadata={
+            "description": "Also count the matches per education level, region (one level "
+            "below `region`, or the level of `area`) and expected-salary band; a facet with a "
+            "selection is counted as if it were off."
+        }
+    )
+    cursor = Cursor(SEARCH, OFFSET)
+    limit = Whole(1, MAX_LIMIT, strict=False)
+
+
+class FoundResumeSchema(ResumeSchema):
+    applied = Flag(
+        dump_only=True,
+        metadata={"description": "The candidate applied to your company: contacts shown."},
+    )
+    highlights = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        dump_only=True,
+        metadata={"description": "Field → its text with the matched words in <mark> (escaped)."},
+    )
+
+
+class ResumeSearchPageSchema(Schema):
+    items = Listing(fields.Nested(FoundResumeSchema), max_items=MAX_LIMIT, required=True)
+    next_cursor = Text(500, allow_none=True, metadata={"description": "Null on the last page."})
+    total = Whole(0, allow_none=True, metadata={"description": "Null for the database fallback."})
+    facets = fields.Dict(
+        keys=fields.String(),
+        values=Listing(fields.Nested(FacetBucketSchema), max_items=FACET_SIZE),
+        allow_none=True,
+    )
+    source = Choice(
+        ("engine", "database"),
+        metadata={
+            "description": "Who answered: the search engine, or the database while the engine "
+            "is unavailable (word matching only, no facets; also in the X-Search-Source header)."
+        },
+    )
+
+
+class FoundView(Masked):
+    """A found résumé: masked unless its candidate applied, with the search's highlights."""
+
+    def __init__(self, found: search.Found) -> None:
+        super().__init__(found.resume)
+        self.applied = found.applied
+        self.highlights = found.highlights
+
+    @property
+    def contact_phone(self) -> str | None:
+        return self.model.contact_phone if self.applied else super().contact_phone
+
+    @property
+    def contact_email(self) -> str | None:
+        return self.model.contact_email if self.applied else super().contact_email
+
+
+def searching_employer():
+    """The caller's employer, which must be verified: candidates make their résumés public
+    to verified employers."""
+    employer = member_employer()
+    if not employer.verified:
+        abort(
+            403,
+            _(
+                "Only verified employers can search résumés; your applicants are listed "
+                "with each job."
+            ),
+        )
+    return employer
+
+
+@blp.route("/resumes")
+@role_required(Role.EMPLOYER)
+@blp.query(ResumeQuery)
+@blp.response(200, ResumeSearchPageSchema)
+def search_resumes(args):
+    """Search the résumés candidates made public (verified employers), like the search page"""
+    employer = searching_employer()
+    kind, position = args.pop("cursor", (None, None))
+    region = args.get("region", "")
+    params = search.Params(
+        q=args.get("q", ""),
+        skills=tuple(args.get("skills", ())),
+        region=region,
+        area=checked_areas(tuple(dict.fromkeys(args.get("area", ()))), region),
+        education_level=tuple(str(level) for level in args.get("education_level", ())),
+        salary_min=args.get("salary_min"),
+        salary_max=args.get("salary_max"),
+    )
+    params.sort = args.get("sort") or ("relevance" if params.text else "newest")
+    limit = args.get("limit", DEFAULT_LIMIT)
+    if kind != OFFSET:
+        params.cursor = position or ""
+        try:
+            result = search.engine_search(params, size=limit, facets=args.get("facets", False))
+        except SearchUnavailable:
+            if kind == SEARCH:  # the database cannot continue the engine's order
+                raise search.BadSearch(
+                    _("Search is in backup mode for now; start again without the cursor.")
+                ) from None
+        else:
+            return engine_page(employer, result)
+    return database_page(employer, params, position or 0, limit)
+
+
+def engine_page(employer, result: SearchResult):
+    facets = None
+    if result.facets:
+        facets = {
+            name: [
+                {
+                    "key": search_index.unpad_region(b.key) if name == "region" else b.key,
+                    "count": b.count,
+                }
+                for b in buckets
+            ]
+            for name, buckets in result.facets.items()
+        }
+    page = {
+        "items": [FoundView(f) for f in search.visible_hits(employer, result.hits)],
+        "next_cursor": sign_cursor(SEARCH, result.cursor) if result.cursor else None,
+        "total": result.total,
+        "facets": facets,
+        "source": "engine",
+    }
+    return page, 200, {"X-Search-Source": "engine"}
+
+
+def database_page(employer, params: search.Params, offset: int, limit: int):
+    """The backup search (search.database_query) while the engine is unavailable."""
+    rows = db.session.scalars(
+        search.database_query(employer, params).limit(limit + 1).offset(offset)
+    ).all()
+    applicants = set(db.session.scalars(search.applicant_ids(employer)))
+    page = {
+        "items": [FoundView(search.Found(r, r.user_id in applicants)) for r in rows[:limit]],
+        "next_cursor": sign_cursor(OFFSET, offset + limit) if len(rows) > limit else None,
+        "total": None,
+        "facets": None,
+        "source": "database",
+    }
+    return page, 200, {"X-Search-Source": "database"}

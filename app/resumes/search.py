@@ -1,11 +1,13 @@
-"""Employers' résumé search through the search engine, with the database as the fallback.
+"""Employers' résumé search through the search engine, with the database as the fallback:
+the one path of the search page (app/resumes/routes.py) and of `GET /api/v1/resumes`.
 
 Only public résumés are in the index (app.indexing.service.resume_indexable); a verified
 employer finds them there. Résumés a candidate shows only to employers they applied to —
-and hidden ones reached through an application — never enter the index and come from the
-database (service.search_query restricted to the employer's applicants). Every engine hit
-is re-checked against service.search_query before it is shown, so a stale index cannot
-reveal a résumé made hidden a moment ago. Contacts are masked unless the candidate applied.
+and hidden ones reached through an application — never enter the index: the page adds the
+employer's applicants from the database (service.search_query restricted to them). Every
+engine hit is re-checked against service.search_query before it is shown, so a stale index
+cannot reveal a résumé made hidden a moment ago. Contacts are masked unless the candidate
+applied.
 """
 
 from __future__ import annotations
@@ -14,16 +16,46 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
 
+from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
-from app.models import Application, Employer, Job, Resume
+from app.models import Application, EducationLevel, Employer, Job, Resume, Visibility
 from app.resumes import service
 from app.templating import mask_phone
-from search import SearchQuery, SearchUnavailable
+from search import Hit, InvalidQuery, SearchQuery, SearchResult, SearchUnavailable
 
 PHONE = re.compile(r"1[3-9]\d{9}")
+SORTS = ("relevance", "newest", "salary")
+
+
+class BadSearch(DomainError):
+    """A parameter the search cannot use; answered with 400 and the message."""
+
+    status = 400
+
+
+@dataclass
+class Params:
+    """One résumé search (the API's query string; the page sets q and skills)."""
+
+    q: str = ""
+    skills: tuple[str, ...] = ()
+    """Every one of them (words of the search, as on the page)."""
+    region: str = ""
+    area: tuple[str, ...] = ()
+    education_level: tuple[str, ...] = ()
+    salary_min: int | None = None
+    salary_max: int | None = None
+    """Against the expected monthly salary (its lower bound, else its upper one)."""
+    sort: str = "relevance"
+    cursor: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.q.strip(), *(s.strip() for s in self.skills)]).strip()[:200]
 
 
 @dataclass
@@ -39,7 +71,7 @@ class Results:
     fallback: bool = False
 
 
-def _applicant_ids(employer: Employer):
+def applicant_ids(employer: Employer) -> Select:
     return (
         select(Application.candidate_id)
         .join(Job, Job.id == Application.job_id)
@@ -52,50 +84,105 @@ def _masked(highlights: dict[str, str]) -> dict[str, str]:
     return {k: PHONE.sub(lambda m: mask_phone(m.group()), v) for k, v in highlights.items()}
 
 
-def _from_database(employer, keyword, skills, limit, applicant_ids, fallback: bool) -> Results:
-    rows = db.session.scalars(service.search_query(employer, keyword, skills).limit(limit)).all()
-    return Results([Found(r, r.user_id in applicant_ids) for r in rows], fallback=fallback)
+def to_query(params: Params, *, size: int, facets: bool) -> SearchQuery:
+    return SearchQuery(
+        text=params.text,
+        visibility=Visibility.PUBLIC.value,
+        region=search_index.pad_region(params.region) if params.region else None,
+        areas=[search_index.pad_region(code) for code in params.area] or None,
+        education_level=list(params.education_level) or None,
+        salary_min=params.salary_min,
+        salary_max=params.salary_max,
+        sort=params.sort,  # type: ignore[arg-type]
+        cursor=params.cursor or None,
+        size=size,
+        facets=facets,
+    )
 
 
-def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) -> Results:
-    applicant_ids = set(db.session.scalars(_applicant_ids(employer)))
-    applicants = db.session.scalars(
-        service.search_query(employer, keyword, skills)
-        .where(Resume.user_id.in_(_applicant_ids(employer)))
-        .limit(limit)
-    ).all()
-    if not employer.verified:  # unverified employers see their applicants only
-        return Results([Found(r, True) for r in applicants])
-    text = " ".join([keyword.strip(), *(s.strip() for s in skills)]).strip()
+def engine_search(params: Params, *, size: int, facets: bool = False) -> SearchResult:
+    """The engine's answer over the public résumés. Raises SearchUnavailable when the engine
+    cannot answer, BadSearch for a cursor or an area it refuses."""
     try:
-        result = search_index.get_backend().search(
-            SearchQuery(
-                text=text[:200],
-                visibility="public",
-                size=limit,
-                sort="relevance" if text else "newest",
-            ),
-            kind="resumes",
+        return search_index.get_backend().search(
+            to_query(params, size=size, facets=facets), kind="resumes"
         )
-        if not result.hits and search_index.get_backend().count(SearchQuery(), kind="resumes") == 0:
-            # An empty index is one not built yet (fresh instance, queue still draining):
-            # the database answers, as it would during an outage, but without the notice.
-            return _from_database(employer, keyword, skills, limit, applicant_ids, fallback=False)
-    except SearchUnavailable:
-        return _from_database(employer, keyword, skills, limit, applicant_ids, fallback=True)
-    ids = [hit.id for hit in result.hits]
-    visible = {}
-    if ids:
-        rows = db.session.scalars(service.search_query(employer).where(Resume.id.in_(ids)))
-        visible = {r.id: r for r in rows}
+    except InvalidQuery:
+        raise BadSearch(_("Invalid page link or area.")) from None
+
+
+def visible_hits(employer: Employer, hits: list[Hit]) -> list[Found]:
+    """The hits EMPLOYER may still see (re-checked in the database), in the engine's order,
+    highlights masked unless the candidate applied."""
+    ids = [hit.id for hit in hits]
+    if not ids:
+        return []
+    rows = db.session.scalars(service.search_query(employer).where(Resume.id.in_(ids)))
+    visible = {r.id: r for r in rows}
+    applicants = set(db.session.scalars(applicant_ids(employer)))
     items = []
-    for hit in result.hits:
+    for hit in hits:
         resume = visible.get(hit.id)
         if resume is not None:
-            applied = resume.user_id in applicant_ids
+            applied = resume.user_id in applicants
             items.append(
                 Found(resume, applied, hit.highlights if applied else _masked(hit.highlights))
             )
+    return items
+
+
+def expected_salary():
+    """SQL for the salary the index holds for a résumé (search.documents: min, else max)."""
+    return func.coalesce(Resume.expected_salary_min, Resume.expected_salary_max, 0)
+
+
+def database_query(employer: Employer, params: Params) -> Select:
+    """The public résumés PARAMS select, as SQL (newest first): the backup search while the
+    engine is down (LIKE on the keyword, every skill, no analysis)."""
+    query = service.search_query(employer, params.q, params.skills).where(
+        Resume.visibility == Visibility.PUBLIC
+    )
+    if params.region:
+        query = query.where(Resume.region_code.startswith(params.region))
+    if params.area:
+        query = query.where(or_(*(Resume.region_code.startswith(code) for code in params.area)))
+    if params.education_level:
+        levels = [EducationLevel(level) for level in params.education_level]
+        query = query.where(Resume.education_level.in_(levels))
+    if params.salary_min is not None:
+        query = query.where(expected_salary() >= params.salary_min)
+    if params.salary_max is not None:
+        query = query.where(expected_salary() <= params.salary_max)
+    return query
+
+
+def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) -> Results:
+    """The search page: the employer's applicants (any visibility) first from the database
+    when unverified; for verified employers the engine's public résumés plus applicants."""
+    applicants_found = db.session.scalars(
+        service.search_query(employer, keyword, skills)
+        .where(Resume.user_id.in_(applicant_ids(employer)))
+        .limit(limit)
+    ).all()
+    if not employer.verified:  # unverified employers see their applicants only
+        return Results([Found(r, True) for r in applicants_found])
+    params = Params(q=keyword, skills=tuple(skills))
+    params.sort = "relevance" if params.text else "newest"
+    applicants = set(db.session.scalars(applicant_ids(employer)))
+    try:
+        result = engine_search(params, size=limit)
+        if not result.hits and search_index.get_backend().count(SearchQuery(), kind="resumes") == 0:
+            # An empty index is one not built yet (fresh instance, queue still draining):
+            # the database answers, as it would during an outage, but without the notice.
+            return _from_database(employer, keyword, skills, limit, applicants, fallback=False)
+    except SearchUnavailable:
+        return _from_database(employer, keyword, skills, limit, applicants, fallback=True)
+    items = visible_hits(employer, result.hits)
     shown = {f.resume.id for f in items}
-    items += [Found(r, True) for r in applicants if r.id not in shown]
+    items += [Found(r, True) for r in applicants_found if r.id not in shown]
     return Results(items[:limit])
+
+
+def _from_database(employer, keyword, skills, limit, applicants, fallback: bool) -> Results:
+    rows = db.session.scalars(service.search_query(employer, keyword, skills).limit(limit)).all()
+    return Results([Found(r, r.user_id in applicants) for r in rows], fallback=fallback)

@@ -113,6 +113,20 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
                 "admin": 403,
             },
         ),
+        "résumé search": (
+            "/resumes/search",
+            {
+                "anonymous": 302,
+                "owner": 200,
+                "recruiter": 200,
+                "other_employer": 200,
+                "candidate": 403,
+                "other_seeker": 403,
+                "official_in": 403,
+                "official_out": 403,
+                "admin": 403,
+            },
+        ),
         "official's employer page": (
             f"/officials/employers/{w['employer'].id}",
             {
@@ -224,3 +238,36 @@ def test_administration_changes_are_for_administrators_only(client, world):
         client.post("/auth/logout", data={"csrf_token": token})
     db.session.refresh(target)
     assert target.role == Role.SEEKER
+
+
+API_RESUME_SEARCH = {
+    "anonymous": 401,
+    "owner": 200,
+    "recruiter": 200,
+    "other_employer": 200,
+    "unverified_employer": 403,
+    "candidate": 403,
+    "other_seeker": 403,
+    "official_in": 403,
+    "official_out": 403,
+    "admin": 403,
+}
+
+
+def test_api_resume_search_is_for_verified_employers_members(client, world):
+    """`GET /api/v1/resumes`: members of verified employers only (candidates made their
+    résumés public to them); an unverified company's members are refused, not shown less."""
+    from app.accounts.service import create_api_token
+
+    unverified = factories.user(Role.EMPLOYER)
+    factories.employer(unverified, verified=False)
+    users = {**world["users"], "unverified_employer": unverified}
+    tokens = {role: create_api_token(user, "access") for role, user in users.items()}
+    db.session.commit()
+    failures = []
+    for role, want in API_RESUME_SEARCH.items():
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}
+        got = client.get("/api/v1/resumes?q=java", headers=headers).status_code
+        if got != want:
+            failures.append(f"{role}: expected {want}, got {got}")
+    assert not failures, "\n".join(failures)

@@ -103,6 +103,40 @@ def test_filters_and_facets_match_oracle(backend, filters):
         assert result.facet_counts(name) == want[name], name
 
 
+def _in_any(doc: dict, codes: list[str]) -> bool:
+    return bool((set(doc["region_path"]) | {doc["region_code"]}) & set(codes))
+
+
+@pytest.mark.parametrize(
+    "region, areas",
+    [(None, ["440000000000", "110000000000"]), ("440000000000", ["440300000000", "440100000000"])],
+)
+def test_areas_are_a_multi_select_counted_as_if_off(backend, region, areas):
+    """Several regions at one level: any matches; the region facet lists that level inside
+    the scope, counted without the selection, so the other values stay on offer."""
+    q = SearchQuery(region=region, areas=areas, facets=True, size=100, employment_type="full_time")
+    scope = oracle(**({"region": region} if region else {}), employment_type="full_time")
+    expected = [d for d in scope if _in_any(d, areas)]
+    result = backend.search(q)
+    assert sorted(result.ids) == sorted(d["id"] for d in expected)
+    assert result.total == len(expected) > 0
+    level = region_level(areas[0])
+    want = Counter(
+        code
+        for d in scope
+        for code in set(d["region_path"]) | {d["region_code"]}
+        if region_level(code) == level
+    )
+    assert result.facet_counts("region") == dict(want)
+    assert len(want) > len(areas) or region is None
+
+
+@pytest.mark.parametrize("areas", [["440000000000", "440300000000"], ["12"]])
+def test_areas_at_mixed_levels_or_malformed_are_refused(backend, areas):
+    with pytest.raises(InvalidQuery):
+        backend.search(SearchQuery(areas=areas))
+
+
 @pytest.mark.parametrize(
     "text, expect_id",
     [

@@ -5,7 +5,9 @@
  *   pinyin "ruanjian" or initials "rjgc") and shows a listbox following the ARIA 1.2 combobox
  *   pattern (role=combobox, aria-expanded/-controls/-activedescendant; arrows, Enter, Escape).
  *   Choosing a suggestion fills the box and submits the form.
- * - Changing the sort order submits the form at once.
+ * - Changing the sort order submits the form at once; so does ticking a filter on wide screens,
+ *   where the filters are a sidebar (on phones they are a sheet: people tick several values,
+ *   then press "Show results").
  * No framework, no inline code (CSP script-src 'self').
  */
 (function () {
@@ -105,4 +107,9 @@
 
   var sort = document.querySelector("#job-search select[name=sort]");
   if (sort) sort.addEventListener("change", function () { sort.form.submit(); });
+  var sheet = document.getElementById("filters");
+  var wide = window.matchMedia("(min-width: 960px)");
+  if (sheet) sheet.addEventListener("change", function (event) {
+    if (wide.matches && event.target.type === "checkbox") event.target.form.submit();
+  });
 })();

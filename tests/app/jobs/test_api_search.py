@@ -121,3 +121,21 @@ def test_multi_select_facets_count_as_if_their_selection_were_off(client, worker
     counts = {b["key"]: b["count"] for b in body["facets"]["employment_type"]}
     assert counts == {"full_time": 3, "part_time": 2, "internship": 1}
     assert {b["key"]: b["count"] for b in body["facets"]["remote"]} == {"0": 3}
+
+
+def test_several_areas_repeat_like_on_the_page(client, worker):
+    employer = factories.employer()
+    for region in ("420102001001", "420102", "420103002", "520302"):
+        factories.job(employer, title=f"保洁员 {region}", region_code=region)
+    db.session.commit()
+    worker(DERIVED)
+
+    body = client.get("/api/v1/jobs?q=保洁&region=4201&area=420103&facets=true").get_json()
+    assert [job["region_code"] for job in body["items"]] == ["420103002"]
+    assert {b["key"]: b["count"] for b in body["facets"]["region"]} == {"420102": 2, "420103": 1}
+    body = client.get("/api/v1/jobs?q=保洁&area=4201&area=5203").get_json()
+    assert body["total"] == 4
+    for bad in ("region=4201&area=5203", "area=42&area=4201"):
+        response = client.get("/api/v1/jobs?q=保洁&" + bad)
+        assert response.status_code == 400, bad
+        assert response.content_type == "application/problem+json"

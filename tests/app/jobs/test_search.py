@@ -71,7 +71,7 @@ def test_facets_highlights_and_cursor_paging(client, worker):
     assert page.count('class="job-card"') == 20
     assert "<mark>Java</mark>" in page
     assert re.search(
-        r'href="[^"]*employment_type=part_time[^"]*">[^<]+</a> <span class="count">6</span>', page
+        r'name="employment_type" value="part_time"> [^<]+ <span class="count">6</span>', page
     )
     assert "会计" not in page
     next_url = unescape(re.search(r'href="([^"]+)" rel="next"', page).group(1))
@@ -100,6 +100,56 @@ def test_the_url_holds_the_whole_search(client, worker):
     assert 'id="remote" name="remote" type="checkbox" value="1" checked' in page
     assert 'value="4000"' in page and '<option value="30" selected>' in page
     assert '<option value="salary" selected>' in page and 'value="客服"' in page
+
+
+def test_several_areas_and_categories_at_once_with_counts_as_if_off(client, worker):
+    """Two districts and two occupations ticked: jobs in any of them; each list still offers
+    the other values, counted with the other filters on; names are shown, never codes."""
+    employer = factories.employer()
+    for title, region, category in (
+        ("仓库管理员", "420102001001", "4-02-06-03"),
+        ("仓库搬运工", "420103002", "4-02-06-03"),
+        ("仓库会计", "420102", "2-06-01-01"),
+        ("仓库保安", "420103", "4-07-05-01"),
+        ("仓库文员", "520302", "4-02-06-03"),
+    ):
+        factories.job(employer, title=title, region_code=region, category=category)
+    db.session.commit()
+    worker(DERIVED)
+
+    url = (
+        "/jobs/?q=仓库&region=4201&area=420102&area=420103&category=4-02-06-03&category=2-06-01-01"
+    )
+    page = client.get(url).get_data(as_text=True)
+    shown = text(client, url)
+    assert {"仓库管理员", "仓库搬运工", "仓库会计"} <= set(re.findall(r"仓库\w+", shown))
+    assert "仓库保安" not in shown and "仓库文员" not in shown
+    assert "3 jobs" in shown
+
+    def option(param: str, value: str) -> re.Match:
+        found = re.search(
+            rf'name="{param}" value="{value}"( checked)?> ([^<]+?)(?: <span class="count">(\d+)</span>)?</label>',
+            page,
+        )
+        assert found, (param, value)
+        return found
+
+    # Areas: counted without the area selection (but with the categories): 江岸区 2, 江汉区 1.
+    jiangan, jianghan = option("area", "420102"), option("area", "420103")
+    assert (jiangan.group(1), jiangan.group(2), jiangan.group(3)) == (" checked", "江岸区", "2")
+    assert (jianghan.group(2), jianghan.group(3)) == ("江汉区", "1")
+    # Occupations: counted without the category selection (but in the two areas).
+    storage = option("category", "4-02-06-03")
+    assert storage.group(1) and storage.group(3) == "2" and storage.group(2) != "4-02-06-03"
+    guard = option("category", "4-07-05-01")
+    assert not guard.group(1) and guard.group(3) == "1"
+    # The phone's filter sheet says how many filters are on.
+    assert 'href="#filters"' in page and "Filters (5)" in page
+
+
+def test_areas_outside_the_region_are_400(client):
+    for query in ("region=4201&area=5203", "area=4201&area=420102", "area=42x"):
+        assert client.get("/jobs/?" + query).status_code == 400, query
 
 
 def test_suggest_by_pinyin_and_characters(client, worker):
