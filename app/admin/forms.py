@@ -56,10 +56,9 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField(_l("Actor (email or id)"), validators=[Optional(), Length(max=254)])
-    object_type = StringField(
-        _l("Object type (e.g. users)"), validators=[Optional(), Length(max=40)]
-    )
+    # The action and object type are the codes the table below shows (user.create, users).
+    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])
     object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=40)])
-    action = StringField(_l("Action (e.g. user.create)"), validators=[Optional(), Length(max=60)])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])

@@ -41,7 +41,7 @@ CLEAN_RECORD_WINDOW = timedelta(days=365)
 COMMITMENT_TEXT = _l(
     "I commit that the documents and information submitted are true, complete and valid. I "
     "understand that they will be checked afterwards, and that the approval is revoked if "
-    "they are not (告知承诺)."
+    "they are not."
 )
 
 

@@ -47,6 +47,7 @@ ALLOWED_LATIN = {
     "yunpin", "pdf", "docx", "word", "csv", "markdown", "html", "api", "id", "json", "ics",
     "mb", "kb", "cad", "excel", "wms", "iso", "email", "e-mail", "http", "https", "www",
     "ai", "app", "bearer", "token", "url", "jpg", "jpeg", "png", "ok", "logo", "openapi", "v1",
+    "zip", "webhook", "webhooks", "hmac", "post", "get",
 }  # fmt: skip
 
 IDENTIFIER = re.compile(r"^(?:[a-z][a-z0-9_]*|[A-Z]|[\d\-]+)$")
@@ -87,7 +88,13 @@ class Page(HTMLParser):
         attrs = dict(attrs)
         # Scripts, and text marked as another language (the language switch says "English"
         # in English on a Chinese page: lang="en"), are not the page's text.
-        skips = tag in ("script", "style", "template") or (tag != "html" and "lang" in attrs)
+        # Code (header names, event names) and text marked translate="no" (a browser's
+        # user-agent string) are neither language.
+        skips = (
+            tag in ("script", "style", "template", "code", "pre", "kbd", "samp")
+            or (tag != "html" and "lang" in attrs)
+            or attrs.get("translate") == "no"
+        )
         if tag not in self.VOID:
             self._open.append(skips)
             self._skip += skips
