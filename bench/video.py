@@ -45,8 +45,11 @@ FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets", "queue_reset
 class _Run:
     """The rooms of one benchmark run and how to open them."""
 
-    def __init__(self, servers: MediaServers, secret: str, session, sources) -> None:
+    def __init__(
+        self, servers: MediaServers, secret: str, session, sources, direction: str = "sendrecv"
+    ) -> None:
         self.servers, self.secret, self.session, self.sources = servers, secret, session, sources
+        self.direction = direction
 
     async def open_room(self, i: int) -> list[tuple[ClientPeer, str]]:
         """Room ``bench-<i>`` with users a and b; returns each peer with whom it receives."""
@@ -59,7 +62,7 @@ class _Run:
         server = await asyncio.to_thread(registry.place, redis, room_id)
         pair = []
         for user in ("a", "b"):
-            peer = ClientPeer(user, self.sources(), passthrough=True)
+            peer = ClientPeer(user, self.sources(), passthrough=True, direction=self.direction)
             status = await peer.join(
                 f"{server.url}/video/rooms/{room_id}/offer",
                 tokens.issue_token(self.secret, room_id, user, 600),
@@ -118,7 +121,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
     rooms_peers: list[list[tuple[ClientPeer, str]]] = []
     try:
         async with aiohttp.ClientSession() as session:
-            run = _Run(servers, secret, session, sources)
+            run = _Run(servers, secret, session, sources, options["offer"])
             # 1. Join burst: rooms open one after another (people do not all click "join" in
             # the same millisecond); each join is timed from its own offer POST.
             burst0 = time.monotonic()
@@ -190,6 +193,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "fps_sent": fps,
         "resolution": "640x480",
         "audio": audio_on,
+        "offer": options["offer"],
         "loop": eventloop.name(),
     }
 
@@ -216,6 +220,15 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
 @click.option("--fps", type=int, default=30, show_default=True)
 @click.option("--audio/--no-audio", default=True, show_default=True, help="Also send 20 ms Opus.")
 @click.option(
+    "--offer",
+    type=click.Choice(["sendrecv", "sendonly"]),
+    default="sendrecv",
+    show_default=True,
+    help="Direction of the clients' offered media sections: sendrecv like addTrack in "
+    "room.js (the other party's media comes on them, no server offer needed), or sendonly "
+    "(it comes only after a server offer on the data channel).",
+)
+@click.option(
     "--loop",
     type=click.Choice(["uvloop", "asyncio"]),
     default="uvloop",
@@ -224,7 +237,14 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def bench_command(
-    n_rooms: int, n_servers: int, seconds: float, fps: int, audio: bool, loop: str, as_json: bool
+    n_rooms: int,
+    n_servers: int,
+    seconds: float,
+    fps: int,
+    audio: bool,
+    offer: str,
+    loop: str,
+    as_json: bool,
 ) -> None:
     """Benchmark the media server: N two-party rooms of 640x480 30 fps pre-encoded VP8.
 
@@ -249,7 +269,7 @@ def bench_command(
             servers.wait_registered()
         except RuntimeError as error:
             raise click.ClickException(str(error)) from None
-        options = {"fps": fps, "seconds": seconds, "audio": audio}
+        options = {"fps": fps, "seconds": seconds, "audio": audio, "offer": offer}
         try:
             result = eventloop.run(_run_rooms(servers, secret, n_rooms, options))
         except asyncio.CancelledError:

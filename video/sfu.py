@@ -37,6 +37,30 @@ its connection is closed, because aiortc cannot roll the offer back and the part
 otherwise never be offered anyone again. Its client reconnects with a fresh offer."""
 
 
+RECEIVING_SERVER_DIRECTION = {"sendrecv": "sendrecv", "recvonly": "sendonly"}
+"""The server's direction on a media section the client offered to receive on."""
+
+_MEDIA_LINE_RE = re.compile(r"^m=(\w+) ", re.M)
+_DIRECTION_RE = re.compile(r"^a=(sendrecv|sendonly|recvonly|inactive)\s*$", re.M)
+
+
+def media_directions(sdp: str) -> list[tuple[str, str]]:
+    """``(kind, direction)`` of each media section of ``sdp``, in order (RFC 4566: a section
+    without a direction attribute is ``sendrecv``)."""
+    starts = [m.start() for m in _MEDIA_LINE_RE.finditer(sdp)] + [len(sdp)]
+    out = []
+    for begin, end in zip(starts[:-1], starts[1:], strict=True):
+        section = sdp[begin:end]
+        direction = _DIRECTION_RE.search(section)
+        out.append(
+            (
+                _MEDIA_LINE_RE.match(section).group(1),
+                direction.group(1) if direction else "sendrecv",
+            )
+        )
+    return out
+
+
 class PeerLog(logging.LoggerAdapter):
     def process(self, msg, kwargs):
         return (
@@ -148,12 +172,23 @@ class SFU:
         p = Participant(user_id=user_id, role=role, pc=pc, log=log, peer_id=peer_id)
         self.pcs.add(pc)
 
-        # Fix the room codec on transceivers that will receive the client's media; this
-        # must precede setRemoteDescription or aiortc ignores it for the answer.
-        for kind in control.MEDIA_KINDS:
-            for _ in range(len(re.findall(rf"^m={kind} ", sdp, flags=re.M))):
+        # One transceiver per offered media section, in order (aiortc pairs each section with
+        # the first unpaired transceiver of its kind). The room codec is fixed here: after
+        # setRemoteDescription aiortc ignores the preference for the answer. A section the
+        # client also receives on (addTrack makes sendrecv ones, as room.js does) becomes
+        # this participant's first slot of that kind: the others' media flows on it as soon
+        # as DTLS is up, without waiting for the data channel and a server offer.
+        for kind, direction in media_directions(sdp):
+            if kind not in control.MEDIA_KINDS:
+                continue
+            if direction in ("sendrecv", "recvonly"):
+                track = forwarding.ForwardTrack(kind)
+                t = pc.addTransceiver(track, direction=RECEIVING_SERVER_DIRECTION[direction])
+                forwarding.relay_keyframe_requests(t.sender)
+                p.slots.append(Slot(t, track))
+            else:
                 t = pc.addTransceiver(kind, direction="recvonly")
-                t.setCodecPreferences(forwarding.codec_preferences(kind, state.room.codec))
+            t.setCodecPreferences(forwarding.codec_preferences(kind, state.room.codec))
 
         @pc.on("track")
         def on_track(track):
@@ -200,6 +235,10 @@ class SFU:
             previous.closed = True
             await self._close_pc(previous)
         state.participants[user_id] = p
+        # Subscribe now, not when the data channel opens: the sources get their keyframe
+        # request at once, and slots that need no SDP change start forwarding with DTLS.
+        if self._sync_slots(state, p):
+            p.sdp_dirty = True
         await asyncio.to_thread(
             rooms.set_present, self.settings.redis_client(), state.room.room_id, user_id, True
         )
