@@ -11,13 +11,17 @@ without decoding, so the figures are the servers': CPU and RSS are read from
 2. **steady state**: after a warm-up, ``--seconds`` of forwarding: fps, CPU, RTCP feedback
    per second (PLI, NACK, REMB: a keyframe or retransmission storm shows here) and UDP
    datagrams the kernel dropped because a process read too slowly;
-3. **steady joins**: a few rooms leave and join again one at a time while the rest keep
-   running; ``first_frame_ms_p95_steady`` is what somebody joining a busy server waits.
+3. **steady joins**: rooms leave and join again one at a time while the rest keep running;
+   ``first_frame_ms_p95_steady`` is what somebody joining a busy server waits, the joining
+   peers running in a client process of their own (:mod:`bench.joiner`: a person joins from
+   their own device), and ``first_frame_ms_p95_steady_shared`` the same from the process that
+   also runs every other room's peers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -37,8 +41,9 @@ if TYPE_CHECKING:  # the peers module imports aiortc: only the benchmark itself 
 
 WARMUP_SECONDS = 2.0
 FIRST_FRAME_TIMEOUT = 10.0
-STEADY_JOINS = 5
-"""Rooms that leave and join again after the window (``first_frame_ms_p95_steady``)."""
+STEADY_JOINS = 10
+"""Rooms that leave and join again after the window, for each of the two steady-join figures:
+20 receivers, so the p95 (nearest rank) is the second slowest, not the one slowest."""
 FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets", "queue_resets")
 
 
@@ -73,6 +78,38 @@ class _Run:
             pair.append(peer)
         a, b = pair
         return [(a, "b"), (b, "a")]
+
+
+class _Joiner:
+    """The :mod:`bench.joiner` process: ``await joiner.join(i)`` opens room ``bench-<i>`` there
+    and returns its receivers' first frames (ms)."""
+
+    def __init__(self, servers: MediaServers, secret: str, options: dict) -> None:
+        audio = "--audio" if options["audio"] else "--no-audio"
+        self.args = [sys.executable, "-m", "bench.joiner", servers.redis.socket_file, audio]
+        self.args += ["--fps", str(options["fps"]), "--offer", options["offer"]]
+        self.env = {**os.environ, "SECRET_KEY": secret}
+
+    async def __aenter__(self) -> _Joiner:
+        self.proc = await asyncio.create_subprocess_exec(
+            *self.args, env=self.env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        )
+        if (await self.proc.stdout.readline()).strip() != b"ready":
+            raise RuntimeError("the joining client process did not start")
+        return self
+
+    async def join(self, i: int) -> list[float]:
+        self.proc.stdin.write(f"{i}\n".encode())
+        await self.proc.stdin.drain()
+        return json.loads(await self.proc.stdout.readline())
+
+    async def __aexit__(self, *exc) -> None:
+        self.proc.stdin.close()  # the process closes its peers and exits
+        try:
+            await asyncio.wait_for(self.proc.wait(), 30)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
 
 
 async def _first_frames_ms(peers: list[tuple[ClientPeer, str]]) -> list[float]:
@@ -151,13 +188,22 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
             window = t1 - t0
             fps_each = [(c1 - c0) / window for c0, c1 in zip(counts0, counts1, strict=True)]
 
-            # 3. Joins into the busy servers, one room at a time.
-            steady_ms: list[float] = []
-            for i in range(min(STEADY_JOINS, n_rooms)):
+            # 3. Joins into the busy servers, one room at a time: from this process, then
+            # from a client process that runs nothing else.
+            joins = min(STEADY_JOINS, n_rooms)
+            shared_ms: list[float] = []
+            for i in range(joins):
                 for p, _ in rooms_peers[i]:
                     await p.close()
                 rooms_peers[i] = await run.open_room(i)
-                steady_ms += await _first_frames_ms(rooms_peers[i])
+                shared_ms += await _first_frames_ms(rooms_peers[i])
+            steady_ms: list[float] = []
+            async with _Joiner(servers, secret, options) as joiner:
+                for i in ((joins + j) % n_rooms for j in range(joins)):
+                    for p, _ in rooms_peers[i]:
+                        await p.close()
+                    rooms_peers[i] = []
+                    steady_ms += await joiner.join(i)
     finally:  # also when cancelled: aiortc's receiver threads end only with their connection
         for room in rooms_peers:
             for p, _ in room:
@@ -174,6 +220,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "first_frame_ms_p95": _p95(first_frame_ms),
         "first_frame_ms_max": round(max(first_frame_ms), 1) if first_frame_ms else None,
         "first_frame_ms_p95_steady": _p95(steady_ms),
+        "first_frame_ms_p95_steady_shared": _p95(shared_ms),
         "receivers_with_video": len(first_frame_ms),
         "join_seconds": round(join_seconds, 1),
         "recv_fps_min": round(min(fps_each), 1) if fps_each else 0.0,
