@@ -18,6 +18,7 @@ import logging
 import re
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
@@ -126,6 +127,23 @@ class SFU:
         self.identity = IdentityChecks(settings.snapshot_dir)
         self.server_id = registry.new_server_id()
         self.heartbeat: registry.Heartbeat | None = None
+        # Presence and placement writes go to Redis off the event loop, one at a time in the
+        # order they were made (a quick leave-and-rejoin must not end "absent"), and the
+        # answer to an offer does not wait for them: on a busy machine every thread hop a
+        # join awaits costs it a turn of a crowded event loop.
+        self._redis_writes = ThreadPoolExecutor(1, thread_name_prefix="video-redis")
+
+    def _write_later(self, write, *args) -> asyncio.Future:
+        """Queue ``write(redis, *args)``; failures are logged, never raised (a Redis hiccup
+        must not break a call or its teardown)."""
+
+        def run() -> None:
+            try:
+                write(self.settings.redis_client(), *args)
+            except Exception:
+                logger.warning("Redis write %s%s failed", write.__name__, args, exc_info=True)
+
+        return asyncio.get_running_loop().run_in_executor(self._redis_writes, run)
 
     async def announce(self, url: str) -> None:
         """Register this server at ``url`` in Redis and keep it there (see :mod:`video.registry`)."""
@@ -155,9 +173,7 @@ class SFU:
         state = self.rooms.get(room_id)
         if state is None:
             state = self.rooms[room_id] = RoomState(room)
-            await asyncio.to_thread(
-                registry.room_active, self.settings.redis_client(), self.server_id, room_id
-            )
+            self._write_later(registry.room_active, self.server_id, room_id)
         state.room = room
         user_id = claims["user"]
         previous = state.participants.get(user_id)
@@ -239,9 +255,7 @@ class SFU:
         # request at once, and slots that need no SDP change start forwarding with DTLS.
         if self._sync_slots(state, p):
             p.sdp_dirty = True
-        await asyncio.to_thread(
-            rooms.set_present, self.settings.redis_client(), state.room.room_id, user_id, True
-        )
+        self._write_later(rooms.set_present, state.room.room_id, user_id, True)
         control.broadcast(state, {"type": "presence", "state": "joined", **p.info()}, exclude=p)
         for other in list(state.participants.values()):
             if other is not p:
@@ -344,16 +358,7 @@ class SFU:
             p.closed = True
             if state.screen_sharer == p.user_id:
                 state.screen_sharer = None
-            try:
-                await asyncio.to_thread(
-                    rooms.set_present,
-                    self.settings.redis_client(),
-                    state.room.room_id,
-                    p.user_id,
-                    False,
-                )
-            except Exception:  # Redis hiccup must not block teardown
-                p.log.warning("could not clear presence in Redis")
+            await self._write_later(rooms.set_present, state.room.room_id, p.user_id, False)
             control.broadcast(state, {"type": "presence", "state": "left", **p.info()})
             for other in list(state.participants.values()):
                 asyncio.ensure_future(self.renegotiate(state, other))
@@ -363,15 +368,7 @@ class SFU:
         if not state.participants and self.rooms.get(state.room.room_id) is state:
             self.identity.room_emptied(state)
             del self.rooms[state.room.room_id]
-            try:
-                await asyncio.to_thread(
-                    registry.room_closed,
-                    self.settings.redis_client(),
-                    self.server_id,
-                    state.room.room_id,
-                )
-            except Exception:  # Redis hiccup must not block teardown
-                logger.warning("could not release room %s in Redis", state.room.room_id)
+            await self._write_later(registry.room_closed, self.server_id, state.room.room_id)
 
     async def _close_pc(self, p: Participant) -> None:
         for pub in p.publishers.values():
@@ -394,6 +391,8 @@ class SFU:
         await asyncio.gather(*(self.leave(s, p) for s, p in participants), return_exceptions=True)
         await asyncio.gather(*(pc.close() for pc in list(self.pcs)), return_exceptions=True)
         self.pcs.clear()
+        await self._write_later(lambda _redis: None)  # everything queued is written
+        self._redis_writes.shutdown(wait=False)
 
     def status(self) -> dict:
         return {
