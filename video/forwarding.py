@@ -34,8 +34,6 @@ known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
   ``RTCRtpSender._handle_rtcp_packet`` to count PLI/NACK/REMB in :data:`stats` and to send at
   most one REMB per receiver per :data:`REMB_MIN_INTERVAL` (aiortc sends one per packet while
   its estimator reads "overusing").
-* **Interface listing.** aioice enumerates the network interfaces for every ICE gathering;
-  :func:`install` makes one enumeration serve :data:`HOST_ADDRESSES_TTL` seconds.
 * **One codec per room.** Forwarding cannot transcode, so every transceiver is restricted
   with ``setCodecPreferences`` (:func:`codec_preferences`) *before* the remote description
   is applied; after it aiortc silently ignores the preference on the answering side.
@@ -53,7 +51,6 @@ import time
 import weakref
 from collections.abc import Callable
 
-import aioice.ice
 import aiortc
 import av
 from aiortc import MediaStreamTrack, RTCRtpSender, rtcrtpreceiver
@@ -164,29 +161,7 @@ def install() -> None:
             )
         rtcrtpreceiver.get_decoder = _get_decoder
         _count_rtcp_feedback()
-        _cache_host_addresses()
         _installed = True
-
-
-HOST_ADDRESSES_TTL = 5.0
-"""Seconds one enumeration of the machine's interfaces serves ICE gathering."""
-
-
-def _cache_host_addresses() -> None:
-    """aioice lists the machine's interfaces (``ifaddr``) for every peer connection it
-    gathers: 5-14 ms each, measured, on the path of every offer and answer. A server sees the
-    same interfaces for seconds on end, so one listing serves :data:`HOST_ADDRESSES_TTL`."""
-    list_addresses = aioice.ice.get_host_addresses
-    cache: dict[tuple[bool, bool], tuple[float, list[str]]] = {}
-
-    def cached(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-        now = time.monotonic()
-        hit = cache.get((use_ipv4, use_ipv6))
-        if hit is None or now - hit[0] > HOST_ADDRESSES_TTL:
-            hit = cache[(use_ipv4, use_ipv6)] = (now, list_addresses(use_ipv4, use_ipv6))
-        return list(hit[1])
-
-    aioice.ice.get_host_addresses = cached
 
 
 def _count_rtcp_feedback() -> None:
