@@ -208,8 +208,16 @@ class ClientPeer:
     """An aiortc participant using the HTTP + data-channel protocol."""
 
     def __init__(
-        self, user: str, tracks: list, passthrough: bool = False, codec: str = "VP8"
+        self,
+        user: str,
+        tracks: list,
+        passthrough: bool = False,
+        codec: str = "VP8",
+        direction: str = "sendrecv",
     ) -> None:
+        """``direction`` of the offered media sections: ``sendrecv`` as ``addTrack`` in
+        room.js (the server sends the first other participant's media on them), or
+        ``sendonly`` (everything received arrives on transceivers of a server offer)."""
         self.user = user
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.passthrough = passthrough
@@ -222,9 +230,7 @@ class ClientPeer:
         self.channel_open = asyncio.Event()
         self._message_event = asyncio.Event()
         for track in tracks:
-            t = self.pc.addTransceiver(
-                track, direction="sendrecv" if not passthrough else "sendonly"
-            )
+            t = self.pc.addTransceiver(track, direction=direction)
             if isinstance(track, _ReplayTrack):
                 t.sender._send_keyframe = track.keyframe  # answer PLI from the server
                 t.setCodecPreferences(forwarding.codec_preferences(track.kind, codec))

@@ -11,13 +11,17 @@ without decoding, so the figures are the servers': CPU and RSS are read from
 2. **steady state**: after a warm-up, ``--seconds`` of forwarding: fps, CPU, RTCP feedback
    per second (PLI, NACK, REMB: a keyframe or retransmission storm shows here) and UDP
    datagrams the kernel dropped because a process read too slowly;
-3. **steady joins**: a few rooms leave and join again one at a time while the rest keep
-   running; ``first_frame_ms_p95_steady`` is what somebody joining a busy server waits.
+3. **steady joins**: rooms leave and join again one at a time while the rest keep running;
+   ``first_frame_ms_p95_steady`` is what somebody joining a busy server waits, the joining
+   peers running in a client process of their own (:mod:`bench.joiner`: a person joins from
+   their own device), and ``first_frame_ms_p95_steady_shared`` the same from the process that
+   also runs every other room's peers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -37,16 +41,20 @@ if TYPE_CHECKING:  # the peers module imports aiortc: only the benchmark itself 
 
 WARMUP_SECONDS = 2.0
 FIRST_FRAME_TIMEOUT = 10.0
-STEADY_JOINS = 5
-"""Rooms that leave and join again after the window (``first_frame_ms_p95_steady``)."""
+STEADY_JOINS = 10
+"""Rooms that leave and join again after the window, for each of the two steady-join figures:
+20 receivers, so the p95 (nearest rank) is the second slowest, not the one slowest."""
 FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets", "queue_resets")
 
 
 class _Run:
     """The rooms of one benchmark run and how to open them."""
 
-    def __init__(self, servers: MediaServers, secret: str, session, sources) -> None:
+    def __init__(
+        self, servers: MediaServers, secret: str, session, sources, direction: str = "sendrecv"
+    ) -> None:
         self.servers, self.secret, self.session, self.sources = servers, secret, session, sources
+        self.direction = direction
 
     async def open_room(self, i: int) -> list[tuple[ClientPeer, str]]:
         """Room ``bench-<i>`` with users a and b; returns each peer with whom it receives."""
@@ -59,7 +67,7 @@ class _Run:
         server = await asyncio.to_thread(registry.place, redis, room_id)
         pair = []
         for user in ("a", "b"):
-            peer = ClientPeer(user, self.sources(), passthrough=True)
+            peer = ClientPeer(user, self.sources(), passthrough=True, direction=self.direction)
             status = await peer.join(
                 f"{server.url}/video/rooms/{room_id}/offer",
                 tokens.issue_token(self.secret, room_id, user, 600),
@@ -70,6 +78,38 @@ class _Run:
             pair.append(peer)
         a, b = pair
         return [(a, "b"), (b, "a")]
+
+
+class _Joiner:
+    """The :mod:`bench.joiner` process: ``await joiner.join(i)`` opens room ``bench-<i>`` there
+    and returns its receivers' first frames (ms)."""
+
+    def __init__(self, servers: MediaServers, secret: str, options: dict) -> None:
+        audio = "--audio" if options["audio"] else "--no-audio"
+        self.args = [sys.executable, "-m", "bench.joiner", servers.redis.socket_file, audio]
+        self.args += ["--fps", str(options["fps"]), "--offer", options["offer"]]
+        self.env = {**os.environ, "SECRET_KEY": secret}
+
+    async def __aenter__(self) -> _Joiner:
+        self.proc = await asyncio.create_subprocess_exec(
+            *self.args, env=self.env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        )
+        if (await self.proc.stdout.readline()).strip() != b"ready":
+            raise RuntimeError("the joining client process did not start")
+        return self
+
+    async def join(self, i: int) -> list[float]:
+        self.proc.stdin.write(f"{i}\n".encode())
+        await self.proc.stdin.drain()
+        return json.loads(await self.proc.stdout.readline())
+
+    async def __aexit__(self, *exc) -> None:
+        self.proc.stdin.close()  # the process closes its peers and exits
+        try:
+            await asyncio.wait_for(self.proc.wait(), 30)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
 
 
 async def _first_frames_ms(peers: list[tuple[ClientPeer, str]]) -> list[float]:
@@ -118,7 +158,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
     rooms_peers: list[list[tuple[ClientPeer, str]]] = []
     try:
         async with aiohttp.ClientSession() as session:
-            run = _Run(servers, secret, session, sources)
+            run = _Run(servers, secret, session, sources, options["offer"])
             # 1. Join burst: rooms open one after another (people do not all click "join" in
             # the same millisecond); each join is timed from its own offer POST.
             burst0 = time.monotonic()
@@ -148,13 +188,22 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
             window = t1 - t0
             fps_each = [(c1 - c0) / window for c0, c1 in zip(counts0, counts1, strict=True)]
 
-            # 3. Joins into the busy servers, one room at a time.
-            steady_ms: list[float] = []
-            for i in range(min(STEADY_JOINS, n_rooms)):
+            # 3. Joins into the busy servers, one room at a time: from this process, then
+            # from a client process that runs nothing else.
+            joins = min(STEADY_JOINS, n_rooms)
+            shared_ms: list[float] = []
+            for i in range(joins):
                 for p, _ in rooms_peers[i]:
                     await p.close()
                 rooms_peers[i] = await run.open_room(i)
-                steady_ms += await _first_frames_ms(rooms_peers[i])
+                shared_ms += await _first_frames_ms(rooms_peers[i])
+            steady_ms: list[float] = []
+            async with _Joiner(servers, secret, options) as joiner:
+                for i in ((joins + j) % n_rooms for j in range(joins)):
+                    for p, _ in rooms_peers[i]:
+                        await p.close()
+                    rooms_peers[i] = []
+                    steady_ms += await joiner.join(i)
     finally:  # also when cancelled: aiortc's receiver threads end only with their connection
         for room in rooms_peers:
             for p, _ in room:
@@ -171,6 +220,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "first_frame_ms_p95": _p95(first_frame_ms),
         "first_frame_ms_max": round(max(first_frame_ms), 1) if first_frame_ms else None,
         "first_frame_ms_p95_steady": _p95(steady_ms),
+        "first_frame_ms_p95_steady_shared": _p95(shared_ms),
         "receivers_with_video": len(first_frame_ms),
         "join_seconds": round(join_seconds, 1),
         "recv_fps_min": round(min(fps_each), 1) if fps_each else 0.0,
@@ -190,6 +240,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "fps_sent": fps,
         "resolution": "640x480",
         "audio": audio_on,
+        "offer": options["offer"],
         "loop": eventloop.name(),
     }
 
@@ -216,6 +267,15 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
 @click.option("--fps", type=int, default=30, show_default=True)
 @click.option("--audio/--no-audio", default=True, show_default=True, help="Also send 20 ms Opus.")
 @click.option(
+    "--offer",
+    type=click.Choice(["sendrecv", "sendonly"]),
+    default="sendrecv",
+    show_default=True,
+    help="Direction of the clients' offered media sections: sendrecv like addTrack in "
+    "room.js (the other party's media comes on them, no server offer needed), or sendonly "
+    "(it comes only after a server offer on the data channel).",
+)
+@click.option(
     "--loop",
     type=click.Choice(["uvloop", "asyncio"]),
     default="uvloop",
@@ -224,7 +284,14 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def bench_command(
-    n_rooms: int, n_servers: int, seconds: float, fps: int, audio: bool, loop: str, as_json: bool
+    n_rooms: int,
+    n_servers: int,
+    seconds: float,
+    fps: int,
+    audio: bool,
+    offer: str,
+    loop: str,
+    as_json: bool,
 ) -> None:
     """Benchmark the media server: N two-party rooms of 640x480 30 fps pre-encoded VP8.
 
@@ -249,7 +316,7 @@ def bench_command(
             servers.wait_registered()
         except RuntimeError as error:
             raise click.ClickException(str(error)) from None
-        options = {"fps": fps, "seconds": seconds, "audio": audio}
+        options = {"fps": fps, "seconds": seconds, "audio": audio, "offer": offer}
         try:
             result = eventloop.run(_run_rooms(servers, secret, n_rooms, options))
         except asyncio.CancelledError:

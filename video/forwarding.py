@@ -284,10 +284,13 @@ def codec_preferences(kind: str, codec: str = "VP8") -> list:
     return [c for c in caps if c.mimeType.lower() in (wanted, "video/rtx")]
 
 
-def request_pli(receiver) -> None:
-    """Ask the sender behind ``receiver`` for a keyframe (PLI to every active SSRC)."""
-    for source in receiver.getSynchronizationSources():
+def request_pli(receiver) -> bool:
+    """Ask the sender behind ``receiver`` for a keyframe (PLI to every active SSRC); False if
+    nothing has arrived from it yet (no SSRC to address)."""
+    sources = receiver.getSynchronizationSources()
+    for source in sources:
         asyncio.ensure_future(receiver._send_rtcp_pli(source.source))
+    return bool(sources)
 
 
 def relay_keyframe_requests(sender: RTCRtpSender) -> None:
@@ -339,8 +342,10 @@ class Publisher:
         now = time.monotonic()
         if now - self._last_pli < KEYFRAME_REQUEST_INTERVAL:
             return
-        self._last_pli = now
-        request_pli(self.receiver)
+        # A source that has sent nothing yet starts with a keyframe anyway; not counting the
+        # unsent request lets the first delta frame ask at once if that keyframe was lost.
+        if request_pli(self.receiver):
+            self._last_pli = now
 
     def stop(self) -> None:
         self._task.cancel()

@@ -18,6 +18,7 @@ import logging
 import re
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
@@ -35,6 +36,30 @@ ANSWER_TIMEOUT = 30.0
 machine took over 10 s during a 20-room join burst); past this the client counts as gone and
 its connection is closed, because aiortc cannot roll the offer back and the participant would
 otherwise never be offered anyone again. Its client reconnects with a fresh offer."""
+
+
+RECEIVING_SERVER_DIRECTION = {"sendrecv": "sendrecv", "recvonly": "sendonly"}
+"""The server's direction on a media section the client offered to receive on."""
+
+_MEDIA_LINE_RE = re.compile(r"^m=(\w+) ", re.M)
+_DIRECTION_RE = re.compile(r"^a=(sendrecv|sendonly|recvonly|inactive)\s*$", re.M)
+
+
+def media_directions(sdp: str) -> list[tuple[str, str]]:
+    """``(kind, direction)`` of each media section of ``sdp``, in order (RFC 4566: a section
+    without a direction attribute is ``sendrecv``)."""
+    starts = [m.start() for m in _MEDIA_LINE_RE.finditer(sdp)] + [len(sdp)]
+    out = []
+    for begin, end in zip(starts[:-1], starts[1:], strict=True):
+        section = sdp[begin:end]
+        direction = _DIRECTION_RE.search(section)
+        out.append(
+            (
+                _MEDIA_LINE_RE.match(section).group(1),
+                direction.group(1) if direction else "sendrecv",
+            )
+        )
+    return out
 
 
 class PeerLog(logging.LoggerAdapter):
@@ -102,6 +127,23 @@ class SFU:
         self.identity = IdentityChecks(settings.snapshot_dir)
         self.server_id = registry.new_server_id()
         self.heartbeat: registry.Heartbeat | None = None
+        # Presence and placement writes go to Redis off the event loop, one at a time in the
+        # order they were made (a quick leave-and-rejoin must not end "absent"), and the
+        # answer to an offer does not wait for them: on a busy machine every thread hop a
+        # join awaits costs it a turn of a crowded event loop.
+        self._redis_writes = ThreadPoolExecutor(1, thread_name_prefix="video-redis")
+
+    def _write_later(self, write, *args) -> asyncio.Future:
+        """Queue ``write(redis, *args)``; failures are logged, never raised (a Redis hiccup
+        must not break a call or its teardown)."""
+
+        def run() -> None:
+            try:
+                write(self.settings.redis_client(), *args)
+            except Exception:
+                logger.warning("Redis write %s%s failed", write.__name__, args, exc_info=True)
+
+        return asyncio.get_running_loop().run_in_executor(self._redis_writes, run)
 
     async def announce(self, url: str) -> None:
         """Register this server at ``url`` in Redis and keep it there (see :mod:`video.registry`)."""
@@ -131,9 +173,7 @@ class SFU:
         state = self.rooms.get(room_id)
         if state is None:
             state = self.rooms[room_id] = RoomState(room)
-            await asyncio.to_thread(
-                registry.room_active, self.settings.redis_client(), self.server_id, room_id
-            )
+            self._write_later(registry.room_active, self.server_id, room_id)
         state.room = room
         user_id = claims["user"]
         previous = state.participants.get(user_id)
@@ -148,12 +188,23 @@ class SFU:
         p = Participant(user_id=user_id, role=role, pc=pc, log=log, peer_id=peer_id)
         self.pcs.add(pc)
 
-        # Fix the room codec on transceivers that will receive the client's media; this
-        # must precede setRemoteDescription or aiortc ignores it for the answer.
-        for kind in control.MEDIA_KINDS:
-            for _ in range(len(re.findall(rf"^m={kind} ", sdp, flags=re.M))):
+        # One transceiver per offered media section, in order (aiortc pairs each section with
+        # the first unpaired transceiver of its kind). The room codec is fixed here: after
+        # setRemoteDescription aiortc ignores the preference for the answer. A section the
+        # client also receives on (addTrack makes sendrecv ones, as room.js does) becomes
+        # this participant's first slot of that kind: the others' media flows on it as soon
+        # as DTLS is up, without waiting for the data channel and a server offer.
+        for kind, direction in media_directions(sdp):
+            if kind not in control.MEDIA_KINDS:
+                continue
+            if direction in ("sendrecv", "recvonly"):
+                track = forwarding.ForwardTrack(kind)
+                t = pc.addTransceiver(track, direction=RECEIVING_SERVER_DIRECTION[direction])
+                forwarding.relay_keyframe_requests(t.sender)
+                p.slots.append(Slot(t, track))
+            else:
                 t = pc.addTransceiver(kind, direction="recvonly")
-                t.setCodecPreferences(forwarding.codec_preferences(kind, state.room.codec))
+            t.setCodecPreferences(forwarding.codec_preferences(kind, state.room.codec))
 
         @pc.on("track")
         def on_track(track):
@@ -200,9 +251,11 @@ class SFU:
             previous.closed = True
             await self._close_pc(previous)
         state.participants[user_id] = p
-        await asyncio.to_thread(
-            rooms.set_present, self.settings.redis_client(), state.room.room_id, user_id, True
-        )
+        # Subscribe now, not when the data channel opens: the sources get their keyframe
+        # request at once, and slots that need no SDP change start forwarding with DTLS.
+        if self._sync_slots(state, p):
+            p.sdp_dirty = True
+        self._write_later(rooms.set_present, state.room.room_id, user_id, True)
         control.broadcast(state, {"type": "presence", "state": "joined", **p.info()}, exclude=p)
         for other in list(state.participants.values()):
             if other is not p:
@@ -305,16 +358,7 @@ class SFU:
             p.closed = True
             if state.screen_sharer == p.user_id:
                 state.screen_sharer = None
-            try:
-                await asyncio.to_thread(
-                    rooms.set_present,
-                    self.settings.redis_client(),
-                    state.room.room_id,
-                    p.user_id,
-                    False,
-                )
-            except Exception:  # Redis hiccup must not block teardown
-                p.log.warning("could not clear presence in Redis")
+            await self._write_later(rooms.set_present, state.room.room_id, p.user_id, False)
             control.broadcast(state, {"type": "presence", "state": "left", **p.info()})
             for other in list(state.participants.values()):
                 asyncio.ensure_future(self.renegotiate(state, other))
@@ -324,15 +368,7 @@ class SFU:
         if not state.participants and self.rooms.get(state.room.room_id) is state:
             self.identity.room_emptied(state)
             del self.rooms[state.room.room_id]
-            try:
-                await asyncio.to_thread(
-                    registry.room_closed,
-                    self.settings.redis_client(),
-                    self.server_id,
-                    state.room.room_id,
-                )
-            except Exception:  # Redis hiccup must not block teardown
-                logger.warning("could not release room %s in Redis", state.room.room_id)
+            await self._write_later(registry.room_closed, self.server_id, state.room.room_id)
 
     async def _close_pc(self, p: Participant) -> None:
         for pub in p.publishers.values():
@@ -355,6 +391,8 @@ class SFU:
         await asyncio.gather(*(self.leave(s, p) for s, p in participants), return_exceptions=True)
         await asyncio.gather(*(pc.close() for pc in list(self.pcs)), return_exceptions=True)
         self.pcs.clear()
+        await self._write_later(lambda _redis: None)  # everything queued is written
+        self._redis_writes.shutdown(wait=False)
 
     def status(self) -> dict:
         return {

@@ -6,7 +6,7 @@ import pytest
 from aiortc.codecs import h264, opus, vpx
 
 from bench.peers import ClientPeer, ReplayAudioTrack, ReplayVideoTrack, encode_opus, encode_vp8
-from video import forwarding
+from video import forwarding, sfu
 
 
 @pytest.fixture(scope="module")
@@ -14,8 +14,9 @@ def encoded():
     return encode_vp8(frames=30, width=640, height=480), encode_opus(packets=25)
 
 
+@pytest.mark.parametrize("direction", ["sendrecv", "sendonly"])
 def test_frames_arrive_undecoded_and_nothing_is_reencoded(
-    server, make_room, token_for, run, monkeypatch, encoded
+    server, make_room, token_for, run, monkeypatch, encoded, direction
 ):
     calls = []
     for cls in (vpx.Vp8Encoder, opus.OpusEncoder, h264.H264Encoder):
@@ -35,7 +36,10 @@ def test_frames_arrive_undecoded_and_nothing_is_reencoded(
         peers = []
         for user in ("a", "b"):
             peer = ClientPeer(
-                user, [ReplayVideoTrack(video), ReplayAudioTrack(audio)], passthrough=True
+                user,
+                [ReplayVideoTrack(video), ReplayAudioTrack(audio)],
+                passthrough=True,
+                direction=direction,
             )
             assert await peer.join(url, token_for(room.room_id, user)) == 200
             await peer.wait_message(lambda m: m["type"] == "welcome")
@@ -47,6 +51,10 @@ def test_frames_arrive_undecoded_and_nothing_is_reencoded(
         assert got.undecoded == got.frames  # the client got encoded packets ...
         first = got.last
         assert bytes(first)  # ... with the payload intact
+        # Offered sendrecv (addTrack, as room.js), the other party's media comes on the
+        # client's own sections: a two-party room needs no server offer at all.
+        offered = [p.user for p in peers if any(m["type"] == "offer" for m in p.messages)]
+        assert offered == ([] if direction == "sendrecv" else ["a", "b"])
         for p in peers:
             await p.close()
 
@@ -56,6 +64,22 @@ def test_frames_arrive_undecoded_and_nothing_is_reencoded(
     # 2 server receivers (a/v) per peer + 2 per client, all pass-through
     assert forwarding.stats["passthrough_decoders"] - before["passthrough_decoders"] >= 8
     assert forwarding.stats["frames_forwarded"] - before["frames_forwarded"] > 100
+
+
+def test_media_directions_of_an_offer():
+    sdp = (
+        "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1 2\r\n"
+        "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=sendrecv\r\n"
+        "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=sendonly\r\n"
+        "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:2\r\n"
+        "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:3\r\na=recvonly\r\n"
+    )
+    assert sfu.media_directions(sdp) == [
+        ("audio", "sendrecv"),
+        ("video", "sendonly"),
+        ("application", "sendrecv"),
+        ("video", "recvonly"),
+    ]
 
 
 def test_keyframe_detection():

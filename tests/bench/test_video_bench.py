@@ -1,0 +1,40 @@
+"""``yunpin bench video`` end to end at its smallest: real media-server processes, real peers."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from bench.video import bench_command
+
+CONTRACT_KEYS = {
+    # the keys the issue names (kept), plus the steady joins from the shared client process
+    "rooms",
+    "servers",
+    "rooms_ok",
+    "first_frame_ms_p95",
+    "first_frame_ms_p95_steady",
+    "first_frame_ms_p95_steady_shared",
+    "recv_fps_min",
+    "server_cpu_percent",
+    "client_cpu_percent",
+    "server_rtcp_per_s",
+    "client_rtcp_per_s",
+    "server_udp_drops",
+    "client_udp_drops",
+    "load_avg_1m",
+    "audio",
+    "offer",
+}
+
+
+def test_one_room_reports_every_phase_with_the_steady_joins_from_their_own_process():
+    result = CliRunner().invoke(bench_command, ["--rooms", "1", "--seconds", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output.strip().splitlines()[-1])
+    assert set(figures) >= CONTRACT_KEYS
+    assert (figures["rooms"], figures["servers"], figures["offer"]) == (1, 1, "sendrecv")
+    # Both receivers of the room joined again from the joiner process and got video there.
+    assert figures["first_frame_ms_p95_steady"] > 0
+    assert figures["first_frame_ms_p95_steady_shared"] > 0
