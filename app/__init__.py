@@ -21,6 +21,8 @@ FEATURES = (
     "jobs",
     "resumes",
     "applications",
+    "chat",
+    "alerts",
     "ranking",
     "interviews",
     "identity",

@@ -12,6 +12,14 @@ from app.models.applications import (
     StageChange,
 )
 from app.models.base import Base, json_text_contains, utcnow
+from app.models.chat import (
+    AlertFrequency,
+    Conversation,
+    Favourite,
+    Message,
+    SavedSearch,
+    Side,
+)
 from app.models.employers import (
     CompanySize,
     DocumentKind,

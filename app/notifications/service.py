@@ -39,6 +39,7 @@ TEXTS = {
         "%(employer)s finished a video identity check: compare it with the ID document"
     ),
     "identity_approved": _l("The video identity check of your legal representative was approved"),
+    "saved_search_alert": _l("%(count)s new jobs for your saved search “%(name)s”"),
     "identity_rejected": _l(
         "The video identity check of your legal representative was rejected: %(reasons)s"
     ),
