@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 
+from app.chat.cli import chat_cli
 from app.extensions import db
 from app.indexing.cli import search_cli
 from app.regions.cli import regions_cli
@@ -55,6 +56,7 @@ main.add_command(routes_command)
 main.add_command(regions_cli, "regions")
 main.add_command(video_cli, "video")
 main.add_command(search_cli, "search")
+main.add_command(chat_cli, "chat")
 
 
 @main.command("run")
@@ -111,10 +113,12 @@ def run_command(
             load()
     build_search_index_if_empty()
     env = child_env(app, local=not app.config["PRODUCTION"] and is_loopback(host))
+    streams = stream_children(app, env, host)
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
     if app.config["RQ_EMBEDDED_WORKER"]:
         children += worker_children(app, env, workers)
     children += media_children(app, env)
+    children += streams
     supervisor = Supervisor(children)
     from app.identity.tasks import ensure_scheduled
 
@@ -222,6 +226,19 @@ def media_children(app: Flask, env: dict[str, str]) -> list[Child]:
         Child(f"media-{n}", [yunpin, *args], env, cwd=CODE_ROOT)
         for n, args in enumerate(media_server_commands(app))
     ]
+
+
+def stream_children(app: Flask, env: dict[str, str], host: str) -> list[Child]:
+    """The event-stream processes (`yunpin chat serve`), sharing one port; ENV gains the
+    port so the web processes send pages there."""
+    count = app.config["CHAT_STREAM_PROCESSES"]
+    if not count:
+        return []
+    port = app.config["CHAT_STREAM_PORT"] or 5090
+    env["CHAT_STREAM_PORT"] = str(port)
+    yunpin = str(Path(sys.executable).parent / "yunpin")
+    argv = [yunpin, "chat", "serve", "--host", host, "--port", str(port)]
+    return [Child(f"stream-{n}", argv, env, cwd=CODE_ROOT) for n in range(count)]
 
 
 @main.command("demo")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .chat import chat_command
 from .dashboards import dashboards_command
 from .evaluate import eval_command
 from .evaluate_search import eval_search_command
@@ -19,6 +20,7 @@ def bench_group() -> None:
     """Benchmarks: each subcommand loads synthetic data and prints its figures."""
 
 
+bench_group.add_command(chat_command, "chat")
 bench_group.add_command(dashboards_command, "dashboards")
 bench_group.add_command(freshness_command, "freshness")
 bench_group.add_command(match_bench_command, "match")
