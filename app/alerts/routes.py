@@ -17,6 +17,14 @@ from app.models import AlertFrequency, Employer, Job, Role, SavedSearch
 bp = Blueprint("alerts", __name__)
 
 
+@bp.app_context_processor
+def favourites_helper() -> dict:
+    def is_favourite(job_id: int) -> bool:
+        return current_user.is_authenticated and service.is_favourite(current_user, job_id)
+
+    return {"is_favourite": is_favourite}
+
+
 @bp.route("/saved-searches")
 @roles_required(Role.SEEKER)
 def index():

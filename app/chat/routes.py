@@ -47,10 +47,10 @@ def chat_unread() -> dict:
     from flask import has_request_context
 
     if not has_request_context() or not current_user.is_authenticated:
-        return {"chat_unread": 0}
+        return {"chat_unread": 0, "responsiveness": service.responsiveness}
     if UNREAD_KEY not in request.environ:
         request.environ[UNREAD_KEY] = service.unread_count(current_user)
-    return {"chat_unread": request.environ[UNREAD_KEY]}
+    return {"chat_unread": request.environ[UNREAD_KEY], "responsiveness": service.responsiveness}
 
 
 def stream_origin() -> str | None:

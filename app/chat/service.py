@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 
 from blinker import Namespace
@@ -358,3 +359,70 @@ def reported_in(region_code: str):
             select(Employer.id).where(Employer.region_code.startswith(region_code))
         ),
     )
+
+
+# What seekers see of an employer -------------------------------------------------------
+
+REPLY_WINDOW = timedelta(days=30)
+BEIJING_OFFSET = timedelta(hours=8)
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    median_reply_s: float | None
+    """Median time from a candidate's first message to the employer's first answer, over
+    the conversations started in the last 30 days that were answered."""
+    answered: int
+    asked: int
+    active_today: bool
+    """A member wrote in a conversation or signed in since midnight, Beijing time."""
+
+
+def responsiveness(employer_id: int) -> Responsiveness:
+    from app.models import EmployerMember
+
+    now = utcnow()
+    asked = (
+        select(Message.conversation_id, func.min(Message.created_at).label("asked"))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Conversation.employer_id == employer_id,
+            Message.side == Side.CANDIDATE,
+            Message.created_at >= now - REPLY_WINDOW,
+        )
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    pairs = db.session.execute(
+        select(asked.c.asked, func.min(Message.created_at))
+        .select_from(asked)
+        .outerjoin(
+            Message,
+            and_(
+                Message.conversation_id == asked.c.conversation_id,
+                Message.side == Side.EMPLOYER,
+                Message.created_at >= asked.c.asked,
+            ),
+        )
+        .group_by(asked.c.conversation_id, asked.c.asked)
+    ).all()
+    waits = sorted((answer - question).total_seconds() for question, answer in pairs if answer)
+    median = None
+    if waits:
+        middle = len(waits) // 2
+        median = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
+    midnight = (now + BEIJING_OFFSET).replace(hour=0, minute=0, second=0, microsecond=0)
+    since = midnight - BEIJING_OFFSET
+    wrote = exists().where(
+        Message.conversation_id == Conversation.id,
+        Conversation.employer_id == employer_id,
+        Message.side == Side.EMPLOYER,
+        Message.created_at >= since,
+    )
+    signed_in = exists().where(
+        EmployerMember.employer_id == employer_id,
+        EmployerMember.user_id == User.id,
+        User.last_login_at >= since,
+    )
+    active = bool(db.session.scalar(select(wrote | signed_in)))
+    return Responsiveness(median, len(waits), len(pairs), active)

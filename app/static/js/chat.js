@@ -38,7 +38,9 @@
     stamp.className = "stamp";
     var time = document.createElement("time");
     time.dateTime = message.created_at;
-    time.textContent = new Date(message.created_at).toLocaleString();
+    time.textContent = new Date(message.created_at).toLocaleString(undefined, {
+      timeZone: "Asia/Shanghai", dateStyle: "short", timeStyle: "short",
+    });
     stamp.appendChild(time);
     if (mine) {
       var receipt = document.createElement("span");
