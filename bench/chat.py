@@ -48,6 +48,7 @@ def chat_command(clients: int, messages: int, rate: float, deadline: float, as_j
         _wait_for_backlog(instance)  # the demo's indexing and embeddings hold the workers
         app = instance.app()
         pairs = seed(app, clients // 2)
+        _wait_for_backlog(instance)  # the seeded jobs' indexing and embeddings too
         stream_url = f"http://127.0.0.1:{os.environ['CHAT_STREAM_PORT']}/api/v1/events"
         figures = asyncio.run(measure(instance.url, stream_url, pairs, messages, rate, deadline))
         figures["server_rss_mb"] = round(stream_rss(instance.process.pid), 1)
@@ -186,6 +187,7 @@ async def measure(
     import aiohttp
 
     sent_at: dict[str, float] = {}
+    post_ms: list[float] = []
     delivered: dict[str, float] = {}
     errors = 0
     connected = 0
@@ -252,6 +254,7 @@ async def measure(
                     timeout=aiohttp.ClientTimeout(total=30),
                 ) as response:
                     await response.read()
+                    post_ms.append((time.monotonic() - sent_at[nonce]) * 1000)
                     if response.status != 201:
                         post_errors += 1
                         sent_at.pop(nonce, None)
@@ -280,6 +283,12 @@ async def measure(
         if nonce in delivered and delivered[nonce] - at <= deadline
     ]
     lost = len(sent_at) - len(latencies)
+    if post_ms:  # where the time goes: the POST itself (web server, database) or the stream
+        click.echo(
+            f"POST p50 {percentile(post_ms, 50):.1f} ms, p95 {percentile(post_ms, 95):.1f} ms; "
+            f"{post_errors} POSTs failed, {lost} messages not delivered in {deadline} s",
+            err=True,
+        )
     return {
         "clients": connected,
         "messages": len(latencies),

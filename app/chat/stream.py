@@ -116,7 +116,7 @@ class StreamServer:
         """(audience, user id) of the caller, or an HTTP status (401, 403)."""
         from flask_login import current_user
 
-        from app.api.auth import bearer, token_user
+        from app.api.auth import bearer, live_token
         from app.extensions import db
         from app.models import Role
 
@@ -125,7 +125,10 @@ class StreamServer:
         ):
             try:
                 if bearer() is not None:
-                    user = token_user()
+                    # Looked up, not stamped: a thousand streams connecting at once must not
+                    # queue a thousand writes for SQLite's one lock (the API calls stamp it).
+                    record = live_token()
+                    user = record.user if record is not None else None
                 elif current_user.is_authenticated:
                     user = current_user._get_current_object()
                 else:
@@ -228,6 +231,14 @@ class StreamServer:
     async def start(self, app: web.Application) -> None:
         self.listener = asyncio.create_task(self.listen())
 
+    async def close_clients(self, app: web.Application) -> None:
+        """On shutdown every stream ends at once (clients reconnect elsewhere)."""
+        for table in (self.candidates, self.employers):
+            for clients in list(table.values()):
+                for client in list(clients):
+                    with contextlib.suppress(asyncio.QueueFull):
+                        client.queue.put_nowait(None)
+
     async def stop(self, app: web.Application) -> None:
         if self.listener is not None:
             self.listener.cancel()
@@ -245,6 +256,7 @@ def make_app(flask_app: Flask, redis_url: str) -> web.Application:
     app.router.add_get("/api/v1/events", server.stream)
     app.router.add_route("OPTIONS", "/api/v1/events", server.preflight)
     app.on_startup.append(server.start)
+    app.on_shutdown.append(server.close_clients)
     app.on_cleanup.append(server.stop)
     return app
 
