@@ -123,6 +123,9 @@ def run_command(
     from app.identity.tasks import ensure_scheduled
 
     ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
+    from app.alerts.tasks import ensure_scheduled as schedule_alerts
+
+    schedule_alerts(app)  # saved-search alerts: every 5 minutes and daily at 08:00
     batching.kick(app)  # marks left by a previous run, or by the demo just loaded
     try:
         supervisor.start()
