@@ -88,6 +88,15 @@ def test_employer_and_candidate_talk_in_real_time(browser, live_server, stream_p
 
         phone.screenshot(path=str(tmp_path / "chat-phone.png"), full_page=True)
         desk.screenshot(path=str(tmp_path / "chat-desktop.png"), full_page=True)
+
+        # The job page shows how fast the company answers; the candidate keeps the search.
+        phone.goto(f"{base}/jobs/{job_id}")
+        assert "Active today" in phone.locator(".reply-time").inner_text()
+        phone.screenshot(path=str(tmp_path / "job-phone.png"), full_page=True)
+        phone.goto(f"{base}/jobs/?q=叉车")
+        phone.get_by_role("button", name="Save this search").click()
+        phone.wait_for_url(f"{base}/saved-searches")
+        assert "叉车" in phone.locator("main").inner_text()
     finally:
         phone_context.close()
         desk_context.close()
