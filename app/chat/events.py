@@ -155,7 +155,12 @@ HOLD_S = 55
 
 
 def try_hold() -> bool:
+    """Take one of the process's in-thread stream slots; False when all are taken."""
     return _threads.acquire(blocking=False)
+
+
+def let_go() -> None:
+    _threads.release()
 
 
 def subscribe(app: Flask):
@@ -166,24 +171,38 @@ def subscribe(app: Flask):
     return pubsub
 
 
-def thread_stream(audience: Audience, pubsub, replay: list[str]) -> Iterator[str]:
-    """The stream of one client inside a web thread: replay, then live events, for HOLD_S."""
-    try:
+class ThreadStream:
+    """The stream of one client inside a web thread: replay, then live events, for HOLD_S.
+
+    The WSGI server calls `close()` when the client leaves or the stream ends, even if it
+    never iterated (a generator's `finally` would not run then): the subscription and the
+    thread's slot are given back exactly once."""
+
+    def __init__(self, audience: Audience, pubsub, replay: list[str]) -> None:
+        self.audience = audience
+        self.pubsub = pubsub
+        self.replay = replay
+        self.closed = False
+
+    def __iter__(self) -> Iterator[str]:
         yield "retry: 1000\n\n"
-        yield from replay
-        sent = max((int(line.split("\n", 1)[0][4:]) for line in replay), default=0)
+        yield from self.replay
+        sent = max((int(line.split("\n", 1)[0][4:]) for line in self.replay), default=0)
         ends = time.monotonic() + HOLD_S
         while time.monotonic() < ends:
-            item = pubsub.get_message(timeout=min(KEEP_ALIVE_S, ends - time.monotonic()))
+            item = self.pubsub.get_message(timeout=min(KEEP_ALIVE_S, ends - time.monotonic()))
             if item is None:
                 yield ": keep-alive\n\n"
                 continue
             envelope = json.loads(item["data"])
-            if not audience.wants(envelope):
+            if not self.audience.wants(envelope):
                 continue
             if envelope["event"] == "message" and envelope["data"]["id"] <= sent:
                 continue  # already replayed
             yield format_envelope(envelope)
-    finally:
-        pubsub.close()
-        _threads.release()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.pubsub.close()
+            let_go()

@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -89,6 +88,7 @@ def stream():
         response.headers["Retry-After"] = "5"
         response.mimetype = "application/problem+json"
         return response
+    pubsub = None
     try:
         audience = events.audience_of(user)
         pubsub = events.subscribe(current_app)
@@ -96,10 +96,12 @@ def stream():
         replay = events.backlog(user, after) if after is not None else []
         db.session.commit()  # end the read; the stream holds no transaction
     except BaseException:
-        events._threads.release()
+        if pubsub is not None:
+            pubsub.close()
+        events.let_go()
         raise
     return Response(
-        stream_with_context(events.thread_stream(audience, pubsub, replay)),
+        events.ThreadStream(audience, pubsub, replay),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -143,3 +143,26 @@ def test_saved_searches_and_favourites(api, world):
     assert api("seeker").put(f"/jobs/{world.ids['hidden_job']}/favourite").status_code == 404
     assert api("seeker").delete(f"/jobs/{job}/favourite").status_code == 204
     assert api("owner").put(f"/jobs/{job}/favourite").status_code == 403
+
+
+def test_a_web_process_holds_few_streams_and_gives_their_slots_back(api, world, app):
+    """Beyond its few slots a web process answers 503 (the stream processes hold the
+    many); a stream closed before it was ever read still gives its slot back."""
+    from app.chat import events
+
+    taken = 0
+    while events.try_hold():
+        taken += 1
+    try:
+        refused = api("seeker").get("/events")
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "5"
+    finally:
+        for _ in range(taken):
+            events.let_go()
+    opened = api("seeker").get("/events")  # the test client does not read it
+    assert opened.status_code == 200
+    opened.close()
+    for _ in range(taken):
+        assert events.try_hold()
+    for _ in range(taken):
+        events.let_go()
