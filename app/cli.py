@@ -113,7 +113,7 @@ def run_command(
             load()
     build_search_index_if_empty()
     env = child_env(app, local=not app.config["PRODUCTION"] and is_loopback(host))
-    streams = stream_children(app, env, host)
+    streams = stream_children(app, env, host, port)
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
     if app.config["RQ_EMBEDDED_WORKER"]:
         children += worker_children(app, env, workers)
@@ -231,13 +231,14 @@ def media_children(app: Flask, env: dict[str, str]) -> list[Child]:
     ]
 
 
-def stream_children(app: Flask, env: dict[str, str], host: str) -> list[Child]:
-    """The event-stream processes (`yunpin chat serve`), sharing one port; ENV gains the
-    port so the web processes send pages there."""
+def stream_children(app: Flask, env: dict[str, str], host: str, web_port: int) -> list[Child]:
+    """The event-stream processes (`yunpin chat serve`), sharing one port (CHAT_STREAM_PORT,
+    else the web port + 90: 5090 beside 5000, and two instances on one machine apart); ENV
+    gains the port so the web processes send pages there."""
     count = app.config["CHAT_STREAM_PROCESSES"]
     if not count:
         return []
-    port = app.config["CHAT_STREAM_PORT"] or 5090
+    port = app.config["CHAT_STREAM_PORT"] or web_port + 90
     env["CHAT_STREAM_PORT"] = str(port)
     yunpin = str(Path(sys.executable).parent / "yunpin")
     argv = [yunpin, "chat", "serve", "--host", host, "--port", str(port)]
