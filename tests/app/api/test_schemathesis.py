@@ -162,7 +162,8 @@ def test_every_operation_with_a_cursor_documents_the_400_for_a_bad_one():
         for path, method, operation in operations_of(DOCUMENT)
         if any(p["name"] == "cursor" for p in operation.get("parameters", []))
     ]
-    assert len(with_cursor) == 4  # jobs, applications, a job's applicants, notifications
+    # jobs, applications, a job's applicants, notifications, conversations, saved searches
+    assert len(with_cursor) == 6
     for path, method, operation in with_cursor:
         assert "application/problem+json" in operation["responses"]["400"]["content"], (
             path,
