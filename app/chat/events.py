@@ -48,9 +48,11 @@ def publish(conversation, name: str, data: dict) -> None:
     db.session.info.setdefault(PENDING_KEY, []).append(envelope)
 
 
-def digest_later(message_id: int, delay: timedelta) -> None:
-    """Mail the recipient after DELAY if the message is still unread then."""
-    db.session.info.setdefault(DIGESTS_KEY, []).append((message_id, delay))
+def digest_later(conversation_id: int, side: str, delay: timedelta) -> None:
+    """Mail the other side of CONVERSATION_ID after DELAY if what SIDE wrote is still unread
+    then. One digest waits per conversation and side at a time (a Redis key that lives as
+    long as the delay): a lively conversation queues one job, not one per message."""
+    db.session.info.setdefault(DIGESTS_KEY, []).append((conversation_id, side, delay))
 
 
 def _after_commit(session: Session) -> None:
@@ -66,8 +68,10 @@ def _after_commit(session: Session) -> None:
         from app.queue import get_queue
 
         queue = get_queue(app)
-        for message_id, delay in digests:
-            queue.enqueue_in(delay, "app.chat.tasks.digest", message_id)
+        for conversation_id, side, delay in set(digests):
+            key = f"yunpin:chat:digest:{conversation_id}:{side}"
+            if redis.set(key, 1, nx=True, ex=int(delay.total_seconds())):
+                queue.enqueue_in(delay, "app.chat.tasks.digest", conversation_id, side)
 
 
 def _after_rollback(session: Session, _previous) -> None:

@@ -159,7 +159,7 @@ def send(conversation: Conversation, sender: User, text: str, kind: str = "text"
     # The sender has read everything up to what they wrote.
     _advance_read(conversation, side, message.id)
     events.publish(conversation, "message", message_json(message))
-    events.digest_later(message.id, DIGEST_AFTER)
+    events.digest_later(conversation.id, side.value, DIGEST_AFTER)
     message_stored.send(conversation, message=message)
     return message
 

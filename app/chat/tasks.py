@@ -1,11 +1,11 @@
-"""The digest mail of a message that stayed unread (queued with `enqueue_in` when sent)."""
+"""The digest mail of messages that stayed unread (queued with `enqueue_in` when sent)."""
 
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Conversation, EmployerMember, Message, Side, User
@@ -14,39 +14,31 @@ from app.worker import task
 
 
 @task(writes=False)
-def digest(message_id: int) -> int:
-    """Mail the recipients of MESSAGE_ID if it is still unread; how many mails."""
-    message = db.session.get(Message, message_id)
-    if message is None:
+def digest(conversation_id: int, side: str) -> int:
+    """Mail the other side of CONVERSATION_ID what SIDE wrote and it has not read (the
+    newest message, and how many); how many mails were sent."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
         return 0
-    conversation = db.session.get(Conversation, message.conversation_id)
-    if message.side == Side.EMPLOYER:
-        if conversation.candidate_read_up_to >= message.id:
-            return 0
+    if side == Side.EMPLOYER:
+        read_up_to = conversation.candidate_read_up_to
         recipients = [conversation.candidate]
         sender = conversation.employer.name
     else:
-        if conversation.employer_read_up_to >= message.id:
-            return 0
+        read_up_to = conversation.employer_read_up_to
         recipients = db.session.scalars(
             select(User)
             .join(EmployerMember, EmployerMember.user_id == User.id)
             .where(EmployerMember.employer_id == conversation.employer_id, User.active)
         ).all()
         sender = conversation.candidate.name
-    # One mail per unread stretch: a later unread message in the same conversation will
-    # send its own digest, so only the newest one unread mails.
-    newer = db.session.scalar(
-        select(Message.id)
-        .where(
-            Message.conversation_id == conversation.id,
-            Message.side == message.side,
-            Message.id > message.id,
-        )
-        .limit(1)
+    unread = select(Message).where(
+        Message.conversation_id == conversation.id, Message.side == side, Message.id > read_up_to
     )
-    if newer is not None:
+    newest = db.session.scalar(unread.order_by(Message.id.desc()).limit(1))
+    if newest is None:
         return 0
+    count = db.session.scalar(select(func.count()).select_from(unread.subquery()))
     link = url_for("chat.conversation", conversation_id=conversation.id, _external=True)
     for user in recipients:
         with force_locale(user.locale or "zh"):
@@ -58,7 +50,8 @@ def digest(message_id: int) -> int:
             locale=user.locale,
             sender=sender,
             job=conversation.job.title,
-            text=message.text,
+            text=newest.text,
+            unread=count,
             link=link,
         )
     db.session.commit()  # the deferred mails are enqueued on commit

@@ -70,15 +70,19 @@ def test_digest_mails_only_what_stays_unread(app, worker):
     from app.dev.routes import read_outbox
 
     candidate, owner, conversation, _resume = setup_conversation()
-    first = service.send(conversation, candidate, "还招人吗？")
+    service.send(conversation, candidate, "您好")
     db.session.commit()
-    assert digest(first.id) == 1
+    second = service.send(conversation, candidate, "还招人吗？")
+    db.session.commit()
+    # One digest waits per conversation and side, however many messages.
+    assert get_queue(app).scheduled_job_registry.count == 1
+    assert digest(conversation.id, "candidate") == 1
     worker()
     (mail,) = read_outbox()
     assert mail["to"] == owner.email and "还招人吗？" in mail["body"]
-    service.mark_read(db.session.get(Conversation, conversation.id), owner, first.id)
+    service.mark_read(db.session.get(Conversation, conversation.id), owner, second.id)
     db.session.commit()
-    assert digest(first.id) == 0
+    assert digest(conversation.id, "candidate") == 0
 
 
 def test_reply_time_and_active_today(client):
