@@ -7,7 +7,16 @@ Run after recording a figure: `python tools/assemble_benchmarks.py`.
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-ORDER = ["search", "matching", "video", "runtime", "officials", "regions", "transactions"]
+ORDER = [
+    "search",
+    "matching",
+    "video",
+    "runtime",
+    "officials",
+    "regions",
+    "transactions",
+    "chat",
+]
 
 
 def demote(markdown: str) -> str:
