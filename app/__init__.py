@@ -33,6 +33,10 @@ FEATURES = (
     "resumption",
     "dashboards",
     "regions",
+    "opendata",
+    "webhooks",
+    "privacy",
+    "admin",
     "dev",
 )
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.chat.cli import chat_cli
 from app.extensions import db
 from app.indexing.cli import search_cli
+from app.privacy.cli import privacy_cli
 from app.regions.cli import regions_cli
 from app.supervision import Child
 from bench.cli import bench_group, eval_group, video_bench_command
@@ -54,6 +55,7 @@ def _video_settings():
 main.add_command(shell_command)
 main.add_command(routes_command)
 main.add_command(regions_cli, "regions")
+main.add_command(privacy_cli, "privacy")
 main.add_command(video_cli, "video")
 main.add_command(search_cli, "search")
 main.add_command(chat_cli, "chat")
@@ -117,15 +119,10 @@ def run_command(
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
     if app.config["RQ_EMBEDDED_WORKER"]:
         children += worker_children(app, env, workers)
+        children.append(Child("cron", [yunpin_script(), "cron"], env, cwd=CODE_ROOT))
     children += media_children(app, env)
     children += streams
     supervisor = Supervisor(children)
-    from app.identity.tasks import ensure_scheduled
-
-    ensure_scheduled(app)  # daily deletion of identity snapshots past their retention
-    from app.alerts.tasks import ensure_scheduled as schedule_alerts
-
-    schedule_alerts(app)  # saved-search alerts: every 5 minutes and daily at 08:00
     batching.kick(app)  # marks left by a previous run, or by the demo just loaded
     try:
         supervisor.start()
@@ -220,13 +217,16 @@ def worker_children(app: Flask, env: dict[str, str], count: int) -> list[Child]:
     ]
 
 
+def yunpin_script() -> str:
+    return str(Path(sys.executable).parent / "yunpin")
+
+
 def media_children(app: Flask, env: dict[str, str]) -> list[Child]:
     """The media servers (`app.media.service.media_server_commands`: one per core)."""
     from app.media.service import media_server_commands
 
-    yunpin = str(Path(sys.executable).parent / "yunpin")
     return [
-        Child(f"media-{n}", [yunpin, *args], env, cwd=CODE_ROOT)
+        Child(f"media-{n}", [yunpin_script(), *args], env, cwd=CODE_ROOT)
         for n, args in enumerate(media_server_commands(app))
     ]
 
@@ -240,18 +240,29 @@ def stream_children(app: Flask, env: dict[str, str], host: str, web_port: int) -
         return []
     port = app.config["CHAT_STREAM_PORT"] or web_port + 90
     env["CHAT_STREAM_PORT"] = str(port)
-    yunpin = str(Path(sys.executable).parent / "yunpin")
-    argv = [yunpin, "chat", "serve", "--host", host, "--port", str(port)]
+    argv = [yunpin_script(), "chat", "serve", "--host", host, "--port", str(port)]
     return [Child(f"stream-{n}", argv, env, cwd=CODE_ROOT) for n in range(count)]
+
+
+@main.command("cron")
+@with_appcontext
+def cron_command() -> None:
+    """Queue the periodic jobs (app/schedule.py) when they are due. Run exactly one per
+    deployment (`yunpin run` runs one with its workers)."""
+    from app.schedule import scheduler
+
+    scheduler(current_app._get_current_object()).start()
 
 
 @main.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Load the demo data set (idempotent: running it twice changes nothing)."""
+    from app.database import writing
     from app.demo import load
 
-    summary = load()
+    with writing():  # checks, then writes, while a running instance may write too
+        summary = load()
     click.echo(", ".join(f"{n} {name}" for name, n in summary.items()))
 
 
@@ -289,10 +300,13 @@ def users_group() -> None:
 def users_token(email: str, name: str) -> None:
     """Create an API token for EMAIL and print it (it is shown only once)."""
     from app.accounts.service import create_api_token
+    from app.database import writing
     from app.models import User
 
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no user with email {email}")
-    click.echo(create_api_token(user, name))
-    db.session.commit()
+    with writing():  # reads, then writes, while a running instance may write too
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"no user with email {email}")
+        token = create_api_token(user, name)
+        db.session.commit()
+    click.echo(token)

@@ -71,6 +71,19 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # Set by `yunpin run` for a server only this machine reaches: the demo log-ins and
         # the mail outbox (reset links) are shown there.
         "LOCAL_INSTANCE": not production and env("YUNPIN_LOCAL", as_bool, False),
+        # Webhooks to loopback/private addresses (and over plain http): for trying a receiver
+        # on a development instance (the default outside production, WEBHOOKS_ALLOW_PRIVATE=0
+        # turns it off, e.g. on a staging server); never in production.
+        "WEBHOOKS_ALLOW_PRIVATE": not production and env("WEBHOOKS_ALLOW_PRIVATE", as_bool, True),
+        # Seconds between a failed webhook delivery and its retries (RQ's back-off).
+        "WEBHOOK_RETRY_INTERVALS": env(
+            "WEBHOOK_RETRY_INTERVALS",
+            lambda raw: [int(x) for x in raw.split(",")],
+            [10, 60, 300, 1800, 7200, 21600],
+        ),
+        # Hours an export's download link works, and the grace period (days) of an account deletion.
+        "EXPORT_VALID_HOURS": env("EXPORT_VALID_HOURS", int, 24),
+        "DELETION_GRACE_DAYS": env("DELETION_GRACE_DAYS", int, 7),
         "SECRET_KEY": load_secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env("DATABASE_URL", default=f"sqlite:///{instance / 'yunpin.db'}")

@@ -26,7 +26,7 @@ import click
 
 from app.database import writing
 
-from .instance import Instance, start
+from .instance import Instance, separate_workers_option, start
 from .stats import echo_figures, percentile
 
 TITLES = ["数控焊工", "仓库管理员", "软件测试工程师", "电气工程师", "收银员", "育婴师", "叉车司机"]
@@ -38,12 +38,15 @@ GIVE_UP = 120.0
 @click.option("--writes", default=200, show_default=True, type=click.IntRange(2, 100_000))
 @click.option("--rate", default=10.0, show_default=True, type=click.FloatRange(0.1, 1000))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@separate_workers_option
 @click.option("--keep", is_flag=True, help="Keep the instance folder (its run.log) afterwards.")
 @click.option("--json", "as_json", is_flag=True)
-def freshness_command(writes: int, rate: float, workers: int, keep: bool, as_json: bool) -> None:
+def freshness_command(
+    writes: int, rate: float, workers: int, separate_workers: int, keep: bool, as_json: bool
+) -> None:
     """Write→search and write→recommendations latency on a fresh `yunpin run`."""
     folder = Path(tempfile.mkdtemp(prefix="yunpin-freshness-"))
-    instance = start(folder, "--workers", str(workers))
+    instance = start(folder, "--workers", str(workers), separate_workers=separate_workers)
     try:
         figures = measure(instance, writes, rate)
     finally:

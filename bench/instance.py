@@ -2,7 +2,9 @@
 
 The instance starts exactly as `make run` does (migrations, demo data, index, web server,
 workers); the environment passes through, so ``DATABASE_URL``/``REDIS_URL`` point it at
-PostgreSQL and Redis instead of the embedded defaults (give it an empty database).
+PostgreSQL and Redis instead of the embedded defaults (give it an empty database:
+tools/production_stack.py makes one). With ``separate_workers`` the workers are not the
+supervisor's children but ``rq worker`` processes started beside it, as production runs them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Instance:
     redis_url: str
     folder: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    workers: list[subprocess.Popen] = field(default_factory=list, repr=False)
     first_page_at: float = 0.0
     """time.monotonic() when the first page was served."""
 
@@ -41,9 +44,12 @@ class Instance:
         return create_app()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=60)
+        for process in [*self.workers, self.process]:
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in [*self.workers, self.process]:
+            if process is not None:
+                process.wait(timeout=60)
 
 
 def free_port() -> int:
@@ -74,12 +80,23 @@ def _copy(lines, path: Path) -> None:
             log.flush()
 
 
-def start(folder: Path, *args: str, timeout: float = 600) -> Instance:
+separate_workers_option = click.option(
+    "--separate-workers",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="Start this many `rq worker` processes beside `yunpin run` instead of its own.",
+)
+
+
+def start(folder: Path, *args: str, timeout: float = 600, separate_workers: int = 0) -> Instance:
     """Start ``yunpin run`` on a free port with FOLDER as its instance and wait for the
     first page. Its log goes to FOLDER/run.log."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {**os.environ, "YUNPIN_INSTANCE": str(folder), "VIDEO_EMBEDDED_PORT": "0"}
+    if separate_workers:
+        env["RQ_EMBEDDED_WORKER"] = "0"
     yunpin = Path(sys.executable).parent / "yunpin"
     log = open(folder / "run.log", "ab")  # noqa: SIM115 - kept open for the child's lifetime
     process = subprocess.Popen(
@@ -102,6 +119,8 @@ def start(folder: Path, *args: str, timeout: float = 600) -> Instance:
         raise click.ClickException(f"yunpin run did not start; see {folder / 'run.log'}")
     threading.Thread(target=_copy, args=(process.stdout, folder / "run.log"), daemon=True).start()
     instance = Instance(f"http://127.0.0.1:{port}", redis_url, folder, process)
+    if separate_workers:
+        instance.workers = _start_workers(instance, env, separate_workers)
     while True:
         try:
             with urllib.request.urlopen(instance.url + "/", timeout=5) as response:
@@ -114,3 +133,25 @@ def start(folder: Path, *args: str, timeout: float = 600) -> Instance:
             instance.stop()
             raise click.ClickException(f"no page served; see {folder / 'run.log'}")
         time.sleep(0.05)
+
+
+def _start_workers(instance: Instance, env: dict[str, str], count: int) -> list[subprocess.Popen]:
+    """COUNT `rq worker -w app.worker.Worker` processes on the instance's queues, the way a
+    production host runs them (the first one keeps the index); they log to FOLDER/run.log."""
+    from app.queue import worker_queues
+
+    app = instance.app()
+    rq = str(Path(sys.executable).parent / "rq")
+    code_root = Path(__file__).resolve().parents[1]
+    with open(instance.folder / "run.log", "ab") as log:
+        return [
+            subprocess.Popen(
+                [rq, "worker", "-w", "app.worker.Worker", "--with-scheduler"]
+                + ["--url", instance.redis_url, *worker_queues(app, n, count)],
+                env=env,
+                cwd=code_root,
+                stdout=log,
+                stderr=log,
+            )
+            for n in range(count)
+        ]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .instance import loopback_only, start
+from .instance import loopback_only, separate_workers_option, start
 from .stats import echo_figures, percentile
 
 QUERIES = ["焊工", "会计", "司机", "仓库", "销售", "工程师", "厨师", "保洁", "电工", "客服"]
@@ -29,12 +29,21 @@ TIMEOUT = 10.0
 @click.option("--seconds", default=30.0, show_default=True, type=click.FloatRange(1, 600))
 @click.option("--url", default=None, help="A running server on this machine (default: start one).")
 @click.option("--warmup", default=3.0, show_default=True, help="Seconds of load not counted.")
+@separate_workers_option
 @click.option("--json", "as_json", is_flag=True)
-def web_command(rate: float, seconds: float, url: str | None, warmup: float, as_json: bool):
+def web_command(
+    rate: float,
+    seconds: float,
+    url: str | None,
+    warmup: float,
+    separate_workers: int,
+    as_json: bool,
+):
     """Mixed pages at RATE requests/s for SECONDS: latency percentiles and errors."""
     instance = None
     if url is None:
-        instance = start(Path(tempfile.mkdtemp(prefix="yunpin-web-")))
+        folder = Path(tempfile.mkdtemp(prefix="yunpin-web-"))
+        instance = start(folder, separate_workers=separate_workers)
         _wait_for_backlog(instance)
         url = instance.url
     try:

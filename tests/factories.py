@@ -22,6 +22,7 @@ from app.models import (
     User,
     VerificationState,
 )
+from app.privacy.notice import NOTICE_VERSION
 from app.security import hash_password
 
 PASSWORD = "correct horse 42"
@@ -47,6 +48,7 @@ def user(role: Role = Role.SEEKER, region_code: str | None = None, **fields) -> 
         role=role,
         region_code=region_code,
         email_confirmed_at=datetime(2026, 1, 1),
+        privacy_notice_version=fields.pop("privacy_notice_version", NOTICE_VERSION),
         **fields,
     )
     db.session.add(item)

@@ -30,6 +30,10 @@ class RegisterForm(FlaskForm):
         default="seeker",
         validators=[DataRequired()],
     )
+    accept_privacy = BooleanField(
+        _l("I have read and accept the privacy notice"),
+        validators=[DataRequired(message=_l("Accept the privacy notice to sign up."))],
+    )
 
 
 class LoginForm(FlaskForm):

@@ -26,6 +26,7 @@ from app.database import writes
 from app.extensions import db, limiter
 from app.models import ApiToken, Role, User, utcnow
 from app.notifications.mail import send_email
+from app.privacy.service import accept_notice
 from app.security import (
     check_password,
     hash_password,
@@ -70,6 +71,7 @@ def register():
         if owner is None:
             try:
                 user = create_user(form.name.data, email, form.password.data, Role(form.role.data))
+                accept_notice(user, via="register")
                 send_confirmation(user)
             except AccountError:  # registered a moment ago by a parallel request
                 db.session.rollback()

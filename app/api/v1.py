@@ -23,7 +23,9 @@ from app.errors import DomainError
 from app.extensions import csrf, limiter
 from app.jobs import api as jobs
 from app.notifications import api as notifications
+from app.privacy import api as privacy
 from app.resumes import api as resumes
+from app.webhooks import api as webhooks
 
 FEATURES = tuple(
     module.blp
@@ -37,6 +39,8 @@ FEATURES = tuple(
         chat,
         alerts,
         notifications,
+        privacy,
+        webhooks,
     )
 )
 """Each feature's blueprint; its name tags its operations in the document."""

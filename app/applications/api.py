@@ -24,6 +24,7 @@ from app.extensions import db
 from app.jobs.api import own_job
 from app.labels import STAGES
 from app.models import Application, Job, Role, Source, Stage
+from app.privacy import blind
 from app.ranking.service import reason_texts, score_applicants
 from app.templating import current_locale
 
@@ -40,7 +41,12 @@ class ApplicationSchema(Schema):
     job_id = Whole(1, dump_only=True)
     job_title = Text(120, attribute="job.title", dump_only=True)
     candidate_id = Whole(1, dump_only=True)
-    candidate_name = Text(80, attribute="candidate.name", dump_only=True)
+    candidate_name = fields.Function(
+        lambda item: (
+            blind.candidate_name(item.model) if isinstance(item, Ranked) else item.candidate.name
+        ),
+        metadata={"type": "string", "description": "Hidden while the employer screens blind."},
+    )
     resume_id = Whole(1, allow_none=True, dump_only=True)
     stage = Choice(Stage, dump_only=True)
     source = Choice(Source, dump_only=True)

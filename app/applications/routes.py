@@ -28,6 +28,7 @@ from app.models import (
     Stage,
     StageChange,
 )
+from app.privacy.blind import candidate_name, identity_hidden
 from app.ranking.service import reason_texts, score_applicants
 from app.routing import as_ids
 from app.templating import current_locale
@@ -285,18 +286,28 @@ def export_csv(job_id: int):
         resume = application.resume
         rows.append(
             [
-                application.candidate.name,
+                candidate_name(application),
                 resume.headline if resume else "",
                 str(STAGES[application.stage]),
                 round(score * 100),
                 ", ".join(resume.skills) if resume else "",
-                (resume.contact_phone if resume else None) or application.candidate.phone or "",
-                (resume.contact_email if resume else None) or application.candidate.email,
+                "" if identity_hidden(application) else contact_phone(application),
+                "" if identity_hidden(application) else contact_email(application),
                 application.created_at.strftime("%Y-%m-%d %H:%M"),
                 " | ".join(application.answers or []),
             ]
         )
     return csv_response(f"applicants-job-{job.id}.csv", header, rows, private=True)
+
+
+def contact_phone(application) -> str:
+    resume = application.resume
+    return (resume.contact_phone if resume else None) or application.candidate.phone or ""
+
+
+def contact_email(application) -> str:
+    resume = application.resume
+    return (resume.contact_email if resume else None) or application.candidate.email
 
 
 @bp.route("/applications/review/<id:application_id>")

@@ -34,6 +34,7 @@ from app.models import (
 from app.notifications.service import notify
 from app.ranking.service import rank_applicants
 from app.resumes.service import default_resume
+from app.webhooks import service as webhooks
 
 PIPELINE_STAGES = (
     Stage.NEW,
@@ -142,6 +143,7 @@ def apply(
 def _received(application: Application, candidate: User, job: Job) -> None:
     """Keep the application's match score as of now (the API lists it) and tell the employer."""
     rank_applicants(job, [application])
+    webhooks.emit(job.employer_id, "application.created", webhook_data(application))
     link = url_for("applications.review", application_id=application.id)
     for member in job.employer.members:
         notify(member.user, "application_received", link, candidate=candidate.name, job=job.title)
@@ -174,7 +176,23 @@ def _change_stage(
     ):
         application.first_response_at = utcnow()
     db.session.add(change)
+    webhooks.emit(
+        application.job.employer_id,
+        "application.stage_changed",
+        {**webhook_data(application), "from_stage": from_stage.value},
+    )
     return change
+
+
+def webhook_data(application: Application) -> dict:
+    """What an employer's webhook is told about an application: ids and the stage; its
+    systems fetch the rest through the API, where access (and blind screening) applies."""
+    return {
+        "application_id": application.id,
+        "job_id": application.job_id,
+        "candidate_id": application.candidate_id,
+        "stage": Stage(application.stage).value,
+    }
 
 
 def withdraw(application: Application, candidate: User) -> StageChange:

@@ -39,6 +39,7 @@ from app.models import (
     VerificationState,
     Visibility,
 )
+from app.privacy.notice import NOTICE_VERSION
 from app.security import hash_password
 
 STAGE_PATHS = [
@@ -100,6 +101,7 @@ class DemoBuilder:
             email_confirmed_at=self.days_ago(60),
             created_at=self.days_ago(60),
             phone=f"13{self.rng.randint(100000000, 999999999)}",
+            privacy_notice_version=NOTICE_VERSION,  # the demo's people have accepted it
         )
         db.session.add(user)
         return user

@@ -4,6 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -15,7 +16,9 @@ from wtforms.validators import (
     DataRequired,
     Email,
     EqualTo,
+    InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -23,6 +26,7 @@ from wtforms.validators import (
 
 from app.accounts.forms import PASSWORD_RULES
 from app.employers import credit_code
+from app.employers.fast_track import COMMITMENT_TEXT
 from app.employers.service import WEBSITE
 from app.forms import REGION_PICKER, region_exists
 from app.labels import COMPANY_SIZES, INDUSTRIES, choices
@@ -38,6 +42,9 @@ class EmployerForm(FlaskForm):
     size = SelectField(_l("Size"), choices=choices(COMPANY_SIZES))
     region_code = StringField(
         _l("Region"), validators=[DataRequired(), region_exists], render_kw=REGION_PICKER
+    )
+    blind_screening = BooleanField(
+        _l("Blind screening: hide applicants' names and contact details until shortlisted")
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     website = URLField(
@@ -84,6 +91,7 @@ class DocumentsForm(FlaskForm):
     legal_rep_id = FileField(
         _l("Legal representative's ID document (photo or PDF)"), render_kw=DOCUMENT_ACCEPT
     )
+    commitment = BooleanField(COMMITMENT_TEXT)
 
 
 class InviteForm(FlaskForm):
@@ -106,6 +114,10 @@ class JoinForm(FlaskForm):
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+    accept_privacy = BooleanField(
+        _l("I have read and accept the privacy notice"),
+        validators=[DataRequired(message=_l("Accept the privacy notice to sign up."))],
+    )
 
 
 class DecisionForm(FlaskForm):
@@ -119,3 +131,34 @@ class DecisionForm(FlaskForm):
     )
     reasons = TextAreaField(_l("Reasons (required when returning)"), validators=[Length(max=2000)])
     without_identity = BooleanField(_l("Approve without an approved video identity check"))
+
+
+class PostCheckForm(FlaskForm):
+    outcome = RadioField(
+        _l("Outcome of the documents check"),
+        choices=[("pass", _l("The documents are in order")), ("fail", _l("Revoke the approval"))],
+        validators=[DataRequired()],
+    )
+    reasons = TextAreaField(_l("Reasons (required when revoking)"), validators=[Length(max=2000)])
+
+
+class FastTrackRuleForm(FlaskForm):
+    region_code = StringField(
+        _l("Region the rule applies to (and below)"),
+        validators=[DataRequired(), region_exists],
+        render_kw=REGION_PICKER,
+    )
+    enabled = BooleanField(_l("Fast track on: qualifying employers are approved on commitment"))
+    require_valid_credit_code = BooleanField(_l("Require a valid unified social credit code"))
+    max_upheld_reports = IntegerField(
+        _l("Upheld fraud reports allowed"), validators=[InputRequired(), NumberRange(0, 1000)]
+    )
+    max_returned_reviews = IntegerField(
+        _l("Documents returned in the last year allowed"),
+        validators=[InputRequired(), NumberRange(0, 1000)],
+    )
+    post_check_days = IntegerField(
+        _l("Days to check the documents after approval"),
+        validators=[InputRequired(), NumberRange(1, 365)],
+    )
+    revoke_when_overdue = BooleanField(_l("Revoke automatically when the check is overdue"))

@@ -20,8 +20,16 @@ from app.access import (
 )
 from app.accounts.service import create_user
 from app.dashboards.scope import scoped_get
-from app.employers import members, review, service
-from app.employers.forms import DecisionForm, DocumentsForm, EmployerForm, InviteForm, JoinForm
+from app.employers import fast_track, members, review, service
+from app.employers.forms import (
+    DecisionForm,
+    DocumentsForm,
+    EmployerForm,
+    FastTrackRuleForm,
+    InviteForm,
+    JoinForm,
+    PostCheckForm,
+)
 from app.errors import DomainError, refused
 from app.extensions import db, limiter
 from app.identity import service as identity
@@ -35,7 +43,9 @@ from app.models import (
     ReviewDecision,
     Role,
     User,
+    utcnow,
 )
+from app.privacy.service import accept_notice
 from app.security import sign_in
 
 bp = Blueprint("employers", __name__)
@@ -133,6 +143,7 @@ def verification_page(employer: Employer, form: DocumentsForm, status: int):
         documents=review.current_documents(employer),
         missing=review.missing(employer),
         editable=employer.verification_state in review.EDITABLE,
+        fast_track_refusals=fast_track.refusals(employer),
         identity=identity.latest(employer),
     ), status
 
@@ -162,6 +173,14 @@ def verification():
     except review.ReviewError as error:
         review.discard_files(stored)
         return refused(error, lambda _status: redirect(url_for("employers.verification"), 303))
+    if form.commitment.data and not fast_track.refusals(employer):
+        fast_track.approve_on_commitment(employer, current_user)
+        db.session.commit()
+        flash(
+            _("Approved on your commitment. Officials will check your documents afterwards."),
+            "success",
+        )
+        return redirect(url_for("employers.verification"))
     db.session.commit()
     flash(_("Submitted. Officials of your region will review your documents."), "success")
     return redirect(url_for("employers.verification"))
@@ -256,6 +275,7 @@ def accept_invite(token: str):
             confirmed=True,  # the emailed link proves the address
             via="member_invite",
         )
+        accept_notice(user, via="member_invite")
         members.accept(invite, user)
         sign_in(user)
         db.session.commit()
@@ -274,10 +294,17 @@ def accept_invite(token: str):
 @roles_required(*OFFICIALS)
 def reviews():
     rows = db.session.execute(review.queue_query(scope_code()).limit(200)).all()
-    return render_template("employers/reviews.html", rows=rows, rule=review.FAST_TRACK_RULE)
+    checks = db.session.scalars(fast_track.post_check_query(scope_code()).limit(200)).all()
+    return render_template(
+        "employers/reviews.html",
+        rows=rows,
+        checks=checks,
+        now=utcnow(),
+        rule=review.FAST_TRACK_RULE,
+    )
 
 
-def review_page(employer: Employer, form: DecisionForm, status: int):
+def review_page(employer: Employer, form: DecisionForm, status: int, post_check_form=None):
     return render_template(
         "employers/review.html",
         employer=employer,
@@ -289,6 +316,7 @@ def review_page(employer: Employer, form: DecisionForm, status: int):
         identity_rule=identity.APPROVAL_RULE,
         check=identity.latest(employer),
         identity_form=DecideForm(),
+        post_check_form=post_check_form or PostCheckForm(formdata=None),
     ), status
 
 
@@ -319,3 +347,62 @@ def review_employer(employer_id: int):
 def for_officials(employer_id: int):
     item = scoped_get(Employer, employer_id, lambda e: e.region_code)
     return render_template("employers/for_officials.html", employer=item)
+
+
+# The fast track (信用审): post-checks and the rules ----------------------------------------
+
+
+@bp.route("/officials/reviews/<id:employer_id>/post-check", methods=["POST"])
+@roles_required(*OFFICIALS)
+def post_check(employer_id: int):
+    """The documents check after a fast-track approval: in order, or the approval is revoked."""
+    employer = db.get_or_404(Employer, employer_id)
+    if not covers_region(current_user, employer.region_code):
+        abort(404)
+    form = PostCheckForm()
+    if not form.validate_on_submit():
+        return review_page(employer, DecisionForm(formdata=None), 422, post_check_form=form)
+    try:
+        if form.outcome.data == "pass":
+            fast_track.pass_check(employer, current_user)
+        else:
+            fast_track.revoke(employer, current_user, form.reasons.data or "")
+    except review.ReviewError as error:
+        return refused(
+            error,
+            lambda status: review_page(employer, DecisionForm(formdata=None), status, form),
+        )
+    db.session.commit()
+    flash(_("Check recorded; the employer has been told."), "success")
+    return redirect(url_for("employers.reviews"), 303)
+
+
+def rule_page(form: FastTrackRuleForm, status: int = 200):
+    return render_template(
+        "employers/fast_track.html",
+        form=form,
+        own_region=current_user.region_code if current_user.role == Role.OFFICIAL else None,
+    ), status
+
+
+@bp.route("/officials/fast-track", methods=["GET", "POST"])
+@roles_required(*OFFICIALS)
+def fast_track_rule():
+    """Officials set the rule of their own region (administrators: of any region)."""
+    region = request.values.get("region_code", "") or current_user.region_code or "42"
+    if current_user.role == Role.OFFICIAL:
+        region = current_user.region_code
+    if request.method == "GET":
+        rule = fast_track.rule_for(region)
+        form = FastTrackRuleForm(obj=rule)
+        form.region_code.data = region
+        return rule_page(form)
+    form = FastTrackRuleForm()
+    if current_user.role == Role.OFFICIAL:
+        form.region_code.data = region
+    if not form.validate_on_submit():
+        return rule_page(form, 422)
+    fast_track.save_rule(form.region_code.data, form.data, current_user)
+    db.session.commit()
+    flash(_("The fast-track rule is saved."), "success")
+    return redirect(url_for("employers.fast_track_rule", region_code=form.region_code.data), 303)

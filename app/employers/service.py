@@ -58,6 +58,8 @@ def save_profile(
     replaced = employer.logo_path if stored else None
     for name in PROFILE_FIELDS:
         setattr(employer, name, values[name])
+    if "blind_screening" in values:  # a choice of the employer's, not part of its identity
+        employer.blind_screening = bool(values["blind_screening"])
     if stored:
         employer.logo_path = stored.stored_name
     if creating:

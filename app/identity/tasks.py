@@ -2,28 +2,17 @@
 
 ``collect`` is the fallback for a person who closed the page without pressing Finish: it is
 enqueued at start to run shortly before the room (and the media server's in-memory result)
-expires. ``purge_daily`` deletes snapshots past their region's retention and re-enqueues
-itself on the derived queue; ``ensure_scheduled`` starts that chain once (``yunpin run``).
+expires. ``purge`` deletes snapshots past their region's retention (daily, app/schedule.py).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Flask, current_app
+from flask import current_app
 
 from app.extensions import db
 from app.identity import service
 from app.models import IdentityCheck, IdentityState
-from app.queue import DERIVED, get_queue
-from app.redis_store import get_redis
 from app.worker import task
-
-PURGE_EVERY = timedelta(days=1)
-SCHEDULED_KEY = "yunpin:identity:purge-scheduled"
-"""Set while a daily purge is queued, so restarting `yunpin run` does not start a second chain."""
-SCHEDULED_SECONDS = int(PURGE_EVERY.total_seconds()) + 3600
-"""The key outlives one interval by an hour: a late run must not look like a dead chain."""
 
 
 @task
@@ -51,20 +40,3 @@ def purge() -> int:
     purged = service.purge_expired(current_app.config["VIDEO_SNAPSHOT_DIR"])
     db.session.commit()
     return purged
-
-
-@task
-def purge_daily() -> int:
-    try:
-        return purge()
-    finally:
-        get_queue(kind=DERIVED).enqueue_in(PURGE_EVERY, "app.identity.tasks.purge_daily")
-        get_redis(current_app).set(SCHEDULED_KEY, 1, ex=SCHEDULED_SECONDS)
-
-
-def ensure_scheduled(app: Flask) -> bool:
-    """Queue the daily purge now unless a chain is already running; True when queued."""
-    if not get_redis(app).set(SCHEDULED_KEY, 1, nx=True, ex=SCHEDULED_SECONDS):
-        return False
-    get_queue(app, DERIVED).enqueue("app.identity.tasks.purge_daily")
-    return True

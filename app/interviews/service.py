@@ -42,6 +42,7 @@ from app.models import (
 from app.notifications.service import notify
 from app.queue import get_queue
 from app.redis_store import get_redis
+from app.webhooks import service as webhooks
 from video import rooms as video_rooms
 
 MAX_SLOTS = 5
@@ -197,6 +198,16 @@ def pick(interview: Interview, candidate: User, slot_id: int) -> None:
             job=interview.application.job.title,
         )
     schedule_reminders(interview)
+    webhooks.emit(
+        employer_id_of(interview),
+        "interview.scheduled",
+        {
+            "interview_id": interview.id,
+            "application_id": interview.application_id,
+            "starts_at": interview.starts_at.isoformat() + "Z",
+            "duration_minutes": interview.duration_minutes,
+        },
+    )
 
 
 def cancel(interview: Interview, actor: User, reason: str = "") -> None:

@@ -33,10 +33,12 @@ from app.models.employers import (
     VerificationReview,
     VerificationState,
 )
+from app.models.fast_track import FastTrackRule
 from app.models.identity import IdentityCheck, IdentityState, RetentionPolicy
 from app.models.interviews import Interview, InterviewSlot, InterviewStatus, Room, RoomKind
 from app.models.jobs import EmploymentType, Job, JobReport, JobStatus, ReportStatus, SalaryPeriod
 from app.models.matching import Dismissal, EmbeddedKind, Embedding, RecommendationList
+from app.models.privacy import DataExport, ExportStatus
 from app.models.programmes import (
     AgreementStatus,
     CooperationAgreement,
@@ -50,3 +52,4 @@ from app.models.resumes import EducationLevel, ParseStatus, Resume, ResumeFile, 
 from app.models.rollups import RollupCount, RollupRun
 from app.models.subsidies import ClaimStatus, SubsidyClaim, SubsidyPolicy, SubsidyRule
 from app.models.video import Scorecard
+from app.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery

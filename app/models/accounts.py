@@ -54,6 +54,16 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at_column()
     last_login_at: Mapped[datetime | None]
+    # Consent (app/privacy): the privacy notice version accepted last, and the separate
+    # consent to let employers see the résumé (None: not given or withdrawn).
+    privacy_notice_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    privacy_accepted_at: Mapped[datetime | None]
+    resume_consent_at: Mapped[datetime | None]
+    # Mail for notifications; in-app notifications are always kept.
+    notify_email: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Deletion asked for: the account is erased after this moment unless cancelled.
+    delete_after: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_at: Mapped[datetime | None]
 
     region: Mapped[Region | None] = relationship(lazy="joined")
     membership: Mapped[EmployerMember | None] = relationship(

@@ -84,6 +84,12 @@ class Employer(Base):
     submitted_at: Mapped[datetime | None]
     verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at_column()
+    # Blind screening: names, photos, age and gender hidden in the pipeline until shortlisted.
+    blind_screening: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Fast track (信用审): approved on the written commitment made then; the documents are to
+    # be checked by officials before POST_CHECK_DUE_AT (None once checked, or never fast-tracked).
+    commitment_at: Mapped[datetime | None]
+    post_check_due_at: Mapped[datetime | None] = mapped_column(index=True)
 
     region: Mapped[Region] = relationship(lazy="joined")
     members: Mapped[list[EmployerMember]] = relationship(back_populates="employer")

@@ -28,6 +28,8 @@ TEXTS = {
     "review_approved": _l("Your company documents were approved"),
     "review_returned": _l("Your company documents were returned: %(reasons)s"),
     "review_submitted": _l("%(employer)s submitted documents for review"),
+    "post_check_due": _l("%(employer)s was approved on its commitment: check its documents"),
+    "fast_track_revoked": _l("The approval of your company was revoked: %(reasons)s"),
     "welcome": _l("Welcome to Yunpin"),
     "interview_proposed": _l("%(employer)s proposes interview times for %(job)s: pick one"),
     "interview_rescheduled": _l("%(employer)s proposed new interview times for %(job)s"),
@@ -60,7 +62,7 @@ def notify(user: User, kind: str, link: str = "", email: bool = True, **params: 
     """Tell USER about an event: in the app now, by email after the transaction commits."""
     note = Notification(user_id=user.id, kind=kind, params=params, link=link)
     db.session.add(note)
-    if email:
+    if email and user.notify_email is not False:  # None: a row not yet flushed (default on)
         with force_locale(user.locale or "zh"):
             message = render(note)
         send_email(

@@ -44,8 +44,8 @@ REFRESH_AFTER = timedelta(hours=6)
 ACTIVE_WITHIN = timedelta(days=30)
 """The sweep refreshes lists of users who logged in within this time only."""
 
-SWEEP_EVERY = timedelta(minutes=30)
 SWEEP_BATCH = 500
+"""Lists one sweep recomputes (app/schedule.py runs it every half hour)."""
 
 SYNC_JOBS = 2000
 """With at most this many public jobs a missing list is computed for the page (well under a
@@ -150,16 +150,6 @@ def request_refresh(user: User) -> None:
         get_queue(kind=DERIVED).enqueue_call(
             "app.ranking.tasks.refresh_recommendations", args=(user.id,)
         )
-
-
-def ensure_sweep() -> None:
-    """Make sure one sweep is scheduled (the sweep clears the key and schedules the next)."""
-    if _once("sweep", SWEEP_EVERY * 2):
-        get_queue(kind=DERIVED).enqueue_in(SWEEP_EVERY, "app.ranking.tasks.sweep")
-
-
-def clear_sweep_key() -> None:
-    _redis().delete("yunpin:matching:sweep")
 
 
 def sweep_users() -> list[User]:

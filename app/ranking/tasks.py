@@ -3,9 +3,8 @@
 Writes mark changed jobs and résumés for the "embeddings" consumer (`app.batching`) and
 `flush` embeds a whole batch in one pass through the model. Embedding happens here, never
 on a page. `refresh_recommendations` stores a list a
-page asked for; `sweep` recomputes stale and old lists of active candidates and schedules
-the next sweep with `enqueue_in` (the RQ scheduler, started by `yunpin run`, releases it
-when due).
+page asked for; `sweep` recomputes stale and old lists of active candidates (every half hour,
+app/schedule.py).
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ def flush() -> dict[str, int]:
         for user_id in owners:
             recommendations.compute(db.session.get(User, user_id))
             db.session.commit()
-    recommendations.ensure_sweep()
     return {"embedded": embedded, "lists": len(owners)}
 
 
@@ -59,12 +57,8 @@ def refresh_recommendations(user_id: int) -> int:
 @task
 def sweep() -> int:
     """Recompute due lists (a batch per run); returns how many."""
-    recommendations.clear_sweep_key()
-    try:
-        users = recommendations.sweep_users()
-        for user in users:
-            recommendations.compute(user)
-            db.session.commit()
-        return len(users)
-    finally:
-        recommendations.ensure_sweep()
+    users = recommendations.sweep_users()
+    for user in users:
+        recommendations.compute(user)
+        db.session.commit()
+    return len(users)

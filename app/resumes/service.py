@@ -26,6 +26,8 @@ from app.models import (
     Visibility,
     json_text_contains,
 )
+from app.privacy.blind import BLIND_STAGES
+from app.privacy.service import set_resume_consent
 from app.queue import defer
 from app.resumes.tasks import PARSE_TIMEOUT
 
@@ -82,11 +84,22 @@ def can_view(user: User, resume: Resume) -> bool:
 
 
 def contact_visible(user: User, resume: Resume) -> bool:
-    """Phone and email in clear: the owner, admins, and employers the candidate applied to."""
+    """Phone and email in clear: the owner, admins, and employers the candidate applied to
+    (an employer that screens blind: once it shortlisted the candidate, app/privacy/blind.py)."""
     if resume.user_id == user.id or user.role == Role.ADMIN:
         return True
     employer = user.employer
-    return employer is not None and applied_to_employer(employer.id, resume.user_id)
+    if employer is None or not applied_to_employer(employer.id, resume.user_id):
+        return False
+    if employer.blind_screening:
+        shortlisted = exists().where(
+            Application.candidate_id == resume.user_id,
+            Application.job_id == Job.id,
+            Job.employer_id == employer.id,
+            Application.stage.not_in(BLIND_STAGES),
+        )
+        return bool(db.session.scalar(select(shortlisted)))
+    return True
 
 
 def search_query(employer: Employer, keyword: str = "", skills: Sequence[str] = ()) -> Select:
@@ -193,6 +206,9 @@ def save(user: User, resume: Resume | None, data: dict) -> Resume:
         if section in data:
             setattr(resume, section, [_entry(entry, keys) for entry in data[section]])
     resume.region_code = resume.region_code or None
+    if resume.visibility == Visibility.PUBLIC:
+        # Choosing "visible to verified employers" is the separate consent to being found.
+        set_resume_consent(user, True, via="resume")
     resume.contact_phone = resume.contact_phone or None
     resume.contact_email = (resume.contact_email or "").lower() or None
     if resume.years_experience is None:

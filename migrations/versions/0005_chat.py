@@ -1,7 +1,7 @@
 """chat: conversations, messages, saved searches with alerts, favourite jobs
 
 Revision ID: 0005_chat
-Revises: 0004
+Revises: 0005_privacy
 Create Date: 2026-12-01 12:37:48.204407
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0005_chat"
-down_revision = "0004"
+down_revision = "0005_privacy"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from app.chat import service as chat
 from app.extensions import db
 from app.models import EmployerMember, JobStatus, MemberRole, Role, Visibility
 from tests import factories
-from tests.web import login
+from tests.web import csrf_token, login
 
 ROLES = [
     "anonymous",
@@ -66,6 +66,10 @@ def world(app):
     }
 
 
+ADMIN_ONLY = {role: 403 for role in ROLES} | {"anonymous": 302, "admin": 200}
+SIGNED_IN = {role: 200 for role in ROLES} | {"anonymous": 302}
+
+
 def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
     """Route → expected status per role (roles not listed: 404)."""
     everyone_200 = dict.fromkeys(ROLES, 200)
@@ -116,6 +120,36 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
                 "other_employer": 403,
             },
         ),
+        "administration: accounts": ("/admin/users", ADMIN_ONLY),
+        "administration: new account": ("/admin/users/new", ADMIN_ONLY),
+        "administration: an account": (f"/admin/users/{w['users']['candidate'].id}", ADMIN_ONLY),
+        "administration: audit log": ("/admin/audit", ADMIN_ONLY),
+        "administration: audit log CSV": ("/admin/audit?format=csv", ADMIN_ONLY),
+        "privacy settings": ("/settings/privacy", SIGNED_IN),
+        "password and devices": ("/settings/security", SIGNED_IN),
+        "privacy notice": ("/privacy", everyone_200),
+        "webhooks": (
+            "/employers/mine/webhooks",
+            {
+                "anonymous": 302,
+                "owner": 200,
+                "other_employer": 200,
+                "recruiter": 403,
+                "candidate": 403,
+                "other_seeker": 403,
+                "official_in": 403,
+                "official_out": 403,
+                "admin": 403,
+            },
+        ),
+        "fast-track rule": (
+            "/officials/fast-track",
+            {role: 403 for role in ROLES}
+            | {"anonymous": 302, "official_in": 200, "official_out": 200, "admin": 200},
+        ),
+        "sitemap": ("/sitemap.xml", everyone_200),
+        "robots.txt": ("/robots.txt", everyone_200),
+        "region feed": ("/feeds/regions/420102.atom", everyone_200),
         "conversation": (
             f"/conversations/{w['conversation'].id}",
             {"anonymous": 302, "candidate": 200, "owner": 200, "recruiter": 200},
@@ -209,3 +243,24 @@ def test_ids_that_cannot_exist_answer_404(client, path):
     """A number no integer column holds never reaches the database (PostgreSQL would refuse
     the query): 404 at once, on both databases."""
     assert client.get(path).status_code == 404
+
+
+def test_administration_changes_are_for_administrators_only(client, world):
+    """The POSTs of administration: every other role is refused before anything changes."""
+    target = world["users"]["candidate"]
+    for role in ROLES:
+        if role == "admin":
+            continue
+        if role != "anonymous":
+            login(client, world["users"][role].email, factories.PASSWORD)
+        token = csrf_token(client, "/")
+        posts = {
+            "/admin/users/new": {"name": "x", "email": "x@example.com", "role": "admin"},
+            f"/admin/users/{target.id}": {"name": "x", "role": "admin", "active": "y"},
+        }
+        for url, data in posts.items():
+            status = client.post(url, data={**data, "csrf_token": token}).status_code
+            assert status == (302 if role == "anonymous" else 403), (role, url, status)
+        client.post("/auth/logout", data={"csrf_token": token})
+    db.session.refresh(target)
+    assert target.role == Role.SEEKER

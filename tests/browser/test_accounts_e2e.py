@@ -23,6 +23,7 @@ def test_register_login_and_switch_language(browser, live_server, size, tmp_path
     page.locator("#name").fill("李雷")
     page.locator("#password").fill("a-good-password")
     page.locator("#confirm").fill("a-good-password")
+    page.locator("#accept_privacy").check()
     page.locator("button.button").click()
     # The same answer whether or not the address had an account: a mail, then log in.
     page.wait_for_url("**/auth/login")

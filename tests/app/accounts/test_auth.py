@@ -25,7 +25,14 @@ def register(client, email="new@example.com", password="s3cret-pass", role="seek
     return post_form(
         client,
         "/auth/register",
-        {"name": "张三", "email": email, "password": password, "confirm": password, "role": role},
+        {
+            "name": "张三",
+            "email": email,
+            "password": password,
+            "confirm": password,
+            "role": role,
+            "accept_privacy": "y",
+        },
     )
 
 

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from app.alerts import service
-from app.alerts.tasks import next_daily, send_alerts
+from app.alerts.tasks import beijing_hour, send_alerts
 from app.extensions import db
 from app.models import AlertFrequency, Notification, Role, utcnow
 from tests import factories
@@ -32,14 +32,14 @@ def test_instant_alert_lists_new_matching_jobs_and_unsubscribes_in_one_click(app
         job.published_at = utcnow() - age
     db.session.commit()
 
-    assert send_alerts("instant", reschedule=False) == 1
+    assert send_alerts(AlertFrequency.INSTANT) == 1
     assert worker() >= 1
     (mail,) = read_outbox()
     assert mail["to"] == seeker.email and "1 new jobs" in mail["subject"]
     assert f"/jobs/{match.id}" in mail["body"] and "会计" not in mail["body"]
     note = db.session.query(Notification).filter_by(user_id=seeker.id).one()
     assert note.kind == "saved_search_alert"
-    assert send_alerts("instant", reschedule=False) == 0  # nothing new since
+    assert send_alerts(AlertFrequency.INSTANT) == 0  # nothing new since
 
     link = re.search(r"http://[^/]+(/saved-searches/\d+/unsubscribe/\S+)", mail["body"]).group(1)
     assert client.get(link).status_code == 200  # a page with one button: GETs never write
@@ -68,10 +68,8 @@ def test_saving_the_search_of_the_jobs_page(client):
 def test_daily_alerts_leave_at_eight_beijing_time():
     from datetime import datetime
 
-    # 23:00 UTC is 07:00 in Beijing: one hour to go.
-    assert next_daily(datetime(2026, 12, 1, 23, 0)) == timedelta(hours=1)
-    # 00:30 UTC is 08:30 in Beijing: the next one is tomorrow.
-    assert next_daily(datetime(2026, 12, 1, 0, 30)) == timedelta(hours=23, minutes=30)
+    assert beijing_hour(datetime(2026, 12, 1, 0, 30)) == 8  # 00:30 UTC
+    assert beijing_hour(datetime(2026, 12, 1, 23, 0)) == 7
 
 
 def test_favourites_and_who_viewed_my_resume(client):

@@ -92,7 +92,14 @@ def test_invite_new_colleague_who_registers_from_the_link(app, client, worker):
     )
     assert (
         post_form(
-            client, link, {"name": "李四", "password": "long enough 1", "confirm": "long enough 1"}
+            client,
+            link,
+            {
+                "name": "李四",
+                "password": "long enough 1",
+                "confirm": "long enough 1",
+                "accept_privacy": "y",
+            },
         ).status_code
         == 302
     )

@@ -1,0 +1,2 @@
+"""Administration: accounts (create, change, disable), officials and their regions, and the
+audit-log viewer. Administrators only; every change is audited."""

@@ -1,0 +1,66 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.forms import REGION_PICKER, region_exists
+from app.models import Role
+
+ROLE_CHOICES = [
+    (Role.SEEKER.value, _l("Job seeker")),
+    (Role.EMPLOYER.value, _l("Employer")),
+    (Role.OFFICIAL.value, _l("Official")),
+    (Role.ADMIN.value, _l("Administrator")),
+]
+
+
+# Created before the other fields so that it comes first on the new-account form.
+EMAIL = EmailField(
+    _l("Email"),
+    validators=[DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+)
+
+
+def official_needs_region(form, field) -> None:
+    if form.role.data == Role.OFFICIAL.value and not field.data:
+        raise ValidationError(_l("An official needs the region they are responsible for."))
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.OFFICIAL.value)
+    region_code = StringField(
+        _l("Region (officials see only this region and below)"),
+        validators=[official_needs_region, Optional(), region_exists],
+        render_kw=REGION_PICKER,
+    )
+
+
+class NewUserForm(UserForm):
+    email = EMAIL
+
+
+class EditUserForm(UserForm):
+    active = BooleanField(_l("Account enabled (can log in)"))
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Email or name"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=[("", _l("All roles")), *ROLE_CHOICES], default="")
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("Actor (email or id)"), validators=[Optional(), Length(max=254)])
+    object_type = StringField(
+        _l("Object type (e.g. users)"), validators=[Optional(), Length(max=40)]
+    )
+    object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=40)])
+    action = StringField(_l("Action (e.g. user.create)"), validators=[Optional(), Length(max=60)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])

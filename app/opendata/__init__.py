@@ -1,0 +1,1 @@
+"""Open job data: schema.org JobPosting JSON-LD, the sitemap, robots.txt and Atom feeds."""

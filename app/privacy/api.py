@@ -1,0 +1,83 @@
+"""/api/v1/me/exports and DELETE /api/v1/me: a copy of your data, and deleting your account."""
+
+from __future__ import annotations
+
+from flask import abort, g, url_for
+
+from app.api.auth import token_required
+from app.api.blueprint import Blueprint
+from app.api.fields import Choice, Stamp, Text, Whole
+from app.api.schemas import Schema
+from app.extensions import db
+from app.models import DataExport, ExportStatus
+from app.privacy import service
+
+blp = Blueprint(
+    "privacy",
+    __name__,
+    description="Your data: an export of everything held about you, and account deletion.",
+)
+
+
+class ExportSchema(Schema):
+    id = Whole(1, required=True)
+    status = Choice(ExportStatus, required=True)
+
+
+class ExportStateSchema(ExportSchema):
+    download_url = Text(
+        500,
+        allow_none=True,
+        metadata={"description": "A zip (JSON + your files); works for 24 hours, no token needed."},
+    )
+    expires_at = Stamp(allow_none=True)
+
+
+class DeletionSchema(Schema):
+    delete_after = Stamp(
+        required=True,
+        metadata={"description": "When the account is erased unless deletion is cancelled."},
+    )
+
+
+@blp.route("/me/exports", methods=["POST"])
+@token_required
+@blp.response(202, ExportSchema)
+def create_export():
+    """Ask for a copy of your data; poll the export until it is ready"""
+    export = service.request_export(g.api_user, via="api")
+    db.session.commit()
+    return export
+
+
+@blp.route("/me/exports/<id:export_id>")
+@token_required
+@blp.response(200, ExportStateSchema)
+def get_export(export_id: int):
+    """Where your export stands, and its download link once ready"""
+    export = db.session.get(DataExport, export_id)
+    if export is None or export.user_id != g.api_user.id:
+        abort(404)
+    ready = export.status == ExportStatus.READY and service.read_export_token(
+        service.export_token(export)
+    )
+    return {
+        "id": export.id,
+        "status": export.status,
+        "download_url": url_for(
+            "privacy.download", token=service.export_token(export), _external=True
+        )
+        if ready
+        else None,
+        "expires_at": export.expires_at,
+    }
+
+
+@blp.route("/me", methods=["DELETE"])
+@token_required
+@blp.response(202, DeletionSchema)
+def delete_me():
+    """Delete your account: erased after a 7-day grace period (cancel in Settings)"""
+    service.request_deletion(g.api_user, via="api")
+    db.session.commit()
+    return {"delete_after": g.api_user.delete_after}

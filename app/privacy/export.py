@@ -1,0 +1,120 @@
+"""What an export holds: every row about the user, as JSON, and their uploaded files.
+
+Each table is listed with the columns a person can understand; secrets (password and token
+hashes, sign-in keys) are left out, and so is what others wrote about them privately
+(recruiters' notes, scorecards), which is the employer's record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import zipfile
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+
+from app import uploads
+from app.extensions import db
+from app.models import (
+    ApiToken,
+    Application,
+    AuditEntry,
+    Dismissal,
+    Interview,
+    Invitation,
+    Notification,
+    Resume,
+    ResumeFile,
+    SignIn,
+    StageChange,
+    User,
+)
+
+USER_FIELDS = (
+    "id", "email", "name", "phone", "role", "region_code", "locale", "timezone",
+    "email_confirmed_at", "created_at", "last_login_at", "privacy_notice_version",
+    "privacy_accepted_at", "resume_consent_at", "notify_email", "delete_after",
+)  # fmt: skip
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat() + "Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def row(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        column.key: plain(getattr(obj, column.key))
+        for column in sa.inspect(type(obj)).columns
+        if column.key not in exclude
+    }
+
+
+def rows(model: type, *where: Any, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    query = sa.select(model).where(*where).order_by(model.id)
+    return [row(obj, exclude) for obj in db.session.scalars(query)]
+
+
+def collect(user: User) -> dict[str, Any]:
+    """Everything held about USER, table by table."""
+    applications = sa.select(Application.id).where(Application.candidate_id == user.id)
+    return {
+        "account": {name: plain(getattr(user, name)) for name in USER_FIELDS},
+        "resumes": rows(Resume, Resume.user_id == user.id),
+        "resume_files": rows(ResumeFile, ResumeFile.user_id == user.id, exclude=("stored_name",)),
+        "applications": rows(Application, Application.candidate_id == user.id),
+        "application_history": rows(
+            StageChange, StageChange.application_id.in_(applications), exclude=("actor_id",)
+        ),
+        "interviews": rows(
+            Interview, Interview.application_id.in_(applications), exclude=("created_by_id",)
+        ),
+        "invitations": rows(Invitation, Invitation.candidate_id == user.id),
+        "dismissed_jobs": rows(Dismissal, Dismissal.user_id == user.id),
+        "notifications": rows(Notification, Notification.user_id == user.id),
+        "signed_in_devices": rows(SignIn, SignIn.user_id == user.id, exclude=("key_hash",)),
+        "api_tokens": rows(ApiToken, ApiToken.user_id == user.id, exclude=("token_hash",)),
+        "actions_recorded": rows(AuditEntry, AuditEntry.actor_id == user.id),
+        "changes_to_account_recorded": rows(
+            AuditEntry,
+            AuditEntry.object_type == "users",
+            AuditEntry.object_id == str(user.id),
+            AuditEntry.actor_id.is_distinct_from(user.id),
+            exclude=("actor_id", "ip"),
+        ),
+    }
+
+
+def write_zip(user: User) -> tuple[str, int]:
+    """Write USER's export into the upload folder; returns (stored name, size)."""
+    data = collect(user)
+    files = list(db.session.scalars(sa.select(ResumeFile).where(ResumeFile.user_id == user.id)))
+    stored_name = secrets.token_hex(16) + ".zip"
+    target = uploads.folder() / stored_name
+    temp = target.with_name(".incoming-" + stored_name)
+    try:
+        with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(
+                "yunpin-data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str)
+            )
+            for item in files:
+                try:
+                    path = uploads.path_of(item.stored_name)
+                except FileNotFoundError:
+                    continue
+                if path.is_file():
+                    safe = os.path.basename(item.filename.replace("\\", "/")) or "upload"
+                    archive.write(path, f"files/resume-files/{item.id}-{safe}")
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    return stored_name, target.stat().st_size

@@ -1,0 +1,266 @@
+"""Consents, exports, deletion and the password: the rules behind the privacy settings.
+
+Deletion has a grace period (DELETION_GRACE_DAYS, 7): the account keeps working and the
+person can cancel; afterwards :func:`erase` removes what is personal and keeps, anonymised,
+what employers and statistics keep (applications, interviews, the audit log, which is
+append-only and names accounts by id).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from app import audit, uploads
+from app.errors import DomainError
+from app.extensions import db
+from app.models import (
+    ApiToken,
+    Application,
+    DataExport,
+    Dismissal,
+    EmployerMember,
+    ExportStatus,
+    Invitation,
+    Notification,
+    RecommendationList,
+    Resume,
+    ResumeFile,
+    SignIn,
+    User,
+    Visibility,
+    utcnow,
+)
+from app.privacy.notice import NOTICE_VERSION
+from app.queue import defer
+from app.security import check_password, hash_password, sign_out_everywhere
+
+
+class PrivacyError(DomainError):
+    status = 422
+
+
+ERASED_NAME = "已注销用户"
+"""The name an erased account shows where employers keep its applications."""
+
+
+# --- consent -------------------------------------------------------------------------------
+
+
+def needs_notice(user: User) -> bool:
+    return (user.privacy_notice_version or 0) < NOTICE_VERSION
+
+
+def accept_notice(user: User, via: str) -> None:
+    user.privacy_notice_version = NOTICE_VERSION
+    user.privacy_accepted_at = utcnow()
+    audit.record("consent.privacy_notice", user, actor=user, version=NOTICE_VERSION, via=via)
+
+
+def public_resumes(user: User) -> list[Resume]:
+    return list(
+        db.session.scalars(
+            sa.select(Resume).where(
+                Resume.user_id == user.id, Resume.visibility == Visibility.PUBLIC
+            )
+        )
+    )
+
+
+def resume_consent_given(user: User) -> bool:
+    """Consent is on record, or a résumé is public (chosen before consents were recorded)."""
+    return user.resume_consent_at is not None or bool(public_resumes(user))
+
+
+def set_resume_consent(user: User, given: bool, via: str) -> int:
+    """Give or withdraw consent to employers finding the résumé. Withdrawing makes every
+    public résumé of USER visible only to employers applied to; returns how many changed."""
+    changed = 0
+    if given:
+        if user.resume_consent_at is not None:
+            return 0
+        user.resume_consent_at = utcnow()
+    else:
+        for resume in public_resumes(user):
+            resume.visibility = Visibility.APPLIED
+            changed += 1
+        if user.resume_consent_at is None and not changed:
+            return 0
+        user.resume_consent_at = None
+    audit.record("consent.resume_visibility", user, actor=user, given=given, via=via)
+    return changed
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def request_export(user: User, via: str) -> DataExport:
+    """Queue a zip of everything held about USER; a worker builds it."""
+    export = DataExport(user_id=user.id, status=ExportStatus.PENDING)
+    db.session.add(export)
+    db.session.flush()
+    audit.record("export.request", export, actor=user, via=via)
+    defer("app.privacy.tasks.build_export", export.id, job_timeout=600)
+    return export
+
+
+def _export_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="yunpin-export")
+
+
+def export_token(export: DataExport) -> str:
+    """The download link's token: it names the export and its file, so a link to an
+    expired or replaced file never works."""
+    return _export_signer().dumps({"id": export.id, "file": export.stored_name})
+
+
+def read_export_token(token: str) -> DataExport | None:
+    """The ready, unexpired export TOKEN names, else None."""
+    max_age = current_app.config["EXPORT_VALID_HOURS"] * 3600
+    try:
+        data = _export_signer().loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        return None
+    export = db.session.get(DataExport, data["id"]) if data["id"] < 2**31 else None
+    if (
+        export is None
+        or export.status != ExportStatus.READY
+        or export.stored_name != data.get("file")
+        or export.expires_at is None
+        or export.expires_at <= utcnow()
+    ):
+        return None
+    return export
+
+
+def user_exports(user: User) -> list[DataExport]:
+    return list(
+        db.session.scalars(
+            sa.select(DataExport)
+            .where(DataExport.user_id == user.id)
+            .order_by(DataExport.id.desc())
+            .limit(10)
+        )
+    )
+
+
+def expire_exports() -> int:
+    """Delete the files of exports past their time; returns how many."""
+    expired = list(
+        db.session.scalars(
+            sa.select(DataExport).where(
+                DataExport.status == ExportStatus.READY, DataExport.expires_at <= utcnow()
+            )
+        )
+    )
+    for export in expired:
+        uploads.discard(export.stored_name)
+        export.status = ExportStatus.EXPIRED
+        export.stored_name = None
+    return len(expired)
+
+
+# --- deletion --------------------------------------------------------------------------------
+
+
+def request_deletion(user: User, via: str) -> None:
+    """Erase USER after the grace period unless they cancel; other devices are signed out."""
+    if user.delete_after is None:
+        days = current_app.config["DELETION_GRACE_DAYS"]
+        user.delete_after = utcnow() + timedelta(days=days)
+        audit.record("account.delete_request", user, actor=user, via=via, days=days)
+    sign_out_everywhere(user, keep_current=True)
+
+
+def cancel_deletion(user: User) -> bool:
+    if user.delete_after is None:
+        return False
+    user.delete_after = None
+    audit.record("account.delete_cancel", user, actor=user)
+    return True
+
+
+def erase(user: User) -> None:
+    """Remove USER's personal data for good; applications employers keep stay as anonymised
+    records (no résumé, no answers, the erased name)."""
+    files = list(
+        db.session.scalars(sa.select(ResumeFile.stored_name).where(ResumeFile.user_id == user.id))
+    )
+    files += [
+        name
+        for name in db.session.scalars(
+            sa.select(DataExport.stored_name).where(DataExport.user_id == user.id)
+        )
+        if name
+    ]
+    for model in (
+        ResumeFile,
+        DataExport,
+        Notification,
+        SignIn,
+        ApiToken,
+        Dismissal,
+        RecommendationList,
+    ):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    db.session.execute(sa.delete(Invitation).where(Invitation.candidate_id == user.id))
+    db.session.execute(sa.delete(EmployerMember).where(EmployerMember.user_id == user.id))
+    for resume in db.session.scalars(sa.select(Resume).where(Resume.user_id == user.id)):
+        db.session.delete(resume)  # through the ORM: the search index follows deletions
+    db.session.execute(
+        sa.update(Application)
+        .where(Application.candidate_id == user.id)
+        .values(answers=[], resume_id=None)
+    )
+    user.name = ERASED_NAME
+    user.email = f"erased-{user.id}@erased.invalid"
+    user.phone = None
+    user.password_hash = "!" + secrets.token_hex(16)  # no password matches
+    user.region_code = None if user.role.value != "official" else user.region_code
+    user.locale = None
+    user.active = False
+    user.resume_consent_at = None
+    user.notify_email = False
+    user.delete_after = None
+    user.deleted_at = utcnow()
+    audit.record("account.erase", user, actor=None, files=len(files))
+    db.session.flush()
+    for name in files:
+        uploads.discard(name)
+
+
+def due_for_erasure() -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(User.id).where(User.delete_after.is_not(None), User.delete_after <= utcnow())
+        )
+    )
+
+
+# --- password --------------------------------------------------------------------------------
+
+
+def change_password(user: User, current: str, new: str) -> int:
+    """Set USER's password after checking the current one; every other device is signed
+    out (whoever knew the old password). Returns how many sign-ins ended."""
+    if not check_password(user, current):
+        raise PrivacyError(_l("Your current password is not correct."), 403)
+    user.password_hash = hash_password(new)
+    ended = sign_out_everywhere(user, keep_current=True)
+    audit.record("user.password_change", user, actor=user, signed_out=ended)
+    return ended
+
+
+def sign_ins(user: User) -> list[SignIn]:
+    return list(
+        db.session.scalars(
+            sa.select(SignIn).where(SignIn.user_id == user.id).order_by(SignIn.id.desc())
+        )
+    )

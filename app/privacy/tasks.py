@@ -1,0 +1,57 @@
+"""Privacy jobs: building an export, and the hourly sweep (app/schedule.py) that erases
+accounts whose grace period is over and deletes expired export files."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+
+from app import audit, uploads
+from app.extensions import db
+from app.models import DataExport, ExportStatus, User, utcnow
+from app.privacy import export, service
+from app.worker import task
+
+
+@task
+def build_export(export_id: int) -> str:
+    item = db.session.get(DataExport, export_id)
+    if item is None or item.status != ExportStatus.PENDING:
+        return "nothing to do"
+    user = db.session.get(User, item.user_id)
+    try:
+        stored_name, size = export.write_zip(user)
+    except OSError as exc:
+        item.status = ExportStatus.FAILED
+        audit.record("export.fail", item, actor=None, error=str(exc)[:200])
+        db.session.commit()
+        raise
+    try:
+        item.stored_name, item.size = stored_name, size
+        item.status = ExportStatus.READY
+        item.ready_at = utcnow()
+        item.expires_at = item.ready_at + timedelta(hours=current_app.config["EXPORT_VALID_HOURS"])
+        audit.record("export.ready", item, actor=None, size=size)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.discard(stored_name)
+        raise
+    return stored_name
+
+
+@task
+def sweep() -> dict[str, int]:
+    """Erase every account whose grace period is over (each in its own transaction), and
+    delete expired exports."""
+    erased = 0
+    for user_id in service.due_for_erasure():
+        user = db.session.get(User, user_id)
+        if user is not None and user.delete_after is not None and user.delete_after <= utcnow():
+            service.erase(user)
+            db.session.commit()
+            erased += 1
+    expired = service.expire_exports()
+    db.session.commit()
+    return {"erased": erased, "exports_expired": expired}

@@ -1,0 +1,1 @@
+"""Webhooks for employers: signed event deliveries to their own systems, retried by RQ."""

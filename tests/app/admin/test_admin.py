@@ -1,0 +1,164 @@
+"""Administration: accounts and officials' regions, and the audit-log viewer."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.dev.routes import read_outbox
+from app.extensions import db
+from app.models import AuditEntry, Role, User
+from tests import factories
+from tests.web import as_user, csrf_token, login, post_form
+
+LINK = re.compile(r"https?://\S+")
+
+
+def new_official(client, **fields):
+    data = {
+        "name": "江汉区人社局 赵丽",
+        "email": "zhao@example.gov.cn",
+        "role": "official",
+        **fields,
+    }
+    return post_form(client, "/admin/users/new", data)
+
+
+def test_an_administrator_creates_an_official_who_then_sees_only_their_region(app, client, worker):
+    admin = factories.user(Role.ADMIN)
+    in_region = factories.employer(region_code="420103002")
+    elsewhere = factories.employer(region_code="420102001001")
+    as_user(client, admin)
+    assert new_official(client, region_code="420103").status_code == 303
+    official = db.session.scalar(sa.select(User).where(User.email == "zhao@example.gov.cn"))
+    assert (official.role, official.region_code) == (Role.OFFICIAL, "420103")
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "admin.user_create"))
+    assert (entry.actor_id, entry.object_id, entry.data["region_code"]) == (
+        admin.id,
+        str(official.id),
+        "420103",
+    )
+
+    # The official sets a password through the mailed link, then logs in.
+    assert worker() == 1
+    (message,) = read_outbox()
+    assert message["to"] == "zhao@example.gov.cn"
+    path = LINK.search(message["body"]).group(0).replace("http://yunpin.test", "")
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert (
+        post_form(
+            client, path, {"password": "official-pass-1", "confirm": "official-pass-1"}
+        ).status_code
+        == 302
+    )
+    assert login(client, "zhao@example.gov.cn", "official-pass-1").status_code == 302
+    post_form(client, "/privacy/consent", {"accept": "y"})  # first page: the privacy notice
+
+    assert client.get(f"/officials/employers/{in_region.id}").status_code == 200
+    assert client.get(f"/officials/employers/{elsewhere.id}").status_code == 404
+    assert client.get("/admin/users").status_code == 403
+
+
+def test_an_official_needs_a_region_and_an_existing_one(client):
+    as_user(client, factories.user(Role.ADMIN))
+    missing = new_official(client, region_code="")
+    assert missing.status_code == 422
+    assert "An official needs the region" in missing.get_data(as_text=True)
+    assert new_official(client, region_code="999999").status_code == 422
+    assert db.session.scalar(sa.select(User).where(User.role == Role.OFFICIAL)) is None
+
+
+def test_duplicate_email_is_refused(client):
+    existing = factories.user(Role.SEEKER)
+    as_user(client, factories.user(Role.ADMIN))
+    response = new_official(client, email=existing.email, region_code="420103")
+    assert response.status_code == 422
+
+
+def test_change_role_region_and_disable_are_audited_and_end_sessions(client):
+    admin = factories.user(Role.ADMIN)
+    official = factories.user(Role.OFFICIAL, region_code="420102")
+    as_user(client, admin)
+    response = post_form(
+        client,
+        f"/admin/users/{official.id}",
+        {"name": official.name, "role": "official", "region_code": "4201"},
+    )  # "active" unticked: disabled
+    assert response.status_code == 303
+    db.session.refresh(official)
+    assert (official.region_code, official.active) == ("4201", False)
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "admin.user_change"))
+    assert entry.data["changes"] == {"region_code": ["420102", "4201"], "active": ["True", "False"]}
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert login(client, official.email, factories.PASSWORD).status_code == 401
+
+
+def test_an_administrator_cannot_remove_their_own_access(client):
+    admin = factories.user(Role.ADMIN)
+    as_user(client, admin)
+    response = post_form(
+        client, f"/admin/users/{admin.id}", {"name": admin.name, "role": "seeker", "active": "y"}
+    )
+    assert response.status_code == 409
+    db.session.refresh(admin)
+    assert admin.role == Role.ADMIN
+
+
+def test_user_list_searches(client):
+    admin = factories.user(Role.ADMIN)
+    factories.user(Role.SEEKER, email="findme@example.com")
+    as_user(client, admin)
+    page = client.get("/admin/users?q=findme").get_data(as_text=True)
+    assert "findme@example.com" in page and admin.email not in page
+    assert client.get("/admin/users?role=nonsense").status_code == 400
+
+
+def test_audit_log_filters_and_csv(client):
+    admin = factories.user(Role.ADMIN)
+    seeker = factories.user(Role.SEEKER, email="actor@example.com")
+    db.session.add_all(
+        [
+            AuditEntry(
+                actor_id=seeker.id,
+                action="job.create",
+                object_type="jobs",
+                object_id="7",
+                data={"x": "=1+1"},
+            ),
+            AuditEntry(
+                actor_id=admin.id,
+                action="user.register",
+                object_type="users",
+                object_id="9",
+                data={},
+            ),
+        ]
+    )
+    as_user(client, admin)
+    page = client.get("/admin/audit?actor=actor@example.com").get_data(as_text=True)
+    assert "job.create" in page and "user.register" not in page
+    page = client.get("/admin/audit?object_type=users&object_id=9").get_data(as_text=True)
+    assert "user.register" in page and "job.create" not in page
+    assert "job.create" not in client.get(
+        "/admin/audit?since=2001-01-01&until=2001-01-02"
+    ).get_data(as_text=True)
+    assert client.get("/admin/audit?since=not-a-date").status_code == 400
+
+    download = client.get(f"/admin/audit?format=csv&actor={seeker.id}")
+    assert download.headers["Cache-Control"] == "private, no-store"
+    text = download.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:5] == ["id", "time (UTC)", "actor id", "actor email", "action"]
+    assert [(r[3], r[4]) for r in rows[1:]] == [("actor@example.com", "job.create")]
+
+
+@pytest.mark.parametrize("role", [Role.SEEKER, Role.EMPLOYER, Role.OFFICIAL])
+def test_only_administrators(client, role):
+    as_user(client, factories.user(role))
+    for path in ("/admin/users", "/admin/users/new", "/admin/audit"):
+        assert client.get(path).status_code == 403

@@ -1,0 +1,60 @@
+"""Blind screening: a blind employer sees applicants without name and contact details until
+it shortlists them (interview or later)."""
+
+from __future__ import annotations
+
+from app.accounts.service import create_api_token
+from app.applications import service as applications
+from app.extensions import db
+from app.models import Role, Stage
+from tests import factories
+from tests.web import as_user
+
+NAME = "欧阳娜娜"
+
+
+def blind_world(blind: bool = True):
+    owner = factories.user(Role.EMPLOYER)
+    employer = factories.employer(owner, blind_screening=blind)
+    job = factories.job(employer)
+    candidate = factories.user(Role.SEEKER, name=NAME, phone="13700009999")
+    resume = factories.resume(candidate, contact_phone="13700009999")
+    application = factories.application(candidate, job, resume_id=resume.id)
+    token = create_api_token(owner, "t")
+    db.session.commit()
+    return owner, job, application, {"Authorization": f"Bearer {token}"}
+
+
+def pages(client, job, application) -> str:
+    return "".join(
+        client.get(url).get_data(as_text=True)
+        for url in (
+            f"/applications/jobs/{job.id}",
+            f"/applications/review/{application.id}",
+            f"/applications/jobs/{job.id}/export.csv",
+            f"/resumes/{application.resume_id}",
+        )
+    )
+
+
+def test_names_and_contacts_are_hidden_until_shortlisted(client):
+    owner, job, application, auth = blind_world()
+    as_user(client, owner)
+    seen = pages(client, job, application)
+    assert NAME not in seen and "13700009999" not in seen
+    assert f"Applicant #{application.id}" in seen
+    api = client.get(f"/api/v1/jobs/{job.id}/applications", headers=auth).json["items"]
+    assert [a["candidate_name"] for a in api] == [f"Applicant #{application.id}"]
+
+    applications.move_stage(application, Stage.INTERVIEW, owner)
+    db.session.commit()
+    seen = pages(client, job, application)
+    assert NAME in seen and "13700009999" in seen
+    api = client.get(f"/api/v1/jobs/{job.id}/applications", headers=auth).json["items"]
+    assert [a["candidate_name"] for a in api] == [NAME]
+
+
+def test_employers_that_do_not_screen_blind_see_names(client):
+    owner, job, application, _auth = blind_world(blind=False)
+    as_user(client, owner)
+    assert NAME in pages(client, job, application)
