@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/yunpin bench video --rooms 2 --seconds 5 --json
 	$(BIN)/yunpin bench dashboards --employers 1000 --applications 10000 --json
 	$(BIN)/yunpin bench freshness --writes 20 --rate 10 --json
+	$(BIN)/yunpin bench chat --clients 20 --messages 20 --rate 10 --json
 	$(BIN)/yunpin bench web --rate 20 --seconds 5 --json
 	$(BIN)/yunpin bench broadcast --viewers 100 --seconds 10 --json
 

@@ -22,6 +22,8 @@ FEATURES = (
     "jobs",
     "resumes",
     "applications",
+    "chat",
+    "alerts",
     "ranking",
     "interviews",
     "identity",

@@ -20,6 +20,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 
 from app.broadcasts.cli import broadcast_cli
+from app.chat.cli import chat_cli
 from app.extensions import db
 from app.indexing.cli import search_cli
 from app.privacy.cli import privacy_cli
@@ -61,6 +62,7 @@ main.add_command(video_cli, "video")
 main.add_command(search_cli, "search")
 main.add_command(train_cli, "train")
 main.add_command(broadcast_cli, "broadcast")
+main.add_command(chat_cli, "chat")
 
 
 @main.command("run")
@@ -117,12 +119,14 @@ def run_command(
             load()
     build_search_index_if_empty()
     env = child_env(app, local=not app.config["PRODUCTION"] and is_loopback(host))
+    streams = stream_children(app, env, host, port)
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
     if app.config["RQ_EMBEDDED_WORKER"]:
         children += worker_children(app, env, workers)
         children.append(Child("cron", [yunpin_script(), "cron"], env, cwd=CODE_ROOT))
     children += media_children(app, env)
     children += broadcast_storage_children(app, env)
+    children += streams
     supervisor = Supervisor(children)
     batching.kick(app)  # marks left by a previous run, or by the demo just loaded
     try:
@@ -241,6 +245,19 @@ def broadcast_storage_children(app: Flask, env: dict[str, str]) -> list[Child]:
         Child(f"broadcast-storage-{n}", [yunpin_script(), *args], env, cwd=CODE_ROOT)
         for n, args in enumerate(storage_server_commands(app))
     ]
+
+
+def stream_children(app: Flask, env: dict[str, str], host: str, web_port: int) -> list[Child]:
+    """The event-stream processes (`yunpin chat serve`), sharing one port (CHAT_STREAM_PORT,
+    else the web port + 90: 5090 beside 5000, and two instances on one machine apart); ENV
+    gains the port so the web processes send pages there."""
+    count = app.config["CHAT_STREAM_PROCESSES"]
+    if not count:
+        return []
+    port = app.config["CHAT_STREAM_PORT"] or web_port + 90
+    env["CHAT_STREAM_PORT"] = str(port)
+    argv = [yunpin_script(), "chat", "serve", "--host", host, "--port", str(port)]
+    return [Child(f"stream-{n}", argv, env, cwd=CODE_ROOT) for n in range(count)]
 
 
 @main.command("cron")

@@ -101,6 +101,11 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # (`yunpin video serve` with the same REDIS_URL and SECRET_KEY).
         "VIDEO_PROCESSES": env("VIDEO_PROCESSES", int),
         "VIDEO_EMBEDDED_PORT": env("VIDEO_EMBEDDED_PORT", int, 5001),
+        # The event-stream processes (app.chat.stream): pages open GET /api/v1/events on this
+        # port of their own host; unset, on their own origin (a web process's few threads).
+        # `yunpin run` starts CHAT_STREAM_PROCESSES of them, on the web port + 90 unless set.
+        "CHAT_STREAM_PORT": env("CHAT_STREAM_PORT", int),
+        "CHAT_STREAM_PROCESSES": env("CHAT_STREAM_PROCESSES", int, 1),
         # Identity-check snapshots; a separate media server must write to this same folder.
         "VIDEO_SNAPSHOT_DIR": env("VIDEO_SNAPSHOT_DIR", default=str(instance / "identity")),
         "VIDEO_ICE_SERVERS": env(

@@ -38,6 +38,9 @@ PERIODIC = [
     Periodic("app.privacy.tasks.sweep", "5 * * * *"),
     # Fast-track approvals whose documents check is overdue, where the rule revokes them.
     Periodic("app.employers.tasks.revoke_overdue", "25 * * * *"),
+    # Saved-search alerts: instant ones, and daily ones (sent in the 08:00 hour of Beijing).
+    Periodic("app.alerts.tasks.instant", "*/5 * * * *"),
+    Periodic("app.alerts.tasks.daily", "0 * * * *"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .broadcast import broadcast_command
+from .chat import chat_command
 from .dashboards import dashboards_command
 from .evaluate import eval_command
 from .evaluate_resumes import eval_resume_parse_command
@@ -23,6 +24,7 @@ def bench_group() -> None:
 
 
 bench_group.add_command(broadcast_command, "broadcast")
+bench_group.add_command(chat_command, "chat")
 bench_group.add_command(dashboards_command, "dashboards")
 bench_group.add_command(freshness_command, "freshness")
 bench_group.add_command(match_bench_command, "match")

@@ -17,6 +17,7 @@ ORDER = [
     "regions",
     "transactions",
     "resume-parse",
+    "chat",
 ]
 
 

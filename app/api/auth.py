@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import timedelta
 from typing import NoReturn
 
 from flask import abort, g, request
@@ -58,10 +59,17 @@ def token_user() -> User | None:
     return record.user
 
 
+STAMP_EVERY = timedelta(minutes=1)
+"""A token's last use is stamped at most this often: a write per API call would make every
+call queue for SQLite's one write lock (measured in docs/benchmarks/chat.md)."""
+
+
 def note_use(record: ApiToken) -> None:
     """Stamp the token's last use in a transaction of its own whose first statement is the
     write: a GET's transaction has read (the token) and must not write after that on SQLite
     (app/database.py)."""
+    if record.last_used_at is not None and utcnow() - record.last_used_at < STAMP_EVERY:
+        return
     token_id = record.id
     db.session.commit()
     db.session.execute(

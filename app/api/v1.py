@@ -11,11 +11,13 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from app.accounts import api as accounts
+from app.alerts import api as alerts
 from app.api import PREFIX, health
 from app.api.auth import rate_key
 from app.api.blueprint import Blueprint, body_limit
 from app.api.problems import answer
 from app.applications import api as applications
+from app.chat import api as chat
 from app.employers import api as employers
 from app.errors import DomainError
 from app.extensions import csrf, limiter
@@ -34,6 +36,8 @@ FEATURES = tuple(
         jobs,
         resumes,
         applications,
+        chat,
+        alerts,
         notifications,
         privacy,
         webhooks,

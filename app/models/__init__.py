@@ -23,6 +23,14 @@ from app.models.broadcasts import (
     BroadcastVote,
     QuestionStatus,
 )
+from app.models.chat import (
+    AlertFrequency,
+    Conversation,
+    Favourite,
+    Message,
+    SavedSearch,
+    Side,
+)
 from app.models.employers import (
     CompanySize,
     DocumentKind,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import uploads
 from app.access import current_employer, roles_required
+from app.alerts.service import note_view
 from app.applications import service as applications
 from app.errors import refused
 from app.extensions import db
@@ -139,6 +140,9 @@ def view(resume_id: int):
     invite_form = None
     if current_user.employer is not None and current_user.employer.verified:
         invite_form = _invite_form()
+    if current_user.employer is not None and resume.user_id != current_user.id:
+        # "Who viewed my résumé" (app.alerts): kept in Redis, this GET writes no row.
+        note_view(resume.user_id, current_user.employer.id)
     return render_template(
         "resumes/view.html",
         resume=resume,

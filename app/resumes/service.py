@@ -91,6 +91,10 @@ def can_view(user: User, resume: Resume) -> bool:
         return False
     if applied_to_employer(employer.id, resume.user_id):
         return True
+    from app.chat.service import resume_shared_with  # shared from a conversation
+
+    if resume_shared_with(employer.id, resume.id):
+        return True
     return resume.visibility == Visibility.PUBLIC and employer.verified
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app.broadcasts import service as broadcasts
+from app.chat import service as chat
 from app.extensions import db
 from app.models import EmployerMember, JobStatus, MemberRole, Role, Visibility, utcnow
 from tests import factories
@@ -56,8 +57,14 @@ def world(app):
         region_code="420102",
         host=users["official_in"],
     )
+    conversation, _made = chat.open_for_job(users["candidate"], published)
+    reported, _made = chat.open_for_job(users["other_seeker"], published)
+    db.session.flush()
+    chat.report(reported, users["other_seeker"], "asked for a deposit")
     db.session.commit()
     return {
+        "conversation": conversation,
+        "reported": reported,
         "users": users,
         "employer": employer,
         "published": published,
@@ -179,6 +186,61 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
             f"/broadcasts/{w['broadcast'].id}/figures.json",
             {"anonymous": 302, "official_in": 200, "admin": 200},
         ),
+        "conversation": (
+            f"/conversations/{w['conversation'].id}",
+            {"anonymous": 302, "candidate": 200, "owner": 200, "recruiter": 200},
+        ),
+        "reported conversation": (
+            f"/conversations/{w['reported'].id}",
+            {
+                "anonymous": 302,
+                "other_seeker": 200,
+                "owner": 200,
+                "recruiter": 200,
+                "official_in": 200,
+                "admin": 200,
+            },
+        ),
+        "conversation polling": (
+            f"/conversations/{w['conversation'].id}/messages.json",
+            {"anonymous": 302, "candidate": 200, "owner": 200, "recruiter": 200},
+        ),
+        "my conversations": (
+            "/conversations",
+            {
+                **dict.fromkeys(ROLES, 200),
+                "anonymous": 302,
+                "official_in": 403,
+                "official_out": 403,
+                "admin": 403,
+            },
+        ),
+        "reported conversations": (
+            "/officials/conversations",
+            {
+                **dict.fromkeys(ROLES, 403),
+                "anonymous": 302,
+                "official_in": 200,
+                "official_out": 200,
+                "admin": 200,
+            },
+        ),
+        **{
+            name: (
+                path,
+                {
+                    **dict.fromkeys(ROLES, 403),
+                    "anonymous": 302,
+                    "candidate": 200,
+                    "other_seeker": 200,
+                },
+            )
+            for name, path in (
+                ("saved searches", "/saved-searches"),
+                ("favourites", "/favourites"),
+                ("who viewed my résumé", "/resumes/viewers"),
+            )
+        },
         "official dashboard": (
             "/officials/",
             {

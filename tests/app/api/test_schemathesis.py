@@ -162,8 +162,9 @@ def test_every_operation_with_a_cursor_documents_the_400_for_a_bad_one():
         for path, method, operation in operations_of(DOCUMENT)
         if any(p["name"] == "cursor" for p in operation.get("parameters", []))
     ]
-    # jobs, résumés, applications, a job's applicants, notifications
-    assert len(with_cursor) == 5
+    # jobs, résumés, applications, a job's applicants, notifications, conversations,
+    # saved searches
+    assert len(with_cursor) == 7
     for path, method, operation in with_cursor:
         assert "application/problem+json" in operation["responses"]["400"]["content"], (
             path,

@@ -1,0 +1,1 @@
+"""Conversations between employers and candidates, delivered in real time (app.chat.stream)."""

@@ -1,0 +1,58 @@
+"""The digest mail of messages that stayed unread (queued with `enqueue_in` when sent)."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Conversation, EmployerMember, Message, Side, User
+from app.notifications.mail import send_email
+from app.worker import task
+
+
+@task(writes=False)
+def digest(conversation_id: int, side: str) -> int:
+    """Mail the other side of CONVERSATION_ID what SIDE wrote and it has not read (the
+    newest message, and how many); how many mails were sent."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
+        return 0
+    if side == Side.EMPLOYER:
+        read_up_to = conversation.candidate_read_up_to
+        recipients = [conversation.candidate]
+        sender = conversation.employer.name
+    else:
+        read_up_to = conversation.employer_read_up_to
+        recipients = db.session.scalars(
+            select(User)
+            .join(EmployerMember, EmployerMember.user_id == User.id)
+            .where(EmployerMember.employer_id == conversation.employer_id, User.active)
+        ).all()
+        sender = conversation.candidate.name
+    unread = select(Message).where(
+        Message.conversation_id == conversation.id, Message.side == side, Message.id > read_up_to
+    )
+    newest = db.session.scalar(unread.order_by(Message.id.desc()).limit(1))
+    if newest is None:
+        return 0
+    count = db.session.scalar(select(func.count()).select_from(unread.subquery()))
+    link = url_for("chat.conversation", conversation_id=conversation.id, _external=True)
+    for user in recipients:
+        with force_locale(user.locale or "zh"):
+            subject = _("New message from %(sender)s", sender=sender)
+        send_email(
+            user.email,
+            subject,
+            "chat_digest",
+            locale=user.locale,
+            sender=sender,
+            job=conversation.job.title,
+            text=newest.text,
+            unread=count,
+            link=link,
+        )
+    db.session.commit()  # the deferred mails are enqueued on commit
+    return len(recipients)

@@ -1,0 +1,154 @@
+// A conversation page: send without reloading, receive in real time over Server-Sent
+// Events (the stream process, or this origin), fall back to polling when the stream fails,
+// and tell the other side what was read.
+(function () {
+  "use strict";
+  var root = document.getElementById("chat");
+  if (!root) return;
+  var data = root.dataset;
+  var conversationId = Number(data.conversation);
+  var side = data.side;
+  var list = document.getElementById("messages");
+  var status = document.getElementById("chat-status");
+  var form = document.getElementById("compose");
+  var errorBox = document.getElementById("compose-error");
+  var otherRead = Number(data.otherRead) || 0;
+  var failures = 0;
+  var polling = null;
+  var source = null;
+
+  function lastId() {
+    var items = list.querySelectorAll("li[data-id]");
+    return items.length ? Number(items[items.length - 1].dataset.id) : 0;
+  }
+
+  function render(message) {
+    if (message.conversation_id !== conversationId) return;
+    if (list.querySelector('li[data-id="' + message.id + '"]')) return;
+    var item = document.createElement("li");
+    var mine = message.side === side;
+    item.className = "message " + (mine ? "mine" : "theirs");
+    item.dataset.id = message.id;
+    var text = document.createElement("p");
+    text.className = "text";
+    if (message.kind === "resume") text.textContent = data.labelResume + " " + message.text;
+    else if (message.kind === "contact") text.textContent = data.labelContact;
+    else text.textContent = message.text;
+    var stamp = document.createElement("p");
+    stamp.className = "stamp";
+    var time = document.createElement("time");
+    time.dateTime = message.created_at;
+    time.textContent = new Date(message.created_at).toLocaleString(undefined, {
+      timeZone: "Asia/Shanghai", dateStyle: "short", timeStyle: "short",
+    });
+    stamp.appendChild(time);
+    if (mine) {
+      var receipt = document.createElement("span");
+      receipt.className = "receipt";
+      receipt.textContent = message.id <= otherRead ? data.labelRead : data.labelSent;
+      stamp.appendChild(receipt);
+    }
+    item.appendChild(text);
+    item.appendChild(stamp);
+    list.appendChild(item);
+    list.scrollTop = list.scrollHeight;
+    if (!mine) markRead();
+  }
+
+  function showReceipts() {
+    list.querySelectorAll("li.mine").forEach(function (item) {
+      var receipt = item.querySelector(".receipt");
+      if (receipt && Number(item.dataset.id) <= otherRead) receipt.textContent = data.labelRead;
+    });
+  }
+
+  var readTimer = null;
+  function markRead() {
+    if (!side || document.hidden) return;
+    clearTimeout(readTimer);
+    readTimer = setTimeout(function () {
+      var body = new URLSearchParams({ up_to: String(lastId()), csrf_token: data.csrf });
+      fetch(data.read, { method: "POST", body: body, credentials: "same-origin" });
+    }, 150);
+  }
+
+  function onReceipt(receipt) {
+    if (receipt.conversation_id !== conversationId || receipt.side === side) return;
+    otherRead = Math.max(otherRead, receipt.up_to);
+    showReceipts();
+  }
+
+  function poll() {
+    fetch(data.poll + "?after=" + lastId(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) {
+        if (!body) return;
+        body.items.forEach(render);
+        otherRead = Math.max(otherRead, body.other_read_up_to);
+        showReceipts();
+      })
+      .catch(function () {});
+  }
+
+  function startPolling() {
+    if (polling) return;
+    status.textContent = data.labelOffline;
+    status.hidden = false;
+    polling = setInterval(poll, 3000);
+    setTimeout(connect, 30000); // try the stream again later
+  }
+
+  function connect() {
+    if (!window.EventSource) return startPolling();
+    if (source) source.close();
+    source = new EventSource(data.stream + "?after=" + lastId(), { withCredentials: true });
+    source.addEventListener("open", function () {
+      failures = 0;
+      if (polling) { clearInterval(polling); polling = null; status.hidden = true; }
+      poll(); // anything sent while we were away
+    });
+    source.addEventListener("message", function (e) { render(JSON.parse(e.data)); });
+    source.addEventListener("read", function (e) { onReceipt(JSON.parse(e.data)); });
+    source.addEventListener("error", function () {
+      failures += 1;
+      if (failures >= 3 || source.readyState === EventSource.CLOSED) {
+        source.close();
+        startPolling();
+      }
+    });
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var textarea = form.querySelector("textarea");
+      if (!textarea.value.trim()) return;
+      var body = new FormData(form);
+      errorBox.hidden = true;
+      fetch(data.send, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+        .then(function (result) {
+          if (!result.ok) { errorBox.textContent = result.body.error; errorBox.hidden = false; return; }
+          textarea.value = "";
+          render(result.body);
+        })
+        .catch(function () { form.submit(); });
+    });
+    form.querySelector("textarea").addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit();
+    });
+  }
+  root.querySelectorAll("button.quick").forEach(function (button) {
+    button.addEventListener("click", function () {
+      form.querySelector("textarea").value = button.dataset.text;
+      form.requestSubmit();
+    });
+  });
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) markRead(); });
+  list.scrollTop = list.scrollHeight;
+  markRead();
+  connect();
+})();

@@ -1,0 +1,101 @@
+"""The conversation pages: sending, the unread badge, sharing the résumé (which lets the
+employer open it), exchanging contacts only when both agree, blocking, the digest mail."""
+
+from __future__ import annotations
+
+from app.chat import service
+from app.chat.tasks import digest
+from app.extensions import db
+from app.models import Conversation, Role, Visibility
+from app.queue import get_queue
+from tests import factories
+from tests.web import as_user, post_form
+
+
+def setup_conversation():
+    candidate = factories.user(Role.SEEKER, phone="13800000001", locale="en")
+    resume = factories.resume(candidate, visibility=Visibility.HIDDEN)
+    owner = factories.user(Role.EMPLOYER, phone="02788888888", locale="en")
+    employer = factories.employer(owner)
+    job = factories.job(employer)
+    conversation, _made = service.open_for_job(candidate, job)
+    db.session.commit()
+    return candidate, owner, conversation, resume
+
+
+def test_send_badge_share_contact_block(app, client):
+    candidate, owner, conversation, resume = setup_conversation()
+    url = f"/conversations/{conversation.id}"
+    as_user(client, candidate)
+    sent = post_form(
+        client, url + "/messages", {"text": "<script>alert(1)</script>"}, token_from=url
+    )
+    assert sent.status_code == 302
+    # Sent, scheduled for a digest if it stays unread.
+    assert get_queue(app).scheduled_job_registry.count == 1
+
+    as_user(client, owner)
+    page = client.get("/conversations").get_data(as_text=True)
+    assert 'id="chat-unread"' in page
+    html = client.get(url).get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert client.get(f"/resumes/{resume.id}").status_code == 404  # hidden, not applied
+
+    as_user(client, candidate)
+    post_form(client, url + "/share-resume", {}, token_from=url)
+    as_user(client, owner)
+    assert client.get(f"/resumes/{resume.id}").status_code == 200
+
+    # Contacts: masked until both sides agree.
+    post_form(client, url + "/contact", {}, token_from=url)
+    assert "13800000001" not in client.get(url).get_data(as_text=True)
+    as_user(client, candidate)
+    post_form(client, url + "/contact", {}, token_from=url)
+    html = client.get(url).get_data(as_text=True)
+    assert "13800000001" in html and "02788888888" in html
+
+    post_form(client, url + "/block", {}, token_from=url)
+    as_user(client, owner)
+    refused = post_form(
+        client,
+        url + "/messages",
+        {"text": "hello"},
+        token_from=url,
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 409
+
+
+def test_digest_mails_only_what_stays_unread(app, worker):
+    from app.dev.routes import read_outbox
+
+    candidate, owner, conversation, _resume = setup_conversation()
+    service.send(conversation, candidate, "您好")
+    db.session.commit()
+    second = service.send(conversation, candidate, "还招人吗？")
+    db.session.commit()
+    # One digest waits per conversation and side, however many messages.
+    assert get_queue(app).scheduled_job_registry.count == 1
+    assert digest(conversation.id, "candidate") == 1
+    worker()
+    (mail,) = read_outbox()
+    assert mail["to"] == owner.email and "还招人吗？" in mail["body"]
+    service.mark_read(db.session.get(Conversation, conversation.id), owner, second.id)
+    db.session.commit()
+    assert digest(conversation.id, "candidate") == 0
+
+
+def test_reply_time_and_active_today(client):
+    from datetime import timedelta
+
+    candidate, owner, conversation, _resume = setup_conversation()
+    question = service.send(conversation, candidate, "在吗")
+    answer = service.send(conversation, owner, "在的")
+    db.session.flush()
+    answer.created_at = question.created_at + timedelta(minutes=12)
+    db.session.commit()
+    found = service.responsiveness(conversation.employer_id)
+    assert found.median_reply_s == 12 * 60 and found.answered == found.asked == 1
+    assert found.active_today
+    page = client.get(f"/jobs/{conversation.job_id}").get_data(as_text=True)
+    assert "Usually replies within 12 minutes" in page and "Active today" in page

@@ -1,0 +1,102 @@
+"""Two browsers talk in real time: an employer at a desktop (1280×800) and a candidate on a
+phone (390×844), both receiving through the event-stream server (app.chat.stream) on its
+own port, with their session cookies, as under `yunpin run`."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+
+import pytest
+from aiohttp import web
+
+from app.chat.stream import make_app
+from app.extensions import db
+from app.models import Role
+from tests import factories
+from tests.browser.test_marketplace_story import DESKTOP, PHONE, log_in
+
+
+@pytest.fixture
+def stream_port(live_server, redis_server):
+    """The stream server for the live app, in a thread with its own event loop."""
+    _base, app = live_server
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(make_app(app, f"unix://{redis_server.socket_file}"), shutdown_timeout=1)
+    started = threading.Event()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert started.wait(10)
+    app.config["CHAT_STREAM_PORT"] = port
+    yield port
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+
+
+@pytest.mark.browser
+def test_employer_and_candidate_talk_in_real_time(browser, live_server, stream_port, tmp_path):
+    base, app = live_server
+    with app.app_context():
+        owner = factories.user(Role.EMPLOYER, email="hr@example.com")
+        employer = factories.employer(owner, name="江岸物流")
+        job = factories.job(employer, title="叉车司机")
+        candidate = factories.user(Role.SEEKER, email="li@example.com", name="李雷")
+        factories.resume(candidate)
+        db.session.commit()
+        job_id = job.id
+
+    phone_context, phone = log_in(browser, base, "li@example.com", PHONE)
+    desk_context, desk = log_in(browser, base, "hr@example.com", DESKTOP)
+    try:
+        # The candidate presses "Chat" on the job and writes.
+        phone.goto(f"{base}/jobs/{job_id}")
+        phone.get_by_role("button", name="Chat").click()
+        phone.wait_for_url(f"{base}/conversations/*")
+        phone.locator("#text").fill("您好，请问还招人吗？")
+        phone.get_by_role("button", name="Send", exact=True).click()
+        phone.locator(".message.mine", has_text="还招人吗").wait_for()
+
+        # The employer sees the unread badge, opens the conversation, answers.
+        desk.goto(f"{base}/conversations")
+        assert desk.locator("#chat-unread").inner_text() == "1"
+        desk.locator(".conversations a").first.click()
+        desk.locator(".message.theirs", has_text="还招人吗").wait_for()
+        desk.locator("#text").fill("招的，明天来面试吧。")
+        desk.get_by_role("button", name="Send", exact=True).click()
+
+        # The candidate's page shows it without reloading, and the employer sees it read.
+        phone.locator(".message.theirs", has_text="明天来面试").wait_for(timeout=5000)
+        desk.locator(".message.mine .receipt", has_text="Read").wait_for(timeout=5000)
+
+        # A quick reply from the employer arrives too.
+        desk.locator("button.quick").first.click()
+        phone.locator(".message.theirs", has_text="when you can start").wait_for(timeout=5000)
+        assert phone.locator("#chat-status").is_hidden()  # the stream, not polling
+
+        phone.screenshot(path=str(tmp_path / "chat-phone.png"), full_page=True)
+        desk.screenshot(path=str(tmp_path / "chat-desktop.png"), full_page=True)
+
+        # The job page shows how fast the company answers; the candidate keeps the search.
+        phone.goto(f"{base}/jobs/{job_id}")
+        assert "Active today" in phone.locator(".reply-time").inner_text()
+        phone.screenshot(path=str(tmp_path / "job-phone.png"), full_page=True)
+        phone.goto(f"{base}/jobs/?q=叉车")
+        phone.get_by_role("button", name="Save this search").click()
+        phone.wait_for_url(f"{base}/saved-searches")
+        assert "叉车" in phone.locator("main").inner_text()
+    finally:
+        phone_context.close()
+        desk_context.close()
