@@ -252,3 +252,32 @@ def test_owner_page_adds_rotates_and_deletes(dev_app, client):
     assert hook.deleted_at is not None
     refused = post_form(client, page, {"url": "ftp://x", "events": ["application.created"]})
     assert refused.status_code == 422
+
+
+def test_a_candidates_message_reaches_the_employers_receiver(dev_app, client, worker):
+    from app.chat import service as chat
+
+    owner, job, auth = owner_with_job()
+    candidate = factories.user(Role.SEEKER)
+    with Receiver([]) as receiver:
+        hook = client.post(
+            "/api/v1/webhooks",
+            json={"url": receiver.url, "events": ["conversation.message"]},
+            headers=auth,
+        ).json
+        conversation, _made = chat.open_for_job(candidate, job)
+        message = chat.send(conversation, candidate, "您好，请问还招人吗？")
+        db.session.commit()
+        worker()
+    [(headers, body)] = receiver.requests
+    assert headers["Yunpin-Event"] == "conversation.message"
+    verify(hook["secret"], headers, body)
+    data = json.loads(body)["data"]
+    assert data == {
+        "conversation_id": conversation.id,
+        "message_id": message.id,
+        "job_id": job.id,
+        "candidate_id": candidate.id,
+        "from": "candidate",
+    }
+    assert "请问" not in body.decode()  # ids only: the text stays behind the API
