@@ -309,10 +309,13 @@ def load_people(fill: Fill, n_candidates: int, places: Places) -> dict[str, str]
         (n_candidates + k + 1, email, password, email, "official", region)
         for k, (email, region) in enumerate(officials.values())
     ]
+    from app.privacy.notice import NOTICE_VERSION
+
     fill.insert(
         "User",
-        "id email password_hash name role region_code timezone active created_at",
-        (row + ("Asia/Shanghai", True, now) for row in seekers + staff),
+        "id email password_hash name role region_code timezone active created_at"
+        " privacy_notice_version",  # accepted, or every page sends them to the notice first
+        (row + ("Asia/Shanghai", True, now, NOTICE_VERSION) for row in seekers + staff),
         counted="users",
     )
     return {level: email for level, (email, _) in officials.items()}
