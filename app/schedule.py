@@ -2,9 +2,9 @@
 
 ``yunpin cron`` (exactly one such process per deployment; `yunpin run` supervises it) runs
 RQ's cron scheduler over this table: it queues each job when its cron expression comes round,
-and the workers run it like any other. Cron fields are the scheduler's local time. Cron expressions rather than intervals: an interval job runs the
-moment the scheduler starts, which would put a rollup and a sweep in front of a fresh
-instance's first backlog.
+and the workers run it like any other. Cron fields are the scheduler's local time. Cron
+expressions rather than intervals: an interval job runs the moment the scheduler starts,
+which would put a rollup and a sweep in front of a fresh instance's first backlog.
 """
 
 from __future__ import annotations
