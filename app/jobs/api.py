@@ -263,24 +263,28 @@ def search_params(args: dict) -> search.Params:
     )
 
 
+def facet_counts(result: SearchResult) -> dict | None:
+    """The engine's facet buckets as the API shows them (region codes unpadded)."""
+    if not result.facets:
+        return None
+    return {
+        name: [
+            {
+                "key": search_index.unpad_region(b.key) if name == "region" else b.key,
+                "count": b.count,
+            }
+            for b in buckets
+        ]
+        for name, buckets in result.facets.items()
+    }
+
+
 def engine_answer(result: SearchResult):
-    facets = None
-    if result.facets:
-        facets = {
-            name: [
-                {
-                    "key": search_index.unpad_region(b.key) if name == "region" else b.key,
-                    "count": b.count,
-                }
-                for b in buckets
-            ]
-            for name, buckets in result.facets.items()
-        }
     page = {
         "items": [item.job for item in search.items_for(result.hits)],
         "next_cursor": sign_cursor(SEARCH, result.cursor) if result.cursor else None,
         "total": result.total,
-        "facets": facets,
+        "facets": facet_counts(result),
         "source": "engine",
     }
     return page, 200, {"X-Search-Source": "engine"}

@@ -30,8 +30,7 @@ from app.api.fields import (
 from app.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, OFFSET, SEARCH, Cursor, sign_cursor
 from app.api.schemas import QuerySchema, Schema, View
 from app.extensions import db
-from app.indexing import service as search_index
-from app.jobs.api import FacetBucketSchema
+from app.jobs.api import FacetBucketSchema, facet_counts
 from app.jobs.search import checked_areas
 from app.models import EducationLevel, Resume, Role, Visibility
 from app.resumes import search, service
@@ -289,23 +288,11 @@ def search_resumes(args):
 
 
 def engine_page(employer, result: SearchResult):
-    facets = None
-    if result.facets:
-        facets = {
-            name: [
-                {
-                    "key": search_index.unpad_region(b.key) if name == "region" else b.key,
-                    "count": b.count,
-                }
-                for b in buckets
-            ]
-            for name, buckets in result.facets.items()
-        }
     page = {
         "items": [FoundView(f) for f in search.visible_hits(employer, result.hits)],
         "next_cursor": sign_cursor(SEARCH, result.cursor) if result.cursor else None,
         "total": result.total,
-        "facets": facets,
+        "facets": facet_counts(result),
         "source": "engine",
     }
     return page, 200, {"X-Search-Source": "engine"}
