@@ -188,9 +188,13 @@ def revoke_overdue() -> int:
     ).all()
     revoked = 0
     for employer in overdue:
-        if rule_for(employer.region_code).revoke_when_overdue:
-            revoke(employer, None, str(_l("The documents were not checked before the deadline.")))
-            revoked += 1
+        if not rule_for(employer.region_code).revoke_when_overdue:
+            continue
+        lock(db.session, employer)  # an official may have passed the check meanwhile
+        if employer.post_check_due_at is None or employer.post_check_due_at >= utcnow():
+            continue
+        revoke(employer, None, str(_l("The documents were not checked before the deadline.")))
+        revoked += 1
     return revoked
 
 

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import audit, uploads
+from app.database import update_if
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
@@ -172,17 +173,23 @@ def expire_exports() -> int:
 
 def request_deletion(user: User, via: str) -> None:
     """Erase USER after the grace period unless they cancel; other devices are signed out."""
-    if user.delete_after is None:
-        days = current_app.config["DELETION_GRACE_DAYS"]
-        user.delete_after = utcnow() + timedelta(days=days)
+    days = current_app.config["DELETION_GRACE_DAYS"]
+    if update_if(
+        db.session,
+        user,
+        User.delete_after.is_(None),
+        User.deleted_at.is_(None),
+        delete_after=utcnow() + timedelta(days=days),
+    ):
         audit.record("account.delete_request", user, actor=user, via=via, days=days)
     sign_out_everywhere(user, keep_current=True)
 
 
 def cancel_deletion(user: User) -> bool:
-    if user.delete_after is None:
+    """Keep the account; False when nothing was pending, or it was erased meanwhile (the
+    erasure clears the date in the same transaction, so a cancel never "succeeds" after it)."""
+    if not update_if(db.session, user, User.delete_after.is_not(None), delete_after=None):
         return False
-    user.delete_after = None
     audit.record("account.delete_cancel", user, actor=user)
     return True
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 
 from app import audit, uploads
+from app.database import lock
 from app.extensions import db
 from app.models import DataExport, ExportStatus, User, utcnow
 from app.privacy import export, service
@@ -48,10 +49,13 @@ def sweep() -> dict[str, int]:
     erased = 0
     for user_id in service.due_for_erasure():
         user = db.session.get(User, user_id)
-        if user is not None and user.delete_after is not None and user.delete_after <= utcnow():
+        if user is None:
+            continue
+        lock(db.session, user)  # a cancel that came first wins; one that comes later waits
+        if user.delete_after is not None and user.delete_after <= utcnow():
             service.erase(user)
-            db.session.commit()
             erased += 1
+        db.session.commit()
     expired = service.expire_exports()
     db.session.commit()
     return {"erased": erased, "exports_expired": expired}

@@ -212,3 +212,72 @@ def test_two_officials_deciding_one_verification_at_once_decide_it_once(app):
 
     assert refusals(at_once(app, 6, decide)) == 5
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VerificationReview)) == 1
+
+
+def test_cancelling_a_deletion_while_the_sweep_erases_keeps_one_outcome(app):
+    """The erasure and the owner's "keep my account" at the same moment: either the account is
+    erased and the cancel says nothing was pending, or it is kept; never erased after a cancel
+    that answered "kept"."""
+    from app.privacy import service
+    from app.privacy.tasks import sweep
+
+    seeker = factories.user(delete_after=utcnow() - timedelta(minutes=1))
+    db.session.commit()
+    seeker_id = seeker.id
+
+    def race(n: int):
+        if n == 0:
+            return sweep()["erased"]
+        return service.cancel_deletion(db.session.get(User, seeker_id))
+
+    erased, kept = at_once(app, 2, race)
+    refusals([erased, kept])
+    seeker = db.session.get(User, seeker_id)
+    assert (erased, kept) in ((1, False), (0, True))
+    assert (seeker.deleted_at is not None) == (erased == 1) and seeker.delete_after is None
+    assert audited("account.erase") + audited("account.delete_cancel") == 1
+
+
+def test_asking_for_deletion_twice_at_once_records_one_request(app):
+    from app.privacy import service
+
+    seeker_id = factories.user().id
+    db.session.commit()
+
+    def ask(_n: int) -> None:
+        service.request_deletion(db.session.get(User, seeker_id), via="page")
+
+    assert refusals(at_once(app, 4, ask)) == 0
+    assert db.session.get(User, seeker_id).delete_after is not None
+    assert audited("account.delete_request") == 1
+
+
+def test_passing_a_post_check_while_overdue_ones_are_revoked_decides_once(app):
+    """An official passes a fast-track approval's check as the overdue sweep runs: one of the
+    two decides, the other finds nothing left to do (and the sweep does not fail on it)."""
+    from app.employers import fast_track
+    from app.employers.tasks import revoke_overdue
+    from app.models import FastTrackRule
+
+    employer = factories.employer(post_check_due_at=utcnow() - timedelta(minutes=1))
+    db.session.add(FastTrackRule(region_code="4201", revoke_when_overdue=True))
+    employer_id, official_id = employer.id, factories.user(Role.OFFICIAL).id
+    db.session.commit()
+
+    def race(n: int):
+        if n == 0:
+            return revoke_overdue()
+        official = db.session.get(User, official_id)
+        return fast_track.pass_check(db.session.get(Employer, employer_id), official)
+
+    revoked, passed = at_once(app, 2, race)
+    assert refusals([revoked]) == 0
+    employer = db.session.get(Employer, employer_id)
+    assert employer.post_check_due_at is None
+    if revoked == 1:
+        assert refusals([passed]) == 1
+        assert employer.verification_state == VerificationState.RETURNED
+    else:
+        assert revoked == 0 and passed is None
+        assert employer.verification_state == VerificationState.APPROVED
+    assert audited("employer.fast_track_revoke") + audited("employer.post_check_pass") == 1
