@@ -100,6 +100,22 @@ class RegionCode(Text):
         return code
 
 
+class OccupationCode(Text):
+    """A CSCO 2022 occupation: its code or its name ("" for none); loads as the code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(60, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        from app.occupations.service import resolve
+
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        code = resolve(text) if text else ""
+        if code is None:
+            raise ValidationError(_("No such occupation. Choose one from the list."))
+        return code
+
+
 def between(minimum: float, maximum: float) -> validate.Range:
     """The bounds check of numbers; apispec documents them as minimum and maximum."""
     return validate.Range(

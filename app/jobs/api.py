@@ -31,6 +31,7 @@ from app.api.fields import (
     Day,
     Flag,
     Listing,
+    OccupationCode,
     QueryFlag,
     RegionCode,
     Stamp,
@@ -55,7 +56,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
 from app.jobs import search, service
-from app.models import EmploymentType, Job, JobStatus, Role, SalaryPeriod
+from app.models import EducationLevel, EmploymentType, Job, JobStatus, Role, SalaryPeriod
 from search import SearchResult, SearchUnavailable
 from search.defaults import FACET_SIZE
 
@@ -80,6 +81,14 @@ class JobSchema(Schema):
     remote = Flag()
     deadline = Day(allow_none=True)
     screening_questions = Listing(Text(300, min_length=1), max_items=20)
+    category = OccupationCode(
+        metadata={
+            "description": "The occupation (CSCO 2022): its code or its name; empty for none.",
+            "example": "2-02-10-03",
+        }
+    )
+    min_experience_years = Whole(0, 50)
+    education_level = Choice(["", *EducationLevel], metadata={"description": "Empty: any."})
     status = Choice(JobStatus, dump_only=True)
     created_at = Stamp()
     published_at = Stamp(allow_none=True)

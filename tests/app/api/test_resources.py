@@ -112,6 +112,34 @@ def test_employer_creates_pauses_and_closes_its_job_but_not_others(api, world):
     is_problem(api("seeker").post("/jobs", json=body), 403)
 
 
+def test_a_job_carries_its_occupation_experience_and_education(api):
+    body = {
+        "title": "电工",
+        "salary_min": 6000,
+        "salary_max": 9000,
+        "employment_type": "full_time",
+        "region_code": "420102",
+        "category": "电工",  # by name, as people type it
+        "min_experience_years": 2,
+        "education_level": "vocational",
+    }
+    created = api("owner").post("/jobs", json=body)
+    assert created.status_code == 201, created.get_json()
+    job = created.get_json()
+    assert job["category"] == "6-31-01-03" and job["min_experience_years"] == 2
+    assert job["education_level"] == "vocational"
+    assert (
+        api("owner").patch(f"/jobs/{job['id']}", json={"category": ""}).get_json()["category"] == ""
+    )
+    for wrong in (
+        {"category": "不存在的职业"},
+        {"education_level": "phd"},
+        {"min_experience_years": -1},
+    ):
+        problem = is_problem(api("owner").post("/jobs", json={**body, **wrong}), 422)
+        assert set(problem["errors"]) == set(wrong), problem
+
+
 def test_unverified_employer_cannot_publish(api, world):
     owner = db.session.get(factories.Employer, world.ids["unverified"]).members[0].user
     from app.accounts.service import create_api_token
