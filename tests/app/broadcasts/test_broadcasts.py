@@ -295,6 +295,8 @@ def test_a_live_broadcast_whose_playlist_ended_shows_as_ended(app, client):
 
     broadcast = service.create(db.session, title="断线", starts_at=utcnow())
     service.went_live(db.session, broadcast)
+    # File times come from a coarse clock: connect a second before the files are written.
+    broadcast.connected_at -= timedelta(seconds=1)
     db.session.commit()
     folder = Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key
     folder.mkdir(parents=True)
