@@ -243,6 +243,7 @@ def went_live(session: Session, broadcast: Broadcast) -> bool:
         started_at=broadcast.started_at or now,
         connected_at=now,
         ended_at=None,
+        replay_expired_at=None,  # a new session writes a new replay
     )
     return first
 

@@ -130,11 +130,11 @@ def sweep(app: Flask, session: Session) -> dict[str, int]:
         }
         for folder in batch:
             counts["tmp_files"] += _remove(
-                p for p in folder.glob("*.tmp") if now - p.stat().st_mtime > TMP_SECONDS
+                p for p in folder.glob("*.tmp") if _unchanged_for(p, TMP_SECONDS, now)
             )
             broadcast = rows.get(folder.name)
             if broadcast is None:
-                if now - folder.stat().st_mtime > ORPHAN_GRACE_SECONDS:
+                if _unchanged_for(folder, ORPHAN_GRACE_SECONDS, now):
                     shutil.rmtree(folder, ignore_errors=True)
                     counts["orphans"] += 1
                 continue
@@ -169,6 +169,13 @@ def _expire(session: Session, broadcast: Broadcast) -> bool:
     )
     session.commit()
     return expired
+
+
+def _unchanged_for(path: Path, seconds: float, now: float) -> bool:
+    try:
+        return now - path.stat().st_mtime > seconds
+    except FileNotFoundError:  # a .tmp renamed into place meanwhile
+        return False
 
 
 def _remove(paths) -> int:
