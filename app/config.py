@@ -123,6 +123,10 @@ def build_config(instance_path: str) -> dict[str, Any]:
         ),
         "BROADCAST_STORAGE_PORT": env("BROADCAST_STORAGE_PORT", int, 5080),
         "BROADCAST_STORAGE_PROCESSES": env("BROADCAST_STORAGE_PROCESSES", int),
+        # A live broadcast with no new media for this long is ended (docs/broadcasts.md).
+        "BROADCAST_STALE_SECONDS": env("BROADCAST_STALE_SECONDS", int, 60),
+        # Days a replay is kept after its broadcast ends; 0 keeps replays for ever.
+        "BROADCAST_REPLAY_DAYS": env("BROADCAST_REPLAY_DAYS", int, 90),
         "MAIL_SERVER": env("MAIL_SERVER"),
         "MAIL_PORT": env("MAIL_PORT", int, 587),
         "MAIL_USERNAME": env("MAIL_USERNAME"),

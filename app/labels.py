@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from app.models import (
+    BroadcastStatus,
     ClaimStatus,
     CompanySize,
     EducationLevel,
     EmploymentType,
     Industry,
     JobStatus,
+    QuestionStatus,
     SalaryPeriod,
     Stage,
     VerificationState,
@@ -129,6 +131,20 @@ def industry_names(letters) -> str:
     return separator.join(str(INDUSTRIES.get(letter, letter)) for letter in letters or [])
 
 
+BROADCAST_STATUSES = {
+    BroadcastStatus.SCHEDULED: _l("Scheduled"),
+    BroadcastStatus.LIVE: _l("Live"),
+    BroadcastStatus.ENDED: _l("Ended"),
+}
+
+QUESTION_STATUSES = {
+    QuestionStatus.PENDING: _l("Waiting for approval"),
+    QuestionStatus.APPROVED: _l("Approved"),
+    QuestionStatus.ANSWERED: _l("Answered"),
+    QuestionStatus.REJECTED: _l("Rejected"),
+}
+
+
 def choices(labels: dict) -> list[tuple[str, object]]:
     """WTForms choices from a label table."""
     return [(value.value, label) for value, label in labels.items()]
@@ -152,6 +168,8 @@ JINJA_GLOBALS = {
     "education_label": label_getter(EDUCATION_LEVELS),
     "job_status_label": label_getter(JOB_STATUSES),
     "claim_status_label": label_getter(CLAIM_STATUSES),
+    "broadcast_status_label": label_getter(BROADCAST_STATUSES),
+    "question_status_label": label_getter(QUESTION_STATUSES),
     "occupation_label": occupation_label,
     "industry_names": industry_names,
 }

@@ -41,6 +41,10 @@ PERIODIC = [
     # Saved-search alerts: instant ones, and daily ones (sent in the 08:00 hour of Beijing).
     Periodic("app.alerts.tasks.instant", "*/5 * * * *"),
     Periodic("app.alerts.tasks.daily", "0 * * * *"),
+    # Live broadcasts whose publisher vanished (no media for BROADCAST_STALE_SECONDS) end.
+    Periodic("app.broadcasts.tasks.end_stalled", "* * * * *", timeout=120),
+    # Broadcast files: live-only renditions, leftovers, replays past BROADCAST_REPLAY_DAYS.
+    Periodic("app.broadcasts.tasks.sweep_storage", "50 * * * *", timeout=1800),
 ]
 
 

@@ -53,6 +53,9 @@ class VideoSettings:
     """Where identity-room snapshots go; ``None`` disables liveness snapshots on disk."""
     broadcast_dir: str | None = None
     """Where live broadcasts' playlists and segments go; ``None`` refuses WHIP publishers."""
+    broadcast_stale_seconds: float = 60.0
+    """A publishing session that has sent no media for this long is closed (its playlists
+    end): a publisher that vanished without the WHIP DELETE, before ICE consent gives up."""
 
     def __post_init__(self) -> None:
         self.codec = self.codec.upper()
@@ -73,6 +76,7 @@ class VideoSettings:
             "codec": env.get("VIDEO_CODEC", DEFAULT_CODEC),
             "snapshot_dir": env.get("VIDEO_SNAPSHOT_DIR") or None,
             "broadcast_dir": env.get("VIDEO_BROADCAST_DIR") or None,
+            "broadcast_stale_seconds": float(env.get("VIDEO_BROADCAST_STALE_SECONDS", 60)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -31,9 +31,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.access import roles_required
+from app.access import OFFICIALS, roles_required
 from app.broadcasts import service
 from app.broadcasts.forms import BroadcastForm
+from app.dashboards.scope import current_scope, scoped_get
 from app.errors import refused
 from app.extensions import csrf, db, limiter
 from app.media.service import forget_server, server_for_room
@@ -303,6 +304,37 @@ def pin(broadcast_id: int):
         return redirect(url_for(".studio", broadcast_id=broadcast.id), 303)
     db.session.commit()
     return redirect(url_for(".studio", broadcast_id=broadcast.id) + "#jobs", 303)
+
+
+# Officials' figures -------------------------------------------------------------------------
+
+
+@bp.route("/officials/broadcasts")
+@roles_required(*OFFICIALS)
+def official_list():
+    """The broadcasts of the official's region (``?region=`` narrows it) with their figures."""
+    scope = current_scope()
+    listed = db.session.scalars(
+        scope.broadcasts().order_by(Broadcast.starts_at.desc(), Broadcast.id.desc()).limit(200)
+    ).all()
+    return render_template(
+        "broadcasts/officials.html",
+        broadcasts=listed,
+        figures=service.figures_of(db.session, listed),
+    )
+
+
+@bp.route("/officials/broadcasts/<id:broadcast_id>")
+@roles_required(*OFFICIALS)
+def official_figures(broadcast_id: int):
+    """One broadcast's figures; 404 outside the official's region."""
+    broadcast = scoped_get(Broadcast, broadcast_id, lambda b: b.region_code or "")
+    return render_template(
+        "broadcasts/figures.html",
+        broadcast=broadcast,
+        status=service.shown_status(current_app, broadcast),
+        figures=service.figures(current_app, db.session, broadcast),
+    )
 
 
 # WHIP on the app's origin ---------------------------------------------------------------------

@@ -14,7 +14,6 @@ import re
 import secrets
 import time
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import nh3
@@ -23,6 +22,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.broadcasts import storage
 from app.database import insert_missing, update_if
 from app.errors import DomainError
 from app.models import (
@@ -168,7 +168,9 @@ def for_region(session: Session, user: User | None, limit: int = 50) -> list[Bro
 
 
 def recent_replays(session: Session, limit: int = 20) -> list[Broadcast]:
-    query = sa.select(Broadcast).where(Broadcast.status == BroadcastStatus.ENDED)
+    query = sa.select(Broadcast).where(
+        Broadcast.status == BroadcastStatus.ENDED, Broadcast.replay_expired_at.is_(None)
+    )
     return list(session.scalars(query.order_by(Broadcast.ended_at.desc()).limit(limit)))
 
 
@@ -214,41 +216,40 @@ def storage_server_commands(app: Flask) -> list[list[str]]:
 
 
 def has_replay(app: Flask, broadcast: Broadcast) -> bool:
-    return (Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key / "replay.m3u8").exists()
+    if broadcast.replay_expired_at is not None:
+        return False
+    return (storage.folder_of(app, broadcast) / "replay.m3u8").exists()
 
 
 def shown_status(app: Flask, broadcast: Broadcast) -> BroadcastStatus:
-    """The status to show: a live broadcast whose live playlist has ended (the publisher
-    vanished without the WHIP DELETE, and the media server closed the session) shows as
-    ended; the row changes with the next publisher or an explicit end."""
+    """The status to show: a live broadcast whose media ended or stopped (the publisher
+    vanished without the WHIP DELETE) shows as ended at once; the row follows within a
+    minute (:func:`app.broadcasts.storage.end_stalled`), or with the next publisher."""
     if broadcast.status != BroadcastStatus.LIVE:
         return broadcast.status
-    live = Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key / "live.m3u8"
-    try:
-        with live.open("rb") as playlist:
-            playlist.seek(max(0, live.stat().st_size - 32))
-            ended = b"#EXT-X-ENDLIST" in playlist.read()
-    except FileNotFoundError:
-        return broadcast.status
-    return BroadcastStatus.ENDED if ended else broadcast.status
+    if storage.media_state(app, broadcast) != "live":
+        return BroadcastStatus.ENDED
+    return broadcast.status
 
 
 def went_live(session: Session, broadcast: Broadcast) -> bool:
-    """The publisher connected. True the first time (reminders go out then)."""
+    """The publisher connected (again). True the first time (reminders go out then)."""
     first = broadcast.started_at is None
+    now = utcnow()
     update_if(
         session,
         broadcast,
-        Broadcast.status != BroadcastStatus.LIVE,
         status=BroadcastStatus.LIVE,
-        started_at=broadcast.started_at or utcnow(),
+        started_at=broadcast.started_at or now,
+        connected_at=now,
         ended_at=None,
+        replay_expired_at=None,  # a new session writes a new replay
     )
     return first
 
 
-def ended(session: Session, broadcast: Broadcast) -> None:
-    update_if(
+def ended(session: Session, broadcast: Broadcast) -> bool:
+    return update_if(
         session,
         broadcast,
         Broadcast.status == BroadcastStatus.LIVE,
@@ -495,32 +496,83 @@ def watching_now(app: Flask, broadcast: Broadcast) -> int:
 
 
 def figures(app: Flask, session: Session, broadcast: Broadcast) -> dict[str, Any]:
-    """The officials' figures of one broadcast."""
-    by_region = session.execute(
-        sa.select(BroadcastViewer.region_code, Region.name, sa.func.count())
-        .outerjoin(Region, Region.code == BroadcastViewer.region_code)
-        .where(BroadcastViewer.broadcast_id == broadcast.id)
-        .group_by(BroadcastViewer.region_code, Region.name)
-        .order_by(sa.func.count().desc())
+    """The officials' figures of one broadcast, with how many watch now."""
+    return {"watching": watching_now(app, broadcast)} | figures_of(session, [broadcast])[
+        broadcast.id
+    ]
+
+
+def figures_of(session: Session, broadcasts: list[Broadcast]) -> dict[int, dict[str, Any]]:
+    """Figures of several broadcasts in five queries (the officials' list): peak concurrent
+    viewers, viewers and viewers by region, questions asked and answered, applications from
+    the stream."""
+    ids = [b.id for b in broadcasts]
+    regions: dict[int, list] = {i: [] for i in ids}
+    rows = session.execute(
+        sa.select(BroadcastViewer.broadcast_id, BroadcastViewer.region_code, sa.func.count())
+        .where(BroadcastViewer.broadcast_id.in_(ids))
+        .group_by(BroadcastViewer.broadcast_id, BroadcastViewer.region_code)
     ).all()
-    counts = dict(
+    names = region_names(session, {code for _b, code, _n in rows if code})
+    for broadcast_id, code, n in rows:
+        regions[broadcast_id].append((*names.get(code, (None, None)), n))
+    questions = sa.select(
+        BroadcastQuestion.broadcast_id,
+        sa.func.count(),
+        sa.func.sum(sa.case((BroadcastQuestion.status == QuestionStatus.ANSWERED, 1), else_=0)),
+    )
+    asked = {
+        b: (n, int(answered or 0))
+        for b, n, answered in session.execute(
+            questions.where(BroadcastQuestion.broadcast_id.in_(ids)).group_by(
+                BroadcastQuestion.broadcast_id
+            )
+        )
+    }
+    applications = dict(
         session.execute(
-            sa.select(BroadcastQuestion.status, sa.func.count())
-            .where(BroadcastQuestion.broadcast_id == broadcast.id)
-            .group_by(BroadcastQuestion.status)
+            sa.select(BroadcastApplication.broadcast_id, sa.func.count())
+            .where(BroadcastApplication.broadcast_id.in_(ids))
+            .group_by(BroadcastApplication.broadcast_id)
         ).all()
     )
-    applications = session.scalar(
-        sa.select(sa.func.count()).where(BroadcastApplication.broadcast_id == broadcast.id)
+    out = {}
+    for broadcast in broadcasts:
+        by_region = _merge_regions(regions[broadcast.id])
+        out[broadcast.id] = {
+            "peak_viewers": broadcast.peak_viewers,
+            "viewers": sum(r["viewers"] for r in by_region),
+            "by_region": by_region,
+            "questions_asked": asked.get(broadcast.id, (0, 0))[0],
+            "questions_answered": asked.get(broadcast.id, (0, 0))[1],
+            "applications": applications.get(broadcast.id, 0),
+        }
+    return out
+
+
+def region_names(session: Session, codes: set[str]) -> dict[str, tuple[str, str]]:
+    """Each code's nearest region this instance knows (itself or an ancestor), as (code,
+    name): a viewer's village that was never loaded still counts in its county."""
+    from app.dashboards.scope import CODE_LENGTHS
+
+    prefixes = {code[:n] for code in codes for n in CODE_LENGTHS if n <= len(code)}
+    known = dict(
+        session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(prefixes))).all()
     )
-    return {
-        "watching": watching_now(app, broadcast),
-        "peak_viewers": broadcast.peak_viewers,
-        "viewers": sum(n for _code, _name, n in by_region),
-        "by_region": [
-            {"region_code": code, "region": name, "viewers": n} for code, name, n in by_region
-        ],
-        "questions_asked": sum(counts.values()),
-        "questions_answered": counts.get(QuestionStatus.ANSWERED, 0),
-        "applications": applications,
-    }
+    out = {}
+    for code in codes:
+        for n in sorted((n for n in CODE_LENGTHS if n <= len(code)), reverse=True):
+            if code[:n] in known:
+                out[code] = (code[:n], known[code[:n]])
+                break
+    return out
+
+
+def _merge_regions(rows: list[tuple]) -> list[dict[str, Any]]:
+    """(code, name, viewers) rows into one entry per region, most viewers first; viewers of
+    no known region (anonymous, or a code this instance lacks) are one entry with None."""
+    merged: dict[str | None, dict[str, Any]] = {}
+    for code, name, n in rows:
+        entry = merged.setdefault(code, {"region_code": code, "region": name, "viewers": 0})
+        entry["viewers"] += n
+    return sorted(merged.values(), key=lambda r: (r["region_code"] is None, -r["viewers"]))

@@ -1,10 +1,11 @@
-"""Background jobs of broadcasts."""
+"""Background jobs of broadcasts: reminders, and the periodic ones of app/schedule.py."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, url_for
 
+from app.broadcasts import storage
 from app.database import update_if
 from app.extensions import db
 from app.models import Broadcast, BroadcastReminder, User
@@ -36,3 +37,15 @@ def _remind(broadcast_id: int) -> int:
         notify(user, "broadcast_live", link=link, title=broadcast.title)
     db.session.commit()
     return len(users)
+
+
+@task
+def end_stalled() -> list[int]:
+    """Every minute: live broadcasts whose publisher vanished are ended, with their replay."""
+    return storage.end_stalled(current_app, db.session)
+
+
+@task
+def sweep_storage() -> dict[str, int]:
+    """Hourly: live-only files, orphaned folders and expired replays leave the folder."""
+    return storage.sweep(current_app, db.session)

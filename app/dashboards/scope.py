@@ -17,6 +17,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import (
     Application,
+    Broadcast,
     CooperationAgreement,
     Employer,
     Job,
@@ -88,6 +89,10 @@ class Scope:
 
     def fairs(self) -> sa.Select:
         return sa.select(JobFair).where(within(JobFair.region_code, self.focus))
+
+    def broadcasts(self) -> sa.Select:
+        """Broadcasts for regions in the subtree (national ones: the admins' whole country)."""
+        return sa.select(Broadcast).where(within(Broadcast.region_code, self.focus))
 
     def agreements(self) -> sa.Select:
         """Agreements with either end in the subtree (each side sees its own flows)."""

@@ -17,6 +17,7 @@ from app.database import insert_missing
 from app.errors import DomainError
 from app.models import (
     Application,
+    BroadcastApplication,
     Employer,
     FairEmployer,
     FairJob,
@@ -113,7 +114,9 @@ def apply(fair: JobFair, candidate: User, job: Job) -> tuple[Application, bool]:
 
 
 def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
-    """Totals and per-day figures: employers registered, résumés received, interviews, hires."""
+    """Totals and per-day figures: employers registered, résumés received, interviews, hires;
+    among the résumés, those sent from the fair's livestreams (a pinned job card's one-click
+    apply, app.broadcasts) are a line of their own."""
     day = sa.func.date(FairEmployer.registered_at)
     per_day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for d, n in session.execute(
@@ -162,6 +165,12 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         ),
         "jobs": session.scalar(sa.select(sa.func.count()).where(FairJob.fair_id == fair.id)),
         "applications": sum(r[2] for r in rows),
+        "from_livestreams": session.scalar(
+            sa.select(sa.func.count())
+            .select_from(BroadcastApplication)
+            .join(Application, Application.id == BroadcastApplication.application_id)
+            .where(Application.fair_id == fair.id)
+        ),
         "interviews": sum(r[3] for r in rows),
         "hires": sum(r[4] for r in rows),
         "days": (min(fair.ends_on, date.today()) - fair.starts_on).days + 1,

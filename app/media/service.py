@@ -36,6 +36,7 @@ def settings_for(app: Flask, port: int | None = None) -> VideoSettings:
         max_participants=MAX_PARTICIPANTS,
         snapshot_dir=app.config["VIDEO_SNAPSHOT_DIR"],
         broadcast_dir=app.config["BROADCAST_DIR"],
+        broadcast_stale_seconds=app.config["BROADCAST_STALE_SECONDS"],
     )
 
 

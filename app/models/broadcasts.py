@@ -42,7 +42,12 @@ class Broadcast(Base):
     # The storage folder's random name: playlists of unlisted broadcasts cannot be guessed.
     storage_key: Mapped[str] = mapped_column(sa.String(32), unique=True)
     started_at: Mapped[datetime | None]
+    # The publisher's latest WHIP connection: media written before it belongs to an earlier
+    # session (app.broadcasts.lifecycle tells a stalled broadcast from a reconnecting one).
+    connected_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    # The storage sweep removed the replay's files after BROADCAST_REPLAY_DAYS.
+    replay_expired_at: Mapped[datetime | None]
     peak_viewers: Mapped[int] = mapped_column(default=0)
     reminders_sent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at_column()

@@ -186,6 +186,16 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
             f"/broadcasts/{w['broadcast'].id}/figures.json",
             {"anonymous": 302, "official_in": 200, "admin": 200},
         ),
+        "officials' broadcast figures": (
+            "/officials/broadcasts",
+            {role: 403 for role in ROLES}
+            | {"anonymous": 302, "official_in": 200, "official_out": 200, "admin": 200},
+        ),
+        "one broadcast's figures (officials)": (
+            f"/officials/broadcasts/{w['broadcast'].id}",
+            {role: 403 for role in ROLES}
+            | {"anonymous": 302, "official_in": 200, "official_out": 404, "admin": 200},
+        ),
         "conversation": (
             f"/conversations/{w['conversation'].id}",
             {"anonymous": 302, "candidate": 200, "owner": 200, "recruiter": 200},

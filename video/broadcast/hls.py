@@ -195,59 +195,97 @@ class HlsWriter:
 
     # -- playlists ---------------------------------------------------------------------
 
-    def _playlist(self, segments: list[Segment], prefix: str, *, kind: str | None, ended: bool):
-        first = segments[0].number if segments else self.next_number
-        lines = [
-            "#EXTM3U",
-            "#EXT-X-VERSION:3",
-            f"#EXT-X-TARGETDURATION:{TARGET_DURATION}",
-            f"#EXT-X-MEDIA-SEQUENCE:{first}",
-        ]
-        if kind:
-            lines.append(f"#EXT-X-PLAYLIST-TYPE:{kind}")
-        for segment in segments:
-            if segment.discontinuity:
-                lines.append("#EXT-X-DISCONTINUITY")
-            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(segment.started_at))
-            millis = int((segment.started_at % 1) * 1000)
-            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{stamp}.{millis:03d}Z")
-            lines.append(f"#EXTINF:{segment.seconds:.3f},")
-            lines.append(f"{prefix}{segment.number:05d}.ts")
-        if ended:
-            lines.append("#EXT-X-ENDLIST")
-        return "\n".join(lines) + "\n"
-
     def _write_playlists(self, *, ended: bool) -> None:
-        window = self.segments[-LIVE_WINDOW:]
-        _write_atomically(
-            self.folder / "replay.m3u8",
-            self._playlist(self.segments, "v", kind="VOD" if ended else "EVENT", ended=ended),
-        )
-        if self.has_video and self.audio_extradata is not None:
-            _write_atomically(
-                self.folder / "audio.m3u8", self._playlist(window, "a", kind=None, ended=ended)
-            )
-        _write_atomically(
-            self.folder / "live.m3u8", self._playlist(window, "v", kind=None, ended=ended)
+        _write_all(
+            self.folder,
+            self.segments,
+            self.next_number,
+            with_audio=self.has_video and self.audio_extradata is not None,
+            ended=ended,
         )
 
     def _earlier_segments(self) -> list[Segment]:
         """Segments of an earlier session of the same broadcast, from its replay playlist."""
-        replay = self.folder / "replay.m3u8"
-        if not replay.exists():
-            return []
-        segments, seconds, started, gap = [], 0.0, 0.0, False
-        for line in replay.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#EXTINF:"):
-                seconds = float(line[8:].rstrip(",") or 0)
-            elif line == "#EXT-X-DISCONTINUITY":
-                gap = True
-            elif line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
-                started = _parse_stamp(line.split(":", 1)[1])
-            elif match := _SEGMENT_LINE.match(line):
-                segments.append(Segment(int(match.group(1)), seconds, started, gap))
-                gap = False
-        return segments
+        return read_segments(self.folder)
+
+
+def end_playlists(folder: Path) -> bool:
+    """End the playlists of a broadcast whose packager died without closing them (its media
+    server was killed): the replay becomes VOD with every complete segment, the live ones say
+    ENDLIST. The segment being written when it died (a ``.tmp``) is left to the storage
+    sweep. False when there was nothing to end (no replay, or already ended)."""
+    replay = Path(folder) / "replay.m3u8"
+    try:
+        if replay.read_text(encoding="utf-8").rstrip().endswith("#EXT-X-ENDLIST"):
+            return False
+    except FileNotFoundError:
+        return False
+    segments = read_segments(Path(folder))
+    next_number = segments[-1].number + 1 if segments else 0
+    with_audio = (Path(folder) / "audio.m3u8").exists()
+    _write_all(Path(folder), segments, next_number, with_audio=with_audio, ended=True)
+    return True
+
+
+def read_segments(folder: Path) -> list[Segment]:
+    """The segments a broadcast folder's replay playlist lists (none without one)."""
+    replay = folder / "replay.m3u8"
+    if not replay.exists():
+        return []
+    segments, seconds, started, gap = [], 0.0, 0.0, False
+    for line in replay.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#EXTINF:"):
+            seconds = float(line[8:].rstrip(",") or 0)
+        elif line == "#EXT-X-DISCONTINUITY":
+            gap = True
+        elif line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
+            started = _parse_stamp(line.split(":", 1)[1])
+        elif match := _SEGMENT_LINE.match(line):
+            segments.append(Segment(int(match.group(1)), seconds, started, gap))
+            gap = False
+    return segments
+
+
+def _write_all(
+    folder: Path, segments: list[Segment], next_number: int, *, with_audio: bool, ended: bool
+) -> None:
+    window = segments[-LIVE_WINDOW:]
+    _write_atomically(
+        folder / "replay.m3u8",
+        _playlist(segments, "v", next_number, kind="VOD" if ended else "EVENT", ended=ended),
+    )
+    if with_audio:
+        _write_atomically(
+            folder / "audio.m3u8", _playlist(window, "a", next_number, kind=None, ended=ended)
+        )
+    _write_atomically(
+        folder / "live.m3u8", _playlist(window, "v", next_number, kind=None, ended=ended)
+    )
+
+
+def _playlist(
+    segments: list[Segment], prefix: str, next_number: int, *, kind: str | None, ended: bool
+) -> str:
+    first = segments[0].number if segments else next_number
+    lines = [
+        "#EXTM3U",
+        "#EXT-X-VERSION:3",
+        f"#EXT-X-TARGETDURATION:{TARGET_DURATION}",
+        f"#EXT-X-MEDIA-SEQUENCE:{first}",
+    ]
+    if kind:
+        lines.append(f"#EXT-X-PLAYLIST-TYPE:{kind}")
+    for segment in segments:
+        if segment.discontinuity:
+            lines.append("#EXT-X-DISCONTINUITY")
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(segment.started_at))
+        millis = int((segment.started_at % 1) * 1000)
+        lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{stamp}.{millis:03d}Z")
+        lines.append(f"#EXTINF:{segment.seconds:.3f},")
+        lines.append(f"{prefix}{segment.number:05d}.ts")
+    if ended:
+        lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
 
 
 def _parse_stamp(text: str) -> float:

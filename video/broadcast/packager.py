@@ -96,6 +96,7 @@ class Packager:
         self.queue: queue.Queue = queue.Queue()
         self.tasks: list[asyncio.Task] = []
         self.started = None  # (monotonic, wall) of the first frame of any stream
+        self.last_media = time.monotonic()  # when a track last gave a frame (the watchdog)
         self.clocks: dict[str, _Clock] = {}
         self.h264 = None
         self.transcoded_frames = 0
@@ -115,6 +116,7 @@ class Packager:
         try:
             while True:
                 item = await track.recv()
+                self.last_media = time.monotonic()
                 if kind == "video-frame" and self.queue.qsize() > MAX_BACKLOG:
                     continue
                 self.queue.put((kind, item, time.monotonic()))

@@ -19,6 +19,7 @@ import asyncio
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class Session:
     broadcast_id: str
     pc: RTCPeerConnection
     packager: Packager
+    watchdog: asyncio.Task | None = None
 
 
 class Broadcasts:
@@ -107,7 +109,23 @@ class Broadcasts:
             await self._close(session)
             raise web.HTTPBadRequest(text=f"could not negotiate the offer: {exc}") from exc
         self.sessions[broadcast_id] = session
+        session.watchdog = asyncio.ensure_future(self._watch(session))
         return session
+
+    async def _watch(self, session: Session) -> None:
+        """Close the session once its publisher has sent no media for the stale period: a
+        publisher that vanished (browser closed, network gone) without the WHIP DELETE would
+        otherwise hold the broadcast live until ICE consent fails, or for ever if its peer
+        connection stays up without media. Closing ends the playlists, as a DELETE does."""
+        stale = self.settings.broadcast_stale_seconds
+        while True:
+            await asyncio.sleep(min(stale / 4, 5.0))
+            if time.monotonic() - session.packager.last_media > stale:
+                break
+        logger.info("broadcast %s: no media for %s s, closing", session.broadcast_id, stale)
+        if self.sessions.get(session.broadcast_id) is session:
+            del self.sessions[session.broadcast_id]
+        await self._close(session)
 
     async def end(self, broadcast_id: str, session_id: str) -> None:
         session = self.sessions.get(broadcast_id)
@@ -117,6 +135,8 @@ class Broadcasts:
         await self._close(session)
 
     async def _close(self, session: Session) -> None:
+        if session.watchdog is not None and session.watchdog is not asyncio.current_task():
+            session.watchdog.cancel()
         await session.pc.close()
         if session.packager is not None and session.packager.thread.is_alive():
             await session.packager.stop()

@@ -72,7 +72,7 @@
       location = response.headers.get("Location");
       await pc.setRemoteDescription({ type: "answer", sdp: await response.text() });
       state.textContent = d.textLive;
-      document.getElementById("status").textContent = "live";
+      document.getElementById("status").textContent = d.statusLive;
       stop.disabled = false;
     } catch (e) {
       state.textContent = d.textFailed + " " + e.message;
@@ -91,7 +91,7 @@
     pc = null;
     location = null;
     state.textContent = d.textEnded;
-    document.getElementById("status").textContent = "ended";
+    document.getElementById("status").textContent = d.statusEnded;
     start.disabled = !stream;
   });
 })();

@@ -36,6 +36,21 @@ def switch_to(client, user) -> None:
     login(client, user.email, factories.PASSWORD)
 
 
+def in_language(client, language: str, path: str) -> str:
+    """The page at PATH in LANGUAGE (the session's explicit choice), then back to English.
+    The tests' shared app context caches the locale: refresh() drops it."""
+    from flask_babel import refresh
+
+    with client.session_transaction() as session:
+        session["lang"] = language
+    refresh()
+    text = client.get(path).get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    refresh()
+    return text
+
+
 def questions(client, broadcast_id: int) -> list[dict]:
     return client.get(f"/broadcasts/{broadcast_id}/questions.json").get_json()["questions"]
 
@@ -263,9 +278,22 @@ def test_fair_livestream_pins_jobs_and_counts_applications(app, client):
 
     figures = service.figures(app, db.session, broadcast)
     assert figures["applications"] == 1
-    from app.fairs.service import statistics
 
-    assert statistics(db.session, fair)["totals"]["applications"] == 1
+    # The fair's statistics: two résumés, one of them from the livestream, a line of its own.
+    from app.fairs import service as fairs
+
+    walk_in = factories.user(Role.SEEKER, region_code="420102", email="w@example.com")
+    factories.resume(walk_in)
+    db.session.commit()
+    fairs.apply(fair, walk_in, job)
+    db.session.commit()
+    totals = fairs.statistics(db.session, fair)["totals"]
+    assert totals["applications"] == 2 and totals["from_livestreams"] == 1
+    switch_to(client, official)
+    for language, label in (("en", "of them from livestreams"), ("zh", "其中来自直播")):
+        stats = in_language(client, language, f"/officials/fairs/{fair.id}")
+        line = re.search(r'<li id="from-livestreams">(.*?)</li>', stats)
+        assert line.group(1) == f"<strong>1</strong> {label}"
 
 
 def test_cli_create_prints_the_contract(app):
@@ -295,6 +323,8 @@ def test_a_live_broadcast_whose_playlist_ended_shows_as_ended(app, client):
 
     broadcast = service.create(db.session, title="断线", starts_at=utcnow())
     service.went_live(db.session, broadcast)
+    # File times come from a coarse clock: connect a second before the files are written.
+    broadcast.connected_at -= timedelta(seconds=1)
     db.session.commit()
     folder = Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key
     folder.mkdir(parents=True)
@@ -305,3 +335,66 @@ def test_a_live_broadcast_whose_playlist_ended_shows_as_ended(app, client):
     assert "Questions and answers" in client.get(f"/broadcasts/{broadcast.id}").get_data(
         as_text=True
     )
+
+
+def test_officials_see_the_figures_of_their_regions_broadcasts(app, client):
+    """Peak, viewers by region (names; anonymous and unknown codes as "unknown"), questions
+    asked and answered, applications from the stream; another county's official gets 404."""
+    from app.models import BroadcastApplication, BroadcastViewer
+
+    official = factories.user(Role.OFFICIAL, region_code="420102", email="o@example.com")
+    other = factories.user(Role.OFFICIAL, region_code="420103", email="x@example.com")
+    asker = factories.user(Role.SEEKER, region_code="420102", email="a@example.com")
+    employer = factories.employer(owner=factories.user(Role.EMPLOYER), region_code="420102001")
+    job = factories.job(employer)
+    ours = service.create(
+        db.session, title="江岸稳岗直播", starts_at=utcnow(), region_code="420102", host=official
+    )
+    theirs = service.create(
+        db.session, title="江汉招聘直播", starts_at=utcnow(), region_code="420103"
+    )
+    ours.peak_viewers = 3
+    db.session.add_all(
+        BroadcastViewer(broadcast_id=ours.id, viewer_key=key, region_code=code)
+        for key, code in [
+            ("user:1", "420102001001"),  # a village: named
+            ("user:2", "420102001001"),
+            ("user:3", "420103"),
+            ("user:4", "429999"),  # not loaded here: its province
+            ("user:5", "99"),  # nowhere: unknown
+            ("anon:ab", None),
+        ]
+    )
+    for body, status in [
+        ("何时发放？", QuestionStatus.ANSWERED),
+        ("能补贴吗？", QuestionStatus.PENDING),
+    ]:
+        db.session.add(
+            BroadcastQuestion(broadcast_id=ours.id, author_id=asker.id, body=body, status=status)
+        )
+    application = factories.application(asker, job)
+    db.session.flush()
+    db.session.add(BroadcastApplication(application_id=application.id, broadcast_id=ours.id))
+    db.session.commit()
+
+    login(client, official.email, factories.PASSWORD)
+    listing = client.get("/officials/broadcasts")
+    assert listing.status_code == 200
+    text = listing.get_data(as_text=True)
+    assert "江岸稳岗直播" in text and "江汉招聘直播" not in text
+    row = re.search(rf'<tr data-id="{ours.id}">(.*?)</tr>', text, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert cells[2:] == ["3", "6", "三德里社区 (2)", "2", "1", "1"]
+
+    page = client.get(f"/officials/broadcasts/{ours.id}").get_data(as_text=True)
+    regions = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', page)
+    assert regions == [("三德里社区", "2"), ("江汉区", "1"), ("湖北省", "1"), ("Unknown", "2")]
+    for figure in ("peak concurrent viewers", "questions answered", "applications from the stream"):
+        assert figure in page
+    assert "429999" not in page and ">99<" not in page  # names, never codes
+    assert "未知" in in_language(client, "zh", f"/officials/broadcasts/{ours.id}")
+
+    assert client.get(f"/officials/broadcasts/{theirs.id}").status_code == 404
+    switch_to(client, other)
+    assert client.get(f"/officials/broadcasts/{ours.id}").status_code == 404
+    assert "江岸稳岗直播" not in client.get("/officials/broadcasts").get_data(as_text=True)
