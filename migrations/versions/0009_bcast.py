@@ -1,6 +1,6 @@
 """broadcasts: the publisher's latest connection, the replay's expiry
 
-Revision ID: 0005_bcast
+Revision ID: 0009_bcast
 Revises: 0008_chat
 Create Date: 2026-12-01 16:00:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0005_bcast"
+revision = "0009_bcast"
 down_revision = "0008_chat"
 branch_labels = None
 depends_on = None
