@@ -44,7 +44,7 @@ FIRST_FRAME_TIMEOUT = 10.0
 STEADY_JOINS = 10
 """Rooms that leave and join again after the window, for each of the two steady-join figures:
 20 receivers, so the p95 (nearest rank) is the second slowest, not the one slowest."""
-FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets", "queue_resets")
+FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets")
 
 
 class _Run:

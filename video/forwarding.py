@@ -3,23 +3,31 @@
 Everything here that touches aiortc internals lives in this one module, and it is only
 known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
 
-* **Receiving undecoded.** ``RTCRtpReceiver`` reassembles frames in its jitter buffer and
-  puts them on a queue read by a decoder thread. :func:`mark_passthrough` swaps that
-  queue (``_RTCRtpReceiver__decoder_queue``, before the thread starts) for an
-  :class:`_InlineQueue` that wraps each encoded frame in an ``av.Packet`` (pts = RTP
-  timestamp, keyframe flag) right in the event loop and hands it to the track: no decoder,
-  and no per-frame thread hop (which under load cost more than the forwarding itself).
-  Fallback if the thread already runs: :func:`install` replaces
-  ``aiortc.rtcrtpreceiver.get_decoder`` so that thread gets a :class:`PassThroughDecoder`
-  (recognised by the thread's ``args[2]``, the track queue). Unmarked tracks (e.g. a test
-  client that wants pictures) still get the real decoder.
-* **Sending unencoded.** ``RTCRtpSender`` re-packetizes ``av.Packet`` objects with the
-  codec's ``pack()`` (the path ``MediaPlayer(decode=False)`` uses), so a
-  :class:`ForwardTrack` that yields packets makes the sender skip the encoder.
+* **Forwarding packets.** An interview room forwards RTP packets, not frames: the
+  publisher's ``RTCRtpReceiver`` still does what a receiver owes its sender (statistics and
+  receiver reports, NACKs, REMB, RTX unwrapping), but its jitter buffer is swapped for a
+  :class:`_PacketTap` that hands every packet to the :class:`Publisher`, and each
+  :class:`ForwardTrack` rewrites what belongs to its own sender (SSRC, payload type, sequence
+  number and timestamp offsets, mid, abs-send-time) and sends it on that sender's transport,
+  keeping it in the sender's history so aiortc answers the subscriber's NACKs. No frame is
+  reassembled and packetized again, no queue or task sits between the two sockets: that path
+  cost as much as the forwarding itself (py-spy: jitter buffer, frame queues, packetizer).
+  The sender's own loop waits in :meth:`ForwardTrack.recv` until the track stops.
+* **Receiving undecoded frames** (identity checks, broadcasts, the benchmark's receivers).
+  ``RTCRtpReceiver`` reassembles frames in its jitter buffer and puts them on a queue read by
+  a decoder thread. :func:`mark_passthrough` swaps that queue
+  (``_RTCRtpReceiver__decoder_queue``, before the thread starts) for an :class:`_InlineQueue`
+  that wraps each encoded frame in an ``av.Packet`` (pts = RTP timestamp, keyframe flag)
+  right in the event loop: no decoder, and no per-frame thread hop. Fallback if the thread
+  already runs: :func:`install` replaces ``aiortc.rtcrtpreceiver.get_decoder`` so that thread
+  gets a :class:`PassThroughDecoder` (recognised by the thread's ``args[2]``, the track
+  queue). Unmarked tracks (e.g. a test client that wants pictures) still get the real
+  decoder. A room publisher assembles frames only while a frame subscriber (the identity
+  check's liveness tap) listens.
 * **Keyframes.** A new subscriber must start on a keyframe: :class:`ForwardTrack` drops
-  video until one arrives and asks the source for one with the receiver's
-  ``_send_rtcp_pli``. PLI/FIR from a subscriber reach ``RTCRtpSender._send_keyframe``
-  (which would only flag the absent encoder); :func:`relay_keyframe_requests` reroutes it
+  video until the first packet of one arrives and asks the source for one with the
+  receiver's ``_send_rtcp_pli``. PLI/FIR from a subscriber reach ``RTCRtpSender._send_keyframe``
+  (which would only flag the absent encoder); :meth:`ForwardTrack.bind` reroutes it
   to the source.
 * **Header-extension ids.** aiortc writes its fixed extmap ids (mid=1, audio-level=2, ...)
   into its own offers, even for m-lines where the browser chose other ids; Chrome rejects
@@ -30,6 +38,14 @@ known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
   payload-type table, so after a server re-offer a browser's packets (now with aiortc's
   numbers) would be dropped (by the receiver's table and by the DTLS transport's RTP
   router, which routes by payload type). :func:`adopt_negotiated_codecs` refreshes both.
+* **Send parameters.** :func:`install` wraps ``RTCRtpSender.send`` to keep the negotiated
+  payload type on the sender (aiortc only hands it to its own loop).
+* **Bandwidth.** A forwarding server has no encoder to steer, and the publisher's sending
+  rate should follow what its subscribers can take, not what reaches the server: a room
+  publisher's receiver runs no bandwidth estimator (per video packet it was a tenth of the
+  server's CPU); the subscribers' REMB is relayed to the publisher instead (the lowest fresh
+  one, shared among the video streams it covers), as SFUs without transport-wide feedback do.
+  While a frame subscriber (the identity check) reads the video, the server estimates itself.
 * **RTCP feedback.** :func:`install` wraps ``RTCRtpReceiver._send_rtcp`` and
   ``RTCRtpSender._handle_rtcp_packet`` to count PLI/NACK/REMB in :data:`stats` and to send at
   most one REMB per receiver per :data:`REMB_MIN_INTERVAL` (aiortc sends one per packet while
@@ -62,9 +78,14 @@ from aiortc.rtp import (
     RTCP_PSFB_FIR,
     RTCP_PSFB_PLI,
     RTCP_RTPFB_NACK,
+    RTP_HISTORY_SIZE,
     RtcpPsfbPacket,
     RtcpRtpfbPacket,
+    RtpPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
 )
+from aiortc.utils import random16, random32, uint16_add, uint32_add
 
 logger = logging.getLogger(__name__)
 
@@ -75,26 +96,34 @@ KEYFRAME_REQUEST_INTERVAL = 0.3
 """Seconds between two PLIs sent to one source: several subscribers joining at once (or a
 lossy link) must not turn into a PLI storm that makes the source send only keyframes."""
 
+REMB_FRESH_SECONDS = 3.0
+"""A subscriber's bandwidth estimate older than this no longer holds its publisher back."""
+
 REMB_MIN_INTERVAL = 0.25
 """Seconds between two bandwidth estimates (REMB) one receiver sends. aiortc's estimator sends
 one with every packet while it sees its input as overusing, which is exactly when a loaded
 server falls behind: measured 600-1,000 REMB a second from one server at 10 rooms, each an
 encrypted datagram more. libwebrtc paces REMB too (a few a second)."""
 
-FORWARD_QUEUE_FRAMES = 90
-"""Frames a slow subscriber may lag behind (~3 s of video) before its queue is reset."""
+NTP_UNIX_OFFSET = 2_208_988_800
+"""Seconds from the NTP epoch (1900) to the Unix one (1970)."""
+
+TIMESTAMP_STEP = {"audio": 960, "video": 3000}
+"""RTP clock ticks between a source's last packet and the next source's first one on a
+subscriber's stream (20 ms of Opus at 48 kHz, one frame at 30 fps on the 90 kHz video clock),
+so a subscriber switched to another participant sees its timestamps go on, not jump back."""
 
 stats = {
     "passthrough_decoders": 0,
     "real_decoders": 0,
-    "frames_forwarded": 0,
+    "packets_forwarded": 0,
     "pli_sent": 0,
     "nack_sent": 0,
     "remb_sent": 0,
+    "remb_relayed": 0,
     "nack_received": 0,
     "nacked_packets": 0,
     "keyframe_requests_received": 0,
-    "queue_resets": 0,
 }
 """Process-wide counters: tests read them to prove no decoder ran on forwarded tracks, and the
 benchmark reads the RTCP feedback ones (PLI, NACK, REMB sent by this process's receivers;
@@ -160,8 +189,20 @@ def install() -> None:
                 f"video.forwarding relies on aiortc {PINNED_AIORTC} internals, found {aiortc.__version__}"
             )
         rtcrtpreceiver.get_decoder = _get_decoder
+        _keep_send_payload_type()
         _count_rtcp_feedback()
         _installed = True
+
+
+def _keep_send_payload_type() -> None:
+    send = RTCRtpSender.send
+
+    async def send_keeping_payload_type(self, parameters) -> None:
+        if not hasattr(self, "_yunpin_payload_type"):  # aiortc starts a sender once
+            self._yunpin_payload_type = parameters.codecs[0].payloadType
+        await send(self, parameters)
+
+    RTCRtpSender.send = send_keeping_payload_type
 
 
 def _count_rtcp_feedback() -> None:
@@ -189,10 +230,23 @@ def _count_rtcp_feedback() -> None:
             stats["nacked_packets"] += len(packet.lost)
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
             stats["keyframe_requests_received"] += 1
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            _relay_remb(self, packet)
         await handle_rtcp(self, packet)
 
     rtcrtpreceiver.RTCRtpReceiver._send_rtcp = counted_send_rtcp
     RTCRtpSender._handle_rtcp_packet = counted_handle_rtcp
+
+
+def _relay_remb(sender: RTCRtpSender, packet: RtcpPsfbPacket) -> None:
+    track = sender.track
+    if not isinstance(track, ForwardTrack) or track.publisher is None:
+        return
+    try:
+        bitrate, ssrcs = unpack_remb_fci(packet.fci)
+    except ValueError:
+        return
+    track.publisher.bandwidth_estimate(track, bitrate // max(len(ssrcs), 1))
 
 
 class _InlineQueue:
@@ -293,37 +347,88 @@ def request_pli(receiver) -> bool:
     return bool(sources)
 
 
-def relay_keyframe_requests(sender: RTCRtpSender) -> None:
-    """Route PLI/FIR received by ``sender`` to the source of whatever track it sends."""
+class _PacketTap:
+    """Stands in for a room publisher's jitter buffer (see the module notes): the receiver
+    has already unwrapped RTX and parsed the payload when it adds a packet here."""
 
-    def _send_keyframe() -> None:
-        track = sender.track
-        if isinstance(track, ForwardTrack):
-            track.request_keyframe()
+    def __init__(self, publisher: Publisher, jitter_buffer) -> None:
+        self.publisher = publisher
+        self.jitter_buffer = jitter_buffer
+        self.pending: list[RtpPacket] = []
 
-    sender._send_keyframe = _send_keyframe
+    def add(self, packet: RtpPacket) -> tuple[bool, object]:
+        if packet.payload:  # padding-only packets carry nothing to forward
+            self.pending.append(packet)
+        if self.publisher.subscribers:
+            return self.jitter_buffer.add(packet)
+        return False, None
+
+
+def ntp_now() -> int:
+    """The 64-bit NTP time (aiortc's ``clock.current_ntp_time`` goes through datetime objects,
+    twice per forwarded packet a measurable cost)."""
+    seconds = time.time() + NTP_UNIX_OFFSET
+    return (int(seconds) << 32) | int((seconds % 1) * (1 << 32))
+
+
+def starts_keyframe(mime_type: str, packet: RtpPacket) -> bool:
+    """Whether a received packet (payload parsed by the receiver) begins a keyframe."""
+    data = getattr(packet, "_data", b"")
+    if mime_type == "video/vp8":
+        # Payload descriptor: S (start of a partition) set and partition index 0 (RFC 7741
+        # 4.2); then the frame tag's bit 0 is 0 for a key frame.
+        descriptor = packet.payload[0]
+        return bool(descriptor & 0x10 and descriptor & 0x07 == 0 and data and data[0] & 0x01 == 0)
+    return is_keyframe(mime_type, data)
 
 
 class Publisher:
-    """One participant's incoming track, fanned out to any number of :class:`ForwardTrack`."""
+    """One participant's incoming track: its RTP packets go to any number of
+    :class:`ForwardTrack` (other participants), its frames to frame subscribers (taps with
+    ``push(packet, keyframe)``, e.g. the identity check's liveness session)."""
 
     def __init__(self, track: MediaStreamTrack, receiver, log: Callable[..., None] | None = None):
         self.kind = track.kind
         self.track = track
         self.receiver = receiver
-        self.subscribers: set[ForwardTrack] = set()
-        self.frames = 0
+        self.forwards: set[ForwardTrack] = set()
+        self.subscribers: set = set()
+        self._estimates: dict[ForwardTrack, tuple[int, float]] = {}
         self._last_pli = 0.0
         self._log = log or logger.debug
+        self._tap_receiver(receiver)
         self._task = asyncio.ensure_future(self._run())
 
+    def _tap_receiver(self, receiver) -> None:
+        codecs = receiver._RTCRtpReceiver__codecs
+        estimator = receiver._RTCRtpReceiver__remote_bitrate_estimator
+        tap = _PacketTap(self, receiver._RTCRtpReceiver__jitter_buffer)
+        receiver._RTCRtpReceiver__jitter_buffer = tap
+        handle = receiver._handle_rtp_packet
+
+        async def handle_and_forward(packet: RtpPacket, arrival_time_ms: int) -> None:
+            receiver._RTCRtpReceiver__remote_bitrate_estimator = (
+                estimator if self.subscribers else None
+            )
+            await handle(packet, arrival_time_ms=arrival_time_ms)
+            if not tap.pending:
+                return
+            packets, tap.pending = tap.pending, []
+            for packet in packets:
+                codec = codecs.get(packet.payload_type)
+                mime_type = codec.mimeType.lower() if codec else ""
+                for forward in tuple(self.forwards):
+                    await forward.forward(packet, mime_type)
+
+        receiver._handle_rtp_packet = handle_and_forward
+
     async def _run(self) -> None:
+        """Hand assembled frames to the frame subscribers (only assembled while there are some)."""
         try:
             while True:
                 packet = await self.track.recv()
                 if not isinstance(packet, av.Packet):
                     raise TypeError("Publisher needs a track marked with mark_passthrough()")
-                self.frames += 1
                 key = bool(packet.is_keyframe)
                 for sub in tuple(self.subscribers):
                     sub.push(packet, key)
@@ -332,7 +437,31 @@ class Publisher:
         except Exception:  # pragma: no cover - logged, never silently kills a room
             logger.exception("publisher %s crashed", self.kind)
 
-    def subscribe(self, sub: ForwardTrack) -> None:
+    def bandwidth_estimate(self, forward: ForwardTrack, bitrate: int) -> None:
+        """FORWARD's subscriber can take BITRATE (bit/s): tell the source the lowest fresh
+        estimate (REMB, paced by the receiver's wrapper)."""
+        if self.subscribers:  # the server reads the frames itself: its own estimate rules
+            return
+        now = time.monotonic()
+        self._estimates[forward] = (bitrate, now)
+        self._estimates = {
+            f: (b, at)
+            for f, (b, at) in self._estimates.items()
+            if f in self.forwards and now - at < REMB_FRESH_SECONDS
+        }
+        rtcp_ssrc = self.receiver._RTCRtpReceiver__rtcp_ssrc
+        sources = [s.source for s in self.receiver.getSynchronizationSources()]
+        if rtcp_ssrc is None or not sources:
+            return
+        lowest = min(b for b, _at in self._estimates.values())
+        remb = RtcpPsfbPacket(
+            fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0, fci=pack_remb_fci(lowest, sources)
+        )
+        stats["remb_relayed"] += 1
+        asyncio.ensure_future(self.receiver._send_rtcp(remb))
+
+    def subscribe(self, sub) -> None:
+        """Add a frame subscriber."""
         self.subscribers.add(sub)
         self.request_keyframe()
 
@@ -349,79 +478,105 @@ class Publisher:
 
     def stop(self) -> None:
         self._task.cancel()
+        for forward in tuple(self.forwards):
+            forward.detach()
         for sub in tuple(self.subscribers):
             sub.detach()
         self.subscribers.clear()
 
 
 class ForwardTrack(MediaStreamTrack):
-    """An outgoing track replaying one publisher's encoded frames to one subscriber.
+    """An outgoing track carrying one publisher's RTP packets to one subscriber's sender.
 
     The track outlives its source: :meth:`attach` / :meth:`detach` switch publishers, so
     a sender's transceiver is reused when somebody leaves and somebody else joins, and
-    ``replaceTrack`` (which would strand the sender in the old track's ``recv``) is never
-    needed.
+    ``replaceTrack`` is never needed. Each source gets offsets that continue the sequence
+    numbers and timestamps the subscriber has seen, from its first keyframe on.
     """
 
-    def __init__(self, kind: str, publisher: Publisher | None = None) -> None:
+    def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
         self.publisher: Publisher | None = None
-        self._queue: asyncio.Queue = asyncio.Queue()
-        self._waiting_keyframe = kind == "video"
-        if publisher is not None:
-            self.attach(publisher)
+        self.sender: RTCRtpSender | None = None
+        self._offsets: tuple[int, int] | None = None
+        self._next_sequence = random16()
+        self._next_timestamp = random32()
+        self._stopped = asyncio.Event()
+
+    def bind(self, sender: RTCRtpSender) -> None:
+        """Send on SENDER; route the keyframe requests (PLI/FIR) it receives to the source."""
+        self.sender = sender
+        sender._send_keyframe = self.request_keyframe
 
     def attach(self, publisher: Publisher) -> None:
         if publisher.kind != self.kind:
             raise ValueError("publisher kind mismatch")
         self.detach()
         self.publisher = publisher
-        self._waiting_keyframe = self.kind == "video"
-        publisher.subscribe(self)
+        publisher.forwards.add(self)
+        self.request_keyframe()
 
     def detach(self) -> None:
         if self.publisher is not None:
-            self.publisher.subscribers.discard(self)
+            self.publisher.forwards.discard(self)
             self.publisher = None
-        while not self._queue.empty():
-            self._queue.get_nowait()
-
-    def push(self, packet: av.Packet, keyframe: bool) -> None:
-        if self.readyState != "live" or self.publisher is None:
-            return
-        if self._waiting_keyframe:
-            if not keyframe:
-                self.publisher.request_keyframe()
-                return
-            self._waiting_keyframe = False
-        if self._queue.qsize() >= FORWARD_QUEUE_FRAMES:
-            # The subscriber fell behind; skipping frames breaks the decode chain, so
-            # restart cleanly from the next keyframe instead.
-            while not self._queue.empty():
-                self._queue.get_nowait()
-            stats["queue_resets"] += 1
-            if self.kind == "video" and not keyframe:
-                self._waiting_keyframe = True
-                self.publisher.request_keyframe()
-                return
-        self._queue.put_nowait(packet)
+        self._offsets = None
 
     def request_keyframe(self) -> None:
         if self.publisher is not None:
             self.publisher.request_keyframe()
 
-    async def recv(self) -> av.Packet:
-        if self.readyState != "live":
-            raise MediaStreamError
-        packet = await self._queue.get()
-        if packet is None:
-            raise MediaStreamError
-        stats["frames_forwarded"] += 1
-        return packet
+    async def forward(self, packet: RtpPacket, mime_type: str) -> None:
+        sender = self.sender
+        payload_type = getattr(sender, "_yunpin_payload_type", None)
+        if payload_type is None or self.readyState != "live" or not sender._enabled:
+            return  # not negotiated yet, stopped, or paused
+        if self._offsets is None:
+            if self.kind == "video" and not starts_keyframe(mime_type, packet):
+                self.request_keyframe()
+                return
+            self._offsets = (
+                uint16_add(self._next_sequence, -packet.sequence_number),
+                uint32_add(self._next_timestamp, -packet.timestamp),
+            )
+        sequence_offset, timestamp_offset = self._offsets
+        out = RtpPacket(
+            payload_type=payload_type,
+            marker=packet.marker,
+            sequence_number=uint16_add(packet.sequence_number, sequence_offset),
+            timestamp=uint32_add(packet.timestamp, timestamp_offset),
+            ssrc=sender._ssrc,
+            payload=packet.payload,
+        )
+        ntp = ntp_now()
+        out.extensions.abs_send_time = (ntp >> 14) & 0x00FFFFFF
+        out.extensions.mid = sender._RTCRtpSender__mid
+        out.extensions.audio_level = packet.extensions.audio_level
+        if uint16_add(out.sequence_number, -self._next_sequence) < 0x8000:  # newest so far
+            self._next_sequence = uint16_add(out.sequence_number, 1)
+            self._next_timestamp = uint32_add(out.timestamp, TIMESTAMP_STEP[self.kind])
+        sender._RTCRtpSender__rtp_history[out.sequence_number % RTP_HISTORY_SIZE] = out
+        try:
+            await sender.transport._send_rtp(
+                out.serialize(sender._RTCRtpSender__rtp_header_extensions_map)
+            )
+        except ConnectionError:
+            return
+        # What the sender's RTCP sender reports tell the subscriber (lip sync, statistics).
+        sender._RTCRtpSender__ntp_timestamp = ntp
+        sender._RTCRtpSender__rtp_timestamp = out.timestamp
+        sender._RTCRtpSender__octet_count += len(out.payload)
+        sender._RTCRtpSender__packet_count += 1
+        stats["packets_forwarded"] += 1
+
+    async def recv(self):
+        """Where the sender's own loop waits: everything is sent by :meth:`forward`."""
+        await self._stopped.wait()
+        raise MediaStreamError
 
     def stop(self) -> None:
         if self.readyState == "live":
             self.detach()
-            self._queue.put_nowait(None)
+            self._stopped.set()
         super().stop()

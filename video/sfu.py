@@ -4,7 +4,7 @@ the wiring that forwards every participant's media to every other one.
 Media is forwarded, never decoded (see :mod:`video.forwarding`): each participant's
 incoming audio/video becomes a :class:`~video.forwarding.Publisher`, and every other
 participant gets a send-only transceiver (a :class:`Slot`) whose
-:class:`~video.forwarding.ForwardTrack` replays that publisher's encoded frames. When
+:class:`~video.forwarding.ForwardTrack` carries that publisher's RTP packets. When
 somebody joins, the server adds transceivers to the others' connections and renegotiates
 with a server-initiated offer over their ``control`` data channel (:mod:`video.control`);
 when somebody leaves, their slots are detached and reused.
@@ -200,7 +200,7 @@ class SFU:
             if direction in ("sendrecv", "recvonly"):
                 track = forwarding.ForwardTrack(kind)
                 t = pc.addTransceiver(track, direction=RECEIVING_SERVER_DIRECTION[direction])
-                forwarding.relay_keyframe_requests(t.sender)
+                track.bind(t.sender)
                 p.slots.append(Slot(t, track))
             else:
                 t = pc.addTransceiver(kind, direction="recvonly")
@@ -337,7 +337,7 @@ class SFU:
                 track = forwarding.ForwardTrack(kind)
                 t = p.pc.addTransceiver(track, direction="sendonly")
                 t.setCodecPreferences(forwarding.codec_preferences(kind, state.room.codec))
-                forwarding.relay_keyframe_requests(t.sender)
+                track.bind(t.sender)
                 slot = Slot(t, track)
                 p.slots.append(slot)
                 added = True

@@ -119,7 +119,7 @@ def test_browser_and_aiortc_peer_see_each_other(server, make_room, token_for, ru
                     got = await peer.wait_frames("candidate", count=10, timeout=10)
                 except TimeoutError as exc:
                     pubs = {
-                        u: {k: (pb.frames, len(pb.subscribers)) for k, pb in p.publishers.items()}
+                        u: {k: len(pb.forwards) for k, pb in p.publishers.items()}
                         for st in server.sfu.rooms.values()
                         for u, p in st.participants.items()
                     }
