@@ -28,6 +28,7 @@ import tantivy
 from tantivy import Document, FieldType, Occur, Order, Query
 
 from search.defaults import (
+    EMBEDDED_REINDEX_HEAP,
     EMBEDDED_WRITER_HEAP,
     FUZZY_FACTOR,
     RANK_SNAPSHOT_DEPTH,
@@ -126,11 +127,12 @@ class _Index:
         self.lock = threading.RLock()
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[tantivy.IndexWriter]:
-        """The writer, under the lock; a failure to write the files is SearchUnavailable."""
+    def writing(self, heap: int = EMBEDDED_WRITER_HEAP) -> Iterator[tantivy.IndexWriter]:
+        """The writer (made with a memory budget of ``heap`` bytes if there is none yet), under
+        the lock; a failure to write the files is SearchUnavailable."""
         with self.lock, tantivy_files(self.path):
             if self.writer is None:
-                self.writer = self.index.writer(EMBEDDED_WRITER_HEAP, self.writer_threads)
+                self.writer = self.index.writer(heap, self.writer_threads)
             yield self.writer
 
     def release_writer(self) -> None:
@@ -192,7 +194,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
         self, kind: str, records: list[Record], *, target: str | None = None, commit: bool = True
     ) -> None:
         ix = self._open(kind, target)
-        with ix.writing() as writer:
+        with ix.writing(EMBEDDED_REINDEX_HEAP if target else EMBEDDED_WRITER_HEAP) as writer:
             old = []
             if target is None:
                 searcher = ix.searcher()
