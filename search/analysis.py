@@ -155,16 +155,32 @@ def stem(token: str) -> str:
 def _segments(norm: str, search_mode: bool) -> list[str]:
     _ensure_dictionary()
     out: list[str] = []
-    cut = rjieba.cut_for_search if search_mode else rjieba.cut
     for m in _TOKEN_RE.finditer(norm):
         piece = m.group()
         if _CJK_RE.match(piece):
-            for w in cut(piece):
-                if w not in STOP_WORDS:
-                    out.append(w)
+            out.extend(_cut_run(piece, search_mode))
         elif piece not in STOP_WORDS:
             out.append(stem(piece))
     return out
+
+
+RUN_CACHE = 100_000
+"""CJK runs (text between punctuation, Latin words and spaces) whose segmentation is kept.
+Descriptions are unique as wholes but are made of recurring clauses (福利：五险一金、双休),
+and segmenting them was half of a document's analysis; the dictionary never changes after
+it is loaded, so a run always segments the same way."""
+
+
+@lru_cache(maxsize=RUN_CACHE)
+def _cut_run(run: str, search_mode: bool) -> tuple[str, ...]:
+    cut = rjieba.cut_for_search if search_mode else rjieba.cut
+    return tuple(w for w in cut(run) if w not in STOP_WORDS)
+
+
+@lru_cache(maxsize=RUN_CACHE)
+def _run_spans(run: str) -> tuple[tuple[int, int, str], ...]:
+    """Search-mode tokens of one CJK run with their offsets in it (highlighting)."""
+    return tuple((s, e, word) for word, s, e in rjieba.tokenize(run, "search"))
 
 
 def tokens(text: str) -> list[str]:
@@ -498,14 +514,20 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 # --- highlighting -------------------------------------------------------------------
 
 
-def _spans(norm: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) for every index-time token of normalised text, with offsets."""
+def _spans(norm: str, cjk_wanted: set[str] | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, token) for every index-time token of normalised text, with offsets.
+
+    With ``cjk_wanted``, a CJK run containing none of those strings is skipped: none of its
+    tokens (substrings of the run) could be one of them, and segmenting every run of a long
+    description was most of a result page's highlighting time."""
     _ensure_dictionary()
     spans = []
     for m in _TOKEN_RE.finditer(norm):
         piece, base = m.group(), m.start()
         if _CJK_RE.match(piece):
-            for word, s, e in rjieba.tokenize(piece, "search"):
+            if cjk_wanted is not None and not any(w in piece for w in cjk_wanted):
+                continue
+            for s, e, word in _run_spans(piece):
                 spans.append((base + s, base + e, word))
         else:
             spans.append((m.start(), m.end(), stem(piece)))
@@ -534,7 +556,7 @@ def highlight(
     shown = text if len(norm) == len(text) else norm
     marks: list[tuple[int, int]] = []
     near: dict[str, bool] = {}
-    for s, e, tok in _spans(norm):
+    for s, e, tok in _spans(norm, {t for t in exact if not t.isascii()}):
         if tok in exact:
             marks.append((s, e))
         elif fuzzy and _ALPHA_RE.match(tok):

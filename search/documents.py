@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, NotRequired, TypedDict
 
 from search import analysis
@@ -173,9 +174,15 @@ class Record:
     text: dict[str, str]
     keywords: dict[str, str]
     ints: dict[str, int]
-    source: dict[str, Any]
+    source_json: str
+    """The canonical source as JSON (:func:`source_blob`): stored as it is by the local
+    backends. Records cross a process boundary in bulk indexing, so the source travels once,
+    as this string, and is parsed only where a dict is needed (:attr:`source`)."""
     suggestions: list[tuple[str, str]] = field(default_factory=list)
-    source_json: str = ""
+
+    @property
+    def source(self) -> dict[str, Any]:
+        return json.loads(self.source_json)
 
 
 def region_level(code: str) -> int:
@@ -252,13 +259,20 @@ def _require(doc: dict[str, Any], names: tuple[str, ...], kind: str) -> None:
 
 
 def _regions(doc: dict[str, Any]) -> dict[str, str]:
-    out = {f: "" for f in REGION_FIELDS}
-    codes = list(doc.get("region_path") or [])
+    codes = tuple(str(c) for c in doc.get("region_path") or ())
     if doc.get("region_code"):
-        codes.append(doc["region_code"])
+        codes += (str(doc["region_code"]),)
+    return dict(_region_levels(codes))
+
+
+@lru_cache(maxsize=50_000)
+def _region_levels(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Region keyword fields of a region path; a country has a few thousand towns, and
+    every job of one town has the same path."""
+    out = {f: "" for f in REGION_FIELDS}
     for code in codes:
-        out[f"region_l{region_level(code)}"] = str(code)
-    return out
+        out[f"region_l{region_level(code)}"] = code
+    return tuple(out.items())
 
 
 def _int(doc: dict[str, Any], name: str, default: int = 0) -> int:
@@ -350,7 +364,7 @@ def prepare(kind: str, doc: dict[str, Any]) -> Record:
         for v in values:
             if v and isinstance(v, str) and len(v) <= 64:
                 suggestions.append((skind, v.strip()))
-    return Record(doc_id, text, keywords, ints, source, suggestions, blob)
+    return Record(doc_id, text, keywords, ints, blob, suggestions)
 
 
 def prepare_many(kind: str, docs: list[dict[str, Any]]) -> list[Record]:

@@ -28,9 +28,11 @@ import tantivy
 from tantivy import Document, FieldType, Occur, Order, Query
 
 from search.defaults import (
+    EMBEDDED_REINDEX_HEAP,
     EMBEDDED_WRITER_HEAP,
     FUZZY_FACTOR,
     RANK_SNAPSHOT_DEPTH,
+    SALARY_BANDS,
     SUGGEST_LIMIT,
 )
 from search.documents import Record, spec_for
@@ -39,6 +41,7 @@ from search.exceptions import SearchError, SearchUnavailable
 from search.local import LocalBackend, unavailable_on_file_errors
 from search.query import (
     Plan,
+    RangeFacet,
     RangeFilter,
     SearchResult,
     Suggestion,
@@ -66,8 +69,26 @@ def build_schema(kind: str) -> tantivy.Schema:
         )
     for name in spec.int_fields:
         sb.add_integer_field(name, stored=False, indexed=True, fast=True)
+    sb.add_text_field(
+        SALARY_BAND, stored=False, tokenizer_name="raw", fast=True, index_option="basic"
+    )
     sb.add_bytes_field("src", stored=True, indexed=False)
     return sb.build()
+
+
+SALARY_BAND = "salary_band"
+"""Keyword column holding the key of a document's ``SALARY_BANDS`` band. tantivy's range
+aggregation over ``salary_mid`` cost more than the four terms facets together (2.3-2.6 vs
+1.8-2.4 ms over 200,000 jobs); a terms aggregation over this column gives the same counts
+for a fraction of that."""
+
+
+def salary_band(mid: int) -> str:
+    """Key of the band of ``SALARY_BANDS`` holding ``mid`` (bands are ``[from, to)``)."""
+    for key, _, hi in SALARY_BANDS:
+        if hi is None or mid < hi:
+            return key
+    return SALARY_BANDS[-1][0]
 
 
 @contextlib.contextmanager
@@ -108,11 +129,12 @@ class _Index:
         self.lock = threading.RLock()
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[tantivy.IndexWriter]:
-        """The writer, under the lock; a failure to write the files is SearchUnavailable."""
+    def writing(self, heap: int = EMBEDDED_WRITER_HEAP) -> Iterator[tantivy.IndexWriter]:
+        """The writer (made with a memory budget of ``heap`` bytes if there is none yet), under
+        the lock; a failure to write the files is SearchUnavailable."""
         with self.lock, tantivy_files(self.path):
             if self.writer is None:
-                self.writer = self.index.writer(EMBEDDED_WRITER_HEAP, self.writer_threads)
+                self.writer = self.index.writer(heap, self.writer_threads)
             yield self.writer
 
     def release_writer(self) -> None:
@@ -174,7 +196,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
         self, kind: str, records: list[Record], *, target: str | None = None, commit: bool = True
     ) -> None:
         ix = self._open(kind, target)
-        with ix.writing() as writer:
+        with ix.writing(EMBEDDED_REINDEX_HEAP if target else EMBEDDED_WRITER_HEAP) as writer:
             old = []
             if target is None:
                 searcher = ix.searcher()
@@ -188,6 +210,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
                 fields.update(rec.text)
                 fields.update(rec.keywords)
                 fields.update(rec.ints)
+                fields[SALARY_BAND] = salary_band(rec.ints["salary_mid"])
                 writer.add_document(Document(**fields))
             ix.suggest.apply(delta_for([r.suggestions for r in records], old))
             if commit:
@@ -367,8 +390,16 @@ class EmbeddedBackend(LocalBackend[_Index]):
         return pinned_page(plan, ids, fetch)
 
     def _facet_counts(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
-        # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both.
+        # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both,
+        # except the salary bands, counted on their precomputed column (see SALARY_BAND).
         aggs = aggregations(plan)
+        banded = {
+            f.name
+            for f in plan.facets
+            if isinstance(f, RangeFacet) and f.field == "salary_mid" and f.ranges == SALARY_BANDS
+        }
+        for name in banded:
+            aggs[name] = {"terms": {"field": SALARY_BAND, "size": len(SALARY_BANDS)}}
         raw = searcher.aggregate(query, aggs)
         return {
             name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
