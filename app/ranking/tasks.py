@@ -49,9 +49,9 @@ def refresh_recommendations(user_id: int) -> int:
     user = db.session.get(User, user_id)
     if user is None:
         return 0
-    row = recommendations.compute(user)
-    db.session.commit()
-    return len(row.items)
+    items = recommendations.compute(user).items
+    db.session.commit()  # nothing read after it: a new transaction would hold SQLite's lock
+    return len(items)
 
 
 @task
