@@ -30,7 +30,7 @@ def test_a_new_resume_s_list_goes_before_the_lists_already_waiting(app, worker):
     assert worker(DERIVED) >= 5
 
     rows = select(RecommendationList.user_id, RecommendationList.computed_at)
-    computed = dict(db.session.execute(rows).tuples().all())
+    computed = dict(db.session.execute(rows).all())
     assert set(computed) == {late.id, *(p.id for p in waiting)}
     assert computed[late.id] <= min(computed[p.id] for p in waiting)
     assert db.session.get(RecommendationList, late.id).items  # the job is recommended
