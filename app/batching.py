@@ -55,11 +55,15 @@ class Consumer:
     """Dotted path of the RQ job that handles a batch (it calls :func:`take`)."""
     queue: str
     timeout: int = 300
+    at_front: bool = False
+    """Queue the flush before the jobs already waiting (fresh writes before bulk work)."""
 
 
 CONSUMERS = {
     "search": Consumer("app.indexing.tasks.flush", INDEX),
-    "embeddings": Consumer("app.ranking.tasks.flush", DERIVED),
+    # The derived queue holds the recommendation lists a flush leaves to their own jobs (the
+    # demo's first flush: one per candidate) and the sweeps: a new write's embeddings go first.
+    "embeddings": Consumer("app.ranking.tasks.flush", DERIVED, at_front=True),
 }
 
 
@@ -93,7 +97,9 @@ def schedule(app: Flask, consumer: str, *, force: bool = False) -> bool:
     if not get_redis(app).set(flag, 1, nx=not force, ex=FLAG_TTL):
         return False
     spec = CONSUMERS[consumer]
-    get_queue(app, spec.queue).enqueue_call(spec.flush, timeout=spec.timeout)
+    get_queue(app, spec.queue).enqueue_call(
+        spec.flush, timeout=spec.timeout, at_front=spec.at_front
+    )
     return True
 
 

@@ -33,12 +33,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.pool import Pool
 
 log = logging.getLogger(__name__)
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 BUSY_TIMEOUT_MS = 15_000  # how long a writer queues for the write lock before giving up
+OUR_AUTOCOMMIT = "yunpin_reads_in_autocommit"  # a pooled connection we put in autocommit
 
 View = TypeVar("View", bound=Callable)
 
@@ -97,13 +99,51 @@ def _begin(connection: Connection) -> None:
     connection.info["has_read"] = False
     if _is_sqlite(connection):
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    else:
+        _select_outside_transaction(connection, reading and has_request_context())
+
+
+def _select_outside_transaction(connection: Connection, enabled: bool) -> None:
+    """A reading request on PostgreSQL sends its SELECTs in autocommit: no BEGIN and no
+    ROLLBACK round trip per page, and psycopg keeps the statements it prepared (a ROLLBACK
+    makes it deallocate them all). Under READ COMMITTED each statement reads the latest
+    commit either way, so the page sees what it saw in a transaction. Its first statement
+    that is not a plain SELECT begins a real transaction (`_begin_before_writing`), so what
+    a reading request writes is still rolled back unless it commits."""
+    pooled = connection.connection
+    if enabled and not pooled.dbapi_connection.autocommit:
+        pooled.dbapi_connection.autocommit = True  # between transactions: no round trip
+        pooled.info[OUR_AUTOCOMMIT] = True
+    elif not enabled and pooled.info.pop(OUR_AUTOCOMMIT, False):
+        pooled.dbapi_connection.autocommit = False
+    # An engine made with isolation_level="AUTOCOMMIT" (a test's admin engine) is left alone.
+    connection.info["outside_transaction"] = pooled.info.get(OUR_AUTOCOMMIT, False)
+
+
+@event.listens_for(Pool, "checkin")
+def _transactions_again(dbapi_connection, record) -> None:
+    """Back in the pool, a connection begins transactions again for whoever takes it next."""
+    if record.info.pop(OUR_AUTOCOMMIT, False) and dbapi_connection is not None:
+        dbapi_connection.autocommit = False
+
+
+def _begin_before_writing(connection: Connection, cursor, statement: str) -> None:
+    info = connection.info
+    if not info.get("outside_transaction"):
+        return
+    words = statement.lstrip().upper()
+    if words.startswith("SELECT") and " FOR UPDATE" not in words and " FOR SHARE" not in words:
+        return
+    cursor.execute("BEGIN", prepare=False)  # psycopg prepares repeated statements
+    info["outside_transaction"] = False
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _write_after_read(connection: Connection, _cursor, statement: str, *_args) -> None:
+def _write_after_read(connection: Connection, cursor, statement: str, *_args) -> None:
     """On SQLite a deferred transaction that read and then writes fails when another writer
     committed in between (a write first simply waits for the lock). Say so on both databases,
     and fail in tests, so every reading view that writes is marked `@writes`."""
+    _begin_before_writing(connection, cursor, statement)
     info = connection.info
     if not info.get("reads_only") or not connection.in_transaction():
         return

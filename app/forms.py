@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
 from app.models import Region
+from app.templating import place_names
 
 TAG_SPLIT = re.compile(r"[,，、;；\n]+")
 
@@ -56,12 +57,6 @@ def _resolve(text: str) -> str | None:
     from app.regions.queries import resolve
 
     return resolve(db.session, text)
-
-
-def place_names(codes) -> dict[str, str]:
-    from app.regions.queries import full_names
-
-    return full_names(db.session, set(codes))
 
 
 class RegionField(StringField):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 
 import nh3
 from flask import Flask, current_app
@@ -80,21 +81,58 @@ def money(amount: int | float | None) -> str:
     return "¥" + format_decimal(amount, format="#,##0")
 
 
+PLACE_NAMES_TTL = 600.0
+"""Seconds a web process keeps a region's full name. Division names change only when the
+tree is loaded again; a page shows several places (every job card), each a query before."""
+
+PLACE_NAMES_KEPT = 20_000
+"""Names one process keeps at most (a few MB); past it the cache starts again empty."""
+
+
 def place(code) -> str:
-    """A region's full name ("湖北省 武汉市 江岸区 支农社区") from its code or Region row; the
-    names of one request are read once (flask.g)."""
-    from flask import g
-
-    from app.extensions import db
-    from app.regions.queries import full_names
-
+    """A region's full name ("湖北省 武汉市 江岸区 支农社区") from its code or Region row."""
     code = getattr(code, "code", code)
     if not code:
         return ""
-    cache = g.setdefault("place_names", {})
-    if code not in cache:
-        cache.update(full_names(db.session, {code}) or {code: str(code)})
-    return cache.get(code, str(code))
+    return place_names([str(code)]).get(str(code), str(code))
+
+
+def place_names(codes) -> dict[str, str]:
+    """CODE → full name ("湖北省 武汉市 江岸区") for the CODES the tree has."""
+    from app.regions.queries import full_names
+
+    return _kept_names("full", codes, full_names)
+
+
+def region_names(codes) -> dict[str, str]:
+    """CODE → the region's own name ("江岸区") for the CODES the tree has."""
+    from app.regions.queries import names_by_code
+
+    return _kept_names("own", codes, names_by_code)
+
+
+def _kept_names(kind: str, codes, read) -> dict[str, str]:
+    """Names of CODES read once per process with READ(session, codes) and kept (as is the
+    absence of a code the tree lacks, so it is not looked up on every page) for
+    PLACE_NAMES_TTL."""
+    from app.extensions import db
+
+    cache = current_app.extensions.setdefault(f"region_names:{kind}", {})
+    now = time.monotonic()
+    names, missing = {}, set()
+    for code in codes:
+        kept = cache.get(code)
+        if kept is not None and kept[1] > now:
+            names[code] = kept[0]
+        elif code:
+            missing.add(code)
+    if missing:
+        found = read(db.session, missing)
+        if len(cache) + len(missing) > PLACE_NAMES_KEPT:
+            cache.clear()
+        cache.update((code, (found.get(code), now + PLACE_NAMES_TTL)) for code in missing)
+        names.update(found)
+    return {code: name for code, name in names.items() if name is not None}
 
 
 ZONE_NAMES = {

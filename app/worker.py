@@ -90,6 +90,10 @@ class Worker(SimpleWorker):
                     from matching import embed_texts
 
                     embed_texts(["云聘"])
+                from app.ranking.service import current_model
+                from matching import learn
+
+                learn.load(current_model())  # importing LightGBM alone takes seconds
 
     def perform_job(self, *args: Any, **kwargs: Any) -> bool:
         from app.extensions import db

@@ -8,7 +8,7 @@ published by the demo employer and a résumé saved by a demo candidate, and mea
 - write → search: until ``/jobs/?q=<the job's title>`` on the web server lists the job;
 - write → recommendations: until the candidate's stored list was recomputed after the save;
 - the demo backlog: until every queued job and every mark present when the first page was
-  served has been handled;
+  served has been handled, and every demo candidate has a recommendation list;
 - derived jobs per second: flushes (index, embeddings) and other derived jobs finished over
   the run, divided by its length.
 """
@@ -237,7 +237,23 @@ class Backlog:
         self.marks = {
             key: dict(self.redis.hgetall(key)) for key in (prefix + "search", prefix + "embeddings")
         }
+        self.lists_wanted = self._lists_wanted()
         self.drained_at: float | None = None
+
+    def _lists_wanted(self) -> set[int]:
+        """Candidates whose recommendation list the backlog computes (one per default résumé
+        without a list yet): the embeddings flush leaves them to jobs of their own, queued
+        after this snapshot, so they are followed here by their result."""
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from app.models import RecommendationList, Resume
+
+        owners = select(Resume.user_id).where(Resume.is_default.is_(True))
+        listed = select(RecommendationList.user_id)
+        wanted = set(db.session.scalars(owners.where(Resume.user_id.not_in(listed))))
+        db.session.rollback()
+        return wanted
 
     def check(self) -> bool:
         """Whether it has drained (noting when it first did)."""
@@ -253,7 +269,18 @@ class Backlog:
             for member, version in list(members.items()):
                 if self.redis.hget(key, member) != version:
                     del members[member]
-        if not self.jobs and not any(self.marks.values()):
+        if self.lists_wanted and not self.jobs and not any(self.marks.values()):
+            from sqlalchemy import select
+
+            from app.extensions import db
+            from app.models import RecommendationList
+
+            listed = select(RecommendationList.user_id).where(
+                RecommendationList.user_id.in_(self.lists_wanted)
+            )
+            self.lists_wanted -= set(db.session.scalars(listed))
+            db.session.rollback()
+        if not self.jobs and not any(self.marks.values()) and not self.lists_wanted:
             self.drained_at = time.monotonic()
             return True
         return False

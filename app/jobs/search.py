@@ -22,10 +22,11 @@ from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
-from app.models import EmploymentType, Job, Region, json_text_contains, utcnow
+from app.models import EmploymentType, Job, json_text_contains, utcnow
 from app.models.jobs import MONTHLY_FACTOR
 from app.occupations.service import resolve as resolve_occupation
 from app.regions.queries import resolve as resolve_region
+from app.templating import region_names
 from search import Hit, InvalidQuery, SearchQuery, SearchResult, SearchUnavailable, Suggestion
 
 PAGE_SIZE = 20
@@ -278,13 +279,6 @@ def engine_page(params: Params) -> Page:
         salary_links=salary_links(params, result.facets.get("salary", [])),
         remote_count=remote or 0,
     )
-
-
-def region_names(codes: list[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    rows = db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes)))
-    return dict(rows.all())
 
 
 def filter_options(params: Params, facets: dict | None) -> dict[str, list[Option]]:

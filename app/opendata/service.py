@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from flask import url_for
 
 from app.extensions import db
-from app.models import EmploymentType, Job, Region, SalaryPeriod
+from app.models import EmploymentType, Job, SalaryPeriod
 from app.regions.queries import ancestor_codes
+from app.templating import region_names as kept_region_names
 from app.templating import render_markdown
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -59,8 +60,7 @@ def valid_through(job: Job) -> str:
 def region_names(code: str) -> list[str]:
     """Names from the province down to CODE's own region."""
     codes = [*ancestor_codes(code), code]
-    rows = db.session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes)))
-    names = dict(rows.all())
+    names = kept_region_names(codes)
     return [names[c] for c in codes if c in names]
 
 

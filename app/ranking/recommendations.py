@@ -152,6 +152,17 @@ def request_refresh(user: User) -> None:
         )
 
 
+def enqueue_lists(user_ids: list[int]) -> None:
+    """Recompute these users' lists in the background, one job each, ahead of the derived
+    work already waiting (the newest first): a candidate who just saved a résumé sees the
+    new list within seconds even while the demo's first lists or a sweep are queued."""
+    queue = get_queue(kind=DERIVED)
+    for user_id in user_ids:
+        queue.enqueue_call(
+            "app.ranking.tasks.refresh_recommendations", args=(user_id,), at_front=True
+        )
+
+
 def sweep_users() -> list[User]:
     """Active seekers whose lists are stale or old (or missing though they have a résumé)."""
     now = utcnow()

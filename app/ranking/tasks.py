@@ -21,7 +21,9 @@ from app.worker import task
 @task
 def flush() -> dict[str, int]:
     """Embed every job and résumé marked since the last flush (one pass through the model),
-    forget the vectors of deleted ones, and recompute the lists of changed résumés' owners."""
+    forget the vectors of deleted ones, and queue the lists of changed résumés' owners, each
+    a job of its own: the demo's first flush has a list for every candidate (most of its
+    time), and a résumé saved meanwhile must not wait behind all of them."""
     with batching.take("embeddings") as batch:
         jobs = _rows(Job, batch.ids("job"))
         resumes = _rows(Resume, batch.ids("resume"))
@@ -32,11 +34,9 @@ def flush() -> dict[str, int]:
         )
         if embedded or any(job.is_public for job in jobs):
             recommendations.mark_all_stale()
-        db.session.commit()  # the vectors are kept even if recomputing a list fails
-        owners = sorted({resume.user_id for resume in resumes if resume.is_default})
-        for user_id in owners:
-            recommendations.compute(db.session.get(User, user_id))
-            db.session.commit()
+        db.session.commit()
+        owners = [resume.user_id for resume in resumes if resume.is_default]
+        recommendations.enqueue_lists(owners)  # before the batch is acknowledged: none lost
     return {"embedded": embedded, "lists": len(owners)}
 
 
@@ -49,9 +49,9 @@ def refresh_recommendations(user_id: int) -> int:
     user = db.session.get(User, user_id)
     if user is None:
         return 0
-    row = recommendations.compute(user)
-    db.session.commit()
-    return len(row.items)
+    items = recommendations.compute(user).items
+    db.session.commit()  # nothing read after it: a new transaction would hold SQLite's lock
+    return len(items)
 
 
 @task

@@ -67,7 +67,7 @@ def path_names(names: list[str]) -> str:
     return " / ".join(shown)
 
 
-def _names_by_code(session: Session, codes: set[str]) -> dict[str, str]:
+def names_by_code(session: Session, codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
     rows = session.execute(
@@ -78,7 +78,7 @@ def _names_by_code(session: Session, codes: set[str]) -> dict[str, str]:
 
 def _with_paths(session: Session, nodes: list[Node]) -> list[dict]:
     wanted = {a for node in nodes for a in ancestor_codes(node.code)}
-    names = _names_by_code(session, wanted)
+    names = names_by_code(session, wanted)
     out = []
     for node in nodes:
         chain = [names[a] for a in ancestor_codes(node.code) if a in names] + [node.name]
@@ -93,7 +93,7 @@ def get_region(session: Session, code: str) -> dict | None:
     if region is None:
         return None
     chain = ancestor_codes(code)
-    names = _names_by_code(session, set(chain))
+    names = names_by_code(session, set(chain))
     ancestors = [
         {"code": a, "name": names[a], "level": i + 1} for i, a in enumerate(chain) if a in names
     ]
@@ -170,7 +170,7 @@ def full_names(session: Session, codes: set[str]) -> dict[str, str]:
     pages: one query for every code and ancestor. Unknown codes are left out."""
     valid = {c for c in codes if c and is_code(c)}
     wanted = valid | {a for c in valid for a in ancestor_codes(c)}
-    names = _names_by_code(session, wanted)
+    names = names_by_code(session, wanted)
     out = {}
     for code in valid:
         if code in names:

@@ -134,3 +134,53 @@ def test_outside_requests_only_writing_takes_the_write_lock_at_begin(app):
     other.execute("ROLLBACK")
     db.session.rollback()
     other.close()
+
+
+def _dbapi_connection():
+    return db.session.connection().connection.dbapi_connection
+
+
+def test_a_reading_request_on_postgresql_selects_outside_a_transaction(app):
+    """No BEGIN and no ROLLBACK round trip per page on PostgreSQL (autocommit, which also
+    keeps psycopg's prepared statements); SQLite still reads in a deferred transaction."""
+    db.session.commit()
+    with app.test_request_context(method="GET"):
+        assert db.session.scalar(sa.select(Region.name).where(Region.code == "42")) == "湖北省"
+        connection = _dbapi_connection()
+        if db.engine.dialect.name == "postgresql":
+            from psycopg.pq import TransactionStatus
+
+            assert connection.autocommit
+            assert connection.info.transaction_status == TransactionStatus.IDLE
+        else:
+            assert connection.in_transaction
+        db.session.rollback()
+    # Outside requests (workers, commands) transactions begin as before.
+    db.session.scalar(sa.select(Region.name).where(Region.code == "42"))
+    connection = _dbapi_connection()
+    assert (
+        connection.in_transaction
+        if db.engine.dialect.name == "sqlite"
+        else not connection.autocommit
+    )
+
+
+def test_what_a_reading_request_writes_is_rolled_back_unless_it_commits(app):
+    """A write (first, as the API token's last-use stamp) begins a real transaction on
+    PostgreSQL too, so the request's end rolls it back as it did in a transaction."""
+    db.session.commit()
+    with app.test_request_context(method="GET"):
+        db.session.add(Region(code="96", name="rolled back", level=1))
+        db.session.flush()
+        if db.engine.dialect.name == "postgresql":
+            from psycopg.pq import TransactionStatus
+
+            assert _dbapi_connection().info.transaction_status == TransactionStatus.INTRANS
+        db.session.rollback()
+    assert region_names("96") == []
+    db.session.commit()
+    with app.test_request_context(method="GET"):
+        db.session.add(Region(code="95", name="committed", level=1))
+        db.session.commit()
+    db.session.rollback()
+    assert region_names("95") == ["committed"]

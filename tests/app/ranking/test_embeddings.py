@@ -30,7 +30,7 @@ def test_writes_enqueue_embeddings_that_pages_then_use(app, client, worker):
     assert [j.func_name for j in get_queue(app, DERIVED).jobs] == ["app.ranking.tasks.flush"]
     assert [j.func_name for j in get_queue(app, INDEX).jobs] == ["app.indexing.tasks.flush"]
     started = time.perf_counter()
-    assert worker(DERIVED) == 2
+    assert worker(DERIVED) == 3  # the two flushes, then the candidate's list (a job of its own)
     print(
         f"worker: 2 objects embedded in {time.perf_counter() - started:.2f} s (model load included)"
     )
@@ -42,7 +42,7 @@ def test_writes_enqueue_embeddings_that_pages_then_use(app, client, worker):
     resume.summary = "五年Java后端开发经验，熟悉微服务"
     db.session.commit()
     started = time.perf_counter()
-    assert worker(DERIVED) == 2  # the résumé's embedding and its search document
+    assert worker(DERIVED) == 3  # the résumé's embedding, its search document and its list
     print(f"worker: 1 résumé re-embedded in {time.perf_counter() - started:.2f} s")
     assert stored(EmbeddedKind.RESUME, resume.id).digest != digest
 
