@@ -89,7 +89,11 @@ class ScriptedAudioTrack(AudioStreamTrack):
 @pytest.fixture(autouse=True)
 def short_timings(monkeypatch):
     monkeypatch.setattr(
-        liveness, "DEFAULT_TIMINGS", liveness.Timings(acquire=4, turn=6, blink=6, digits=4)
+        # Short where a test waits for a step to fail (no face); the scripted face answers
+        # as fast as it can, so the turn and the blink keep room for a loaded machine.
+        liveness,
+        "DEFAULT_TIMINGS",
+        liveness.Timings(acquire=4, turn=12, blink=12, digits=4),
     )
 
 

@@ -32,7 +32,8 @@ def test_every_dashboard_draws_its_charts(browser, live_server, size, tmp_path):
     context = browser.new_context(viewport=VIEWPORTS[size], locale="zh-CN", reduced_motion="reduce")
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"{error.message}\n{error.stack}"))
+    board = "home"
+    page.on("pageerror", lambda error: errors.append(f"{board}: {error.message}\n{error.stack}"))
     page.goto(base + "/auth/login")
     page.locator("#email").fill("province@example.com")
     page.locator("#password").fill(factories.PASSWORD)
