@@ -175,9 +175,19 @@
       var link = spec.kind === "map" ? params.data && params.data.link : spec.links && spec.links[params.dataIndex];
       if (link) { window.location.href = link; }
     });
-    // One resize per frame, however many resize events the browser fires.
+    // One resize per frame, however many resize events the browser fires, and none before
+    // the first picture is finished: ECharts trips over a resize in the middle of a sankey's
+    // first layout (seen on slow phones as a TypeError in its progressive renderer).
     var pending = false;
+    var drawn = false;
+    var missed = false;
+    chart.on("finished", function () {
+      if (drawn) { return; }
+      drawn = true;
+      if (missed) { window.requestAnimationFrame(function () { chart.resize(); }); }  // resized meanwhile
+    });
     window.addEventListener("resize", function () {
+      if (!drawn) { missed = true; return; }
       if (pending) { return; }
       pending = true;
       window.requestAnimationFrame(function () { pending = false; chart.resize(); });
