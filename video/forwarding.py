@@ -65,7 +65,6 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Callable
 
 import aiortc
 import av
@@ -387,7 +386,7 @@ class Publisher:
     :class:`ForwardTrack` (other participants), its frames to frame subscribers (taps with
     ``push(packet, keyframe)``, e.g. the identity check's liveness session)."""
 
-    def __init__(self, track: MediaStreamTrack, receiver, log: Callable[..., None] | None = None):
+    def __init__(self, track: MediaStreamTrack, receiver):
         self.kind = track.kind
         self.track = track
         self.receiver = receiver
@@ -395,7 +394,6 @@ class Publisher:
         self.subscribers: set = set()
         self._estimates: dict[ForwardTrack, tuple[int, float]] = {}
         self._last_pli = 0.0
-        self._log = log or logger.debug
         self._tap_receiver(receiver)
         self._task = asyncio.ensure_future(self._run())
 
