@@ -4,6 +4,7 @@ heavy dependencies such as sentence-transformers; we only want their data files)
 from __future__ import annotations
 
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -34,3 +35,15 @@ def in_split(key: str, split: str) -> bool:
         return True
     bucket = zlib.crc32(key.encode("utf-8")) % 10
     return SPLITS[0 if bucket < 6 else 1 if bucket < 8 else 2] == split
+
+
+def write_set(out: str, jobs: list[dict], candidates: list[dict], job2cand, cand2job) -> None:
+    """Write a set's four files in OUT: jobs.jsonl, candidates.jsonl and the qrels of each
+    direction (lines ``query 0 doc grade``)."""
+    os.makedirs(out, exist_ok=True)
+    for name, rows in (("jobs", jobs), ("candidates", candidates)):
+        with open(os.path.join(out, f"{name}.jsonl"), "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    for name, lines in (("job2cand", job2cand), ("cand2job", cand2job)):
+        with open(os.path.join(out, f"qrels.{name}.tsv"), "w") as f:
+            f.writelines(lines)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import random
 import sys
@@ -24,7 +23,7 @@ import sys
 import click
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _wheel import SPLITS, in_split, wheel_member  # noqa: E402
+from _wheel import SPLITS, in_split, wheel_member, write_set  # noqa: E402
 
 
 def _norm(s: str) -> str:
@@ -122,15 +121,13 @@ def main(out, wheel, queries, split, seed):
                     lines.append(f"{q} 0 {d} {g}\n")
         return lines
 
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "jobs.jsonl"), "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(j, ensure_ascii=False) + "\n" for j in jobs)
-    with open(os.path.join(out, "candidates.jsonl"), "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(c, ensure_ascii=False) + "\n" for c in cand_rows)
-    with open(os.path.join(out, "qrels.job2cand.tsv"), "w") as f:
-        f.writelines(qrels(job_code, cand_code, queries))
-    with open(os.path.join(out, "qrels.cand2job.tsv"), "w") as f:
-        f.writelines(qrels(cand_code, job_code, queries))
+    write_set(
+        out,
+        jobs,
+        cand_rows,
+        qrels(job_code, cand_code, queries),
+        qrels(cand_code, job_code, queries),
+    )
     click.echo(f"{len(jobs)} jobs, {len(cand_rows)} candidates -> {out}")
 
 
