@@ -10,9 +10,10 @@ known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
   :class:`ForwardTrack` rewrites what belongs to its own sender (SSRC, payload type, sequence
   number and timestamp offsets, mid, abs-send-time) and sends it on that sender's transport,
   keeping it in the sender's history so aiortc answers the subscriber's NACKs. No frame is
-  reassembled and packetized again, no queue or task sits between the two sockets: that path
-  cost as much as the forwarding itself (py-spy: jitter buffer, frame queues, packetizer).
-  The sender's own loop waits in :meth:`ForwardTrack.recv` until the track stops.
+  reassembled and packetized again and no queue or task sits between the two sockets, so a
+  packet leaves as it arrives (measured CPU: no difference from the frame path beyond the
+  noise, docs/benchmarks/video.md). The sender's own loop waits in
+  :meth:`ForwardTrack.recv` until the track stops.
 * **Receiving undecoded frames** (identity checks, broadcasts, the benchmark's receivers).
   ``RTCRtpReceiver`` reassembles frames in its jitter buffer and puts them on a queue read by
   a decoder thread. :func:`mark_passthrough` swaps that queue
