@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
@@ -19,6 +21,7 @@ from app.models import (
     VerificationState,
     Visibility,
 )
+from app.templating import translations
 
 STAGES = {
     Stage.NEW: _l("New"),
@@ -151,8 +154,16 @@ def choices(labels: dict) -> list[tuple[str, object]]:
 
 
 def label_getter(labels: dict):
+    """A function from a stored value to its label, each label translated once per language
+    and process (pages show dozens: every card's employment type, stage, education)."""
+    kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
     def get(value) -> str:
-        return str(labels.get(value, value))
+        mine = kept.setdefault(translations(), {})
+        label = mine.get(value)
+        if label is None:
+            label = mine[value] = str(labels.get(value, value))
+        return label
 
     return get
 

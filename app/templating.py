@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import time
 
 import nh3
 from flask import Flask, current_app
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -39,8 +40,11 @@ ALLOWED_TAGS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def render_markdown(text: str) -> Markup:
-    """Markdown to HTML that is safe to show: raw HTML is not parsed and nh3 cleans the rest."""
+    """Markdown to HTML that is safe to show: raw HTML is not parsed and nh3 cleans the rest.
+    Kept per process: a job page renders its description twice (page and JSON-LD) on every
+    view, and parsing plus cleaning cost more than the rest of the page's text."""
     html = _markdown.render(text or "")
     cleaned = nh3.clean(
         html,
@@ -78,7 +82,29 @@ def mask_email(email: str | None) -> str:
 def money(amount: int | float | None) -> str:
     if amount is None:
         return ""
-    return "¥" + format_decimal(amount, format="#,##0")
+    # Chinese and English group digits alike (¥12,000); Babel's formatter cost 0.2 ms a call.
+    return f"¥{amount:,.0f}"
+
+
+def translations():
+    """The reader's message catalogue, looked up once per request and language.
+
+    Flask-Babel resolves the request context, the locale and the catalogue on every call
+    (about ten context-local look-ups): with ~40 strings a page that was a tenth of a page's
+    CPU. The catalogue is kept on Babel's own per-request namespace beside the locale it is
+    for, so ``force_locale`` (mail in the recipient's language) still gets its own."""
+    from flask_babel import _get_current_context
+
+    ctx = _get_current_context()
+    if ctx is None:
+        return get_translations()
+    locale = getattr(ctx, "babel_locale", None)
+    kept = getattr(ctx, "kept_translations", None)
+    if locale is not None and kept is not None and kept[0] is locale:
+        return kept[1]
+    found = get_translations()
+    ctx.kept_translations = (getattr(ctx, "babel_locale", None), found)
+    return found
 
 
 PLACE_NAMES_TTL = 600.0
@@ -193,6 +219,13 @@ def init_app(app: Flask) -> None:
     from app.labels import JINJA_GLOBALS
 
     app.jinja_env.globals.update(JINJA_GLOBALS, zone_name=zone_name)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(
         markdown=render_markdown,
         mask_phone=mask_phone,
