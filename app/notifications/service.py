@@ -30,6 +30,7 @@ TEXTS = {
     "review_submitted": _l("%(employer)s submitted documents for review"),
     "post_check_due": _l("%(employer)s was approved on its commitment: check its documents"),
     "fast_track_revoked": _l("The approval of your company was revoked: %(reasons)s"),
+    "company_owner": _l("You are now an owner of %(employer)s"),
     "welcome": _l("Welcome to Yunpin"),
     "interview_proposed": _l("%(employer)s proposes interview times for %(job)s: pick one"),
     "interview_rescheduled": _l("%(employer)s proposed new interview times for %(job)s"),
