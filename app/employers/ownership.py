@@ -93,21 +93,24 @@ def hand_over(user: User) -> None:
     audit.record("employer.ownerless", employer, actor=None, from_user=user.id, jobs_paused=paused)
 
 
-def ownerless() -> list[Employer]:
+def ownerless_query() -> sa.Select:
     """Companies no owner can sign in to, newest first."""
     owned = sa.select(EmployerMember.employer_id).where(EmployerMember.role == MemberRole.OWNER)
-    return list(
-        db.session.scalars(
-            sa.select(Employer).where(Employer.id.not_in(owned)).order_by(Employer.id.desc())
-        )
-    )
+    return sa.select(Employer).where(Employer.id.not_in(owned)).order_by(Employer.id.desc())
+
+
+def ownerless(limit: int = 100) -> list[Employer]:
+    return list(db.session.scalars(ownerless_query().limit(limit)))
 
 
 def assign_owner(employer: Employer, email: str, admin: User) -> User:
     """Make the employer account EMAIL an owner of EMPLOYER (a company without one); the
     account may be a colleague already, not someone working for another company."""
     lock(db.session, employer)
-    if employer.id not in {e.id for e in ownerless()}:
+    owned = sa.select(EmployerMember.id).where(
+        EmployerMember.employer_id == employer.id, EmployerMember.role == MemberRole.OWNER
+    )
+    if db.session.scalar(owned.limit(1)) is not None:
         raise OwnershipError(_l("This company already has an owner."), 409)
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None or user.deleted_at is not None:
