@@ -19,6 +19,7 @@ LATEST = 100
 # What each kind of notification says; parameters come from Notification.params.
 TEXTS = {
     "application_received": _l("New application from %(candidate)s for %(job)s"),
+    "application_received_blind": _l("New application (Applicant #%(n)s) for %(job)s"),
     "stage_changed": _l("Your application for %(job)s moved to: %(stage)s"),
     "stage_changed_message": _l(
         "Your application for %(job)s moved to: %(stage)s. %(employer)s wrote: %(message)s"

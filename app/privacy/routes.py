@@ -49,6 +49,7 @@ def privacy_notice_version() -> int:
 
 bp.add_app_template_global(blind.candidate_name, "candidate_name")
 bp.add_app_template_global(blind.identity_hidden, "identity_hidden")
+bp.add_app_template_global(blind.conversation_candidate_name, "conversation_candidate_name")
 
 
 @bp.before_app_request
