@@ -40,6 +40,7 @@ from app.notifications.service import notify
 from app.privacy import service
 from app.privacy.notice import NOTICE_VERSION
 from app.privacy.tasks import sweep
+from app.resumes import service as resumes
 from app.uploads import folder
 from tests import factories
 from tests.web import as_user, csrf_token, login, post_form
@@ -381,3 +382,19 @@ def service_export_json(client, user, worker) -> dict:
     link = page.split('class="download" href="', 1)[1].split('"', 1)[0]
     archive = zipfile.ZipFile(io.BytesIO(client.get(link.replace("http://yunpin.test", "")).data))
     return json.loads(archive.read("yunpin-data.json"))
+
+
+def test_making_a_resume_public_is_the_separate_consent_to_being_found(client):
+    """The privacy notice does not cover being found by employers: choosing "visible to
+    verified employers" records that consent on its own, with its source."""
+    seeker = factories.user(Role.SEEKER)
+    resume = factories.resume(seeker, visibility=Visibility.APPLIED)
+    db.session.commit()
+    assert not service.resume_consent_given(seeker)
+    resumes.save(seeker, resume, {"visibility": Visibility.PUBLIC})
+    db.session.commit()
+    assert seeker.resume_consent_at is not None
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "consent.resume_visibility")
+    )
+    assert entry.data == {"given": True, "via": "resume"}
