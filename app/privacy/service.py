@@ -12,26 +12,34 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import audit, uploads
 from app.database import update_if
+from app.employers import ownership
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
     ApiToken,
     Application,
+    BroadcastReminder,
+    Conversation,
     DataExport,
     Dismissal,
     EmployerMember,
     ExportStatus,
+    Favourite,
+    Interview,
     Invitation,
+    Message,
     Notification,
     RecommendationList,
     Resume,
     ResumeFile,
+    SavedSearch,
+    Side,
     SignIn,
     User,
     Visibility,
@@ -48,6 +56,9 @@ class PrivacyError(DomainError):
 
 ERASED_NAME = "已注销用户"
 """The name an erased account shows where employers keep its applications."""
+
+ERASED_MESSAGE = "erased"
+"""The kind of a chat message whose text was erased with its author's account."""
 
 
 # --- consent -------------------------------------------------------------------------------
@@ -215,9 +226,26 @@ def erase(user: User) -> None:
         ApiToken,
         Dismissal,
         RecommendationList,
+        SavedSearch,
+        Favourite,
+        BroadcastReminder,
     ):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    # The employer keeps its conversations with the candidate, without what the candidate
+    # wrote (messages, the shared résumé's title) or agreed to share.
+    conversations = sa.select(Conversation.id).where(Conversation.candidate_id == user.id)
+    db.session.execute(
+        sa.update(Message)
+        .where(Message.conversation_id.in_(conversations), Message.side == Side.CANDIDATE)
+        .values(text="", kind=ERASED_MESSAGE)
+    )
+    db.session.execute(
+        sa.update(Conversation)
+        .where(Conversation.candidate_id == user.id)
+        .values(candidate_shares_contact=False)
+    )
     db.session.execute(sa.delete(Invitation).where(Invitation.candidate_id == user.id))
+    ownership.hand_over(user)  # the company stays: a colleague takes over, or nobody yet
     db.session.execute(sa.delete(EmployerMember).where(EmployerMember.user_id == user.id))
     for resume in db.session.scalars(sa.select(Resume).where(Resume.user_id == user.id)):
         db.session.delete(resume)  # through the ORM: the search index follows deletions
@@ -226,6 +254,7 @@ def erase(user: User) -> None:
         .where(Application.candidate_id == user.id)
         .values(answers=[], resume_id=None)
     )
+    forget_name_in_notifications(user)
     user.name = ERASED_NAME
     user.email = f"erased-{user.id}@erased.invalid"
     user.phone = None
@@ -241,6 +270,34 @@ def erase(user: User) -> None:
     db.session.flush()
     for name in files:
         uploads.discard(name)
+
+
+NAMING_KINDS = ("application_received", "interview_scheduled")
+"""Notifications that name the candidate (their text is rendered from the stored name)."""
+
+
+def forget_name_in_notifications(user: User) -> int:
+    """Replace USER's name in the notifications employers got about their applications and
+    interviews (found by their links); returns how many."""
+    applications = list(
+        db.session.scalars(sa.select(Application.id).where(Application.candidate_id == user.id))
+    )
+    interviews = db.session.scalars(
+        sa.select(Interview.id).where(Interview.application_id.in_(applications))
+    )
+    links = [f"/video/interviews/{i}" for i in interviews] + [
+        url_for("applications.review", application_id=a) for a in applications
+    ]
+    notes = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.kind.in_(NAMING_KINDS), Notification.link.in_(links)
+        )
+    )
+    changed = 0
+    for note in notes:
+        note.params = {**note.params, "candidate": ERASED_NAME}
+        changed += 1
+    return changed
 
 
 def due_for_erasure() -> list[int]:

@@ -53,7 +53,10 @@ def sweep() -> dict[str, int]:
             continue
         lock(db.session, user)  # a cancel that came first wins; one that comes later waits
         if user.delete_after is not None and user.delete_after <= utcnow():
-            service.erase(user)
+            # A colleague taking over a company is notified with a link (url_for needs a
+            # request): a POST one, since it writes.
+            with current_app.test_request_context(method="POST"):
+                service.erase(user)
             erased += 1
         db.session.commit()
     expired = service.expire_exports()

@@ -152,6 +152,7 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
         "administration: an account": (f"/admin/users/{w['users']['candidate'].id}", ADMIN_ONLY),
         "administration: audit log": ("/admin/audit", ADMIN_ONLY),
         "administration: audit log CSV": ("/admin/audit?format=csv", ADMIN_ONLY),
+        "administration: companies without an owner": ("/admin/employers/ownerless", ADMIN_ONLY),
         "privacy settings": ("/settings/privacy", SIGNED_IN),
         "password and devices": ("/settings/security", SIGNED_IN),
         "privacy notice": ("/privacy", everyone_200),
@@ -303,13 +304,14 @@ def test_administration_changes_are_for_administrators_only(client, world):
         posts = {
             "/admin/users/new": {"name": "x", "email": "x@example.com", "role": "admin"},
             f"/admin/users/{target.id}": {"name": "x", "role": "admin", "active": "y"},
+            f"/admin/employers/{world['employer'].id}/owner": {"email": target.email},
         }
         for url, data in posts.items():
             status = client.post(url, data={**data, "csrf_token": token}).status_code
             assert status == (302 if role == "anonymous" else 403), (role, url, status)
         client.post("/auth/logout", data={"csrf_token": token})
     db.session.refresh(target)
-    assert target.role == Role.SEEKER
+    assert target.role == Role.SEEKER and target.membership is None
 
 
 API_RESUME_SEARCH = {

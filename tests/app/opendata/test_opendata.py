@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from app.extensions import db
-from app.models import JobStatus, SalaryPeriod
+from app.models import JobStatus, Region, SalaryPeriod
+from app.opendata import service
 from tests import factories
 from tests.web import no_writes
 
@@ -64,6 +65,34 @@ def test_public_job_page_carries_a_complete_job_posting(client):
     assert posting["directApply"] is True
 
 
+def test_addresses_name_places_not_the_trees_placeholders(client):
+    """A municipality's district and a county-level city under its province are the
+    locality, never 市辖区 or 省直辖县级行政区划; with no street given, the region path is."""
+    db.session.add_all(
+        Region(code=code, name=name, level=level, parent_code=parent)
+        for code, name, level, parent in [
+            ("11", "北京市", 1, None),
+            ("1101", "市辖区", 2, "11"),
+            ("110101", "东城区", 3, "1101"),
+            ("110101001", "东华门街道", 4, "110101"),
+            ("4290", "省直辖县级行政区划", 2, "42"),
+            ("429004", "仙桃市", 3, "4290"),
+        ]
+    )
+    beijing = factories.job(factories.employer(region_code="110101001", address=""))
+    xiantao = factories.job(factories.employer(region_code="429004", address="钱沟路8号"))
+    db.session.commit()
+    addresses = [
+        json_ld(client.get(f"/jobs/{job.id}").get_data(as_text=True))["jobLocation"]["address"]
+        for job in (beijing, xiantao)
+    ]
+    assert [(a["addressRegion"], a["addressLocality"], a["streetAddress"]) for a in addresses] == [
+        ("北京市", "东城区", "东华门街道"),
+        ("湖北省", "仙桃市", "钱沟路8号"),
+    ]
+    assert all(a["addressCountry"] == "CN" for a in addresses)
+
+
 def test_html_in_a_description_cannot_end_the_script_block(client):
     job = factories.job(factories.employer(), description="</script><script>alert(1)</script>")
     db.session.commit()
@@ -112,15 +141,37 @@ def test_sitemap_becomes_an_index_past_the_limit(app, client):
     index = client.get("/sitemap.xml")
     assert ET.fromstring(index.data).tag == f"{SITEMAP}sitemapindex"
     pages = locations(index)
-    assert pages == [f"http://yunpin.test/sitemaps/jobs-{n}.xml" for n in (1, 2, 3)]
+    # Seven URLs (the home page, the job search, five jobs), two a file.
+    assert pages == [f"http://yunpin.test/sitemaps/jobs-{n}.xml" for n in (1, 2, 3, 4)]
     listed = [
         url
         for page in pages
         for url in locations(client.get(page.removeprefix("http://yunpin.test")))
     ]
     assert {f"http://yunpin.test/jobs/{j.id}" for j in jobs} <= set(listed)
-    assert client.get("/sitemaps/jobs-4.xml").status_code == 404
+    assert client.get("/sitemaps/jobs-5.xml").status_code == 404
     assert client.get("/sitemaps/jobs-0.xml").status_code == 404
+
+
+def test_no_sitemap_file_holds_more_urls_than_the_limit(app, client):
+    """sitemaps.org allows 50,000 URLs a file: the home page and the job search count."""
+    app.config["SITEMAP_LIMIT"] = 3
+    employer = factories.employer()
+    jobs = [factories.job(employer) for _ in range(3)]
+    db.session.commit()
+    single = locations(client.get("/sitemap.xml"))  # the jobs fit: one file, jobs first
+    assert single == [f"http://yunpin.test/jobs/{j.id}" for j in jobs]
+    jobs.append(factories.job(employer))  # past the limit: an index
+    db.session.commit()
+    pages = locations(client.get("/sitemap.xml"))
+    files = [locations(client.get(page.removeprefix("http://yunpin.test"))) for page in pages]
+    assert [len(urls) for urls in files] == [3, 3]
+    assert [url for urls in files for url in urls] == [
+        "http://yunpin.test/",
+        "http://yunpin.test/jobs/",
+        *(f"http://yunpin.test/jobs/{j.id}" for j in jobs),
+    ]
+    assert service.SITEMAP_LIMIT == 50_000
 
 
 def test_atom_feeds_per_region_and_category(client):

@@ -11,17 +11,26 @@ import pytest
 import sqlalchemy as sa
 
 from app.accounts.service import create_api_token
+from app.alerts import service as alerts
+from app.chat import service as chat
 from app.cli import main
 from app.extensions import db
 from app.models import (
+    AlertFrequency,
     Application,
     AuditEntry,
+    Conversation,
     DataExport,
+    EmployerMember,
     ExportStatus,
+    Favourite,
+    MemberRole,
+    Message,
     Notification,
     Resume,
     ResumeFile,
     Role,
+    SavedSearch,
     SignIn,
     User,
     Visibility,
@@ -31,6 +40,7 @@ from app.notifications.service import notify
 from app.privacy import service
 from app.privacy.notice import NOTICE_VERSION
 from app.privacy.tasks import sweep
+from app.resumes import service as resumes
 from app.uploads import folder
 from tests import factories
 from tests.web import as_user, csrf_token, login, post_form
@@ -311,3 +321,80 @@ def test_privacy_sweep_command_erases_due_accounts(runner):
     assert "erased 1 accounts" in result.output
     db.session.refresh(seeker)
     assert seeker.deleted_at is not None and not seeker.active
+
+
+def test_conversations_searches_and_favourites_are_exported_then_erased(app, client, worker):
+    """What came with conversations and alerts is in the export; after the erasure the employer
+    keeps its side of the conversation, not what the candidate wrote."""
+
+    seeker, _resume, application = seeker_with_history()
+    job = application.job
+    owner = factories.user(Role.EMPLOYER)
+    db.session.add(EmployerMember(employer=job.employer, user_id=owner.id, role=MemberRole.OWNER))
+    conversation, _made = chat.open_for_job(seeker, job)
+    chat.send(conversation, seeker, "我的电话是13900001111")
+    chat.send(conversation, owner, "好的，明天联系您")
+    alerts.save(seeker, "会计", "会计", {}, AlertFrequency.DAILY)
+    alerts.favour(seeker, job)
+    notify(
+        owner,
+        "application_received",
+        f"/applications/review/{application.id}",
+        email=False,
+        candidate=seeker.name,
+        job=job.title,
+    )
+    db.session.commit()
+
+    data = service_export_json(client, seeker, worker)
+    assert [c["id"] for c in data["conversations"]] == [conversation.id]
+    assert [m["text"] for m in data["messages"]] == ["我的电话是13900001111", "好的，明天联系您"]
+    assert [s["name"] for s in data["saved_searches"]] == ["会计"]
+    assert [f["job_id"] for f in data["favourite_jobs"]] == [job.id]
+
+    seeker.delete_after = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert sweep()["erased"] == 1
+    db.session.expire_all()
+    texts = db.session.execute(
+        sa.select(Message.side, Message.text, Message.kind).order_by(Message.id)
+    ).all()
+    assert [tuple(t) for t in texts] == [
+        ("candidate", "", service.ERASED_MESSAGE),
+        ("employer", "好的，明天联系您", "text"),
+    ]
+    assert db.session.get(Conversation, conversation.id) is not None
+    assert db.session.scalar(sa.select(SavedSearch)) is None
+    assert db.session.scalar(sa.select(Favourite)) is None
+    received = db.session.scalar(sa.select(Notification).where(Notification.user_id == owner.id))
+    assert received.params["candidate"] == service.ERASED_NAME  # the employer's bell forgets too
+    as_user(client, owner)
+    page = client.get(f"/conversations/{conversation.id}").get_data(as_text=True)
+    assert "13900001111" not in page and "Deleted with the account that wrote it." in page
+
+
+def service_export_json(client, user, worker) -> dict:
+    """USER's export, asked for in the settings and built by the worker."""
+    as_user(client, user)
+    post_form(client, "/settings/privacy/exports", {}, token_from="/settings/privacy")
+    assert worker() >= 1
+    page = client.get("/settings/privacy").get_data(as_text=True)
+    link = page.split('class="download" href="', 1)[1].split('"', 1)[0]
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link.replace("http://yunpin.test", "")).data))
+    return json.loads(archive.read("yunpin-data.json"))
+
+
+def test_making_a_resume_public_is_the_separate_consent_to_being_found(client):
+    """The privacy notice does not cover being found by employers: choosing "visible to
+    verified employers" records that consent on its own, with its source."""
+    seeker = factories.user(Role.SEEKER)
+    resume = factories.resume(seeker, visibility=Visibility.APPLIED)
+    db.session.commit()
+    assert not service.resume_consent_given(seeker)
+    resumes.save(seeker, resume, {"visibility": Visibility.PUBLIC})
+    db.session.commit()
+    assert seeker.resume_consent_at is not None
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "consent.resume_visibility")
+    )
+    assert entry.data == {"given": True, "via": "resume"}

@@ -7,6 +7,7 @@ import hmac
 import json
 import threading
 import time
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -15,6 +16,7 @@ from rq import SimpleWorker
 from app.accounts.service import create_api_token
 from app.applications import service as applications
 from app.extensions import db
+from app.interviews import service as interviews
 from app.models import DeliveryStatus, Role, Stage, Webhook, WebhookDelivery
 from app.queue import get_queue
 from app.webhooks import service
@@ -281,3 +283,29 @@ def test_a_candidates_message_reaches_the_employers_receiver(dev_app, client, wo
         "from": "candidate",
     }
     assert "请问" not in body.decode()  # ids only: the text stays behind the API
+
+
+def test_a_picked_interview_time_reaches_the_receiver(dev_app, client, worker):
+    owner, job, auth = owner_with_job()
+    application = apply_to(job)
+    with Receiver([]) as receiver:
+        hook = client.post(
+            "/api/v1/webhooks",
+            json={"url": receiver.url, "events": ["interview.scheduled"]},
+            headers=auth,
+        ).json
+        start = (datetime.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+        interview = interviews.propose(application, owner, [start], "Asia/Shanghai", 30)
+        db.session.flush()
+        interviews.pick(interview, application.candidate, interview.slots[0].id)
+        db.session.commit()
+        worker()
+    [(headers, body)] = receiver.requests  # the proposal is not an event, the pick is
+    assert headers["Yunpin-Event"] == "interview.scheduled"
+    verify(hook["secret"], headers, body)
+    data = json.loads(body)["data"]
+    assert (data["interview_id"], data["application_id"], data["duration_minutes"]) == (
+        interview.id,
+        application.id,
+        30,
+    )
