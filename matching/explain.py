@@ -15,7 +15,7 @@ import numpy as np
 
 from . import defaults
 from .encode import candidate_skills, job_skills, occupation_of, related_skills
-from .occupations import code_num, occupations, shared_levels
+from .occupations import code_num, occupations_by_num, shared_levels
 from .profiles import CandidateProfile, JobProfile, MatchContext
 from .reasons import Reason
 from .regions import cooperation_mask, region_name, region_of, shared_prefix_level
@@ -141,7 +141,7 @@ def occupation_reasons(pair: Pair) -> list[WeightedReason]:
     if not (job_code and candidate_code):
         return []
     levels = shared_levels(job_code, candidate_code)
-    by_code = {occupation.code_num: occupation for occupation in occupations().values()}
+    by_code = occupations_by_num()
     weight = pair.weights["occupation"]
     if levels == 4:
         name = by_code[job_code].name

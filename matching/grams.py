@@ -48,8 +48,16 @@ def _hash(g: str) -> int:
     return (zlib.crc32(g.encode("utf-8")) & 0x7FFFFFFF) or 1
 
 
+@lru_cache(maxsize=65536)
 def encode_title(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(GRAMS,) int32 hashed bigrams and (GRAMS,) float32 unit TF-IDF weights."""
+    """(GRAMS,) int32 hashed bigrams and (GRAMS,) float32 unit TF-IDF weights (kept per process
+    and read-only: every ranking encodes its whole pool's titles again)."""
+    ids, w = _encode_title(text)
+    ids.flags.writeable = w.flags.writeable = False
+    return ids, w
+
+
+def _encode_title(text: str) -> tuple[np.ndarray, np.ndarray]:
     ids = np.zeros(GRAMS, np.int32)
     w = np.zeros(GRAMS, np.float32)
     tf = Counter(bigrams(text))

@@ -56,6 +56,12 @@ def occupations() -> dict[str, Occupation]:
 
 
 @lru_cache(maxsize=1)
+def occupations_by_num() -> dict[int, Occupation]:
+    """The occupations by :func:`code_num` of their code."""
+    return {occupation.code_num: occupation for occupation in occupations().values()}
+
+
+@lru_cache(maxsize=1)
 def _lexicon() -> dict[str, str]:
     lex: dict[str, str] = {}
     # level-4 (detailed) occupations first so they win over broader groups

@@ -205,10 +205,14 @@ def score(job: JobProfile, candidate: CandidateProfile, ctx: MatchContext | None
 
 
 def _match(job, cand, J, C, ctx) -> Match:
-    feats_a = feature_matrix(J, C, ctx)
-    s = float(combine(feats_a, ctx.weights, ctx.model)[0])
-    feats = {f: round(float(v[0]), 6) for f, v in feats_a.items()}
-    return Match(score=s, features=feats, reasons=explain(job, cand, feats, ctx))
+    feats = feature_matrix(J, C, ctx)
+    return _match_row(job, cand, feats, combine(feats, ctx.weights, ctx.model), 0, ctx)
+
+
+def _match_row(job, cand, feats: dict[str, np.ndarray], scores: np.ndarray, i: int, ctx) -> Match:
+    """The Match of row I of a ranking's features and scores (not computed again per row)."""
+    row = {f: round(float(v[i]), 6) for f, v in feats.items()}
+    return Match(score=float(scores[i]), features=row, reasons=explain(job, cand, row, ctx))
 
 
 def rank_candidates(
@@ -224,8 +228,12 @@ def rank_candidates(
     now = _now(ctx)
     J = encode_jobs([job], now, ctx.use_embeddings)
     C = encode_candidates(list(candidates), now, ctx.use_embeddings)
-    top = _top(score_arrays(J, C, ctx), limit)
-    return [(candidates[i], _match(job, candidates[i], J, C.take([i]), ctx)) for i in top]
+    feats = feature_matrix(J, C, ctx)
+    scores = combine(feats, ctx.weights, ctx.model)
+    return [
+        (candidates[i], _match_row(job, candidates[i], feats, scores, i, ctx))
+        for i in _top(scores, limit)
+    ]
 
 
 def rank_jobs(
@@ -241,8 +249,12 @@ def rank_jobs(
     now = _now(ctx)
     C = encode_candidates([candidate], now, ctx.use_embeddings)
     J = encode_jobs(list(jobs), now, ctx.use_embeddings)
-    top = _top(score_arrays(J, C, ctx), limit)
-    return [(jobs[i], _match(jobs[i], candidate, J.take([i]), C, ctx)) for i in top]
+    feats = feature_matrix(J, C, ctx)
+    scores = combine(feats, ctx.weights, ctx.model)
+    return [
+        (jobs[i], _match_row(jobs[i], candidate, feats, scores, i, ctx))
+        for i in _top(scores, limit)
+    ]
 
 
 def _top(scores: np.ndarray, limit: int | None) -> np.ndarray:
