@@ -25,12 +25,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.access import OFFICIALS, member_application, roles_required, scope_code
+from app.access import OFFICIALS, member_application, member_job, roles_required, scope_code
 from app.api.auth import bearer, token_user, unauthorized
 from app.chat import events, service
 from app.errors import DomainError, refused
 from app.extensions import db, limiter
-from app.models import Conversation, Job, Role, Side
+from app.models import Conversation, Invitation, Job, Role, Side
 from app.resumes.service import default_resume
 
 bp = Blueprint("chat", __name__)
@@ -300,6 +300,17 @@ def start_from_job(job_id: int):
 def start_from_application(application_id: int):
     application = member_application(application_id)
     conversation, _created = service.open_for_application(current_user, application)
+    db.session.commit()
+    return redirect(url_for("chat.conversation", conversation_id=conversation.id))
+
+
+@bp.route("/invitations/<id:invitation_id>/conversation", methods=["POST"])
+@roles_required(Role.EMPLOYER)
+def start_from_invitation(invitation_id: int):
+    """The employer's "Chat" on a candidate they invited (people to invite, the résumé)."""
+    invitation = db.get_or_404(Invitation, invitation_id)
+    member_job(invitation.job_id)  # 404 unless the job is the member's company's
+    conversation, _created = service.open_for_invitation(current_user, invitation)
     db.session.commit()
     return redirect(url_for("chat.conversation", conversation_id=conversation.id))
 

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.models import (
     Application,
     Conversation,
+    Invitation,
     Job,
     Message,
     Resume,
@@ -116,8 +117,13 @@ def open_for_job(candidate: User, job: Job) -> tuple[Conversation, bool]:
 
 
 def open_for_application(member: User, application: Application) -> tuple[Conversation, bool]:
-    """An employer's member talks to an applicant (or an invited candidate who applied)."""
+    """An employer's member talks to an applicant."""
     return _open(application.job, application.candidate_id, Side.EMPLOYER)
+
+
+def open_for_invitation(member: User, invitation: Invitation) -> tuple[Conversation, bool]:
+    """An employer's member talks to a candidate they invited (before or after an answer)."""
+    return _open(db.session.get(Job, invitation.job_id), invitation.candidate_id, Side.EMPLOYER)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

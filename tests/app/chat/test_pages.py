@@ -99,3 +99,28 @@ def test_reply_time_and_active_today(client):
     assert found.active_today
     page = client.get(f"/jobs/{conversation.job_id}").get_data(as_text=True)
     assert "Usually replies within 12 minutes" in page and "Active today" in page
+
+
+def test_employer_chats_with_an_invited_candidate(client):
+    from app.applications.service import invite
+
+    candidate, owner, _conversation, resume = setup_conversation()
+    resume.visibility = Visibility.PUBLIC
+    other_job = factories.job(owner.employer, title="仓管")
+    invitation, _made = invite(other_job, candidate, owner)
+    url = f"/invitations/{invitation.id}/conversation"
+    stranger = factories.user(Role.EMPLOYER)
+    factories.employer(stranger)
+    db.session.commit()
+
+    as_user(client, stranger)
+    assert post_form(client, url, {}, token_from="/conversations").status_code == 404
+    as_user(client, candidate)
+    assert post_form(client, url, {}, token_from="/conversations").status_code == 403
+    as_user(client, owner)
+    page = client.get(f"/resumes/{resume.id}").get_data(as_text=True)
+    assert url in page  # the résumé lists the invitation with a "Chat" button
+    opened = post_form(client, url, {}, token_from=f"/resumes/{resume.id}")
+    assert opened.status_code == 302 and opened.location.startswith("/conversations/")
+    made = db.session.scalar(db.select(Conversation).where(Conversation.job_id == other_job.id))
+    assert made.candidate_id == candidate.id and made.started_by == "employer"
