@@ -37,6 +37,7 @@ def test_send_badge_share_contact_block(app, client):
     as_user(client, owner)
     page = client.get("/conversations").get_data(as_text=True)
     assert 'id="chat-unread"' in page
+    assert client.get("/conversations/unread.json").json == {"unread": 1}  # the live badge
     html = client.get(url).get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert client.get(f"/resumes/{resume.id}").status_code == 404  # hidden, not applied
@@ -46,13 +47,22 @@ def test_send_badge_share_contact_block(app, client):
     as_user(client, owner)
     assert client.get(f"/resumes/{resume.id}").status_code == 200
 
-    # Contacts: masked until both sides agree.
-    post_form(client, url + "/contact", {}, token_from=url)
-    assert "13800000001" not in client.get(url).get_data(as_text=True)
+    # Contacts: phone and WeChat masked until both sides agree.
+    post_form(client, url + "/contact", {"wechat": "a b"}, token_from=url)
+    assert "A WeChat ID is 6 to 20" in client.get(url).get_data(as_text=True)
+    db.session.refresh(conversation)
+    assert not conversation.employer_shares_contact  # refused: nothing agreed
+    post_form(client, url + "/contact", {"wechat": "jiangan_hr"}, token_from=url)
+    html = client.get(url).get_data(as_text=True)
+    assert "13800000001" not in html and "138****0001" in html
     as_user(client, candidate)
-    post_form(client, url + "/contact", {}, token_from=url)
+    html = client.get(url).get_data(as_text=True)
+    assert "jiangan_hr" not in html and "ji****hr" in html
+    assert "02788888888" not in html and "027****8888" in html
+    post_form(client, url + "/contact", {"wechat": "lilei2026"}, token_from=url)
     html = client.get(url).get_data(as_text=True)
     assert "13800000001" in html and "02788888888" in html
+    assert "jiangan_hr" in html and "lilei2026" in html
 
     post_form(client, url + "/block", {}, token_from=url)
     as_user(client, owner)
