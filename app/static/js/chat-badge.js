@@ -11,8 +11,11 @@
   var polling = null;
 
   function show(count) {
-    badge.textContent = String(count);
-    badge.hidden = count === 0;
+    // The Messages link's badge, and its copy on the phone's top bar.
+    [badge].concat(Array.from(document.querySelectorAll(".chat-unread-copy"))).forEach(function (b) {
+      b.textContent = String(count);
+      b.hidden = count === 0;
+    });
     badge.setAttribute("aria-label", data.label.replace("{n}", String(count)));
   }
 
