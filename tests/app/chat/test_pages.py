@@ -107,8 +107,25 @@ def test_reply_time_and_active_today(client):
     found = service.responsiveness(conversation.employer_id)
     assert found.median_reply_s == 12 * 60 and found.answered == found.asked == 1
     assert found.active_today
-    page = client.get(f"/jobs/{conversation.job_id}").get_data(as_text=True)
-    assert "Usually replies within 12 minutes" in page and "Active today" in page
+    for url in (f"/jobs/{conversation.job_id}", f"/employers/{conversation.employer_id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Usually replies within 12 minutes" in page and "Active today" in page, url
+
+    # Two days ago nobody is "active today"; a question older than 30 days, answered five
+    # hours later, is out of the median's window.
+    question.created_at -= timedelta(days=2)
+    answer.created_at -= timedelta(days=2)
+    old_candidate = factories.user(Role.SEEKER)
+    old, _made = service.open_for_job(old_candidate, conversation.job)
+    old_question = service.send(old, old_candidate, "还招吗")
+    old_answer = service.send(old, owner, "招")
+    db.session.flush()
+    old_question.created_at = question.created_at - timedelta(days=40)
+    old_answer.created_at = old_question.created_at + timedelta(hours=5)
+    db.session.commit()
+    found = service.responsiveness(conversation.employer_id)
+    assert found.median_reply_s == 12 * 60 and found.asked == 1
+    assert not found.active_today
 
 
 def test_employer_chats_with_an_invited_candidate(client):
