@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.access import roles_required
 from app.alerts import service
 from app.errors import DomainError, refused
-from app.extensions import db
+from app.extensions import csrf, db
 from app.models import AlertFrequency, Employer, Job, Role, SavedSearch
 
 bp = Blueprint("alerts", __name__)
@@ -71,6 +71,7 @@ def delete(search_id: int):
 
 
 @bp.route("/saved-searches/<id:search_id>/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # a mail client's one-click POST carries no session: the signed token is the proof
 def unsubscribe(search_id: int, token: str):
     """The link in every alert mail: signed, no log-in needed. GET shows one button (GETs
     never write, and mail scanners follow links); POST, also what mail clients send for

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.alerts import service
 from app.extensions import db
 from app.models import AlertFrequency, SavedSearch, utcnow
-from app.notifications.mail import send_email
+from app.notifications.mail import link_context, public_url, send_email
 from app.notifications.service import notify
 from app.worker import task
 
@@ -52,13 +52,14 @@ def send_alerts(frequency: AlertFrequency) -> int:
         select(SavedSearch).where(SavedSearch.frequency == frequency)
     ).all()
     sent = 0
-    for saved in searches:
-        jobs = service.new_matches(saved, now)
-        saved.alerted_until = now
-        if jobs:
-            alert(saved, jobs)
-            sent += 1
-    db.session.commit()
+    with link_context():
+        for saved in searches:
+            jobs = service.new_matches(saved, now)
+            saved.alerted_until = now
+            if jobs:
+                alert(saved, jobs)
+                sent += 1
+        db.session.commit()
     return sent
 
 
@@ -83,6 +84,11 @@ def alert(saved: SavedSearch, jobs: list) -> None:
         subject,
         "alert",
         locale=user.locale,
+        # RFC 8058: mail clients show an unsubscribe button that POSTs to the link.
+        headers={
+            "List-Unsubscribe": f"<{public_url(unsubscribe)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
         saved=saved,
         jobs=jobs,
         search_link=search_link,

@@ -21,7 +21,7 @@ from app.api.problems import Refusal, refuses
 from app.api.schemas import QuerySchema, Schema
 from app.chat import service
 from app.extensions import db
-from app.models import Application, Conversation, Job, Role, Side
+from app.models import Application, Conversation, Invitation, Job, Role, Side
 
 blp = Blueprint(
     "conversations", __name__, description="Conversations between employers and candidates."
@@ -33,6 +33,11 @@ class ConversationSchema(Schema):
     job_id = Whole(1, metadata={"description": "Candidates: open about this job."})
     application_id = Whole(
         1, load_only=True, metadata={"description": "Employers: open with this applicant."}
+    )
+    invitation_id = Whole(
+        1,
+        load_only=True,
+        metadata={"description": "Employers: open with a candidate you invited to apply."},
     )
     candidate_id = Whole(1, dump_only=True)
     employer_id = Whole(1, dump_only=True, metadata={"description": "The company."})
@@ -82,6 +87,10 @@ def with_unread(conversation: Conversation) -> Conversation:
     return conversation
 
 
+def invitation_employer(invitation: Invitation) -> int:
+    return db.session.get(Job, invitation.job_id).employer_id
+
+
 def readable(conversation_id: int) -> Conversation:
     conversation = service.find_visible(g.api_user, conversation_id)
     if conversation is None:
@@ -129,11 +138,16 @@ def conversations(args: dict):
 @blp.alt_response(200, schema=ConversationSchema, success=True, description="Already open")
 @refuses(409, 422)
 def open_conversation(data: dict):
-    """Open the conversation about a job (candidate: `job_id`) or with an applicant
-    (employer: `application_id`); the existing one is returned with 200"""
+    """Open the conversation about a job (candidate: `job_id`) or with an applicant or an
+    invited candidate (employer: `application_id` or `invitation_id`); the existing one is
+    returned with 200"""
     user = g.api_user
-    if ("job_id" in data) == ("application_id" in data):
-        raise Refusal(_("Send either job_id (candidates) or application_id (employers)."), 422)
+    given = [key for key in ("job_id", "application_id", "invitation_id") if key in data]
+    if len(given) != 1:
+        raise Refusal(
+            _("Send one of job_id (candidates), application_id or invitation_id (employers)."),
+            422,
+        )
     if user.role == Role.SEEKER:
         if "job_id" not in data:
             raise Refusal(_("Candidates open a conversation with job_id."), 422)
@@ -141,13 +155,18 @@ def open_conversation(data: dict):
         if job is None or not job.is_public:
             abort(404)
         conversation, created = service.open_for_job(user, job)
-    else:
-        if "application_id" not in data:
-            raise Refusal(_("Employers open a conversation with application_id."), 422)
+    elif "application_id" in data:
         application = db.session.get(Application, data["application_id"])
         if application is None or not works_for(user, application.job.employer_id):
             abort(404)
         conversation, created = service.open_for_application(user, application)
+    elif "invitation_id" in data:
+        invitation = db.session.get(Invitation, data["invitation_id"])
+        if invitation is None or not works_for(user, invitation_employer(invitation)):
+            abort(404)
+        conversation, created = service.open_for_invitation(user, invitation)
+    else:
+        raise Refusal(_("Employers open a conversation with application_id or invitation_id."), 422)
     db.session.commit()
     return with_unread(conversation), 201 if created else 200
 

@@ -25,12 +25,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.access import OFFICIALS, member_application, roles_required, scope_code
+from app.access import OFFICIALS, member_application, member_job, roles_required, scope_code
 from app.api.auth import bearer, token_user, unauthorized
 from app.chat import events, service
 from app.errors import DomainError, refused
 from app.extensions import db, limiter
-from app.models import Conversation, Job, Role, Side
+from app.models import Conversation, Invitation, Job, Role, Side
 from app.resumes.service import default_resume
 
 bp = Blueprint("chat", __name__)
@@ -42,14 +42,47 @@ PAGE_MESSAGES = 200
 
 @bp.app_context_processor
 def chat_unread() -> dict:
-    """The badge of the Messages link, computed once per request."""
+    """The badge of the Messages link, computed once per request, and where chat-badge.js
+    keeps it live: the stream processes when they run (a web process has too few stream
+    slots to give one to every open page: without them the badge polls)."""
     from flask import has_request_context
 
     if not has_request_context() or not current_user.is_authenticated:
         return {"chat_unread": 0, "responsiveness": service.responsiveness}
     if UNREAD_KEY not in request.environ:
         request.environ[UNREAD_KEY] = service.unread_count(current_user)
-    return {"chat_unread": request.environ[UNREAD_KEY], "responsiveness": service.responsiveness}
+    origin = stream_origin()
+    return {
+        "chat_unread": request.environ[UNREAD_KEY],
+        "chat_badge_stream": origin + url_for("chat.stream") if origin else "",
+        "responsiveness": service.responsiveness,
+    }
+
+
+@bp.after_app_request
+def allow_stream_origin(response: Response) -> Response:
+    """Pages of candidates and employers may connect to the stream processes (the unread
+    badge on every page, the conversation page): their origin joins connect-src."""
+    origin = stream_origin() if response.mimetype == "text/html" else None
+    if not origin or not current_user.is_authenticated:
+        return response
+    if current_user.role not in (Role.SEEKER, Role.EMPLOYER):
+        return response
+    from app.security import CONTENT_SECURITY_POLICY
+
+    policy = response.headers.get("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if origin not in policy:
+        policy = policy.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+    response.headers["Content-Security-Policy"] = policy
+    return response
+
+
+@bp.app_template_filter()
+def mask_wechat(wechat: str | None) -> str:
+    """wx****42: that the other side gave one, not what it is."""
+    if not wechat:
+        return ""
+    return f"{wechat[:2]}****{wechat[-2:]}"
 
 
 def stream_origin() -> str | None:
@@ -138,27 +171,26 @@ def conversation(conversation_id: int):
     conversation = party_conversation(conversation_id)
     side = service.side_of(current_user, conversation)
     messages = service.messages_after(conversation, 0, 10_000)[-PAGE_MESSAGES:]
-    response = current_app.make_response(
-        render_template(
-            "chat/conversation.html",
-            conversation=conversation,
-            side=side,
-            messages=messages,
-            stream_url=(stream_origin() or "") + url_for("chat.stream"),
-            quick_replies=service.QUICK_REPLIES if side == Side.EMPLOYER else (),
-            contacts=service.contacts_visible(conversation),
-            employer_phone=service.employer_phone(conversation),
-            my_resume=default_resume(current_user) if side == Side.CANDIDATE else None,
-        )
+    return render_template(
+        "chat/conversation.html",
+        conversation=conversation,
+        side=side,
+        messages=messages,
+        stream_url=(stream_origin() or "") + url_for("chat.stream"),
+        quick_replies=service.QUICK_REPLIES if side == Side.EMPLOYER else (),
+        contacts=service.contacts_visible(conversation),
+        employer_phone=service.employer_phone(conversation),
+        my_wechat=service.last_wechat(current_user) if side else "",
+        my_resume=default_resume(current_user) if side == Side.CANDIDATE else None,
     )
-    origin = stream_origin()
-    if origin:
-        from app.security import CONTENT_SECURITY_POLICY
 
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-            "connect-src 'self'", f"connect-src 'self' {origin}"
-        )
-    return response
+
+@bp.route("/conversations/unread.json")
+@roles_required(Role.SEEKER, Role.EMPLOYER)
+def unread_json():
+    """The header badge's count (chat-badge.js asks when the stream says something changed,
+    or every 20 s without the stream)."""
+    return jsonify(unread=service.unread_count(current_user))
 
 
 @bp.route("/conversations/<id:conversation_id>/messages.json")
@@ -251,7 +283,7 @@ def share_resume(conversation_id: int):
 def share_contact(conversation_id: int):
     return _action(
         conversation_id,
-        lambda c: service.agree_to_share_contact(c, current_user),
+        lambda c: service.agree_to_share_contact(c, current_user, request.form.get("wechat", "")),
         _("You agreed to exchange phone and WeChat."),
     )
 
@@ -300,6 +332,17 @@ def start_from_job(job_id: int):
 def start_from_application(application_id: int):
     application = member_application(application_id)
     conversation, _created = service.open_for_application(current_user, application)
+    db.session.commit()
+    return redirect(url_for("chat.conversation", conversation_id=conversation.id))
+
+
+@bp.route("/invitations/<id:invitation_id>/conversation", methods=["POST"])
+@roles_required(Role.EMPLOYER)
+def start_from_invitation(invitation_id: int):
+    """The employer's "Chat" on a candidate they invited (people to invite, the résumé)."""
+    invitation = db.get_or_404(Invitation, invitation_id)
+    member_job(invitation.job_id)  # 404 unless the job is the member's company's
+    conversation, _created = service.open_for_invitation(current_user, invitation)
     db.session.commit()
     return redirect(url_for("chat.conversation", conversation_id=conversation.id))
 

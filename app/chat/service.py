@@ -26,6 +26,7 @@ from app.extensions import db
 from app.models import (
     Application,
     Conversation,
+    Invitation,
     Job,
     Message,
     Resume,
@@ -116,8 +117,13 @@ def open_for_job(candidate: User, job: Job) -> tuple[Conversation, bool]:
 
 
 def open_for_application(member: User, application: Application) -> tuple[Conversation, bool]:
-    """An employer's member talks to an applicant (or an invited candidate who applied)."""
+    """An employer's member talks to an applicant."""
     return _open(application.job, application.candidate_id, Side.EMPLOYER)
+
+
+def open_for_invitation(member: User, invitation: Invitation) -> tuple[Conversation, bool]:
+    """An employer's member talks to a candidate they invited (before or after an answer)."""
+    return _open(db.session.get(Job, invitation.job_id), invitation.candidate_id, Side.EMPLOYER)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -296,18 +302,53 @@ def resume_shared_with(employer_id: int, resume_id: int) -> bool:
     )
 
 
-def agree_to_share_contact(conversation: Conversation, user: User) -> Message | None:
-    """USER's side agrees to exchange phone and WeChat; once both have, both see them."""
+WECHAT_ID = re.compile(r"[A-Za-z][-_A-Za-z0-9]{5,19}|1\d{10}")
+"""A WeChat ID as WeChat allows it (6–20 characters from a letter), or a mobile number."""
+
+
+def clean_wechat(wechat: str) -> str:
+    wechat = (wechat or "").strip()
+    if wechat and not WECHAT_ID.fullmatch(wechat):
+        raise ChatError(
+            _l("A WeChat ID is 6 to 20 letters, digits, - or _, starting with a letter."), 422
+        )
+    return wechat
+
+
+def agree_to_share_contact(
+    conversation: Conversation, user: User, wechat: str = ""
+) -> Message | None:
+    """USER's side agrees to exchange phone and WeChat (WECHAT: their ID, optional, may be
+    changed later); once both have, both see them."""
     side = side_of(user, conversation)
     if side is None:
         raise ChatError(_l("You are not part of this conversation."), 403)
-    column = "candidate_shares_contact" if side == Side.CANDIDATE else "employer_shares_contact"
+    wechat = clean_wechat(wechat)
+    prefix = "candidate" if side == Side.CANDIDATE else "employer"
+    if wechat:
+        setattr(conversation, f"{prefix}_wechat", wechat)
+        db.session.flush()  # before the refresh below reloads the row
+    column = f"{prefix}_shares_contact"
     if not update_if(
         db.session, conversation, getattr(Conversation, column).is_(False), **{column: True}
     ):
         return None
     db.session.refresh(conversation)
     return send(conversation, user, "", kind="contact")
+
+
+def last_wechat(user: User) -> str:
+    """The WeChat ID USER's side gave last, to fill in the next exchange."""
+    if user.role == Role.EMPLOYER and user.membership is not None:
+        column, where = Conversation.employer_wechat, mine(user)
+    else:
+        column, where = Conversation.candidate_wechat, Conversation.candidate_id == user.id
+    return (
+        db.session.scalar(
+            select(column).where(where, column != "").order_by(Conversation.id.desc()).limit(1)
+        )
+        or ""
+    )
 
 
 def contacts_visible(conversation: Conversation) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Conversation, EmployerMember, Message, Side, User
-from app.notifications.mail import send_email
+from app.notifications.mail import link_context, send_email
 from app.privacy import blind
 from app.worker import task
 
@@ -46,21 +46,22 @@ def digest(conversation_id: int, side: str) -> int:
     if newest is None:
         return 0
     count = db.session.scalar(select(func.count()).select_from(unread.subquery()))
-    link = url_for("chat.conversation", conversation_id=conversation.id, _external=True)
-    for user in recipients:
-        with force_locale(user.locale or "zh"):
-            name = sender_name(conversation, side)
-            subject = _("New message from %(sender)s", sender=name)
-        send_email(
-            user.email,
-            subject,
-            "chat_digest",
-            locale=user.locale,
-            sender=name,
-            job=conversation.job.title,
-            text=newest.text,
-            unread=count,
-            link=link,
-        )
-    db.session.commit()  # the deferred mails are enqueued on commit
+    with link_context():
+        link = url_for("chat.conversation", conversation_id=conversation.id, _external=True)
+        for user in recipients:
+            with force_locale(user.locale or "zh"):
+                name = sender_name(conversation, side)
+                subject = _("New message from %(sender)s", sender=name)
+            send_email(
+                user.email,
+                subject,
+                "chat_digest",
+                locale=user.locale,
+                sender=name,
+                job=conversation.job.title,
+                text=newest.text,
+                unread=count,
+                link=link,
+            )
+        db.session.commit()  # the deferred mails are enqueued on commit
     return len(recipients)

@@ -45,6 +45,7 @@ def read_outbox(limit: int = 50) -> list[dict]:
                 "subject": message["Subject"],
                 "date": path.stat().st_mtime,
                 "body": body.get_content() if body else "",
+                "headers": dict(message.items()),
             }
         )
     return messages

@@ -46,6 +46,9 @@ class Conversation(Base):
     employer_read_up_to: Mapped[int] = mapped_column(default=0)
     candidate_shares_contact: Mapped[bool] = mapped_column(default=False)
     employer_shares_contact: Mapped[bool] = mapped_column(default=False)
+    # The WeChat IDs each side gave when agreeing; shown with the phones once both agreed.
+    candidate_wechat: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    employer_wechat: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     shared_resume_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("resumes.id", ondelete="SET NULL")
     )

@@ -50,6 +50,13 @@ def public_url(path: str) -> str:
     return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
 
 
+def link_context():
+    """A request context on the public address, for url_for(_external=True) and
+    send_email in a worker, which has no request (and url_for none to build on). A POST
+    one: the worker writes (GETs may not)."""
+    return current_app.test_request_context(base_url=public_url("/"), method="POST")
+
+
 def linkify(text: str) -> Markup:
     """Plain mail text as HTML: escaped, links clickable, lines kept."""
     escaped = str(escape(text))
@@ -57,10 +64,17 @@ def linkify(text: str) -> Markup:
     return Markup(linked.replace("\n", "<br>\n"))
 
 
-def send_email(to: str, subject: str, template: str, locale: str | None = None, **context) -> None:
+def send_email(
+    to: str,
+    subject: str,
+    template: str,
+    locale: str | None = None,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> None:
     """Queue an email rendered from ``mail/<template>.txt``, sent as text with an HTML
     alternative (mail/layout.html), every link absolute, and a link to the person's
-    notification settings at the foot.
+    notification settings at the foot. HEADERS are added as they are (List-Unsubscribe).
 
     Delivery happens in a worker after the current transaction commits, so a failed request
     sends nothing and a slow SMTP server never holds a request.
@@ -81,4 +95,4 @@ def send_email(to: str, subject: str, template: str, locale: str | None = None, 
             locale=locale or "zh",
         )
         subject = one_line(str(subject))
-    defer("app.notifications.tasks.deliver", to, subject, text, html, retry=MAIL_RETRY)
+    defer("app.notifications.tasks.deliver", to, subject, text, html, headers, retry=MAIL_RETRY)

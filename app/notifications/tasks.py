@@ -13,13 +13,17 @@ from app.worker import task
 
 
 @task
-def deliver(to: str, subject: str, text: str, html: str | None = None) -> str:
+def deliver(
+    to: str, subject: str, text: str, html: str | None = None, headers: dict | None = None
+) -> str:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="yunpin.local")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

@@ -56,13 +56,14 @@ def dismiss(job_id: int):
 def people(job_id: int):
     job = member_job(job_id)
     items = recommendations.people_to_invite(job)
-    invited = set(
-        db.session.scalars(
-            db.select(Invitation.candidate_id).where(
+    # candidate id → invitation id: an invited person gets a "Chat" button (app.chat).
+    invited = dict(
+        db.session.execute(
+            db.select(Invitation.candidate_id, Invitation.id).where(
                 Invitation.job_id == job.id,
                 Invitation.candidate_id.in_([r.user_id for r, _s, _r in items]),
             )
-        )
+        ).all()
     )
     return render_template(
         "ranking/people.html",

@@ -14,7 +14,7 @@ from app.applications import service as applications
 from app.errors import refused
 from app.extensions import db
 from app.labels import EDUCATION_LEVELS
-from app.models import Job, ParseStatus, Resume, ResumeFile, Role, User
+from app.models import Invitation, Job, ParseStatus, Resume, ResumeFile, Role, User
 from app.queue import waiting
 from app.resumes import search, service
 from app.resumes.forms import DraftForm, InviteForm, ResumeForm, SearchForm, UploadForm
@@ -149,7 +149,21 @@ def view(resume_id: int):
         owner=resume.user_id == current_user.id,
         contact_visible=service.contact_visible(current_user, resume),
         invite_form=invite_form,
+        invitations=_invitations_to(resume.user_id),
     )
+
+
+def _invitations_to(candidate_id: int) -> list[tuple[Invitation, str]]:
+    """(invitation, job title) the current member's company sent CANDIDATE_ID: each has a
+    "Chat" button (app.chat)."""
+    if current_user.employer is None:
+        return []
+    return db.session.execute(
+        select(Invitation, Job.title)
+        .join(Job, Job.id == Invitation.job_id)
+        .where(Job.employer_id == current_user.employer.id, Invitation.candidate_id == candidate_id)
+        .order_by(Invitation.created_at.desc())
+    ).all()
 
 
 @bp.route("/resumes/search", endpoint="search")

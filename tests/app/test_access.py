@@ -226,6 +226,16 @@ def routes(w) -> dict[str, tuple[str, dict[str, int]]]:
                 "admin": 403,
             },
         ),
+        "unread badge count": (
+            "/conversations/unread.json",
+            {
+                **dict.fromkeys(ROLES, 200),
+                "anonymous": 302,
+                "official_in": 403,
+                "official_out": 403,
+                "admin": 403,
+            },
+        ),
         "reported conversations": (
             "/officials/conversations",
             {

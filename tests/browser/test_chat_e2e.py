@@ -61,6 +61,10 @@ def test_employer_and_candidate_talk_in_real_time(browser, live_server, stream_p
     phone_context, phone = log_in(browser, base, "li@example.com", PHONE)
     desk_context, desk = log_in(browser, base, "hr@example.com", DESKTOP)
     try:
+        # The employer is on another page: its header badge listens to the stream.
+        desk.goto(f"{base}/conversations")
+        assert desk.locator("#chat-unread").is_hidden()
+
         # The candidate presses "Chat" on the job and writes.
         phone.goto(f"{base}/jobs/{job_id}")
         phone.get_by_role("button", name="Chat").click()
@@ -69,11 +73,14 @@ def test_employer_and_candidate_talk_in_real_time(browser, live_server, stream_p
         phone.get_by_role("button", name="Send", exact=True).click()
         phone.locator(".message.mine", has_text="还招人吗").wait_for()
 
-        # The employer sees the unread badge, opens the conversation, answers.
-        desk.goto(f"{base}/conversations")
-        assert desk.locator("#chat-unread").inner_text() == "1"
+        # The employer's badge shows it without reloading; the employer opens the
+        # conversation (reading it empties the badge) and answers.
+        badge = desk.locator("#chat-unread")
+        badge.filter(has_text="1").wait_for(timeout=5000)
+        desk.reload()
         desk.locator(".conversations a").first.click()
         desk.locator(".message.theirs", has_text="还招人吗").wait_for()
+        badge.wait_for(state="hidden", timeout=5000)
         desk.locator("#text").fill("招的，明天来面试吧。")
         desk.get_by_role("button", name="Send", exact=True).click()
 
@@ -100,3 +107,73 @@ def test_employer_and_candidate_talk_in_real_time(browser, live_server, stream_p
     finally:
         phone_context.close()
         desk_context.close()
+
+
+@pytest.mark.browser
+def test_alerts_arrive_for_new_matching_jobs(browser, live_server, redis_server, tmp_path):
+    """A candidate on a phone saves two searches (instant and daily); a matching job is
+    published; the alert jobs run as in a worker (no request) and the candidate finds both
+    alerts in the app and by mail, then stops one from the mail client's one-click button
+    (RFC 8058: a POST without cookies) and the other from the link in the mail."""
+    import re
+
+    import requests
+    from rq import SimpleWorker
+
+    from app.alerts.tasks import send_alerts
+    from app.dev.routes import read_outbox
+    from app.models import AlertFrequency, SavedSearch, utcnow
+    from app.queue import get_queue
+
+    base, app = live_server
+    app.config["PUBLIC_URL"] = base  # where mail links point (the worker has no request)
+    with app.app_context():
+        employer = factories.employer(name="江岸物流")
+        factories.user(Role.SEEKER, email="li@example.com", name="李雷", locale="en")
+        db.session.commit()
+        employer_id = employer.id
+
+    phone_context, phone = log_in(browser, base, "li@example.com", PHONE)
+    try:
+        for query, frequency in (("叉车", "instant"), ("司机", "daily")):
+            phone.goto(f"{base}/jobs/?q={query}")
+            save = phone.get_by_role("button", name="Save this search")
+            assert save.bounding_box()["y"] < PHONE["height"]  # on the first screen
+            phone.locator("#alert-frequency").select_option(frequency)
+            save.click()
+            phone.wait_for_url(f"{base}/saved-searches")
+
+        with app.app_context():
+            job = factories.job(db.session.get(factories.Employer, employer_id), title="叉车司机")
+            job.published_at = utcnow()  # published now, after the searches were saved
+            db.session.commit()
+            job_id = job.id
+            assert send_alerts(AlertFrequency.INSTANT) == 1
+            assert send_alerts(AlertFrequency.DAILY) == 1
+            SimpleWorker([get_queue(app)], connection=redis_server).work(burst=True)
+            mails = {m["subject"]: m for m in read_outbox()}
+
+        phone.goto(f"{base}/notifications")
+        notes = phone.locator("main").inner_text()
+        assert "new jobs for your saved search “叉车”" in notes
+        assert "new jobs for your saved search “司机”" in notes
+        phone.screenshot(path=str(tmp_path / "alerts-phone.png"), full_page=True)
+
+        instant = mails["1 new jobs for “叉车”"]
+        daily = mails["1 new jobs for “司机”"]
+        for mail in (instant, daily):
+            assert f"{base}/jobs/{job_id}" in mail["body"]
+            assert mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        one_click = instant["headers"]["List-Unsubscribe"].strip("<>")
+        answer = requests.post(one_click, data="List-Unsubscribe=One-Click", timeout=10)
+        assert answer.status_code == 200
+
+        link = re.search(rf"{re.escape(base)}/saved-searches/\d+/unsubscribe/\S+", daily["body"])
+        phone.goto(link.group(0))
+        phone.get_by_role("button", name="Unsubscribe").click()
+        phone.get_by_text("You will get no more alerts").wait_for()
+        with app.app_context():
+            frequencies = set(db.session.scalars(db.select(SavedSearch.frequency)))
+        assert frequencies == {AlertFrequency.OFF}
+    finally:
+        phone_context.close()

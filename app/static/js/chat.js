@@ -68,7 +68,7 @@
     clearTimeout(readTimer);
     readTimer = setTimeout(function () {
       var body = new URLSearchParams({ up_to: String(lastId()), csrf_token: data.csrf });
-      fetch(data.read, { method: "POST", body: body, credentials: "same-origin" });
+      fetch(data.read, { method: "POST", body: body, credentials: "same-origin" }).then(changed);
     }, 150);
   }
 
@@ -78,12 +78,16 @@
     showReceipts();
   }
 
+  // The header badge (chat-badge.js) counts again when something arrived or was read.
+  function changed() { document.dispatchEvent(new CustomEvent("chat:event")); }
+
   function poll() {
     fetch(data.poll + "?after=" + lastId(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
         if (!body) return;
         body.items.forEach(render);
+        if (polling) changed(); // without the stream, the badge learns it from polling
         otherRead = Math.max(otherRead, body.other_read_up_to);
         showReceipts();
       })
@@ -107,8 +111,8 @@
       if (polling) { clearInterval(polling); polling = null; status.hidden = true; }
       poll(); // anything sent while we were away
     });
-    source.addEventListener("message", function (e) { render(JSON.parse(e.data)); });
-    source.addEventListener("read", function (e) { onReceipt(JSON.parse(e.data)); });
+    source.addEventListener("message", function (e) { render(JSON.parse(e.data)); changed(); });
+    source.addEventListener("read", function (e) { onReceipt(JSON.parse(e.data)); changed(); });
     source.addEventListener("error", function () {
       failures += 1;
       if (failures >= 3 || source.readyState === EventSource.CLOSED) {

@@ -166,3 +166,33 @@ def test_a_web_process_holds_few_streams_and_gives_their_slots_back(api, world, 
         assert events.try_hold()
     for _ in range(taken):
         events.let_go()
+
+
+def test_employer_opens_from_an_invitation(api, world):
+    """An employer talks to a candidate it invited, whether or not they applied yet."""
+    from app.applications.service import invite
+    from app.models import Job, User
+
+    job = db.session.get(Job, world.ids["java"])
+    candidate = db.session.get(User, world.ids["other_seeker"])
+    invitation, _made = invite(job, candidate, db.session.get(User, world.ids["owner"]))
+    db.session.commit()
+    opened = api("owner").post("/conversations", json={"invitation_id": invitation.id})
+    assert opened.status_code == 201, opened.json
+    assert opened.json["candidate_id"] == candidate.id and opened.json["job_id"] == job.id
+    again = api("owner").post("/conversations", json={"invitation_id": invitation.id})
+    assert again.status_code == 200 and again.json["id"] == opened.json["id"]
+    # The invited candidate sees it; another company cannot open it; two keys are refused.
+    assert [c["id"] for c in api("other_seeker").get("/conversations").json["items"]] == [
+        opened.json["id"]
+    ]
+    assert (
+        api("rival_owner").post("/conversations", json={"invitation_id": invitation.id}).status_code
+        == 404
+    )
+    both = {"invitation_id": invitation.id, "application_id": world.ids["application"]}
+    assert api("owner").post("/conversations", json=both).status_code == 422
+    assert (
+        api("seeker").post("/conversations", json={"invitation_id": invitation.id}).status_code
+        == 422
+    )

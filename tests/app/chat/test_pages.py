@@ -37,6 +37,7 @@ def test_send_badge_share_contact_block(app, client):
     as_user(client, owner)
     page = client.get("/conversations").get_data(as_text=True)
     assert 'id="chat-unread"' in page
+    assert client.get("/conversations/unread.json").json == {"unread": 1}  # the live badge
     html = client.get(url).get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert client.get(f"/resumes/{resume.id}").status_code == 404  # hidden, not applied
@@ -46,13 +47,22 @@ def test_send_badge_share_contact_block(app, client):
     as_user(client, owner)
     assert client.get(f"/resumes/{resume.id}").status_code == 200
 
-    # Contacts: masked until both sides agree.
-    post_form(client, url + "/contact", {}, token_from=url)
-    assert "13800000001" not in client.get(url).get_data(as_text=True)
+    # Contacts: phone and WeChat masked until both sides agree.
+    post_form(client, url + "/contact", {"wechat": "a b"}, token_from=url)
+    assert "A WeChat ID is 6 to 20" in client.get(url).get_data(as_text=True)
+    db.session.refresh(conversation)
+    assert not conversation.employer_shares_contact  # refused: nothing agreed
+    post_form(client, url + "/contact", {"wechat": "jiangan_hr"}, token_from=url)
+    html = client.get(url).get_data(as_text=True)
+    assert "13800000001" not in html and "138****0001" in html
     as_user(client, candidate)
-    post_form(client, url + "/contact", {}, token_from=url)
+    html = client.get(url).get_data(as_text=True)
+    assert "jiangan_hr" not in html and "ji****hr" in html
+    assert "02788888888" not in html and "027****8888" in html
+    post_form(client, url + "/contact", {"wechat": "lilei2026"}, token_from=url)
     html = client.get(url).get_data(as_text=True)
     assert "13800000001" in html and "02788888888" in html
+    assert "jiangan_hr" in html and "lilei2026" in html
 
     post_form(client, url + "/block", {}, token_from=url)
     as_user(client, owner)
@@ -97,5 +107,47 @@ def test_reply_time_and_active_today(client):
     found = service.responsiveness(conversation.employer_id)
     assert found.median_reply_s == 12 * 60 and found.answered == found.asked == 1
     assert found.active_today
-    page = client.get(f"/jobs/{conversation.job_id}").get_data(as_text=True)
-    assert "Usually replies within 12 minutes" in page and "Active today" in page
+    for url in (f"/jobs/{conversation.job_id}", f"/employers/{conversation.employer_id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Usually replies within 12 minutes" in page and "Active today" in page, url
+
+    # Two days ago nobody is "active today"; a question older than 30 days, answered five
+    # hours later, is out of the median's window.
+    question.created_at -= timedelta(days=2)
+    answer.created_at -= timedelta(days=2)
+    old_candidate = factories.user(Role.SEEKER)
+    old, _made = service.open_for_job(old_candidate, conversation.job)
+    old_question = service.send(old, old_candidate, "还招吗")
+    old_answer = service.send(old, owner, "招")
+    db.session.flush()
+    old_question.created_at = question.created_at - timedelta(days=40)
+    old_answer.created_at = old_question.created_at + timedelta(hours=5)
+    db.session.commit()
+    found = service.responsiveness(conversation.employer_id)
+    assert found.median_reply_s == 12 * 60 and found.asked == 1
+    assert not found.active_today
+
+
+def test_employer_chats_with_an_invited_candidate(client):
+    from app.applications.service import invite
+
+    candidate, owner, _conversation, resume = setup_conversation()
+    resume.visibility = Visibility.PUBLIC
+    other_job = factories.job(owner.employer, title="仓管")
+    invitation, _made = invite(other_job, candidate, owner)
+    url = f"/invitations/{invitation.id}/conversation"
+    stranger = factories.user(Role.EMPLOYER)
+    factories.employer(stranger)
+    db.session.commit()
+
+    as_user(client, stranger)
+    assert post_form(client, url, {}, token_from="/conversations").status_code == 404
+    as_user(client, candidate)
+    assert post_form(client, url, {}, token_from="/conversations").status_code == 403
+    as_user(client, owner)
+    page = client.get(f"/resumes/{resume.id}").get_data(as_text=True)
+    assert url in page  # the résumé lists the invitation with a "Chat" button
+    opened = post_form(client, url, {}, token_from=f"/resumes/{resume.id}")
+    assert opened.status_code == 302 and opened.location.startswith("/conversations/")
+    made = db.session.scalar(db.select(Conversation).where(Conversation.job_id == other_job.id))
+    assert made.candidate_id == candidate.id and made.started_by == "employer"
