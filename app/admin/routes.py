@@ -85,7 +85,9 @@ def edit_user(user_id: int):
         return refused(error, lambda status: user_form_page(form, title, status))
     db.session.commit()
     if changed:
-        flash(_("Saved: %(fields)s.", fields=", ".join(changed)), "success")
+        # the fields by their labels on the form, never their column names
+        labels = ", ".join(str(form[name].label.text) for name in changed)
+        flash(_("Saved: %(fields)s.", fields=labels), "success")
     return redirect(url_for("admin.users"), 303)
 
 
