@@ -149,8 +149,17 @@ def occupation_label(code: str) -> str:
     """A CSCO 2022 occupation's name (the classification is published in Chinese only)."""
     from matching.occupations import occupations
 
-    occupation = occupations().get(code)
-    return occupation.name if occupation else code
+    known = occupations()
+    if code in known:
+        return known[code].name
+    # A code the classification lacks (retired, or mistyped by an import) is named by its
+    # nearest group ("4-01-02-02" → 4-01-02-00 销售人员): a page never shows the code itself.
+    parts = code.split("-")
+    for depth in range(len(parts) - 1, 0, -1):
+        group = "-".join(parts[:depth] + ["00" if len(p) == 2 else "0" for p in parts[depth:]])
+        if group in known:
+            return known[group].name
+    return str(_l("Other occupation"))
 
 
 def industry_names(letters) -> str:

@@ -100,6 +100,11 @@ PHONE_LAYOUT = """() => {
       problems.push('a table is not cards: ' + (table.caption || table).textContent.trim().slice(0, 40));
     }
   }
+  for (const legend of document.querySelectorAll('.chart-legend')) {
+    if (getComputedStyle(legend).display !== 'flex') {
+      problems.push('a chart legend is a bulleted list (officials.css missing)');
+    }
+  }
   const header = document.querySelector('header.topbar');
   if (header && header.offsetHeight > 90) {
     problems.push('the header is ' + header.offsetHeight + ' px tall');

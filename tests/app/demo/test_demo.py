@@ -73,3 +73,12 @@ def test_demo_resumption_varies_by_area_industry_and_week(runner, app):
     assert 30 <= sum(workers_back) / len(workers_back) <= 95, workers_back
     # Rates are drawn on their own 0-100 % axis, counts stay in the table.
     assert charts["res-region"].axes[0].percent and charts["res-region"].axes[0].columns == [3, 6]
+
+
+def test_demo_occupations_are_in_the_national_classification():
+    """A code missing from CSCO has no name, and a page would show the code itself."""
+    from app.demo.catalog import OCCUPATIONS
+    from matching.occupations import occupations
+
+    known = occupations()
+    assert [o[1] for o in OCCUPATIONS if o[1] not in known] == []
