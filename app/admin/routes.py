@@ -29,7 +29,7 @@ def users():
         form.role.data or "",
         int(after) if after.isdecimal() and len(after) < 10 else None,
     )
-    return render_template("admin/users.html", form=form, users=users, page=service.PAGE)
+    return render_template("admin/users.html", form=form, users=users, page=service.USERS_PAGE)
 
 
 def user_form_page(form, title: str, status: int = 200):
