@@ -63,6 +63,13 @@ def sign_in(page, base: str, email: str) -> None:
     page.locator("#password").fill(PASSWORD)
     page.locator("main button.button").click()
     page.wait_for_url(base + "/")
+    # An account that reads English (the demo's administrator) is walked in Chinese too:
+    # every page is checked and photographed in the same language.
+    switch = page.locator("form.lang button[value=zh]")
+    if switch.count():
+        with page.expect_navigation():
+            switch.click()
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
 
 
 def settle(page) -> None:
