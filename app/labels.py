@@ -16,6 +16,7 @@ from app.models import (
     Industry,
     JobStatus,
     QuestionStatus,
+    Role,
     SalaryPeriod,
     Stage,
     VerificationState,
@@ -110,6 +111,35 @@ JOB_STATUSES = {
 }
 
 
+ROLES = {
+    Role.SEEKER: _l("Job seeker"),
+    Role.EMPLOYER: _l("Employer"),
+    Role.OFFICIAL: _l("Official"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+AUDITED_OBJECTS = {
+    # table name (what the audit log stores as object_type): what a person calls it
+    "users": _l("Account"),
+    "employers": _l("Company"),
+    "jobs": _l("Job"),
+    "job_reports": _l("Job report"),
+    "applications": _l("Application"),
+    "invitations": _l("Invitation"),
+    "interviews": _l("Interview"),
+    "identity_checks": _l("Identity check"),
+    "retention_policies": _l("Snapshot retention"),
+    "fast_track_rules": _l("Fast-track rule"),
+    "job_fairs": _l("Job fair"),
+    "cooperation_agreements": _l("Cooperation agreement"),
+    "resumption_reports": _l("Resumption report"),
+    "subsidy_policies": _l("Subsidy policy"),
+    "subsidy_claims": _l("Subsidy claim"),
+    "data_exports": _l("Data export"),
+    "api_tokens": _l("API token"),
+    "webhooks": _l("Webhook"),
+}
+
 CLAIM_STATUSES = {
     ClaimStatus.CLAIMED: _l("Claimed"),
     ClaimStatus.APPROVED: _l("Approved"),
@@ -122,8 +152,17 @@ def occupation_label(code: str) -> str:
     """A CSCO 2022 occupation's name (the classification is published in Chinese only)."""
     from matching.occupations import occupations
 
-    occupation = occupations().get(code)
-    return occupation.name if occupation else code
+    known = occupations()
+    if code in known:
+        return known[code].name
+    # A code the classification lacks (retired, or mistyped by an import) is named by its
+    # nearest group ("4-01-02-02" → 4-01-02-00 销售人员): a page never shows the code itself.
+    parts = code.split("-")
+    for depth in range(len(parts) - 1, 0, -1):
+        group = "-".join(parts[:depth] + ["00" if len(p) == 2 else "0" for p in parts[depth:]])
+        if group in known:
+            return known[group].name
+    return str(_l("Other occupation"))
 
 
 def industry_names(letters) -> str:
@@ -179,6 +218,8 @@ JINJA_GLOBALS = {
     "education_label": label_getter(EDUCATION_LEVELS),
     "job_status_label": label_getter(JOB_STATUSES),
     "claim_status_label": label_getter(CLAIM_STATUSES),
+    "role_label": label_getter(ROLES),
+    "audited_object_label": label_getter(AUDITED_OBJECTS),
     "broadcast_status_label": label_getter(BROADCAST_STATUSES),
     "question_status_label": label_getter(QUESTION_STATUSES),
     "occupation_label": occupation_label,

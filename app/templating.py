@@ -207,6 +207,10 @@ def datetime_with_zone(value, format=None) -> str:
 
     if value is None:
         return ""
+    if format in (None, "short"):
+        # Babel's short form differs by language ("2026/12/2 02:55", "12/2/26, 2:55 AM"):
+        # every page writes times one way, as local_time does.
+        format = "y-MM-dd HH:mm"
     return f"{format_datetime(value, format)} {zone_name()}"
 
 

@@ -4,14 +4,10 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import RegionField, region_exists
+from app.labels import AUDITED_OBJECTS, ROLES
 from app.models import Role
 
-ROLE_CHOICES = [
-    (Role.SEEKER.value, _l("Job seeker")),
-    (Role.EMPLOYER.value, _l("Employer")),
-    (Role.OFFICIAL.value, _l("Official")),
-    (Role.ADMIN.value, _l("Administrator")),
-]
+ROLE_CHOICES = [(role.value, label) for role, label in ROLES.items()]
 
 
 # Created before the other fields so that it comes first on the new-account form.
@@ -56,8 +52,12 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField(_l("Actor (email or id)"), validators=[Optional(), Length(max=254)])
-    # The action and object type are the codes the table below shows (user.create, users).
-    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])
+    # Objects by name; the action stays the code the table below shows (user.create).
+    object_type = SelectField(
+        _l("Object type"),
+        choices=[("", _l("Any")), *AUDITED_OBJECTS.items()],
+        default="",
+    )
     object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=40)])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
     since = DateField(_l("From"), validators=[Optional()])

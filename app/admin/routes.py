@@ -30,7 +30,7 @@ def users():
         form.role.data or "",
         int(after) if after.isdecimal() and len(after) < 10 else None,
     )
-    return render_template("admin/users.html", form=form, users=users, page=service.PAGE)
+    return render_template("admin/users.html", form=form, users=users, page=service.USERS_PAGE)
 
 
 def user_form_page(form, title: str, status: int = 200):
@@ -86,7 +86,9 @@ def edit_user(user_id: int):
         return refused(error, lambda status: user_form_page(form, title, status))
     db.session.commit()
     if changed:
-        flash(_("Saved: %(fields)s.", fields=", ".join(changed)), "success")
+        # the fields by their labels on the form, never their column names
+        labels = ", ".join(str(form[name].label.text) for name in changed)
+        flash(_("Saved: %(fields)s.", fields=labels), "success")
     return redirect(url_for("admin.users"), 303)
 
 

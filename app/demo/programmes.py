@@ -13,6 +13,7 @@ from app.demo.catalog import OBSTACLES
 from app.extensions import db
 from app.models import (
     Application,
+    AuditEntry,
     CooperationAgreement,
     Employer,
     FairEmployer,
@@ -138,17 +139,31 @@ def add_programmes(today: date, employers: list[Employer], jobs: list[Job]) -> N
             j for j in jobs if j.employer_id == employer.id and j.status == JobStatus.PUBLISHED
         ]:
             db.session.add(FairJob(fair_id=fair.id, job_id=job.id))
-    # Every verified company was approved by the district (document-review turnaround).
-    for employer in employers:
-        if employer.verified:
-            db.session.add(
-                VerificationReview(
-                    employer_id=employer.id,
-                    official_id=official.id,
-                    decision=ReviewDecision.APPROVED,
-                    created_at=employer.verified_at,
-                )
+    # Every verified company was approved by the district (document-review turnaround), and
+    # the audit log says so, as app.employers.review would have written it.
+    reviews = [
+        VerificationReview(
+            employer_id=employer.id,
+            official_id=official.id,
+            decision=ReviewDecision.APPROVED,
+            created_at=employer.verified_at,
+        )
+        for employer in employers
+        if employer.verified
+    ]
+    db.session.add_all(reviews)
+    db.session.flush()
+    for review in reviews:
+        db.session.add(
+            AuditEntry(
+                actor_id=official.id,
+                action=f"employer.review_{ReviewDecision.APPROVED.value}",
+                object_type=Employer.__tablename__,
+                object_id=str(review.employer_id),
+                data={"review_id": review.id, "reasons": "", "fast_track": False},
+                created_at=review.created_at,
             )
+        )
     # Applications sent to fair jobs while the fair ran came from the fair (its statistics).
     start = datetime.combine(fair.starts_on, datetime.min.time())
     fair_jobs = select(FairJob.job_id).where(FairJob.fair_id == fair.id)

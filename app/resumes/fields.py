@@ -153,6 +153,11 @@ def extract_fields(text: str, today: date | None = None) -> dict:
     headline = clean(labelled.get("headline", ""))
     if not headline and experience:
         headline = experience[0]["title"]  # the latest job's title
+    for entry in education + experience:
+        for key in ("title", "company", "description", "school", "major"):
+            if isinstance(entry.get(key), str):
+                entry[key] = chinese_punctuation(entry[key])
+    headline = chinese_punctuation(headline)
     return {
         "headline": headline[:MAX_LABEL],
         "skills": skills[:30],
@@ -166,6 +171,18 @@ def extract_fields(text: str, today: date | None = None) -> dict:
         "education": education,
         "experience": experience,
     }
+
+
+HALF_WIDTH_AFTER_HAN = re.compile(r"(?<=[\u3400-\u9fff])([,:;!?])")
+HAN_IN_PARENTHESES = re.compile(r"\(([^()]*[\u3400-\u9fff][^()]*)\)")
+FULL_WIDTH = str.maketrans(",:;!?", "，：；！？")
+
+
+def chinese_punctuation(value: str) -> str:
+    """NFKC made Chinese punctuation ASCII ("负责开发,团队" , "普工(电子装配)"); a Chinese
+    reader's own sentences get theirs back ("负责开发，团队", "普工（电子装配）")."""
+    value = HALF_WIDTH_AFTER_HAN.sub(lambda m: m.group(1).translate(FULL_WIDTH), value)
+    return HAN_IN_PARENTHESES.sub(r"（\1）", value)
 
 
 def clean(value: str) -> str:

@@ -51,30 +51,54 @@ def enterprises():
         if size not in {s.value for s in CompanySize}:
             abort(404)
         query = query.where(Employer.size == size)
+    if request.args.get("format") != "csv":
+        return enterprise_page(query, scope)
     rows = db.session.execute(service.with_latest_report(query)).all()
-    if request.args.get("format") == "csv":
-        return csv_response(
-            "enterprises.csv",
+    return csv_response(
+        "enterprises.csv",
+        [
+            _("Enterprise"),
+            _("Region"),
+            _("Reported on"),
+            _("Resumed"),
+            _("Workers back"),
+            _("Workers total"),
+            _("Obstacles"),
+        ],
+        [
             [
-                _("Enterprise"),
-                _("Region"),
-                _("Reported on"),
-                _("Resumed"),
-                _("Workers back"),
-                _("Workers total"),
-                _("Obstacles"),
-            ],
-            [
-                [
-                    e.name,
-                    e.region.name,
-                    r.report_date,
-                    _("yes") if r.resumed else _("no"),
-                    r.workers_back,
-                    r.workers_total,
-                    r.obstacles,
-                ]
-                for e, r in rows
-            ],
+                e.name,
+                e.region.name,
+                r.report_date,
+                _("yes") if r.resumed else _("no"),
+                r.workers_back,
+                r.workers_total,
+                r.obstacles,
+            ]
+            for e, r in rows
+        ],
+    )
+
+
+ENTERPRISES_PER_PAGE = 50
+"""A city has thousands of enterprises: as cards on a phone, 50 are already ten screens."""
+
+
+def enterprise_page(query, scope):
+    """One page (``?page=``) of the enterprises, by name; the CSV has them all."""
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= 10_000:
+        abort(404)
+    rows = db.session.execute(
+        service.with_latest_report(query, limit=ENTERPRISES_PER_PAGE + 1).offset(
+            (page - 1) * ENTERPRISES_PER_PAGE
         )
-    return render_template("resumption/enterprises.html", rows=rows, scope=scope)
+    ).all()
+    more = len(rows) > ENTERPRISES_PER_PAGE
+    return render_template(
+        "resumption/enterprises.html",
+        rows=rows[:ENTERPRISES_PER_PAGE],
+        scope=scope,
+        page=page,
+        more=more,
+    )

@@ -65,7 +65,8 @@ def manage():
     claims = db.session.execute(
         scope.claims()
         .where(SubsidyClaim.status == status)
-        .add_columns(Employer)
+        .add_columns(Employer, SubsidyPolicy)
+        .join(SubsidyPolicy, SubsidyClaim.policy_id == SubsidyPolicy.id)
         .order_by(SubsidyClaim.created_at)
         .limit(500)
     ).all()

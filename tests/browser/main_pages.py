@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Application, Employer, EmployerMember, Job, JobFair, JobStatus, User
+from app.models import (
+    Application,
+    Employer,
+    EmployerMember,
+    Interview,
+    Job,
+    JobFair,
+    JobStatus,
+    User,
+)
 
 Page = tuple[str, str]
 
@@ -38,10 +47,15 @@ def anonymous(session: Session) -> list[Page]:
 
 def seeker(session: Session) -> list[Page]:
     user = _first(session, select(User.id).where(User.email == "seeker@yunpin.demo"))
-    application = _first(
-        session,
-        select(Application.id).where(Application.candidate_id == user).order_by(Application.id),
-    )
+    # an application with an interview: its page links to the interview
+    application, interview = session.execute(
+        select(Application.id, Interview.id)
+        .join(Interview, Interview.application_id == Application.id)
+        .where(Application.candidate_id == user)
+        .order_by(Application.id)
+        .limit(1)
+    ).one()
+    fair = _first(session, select(JobFair.id).order_by(JobFair.id))
     return [
         ("home", "/"),
         ("jobs", "/jobs/?q=工程师"),
@@ -49,8 +63,11 @@ def seeker(session: Session) -> list[Page]:
         ("upload", "/resumes/upload"),
         ("applications", "/applications"),
         ("application", f"/applications/{application}"),
+        ("interview", f"/video/interviews/{interview}"),
         ("invitations", "/applications/invitations"),
         ("recommendations", "/recommendations"),
+        ("fair", f"/fairs/{fair}"),
+        ("messages", "/conversations"),
         ("notifications", "/notifications"),
         ("settings", "/settings"),
     ]
@@ -61,17 +78,42 @@ def employer(session: Session) -> list[Page]:
     company = _first(
         session, select(EmployerMember.employer_id).where(EmployerMember.user_id == user)
     )
-    job = _first(session, select(Job.id).where(Job.employer_id == company).order_by(Job.id))
+    # the job with the most applicants, and an application of it that had an interview
+    job = _first(
+        session,
+        select(Job.id)
+        .join(Application, Application.job_id == Job.id)
+        .where(Job.employer_id == company)
+        .group_by(Job.id)
+        .order_by(func.count().desc(), Job.id),
+    )
+    application = _first(
+        session,
+        select(Application.id)
+        .join(Interview, Interview.application_id == Application.id)
+        .join(Job, Job.id == Application.job_id)
+        .where(Job.employer_id == company)
+        .order_by(Application.id),
+    )
     return [
         ("home", "/"),
         ("dashboard", "/employers/mine"),
         ("jobs", "/applications/jobs"),
         ("pipeline", f"/applications/jobs/{job}"),
+        ("application", f"/applications/review/{application}"),
+        ("subsidies", "/subsidies/"),
         ("new-job", "/employers/mine/jobs/new"),
         ("talent", f"/recommendations/jobs/{job}/people"),
         ("resume-search", "/resumes/search"),
         ("resumption-report", "/employers/mine/resumption"),
         ("profile", f"/employers/{company}"),
+    ]
+
+
+def pending_employer(session: Session) -> list[Page]:
+    return [
+        ("home", "/"),
+        ("verification", "/employers/mine/verification"),
     ]
 
 
@@ -95,6 +137,7 @@ def official(session: Session) -> list[Page]:
 
 def city_official(session: Session) -> list[Page]:
     return [
+        ("home", "/officials/"),
         ("board-map", "/officials/dashboards/map"),
         ("board-resumption", "/officials/dashboards/resumption"),
     ]
@@ -103,6 +146,9 @@ def city_official(session: Session) -> list[Page]:
 def admin(session: Session) -> list[Page]:
     return [
         ("home", "/"),
+        ("accounts", "/admin/users"),
+        ("new-account", "/admin/users/new"),
+        ("audit-log", "/admin/audit"),
         ("failed-mail", "/admin/mail/failed"),
         ("map", "/officials/dashboards/map"),
     ]
@@ -115,6 +161,7 @@ ROLES: dict[str, tuple[str | None, Callable[[Session], list[Page]]]] = {
     "anonymous": (None, anonymous),
     "seeker": ("seeker@yunpin.demo", seeker),
     "employer": ("employer@yunpin.demo", employer),
+    "pending-employer": ("pending@yunpin.demo", pending_employer),
     "official": ("official@yunpin.demo", official),
     "city-official": ("city@yunpin.demo", city_official),
     "admin": ("admin@yunpin.demo", admin),

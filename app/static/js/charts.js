@@ -55,10 +55,11 @@
       });
     });
     var values = axes.map(valueAxis);
+    var rotated = !sideways && categories.length > 6;
     var category = {
       type: "category", data: categories,
       axisLabel: sideways ? { width: 96, overflow: "truncate" }
-        : { rotate: categories.length > 6 ? 30 : 0, width: 120, overflow: "truncate" }
+        : { rotate: rotated ? 30 : 0, width: 120, overflow: "truncate" }
     };
     if (sideways) {
       // One row per category, the first at the top; the canvas grows to fit them.
@@ -70,7 +71,8 @@
       color: PALETTE,
       tooltip: { trigger: "axis", confine: true },
       legend: { show: false },
-      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      // Slanted category labels reach left of the first tick, beyond what containLabel counts.
+      grid: { left: rotated ? 40 : 8, right: 16, top: 32, bottom: 8, containLabel: true },
       xAxis: sideways ? values : category,
       yAxis: sideways ? category : values,
       series: series
@@ -166,6 +168,11 @@
 
   function draw(el, spec, option) {
     el.classList.add("chart-ready");
+    // The table stays open without script (it is then the only picture); once the chart is
+    // drawn it repeats it, and on a phone its rows as cards would make the page several
+    // screens long: fold it, one tap away.
+    var table = el.parentNode.querySelector("details.chart-table");
+    if (table && window.innerWidth < NARROW) { table.open = false; }
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     // People who ask the system for less motion get the final picture at once.
     option.animation = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;

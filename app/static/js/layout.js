@@ -46,7 +46,16 @@
     }
   }
 
-  function init() { menu(); labelCells(); }
+  // The officials' section row scrolls sideways on a phone: show the current section.
+  function currentSection() {
+    var current = document.querySelector(".board-nav [aria-current]");
+    if (current) {
+      var row = current.closest("ul");
+      row.scrollLeft = current.offsetLeft - row.offsetLeft - 16;
+    }
+  }
+
+  function init() { menu(); labelCells(); currentSection(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -7,7 +7,17 @@ from sqlalchemy import func, select
 from app.cli import main
 from app.demo import DEMO_ACCOUNTS, DISTRICT
 from app.extensions import db
-from app.models import Application, Employer, Job, JobStatus, Region, Role, User
+from app.models import (
+    Application,
+    AuditEntry,
+    Employer,
+    Job,
+    JobStatus,
+    Region,
+    Role,
+    User,
+    VerificationReview,
+)
 
 
 def test_demo_loads_once_and_is_idempotent(runner):
@@ -34,6 +44,10 @@ def test_demo_loads_once_and_is_idempotent(runner):
         select(func.count()).select_from(Employer).where(Employer.region_code.startswith(DISTRICT))
     )
     assert db.session.scalar(in_district) > 20
+    # The audit log holds the district's approvals: the administrator's viewer has rows.
+    approved = select(func.count()).select_from(VerificationReview)
+    approvals = select(func.count()).where(AuditEntry.action == "employer.review_approved")
+    assert db.session.scalar(approvals) == db.session.scalar(approved) > 0
     # The district's townships and villages were loaded, down to level 5.
     assert (
         db.session.scalar(
@@ -73,3 +87,12 @@ def test_demo_resumption_varies_by_area_industry_and_week(runner, app):
     assert 30 <= sum(workers_back) / len(workers_back) <= 95, workers_back
     # Rates are drawn on their own 0-100 % axis, counts stay in the table.
     assert charts["res-region"].axes[0].percent and charts["res-region"].axes[0].columns == [3, 6]
+
+
+def test_demo_occupations_are_in_the_national_classification():
+    """A code missing from CSCO has no name, and a page would show the code itself."""
+    from app.demo.catalog import OCCUPATIONS
+    from matching.occupations import occupations
+
+    known = occupations()
+    assert [o[1] for o in OCCUPATIONS if o[1] not in known] == []

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Application, FairEmployer, FairJob, JobFair, Role, Source
+from app.models import Application, EmploymentType, FairEmployer, FairJob, JobFair, Role, Source
 from tests import factories
 from tests.web import login, post_form
 
@@ -136,3 +136,35 @@ def test_the_fair_shows_public_jobs_and_takes_no_registration_after_it_ends(app,
     )
     assert response.status_code == 422
     assert db.session.get(FairEmployer, (fair.id, employer.id)) is None
+
+
+def test_the_fair_page_shows_salaries_and_filters_its_jobs(app, client):
+    """A seeker narrows a fair's jobs by keyword, employment type and salary (issue #14)."""
+    today = date.today()
+    fair = JobFair(
+        title="春风招聘会", region_code="420102", starts_on=today, ends_on=today, sectors=[]
+    )
+    employer = factories.employer()
+    cook = factories.job(employer, title="厨师", skills=["烹饪"], salary_min=5000, salary_max=7000)
+    clerk = factories.job(
+        employer,
+        title="兼职收银员",
+        skills=["收银"],
+        salary_min=3000,
+        salary_max=4000,
+        employment_type=EmploymentType.PART_TIME,
+    )
+    db.session.add(fair)
+    db.session.flush()
+    db.session.add_all([FairJob(fair_id=fair.id, job_id=j.id) for j in (cook, clerk)])
+    db.session.commit()
+
+    page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
+    assert "厨师" in page and "兼职收银员" in page and "5,000" in page
+    assert 'name="salary_min"' in page and 'name="employment_type"' in page
+    page = client.get(f"/fairs/{fair.id}?salary_min=4500").get_data(as_text=True)
+    assert "厨师" in page and "兼职收银员" not in page
+    page = client.get(f"/fairs/{fair.id}?employment_type=part_time").get_data(as_text=True)
+    assert "厨师" not in page and "兼职收银员" in page
+    page = client.get(f"/fairs/{fair.id}?q=烹饪").get_data(as_text=True)
+    assert "厨师" in page and "兼职收银员" not in page

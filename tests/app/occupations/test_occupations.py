@@ -31,3 +31,12 @@ def test_endpoints(client):
     assert client.get("/occupations/children").get_json()[0]["level"] == 1
     assert client.get("/occupations/9-99-99-99").status_code == 404
     assert client.get("/occupations/search?q=" + "x" * 41).status_code == 400
+
+
+def test_a_code_missing_from_the_classification_is_named_by_its_group(app):
+    from app.labels import occupation_label
+
+    with app.test_request_context():
+        assert occupation_label("2-02-10-03") == "计算机软件工程技术人员"
+        assert occupation_label("4-01-02-02") == "销售人员"  # not in CSCO 2022: its group
+        assert occupation_label("not-a-code") in ("其他职业", "Other occupation")

@@ -33,6 +33,8 @@ def test_recommendations_show_reasons_in_the_readers_language(client):
     assert f"/jobs/{job.id}" in page and f"/jobs/{far.id}" not in page
     assert "required skills: Java, Spring, MySQL" in page
     assert "Updated" in page
+    # Each card applies in one click (issue #14: the cards had no Apply button).
+    assert f'action="/applications/apply/{job.id}"' in page
 
     as_user(client, chinese)
     read_in(client, "zh")

@@ -163,3 +163,12 @@ def test_confirmed_draft_always_saves_in_the_builder(client, corpus):
         assert all(job["title"] for job in resume.experience)
         if draft.get("expected_salary_min"):
             assert resume.expected_salary_min == draft["expected_salary_min"]
+
+
+def test_chinese_punctuation_survives_the_compatibility_folding():
+    fields = extract_fields(
+        "工作经历\n2019.07-至今 武汉光谷科技有限公司 普工(电子装配)\n负责产线装配，月产量提升20%。"
+    )
+    job = fields["experience"][0]
+    assert job["title"] == "普工（电子装配）"
+    assert job["description"] == "负责产线装配，月产量提升20%。"

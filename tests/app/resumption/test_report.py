@@ -60,3 +60,29 @@ def test_enterprises_show_their_latest_report(client):
     assert [(row[0], row[2], row[4]) for row in rows] == [
         ("复工公司", date.today().isoformat(), "6")
     ]
+
+
+def test_enterprises_come_in_pages_and_the_csv_has_them_all(client, monkeypatch):
+    from app.resumption import routes
+
+    monkeypatch.setattr(routes, "ENTERPRISES_PER_PAGE", 2)
+    official = factories.user(Role.OFFICIAL, region_code="420102")
+    for name in ("甲公司", "乙公司", "丙公司"):
+        employer = factories.employer(name=name)
+        db.session.add(
+            ResumptionReport(
+                employer_id=employer.id,
+                report_date=date.today(),
+                resumed=True,
+                workers_back=1,
+                workers_total=2,
+            )
+        )
+    as_user(client, official)
+    path = "/officials/dashboards/resumption/enterprises"
+    first = client.get(path).get_data(as_text=True)
+    assert first.count('scope="row"') == 2 and "page=2" in first
+    second = client.get(f"{path}?page=2").get_data(as_text=True)
+    assert second.count('scope="row"') == 1 and "page=1" in second and "page=3" not in second
+    assert client.get(f"{path}?page=0").status_code == 404
+    assert len(client.get(f"{path}?page=2&format=csv").get_data(as_text=True).splitlines()) == 4
