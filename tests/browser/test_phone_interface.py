@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -109,9 +110,7 @@ def test_places_and_occupations_are_chosen_by_name(browser, hiring):
     region.locator("[role=option]").first.click()
     assert page.locator("input[name=region_code]").input_value() == "420103"
     region.locator("select[data-level='4']").select_option(label="民意街道")
-    page.wait_for_function(
-        "document.querySelector('input[name=region_code]').value === '420103002'"
-    )
+    expect(page.locator("input[name=region_code]")).to_have_value("420103002")
     assert "湖北省 武汉市 江汉区 民意街道" in region.locator(".picker__chip").inner_text()
     # No code is shown anywhere a person reads.
     visible = page.locator("main").inner_text()
