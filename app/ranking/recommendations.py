@@ -70,22 +70,19 @@ def preview(user: User) -> RecommendationList:
     return RecommendationList(user_id=user.id, items=ranked_items(user), computed_at=utcnow())
 
 
-def store(user: User, items: list[dict], read_at) -> RecommendationList:
-    """Keep ITEMS, ranked from what the database held at READ_AT, as USER's list, unless a
-    list read later was stored meanwhile (workers only; the caller commits). Ranking needs
-    no lock, so workers rank first and take the write lock only to store."""
-    row = db.session.get(RecommendationList, user.id, with_for_update=True)
+def compute(user: User) -> RecommendationList:
+    """Recompute USER's list and store it (workers only; the caller commits)."""
+    items = ranked_items(user)
+    row = cached(user)
     if row is None:
         try:
             with db.session.begin_nested():
-                row = RecommendationList(user_id=user.id, items=items, computed_at=read_at)
+                row = RecommendationList(user_id=user.id, items=items)
                 db.session.add(row)
                 db.session.flush()
-            return row
-        except IntegrityError:  # another worker stored one first
-            row = db.session.get(RecommendationList, user.id, with_for_update=True)
-    if row.computed_at <= read_at:
-        row.items, row.computed_at, row.stale = items, read_at, False
+        except IntegrityError:  # another worker stored one first; ours is as new
+            row = cached(user)
+    row.items, row.computed_at, row.stale = items, utcnow(), False
     return row
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app import batching
-from app.database import writing
 from app.extensions import db
-from app.models import EmbeddedKind, Job, Resume, User, utcnow
+from app.models import EmbeddedKind, Job, Resume, User
 from app.ranking import embeddings, recommendations
 from app.worker import task
 
@@ -45,34 +44,21 @@ def _rows(model: type[Job] | type[Resume], ids: list[int]) -> list:
     return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
 
 
-@task(writes=False)
+@task
 def refresh_recommendations(user_id: int) -> int:
-    return _refresh(user_id)
-
-
-@task(writes=False)
-def sweep() -> int:
-    """Recompute due lists (a batch per run); returns how many."""
-    user_ids = [user.id for user in recommendations.sweep_users()]
-    for user_id in user_ids:
-        _refresh(user_id)
-    return len(user_ids)
-
-
-def _refresh(user_id: int) -> int:
-    """Rank USER_ID's list in a reading transaction, then store it holding the write lock
-    only for that: a list takes tens of milliseconds to rank, and on SQLite every other
-    writer (pages, the other workers) would wait that long."""
     user = db.session.get(User, user_id)
     if user is None:
         return 0
-    read_at = utcnow()
-    items = recommendations.ranked_items(user)
-    db.session.rollback()
-    with writing():
-        user = db.session.get(User, user_id)
-        if user is None:
-            return 0
-        recommendations.store(user, items, read_at)
-        db.session.commit()
+    items = recommendations.compute(user).items
+    db.session.commit()  # nothing read after it: a new transaction would hold SQLite's lock
     return len(items)
+
+
+@task
+def sweep() -> int:
+    """Recompute due lists (a batch per run); returns how many."""
+    users = recommendations.sweep_users()
+    for user in users:
+        recommendations.compute(user)
+        db.session.commit()
+    return len(users)

@@ -112,26 +112,3 @@ def test_the_page_shows_a_missing_list_and_leaves_storing_it_to_the_worker(app, 
     assert [item["job_id"] for item in db.session.get(RecommendationList, person.id).items] == [
         job.id
     ]
-
-
-def test_a_list_ranked_earlier_does_not_replace_one_ranked_later(app):
-    """Workers rank without the write lock, so two of them can finish out of order: the list
-    read from the newer data stays."""
-    from datetime import timedelta
-
-    from app.models import utcnow
-    from app.ranking.recommendations import store
-
-    person, _resume = seeker()
-    later = utcnow()
-    store(person, [{"job_id": 2, "score": 0.9, "reasons": []}], later)
-    db.session.commit()
-    store(person, [{"job_id": 1, "score": 0.5, "reasons": []}], later - timedelta(seconds=1))
-    db.session.commit()
-    db.session.expire_all()
-    row = db.session.get(RecommendationList, person.id)
-    assert [item["job_id"] for item in row.items] == [2] and row.computed_at == later
-    store(person, [{"job_id": 3, "score": 0.7, "reasons": []}], later + timedelta(seconds=1))
-    db.session.commit()
-    db.session.expire_all()
-    assert [item["job_id"] for item in db.session.get(RecommendationList, person.id).items] == [3]
