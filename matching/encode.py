@@ -29,7 +29,7 @@ def job_skills(job: JobProfile) -> frozenset[str]:
     return _job_skills(tuple(job.skills or ()), job.title, job.description)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _job_skills(listed: tuple[str, ...], title: str, description: str) -> frozenset[str]:
     # Kept per process: every ranking reads its whole pool's texts again.
     voc = vocabulary()
@@ -215,7 +215,7 @@ _NEAREST: dict[bytes, int] = {}
 """Digest of a title vector → its nearest occupation, kept per process: a ranking compares
 its whole pool's title vectors with 2,047 centroids again (~10 ms for 130 jobs)."""
 
-NEAREST_KEPT = 200_000
+NEAREST_KEPT = 50_000
 
 
 def _nearest_occupations(e: Encoded) -> None:

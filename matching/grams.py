@@ -48,7 +48,7 @@ def _hash(g: str) -> int:
     return (zlib.crc32(g.encode("utf-8")) & 0x7FFFFFFF) or 1
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def encode_title(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(GRAMS,) int32 hashed bigrams and (GRAMS,) float32 unit TF-IDF weights (kept per process
     and read-only: every ranking encodes its whole pool's titles again)."""

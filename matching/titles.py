@@ -66,7 +66,7 @@ def _strip(pattern: re.Pattern | None, text: str) -> str:
     return out if _PUNCT.sub("", out) else text
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def clean_title(title: str | None) -> str:
     """The occupation phrase of a job title (normalised: NFKC, lower case, simplified).
     Kept per process: every ranking cleans its whole pool's titles again."""
