@@ -68,21 +68,17 @@ def hand_over(user: User) -> None:
     seat = user.membership
     if seat is None or seat.role != MemberRole.OWNER:
         return
-    employer = seat.employer
-    lock(db.session, employer)  # two owners erased at once: one sees the other still there
-    if other_owners(employer.id, user):
+    lock(db.session, seat.employer)  # two owners erased at once: one sees the other still there
+    plan = plan_for(user)
+    if plan is None:
         return
-    heir = successor(employer.id, user)
+    employer, heir = plan
     if heir is not None:
-        heir.role = MemberRole.OWNER
+        heir.membership.role = MemberRole.OWNER
         audit.record(
-            "employer.owner_succession",
-            employer,
-            actor=None,
-            from_user=user.id,
-            to_user=heir.user_id,
+            "employer.owner_succession", employer, actor=None, from_user=user.id, to_user=heir.id
         )
-        notify(heir.user, "company_owner", url_for("employers.team"), employer=employer.name)
+        notify(heir, "company_owner", url_for("employers.team"), employer=employer.name)
         return
     paused = 0
     for job in db.session.scalars(
