@@ -8,7 +8,8 @@ from contextlib import contextmanager
 
 from flask.testing import FlaskClient
 
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+# A form's hidden field, or the data-csrf a page's script posts with.
+CSRF = re.compile(r'(?:name="csrf_token" (?:type="hidden" )?value|data-csrf)="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, url: str = "/auth/login") -> str:
@@ -27,13 +28,20 @@ def login(client: FlaskClient, email: str, password: str):
     return post_form(client, "/auth/login", {"email": email, "password": password})
 
 
+def sign_out(client: FlaskClient) -> None:
+    """Log CLIENT out if somebody is signed in (only their pages carry the logout form)."""
+    signed_in = CSRF.search(client.get("/").get_data(as_text=True))
+    if signed_in:
+        client.post("/auth/logout", data={"csrf_token": signed_in.group(1)})
+
+
 def as_user(client: FlaskClient, user):
     """Log CLIENT in as USER (committing first, so the login request sees the row)."""
     from app.extensions import db
     from tests.factories import PASSWORD
 
     db.session.commit()
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_out(client)
     response = login(client, user.email, PASSWORD)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return user

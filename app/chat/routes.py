@@ -48,14 +48,14 @@ def chat_unread() -> dict:
     from flask import has_request_context
 
     if not has_request_context() or not current_user.is_authenticated:
-        return {"chat_unread": 0, "responsiveness": service.responsiveness}
+        return {"chat_unread": 0, "responsiveness": service.shown_responsiveness}
     if UNREAD_KEY not in request.environ:
         request.environ[UNREAD_KEY] = service.unread_count(current_user)
     origin = stream_origin()
     return {
         "chat_unread": request.environ[UNREAD_KEY],
         "chat_badge_stream": origin + url_for("chat.stream") if origin else "",
-        "responsiveness": service.responsiveness,
+        "responsiveness": service.shown_responsiveness,
     }
 
 

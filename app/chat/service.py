@@ -23,6 +23,7 @@ from app.chat import events
 from app.database import update_if
 from app.errors import DomainError
 from app.extensions import db
+from app.kept import kept
 from app.models import (
     Application,
     Conversation,
@@ -424,6 +425,22 @@ class Responsiveness:
     asked: int
     active_today: bool
     """A member wrote in a conversation or signed in since midnight, Beijing time."""
+
+
+SHOWN_RESPONSIVENESS_TTL = 300.0
+"""Seconds a web process shows the same reply figures for an employer: a 30-day median and
+"active today" barely move in five minutes, and they cost every job page two queries."""
+
+
+def shown_responsiveness(employer_id: int) -> Responsiveness:
+    """``responsiveness`` as job and company pages show it (kept for a few minutes)."""
+    return kept(
+        "responsiveness",
+        employer_id,
+        lambda: responsiveness(employer_id),
+        ttl=SHOWN_RESPONSIVENESS_TTL,
+        limit=20_000,
+    )
 
 
 def responsiveness(employer_id: int) -> Responsiveness:

@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.cooperation.service import partner_jobs_for
-from app.extensions import db
+from app.extensions import csrf, db
 from app.home.next_steps import next_steps
 from app.models import Application, Employer, Job, VerificationState
 from app.security import same_site
@@ -61,7 +61,13 @@ def demo_accounts() -> list[tuple]:
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 def set_language():
+    """A visitor's choice lives in their own session, and forging it would only change the
+    language a visitor reads in, so visitors' pages send no token (and so get no session
+    cookie just for reading). An account's stored choice is changed with a token only."""
+    if current_user.is_authenticated:
+        csrf.protect()
     lang = request.form.get("lang", "")
     if lang not in ("zh", "en"):
         abort(400)

@@ -310,7 +310,7 @@ def test_administration_changes_are_for_administrators_only(client, world):
             continue
         if role != "anonymous":
             login(client, world["users"][role].email, factories.PASSWORD)
-        token = csrf_token(client, "/")
+        token = csrf_token(client, "/auth/login" if role == "anonymous" else "/")
         posts = {
             "/admin/users/new": {"name": "x", "email": "x@example.com", "role": "admin"},
             f"/admin/users/{target.id}": {"name": "x", "role": "admin", "active": "y"},

@@ -142,7 +142,7 @@ def test_no_page_answers_500(app, client, role):
     world = seed()
     if role != "anonymous":
         as_user(client, db.session.get(User, world.ids[role]))
-    token = csrf_token(client, "/")
+    token = csrf_token(client, "/auth/login" if role == "anonymous" else "/")
     pool = names_the_app_reads()
     page_fields: dict[str, list[str]] = {}
 

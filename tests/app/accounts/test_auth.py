@@ -16,7 +16,7 @@ from app.models import AuditEntry, Role, User
 from app.security import make_link_token
 from tests import factories
 from tests.conftest import base_config
-from tests.web import csrf_token, login, post_form
+from tests.web import csrf_token, login, post_form, sign_out
 
 LINK = re.compile(r"https?://\S+")
 
@@ -51,7 +51,7 @@ def test_register_confirm_and_log_in(app, client, worker):
     assert client.get(link.replace("http://yunpin.test", "")).status_code == 302
     db.session.refresh(user)
     assert user.email_confirmed_at is not None
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_out(client)
     assert login(client, "new@example.com", "s3cret-pass").status_code == 302
     assert "/auth/login" not in client.get("/resumes/mine").headers.get("Location", "")
 

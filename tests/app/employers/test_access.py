@@ -15,7 +15,7 @@ from app.models import (
     VerificationState,
 )
 from tests import factories
-from tests.web import as_user, csrf_token
+from tests.web import as_user, csrf_token, sign_out
 
 WHO = ("anonymous", "seeker", "other_employer", "recruiter", "owner", "official_in", "official_out")
 
@@ -86,7 +86,7 @@ def test_access_matrix(app, client):
     failures = []
     for index, who in enumerate(WHO):
         if who == "anonymous":
-            client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+            sign_out(client)
         else:
             as_user(client, users[who])
         for template, expected in MATRIX.items():
@@ -94,7 +94,7 @@ def test_access_matrix(app, client):
             if status != expected[index]:
                 failures.append((who, template, status, expected[index]))
         for template, expected in POSTS.items():
-            token = csrf_token(client, "/")
+            token = csrf_token(client, "/auth/login" if who == "anonymous" else "/")
             status = client.post(template.format(**ids), data={"csrf_token": token}).status_code
             if status != expected[index]:
                 failures.append((who, "POST " + template, status, expected[index]))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.models import JobStatus
+from app.extensions import db
+from app.models import JobStatus, Role, User
 from tests import factories
-from tests.web import csrf_token, no_writes
+from tests.web import as_user, csrf_token, no_writes
 
 
 def test_home_lists_and_counts_only_public_jobs(client):
@@ -34,7 +35,33 @@ def test_home_lists_and_counts_only_public_jobs(client):
     ],
 )
 def test_language_switch_returns_only_to_this_site(client, target, location):
-    token = csrf_token(client, "/")
-    response = client.post("/language", data={"csrf_token": token, "lang": "en", "next": target})
+    response = client.post("/language", data={"lang": "en", "next": target})
     assert response.status_code == 302
     assert response.headers["Location"] == location
+
+
+def test_visitors_read_pages_without_a_session_cookie(client):
+    """A visitor's (or crawler's) page view creates no session: no token to sign, no cookie
+    to send, a page any cache may keep. The language switch still works for them."""
+    job = factories.job(factories.employer(), title="仓管员")
+    for url in ("/", "/jobs/?q=仓管", f"/jobs/{job.id}"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, url
+        assert 'name="csrf_token"' not in response.get_data(as_text=True), url
+    switched = client.post("/language", data={"lang": "en", "next": "/"})
+    assert switched.status_code == 302
+    assert '<html class="no-js" lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_an_accounts_language_switch_needs_its_token(client):
+    seeker = factories.user(Role.SEEKER, locale="zh")
+    db.session.commit()
+    as_user(client, seeker)
+    refused = client.post("/language", data={"lang": "en", "next": "/"})
+    assert refused.status_code == 400
+    assert db.session.get(User, seeker.id).locale == "zh"
+    token = csrf_token(client, "/")
+    switched = client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/"})
+    assert switched.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, seeker.id).locale == "en"
