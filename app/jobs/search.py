@@ -21,6 +21,7 @@ from sqlalchemy import Select, case, func, or_, select
 from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
+from app.kept import kept
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
 from app.models import EmploymentType, Job, json_text_contains, utcnow
 from app.models.jobs import MONTHLY_FACTOR
@@ -416,12 +417,22 @@ def suggestions(text: str) -> list[Suggestion]:
         return []
 
 
+SIMILAR_KEPT_S = 120.0
+"""Seconds a web process keeps a job's list of similar jobs: they are a suggestion, a
+search on every job page, and a job that stops being public drops out at once anyway."""
+
+
 def similar_jobs(job: Job) -> list[Job]:
     """Public jobs like JOB (title and skills), for its page; empty when search is down."""
+    query = SearchQuery(like_id=job.id, size=SIMILAR_COUNT, highlight=False)
     try:
-        result = search_index.get_backend().search(
-            SearchQuery(like_id=job.id, size=SIMILAR_COUNT, highlight=False), kind="jobs"
+        hits = kept(
+            "similar_jobs",
+            job.id,
+            lambda: search_index.get_backend().search(query, kind="jobs").hits,
+            ttl=SIMILAR_KEPT_S,
+            limit=20_000,
         )
     except SearchUnavailable:
         return []
-    return [item.job for item in items_for(result.hits)]
+    return [item.job for item in items_for(hits)]
