@@ -8,7 +8,7 @@ tables are filled in a fixed order, so two machines build the same data.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from faker import Faker
 from sqlalchemy import select
@@ -38,6 +38,7 @@ from app.models import (
     User,
     VerificationState,
     Visibility,
+    utcnow,
 )
 from app.privacy.notice import NOTICE_VERSION
 from app.security import hash_password
@@ -66,7 +67,8 @@ class DemoBuilder:
         self.fake_en = Faker("en_US")
         self.fake_en.seed_instance(SEED)
         self.password_hash = hash_password(PASSWORD)
-        self.today = date.today()
+        self.now = utcnow()
+        self.today = self.now.date()
         self.communities = db.session.scalars(
             select(Region.code)
             .where(Region.level == 5, Region.code.startswith(DISTRICT))
@@ -84,9 +86,11 @@ class DemoBuilder:
         ).all() or [PARTNER_REGION]
 
     def days_ago(self, n: int) -> datetime:
-        return datetime.combine(self.today - timedelta(days=n), datetime.min.time()) + timedelta(
+        """A working-hours moment N days ago; never later than now ("today" early in the morning)."""
+        moment = datetime.combine(self.today - timedelta(days=n), datetime.min.time()) + timedelta(
             hours=self.rng.randint(8, 19), minutes=self.rng.randint(0, 59)
         )
+        return min(moment, self.now)
 
     def user(
         self, email: str, role: Role, name: str, region: str | None = None, locale: str = "zh"

@@ -17,6 +17,7 @@ from app.models import (
     Role,
     User,
     VerificationReview,
+    utcnow,
 )
 
 
@@ -48,6 +49,10 @@ def test_demo_loads_once_and_is_idempotent(runner):
     approved = select(func.count()).select_from(VerificationReview)
     approvals = select(func.count()).where(AuditEntry.action == "employer.review_approved")
     assert db.session.scalar(approvals) == db.session.scalar(approved) > 0
+    # Nothing happened in the future, whatever the hour the demo was loaded at.
+    now = utcnow()
+    assert db.session.scalar(select(func.max(Job.published_at))) <= now
+    assert db.session.scalar(select(func.max(Application.created_at))) <= now
     # The district's townships and villages were loaded, down to level 5.
     assert (
         db.session.scalar(
