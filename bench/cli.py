@@ -1,44 +1,64 @@
-"""The ``yunpin bench`` and ``yunpin eval`` command groups (``app/cli.py`` adds them)."""
+"""The ``yunpin bench`` and ``yunpin eval`` command groups (``app/cli.py`` adds them).
+
+A subcommand's module is imported when that subcommand runs: between them they import aiortc,
+the search engines and the evaluation sets, seconds of start-up that every other ``yunpin``
+command (the workers, cron) would otherwise pay.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from .broadcast import broadcast_command
-from .chat import chat_command
-from .dashboards import dashboards_command
-from .evaluate import eval_command
-from .evaluate_resumes import eval_resume_parse_command
-from .evaluate_search import eval_search_command
-from .freshness import freshness_command
-from .matching import bench_command as match_bench_command
-from .search import bench_command as search_bench_command
-from .vectors import vectors_command
-from .video import bench_command as video_bench_command
-from .web import web_command
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are named "module:attribute" and imported on first use."""
+
+    def __init__(self, *args, lazy: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(ctx, name)
+        module, attribute = self.lazy[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
 
 
-@click.group("bench")
+VIDEO_BENCH = "bench.video:bench_command"
+
+
+@click.group(
+    "bench",
+    cls=LazyGroup,
+    lazy={
+        "broadcast": "bench.broadcast:broadcast_command",
+        "chat": "bench.chat:chat_command",
+        "dashboards": "bench.dashboards:dashboards_command",
+        "freshness": "bench.freshness:freshness_command",
+        "match": "bench.matching:bench_command",
+        "vectors": "bench.vectors:vectors_command",
+        "video": VIDEO_BENCH,
+        "search": "bench.search:bench_command",
+        "web": "bench.web:web_command",
+    },
+)
 def bench_group() -> None:
     """Benchmarks: each subcommand loads synthetic data and prints its figures."""
 
 
-bench_group.add_command(broadcast_command, "broadcast")
-bench_group.add_command(chat_command, "chat")
-bench_group.add_command(dashboards_command, "dashboards")
-bench_group.add_command(freshness_command, "freshness")
-bench_group.add_command(match_bench_command, "match")
-bench_group.add_command(vectors_command, "vectors")
-bench_group.add_command(video_bench_command, "video")
-bench_group.add_command(search_bench_command, "search")
-bench_group.add_command(web_command, "web")
-
-
-@click.group("eval")
+@click.group(
+    "eval",
+    cls=LazyGroup,
+    lazy={
+        "match": "bench.evaluate:eval_command",
+        "search": "bench.evaluate_search:eval_search_command",
+        "resume-parse": "bench.evaluate_resumes:eval_resume_parse_command",
+    },
+)
 def eval_group() -> None:
     """Offline quality evaluations on judged data sets."""
-
-
-eval_group.add_command(eval_command, "match")
-eval_group.add_command(eval_search_command, "search")
-eval_group.add_command(eval_resume_parse_command, "resume-parse")

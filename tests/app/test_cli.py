@@ -81,9 +81,14 @@ def _request_reset(port: int, email: str) -> None:
     opener.open(f"http://127.0.0.1:{port}/auth/forgot", data=body).read()
 
 
-def _run(instance: Path, port: int, *args: str) -> subprocess.Popen:
+def _run(instance: Path, port: int, *args: str, env: dict | None = None) -> subprocess.Popen:
     env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+        },
+        **(env or {}),
     }
     env["YUNPIN_INSTANCE"] = str(instance)
     env["VIDEO_EMBEDDED_PORT"] = "0"
@@ -156,3 +161,61 @@ def test_a_killed_worker_is_replaced_its_job_retried_and_sigterm_leaves_nothing(
         assert run.wait(timeout=30) == 0
     gone, alive = psutil.wait_procs(family, timeout=15)
     assert not alive, f"left running after SIGTERM: {[p.pid for p in alive]}"
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_run_on_postgresql_keeps_no_transaction_open(tmp_path, postgres_uri):
+    """The supervisor outlives everything it set up; a transaction it left open would sit
+    "idle in transaction" on the server for the whole run, holding back VACUUM."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(postgres_uri, isolation_level="AUTOCOMMIT")
+    database = f"run_{os.getpid()}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE {database}"))
+    url = sa.make_url(postgres_uri).set(database=database).render_as_string(hide_password=False)
+    _looks_like_the_demo_is_loaded(url, tmp_path)
+    port = free_port()
+    run = _run(tmp_path / "instance", port, "--workers", "1", env={"DATABASE_URL": url})
+    try:
+        _until(
+            lambda: run.stdout.readline().startswith("Yunpin is running"),
+            120,
+            "yunpin run did not start",
+        )
+        threading.Thread(target=run.stdout.read, daemon=True).start()
+        wait_for(f"http://127.0.0.1:{port}/jobs/", 60)
+        time.sleep(2)
+        with admin.connect() as connection:
+            idle = connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = :name AND state = 'idle in transaction'"
+                ),
+                {"name": database},
+            ).scalar_one()
+        assert idle == 0
+    finally:
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=30) == 0
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE {database} WITH (FORCE)"))
+        admin.dispose()
+
+
+def _looks_like_the_demo_is_loaded(url: str, tmp_path: Path) -> None:
+    """Migrated, with the demo's first account: `yunpin run` asks whether the demo is there
+    (a query of its own) and goes on without loading it."""
+    from app import create_app
+    from app.demo import DEMO_ACCOUNTS
+    from app.extensions import db
+    from tests import factories
+    from tests.conftest import base_config, migrate
+
+    migrate(url, tmp_path / "migrate")
+    app = create_app(base_config(tmp_path / "seed", url))
+    with app.app_context():
+        db.session.add(factories.user(email=DEMO_ACCOUNTS[0][0]))
+        db.session.commit()
+        db.engine.dispose()
