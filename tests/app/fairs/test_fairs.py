@@ -168,3 +168,28 @@ def test_the_fair_page_shows_salaries_and_filters_its_jobs(app, client):
     assert "厨师" not in page and "兼职收银员" in page
     page = client.get(f"/fairs/{fair.id}?q=烹饪").get_data(as_text=True)
     assert "厨师" in page and "兼职收银员" not in page
+
+
+def test_an_employer_with_many_jobs_shows_the_first_few_and_the_rest_behind_more(app, client):
+    """A phone should not scroll through every job of every employer: four jobs are shown
+    whole (a "1 more" link would take the room of the row it hides), six as three and "3 more"."""
+    today = date.today()
+    fair = JobFair(
+        title="春风招聘会", region_code="420102", starts_on=today, ends_on=today, sectors=[]
+    )
+    small, large = factories.employer(), factories.employer()
+    jobs = [factories.job(small, title=f"小厂职位{n}") for n in range(4)]
+    jobs += [factories.job(large, title=f"大厂职位{n}") for n in range(6)]
+    db.session.add(fair)
+    db.session.flush()
+    db.session.add_all([FairJob(fair_id=fair.id, job_id=j.id) for j in jobs])
+    db.session.commit()
+
+    page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
+    assert all(f"小厂职位{n}" in page for n in range(4)) and all(
+        f"大厂职位{n}" in page for n in range(6)
+    )
+    hidden = re.findall(r'<details class="fair-more">(.*?)</details>', page, re.S)
+    assert len(hidden) == 1
+    assert hidden[0].count('class="fair-job"') == 3 and "大厂职位" in hidden[0]
+    assert "还有 3 个职位" in hidden[0] or "3 more jobs" in hidden[0]
