@@ -27,8 +27,22 @@ from .stats import echo_figures, percentile, rss_mb
 from .web import _wait_for_backlog
 
 
+def _pairs_of_clients(_ctx, _param, value: int) -> int:
+    if value % 2:
+        raise click.BadParameter(
+            "clients come in pairs (a candidate and an employer): give an even number"
+        )
+    return value
+
+
 @click.command("chat")
-@click.option("--clients", default=1000, show_default=True, type=click.IntRange(2, 20000))
+@click.option(
+    "--clients",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(2, 20000),
+    callback=_pairs_of_clients,
+)
 @click.option("--messages", default=2000, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option(
     "--rate",

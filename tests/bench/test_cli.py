@@ -75,3 +75,9 @@ def test_bench_match_prints_its_figures_as_json(runner):
         "pairs_scored_per_s",
         "rss_mb",
     } <= set(out)
+
+
+def test_bench_chat_refuses_an_odd_number_of_clients(runner):
+    """Clients come in pairs; an odd count used to be measured as one client fewer."""
+    result = runner.invoke(main, ["bench", "chat", "--clients", "3"])
+    assert result.exit_code == 2 and "even number" in result.output
