@@ -90,6 +90,7 @@ def page_details(entries: list) -> list[list[Detail]]:
 
 
 def details(action: str, data: dict[str, Any], names: dict) -> list[Detail]:
+    """DATA's non-empty values by label; NAMES holds the page's "emails" and "places"."""
     area = action.split(".", 1)[0]
     shown = []
     for key, value in (data or {}).items():
@@ -120,7 +121,10 @@ def _value(area: str, key: str, value: Any, names: dict) -> tuple[str, bool]:
     if key == "region_code":
         return names["places"].get(value, str(value)), value not in names["places"]
     if key in TIME_KEYS:
-        return datetime_with_zone(datetime.fromisoformat(value)), False
+        try:
+            return datetime_with_zone(datetime.fromisoformat(value)), False
+        except (TypeError, ValueError):  # not a time after all: shown as stored
+            return str(value), False
     if key == "amount":
         return money(value), False
     table = VALUE_LABELS.get(f"{area}.{key}", VALUE_LABELS.get(key))
