@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import RegionField, region_exists
-from app.labels import AUDITED_OBJECTS, ROLES
+from app.labels import AUDIT_ACTIONS, AUDITED_OBJECTS, ROLES
 from app.models import Role
 
 ROLE_CHOICES = [(role.value, label) for role, label in ROLES.items()]
@@ -52,16 +52,29 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField(_l("Actor (email or id)"), validators=[Optional(), Length(max=254)])
-    # Objects by name; the action stays the code the table below shows (user.create).
+    # Objects and actions by name; the query keeps their codes (links and the CSV use them).
     object_type = SelectField(
         _l("Object type"),
         choices=[("", _l("Any")), *AUDITED_OBJECTS.items()],
         default="",
     )
     object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=40)])
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
+    # Not limited to the choices: a link may name a prefix ("employer.") or an action no
+    # longer recorded; the form then offers that code as it is.
+    action = SelectField(
+        _l("Action"),
+        choices=[("", _l("Any")), *AUDIT_ACTIONS.items()],
+        default="",
+        validate_choice=False,
+        validators=[Optional(), Length(max=60)],
+    )
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.action.data and self.action.data not in AUDIT_ACTIONS:
+            self.action.choices = [*self.action.choices, (self.action.data, self.action.data)]
 
 
 class OwnerForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.access import roles_required
 from app.admin import service
+from app.admin.audit_details import page_details
 from app.admin.forms import AuditFilterForm, EditUserForm, NewUserForm, OwnerForm, UserSearchForm
 from app.employers import ownership
 from app.errors import refused
@@ -174,5 +175,11 @@ def audit_log():
             private=True,
         )
     rows = db.session.execute(query.limit(service.PAGE)).all()
+    details = page_details([entry for entry, _email in rows])
     csv_args = {k: v for k, v in request.args.items() if v and k != "format"}
-    return render_template("admin/audit.html", form=form, rows=rows, csv_args=csv_args)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        rows=[(entry, email, shown) for (entry, email), shown in zip(rows, details, strict=True)],
+        csv_args=csv_args,
+    )

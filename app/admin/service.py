@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.errors import DomainError
 from app.extensions import db
+from app.labels import AUDIT_ACTIONS
 from app.models import AuditEntry, Role, User, utcnow
 from app.notifications.mail import send_email
 from app.security import hash_password, make_link_token, sign_out_everywhere
@@ -120,7 +121,8 @@ def audit_query(
     until: date | None = None,
 ) -> sa.Select:
     """Audit entries matching every filter given, newest first. ACTOR is an account id or
-    email; SINCE and UNTIL are Beijing days, both included."""
+    email; ACTION is a recorded action or the start of some (employer.); SINCE and UNTIL are
+    Beijing days, both included."""
     query = sa.select(AuditEntry, User.email).outerjoin(User, User.id == AuditEntry.actor_id)
     actor = actor.strip()
     if actor:
@@ -132,8 +134,11 @@ def audit_query(
         query = query.where(AuditEntry.object_type == object_type.strip())
     if object_id:
         query = query.where(AuditEntry.object_id == object_id.strip())
-    if action:
-        query = query.where(AuditEntry.action.startswith(action.strip(), autoescape=True))
+    action = action.strip()
+    if action in AUDIT_ACTIONS:  # exactly: job.report is not also job.report_upheld
+        query = query.where(AuditEntry.action == action)
+    elif action:
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
     if since:
         query = query.where(AuditEntry.created_at >= beijing_day_start(since))
     if until:

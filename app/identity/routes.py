@@ -31,24 +31,16 @@ from app.extensions import db
 from app.identity import service
 from app.identity.forms import DecideForm, RetentionForm
 from app.identity.service import IdentityError, is_owner
+from app.labels import IDENTITY_STATES
 from app.models import IdentityCheck, IdentityState, Region, Role
 from app.queue import get_queue
 
 bp = Blueprint("identity", __name__)
 
 
-STATE_LABELS = {
-    IdentityState.STARTED: _l("In progress"),
-    IdentityState.CHECKED: _l("Waiting for an official"),
-    IdentityState.APPROVED: _l("Approved by an official"),
-    IdentityState.REJECTED: _l("Rejected by an official"),
-    IdentityState.EXPIRED: _l("Expired without a decision"),
-}
-
-
 @bp.app_template_global("identity_state_label")
 def identity_state_label(state: IdentityState) -> str:
-    return str(STATE_LABELS[IdentityState(state)])
+    return str(IDENTITY_STATES[IdentityState(state)])
 
 
 def is_reviewer(check: IdentityCheck) -> bool:

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import RegionField, dates_ordered, region_exists
+from app.labels import SUBSIDY_RULES, choices
 from app.models import SubsidyRule
 
 
@@ -24,16 +25,7 @@ class PolicyForm(FlaskForm):
     )
     rule = SelectField(
         _l("Rule"),
-        choices=[
-            (
-                SubsidyRule.PER_HIRE_FROM_PARTNER_REGION.value,
-                _l("Amount per worker hired from a partner region"),
-            ),
-            (
-                SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY.value,
-                _l("Micro and small enterprises that resumed by a date"),
-            ),
-        ],
+        choices=choices(SUBSIDY_RULES),
     )
     amount = IntegerField(
         _l("Amount (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)]

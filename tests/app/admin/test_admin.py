@@ -8,6 +8,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import refresh
 
 from app.dev.routes import read_outbox
 from app.extensions import db
@@ -16,6 +17,12 @@ from tests import factories
 from tests.web import as_user, csrf_token, login, post_form
 
 LINK = re.compile(r"https?://\S+")
+
+
+def entries(page) -> str:
+    """The audit log's table body (the filter form names every action too)."""
+    text = page if isinstance(page, str) else page.get_data(as_text=True)
+    return text[text.index("<tbody>") : text.index("</tbody>")]
 
 
 def new_official(client, **fields):
@@ -139,14 +146,20 @@ def test_audit_log_filters_and_csv(client):
         ]
     )
     as_user(client, admin)
-    page = client.get("/admin/audit?actor=actor@example.com").get_data(as_text=True)
-    assert "job.create" in page and "user.register" not in page
-    page = client.get("/admin/audit?object_type=users&object_id=9").get_data(as_text=True)
-    assert "user.register" in page and "job.create" not in page
-    assert "job.create" not in client.get(
-        "/admin/audit?since=2001-01-01&until=2001-01-02"
-    ).get_data(as_text=True)
+    rows = entries(client.get("/admin/audit?actor=actor@example.com"))
+    assert "Job created" in rows and "Account registered" not in rows
+    rows = entries(client.get("/admin/audit?object_type=users&object_id=9"))
+    assert "Account registered" in rows and "Job created" not in rows
+    assert "Job created" not in entries(
+        client.get("/admin/audit?since=2001-01-01&until=2001-01-02")
+    )
     assert client.get("/admin/audit?since=not-a-date").status_code == 400
+    # The action is chosen by name; the query keeps its code. A prefix still filters.
+    page = client.get("/admin/audit?action=user.register").get_data(as_text=True)
+    assert '<option selected value="user.register">Account registered</option>' in page
+    assert "Job created" not in entries(page)
+    rows = entries(client.get("/admin/audit?action=job."))
+    assert "Job created" in rows and "Account registered" not in rows
 
     download = client.get(f"/admin/audit?format=csv&actor={seeker.id}")
     assert download.headers["Cache-Control"] == "private, no-store"
@@ -155,6 +168,77 @@ def test_audit_log_filters_and_csv(client):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:5] == ["id", "time (UTC)", "actor id", "actor email", "action"]
     assert [(r[3], r[4]) for r in rows[1:]] == [("actor@example.com", "job.create")]
+
+
+def test_audit_log_says_actions_and_details_in_words_and_the_csv_keeps_codes(client):
+    admin = factories.user(Role.ADMIN, email="admin@example.com")
+    official = factories.user(Role.OFFICIAL, email="official@example.com")
+    heir = factories.user(Role.EMPLOYER, email="heir@example.com")
+    db.session.add_all(
+        [
+            AuditEntry(
+                actor_id=admin.id,
+                action="admin.user_change",
+                object_type="users",
+                object_id=str(official.id),
+                data={
+                    "changes": {
+                        "role": ["seeker", "official"],
+                        "region_code": ["None", "420103"],
+                        "active": ["False", "True"],
+                    }
+                },
+            ),
+            AuditEntry(
+                action="employer.owner_succession",
+                object_type="employers",
+                object_id="4",
+                data={"from_user": official.id, "to_user": heir.id},
+            ),
+            AuditEntry(
+                action="job.report",
+                object_type="job_reports",
+                object_id="2",
+                data={"job_id": 17, "reason": "fees"},
+            ),
+            AuditEntry(
+                action="job.pause",
+                object_type="jobs",
+                object_id="17",
+                data={"previous": "published", "retired_key": "kept"},
+            ),
+            AuditEntry(
+                action="legacy.thing", object_type="jobs", object_id="1", data={"via": "api"}
+            ),
+        ]
+    )
+    as_user(client, admin)
+    rows = entries(client.get("/admin/audit"))
+    assert "Account changed by an administrator" in rows
+    assert "<dt>Role</dt><dd>Job seeker → Official</dd>" in rows
+    assert "<dt>Region</dt><dd>– → 湖北省 武汉市 江汉区</dd>" in rows
+    assert "<dt>Account enabled</dt><dd>No → Yes</dd>" in rows
+    assert "<dt>Previous owner</dt><dd>official@example.com</dd>" in rows
+    assert "<dt>New owner</dt><dd>heir@example.com</dd>" in rows
+    assert "<dt>Reason</dt><dd>Asks candidates for money or deposits</dd>" in rows
+    assert "<dt>Before</dt><dd>Published</dd>" in rows
+    # what has no label is shown as stored
+    assert "<dt>retired_key</dt><dd>kept</dd>" in rows
+    assert "<code>legacy.thing</code>" in rows and "<dd>API</dd>" in rows
+    assert "from_user" not in rows and "{" not in rows
+
+    post_form(client, "/language", {"lang": "zh", "next": "/"}, token_from="/")
+    refresh()  # the tests' shared app context keeps the locale it chose
+    rows = entries(client.get("/admin/audit"))
+    assert "管理员修改了账号" in rows and "<dt>角色</dt><dd>求职者 → 工作人员</dd>" in rows
+    assert "<dt>原所有者</dt><dd>official@example.com</dd>" in rows
+    assert "<dt>原因</dt><dd>向求职者收取费用或押金</dd>" in rows
+
+    # The CSV is for programs: codes and the data as stored.
+    text = client.get("/admin/audit?format=csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert {r[4] for r in rows[1:]} >= {"admin.user_change", "employer.owner_succession"}
+    assert str({"from_user": official.id, "to_user": heir.id}) in {r[8] for r in rows[1:]}
 
 
 @pytest.mark.parametrize("role", [Role.SEEKER, Role.EMPLOYER, Role.OFFICIAL])
