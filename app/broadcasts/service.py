@@ -22,6 +22,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.broadcasts import storage
 from app.database import insert_missing, update_if
 from app.errors import DomainError
@@ -45,6 +46,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.queue import defer
 from app.redis_store import get_redis
 from video.broadcast import tokens
 
@@ -151,9 +153,35 @@ def parse_documents(text: str) -> list[dict]:
     return documents[:20]
 
 
+def cancel(session: Session, broadcast: Broadcast, actor: User) -> None:
+    """Call off a scheduled broadcast. Decided in one conditional UPDATE: a publisher
+    connecting at the same moment either went live first (and the cancel is refused) or
+    finds it cancelled (:func:`went_live`). Those who asked for a reminder are told after
+    the commit, by the worker (a national briefing may have thousands)."""
+    if not update_if(
+        session,
+        broadcast,
+        Broadcast.status == BroadcastStatus.SCHEDULED,
+        status=BroadcastStatus.CANCELLED,
+    ):
+        session.refresh(broadcast)
+        raise BroadcastError(_not_scheduled[broadcast.status])
+    audit.record("broadcast.cancel", broadcast, actor=actor, title=broadcast.title)
+    defer("app.broadcasts.tasks.tell_cancelled", broadcast.id)
+
+
+_not_scheduled = {
+    BroadcastStatus.LIVE: _l("This broadcast is live: end it from the studio instead."),
+    BroadcastStatus.ENDED: _l("This broadcast has ended: only a scheduled one can be cancelled."),
+    BroadcastStatus.CANCELLED: _l("This broadcast was already cancelled."),
+}
+
+
 def for_region(session: Session, user: User | None, limit: int = 50) -> list[Broadcast]:
     """Live and upcoming broadcasts for the user's region (and national ones), live first."""
-    query = sa.select(Broadcast).where(Broadcast.status != BroadcastStatus.ENDED)
+    query = sa.select(Broadcast).where(
+        Broadcast.status.in_([BroadcastStatus.SCHEDULED, BroadcastStatus.LIVE])
+    )
     region = user.region_code if user is not None else None
     if region:
         # A broadcast for 4201 is for everyone in 420102…: its code is a prefix of theirs.
@@ -233,19 +261,21 @@ def shown_status(app: Flask, broadcast: Broadcast) -> BroadcastStatus:
 
 
 def went_live(session: Session, broadcast: Broadcast) -> bool:
-    """The publisher connected (again). True the first time (reminders go out then)."""
+    """The publisher connected (again). True the first time (reminders go out then); a
+    broadcast cancelled meanwhile stays cancelled (False: nobody is reminded)."""
     first = broadcast.started_at is None
     now = utcnow()
-    update_if(
+    changed = update_if(
         session,
         broadcast,
+        Broadcast.status != BroadcastStatus.CANCELLED,
         status=BroadcastStatus.LIVE,
         started_at=broadcast.started_at or now,
         connected_at=now,
         ended_at=None,
         replay_expired_at=None,  # a new session writes a new replay
     )
-    return first
+    return changed and first
 
 
 def ended(session: Session, broadcast: Broadcast) -> bool:
@@ -260,14 +290,14 @@ def ended(session: Session, broadcast: Broadcast) -> bool:
 
 def send_reminders(broadcast: Broadcast) -> None:
     """After the commit that marks it live: tell everyone who asked (in the app and by mail)."""
-    from app.queue import defer
-
     defer("app.broadcasts.tasks.remind", broadcast.id)
 
 
 def remind(session: Session, broadcast: Broadcast, user: User) -> bool:
     if broadcast.status == BroadcastStatus.ENDED:
         raise BroadcastError(_l("This broadcast has ended: watch the replay."))
+    if broadcast.status == BroadcastStatus.CANCELLED:
+        raise BroadcastError(_l("This broadcast was cancelled."))
     rows = [{"broadcast_id": broadcast.id, "user_id": user.id}]
     return insert_missing(session, BroadcastReminder, rows) == 1
 
@@ -294,6 +324,8 @@ def clean_text(text: str, limit: int) -> str:
 def ask(session: Session, broadcast: Broadcast, user: User, body: str) -> BroadcastQuestion:
     if broadcast.status == BroadcastStatus.ENDED:
         raise BroadcastError(_l("Questions are closed: the broadcast has ended."))
+    if broadcast.status == BroadcastStatus.CANCELLED:
+        raise BroadcastError(_l("This broadcast was cancelled."))
     question = BroadcastQuestion(
         broadcast_id=broadcast.id, author_id=user.id, body=clean_text(body, MAX_QUESTION)
     )
