@@ -33,7 +33,7 @@ from flask_login import current_user, login_required
 
 from app.access import OFFICIALS, roles_required
 from app.broadcasts import service
-from app.broadcasts.forms import BroadcastForm
+from app.broadcasts.forms import BroadcastForm, RescheduleForm
 from app.dashboards.scope import current_scope, scoped_get
 from app.errors import refused
 from app.extensions import csrf, db, limiter
@@ -260,6 +260,7 @@ def _studio_page(broadcast: Broadcast) -> Response:
         jobs=service.pinnable_jobs(db.session, broadcast),
         pinned=pinned,
         figures=service.figures(current_app, db.session, broadcast),
+        starts_in_beijing=service.in_beijing(broadcast.starts_at).strftime("%Y-%m-%dT%H:%M"),
     )
     return _with_playback_policy(Response(page))
 
@@ -276,6 +277,26 @@ def cancel(broadcast_id: int):
         return refused(error, lambda status: (_studio_page(broadcast), status))
     db.session.commit()
     flash(_("The broadcast is cancelled. Those who asked for a reminder are told."), "success")
+    return redirect(url_for(".studio", broadcast_id=broadcast.id), 303)
+
+
+@bp.route("/broadcasts/<id:broadcast_id>/reschedule", methods=["POST"])
+@login_required
+def reschedule(broadcast_id: int):
+    """The host moves a scheduled broadcast to another time (Beijing time, as scheduled)."""
+    from app.interviews.service import to_utc
+
+    broadcast = _hosted(broadcast_id)
+    form = RescheduleForm()
+    try:
+        if not form.validate_on_submit():
+            raise service.BroadcastError(_("Give the new start time."), status=422)
+        starts_at = to_utc(form.starts_at.data, "Asia/Shanghai")
+        service.reschedule(db.session, broadcast, current_user, starts_at)
+    except service.BroadcastError as error:
+        return refused(error, lambda status: (_studio_page(broadcast), status))
+    db.session.commit()
+    flash(_("The new time is saved. Those who asked for a reminder are told."), "success")
     return redirect(url_for(".studio", broadcast_id=broadcast.id), 303)
 
 

@@ -13,8 +13,9 @@ import os
 import re
 import secrets
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import nh3
 import sqlalchemy as sa
@@ -59,6 +60,15 @@ MAX_ANSWER = 2000
 VIEWER_TIMEOUT = 45
 """Seconds after its last heartbeat (every 15 s from the page) that a viewer stops counting
 as watching: two heartbeats may be lost before a viewer drops out of the figure."""
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+"""Broadcasts are scheduled and announced in Beijing time (the forms say so)."""
+
+
+def in_beijing(moment: datetime) -> datetime:
+    """A stored (naive UTC) time as Beijing wall-clock time, naive."""
+    return moment.replace(tzinfo=UTC).astimezone(BEIJING).replace(tzinfo=None)
 
 
 class BroadcastError(DomainError):
@@ -170,10 +180,36 @@ def cancel(session: Session, broadcast: Broadcast, actor: User) -> None:
     defer("app.broadcasts.tasks.tell_cancelled", broadcast.id)
 
 
+def reschedule(session: Session, broadcast: Broadcast, actor: User, starts_at: datetime) -> None:
+    """Move a scheduled broadcast to STARTS_AT (naive UTC, in the future); those who asked
+    for a reminder are told the new time. Reminders go out when the publisher connects, not
+    at a time, so no job has to move."""
+    if starts_at <= utcnow():
+        raise BroadcastError(_l("Choose a start time in the future."), status=422)
+    before = broadcast.starts_at
+    if starts_at == before:
+        raise BroadcastError(_l("That is already its start time."), status=422)
+    if not update_if(
+        session, broadcast, Broadcast.status == BroadcastStatus.SCHEDULED, starts_at=starts_at
+    ):
+        session.refresh(broadcast)
+        raise BroadcastError(_not_scheduled[broadcast.status])
+    audit.record(
+        "broadcast.reschedule",
+        broadcast,
+        actor=actor,
+        starts_at=starts_at.isoformat(),
+        previous=before.isoformat(),
+    )
+    defer("app.broadcasts.tasks.tell_rescheduled", broadcast.id, starts_at.isoformat())
+
+
 _not_scheduled = {
-    BroadcastStatus.LIVE: _l("This broadcast is live: end it from the studio instead."),
-    BroadcastStatus.ENDED: _l("This broadcast has ended: only a scheduled one can be cancelled."),
-    BroadcastStatus.CANCELLED: _l("This broadcast was already cancelled."),
+    BroadcastStatus.LIVE: _l("This broadcast is live: it can no longer be cancelled or moved."),
+    BroadcastStatus.ENDED: _l(
+        "This broadcast has ended: only a scheduled one can be cancelled or moved."
+    ),
+    BroadcastStatus.CANCELLED: _l("This broadcast was cancelled."),
 }
 
 

@@ -1,5 +1,5 @@
-"""Cancelling a scheduled broadcast: who may, when it is refused, what viewers then see and
-hear; and the officials' list in pages."""
+"""Cancelling or moving a scheduled broadcast: who may, when it is refused, what viewers
+then see and hear; and the officials' list in pages."""
 
 from __future__ import annotations
 
@@ -141,9 +141,9 @@ def test_cancelling_needs_the_csrf_token(app, client, briefing):
 @pytest.mark.parametrize(
     ("status", "message"),
     [
-        (BroadcastStatus.ENDED, "This broadcast has ended: only a scheduled one can be cancelled."),
-        (BroadcastStatus.LIVE, "This broadcast is live: end it from the studio instead."),
-        (BroadcastStatus.CANCELLED, "This broadcast was already cancelled."),
+        (BroadcastStatus.ENDED, "only a scheduled one can be cancelled or moved."),
+        (BroadcastStatus.LIVE, "This broadcast is live: it can no longer be cancelled or moved."),
+        (BroadcastStatus.CANCELLED, "This broadcast was cancelled."),
     ],
 )
 def test_only_a_scheduled_broadcast_can_be_cancelled(
@@ -160,6 +160,76 @@ def test_only_a_scheduled_broadcast_can_be_cancelled(
     assert db.session.get(Broadcast, briefing.id).status == status
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
     assert worker() == 0
+
+
+def beijing(moment: datetime) -> str:
+    """MOMENT (naive UTC) as the form's Beijing wall-clock value."""
+    return service.in_beijing(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def move(client, broadcast: Broadcast, starts_at: str):
+    return post_form(
+        client,
+        f"/broadcasts/{broadcast.id}/reschedule",
+        {"starts_at": starts_at},
+        token_from=f"/broadcasts/{broadcast.id}",
+    )
+
+
+def test_the_host_moves_it_and_those_reminded_hear_the_latest_time(app, client, worker):
+    host = factories.user(Role.OFFICIAL, region_code="420102", email="host@example.com")
+    reminded = factories.user(Role.SEEKER, region_code="420102", email="r@example.com")
+    soon = utcnow().replace(second=0, microsecond=0) + timedelta(days=1)
+    briefing = service.create(
+        db.session, title="招聘会预告", starts_at=soon, region_code="420102", host=host
+    )
+    as_user(client, reminded)
+    post_form(client, f"/broadcasts/{briefing.id}/remind", {}, token_from="/")
+
+    as_user(client, host)
+    studio = client.get(f"/broadcasts/{briefing.id}/studio").get_data(as_text=True)
+    assert f'value="{beijing(soon)}"' in studio  # the form starts from the current time
+    later, latest = soon + timedelta(days=2), soon + timedelta(days=3, hours=1)
+    assert move(client, briefing, beijing(later)).status_code == 303
+    assert move(client, briefing, beijing(latest)).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Broadcast, briefing.id).starts_at == latest
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "broadcast.reschedule")
+    ).all()
+    assert [e.data["previous"] for e in entries] == [soon.isoformat(), later.isoformat()]
+
+    # Moved twice before the worker ran: one notice, with the latest time (and its mail).
+    assert worker() == 3
+    note = db.session.scalar(sa.select(Notification))
+    assert note.kind == "broadcast_rescheduled" and note.user_id == reminded.id
+    assert note.params["when"] == beijing(latest).replace("T", " ")
+    page = client.get(f"/broadcasts/{briefing.id}").get_data(as_text=True)
+    assert service.in_beijing(latest).strftime("%Y-%m-%d %H:%M") in page
+
+
+def test_a_move_needs_a_future_time_and_a_scheduled_broadcast(app, client, worker, briefing):
+    as_user(client, db.session.get(User, briefing.host_id))
+    past = move(client, briefing, beijing(utcnow() - timedelta(hours=1)))
+    assert past.status_code == 422
+    assert "Choose a start time in the future." in past.get_data(as_text=True)
+    garbage = move(client, briefing, "next tuesday")
+    assert garbage.status_code == 422 and "Give the new start time." in garbage.get_data(
+        as_text=True
+    )
+    briefing.status = BroadcastStatus.ENDED
+    db.session.commit()
+    ended = move(client, briefing, beijing(utcnow() + timedelta(days=1)))
+    assert ended.status_code == 409 and "only a scheduled one" in ended.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Broadcast, briefing.id).starts_at == STARTS_AT
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
+    assert worker() == 0
+
+    as_user(client, factories.user(Role.OFFICIAL, region_code="420103"))
+    briefing.status = BroadcastStatus.SCHEDULED
+    db.session.commit()
+    assert move(client, briefing, beijing(utcnow() + timedelta(days=1))).status_code == 404
 
 
 def test_the_officials_list_comes_in_pages(app, client):
