@@ -76,6 +76,7 @@ def test_the_host_cancels_and_those_reminded_are_told(app, client, worker, brief
     page = client.get(f"/broadcasts/{briefing.id}").get_data(as_text=True)
     assert 'id="cancelled"' in page and "was cancelled and will not take place" in page
     assert 'id="player"' not in page and "/remind" not in page and 'id="ask"' not in page
+    assert 'id="questions"' not in page  # nobody asked before it was called off
     assert "稳岗补贴解读" not in client.get("/broadcasts/").get_data(as_text=True)
     late = post_form(client, f"/broadcasts/{briefing.id}/remind", {}, token_from="/")
     assert late.status_code == 409
