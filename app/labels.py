@@ -357,6 +357,7 @@ BROADCAST_STATUSES = {
     BroadcastStatus.SCHEDULED: _l("Scheduled"),
     BroadcastStatus.LIVE: _l("Live"),
     BroadcastStatus.ENDED: _l("Ended"),
+    BroadcastStatus.CANCELLED: _l("Cancelled"),
 }
 
 QUESTION_STATUSES = {

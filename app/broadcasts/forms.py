@@ -1,4 +1,4 @@
-"""The form that schedules a broadcast."""
+"""The forms that schedule a broadcast and move it."""
 
 from __future__ import annotations
 
@@ -22,4 +22,10 @@ class BroadcastForm(FlaskForm):
     fair_id = SelectField(_l("Job fair (livestream of a fair)"), coerce=int, default=0)
     documents = TextAreaField(
         _l("Policy documents, one per line: title | https://…"), validators=[Length(max=4000)]
+    )
+
+
+class RescheduleForm(FlaskForm):
+    starts_at = DateTimeLocalField(
+        _l("New start (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )

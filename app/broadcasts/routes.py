@@ -33,7 +33,7 @@ from flask_login import current_user, login_required
 
 from app.access import OFFICIALS, roles_required
 from app.broadcasts import service
-from app.broadcasts.forms import BroadcastForm
+from app.broadcasts.forms import BroadcastForm, RescheduleForm
 from app.dashboards.scope import current_scope, scoped_get
 from app.errors import refused
 from app.extensions import csrf, db, limiter
@@ -245,7 +245,10 @@ def new():
 @bp.route("/broadcasts/<id:broadcast_id>/studio")
 @login_required
 def studio(broadcast_id: int):
-    broadcast = _hosted(broadcast_id)
+    return _studio_page(_hosted(broadcast_id))
+
+
+def _studio_page(broadcast: Broadcast) -> Response:
     pinned = {job.id for job in service.pinned_jobs(db.session, broadcast)}
     page = render_template(
         "broadcasts/studio.html",
@@ -257,8 +260,44 @@ def studio(broadcast_id: int):
         jobs=service.pinnable_jobs(db.session, broadcast),
         pinned=pinned,
         figures=service.figures(current_app, db.session, broadcast),
+        starts_in_beijing=service.in_beijing(broadcast.starts_at).strftime("%Y-%m-%dT%H:%M"),
     )
     return _with_playback_policy(Response(page))
+
+
+@bp.route("/broadcasts/<id:broadcast_id>/cancel", methods=["POST"])
+@login_required
+def cancel(broadcast_id: int):
+    """The host calls off a scheduled broadcast; a refusal (it is live, ended, cancelled
+    already) shows the studio again with the reason."""
+    broadcast = _hosted(broadcast_id)
+    try:
+        service.cancel(db.session, broadcast, current_user)
+    except service.BroadcastError as error:
+        return refused(error, lambda status: (_studio_page(broadcast), status))
+    db.session.commit()
+    flash(_("The broadcast is cancelled. Those who asked for a reminder are told."), "success")
+    return redirect(url_for(".studio", broadcast_id=broadcast.id), 303)
+
+
+@bp.route("/broadcasts/<id:broadcast_id>/reschedule", methods=["POST"])
+@login_required
+def reschedule(broadcast_id: int):
+    """The host moves a scheduled broadcast to another time (Beijing time, as scheduled)."""
+    from app.interviews.service import to_utc
+
+    broadcast = _hosted(broadcast_id)
+    form = RescheduleForm()
+    try:
+        if not form.validate_on_submit():
+            raise service.BroadcastError(_("Give the new start time."), status=422)
+        starts_at = to_utc(form.starts_at.data, "Asia/Shanghai")
+        service.reschedule(db.session, broadcast, current_user, starts_at)
+    except service.BroadcastError as error:
+        return refused(error, lambda status: (_studio_page(broadcast), status))
+    db.session.commit()
+    flash(_("The new time is saved. Those who asked for a reminder are told."), "success")
+    return redirect(url_for(".studio", broadcast_id=broadcast.id), 303)
 
 
 @bp.route("/broadcasts/<id:broadcast_id>/figures.json")
@@ -309,18 +348,34 @@ def pin(broadcast_id: int):
 # Officials' figures -------------------------------------------------------------------------
 
 
+OFFICIAL_LIST_PER_PAGE = 50
+"""A province holds hundreds of briefings a year: a page of 50 keeps the figures' five
+queries bounded (they read only this page's broadcasts) and fits a phone's cards."""
+
+
 @bp.route("/officials/broadcasts")
 @roles_required(*OFFICIALS)
 def official_list():
-    """The broadcasts of the official's region (``?region=`` narrows it) with their figures."""
-    scope = current_scope()
-    listed = db.session.scalars(
-        scope.broadcasts().order_by(Broadcast.starts_at.desc(), Broadcast.id.desc()).limit(200)
-    ).all()
+    """One page (``?page=``) of the broadcasts of the official's region (``?region=`` narrows
+    it), latest start first, with their figures."""
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= 10_000:
+        abort(404)
+    query = (
+        current_scope()
+        .broadcasts()
+        .order_by(Broadcast.starts_at.desc(), Broadcast.id.desc())
+        .offset((page - 1) * OFFICIAL_LIST_PER_PAGE)
+        .limit(OFFICIAL_LIST_PER_PAGE + 1)
+    )
+    listed = db.session.scalars(query).all()
+    more, listed = len(listed) > OFFICIAL_LIST_PER_PAGE, listed[:OFFICIAL_LIST_PER_PAGE]
     return render_template(
         "broadcasts/officials.html",
         broadcasts=listed,
         figures=service.figures_of(db.session, listed),
+        page=page,
+        more=more,
     )
 
 
@@ -393,8 +448,11 @@ def _unavailable() -> Response:
 @csrf.exempt
 @limiter.limit(WHIP_LIMIT)
 def whip_publish(broadcast_id: int):
-    """RFC 9725 ingest: the bearer token is the publisher's; the media server checks it."""
+    """RFC 9725 ingest: the bearer token is the publisher's; the media server checks it.
+    A cancelled broadcast takes no publisher (its token stays valid for 24 h)."""
     broadcast = _broadcast(broadcast_id)
+    if broadcast.status == BroadcastStatus.CANCELLED:
+        return Response("the broadcast was cancelled\n", 409, mimetype="text/plain")
     answer = _forward_whip(
         broadcast, "POST", f"/video/broadcasts/{broadcast.id}/whip", request.get_data()
     )

@@ -13,8 +13,9 @@ import os
 import re
 import secrets
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import nh3
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.broadcasts import storage
 from app.database import insert_missing, update_if
 from app.errors import DomainError
@@ -45,6 +47,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.queue import defer
 from app.redis_store import get_redis
 from video.broadcast import tokens
 
@@ -57,6 +60,15 @@ MAX_ANSWER = 2000
 VIEWER_TIMEOUT = 45
 """Seconds after its last heartbeat (every 15 s from the page) that a viewer stops counting
 as watching: two heartbeats may be lost before a viewer drops out of the figure."""
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+"""Broadcasts are scheduled and announced in Beijing time (the forms say so)."""
+
+
+def in_beijing(moment: datetime) -> datetime:
+    """A stored (naive UTC) time as Beijing wall-clock time, naive."""
+    return moment.replace(tzinfo=UTC).astimezone(BEIJING).replace(tzinfo=None)
 
 
 class BroadcastError(DomainError):
@@ -151,9 +163,61 @@ def parse_documents(text: str) -> list[dict]:
     return documents[:20]
 
 
+def cancel(session: Session, broadcast: Broadcast, actor: User) -> None:
+    """Call off a scheduled broadcast. Decided in one conditional UPDATE: a publisher
+    connecting at the same moment either went live first (and the cancel is refused) or
+    finds it cancelled (:func:`went_live`). Those who asked for a reminder are told after
+    the commit, by the worker (a national briefing may have thousands)."""
+    if not update_if(
+        session,
+        broadcast,
+        Broadcast.status == BroadcastStatus.SCHEDULED,
+        status=BroadcastStatus.CANCELLED,
+    ):
+        session.refresh(broadcast)
+        raise BroadcastError(_not_scheduled[broadcast.status])
+    audit.record("broadcast.cancel", broadcast, actor=actor, title=broadcast.title)
+    defer("app.broadcasts.tasks.tell_cancelled", broadcast.id)
+
+
+def reschedule(session: Session, broadcast: Broadcast, actor: User, starts_at: datetime) -> None:
+    """Move a scheduled broadcast to STARTS_AT (naive UTC, in the future); those who asked
+    for a reminder are told the new time. Reminders go out when the publisher connects, not
+    at a time, so no job has to move."""
+    if starts_at <= utcnow():
+        raise BroadcastError(_l("Choose a start time in the future."), status=422)
+    before = broadcast.starts_at
+    if starts_at == before:
+        raise BroadcastError(_l("That is already its start time."), status=422)
+    if not update_if(
+        session, broadcast, Broadcast.status == BroadcastStatus.SCHEDULED, starts_at=starts_at
+    ):
+        session.refresh(broadcast)
+        raise BroadcastError(_not_scheduled[broadcast.status])
+    audit.record(
+        "broadcast.reschedule",
+        broadcast,
+        actor=actor,
+        starts_at=starts_at.isoformat(),
+        previous=before.isoformat(),
+    )
+    defer("app.broadcasts.tasks.tell_rescheduled", broadcast.id, starts_at.isoformat())
+
+
+_not_scheduled = {
+    BroadcastStatus.LIVE: _l("This broadcast is live: it can no longer be cancelled or moved."),
+    BroadcastStatus.ENDED: _l(
+        "This broadcast has ended: only a scheduled one can be cancelled or moved."
+    ),
+    BroadcastStatus.CANCELLED: _l("This broadcast was cancelled."),
+}
+
+
 def for_region(session: Session, user: User | None, limit: int = 50) -> list[Broadcast]:
     """Live and upcoming broadcasts for the user's region (and national ones), live first."""
-    query = sa.select(Broadcast).where(Broadcast.status != BroadcastStatus.ENDED)
+    query = sa.select(Broadcast).where(
+        Broadcast.status.in_([BroadcastStatus.SCHEDULED, BroadcastStatus.LIVE])
+    )
     region = user.region_code if user is not None else None
     if region:
         # A broadcast for 4201 is for everyone in 420102…: its code is a prefix of theirs.
@@ -233,19 +297,21 @@ def shown_status(app: Flask, broadcast: Broadcast) -> BroadcastStatus:
 
 
 def went_live(session: Session, broadcast: Broadcast) -> bool:
-    """The publisher connected (again). True the first time (reminders go out then)."""
+    """The publisher connected (again). True the first time (reminders go out then); a
+    broadcast cancelled meanwhile stays cancelled (False: nobody is reminded)."""
     first = broadcast.started_at is None
     now = utcnow()
-    update_if(
+    changed = update_if(
         session,
         broadcast,
+        Broadcast.status != BroadcastStatus.CANCELLED,
         status=BroadcastStatus.LIVE,
         started_at=broadcast.started_at or now,
         connected_at=now,
         ended_at=None,
         replay_expired_at=None,  # a new session writes a new replay
     )
-    return first
+    return changed and first
 
 
 def ended(session: Session, broadcast: Broadcast) -> bool:
@@ -260,14 +326,14 @@ def ended(session: Session, broadcast: Broadcast) -> bool:
 
 def send_reminders(broadcast: Broadcast) -> None:
     """After the commit that marks it live: tell everyone who asked (in the app and by mail)."""
-    from app.queue import defer
-
     defer("app.broadcasts.tasks.remind", broadcast.id)
 
 
 def remind(session: Session, broadcast: Broadcast, user: User) -> bool:
     if broadcast.status == BroadcastStatus.ENDED:
         raise BroadcastError(_l("This broadcast has ended: watch the replay."))
+    if broadcast.status == BroadcastStatus.CANCELLED:
+        raise BroadcastError(_l("This broadcast was cancelled."))
     rows = [{"broadcast_id": broadcast.id, "user_id": user.id}]
     return insert_missing(session, BroadcastReminder, rows) == 1
 
@@ -294,6 +360,8 @@ def clean_text(text: str, limit: int) -> str:
 def ask(session: Session, broadcast: Broadcast, user: User, body: str) -> BroadcastQuestion:
     if broadcast.status == BroadcastStatus.ENDED:
         raise BroadcastError(_l("Questions are closed: the broadcast has ended."))
+    if broadcast.status == BroadcastStatus.CANCELLED:
+        raise BroadcastError(_l("This broadcast was cancelled."))
     question = BroadcastQuestion(
         broadcast_id=broadcast.id, author_id=user.id, body=clean_text(body, MAX_QUESTION)
     )

@@ -15,6 +15,8 @@ class BroadcastStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     LIVE = "live"
     ENDED = "ended"
+    # Called off by its host before it went live: no player, no reminders, no publishing.
+    CANCELLED = "cancelled"
 
 
 class Broadcast(Base):

@@ -44,6 +44,8 @@ TEXTS = {
     ),
     "identity_approved": _l("The video identity check of your legal representative was approved"),
     "broadcast_live": _l("Live now: %(title)s"),
+    "broadcast_cancelled": _l("Cancelled: “%(title)s”, planned for %(when)s (Beijing time)"),
+    "broadcast_rescheduled": _l("New time: “%(title)s” now starts at %(when)s (Beijing time)"),
     "saved_search_alert": _l("%(count)s new jobs for your saved search “%(name)s”"),
     "identity_rejected": _l(
         "The video identity check of your legal representative was rejected: %(reasons)s"

@@ -78,3 +78,51 @@ def test_database_enforces_constraints(app):
         factories.job(employer, region_code="999999")  # no such region: foreign key
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_0011_widens_the_broadcast_status_and_keeps_every_row(kind, tmp_path, request):
+    """0011 lets a broadcast be cancelled without touching its questions: on SQLite a copied
+    table would cascade-delete them when the old one is dropped (foreign keys are on)."""
+    uri = (
+        f"sqlite:///{tmp_path / 'm.db'}"
+        if kind == "sqlite"
+        else request.getfixturevalue("fresh_postgres")
+    )
+    app = create_app(base_config(tmp_path, uri))
+    with app.app_context():
+        upgrade(revision="0010_chat15")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO broadcasts (id, title, description, starts_at, documents, status,"
+                " storage_key, peak_viewers, reminders_sent)"
+                " VALUES (1, 't', '', CURRENT_TIMESTAMP, '[]', 'scheduled', 'k', 0, false)"
+            )
+        )
+        db.session.execute(
+            sa.text(
+                "INSERT INTO broadcast_questions (broadcast_id, body, status, answer,"
+                " answered_on_air, pinned, votes) VALUES (1, 'q', 'pending', '', false, false, 0)"
+            )
+        )
+        db.session.commit()
+
+        upgrade(revision="0011_bcast_cancel")
+        db.session.execute(sa.text("UPDATE broadcasts SET status = 'cancelled'"))
+        db.session.commit()
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(sa.text("UPDATE broadcasts SET status = 'postponed'"))
+            db.session.flush()
+        db.session.rollback()
+        assert db.session.execute(sa.text("SELECT count(*) FROM broadcast_questions")).scalar() == 1
+        db.session.rollback()  # SQLite: a read left open would keep seeing the old rows
+
+        downgrade(revision="0010_chat15")
+        assert db.session.execute(sa.text("SELECT status FROM broadcasts")).scalar() == "ended"
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(sa.text("UPDATE broadcasts SET status = 'cancelled'"))
+            db.session.flush()
+        db.session.rollback()
+        assert db.session.execute(sa.text("SELECT count(*) FROM broadcast_questions")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()
