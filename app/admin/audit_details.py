@@ -58,8 +58,8 @@ VALUE_LABELS: dict[str, dict] = {
 
 USER_KEYS = frozenset({"user_id", "from_user", "to_user"})
 """Keys whose value is an account id, shown as the account's email."""
-TIME_KEYS = frozenset({"post_check_due_at", "starts_at", "slots"})
-"""Keys whose values are ISO times."""
+TIME_KEYS = frozenset({"post_check_due_at", "starts_at", "slots", "broadcast.previous"})
+"""Keys (or "area.key") whose values are ISO times."""
 UNNAMED_CODES = frozenset({"fields", "room_id"})
 """Keys holding codes no label names (column names, a room's token): shown as code."""
 STRINGIFIED = {"True": True, "False": False, "None": None}
@@ -120,7 +120,7 @@ def _value(area: str, key: str, value: Any, names: dict) -> tuple[str, bool]:
         return names["emails"].get(value, f"#{value}"), False
     if key == "region_code":
         return names["places"].get(value, str(value)), value not in names["places"]
-    if key in TIME_KEYS:
+    if key in TIME_KEYS or f"{area}.{key}" in TIME_KEYS:
         try:
             return datetime_with_zone(datetime.fromisoformat(value)), False
         except (TypeError, ValueError):  # not a time after all: shown as stored

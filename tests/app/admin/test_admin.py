@@ -210,6 +210,12 @@ def test_audit_log_says_actions_and_details_in_words_and_the_csv_keeps_codes(cli
             AuditEntry(
                 action="legacy.thing", object_type="jobs", object_id="1", data={"via": "api"}
             ),
+            AuditEntry(
+                action="broadcast.reschedule",
+                object_type="broadcasts",
+                object_id="3",
+                data={"starts_at": "2026-12-03T02:00:00", "previous": "2026-12-02T02:00:00"},
+            ),
         ]
     )
     as_user(client, admin)
@@ -222,6 +228,8 @@ def test_audit_log_says_actions_and_details_in_words_and_the_csv_keeps_codes(cli
     assert "<dt>New owner</dt><dd>heir@example.com</dd>" in rows
     assert "<dt>Reason</dt><dd>Asks candidates for money or deposits</dd>" in rows
     assert "<dt>Before</dt><dd>Published</dd>" in rows
+    # times in the reader's zone, a broadcast's previous start time among them
+    assert "<dt>Before</dt><dd>2026-12-02 10:00 Beijing time</dd>" in rows
     # what has no label is shown as stored
     assert "<dt>retired_key</dt><dd>kept</dd>" in rows
     assert "<code>legacy.thing</code>" in rows and "<dd>API</dd>" in rows
