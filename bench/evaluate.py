@@ -166,9 +166,9 @@ def run_systems(
         for i, q in enumerate(judged):
             row = Q.take([i])
             s = (
-                score_arrays(row, D, vctx)
+                score_arrays(row, D, vctx, direction)
                 if direction == "job2cand"
-                else score_arrays(D, row, vctx)
+                else score_arrays(D, row, vctx, direction)
             )
             top = np.argsort(-s, kind="stable")[:DEPTH]
             run[q.id] = [doc_ids[t] for t in top]

@@ -1,12 +1,13 @@
-"""Train the learned ranking model (`matching.learn`) on judged evaluation sets.
+"""Train the learned ranking models (`matching.learn`) on judged evaluation sets.
 
 Each `--set PREFIX` names three directories, PREFIX-train, PREFIX-validation and PREFIX-test,
 in the `yunpin eval match` format with disjoint occupations (tools/evalsets/*.py --split).
-Both directions of every set are used. The model is fitted on the train splits, stopped early
-on the validation splits, and NDCG@10 is reported on all three; the test splits are never used
-to choose anything.
+One model per direction (job2cand, cand2job), each fitted on that direction of every set's
+train split and stopped early on the validation splits (whole lists, as they are evaluated);
+NDCG@10 is reported on all three splits. The test splits are never used to choose anything
+(`--no-test` does not even read them).
 
-    python -m bench.train_match --set /tmp/ev/csco --set /tmp/ev/esco --out matching/data/match_model.txt
+    python -m bench.train_match --set /tmp/ev/csco --set /tmp/ev/soc --out matching/data
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from .evaluate import _load_profiles, _load_qrels
 from .metrics import ndcg_at
 
 SPLITS = ("train", "validation", "test")
-NEGATIVES = 300
-"""Unjudged documents sampled per training query (all judged ones are kept): enough for the
-ranker to see typical non-matches without millions of rows."""
+TOP, RANDOM = 400, 100
+"""Documents kept per training query: the TOP nearest by the plain embedding cosines (where
+the ranking's top ten is decided, with whatever judged and unjudged documents are there) and
+RANDOM others, so the ranker also sees typical non-matches, without millions of rows."""
 
 
 def set_features(directory: str, direction: str):
-    """(X, labels, group sizes) over every judged query x every document of one set."""
+    """Per judged query: (X (documents, features), labels) over every document of one set."""
     jobs = _load_profiles(os.path.join(directory, "jobs.jsonl"), "job")
     cands = _load_profiles(os.path.join(directory, "candidates.jsonl"), "candidate")
     qrels = _load_qrels(os.path.join(directory, f"qrels.{direction}.tsv"))
@@ -47,20 +49,34 @@ def set_features(directory: str, direction: str):
     for i, q in enumerate(judged):
         row = Q.take([i])
         f = feature_matrix(row, D) if direction == "job2cand" else feature_matrix(D, row)
-        X.append(np.stack([f[k] for k in learn.RELEVANCE], 1))
+        X.append(learn.matrix(f).astype(np.float32))
         y.append(np.array([qrels[q.id].get(d.id, 0) for d in docs], np.int32))
     return X, y
+
+
+_COSINES = [learn.MODEL_FEATURES.index(f) for f in ("title_cosine", "text_cosine")]
 
 
 def sample(X: list, y: list, rng) -> tuple:
     xs, ys, groups = [], [], []
     for xq, yq in zip(X, y, strict=True):
-        pos, neg = np.flatnonzero(yq > 0), np.flatnonzero(yq == 0)
-        keep = np.concatenate([pos, rng.choice(neg, min(NEGATIVES, len(neg)), replace=False)])
-        xs.append(xq[keep])
-        ys.append(yq[keep])
-        groups.append(len(keep))
+        top = np.argsort(-xq[:, _COSINES].sum(axis=1), kind="stable")[:TOP]
+        rest = np.setdiff1d(np.arange(len(yq)), top)
+        keep = np.concatenate([top, rng.choice(rest, min(RANDOM, len(rest)), replace=False)])
+        if yq[keep].any():  # a group without a relevant document teaches nothing
+            xs.append(xq[keep])
+            ys.append(yq[keep])
+            groups.append(len(keep))
     return np.concatenate(xs), np.concatenate(ys), np.array(groups)
+
+
+def pool(parts: list) -> tuple:
+    """One (X, labels, group sizes) from several sets' parts."""
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+
+
+def whole(X: list, y: list) -> tuple:
+    return np.concatenate(X), np.concatenate(y), np.array([len(q) for q in y])
 
 
 def ndcg(scores: list, y: list) -> float:
@@ -73,36 +89,45 @@ def ndcg(scores: list, y: list) -> float:
 
 @click.command("match-sets")
 @click.option("--set", "prefixes", multiple=True, required=True, help="PREFIX of PREFIX-train/...")
-@click.option("--out", required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="directory for match_model.job2cand.txt and match_model.cand2job.txt",
+)
 @click.option("--seed", default=0, show_default=True)
-def train_sets_command(prefixes, out, seed):
-    """Fit the ranking model on evaluation sets; print train/validation/test NDCG@10."""
-    rng = np.random.default_rng(seed)
-    data = {}
-    for prefix in prefixes:
-        for direction in ("job2cand", "cand2job"):
-            for split in SPLITS:
-                data[(prefix, direction, split)] = set_features(f"{prefix}-{split}", direction)
-    pooled = {}
-    for split in ("train", "validation"):
-        parts = [sample(*data[k], rng) for k in data if k[2] == split]
-        pooled[split] = tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
-    booster = learn.fit(pooled["train"], pooled["validation"])
-    report = {"rounds": booster.best_iteration, "sets": []}
-    for (prefix, direction, split), (X, y) in data.items():
-        learned = [booster.predict(x, num_iteration=booster.best_iteration) for x in X]
-        w = np.array([learn.HAND_RELEVANCE[f] for f in learn.RELEVANCE])
-        report["sets"].append(
-            {
-                "set": os.path.basename(prefix),
-                "direction": direction,
-                "split": split,
-                "queries": len(X),
-                "learned": ndcg(learned, y),
-                "hand": ndcg([x @ w for x in X], y),
-            }
-        )
-    learn.save(booster, out)
+@click.option("--no-test", is_flag=True, help="do not read or report the test splits")
+def train_sets_command(prefixes, out, seed, no_test):
+    """Fit one ranking model per direction on evaluation sets; print NDCG@10 per split."""
+    splits = SPLITS[:2] if no_test else SPLITS
+    report = {"sets": []}
+    w = np.array([learn.HAND_RELEVANCE[f] for f in learn.RELEVANCE])
+    hand_cols = [learn.MODEL_FEATURES.index(f) for f in learn.RELEVANCE]
+    for direction in learn.DIRECTIONS:
+        rng = np.random.default_rng(seed)
+        data = {
+            (prefix, split): set_features(f"{prefix}-{split}", direction)
+            for prefix in prefixes
+            for split in splits
+        }
+        train = [sample(*data[k], rng) for k in data if k[1] == "train"]
+        valid = [whole(*data[k]) for k in data if k[1] == "validation"]
+        booster = learn.fit(pool(train), pool(valid))
+        report[f"rounds_{direction}"] = booster.best_iteration
+        for (prefix, split), (X, y) in data.items():
+            learned = [booster.predict(x, num_iteration=booster.best_iteration) for x in X]
+            report["sets"].append(
+                {
+                    "set": os.path.basename(prefix),
+                    "direction": direction,
+                    "split": split,
+                    "queries": len(X),
+                    "learned": ndcg(learned, y),
+                    "hand": ndcg([x[:, hand_cols] @ w for x in X], y),
+                }
+            )
+        os.makedirs(out, exist_ok=True)
+        learn.save(booster, os.path.join(out, f"match_model.{direction}.txt"))
     click.echo(json.dumps(report, indent=1))
 
 

@@ -1,12 +1,19 @@
-"""Learned ranking weights: a small LightGBM LambdaRank model over the relevance features.
+"""Learned ranking weights: small LightGBM LambdaRank models over the relevance features.
 
-Only the relevance features (`RELEVANCE`) go into the model: the evaluation sets it is trained
-on say nothing about salary or place, so the logistics features keep their hand weights and
-are added on top (`combine`). Every feature is constrained to act monotonically (more skill
-overlap never lowers a score), which keeps the model general and its reasons honest.
+Only relevance features go into a model: the evaluation sets it is trained on say nothing
+about salary or place, so the logistics features keep their hand weights and are added on top
+(`scorer.combine`). Every feature is constrained to act monotonically (more skill overlap never
+lowers a score), which keeps the model general and its reasons honest.
 
-The model is a LightGBM text file (`data/match_model.txt`, tens of KB). Without it, or without
-the `lightgbm` package, scoring falls back to the hand weights in `defaults.WEIGHTS`.
+There is one model per direction (`DIRECTIONS`): ranking candidates for a job and jobs for a
+candidate are different tasks (a bare title against many occupation texts, or the reverse),
+and one pooled model kept only part of what each direction can learn. A model file names the
+features it reads (LightGBM's feature names): the shipped models read `MODEL_FEATURES`; a file
+without names (an older instance model) reads the seven `RELEVANCE` features.
+
+The models are LightGBM text files (`data/match_model.<direction>.txt`, tens of KB). Without
+them, or without the `lightgbm` package, scoring falls back to the hand weights in
+`defaults.WEIGHTS`.
 """
 
 from __future__ import annotations
@@ -28,7 +35,21 @@ RELEVANCE = (
     "occupation",
     "occupation_nearest",
 )
-MODEL_FILE = "data/match_model.txt"
+MODEL_FEATURES = (
+    *RELEVANCE,
+    "title_cosine",
+    "text_cosine",
+    "title_esco",
+    "occupation_fit_candidate",
+    "occupation_fit_job",
+    "occupation_soft",
+    "title_csls",
+)
+"""What the shipped models read: the hand-weighted relevance features, the raw (unclipped)
+cosines the embeddings baseline ranks by, and the title's reading through the occupation
+vocabularies (`scorer._soft_occupation`, `matching.expansion`)."""
+DIRECTIONS = ("job2cand", "cand2job")
+MODEL_FILE = "data/match_model.{direction}.txt"
 PARAMS = {
     "objective": "lambdarank",
     "metric": "ndcg",
@@ -45,17 +66,18 @@ PARAMS = {
 }
 
 
-def default_path() -> str:
+def default_path(direction: str = "job2cand") -> str:
+    """The shipped model of DIRECTION (YUNPIN_MATCH_MODEL: one file for both directions)."""
     return os.environ.get("YUNPIN_MATCH_MODEL") or str(
-        resources.files("matching").joinpath(MODEL_FILE)
+        resources.files("matching").joinpath(MODEL_FILE.format(direction=direction))
     )
 
 
-@lru_cache(maxsize=4)
-def load(path: str | None = None):
-    """The LightGBM booster at `path` (default: the shipped model), or None when the file or
-    the package is missing: callers then use the hand weights."""
-    path = path or default_path()
+@lru_cache(maxsize=8)
+def load(path: str | None = None, direction: str = "job2cand"):
+    """The LightGBM booster at `path` (default: the shipped model of DIRECTION), or None when
+    the file or the package is missing: callers then use the hand weights."""
+    path = path or default_path(direction)
     if not os.path.exists(path):
         return None
     try:
@@ -70,25 +92,35 @@ SMOOTH_SHARE = 0.1
 constant, so two quite different candidates can tie; this smooth, monotone part orders them."""
 
 
+def features_of(booster) -> tuple[str, ...]:
+    """The features a model file reads, in its column order."""
+    names = tuple(booster.feature_name())
+    return names if all(n in MODEL_FEATURES for n in names) else RELEVANCE
+
+
+def matrix(feats: dict[str, np.ndarray], names=MODEL_FEATURES) -> np.ndarray:
+    return np.stack([np.asarray(feats[f], np.float64) for f in names], axis=1)
+
+
 def relevance(booster, feats: dict[str, np.ndarray]) -> np.ndarray:
     """Relevance in (0, 1): mostly the logistic of the booster's raw score, plus a small
     hand-weighted part that breaks the trees' ties."""
-    X = np.stack([np.asarray(feats[f], np.float64) for f in RELEVANCE], axis=1)
+    X = matrix(feats, features_of(booster))
     model = 1.0 / (1.0 + np.exp(-booster.predict(X, num_threads=1)))
     w = np.array([HAND_RELEVANCE[f] for f in RELEVANCE])
-    hand = X @ (w / w.sum())
+    hand = matrix(feats, RELEVANCE) @ (w / w.sum())
     return ((1 - SMOOTH_SHARE) * model + SMOOTH_SHARE * hand).astype(np.float32)
 
 
-def fit(train: tuple, valid: tuple, rounds: int = 500):
+def fit(train: tuple, valid: tuple, rounds: int = 500, names=MODEL_FEATURES):
     """Train on (X, labels 0-3, group sizes) with early stopping on `valid`; X columns follow
-    RELEVANCE. Returns the booster cut at its best validation round."""
+    NAMES (stored in the model file). Returns the booster cut at its best validation round."""
     import lightgbm as lgb
 
     # small outcome sets (a young deployment) still get splits: a leaf needs 5% of the rows
     leaf = int(min(PARAMS["min_data_in_leaf"], max(5, len(train[1]) // 20)))
-    params = dict(PARAMS, monotone_constraints=[1] * len(RELEVANCE), min_data_in_leaf=leaf)
-    dtrain = lgb.Dataset(train[0], train[1], group=train[2])
+    params = dict(PARAMS, monotone_constraints=[1] * len(names), min_data_in_leaf=leaf)
+    dtrain = lgb.Dataset(train[0], train[1], group=train[2], feature_name=list(names))
     dvalid = lgb.Dataset(valid[0], valid[1], group=valid[2], reference=dtrain)
     booster = lgb.train(
         params,

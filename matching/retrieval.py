@@ -174,7 +174,11 @@ class Retriever:
         if not len(labels):
             return []
         rows = self.cols.take(labels)
-        s = score_arrays(Q, rows, ctx) if self.kind == "candidate" else score_arrays(rows, Q, ctx)
+        s = (
+            score_arrays(Q, rows, ctx, "job2cand")
+            if self.kind == "candidate"
+            else score_arrays(rows, Q, ctx, "cand2job")
+        )
         order = np.lexsort((labels, -s))[:k]
         return [(self.ids[labels[i]], float(s[i])) for i in order]
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import defaults, learn
 from .encode import Encoded, encode_candidates, encode_jobs
+from .expansion import esco_cosine
 from .explain import explain
 from .grams import cosine
 from .occupations import occupation_centroids
@@ -83,6 +84,62 @@ def _title_occupation(J: Encoded, C: Encoded) -> np.ndarray:
     return np.where(np.isnan(best), defaults.NEUTRAL, val)
 
 
+def _known_titles(J: Encoded, C: Encoded) -> np.ndarray:
+    return np.any(J.title_vec != 0, axis=1) & np.any(C.title_vec != 0, axis=1)
+
+
+def _raw_cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine of aligned or broadcast rows, mapped from [-1, 1] to [0, 1] without clipping:
+    the learned model needs the differences between near-paraphrases that the rescaled
+    features cut off at 0.85."""
+    if a.shape[0] == 1 or b.shape[0] == 1:
+        q, d = (a[0], b) if a.shape[0] == 1 else (b[0], a)
+        cos = d @ q
+        known = np.any(d != 0, axis=1) & bool(np.any(q != 0))
+    else:
+        cos = np.einsum("ij,ij->i", a, b)
+        known = np.any(a != 0, axis=1) & np.any(b != 0, axis=1)
+    return np.where(known, (cos + 1) / 2, defaults.NEUTRAL)
+
+
+def occupation_fit(codes: np.ndarray, top: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Expected shared-segment score (OCCUPATION_LEVEL_SCORE) of CODES (P,) or (1,) against a
+    title's distribution over its nearest codes (TOP, P: (P, k) or (1, k))."""
+    return (p * _occupation_level(np.asarray(codes)[:, None], top)).sum(axis=1)
+
+
+def _soft_occupation(J: Encoded, C: Encoded, title_cosine: np.ndarray) -> dict[str, np.ndarray]:
+    """Occupation features from each title's distribution over its nearest CSCO codes
+    (matching.expansion): partial credit for "probably this occupation, possibly its
+    neighbour", which the all-or-nothing code lookups lack."""
+    N = defaults.NEUTRAL
+    known = _known_titles(J, C)
+    # how well the candidate's title reads as the job's occupation, and the reverse
+    fit_cand = occupation_fit(J.occ, C.csco_top, C.csco_p)
+    fit_job = occupation_fit(C.occ, J.csco_top, J.csco_p)
+    if len(J) == 1 or len(C) == 1:
+        (qt, qp), (dt, dp) = (
+            ((J.csco_top[0], J.csco_p[0]), (C.csco_top, C.csco_p))
+            if len(J) == 1
+            else ((C.csco_top[0], C.csco_p[0]), (J.csco_top, J.csco_p))
+        )
+        both = np.einsum(
+            "i,dj,dij->d", qp, dp, _occupation_level(qt[None, :, None], dt[:, None, :])
+        )
+    else:
+        lv = _occupation_level(J.csco_top[:, :, None], C.csco_top[:, None, :])
+        both = np.einsum("pi,pj,pij->p", J.csco_p, C.csco_p, lv)
+    # the hub-corrected title cosine (CSLS): generic titles are near everything
+    cos = title_cosine * 2 - 1
+    csls = np.clip((2 * cos - J.hub - C.hub + 1) / 2, 0, 1)
+    return {
+        "occupation_fit_candidate": np.where(known & (J.occ > 0), fit_cand, N),
+        "occupation_fit_job": np.where(known & (C.occ > 0), fit_job, N),
+        "occupation_soft": np.where(known, both, N),
+        "title_csls": np.where(known, csls, N),
+    }
+
+
 def feature_matrix(
     J: Encoded, C: Encoded, ctx: MatchContext | None = None
 ) -> dict[str, np.ndarray]:
@@ -106,6 +163,12 @@ def feature_matrix(
     known = np.any(J.grams != 0, axis=1) & np.any(C.grams != 0, axis=1)
     out["title_words"] = np.where(known, cosine(J.grams, J.gram_w, C.grams, C.gram_w), N)
     out["title_occupation"] = _title_occupation(J, C)
+    # model-only features (learn.MODEL_FEATURES; no hand weight, no reason of their own)
+    out["title_cosine"] = _raw_cosine(J.title_vec, C.title_vec)
+    out["text_cosine"] = _raw_cosine(J.text_vec, C.text_vec)
+    esco = esco_cosine(J.esco_idx, J.esco_w, C.esco_idx, C.esco_w)
+    out["title_esco"] = np.where(_known_titles(J, C), np.clip(esco, 0, 1), N)
+    out.update(_soft_occupation(J, C, out["title_cosine"]))
 
     # occupation: shared CSCO code segments
     out["occupation"] = _occupation_level(J.occ, C.occ)
@@ -161,12 +224,16 @@ def feature_matrix(
 
 
 def combine(
-    feats: dict[str, np.ndarray], weights: dict[str, float] | None = None, model: str | None = None
+    feats: dict[str, np.ndarray],
+    weights: dict[str, float] | None = None,
+    model: str | None = None,
+    direction: str = "job2cand",
 ) -> np.ndarray:
-    """The score in [0, 1]. Without explicit `weights`, the learned model (matching.learn)
+    """The score in [0, 1]. Without explicit `weights`, the learned model of DIRECTION
+    ("job2cand": candidates for a job, "cand2job": jobs for a candidate; `model` overrides it)
     scores relevance and the logistics features add their hand weights; explicit weights, or
     no model, give the hand-weighted sum."""
-    booster = None if weights else learn.load(model)
+    booster = None if weights else learn.load(model, direction)
     if booster is not None:
         share = learn.logistics_share()
         w = {f: v for f, v in defaults.WEIGHTS.items() if f not in learn.RELEVANCE}
@@ -181,10 +248,15 @@ def combine(
     return (s / total).astype(np.float32)
 
 
-def score_arrays(J: Encoded, C: Encoded, ctx: MatchContext | None = None) -> np.ndarray:
-    """Vectorised exact scorer: scores in [0, 1] for aligned/broadcast pairs of encoded rows."""
+def score_arrays(
+    J: Encoded, C: Encoded, ctx: MatchContext | None = None, direction: str | None = None
+) -> np.ndarray:
+    """Vectorised exact scorer: scores in [0, 1] for aligned/broadcast pairs of encoded rows.
+    DIRECTION defaults to "cand2job" when one candidate meets several jobs, else "job2cand"."""
     ctx = ctx or MatchContext()
-    return combine(feature_matrix(J, C, ctx), ctx.weights, ctx.model)
+    if direction is None:
+        direction = "cand2job" if len(C) == 1 and len(J) > 1 else "job2cand"
+    return combine(feature_matrix(J, C, ctx), ctx.weights, ctx.model, direction)
 
 
 def _now(ctx: MatchContext):
@@ -195,18 +267,21 @@ def _ctx(ctx):
     return ctx or MatchContext()
 
 
-def score(job: JobProfile, candidate: CandidateProfile, ctx: MatchContext | None = None) -> Match:
-    """Score one (job, candidate) pair with features and reasons."""
+def score(
+    job: JobProfile,
+    candidate: CandidateProfile,
+    ctx: MatchContext | None = None,
+    direction: str = "job2cand",
+) -> Match:
+    """Score one (job, candidate) pair with features and reasons, as `rank_candidates`
+    (DIRECTION "job2cand") or `rank_jobs` ("cand2job") would."""
     ctx = _ctx(ctx)
     now = _now(ctx)
     J = encode_jobs([job], now, ctx.use_embeddings)
     C = encode_candidates([candidate], now, ctx.use_embeddings)
-    return _match(job, candidate, J, C, ctx)
-
-
-def _match(job, cand, J, C, ctx) -> Match:
     feats = feature_matrix(J, C, ctx)
-    return _match_row(job, cand, feats, combine(feats, ctx.weights, ctx.model), 0, ctx)
+    scores = combine(feats, ctx.weights, ctx.model, direction)
+    return _match_row(job, candidate, feats, scores, 0, ctx)
 
 
 def _match_row(job, cand, feats: dict[str, np.ndarray], scores: np.ndarray, i: int, ctx) -> Match:
@@ -229,7 +304,7 @@ def rank_candidates(
     J = encode_jobs([job], now, ctx.use_embeddings)
     C = encode_candidates(list(candidates), now, ctx.use_embeddings)
     feats = feature_matrix(J, C, ctx)
-    scores = combine(feats, ctx.weights, ctx.model)
+    scores = combine(feats, ctx.weights, ctx.model, "job2cand")
     return [
         (candidates[i], _match_row(job, candidates[i], feats, scores, i, ctx))
         for i in _top(scores, limit)
@@ -250,7 +325,7 @@ def rank_jobs(
     C = encode_candidates([candidate], now, ctx.use_embeddings)
     J = encode_jobs(list(jobs), now, ctx.use_embeddings)
     feats = feature_matrix(J, C, ctx)
-    scores = combine(feats, ctx.weights, ctx.model)
+    scores = combine(feats, ctx.weights, ctx.model, "cand2job")
     return [
         (jobs[i], _match_row(jobs[i], candidate, feats, scores, i, ctx))
         for i in _top(scores, limit)

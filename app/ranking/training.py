@@ -81,7 +81,7 @@ def _ndcg(scores: list[np.ndarray], grades: list[np.ndarray]) -> float:
 
 
 def _pool(groups) -> tuple:
-    X = np.concatenate([np.stack([f[k] for k in learn.RELEVANCE], 1) for _, f, _ in groups])
+    X = np.concatenate([learn.matrix(f) for _, f, _ in groups])
     y = np.concatenate([g for _, _, g in groups])
     return X, y, np.array([len(g) for _, _, g in groups])
 
@@ -107,9 +107,7 @@ def retrain(min_jobs: int = MIN_JOBS) -> dict:
     if current is None and learn.load() is None:
         old = [combine(f, defaults.WEIGHTS) for _, f, _ in held_out]
     new = [
-        booster.predict(
-            np.stack([f[k] for k in learn.RELEVANCE], 1), num_iteration=booster.best_iteration
-        )
+        booster.predict(learn.matrix(f), num_iteration=booster.best_iteration)
         for _, f, _ in held_out
     ]
     report.update(

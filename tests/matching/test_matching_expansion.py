@@ -1,0 +1,65 @@
+"""Titles read through the ESCO and CSCO vocabularies, and the per-direction learned models."""
+
+import numpy as np
+import pytest
+
+from matching import CandidateProfile, JobProfile, learn, rank_candidates, rank_jobs, score
+from matching.encode import encode_candidates, encode_jobs
+from matching.expansion import describe, esco_cosine, esco_vectors
+from matching.occupations import occupation_centroids, occupations
+from matching.scorer import feature_matrix, occupation_fit
+
+
+def test_an_esco_occupation_reads_as_itself():
+    anchors = esco_vectors()
+    d = describe(anchors[[10, 200]])
+    # the blend is a unit vector dominated by the occupation itself
+    assert d["esco_idx"][0][np.argmax(d["esco_w"][0])] == 10
+    same = esco_cosine(d["esco_idx"][:1], d["esco_w"][:1], d["esco_idx"][:1], d["esco_w"][:1])
+    np.testing.assert_allclose(same, [1.0], atol=1e-3)
+    # one query against rows gives what aligned rows give
+    broadcast = esco_cosine(d["esco_idx"][:1], d["esco_w"][:1], d["esco_idx"], d["esco_w"])
+    aligned = esco_cosine(d["esco_idx"][[0, 0]], d["esco_w"][[0, 0]], d["esco_idx"], d["esco_w"])
+    np.testing.assert_allclose(broadcast, aligned, rtol=1e-5)
+    assert broadcast[1] < 0.99
+
+
+def test_a_csco_centroid_is_most_probably_its_own_code():
+    nums, vecs = occupation_centroids()
+    i = int(np.flatnonzero(nums == occupations()["2-02-07-06"].code_num)[0])
+    d = describe(vecs[[i]])
+    assert d["csco_top"][0][np.argmax(d["csco_p"][0])] == nums[i]
+    np.testing.assert_allclose(d["csco_p"].sum(), 1.0, rtol=1e-5)
+    own = occupation_fit(np.array([nums[i]]), d["csco_top"], d["csco_p"])
+    other = occupation_fit(
+        np.array([occupations()["4-03-02-01"].code_num]), d["csco_top"], d["csco_p"]
+    )
+    assert own[0] > 0.5 > other[0]
+
+
+def test_model_features_are_in_range_and_neutral_without_titles(now):
+    job = JobProfile("j", title="Java开发工程师", description="后端开发")
+    people = [CandidateProfile("a", headline="Java工程师"), CandidateProfile("b")]
+    f = feature_matrix(encode_jobs([job], now), encode_candidates(people, now))
+    for name in learn.MODEL_FEATURES:
+        assert f[name].min() >= 0 and f[name].max() <= 1, name
+        assert f[name][1] == 0.5, name  # no title, no text: every model feature is neutral
+
+
+@pytest.mark.parametrize("direction", learn.DIRECTIONS)
+def test_each_direction_has_a_shipped_model_reading_the_model_features(direction):
+    booster = learn.load(None, direction)
+    assert booster is not None
+    assert learn.features_of(booster) == learn.MODEL_FEATURES
+
+
+def test_rankings_use_their_direction_and_score_agrees(ctx, java_job, pool):
+    by_cands = {c.id: m.score for c, m in rank_candidates(java_job, pool, ctx, limit=None)}
+    for c in pool[:3]:
+        assert score(java_job, c, ctx).score == pytest.approx(by_cands[c.id], rel=1e-5)
+    cand = pool[0]
+    jobs = [java_job, JobProfile("cook", title="厨师", skills=["厨师"])]
+    by_jobs = {j.id: m.score for j, m in rank_jobs(cand, jobs, ctx, limit=None)}
+    assert score(java_job, cand, ctx, "cand2job").score == pytest.approx(
+        by_jobs[java_job.id], rel=1e-5
+    )
