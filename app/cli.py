@@ -213,8 +213,9 @@ def web_child(app, env, host, port, processes, threads, debug) -> Child:
         argv += ["--workers", str(processes or os.cpu_count() or 1)]
         argv += ["--graceful-timeout", "5", "--error-logfile", "-", "--no-control-socket"]
     # Each web process already runs a request per thread on every core; numpy's BLAS starting
-    # threads of its own for a ranking only makes them queue (wsgi.py says the same).
-    env = {"OPENBLAS_NUM_THREADS": "1", **env}
+    # threads of its own for a ranking only makes them queue (wsgi.py says the same). And each
+    # thread keeps a database connection (app.database.pool_options).
+    env = {"OPENBLAS_NUM_THREADS": "1", "DATABASE_POOL_SIZE": str(threads + 2), **env}
     return Child("web", argv, env, cwd=CODE_ROOT)
 
 

