@@ -21,6 +21,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +37,18 @@ from search.defaults import (
     SUGGEST_LIMIT,
 )
 from search.documents import Record, spec_for
-from search.dsl import aggregations
+from search.dsl import facet_aggregations
 from search.exceptions import SearchError, SearchUnavailable
+from search.gated_facets import WIDE, facet_pass
 from search.local import LocalBackend, unavailable_on_file_errors
 from search.query import (
+    Facet,
     Plan,
     RangeFacet,
     RangeFilter,
     SearchResult,
     Suggestion,
     TermsFilter,
-    facet_plans,
     page_result,
 )
 from search.snapshots import RankSnapshots, first_page, pinned_page
@@ -81,6 +83,18 @@ SALARY_BAND = "salary_band"
 aggregation over ``salary_mid`` cost more than the four terms facets together (2.3-2.6 vs
 1.8-2.4 ms over 200,000 jobs); a terms aggregation over this column gives the same counts
 for a fraction of that."""
+
+
+def _leaf_aggregations(facets: list[Facet], wide: bool) -> dict[str, Any]:
+    """tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both,
+    except the salary bands, counted on their precomputed column (see SALARY_BAND)."""
+    aggs = facet_aggregations(facets)
+    for f in facets:
+        if isinstance(f, RangeFacet) and f.field == "salary_mid" and f.ranges == SALARY_BANDS:
+            aggs[f.name] = {"terms": {"field": SALARY_BAND, "size": len(SALARY_BANDS)}}
+        elif wide and "terms" in aggs[f.name]:
+            aggs[f.name]["terms"]["size"] = WIDE
+    return aggs
 
 
 def salary_band(mid: int) -> str:
@@ -345,11 +359,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
         if plan.sort_field and plan.after_key is not None:
             base = self._query(ix, plan, with_after=False)
             total = searcher.search(base, 1, True).count
-        facet_counts: dict[str, dict[str, int]] = {}
-        for counting in facet_plans(plan):
-            same = counting.filters == plan.filters  # ``base`` ignores the cursor already
-            query = base if same else self._query(ix, counting, with_after=False)
-            facet_counts.update(self._facet_counts(searcher, query, counting))
+        facet_counts = self._facet_counts(ix, searcher, plan, base) if plan.facets else {}
         result = page_result(plan, rows, total, facet_counts)
         if cursor is not False:
             result.cursor = cursor
@@ -389,22 +399,15 @@ class EmbeddedBackend(LocalBackend[_Index]):
 
         return pinned_page(plan, ids, fetch)
 
-    def _facet_counts(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
-        # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both,
-        # except the salary bands, counted on their precomputed column (see SALARY_BAND).
-        aggs = aggregations(plan)
-        banded = {
-            f.name
-            for f in plan.facets
-            if isinstance(f, RangeFacet) and f.field == "salary_mid" and f.ranges == SALARY_BANDS
-        }
-        for name in banded:
-            aggs[name] = {"terms": {"field": SALARY_BAND, "size": len(SALARY_BANDS)}}
-        raw = searcher.aggregate(query, aggs)
-        return {
-            name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
-            for name in aggs
-        }
+    def _facet_counts(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan, base: Query):
+        """Every facet in one aggregation pass (search.gated_facets); ``base`` is the page's
+        query without its cursor, reused when no selection is counted."""
+        counting = facet_pass(plan, _leaf_aggregations)
+        if counting.filters == plan.filters:
+            query = base
+        else:
+            query = self._query(ix, replace(plan, filters=counting.filters), with_after=False)
+        return counting.counts(searcher.aggregate(query, counting.aggs))
 
     @unavailable_on_file_errors
     def execute_count(self, plan: Plan) -> int:
