@@ -479,6 +479,47 @@ def with_recall(clause: Clause) -> Clause:
     return tuple(alts)
 
 
+def match_only(clause: Clause) -> tuple[Clause, frozenset[Term]]:
+    """``clause`` for a pass that only counts its matches (no scores), with less to read.
+
+    An alternative is dropped when another alternative's terms are all among its own
+    (whatever holds all of its terms holds the other's: a synonym's grams 软件 开发 工程 师
+    beside the word's 软件 工程 师). Also returned: the CJK word terms whose lookup may skip
+    the recall-source fields (title, skills), because an alternative of the clause asks
+    the grams field only for characters and bigrams of that word, which every title or
+    skill holding the word holds (its grams are made from the same normalised text).
+    Weights do not change what matches, so they are ignored.
+    """
+    keys = [frozenset((t.text, t.fuzzy, t.via) for t in alt) for alt in clause]
+    kept = [
+        alt
+        for i, alt in enumerate(clause)
+        if not any(
+            keys[j] < keys[i] or (keys[j] == keys[i] and j < i)
+            for j in range(len(clause))
+            if j != i
+        )
+    ]
+    covered = frozenset(
+        alt[0]
+        for alt in kept
+        if len(alt) == 1
+        and alt[0].via == WORDS
+        and not alt[0].fuzzy
+        and _CJK_RUN_RE.fullmatch(alt[0].text)
+        and any(_grams_within(other, alt[0].text) for other in kept)
+    )
+    return tuple(kept), covered
+
+
+def _grams_within(alt: Alternative, word: str) -> bool:
+    """Whether ``alt`` only asks the grams field for CJK characters and bigrams of ``word``."""
+    return (
+        all(t.via == GRAMS and not t.fuzzy and len(t.text) <= 2 and t.text in word for t in alt)
+        and _CJK_RUN_RE.fullmatch("".join(t.text for t in alt)) is not None
+    )
+
+
 def clause_terms(clauses: tuple[Clause, ...]) -> tuple[set[str], list[Term]]:
     """Exact and fuzzy terms to highlight: the word fields' terms, and the grams' pieces
     (those that are words of the text get marked: 软件 in 软件测试工程师)."""

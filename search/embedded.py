@@ -28,6 +28,7 @@ from typing import Any
 import tantivy
 from tantivy import Document, FieldType, Occur, Order, Query
 
+from search.analysis import match_only
 from search.defaults import (
     EMBEDDED_REINDEX_HEAP,
     EMBEDDED_WRITER_HEAP,
@@ -272,15 +273,19 @@ class EmbeddedBackend(LocalBackend[_Index]):
         ix = self._open(kind)
         return self._source(ix, ix.searcher(), doc_id)
 
-    def _text_query(self, ix: _Index, plan: Plan) -> Query | None:
+    def _text_query(self, ix: _Index, plan: Plan, counting: bool = False) -> Query | None:
+        """The text part; with ``counting``, a form matching the same documents with less
+        to read, for passes that need no scores (:func:`search.analysis.match_only`)."""
         if not plan.clauses:
             return None
         spec = spec_for(plan.kind)
         schema = ix.schema
 
-        def term_q(term) -> Query:
+        def term_q(term, skip: tuple[str, ...]) -> Query:
             subs = []
             for f, boost in spec.fields_for(term.via).items():
+                if f in skip:
+                    continue
                 boost *= term.weight
                 if term.fuzzy:
                     q = Query.fuzzy_term_query(schema, f, term.text, term.fuzzy, True, False)
@@ -292,17 +297,17 @@ class EmbeddedBackend(LocalBackend[_Index]):
                             Query.boost_query(Query.term_query(schema, f, term.text), boost),
                         )
                     )
-            return Query.boolean_query(subs)
+            return subs[0][1] if len(subs) == 1 else Query.boolean_query(subs)
 
         clause_qs = []
         for clause in plan.clauses:
+            covered: frozenset = frozenset()
+            if counting:
+                clause, covered = match_only(clause)
             alts = []
             for alt in clause:
-                q = (
-                    term_q(alt[0])
-                    if len(alt) == 1
-                    else Query.boolean_query([(Occur.Must, term_q(t)) for t in alt])
-                )
+                qs = [term_q(t, spec.recall_sources if t in covered else ()) for t in alt]
+                q = qs[0] if len(qs) == 1 else Query.boolean_query([(Occur.Must, q) for q in qs])
                 alts.append((Occur.Should, q))
             clause_qs.append(alts[0][1] if len(alts) == 1 else Query.boolean_query(alts))
         occur = Occur.Should if plan.any_clause else Occur.Must
@@ -316,9 +321,9 @@ class EmbeddedBackend(LocalBackend[_Index]):
         assert isinstance(f, RangeFilter)
         return Query.range_query(ix.schema, f.field, FieldType.Integer, f.gte, f.lte, True, True)
 
-    def _query(self, ix: _Index, plan: Plan, with_after: bool) -> Query:
+    def _query(self, ix: _Index, plan: Plan, with_after: bool, counting: bool = False) -> Query:
         parts: list[tuple[Occur, Query]] = []
-        text = self._text_query(ix, plan)
+        text = self._text_query(ix, plan, counting)
         if text is not None:
             parts.append((Occur.Must, text))
         filters = list(plan.filters)
@@ -346,7 +351,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
         cursor: str | None | bool = False
         if pinned:
             rows, cursor = self._pinned_page(ix, searcher, plan, query, pinned)
-            total = searcher.search(query, 1, True).count
+            total = self._count(ix, searcher, plan)
         elif plan.sort_field:
             res = searcher.search(query, plan.size, True, plan.sort_field, 0, Order.Desc)
             rows, total = self._rows(searcher, res.hits, sorted_=True), res.count
@@ -355,11 +360,9 @@ class EmbeddedBackend(LocalBackend[_Index]):
         else:
             res = searcher.search(query, plan.size, True, None, plan.offset)
             rows, total = self._rows(searcher, res.hits, sorted_=False), res.count
-        base = query
         if plan.sort_field and plan.after_key is not None:
-            base = self._query(ix, plan, with_after=False)
-            total = searcher.search(base, 1, True).count
-        facet_counts = self._facet_counts(ix, searcher, plan, base) if plan.facets else {}
+            total = self._count(ix, searcher, plan)
+        facet_counts = self._facet_counts(ix, searcher, plan) if plan.facets else {}
         result = page_result(plan, rows, total, facet_counts)
         if cursor is not False:
             result.cursor = cursor
@@ -399,20 +402,22 @@ class EmbeddedBackend(LocalBackend[_Index]):
 
         return pinned_page(plan, ids, fetch)
 
-    def _facet_counts(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan, base: Query):
-        """Every facet in one aggregation pass (search.gated_facets); ``base`` is the page's
-        query without its cursor, reused when no selection is counted."""
+    def _facet_counts(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> dict:
+        """Every facet in one aggregation pass (search.gated_facets)."""
         counting = facet_pass(plan, _leaf_aggregations)
-        if counting.filters == plan.filters:
-            query = base
-        else:
-            query = self._query(ix, replace(plan, filters=counting.filters), with_after=False)
+        ungated = replace(plan, filters=counting.filters)
+        query = self._query(ix, ungated, with_after=False, counting=True)
         return counting.counts(searcher.aggregate(query, counting.aggs))
+
+    def _count(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> int:
+        """All matches of ``plan``, cursor aside."""
+        query = self._query(ix, plan, with_after=False, counting=True)
+        return searcher.search(query, 1, True).count
 
     @unavailable_on_file_errors
     def execute_count(self, plan: Plan) -> int:
         ix = self._open(plan.kind)
-        return ix.searcher().search(self._query(ix, plan, with_after=False), 1, True).count
+        return self._count(ix, ix.searcher(), plan)
 
     @unavailable_on_file_errors
     def suggest(
