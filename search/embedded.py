@@ -21,6 +21,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from tantivy import Document, FieldType, Occur, Order, Query
 
 from search.analysis import match_only
 from search.defaults import (
+    EMBEDDED_FACET_THREADS,
     EMBEDDED_REINDEX_HEAP,
     EMBEDDED_WRITER_HEAP,
     FUZZY_FACTOR,
@@ -197,9 +199,17 @@ class EmbeddedBackend(LocalBackend[_Index]):
 
     name = "embedded"
 
-    def __init__(self, path: str | os.PathLike[str], *, writer_threads: int = 1) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        writer_threads: int = 1,
+        facet_threads: int = EMBEDDED_FACET_THREADS,
+    ) -> None:
         super().__init__(path)
         self.writer_threads = writer_threads
+        self.facet_threads = facet_threads
+        self._facet_pool: ThreadPoolExecutor | None = None
 
     def open_generation(self, kind: str, path: Path) -> _Index:
         return _Index(kind, path, self.writer_threads)
@@ -347,6 +357,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
         pinned = plan.pinned and ix.snapshots.load(plan.pinned[0])
         if plan.pinned and pinned is None:  # expired: continue by offset
             plan.offset = plan.pinned[1]
+        counting = self._count_facets(ix, searcher, plan) if plan.facets else None
         # ``cursor`` is set where the ranking is pinned; else page_result's cursor stands.
         cursor: str | None | bool = False
         if pinned:
@@ -362,7 +373,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
             rows, total = self._rows(searcher, res.hits, sorted_=False), res.count
         if plan.sort_field and plan.after_key is not None:
             total = self._count(ix, searcher, plan)
-        facet_counts = self._facet_counts(ix, searcher, plan) if plan.facets else {}
+        facet_counts = counting.result() if counting else {}
         result = page_result(plan, rows, total, facet_counts)
         if cursor is not False:
             result.cursor = cursor
@@ -401,6 +412,18 @@ class EmbeddedBackend(LocalBackend[_Index]):
             return {row[0]: row for row in self._rows(searcher, hits, sorted_=False)}
 
         return pinned_page(plan, ids, fetch)
+
+    def _count_facets(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Future:
+        """The facet pass, started beside the page's search: tantivy lets go of the GIL while
+        it searches, so on a second core the two passes over the matches overlap."""
+        if not self.facet_threads:
+            done: Future = Future()
+            done.set_result(self._facet_counts(ix, searcher, plan))
+            return done
+        with self._lock:
+            if self._facet_pool is None:
+                self._facet_pool = ThreadPoolExecutor(self.facet_threads, "yunpin-facets")
+        return self._facet_pool.submit(self._facet_counts, ix, searcher, plan)
 
     def _facet_counts(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> dict:
         """Every facet in one aggregation pass (search.gated_facets)."""
@@ -441,6 +464,13 @@ class EmbeddedBackend(LocalBackend[_Index]):
                 yield last, doc["content_hash"][0]
 
     # -- generations -------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._facet_pool = self._facet_pool, None
+        if pool is not None:
+            pool.shutdown()
+        super().close()
 
     def _finish(self, target: _Index) -> None:
         target.commit()  # a generation goes live with every document it was given
