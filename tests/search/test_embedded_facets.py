@@ -16,11 +16,13 @@ QUERIES = [
 ]
 
 
-def _facet_threads() -> list[str]:
-    return [t.name for t in threading.enumerate() if t.name.startswith("yunpin-facets")]
+def _facet_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("yunpin-facets")}
 
 
 def test_facets_on_threads_equal_facets_in_the_calling_thread(tmp_path):
+    # Backends other tests left open keep their pools: only this test's threads count.
+    earlier = _facet_threads()
     inline = create_backend("embedded", str(tmp_path / "inline"), facet_threads=0)
     threaded = create_backend("embedded", str(tmp_path / "threaded"))
     try:
@@ -30,8 +32,9 @@ def test_facets_on_threads_equal_facets_in_the_calling_thread(tmp_path):
             a, b = inline.search(q), threaded.search(q)
             assert a.facets and a.facets == b.facets
             assert (a.ids, a.total) == (b.ids, b.total)
-        assert _facet_threads()  # the threaded backend counted on its pool
+        pool = _facet_threads() - earlier
+        assert pool  # the threaded backend counted on its pool
     finally:
         inline.close()
         threaded.close()
-    assert not _facet_threads()  # close() stops the pool's threads
+    assert not any(t.is_alive() for t in pool)  # close() stops the pool's threads
