@@ -448,7 +448,8 @@ def analyze_query(
             dist = fuzzy_distance(tok) if typos else 0
             if dist:
                 alts.append((Term(tok, dist),))
-                alts += _misspelt_synonyms(tok, dist, table)
+                if table:
+                    alts += _misspelt_synonyms(tok, dist)
             clauses.append(tuple(alts))
             i += 1
     if recall:
@@ -456,19 +457,19 @@ def analyze_query(
     return tuple(clauses)
 
 
-def _misspelt_synonyms(
-    token: str, dist: int, table: dict[tuple[str, ...], tuple[tuple[str, ...], ...]]
-) -> list[Alternative]:
+@lru_cache(maxsize=20_000)
+def _misspelt_synonyms(token: str, dist: int) -> tuple[Alternative, ...]:
     """The synonyms of the one-word entries ``token`` is a typo of (acountant → 会计):
     an English word for a Chinese job is often only in the synonym table, never in a
-    document, so the index's own fuzzy matching cannot find it."""
+    document, so the index's own fuzzy matching cannot find it. Cached: finding them
+    compares the token with every entry of the table (~1.3 ms a token)."""
     near = Term(token, dist)
-    return [
+    return tuple(
         tuple(Term(t, weight=SYNONYM_FACTOR) for t in seq)
-        for key, seqs in table.items()
+        for key, seqs in synonym_table().items()
         if len(key) == 1 and key[0] != token and fuzzy_ok(key[0], near)
         for seq in seqs
-    ]
+    )
 
 
 def with_recall(clause: Clause) -> Clause:
@@ -477,6 +478,47 @@ def with_recall(clause: Clause) -> Clause:
     for alt in clause:
         alts.update(dict.fromkeys(_recall_alternatives(alt)))
     return tuple(alts)
+
+
+def match_only(clause: Clause) -> tuple[Clause, frozenset[Term]]:
+    """``clause`` for a pass that only counts its matches (no scores), with less to read.
+
+    An alternative is dropped when another alternative's terms are all among its own
+    (whatever holds all of its terms holds the other's: a synonym's grams 软件 开发 工程 师
+    beside the word's 软件 工程 师). Also returned: the CJK word terms whose lookup may skip
+    the recall-source fields (title, skills), because an alternative of the clause asks
+    the grams field only for characters and bigrams of that word, which every title or
+    skill holding the word holds (its grams are made from the same normalised text).
+    Weights do not change what matches, so they are ignored.
+    """
+    keys = [frozenset((t.text, t.fuzzy, t.via) for t in alt) for alt in clause]
+    kept = [
+        alt
+        for i, alt in enumerate(clause)
+        if not any(
+            keys[j] < keys[i] or (keys[j] == keys[i] and j < i)
+            for j in range(len(clause))
+            if j != i
+        )
+    ]
+    covered = frozenset(
+        alt[0]
+        for alt in kept
+        if len(alt) == 1
+        and alt[0].via == WORDS
+        and not alt[0].fuzzy
+        and _CJK_RUN_RE.fullmatch(alt[0].text)
+        and any(_grams_within(other, alt[0].text) for other in kept)
+    )
+    return tuple(kept), covered
+
+
+def _grams_within(alt: Alternative, word: str) -> bool:
+    """Whether ``alt`` only asks the grams field for CJK characters and bigrams of ``word``."""
+    return (
+        all(t.via == GRAMS and not t.fuzzy and len(t.text) <= 2 and t.text in word for t in alt)
+        and _CJK_RUN_RE.fullmatch("".join(t.text for t in alt)) is not None
+    )
 
 
 def clause_terms(clauses: tuple[Clause, ...]) -> tuple[set[str], list[Term]]:
@@ -555,15 +597,10 @@ def highlight(
         return None  # cheap pre-check: most fields of most hits match nothing
     shown = text if len(norm) == len(text) else norm
     marks: list[tuple[int, int]] = []
-    near: dict[str, bool] = {}
+    fuzzy_terms = tuple(fuzzy)
     for s, e, tok in _spans(norm, {t for t in exact if not t.isascii()}):
-        if tok in exact:
+        if tok in exact or (fuzzy_terms and _ALPHA_RE.match(tok) and _near_any(tok, fuzzy_terms)):
             marks.append((s, e))
-        elif fuzzy and _ALPHA_RE.match(tok):
-            if tok not in near:
-                near[tok] = any(fuzzy_ok(tok, f) for f in fuzzy)
-            if near[tok]:
-                marks.append((s, e))
     if not marks:
         return None
     marks.sort()
@@ -597,6 +634,14 @@ def fuzzy_ok(token: str, term: Term) -> bool:
         abs(len(token) - len(term.text)) <= term.fuzzy
         and edit_distance(token, term.text, term.fuzzy) <= term.fuzzy
     )
+
+
+@lru_cache(maxsize=50_000)
+def _near_any(token: str, fuzzy: tuple[Term, ...]) -> bool:
+    """Whether a word of a shown field matches one of the query's fuzzy terms. Cached:
+    highlighting asks it for every Latin word of every shown field, and the words of job
+    postings recur (up to ~5 ms of a result page's highlighting otherwise)."""
+    return any(fuzzy_ok(token, f) for f in fuzzy)
 
 
 # --- autocomplete -------------------------------------------------------------------

@@ -63,6 +63,13 @@ live budget ended in about 5 segments; every query pays per segment (200,000 job
 segments cost 38 % more CPU per query than in 1, p95 +55 %). 1.5 GB holds about a million jobs
 in one segment. tantivy takes the memory as documents arrive, so a small rebuild uses little."""
 
+EMBEDDED_FACET_THREADS = 2
+"""Threads per embedded backend that count facets while the calling thread runs the page's
+search (0: count in the calling thread). Both passes read every match, and tantivy releases
+the GIL while it does, so with a second core free a query's latency is about the longer
+pass instead of their sum; the CPU a query costs stays the same. Two, so two request
+threads of a web process never wait for each other's facet pass."""
+
 SORT_ID_BITS = 32
 """Sort keys pack ``value << 32 | id`` into one i64 so every backend orders ties by id the
 same way and a cursor is one integer (ids must stay below 2**32; the "newest" key uses

@@ -11,7 +11,7 @@ from typing import Any
 
 from search.defaults import FUZZY_FACTOR, SCHEMA_VERSION
 from search.documents import Record, spec_for
-from search.query import Plan, RangeFacet, RangeFilter, TermsFilter, facet_plans
+from search.query import Facet, Plan, RangeFacet, RangeFilter, TermsFilter, facet_plans
 
 SUGGEST_SUFFIX = "suggest"
 
@@ -128,8 +128,13 @@ def query(plan: Plan) -> dict[str, Any]:
 
 
 def aggregations(plan: Plan) -> dict[str, Any]:
+    return facet_aggregations(plan.facets)
+
+
+def facet_aggregations(facets: list[Facet]) -> dict[str, Any]:
+    """Facet name → its aggregation (terms, or range for a range facet)."""
     aggs: dict[str, Any] = {}
-    for f in plan.facets:
+    for f in facets:
         if isinstance(f, RangeFacet):
             ranges = []
             for key, lo, hi in f.ranges:

@@ -21,13 +21,17 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import tantivy
 from tantivy import Document, FieldType, Occur, Order, Query
 
+from search.analysis import match_only
 from search.defaults import (
+    EMBEDDED_FACET_THREADS,
     EMBEDDED_REINDEX_HEAP,
     EMBEDDED_WRITER_HEAP,
     FUZZY_FACTOR,
@@ -36,17 +40,18 @@ from search.defaults import (
     SUGGEST_LIMIT,
 )
 from search.documents import Record, spec_for
-from search.dsl import aggregations
+from search.dsl import facet_aggregations
 from search.exceptions import SearchError, SearchUnavailable
+from search.gated_facets import WIDE, facet_pass
 from search.local import LocalBackend, unavailable_on_file_errors
 from search.query import (
+    Facet,
     Plan,
     RangeFacet,
     RangeFilter,
     SearchResult,
     Suggestion,
     TermsFilter,
-    facet_plans,
     page_result,
 )
 from search.snapshots import RankSnapshots, first_page, pinned_page
@@ -81,6 +86,18 @@ SALARY_BAND = "salary_band"
 aggregation over ``salary_mid`` cost more than the four terms facets together (2.3-2.6 vs
 1.8-2.4 ms over 200,000 jobs); a terms aggregation over this column gives the same counts
 for a fraction of that."""
+
+
+def _leaf_aggregations(facets: list[Facet], wide: bool) -> dict[str, Any]:
+    """tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both,
+    except the salary bands, counted on their precomputed column (see SALARY_BAND)."""
+    aggs = facet_aggregations(facets)
+    for f in facets:
+        if isinstance(f, RangeFacet) and f.field == "salary_mid" and f.ranges == SALARY_BANDS:
+            aggs[f.name] = {"terms": {"field": SALARY_BAND, "size": len(SALARY_BANDS)}}
+        elif wide and "terms" in aggs[f.name]:
+            aggs[f.name]["terms"]["size"] = WIDE
+    return aggs
 
 
 def salary_band(mid: int) -> str:
@@ -182,9 +199,17 @@ class EmbeddedBackend(LocalBackend[_Index]):
 
     name = "embedded"
 
-    def __init__(self, path: str | os.PathLike[str], *, writer_threads: int = 1) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        writer_threads: int = 1,
+        facet_threads: int = EMBEDDED_FACET_THREADS,
+    ) -> None:
         super().__init__(path)
         self.writer_threads = writer_threads
+        self.facet_threads = facet_threads
+        self._facet_pool: ThreadPoolExecutor | None = None
 
     def open_generation(self, kind: str, path: Path) -> _Index:
         return _Index(kind, path, self.writer_threads)
@@ -258,15 +283,19 @@ class EmbeddedBackend(LocalBackend[_Index]):
         ix = self._open(kind)
         return self._source(ix, ix.searcher(), doc_id)
 
-    def _text_query(self, ix: _Index, plan: Plan) -> Query | None:
+    def _text_query(self, ix: _Index, plan: Plan, counting: bool = False) -> Query | None:
+        """The text part; with ``counting``, a form matching the same documents with less
+        to read, for passes that need no scores (:func:`search.analysis.match_only`)."""
         if not plan.clauses:
             return None
         spec = spec_for(plan.kind)
         schema = ix.schema
 
-        def term_q(term) -> Query:
+        def term_q(term, skip: tuple[str, ...]) -> Query:
             subs = []
             for f, boost in spec.fields_for(term.via).items():
+                if f in skip:
+                    continue
                 boost *= term.weight
                 if term.fuzzy:
                     q = Query.fuzzy_term_query(schema, f, term.text, term.fuzzy, True, False)
@@ -278,17 +307,17 @@ class EmbeddedBackend(LocalBackend[_Index]):
                             Query.boost_query(Query.term_query(schema, f, term.text), boost),
                         )
                     )
-            return Query.boolean_query(subs)
+            return subs[0][1] if len(subs) == 1 else Query.boolean_query(subs)
 
         clause_qs = []
         for clause in plan.clauses:
+            covered: frozenset = frozenset()
+            if counting:
+                clause, covered = match_only(clause)
             alts = []
             for alt in clause:
-                q = (
-                    term_q(alt[0])
-                    if len(alt) == 1
-                    else Query.boolean_query([(Occur.Must, term_q(t)) for t in alt])
-                )
+                qs = [term_q(t, spec.recall_sources if t in covered else ()) for t in alt]
+                q = qs[0] if len(qs) == 1 else Query.boolean_query([(Occur.Must, q) for q in qs])
                 alts.append((Occur.Should, q))
             clause_qs.append(alts[0][1] if len(alts) == 1 else Query.boolean_query(alts))
         occur = Occur.Should if plan.any_clause else Occur.Must
@@ -302,9 +331,9 @@ class EmbeddedBackend(LocalBackend[_Index]):
         assert isinstance(f, RangeFilter)
         return Query.range_query(ix.schema, f.field, FieldType.Integer, f.gte, f.lte, True, True)
 
-    def _query(self, ix: _Index, plan: Plan, with_after: bool) -> Query:
+    def _query(self, ix: _Index, plan: Plan, with_after: bool, counting: bool = False) -> Query:
         parts: list[tuple[Occur, Query]] = []
-        text = self._text_query(ix, plan)
+        text = self._text_query(ix, plan, counting)
         if text is not None:
             parts.append((Occur.Must, text))
         filters = list(plan.filters)
@@ -328,11 +357,12 @@ class EmbeddedBackend(LocalBackend[_Index]):
         pinned = plan.pinned and ix.snapshots.load(plan.pinned[0])
         if plan.pinned and pinned is None:  # expired: continue by offset
             plan.offset = plan.pinned[1]
+        counting = self._count_facets(ix, searcher, plan) if plan.facets else None
         # ``cursor`` is set where the ranking is pinned; else page_result's cursor stands.
         cursor: str | None | bool = False
         if pinned:
             rows, cursor = self._pinned_page(ix, searcher, plan, query, pinned)
-            total = searcher.search(query, 1, True).count
+            total = self._count(ix, searcher, plan)
         elif plan.sort_field:
             res = searcher.search(query, plan.size, True, plan.sort_field, 0, Order.Desc)
             rows, total = self._rows(searcher, res.hits, sorted_=True), res.count
@@ -341,15 +371,9 @@ class EmbeddedBackend(LocalBackend[_Index]):
         else:
             res = searcher.search(query, plan.size, True, None, plan.offset)
             rows, total = self._rows(searcher, res.hits, sorted_=False), res.count
-        base = query
         if plan.sort_field and plan.after_key is not None:
-            base = self._query(ix, plan, with_after=False)
-            total = searcher.search(base, 1, True).count
-        facet_counts: dict[str, dict[str, int]] = {}
-        for counting in facet_plans(plan):
-            same = counting.filters == plan.filters  # ``base`` ignores the cursor already
-            query = base if same else self._query(ix, counting, with_after=False)
-            facet_counts.update(self._facet_counts(searcher, query, counting))
+            total = self._count(ix, searcher, plan)
+        facet_counts = counting.result() if counting else {}
         result = page_result(plan, rows, total, facet_counts)
         if cursor is not False:
             result.cursor = cursor
@@ -389,27 +413,34 @@ class EmbeddedBackend(LocalBackend[_Index]):
 
         return pinned_page(plan, ids, fetch)
 
-    def _facet_counts(self, searcher: tantivy.Searcher, query: Query, plan: Plan) -> dict:
-        # tantivy takes Elasticsearch-style aggregations: the cluster's builder serves both,
-        # except the salary bands, counted on their precomputed column (see SALARY_BAND).
-        aggs = aggregations(plan)
-        banded = {
-            f.name
-            for f in plan.facets
-            if isinstance(f, RangeFacet) and f.field == "salary_mid" and f.ranges == SALARY_BANDS
-        }
-        for name in banded:
-            aggs[name] = {"terms": {"field": SALARY_BAND, "size": len(SALARY_BANDS)}}
-        raw = searcher.aggregate(query, aggs)
-        return {
-            name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}
-            for name in aggs
-        }
+    def _count_facets(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Future:
+        """The facet pass, started beside the page's search: tantivy lets go of the GIL while
+        it searches, so on a second core the two passes over the matches overlap."""
+        if not self.facet_threads:
+            done: Future = Future()
+            done.set_result(self._facet_counts(ix, searcher, plan))
+            return done
+        with self._lock:
+            if self._facet_pool is None:
+                self._facet_pool = ThreadPoolExecutor(self.facet_threads, "yunpin-facets")
+        return self._facet_pool.submit(self._facet_counts, ix, searcher, plan)
+
+    def _facet_counts(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> dict:
+        """Every facet in one aggregation pass (search.gated_facets)."""
+        counting = facet_pass(plan, _leaf_aggregations)
+        ungated = replace(plan, filters=counting.filters)
+        query = self._query(ix, ungated, with_after=False, counting=True)
+        return counting.counts(searcher.aggregate(query, counting.aggs))
+
+    def _count(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> int:
+        """All matches of ``plan``, cursor aside."""
+        query = self._query(ix, plan, with_after=False, counting=True)
+        return searcher.search(query, 1, True).count
 
     @unavailable_on_file_errors
     def execute_count(self, plan: Plan) -> int:
         ix = self._open(plan.kind)
-        return ix.searcher().search(self._query(ix, plan, with_after=False), 1, True).count
+        return self._count(ix, ix.searcher(), plan)
 
     @unavailable_on_file_errors
     def suggest(
@@ -433,6 +464,13 @@ class EmbeddedBackend(LocalBackend[_Index]):
                 yield last, doc["content_hash"][0]
 
     # -- generations -------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._facet_pool = self._facet_pool, None
+        if pool is not None:
+            pool.shutdown()
+        super().close()
 
     def _finish(self, target: _Index) -> None:
         target.commit()  # a generation goes live with every document it was given

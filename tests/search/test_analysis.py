@@ -100,3 +100,26 @@ def test_synonyms_weigh_less_than_what_was_typed_and_survive_typos():
     assert weights["司机"] == 1.0 and weights["驾驶员"] < 1.0
     (clause,) = analysis.analyze_query("acountant")  # accountant, misspelt
     assert any(alt[0].text == "会计" for alt in clause)
+
+
+def test_match_only_drops_alternatives_another_one_already_matches():
+    words = (Term("软件工程师"),)
+    grams = tuple(Term(p, via="grams") for p in ("软件", "工程", "师"))
+    synonym_grams = tuple(Term(p, via="grams", weight=0.5) for p in ("软件", "开发", "工程", "师"))
+    latin = (Term("java"),)
+    kept, covered = analysis.match_only((words, synonym_grams, grams, latin))
+    # whatever holds 软件 开发 工程 师 holds 软件 工程 师: the synonym's grams add no match
+    assert kept == (words, grams, latin)
+    # a title holding 软件工程师 holds its grams: the word needs no title/skills lookup
+    assert covered == {words[0]}
+
+
+def test_match_only_keeps_what_it_cannot_prove():
+    typo = ((Term("kuaiji"),), (Term("kuaiji", 1),), (Term("kuaiji", via="pinyin"),))
+    assert analysis.match_only(typo) == (typo, frozenset())
+    # Latin words are stemmed in the word fields but not in the grams: not covered
+    kept, covered = analysis.match_only(((Term("services"),), (Term("services", via="grams"),)))
+    assert len(kept) == 2 and not covered
+    # grams of another word do not cover this one
+    other = ((Term("会计"),), (Term("财务", via="grams"),))
+    assert analysis.match_only(other) == (other, frozenset())

@@ -284,3 +284,77 @@ def test_get_and_health(backend):
     health = backend.health()
     assert health["status"] in ("green", "yellow")
     assert health["docs"]["jobs"] == len(DOCS)
+
+
+SELECTIONS = {
+    # filter → (facet it is a selection of, whether a document passes it)
+    "category": ("category", lambda d, v: d["category"] in v),
+    "employment_type": ("employment_type", lambda d, v: d["employment_type"] in v),
+    "salary_min": ("salary", lambda d, v: d["salary_max"] >= v),
+    "salary_max": ("salary", lambda d, v: d["salary_min"] <= v),
+    "remote": ("remote", lambda d, v: d["remote"] == v),
+    "areas": ("region", _in_any),
+}
+
+
+def _matching_ids(backend, text: str) -> set[int]:
+    """Every document the text alone matches (paged through cursors)."""
+    ids: set[int] = set()
+    cursor = None
+    while True:
+        page = backend.search(SearchQuery(text=text, size=100, cursor=cursor))
+        ids.update(page.ids)
+        if not (cursor := page.cursor):
+            return ids
+
+
+@pytest.mark.parametrize("text", ["", "工程师", "销售"])
+@pytest.mark.parametrize(
+    "selections",
+    [
+        {
+            "category": ["2-02-10-03", "2-02-10-00"],
+            "employment_type": ["full_time", "internship"],
+            "salary_min": 6000,
+            "salary_max": 20000,
+        },
+        {
+            "areas": ["440100000000", "310100000000", "440300000000"],
+            "employment_type": ["full_time", "contract", "temporary"],
+            "remote": False,
+            "salary_min": 9000,
+        },
+    ],
+    ids=["category,type,salary", "areas,type,remote,salary"],
+)
+def test_several_multi_selects_with_text_match_oracle(backend, text, selections):
+    """Several facets with selections (several values each) at once, with and without
+    text: each facet counted over the text's matches under every other selection."""
+    scope = [DOCS[i] for i in _matching_ids(backend, text)] if text else list(DOCS.values())
+    q = SearchQuery(text=text, facets=True, size=100, **selections)
+    result = backend.search(q)
+
+    def passing(docs, but=None):
+        return [
+            d
+            for d in docs
+            if all(
+                keep(d, selections[name])
+                for name, (facet, keep) in SELECTIONS.items()
+                if name in selections and facet != but
+            )
+        ]
+
+    expected = passing(scope)
+    assert result.total == len(expected)
+    assert sorted(result.ids) == sorted(d["id"] for d in expected)
+    for name in ("category", "employment_type", "remote", "salary"):
+        assert result.facet_counts(name) == oracle_facets(passing(scope, but=name))[name], name
+    level = region_level(selections["areas"][0]) if "areas" in selections else 1
+    want = Counter(
+        code
+        for d in passing(scope, but="region")
+        for code in set(d["region_path"]) | {d["region_code"]}
+        if region_level(code) == level
+    )
+    assert result.facet_counts("region") == dict(want)
