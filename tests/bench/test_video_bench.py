@@ -23,6 +23,10 @@ CONTRACT_KEYS = {
     "client_rtcp_per_s",
     "server_udp_drops",
     "client_udp_drops",
+    "client_cpu_percent_each",
+    "client_udp_drops_each",
+    "client_loop_lag_ms_p95_each",
+    "client_real_decoders",
     "load_avg_1m",
     "audio",
     "offer",
@@ -35,6 +39,10 @@ def test_one_room_reports_every_phase_with_the_steady_joins_from_their_own_proce
     figures = json.loads(result.output.strip().splitlines()[-1])
     assert set(figures) >= CONTRACT_KEYS
     assert (figures["rooms"], figures["servers"], figures["offer"]) == (1, 1, "sendrecv")
+    # One client process for the room, one for the steady joins; the receivers never decoded.
+    assert figures["client_processes"] == 2
+    assert len(figures["client_cpu_percent_each"]) == 2
+    assert figures["client_real_decoders"] == 0
     # Both receivers of the room joined again from the joiner process and got video there.
     assert figures["first_frame_ms_p95_steady"] > 0
     assert figures["first_frame_ms_p95_steady_shared"] > 0
