@@ -54,6 +54,27 @@ def _server_feedback(servers: MediaServers) -> dict:
     return totals
 
 
+def _join_phases(servers: MediaServers) -> list[dict]:
+    """Each server's ``join_ms`` (:mod:`video.join_timing`; absent from servers before it)."""
+    return [health.get("join_ms", {}) for health in servers.health()]
+
+
+def _new_join_phases(before: list[dict], after: list[dict]) -> dict:
+    """p50 and p95 (ms) of each join phase recorded between two readings of every server."""
+    out = {}
+    for name in after[0] if after else ():
+        new = []
+        for b, a in zip(before, after, strict=True):
+            added = a[name]["count"] - b.get(name, {"count": 0})["count"]
+            new += a[name]["recent_ms"][len(a[name]["recent_ms"]) - added :] if added else []
+        out[name] = {"p50": _p50(new), "p95": _p95(new), "n": len(new)}
+    return out
+
+
+def _p50(values: list[float]) -> float | None:
+    return round(percentile(values, 50), 1) if values else None
+
+
 def _p95(values: list[float]) -> float | None:
     return round(percentile(values, 95), 1) if values else None
 
@@ -158,6 +179,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         # 3. Joins into the busy servers, one room at a time: from the client process that
         # also runs the room's neighbours, then from the process that runs nothing else.
         joins = min(STEADY_JOINS, n_rooms)
+        phases0 = await asyncio.to_thread(_join_phases, servers)
         shared_ms: list[float] = []
         for i in range(joins):
             shared_ms += await clients.owner(i).call({"op": "rejoin", "room": i})
@@ -165,6 +187,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         for i in ((joins + j) % n_rooms for j in range(joins)):
             await clients.owner(i).call({"op": "close", "room": i})
             steady_ms += await clients.joiner.call({"op": "rejoin", "room": i})
+        phases1 = await asyncio.to_thread(_join_phases, servers)
     finally:  # also when cancelled: the client processes close their peers and exit
         await clients.stop()
 
@@ -180,6 +203,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "first_frame_ms_max": round(max(first_frame_ms), 1) if first_frame_ms else None,
         "first_frame_ms_p95_steady": _p95(steady_ms),
         "first_frame_ms_p95_steady_shared": _p95(shared_ms),
+        "server_join_ms_steady": _new_join_phases(phases0, phases1),
         "receivers_with_video": len(first_frame_ms),
         "join_seconds": round(join_seconds, 1),
         "recv_fps_min": round(min(fps_each), 1) if fps_each else 0.0,

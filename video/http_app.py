@@ -5,7 +5,8 @@
   (malformed input), 403 (bad/expired token), 404 (unknown room) or 409 (full room). This
   is the signaling contract of ``docs/video.md``; the Flask app proxies it unchanged.
 - ``GET /video/rooms/<room_id>/liveness?token=...``: an identity room's check result.
-- ``GET /video/health``: counts of rooms and peers.
+- ``GET /video/health``: counts of rooms and peers, RTCP feedback, and where recent joins'
+  first frames went (:mod:`video.join_timing`).
 
 Everything after the first answer goes over the data channel (:mod:`video.control`).
 """
@@ -19,7 +20,7 @@ import signal
 
 from aiohttp import web
 
-from . import rooms, tokens
+from . import join_timing, rooms, tokens
 from .broadcast import whip as broadcast_whip
 from .exceptions import BadRequest, RoomFull, RoomNotFound, TokenError
 from .settings import VideoSettings
@@ -53,7 +54,8 @@ async def offer_view(request: web.Request) -> web.Response:
 
 
 async def health_view(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True, **request.app[SFU_KEY].status()})
+    status = request.app[SFU_KEY].status()
+    return web.json_response({"ok": True, **status, "join_ms": join_timing.report()})
 
 
 async def liveness_view(request: web.Request) -> web.Response:
