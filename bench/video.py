@@ -102,8 +102,11 @@ class _Clients:
         # Each process encodes its media once at start (a second or two): in parallel.
         await asyncio.gather(*(c.start() for c in self.all))
 
-    async def snapshot(self) -> list[dict]:
-        return await asyncio.gather(*(c.call({"op": "snapshot"}) for c in self.all))
+    async def snapshot(self, mark: bool = False) -> list[dict]:
+        """Every process's counters; ``mark`` picks the receivers' tracks counted until the
+        next mark (as one window counts the same tracks at both ends)."""
+        request = {"op": "snapshot", "mark": mark}
+        return await asyncio.gather(*(c.call(request) for c in self.all))
 
     async def stop(self) -> None:
         await asyncio.gather(*(c.stop() for c in self.all if c.proc is not None))
@@ -165,7 +168,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         cpu0, t0 = [cpu_seconds(pid) for pid in pids], time.monotonic()
         server_drops0 = udp_drops(pids)
         server_fb0 = await asyncio.to_thread(_server_feedback, servers)
-        snap0 = await clients.snapshot()
+        snap0 = await clients.snapshot(mark=True)
         await asyncio.sleep(seconds)
         snap1 = await clients.snapshot()
         cpu1, t1 = [cpu_seconds(pid) for pid in pids], time.monotonic()

@@ -21,8 +21,10 @@ Protocol: one JSON object a line on stdin, one answer a line on stdout; ``ready`
 - ``{"op": "rejoin", "room": i}``: leave room ``i`` if open here, join it again, answer its
   receivers' first frames;
 - ``{"op": "close", "room": i}``: leave room ``i``;
-- ``{"op": "snapshot"}``: counters to subtract between two snapshots (frames per receiver,
-  CPU seconds, RTCP feedback, UDP drops, event-loop lag since the last snapshot).
+- ``{"op": "snapshot", "mark": true|false}``: counters to subtract between two snapshots
+  (frames per receiver, CPU seconds, RTCP feedback, UDP drops, event-loop lag since the last
+  snapshot). ``mark`` picks the receivers' tracks that later snapshots count, so a track
+  that goes away meanwhile (its connection closed) shows as frames that stopped coming.
 
 End of stdin closes every peer and ends the process.
 """
@@ -132,6 +134,7 @@ class ClientProcess:
     def __init__(self, opener: RoomOpener) -> None:
         self.opener = opener
         self.rooms: dict[int, list[tuple[ClientPeer, str]]] = {}
+        self.marked: dict[int, list] = {}  # room -> its receivers' tracks, for snapshots
         self.lag = LoopLag()
 
     async def handle(self, request: dict):
@@ -149,19 +152,19 @@ class ClientProcess:
             await self.close_room(request["room"])
             return {"closed": request["room"]}
         if op == "snapshot":
-            return self.snapshot()
+            return self.snapshot(request.get("mark", False))
         raise ValueError(f"unknown op {op!r}")
 
-    def snapshot(self) -> dict:
-        frames = {}
-        for i, peers in self.rooms.items():
-            tracks = [p.video_from(src) for p, src in peers]
-            # A receiver's ReceivedTrack object is kept until the room is closed, so two
-            # snapshots count the same tracks.
-            frames[str(i)] = [t.frames if t else 0 for t in tracks]
+    def snapshot(self, mark: bool) -> dict:
+        if mark:
+            self.marked = {
+                i: [p.video_from(src) for p, src in peers] for i, peers in self.rooms.items()
+            }
         return {
             "t": time.monotonic(),
-            "frames": frames,
+            "frames": {
+                str(i): [t.frames if t else 0 for t in tracks] for i, tracks in self.marked.items()
+            },
             "cpu_seconds": cpu_seconds(os.getpid()),
             "udp_drops": udp_drops([os.getpid()]),
             "feedback": {key: forwarding.stats[key] for key in FEEDBACK},
