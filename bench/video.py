@@ -35,7 +35,7 @@ import click
 
 from video import eventloop
 
-from .media_servers import MediaServers, cpu_seconds, udp_drops
+from .media_servers import MediaServers, cpu_seconds, drops_between, udp_drops
 from .stats import echo_figures, percentile, rss_mb
 from .video_clients import ClientProcessHandle
 
@@ -124,12 +124,13 @@ def _window_figures(before: list[dict], after: list[dict]) -> dict:
             start = b["frames"].get(room, [0, 0])
             fps_each.extend((f1 - f0) / window for f0, f1 in zip(start, frames, strict=True))
         cpu_each.append(round(100 * (a["cpu_seconds"] - b["cpu_seconds"]) / window, 1))
-        drops_each.append(a["udp_drops"] - b["udp_drops"])
+        drops_each.append(drops_between(b["udp_drops"], a["udp_drops"]))
         lag_each.append(a["loop_lag_ms"]["p95"])
         for key in FEEDBACK:
             feedback[key] += (a["feedback"][key] - b["feedback"][key]) / window
         real_decoders += a["real_decoders"]
     return {
+        "connections_lost": sum(a["connections_lost"] for a in after),
         "fps_each": fps_each,
         "cpu_each": cpu_each,
         "drops_each": drops_each,
@@ -174,6 +175,9 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         cpu1, t1 = [cpu_seconds(pid) for pid in pids], time.monotonic()
         server_drops1 = udp_drops(pids)
         server_fb1 = await asyncio.to_thread(_server_feedback, servers)
+        server_participants = sum(
+            h["participants"] for h in await asyncio.to_thread(servers.health)
+        )
         rss = sum(rss_mb(pid) for pid in pids)
         window = t1 - t0
         steady = _window_figures(snap0, snap1)
@@ -223,9 +227,11 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "client_real_decoders": steady["real_decoders"],
         "server_rtcp_per_s": per_second(server_fb1, server_fb0),
         "client_rtcp_per_s": steady["feedback"],
-        "server_udp_drops": server_drops1 - server_drops0,
+        "server_udp_drops": drops_between(server_drops0, server_drops1),
         "client_udp_drops": sum(steady["drops_each"]),
         "client_udp_drops_each": steady["drops_each"],
+        "client_connections_lost": steady["connections_lost"],
+        "server_participants": server_participants,
         "load_avg_1m": round(os.getloadavg()[0], 2),
         "seconds": seconds,
         "fps_sent": options["fps"],

@@ -23,8 +23,9 @@ Protocol: one JSON object a line on stdin, one answer a line on stdout; ``ready`
 - ``{"op": "close", "room": i}``: leave room ``i``;
 - ``{"op": "snapshot", "mark": true|false}``: counters to subtract between two snapshots
   (frames per receiver, CPU seconds, RTCP feedback, UDP drops, event-loop lag since the last
-  snapshot). ``mark`` picks the receivers' tracks that later snapshots count, so a track
-  that goes away meanwhile (its connection closed) shows as frames that stopped coming.
+  snapshot) and how many open rooms' peers have lost their connection (failed or closed).
+  ``mark`` picks the receivers' tracks that later snapshots count, so a track that goes away
+  meanwhile (its connection closed) shows as frames that stopped coming.
 
 End of stdin closes every peer and ends the process.
 """
@@ -170,6 +171,12 @@ class ClientProcess:
             "feedback": {key: forwarding.stats[key] for key in FEEDBACK},
             "real_decoders": forwarding.stats["real_decoders"],
             "loop_lag_ms": self.lag.take(),
+            "connections_lost": sum(
+                1
+                for peers in self.rooms.values()
+                for peer, _ in peers
+                if peer.pc.connectionState in ("failed", "closed")
+            ),
         }
 
     async def close_room(self, i: int) -> None:

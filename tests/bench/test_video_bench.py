@@ -6,6 +6,7 @@ import json
 
 from click.testing import CliRunner
 
+from bench.media_servers import drops_between
 from bench.video import bench_command
 
 CONTRACT_KEYS = {
@@ -27,6 +28,8 @@ CONTRACT_KEYS = {
     "client_udp_drops_each",
     "client_loop_lag_ms_p95_each",
     "client_real_decoders",
+    "client_connections_lost",
+    "server_participants",
     "load_avg_1m",
     "audio",
     "offer",
@@ -43,6 +46,16 @@ def test_one_room_reports_every_phase_with_the_steady_joins_from_their_own_proce
     assert figures["client_processes"] == 2
     assert len(figures["client_cpu_percent_each"]) == 2
     assert figures["client_real_decoders"] == 0
+    # The call held through the window: both peers connected at both ends, and drops are
+    # counts (a socket closed meanwhile is left out, not subtracted).
+    assert (figures["client_connections_lost"], figures["server_participants"]) == (0, 2)
+    assert figures["server_udp_drops"] >= 0 and figures["client_udp_drops"] >= 0
     # Both receivers of the room joined again from the joiner process and got video there.
     assert figures["first_frame_ms_p95_steady"] > 0
     assert figures["first_frame_ms_p95_steady_shared"] > 0
+
+
+def test_udp_drops_between_readings_leave_out_sockets_closed_meanwhile():
+    before = {"101": 7, "102": 30}  # 102 closes during the window
+    after = {"101": 9, "103": 4}  # 103 opened during it
+    assert drops_between(before, after) == 2 + 4
