@@ -46,9 +46,9 @@ STEADY_JOINS = 10
 FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets")
 
 
-def _server_feedback(servers: MediaServers) -> dict:
+def _server_feedback(healths: list[dict]) -> dict:
     totals = dict.fromkeys(FEEDBACK, 0)
-    for health in servers.health():
+    for health in healths:
         for key in FEEDBACK:
             totals[key] += health.get(key, 0)
     return totals
@@ -168,16 +168,17 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         await asyncio.sleep(WARMUP_SECONDS)
         cpu0, t0 = [cpu_seconds(pid) for pid in pids], time.monotonic()
         server_drops0 = udp_drops(pids)
-        server_fb0 = await asyncio.to_thread(_server_feedback, servers)
+        server_fb0 = _server_feedback(await asyncio.to_thread(servers.health))
         snap0 = await clients.snapshot(mark=True)
         await asyncio.sleep(seconds)
         snap1 = await clients.snapshot()
         cpu1, t1 = [cpu_seconds(pid) for pid in pids], time.monotonic()
         server_drops1 = udp_drops(pids)
-        server_fb1 = await asyncio.to_thread(_server_feedback, servers)
-        server_participants = sum(
-            h["participants"] for h in await asyncio.to_thread(servers.health)
-        )
+        health1 = await asyncio.to_thread(servers.health)
+        server_fb1 = _server_feedback(health1)
+        server_participants = sum(h["participants"] for h in health1)
+        # the last 10 s of each server's loop (video/loop_lag.py): the window's, at 10 s
+        server_lag = [h.get("loop_lag_ms", {}).get("p95") for h in health1]
         rss = sum(rss_mb(pid) for pid in pids)
         window = t1 - t0
         steady = _window_figures(snap0, snap1)
@@ -232,6 +233,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "client_udp_drops_each": steady["drops_each"],
         "client_connections_lost": steady["connections_lost"],
         "server_participants": server_participants,
+        "server_loop_lag_ms_p95_each": server_lag,
         "load_avg_1m": round(os.getloadavg()[0], 2),
         "seconds": seconds,
         "fps_sent": options["fps"],

@@ -30,6 +30,7 @@ CONTRACT_KEYS = {
     "client_real_decoders",
     "client_connections_lost",
     "server_participants",
+    "server_loop_lag_ms_p95_each",
     "load_avg_1m",
     "audio",
     "offer",
@@ -50,6 +51,8 @@ def test_one_room_reports_every_phase_with_the_steady_joins_from_their_own_proce
     # counts (a socket closed meanwhile is left out, not subtracted).
     assert (figures["client_connections_lost"], figures["server_participants"]) == (0, 2)
     assert figures["server_udp_drops"] >= 0 and figures["client_udp_drops"] >= 0
+    assert len(figures["server_loop_lag_ms_p95_each"]) == 1
+    assert figures["server_loop_lag_ms_p95_each"][0] >= 0
     # Both receivers of the room joined again from the joiner process and got video there.
     assert figures["first_frame_ms_p95_steady"] > 0
     assert figures["first_frame_ms_p95_steady_shared"] > 0
