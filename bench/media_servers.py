@@ -91,9 +91,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def udp_drops(pids: list[int]) -> int:
-    """Datagrams the kernel dropped on the UDP sockets these processes hold (full receive
-    buffers: the process did not read fast enough), from ``/proc/net/udp``'s drops column."""
+def udp_drops(pids: list[int]) -> dict[str, int]:
+    """Datagrams the kernel dropped on each UDP socket these processes hold (full receive
+    buffers: the process did not read fast enough), by socket inode, from ``/proc/net/udp``'s
+    drops column. Subtract two readings with :func:`drops_between`."""
     inodes = set()
     for pid in pids:
         fd_dir = f"/proc/{pid}/fd"
@@ -104,7 +105,7 @@ def udp_drops(pids: list[int]) -> int:
                 continue
             if target.startswith("socket:["):
                 inodes.add(target[8:-1])
-    drops = 0
+    drops = {}
     for table in ("/proc/net/udp", "/proc/net/udp6"):
         try:
             with open(table) as f:
@@ -112,7 +113,15 @@ def udp_drops(pids: list[int]) -> int:
                 for line in f:
                     fields = line.split()
                     if fields[9] in inodes:
-                        drops += int(fields[-1])
+                        drops[fields[9]] = int(fields[-1])
         except FileNotFoundError:
             continue
     return drops
+
+
+def drops_between(before: dict[str, int], after: dict[str, int]) -> int:
+    """Drops between two :func:`udp_drops` readings on the sockets open at the second one (a
+    socket opened meanwhile counts from zero). A socket closed meanwhile took its counter
+    with it, so it is left out rather than subtracted (totals went negative when calls
+    ended inside the window)."""
+    return sum(count - before.get(inode, 0) for inode, count in after.items())

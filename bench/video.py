@@ -3,7 +3,9 @@ media-server processes.
 
 Client peers replay pre-encoded 640x480 VP8 (and Opus) packets and count what they receive
 without decoding, so the figures are the servers': CPU and RSS are read from
-``/proc/<server pid>``. Three phases, reported apart because they cost differently:
+``/proc/<server pid>``. The peers run in client processes of a few rooms each
+(:mod:`bench.video_clients`), so no client event loop is saturated; this process only
+coordinates. Three phases, reported apart because they cost differently:
 
 1. **join burst**: rooms open one after another (each room placed on the least loaded
    server through the Redis registry, as the app does); ``first_frame_ms_p95`` is each
@@ -13,201 +15,189 @@ without decoding, so the figures are the servers': CPU and RSS are read from
    datagrams the kernel dropped because a process read too slowly;
 3. **steady joins**: rooms leave and join again one at a time while the rest keep running;
    ``first_frame_ms_p95_steady`` is what somebody joining a busy server waits, the joining
-   peers running in a client process of their own (:mod:`bench.joiner`: a person joins from
-   their own device), and ``first_frame_ms_p95_steady_shared`` the same from the process that
-   also runs every other room's peers.
+   peers running in a client process of their own (a person joins from their own device),
+   and ``first_frame_ms_p95_steady_shared`` the same from the client process that also runs
+   the room's neighbours (``--rooms-per-client-process``; before 2026-12-01 night, every
+   room's peers).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import math
 import os
 import signal
 import sys
 import tempfile
 import time
-from typing import TYPE_CHECKING
 
 import click
 
-from video import eventloop, forwarding, registry, rooms, tokens
+from video import eventloop
 
-from .media_servers import MediaServers, cpu_seconds, udp_drops
+from .media_servers import MediaServers, cpu_seconds, drops_between, udp_drops
 from .stats import echo_figures, percentile, rss_mb
-
-if TYPE_CHECKING:  # the peers module imports aiortc: only the benchmark itself needs it
-    from .peers import ClientPeer
+from .video_clients import ClientProcessHandle
 
 WARMUP_SECONDS = 2.0
-FIRST_FRAME_TIMEOUT = 10.0
 STEADY_JOINS = 10
 """Rooms that leave and join again after the window, for each of the two steady-join figures:
 20 receivers, so the p95 (nearest rank) is the second slowest, not the one slowest."""
 FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets")
 
 
-class _Run:
-    """The rooms of one benchmark run and how to open them."""
-
-    def __init__(
-        self, servers: MediaServers, secret: str, session, sources, direction: str = "sendrecv"
-    ) -> None:
-        self.servers, self.secret, self.session, self.sources = servers, secret, session, sources
-        self.direction = direction
-
-    async def open_room(self, i: int) -> list[tuple[ClientPeer, str]]:
-        """Room ``bench-<i>`` with users a and b; returns each peer with whom it receives."""
-        from .peers import ClientPeer
-
-        redis = self.servers.redis
-        room_id = f"bench-{i}"
-        if not redis.exists(rooms.room_key(room_id)):
-            rooms.create_room(redis, room_id=room_id, capacity=2)
-        server = await asyncio.to_thread(registry.place, redis, room_id)
-        pair = []
-        for user in ("a", "b"):
-            peer = ClientPeer(user, self.sources(), passthrough=True, direction=self.direction)
-            status = await peer.join(
-                f"{server.url}/video/rooms/{room_id}/offer",
-                tokens.issue_token(self.secret, room_id, user, 600),
-                self.session,
-            )
-            if status != 200:
-                raise RuntimeError(f"join failed with {status}")
-            pair.append(peer)
-        a, b = pair
-        return [(a, "b"), (b, "a")]
-
-
-class _Joiner:
-    """The :mod:`bench.joiner` process: ``await joiner.join(i)`` opens room ``bench-<i>`` there
-    and returns its receivers' first frames (ms)."""
-
-    def __init__(self, servers: MediaServers, secret: str, options: dict) -> None:
-        audio = "--audio" if options["audio"] else "--no-audio"
-        self.args = [sys.executable, "-m", "bench.joiner", servers.redis.socket_file, audio]
-        self.args += ["--fps", str(options["fps"]), "--offer", options["offer"]]
-        self.env = {**os.environ, "SECRET_KEY": secret}
-
-    async def __aenter__(self) -> _Joiner:
-        self.proc = await asyncio.create_subprocess_exec(
-            *self.args, env=self.env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
-        )
-        if (await self.proc.stdout.readline()).strip() != b"ready":
-            raise RuntimeError("the joining client process did not start")
-        return self
-
-    async def join(self, i: int) -> list[float]:
-        self.proc.stdin.write(f"{i}\n".encode())
-        await self.proc.stdin.drain()
-        return json.loads(await self.proc.stdout.readline())
-
-    async def __aexit__(self, *exc) -> None:
-        self.proc.stdin.close()  # the process closes its peers and exits
-        try:
-            await asyncio.wait_for(self.proc.wait(), 30)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
-
-
-async def _first_frames_ms(peers: list[tuple[ClientPeer, str]]) -> list[float]:
-    """Each receiver's first frame, measured from its own offer POST (10 s at most)."""
-    deadline = time.monotonic() + FIRST_FRAME_TIMEOUT
-    while time.monotonic() < deadline and any(
-        p.video_from(src) is None or p.video_from(src).first_frame_at is None for p, src in peers
-    ):
-        await asyncio.sleep(0.02)
-    out = []
-    for p, src in peers:
-        r = p.video_from(src)
-        if r is not None and r.first_frame_at is not None:
-            out.append((r.first_frame_at - p.t0) * 1000)
-    return out
-
-
-def _server_feedback(servers: MediaServers) -> dict:
+def _server_feedback(healths: list[dict]) -> dict:
     totals = dict.fromkeys(FEEDBACK, 0)
-    for health in servers.health():
+    for health in healths:
         for key in FEEDBACK:
             totals[key] += health.get(key, 0)
     return totals
+
+
+def _join_phases(servers: MediaServers) -> list[dict]:
+    """Each server's ``join_ms`` (:mod:`video.join_timing`; absent from servers before it)."""
+    return [health.get("join_ms", {}) for health in servers.health()]
+
+
+def _new_join_phases(before: list[dict], after: list[dict]) -> dict:
+    """p50 and p95 (ms) of each join phase recorded between two readings of every server."""
+    out = {}
+    for name in after[0] if after else ():
+        new = []
+        for b, a in zip(before, after, strict=True):
+            added = a[name]["count"] - b.get(name, {"count": 0})["count"]
+            new += a[name]["recent_ms"][len(a[name]["recent_ms"]) - added :] if added else []
+        out[name] = {"p50": _p50(new), "p95": _p95(new), "n": len(new)}
+    return out
+
+
+def _p50(values: list[float]) -> float | None:
+    return round(percentile(values, 50), 1) if values else None
 
 
 def _p95(values: list[float]) -> float | None:
     return round(percentile(values, 95), 1) if values else None
 
 
+class _Clients:
+    """The client processes of a run: room ``i`` lives in process ``i // per_process``, and
+    one more process runs only the steady joins."""
+
+    def __init__(self, servers: MediaServers, secret: str, n_rooms: int, options: dict) -> None:
+        per_process = options["rooms_per_client_process"]
+        count = max(1, math.ceil(n_rooms / per_process))
+        socket_path = servers.redis.socket_file
+        self.per_process = per_process
+        self.rooms = [ClientProcessHandle(socket_path, secret, options) for _ in range(count)]
+        self.joiner = ClientProcessHandle(socket_path, secret, options)
+
+    @property
+    def all(self) -> list[ClientProcessHandle]:
+        return [*self.rooms, self.joiner]
+
+    def owner(self, i: int) -> ClientProcessHandle:
+        return self.rooms[i // self.per_process]
+
+    async def start(self) -> None:
+        # Each process encodes its media once at start (a second or two): in parallel.
+        await asyncio.gather(*(c.start() for c in self.all))
+
+    async def snapshot(self, mark: bool = False) -> list[dict]:
+        """Every process's counters; ``mark`` picks the receivers' tracks counted until the
+        next mark (as one window counts the same tracks at both ends)."""
+        request = {"op": "snapshot", "mark": mark}
+        return await asyncio.gather(*(c.call(request) for c in self.all))
+
+    async def stop(self) -> None:
+        await asyncio.gather(*(c.stop() for c in self.all if c.proc is not None))
+
+
+def _window_figures(before: list[dict], after: list[dict]) -> dict:
+    """Per-receiver fps and per-process figures between two snapshots of every client process
+    (each process's own clock and counters)."""
+    fps_each, cpu_each, drops_each, lag_each = [], [], [], []
+    feedback = dict.fromkeys(FEEDBACK, 0.0)
+    real_decoders = 0
+    for b, a in zip(before, after, strict=True):
+        window = a["t"] - b["t"]
+        for room, frames in sorted(a["frames"].items(), key=lambda kv: int(kv[0])):
+            start = b["frames"].get(room, [0, 0])
+            fps_each.extend((f1 - f0) / window for f0, f1 in zip(start, frames, strict=True))
+        cpu_each.append(round(100 * (a["cpu_seconds"] - b["cpu_seconds"]) / window, 1))
+        drops_each.append(drops_between(b["udp_drops"], a["udp_drops"]))
+        lag_each.append(a["loop_lag_ms"]["p95"])
+        for key in FEEDBACK:
+            feedback[key] += (a["feedback"][key] - b["feedback"][key]) / window
+        real_decoders += a["real_decoders"]
+    return {
+        "connections_lost": sum(a["connections_lost"] for a in after),
+        "fps_each": fps_each,
+        "cpu_each": cpu_each,
+        "drops_each": drops_each,
+        "lag_p95_each": lag_each,
+        "feedback": {key: round(value, 1) for key, value in feedback.items()},
+        "real_decoders": real_decoders,
+    }
+
+
 async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: dict) -> dict:
-    import aiohttp
-
-    from .peers import ReplayAudioTrack, ReplayVideoTrack, encode_opus, encode_vp8
-
-    fps, seconds, audio_on = options["fps"], options["seconds"], options["audio"]
-    video = encode_vp8(frames=60, width=640, height=480, fps=fps)
-    audio = encode_opus(packets=50)
-
-    def sources() -> list:
-        return [ReplayVideoTrack(video, fps=fps)] + ([ReplayAudioTrack(audio)] if audio_on else [])
-
+    seconds = options["seconds"]
     # `timeout` and Ctrl-C stop the run through the loop, so the servers are still reaped.
     for signum in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(signum, asyncio.current_task().cancel)
-    pids, me = servers.pids, os.getpid()
-    rooms_peers: list[list[tuple[ClientPeer, str]]] = []
+    pids = servers.pids
+    clients = _Clients(servers, secret, n_rooms, options)
     try:
-        async with aiohttp.ClientSession() as session:
-            run = _Run(servers, secret, session, sources, options["offer"])
-            # 1. Join burst: rooms open one after another (people do not all click "join" in
-            # the same millisecond); each join is timed from its own offer POST.
-            burst0 = time.monotonic()
-            for i in range(n_rooms):
-                rooms_peers.append(await run.open_room(i))
-            peers = [pair for room in rooms_peers for pair in room]
-            first_frame_ms = await _first_frames_ms(peers)
-            join_seconds = time.monotonic() - burst0
+        await clients.start()
+        # 1. Join burst: rooms open one after another (people do not all click "join" in
+        # the same millisecond), whichever process runs them; each join is timed from its
+        # own offer POST.
+        burst0 = time.monotonic()
+        for i in range(n_rooms):
+            await clients.owner(i).call({"op": "open", "room": i})
+        first_frame_ms = [
+            ms
+            for each in await asyncio.gather(
+                *(c.call({"op": "first_frames"}) for c in clients.rooms)
+            )
+            for ms in each
+        ]
+        join_seconds = time.monotonic() - burst0
 
-            # 2. Steady state.
-            await asyncio.sleep(WARMUP_SECONDS)
-            tracks = [p.video_from(src) for p, src in peers]  # same objects for both counts
-            counts0 = [t.frames if t else 0 for t in tracks]
-            cpu0 = [cpu_seconds(pid) for pid in pids]
-            own0, t0 = cpu_seconds(me), time.monotonic()
-            drops0 = (udp_drops(pids), udp_drops([me]))
-            server_fb0 = await asyncio.to_thread(_server_feedback, servers)
-            client_fb0 = {key: forwarding.stats[key] for key in FEEDBACK}
-            await asyncio.sleep(seconds)
-            cpu1 = [cpu_seconds(pid) for pid in pids]
-            own1, t1 = cpu_seconds(me), time.monotonic()
-            counts1 = [t.frames if t else 0 for t in tracks]
-            drops1 = (udp_drops(pids), udp_drops([me]))
-            server_fb1 = await asyncio.to_thread(_server_feedback, servers)
-            client_fb1 = {key: forwarding.stats[key] for key in FEEDBACK}
-            rss = sum(rss_mb(pid) for pid in pids)
-            window = t1 - t0
-            fps_each = [(c1 - c0) / window for c0, c1 in zip(counts0, counts1, strict=True)]
+        # 2. Steady state.
+        await asyncio.sleep(WARMUP_SECONDS)
+        cpu0, t0 = [cpu_seconds(pid) for pid in pids], time.monotonic()
+        server_drops0 = udp_drops(pids)
+        server_fb0 = _server_feedback(await asyncio.to_thread(servers.health))
+        snap0 = await clients.snapshot(mark=True)
+        await asyncio.sleep(seconds)
+        snap1 = await clients.snapshot()
+        cpu1, t1 = [cpu_seconds(pid) for pid in pids], time.monotonic()
+        server_drops1 = udp_drops(pids)
+        health1 = await asyncio.to_thread(servers.health)
+        server_fb1 = _server_feedback(health1)
+        server_participants = sum(h["participants"] for h in health1)
+        # the last 10 s of each server's loop (video/loop_lag.py): the window's, at 10 s
+        server_lag = [h.get("loop_lag_ms", {}).get("p95") for h in health1]
+        rss = sum(rss_mb(pid) for pid in pids)
+        window = t1 - t0
+        steady = _window_figures(snap0, snap1)
+        fps_each = steady["fps_each"]
 
-            # 3. Joins into the busy servers, one room at a time: from this process, then
-            # from a client process that runs nothing else.
-            joins = min(STEADY_JOINS, n_rooms)
-            shared_ms: list[float] = []
-            for i in range(joins):
-                for p, _ in rooms_peers[i]:
-                    await p.close()
-                rooms_peers[i] = await run.open_room(i)
-                shared_ms += await _first_frames_ms(rooms_peers[i])
-            steady_ms: list[float] = []
-            async with _Joiner(servers, secret, options) as joiner:
-                for i in ((joins + j) % n_rooms for j in range(joins)):
-                    for p, _ in rooms_peers[i]:
-                        await p.close()
-                    rooms_peers[i] = []
-                    steady_ms += await joiner.join(i)
-    finally:  # also when cancelled: aiortc's receiver threads end only with their connection
-        for room in rooms_peers:
-            for p, _ in room:
-                await p.close()
+        # 3. Joins into the busy servers, one room at a time: from the client process that
+        # also runs the room's neighbours, then from the process that runs nothing else.
+        joins = min(STEADY_JOINS, n_rooms)
+        phases0 = await asyncio.to_thread(_join_phases, servers)
+        shared_ms: list[float] = []
+        for i in range(joins):
+            shared_ms += await clients.owner(i).call({"op": "rejoin", "room": i})
+        steady_ms: list[float] = []
+        for i in ((joins + j) % n_rooms for j in range(joins)):
+            await clients.owner(i).call({"op": "close", "room": i})
+            steady_ms += await clients.joiner.call({"op": "rejoin", "room": i})
+        phases1 = await asyncio.to_thread(_join_phases, servers)
+    finally:  # also when cancelled: the client processes close their peers and exit
+        await clients.stop()
 
     def per_second(after: dict, before: dict) -> dict:
         return {key: round((after[key] - before[key]) / window, 1) for key in FEEDBACK}
@@ -221,6 +211,7 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
         "first_frame_ms_max": round(max(first_frame_ms), 1) if first_frame_ms else None,
         "first_frame_ms_p95_steady": _p95(steady_ms),
         "first_frame_ms_p95_steady_shared": _p95(shared_ms),
+        "server_join_ms_steady": _new_join_phases(phases0, phases1),
         "receivers_with_video": len(first_frame_ms),
         "join_seconds": round(join_seconds, 1),
         "recv_fps_min": round(min(fps_each), 1) if fps_each else 0.0,
@@ -230,16 +221,24 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
             round(100 * (b - a) / window, 1) for a, b in zip(cpu0, cpu1, strict=True)
         ],
         "server_rss_mb": round(rss, 1),
-        "client_cpu_percent": round(100 * (own1 - own0) / window, 1),
+        "client_processes": len(clients.all),
+        "client_cpu_percent": round(sum(steady["cpu_each"]), 1),
+        "client_cpu_percent_each": steady["cpu_each"],
+        "client_loop_lag_ms_p95_each": steady["lag_p95_each"],
+        "client_real_decoders": steady["real_decoders"],
         "server_rtcp_per_s": per_second(server_fb1, server_fb0),
-        "client_rtcp_per_s": per_second(client_fb1, client_fb0),
-        "server_udp_drops": drops1[0] - drops0[0],
-        "client_udp_drops": drops1[1] - drops0[1],
+        "client_rtcp_per_s": steady["feedback"],
+        "server_udp_drops": drops_between(server_drops0, server_drops1),
+        "client_udp_drops": sum(steady["drops_each"]),
+        "client_udp_drops_each": steady["drops_each"],
+        "client_connections_lost": steady["connections_lost"],
+        "server_participants": server_participants,
+        "server_loop_lag_ms_p95_each": server_lag,
         "load_avg_1m": round(os.getloadavg()[0], 2),
         "seconds": seconds,
-        "fps_sent": fps,
+        "fps_sent": options["fps"],
         "resolution": "640x480",
-        "audio": audio_on,
+        "audio": options["audio"],
         "offer": options["offer"],
         "loop": eventloop.name(),
     }
@@ -282,6 +281,14 @@ async def _run_rooms(servers: MediaServers, secret: str, n_rooms: int, options: 
     show_default=True,
     help="Event loop of the servers and the client peers (VIDEO_EVENT_LOOP).",
 )
+@click.option(
+    "--rooms-per-client-process",
+    type=click.IntRange(1, 1000),
+    default=5,
+    show_default=True,
+    help="Rooms whose peers share one client process (plus one process for the steady "
+    "joins); one process for everything saturated its own event loop at 20 rooms.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def bench_command(
     n_rooms: int,
@@ -291,6 +298,7 @@ def bench_command(
     audio: bool,
     offer: str,
     loop: str,
+    rooms_per_client_process: int,
     as_json: bool,
 ) -> None:
     """Benchmark the media server: N two-party rooms of 640x480 30 fps pre-encoded VP8.
@@ -298,8 +306,8 @@ def bench_command(
     The servers run as separate processes (``python -m video.cli serve``) on loopback ports
     with their own embedded Redis; reports rooms_ok (both receivers > 25 fps), the join
     burst's first_frame_ms_p95, first_frame_ms_p95_steady (joins into the running servers),
-    recv_fps_min, server_cpu_percent (all servers; 100 = one core), RTCP feedback and UDP
-    drops per side.
+    recv_fps_min, server_cpu_percent (all servers; 100 = one core), client CPU, event-loop lag,
+    RTCP feedback and UDP drops per client process.
     """
     import logging
 
@@ -316,7 +324,13 @@ def bench_command(
             servers.wait_registered()
         except RuntimeError as error:
             raise click.ClickException(str(error)) from None
-        options = {"fps": fps, "seconds": seconds, "audio": audio, "offer": offer}
+        options = {
+            "fps": fps,
+            "seconds": seconds,
+            "audio": audio,
+            "offer": offer,
+            "rooms_per_client_process": rooms_per_client_process,
+        }
         try:
             result = eventloop.run(_run_rooms(servers, secret, n_rooms, options))
         except asyncio.CancelledError:

@@ -27,9 +27,13 @@ known to work with the pinned ``aiortc==1.16.0`` (checked by :func:`install`):
   check's liveness tap) listens.
 * **Keyframes.** A new subscriber must start on a keyframe: :class:`ForwardTrack` drops
   video until the first packet of one arrives and asks the source for one with the
-  receiver's ``_send_rtcp_pli``. PLI/FIR from a subscriber reach ``RTCRtpSender._send_keyframe``
-  (which would only flag the absent encoder); :meth:`ForwardTrack.bind` reroutes it
-  to the source.
+  receiver's ``_send_rtcp_pli`` the moment its sender starts (DTLS up: a keyframe asked for
+  earlier would reach the server before it can be sent on, and be wasted), and again on
+  later deltas while it waits. Such a starting request is not held back by the per-source
+  rate limit once the previous request was answered with a keyframe. A cached keyframe is
+  never sent instead: the deltas after it reference newer frames than it. PLI/FIR from a
+  subscriber reach ``RTCRtpSender._send_keyframe`` (which would only flag the absent
+  encoder); :meth:`ForwardTrack.bind` reroutes it to the source.
 * **Header-extension ids.** aiortc writes its fixed extmap ids (mid=1, audio-level=2, ...)
   into its own offers, even for m-lines where the browser chose other ids; Chrome rejects
   that ("RTP extension ID reassignment not supported"). :func:`align_extmap_ids` rewrites
@@ -87,6 +91,8 @@ from aiortc.rtp import (
 )
 from aiortc.utils import random16, random32, uint16_add, uint32_add
 
+from . import join_timing
+
 logger = logging.getLogger(__name__)
 
 PINNED_AIORTC = "1.16.0"
@@ -94,7 +100,9 @@ PINNED_AIORTC = "1.16.0"
 
 KEYFRAME_REQUEST_INTERVAL = 0.3
 """Seconds between two PLIs sent to one source: several subscribers joining at once (or a
-lossy link) must not turn into a PLI storm that makes the source send only keyframes."""
+lossy link) must not turn into a PLI storm that makes the source send only keyframes. A
+subscriber still waiting for its first keyframe may ask sooner when the last request has
+been answered (it needs a keyframe the earlier ones could not use; one per joiner)."""
 
 REMB_FRESH_SECONDS = 3.0
 """A subscriber's bandwidth estimate older than this no longer holds its publisher back."""
@@ -198,9 +206,12 @@ def _keep_send_payload_type() -> None:
     send = RTCRtpSender.send
 
     async def send_keeping_payload_type(self, parameters) -> None:
-        if not hasattr(self, "_yunpin_payload_type"):  # aiortc starts a sender once
+        starting = not hasattr(self, "_yunpin_payload_type")  # aiortc starts a sender once
+        if starting:
             self._yunpin_payload_type = parameters.codecs[0].payloadType
         await send(self, parameters)
+        if starting and isinstance(self.track, ForwardTrack):
+            self.track.sender_started()
 
     RTCRtpSender.send = send_keeping_payload_type
 
@@ -395,6 +406,7 @@ class Publisher:
         self.subscribers: set = set()
         self._estimates: dict[ForwardTrack, tuple[int, float]] = {}
         self._last_pli = 0.0
+        self._pli_unanswered = False  # a PLI went out and no keyframe has come since
         self._tap_receiver(receiver)
         self._task = asyncio.ensure_future(self._run())
 
@@ -416,6 +428,9 @@ class Publisher:
             for packet in packets:
                 codec = codecs.get(packet.payload_type)
                 mime_type = codec.mimeType.lower() if codec else ""
+                if self._pli_unanswered and starts_keyframe(mime_type, packet):
+                    self._pli_unanswered = False
+                    join_timing.record("pli_answer", time.monotonic() - self._last_pli)
                 for forward in tuple(self.forwards):
                     await forward.forward(packet, mime_type)
 
@@ -464,16 +479,20 @@ class Publisher:
         self.subscribers.add(sub)
         self.request_keyframe()
 
-    def request_keyframe(self) -> None:
+    def request_keyframe(self, starting: bool = False) -> None:
+        """Ask the source for a keyframe, at most once per :data:`KEYFRAME_REQUEST_INTERVAL`;
+        ``starting`` (a subscriber that has had none yet) only waits for an unanswered one."""
         if self.kind != "video":
             return
         now = time.monotonic()
-        if now - self._last_pli < KEYFRAME_REQUEST_INTERVAL:
+        recent = now - self._last_pli < KEYFRAME_REQUEST_INTERVAL
+        if recent and (self._pli_unanswered or not starting):
             return
         # A source that has sent nothing yet starts with a keyframe anyway; not counting the
         # unsent request lets the first delta frame ask at once if that keyframe was lost.
         if request_pli(self.receiver):
             self._last_pli = now
+            self._pli_unanswered = True
 
     def stop(self) -> None:
         self._task.cancel()
@@ -502,11 +521,24 @@ class ForwardTrack(MediaStreamTrack):
         self._next_sequence = random16()
         self._next_timestamp = random32()
         self._stopped = asyncio.Event()
+        self.answered_at: float | None = None  # set by the SFU when its answer goes out
+        self._started_at: float | None = None  # the sender's start (DTLS up), until a keyframe
 
     def bind(self, sender: RTCRtpSender) -> None:
         """Send on SENDER; route the keyframe requests (PLI/FIR) it receives to the source."""
         self.sender = sender
         sender._send_keyframe = self.request_keyframe
+
+    @property
+    def started(self) -> bool:
+        return hasattr(self.sender, "_yunpin_payload_type")
+
+    def sender_started(self) -> None:
+        """The sender can send from now on: ask the source for the keyframe to start on."""
+        self._started_at = time.monotonic()
+        if self.answered_at is not None and self.kind == "video":  # one sample per join
+            join_timing.record("handshake", self._started_at - self.answered_at)
+        self.request_keyframe()
 
     def attach(self, publisher: Publisher) -> None:
         if publisher.kind != self.kind:
@@ -514,7 +546,8 @@ class ForwardTrack(MediaStreamTrack):
         self.detach()
         self.publisher = publisher
         publisher.forwards.add(self)
-        self.request_keyframe()
+        self._started_at = time.monotonic() if self.started else None
+        self.request_keyframe()  # only once the sender runs: see sender_started
 
     def detach(self) -> None:
         if self.publisher is not None:
@@ -523,8 +556,8 @@ class ForwardTrack(MediaStreamTrack):
         self._offsets = None
 
     def request_keyframe(self) -> None:
-        if self.publisher is not None:
-            self.publisher.request_keyframe()
+        if self.publisher is not None and self.started:
+            self.publisher.request_keyframe(starting=self._offsets is None)
 
     async def forward(self, packet: RtpPacket, mime_type: str) -> None:
         sender = self.sender
@@ -539,6 +572,9 @@ class ForwardTrack(MediaStreamTrack):
                 uint16_add(self._next_sequence, -packet.sequence_number),
                 uint32_add(self._next_timestamp, -packet.timestamp),
             )
+            if self.kind == "video" and self._started_at is not None:
+                join_timing.record("keyframe_wait", time.monotonic() - self._started_at)
+                self._started_at = None
         sequence_offset, timestamp_offset = self._offsets
         out = RtpPacket(
             payload_type=payload_type,

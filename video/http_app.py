@@ -5,7 +5,9 @@
   (malformed input), 403 (bad/expired token), 404 (unknown room) or 409 (full room). This
   is the signaling contract of ``docs/video.md``; the Flask app proxies it unchanged.
 - ``GET /video/rooms/<room_id>/liveness?token=...``: an identity room's check result.
-- ``GET /video/health``: counts of rooms and peers.
+- ``GET /video/health``: counts of rooms and peers, RTCP feedback, where recent joins'
+  first frames went (:mod:`video.join_timing`) and how late the event loop ran in the last
+  10 s (:mod:`video.loop_lag`).
 
 Everything after the first answer goes over the data channel (:mod:`video.control`).
 """
@@ -19,13 +21,15 @@ import signal
 
 from aiohttp import web
 
-from . import rooms, tokens
+from . import join_timing, rooms, tokens
 from .broadcast import whip as broadcast_whip
 from .exceptions import BadRequest, RoomFull, RoomNotFound, TokenError
+from .loop_lag import LoopLag
 from .settings import VideoSettings
 from .sfu import SFU
 
 SFU_KEY = web.AppKey("sfu", SFU)
+LOOP_LAG_KEY = web.AppKey("loop_lag", LoopLag)
 
 
 def _error(status: int, code: str, message: str) -> web.Response:
@@ -53,7 +57,11 @@ async def offer_view(request: web.Request) -> web.Response:
 
 
 async def health_view(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True, **request.app[SFU_KEY].status()})
+    status = request.app[SFU_KEY].status()
+    lag = request.app[LOOP_LAG_KEY].report()
+    return web.json_response(
+        {"ok": True, **status, "join_ms": join_timing.report(), "loop_lag_ms": lag}
+    )
 
 
 async def liveness_view(request: web.Request) -> web.Response:
@@ -113,13 +121,19 @@ def create_app(settings: VideoSettings) -> web.Application:
     """The aiohttp application of the media server."""
     app = web.Application(client_max_size=256 * 1024)
     app[SFU_KEY] = SFU(settings)
+    app[LOOP_LAG_KEY] = LoopLag()
     app.router.add_post("/video/rooms/{room_id}/offer", offer_view)
     app.router.add_get("/video/rooms/{room_id}/liveness", liveness_view)
     app.router.add_get("/video/health", health_view)
     broadcast_whip.add_routes(app, settings)  # live broadcasts' WHIP ingest
 
+    async def on_startup(app: web.Application) -> None:
+        app[LOOP_LAG_KEY].start()
+
     async def on_shutdown(app: web.Application) -> None:
+        app[LOOP_LAG_KEY].stop()
         await app[SFU_KEY].close()
 
+    app.on_startup.append(on_startup)
     app.on_shutdown.append(on_shutdown)
     return app

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
-from . import control, forwarding, registry, rooms, tokens
+from . import consent, control, forwarding, join_timing, registry, rooms, tokens
 from .exceptions import BadRequest, RoomFull
 from .identity_room import IdentityChecks
 from .settings import VideoSettings
@@ -121,6 +121,7 @@ class SFU:
 
     def __init__(self, settings: VideoSettings) -> None:
         forwarding.install()
+        consent.install()  # a participant who answers ICE consent checks late keeps the call
         self.settings = settings
         self.rooms: dict[str, RoomState] = {}
         self.pcs: set[RTCPeerConnection] = set()
@@ -155,6 +156,7 @@ class SFU:
     # ------------------------------------------------------------------ joining
     async def handle_offer(self, room_id: str, body: object) -> dict:
         """Admit the token's user to the room with their SDP offer; returns the answer."""
+        received_at = time.monotonic()
         if not rooms.ROOM_ID_RE.match(room_id):
             raise BadRequest("room id must be 1-64 characters of A-Z a-z 0-9 _ -")
         if not isinstance(body, dict):
@@ -179,7 +181,9 @@ class SFU:
         previous = state.participants.get(user_id)
         if previous is None and len(state.participants) >= room.capacity:
             raise RoomFull(room_id)
-        return await self._join(state, user_id, claims.get("role", "participant"), sdp, previous)
+        answer = await self._join(state, user_id, claims.get("role", "participant"), sdp, previous)
+        join_timing.record("answer", time.monotonic() - received_at)
+        return answer
 
     async def _join(self, state: RoomState, user_id: str, role: str, sdp: str, previous) -> dict:
         peer_id = uuid.uuid4().hex[:8]
@@ -261,6 +265,9 @@ class SFU:
             if other is not p:
                 asyncio.ensure_future(self.renegotiate(state, other))
         log.info("joined (%d in room)", len(state.participants))
+        answered_at = time.monotonic()
+        for slot in p.slots:
+            slot.track.answered_at = answered_at
         return {"sdp": pc.localDescription.sdp, "type": pc.localDescription.type}
 
     # ------------------------------------------------------------------ forwarding
