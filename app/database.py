@@ -92,8 +92,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def pool_options(uri: str, size: int) -> dict:
     """Engine options keeping SIZE connections per process: one per web thread and a few more.
     With SQLAlchemy's default of five, the busy threads past five opened and closed a
-    connection for each request, on PostgreSQL a new server process each time (the web
-    processes spent about three times the CPU of the same pages on SQLite). An in-memory
+    connection for each request, on PostgreSQL a new server process each time. An in-memory
     SQLite database has a single connection and no pool to size."""
     url = sa.make_url(uri)
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
