@@ -263,3 +263,32 @@ def test_the_officials_list_comes_in_pages(app, client):
     assert past == [] and "back to the first page" in text
     assert client.get("/officials/broadcasts?page=0").status_code == 404
     assert client.get("/officials/broadcasts?page=99999999").status_code == 404
+
+
+def test_cancelling_and_moving_at_once_decide_once(app, briefing):
+    """Two tabs or two officials at once: one cancel wins, the others are refused, and a move
+    racing a cancel never moves a cancelled broadcast (both are one conditional UPDATE)."""
+    from tests.concurrency import at_once, refusals
+
+    broadcast_id = briefing.id
+    host_id = briefing.host_id
+    later = utcnow().replace(microsecond=0) + timedelta(days=3)
+
+    def cancel_or_move(n: int):
+        item, who = db.session.get(Broadcast, broadcast_id), db.session.get(User, host_id)
+        if n % 2:
+            return service.reschedule(db.session, item, who, later + timedelta(hours=n))
+        return service.cancel(db.session, item, who)
+
+    outcomes = at_once(app, 6, cancel_or_move)
+    refused = refusals(outcomes)
+    db.session.expire_all()
+    item = db.session.get(Broadcast, broadcast_id)
+    assert item.status == BroadcastStatus.CANCELLED
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.action.like("broadcast.%"))
+    ).all()
+    assert actions.count("broadcast.cancel") == 1
+    # every move that was not refused came before the cancel, so each succeeded on a
+    # scheduled broadcast: successes are exactly one cancel and the recorded moves
+    assert 6 - refused == 1 + actions.count("broadcast.reschedule")
