@@ -44,6 +44,7 @@ import click
 import redis as redis_lib
 
 from video import eventloop, forwarding, registry, rooms, tokens
+from video.loop_lag import LoopLag
 
 from .media_servers import cpu_seconds, udp_drops
 from .stats import percentile
@@ -55,9 +56,6 @@ if TYPE_CHECKING:  # aiortc is imported lazily, as in bench/video.py
 
 FIRST_FRAME_TIMEOUT = 10.0
 FEEDBACK = ("pli_sent", "nack_sent", "remb_sent", "nacked_packets")
-LAG_TICK = 0.05
-"""Seconds between two wake-ups of the loop-lag probe: how late each comes is the time a
-packet that became readable at that moment waited for this process's event loop."""
 
 
 class RoomOpener:
@@ -108,25 +106,11 @@ async def first_frames_ms(peers: list[tuple[ClientPeer, str]]) -> list[float]:
     return out
 
 
-class LoopLag:
-    """How late this process's event loop wakes a timer (ms), since the last :meth:`take`."""
-
-    def __init__(self) -> None:
-        self.samples: list[float] = []
-        self.task = asyncio.ensure_future(self._run())
-
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            due = loop.time() + LAG_TICK
-            await asyncio.sleep(LAG_TICK)
-            self.samples.append((loop.time() - due) * 1000)
-
-    def take(self) -> dict:
-        samples, self.samples = self.samples, []
-        if not samples:
-            return {"p95": None, "max": None}
-        return {"p95": round(percentile(samples, 95), 1), "max": round(max(samples), 1)}
+def lag_figures(lags: list[float]) -> dict:
+    """p95 and max of a client process's loop lags (ms) over one window."""
+    if not lags:
+        return {"p95": None, "max": None}
+    return {"p95": round(percentile(lags, 95), 1), "max": round(max(lags), 1)}
 
 
 class ClientProcess:
@@ -136,7 +120,8 @@ class ClientProcess:
         self.opener = opener
         self.rooms: dict[int, list[tuple[ClientPeer, str]]] = {}
         self.marked: dict[int, list] = {}  # room -> its receivers' tracks, for snapshots
-        self.lag = LoopLag()
+        self.lag = LoopLag(window_s=None)
+        self.lag.start()
 
     async def handle(self, request: dict):
         op = request["op"]
@@ -170,7 +155,7 @@ class ClientProcess:
             "udp_drops": udp_drops([os.getpid()]),
             "feedback": {key: forwarding.stats[key] for key in FEEDBACK},
             "real_decoders": forwarding.stats["real_decoders"],
-            "loop_lag_ms": self.lag.take(),
+            "loop_lag_ms": lag_figures(self.lag.take()),
             "connections_lost": sum(
                 1
                 for peers in self.rooms.values()
@@ -184,7 +169,7 @@ class ClientProcess:
             await peer.close()
 
     async def close(self) -> None:
-        self.lag.task.cancel()
+        self.lag.stop()
         for i in list(self.rooms):
             await self.close_room(i)
 

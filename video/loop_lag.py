@@ -21,10 +21,12 @@ WINDOW_SECONDS = 10.0
 
 
 class LoopLag:
-    """:meth:`start` on a running loop; :meth:`report` gives p95 and max lag (ms) of the
-    window."""
+    """:meth:`start` on a running loop; :meth:`report` gives p95 and max lag (ms) of the last
+    WINDOW_S seconds, :meth:`take` the lags since the last take (``window_s=None`` keeps
+    every sample until then: the benchmark's client processes read their own windows)."""
 
-    def __init__(self) -> None:
+    def __init__(self, window_s: float | None = WINDOW_SECONDS) -> None:
+        self.window_s = window_s
         self._samples: deque[tuple[float, float]] = deque()
         self._task: asyncio.Task | None = None
 
@@ -38,15 +40,22 @@ class LoopLag:
             await asyncio.sleep(TICK)
             now = loop.time()
             self._samples.append((time.monotonic(), (now - due) * 1000))
-            while self._samples and self._samples[0][0] < time.monotonic() - WINDOW_SECONDS:
+            if self.window_s is None:
+                continue
+            while self._samples and self._samples[0][0] < time.monotonic() - self.window_s:
                 self._samples.popleft()
+
+    def take(self) -> list[float]:
+        lags = [lag for _, lag in self._samples]
+        self._samples.clear()
+        return lags
 
     def report(self) -> dict:
         lags = sorted(lag for _, lag in self._samples)
         if not lags:
-            return {"p95": None, "max": None, "window_s": WINDOW_SECONDS}
+            return {"p95": None, "max": None, "window_s": self.window_s}
         p95 = lags[min(len(lags) - 1, int(0.95 * len(lags)))]
-        return {"p95": round(p95, 1), "max": round(lags[-1], 1), "window_s": WINDOW_SECONDS}
+        return {"p95": round(p95, 1), "max": round(lags[-1], 1), "window_s": self.window_s}
 
     def stop(self) -> None:
         if self._task is not None:
