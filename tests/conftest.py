@@ -44,6 +44,8 @@ def base_config(tmp_path: Path, database_uri: str) -> dict:
         # Features only: loading the sentence model would slow every test; the tests of
         # embeddings switch it on themselves.
         "MATCHING_EMBEDDINGS": False,
+        # Tests read what they just wrote; tests/app/test_visitor_pages.py switches it on.
+        "VISITOR_PAGE_CACHE": False,
     }
 
 

@@ -18,11 +18,13 @@ from app.extensions import csrf, db
 from app.home.next_steps import next_steps
 from app.models import Application, Employer, Job, VerificationState
 from app.security import same_site
+from app.visitor_pages import visitor_page
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
+@visitor_page(seconds=5)
 def index():
     """What anyone may see now: public jobs (published by verified employers) and counts."""
     counts = {

@@ -21,11 +21,13 @@ from app.extensions import db, limiter
 from app.jobs import reports, search, service
 from app.jobs.forms import JobForm, ReportDecisionForm, ReportForm
 from app.models import Application, EmploymentType, Job, JobReport, JobStatus, Role
+from app.visitor_pages import visitor_page
 
 bp = Blueprint("jobs", __name__)
 
 
 @bp.route("/jobs/")
+@visitor_page(seconds=1)
 def index():
     """The job search page: engine first, the database when the engine is down."""
     params = search.parse_params(request.args)
@@ -46,6 +48,7 @@ def suggest():
 
 
 @bp.route("/jobs/<id:job_id>")
+@visitor_page(seconds=10)
 def detail(job_id: int):
     """Public and shareable while published by a verified employer; members see every state."""
     job = db.get_or_404(Job, job_id)
