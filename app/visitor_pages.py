@@ -35,7 +35,9 @@ def visitor_page(seconds: float) -> Callable:
             if not current_app.config["VISITOR_PAGE_CACHE"] or not _anonymous():
                 return view(*args, **kwargs)
             store = current_app.extensions.setdefault("visitor_pages", {})
-            key = (request.full_path, str(get_locale()))
+            # The whole URL: a page names its own host (links, og:url), so a visitor who
+            # sends another Host must not leave a page for everyone else.
+            key = (request.url, str(get_locale()))
             now = time.monotonic()
             kept = store.get(key)
             if kept is not None and kept[0] + seconds > now:

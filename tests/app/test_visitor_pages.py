@@ -78,3 +78,15 @@ def test_only_found_pages_are_kept(cached, client):
     job.status = JobStatus.PUBLISHED
     db.session.commit()
     assert client.get(f"/jobs/{job.id}").status_code == 200
+
+
+def test_a_page_asked_for_under_another_host_is_not_served_to_others(cached, app):
+    """Host-header cache poisoning: the page carries absolute links made from the host."""
+    job = factories.job(factories.employer(), title="仓管员")
+    db.session.commit()
+    app.config["SERVER_NAME"] = None  # any host, as behind a proxy that passes Host through
+    client = app.test_client()
+    forged = client.get(f"/jobs/{job.id}", base_url="http://evil.example")
+    assert "http://evil.example/jobs/" in forged.get_data(as_text=True)
+    page = client.get(f"/jobs/{job.id}", base_url="http://yunpin.test")
+    assert "Age" not in page.headers and "evil.example" not in page.get_data(as_text=True)
