@@ -9,14 +9,15 @@ so a hundred identical visits cost one rendering instead of a hundred.
 Nobody else is served from here: a request that carries any cookie (a session, a chosen
 language, a "remember me") or credentials is rendered for itself, and a rendering that sets a
 cookie or is not a 200 is not kept. What a visitor gives up is at most ``seconds`` of delay
-on a change, which is why a search keeps its pages for one second only: a new job reaches the
-index in about a third of a second and must be found within two.
+on a change. A search's page is also dropped as soon as the index has a new commit, where the
+engine can tell (the embedded one): a new job is found as soon as it is indexed, as without
+this cache; elsewhere (OpenSearch) a second late at most.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import wraps
 
 from flask import Response, current_app, request, session
@@ -26,8 +27,9 @@ KEPT_PAGES = 512
 """Pages a process keeps (a search page is ~40 kB, so ~20 MB at most)."""
 
 
-def visitor_page(seconds: float) -> Callable:
-    """Keep the view's page for ``seconds`` for visitors (see the module's docstring)."""
+def visitor_page(seconds: float, version: Callable[[], Hashable | None] | None = None) -> Callable:
+    """Keep the view's page for ``seconds`` for visitors (see the module's docstring), and
+    not a moment after ``version()`` changes, when the page's source can tell."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -39,9 +41,10 @@ def visitor_page(seconds: float) -> Callable:
             # sends another Host must not leave a page for everyone else.
             key = (request.url, str(get_locale()))
             now = time.monotonic()
+            source = version() if version else None
             kept = store.get(key)
-            if kept is not None and kept[0] + seconds > now:
-                made, status, headers, body = kept
+            if kept is not None and kept[0] + seconds > now and kept[1] == source:
+                made, _source, status, headers, body = kept
                 response = Response(body, status=status, headers=headers)
                 response.headers["Age"] = str(int(now - made))
                 return response
@@ -50,7 +53,8 @@ def visitor_page(seconds: float) -> Callable:
             if _keepable(response):
                 if len(store) >= KEPT_PAGES:
                     store.clear()
-                store[key] = (now, response.status_code, list(response.headers), response.data)
+                entry = (now, source, response.status_code, list(response.headers), response.data)
+                store[key] = entry
             return response
 
         return wrapper

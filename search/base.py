@@ -16,7 +16,7 @@ use :meth:`bulk` for batches: one commit per call.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
 from search.defaults import MLT_MAX_TERMS, SUGGEST_LIMIT
@@ -159,6 +159,12 @@ class SearchBackend(ABC):
     def health(self) -> dict[str, Any]:
         """Never raises. ``{"status": "green"|"yellow"|"red"|"unavailable", "backend": name,
         "docs": {kind: count}, ...}``."""
+
+    def version(self, kind: str = "jobs") -> Hashable | None:
+        """A value that changes whenever what searches of ``kind`` find may have changed,
+        cheap enough to ask on every page (a page kept while it holds is not stale); None
+        when this backend cannot tell."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files, writers and connections."""

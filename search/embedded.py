@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -134,7 +134,7 @@ class _Index:
         with tantivy_files(path):
             self.index = tantivy.Index(self.schema, path=str(tantivy_dir), reuse=True)
         self.meta = tantivy_dir / "meta.json"
-        self.meta_seen: int | None = None
+        self.meta_seen: tuple[int, int, int] | None = None
         self.writer: tantivy.IndexWriter | None = None
         self.writer_threads = writer_threads
         self.sqlite = sqlite3.connect(
@@ -168,13 +168,20 @@ class _Index:
                 self.writer.commit()
                 self.index.reload()
 
+    def last_commit(self) -> tuple[int, int, int] | None:
+        """Which commit, by any process, is the last: tantivy replaces meta.json by a rename
+        on each, so its inode, time and size tell (time alone can repeat: the file system's
+        clock ticks every few milliseconds)."""
+        try:
+            found = os.stat(self.meta)
+        except OSError:
+            return None
+        return found.st_ino, found.st_mtime_ns, found.st_size
+
     def searcher(self) -> tantivy.Searcher:
         """A searcher over the last commit, also one made by another process: tantivy's own
         reader only polls for those every 500 ms, a stat of meta.json costs microseconds."""
-        try:
-            seen = os.stat(self.meta).st_mtime_ns
-        except OSError:
-            seen = None
+        seen = self.last_commit()
         if seen != self.meta_seen:
             self.meta_seen = seen
             self.index.reload()
@@ -213,6 +220,11 @@ class EmbeddedBackend(LocalBackend[_Index]):
 
     def open_generation(self, kind: str, path: Path) -> _Index:
         return _Index(kind, path, self.writer_threads)
+
+    @unavailable_on_file_errors
+    def version(self, kind: str = "jobs") -> Hashable:
+        ix = self._open(kind)
+        return (ix.path.name, ix.last_commit())
 
     # -- writing -----------------------------------------------------------------------
 

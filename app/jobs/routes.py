@@ -27,7 +27,7 @@ bp = Blueprint("jobs", __name__)
 
 
 @bp.route("/jobs/")
-@visitor_page(seconds=1)
+@visitor_page(seconds=1, version=search.index_version)
 def index():
     """The job search page: engine first, the database when the engine is down."""
     params = search.parse_params(request.args)

@@ -10,6 +10,7 @@ in the engine's order, with the engine's highlights.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -403,6 +404,14 @@ def find(params: Params) -> Page:
         return engine_page(params)
     except SearchUnavailable:
         return database_page(params)
+
+
+def index_version() -> Hashable | None:
+    """What changes when the job index does (None: the engine cannot tell, or is down)."""
+    try:
+        return search_index.get_backend().version("jobs")
+    except SearchUnavailable:
+        return None
 
 
 def suggestions(text: str) -> list[Suggestion]:

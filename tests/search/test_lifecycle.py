@@ -127,6 +127,23 @@ def test_embedded_readers_see_another_instances_writes(tmp_path):
     reader.close()
 
 
+def test_an_embedded_index_version_changes_with_another_instances_commits(tmp_path):
+    """What lets a web process keep a search page exactly as long as the index is unchanged."""
+    from search import create_backend
+
+    writer = create_backend("embedded", str(tmp_path))
+    reader = create_backend("embedded", str(tmp_path))
+    seen = reader.version()
+    assert reader.version() == seen
+    writer.bulk(HANDMADE[:3])
+    after_write = reader.version()
+    assert after_write != seen
+    reindex(writer, HANDMADE[3:])
+    assert reader.version() not in (seen, after_write)
+    writer.close()
+    reader.close()
+
+
 @pytest.mark.parametrize("name", ["embedded", "sqlite"])
 def test_an_index_built_at_another_schema_version_is_refused_until_rebuilt(tmp_path, name):
     from search import SearchUnavailable, create_backend
