@@ -22,14 +22,14 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import tantivy
 from tantivy import Document, FieldType, Occur, Order, Query
 
-from search.analysis import match_only
+from search.analysis import match_only, typed_only
 from search.defaults import (
     EMBEDDED_FACET_THREADS,
     EMBEDDED_REINDEX_HEAP,
@@ -98,6 +98,14 @@ def _leaf_aggregations(facets: list[Facet], wide: bool) -> dict[str, Any]:
         elif wide and "terms" in aggs[f.name]:
             aggs[f.name]["terms"]["size"] = WIDE
     return aggs
+
+
+@dataclass(frozen=True)
+class Matches:
+    """What the match pass counted: all matches of a plan, and its raw facet counts."""
+
+    total: int
+    facets: dict[str, dict[str, int]]
 
 
 def salary_band(mid: int) -> str:
@@ -353,28 +361,36 @@ class EmbeddedBackend(LocalBackend[_Index]):
         searcher = ix.searcher()
         if not plan.clauses and not plan.sort_field:
             plan.sort_field = "id"  # nothing to rank: newest id first, a key cursor
-        query = self._query(ix, plan, with_after=True)
         pinned = plan.pinned and ix.snapshots.load(plan.pinned[0])
         if plan.pinned and pinned is None:  # expired: continue by offset
             plan.offset = plan.pinned[1]
-        counting = self._count_facets(ix, searcher, plan) if plan.facets else None
+        tiers = None if plan.sort_field or pinned else self._tiers(ix, plan)
+        # The page's own search counts the matches, except where it reads only some of them.
+        own_count = not (pinned or (plan.sort_field and plan.after_key is not None))
+        matches = self._match_pass(ix, searcher, plan) if plan.facets or not own_count else None
         # ``cursor`` is set where the ranking is pinned; else page_result's cursor stands.
         cursor: str | None | bool = False
+        total: int | None = None
         if pinned:
-            rows, cursor = self._pinned_page(ix, searcher, plan, query, pinned)
-            total = self._count(ix, searcher, plan)
+            rows, cursor = self._pinned_page(ix, searcher, plan, pinned)
         elif plan.sort_field:
+            # Sorted by a column: no scores, so the cheaper match-only form of the text.
+            query = self._query(ix, plan, with_after=True, counting=True)
             res = searcher.search(query, plan.size, True, plan.sort_field, 0, Order.Desc)
             rows, total = self._rows(searcher, res.hits, sorted_=True), res.count
-        elif plan.offset == 0:
-            rows, total, cursor = self._first_relevance_page(ix, searcher, plan, query)
         else:
-            res = searcher.search(query, plan.size, True, None, plan.offset)
-            rows, total = self._rows(searcher, res.hits, sorted_=False), res.count
-        if plan.sort_field and plan.after_key is not None:
-            total = self._count(ix, searcher, plan)
-        facet_counts = counting.result() if counting else {}
-        result = page_result(plan, rows, total, facet_counts)
+            depth = RANK_SNAPSHOT_DEPTH if plan.offset == 0 else plan.size
+            hits, total = self._relevance_hits(ix, searcher, plan, tiers, matches, depth)
+            rows = self._rows(searcher, hits[: plan.size], sorted_=False)
+            if plan.offset == 0:
+                # The top matches' ids (fast field, no stored documents) are pinned for the
+                # next pages (search.snapshots); only the first page's documents are loaded.
+                ranked = searcher.fast_field_values("id", [address for _, address in hits])
+                rows, cursor = first_page(plan, ranked, rows, ix.snapshots)
+        counted = matches.result() if matches else None
+        if not own_count or total is None:
+            total = (counted or self._matches(ix, searcher, replace(plan, facets=[]))).total
+        result = page_result(plan, rows, total, counted.facets if counted else {})
         if cursor is not False:
             result.cursor = cursor
         return result
@@ -388,16 +404,61 @@ class EmbeddedBackend(LocalBackend[_Index]):
             rows.append((int(doc["id"][0]), score, json.loads(doc["src"][0]), key))
         return rows
 
-    def _first_relevance_page(self, ix: _Index, searcher, plan: Plan, query: Query):
-        """The top matches' ids (fast field, no stored documents) are pinned for the next
-        pages (search.snapshots); only the first page's documents are loaded."""
-        res = searcher.search(query, RANK_SNAPSHOT_DEPTH, True)
-        ranked = searcher.fast_field_values("id", [address for _, address in res.hits])
-        rows = self._rows(searcher, res.hits[: plan.size], sorted_=False)
-        rows, cursor = first_page(plan, ranked, rows, ix.snapshots)
-        return rows, res.count, cursor
+    def _tiers(self, ix: _Index, plan: Plan) -> tuple[Query, Query] | None:
+        """The first tier of a relevance ranking (:func:`search.analysis.typed_only`): its
+        query with the filters, and its text alone; None when there is one tier."""
+        clauses = typed_only(plan.clauses)
+        if clauses is None or clauses == plan.clauses:
+            return None
+        typed = replace(plan, clauses=clauses)
+        text = self._text_query(ix, typed)
+        assert text is not None
+        return self._query(ix, typed, with_after=False), text
 
-    def _pinned_page(self, ix: _Index, searcher, plan: Plan, query: Query, ids: list[int]):
+    def _relevance_hits(
+        self,
+        ix: _Index,
+        searcher: tantivy.Searcher,
+        plan: Plan,
+        tiers: tuple[Query, Query] | None,
+        matches: Future | None,
+        limit: int,
+    ) -> tuple[list, int | None]:
+        """``limit`` hits of the relevance ranking from ``plan.offset`` on, and the total
+        (None when the tiers did not count it: the match pass does).
+
+        In two tiers, like the SQLite backend: the documents matching the words as typed,
+        ranked by those words' score, then the others (only a synonym, typo, piece or pinyin
+        found them). Scoring every match of every alternative was most of a query's time at
+        1M jobs (the recall fields' character grams above all); the first tier looks at
+        none of them, and the second is searched only when the first runs out before
+        ``limit`` and the match pass, if one runs, counted more matches than the first tier
+        holds (most queries of several words that find little find nothing at all). It is
+        ranked by the match-only form of the whole query (an alternative that another one
+        covers adds nothing to find, see :func:`search.analysis.match_only`)."""
+        if tiers is None:
+            query = self._query(ix, plan, with_after=False)
+            res = searcher.search(query, limit, True, None, plan.offset)
+            return res.hits, res.count
+        typed, typed_text = tiers
+        first = searcher.search(typed, limit, True, None, plan.offset)
+        if len(first.hits) == limit:
+            return first.hits, None
+        if matches is not None and matches.result().total == first.count:
+            return first.hits, None
+        rest = Query.boolean_query(
+            [
+                (Occur.Must, self._query(ix, plan, with_after=False, counting=True)),
+                (Occur.MustNot, typed_text),
+            ]
+        )
+        offset = max(0, plan.offset - first.count)
+        second = searcher.search(rest, limit - len(first.hits), True, None, offset)
+        return first.hits + second.hits, first.count + second.count
+
+    def _pinned_page(self, ix: _Index, searcher, plan: Plan, ids: list[int]):
+        query = self._query(ix, plan, with_after=False, counting=True)
+
         def fetch(chunk: list[int]) -> dict:
             still = Query.boolean_query(
                 [
@@ -413,34 +474,31 @@ class EmbeddedBackend(LocalBackend[_Index]):
 
         return pinned_page(plan, ids, fetch)
 
-    def _count_facets(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Future:
-        """The facet pass, started beside the page's search: tantivy lets go of the GIL while
-        it searches, so on a second core the two passes over the matches overlap."""
+    def _match_pass(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Future:
+        """The match pass (:meth:`_matches`), started beside the page's search: tantivy lets
+        go of the GIL while it searches, so on a second core the two passes overlap."""
         if not self.facet_threads:
             done: Future = Future()
-            done.set_result(self._facet_counts(ix, searcher, plan))
+            done.set_result(self._matches(ix, searcher, plan))
             return done
         with self._lock:
             if self._facet_pool is None:
                 self._facet_pool = ThreadPoolExecutor(self.facet_threads, "yunpin-facets")
-        return self._facet_pool.submit(self._facet_counts, ix, searcher, plan)
+        return self._facet_pool.submit(self._matches, ix, searcher, plan)
 
-    def _facet_counts(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> dict:
-        """Every facet in one aggregation pass (search.gated_facets)."""
-        counting = facet_pass(plan, _leaf_aggregations)
+    def _matches(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Matches:
+        """All matches of ``plan`` (cursor aside) and its facets, in one aggregation pass over
+        the match-only form of the text (search.gated_facets): no scores are computed."""
+        counting = facet_pass(plan, _leaf_aggregations, "id")
         ungated = replace(plan, filters=counting.filters)
         query = self._query(ix, ungated, with_after=False, counting=True)
-        return counting.counts(searcher.aggregate(query, counting.aggs))
-
-    def _count(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> int:
-        """All matches of ``plan``, cursor aside."""
-        query = self._query(ix, plan, with_after=False, counting=True)
-        return searcher.search(query, 1, True).count
+        raw = searcher.aggregate(query, counting.aggs)
+        return Matches(counting.total(raw), counting.counts(raw))
 
     @unavailable_on_file_errors
     def execute_count(self, plan: Plan) -> int:
         ix = self._open(plan.kind)
-        return self._count(ix, ix.searcher(), plan)
+        return self._matches(ix, ix.searcher(), replace(plan, facets=[])).total
 
     @unavailable_on_file_errors
     def suggest(
