@@ -365,9 +365,10 @@ class EmbeddedBackend(LocalBackend[_Index]):
         if plan.pinned and pinned is None:  # expired: continue by offset
             plan.offset = plan.pinned[1]
         tiers = None if plan.sort_field or pinned else self._tiers(ix, plan)
-        # The page's own search counts the matches, except where it reads only some of them.
-        own_count = not (pinned or (plan.sort_field and plan.after_key is not None))
-        matches = self._match_pass(ix, searcher, plan) if plan.facets or not own_count else None
+        # The match pass counts the matches (and the facets) beside the page's search; without
+        # one, the page's search counts them where it reads them all.
+        partial = pinned or (plan.sort_field and plan.after_key is not None)
+        matches = self._match_pass(ix, searcher, plan) if plan.facets or partial else None
         # ``cursor`` is set where the ranking is pinned; else page_result's cursor stands.
         cursor: str | None | bool = False
         total: int | None = None
@@ -376,8 +377,10 @@ class EmbeddedBackend(LocalBackend[_Index]):
         elif plan.sort_field:
             # Sorted by a column: no scores, so the cheaper match-only form of the text.
             query = self._query(ix, plan, with_after=True, counting=True)
-            res = searcher.search(query, plan.size, True, plan.sort_field, 0, Order.Desc)
-            rows, total = self._rows(searcher, res.hits, sorted_=True), res.count
+            count = matches is None
+            res = searcher.search(query, plan.size, count, plan.sort_field, 0, Order.Desc)
+            rows = self._rows(searcher, res.hits, sorted_=True)
+            total = res.count if count else None
         else:
             depth = RANK_SNAPSHOT_DEPTH if plan.offset == 0 else plan.size
             hits, total = self._relevance_hits(ix, searcher, plan, tiers, matches, depth)
@@ -388,9 +391,11 @@ class EmbeddedBackend(LocalBackend[_Index]):
                 ranked = searcher.fast_field_values("id", [address for _, address in hits])
                 rows, cursor = first_page(plan, ranked, rows, ix.snapshots)
         counted = matches.result() if matches else None
-        if not own_count or total is None:
-            total = (counted or self._matches(ix, searcher, replace(plan, facets=[]))).total
-        result = page_result(plan, rows, total, counted.facets if counted else {})
+        if counted is None and total is None:  # the first tier filled the page: count
+            counted = self._matches(ix, searcher, replace(plan, facets=[]))
+        result = page_result(
+            plan, rows, counted.total if counted else total, counted.facets if counted else {}
+        )
         if cursor is not False:
             result.cursor = cursor
         return result
@@ -436,15 +441,20 @@ class EmbeddedBackend(LocalBackend[_Index]):
         holds (most queries of several words that find little find nothing at all). It is
         ranked by the match-only form of the whole query (an alternative that another one
         covers adds nothing to find, see :func:`search.analysis.match_only`)."""
+        count = matches is None
         if tiers is None:
             query = self._query(ix, plan, with_after=False)
-            res = searcher.search(query, limit, True, None, plan.offset)
-            return res.hits, res.count
+            res = searcher.search(query, limit, count, None, plan.offset)
+            return res.hits, res.count if count else None
         typed, typed_text = tiers
-        first = searcher.search(typed, limit, True, None, plan.offset)
+        # Uncounted, a search of the first page can skip documents that cannot reach the top
+        # (block-max WAND, when the first tier is one word and no filter); fewer hits than
+        # asked are then all of the first tier.
+        first = searcher.search(typed, limit, plan.offset > 0, None, plan.offset)
         if len(first.hits) == limit:
             return first.hits, None
-        if matches is not None and matches.result().total == first.count:
+        in_first = first.count if plan.offset > 0 else len(first.hits)
+        if matches is not None and matches.result().total == in_first:
             return first.hits, None
         rest = Query.boolean_query(
             [
@@ -452,9 +462,9 @@ class EmbeddedBackend(LocalBackend[_Index]):
                 (Occur.MustNot, typed_text),
             ]
         )
-        offset = max(0, plan.offset - first.count)
-        second = searcher.search(rest, limit - len(first.hits), True, None, offset)
-        return first.hits + second.hits, first.count + second.count
+        offset = max(0, plan.offset - in_first)
+        second = searcher.search(rest, limit - len(first.hits), count, None, offset)
+        return first.hits + second.hits, (in_first + second.count) if count else None
 
     def _pinned_page(self, ix: _Index, searcher, plan: Plan, ids: list[int]):
         query = self._query(ix, plan, with_after=False, counting=True)
