@@ -383,13 +383,13 @@ class EmbeddedBackend(LocalBackend[_Index]):
             total = res.count if count else None
         else:
             depth = RANK_SNAPSHOT_DEPTH if plan.offset == 0 else plan.size
-            hits, total = self._relevance_hits(ix, searcher, plan, tiers, matches, depth)
+            hits, total, unranked = self._relevance_hits(ix, searcher, plan, tiers, matches, depth)
             rows = self._rows(searcher, hits[: plan.size], sorted_=False)
             if plan.offset == 0:
                 # The top matches' ids (fast field, no stored documents) are pinned for the
                 # next pages (search.snapshots); only the first page's documents are loaded.
                 ranked = searcher.fast_field_values("id", [address for _, address in hits])
-                rows, cursor = first_page(plan, ranked, rows, ix.snapshots)
+                rows, cursor = first_page(plan, ranked, rows, ix.snapshots, unranked)
         counted = matches.result() if matches else None
         if counted is None and total is None:  # the first tier filled the page: count
             counted = self._matches(ix, searcher, replace(plan, facets=[]))
@@ -428,43 +428,55 @@ class EmbeddedBackend(LocalBackend[_Index]):
         tiers: tuple[Query, Query] | None,
         matches: Future | None,
         limit: int,
-    ) -> tuple[list, int | None]:
-        """``limit`` hits of the relevance ranking from ``plan.offset`` on, and the total
-        (None when the tiers did not count it: the match pass does).
+    ) -> tuple[list, int | None, list[int]]:
+        """``limit`` hits of the relevance ranking from ``plan.offset`` on, the total (None
+        when the tiers did not count it: the match pass does), and the ids of a second tier
+        left unranked (pinned by membership, see :func:`search.snapshots.first_page`).
 
         In two tiers, like the SQLite backend: the documents matching the words as typed,
         ranked by those words' score, then the others (only a synonym, typo, piece or pinyin
         found them). Scoring every match of every alternative was most of a query's time at
         1M jobs (the recall fields' character grams above all); the first tier looks at
-        none of them, and the second is searched only when the first runs out before
-        ``limit`` and the match pass, if one runs, counted more matches than the first tier
-        holds (most queries of several words that find little find nothing at all). It is
-        ranked by the match-only form of the whole query (an alternative that another one
-        covers adds nothing to find, see :func:`search.analysis.match_only`)."""
+        none of them. The second is needed only when the first runs out before ``limit``
+        and the match pass, if one runs, counted more matches than the first tier holds
+        (most queries of several words that find little find nothing at all). When the
+        first tier fills the page and every match fits in the pinned ranking, its ids are
+        read unscored (ranked when a later page reaches them); otherwise it is ranked now,
+        by the match-only form of the whole query (an alternative that another one covers
+        adds nothing to find, see :func:`search.analysis.match_only`)."""
         count = matches is None
         if tiers is None:
             query = self._query(ix, plan, with_after=False)
             res = searcher.search(query, limit, count, None, plan.offset)
-            return res.hits, res.count if count else None
+            return res.hits, res.count if count else None, []
         typed, typed_text = tiers
         # Uncounted, a search of the first page can skip documents that cannot reach the top
         # (block-max WAND, when the first tier is one word and no filter); fewer hits than
         # asked are then all of the first tier.
         first = searcher.search(typed, limit, plan.offset > 0, None, plan.offset)
         if len(first.hits) == limit:
-            return first.hits, None
+            return first.hits, None, []
         in_first = first.count if plan.offset > 0 else len(first.hits)
-        if matches is not None and matches.result().total == in_first:
-            return first.hits, None
-        rest = Query.boolean_query(
+        total = matches.result().total if matches is not None else None
+        if total == in_first:
+            return first.hits, None, []
+        rest = self._second_tier(ix, plan, typed_text)
+        if total is not None and plan.offset == 0 and plan.size <= in_first and total < limit:
+            by_id = searcher.search(rest, total - in_first, False, "id", 0, Order.Desc)
+            return first.hits, None, [int(key) for key, _ in by_id.hits]
+        offset = max(0, plan.offset - in_first)
+        second = searcher.search(rest, limit - len(first.hits), count, None, offset)
+        return first.hits + second.hits, (in_first + second.count) if count else None, []
+
+    def _second_tier(self, ix: _Index, plan: Plan, typed_text: Query) -> Query:
+        """The matches of ``plan`` that the first tier does not hold, scored by the match-only
+        form of the whole query."""
+        return Query.boolean_query(
             [
                 (Occur.Must, self._query(ix, plan, with_after=False, counting=True)),
                 (Occur.MustNot, typed_text),
             ]
         )
-        offset = max(0, plan.offset - in_first)
-        second = searcher.search(rest, limit - len(first.hits), count, None, offset)
-        return first.hits + second.hits, (in_first + second.count) if count else None
 
     def _pinned_page(self, ix: _Index, searcher, plan: Plan, ids: list[int]):
         query = self._query(ix, plan, with_after=False, counting=True)
@@ -482,7 +494,15 @@ class EmbeddedBackend(LocalBackend[_Index]):
             hits = searcher.search(still, len(chunk), False).hits
             return {row[0]: row for row in self._rows(searcher, hits, sorted_=False)}
 
-        return pinned_page(plan, ids, fetch)
+        def rank(tail: list[int]) -> list[int]:
+            """Those of a second tier pinned unranked that still match, in its order."""
+            among = Query.const_score_query(Query.term_set_query(ix.schema, "id", tail), 0.0)
+            hits = searcher.search(
+                Query.boolean_query([(Occur.Must, query), (Occur.Must, among)]), len(tail), False
+            ).hits
+            return searcher.fast_field_values("id", [address for _, address in hits])
+
+        return pinned_page(plan, ids, fetch, rank, ix.snapshots)
 
     def _match_pass(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Future:
         """The match pass (:meth:`_matches`), started beside the page's search: tantivy lets

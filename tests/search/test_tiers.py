@@ -43,18 +43,45 @@ def test_words_as_typed_rank_above_what_only_pieces_or_synonyms_find(backend):
     assert sum(b.count for b in result.facets["category"]) == result.total
 
 
+@pytest.mark.parametrize("facets", [False, True])
 @pytest.mark.parametrize("size", [1, 2, 4])
-def test_pages_cross_the_tiers_once(backend, size):
+def test_pages_cross_the_tiers_once(backend, size, facets):
+    # With facets the embedded backend knows the total before it ranks, and pins a second
+    # tier it does not need for the first page unranked (search.snapshots.first_page).
     whole = backend.search(SearchQuery(text="软件工程师", size=20)).ids
     seen, cursor = [], None
     while True:
-        page = backend.search(SearchQuery(text="软件工程师", size=size, cursor=cursor))
+        page = backend.search(
+            SearchQuery(text="软件工程师", size=size, cursor=cursor, facets=facets)
+        )
         assert page.total == len(whole)
         seen += page.ids
         cursor = page.cursor
         if cursor is None:
             break
     assert seen == whole
+
+
+@pytest.mark.parametrize("name", LOCAL)
+def test_second_tier_pinned_unranked_survives_writes(tmp_path, name):
+    writer = create_backend(name, str(tmp_path / name))
+    backend = create_backend(name, str(tmp_path / name))  # a web process's own handle
+    try:
+        writer.bulk(TYPED + OTHERS + UNRELATED)
+        first = backend.search(SearchQuery(text="软件工程师", size=3, facets=True))
+        assert set(first.ids) == {d["id"] for d in TYPED}
+        writer.bulk([job(20, "软件运维工程师")])  # a second-tier match added meanwhile
+        assert writer.delete(5)  # and one of the pinned second tier deleted
+        seen, cursor = list(first.ids), first.cursor
+        while cursor:
+            page = backend.search(SearchQuery(text="软件工程师", size=2, cursor=cursor))
+            seen += page.ids
+            cursor = page.cursor
+        assert sorted(seen[3:]) == sorted({d["id"] for d in OTHERS} - {5})
+        assert len(seen) == len(set(seen))
+    finally:
+        backend.close()
+        writer.close()
 
 
 def test_a_typo_alone_finds_its_word_in_the_second_tier(backend):
