@@ -513,6 +513,20 @@ def match_only(clause: Clause) -> tuple[Clause, frozenset[Term]]:
     return tuple(kept), covered
 
 
+def is_typed(term: Term) -> bool:
+    """Whether ``term`` is a word as the user typed it (not a synonym, typo or recall form)."""
+    return term.via == WORDS and not term.fuzzy and term.weight == 1.0
+
+
+def typed_only(clauses: tuple[Clause, ...]) -> tuple[Clause, ...] | None:
+    """``clauses`` with only their alternatives made of the words as typed: the first tier
+    of the local backends' relevance ranking (documents matching these rank above those
+    only a synonym, typo, piece or pinyin found). None when a clause has no such
+    alternative (then there is one tier)."""
+    kept = tuple(tuple(alt for alt in c if all(is_typed(t) for t in alt)) for c in clauses)
+    return None if any(not c for c in kept) else kept
+
+
 def _grams_within(alt: Alternative, word: str) -> bool:
     """Whether ``alt`` only asks the grams field for CJK characters and bigrams of ``word``."""
     return (

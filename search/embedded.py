@@ -22,14 +22,14 @@ import sqlite3
 import threading
 from collections.abc import Hashable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import tantivy
 from tantivy import Document, FieldType, Occur, Order, Query
 
-from search.analysis import match_only
+from search.analysis import match_only, typed_only
 from search.defaults import (
     EMBEDDED_FACET_THREADS,
     EMBEDDED_REINDEX_HEAP,
@@ -98,6 +98,14 @@ def _leaf_aggregations(facets: list[Facet], wide: bool) -> dict[str, Any]:
         elif wide and "terms" in aggs[f.name]:
             aggs[f.name]["terms"]["size"] = WIDE
     return aggs
+
+
+@dataclass(frozen=True)
+class Matches:
+    """What the match pass counted: all matches of a plan, and its raw facet counts."""
+
+    total: int
+    facets: dict[str, dict[str, int]]
 
 
 def salary_band(mid: int) -> str:
@@ -365,28 +373,41 @@ class EmbeddedBackend(LocalBackend[_Index]):
         searcher = ix.searcher()
         if not plan.clauses and not plan.sort_field:
             plan.sort_field = "id"  # nothing to rank: newest id first, a key cursor
-        query = self._query(ix, plan, with_after=True)
         pinned = plan.pinned and ix.snapshots.load(plan.pinned[0])
         if plan.pinned and pinned is None:  # expired: continue by offset
             plan.offset = plan.pinned[1]
-        counting = self._count_facets(ix, searcher, plan) if plan.facets else None
+        tiers = None if plan.sort_field or pinned else self._tiers(ix, plan)
+        # The match pass counts the matches (and the facets) beside the page's search; without
+        # one, the page's search counts them where it reads them all.
+        partial = pinned or (plan.sort_field and plan.after_key is not None)
+        matches = self._match_pass(ix, searcher, plan) if plan.facets or partial else None
         # ``cursor`` is set where the ranking is pinned; else page_result's cursor stands.
         cursor: str | None | bool = False
+        total: int | None = None
         if pinned:
-            rows, cursor = self._pinned_page(ix, searcher, plan, query, pinned)
-            total = self._count(ix, searcher, plan)
+            rows, cursor = self._pinned_page(ix, searcher, plan, pinned)
         elif plan.sort_field:
-            res = searcher.search(query, plan.size, True, plan.sort_field, 0, Order.Desc)
-            rows, total = self._rows(searcher, res.hits, sorted_=True), res.count
-        elif plan.offset == 0:
-            rows, total, cursor = self._first_relevance_page(ix, searcher, plan, query)
+            # Sorted by a column: no scores, so the cheaper match-only form of the text.
+            query = self._query(ix, plan, with_after=True, counting=True)
+            count = matches is None
+            res = searcher.search(query, plan.size, count, plan.sort_field, 0, Order.Desc)
+            rows = self._rows(searcher, res.hits, sorted_=True)
+            total = res.count if count else None
         else:
-            res = searcher.search(query, plan.size, True, None, plan.offset)
-            rows, total = self._rows(searcher, res.hits, sorted_=False), res.count
-        if plan.sort_field and plan.after_key is not None:
-            total = self._count(ix, searcher, plan)
-        facet_counts = counting.result() if counting else {}
-        result = page_result(plan, rows, total, facet_counts)
+            depth = RANK_SNAPSHOT_DEPTH if plan.offset == 0 else plan.size
+            hits, total, unranked = self._relevance_hits(ix, searcher, plan, tiers, matches, depth)
+            rows = self._rows(searcher, hits[: plan.size], sorted_=False)
+            if plan.offset == 0:
+                # The top matches' ids (fast field, no stored documents) are pinned for the
+                # next pages (search.snapshots); only the first page's documents are loaded.
+                ranked = searcher.fast_field_values("id", [address for _, address in hits])
+                rows, cursor = first_page(plan, ranked, rows, ix.snapshots, unranked)
+        counted = matches.result() if matches else None
+        if counted is None and total is None:  # the first tier filled the page: count
+            counted = self._matches(ix, searcher, replace(plan, facets=[]))
+        result = page_result(
+            plan, rows, counted.total if counted else total, counted.facets if counted else {}
+        )
         if cursor is not False:
             result.cursor = cursor
         return result
@@ -400,16 +421,78 @@ class EmbeddedBackend(LocalBackend[_Index]):
             rows.append((int(doc["id"][0]), score, json.loads(doc["src"][0]), key))
         return rows
 
-    def _first_relevance_page(self, ix: _Index, searcher, plan: Plan, query: Query):
-        """The top matches' ids (fast field, no stored documents) are pinned for the next
-        pages (search.snapshots); only the first page's documents are loaded."""
-        res = searcher.search(query, RANK_SNAPSHOT_DEPTH, True)
-        ranked = searcher.fast_field_values("id", [address for _, address in res.hits])
-        rows = self._rows(searcher, res.hits[: plan.size], sorted_=False)
-        rows, cursor = first_page(plan, ranked, rows, ix.snapshots)
-        return rows, res.count, cursor
+    def _tiers(self, ix: _Index, plan: Plan) -> tuple[Query, Query] | None:
+        """The first tier of a relevance ranking (:func:`search.analysis.typed_only`): its
+        query with the filters, and its text alone; None when there is one tier."""
+        clauses = typed_only(plan.clauses)
+        if clauses is None or clauses == plan.clauses:
+            return None
+        typed = replace(plan, clauses=clauses)
+        text = self._text_query(ix, typed)
+        assert text is not None
+        return self._query(ix, typed, with_after=False), text
 
-    def _pinned_page(self, ix: _Index, searcher, plan: Plan, query: Query, ids: list[int]):
+    def _relevance_hits(
+        self,
+        ix: _Index,
+        searcher: tantivy.Searcher,
+        plan: Plan,
+        tiers: tuple[Query, Query] | None,
+        matches: Future | None,
+        limit: int,
+    ) -> tuple[list, int | None, list[int]]:
+        """``limit`` hits of the relevance ranking from ``plan.offset`` on, the total (None
+        when the tiers did not count it: the match pass does), and the ids of a second tier
+        left unranked (pinned by membership, see :func:`search.snapshots.first_page`).
+
+        In two tiers, like the SQLite backend: the documents matching the words as typed,
+        ranked by those words' score, then the others (only a synonym, typo, piece or pinyin
+        found them). Scoring every match of every alternative was most of a query's time at
+        1M jobs (the recall fields' character grams above all); the first tier looks at
+        none of them. The second is needed only when the first runs out before ``limit``
+        and the match pass, if one runs, counted more matches than the first tier holds
+        (most queries of several words that find little find nothing at all). When the
+        first tier fills the page and every match fits in the pinned ranking, its ids are
+        read unscored (ranked when a later page reaches them); otherwise it is ranked now,
+        by the match-only form of the whole query (an alternative that another one covers
+        adds nothing to find, see :func:`search.analysis.match_only`)."""
+        count = matches is None
+        if tiers is None:
+            query = self._query(ix, plan, with_after=False)
+            res = searcher.search(query, limit, count, None, plan.offset)
+            return res.hits, res.count if count else None, []
+        typed, typed_text = tiers
+        # Uncounted, a search of the first page can skip documents that cannot reach the top
+        # (block-max WAND, when the first tier is one word and no filter); fewer hits than
+        # asked are then all of the first tier.
+        first = searcher.search(typed, limit, plan.offset > 0, None, plan.offset)
+        if len(first.hits) == limit:
+            return first.hits, None, []
+        in_first = first.count if plan.offset > 0 else len(first.hits)
+        total = matches.result().total if matches is not None else None
+        if total == in_first:
+            return first.hits, None, []
+        rest = self._second_tier(ix, plan, typed_text)
+        if total is not None and plan.offset == 0 and plan.size <= in_first and total < limit:
+            by_id = searcher.search(rest, total - in_first, False, "id", 0, Order.Desc)
+            return first.hits, None, [int(key) for key, _ in by_id.hits]
+        offset = max(0, plan.offset - in_first)
+        second = searcher.search(rest, limit - len(first.hits), count, None, offset)
+        return first.hits + second.hits, (in_first + second.count) if count else None, []
+
+    def _second_tier(self, ix: _Index, plan: Plan, typed_text: Query) -> Query:
+        """The matches of ``plan`` that the first tier does not hold, scored by the match-only
+        form of the whole query."""
+        return Query.boolean_query(
+            [
+                (Occur.Must, self._query(ix, plan, with_after=False, counting=True)),
+                (Occur.MustNot, typed_text),
+            ]
+        )
+
+    def _pinned_page(self, ix: _Index, searcher, plan: Plan, ids: list[int]):
+        query = self._query(ix, plan, with_after=False, counting=True)
+
         def fetch(chunk: list[int]) -> dict:
             still = Query.boolean_query(
                 [
@@ -423,36 +506,41 @@ class EmbeddedBackend(LocalBackend[_Index]):
             hits = searcher.search(still, len(chunk), False).hits
             return {row[0]: row for row in self._rows(searcher, hits, sorted_=False)}
 
-        return pinned_page(plan, ids, fetch)
+        def rank(tail: list[int]) -> list[int]:
+            """Those of a second tier pinned unranked that still match, in its order."""
+            among = Query.const_score_query(Query.term_set_query(ix.schema, "id", tail), 0.0)
+            hits = searcher.search(
+                Query.boolean_query([(Occur.Must, query), (Occur.Must, among)]), len(tail), False
+            ).hits
+            return searcher.fast_field_values("id", [address for _, address in hits])
 
-    def _count_facets(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Future:
-        """The facet pass, started beside the page's search: tantivy lets go of the GIL while
-        it searches, so on a second core the two passes over the matches overlap."""
+        return pinned_page(plan, ids, fetch, rank, ix.snapshots)
+
+    def _match_pass(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Future:
+        """The match pass (:meth:`_matches`), started beside the page's search: tantivy lets
+        go of the GIL while it searches, so on a second core the two passes overlap."""
         if not self.facet_threads:
             done: Future = Future()
-            done.set_result(self._facet_counts(ix, searcher, plan))
+            done.set_result(self._matches(ix, searcher, plan))
             return done
         with self._lock:
             if self._facet_pool is None:
                 self._facet_pool = ThreadPoolExecutor(self.facet_threads, "yunpin-facets")
-        return self._facet_pool.submit(self._facet_counts, ix, searcher, plan)
+        return self._facet_pool.submit(self._matches, ix, searcher, plan)
 
-    def _facet_counts(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> dict:
-        """Every facet in one aggregation pass (search.gated_facets)."""
-        counting = facet_pass(plan, _leaf_aggregations)
+    def _matches(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> Matches:
+        """All matches of ``plan`` (cursor aside) and its facets, in one aggregation pass over
+        the match-only form of the text (search.gated_facets): no scores are computed."""
+        counting = facet_pass(plan, _leaf_aggregations, "id")
         ungated = replace(plan, filters=counting.filters)
         query = self._query(ix, ungated, with_after=False, counting=True)
-        return counting.counts(searcher.aggregate(query, counting.aggs))
-
-    def _count(self, ix: _Index, searcher: tantivy.Searcher, plan: Plan) -> int:
-        """All matches of ``plan``, cursor aside."""
-        query = self._query(ix, plan, with_after=False, counting=True)
-        return searcher.search(query, 1, True).count
+        raw = searcher.aggregate(query, counting.aggs)
+        return Matches(counting.total(raw), counting.counts(raw))
 
     @unavailable_on_file_errors
     def execute_count(self, plan: Plan) -> int:
         ix = self._open(plan.kind)
-        return self._count(ix, ix.searcher(), plan)
+        return self._matches(ix, ix.searcher(), replace(plan, facets=[])).total
 
     @unavailable_on_file_errors
     def suggest(

@@ -14,7 +14,8 @@ evaluates its query over the whole index (tried: slower than separate passes).
 Gates nest. The facets without a selection hang below every gate; a facet with one hangs
 below the gates of the other selections. Summing a leaf's counts over the gates' buckets
 gives the counts of the separate passes (keyword fields are single-valued, so a document
-falls in at most one bucket of a gate).
+falls in at most one bucket of a gate). The same pass counts the plan's matches (below every
+gate), so a page needs no second pass over them for its total.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ GATE = "gate"
 """Name of the aggregation one gate nests inside another (facet names never take it)."""
 IN_RANGE = "in"
 """Key of a range gate's one range; tantivy adds buckets of its own for the gaps around it."""
+TOTAL = "n."
+"""Prefix of the tree counting the plan's matches (facet trees are ``t<i>.``)."""
 WIDE = 65_536
 """Terms leaf size when several gate buckets are summed: every value must come back from
 each bucket, or a value cut from one bucket's top list would be undercounted."""
@@ -71,6 +74,7 @@ class FacetPass:
     filters: list[Filter]
     aggs: dict[str, Any]
     trees: list[tuple[str, list[_Gate], list[Facet]]]
+    total_gates: list[_Gate]
 
     def counts(self, raw: dict[str, Any]) -> dict[str, dict[str, int]]:
         """Facet name → value → count from the engine's answer to :attr:`aggs`."""
@@ -84,6 +88,11 @@ class FacetPass:
                         key = str(bucket["key"])
                         counts[key] = counts.get(key, 0) + int(bucket["doc_count"])
         return out
+
+    def total(self, raw: dict[str, Any]) -> int:
+        """The plan's matches (every filter applied) from the engine's answer."""
+        root = {name[len(TOTAL) :]: v for name, v in raw.items() if name.startswith(TOTAL)}
+        return sum(int(leaf[MATCHES]["value"]) for leaf in _leaves(root, self.total_gates))
 
 
 def _leaves(node: dict[str, Any], gates: list[_Gate]) -> Iterator[dict[str, Any]]:
@@ -101,8 +110,13 @@ def _nest(gates: list[_Gate], leaf: dict[str, Any]) -> dict[str, Any]:
     return {GATE: {**gates[0].agg, "aggs": _nest(gates[1:], leaf)}}
 
 
-def facet_pass(plan: Plan, leaf_aggs: LeafAggs) -> FacetPass:
-    """The one pass counting ``plan.facets`` as :func:`search.query.facet_plans` would."""
+MATCHES = "matches"
+"""Name of the leaf counting matches in the total's tree."""
+
+
+def facet_pass(plan: Plan, leaf_aggs: LeafAggs, count_field: str) -> FacetPass:
+    """The one pass counting ``plan.facets`` as :func:`search.query.facet_plans` would, and
+    the plan's matches (a ``value_count`` of ``count_field``, which every document has)."""
     counted = {f.name for f in plan.facets}
     selected = [f for f in plan.filters if f.facet in counted]
     kept = [f for f in plan.filters if f.facet not in counted]
@@ -121,4 +135,8 @@ def facet_pass(plan: Plan, leaf_aggs: LeafAggs) -> FacetPass:
         for name, agg in _nest(gates, leaf_aggs(facets, wide)).items():
             aggs[prefix + name] = agg
         named.append((prefix, gates, facets))
-    return FacetPass(kept, aggs, named)
+    all_gates = [_gate(f) for f in selected]
+    count = {MATCHES: {"value_count": {"field": count_field}}}
+    for name, agg in _nest(all_gates, count).items():
+        aggs[TOTAL + name] = agg
+    return FacetPass(kept, aggs, named, all_gates)

@@ -133,6 +133,9 @@ class Plan:
     after_score: tuple[float, int] | None = None
     pinned: tuple[str, int] | None = None
     """Local backends, relevance: (token, position) in a pinned ranking (search.snapshots)."""
+    pinned_ranked: int | None = None
+    """Of a pinned ranking: how many ids are ranked; the others, pinned by membership, are
+    ranked when a page first reaches them (search.snapshots.first_page)."""
     offset: int = 0
     highlight: bool = True
 
@@ -338,6 +341,8 @@ def _apply_cursor(plan: Plan, data: dict[str, Any]) -> None:
         plan.offset = natural(data["o"])
     elif not plan.sort_field and "r" in data and "p" in data:
         plan.pinned = (str(data["r"]), natural(data["p"]))
+        if "u" in data:
+            plan.pinned_ranked = natural(data["u"])
     elif not plan.sort_field and not plan.clauses and "k" in data:
         plan.after_key = int(data["k"])  # local backends list a text-less search by id
     elif not plan.sort_field and "s" in data:

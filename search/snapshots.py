@@ -90,29 +90,62 @@ Row = tuple[int, float | None, dict, Any]
 
 
 def first_page(
-    plan: Plan, ranked: list[int], rows: list[Row], snapshots: RankSnapshots
+    plan: Plan,
+    ranked: list[int],
+    rows: list[Row],
+    snapshots: RankSnapshots,
+    unranked: list[int] | None = None,
 ) -> tuple[list[Row], str | None]:
     """The first relevance page (ROWS, the first of RANKED, the ids of the top matches) and
-    its cursor: the pinned ranking, or an offset when it could not be saved."""
-    if len(ranked) <= plan.size:
+    its cursor: the pinned ranking, or an offset when it could not be saved.
+
+    UNRANKED are further matches pinned by membership only (a second tier that ranking now
+    would cost more than the page): :func:`pinned_page` ranks them when a page reaches them,
+    among themselves, so paging still neither repeats nor skips."""
+    unranked = unranked or []
+    if len(ranked) + len(unranked) <= plan.size:
         return rows, None
-    token = snapshots.save(ranked)
+    token = snapshots.save(ranked + unranked)
     if token is None:
         return rows, encode_cursor({"o": plan.size})
-    return rows, encode_cursor({"r": token, "p": plan.size})
+    cursor: dict[str, Any] = {"r": token, "p": plan.size}
+    if unranked:
+        cursor["u"] = len(ranked)
+    return rows, encode_cursor(cursor)
 
 
 def pinned_page(
-    plan: Plan, ids: list[int], fetch: Callable[[list[int]], dict[int, Row]]
+    plan: Plan,
+    ids: list[int],
+    fetch: Callable[[list[int]], dict[int, Row]],
+    rank: Callable[[list[int]], list[int]] | None = None,
+    snapshots: RankSnapshots | None = None,
 ) -> tuple[list[Row], str | None]:
     """The page of ``plan.pinned`` (token, position) over its ranking IDS: the next ids
     that still match, in pinned order (FETCH returns the rows of those of some ids that match
     now), and the cursor after them (beyond a full-depth list: the offset in the current
-    ranking)."""
+    ranking).
+
+    Ids from ``plan.pinned_ranked`` on were pinned unranked (:func:`first_page`): before a
+    page reads them, RANK orders those that still match, and the list is saved again in
+    that order (SNAPSHOTS), so later pages keep it."""
     assert plan.pinned is not None
     token, position = plan.pinned
+    ranked = len(ids)
+    if rank is not None and plan.pinned_ranked is not None:
+        ranked = min(plan.pinned_ranked, len(ids))
     rows: list[Row] = []
+    tail_ranked = False
     while len(rows) < plan.size and position < len(ids):
+        if not tail_ranked and ranked < len(ids) and position + 2 * plan.size > ranked:
+            assert rank is not None and snapshots is not None
+            tail_ranked = True
+            ids = ids[:ranked] + rank(ids[ranked:])
+            saved = snapshots.save(ids)
+            if saved is not None:  # else the next page ranks them again
+                token, ranked = saved, len(ids)
+            if position >= len(ids):
+                break
         chunk = ids[position : position + 2 * plan.size]
         found = fetch(chunk)
         for doc_id in chunk:
@@ -122,7 +155,10 @@ def pinned_page(
                 if len(rows) == plan.size:
                     break
     if position < len(ids):
-        return rows, encode_cursor({"r": token, "p": position})
+        cursor: dict[str, Any] = {"r": token, "p": position}
+        if ranked < len(ids):
+            cursor["u"] = ranked
+        return rows, encode_cursor(cursor)
     if len(ids) >= RANK_SNAPSHOT_DEPTH:
         return rows, encode_cursor({"o": position})
     return rows, None

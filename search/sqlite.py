@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from search import analysis
-from search.analysis import WORDS, Term
 from search.defaults import RANK_SNAPSHOT_DEPTH, SUGGEST_LIMIT
 from search.documents import Record, spec_for
 from search.local import LocalBackend, unavailable_on_file_errors
@@ -38,10 +37,6 @@ from search.suggest import SuggestStore, delta_for, entries_of
 LOWER_TIER = 1000.0
 """Added to the bm25 rank (lower is better) of a match not made of the words typed: far
 beyond any bm25 difference, so it only orders the two tiers."""
-
-
-def _typed(term: Term) -> bool:
-    return term.via == WORDS and not term.fuzzy and term.weight == 1.0
 
 
 def _q(token: str) -> str:
@@ -227,12 +222,11 @@ class SqliteBackend(LocalBackend[_Db]):
                 return columns + _q(term.text)
             return columns + "(" + " OR ".join(_q(v) for v in near) + ")"
 
+        clauses = analysis.typed_only(plan.clauses) if typed_only else plan.clauses
+        if clauses is None:
+            return None
         parts = []
-        for clause in plan.clauses:
-            if typed_only:
-                clause = tuple(alt for alt in clause if all(_typed(t) for t in alt))
-                if not clause:
-                    return None
+        for clause in clauses:
             alts = ["(" + " AND ".join(term_expr(t) for t in alt) + ")" for alt in clause]
             parts.append("(" + " OR ".join(alts) + ")")
         return (" OR " if plan.any_clause else " AND ").join(parts)
