@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -238,7 +239,12 @@ def sign_out_others():
     ended = sign_out_everywhere(user, keep_current=True)
     audit.record("user.sign_out_others", user, actor=user, ended=ended)
     db.session.commit()
-    flash(_("Signed out on %(n)s other devices.", n=ended), "success")
+    flash(
+        ngettext(
+            "Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.settings"), 303)
 
 

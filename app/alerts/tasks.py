@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from sqlalchemy import select
 
 from app.alerts import service
@@ -76,9 +76,12 @@ def alert(saved: SavedSearch, jobs: list) -> None:
         _external=True,
     )
     with force_locale(user.locale or "zh"):
-        from flask_babel import gettext as _
-
-        subject = _("%(n)d new jobs for “%(name)s”", n=len(jobs), name=saved.name)
+        subject = ngettext(
+            "%(num)d new job for “%(name)s”",
+            "%(num)d new jobs for “%(name)s”",
+            len(jobs),
+            name=saved.name,
+        )
     send_email(
         user.email,
         subject,

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from marshmallow import ValidationError, fields, validate
 
 from app.extensions import db
@@ -74,7 +75,11 @@ class Text(Translated, fields.String):
             raise self.make_error("invalid_utf8") from None
         # Length and pattern apply to the text as sent, as the document says.
         if len(value) > self.max_length:
-            raise ValidationError(_("At most %(n)s characters.", n=self.max_length))
+            raise ValidationError(
+                ngettext(
+                    "At most %(num)d character.", "At most %(num)d characters.", self.max_length
+                )
+            )
         if self.pattern and not self.pattern.search(value):
             raise ValidationError(_("Not in the expected format."))
         value = value.strip()
@@ -82,7 +87,9 @@ class Text(Translated, fields.String):
             raise ValidationError(
                 _("This field is required.")
                 if self.min_length == 1
-                else _("At least %(n)s characters.", n=self.min_length)
+                else ngettext(
+                    "At least %(num)d character.", "At least %(num)d characters.", self.min_length
+                )
             )
         return value
 
@@ -245,9 +252,13 @@ class Listing(Translated, fields.List):
         if not isinstance(value, list):
             raise self.make_error("invalid")
         if len(value) > self.max_items:
-            raise ValidationError(_("At most %(n)s items.", n=self.max_items))
+            raise ValidationError(
+                ngettext("At most %(num)d item.", "At most %(num)d items.", self.max_items)
+            )
         if len(value) < self.min_items:
-            raise ValidationError(_("At least %(n)s items.", n=self.min_items))
+            raise ValidationError(
+                ngettext("At least %(num)d item.", "At least %(num)d items.", self.min_items)
+            )
         return super()._deserialize(value, attr, data, **kwargs)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -264,7 +264,7 @@ def bulk_move(job_id: int):
     except service.ApplicationError as error:
         return refused(error, lambda status: pipeline_page(job, status))
     db.session.commit()
-    flash(_("%(n)s applicants moved.", n=moved), "success")
+    flash(ngettext("%(num)d applicant moved.", "%(num)d applicants moved.", moved), "success")
     return redirect(url_for("applications.pipeline", job_id=job.id), 303)
 
 

@@ -84,10 +84,12 @@ def _with_playback_policy(response: Response) -> Response:
 @bp.route("/broadcasts/")
 def index():
     user = current_user if current_user.is_authenticated else None
+    replays = service.recent_replays(db.session)
     return render_template(
         "broadcasts/index.html",
         broadcasts=service.for_region(db.session, user),
-        replays=service.recent_replays(db.session),
+        replays=replays,
+        with_replay={b.id for b in replays if service.has_replay(current_app, b)},
         may_create=user is not None and user.role in (Role.OFFICIAL, Role.ADMIN, Role.EMPLOYER),
     )
 

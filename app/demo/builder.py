@@ -1,5 +1,6 @@
 """Building the demo data set: employers and their jobs, seekers with résumés, applications
-(with stage histories and interviews); then the officials' side (app.demo.programmes).
+(with stage histories and interviews); then the officials' side (app.demo.programmes) and
+what the demo accounts did through the services (app.demo.activity).
 
 Every figure comes from one seeded ``random.Random`` and seeded Faker instances, and the
 tables are filled in a fixed order, so two machines build the same data.
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from faker import Faker
 from sqlalchemy import select
 
-from app.demo import CITY, DISTRICT, PARTNER_REGION, PASSWORD, SEED, programmes
+from app.demo import CITY, DISTRICT, PARTNER_REGION, PASSWORD, SEED, activity, programmes
 from app.demo.catalog import COMPANY_SUFFIXES, ENGLISH_HEADLINES, OCCUPATIONS
 from app.employers import credit_code
 from app.extensions import db
@@ -121,6 +122,7 @@ class DemoBuilder:
         reporting = self.reporting_enterprises(len(employers))
         programmes.add_resumption_reports(self.rng, self.today, employers + reporting)
         programmes.add_programmes(self.today, employers, jobs)
+        activity.add_activity(self.days_ago)
 
     def employers(self) -> list[Employer]:
         employers = []

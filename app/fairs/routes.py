@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access import OFFICIALS, current_employer, roles_required
@@ -79,7 +80,14 @@ def register(fair_id: int):
     except FairError as error:
         return refused(error, lambda status: (back_to_fair(fair, 302), status))
     db.session.commit()
-    flash(_("Your company is registered with %(n)s jobs.", n=attached), "success")
+    flash(
+        ngettext(
+            "Your company is registered with %(num)d job.",
+            "Your company is registered with %(num)d jobs.",
+            attached,
+        ),
+        "success",
+    )
     return back_to_fair(fair, 302)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -46,7 +46,13 @@ TEXTS = {
     "broadcast_live": _l("Live now: %(title)s"),
     "broadcast_cancelled": _l("Cancelled: “%(title)s”, planned for %(when)s (Beijing time)"),
     "broadcast_rescheduled": _l("New time: “%(title)s” now starts at %(when)s (Beijing time)"),
-    "saved_search_alert": _l("%(count)s new jobs for your saved search “%(name)s”"),
+    # a text that depends on a count is a function of the parameters (the count is in them)
+    "saved_search_alert": lambda params: ngettext(
+        "%(num)d new job for your saved search “%(name)s”",
+        "%(num)d new jobs for your saved search “%(name)s”",
+        params["count"],
+        name=params["name"],
+    ),
     "identity_rejected": _l(
         "The video identity check of your legal representative was rejected: %(reasons)s"
     ),
@@ -58,9 +64,11 @@ def render(notification: Notification) -> str:
     if template is None:
         return notification.kind
     try:
+        if callable(template):
+            return template(notification.params)
         return str(template) % notification.params
     except (KeyError, TypeError, ValueError):
-        return str(template)
+        return notification.kind if callable(template) else str(template)
 
 
 def notify(user: User, kind: str, link: str = "", email: bool = True, **params: Any) -> None:

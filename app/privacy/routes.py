@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -221,5 +222,12 @@ def security():
     except service.PrivacyError as error:
         return refused(error, lambda status: security_page(form, status))
     db.session.commit()
-    flash(_("Your password is changed. %(n)s other devices were signed out.", n=ended), "success")
+    flash(
+        ngettext(
+            "Your password is changed. %(num)d other device was signed out.",
+            "Your password is changed. %(num)d other devices were signed out.",
+            ended,
+        ),
+        "success",
+    )
     return redirect(url_for("privacy.security"), 303)

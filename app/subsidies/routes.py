@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access import OFFICIALS, current_employer, roles_required
@@ -103,5 +104,5 @@ def review_claims():
     ).all()
     changed = service.review(db.session, list(claims), action, current_user)
     db.session.commit()
-    flash(_("%(n)s claims updated.", n=changed), "success")
+    flash(ngettext("%(num)d claim updated.", "%(num)d claims updated.", changed), "success")
     return redirect(url_for("subsidies.manage", status=request.form.get("status") or "claimed"))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -114,7 +115,9 @@ def eligibility(
         return Eligibility(
             min(hires * policy.amount, policy.per_employer_cap),
             hires,
-            _("%(n)s hires from partner regions", n=hires),
+            ngettext(
+                "%(num)d hire from partner regions", "%(num)d hires from partner regions", hires
+            ),
         )
     if employer.size not in (CompanySize.MICRO, CompanySize.SMALL):
         return Eligibility(0, 0, _("Only micro and small enterprises are eligible."))

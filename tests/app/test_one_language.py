@@ -49,6 +49,7 @@ ALLOWED_LATIN = {
     "mb", "kb", "cad", "excel", "wms", "iso", "email", "e-mail", "http", "https", "www",
     "ai", "app", "bearer", "token", "url", "jpg", "jpeg", "png", "ok", "logo", "openapi", "v1",
     "zip", "webhook", "webhooks", "hmac", "post", "get",
+    "obs", "gstreamer", "whip",  # the broadcast studio's streaming software and protocol
 }  # fmt: skip
 
 IDENTIFIER = re.compile(r"^(?:[a-z][a-z0-9_]*|[A-Z]|[\d\-]+)$")

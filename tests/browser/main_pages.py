@@ -14,12 +14,18 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Application,
+    Broadcast,
+    BroadcastStatus,
+    Conversation,
     Employer,
     EmployerMember,
+    IdentityCheck,
+    IdentityState,
     Interview,
     Job,
     JobFair,
     JobStatus,
+    Scorecard,
     User,
 )
 
@@ -31,6 +37,18 @@ def _first(session: Session, query) -> int:
     if value is None:
         raise LookupError(f"the demo data has no row for {query}")
     return value
+
+
+def _conversation(session: Session) -> int:
+    return _first(session, select(Conversation.id).order_by(Conversation.id))
+
+
+def _identity_check(session: Session, state: IdentityState) -> int:
+    return _first(session, select(IdentityCheck.id).where(IdentityCheck.state == state))
+
+
+def _held_briefing(session: Session) -> int:
+    return _first(session, select(Broadcast.id).where(Broadcast.status == BroadcastStatus.ENDED))
 
 
 def anonymous(session: Session) -> list[Page]:
@@ -68,6 +86,9 @@ def seeker(session: Session) -> list[Page]:
         ("recommendations", "/recommendations"),
         ("fair", f"/fairs/{fair}"),
         ("messages", "/conversations"),
+        ("conversation", f"/conversations/{_conversation(session)}"),
+        ("broadcasts", "/broadcasts/"),
+        ("briefing", f"/broadcasts/{_held_briefing(session)}"),
         ("notifications", "/notifications"),
         ("settings", "/settings"),
     ]
@@ -101,6 +122,10 @@ def employer(session: Session) -> list[Page]:
         ("jobs", "/applications/jobs"),
         ("pipeline", f"/applications/jobs/{job}"),
         ("application", f"/applications/review/{application}"),
+        ("scorecard", f"/video/interviews/{_first(session, select(Scorecard.interview_id))}"),
+        ("conversation", f"/conversations/{_conversation(session)}"),
+        ("identity", "/video/identity"),
+        ("identity-check", f"/video/identity/{_identity_check(session, IdentityState.APPROVED)}"),
         ("subsidies", "/subsidies/"),
         ("new-job", "/employers/mine/jobs/new"),
         ("talent", f"/recommendations/jobs/{job}/people"),
@@ -114,6 +139,7 @@ def pending_employer(session: Session) -> list[Page]:
     return [
         ("home", "/"),
         ("verification", "/employers/mine/verification"),
+        ("identity-check", f"/video/identity/{_identity_check(session, IdentityState.CHECKED)}"),
     ]
 
 
@@ -128,6 +154,9 @@ def official(session: Session) -> list[Page]:
         ("enterprises", "/officials/dashboards/resumption/enterprises"),
         ("reviews", "/officials/reviews"),
         ("review", f"/officials/reviews/{pending}"),
+        ("identity-check", f"/video/identity/{_identity_check(session, IdentityState.CHECKED)}"),
+        ("broadcasts", "/officials/broadcasts"),
+        ("briefing-figures", f"/officials/broadcasts/{_held_briefing(session)}"),
         ("fairs", "/officials/fairs"),
         ("fair-stats", f"/officials/fairs/{fair}"),
         ("subsidies", "/officials/subsidies"),

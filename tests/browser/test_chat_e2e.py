@@ -155,12 +155,12 @@ def test_alerts_arrive_for_new_matching_jobs(browser, live_server, redis_server,
 
         phone.goto(f"{base}/notifications")
         notes = phone.locator("main").inner_text()
-        assert "new jobs for your saved search “叉车”" in notes
-        assert "new jobs for your saved search “司机”" in notes
+        assert "1 new job for your saved search “叉车”" in notes
+        assert "1 new job for your saved search “司机”" in notes
         phone.screenshot(path=str(tmp_path / "alerts-phone.png"), full_page=True)
 
-        instant = mails["1 new jobs for “叉车”"]
-        daily = mails["1 new jobs for “司机”"]
+        instant = mails["1 new job for “叉车”"]
+        daily = mails["1 new job for “司机”"]
         for mail in (instant, daily):
             assert f"{base}/jobs/{job_id}" in mail["body"]
             assert mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -16,6 +16,11 @@
       b.textContent = String(count);
       b.hidden = count === 0;
     });
+    // The top bar's link shows the count as an icon's badge: its name says the count too.
+    document.querySelectorAll(".topbar__chat").forEach(function (link) {
+      var named = count ? link.dataset.labelUnread.replace("{n}", String(count)) : link.dataset.label;
+      link.setAttribute("aria-label", named);
+    });
     badge.setAttribute("aria-label", data.label.replace("{n}", String(count)));
   }
 

@@ -40,7 +40,7 @@ def test_instant_alert_lists_new_matching_jobs_and_unsubscribes_in_one_click(app
         app.config.update(SERVER_NAME="yunpin.test", PUBLIC_URL=None)
     assert worker() >= 1
     (mail,) = read_outbox()
-    assert mail["to"] == seeker.email and "1 new jobs" in mail["subject"]
+    assert mail["to"] == seeker.email and "1 new job for" in mail["subject"]
     # RFC 8058 one-click unsubscribe: the mail client POSTs to the link, with no session.
     one_click = mail["headers"]["List-Unsubscribe"]
     assert re.fullmatch(

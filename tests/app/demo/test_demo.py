@@ -101,3 +101,95 @@ def test_demo_occupations_are_in_the_national_classification():
 
     known = occupations()
     assert [o[1] for o in OCCUPATIONS if o[1] not in known] == []
+
+
+def test_demo_accounts_have_identity_checks_conversations_scorecards_and_briefings(
+    runner, app, client
+):
+    """What a visitor explores as each demo account exists, made through the services, and
+    its pages open for the accounts that may see them (issue: a demo to explore fully)."""
+    from flask.signals import request_started
+    from flask_babel import refresh
+
+    from app.demo import PASSWORD
+    from app.models import (
+        Broadcast,
+        BroadcastStatus,
+        Conversation,
+        IdentityCheck,
+        IdentityState,
+        Interview,
+        Message,
+        Scorecard,
+    )
+    from tests.web import login, sign_out
+
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    request_started.connect(lambda _sender, **_extra: refresh(), app, weak=False)
+    now = utcnow()
+
+    def owner_of(state):
+        check = db.session.scalar(select(IdentityCheck).where(IdentityCheck.state == state))
+        return check, db.session.scalar(select(User.email).where(User.id == check.started_by_id))
+
+    done, done_by = owner_of(IdentityState.APPROVED)
+    waiting, waiting_by = owner_of(IdentityState.CHECKED)
+    assert (done_by, waiting_by) == ("employer@yunpin.demo", "pending@yunpin.demo")
+    assert len(waiting.snapshots) == 2 and done.decided_at <= now and waiting.checked_at <= now
+
+    talk = db.session.scalar(select(Conversation))
+    seeker = db.session.scalar(select(User).where(User.email == "seeker@yunpin.demo"))
+    assert talk.candidate_id == seeker.id
+    messages = db.session.scalars(select(Message).order_by(Message.id)).all()
+    assert len(messages) == 4 and messages[-1].created_at <= now
+
+    cards = db.session.scalars(select(Scorecard)).all()
+    assert len(cards) == 2 and all(c.rating and c.notes for c in cards)
+    interview = db.session.get(Interview, cards[0].interview_id)
+
+    held, coming = db.session.scalars(select(Broadcast).order_by(Broadcast.starts_at)).all()
+    assert held.status == BroadcastStatus.ENDED and held.ended_at < now
+    assert held.peak_viewers > 20  # watched, for the officials' figures
+    assert coming.status == BroadcastStatus.SCHEDULED and coming.starts_at > now
+
+    pages = {
+        "seeker@yunpin.demo": [
+            (f"/conversations/{talk.id}", "视频面试"),
+            ("/conversations/unread.json", '"unread":1'),
+            ("/broadcasts/", coming.title),  # national: every visitor's list
+            (f"/broadcasts/{held.id}", "吸纳协作地区劳动力的补贴"),  # the answered questions
+            (f"/broadcasts/{coming.id}", coming.title),
+        ],
+        "employer@yunpin.demo": [
+            (f"/conversations/{talk.id}", "两周内可以到岗"),
+            ("/video/identity", f"/video/identity/{done.id}"),
+            (f"/video/identity/{done.id}", "3917"),
+            (f"/applications/review/{interview.application_id}", cards[0].notes),
+            (f"/video/interviews/{interview.id}", cards[0].notes),
+        ],
+        "pending@yunpin.demo": [(f"/video/identity/{waiting.id}", "6052")],
+        "official@yunpin.demo": [
+            (f"/video/identity/{waiting.id}", f"/video/identity/{waiting.id}/decide"),
+            (f"/officials/reviews/{waiting.employer_id}", waiting.snapshots[0]),
+            (f"/officials/broadcasts/{held.id}", held.title),
+            ("/officials/broadcasts", held.title),
+        ],
+        "city@yunpin.demo": [
+            (f"/video/identity/{waiting.id}", f"/video/identity/{waiting.id}/decide")
+        ],
+        "admin@yunpin.demo": [
+            (f"/broadcasts/{held.id}", 'id="no-replay"'),  # no player waiting for a stream
+            ("/officials/broadcasts", coming.title),
+        ],
+    }
+    for email, shown in pages.items():
+        sign_out(client)
+        assert login(client, email, PASSWORD).status_code == 302
+        for url, text in shown:
+            response = client.get(url)
+            assert response.status_code == 200, (email, url)
+            assert text in response.get_data(as_text=True), (email, url, text)
+        if email == "official@yunpin.demo":  # the drawn snapshots are there to compare
+            name = waiting.snapshots[0]
+            picture = client.get(f"/video/identity/{waiting.id}/snapshots/{name}")
+            assert picture.status_code == 200 and picture.data[:2] == b"\xff\xd8"
