@@ -15,7 +15,7 @@ import numpy as np
 
 from . import defaults
 from .embeddings import DIM, embed_texts
-from .expansion import CSCO_NEIGHBOURS, ESCO_NEIGHBOURS, describe
+from .expansion import CSCO_NEIGHBOURS, ESCO_NEIGHBOURS, describe, reference_stats
 from .grams import GRAMS, encode_title
 from .occupations import code_for_title, code_num, nearest_codes
 from .profiles import CandidateProfile, JobProfile, education_rank
@@ -112,6 +112,12 @@ class Encoded:
     csco_top: np.ndarray  # (n, CSCO_NEIGHBOURS) int32 nearest CSCO code_nums
     csco_p: np.ndarray  # (n, CSCO_NEIGHBOURS) float32 their softmax probabilities
     hub: np.ndarray  # (n,) float32 mean cosine to the ten nearest CSCO codes
+    # mean and spread of the title's / full text's cosines with all CSCO codes (0 = unknown;
+    # the title's come with its description above, the text's from `_text_reference`)
+    title_mu: np.ndarray  # (n,) float32
+    title_sd: np.ndarray  # (n,) float32
+    text_mu: np.ndarray  # (n,) float32
+    text_sd: np.ndarray  # (n,) float32
 
     def __len__(self):
         return len(self.occ)
@@ -158,6 +164,10 @@ class Encoded:
             csco_top=np.zeros((n, CSCO_NEIGHBOURS), np.int32),
             csco_p=np.zeros((n, CSCO_NEIGHBOURS), np.float32),
             hub=np.zeros(n, np.float32),
+            title_mu=np.zeros(n, np.float32),
+            title_sd=np.zeros(n, np.float32),
+            text_mu=np.zeros(n, np.float32),
+            text_sd=np.zeros(n, np.float32),
         )
 
 
@@ -200,6 +210,7 @@ def encode_jobs(jobs: list[JobProfile], now=None, use_embeddings: bool = True) -
         e.response[i] = _f(j.employer_response_rate)
         e.grams[i], e.gram_w[i] = encode_title(j.title_text())
     _nearest_occupations(e)
+    _text_reference(e)
     return e
 
 
@@ -220,6 +231,7 @@ def encode_candidates(
         e.days[i] = _days(c.available_from, now)
         e.grams[i], e.gram_w[i] = encode_title(c.title_text())
     _nearest_occupations(e)
+    _text_reference(e)
     return e
 
 
@@ -230,7 +242,7 @@ per process: a ranking compares its whole pool's title vectors with 2,047 CSCO c
 over. ~0.4 KB per entry."""
 
 NEAREST_KEPT = 50_000
-_DESCRIBED = ("esco_idx", "esco_w", "csco_top", "csco_p", "hub")
+_DESCRIBED = ("esco_idx", "esco_w", "csco_top", "csco_p", "hub", "title_mu", "title_sd")
 
 
 def _nearest_occupations(e: Encoded) -> None:
@@ -253,3 +265,7 @@ def _nearest_occupations(e: Encoded) -> None:
         for f_i, f in enumerate(_DESCRIBED, 1):
             getattr(e, f)[has] = np.stack([row[f_i] for row in rows])
     e.occ = np.where(e.occ == 0, e.occ_near, e.occ)
+
+
+def _text_reference(e: Encoded) -> None:
+    e.text_mu, e.text_sd = reference_stats(e.text_vec)

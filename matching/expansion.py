@@ -14,7 +14,12 @@ a large vocabulary. Each title vector is therefore also described by:
   instead of an all-or-nothing lookup;
 * its **hub** value: the mean cosine to its ten nearest CSCO codes. A generic title ("经理",
   "operative") is near everything; subtracting the hubs of both sides from their cosine (CSLS)
-  stops such titles from crowding the top of every list.
+  stops such titles from crowding the top of every list;
+* the **mean and spread** of its cosines with all CSCO codes (`title_mu`, `title_sd`;
+  `reference_stats` gives the same for full-text vectors): a fixed reference sample, so a
+  pair's cosine can be read as "how many spreads above this profile's typical cosine" (a
+  z-score, as the fusion baseline normalises per list) while the pair's score still depends on
+  the pair alone.
 
 All of it depends on the title vector alone, so a pair scores the same in any list, and it is
 computed once per distinct title vector per process (`matching.encode` keeps it).
@@ -56,7 +61,8 @@ def _softmax_top(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 def describe(title_vecs: np.ndarray) -> dict[str, np.ndarray]:
     """For unit title vectors (n, 512), non-zero: `esco_idx` (n, 20) int16 and `esco_w` (n, 20)
     float32 (the unit ESCO blend is sum(esco_w * esco[esco_idx])), `csco_top` (n, 10) int32
-    code_nums with their probabilities `csco_p` (n, 10) float32, and `hub` (n,) float32."""
+    code_nums with their probabilities `csco_p` (n, 10) float32, `hub` (n,) float32, and the
+    mean and standard deviation of the cosines with all codes, `title_mu`, `title_sd` (n,)."""
     nums, centroids = occupation_centroids()
     esco = esco_vectors()
     sims = title_vecs @ centroids.T
@@ -71,7 +77,32 @@ def describe(title_vecs: np.ndarray) -> dict[str, np.ndarray]:
         "csco_top": nums[cidx].astype(np.int32),
         "csco_p": cp.astype(np.float32),
         "hub": hub.astype(np.float32),
+        "title_mu": sims.mean(axis=1).astype(np.float32),
+        "title_sd": sims.std(axis=1).astype(np.float32),
     }
+
+
+@lru_cache(maxsize=1)
+def _reference_moments() -> tuple[np.ndarray, np.ndarray]:
+    """Mean (512,) and second moment (512, 512) of the CSCO centroids: a vector's mean cosine
+    with them is one dot product, its variance one quadratic form, a quarter of the work of
+    2,047 cosines."""
+    _, centroids = occupation_centroids()
+    c = centroids.astype(np.float64)
+    return c.mean(axis=0).astype(np.float32), (c.T @ c / len(c)).astype(np.float32)
+
+
+def reference_stats(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation (n,) float32 of each vector's cosines with the CSCO codes
+    (zeros for zero vectors and for vectors of another dimension, e.g. synthetic benchmarks)."""
+    mean, second = _reference_moments()
+    n = len(vecs)
+    if not n or vecs.shape[1] != len(mean):
+        return np.zeros(n, np.float32), np.zeros(n, np.float32)
+    v = np.asarray(vecs, np.float32)
+    mu = v @ mean
+    var = np.einsum("ij,ij->i", v @ second, v) - mu**2
+    return mu, np.sqrt(np.maximum(var, 0))
 
 
 def _blend(idx: np.ndarray, w: np.ndarray) -> np.ndarray:

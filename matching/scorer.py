@@ -140,6 +140,16 @@ def _soft_occupation(J: Encoded, C: Encoded, title_cosine: np.ndarray) -> dict[s
     }
 
 
+def _reference_z(cosine01: np.ndarray, mu: np.ndarray, sd: np.ndarray, known) -> np.ndarray:
+    """A raw cosine (mapped to [0, 1]) as spreads above one profile's typical cosine with the
+    CSCO codes (`expansion.reference_stats`), squashed into (0, 1): the fusion baseline's
+    per-list z-score, against a fixed reference instead of the list."""
+    z = (cosine01 * 2 - 1 - mu) / np.maximum(sd, 1e-3)
+    with np.errstate(over="ignore"):  # far below typical: exp overflows, the value is 0
+        squashed = 1 / (1 + np.exp(-z / 4))
+    return np.where(known & (sd > 0), squashed, defaults.NEUTRAL)
+
+
 def feature_matrix(
     J: Encoded, C: Encoded, ctx: MatchContext | None = None
 ) -> dict[str, np.ndarray]:
@@ -169,6 +179,11 @@ def feature_matrix(
     esco = esco_cosine(J.esco_idx, J.esco_w, C.esco_idx, C.esco_w)
     out["title_esco"] = np.where(_known_titles(J, C), np.clip(esco, 0, 1), N)
     out.update(_soft_occupation(J, C, out["title_cosine"]))
+    titles = _known_titles(J, C)
+    texts = np.any(J.text_vec != 0, axis=1) & np.any(C.text_vec != 0, axis=1)
+    for side, E in (("job", J), ("candidate", C)):
+        out[f"title_z_{side}"] = _reference_z(out["title_cosine"], E.title_mu, E.title_sd, titles)
+        out[f"text_z_{side}"] = _reference_z(out["text_cosine"], E.text_mu, E.text_sd, texts)
 
     # occupation: shared CSCO code segments
     out["occupation"] = _occupation_level(J.occ, C.occ)

@@ -5,9 +5,11 @@ import pytest
 
 from matching import CandidateProfile, JobProfile, learn, rank_candidates, rank_jobs, score
 from matching.encode import encode_candidates, encode_jobs
-from matching.expansion import describe, esco_cosine, esco_vectors
+from matching.expansion import describe, esco_cosine, esco_vectors, reference_stats
 from matching.occupations import occupation_centroids, occupations
 from matching.scorer import feature_matrix, occupation_fit
+
+REFERENCE_Z = ("title_z_job", "title_z_candidate", "text_z_job", "text_z_candidate")
 
 
 def test_an_esco_occupation_reads_as_itself():
@@ -37,6 +39,29 @@ def test_a_csco_centroid_is_most_probably_its_own_code():
     assert own[0] > 0.5 > other[0]
 
 
+def test_reference_stats_are_the_spread_of_cosines_with_every_csco_code():
+    _, vecs = occupation_centroids()
+    rng = np.random.default_rng(0)
+    v = vecs[:4] + 0.1 * rng.standard_normal((4, vecs.shape[1])).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    mu, sd = reference_stats(v)
+    np.testing.assert_allclose(mu, (v @ vecs.T).mean(axis=1), atol=1e-5)
+    np.testing.assert_allclose(sd, (v @ vecs.T).std(axis=1), atol=1e-5)
+    # no vector, or synthetic vectors of another size: unknown (0), read as neutral
+    assert not reference_stats(np.zeros((2, 64), np.float32))[1].any()
+
+
+def test_reference_z_scores_do_not_depend_on_the_list(now):
+    job = JobProfile("j", title="Java开发工程师", description="后端开发")
+    a = CandidateProfile("a", headline="Java工程师")
+    others = [CandidateProfile("b", headline="厨师"), CandidateProfile("c", headline="会计")]
+    alone = feature_matrix(encode_jobs([job], now), encode_candidates([a], now))
+    listed = feature_matrix(encode_jobs([job], now), encode_candidates([*others, a], now))
+    for name in REFERENCE_Z:
+        assert listed[name][2] == pytest.approx(alone[name][0], abs=1e-6), name
+        assert listed[name][2] > listed[name][0], name  # a Java title stands out, a cook not
+
+
 def test_model_features_are_in_range_and_neutral_without_titles(now):
     job = JobProfile("j", title="Java开发工程师", description="后端开发")
     people = [CandidateProfile("a", headline="Java工程师"), CandidateProfile("b")]
@@ -46,11 +71,19 @@ def test_model_features_are_in_range_and_neutral_without_titles(now):
         assert f[name][1] == 0.5, name  # no title, no text: every model feature is neutral
 
 
+# the shipped cand2job model predates the reference z-scores: retrained with them it did worse
+# on the SOC validation split, so the earlier file was kept (docs/matching.md)
+SHIPPED_READS = {
+    "job2cand": learn.MODEL_FEATURES,
+    "cand2job": tuple(f for f in learn.MODEL_FEATURES if f not in REFERENCE_Z),
+}
+
+
 @pytest.mark.parametrize("direction", learn.DIRECTIONS)
 def test_each_direction_has_a_shipped_model_reading_the_model_features(direction):
     booster = learn.load(None, direction)
     assert booster is not None
-    assert learn.features_of(booster) == learn.MODEL_FEATURES
+    assert learn.features_of(booster) == SHIPPED_READS[direction]
 
 
 def test_rankings_use_their_direction_and_score_agrees(ctx, java_job, pool):
