@@ -35,7 +35,7 @@ def visitor_page(seconds: float, version: Callable[[], Hashable | None] | None =
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_app.config["VISITOR_PAGE_CACHE"] or not _anonymous():
-                return view(*args, **kwargs)
+                return _vary(current_app.make_response(view(*args, **kwargs)))
             store = current_app.extensions.setdefault("visitor_pages", {})
             # The whole URL: a page names its own host (links, og:url), so a visitor who
             # sends another Host must not leave a page for everyone else.
@@ -48,8 +48,7 @@ def visitor_page(seconds: float, version: Callable[[], Hashable | None] | None =
                 response = Response(body, status=status, headers=headers)
                 response.headers["Age"] = str(int(now - made))
                 return response
-            response = current_app.make_response(view(*args, **kwargs))
-            _vary(response)
+            response = _vary(current_app.make_response(view(*args, **kwargs)))
             if _keepable(response):
                 if len(store) >= KEPT_PAGES:
                     store.clear()
@@ -79,7 +78,8 @@ def _keepable(response: Response) -> bool:
     )
 
 
-def _vary(response: Response) -> None:
+def _vary(response: Response) -> Response:
     """A shared cache in front (a CDN) must keep the same pages apart as this one does."""
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
+    return response

@@ -69,6 +69,7 @@ def test_nobody_with_a_cookie_gets_a_kept_page(cached, app, client):
     as_user(client, seeker)
     mine = client.get(f"/jobs/{job.id}")
     assert "Age" not in mine.headers and "王小明" in mine.get_data(as_text=True)
+    assert "Cookie" in mine.headers["Vary"]  # a cache in front must not keep it for others
 
 
 def test_only_found_pages_are_kept(cached, client):
