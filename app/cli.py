@@ -209,6 +209,7 @@ def web_child(app, env, host, port, processes, threads, debug) -> Child:
         argv += ["--no-debugger", "--host", host, "--port", str(port)]
     else:
         argv = [python, "-m", "gunicorn", "app:create_app()", "--bind", f"{host}:{port}"]
+        argv += ["--config", "python:app.web_server"]
         argv += ["--worker-class", "gthread", "--threads", str(threads)]
         argv += ["--workers", str(processes or os.cpu_count() or 1)]
         argv += ["--graceful-timeout", "5", "--error-logfile", "-", "--no-control-socket"]

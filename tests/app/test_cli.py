@@ -42,12 +42,13 @@ def test_run_serves_the_product_with_demo_data_and_a_worker(tmp_path):
     }
     env["YUNPIN_INSTANCE"] = str(instance)
     yunpin = Path(sys.executable).parent / "yunpin"
+    log = tmp_path / "run.log"
     process = subprocess.Popen(
         [str(yunpin), "run", "--port", str(port)],
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     try:
         home = wait_for(f"http://127.0.0.1:{port}/", 150)
@@ -66,6 +67,8 @@ def test_run_serves_the_product_with_demo_data_and_a_worker(tmp_path):
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
     assert not list(instance.glob("*.socket")), "the embedded Redis left its socket behind"
+    # Each web process rendered its visitors' pages before serving (app/web_server.py).
+    assert log.read_text().count("web process warmed in") == os.cpu_count()
 
 
 def _request_reset(port: int, email: str) -> None:

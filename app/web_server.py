@@ -1,0 +1,64 @@
+"""gunicorn settings of the web processes: ``gunicorn -c python:app.web_server … wsgi:app``.
+
+A web process renders its visitors' pages once before it takes a request. The first rendering
+of a page in a process compiles its templates, loads the translation catalogue, the query
+analyser's dictionary and SQLAlchemy's statement cache: 100-300 ms of CPU a page. A fresh
+process that meets traffic at once has every thread pay it together (Jinja compiles a template
+in each thread that asks for it first), and at 100 pages/s a restarted server answered its first
+seconds 1-2 s late (docs/benchmarks/runtime.md, eighth session). gunicorn calls
+``post_worker_init`` after loading the app and before the worker accepts connections.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import time
+
+from flask import Flask
+from sqlalchemy.pool import QueuePool
+
+from app.extensions import db
+
+# The pages nearly every visit opens, in both languages the site speaks.
+PAGES = ["/", "/jobs/", "/jobs/?q=%E5%B7%A5%E7%A8%8B%E5%B8%88", "/auth/login"]
+LANGUAGES = ["zh-CN", "en"]
+
+
+def warm(app: Flask) -> float:
+    """Render PAGES (and the first job page they link to) in this process, and open the
+    database pool's connections, so the first visitors do not pay for either. Seconds taken."""
+    started = time.monotonic()
+    client = app.test_client()
+    listing = client.get("/jobs/").data
+    pages = PAGES + [job.decode() for job in re.findall(rb'href="(/jobs/\d+)"', listing)[:1]]
+    for language in LANGUAGES:
+        for path in pages:
+            client.get(path, headers={"Accept-Language": language})
+    _open_pool(app)
+    return time.monotonic() - started
+
+
+def _open_pool(app: Flask) -> None:
+    """Every connection the pool keeps, opened now rather than by the first requests at once."""
+    with app.app_context():
+        pool = db.engine.pool
+        if not isinstance(pool, QueuePool):
+            return
+        connections = [db.engine.connect() for _ in range(pool.size())]
+        for connection in connections:
+            connection.close()
+
+
+def post_worker_init(worker) -> None:
+    try:
+        worker.log.info("web process warmed in %.2f s", warm(worker.wsgi))
+    except Exception:  # noqa: BLE001 - a page failing here fails for visitors too, and says why
+        worker.log.exception("warming the web process failed; it serves anyway")
+    # What the app has built so far (400k objects: the app, the catalogues, the analyser's
+    # dictionary) lives as long as the process. Left to the collector, every full collection
+    # walks all of it: 230-250 ms holding the interpreter lock, every ~10 s at 100 pages/s,
+    # which stalled every request in the process. Frozen, a full collection walks only what
+    # requests made since (Python's gc.freeze, meant for exactly this in pre-forked servers).
+    gc.collect()
+    gc.freeze()
