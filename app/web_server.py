@@ -6,12 +6,12 @@ analyser's dictionary and SQLAlchemy's statement cache: 100-300 ms of CPU a page
 process that meets traffic at once has every thread pay it together (Jinja compiles a template
 in each thread that asks for it first), and at 100 pages/s a restarted server answered its first
 seconds 1-2 s late (docs/benchmarks/runtime.md, eighth session). gunicorn calls
-``post_worker_init`` after loading the app and before the worker accepts connections.
+``post_worker_init`` after loading the app and before the worker accepts connections; the
+heap built by then is frozen out of the collector's way (video.eventloop.freeze_start_up_heap).
 """
 
 from __future__ import annotations
 
-import gc
 import re
 import time
 
@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy.pool import QueuePool
 
 from app.extensions import db
+from video.eventloop import freeze_start_up_heap
 
 # The pages nearly every visit opens, in both languages the site speaks.
 PAGES = ["/", "/jobs/", "/jobs/?q=%E5%B7%A5%E7%A8%8B%E5%B8%88", "/auth/login"]
@@ -55,10 +56,4 @@ def post_worker_init(worker) -> None:
         worker.log.info("web process warmed in %.2f s", warm(worker.wsgi))
     except Exception:  # noqa: BLE001 - a page failing here fails for visitors too, and says why
         worker.log.exception("warming the web process failed; it serves anyway")
-    # What the app has built so far (400k objects: the app, the catalogues, the analyser's
-    # dictionary) lives as long as the process. Left to the collector, every full collection
-    # walks all of it: 230-250 ms holding the interpreter lock, every ~10 s at 100 pages/s,
-    # which stalled every request in the process. Frozen, a full collection walks only what
-    # requests made since (Python's gc.freeze, meant for exactly this in pre-forked servers).
-    gc.collect()
-    gc.freeze()
+    freeze_start_up_heap()

@@ -21,7 +21,7 @@ import signal
 
 from aiohttp import web
 
-from . import join_timing, rooms, tokens
+from . import eventloop, join_timing, rooms, tokens
 from .broadcast import whip as broadcast_whip
 from .exceptions import BadRequest, RoomFull, RoomNotFound, TokenError
 from .loop_lag import LoopLag
@@ -111,6 +111,7 @@ async def serve(settings: VideoSettings, advertise_url: str | None = None) -> No
     try:
         await app[SFU_KEY].announce(url)
         logger.info("media server %s serving on %s", app[SFU_KEY].server_id, url)
+        eventloop.freeze_start_up_heap()
         await stop.wait()
         logger.info("media server %s stopping", app[SFU_KEY].server_id)
     finally:

@@ -272,10 +272,11 @@ def redis_url_of(flask_app: Flask) -> str:
 
 def serve(flask_app: Flask, host: str, port: int) -> None:
     """Run one stream process until SIGINT/SIGTERM; several may share PORT."""
-    from video.eventloop import new_event_loop
+    from video.eventloop import freeze_start_up_heap, new_event_loop
 
     loop = new_event_loop()
     asyncio.set_event_loop(loop)
+    freeze_start_up_heap()
     web.run_app(
         make_app(flask_app, redis_url_of(flask_app)),
         host=host,

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from video import eventloop
+
 NAME_RE = re.compile(r"^(?:live|audio|replay)\.m3u8$|^[va][0-9]{5,9}\.ts$")
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -113,6 +115,7 @@ async def serve(folder: str | Path, host: str, port: int) -> None:
     runner = web.AppRunner(create_app(folder), handle_signals=False, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port, reuse_port=True, backlog=4096).start()
+    eventloop.freeze_start_up_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -127,8 +130,6 @@ def main() -> None:
     """``python -m video.broadcast.storage_server FOLDER --port P`` (benchmarks; the app runs
     ``yunpin broadcast serve-storage``)."""
     import argparse
-
-    from video import eventloop
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder")
