@@ -7,11 +7,17 @@
 - an index that is closed or blocked for writes (``index_closed_exception``,
   ``cluster_block_exception``);
 - a bulk request whose failed items all failed in one of these ways.
+
+After the engine could not be reached, every call fails at once for a while (RECHECK_SECONDS)
+instead of waiting for its own time-out: with a cluster that hangs rather than refuses, each
+search would hold a web thread for the whole time-out (10 s), and a dozen such searches hold
+every thread of the web tier, the pages that never search included.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +27,9 @@ RETRY_LATER_STATUS = frozenset({429, 502, 503, 504})
 """Overloaded or blocked for disk space (429), or no node behind the gateway (502-504)."""
 UNUSABLE_INDEX_ERRORS = frozenset({"index_closed_exception", "cluster_block_exception"})
 """The index is there but closed, or blocked for writes (read-only, disk flood stage)."""
+RECHECK_SECONDS = 5.0
+"""How long calls fail at once after the engine could not be reached; the first call after
+it tries the engine again."""
 
 
 def _unavailable(exc: Exception) -> bool:
@@ -74,6 +83,8 @@ class ClusterClient:
 
     def __init__(self, flavor: str, url: str, timeout: float, client: Any = None) -> None:
         self.flavor = flavor
+        self.unreachable_until = 0.0
+        """time.monotonic() before which calls fail without asking the engine."""
         if flavor == "opensearch":
             import opensearchpy
             from opensearchpy import helpers
@@ -101,9 +112,12 @@ class ClusterClient:
             self.not_found = elasticsearch.NotFoundError
 
     def call(self, fn: Callable[[], Any]) -> Any:
+        if time.monotonic() < self.unreachable_until:
+            raise SearchUnavailable(f"{self.flavor} unreachable a moment ago; not asked again yet")
         try:
             return fn()
         except self.conn_errors as exc:
+            self.unreachable_until = time.monotonic() + RECHECK_SECONDS
             raise SearchUnavailable(f"{self.flavor} unreachable: {exc}") from exc
         except Exception as exc:
             if _unavailable(exc):
