@@ -24,19 +24,25 @@ from video.eventloop import freeze_start_up_heap
 # The pages nearly every visit opens, in both languages the site speaks.
 PAGES = ["/", "/jobs/", "/jobs/?q=%E5%B7%A5%E7%A8%8B%E5%B8%88", "/auth/login"]
 LANGUAGES = ["zh-CN", "en"]
+BUDGET = 5.0
+"""Seconds of warming after which the process serves anyway. gunicorn kills a worker that
+has not reported within its timeout (30 s) and starts another: with a search cluster down,
+every search waiting for its time-out, unbounded warming would restart workers forever."""
 
 
 def warm(app: Flask) -> float:
     """Render PAGES (and the first job page they link to) in this process, and open the
     database pool's connections, so the first visitors do not pay for either. Seconds taken."""
     started = time.monotonic()
+    _open_pool(app)
     client = app.test_client()
     listing = client.get("/jobs/").data
     pages = PAGES + [job.decode() for job in re.findall(rb'href="(/jobs/\d+)"', listing)[:1]]
     for language in LANGUAGES:
         for path in pages:
+            if time.monotonic() - started > BUDGET:
+                return time.monotonic() - started
             client.get(path, headers={"Accept-Language": language})
-    _open_pool(app)
     return time.monotonic() - started
 
 
