@@ -23,6 +23,8 @@ from typing import Any
 from flask import Flask, has_app_context
 from rq import SimpleWorker
 
+from video.eventloop import freeze_start_up_heap
+
 _worker_app: Flask | None = None
 
 
@@ -94,6 +96,9 @@ class Worker(SimpleWorker):
                 from matching import learn
 
                 learn.load(current_model())  # importing LightGBM alone takes seconds
+        # Built once and kept for the worker's life; a full collection need not walk it
+        # before every few jobs (video.eventloop.freeze_start_up_heap says why).
+        freeze_start_up_heap()
 
     def perform_job(self, *args: Any, **kwargs: Any) -> bool:
         from app.extensions import db
