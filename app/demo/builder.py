@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.demo import CITY, DISTRICT, PARTNER_REGION, PASSWORD, SEED, activity, programmes
 from app.demo.catalog import COMPANY_SUFFIXES, ENGLISH_HEADLINES, OCCUPATIONS
+from app.demo.texts import DemoTexts
 from app.employers import credit_code
 from app.extensions import db
 from app.models import (
@@ -67,6 +68,7 @@ class DemoBuilder:
         self.fake.seed_instance(SEED)
         self.fake_en = Faker("en_US")
         self.fake_en.seed_instance(SEED)
+        self.texts = DemoTexts(SEED)
         self.password_hash = hash_password(PASSWORD)
         self.now = utcnow()
         self.today = self.now.date()
@@ -156,7 +158,7 @@ class DemoBuilder:
                 size=self.rng.choices(list(CompanySize), weights=[30, 40, 22, 8])[0],
                 region_code=region,
                 address=self.fake.street_address(),
-                description=f"{self.fake.paragraph(nb_sentences=3)}\n\n- 五险一金\n- 带薪年假\n- 节日福利",
+                description=f"{self.texts.employer()}\n\n- 五险一金\n- 带薪年假\n- 节日福利",
                 legal_rep_name=self.fake.name(),
                 verification_state=state,
                 submitted_at=self.days_ago(40) if state != VerificationState.DRAFT else None,
@@ -246,7 +248,7 @@ class DemoBuilder:
 
     def job_description(self, title: str, skills: list[str]) -> str:
         return (
-            f"## 岗位职责\n\n- 负责{title}相关工作，{self.fake.sentence()}\n- {self.fake.sentence()}\n\n"
+            "## 岗位职责\n\n" + "".join(f"- {duty}\n" for duty in self.texts.duties(title)) + "\n"
             f"## 任职要求\n\n- 熟悉{'、'.join(skills[:3])}\n- 有责任心，团队合作\n\n"
             "## 福利\n\n五险一金，包吃住可谈。疫情期间支持视频面试。"
         )
@@ -271,20 +273,20 @@ class DemoBuilder:
                 "en" if english else "zh",
             )
             experience_years = max(0, years + self.rng.randint(-1, 4))
+            chosen = self.rng.sample(skills, k=min(len(skills), self.rng.randint(2, 5)))
+            headline = ENGLISH_HEADLINES.get(title, title) if english else title
             resume = Resume(
                 user=user,
-                headline=ENGLISH_HEADLINES.get(title, title)
+                headline=headline if english else f"{title} · {experience_years}年经验",
+                summary=self.texts.resume_summary_en(headline, experience_years, chosen)
                 if english
-                else f"{title} · {experience_years}年经验",
-                summary=self.fake_en.paragraph()
-                if english
-                else self.fake.paragraph(nb_sentences=4),
-                skills=self.rng.sample(skills, k=min(len(skills), self.rng.randint(2, 5))),
+                else self.texts.resume_summary(title, experience_years, chosen),
+                skills=chosen,
                 experience=[
                     {
                         "title": title,
                         "company": self.fake.company(),
-                        "description": self.fake.sentence(),
+                        "description": self.texts.past_work(title, skills),
                         "years": experience_years,
                     }
                 ],

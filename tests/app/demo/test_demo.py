@@ -193,3 +193,22 @@ def test_demo_accounts_have_identity_checks_conversations_scorecards_and_briefin
             name = waiting.snapshots[0]
             picture = client.get(f"/video/identity/{waiting.id}/snapshots/{name}")
             assert picture.status_code == 200 and picture.data[:2] == b"\xff\xd8"
+
+
+def test_demo_texts_read_as_written_by_people(runner):
+    """Faker's zh_CN sentences are random words ending in an ASCII full stop
+    ("文章运行一样."): none of them in what employers and candidates wrote."""
+    import re
+
+    from app.models import Resume
+
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    texts = [
+        *db.session.scalars(select(Job.description)),
+        *db.session.scalars(select(Employer.description).where(Employer.description != "")),
+        *db.session.scalars(select(Resume.summary)),
+        *(e["description"] for r in db.session.scalars(select(Resume)) for e in r.experience),
+    ]
+    assert len(texts) > 300
+    lorem = [t for t in texts if re.search(r"[\u4e00-\u9fff]\.", t)]
+    assert not lorem, lorem[:3]
