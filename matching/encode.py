@@ -95,6 +95,7 @@ class Encoded:
     text_vec: np.ndarray  # (n, d) float32, zero row = unknown
     title_vec: np.ndarray  # (n, d) float32
     occ: np.ndarray  # (n,) int32 CSCO code_num, 0 = unknown
+    occ_named: np.ndarray  # (n,) int32 code_num given or found by words (no nearest), 0 = none
     region: np.ndarray  # (n,) int32 6-digit code, 0 = unknown
     relocate: np.ndarray  # (n,) bool (candidates) / remote (jobs)
     sal_lo: np.ndarray  # (n,) float32: job salary_min / candidate expected
@@ -148,6 +149,7 @@ class Encoded:
             text_vec=np.zeros((n, dim), np.float32),
             title_vec=np.zeros((n, dim), np.float32),
             occ=np.zeros(n, np.int32),
+            occ_named=np.zeros(n, np.int32),
             region=np.zeros(n, np.int32),
             relocate=np.zeros(n, bool),
             sal_lo=np.full(n, np.nan, np.float32),
@@ -248,6 +250,7 @@ _DESCRIBED = ("esco_idx", "esco_w", "csco_top", "csco_p", "hub", "title_mu", "ti
 def _nearest_occupations(e: Encoded) -> None:
     """The occupation (or group) nearest to each title vector, and the title's reading through
     the occupation vocabularies; titles with no CSCO word take the nearest as their occupation."""
+    e.occ_named = e.occ.copy()
     has = np.flatnonzero(np.any(e.title_vec != 0, axis=1))
     keys = [hashlib.blake2b(e.title_vec[i].tobytes(), digest_size=16).digest() for i in has]
     rows = [_NEAREST.get(key) for key in keys]

@@ -48,12 +48,14 @@ MODEL_FEATURES = (
     "title_z_candidate",
     "text_z_job",
     "text_z_candidate",
+    "title_aliases",
 )
 """What the shipped models read: the hand-weighted relevance features, the raw (unclipped)
 cosines the embeddings baseline ranks by, the same cosines in spreads above each side's typical
 cosine with the CSCO codes (`scorer._reference_z`), and the title's reading through the
-occupation vocabularies (`scorer._soft_occupation`, `matching.expansion`). A model file reads
-the ones it names, so an older file without the last four still loads."""
+occupation vocabularies (`scorer._soft_occupation`, `matching.expansion`) and against the
+names and aliases of the job's occupation (`grams.occupation_terms_cosine`). A model file reads
+the ones it names, so an older file without the newer ones still loads."""
 DIRECTIONS = ("job2cand", "cand2job")
 MODEL_FILE = "data/match_model.{direction}.txt"
 PARAMS = {

@@ -12,7 +12,7 @@ from . import defaults, learn
 from .encode import Encoded, encode_candidates, encode_jobs
 from .expansion import esco_cosine
 from .explain import explain
-from .grams import cosine
+from .grams import cosine, occupation_terms_cosine
 from .occupations import occupation_centroids
 from .profiles import CandidateProfile, JobProfile, MatchContext
 from .regions import cooperation_mask
@@ -173,6 +173,10 @@ def feature_matrix(
     known = np.any(J.grams != 0, axis=1) & np.any(C.grams != 0, axis=1)
     out["title_words"] = np.where(known, cosine(J.grams, J.gram_w, C.grams, C.gram_w), N)
     out["title_occupation"] = _title_occupation(J, C)
+    # the candidate's title against every name and alias of the job's occupation ("厨师" for
+    # 中式烹调师): query expansion by the taxonomy's job-board words; 0 = no named occupation
+    aliases = occupation_terms_cosine(J.occ_named, C.grams, C.gram_w)
+    out["title_aliases"] = np.where(known, aliases, N)
     # model-only features (learn.MODEL_FEATURES; no hand weight, no reason of their own)
     out["title_cosine"] = _raw_cosine(J.title_vec, C.title_vec)
     out["text_cosine"] = _raw_cosine(J.text_vec, C.text_vec)

@@ -16,9 +16,13 @@ from functools import lru_cache
 
 from .text import normalize
 
-_BRACKETS = re.compile(r"[（(\[{<][^）)\]}>]*[）)\]}>]")
+_BRACKETS = re.compile(r"[（(\[{<][^）)\]}>]*(?:[）)\]}>]|$)")  # or unclosed, to the end
 _EMPHASIS = re.compile(r"[【「『《》』」】]")
-_COMPANY = re.compile(r"^.+?(?:急招|诚聘|高薪招聘|招聘)(?=.)")
+_COMPANY = re.compile(
+    r"^.+?(?:急招|诚聘|高薪招聘|招聘)(?=.)(?!专员|主管|助理|顾问|总监|负责人|实习|bp)"
+)
+"""The company part before 招聘; not when 招聘 is the job itself ("资深招聘专员", a recruiter;
+"招聘经理" stays ambiguous: a company hiring a manager is the commoner reading)."""
 _SALARY = re.compile(
     r"(?:年薪|月薪|底薪|无责底薪|无责|薪资|工资|月入|日结|周结)?\s*"
     r"\d+(?:\.\d+)?\s*(?:[-~至到]\s*\d+(?:\.\d+)?)?\s*(?:k|w|千|万|元|/月|/天|/时|起)+"
@@ -29,7 +33,8 @@ _SALARY = re.compile(
 _BENEFITS = re.compile(
     r"五险一金|五险|六险|社保|包吃住|包住宿|包吃|包住|提供住宿|双休|单休|周末双休|高提成|提成|"
     r"年终奖|带薪年假|可居家|居家办公|长白班|白班|夜班|两班倒|急聘|急招|直招|诚聘|高薪|"
-    r"名额有限|接受实习|可实习|应届生?|实习生|兼职|全职|"
+    r"名额有限|接受实习|可实习|应届生?|实习生|兼职|全职|月休\d+天|早[八九\d]晚[五六\d]|朝九晚五|不加班|不外出|"
+    r"氛围好|无经验可|可无经验|小白可|优先|"
     r"\b(?:remote|hybrid|full[- ]time|part[- ]time|contract|temporary|permanent|"
     r"immediate start|urgent|m/f/d|f/m/d|m/w/d|w/m/d|x/f/m)\b"
 )

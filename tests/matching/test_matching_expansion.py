@@ -71,11 +71,14 @@ def test_model_features_are_in_range_and_neutral_without_titles(now):
         assert f[name][1] == 0.5, name  # no title, no text: every model feature is neutral
 
 
-# the shipped cand2job model predates the reference z-scores: retrained with them it did worse
-# on the SOC validation split, so the earlier file was kept (docs/matching.md)
+# the shipped cand2job model predates the reference z-scores and the occupation aliases:
+# retrained with the z-scores it did worse on the SOC validation split, so the earlier file was
+# kept (docs/matching.md)
 SHIPPED_READS = {
     "job2cand": learn.MODEL_FEATURES,
-    "cand2job": tuple(f for f in learn.MODEL_FEATURES if f not in REFERENCE_Z),
+    "cand2job": tuple(
+        f for f in learn.MODEL_FEATURES if f not in REFERENCE_Z and f != "title_aliases"
+    ),
 }
 
 

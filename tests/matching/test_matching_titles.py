@@ -16,6 +16,11 @@ from matching.occupations import _centroids, code_for_title, nearest_codes
         ("高级销售主管-成都市", "销售主管"),
         ("账单提醒客服（2800＋五险＋不含销售）", "账单提醒客服"),
         ("招聘专员", "招聘专员"),  # a recruiter: nothing before 招聘 is a company
+        ("资深招聘专员", "招聘专员"),  # nor a seniority word
+        ("短视频编导主管（月薪1w-2w", "短视频编导主管"),  # an unclosed aside
+        ("采购助理【早九晚五 双休】", "采购助理"),
+        ("法务专员/不加班", "法务专员"),
+        ("加油收银月休15天", "加油收银"),
         ("Senior Java Developer - London, £60k", "java developer"),
         ("Sr. Software Engineer (Remote)", "software engineer"),
         ("Registered Nurse in Manchester", "registered nurse"),
@@ -57,3 +62,20 @@ def test_a_loose_title_vector_does_not_get_the_detailed_occupation():
     assert float(loose @ exact) < floor4
     assert got[1] != nums[detailed]
     assert got[2] == 0
+
+
+def test_a_title_meets_every_name_and_alias_of_the_jobs_occupation():
+    from matching.grams import encode_title, occupation_terms_cosine
+    from matching.occupations import code_num, occupations
+
+    occ = next(o for o in occupations().values() if len(o.aliases) >= 2)
+    code = code_num(occ.code)
+    titles = [encode_title(t) for t in (occ.aliases[-1], occ.name, "zzz")]
+    ids, w = np.stack([t[0] for t in titles]), np.stack([t[1] for t in titles])
+    one_job = occupation_terms_cosine(np.array([code]), ids, w)
+    assert one_job[:2] == pytest.approx([1.0, 1.0]) and one_job[2] == 0.0
+    # many jobs against one title, and aligned pairs, agree with the one-job pass
+    many = occupation_terms_cosine(np.array([code, 0, 99999999]), ids[:1], w[:1])
+    assert many == pytest.approx([1.0, 0.0, 0.0])
+    aligned = occupation_terms_cosine(np.array([code, code, 0]), ids, w)
+    assert aligned == pytest.approx([1.0, 1.0, 0.0])
