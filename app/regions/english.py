@@ -139,6 +139,7 @@ def romanise(text: str) -> str:
     return out[:1].upper() + out[1:]
 
 
+@functools.lru_cache(maxsize=20_000)
 def english_full_name(full_name: str) -> str:
     """A full name ("北京市 海淀区", province first, as app/regions/queries.full_names writes it)
     in English, smallest place first as English addresses go: "Haidian District, Beijing"."""
