@@ -57,6 +57,19 @@ def english_name(code: str, name: str) -> str | None:
 
 
 @functools.cache
+def _codes_by_name() -> dict[str, str]:
+    from matching.occupations import occupations
+
+    return {o.name: o.code for o in sorted(occupations().values(), key=lambda o: o.code_num)}
+
+
+def english_name_of(name: str) -> str | None:
+    """The occupation called NAME (its Chinese name, as a match reason stores it) in English."""
+    code = _codes_by_name().get(name)
+    return english_name(code, name) if code else None
+
+
+@functools.cache
 def chinese_by_english() -> dict[str, str]:
     """English name (lower case) → the CSCO name it is shown for: a name typed as an English
     page showed it resolves to its occupation."""

@@ -133,3 +133,20 @@ def test_an_english_name_sent_back_by_a_form_keeps_its_place(app):
         sent = Places(MultiDict({"home": home, "wished": wished}), obj=shown, meta={"csrf": False})
         assert sent.validate(), sent.errors
         assert sent.home.data == "420102" and sent.wished.data == ["420102", "520302"]
+
+
+def test_match_reasons_name_their_place_and_occupation_in_the_page_language():
+    from app.ranking.service import reason_texts
+
+    stored = [  # as matching stores them: the tree and CSCO have Chinese names only
+        {"code": "same_county", "params": {"place": {"zh": "海淀区", "en": "海淀区"}}},
+        {"code": "same_occupation", "params": {"occupation": {"zh": "电工", "en": "电工"}}},
+    ]
+    assert [text for text, _ in reason_texts(stored, "en")] == [
+        "Lives in the same district as the job (Haidian District)",
+        "Same occupation: Electrician",
+    ]
+    assert [text for text, _ in reason_texts(stored, "zh")] == [
+        "与岗位同在海淀区",
+        "职业相同：电工",
+    ]
