@@ -141,11 +141,15 @@ def place_names(codes) -> dict[str, str]:
 def region_names(codes) -> dict[str, str]:
     """CODE → the region's own name in the reader's language ("江岸区", "Jiang'an District")
     for the CODES the tree has."""
+    return {code: place_name(name) for code, name in tree_names(codes).items()}
+
+
+def tree_names(codes) -> dict[str, str]:
+    """CODE → the region's own name as the tree has it, in Chinese whatever the page's
+    language (for addresses given to machines: schema.org, feeds)."""
     from app.regions.queries import names_by_code
 
-    return {
-        code: place_name(name) for code, name in _kept_names("own", codes, names_by_code).items()
-    }
+    return _kept_names("own", codes, names_by_code)
 
 
 def place_name(name: str) -> str:
