@@ -15,9 +15,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
 from app.models import Region
-from app.templating import occupation_name, place_names
+from app.templating import chinese_page, occupation_name, place_names
 
 TAG_SPLIT = re.compile(r"[,，、;；\n]+")
+
+
+def list_separator() -> str:
+    """Between the names a list field shows: 、 in Chinese; "; " in English, whose place names
+    hold commas (both are in TAG_SPLIT)."""
+    return "、" if chinese_page() else "; "
 
 
 class TagListField(StringField):
@@ -138,7 +144,7 @@ class RegionListField(StringField):
         if getattr(self, "raw_text", None) and self.process_errors:
             return self.raw_text
         names = place_names(self.data or [])
-        return "、".join(names.get(code, code) for code in self.data or [])
+        return list_separator().join(names.get(code, code) for code in self.data or [])
 
     def __call__(self, **kwargs):
         kwargs.setdefault("data-region-code", ",".join(self.data or []))
@@ -235,7 +241,9 @@ class OccupationListField(StringField):
 
         if getattr(self, "raw_text", None) and self.process_errors:
             return self.raw_text
-        return "、".join(occupation_name(code, name(code)) or code for code in self.data or [])
+        return list_separator().join(
+            occupation_name(code, name(code)) or code for code in self.data or []
+        )
 
     def __call__(self, **kwargs):
         kwargs.setdefault("data-occupation-code", ",".join(self.data or []))
