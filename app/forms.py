@@ -15,9 +15,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
 from app.models import Region
-from app.templating import place_names
+from app.templating import chinese_page, occupation_name, place_names
 
 TAG_SPLIT = re.compile(r"[,，、;；\n]+")
+
+
+def list_separator() -> str:
+    """Between the names a list field shows: 、 in Chinese; "; " in English, whose place names
+    hold commas (both are in TAG_SPLIT)."""
+    return "、" if chinese_page() else "; "
 
 
 class TagListField(StringField):
@@ -53,6 +59,15 @@ REGION_PICKER = {"data-region-picker": "", "autocomplete": "off"}
 """render_kw of a place field: the region picker (static/js/region-picker.js) enhances it."""
 
 
+def _shown(codes) -> dict[str, str]:
+    """The name a page shows for each of CODES (a field's value before the form was sent) →
+    its code: sent back unchanged it names that place, also where the shown name is English
+    (romanised, so the tree's Chinese names cannot resolve it)."""
+    if isinstance(codes, str):
+        codes = [codes]
+    return {name: code for code, name in place_names(codes or []).items()}
+
+
 def _resolve(text: str) -> str | None:
     from app.regions.queries import resolve
 
@@ -73,7 +88,7 @@ class RegionField(StringField):
     def process_formdata(self, valuelist: list[str]) -> None:
         text = valuelist[0].strip() if valuelist else ""
         self.raw_text = text
-        self.data = _resolve(text) if text else ""
+        self.data = (_shown(self.object_data).get(text) or _resolve(text)) if text else ""
         if text and self.data is None:
             # Kept as typed (so "required" does not hide this message), shown back as typed.
             self.data = text[:200]
@@ -105,7 +120,13 @@ class RegionListField(StringField):
         self.data = []
         self.raw_text = valuelist[0] if valuelist else ""
         unknown = []
-        for part in TAG_SPLIT.split(self.raw_text):
+        rest = self.raw_text
+        # The places the page showed, sent back as shown: an English name holds commas.
+        for name, code in _shown(self.object_data or []).items():
+            if name in rest:
+                rest = rest.replace(name, "、")
+                self.data.append(code)
+        for part in TAG_SPLIT.split(rest):
             part = part.strip()
             if not part:
                 continue
@@ -123,7 +144,7 @@ class RegionListField(StringField):
         if getattr(self, "raw_text", None) and self.process_errors:
             return self.raw_text
         names = place_names(self.data or [])
-        return "、".join(names.get(code, code) for code in self.data or [])
+        return list_separator().join(names.get(code, code) for code in self.data or [])
 
     def __call__(self, **kwargs):
         kwargs.setdefault("data-region-code", ",".join(self.data or []))
@@ -177,7 +198,7 @@ class OccupationField(StringField):
 
         if getattr(self, "raw_text", None) and not self.data:
             return self.raw_text
-        return name(self.data) or ""
+        return occupation_name(self.data, name(self.data)) if name(self.data) else ""
 
     def __call__(self, **kwargs):
         kwargs.setdefault("data-occupation-code", self.data or "")
@@ -220,7 +241,9 @@ class OccupationListField(StringField):
 
         if getattr(self, "raw_text", None) and self.process_errors:
             return self.raw_text
-        return "、".join(name(code) or code for code in self.data or [])
+        return list_separator().join(
+            occupation_name(code, name(code)) or code for code in self.data or []
+        )
 
     def __call__(self, **kwargs):
         kwargs.setdefault("data-occupation-code", ",".join(self.data or []))

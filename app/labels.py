@@ -27,7 +27,7 @@ from app.models import (
     VerificationState,
     Visibility,
 )
-from app.templating import translations
+from app.templating import occupation_name, translations
 
 STAGES = {
     Stage.NEW: _l("New"),
@@ -333,19 +333,19 @@ CLAIM_STATUSES = {
 
 
 def occupation_label(code: str) -> str:
-    """A CSCO 2022 occupation's name (the classification is published in Chinese only)."""
+    """A CSCO 2022 occupation's name in the reader's language (app.templating.occupation_name)."""
     from matching.occupations import occupations
 
     known = occupations()
     if code in known:
-        return known[code].name
+        return occupation_name(code, known[code].name)
     # A code the classification lacks (retired, or mistyped by an import) is named by its
     # nearest group ("4-01-02-02" → 4-01-02-00 销售人员): a page never shows the code itself.
     parts = code.split("-")
     for depth in range(len(parts) - 1, 0, -1):
         group = "-".join(parts[:depth] + ["00" if len(p) == 2 else "0" for p in parts[depth:]])
         if group in known:
-            return known[group].name
+            return occupation_name(group, known[group].name)
     return str(_l("Other occupation"))
 
 

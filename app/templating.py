@@ -1,4 +1,5 @@
-"""Template helpers: money, masked contacts, sanitized Markdown, the language switch."""
+"""Template helpers: money, masked contacts, sanitized Markdown, the language switch, and the
+names of places and occupations in the reader's language."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import re
 import time
 
 import nh3
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from app.occupations.english import english_name as occupation_english_name
+from app.regions.english import english_full_name, english_name
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -116,7 +120,8 @@ PLACE_NAMES_KEPT = 20_000
 
 
 def place(code) -> str:
-    """A region's full name ("湖北省 武汉市 江岸区 支农社区") from its code or Region row."""
+    """A region's full name in the reader's language ("湖北省 武汉市 江岸区 支农社区", "Zhinong
+    Community, Jiang'an District, Wuhan, Hubei Province") from its code or Region row."""
     code = getattr(code, "code", code)
     if not code:
         return ""
@@ -124,17 +129,49 @@ def place(code) -> str:
 
 
 def place_names(codes) -> dict[str, str]:
-    """CODE → full name ("湖北省 武汉市 江岸区") for the CODES the tree has."""
+    """CODE → full name in the reader's language for the CODES the tree has."""
     from app.regions.queries import full_names
 
-    return _kept_names("full", codes, full_names)
+    names = _kept_names("full", codes, full_names)
+    if chinese_page():
+        return names
+    return {code: english_full_name(name) for code, name in names.items()}
 
 
 def region_names(codes) -> dict[str, str]:
-    """CODE → the region's own name ("江岸区") for the CODES the tree has."""
+    """CODE → the region's own name in the reader's language ("江岸区", "Jiang'an District")
+    for the CODES the tree has."""
+    return {code: place_name(name) for code, name in tree_names(codes).items()}
+
+
+def tree_names(codes) -> dict[str, str]:
+    """CODE → the region's own name as the tree has it, in Chinese whatever the page's
+    language (for addresses given to machines: schema.org, feeds)."""
     from app.regions.queries import names_by_code
 
     return _kept_names("own", codes, names_by_code)
+
+
+def place_name(name: str) -> str:
+    """One division's name (as the tree has it, in Chinese) in the reader's language: every
+    place on a page is named through here or the functions above."""
+    return name if chinese_page() else english_name(name)
+
+
+def occupation_name(code: str, name: str) -> str:
+    """A CSCO occupation's name in the reader's language: English where it has an English
+    name (app/occupations/english.py), else its Chinese name, the only one published."""
+    if chinese_page():
+        return name
+    return occupation_english_name(code, name) or name
+
+
+def chinese_page() -> bool:
+    """Is the page being written in Chinese? (Any other language gets romanised places.)
+    Asked once a place: read with one look-up from where flask-babel keeps the locale it
+    chose (``g._flask_babel``); get_locale's own look-ups doubled the cost of a kept name."""
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
+    return locale is None or locale.language == "zh"
 
 
 def _kept_names(kind: str, codes, read) -> dict[str, str]:
@@ -236,6 +273,7 @@ def init_app(app: Flask) -> None:
         mask_email=mask_email,
         money=money,
         place=place,
+        place_name=place_name,
         local_time=local_time,
         datetimeformat=datetime_with_zone,
     )

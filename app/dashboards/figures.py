@@ -92,11 +92,13 @@ def median_hours(histogram: dict[int, int]) -> int | None:
 
 
 def region_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """CODE → the region's own name in the reader's language."""
+    from app.templating import place_name
+
     if not codes:
         return {}
-    return dict(
-        session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes))).all()
-    )
+    rows = session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes)))
+    return {code: place_name(name) for code, name in rows}
 
 
 class Figures:

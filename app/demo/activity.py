@@ -69,8 +69,8 @@ def identity_checks(people: dict[str, User], official: User, days_ago) -> None:
     company waiting for its document review has a check waiting for the district too."""
     done = checked(people["employer@yunpin.demo"], "3917")
     identity.decide(done, official, approve=True)
-    done.created_at, done.checked_at = days_ago(37), days_ago(37)
-    done.decided_at = days_ago(36)
+    done.created_at, done.checked_at = days_ago(5), days_ago(5)
+    done.decided_at = days_ago(4)
     waiting = checked(people["pending@yunpin.demo"], "6052")
     waiting.created_at = waiting.checked_at = days_ago(1)
 

@@ -9,7 +9,7 @@ tables are filled in a fixed order, so two machines build the same data.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from faker import Faker
 from sqlalchemy import select
@@ -45,6 +45,9 @@ from app.models import (
 from app.privacy.notice import NOTICE_VERSION
 from app.security import hash_password
 
+BEIJING = timedelta(hours=8)
+"""Beijing's offset from UTC: the demo's people work 9:00-18:00 Beijing time; rows store UTC."""
+
 STAGE_PATHS = [
     [Stage.NEW],
     [Stage.NEW, Stage.SCREENING],
@@ -64,6 +67,7 @@ def build() -> None:
 class DemoBuilder:
     def __init__(self, rng: random.Random):
         self.rng = rng
+        self.clock = random.Random(SEED)  # interview times, drawn apart from the rows
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(SEED)
         self.fake_en = Faker("en_US")
@@ -89,11 +93,34 @@ class DemoBuilder:
         ).all() or [PARTNER_REGION]
 
     def days_ago(self, n: int) -> datetime:
-        """A working-hours moment N days ago; never later than now ("today" early in the morning)."""
-        moment = datetime.combine(self.today - timedelta(days=n), datetime.min.time()) + timedelta(
-            hours=self.rng.randint(8, 19), minutes=self.rng.randint(0, 59)
+        """A working-hours moment (Beijing time) N days ago; never later than now ("today" early
+        in the morning)."""
+        return min(self.working_hours((self.now + BEIJING).date() - timedelta(days=n)), self.now)
+
+    def working_hours(self, day: date, rng: random.Random | None = None) -> datetime:
+        """A moment between 9:00 and 17:59 Beijing time on DAY (a Beijing date), in UTC."""
+        rng = rng or self.rng
+        # Twelve hours drawn, as when they were UTC hours, so the seeded rows that follow
+        # stay the same: spread over the nine working hours.
+        hour = 9 + (rng.randint(8, 19) - 8) * 3 // 4
+        moment = datetime.combine(day, datetime.min.time()) + timedelta(
+            hours=hour, minutes=rng.randint(0, 59)
         )
-        return min(moment, self.now)
+        return moment - BEIJING
+
+    def past_interview(self, scheduled: datetime) -> datetime:
+        """When an interview scheduled at SCHEDULED took place: working hours (Beijing time) on
+        the next day, or the latest earlier day whose slot has passed."""
+        day = (scheduled + BEIJING).date() + timedelta(days=1)
+        starts = self.working_hours(day, self.clock)
+        while starts > self.now:
+            day -= timedelta(days=1)
+            starts = self.working_hours(day, self.clock)
+        return starts
+
+    def street_address(self) -> str:
+        """A street address written in Chinese (Faker's zh_CN ones say "W座")."""
+        return f"{self.fake.street_name()}{self.fake.random_int(1, 388)}号"
 
     def user(
         self, email: str, role: Role, name: str, region: str | None = None, locale: str = "zh"
@@ -157,7 +184,7 @@ class DemoBuilder:
                 industry=Industry(section),
                 size=self.rng.choices(list(CompanySize), weights=[30, 40, 22, 8])[0],
                 region_code=region,
-                address=self.fake.street_address(),
+                address=self.street_address(),
                 description=f"{self.texts.employer()}\n\n- 五险一金\n- 带薪年假\n- 节日福利",
                 legal_rep_name=self.fake.name(),
                 verification_state=state,
@@ -198,7 +225,7 @@ class DemoBuilder:
                 industry=industry,
                 size=self.rng.choices(list(CompanySize), weights=[35, 40, 18, 7])[0],
                 region_code=region,
-                address=self.fake.street_address(),
+                address=self.street_address(),
                 legal_rep_name=self.fake.name(),
                 verification_state=VerificationState.APPROVED,
                 submitted_at=self.days_ago(70),
@@ -345,14 +372,16 @@ class DemoBuilder:
                     if previous == Stage.NEW:
                         application.first_response_at = at
                     if stage == Stage.INTERVIEW:  # a video interview, for the recruitment figures
+                        starts = self.past_interview(at)
                         db.session.add(
                             Interview(
                                 application_id=application.id,
                                 status=InterviewStatus.COMPLETED,
-                                starts_at=at + timedelta(days=1),
-                                created_at=at,
+                                starts_at=starts,
+                                created_at=min(at, starts - timedelta(hours=2)),
                             )
                         )
                     previous = stage
-                    at = at + timedelta(days=self.rng.randint(1, 4))
+                    # a path's later steps have happened too: none after now
+                    at = min(at + timedelta(days=self.rng.randint(1, 4)), self.now)
         db.session.flush()

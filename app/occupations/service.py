@@ -1,14 +1,22 @@
 """The CSCO 2022 occupation tree read by name: search, children, a code's name path, and a
-typed name back to its code. The classification is published in Chinese only, so its names
-are shown as they are in both languages (like place names). In memory: 2,047 rows."""
+typed name back to its code. The classification is published in Chinese only; English pages
+pass NAMED, which names an occupation in the reader's language (app.templating's
+occupation_name: English where app/occupations/english.py has a name). In memory: 2,047 rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from matching.occupations import Occupation, occupations
 
 SEARCH_LIMIT = 20
+
+Named = Callable[[Occupation], str]
+
+
+def chinese(occupation: Occupation) -> str:
+    return occupation.name
 
 
 def parent_code(code: str) -> str | None:
@@ -32,10 +40,10 @@ def _children() -> dict[str | None, list[Occupation]]:
     return out
 
 
-def _node(occupation: Occupation) -> dict:
+def _node(occupation: Occupation, named: Named) -> dict:
     return {
         "code": occupation.code,
-        "name": occupation.name,
+        "name": named(occupation),
         "level": occupation.level,
         "has_children": bool(_children().get(occupation.code)),
     }
@@ -51,35 +59,38 @@ def chain(code: str) -> list[Occupation]:
     return out[::-1]
 
 
-def describe(code: str) -> dict | None:
+def describe(code: str, named: Named = chinese) -> dict | None:
     """One occupation for the picker: its name, the names above it and its ancestors."""
     nodes = chain(code)
     if not nodes:
         return None
     return {
-        **_node(nodes[-1]),
-        "ancestors": [_node(o) for o in nodes[:-1]],
-        "path_names": " / ".join(o.name for o in nodes),
+        **_node(nodes[-1], named),
+        "ancestors": [_node(o, named) for o in nodes[:-1]],
+        "path_names": " / ".join(named(o) for o in nodes),
     }
 
 
-def children(code: str | None) -> list[dict]:
-    return [_node(o) for o in _children().get(code, [])]
+def children(code: str | None, named: Named = chinese) -> list[dict]:
+    return [_node(o, named) for o in _children().get(code, [])]
 
 
-def search(q: str, limit: int = SEARCH_LIMIT) -> list[dict]:
-    """Occupations whose name or a job-board alias contains Q: exact names first, then names
-    starting with Q, then other names, then aliases; detailed occupations before groups."""
+def search(q: str, limit: int = SEARCH_LIMIT, named: Named = chinese) -> list[dict]:
+    """Occupations whose name (Chinese, or as NAMED shows it) or a job-board alias contains Q:
+    exact names first, then names starting with Q, then other names, then aliases; detailed
+    occupations before groups."""
     q = (q or "").strip()
     if not q:
         return []
     ranked = []
+    lowered = q.lower()
     for occupation in occupations().values():
-        if occupation.name == q:
+        shown = named(occupation).lower()
+        if lowered in (occupation.name, shown):
             rank = 0
-        elif occupation.name.startswith(q):
+        elif occupation.name.startswith(q) or shown.startswith(lowered):
             rank = 1
-        elif q in occupation.name:
+        elif q in occupation.name or lowered in shown:
             rank = 2
         elif any(q in alias for alias in occupation.aliases):
             rank = 3
@@ -92,21 +103,25 @@ def search(q: str, limit: int = SEARCH_LIMIT) -> list[dict]:
         parent = parent_code(occupation.code)
         out.append(
             {
-                **_node(occupation),
-                "path_names": " / ".join(o.name for o in chain(occupation.code)),
-                "where": occupations()[parent].name if parent else "",
+                **_node(occupation, named),
+                "path_names": " / ".join(named(o) for o in chain(occupation.code)),
+                "where": named(occupations()[parent]) if parent else "",
             }
         )
     return out
 
 
 def resolve(text: str) -> str | None:
-    """The code of the occupation TEXT names (its name, a code, or a name path)."""
+    """The code of the occupation TEXT names (its name, its English name as an English page
+    shows it, a code, or a name path)."""
+    from app.occupations.english import chinese_by_english
+
     text = (text or "").strip()
     table = occupations()
     if text in table:
         return text
     name = text.replace("／", "/").split("/")[-1].strip()
+    name = chinese_by_english().get(name.lower(), name)
     exact = [o.code for o in table.values() if o.name == name]
     if len(exact) == 1:
         return exact[0]

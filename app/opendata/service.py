@@ -16,8 +16,7 @@ from flask import url_for
 from app.extensions import db
 from app.models import EmploymentType, Job, SalaryPeriod
 from app.regions.queries import PLACEHOLDERS, ancestor_codes
-from app.templating import region_names as kept_region_names
-from app.templating import render_markdown
+from app.templating import render_markdown, tree_names
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -62,7 +61,7 @@ def region_names(code: str) -> list[str]:
     placeholders (北京市/市辖区/东城区 → 北京市, 东城区) and without a county repeating its city
     (东莞市/东莞市)."""
     codes = [*ancestor_codes(code), code]
-    names = kept_region_names(codes)
+    names = tree_names(codes)
     shown: list[str] = []
     for name in (names[c] for c in codes if c in names):
         if name not in PLACEHOLDERS and (not shown or shown[-1] != name):

@@ -338,6 +338,23 @@ def people_pool(job: Job) -> list[Resume]:
     return list(found.values())
 
 
+def _named_in(locale: str, params: dict) -> dict:
+    """A reason's PARAMS with its place and occupation named in LOCALE: matching stores the
+    Chinese names under "en" too (the tree and CSCO have no others)."""
+    if locale.startswith("zh") or not ({"place", "occupation"} & params.keys()):
+        return params
+    from app.occupations.english import english_name_of
+    from app.regions.english import english_name
+
+    out = dict(params)
+    if isinstance(out.get("place"), dict):
+        out["place"] = {**out["place"], "en": english_name(str(out["place"].get("en", "")))}
+    if isinstance(out.get("occupation"), dict):
+        name = str(out["occupation"].get("en", ""))
+        out["occupation"] = {**out["occupation"], "en": english_name_of(name) or name}
+    return out
+
+
 def reason_texts(stored: Sequence[dict], locale: str, limit: int = 4) -> list[tuple[str, bool]]:
     """Stored reasons as (sentence in LOCALE, positive) pairs; unknown codes are skipped."""
     out = []
@@ -345,7 +362,7 @@ def reason_texts(stored: Sequence[dict], locale: str, limit: int = 4) -> list[tu
         try:
             reason = Reason(
                 code=item["code"],
-                params=item.get("params") or {},
+                params=_named_in(locale, item.get("params") or {}),
                 positive=item.get("positive", True),
             )
             out.append((reason.text(locale), reason.positive))

@@ -1,7 +1,8 @@
 """JSON endpoints behind the region picker, plus a page that shows it (and the maps) working.
 
 Bad input answers 400 and an unknown code 404, both as JSON ({"error": ...}), never a 500:
-every code is checked before it reaches a query.
+every code is checked before it reaches a query. Names are in the reader's language
+(app.templating.place_name): an English page's picker shows Haidian District, not 海淀区.
 """
 
 from __future__ import annotations
@@ -10,8 +11,21 @@ from flask import Blueprint, jsonify, render_template, request
 
 from app.extensions import db
 from app.regions import queries
+from app.templating import chinese_page, place_name
 
 bp = Blueprint("regions", __name__)
+
+
+def _named(node: dict) -> dict:
+    """NODE (a region as the queries give it) with its names in the reader's language."""
+    if chinese_page():
+        return node
+    out = {**node, "name": place_name(node["name"])}
+    if "path_names" in node:
+        out["path_names"] = " / ".join(place_name(n) for n in node["path_names"].split(" / "))
+    if "ancestors" in node:
+        out["ancestors"] = [_named(a) for a in node["ancestors"]]
+    return out
 
 
 def _error(status: int, message: str):
@@ -36,13 +50,13 @@ def search():
         results = queries.search(db.session, q, within=within, limit=limit)
     except queries.BadQuery as exc:
         return _error(400, str(exc))
-    return jsonify(results)
+    return jsonify([_named(r) for r in results])
 
 
 @bp.get("/regions/children")
 def roots():
     """The provinces: where walking down the tree starts."""
-    return jsonify(queries.children(db.session, None))
+    return jsonify([_named(r) for r in queries.children(db.session, None)])
 
 
 @bp.get("/regions/<code>/children")
@@ -51,7 +65,7 @@ def children(code: str):
         return _error(400, "a division code has 2, 4, 6, 9 or 12 digits")
     if db.session.get(queries.Region, code) is None:
         return _error(404, f"no region {code}")
-    return jsonify(queries.children(db.session, code))
+    return jsonify([_named(r) for r in queries.children(db.session, code)])
 
 
 @bp.get("/regions/<code>")
@@ -61,7 +75,7 @@ def region(code: str):
     found = queries.get_region(db.session, code)
     if found is None:
         return _error(404, f"no region {code}")
-    return jsonify(found)
+    return jsonify(_named(found))
 
 
 @bp.get("/regions/")

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import CompanySize, Employer, Industry, Role
 from app.resumption import service
 from app.resumption.forms import ResumptionForm
+from app.templating import place_name
 
 bp = Blueprint("resumption", __name__)
 
@@ -68,7 +69,7 @@ def enterprises():
         [
             [
                 e.name,
-                e.region.name,
+                place_name(e.region.name),
                 r.report_date,
                 _("yes") if r.resumed else _("no"),
                 r.workers_back,

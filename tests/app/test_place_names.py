@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from types import SimpleNamespace
 
@@ -10,7 +11,11 @@ from sqlalchemy import event
 
 from app import templating
 from app.extensions import db
-from app.models import Region
+from app.models import Region, Role
+from app.regions.english import english_full_name, english_name
+from tests import factories
+from tests.app.test_one_language import Page
+from tests.web import as_user, post_form
 
 
 def region_queries(app, work) -> int:
@@ -46,3 +51,102 @@ def test_place_names_are_kept_across_requests_until_they_expire(app, monkeypatch
     monkeypatch.setattr(templating, "time", SimpleNamespace(monotonic=lambda: later))
     with app.test_request_context():
         assert templating.region_names(["52"]) == {"52": "黔"}  # read again once expired
+
+
+HAIDIAN = [("11", "北京市", 1, None), ("1101", "市辖区", 2, "11"), ("110108", "海淀区", 3, "1101")]
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def visible_text(response) -> str:
+    page = Page()
+    page.feed(response.get_data(as_text=True))
+    return " ".join(" ".join(page.text).split())
+
+
+def test_an_english_page_names_places_and_occupations_in_english(app, client):
+    from flask import request_started
+    from flask_babel import refresh
+
+    # flask-babel keeps the locale in the test's long-lived app context: forget it per request.
+    request_started.connect(lambda _sender, **_extra: refresh(), app, weak=False)
+    db.session.add_all(Region(code=c, name=n, level=lv, parent_code=p) for c, n, lv, p in HAIDIAN)
+    owner = factories.user(Role.EMPLOYER, name="Wang Fang")
+    employer = factories.employer(owner, region_code="110108", name="Acme Software")
+    job = factories.job(employer, title="Backend developer", description="Build services.")
+    seeker = factories.user(Role.SEEKER, name="Li Lei")
+    resume = factories.resume(
+        seeker,
+        headline="Backend developer",
+        region_code="110108",
+        expected_region_codes=["110108", "420102"],
+        expected_occupations=["2-02-10-03"],  # 计算机软件工程技术人员
+    )
+    db.session.commit()
+
+    english = {"Accept-Language": "en"}
+    detail = visible_text(client.get(f"/jobs/{job.id}", headers=english))
+    assert "Haidian District, Beijing" in detail
+    assert not HAN.findall(detail), detail
+
+    as_user(client, seeker)
+    post_form(client, "/language", {"lang": "en", "next": "/"}, token_from="/")
+    mine = visible_text(client.get(f"/resumes/{resume.id}"))
+    assert "Haidian District, Beijing" in mine and "Software engineer" in mine
+    assert "Jiang'an District, Wuhan, Hubei Province" in mine
+    assert not HAN.findall(mine), mine
+
+    post_form(client, "/language", {"lang": "zh", "next": "/"}, token_from="/")
+    chinese = visible_text(client.get(f"/resumes/{resume.id}"))
+    assert "北京市 海淀区" in chinese and "计算机软件工程技术人员" in chinese
+
+
+def test_english_place_names_follow_the_kind_of_division():
+    assert english_name("北京市") == "Beijing"
+    assert english_name("河北省") == "Hebei Province"
+    assert english_name("海淀区") == "Haidian District"
+    assert english_name("西安市") == "Xi'an"
+    assert english_name("石林彝族自治县") == "Shilin Yi Autonomous County"
+    assert english_name("中关村街道") == "Zhongguancun Subdistrict"
+    assert english_name("温泉镇") == "Wenquan Town"
+    assert english_name("多福巷社区居委会") == "Duofuxiang Community"
+    assert english_name("白家疃村委会") == "Baijiatuan Village"
+    assert english_full_name("湖北省 武汉市 江岸区") == "Jiang'an District, Wuhan, Hubei Province"
+
+
+def test_an_english_name_sent_back_by_a_form_keeps_its_place(app):
+    """Without the picker's script a form sends the names it showed: English on an English
+    page, which the tree's Chinese names cannot resolve, and commas inside a name."""
+    from flask_wtf import FlaskForm
+    from werkzeug.datastructures import MultiDict
+
+    from app.forms import RegionField, RegionListField
+
+    class Places(FlaskForm):
+        home = RegionField()
+        wished = RegionListField()
+
+    shown = SimpleNamespace(home="420102", wished=["420102", "520302"])
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        form = Places(obj=shown, meta={"csrf": False})
+        home, wished = form.home._value(), form.wished._value()
+        assert home == "Jiang'an District, Wuhan, Hubei Province"
+        sent = Places(MultiDict({"home": home, "wished": wished}), obj=shown, meta={"csrf": False})
+        assert sent.validate(), sent.errors
+        assert sent.home.data == "420102" and sent.wished.data == ["420102", "520302"]
+
+
+def test_match_reasons_name_their_place_and_occupation_in_the_page_language():
+    from app.ranking.service import reason_texts
+
+    stored = [  # as matching stores them: the tree and CSCO have Chinese names only
+        {"code": "same_county", "params": {"place": {"zh": "海淀区", "en": "海淀区"}}},
+        {"code": "same_occupation", "params": {"occupation": {"zh": "电工", "en": "电工"}}},
+    ]
+    assert [text for text, _ in reason_texts(stored, "en")] == [
+        "Lives in the same district as the job (Haidian District)",
+        "Same occupation: Electrician",
+    ]
+    assert [text for text, _ in reason_texts(stored, "zh")] == [
+        "与岗位同在海淀区",
+        "职业相同：电工",
+    ]

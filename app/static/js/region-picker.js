@@ -52,8 +52,10 @@
       });
   }
 
+  /* As the server writes a full name: "湖北省 武汉市", or smallest place first in English. */
   function fullName(node) {
-    return (node.path_names || node.name || "").split(" / ").join(" ");
+    var names = (node.path_names || node.name || "").split(" / ");
+    return ZH ? names.join(" ") : names.reverse().join(", ");
   }
 
   /* KIND is "region" or "occupation": where the JSON lives and what the levels are called. */

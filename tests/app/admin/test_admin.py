@@ -222,7 +222,7 @@ def test_audit_log_says_actions_and_details_in_words_and_the_csv_keeps_codes(cli
     rows = entries(client.get("/admin/audit"))
     assert "Account changed by an administrator" in rows
     assert "<dt>Role</dt><dd>Job seeker → Official</dd>" in rows
-    assert "<dt>Region</dt><dd>– → 湖北省 武汉市 江汉区</dd>" in rows
+    assert "<dt>Region</dt><dd>– → Jianghan District, Wuhan, Hubei Province</dd>" in rows
     assert "<dt>Account enabled</dt><dd>No → Yes</dd>" in rows
     assert "<dt>Previous owner</dt><dd>official@example.com</dd>" in rows
     assert "<dt>New owner</dt><dd>heir@example.com</dd>" in rows

@@ -46,10 +46,14 @@ def test_agreement_flows_by_origin_and_destination(app, client):
 
     data = client.get("/officials/dashboards/cooperation.json").json
     flows = {(row[0], row[1]): row[2:] for row in data["charts"][0]["rows"]}
-    # Origin county → the destination's child (a job at the district itself stays at the district).
-    assert flows == {("红花岗区", "大智街道"): [2, 1], ("红花岗区", "江岸区"): [1, 1]}
+    # Origin county → the destination's child (a job at the district itself stays at the district),
+    # named in English for this English reader (红花岗区 → 大智街道, 红花岗区 → 江岸区).
+    assert flows == {
+        ("Honghuagang District", "Dazhi Subdistrict"): [2, 1],
+        ("Honghuagang District", "Jiang'an District"): [1, 1],
+    }
     page = client.get("/officials/dashboards/cooperation").get_data(as_text=True)
-    assert "遵义市" in page and "50.0%" in page  # 2 hires of a target of 4
+    assert "Zunyi" in page and "50.0%" in page  # 2 hires of a target of 4
 
 
 def test_candidate_from_the_origin_sees_partner_jobs(app, client):

@@ -212,3 +212,33 @@ def test_demo_texts_read_as_written_by_people(runner):
     assert len(texts) > 300
     lorem = [t for t in texts if re.search(r"[\u4e00-\u9fff]\.", t)]
     assert not lorem, lorem[:3]
+
+
+def test_demo_times_and_addresses_read_as_real_ones(runner):
+    """The approved identity check is recent enough to still have its snapshots; interviews
+    held are in the past, in Beijing working hours; addresses are written in Chinese."""
+    import re
+    from datetime import timedelta
+
+    from app.identity.service import DEFAULT_RETENTION_DAYS
+    from app.models import IdentityCheck, IdentityState, Interview, InterviewStatus
+
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    now = utcnow()
+    approved = db.session.scalar(
+        select(IdentityCheck).where(IdentityCheck.state == IdentityState.APPROVED)
+    )
+    assert now - timedelta(days=DEFAULT_RETENTION_DAYS) < approved.checked_at <= now
+    assert approved.checked_at <= approved.decided_at <= now
+
+    held = db.session.scalars(
+        select(Interview).where(Interview.status == InterviewStatus.COMPLETED)
+    ).all()
+    assert held
+    for interview in held:
+        assert interview.created_at <= interview.starts_at <= now
+        assert 9 <= (interview.starts_at + timedelta(hours=8)).hour < 18, interview.starts_at
+
+    addresses = db.session.scalars(select(Employer.address).where(Employer.address != "")).all()
+    assert addresses
+    assert [a for a in addresses if re.search("[A-Za-z]", a)] == []

@@ -95,7 +95,7 @@ def test_the_url_holds_the_whole_search(client, worker):
     assert "远程客服" in page and "客服专员" not in page
     page = client.get(url).get_data(as_text=True)
     assert (
-        'name="region" value="湖北省" data-region-code="42"' in page
+        'name="region" value="Hubei Province" data-region-code="42"' in page
     )  # a name, the code for the picker
     assert 'id="remote" name="remote" type="checkbox" value="1" checked' in page
     assert 'value="4000"' in page and '<option value="30" selected>' in page
@@ -134,10 +134,15 @@ def test_several_areas_and_categories_at_once_with_counts_as_if_off(client, work
         assert found, (param, value)
         return found
 
-    # Areas: counted without the area selection (but with the categories): 江岸区 2, 江汉区 1.
+    # Areas: counted without the area selection (but with the categories): 江岸区 2, 江汉区 1,
+    # named in English on this English page.
     jiangan, jianghan = option("area", "420102"), option("area", "420103")
-    assert (jiangan.group(1), jiangan.group(2), jiangan.group(3)) == (" checked", "江岸区", "2")
-    assert (jianghan.group(2), jianghan.group(3)) == ("江汉区", "1")
+    assert (jiangan.group(1), jiangan.group(2), jiangan.group(3)) == (
+        " checked",
+        "Jiang&#39;an District",
+        "2",
+    )
+    assert (jianghan.group(2), jianghan.group(3)) == ("Jianghan District", "1")
     # Occupations: counted without the category selection (but in the two areas).
     storage = option("category", "4-02-06-03")
     assert storage.group(1) and storage.group(3) == "2" and storage.group(2) != "4-02-06-03"

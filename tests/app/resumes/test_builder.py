@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -123,10 +125,17 @@ def test_places_and_occupations_are_typed_by_name_and_shown_by_name(client):
     assert resume.region_code == "420103002"
     assert resume.expected_occupations[0] == "2-02-10-03" and len(resume.expected_occupations) == 2
     page = client.get(f"/resumes/{resume.id}").get_data(as_text=True)
-    assert "湖北省 武汉市 江汉区 民意街道" in page and "计算机软件工程技术人员" in page
+    # an English page: the places and occupations typed in Chinese are named in English
+    assert "Minyi Subdistrict, Jianghan District, Wuhan, Hubei Province" in page
+    assert "Software engineer" in page
     assert "420103002" not in page.split("<main", 1)[1].split("data-", 1)[0]
     form = client.get("/resumes/mine").get_data(as_text=True)
-    assert 'value="湖北省 武汉市 江岸区、贵州省 遵义市"' in form  # names, the codes for the picker
+    shown = "Jiang&#39;an District, Wuhan, Hubei Province; Zunyi, Guizhou Province"
+    assert f'value="{shown}"' in form  # names, the codes for the picker
+    sent_back = {**data, "expected_region_codes": html.unescape(shown)}
+    assert post_form(client, "/resumes/mine", sent_back).status_code == 302  # as shown, no script
+    db.session.refresh(resume)
+    assert resume.expected_region_codes == ["420102", "5203"]
 
     data["region_code"] = "火星"
     response = post_form(client, "/resumes/mine", data)

@@ -1,0 +1,146 @@
+"""Place names as an English reader writes them, derived from the Chinese names of the tree:
+北京市 → Beijing, 海淀区 → Haidian District, 石林彝族自治县 → Shilin Yi Autonomous County,
+多福巷社区居委会 → Duofuxiang Community. The stem is spelled in pinyin (syllables run together,
+an apostrophe before a syllable opening with a vowel: Xi'an), the kind of division in English.
+
+Nothing is stored: the tree has 665k names but a page shows a handful, each romanised once per
+process (pypinyin costs ~0.2 ms a name, a kept name nothing). No Flask here."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+PROVINCES = {
+    "北京市": "Beijing",
+    "天津市": "Tianjin",
+    "上海市": "Shanghai",
+    "重庆市": "Chongqing",
+    "内蒙古自治区": "Inner Mongolia Autonomous Region",
+    "广西壮族自治区": "Guangxi Zhuang Autonomous Region",
+    "西藏自治区": "Xizang Autonomous Region",
+    "宁夏回族自治区": "Ningxia Hui Autonomous Region",
+    "新疆维吾尔自治区": "Xinjiang Uygur Autonomous Region",
+    "陕西省": "Shaanxi Province",  # plain pinyin would make it Shanxi (山西省)
+    "香港特别行政区": "Hong Kong Special Administrative Region",
+    "澳门特别行政区": "Macao Special Administrative Region",
+    "台湾省": "Taiwan Province",
+}
+"""Names English has its own spelling for, or that pinyin alone would confuse."""
+
+PLACEHOLDERS = {
+    "市辖区": "City districts",
+    "县": "Counties",
+    "省直辖县级行政区划": "County-level divisions under the province",
+    "自治区直辖县级行政区划": "County-level divisions under the region",
+}
+"""The statistical placeholders of the tree (app/regions/queries.py), by what they hold."""
+
+KINDS = (
+    ("社区居民委员会", "Community"),
+    ("社区居委会", "Community"),
+    ("村民委员会", "Village"),
+    ("村委会", "Village"),
+    ("居民委员会", "Neighbourhood"),
+    ("居委会", "Neighbourhood"),
+    ("虚拟社区", "Virtual Community"),
+    ("社区", "Community"),
+    ("生活区", "Residential Area"),
+    ("嘎查", "Gacha"),
+    ("村", "Village"),
+    ("街道办事处", "Subdistrict"),
+    ("街道", "Subdistrict"),
+    ("民族乡", "Ethnic Township"),
+    ("乡", "Township"),
+    ("镇", "Town"),
+    ("苏木", "Sumu"),
+    ("经济技术开发区", "Economic and Technological Development Zone"),
+    ("高新技术产业开发区", "High-tech Industrial Development Zone"),
+    ("开发区", "Development Zone"),
+    ("工业园区", "Industrial Park"),
+    ("园区", "Park"),
+    ("示范区", "Demonstration Zone"),
+    ("管理区", "Administrative Area"),
+    ("新区", "New Area"),
+    ("林区", "Forestry District"),
+    ("特区", "Special District"),
+    ("自治区", "Autonomous Region"),
+    ("自治州", "Autonomous Prefecture"),
+    ("自治县", "Autonomous County"),
+    ("自治旗", "Autonomous Banner"),
+    ("地区", "Prefecture"),
+    ("区", "District"),
+    ("县", "County"),
+    ("旗", "Banner"),
+    ("盟", "League"),
+    ("省", "Province"),
+    ("市", ""),  # a city goes by its name alone: 武汉市 → Wuhan
+)
+"""Kinds of division by the ending of the name, longer endings first."""
+
+PEOPLES = {
+    "维吾尔": "Uygur", "哈萨克": "Kazakh", "柯尔克孜": "Kirgiz", "塔吉克": "Tajik", "蒙古": "Mongol",
+    "朝鲜": "Korean", "满": "Manchu", "回": "Hui", "藏": "Tibetan", "彝": "Yi", "苗": "Miao",
+    "壮": "Zhuang", "布依": "Bouyei", "侗": "Dong", "瑶": "Yao", "白": "Bai", "土家": "Tujia",
+    "哈尼": "Hani", "傣": "Dai", "黎": "Li", "傈僳": "Lisu", "佤": "Va", "畲": "She",
+    "拉祜": "Lahu", "水": "Shui", "东乡": "Dongxiang", "纳西": "Naxi", "景颇": "Jingpo",
+    "土": "Tu", "达斡尔": "Daur", "仫佬": "Mulao", "羌": "Qiang", "布朗": "Blang",
+    "撒拉": "Salar", "毛南": "Maonan", "仡佬": "Gelao", "锡伯": "Xibe", "阿昌": "Achang",
+    "普米": "Pumi", "怒": "Nu", "鄂温克": "Ewenki", "德昂": "De'ang", "保安": "Bonan",
+    "裕固": "Yugur", "京": "Gin", "独龙": "Derung", "鄂伦春": "Oroqen", "赫哲": "Hezhen",
+    "门巴": "Monba", "珞巴": "Lhoba", "基诺": "Jino", "各": "Multi-ethnic",
+}  # fmt: skip
+"""China's peoples as their autonomous areas are named in English (石林彝族 → Shilin Yi)."""
+
+_PEOPLE = re.compile("(" + "|".join(sorted(PEOPLES, key=len, reverse=True)) + ")族")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def english_name(name: str) -> str:
+    """NAME (one division's Chinese name) in English; NAME itself when it is not Chinese."""
+    if not name or not _HAN.search(name):
+        return name
+    return _english_name(name)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _english_name(name: str) -> str:
+    if name in PROVINCES:
+        return PROVINCES[name]
+    if name in PLACEHOLDERS:
+        return PLACEHOLDERS[name]
+    for ending, kind in KINDS:
+        stem = name[: -len(ending)]
+        if name.endswith(ending) and stem:
+            return " ".join(part for part in (_stem(stem), kind) if part)
+    return _stem(name)
+
+
+def _stem(stem: str) -> str:
+    """A name without its kind: pinyin, with the peoples in it named in English."""
+    words = []
+    for i, piece in enumerate(_PEOPLE.split(stem)):
+        if i % 2:
+            words.append(PEOPLES[piece])
+        elif piece:
+            words.append(romanise(piece))
+    return " ".join(words)
+
+
+def romanise(text: str) -> str:
+    """Han characters in pinyin as one capitalised word (西安 → Xi'an); other text as it is."""
+    from pypinyin import lazy_pinyin
+
+    out = ""
+    for syllable in lazy_pinyin(text, v_to_u=True):
+        if out and syllable[:1] in "aeo" and out[-1:].isalpha():
+            out += "'"
+        out += syllable
+    return out[:1].upper() + out[1:]
+
+
+@functools.lru_cache(maxsize=20_000)
+def english_full_name(full_name: str) -> str:
+    """A full name ("北京市 海淀区", province first, as app/regions/queries.full_names writes it)
+    in English, smallest place first as English addresses go: "Haidian District, Beijing"."""
+    return ", ".join(english_name(part) for part in reversed(full_name.split(" ")) if part)
