@@ -49,7 +49,12 @@ def render_markdown(text: str) -> Markup:
     """Markdown to HTML that is safe to show: raw HTML is not parsed and nh3 cleans the rest.
     Kept per process: a job page renders its description twice (page and JSON-LD) on every
     view, and parsing plus cleaning cost more than the rest of the page's text."""
-    html = _markdown.render(text or "")
+    tokens = _markdown.parse(text or "")
+    for token in tokens:
+        # The page has its own h1 and h2: an author's "# …" and "## …" become h3, not text.
+        if token.type in ("heading_open", "heading_close") and token.tag in ("h1", "h2"):
+            token.tag = "h3"
+    html = _markdown.renderer.render(tokens, _markdown.options, {})
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -125,6 +125,15 @@ def test_life_cycle_and_repost(client):
     assert {"job.pause", "job.resume", "job.close", "job.repost"} <= set(actions)
 
 
+def test_an_authors_headings_show_as_headings_below_the_pages_own(client):
+    employer = factories.employer()
+    job = factories.job(employer, description="# 公司介绍\n\n## 岗位职责\n\n- 盘点\n\n### 福利")
+    db.session.commit()
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "<h3>公司介绍</h3>" in page and "<h3>岗位职责</h3>" in page and "<h3>福利</h3>" in page
+    assert "<h1>公司介绍" not in page and "<h2>岗位职责" not in page
+
+
 def test_descriptions_stay_inert(client):
     employer = factories.employer(description=XSS)
     job = factories.job(employer, description=XSS, title="<b onmouseover=alert(5)>t</b>")
