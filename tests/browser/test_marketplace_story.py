@@ -93,8 +93,9 @@ def test_verified_employer_posts_candidate_applies_employer_moves_to_interview(
     page.locator("#salary_min").fill("6000")
     page.locator("#salary_max").fill("8000")
     page.locator("#headcount").fill("2")
-    # The place is the company's, chosen already and shown by name (no code is typed).
-    assert "三德里社区" in page.locator(".picker--region .picker__chip").inner_text()
+    # The place is the company's, chosen already and shown by name (no code is typed),
+    # in the page's language (English here).
+    assert "Sandeli Community" in page.locator(".picker--region .picker__chip").inner_text()
     page.locator("button[name=action][value=publish]").click()
     page.wait_for_load_state()
     with app.app_context():

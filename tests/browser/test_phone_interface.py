@@ -95,13 +95,15 @@ def test_places_and_occupations_are_chosen_by_name(browser, hiring):
     page.locator(".picker--occupation [role=option]").first.wait_for()
     occupation.press("ArrowDown")
     occupation.press("Enter")
-    assert page.locator(".picker--occupation .picker__chip").inner_text().startswith("计算机软件")
+    # The owner reads English: names are shown in English, typed in either language.
+    assert page.locator(".picker--occupation .picker__chip").inner_text().startswith("Software")
     assert re.fullmatch(r"\d-\d\d-\d\d-\d\d", page.locator("input[name=category]").input_value())
 
     # Region: the employer's village is pre-chosen, shown by its full name with a select per level.
     region = page.locator(".picker--region")
     assert (
-        "湖北省 武汉市 江岸区 大智街道 三德里社区" in region.locator(".picker__chip").inner_text()
+        "Sandeli Community, Dazhi Subdistrict, Jiang'an District, Wuhan, Hubei Province"
+        in region.locator(".picker__chip").inner_text()
     )
     assert region.locator("select").count() == 5
     # Choose another district by typing its name, then narrow it down with the selects.
@@ -109,9 +111,10 @@ def test_places_and_occupations_are_chosen_by_name(browser, hiring):
     search.fill("江汉")
     region.locator("[role=option]").first.click()
     assert page.locator("input[name=region_code]").input_value() == "420103"
-    region.locator("select[data-level='4']").select_option(label="民意街道")
+    region.locator("select[data-level='4']").select_option(label="Minyi Subdistrict")
     expect(page.locator("input[name=region_code]")).to_have_value("420103002")
-    assert "湖北省 武汉市 江汉区 民意街道" in region.locator(".picker__chip").inner_text()
+    minyi = "Minyi Subdistrict, Jianghan District, Wuhan, Hubei Province"
+    assert minyi in region.locator(".picker__chip").inner_text()
     # No code is shown anywhere a person reads.
     visible = page.locator("main").inner_text()
     assert "420103" not in visible and "2-02-" not in visible
@@ -125,7 +128,7 @@ def test_places_and_occupations_are_chosen_by_name(browser, hiring):
         assert job.region_code == "420103002" and job.category.startswith("2-02-")
         job_id = job.id
     page.goto(f"{base}/jobs/{job_id}")
-    assert "湖北省 武汉市 江汉区 民意街道" in page.locator("main").inner_text()
+    assert minyi in page.locator("main").inner_text()
     context.close()
 
 
@@ -140,7 +143,10 @@ def test_a_typed_place_name_is_enough_without_javascript(browser, hiring):
     page.locator("#password").fill(factories.PASSWORD)
     page.locator("main button.button").click()
     page.goto(base + "/employers/mine/jobs/new")
-    assert page.locator("#region_code").input_value() == "湖北省 武汉市 江岸区 大智街道 三德里社区"
+    # An English page names the place in English, smallest first.
+    assert page.locator("#region_code").input_value() == (
+        "Sandeli Community, Dazhi Subdistrict, Jiang'an District, Wuhan, Hubei Province"
+    )
     assert page.locator("#main-nav").is_visible()  # no script, no folding: the links stay
     page.locator("#title").fill("叉车司机")
     page.locator("#region_code").fill("湖北省武汉市江汉区民意街道")
