@@ -7,11 +7,12 @@ INDEX_PREFIX = "yunpin"
 """Cluster index names are ``<prefix>-<kind>-v<SCHEMA_VERSION>-<timestamp>`` behind the
 alias ``<prefix>-<kind>``; tests pass their own prefix so runs never collide."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when fields or analysis change; a reindex then builds the new layout. An index
 built at another version is not used (:class:`search.exceptions.SearchUnavailable` saying
 so) until it is rebuilt. 2: the ``grams`` and ``pinyin`` recall fields. 3: the embedded
-backend's ``salary_band`` column."""
+backend's ``salary_band`` column. 4: the embedded backend hashes the stored source instead of
+indexing ``content_hash``."""
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

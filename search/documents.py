@@ -249,7 +249,13 @@ def content_hash(doc: dict[str, Any], blob: str | None = None) -> str:
     The app may store it or recompute it from the row it would index."""
     if blob is None:
         blob = source_blob(canonical_source(doc))
-    return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
+    return blob_hash(blob.encode())
+
+
+def blob_hash(blob: bytes) -> str:
+    """:func:`content_hash` of a document whose canonical JSON is ``blob`` (UTF-8), e.g. a
+    stored source."""
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
 
 
 def _require(doc: dict[str, Any], names: tuple[str, ...], kind: str) -> None:

@@ -39,7 +39,7 @@ from search.defaults import (
     SALARY_BANDS,
     SUGGEST_LIMIT,
 )
-from search.documents import Record, spec_for
+from search.documents import Record, blob_hash, spec_for
 from search.dsl import facet_aggregations
 from search.exceptions import SearchError, SearchUnavailable
 from search.gated_facets import WIDE, facet_pass
@@ -65,9 +65,14 @@ def build_schema(kind: str) -> tantivy.Schema:
     for name in spec.all_text_fields:
         sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq")
     for name in spec.keyword_fields:
+        if name == "content_hash":
+            # Computed from the stored source instead (iter_hashes, ~1 us a document): as a
+            # field it was a million unique terms and a column, most of a million-job
+            # rebuild's final flush (docs/benchmarks/search.md, sixth part).
+            continue
         sb.add_text_field(
             name,
-            stored=name == "content_hash",
+            stored=False,
             tokenizer_name="raw",
             fast=True,
             index_option="basic",
@@ -254,6 +259,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
                 fields: dict[str, Any] = {"id": rec.id, "src": rec.source_json.encode()}
                 fields.update(rec.text)
                 fields.update(rec.keywords)
+                del fields["content_hash"]
                 fields.update(rec.ints)
                 fields[SALARY_BAND] = salary_band(rec.ints["salary_mid"])
                 writer.add_document(Document(**fields))
@@ -561,7 +567,7 @@ class EmbeddedBackend(LocalBackend[_Index]):
             for _, addr in res.hits:
                 doc = searcher.doc(addr)
                 last = int(doc["id"][0])
-                yield last, doc["content_hash"][0]
+                yield last, blob_hash(doc["src"][0])
 
     # -- generations -------------------------------------------------------------------
 
