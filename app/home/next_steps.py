@@ -59,7 +59,7 @@ def for_seeker(user: User) -> list[Step]:
     if not has_resume:
         steps.append(
             Step(
-                _("Write your résumé: employers find you and jobs match you."),
+                _("Write your résumé: employers find you and jobs match you"),
                 url_for("resumes.edit"),
                 True,
             )
@@ -73,8 +73,8 @@ def for_seeker(user: User) -> list[Step]:
         steps.append(
             Step(
                 ngettext(
-                    "Answer %(num)d invitation from an employer.",
-                    "Answer %(num)d invitations from employers.",
+                    "Answer %(num)d invitation from an employer",
+                    "Answer %(num)d invitations from employers",
                     invitations,
                 ),
                 url_for("applications.invitations"),
@@ -86,8 +86,8 @@ def for_seeker(user: User) -> list[Step]:
         steps.append(
             Step(
                 ngettext(
-                    "You have %(num)d interview coming up.",
-                    "You have %(num)d interviews coming up.",
+                    "You have %(num)d interview coming up",
+                    "You have %(num)d interviews coming up",
                     interviews,
                 ),
                 url_for("applications.mine"),
@@ -104,15 +104,15 @@ def for_seeker(user: User) -> list[Step]:
         steps.append(
             Step(
                 ngettext(
-                    "Follow %(num)d application in progress.",
-                    "Follow %(num)d applications in progress.",
+                    "Follow %(num)d application in progress",
+                    "Follow %(num)d applications in progress",
                     active,
                 ),
                 url_for("applications.mine"),
             )
         )
-    steps.append(Step(_("See the jobs recommended for you."), url_for("ranking.recommendations")))
-    steps.append(Step(_("Browse the online job fairs."), url_for("fairs.index")))
+    steps.append(Step(_("See the jobs recommended for you"), url_for("ranking.recommendations")))
+    steps.append(Step(_("Browse the online job fairs"), url_for("fairs.index")))
     return steps
 
 
@@ -120,7 +120,7 @@ def for_employer(user: User) -> list[Step]:
     membership = user.membership
     if membership is None:
         return [
-            Step(_("Register your company to post jobs."), url_for("employers.dashboard"), True)
+            Step(_("Register your company to post jobs"), url_for("employers.dashboard"), True)
         ]
     employer = membership.employer
     steps = []
@@ -128,7 +128,7 @@ def for_employer(user: User) -> list[Step]:
         steps.append(
             Step(
                 _(
-                    "Submit your company documents for verification: jobs are public once it is verified."
+                    "Submit your company documents for verification: jobs are public once it is verified"
                 ),
                 url_for("employers.dashboard"),
                 True,
@@ -137,13 +137,13 @@ def for_employer(user: User) -> list[Step]:
     elif employer.verification_state == VerificationState.SUBMITTED:
         steps.append(
             Step(
-                _("Your documents are under review by the region's officials."),
+                _("Your documents are under review by the region's officials"),
                 url_for("employers.dashboard"),
             )
         )
     jobs = sa.select(Job.id).where(Job.employer_id == employer.id)
     if not _count(jobs.where(Job.status == JobStatus.PUBLISHED)):
-        steps.append(Step(_("Post your first job."), url_for("employers.dashboard"), True))
+        steps.append(Step(_("Post your first job"), url_for("employers.dashboard"), True))
     new = _count(
         sa.select(Application.id)
         .join(Job, Job.id == Application.job_id)
@@ -152,7 +152,7 @@ def for_employer(user: User) -> list[Step]:
     if new:
         steps.append(
             Step(
-                ngettext("Review %(num)d new applicant.", "Review %(num)d new applicants.", new),
+                ngettext("Review %(num)d new applicant", "Review %(num)d new applicants", new),
                 url_for("applications.jobs"),
                 True,
             )
@@ -164,12 +164,12 @@ def for_employer(user: User) -> list[Step]:
         steps.append(
             Step(
                 ngettext(
-                    "%(num)d interview coming up.", "%(num)d interviews coming up.", interviews
+                    "%(num)d interview coming up", "%(num)d interviews coming up", interviews
                 ),
                 url_for("applications.jobs"),
             )
         )
-    steps.append(Step(_("Find candidates and invite them to apply."), url_for("resumes.search")))
+    steps.append(Step(_("Find candidates and invite them to apply"), url_for("resumes.search")))
     return steps
 
 
@@ -183,8 +183,8 @@ def for_official(user: User) -> list[Step]:
         steps.append(
             Step(
                 ngettext(
-                    "Review %(num)d company waiting for verification.",
-                    "Review %(num)d companies waiting for verification.",
+                    "Review %(num)d company waiting for verification",
+                    "Review %(num)d companies waiting for verification",
                     reviews,
                 ),
                 url_for("employers.reviews"),
@@ -195,13 +195,13 @@ def for_official(user: User) -> list[Step]:
     if claims:
         steps.append(
             Step(
-                ngettext("Decide %(num)d subsidy claim.", "Decide %(num)d subsidy claims.", claims),
+                ngettext("Decide %(num)d subsidy claim", "Decide %(num)d subsidy claims", claims),
                 url_for("subsidies.manage"),
                 True,
             )
         )
-    steps.append(Step(_("See your region's figures."), url_for("dashboards.home")))
-    steps.append(Step(_("Run an online job fair."), url_for("fairs.fair_list")))
+    steps.append(Step(_("See your region's figures"), url_for("dashboards.home")))
+    steps.append(Step(_("Run an online job fair"), url_for("fairs.fair_list")))
     return steps
 
 
