@@ -1,8 +1,8 @@
 """gunicorn settings of the web processes: ``gunicorn -c python:app.web_server … wsgi:app``.
 
-A web process renders its visitors' pages once before it takes a request. The first rendering
-of a page in a process compiles its templates, loads the translation catalogue, the query
-analyser's dictionary and SQLAlchemy's statement cache: 100-300 ms of CPU a page. A fresh
+A web process renders its visitors' pages once, and ranks once, before it takes a request. The
+first rendering of a page in a process compiles its templates, loads the translation catalogue,
+the query analyser's dictionary and SQLAlchemy's statement cache: 100-300 ms of CPU a page. A fresh
 process that meets traffic at once has every thread pay it together (Jinja compiles a template
 in each thread that asks for it first), and at 100 pages/s a restarted server answered its first
 seconds 1-2 s late (docs/benchmarks/runtime.md, eighth session). gunicorn calls
@@ -43,7 +43,26 @@ def warm(app: Flask) -> float:
             if time.monotonic() - started > BUDGET:
                 return time.monotonic() - started
             client.get(path, headers={"Accept-Language": language})
+    _rank_once(app)
     return time.monotonic() - started
+
+
+def _rank_once(app: Flask) -> None:
+    """Score one résumé against a few jobs and back: the ranking models and the lexicons
+    their features read load on first use, 0.4-1.1 s that the first recommendations or
+    applicant page of a process would otherwise wait (the visitors' pages rank nothing)."""
+    from sqlalchemy import select
+
+    from app.models import Job, Resume
+    from app.ranking import service
+
+    with app.test_request_context():
+        resume = db.session.scalars(select(Resume).limit(1)).first()
+        jobs = db.session.scalars(select(Job).limit(5)).all()
+        if resume is not None and jobs:
+            service.recommend_jobs(resume, jobs)
+            service.recommend_people(jobs[0], [resume])
+        db.session.remove()
 
 
 def _open_pool(app: Flask) -> None:
