@@ -125,6 +125,21 @@ def test_life_cycle_and_repost(client):
     assert {"job.pause", "job.resume", "job.close", "job.repost"} <= set(actions)
 
 
+def test_the_job_list_offers_each_job_only_the_actions_its_state_allows(client):
+    employer = factories.employer()
+    draft = factories.job(employer, status=JobStatus.DRAFT)
+    live = factories.job(employer)
+    as_user(client, employer.members[0].user)
+
+    page = client.get("/employers/mine").get_data(as_text=True)
+
+    def actions(job):
+        return set(re.findall(rf'/employers/mine/jobs/{job.id}/(\w+)"', page))
+
+    assert actions(draft) == {"edit", "publish", "close"}
+    assert actions(live) == {"edit", "pause", "close", "repost"}
+
+
 def test_an_authors_headings_show_as_headings_below_the_pages_own(client):
     employer = factories.employer()
     job = factories.job(employer, description="# 公司介绍\n\n## 岗位职责\n\n- 盘点\n\n### 福利")
