@@ -12,6 +12,7 @@ heap built by then is frozen out of the collector's way (video.eventloop.freeze_
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -20,6 +21,12 @@ from sqlalchemy.pool import QueuePool
 
 from app.extensions import db
 from video.eventloop import freeze_start_up_heap
+
+# A web process answers on several threads, on cores its siblings share: numpy's OpenBLAS
+# starting a thread per core for each product made a ranking page twice as slow (300
+# profiles: 105 -> 46 ms warm, 258 -> 132 ms cold; docs/benchmarks/matching.md). gunicorn
+# reads this file before it imports the app, and so numpy.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # The pages nearly every visit opens, in both languages the site speaks.
 PAGES = ["/", "/jobs/", "/jobs/?q=%E5%B7%A5%E7%A8%8B%E5%B8%88", "/auth/login"]

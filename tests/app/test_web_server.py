@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 from app.extensions import db
 from app.queue import DERIVED
 from app.web_server import warm
@@ -42,3 +47,22 @@ def test_warming_loads_the_ranking_models(app, worker):
 
     # one booster per direction: recommendations (cand2job) and applicant ranking (job2cand)
     assert learn.load.cache_info().currsize == 2, learn.load.cache_info()
+
+
+def test_web_processes_multiply_matrices_on_one_thread():
+    # gunicorn imports its settings (this module) first, then the app, and so numpy.
+    probe = textwrap.dedent(
+        """
+        import ctypes
+        import app.web_server
+        import numpy
+        path = next(l.split()[-1] for l in open("/proc/self/maps") if "openblas" in l.lower())
+        lib = ctypes.CDLL(path)
+        names = ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
+                 "openblas_get_num_threads")
+        print(next(getattr(lib, n)() for n in names if hasattr(lib, n)))
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "1", out.stderr
