@@ -77,12 +77,23 @@ def explain(
     return [reason for _, reason in positive + negative]
 
 
-def skill_names(skill_ids: Iterable[str], listed_order: list[str] | None = None) -> dict:
-    """Skill names in both languages, in the job's listed order when there is one."""
+def skill_names(
+    skill_ids: Iterable[str], listed_order: list[str] | None = None, typed: dict | None = None
+) -> dict:
+    """Skill names in both languages, in the job's listed order when there is one. A skill
+    outside the vocabulary is named as someone typed it (``typed``: canonical id -> text;
+    the id is lower-cased, so "5S" would read "5s")."""
     vocab = vocabulary()
+    typed = typed or {}
     rank = {skill: i for i, skill in enumerate(listed_order or ())}
     ordered = sorted(skill_ids, key=lambda skill: (rank.get(skill, len(rank)), skill))
-    return {lang: [vocab.display(skill, lang) for skill in ordered] for lang in ("zh", "en")}
+    return {
+        lang: [
+            vocab.display(skill, lang) if skill in vocab.skills else typed.get(skill, skill)
+            for skill in ordered
+        ]
+        for lang in ("zh", "en")
+    }
 
 
 def skill_reasons(pair: Pair) -> list[WeightedReason]:
@@ -90,7 +101,12 @@ def skill_reasons(pair: Pair) -> list[WeightedReason]:
     if not required:
         return []
     held = candidate_skills(pair.candidate)
-    listed_order = [vocabulary().canonical(skill) for skill in pair.job.skills or ()]
+    vocab = vocabulary()
+    listed_order = [vocab.canonical(skill) for skill in pair.job.skills or ()]
+    # the job's spelling wins over the résumé's
+    typed = {
+        vocab.canonical(s): s for s in (*(pair.candidate.skills or ()), *(pair.job.skills or ()))
+    }
     matched = required & held
     related = related_skills(required) & held
     missing = required - matched
@@ -100,18 +116,18 @@ def skill_reasons(pair: Pair) -> list[WeightedReason]:
         params = {
             "k": len(matched),
             "n": len(required),
-            "skills": skill_names(matched, listed_order),
+            "skills": skill_names(matched, listed_order, typed),
         }
         reasons.append((pair.contribution("skills"), Reason(code, params, "skills")))
     if related and matched != required:
         reasons.append(
             (
                 pair.weights["skills"] * RELATED_SKILLS_RANK,
-                Reason("skills_related", {"skills": skill_names(related)}, "skills"),
+                Reason("skills_related", {"skills": skill_names(related, typed=typed)}, "skills"),
             )
         )
     if missing and pair.features["skills"] < SKILLS_WORTH_MISSING:
-        params = {"skills": skill_names(missing, listed_order)}
+        params = {"skills": skill_names(missing, listed_order, typed)}
         reasons.append(
             (pair.shortfall("skills"), Reason("skills_missing", params, "skills", False))
         )

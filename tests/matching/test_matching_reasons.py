@@ -16,6 +16,13 @@ def test_skill_reason_in_both_languages(ctx):
     assert not missing  # 4 of 5 is a good fit; not worth a negative reason
 
 
+def test_skills_outside_the_vocabulary_are_named_as_the_employer_typed_them(ctx):
+    job = JobProfile("j", title="装配工", skills=["5S", "SMT贴片", "装配"])
+    cand = CandidateProfile("c", headline="装配工", skills=["5s", "smt贴片", "装配"])
+    m = score(job, cand, MatchContext(now=ctx.now, use_embeddings=False))
+    assert "具备岗位要求的全部3项技能：5S、SMT贴片、装配" in m.explain("zh", 10)
+
+
 def test_reasons_render_every_template():
     from matching.reasons import TEMPLATES
 
