@@ -78,6 +78,11 @@ KINDS = (
 )
 """Kinds of division by the ending of the name, longer endings first."""
 
+SHORTEST_STEM = {"林区": 3, "园区": 3, "新区": 2}
+"""Endings that are a kind only after a stem this long; shorter, the name itself ends so and
+the kind is 区: 碑林区 Beilin District, 下花园区 Xiahuayuan District, 清新区 Qingxin District
+(but 神农架林区 Shennongjia Forestry District, 沈北新区 Shenbei New Area)."""
+
 PEOPLES = {
     "维吾尔": "Uygur", "哈萨克": "Kazakh", "柯尔克孜": "Kirgiz", "塔吉克": "Tajik", "蒙古": "Mongol",
     "朝鲜": "Korean", "满": "Manchu", "回": "Hui", "藏": "Tibetan", "彝": "Yi", "苗": "Miao",
@@ -111,7 +116,7 @@ def _english_name(name: str) -> str:
         return PLACEHOLDERS[name]
     for ending, kind in KINDS:
         stem = name[: -len(ending)]
-        if name.endswith(ending) and stem:
+        if name.endswith(ending) and len(stem) >= SHORTEST_STEM.get(ending, 1):
             return " ".join(part for part in (_stem(stem), kind) if part)
     return _stem(name)
 
@@ -139,6 +144,7 @@ PLACE_READINGS = {
     "覃": "qin",  # 覃塘
     "蚌": "beng",  # 蚌埠, 蚌山
     "朝": "chao",  # 朝阳
+    "柏": "bai",  # 万柏林, 柏乡 (pypinyin's 柏林 is Berlin, bolin)
 }
 """Characters whose reading in place names differs from pypinyin's everyday choice."""
 

@@ -1,5 +1,6 @@
-"""Place names are read as places are read (三都 Sandu, not Sandou), checked on the real
-tree (app/data/regions), not on names made up for the test."""
+"""Place names are read as places are read (三都 Sandu, not Sandou; 碑林区 Beilin District,
+not "Bei Forestry District"), checked on the real tree (app/data/regions), not on names made
+up for the test."""
 
 from __future__ import annotations
 
@@ -42,6 +43,15 @@ READ_AS_PLACES = {
     "洪洞县": "Hongtong County",
     "铅山县": "Yanshan County",
     "尉犁县": "Yuli County",
+    # Districts whose own name ends like a kind of division
+    "碑林区": "Beilin District",
+    "万柏林区": "Wanbailin District",
+    "下花园区": "Xiahuayuan District",
+    "绿园区": "Lüyuan District",
+    "清新区": "Qingxin District",
+    "神农架林区": "Shennongjia Forestry District",
+    "沈北新区": "Shenbei New Area",
+    "西藏文化旅游创意园区": "Xizangwenhualüyouchuangyi Park",
 }
 
 
