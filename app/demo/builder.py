@@ -59,13 +59,23 @@ STAGE_PATHS = [
 ]
 
 
-def build() -> None:
-    """Add the demo rows to the session (the caller commits)."""
-    DemoBuilder(random.Random(SEED)).build()
+def build(now: datetime | None = None) -> None:
+    """Add the demo rows to the session (the caller commits), as if built at NOW (UTC)."""
+    DemoBuilder(random.Random(SEED), now).build()
+
+
+def at_work_by(moment: datetime) -> datetime:
+    """The latest moment no later than MOMENT (UTC) within Beijing working hours, 9:00 to
+    17:59: MOMENT itself during them, else 17:59 of the last working day's evening."""
+    local = moment + BEIJING
+    if 9 <= local.hour < 18:
+        return moment
+    day = local.date() if local.hour >= 18 else local.date() - timedelta(days=1)
+    return datetime.combine(day, datetime.min.time()) + timedelta(hours=17, minutes=59) - BEIJING
 
 
 class DemoBuilder:
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, now: datetime | None = None):
         self.rng = rng
         self.clock = random.Random(SEED)  # interview times, drawn apart from the rows
         self.fake = Faker("zh_CN")
@@ -74,8 +84,10 @@ class DemoBuilder:
         self.fake_en.seed_instance(SEED)
         self.texts = DemoTexts(SEED)
         self.password_hash = hash_password(PASSWORD)
-        self.now = utcnow()
+        self.now = now or utcnow()
         self.today = self.now.date()
+        # No event is later than the last moment of Beijing working hours so far.
+        self.latest = at_work_by(self.now)
         self.communities = db.session.scalars(
             select(Region.code)
             .where(Region.level == 5, Region.code.startswith(DISTRICT))
@@ -93,9 +105,9 @@ class DemoBuilder:
         ).all() or [PARTNER_REGION]
 
     def days_ago(self, n: int) -> datetime:
-        """A working-hours moment (Beijing time) N days ago; never later than now ("today" early
-        in the morning)."""
-        return min(self.working_hours((self.now + BEIJING).date() - timedelta(days=n)), self.now)
+        """A working-hours moment (Beijing time) N days ago; never later than the last working
+        moment so far (built early in the morning, "today" is yesterday evening)."""
+        return min(self.working_hours((self.now + BEIJING).date() - timedelta(days=n)), self.latest)
 
     def working_hours(self, day: date, rng: random.Random | None = None) -> datetime:
         """A moment between 9:00 and 17:59 Beijing time on DAY (a Beijing date), in UTC."""
@@ -113,7 +125,7 @@ class DemoBuilder:
         the next day, or the latest earlier day whose slot has passed."""
         day = (scheduled + BEIJING).date() + timedelta(days=1)
         starts = self.working_hours(day, self.clock)
-        while starts > self.now:
+        while starts > self.latest:
             day -= timedelta(days=1)
             starts = self.working_hours(day, self.clock)
         return starts
@@ -313,7 +325,7 @@ class DemoBuilder:
                     {
                         "title": title,
                         "company": self.fake.company(),
-                        "description": self.texts.past_work(title, skills),
+                        "description": self.texts.past_work(title, chosen),
                         "years": experience_years,
                     }
                 ],
@@ -378,10 +390,10 @@ class DemoBuilder:
                                 application_id=application.id,
                                 status=InterviewStatus.COMPLETED,
                                 starts_at=starts,
-                                created_at=min(at, starts - timedelta(hours=2)),
+                                created_at=min(at, at_work_by(starts - timedelta(hours=2))),
                             )
                         )
                     previous = stage
-                    # a path's later steps have happened too: none after now
-                    at = min(at + timedelta(days=self.rng.randint(1, 4)), self.now)
+                    # a path's later steps have happened too, in working hours: none after now
+                    at = min(at + timedelta(days=self.rng.randint(1, 4)), self.latest)
         db.session.flush()

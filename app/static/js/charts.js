@@ -79,12 +79,42 @@
     };
   }
 
-  function sankey(spec) {
+  /* Each node's column (0 for a source), so the labels can be kept between the columns. */
+  function sankeyDepths(nodes, links) {
+    var depth = {};
+    nodes.forEach(function (n) { depth[n] = 0; });
+    for (var pass = 0; pass < nodes.length; pass++) {  // longest path; the flows have no cycle
+      var moved = false;
+      links.forEach(function (l) {
+        if (depth[l.target] < depth[l.source] + 1) { depth[l.target] = depth[l.source] + 1; moved = true; }
+      });
+      if (!moved) { break; }
+    }
+    return depth;
+  }
+
+  /* Labels point into the gaps between columns (the last column's to its left), each at most
+   * half a gap wide and shortened with "…" beyond that: long English names (Qiannan Bouyei
+   * Miao Autonomous Prefecture) neither run off a phone's screen nor over the next column.
+   * The tooltip names the node in full. */
+  function sankey(el, spec) {
+    var NODE = 16;
+    var MARGIN = 8;
+    var nodes = spec.sankey.nodes;
+    var depth = sankeyDepths(nodes, spec.sankey.links);
+    var last = Math.max.apply(null, nodes.map(function (n) { return depth[n]; }).concat([1]));
+    var width = el.parentNode.clientWidth;
+    var gap = (width - 2 * MARGIN - (last + 1) * NODE) / last;
+    var label = { width: Math.max(40, gap / 2 - 8), overflow: "truncate", ellipsis: "…" };
     return {
       tooltip: { trigger: "item", confine: true },
       series: [{
         type: "sankey", emphasis: { focus: "adjacency" },
-        data: spec.sankey.nodes.map(function (n) { return { name: n }; }),
+        left: MARGIN, right: MARGIN, nodeWidth: NODE,
+        data: nodes.map(function (n) {
+          var inward = depth[n] === last ? "left" : "right";
+          return { name: n, label: Object.assign({ position: inward }, label) };
+        }),
         links: spec.sankey.links
       }]
     };
@@ -229,7 +259,7 @@
         draw(el, spec, choropleth(spec, geo));
       }).catch(function () { el.hidden = true; });
     } else if (spec.kind === "sankey") {
-      draw(el, spec, sankey(spec));
+      draw(el, spec, sankey(el, spec));
     } else if (spec.kind === "treemap") {
       draw(el, spec, treemap(spec));
     } else {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 from app.cli import main
@@ -14,6 +17,7 @@ from app.models import (
     Job,
     JobStatus,
     Region,
+    Resume,
     Role,
     User,
     VerificationReview,
@@ -242,3 +246,54 @@ def test_demo_times_and_addresses_read_as_real_ones(runner):
     addresses = db.session.scalars(select(Employer.address).where(Employer.address != "")).all()
     assert addresses
     assert [a for a in addresses if re.search("[A-Za-z]", a)] == []
+
+
+@pytest.mark.parametrize(
+    "built_at",
+    [
+        datetime(2026, 12, 1, 20, 30),  # 04:30 in Beijing: before the working day
+        datetime(2026, 12, 1, 2, 0),  # 10:00: during it
+        datetime(2026, 12, 1, 11, 0),  # 19:00: after it
+    ],
+)
+def test_every_demo_event_is_past_and_in_beijing_working_hours(app, built_at):
+    """Whatever the hour the demo is built at, what its people did happened before it, at
+    work: applications, their stage changes and the interviews held."""
+    from app.demo.builder import build
+    from app.models import Interview, InterviewStatus, StageChange
+    from app.regions.loader import load_regions
+
+    load_regions(db.session, only_under=DISTRICT)
+    build(now=built_at)
+    db.session.flush()
+
+    moments = {
+        "job published": db.session.scalars(
+            select(Job.published_at).where(Job.published_at.is_not(None))
+        ).all(),
+        "applied": db.session.scalars(select(Application.created_at)).all(),
+        "answered": db.session.scalars(
+            select(Application.first_response_at).where(Application.first_response_at.is_not(None))
+        ).all(),
+        "stage changed": db.session.scalars(select(StageChange.created_at)).all(),
+        "interview booked": db.session.scalars(select(Interview.created_at)).all(),
+        "interview held": db.session.scalars(
+            select(Interview.starts_at).where(Interview.status == InterviewStatus.COMPLETED)
+        ).all(),
+    }
+    for what, times in moments.items():
+        assert times, what
+        late = [t for t in times if t > built_at]
+        assert not late, (what, late[:3])
+        off_hours = [t for t in times if not 9 <= (t + timedelta(hours=8)).hour < 18]
+        assert not off_hours, (what, off_hours[:3])
+
+
+def test_a_resumes_past_work_names_the_skills_it_lists(runner):
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    resumes = [r for r in db.session.scalars(select(Resume)) if r.skills]
+    assert resumes
+    for resume in resumes:
+        for job in resume.experience:
+            used = job["description"].rsplit("常用", 1)[-1].rstrip("。").split("、")
+            assert set(used) <= set(resume.skills), (used, resume.skills)

@@ -287,3 +287,30 @@ def test_yunpin_run_rebuilds_an_index_of_an_older_schema(app, client, worker):
     build_search_index_if_empty()  # what `yunpin run` does before serving
     page = text(client, "/jobs/?q=软件工程师")
     assert "软件测试工程师" in page and "slower backup mode" not in page
+
+
+def test_a_place_typed_in_english_filters_like_one_picked(client, worker):
+    """An English page names places in English, so a visitor may type one without the picker."""
+    from app.models import Region
+    from app.regions.loader import pinyin_for
+
+    beijing = [
+        ("11", "北京市", 1, None),
+        ("1101", "市辖区", 2, "11"),
+        ("110108", "海淀区", 3, "1101"),
+    ]
+    db.session.add_all(
+        Region(code=c, name=n, level=lv, parent_code=p, pinyin=pinyin_for(n))
+        for c, n, lv, p in beijing
+    )
+    publish(title="海淀客服", region_code="110108")
+    publish(title="江岸客服", region_code="420102")
+    db.session.commit()
+    worker(DERIVED)
+    for typed in ("Haidian", "haidian", "Haidian District, Beijing"):
+        url = f"/jobs/?q=客服&region={typed}"
+        page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert 'data-region-code="110108"' in page, typed
+        assert "海淀客服" in re.sub(r"<[^>]+>", "", page) and "江岸客服" not in page, typed
+    page = text(client, "/jobs/?q=客服&region=Beijing")
+    assert "海淀客服" in page and "江岸客服" not in page

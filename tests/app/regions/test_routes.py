@@ -117,3 +117,38 @@ def test_a_typed_name_resolves_to_its_region(app):
     assert full_names(db.session, {"420102001001"}) == {
         "420102001001": "湖北省 武汉市 江岸区 大智街道 三德里社区"
     }
+
+
+@pytest.mark.parametrize(
+    ("q", "expected", "english"),
+    [
+        ("Haidian", "110108", "Haidian District"),
+        ("haidian", "110108", "Haidian District"),
+        ("Haidian District", "110108", "Haidian District"),
+        ("Haidian District, Beijing", "110108", "Haidian District"),
+        ("Beijing", "11", "Beijing"),
+        ("Chengdu", "5101", "Chengdu"),
+    ],
+)
+def test_an_english_name_finds_its_place(client, q, expected, english):
+    results = client.get(
+        "/regions/search", query_string={"q": q}, headers={"Accept-Language": "en"}
+    ).get_json()
+    assert {"code": expected, "name": english} in [
+        {"code": r["code"], "name": r["name"]} for r in results
+    ]
+
+
+def test_a_place_typed_in_english_resolves_to_its_region(loaded_app):
+    from app.extensions import db
+    from app.regions.queries import resolve
+
+    with loaded_app.app_context():
+        assert resolve(db.session, "Haidian") == "110108"
+        assert resolve(db.session, "haidian district") == "110108"
+        assert resolve(db.session, "Beijing") == "11"
+        assert resolve(db.session, "Sandu Shui Autonomous County") == "522732"
+        assert resolve(db.session, "Jiang'an District, Wuhan") == "420102"
+        assert resolve(db.session, "Chaoyang District, Beijing") == "110105"
+        assert resolve(db.session, "Chaoyang District") is None  # Beijing's or Changchun's?
+        assert resolve(db.session, "Atlantis") is None
