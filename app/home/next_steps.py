@@ -119,9 +119,7 @@ def for_seeker(user: User) -> list[Step]:
 def for_employer(user: User) -> list[Step]:
     membership = user.membership
     if membership is None:
-        return [
-            Step(_("Register your company to post jobs"), url_for("employers.dashboard"), True)
-        ]
+        return [Step(_("Register your company to post jobs"), url_for("employers.dashboard"), True)]
     employer = membership.employer
     steps = []
     if employer.verification_state in (VerificationState.DRAFT, VerificationState.RETURNED):
@@ -163,9 +161,7 @@ def for_employer(user: User) -> list[Step]:
     if interviews:
         steps.append(
             Step(
-                ngettext(
-                    "%(num)d interview coming up", "%(num)d interviews coming up", interviews
-                ),
+                ngettext("%(num)d interview coming up", "%(num)d interviews coming up", interviews),
                 url_for("applications.jobs"),
             )
         )
