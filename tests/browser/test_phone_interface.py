@@ -58,7 +58,7 @@ def test_phone_header_is_one_row_with_a_menu_and_tables_are_cards(browser, hirin
     assert not page.locator("#main-nav").is_visible()
 
     # The home page: next steps for this employer, no sign-up pitch.
-    assert page.locator(".next-steps").get_by_text("Review 2 new applicants.").is_visible()
+    assert page.locator(".next-steps").get_by_text("Review 2 new applicants").is_visible()
     assert page.get_by_text("Start as an employer").count() == 0
 
     page.goto(f"{base}/applications/jobs/{job_id}")
