@@ -71,3 +71,15 @@ def no_writes() -> Iterator[list[str]]:
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
     assert not sent, f"a read wrote: {sent}"
+
+
+def sign_in_page(page, base: str, email: str) -> None:
+    """Sign a browser PAGE in through the real log-in form (factories' password) and wait
+    for the home page it lands on."""
+    from tests.factories import PASSWORD
+
+    page.goto(base + "/auth/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("button.button").click()
+    page.wait_for_url(base + "/")

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Role
 from tests import factories
 from tests.app.dashboards.helpers import populate
+from tests.web import sign_in_page
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
@@ -34,11 +35,7 @@ def test_every_dashboard_draws_its_charts(browser, live_server, size, tmp_path):
     errors: list[str] = []
     board = "home"
     page.on("pageerror", lambda error: errors.append(f"{board}: {error.message}\n{error.stack}"))
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill("province@example.com")
-    page.locator("#password").fill(factories.PASSWORD)
-    page.locator("button.button").click()
-    page.wait_for_url(base + "/")
+    sign_in_page(page, base, "province@example.com")
 
     for board in BOARDS:
         page.goto(f"{base}/officials/dashboards/{board}")

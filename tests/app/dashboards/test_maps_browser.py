@@ -15,18 +15,11 @@ from app.extensions import db
 from app.models import Role
 from tests import factories
 from tests.app.dashboards.helpers import populate
+from tests.web import sign_in_page
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 WUHAN = [114.30, 30.60]  # near the middle of 武汉市's urban districts
 JIANGAN = [114.30911, 30.600052]  # the centre the county map gives 江岸区
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(factories.PASSWORD)
-    page.locator("button.button").click()
-    page.wait_for_url(base + "/")
 
 
 def map_drawn(page, chart_id: str = "map") -> None:
@@ -79,7 +72,7 @@ def test_map_drills_down_from_province_to_county(browser, live_server, size, tmp
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(error.message))
-    sign_in(page, base, "province@example.com")
+    sign_in_page(page, base, "province@example.com")
 
     page.goto(base + "/officials/dashboards/map")
     map_drawn(page)
@@ -103,7 +96,7 @@ def test_map_drills_down_from_province_to_county(browser, live_server, size, tmp
 
     # A district official lands on the same picture of their own area.
     context.clear_cookies()
-    sign_in(page, base, "district@example.com")
+    sign_in_page(page, base, "district@example.com")
     page.goto(base + "/officials/dashboards/map")
     map_drawn(page, "map-area")
     area = page.evaluate(

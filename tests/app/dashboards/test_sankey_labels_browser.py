@@ -15,6 +15,7 @@ from app.models import CooperationAgreement, Region, Role
 from tests import factories
 from tests.app.dashboards.helpers import populate
 from tests.app.dashboards.test_dashboards_browser import VIEWPORTS
+from tests.web import sign_in_page
 
 LONG_NAMED = [
     ("5227", "黔南布依族苗族自治州", 2, "52"),
@@ -68,11 +69,7 @@ def test_sankey_labels_fit_the_canvas(browser, live_server, size, locale, tmp_pa
 
     context = browser.new_context(viewport=VIEWPORTS[size], locale=locale, reduced_motion="reduce")
     page = context.new_page()
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill("province@example.com")
-    page.locator("#password").fill(factories.PASSWORD)
-    page.locator("button.button").click()
-    page.wait_for_url(base + "/")
+    sign_in_page(page, base, "province@example.com")
     page.goto(f"{base}/officials/dashboards/cooperation")
     chart = page.locator("[data-chart].chart-ready").first
     chart.locator("canvas").first.wait_for(state="attached", timeout=10_000)

@@ -8,6 +8,7 @@ import pytest
 from app.extensions import db
 from app.models import ReviewDecision, Role, VerificationReview, VerificationState
 from tests import factories
+from tests.web import sign_in_page
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
@@ -34,11 +35,7 @@ def test_earlier_decisions_are_in_a_card(browser, live_server, size, locale, tmp
 
     context = browser.new_context(viewport=VIEWPORTS[size], locale=locale, reduced_motion="reduce")
     page = context.new_page()
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill("official@example.com")
-    page.locator("#password").fill(factories.PASSWORD)
-    page.locator("button.button").click()
-    page.wait_for_url(base + "/")
+    sign_in_page(page, base, "official@example.com")
     page.goto(url)
     page.screenshot(path=str(tmp_path / f"review-{locale}-{size}.png"), full_page=True)
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.media.service import settings_for
-from tests.factories import PASSWORD
+from tests.web import sign_in_page
 from video.embedded import start_in_thread
 
 from .helpers import local_slot, world
@@ -17,14 +17,6 @@ pytestmark = pytest.mark.browser
 SEES_REMOTE_VIDEO = (
     "() => [...document.querySelectorAll('#remote video')].some(v => v.videoWidth > 0)"
 )
-
-
-def log_in(page, base, email):
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("button.button").click()
-    page.wait_for_url(base + "/")
 
 
 def test_employer_and_candidate_schedule_and_hold_an_interview(browser, live_server):
@@ -50,7 +42,7 @@ def test_employer_and_candidate_schedule_and_hold_an_interview(browser, live_ser
             page.on("pageerror", lambda e: errors.append(str(e)))
 
         # The employer proposes a time from the application; the candidate picks it.
-        log_in(employer, base, owner_email)
+        sign_in_page(employer, base, owner_email)
         employer.goto(f"{base}/applications/review/{application_id}")
         employer.locator(f"a[href='/video/applications/{application_id}/schedule']").click()
         employer.locator("#slot-0").fill(local_slot(1))
@@ -58,7 +50,7 @@ def test_employer_and_candidate_schedule_and_hold_an_interview(browser, live_ser
         employer.wait_for_url("**/video/interviews/*")
         interview_url = employer.url
 
-        log_in(candidate, base, candidate_email)
+        sign_in_page(candidate, base, candidate_email)
         candidate.goto(interview_url)
         candidate.locator(".slots button").first.click()
         candidate.wait_for_selector("a[href$='/room']")
