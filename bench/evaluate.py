@@ -22,7 +22,8 @@ import numpy as np
 
 from matching import defaults
 from matching.bm25 import BM25
-from matching.encode import encode_candidates, encode_jobs
+from matching.collection import Collection
+from matching.encode import encode_candidates, encode_jobs, read_against
 from matching.profiles import CandidateProfile, JobProfile, MatchContext
 from matching.scorer import score_arrays
 from matching.text import tokenize
@@ -135,6 +136,20 @@ def _cand_text(c: CandidateProfile) -> str:
     return c.full_text()
 
 
+def encode_sets(queries: list, docs: list, qrels: dict, direction: str, now=None) -> tuple:
+    """(judged queries, their columns, the documents' columns). Every profile of both files
+    is read against the other file's collection (`matching.collection`): the files are the
+    marketplace being ranked, as the published jobs and résumés are in the app."""
+    jobs, cands = (queries, docs) if direction == "job2cand" else (docs, queries)
+    J, C = encode_jobs(jobs, now), encode_candidates(cands, now)
+    read_against(J, Collection.of("candidate", C.title_vec, C.text_vec))
+    read_against(C, Collection.of("job", J.title_vec, J.text_vec))
+    position = {q.id: i for i, q in enumerate(queries)}
+    picked = [position[q] for q in qrels if q in position]
+    Q, D = (J, C) if direction == "job2cand" else (C, J)
+    return [queries[i] for i in picked], Q.take(picked), D
+
+
 def run_systems(
     queries: list,
     docs: list,
@@ -145,16 +160,11 @@ def run_systems(
     seed: int = 0,
 ) -> dict[str, dict]:
     """Rank `docs` for each judged query with every system; return metrics per system."""
-    qmap = {q.id: q for q in queries}
-    judged = [qmap[q] for q in qrels if q in qmap]
+    judged, Q, D = encode_sets(queries, docs, qrels, direction, ctx.now)
     doc_ids = [d.id for d in docs]
     runs: dict[str, dict[str, list]] = {}
 
     # scorer (exhaustive exact scoring: measures the ranking function, not the retriever)
-    if direction == "job2cand":
-        Q, D = encode_jobs(judged, ctx.now), encode_candidates(docs, ctx.now)
-    else:
-        Q, D = encode_candidates(judged, ctx.now), encode_jobs(docs, ctx.now)
     variants = {"scorer": ctx.weights, "scorer-hand": defaults.WEIGHTS}
     for f in ablate:
         w = dict(defaults.WEIGHTS)

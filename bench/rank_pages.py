@@ -22,6 +22,7 @@ Not a `yunpin bench` subcommand: the app imports `matching` before a subcommand 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import os
@@ -96,6 +97,21 @@ class Pools:
         ]
 
 
+def _collections(matching, seed: int) -> dict:
+    """Both sides' collection statistics (1,000 profiles each), as the app passes them, for a
+    checkout whose scorer reads them (from 2026-12-02); none for an older one."""
+    if "job_collection" not in {f.name for f in dataclasses.fields(matching.MatchContext)}:
+        return {}
+    Collection = importlib.import_module("matching.collection").Collection
+    rng = np.random.default_rng(seed + 1)
+    units = rng.standard_normal((4, 1000, 512)).astype(np.float32)
+    units /= np.linalg.norm(units, axis=2, keepdims=True)
+    return {
+        "job_collection": Collection.of("job", units[0], units[1]),
+        "candidate_collection": Collection.of("candidate", units[2], units[3]),
+    }
+
+
 def _median_ms(times: list[float]) -> float:
     return round(1000 * float(np.median(times)), 1)
 
@@ -114,7 +130,7 @@ def main(n, pages, seed, code):
         sys.path.insert(0, os.path.abspath(code))
     matching = importlib.import_module("matching")
     pools = Pools(matching, seed)
-    ctx = matching.MatchContext(now=datetime(2026, 12, 1))
+    ctx = matching.MatchContext(now=datetime(2026, 12, 1), **_collections(matching, seed))
     job, cand = pools.jobs(1)[0], pools.candidates(1)[0]
     # load both directions' models and the vocabularies before timing
     matching.rank_candidates(job, pools.candidates(50), ctx)

@@ -20,10 +20,9 @@ import click
 import numpy as np
 
 from matching import learn
-from matching.encode import encode_candidates, encode_jobs
 from matching.scorer import feature_matrix
 
-from .evaluate import _load_profiles, _load_qrels
+from .evaluate import _load_profiles, _load_qrels, encode_sets
 from .metrics import ndcg_at
 
 SPLITS = ("train", "validation", "test")
@@ -39,12 +38,7 @@ def set_features(directory: str, direction: str):
     cands = _load_profiles(os.path.join(directory, "candidates.jsonl"), "candidate")
     qrels = _load_qrels(os.path.join(directory, f"qrels.{direction}.tsv"))
     queries, docs = (jobs, cands) if direction == "job2cand" else (cands, jobs)
-    qmap = {q.id: q for q in queries}
-    judged = [qmap[q] for q in qrels if q in qmap]
-    if direction == "job2cand":
-        Q, D = encode_jobs(judged), encode_candidates(docs)
-    else:
-        Q, D = encode_candidates(judged), encode_jobs(docs)
+    judged, Q, D = encode_sets(queries, docs, qrels, direction)
     X, y = [], []
     for i, q in enumerate(judged):
         row = Q.take([i])
@@ -110,12 +104,18 @@ def train_sets_command(prefixes, out, seed, no_test):
             for prefix in prefixes
             for split in splits
         }
+        cols = [learn.MODEL_FEATURES.index(f) for f in learn.READS[direction]]
         train = [sample(*data[k], rng) for k in data if k[1] == "train"]
-        valid = [whole(*data[k]) for k in data if k[1] == "validation"]
-        booster = learn.fit(pool(train), pool(valid))
+        train = [(X[:, cols], y, groups) for X, y, groups in train]
+        valid = [
+            whole([x[:, cols] for x in data[k][0]], data[k][1])
+            for k in data
+            if k[1] == "validation"
+        ]
+        booster = learn.fit(pool(train), pool(valid), names=learn.READS[direction])
         report[f"rounds_{direction}"] = booster.best_iteration
         for (prefix, split), (X, y) in data.items():
-            learned = [booster.predict(x, num_iteration=booster.best_iteration) for x in X]
+            learned = [booster.predict(x[:, cols], num_iteration=booster.best_iteration) for x in X]
             report["sets"].append(
                 {
                     "set": os.path.basename(prefix),

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import defaults
+from .collection import Collection
 from .embeddings import DIM, embed_texts
 from .expansion import CSCO_NEIGHBOURS, ESCO_NEIGHBOURS, describe, reference_stats
 from .grams import GRAMS, encode_title
@@ -119,6 +120,11 @@ class Encoded:
     title_sd: np.ndarray  # (n,) float32
     text_mu: np.ndarray  # (n,) float32
     text_sd: np.ndarray  # (n,) float32
+    # the same against the other side's collection (`matching.collection`; 0 = none given)
+    coll_title_mu: np.ndarray  # (n,) float32
+    coll_title_sd: np.ndarray  # (n,) float32
+    coll_text_mu: np.ndarray  # (n,) float32
+    coll_text_sd: np.ndarray  # (n,) float32
 
     def __len__(self):
         return len(self.occ)
@@ -170,6 +176,10 @@ class Encoded:
             title_sd=np.zeros(n, np.float32),
             text_mu=np.zeros(n, np.float32),
             text_sd=np.zeros(n, np.float32),
+            coll_title_mu=np.zeros(n, np.float32),
+            coll_title_sd=np.zeros(n, np.float32),
+            coll_text_mu=np.zeros(n, np.float32),
+            coll_text_sd=np.zeros(n, np.float32),
         )
 
 
@@ -194,7 +204,13 @@ def _vectors(profiles, use_embeddings: bool) -> tuple[np.ndarray, np.ndarray]:
     return text, title
 
 
-def encode_jobs(jobs: list[JobProfile], now=None, use_embeddings: bool = True) -> Encoded:
+def encode_jobs(
+    jobs: list[JobProfile],
+    now=None,
+    use_embeddings: bool = True,
+    against: Collection | None = None,
+) -> Encoded:
+    """Jobs as columns; AGAINST is the candidates' collection their cosines are read against."""
     e = Encoded.empty("job", len(jobs))
     e.text_vec, e.title_vec = _vectors(jobs, use_embeddings)
     for i, j in enumerate(jobs):
@@ -213,12 +229,17 @@ def encode_jobs(jobs: list[JobProfile], now=None, use_embeddings: bool = True) -
         e.grams[i], e.gram_w[i] = encode_title(j.title_text())
     _nearest_occupations(e)
     _text_reference(e)
+    read_against(e, against)
     return e
 
 
 def encode_candidates(
-    cands: list[CandidateProfile], now=None, use_embeddings: bool = True
+    cands: list[CandidateProfile],
+    now=None,
+    use_embeddings: bool = True,
+    against: Collection | None = None,
 ) -> Encoded:
+    """Candidates as columns; AGAINST is the jobs' collection their cosines are read against."""
     e = Encoded.empty("candidate", len(cands))
     e.text_vec, e.title_vec = _vectors(cands, use_embeddings)
     for i, c in enumerate(cands):
@@ -234,6 +255,7 @@ def encode_candidates(
         e.grams[i], e.gram_w[i] = encode_title(c.title_text())
     _nearest_occupations(e)
     _text_reference(e)
+    read_against(e, against)
     return e
 
 
@@ -272,3 +294,12 @@ def _nearest_occupations(e: Encoded) -> None:
 
 def _text_reference(e: Encoded) -> None:
     e.text_mu, e.text_sd = reference_stats(e.text_vec)
+
+
+def read_against(e: Encoded, collection: Collection | None) -> None:
+    """Each profile's cosine statistics against the other side's COLLECTION (none: unknown)."""
+    if collection is None:
+        return
+    e.coll_title_mu, e.coll_title_sd, e.coll_text_mu, e.coll_text_sd = collection.stats(
+        e.title_vec, e.text_vec
+    )

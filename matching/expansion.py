@@ -32,6 +32,7 @@ from importlib import resources
 
 import numpy as np
 
+from .collection import moment_stats
 from .occupations import occupation_centroids
 
 ESCO_NEIGHBOURS = 20
@@ -93,16 +94,8 @@ def _reference_moments() -> tuple[np.ndarray, np.ndarray]:
 
 
 def reference_stats(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and standard deviation (n,) float32 of each vector's cosines with the CSCO codes
-    (zeros for zero vectors and for vectors of another dimension, e.g. synthetic benchmarks)."""
-    mean, second = _reference_moments()
-    n = len(vecs)
-    if not n or vecs.shape[1] != len(mean):
-        return np.zeros(n, np.float32), np.zeros(n, np.float32)
-    v = np.asarray(vecs, np.float32)
-    mu = v @ mean
-    var = np.einsum("ij,ij->i", v @ second, v) - mu**2
-    return mu, np.sqrt(np.maximum(var, 0))
+    """Mean and standard deviation (n,) float32 of each vector's cosines with the CSCO codes."""
+    return moment_stats(vecs, *_reference_moments())
 
 
 def _blend(idx: np.ndarray, w: np.ndarray) -> np.ndarray:

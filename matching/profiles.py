@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .collection import Collection
 from .titles import clean_title
 
 EDUCATION_LEVELS = {
@@ -123,7 +124,10 @@ class CandidateProfile:
 class MatchContext:
     """Request-level facts. `cooperation` holds labor-cooperation links as
     (origin_region_prefix, destination_region_prefix) pairs, e.g. ("52", "4403") for
-    Guizhou -> Shenzhen: a candidate from the origin is a partner for a job at the destination."""
+    Guizhou -> Shenzhen: a candidate from the origin is a partner for a job at the destination.
+    `job_collection` and `candidate_collection` describe each side as a whole
+    (`matching.collection`): the published jobs a candidate's cosines are read against, and the
+    candidates a job's are."""
 
     cooperation: set[tuple[str, str]] = field(default_factory=set)
     now: datetime | None = None
@@ -131,3 +135,5 @@ class MatchContext:
     use_embeddings: bool = True
     weights: dict[str, float] | None = None  # override defaults.WEIGHTS (and the model)
     model: str | None = None  # learned model file; None: the shipped one (matching.learn)
+    job_collection: Collection | None = None
+    candidate_collection: Collection | None = None

@@ -78,10 +78,11 @@ class Retriever:
         self.alive = np.concatenate([self.alive, np.zeros(new - cap, bool)])
         self.index.resize_index(new)
 
-    def add(self, profiles, now=None, use_embeddings: bool = True):
-        """Add or replace profiles (JobProfile for a job retriever, CandidateProfile otherwise)."""
+    def add(self, profiles, now=None, use_embeddings: bool = True, against=None):
+        """Add or replace profiles (JobProfile for a job retriever, CandidateProfile otherwise);
+        AGAINST is the other side's `Collection` (the one searches pass in their context)."""
         enc = (encode_jobs if self.kind == "job" else encode_candidates)(
-            list(profiles), now, use_embeddings
+            list(profiles), now, use_embeddings, against
         )
         self.add_encoded([p.id for p in profiles], enc)
 
@@ -185,10 +186,13 @@ class Retriever:
     def search(self, query, k: int = 50, ctx: MatchContext | None = None, **kw):
         """Top-k (id, score) for a JobProfile (candidate retriever) or CandidateProfile."""
         ctx = ctx or MatchContext()
-        enc = encode_jobs if self.kind == "candidate" else encode_candidates
         from .scorer import _now
 
-        return self.search_encoded(enc([query], _now(ctx), ctx.use_embeddings), k, ctx, **kw)
+        if self.kind == "candidate":
+            q = encode_jobs([query], _now(ctx), ctx.use_embeddings, ctx.candidate_collection)
+        else:
+            q = encode_candidates([query], _now(ctx), ctx.use_embeddings, ctx.job_collection)
+        return self.search_encoded(q, k, ctx, **kw)
 
     # ------------------------------------------------------------ persistence
     def save(self, directory: str):

@@ -141,9 +141,10 @@ def _soft_occupation(J: Encoded, C: Encoded, title_cosine: np.ndarray) -> dict[s
 
 
 def _reference_z(cosine01: np.ndarray, mu: np.ndarray, sd: np.ndarray, known) -> np.ndarray:
-    """A raw cosine (mapped to [0, 1]) as spreads above one profile's typical cosine with the
-    CSCO codes (`expansion.reference_stats`), squashed into (0, 1): the fusion baseline's
-    per-list z-score, against a fixed reference instead of the list."""
+    """A raw cosine (mapped to [0, 1]) as spreads above one profile's typical cosine with a
+    reference (the CSCO codes, `expansion.reference_stats`, or the other side's collection,
+    `matching.collection`), squashed into (0, 1): the fusion baseline's per-list z-score,
+    against a reference that does not change with the list."""
     z = (cosine01 * 2 - 1 - mu) / np.maximum(sd, 1e-3)
     with np.errstate(over="ignore"):  # far below typical: exp overflows, the value is 0
         squashed = 1 / (1 + np.exp(-z / 4))
@@ -188,6 +189,12 @@ def feature_matrix(
     for side, E in (("job", J), ("candidate", C)):
         out[f"title_z_{side}"] = _reference_z(out["title_cosine"], E.title_mu, E.title_sd, titles)
         out[f"text_z_{side}"] = _reference_z(out["text_cosine"], E.text_mu, E.text_sd, texts)
+        out[f"title_zcoll_{side}"] = _reference_z(
+            out["title_cosine"], E.coll_title_mu, E.coll_title_sd, titles
+        )
+        out[f"text_zcoll_{side}"] = _reference_z(
+            out["text_cosine"], E.coll_text_mu, E.coll_text_sd, texts
+        )
 
     # occupation: shared CSCO code segments
     out["occupation"] = _occupation_level(J.occ, C.occ)
@@ -296,11 +303,18 @@ def score(
     (DIRECTION "job2cand") or `rank_jobs` ("cand2job") would."""
     ctx = _ctx(ctx)
     now = _now(ctx)
-    J = encode_jobs([job], now, ctx.use_embeddings)
-    C = encode_candidates([candidate], now, ctx.use_embeddings)
+    J, C = _encode([job], [candidate], now, ctx)
     feats = feature_matrix(J, C, ctx)
     scores = combine(feats, ctx.weights, ctx.model, direction)
     return _match_row(job, candidate, feats, scores, 0, ctx)
+
+
+def _encode(jobs: list, candidates: list, now, ctx: MatchContext) -> tuple[Encoded, Encoded]:
+    """Both sides as columns, each read against the other side's collection."""
+    return (
+        encode_jobs(jobs, now, ctx.use_embeddings, ctx.candidate_collection),
+        encode_candidates(candidates, now, ctx.use_embeddings, ctx.job_collection),
+    )
 
 
 def _match_row(job, cand, feats: dict[str, np.ndarray], scores: np.ndarray, i: int, ctx) -> Match:
@@ -320,8 +334,7 @@ def rank_candidates(
     if not candidates:
         return []
     now = _now(ctx)
-    J = encode_jobs([job], now, ctx.use_embeddings)
-    C = encode_candidates(list(candidates), now, ctx.use_embeddings)
+    J, C = _encode([job], list(candidates), now, ctx)
     feats = feature_matrix(J, C, ctx)
     scores = combine(feats, ctx.weights, ctx.model, "job2cand")
     return [
@@ -341,8 +354,7 @@ def rank_jobs(
     if not jobs:
         return []
     now = _now(ctx)
-    C = encode_candidates([candidate], now, ctx.use_embeddings)
-    J = encode_jobs(list(jobs), now, ctx.use_embeddings)
+    J, C = _encode(list(jobs), [candidate], now, ctx)
     feats = feature_matrix(J, C, ctx)
     scores = combine(feats, ctx.weights, ctx.model, "cand2job")
     return [

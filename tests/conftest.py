@@ -46,6 +46,8 @@ def base_config(tmp_path: Path, database_uri: str) -> dict:
         "MATCHING_EMBEDDINGS": False,
         # Tests read what they just wrote; tests/app/test_visitor_pages.py switches it on.
         "VISITOR_PAGE_CACHE": False,
+        # Tests share a database server: statistics kept from another test would be stale.
+        "MATCHING_COLLECTION_SECONDS": 0,
     }
 
 

@@ -42,6 +42,7 @@ from matching import CandidateProfile, JobProfile, MatchContext, Reason, rank_ca
 from matching.embeddings import DIM
 
 from . import stage_one
+from .collections import collection
 
 Ranked = tuple[Application, float, list[dict]]
 Vectors = tuple[np.ndarray, np.ndarray]  # (full text, title)
@@ -137,7 +138,8 @@ def current_model() -> str | None:
 
 
 def context(locale: str = "zh") -> MatchContext:
-    """Request-level facts: today's active labor-cooperation links, the embeddings switch."""
+    """Request-level facts: today's active labor-cooperation links, the embeddings switch, the
+    model in use and what both sides of the marketplace look like (`collections`)."""
     today = date.today()
     links = db.session.execute(
         select(CooperationAgreement.origin_code, CooperationAgreement.destination_code).where(
@@ -151,6 +153,8 @@ def context(locale: str = "zh") -> MatchContext:
         locale=locale,
         use_embeddings=current_app.config.get("MATCHING_EMBEDDINGS", True),
         model=current_model(),
+        job_collection=collection(EmbeddedKind.JOB),
+        candidate_collection=collection(EmbeddedKind.RESUME),
     )
 
 

@@ -66,7 +66,8 @@ def _retriever(kind: str) -> Retriever:
             if kind == "job"
             else candidate_profiles(items, [r.id for r in items])
         )
-        retriever.add(profiles, use_embeddings=ctx.use_embeddings)
+        against = ctx.candidate_collection if kind == "job" else ctx.job_collection
+        retriever.add(profiles, use_embeddings=ctx.use_embeddings, against=against)
     _cache[key] = (signature, retriever)
     return retriever
 

@@ -25,7 +25,7 @@ from matching.encode import encode_candidates, encode_jobs
 from matching.scorer import combine, feature_matrix
 
 from . import outcomes
-from .service import candidate_profiles, current_model, job_profiles
+from .service import candidate_profiles, context, current_model, job_profiles
 
 MIN_JOBS = 30
 """Below this many usable jobs there is too little signal to learn from: keep what we have."""
@@ -47,18 +47,23 @@ def _groups():
         return []
     jobs = {j.id: j for j in db.session.scalars(select(Job).where(Job.id.in_(list(by_job))))}
     resumes = outcomes.default_resumes(o.candidate_id for os in by_job.values() for o in os)
-    embed = current_app.config.get("MATCHING_EMBEDDINGS", True)
+    ctx = context()
     out = []
     for job_id, items in by_job.items():
         items = [o for o in items if o.candidate_id in resumes]
         if job_id not in jobs or len({o.grade for o in items}) < 2:
             continue
-        J = encode_jobs(job_profiles([jobs[job_id]]), use_embeddings=embed)
+        J = encode_jobs(
+            job_profiles([jobs[job_id]]),
+            use_embeddings=ctx.use_embeddings,
+            against=ctx.candidate_collection,
+        )
         C = encode_candidates(
             candidate_profiles(
                 [resumes[o.candidate_id] for o in items], [o.candidate_id for o in items]
             ),
-            use_embeddings=embed,
+            use_embeddings=ctx.use_embeddings,
+            against=ctx.job_collection,
         )
         f = feature_matrix(J, C)
         out.append(

@@ -26,4 +26,4 @@ def test_match_sets_trains_one_model_per_direction_without_reading_test(evalset,
     }
     for direction in learn.DIRECTIONS:
         booster = learn.load(str(out / f"match_model.{direction}.txt"))
-        assert learn.features_of(booster) == learn.MODEL_FEATURES
+        assert learn.features_of(booster) == learn.READS[direction]
