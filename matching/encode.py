@@ -120,7 +120,8 @@ class Encoded:
     title_sd: np.ndarray  # (n,) float32
     text_mu: np.ndarray  # (n,) float32
     text_sd: np.ndarray  # (n,) float32
-    # the same against the other side's collection (`matching.collection`; 0 = none given)
+    # the same against the other side's collection (`matching.collection`; the CSCO codes'
+    # when none is given)
     coll_title_mu: np.ndarray  # (n,) float32
     coll_title_sd: np.ndarray  # (n,) float32
     coll_text_mu: np.ndarray  # (n,) float32
@@ -297,9 +298,14 @@ def _text_reference(e: Encoded) -> None:
 
 
 def read_against(e: Encoded, collection: Collection | None) -> None:
-    """Each profile's cosine statistics against the other side's COLLECTION (none: unknown)."""
+    """Each profile's cosine statistics against the other side's COLLECTION. Without one (a
+    caller that passes none, a deployment with too few profiles) the CSCO codes stand in:
+    occupations are what jobs ask for and what candidates do, and a model that reads these
+    features ranks better with that stand-in than with no value (docs/matching.md)."""
     if collection is None:
-        return
-    e.coll_title_mu, e.coll_title_sd, e.coll_text_mu, e.coll_text_sd = collection.stats(
-        e.title_vec, e.text_vec
-    )
+        e.coll_title_mu, e.coll_title_sd = e.title_mu, e.title_sd
+        e.coll_text_mu, e.coll_text_sd = e.text_mu, e.text_sd
+    else:
+        e.coll_title_mu, e.coll_title_sd, e.coll_text_mu, e.coll_text_sd = collection.stats(
+            e.title_vec, e.text_vec
+        )

@@ -4,8 +4,9 @@
 A candidate's cosines are read against the published jobs, a job's against the candidates.
 The statistics move slowly (one new job barely changes what is typical), so each process keeps
 them and recomputes a side when its stored vectors changed and the kept ones are older than
-`MATCHING_COLLECTION_SECONDS` (5 minutes); a side with too few vectors to say anything (`collection.MIN_SIZE`) is retried
-on every change, so a young deployment gets them as soon as it can.
+`MATCHING_COLLECTION_SECONDS` (5 minutes). A side with too few vectors to say anything
+(`collection.MIN_SIZE`) is retried on every change, so a young deployment gets them as soon
+as it can.
 """
 
 from __future__ import annotations
