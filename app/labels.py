@@ -27,7 +27,7 @@ from app.models import (
     VerificationState,
     Visibility,
 )
-from app.templating import occupation_name, translations
+from app.templating import money, occupation_name, translations
 
 STAGES = {
     Stage.NEW: _l("New"),
@@ -52,6 +52,13 @@ SALARY_PERIODS = {
     SalaryPeriod.DAY: _l("per day"),
     SalaryPeriod.MONTH: _l("per month"),
     SalaryPeriod.YEAR: _l("per year"),
+}
+
+SALARIES = {
+    SalaryPeriod.HOUR: _l("%(range)s per hour"),
+    SalaryPeriod.DAY: _l("%(range)s per day"),
+    SalaryPeriod.MONTH: _l("%(range)s per month"),
+    SalaryPeriod.YEAR: _l("%(range)s per year"),
 }
 
 INDUSTRIES = {
@@ -392,10 +399,25 @@ def label_getter(labels: dict):
     return get
 
 
+_salary_format = label_getter(SALARIES)
+
+
+def salary_range(low, high, period=SalaryPeriod.MONTH) -> str:
+    """"¥4,700–7,300/月" or "¥4,700–7,300 per month": the sign once, the period as the
+    reader's language writes it; one amount when both ends are the same or one is missing."""
+    amounts = [a for a in (low, high) if a is not None]
+    if not amounts:
+        return ""
+    shown = money(amounts[0])
+    if len(amounts) == 2 and high != low:
+        shown += f"–{high:,.0f}"
+    return _salary_format(period or SalaryPeriod.MONTH) % {"range": shown}
+
+
 JINJA_GLOBALS = {
+    "salary_range": salary_range,
     "stage_label": label_getter(STAGES),
     "employment_type_label": label_getter(EMPLOYMENT_TYPES),
-    "salary_period_label": label_getter(SALARY_PERIODS),
     "industry_label": label_getter(INDUSTRIES),
     "size_label": label_getter(COMPANY_SIZES),
     "verification_label": label_getter(VERIFICATION_STATES),

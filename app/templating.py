@@ -10,7 +10,7 @@ import time
 
 import nh3
 from flask import Flask, current_app, g
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_translations, pgettext
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -288,4 +288,6 @@ def init_app(app: Flask) -> None:
         return {
             "languages": current_app.config["LANGUAGES"],
             "current_locale": current_locale(),
+            # "Phone: 138…" in English, "联系电话：138…" in Chinese (a full-width colon)
+            "colon": pgettext("between a label and its value", ": "),
         }

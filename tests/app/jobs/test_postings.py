@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from sqlalchemy import func, select
 
 from app.employers import review
@@ -241,3 +242,19 @@ def test_job_page_shows_the_candidates_application_and_only_reads(client):
         page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert f"/applications/{application.id}" in page  # "You applied", with the status link
     assert f"/applications/apply/{job.id}" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "salary", "one_amount"),
+    [("zh", "¥4,700–7,300/月", "¥4,700/月"), ("en", "¥4,700–7,300 per month", "¥4,700 per month")],
+)
+def test_a_salary_reads_as_each_language_writes_it(client, language, salary, one_amount):
+    job = factories.job(factories.employer(), salary_min=4700, salary_max=7300)
+    db.session.commit()
+    page = client.get(f"/jobs/{job.id}", headers={"Accept-Language": language})
+    assert salary in page.get_data(as_text=True)
+    assert "每月" not in page.get_data(as_text=True)
+    job.salary_max = 4700  # one amount, not a range from a number to itself
+    db.session.commit()
+    page = client.get(f"/jobs/{job.id}", headers={"Accept-Language": language})
+    assert one_amount in page.get_data(as_text=True)
