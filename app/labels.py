@@ -403,7 +403,7 @@ _salary_format = label_getter(SALARIES)
 
 
 def salary_range(low, high, period=SalaryPeriod.MONTH) -> str:
-    """"¥4,700–7,300/月" or "¥4,700–7,300 per month": the sign once, the period as the
+    """ "¥4,700–7,300/月" or "¥4,700–7,300 per month": the sign once, the period as the
     reader's language writes it; one amount when both ends are the same or one is missing."""
     amounts = [a for a in (low, high) if a is not None]
     if not amounts:
