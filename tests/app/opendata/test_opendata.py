@@ -188,5 +188,8 @@ def test_atom_feeds_per_region_and_category(client):
         links = [e.find(f"{ATOM}id").text for e in root.iter(f"{ATOM}entry")]
         assert links == [f"http://yunpin.test/jobs/{in_region.id}"]
         assert f"http://yunpin.test/jobs/{elsewhere.id}" not in links
+        # the pay with its period, as the job page shows it
+        summary = root.find(f"{ATOM}entry").find(f"{ATOM}summary").text
+        assert "¥10,000–20,000/月" in summary or "¥10,000–20,000 per month" in summary
     assert client.get("/feeds/regions/999999.atom").status_code == 404
     assert client.get("/feeds/categories/x'.atom").status_code == 404
