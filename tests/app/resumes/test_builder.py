@@ -142,3 +142,21 @@ def test_places_and_occupations_are_typed_by_name_and_shown_by_name(client):
     assert response.status_code == 422 and "No place is called “火星”" in response.get_data(
         as_text=True
     )
+
+
+def test_dates_show_only_what_the_resume_says(client):
+    user = seeker(client)
+    resume = factories.resume(
+        user,
+        experience=[
+            {"title": "装配工", "company": "甲厂", "start": "2021-03"},  # still there
+            {"title": "普工", "company": "乙厂"},  # no dates given
+        ],
+        education=[{"school": "邯郸职业技术学院", "degree": "junior_college", "end": "2019"}],
+    )
+    db.session.commit()
+    page = client.get(f"/resumes/{resume.id}").get_data(as_text=True)
+    jobs, schools = (part.split("</ul>")[0] for part in page.split('<ul class="timeline">')[1:])
+    assert "2021-03–" in jobs  # ongoing: "–now" in the reader's language
+    assert jobs.count('class="hint"') == 1  # the job without dates has none, not a bare dash
+    assert '<span class="hint">2019</span>' in schools
