@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 MIN_SIZE = 20
-"""Fewer profiles than this say little about what is typical: the features stay neutral."""
+"""Fewer profiles than this say little about what is typical: no collection, and the CSCO codes
+stand in (`encode.read_against`)."""
 
 
 def moment_stats(
