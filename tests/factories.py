@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from app.employers import credit_code
 from app.extensions import db
 from app.models import (
     Application,
     CompanySize,
+    CooperationAgreement,
     Employer,
     EmployerMember,
     EmploymentType,
@@ -112,4 +113,19 @@ def application(candidate: User, of: Job, **fields) -> Application:
     item = Application(candidate_id=candidate.id, job_id=of.id, **fields)
     db.session.add(item)
     db.session.flush()
+    return item
+
+
+def agreement(origin: str, destination: str, days: int = 30, **fields) -> CooperationAgreement:
+    """A labor-cooperation agreement from ORIGIN to DESTINATION, in force DAYS either side of
+    today unless its dates are given."""
+    today = date.today()
+    item = CooperationAgreement(
+        origin_code=origin,
+        destination_code=destination,
+        starts_on=fields.pop("starts_on", today - timedelta(days=days)),
+        ends_on=fields.pop("ends_on", today + timedelta(days=days)),
+        **fields,
+    )
+    db.session.add(item)
     return item

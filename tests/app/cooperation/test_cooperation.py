@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from app.dashboards.rollups import recompute
 from app.extensions import db
-from app.models import CooperationAgreement, Role, Stage
+from app.models import Role, Stage
 from tests import factories
 from tests.web import login, post_form
 
@@ -58,15 +58,8 @@ def test_agreement_flows_by_origin_and_destination(app, client):
 
 def test_candidate_from_the_origin_sees_partner_jobs(app, client):
     today = date.today()
-    db.session.add(
-        CooperationAgreement(
-            origin_code="5203",
-            destination_code="420102",
-            sectors=[],
-            workers_target=10,
-            starts_on=today,
-            ends_on=today + timedelta(days=9),
-        )
+    factories.agreement(
+        "5203", "420102", workers_target=10, starts_on=today, ends_on=today + timedelta(days=9)
     )
     factories.job(factories.employer(region_code="420102001"), title="协作地区岗位")
     factories.job(factories.employer(region_code="420103"), title="别处岗位")

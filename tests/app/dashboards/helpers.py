@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from app.extensions import db
 from app.models import (
     CompanySize,
-    CooperationAgreement,
     Industry,
     ResumptionReport,
     Role,
@@ -67,15 +66,6 @@ def populate(rng: random.Random, employers: int = 12, seekers: int = 15) -> dict
                 first_response_at=responded,
                 stage=rng.choice([Stage.NEW, Stage.INTERVIEW, Stage.HIRED]),
             )
-    db.session.add(
-        CooperationAgreement(
-            origin_code="52",
-            destination_code=COUNTY_A,
-            sectors=[],
-            workers_target=10,
-            starts_on=today - timedelta(days=60),
-            ends_on=today + timedelta(days=60),
-        )
-    )
+    factories.agreement("52", COUNTY_A, days=60, workers_target=10)
     db.session.flush()
     return {"employers": made, "candidates": candidates}

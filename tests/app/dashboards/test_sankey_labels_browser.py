@@ -5,13 +5,12 @@ full name is one tap away in the tooltip."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
 
 import pytest
 
 from app.dashboards.rollups import recompute
 from app.extensions import db
-from app.models import CooperationAgreement, Region, Role
+from app.models import Region, Role
 from tests import factories
 from tests.app.dashboards.helpers import populate
 from tests.app.dashboards.test_dashboards_browser import VIEWPORTS
@@ -51,17 +50,7 @@ def test_sankey_labels_fit_the_canvas(browser, live_server, size, locale, tmp_pa
         job = factories.job(factories.employer(region_code="420529"))
         seeker = factories.user(Role.SEEKER, region_code="522732")
         factories.application(seeker, job)
-        today = date.today()
-        db.session.add(
-            CooperationAgreement(
-                origin_code="52",
-                destination_code="42",
-                sectors=[],
-                workers_target=5,
-                starts_on=today - timedelta(days=30),
-                ends_on=today + timedelta(days=30),
-            )
-        )
+        factories.agreement("52", "42", workers_target=5)
         factories.user(Role.OFFICIAL, region_code="42", email="province@example.com")
         recompute(db.session)
         db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.extensions import db
-from app.models import CooperationAgreement, Role
+from app.models import Role
 from tests import factories
 
 
@@ -26,12 +26,5 @@ def employer_with_job(**job_fields):
 
 
 def cooperation(origin: str = "52", destination: str = "4201") -> None:
-    db.session.add(
-        CooperationAgreement(
-            origin_code=origin,
-            destination_code=destination,
-            starts_on=date(2020, 1, 1),
-            ends_on=date(2099, 1, 1),
-        )
-    )
+    factories.agreement(origin, destination, starts_on=date(2020, 1, 1), ends_on=date(2099, 1, 1))
     db.session.commit()
