@@ -8,6 +8,9 @@ from contextlib import contextmanager
 
 from flask.testing import FlaskClient
 
+# The two screens every page is looked at on: a phone and a desktop.
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
 # A form's hidden field, or the data-csrf a page's script posts with.
 CSRF = re.compile(r'(?:name="csrf_token" (?:type="hidden" )?value|data-csrf)="([^"]+)"')
 

@@ -19,8 +19,8 @@ from app import create_app
 from app.extensions import db
 from tests.browser.main_pages import ROLES
 from tests.conftest import base_config
+from tests.web import VIEWPORTS
 
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 SERIOUS = ("serious", "critical")
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # A photographed page is cut at this height: the top of a long list says what the page is.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+from tests.web import VIEWPORTS
 
 
 @pytest.mark.browser

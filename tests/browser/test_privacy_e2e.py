@@ -16,8 +16,7 @@ from app.models import Application, Resume, Role, User, utcnow
 from app.privacy.tasks import sweep
 from app.queue import get_queue
 from tests import factories
-
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+from tests.web import VIEWPORTS
 
 
 @pytest.mark.browser

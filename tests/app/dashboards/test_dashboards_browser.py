@@ -14,9 +14,7 @@ from app.extensions import db
 from app.models import Role
 from tests import factories
 from tests.app.dashboards.helpers import populate
-from tests.web import sign_in_page
-
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+from tests.web import VIEWPORTS, sign_in_page
 
 
 @pytest.mark.browser

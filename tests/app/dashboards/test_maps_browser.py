@@ -15,9 +15,8 @@ from app.extensions import db
 from app.models import Role
 from tests import factories
 from tests.app.dashboards.helpers import populate
-from tests.web import sign_in_page
+from tests.web import VIEWPORTS, sign_in_page
 
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 WUHAN = [114.30, 30.60]  # near the middle of 武汉市's urban districts
 JIANGAN = [114.30911, 30.600052]  # the centre the county map gives 江岸区
 

@@ -13,8 +13,7 @@ from app.extensions import db
 from app.models import Region, Role
 from tests import factories
 from tests.app.dashboards.helpers import populate
-from tests.app.dashboards.test_dashboards_browser import VIEWPORTS
-from tests.web import sign_in_page
+from tests.web import VIEWPORTS, sign_in_page
 
 LONG_NAMED = [
     ("5227", "黔南布依族苗族自治州", 2, "52"),

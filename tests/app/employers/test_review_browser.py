@@ -8,9 +8,7 @@ import pytest
 from app.extensions import db
 from app.models import ReviewDecision, Role, VerificationReview, VerificationState
 from tests import factories
-from tests.web import sign_in_page
-
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+from tests.web import VIEWPORTS, sign_in_page
 
 
 @pytest.mark.browser
