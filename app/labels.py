@@ -402,19 +402,27 @@ def label_getter(labels: dict):
 _salary_format = label_getter(SALARIES)
 
 
-def salary_range(low, high, period=SalaryPeriod.MONTH) -> str:
-    """ "¥4,700–7,300/月" or "¥4,700–7,300 per month": the sign once, the period as the
-    reader's language writes it; one amount when both ends are the same or one is missing."""
+def money_range(low, high) -> str:
+    """ "¥4,700–7,300": the sign once; one amount when both ends are the same or one is
+    missing; "" when both are."""
     amounts = [a for a in (low, high) if a is not None]
     if not amounts:
         return ""
     shown = money(amounts[0])
     if len(amounts) == 2 and high != low:
         shown += f"–{high:,.0f}"
-    return _salary_format(period or SalaryPeriod.MONTH) % {"range": shown}
+    return shown
+
+
+def salary_range(low, high, period=SalaryPeriod.MONTH) -> str:
+    """ "¥4,700–7,300/月" or "¥4,700–7,300 per month": `money_range` with the period as the
+    reader's language writes it."""
+    shown = money_range(low, high)
+    return shown and _salary_format(period or SalaryPeriod.MONTH) % {"range": shown}
 
 
 JINJA_GLOBALS = {
+    "money_range": money_range,
     "salary_range": salary_range,
     "stage_label": label_getter(STAGES),
     "employment_type_label": label_getter(EMPLOYMENT_TYPES),

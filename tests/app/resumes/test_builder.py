@@ -128,6 +128,9 @@ def test_places_and_occupations_are_typed_by_name_and_shown_by_name(client):
     # an English page: the places and occupations typed in Chinese are named in English
     assert "Minyi Subdistrict, Jianghan District, Wuhan, Hubei Province" in page
     assert "Software engineer" in page
+    # labels name the résumé's facts: an employer reads this page too, not only its owner
+    assert "Preferred work locations" in page and "Current location" in page
+    assert "Where I" not in page and "I am looking for" not in page
     assert "420103002" not in page.split("<main", 1)[1].split("data-", 1)[0]
     form = client.get("/resumes/mine").get_data(as_text=True)
     shown = "Jiang&#39;an District, Wuhan, Hubei Province; Zunyi, Guizhou Province"

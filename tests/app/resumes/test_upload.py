@@ -62,6 +62,7 @@ def make_docx() -> bytes:
         "求职意向：焊工",
         "电话：13912345678  邮箱：wang@example.com",
         "技能：焊接、电工、叉车",
+        "期望薪资：8000-10000元/月",
         "2010.09-2013.06 武汉技师学院 中专",
         "2013.07-至今 武汉钢铁有限公司 焊工",
     ]:
@@ -145,6 +146,9 @@ def test_docx_is_parsed(client, worker):
     assert draft["email"] == "wang@example.com"
     assert "武汉技师学院" in draft["education"][0]["school"]
     assert "武汉钢铁有限公司" in draft["experience"][0]["company"]
+    assert (draft["expected_salary_min"], draft["expected_salary_max"]) == (8000, 10000)
+    page = client.get(f"/resumes/files/{item.id}").get_data(as_text=True)
+    assert "¥8,000–10,000" in page  # the sign once, as on the résumé page
 
 
 def test_renamed_executable_is_refused(client):
