@@ -92,10 +92,11 @@ class Worker(SimpleWorker):
                     from matching import embed_texts
 
                     embed_texts(["云聘"])
-                from app.ranking.service import current_model
+                from app.ranking.service import current_models
                 from matching import learn
 
-                learn.load(current_model())  # importing LightGBM alone takes seconds
+                for direction in learn.DIRECTIONS:  # importing LightGBM alone takes seconds
+                    learn.load(current_models().get(direction), direction)
         # Built once and kept for the worker's life; a full collection need not walk it
         # before every few jobs (video.eventloop.freeze_start_up_heap says why).
         freeze_start_up_heap()

@@ -134,6 +134,8 @@ class MatchContext:
     locale: str = "zh"
     use_embeddings: bool = True
     weights: dict[str, float] | None = None  # override defaults.WEIGHTS (and the model)
-    model: str | None = None  # learned model file; None: the shipped one (matching.learn)
+    # a learned model file per direction ("job2cand", "cand2job"); a direction without one
+    # ranks with the shipped model (matching.learn)
+    models: dict[str, str] = field(default_factory=dict)
     job_collection: Collection | None = None
     candidate_collection: Collection | None = None

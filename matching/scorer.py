@@ -282,7 +282,11 @@ def score_arrays(
     ctx = ctx or MatchContext()
     if direction is None:
         direction = "cand2job" if len(C) == 1 and len(J) > 1 else "job2cand"
-    return combine(feature_matrix(J, C, ctx), ctx.weights, ctx.model, direction)
+    return _combine(feature_matrix(J, C, ctx), ctx, direction)
+
+
+def _combine(feats: dict[str, np.ndarray], ctx: MatchContext, direction: str) -> np.ndarray:
+    return combine(feats, ctx.weights, ctx.models.get(direction), direction)
 
 
 def _now(ctx: MatchContext):
@@ -305,7 +309,7 @@ def score(
     now = _now(ctx)
     J, C = _encode([job], [candidate], now, ctx)
     feats = feature_matrix(J, C, ctx)
-    scores = combine(feats, ctx.weights, ctx.model, direction)
+    scores = _combine(feats, ctx, direction)
     return _match_row(job, candidate, feats, scores, 0, ctx)
 
 
@@ -336,7 +340,7 @@ def rank_candidates(
     now = _now(ctx)
     J, C = _encode([job], list(candidates), now, ctx)
     feats = feature_matrix(J, C, ctx)
-    scores = combine(feats, ctx.weights, ctx.model, "job2cand")
+    scores = _combine(feats, ctx, "job2cand")
     return [
         (candidates[i], _match_row(job, candidates[i], feats, scores, i, ctx))
         for i in _top(scores, limit)
@@ -356,7 +360,7 @@ def rank_jobs(
     now = _now(ctx)
     J, C = _encode(list(jobs), [candidate], now, ctx)
     feats = feature_matrix(J, C, ctx)
-    scores = combine(feats, ctx.weights, ctx.model, "cand2job")
+    scores = _combine(feats, ctx, "cand2job")
     return [
         (jobs[i], _match_row(jobs[i], candidate, feats, scores, i, ctx))
         for i in _top(scores, limit)

@@ -1,5 +1,5 @@
-"""`yunpin train match`: retrain the ranking model from outcomes (app.ranking.training);
-`yunpin train match-sets`: train it on judged evaluation sets (bench.train_match)."""
+"""`yunpin train match`: retrain the ranking models from outcomes (app.ranking.training);
+`yunpin train match-sets`: train them on judged evaluation sets (bench.train_match)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from bench.train_match import train_sets_command
 
-from .training import MIN_JOBS, retrain
+from .training import MIN_QUERIES, retrain
 
 
 @click.group("train")
@@ -20,16 +20,17 @@ def train_cli() -> None:
 
 @train_cli.command("match")
 @click.option(
-    "--min-jobs",
-    default=MIN_JOBS,
+    "--min-queries",
+    default=MIN_QUERIES,
     show_default=True,
-    help="jobs with mixed outcomes needed before a model is trained",
+    help="jobs (for ranking applicants) or candidates (for recommendations) with mixed"
+    " outcomes needed before that direction's model is trained",
 )
 @with_appcontext
-def train_match_command(min_jobs):
-    """Retrain matching from applications, interviews, hires and dismissals; the previous
-    model stays when the new one ranks held-out jobs worse."""
-    click.echo(json.dumps(retrain(min_jobs), indent=1))
+def train_match_command(min_queries):
+    """Retrain matching from applications, interviews, hires and dismissals, one model per
+    direction; each keeps its previous model when the new one ranks held-out queries worse."""
+    click.echo(json.dumps(retrain(min_queries), indent=1))
 
 
 train_cli.add_command(train_sets_command, "match-sets")

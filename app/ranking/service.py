@@ -38,7 +38,15 @@ from app.models import (
     User,
     Visibility,
 )
-from matching import CandidateProfile, JobProfile, MatchContext, Reason, rank_candidates, rank_jobs
+from matching import (
+    CandidateProfile,
+    JobProfile,
+    MatchContext,
+    Reason,
+    learn,
+    rank_candidates,
+    rank_jobs,
+)
 from matching.embeddings import DIM
 
 from . import stage_one
@@ -129,12 +137,17 @@ def candidate_profile(resume: Resume | None, candidate_id: int) -> CandidateProf
     )
 
 
-def current_model() -> str | None:
-    """The model `yunpin train match` installed in the instance folder, else None (shipped)."""
-    path = current_app.config.get("MATCH_MODEL") or os.path.join(
-        current_app.instance_path, "match_model.txt"
-    )
-    return path if os.path.exists(path) else None
+def model_path(direction: str) -> str:
+    """Where `yunpin train match` installs the model of DIRECTION trained on outcomes."""
+    folder = current_app.config.get("MATCH_MODEL_DIR") or current_app.instance_path
+    return os.path.join(folder, f"match_model.{direction}.txt")
+
+
+def current_models() -> dict[str, str]:
+    """The models `yunpin train match` installed, by direction; a direction without one ranks
+    with the shipped model."""
+    paths = {d: model_path(d) for d in learn.DIRECTIONS}
+    return {d: path for d, path in paths.items() if os.path.exists(path)}
 
 
 def context(locale: str = "zh") -> MatchContext:
@@ -152,7 +165,7 @@ def context(locale: str = "zh") -> MatchContext:
         cooperation={(origin, destination) for origin, destination in links},
         locale=locale,
         use_embeddings=current_app.config.get("MATCHING_EMBEDDINGS", True),
-        model=current_model(),
+        models=current_models(),
         job_collection=collection(EmbeddedKind.JOB),
         candidate_collection=collection(EmbeddedKind.RESUME),
     )

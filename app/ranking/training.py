@@ -1,11 +1,14 @@
-"""`yunpin train match`: retrain the ranking model from outcomes in the database.
+"""`yunpin train match`: retrain the ranking models from outcomes in the database.
 
-Queries are jobs; their documents are the candidates with an outcome on that job (graded by
-`outcomes`). A job counts when its candidates do not all share one grade. Jobs are ordered by
-their latest outcome: the oldest 70% train, the next 15% validate (early stopping), the newest
-15% test. The new model replaces the current one only if its NDCG@10 on the held-out jobs
-(validation + test) is at least the current model's (or the hand weights' when there is no
-model yet): a bad batch of outcomes never makes ranking worse.
+One model per direction, as the shipped ones. For job2cand (an employer's applicants) a query
+is a job and its documents are the candidates with an outcome on it; for cand2job (a seeker's
+recommendations) a query is a candidate and its documents are the jobs they have an outcome on
+(applied, dismissed as "not interested", interviewed…), graded by `outcomes`. A query counts
+when its documents do not all share one grade. Queries are ordered by their latest outcome:
+the oldest 70% train, the next 15% validate (early stopping), the newest 15% test. A new model
+replaces the one in use (the instance's, else the shipped one) only if its NDCG@10 on the
+held-out queries (validation + test) is at least as good: a bad batch of outcomes never makes
+ranking worse.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import os
 from collections import defaultdict
 
 import numpy as np
-from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -25,52 +27,52 @@ from matching.encode import encode_candidates, encode_jobs
 from matching.scorer import combine, feature_matrix
 
 from . import outcomes
-from .service import candidate_profiles, context, current_model, job_profiles
+from .service import candidate_profiles, context, current_models, job_profiles, model_path
 
-MIN_JOBS = 30
-"""Below this many usable jobs there is too little signal to learn from: keep what we have."""
-
-
-def model_path() -> str:
-    return current_app.config.get("MATCH_MODEL") or os.path.join(
-        current_app.instance_path, "match_model.txt"
-    )
+MIN_QUERIES = 30
+"""Below this many usable queries a direction has too little signal to learn from: keep what
+it has."""
 
 
-def _groups():
-    """[(latest outcome time, X (n, features), grades (n,))] per usable job."""
-    by_job: dict[int, list[outcomes.Outcome]] = defaultdict(list)
+def _groups(direction: str):
+    """[(latest outcome time, features (n,), grades (n,))] per usable query of DIRECTION."""
+    by_query: dict[int, list[outcomes.Outcome]] = defaultdict(list)
     for o in outcomes.collect().values():
-        by_job[o.job_id].append(o)
-    by_job = {j: os for j, os in by_job.items() if len({o.grade for o in os}) > 1}
-    if not by_job:
+        by_query[o.job_id if direction == "job2cand" else o.candidate_id].append(o)
+    by_query = {q: os for q, os in by_query.items() if len({o.grade for o in os}) > 1}
+    if not by_query:
         return []
-    jobs = {j.id: j for j in db.session.scalars(select(Job).where(Job.id.in_(list(by_job))))}
-    resumes = outcomes.default_resumes(o.candidate_id for os in by_job.values() for o in os)
+    items = [o for os in by_query.values() for o in os]
+    jobs = {
+        j.id: j
+        for j in db.session.scalars(select(Job).where(Job.id.in_({o.job_id for o in items})))
+    }
+    resumes = outcomes.default_resumes(o.candidate_id for o in items)
     ctx = context()
     out = []
-    for job_id, items in by_job.items():
-        items = [o for o in items if o.candidate_id in resumes]
-        if job_id not in jobs or len({o.grade for o in items}) < 2:
+    for found in by_query.values():
+        found = [o for o in found if o.job_id in jobs and o.candidate_id in resumes]
+        if len({o.grade for o in found}) < 2:
             continue
+        # one row on the query's side, the documents on the other
+        job_rows, people = (found[:1], found) if direction == "job2cand" else (found, found[:1])
         J = encode_jobs(
-            job_profiles([jobs[job_id]]),
+            job_profiles([jobs[o.job_id] for o in job_rows]),
             use_embeddings=ctx.use_embeddings,
             against=ctx.candidate_collection,
         )
         C = encode_candidates(
             candidate_profiles(
-                [resumes[o.candidate_id] for o in items], [o.candidate_id for o in items]
+                [resumes[o.candidate_id] for o in people], [o.candidate_id for o in people]
             ),
             use_embeddings=ctx.use_embeddings,
             against=ctx.job_collection,
         )
-        f = feature_matrix(J, C)
         out.append(
             (
-                max(o.at for o in items),
-                f,
-                np.array([o.grade for o in items], np.int32),
+                max(o.at for o in found),
+                feature_matrix(J, C, ctx),
+                np.array([o.grade for o in found], np.int32),
             )
         )
     out.sort(key=lambda g: g[0])
@@ -91,11 +93,16 @@ def _pool(groups) -> tuple:
     return X, y, np.array([len(g) for _, _, g in groups])
 
 
-def retrain(min_jobs: int = MIN_JOBS) -> dict:
-    """Train on the outcomes; install the new model only if it is not worse. Returns a report."""
-    groups = _groups()
-    report = {"jobs": len(groups), "min_jobs": min_jobs, "installed": False}
-    if len(groups) < min_jobs:
+def retrain(min_queries: int = MIN_QUERIES) -> dict:
+    """Train each direction on the outcomes; install a new model only if it is not worse.
+    Returns a report per direction."""
+    return {direction: _retrain(direction, min_queries) for direction in learn.DIRECTIONS}
+
+
+def _retrain(direction: str, min_queries: int) -> dict:
+    groups = _groups(direction)
+    report = {"queries": len(groups), "min_queries": min_queries, "installed": False}
+    if len(groups) < min_queries:
         report["reason"] = "not enough outcomes"
         return report
     n = len(groups)
@@ -107,10 +114,11 @@ def retrain(min_jobs: int = MIN_JOBS) -> dict:
     booster = learn.fit(_pool(train), _pool(valid or train))
     held_out = valid + held
     grades = [g for _, _, g in held_out]
-    current = current_model()
-    old = [combine(f, None, current) for _, f, _ in held_out]
-    if current is None and learn.load() is None:
+    current = current_models().get(direction)
+    if current is None and learn.load(None, direction) is None:  # no model at all: hand weights
         old = [combine(f, defaults.WEIGHTS) for _, f, _ in held_out]
+    else:
+        old = [combine(f, None, current, direction) for _, f, _ in held_out]
     new = [
         booster.predict(learn.matrix(f), num_iteration=booster.best_iteration)
         for _, f, _ in held_out
@@ -123,9 +131,10 @@ def retrain(min_jobs: int = MIN_JOBS) -> dict:
         ndcg_new=round(_ndcg(new, grades), 4),
     )
     if report["ndcg_new"] >= report["ndcg_current"]:
-        os.makedirs(os.path.dirname(model_path()), exist_ok=True)
-        learn.save(booster, model_path())
+        path = model_path(direction)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        learn.save(booster, path)
         report["installed"] = True
     else:
-        report["reason"] = "the new model ranks the held-out jobs worse"
+        report["reason"] = "the new model ranks the held-out queries worse"
     return report

@@ -1,10 +1,14 @@
+from dataclasses import replace
+
 import numpy as np
 
 from matching import (
     CandidateProfile,
     JobProfile,
+    MatchContext,
     encode_candidates,
     encode_jobs,
+    learn,
     rank_candidates,
     rank_jobs,
     score,
@@ -47,6 +51,18 @@ def test_vectorised_scores_equal_pair_scores(ctx, pool, java_job):
     single = np.array([score(java_job, c, ctx).score for c in pool], np.float32)
     np.testing.assert_allclose(bulk, single, rtol=1e-5)
     assert bulk.min() >= 0 and bulk.max() <= 1
+
+
+def test_a_model_given_for_one_direction_ranks_only_that_direction(ctx, pool, java_job):
+    # the candidates→jobs file read for ranking candidates: a different model, other scores
+    swapped: MatchContext = replace(ctx, models={"job2cand": learn.default_path("cand2job")})
+    for_job = [m.score for _, m in rank_candidates(java_job, pool, ctx, limit=None)]
+    assert [m.score for _, m in rank_candidates(java_job, pool, swapped, limit=None)] != for_job
+    person = pool[0]
+    jobs = [java_job, JobProfile("cook", title="厨师", skills=["厨师"])]
+    assert [m.score for _, m in rank_jobs(person, jobs, swapped)] == [
+        m.score for _, m in rank_jobs(person, jobs, ctx)
+    ]
 
 
 def test_limit_and_empty(ctx, java_job):

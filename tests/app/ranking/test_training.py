@@ -1,4 +1,5 @@
-"""`yunpin train match`: outcomes become labels; a model is installed only when it is not worse."""
+"""`yunpin train match`: outcomes become labels; each direction's model is installed only when
+it is not worse."""
 
 from __future__ import annotations
 
@@ -69,35 +70,68 @@ def test_a_registered_signal_source_adds_labels(app):
         outcomes.SOURCES.remove(replies)
 
 
+def _seekers_with_outcomes(n: int) -> None:
+    """N Java developers, each applying to a Java job and dismissing a cook's job ("not
+    interested") the same day: each seeker's jobs have mixed grades, each job's do not."""
+    _owner, _employer, java = employer_with_job(title="Java开发工程师", skills=["Java", "Spring"])
+    _owner, _employer, kitchen = employer_with_job(title="厨师", skills=["烹饪"])
+    for i in range(n):
+        dev = _person("Java开发工程师", ["Java", "Spring"])
+        at = START + timedelta(days=i)
+        db.session.add(Dismissal(user_id=dev.id, job_id=kitchen.id, created_at=at))
+        factories.application(dev, java, stage=Stage.NEW, updated_at=at)
+    db.session.commit()
+
+
 def test_too_few_outcomes_train_nothing(app, runner):
     _jobs_with_outcomes(3)
     result = runner.invoke(main, ["train", "match"])
     report = json.loads(result.output)
-    assert result.exit_code == 0 and report["installed"] is False
-    assert report["reason"] == "not enough outcomes" and report["jobs"] == 3
-    assert not os.path.exists(training.model_path())
+    assert result.exit_code == 0
+    assert report["job2cand"] == {
+        "queries": 3,
+        "min_queries": training.MIN_QUERIES,
+        "installed": False,
+        "reason": "not enough outcomes",
+    }
+    # each candidate has one outcome: nothing for a seeker's ranking to learn from
+    assert report["cand2job"]["queries"] == 0 and report["cand2job"]["installed"] is False
+    assert service.current_models() == {}
 
 
 def test_a_model_trained_on_outcomes_is_installed_and_used(app, runner):
     _jobs_with_outcomes(8)
-    result = runner.invoke(main, ["train", "match", "--min-jobs", "6"])
-    report = json.loads(result.output)
+    result = runner.invoke(main, ["train", "match", "--min-queries", "6"])
+    report = json.loads(result.output)["job2cand"]
     assert report["installed"] is True, report
     assert report["train"] == 5 and report["validation"] + report["test"] == 3
-    assert os.path.exists(training.model_path())
-    assert service.context().model == training.model_path()
-    assert learn.load(training.model_path()) is not None
+    path = service.model_path("job2cand")
+    assert service.context().models == {"job2cand": path}  # recommendations keep the shipped one
+    assert learn.load(path, "job2cand") is not None
+
+
+def test_seekers_outcomes_train_the_recommendations_model(app):
+    _seekers_with_outcomes(8)
+    report = training.retrain(min_queries=6)
+    assert report["job2cand"]["queries"] == 0 and report["job2cand"]["installed"] is False
+    assert report["cand2job"]["installed"] is True, report
+    assert report["cand2job"]["train"] == 5
+    path = service.model_path("cand2job")
+    assert service.context().models == {"cand2job": path}
+    assert learn.load(path, "cand2job") is not None
 
 
 def test_the_previous_model_stays_when_the_new_one_is_worse(app, runner):
     # the previous model (here: the shipped one) ranks developers first for a Java job
+    path = service.model_path("job2cand")
     os.makedirs(app.instance_path, exist_ok=True)
-    shutil.copy(learn.default_path(), training.model_path())
-    before = Path(training.model_path()).read_bytes()
+    shutil.copy(learn.default_path("job2cand"), path)
+    before = Path(path).read_bytes()
     # older outcomes (the training split) hire the cook; the newest hire the developer
     _jobs_with_outcomes(10, chef_hired_until=7)
-    report = training.retrain(min_jobs=6)
+    report = training.retrain(min_queries=6)["job2cand"]
     assert report["installed"] is False, report
     assert report["ndcg_new"] < report["ndcg_current"]
-    assert Path(training.model_path()).read_bytes() == before
+    assert report["reason"] == "the new model ranks the held-out queries worse"
+    assert Path(path).read_bytes() == before
     assert db.session.query(Application).count() == 20
