@@ -97,14 +97,14 @@ class Pools:
         ]
 
 
-def _collections(matching, seed: int) -> dict:
-    """Both sides' collection statistics (1,000 profiles each), as the app passes them, for a
-    checkout whose scorer reads them (from 2026-12-02); none for an older one."""
+def _collections(matching, seed: int, size: int) -> dict:
+    """Both sides' collections (SIZE profiles each), as the app passes them, for a checkout
+    whose scorer reads them (from 2026-12-02); none for an older one."""
     if "job_collection" not in {f.name for f in dataclasses.fields(matching.MatchContext)}:
         return {}
     Collection = importlib.import_module("matching.collection").Collection
     rng = np.random.default_rng(seed + 1)
-    units = rng.standard_normal((4, 1000, 512)).astype(np.float32)
+    units = rng.standard_normal((4, size, 512)).astype(np.float32)
     units /= np.linalg.norm(units, axis=2, keepdims=True)
     return {
         "job_collection": Collection.of("job", units[0], units[1]),
@@ -121,16 +121,24 @@ def _median_ms(times: list[float]) -> float:
 @click.option("--pages", default=5, show_default=True, help="cold pages, each then ranked 4x warm")
 @click.option("--seed", default=0, show_default=True)
 @click.option(
+    "--collection",
+    default=5000,
+    show_default=True,
+    help="profiles in each side's collection (the app keeps the newest 5,000)",
+)
+@click.option(
     "--code",
     type=click.Path(exists=True, file_okay=False),
     help="checkout whose matching package to time (default: the one on the path)",
 )
-def main(n, pages, seed, code):
+def main(n, pages, seed, collection, code):
     if code:
         sys.path.insert(0, os.path.abspath(code))
     matching = importlib.import_module("matching")
     pools = Pools(matching, seed)
-    ctx = matching.MatchContext(now=datetime(2026, 12, 1), **_collections(matching, seed))
+    ctx = matching.MatchContext(
+        now=datetime(2026, 12, 1), **_collections(matching, seed, collection)
+    )
     job, cand = pools.jobs(1)[0], pools.candidates(1)[0]
     # load both directions' models and the vocabularies before timing
     matching.rank_candidates(job, pools.candidates(50), ctx)

@@ -16,7 +16,13 @@ import numpy as np
 from . import defaults
 from .collection import Collection
 from .embeddings import DIM, embed_texts
-from .expansion import CSCO_NEIGHBOURS, ESCO_NEIGHBOURS, describe, reference_stats
+from .expansion import (
+    CSCO_NEIGHBOURS,
+    ESCO_NEIGHBOURS,
+    describe,
+    reference_collection,
+    reference_stats,
+)
 from .grams import GRAMS, encode_title
 from .occupations import code_for_title, code_num, nearest_codes
 from .profiles import CandidateProfile, JobProfile, education_rank
@@ -126,6 +132,9 @@ class Encoded:
     coll_title_sd: np.ndarray  # (n,) float32
     coll_text_mu: np.ndarray  # (n,) float32
     coll_text_sd: np.ndarray  # (n,) float32
+    # log-partitions of a sharp softmax over that collection (`Collection.stats`)
+    coll_title_lse: np.ndarray  # (n,) float32
+    coll_text_lse: np.ndarray  # (n,) float32
 
     def __len__(self):
         return len(self.occ)
@@ -181,6 +190,8 @@ class Encoded:
             coll_title_sd=np.zeros(n, np.float32),
             coll_text_mu=np.zeros(n, np.float32),
             coll_text_sd=np.zeros(n, np.float32),
+            coll_title_lse=np.zeros(n, np.float32),
+            coll_text_lse=np.zeros(n, np.float32),
         )
 
 
@@ -302,10 +313,11 @@ def read_against(e: Encoded, collection: Collection | None) -> None:
     caller that passes none, a deployment with too few profiles) the CSCO codes stand in:
     occupations are what jobs ask for and what candidates do, and a model that reads these
     features ranks better with that stand-in than with no value (docs/matching.md)."""
-    if collection is None:
-        e.coll_title_mu, e.coll_title_sd = e.title_mu, e.title_sd
-        e.coll_text_mu, e.coll_text_sd = e.text_mu, e.text_sd
-    else:
-        e.coll_title_mu, e.coll_title_sd, e.coll_text_mu, e.coll_text_sd = collection.stats(
-            e.title_vec, e.text_vec
-        )
+    (
+        e.coll_title_mu,
+        e.coll_title_sd,
+        e.coll_text_mu,
+        e.coll_text_sd,
+        e.coll_title_lse,
+        e.coll_text_lse,
+    ) = (collection or reference_collection()).stats(e.title_vec, e.text_vec)

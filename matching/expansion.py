@@ -32,7 +32,7 @@ from importlib import resources
 
 import numpy as np
 
-from .collection import moment_stats
+from .collection import Collection, moment_stats
 from .occupations import occupation_centroids
 
 ESCO_NEIGHBOURS = 20
@@ -84,18 +84,19 @@ def describe(title_vecs: np.ndarray) -> dict[str, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
-def _reference_moments() -> tuple[np.ndarray, np.ndarray]:
-    """Mean (512,) and second moment (512, 512) of the CSCO centroids: a vector's mean cosine
-    with them is one dot product, its variance one quadratic form, a quarter of the work of
-    2,047 cosines."""
+def reference_collection() -> Collection:
+    """The CSCO codes as a collection: a fixed reference sample for `reference_stats`, and what
+    stands in for a side of the marketplace that is not known (`encode.read_against`)."""
     _, centroids = occupation_centroids()
-    c = centroids.astype(np.float64)
-    return c.mean(axis=0).astype(np.float32), (c.T @ c / len(c)).astype(np.float32)
+    return Collection.of("occupation", centroids, centroids)
 
 
 def reference_stats(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and standard deviation (n,) float32 of each vector's cosines with the CSCO codes."""
-    return moment_stats(vecs, *_reference_moments())
+    """Mean and standard deviation (n,) float32 of each vector's cosines with the CSCO codes:
+    one dot product and one quadratic form with their moments, a quarter of the work of 2,047
+    cosines."""
+    codes = reference_collection()
+    return moment_stats(vecs, codes.title_mean, codes.title_second)
 
 
 def _blend(idx: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ from datetime import datetime
 import numpy as np
 
 from . import defaults, learn
+from .collection import TEMPERATURE
 from .encode import Encoded, encode_candidates, encode_jobs
 from .expansion import esco_cosine
 from .explain import explain
@@ -151,6 +152,17 @@ def _reference_z(cosine01: np.ndarray, mu: np.ndarray, sd: np.ndarray, known) ->
     return np.where(known & (sd > 0), squashed, defaults.NEUTRAL)
 
 
+def _softmax_share(cosine01: np.ndarray, log_partition: np.ndarray, known) -> np.ndarray:
+    """A raw cosine (mapped to [0, 1]) as the log of its share of one profile's sharp softmax
+    over the other side's collection (`matching.collection`), squashed into (0, 1): near 1
+    when the other profile is among this one's nearest, falling with each TEMPERATURE below
+    them."""
+    share = (cosine01 * 2 - 1) / TEMPERATURE - log_partition
+    with np.errstate(over="ignore"):
+        squashed = 1 / (1 + np.exp(-share / 4))
+    return np.where(known & (log_partition != 0), squashed, defaults.NEUTRAL)
+
+
 def feature_matrix(
     J: Encoded, C: Encoded, ctx: MatchContext | None = None
 ) -> dict[str, np.ndarray]:
@@ -195,6 +207,8 @@ def feature_matrix(
         out[f"text_zcoll_{side}"] = _reference_z(
             out["text_cosine"], E.coll_text_mu, E.coll_text_sd, texts
         )
+        out[f"title_softmax_{side}"] = _softmax_share(out["title_cosine"], E.coll_title_lse, titles)
+        out[f"text_softmax_{side}"] = _softmax_share(out["text_cosine"], E.coll_text_lse, texts)
 
     # occupation: shared CSCO code segments
     out["occupation"] = _occupation_level(J.occ, C.occ)
