@@ -10,16 +10,18 @@ the list being ranked, so a pair scores the same on every page, the Retriever's 
 exact, and an evaluation gets it from the files it ranks (`bench.evaluate`).
 
 A z-score describes the bulk of a profile's cosines; what decides the top of a ranking is the
-few items nearest to it. So each profile also gets the log-partition of a sharp softmax over
-the collection (`TEMPERATURE`), and a pair is read as its share of that softmax (the
-`*_softmax_*` features): "this job is among the candidate's nearest jobs", the inverted
-softmax of cross-modal retrieval, again a statistic of the collection and not of the list.
+few items nearest to it. So each candidate also gets the log-partition of a sharp softmax over
+the job collection (`TEMPERATURE`), and a pair is read as its share of that softmax (the
+`*_softmax_candidate` features): "this job is among the candidate's nearest jobs", the
+inverted softmax of cross-modal retrieval, again a statistic of the collection and not of the
+list. (Jobs get none: their shares of a softmax over the candidates ranked worse in both
+directions on validation, and each would cost a pass over every candidate.)
 
 A collection is kept as the mean and second moment of its vectors, so a profile's mean
 cosine is one dot product and its variance one quadratic form (~1 MB per vector type, whatever
-the collection's size), and as its unit vectors in float16 for the softmax (1 KB per profile
-and vector type: 10 MB for the app's 5,000 of each side). A profile's log-partition costs one
-pass over them and is kept per collection (`KEPT`).
+the collection's size), and, unless it is the candidates' (which no softmax reads), as its unit
+vectors in float16 (1 KB per profile and vector type: 10 MB for the app's 5,000 jobs). A
+candidate's log-partition costs one pass over them and is kept per collection (`KEPT`).
 """
 
 from __future__ import annotations
@@ -73,8 +75,7 @@ def _unit_rows(vecs: np.ndarray) -> np.ndarray:
 
 
 def _log_partitions(vecs: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """log Σ exp(cosine / TEMPERATURE) of each vector (n,) float32 over unit ROWS of the same
-    dimension (0 for a zero vector: unknown)."""
+    """`Collection.log_partitions` of VECS over unit ROWS of the same dimension."""
     out = np.zeros(len(vecs), np.float32)
     known = np.flatnonzero(np.any(vecs != 0, axis=1))
     table = rows.astype(np.float32)
@@ -99,7 +100,7 @@ class Collection:
     title_second: np.ndarray
     text_mean: np.ndarray
     text_second: np.ndarray
-    title_rows: np.ndarray  # (size, d) float16 unit vectors
+    title_rows: np.ndarray  # (size, d) float16 unit vectors; none for the candidates
     text_rows: np.ndarray
     _kept: dict = field(default_factory=dict, repr=False)
 
@@ -111,6 +112,7 @@ class Collection:
         if size < MIN_SIZE:
             return None
         text_mean, text_second, _ = _moments(text_vecs)
+        keep = kind != "candidate"  # only candidates are read against a softmax (read_against)
         return cls(
             kind,
             size,
@@ -118,23 +120,29 @@ class Collection:
             title_second,
             text_mean,
             text_second,
-            _unit_rows(title_vecs),
-            _unit_rows(text_vecs),
+            _unit_rows(title_vecs if keep else title_vecs[:0]),
+            _unit_rows(text_vecs if keep else text_vecs[:0]),
         )
 
     def stats(self, title_vecs: np.ndarray, text_vecs: np.ndarray) -> tuple[np.ndarray, ...]:
-        """(title mean, title spread, text mean, text spread, title log-partition, text
-        log-partition) of each profile's cosines with this collection."""
+        """(title mean, title spread, text mean, text spread) of each profile's cosines with
+        this collection."""
         return (
             *moment_stats(title_vecs, self.title_mean, self.title_second),
             *moment_stats(text_vecs, self.text_mean, self.text_second),
+        )
+
+    def log_partitions(self, title_vecs: np.ndarray, text_vecs: np.ndarray) -> tuple:
+        """(title, text) log Σ exp(cosine / TEMPERATURE) of each profile over this collection
+        (n,) float32; 0 for a zero vector or one of another dimension: unknown."""
+        return (
             self._log_partition("title", title_vecs, self.title_rows),
             self._log_partition("text", text_vecs, self.text_rows),
         )
 
     def _log_partition(self, name: str, vecs: np.ndarray, rows: np.ndarray) -> np.ndarray:
         if not len(rows) or vecs.shape[1] != rows.shape[1]:  # e.g. synthetic benchmark vectors
-            return np.zeros(len(vecs), np.float32)  # unknown
+            return np.zeros(len(vecs), np.float32)
         keys = [(name, hashlib.blake2b(v.tobytes(), digest_size=16).digest()) for v in vecs]
         out = np.array([self._kept.get(key, np.nan) for key in keys], np.float32)
         todo = np.flatnonzero(np.isnan(out))

@@ -132,7 +132,7 @@ class Encoded:
     coll_title_sd: np.ndarray  # (n,) float32
     coll_text_mu: np.ndarray  # (n,) float32
     coll_text_sd: np.ndarray  # (n,) float32
-    # log-partitions of a sharp softmax over that collection (`Collection.stats`)
+    # candidates: log-partitions of a sharp softmax over that collection (jobs: 0, unknown)
     coll_title_lse: np.ndarray  # (n,) float32
     coll_text_lse: np.ndarray  # (n,) float32
 
@@ -309,15 +309,14 @@ def _text_reference(e: Encoded) -> None:
 
 
 def read_against(e: Encoded, collection: Collection | None) -> None:
-    """Each profile's cosine statistics against the other side's COLLECTION. Without one (a
-    caller that passes none, a deployment with too few profiles) the CSCO codes stand in:
-    occupations are what jobs ask for and what candidates do, and a model that reads these
-    features ranks better with that stand-in than with no value (docs/matching.md)."""
-    (
-        e.coll_title_mu,
-        e.coll_title_sd,
-        e.coll_text_mu,
-        e.coll_text_sd,
-        e.coll_title_lse,
-        e.coll_text_lse,
-    ) = (collection or reference_collection()).stats(e.title_vec, e.text_vec)
+    """Each profile's cosine statistics against the other side's COLLECTION, and a candidate's
+    log-partitions over it (`matching.collection`). Without one (a caller that passes none, a
+    deployment with too few profiles) the CSCO codes stand in: occupations are what jobs ask
+    for and what candidates do, and a model that reads these features ranks better with that
+    stand-in than with no value (docs/matching.md)."""
+    against = collection or reference_collection()
+    e.coll_title_mu, e.coll_title_sd, e.coll_text_mu, e.coll_text_sd = against.stats(
+        e.title_vec, e.text_vec
+    )
+    if e.kind == "candidate":
+        e.coll_title_lse, e.coll_text_lse = against.log_partitions(e.title_vec, e.text_vec)

@@ -53,25 +53,19 @@ MODEL_FEATURES = (
     "title_zcoll_candidate",
     "text_zcoll_job",
     "text_zcoll_candidate",
-    "title_softmax_job",
     "title_softmax_candidate",
-    "text_softmax_job",
     "text_softmax_candidate",
 )
 """What the shipped models read: the hand-weighted relevance features, the raw (unclipped)
 cosines the embeddings baseline ranks by, the same cosines in spreads above each side's typical
 cosine with the CSCO codes and with the other side's collection (`scorer._reference_z`,
-`matching.collection`) and as a share of each side's sharp softmax over the other side's
+`matching.collection`) and as a share of the candidate's sharp softmax over the job
 collection (`scorer._softmax_share`), and the title's reading through the
 occupation vocabularies (`scorer._soft_occupation`, `matching.expansion`) and against the
 names and aliases of the job's occupation (`grams.occupation_terms_cosine`). A model file reads
 the ones it names, so an older file without the newer ones still loads."""
 READS = {
-    "job2cand": tuple(
-        f
-        for f in MODEL_FEATURES
-        if f not in ("title_zcoll_job", "text_zcoll_job", "title_softmax_job", "text_softmax_job")
-    ),
+    "job2cand": tuple(f for f in MODEL_FEATURES if f not in ("title_zcoll_job", "text_zcoll_job")),
     "cand2job": tuple(
         f
         for f in MODEL_FEATURES

@@ -153,10 +153,9 @@ def _reference_z(cosine01: np.ndarray, mu: np.ndarray, sd: np.ndarray, known) ->
 
 
 def _softmax_share(cosine01: np.ndarray, log_partition: np.ndarray, known) -> np.ndarray:
-    """A raw cosine (mapped to [0, 1]) as the log of its share of one profile's sharp softmax
-    over the other side's collection (`matching.collection`), squashed into (0, 1): near 1
-    when the other profile is among this one's nearest, falling with each TEMPERATURE below
-    them."""
+    """A raw cosine (mapped to [0, 1]) as the log of its share of the candidate's sharp
+    softmax over the job collection (`matching.collection`), squashed into (0, 1): near 1 when
+    the job is among the candidate's nearest, falling with each TEMPERATURE below them."""
     share = (cosine01 * 2 - 1) / TEMPERATURE - log_partition
     with np.errstate(over="ignore"):
         squashed = 1 / (1 + np.exp(-share / 4))
@@ -207,8 +206,8 @@ def feature_matrix(
         out[f"text_zcoll_{side}"] = _reference_z(
             out["text_cosine"], E.coll_text_mu, E.coll_text_sd, texts
         )
-        out[f"title_softmax_{side}"] = _softmax_share(out["title_cosine"], E.coll_title_lse, titles)
-        out[f"text_softmax_{side}"] = _softmax_share(out["text_cosine"], E.coll_text_lse, texts)
+    out["title_softmax_candidate"] = _softmax_share(out["title_cosine"], C.coll_title_lse, titles)
+    out["text_softmax_candidate"] = _softmax_share(out["text_cosine"], C.coll_text_lse, texts)
 
     # occupation: shared CSCO code segments
     out["occupation"] = _occupation_level(J.occ, C.occ)
