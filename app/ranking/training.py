@@ -35,7 +35,8 @@ it has."""
 
 
 def _groups(direction: str):
-    """[(latest outcome time, features (n,), grades (n,))] per usable query of DIRECTION."""
+    """[(latest outcome time, the features of its n documents, grades (n,))] per usable query
+    of DIRECTION."""
     by_query: dict[int, list[outcomes.Outcome]] = defaultdict(list)
     for o in outcomes.collect().values():
         by_query[o.job_id if direction == "job2cand" else o.candidate_id].append(o)
