@@ -95,8 +95,9 @@ class Worker(SimpleWorker):
                 from app.ranking.service import current_models
                 from matching import learn
 
+                models = current_models()
                 for direction in learn.DIRECTIONS:  # importing LightGBM alone takes seconds
-                    learn.load(current_models().get(direction), direction)
+                    learn.load(models.get(direction), direction)
         # Built once and kept for the worker's life; a full collection need not walk it
         # before every few jobs (video.eventloop.freeze_start_up_heap says why).
         freeze_start_up_heap()
