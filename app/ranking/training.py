@@ -34,11 +34,11 @@ MIN_QUERIES = 30
 it has."""
 
 
-def _groups(direction: str):
+def _groups(direction: str, graded: list[outcomes.Outcome]):
     """[(latest outcome time, the features of its n documents, grades (n,))] per usable query
-    of DIRECTION."""
+    of DIRECTION among the GRADED outcomes."""
     by_query: dict[int, list[outcomes.Outcome]] = defaultdict(list)
-    for o in outcomes.collect().values():
+    for o in graded:
         by_query[o.job_id if direction == "job2cand" else o.candidate_id].append(o)
     by_query = {q: os for q, os in by_query.items() if len({o.grade for o in os}) > 1}
     if not by_query:
@@ -97,11 +97,12 @@ def _pool(groups) -> tuple:
 def retrain(min_queries: int = MIN_QUERIES) -> dict:
     """Train each direction on the outcomes; install a new model only if it is not worse.
     Returns a report per direction."""
-    return {direction: _retrain(direction, min_queries) for direction in learn.DIRECTIONS}
+    graded = list(outcomes.collect().values())  # read once for both directions
+    return {direction: _retrain(direction, min_queries, graded) for direction in learn.DIRECTIONS}
 
 
-def _retrain(direction: str, min_queries: int) -> dict:
-    groups = _groups(direction)
+def _retrain(direction: str, min_queries: int, graded: list[outcomes.Outcome]) -> dict:
+    groups = _groups(direction, graded)
     report = {"queries": len(groups), "min_queries": min_queries, "installed": False}
     if len(groups) < min_queries:
         report["reason"] = "not enough outcomes"
