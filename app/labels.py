@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_pgettext, pgettext
 
 from app.models import (
     BroadcastStatus,
@@ -358,10 +358,8 @@ def occupation_label(code: str) -> str:
 
 def industry_names(letters) -> str:
     """Industry sections by name ("Manufacturing, Construction"), never their letters."""
-    from flask_babel import get_locale
-
-    separator = "、" if str(get_locale() or "zh") == "zh" else ", "
-    return separator.join(str(INDUSTRIES.get(letter, letter)) for letter in letters or [])
+    comma = pgettext("between the items of a list", ", ")
+    return comma.join(str(INDUSTRIES.get(letter, letter)) for letter in letters or [])
 
 
 BROADCAST_STATUSES = {

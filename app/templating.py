@@ -290,4 +290,6 @@ def init_app(app: Flask) -> None:
             "current_locale": current_locale(),
             # "Phone: 138…" in English, "联系电话：138…" in Chinese (a full-width colon)
             "colon": pgettext("between a label and its value", ": "),
+            # "welding, forklift" in English, "焊接、叉车" in Chinese (the enumeration comma)
+            "comma": pgettext("between the items of a list", ", "),
         }

@@ -8,6 +8,7 @@ import time
 import zipfile
 
 import docx
+from flask_babel import refresh
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ParseStatus, Resume, ResumeFile, Role
 from tests import factories
-from tests.web import csrf_token, login
+from tests.web import csrf_token, login, post_form
 
 LINES = [
     "Objective: Java developer",
@@ -149,6 +150,12 @@ def test_docx_is_parsed(client, worker):
     assert (draft["expected_salary_min"], draft["expected_salary_max"]) == (8000, 10000)
     page = client.get(f"/resumes/files/{item.id}").get_data(as_text=True)
     assert "¥8,000–10,000" in page  # the sign once, as on the résumé page
+    skills = draft["skills"]
+    assert len(skills) > 1 and ", ".join(skills) in page
+    post_form(client, "/language", {"lang": "zh"}, token_from=f"/resumes/files/{item.id}")
+    refresh()  # requests share the test's app context, where Flask-Babel keeps the locale
+    zh = client.get(f"/resumes/files/{item.id}").get_data(as_text=True)
+    assert "、".join(skills) in zh  # the Chinese enumeration comma
 
 
 def test_renamed_executable_is_refused(client):
