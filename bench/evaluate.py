@@ -4,7 +4,7 @@ title baselines of `bench.baselines` (`bm25-bigram`, `bm25-title`, `embeddings`,
 and random.
 
 Input formats (documented in docs/matching.md): jobs and candidates as JSON lines, qrels as
-TREC `query_id 0 doc_id relevance` (0-3). The query side is the job for job2cand and the
+TREC `query_id 0 doc_id relevance` (0-30). The query side is the job for job2cand and the
 candidate for cand2job; every document in the other file is ranked for every judged query.
 Malformed input is reported as `file:line: problem` with a non-zero exit, no traceback.
 """
@@ -12,6 +12,7 @@ Malformed input is reported as `file:line: problem` with a non-zero exit, no tra
 from __future__ import annotations
 
 import json
+import math
 import random
 import sys
 import time
@@ -32,6 +33,7 @@ from .baselines import baseline_matrices
 from .metrics import evaluate_run
 
 DEPTH = 1000
+MAX_GRADE = 30  # gains are 2^grade - 1; LightGBM's lambdarank takes grades up to 30
 """Ranked list depth per query (MAP and recall are computed over it)."""
 
 _JOB_FIELDS = {
@@ -41,7 +43,7 @@ _JOB_FIELDS = {
     "region_code": (str, int),
     "salary_min": (int, float),
     "salary_max": (int, float),
-    "occupation_code": str,
+    "occupation_code": (str, int),
     "min_experience_years": (int, float),
     "education_level": (str, int),
     "remote": bool,
@@ -57,14 +59,15 @@ _CAND_FIELDS = {
     "education_level": (str, int),
     "willing_to_relocate": bool,
     "region_path": list,
-    "occupation_code": str,
+    "occupation_code": (str, int),
 }
 
 
 def _open(path: str) -> TextIO:
     """The input file, or a usage error naming it (no traceback)."""
     try:
-        return open(path, encoding="utf-8")  # noqa: SIM115 - the caller closes it
+        # utf-8-sig: files saved by Windows tools start with a byte-order mark
+        return open(path, encoding="utf-8-sig")  # noqa: SIM115 - the caller closes it
     except OSError as e:
         raise click.UsageError(f"{path}: cannot open ({e.strerror})") from None
 
@@ -98,7 +101,7 @@ def _load_profiles(path: str, kind: str) -> list:
                     raise click.UsageError(f'{where}: "experience" must be a list of objects')
                 if k == "skills" and not all(isinstance(s, str) for s in v):
                     raise click.UsageError(f'{where}: "skills" must be a list of strings')
-                kwargs[k] = str(v) if k == "region_code" else v
+                kwargs[k] = str(v) if k in ("region_code", "occupation_code") else v
             if kwargs["id"] in seen:
                 raise click.UsageError(f"{where}: duplicate id {kwargs['id']!r}")
             seen.add(kwargs["id"])
@@ -107,24 +110,28 @@ def _load_profiles(path: str, kind: str) -> list:
 
 
 def _load_qrels(path: str) -> dict[str, dict[str, int]]:
+    """TREC qrels (`query_id iteration doc_id relevance`, or without the iteration column).
+    A negative grade is TREC's "judged not relevant" and counts as 0."""
     qrels: dict[str, dict[str, int]] = {}
     with _open(path) as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip() or line.startswith("#"):
                 continue
             parts = line.split()
-            if len(parts) != 4:
+            if len(parts) not in (3, 4):
                 raise click.UsageError(
                     f"{path}:{n}: expected 'query_id 0 doc_id relevance', got {len(parts)} fields"
                 )
-            q, _, d, rel = parts
+            q, d, rel = parts[0], parts[-2], parts[-1]
             try:
-                r = int(rel)
+                grade = float(rel)
             except ValueError:
-                raise click.UsageError(f"{path}:{n}: relevance {rel!r} is not an integer") from None
-            if not 0 <= r <= 3:
-                raise click.UsageError(f"{path}:{n}: relevance {r} outside 0-3")
-            qrels.setdefault(q, {})[d] = r
+                grade = math.nan
+            if not grade.is_integer():
+                raise click.UsageError(f"{path}:{n}: relevance {rel!r} is not an integer")
+            if grade > MAX_GRADE:
+                raise click.UsageError(f"{path}:{n}: relevance {rel} above {MAX_GRADE}")
+            qrels.setdefault(q, {})[d] = max(int(grade), 0)
     return qrels
 
 

@@ -88,7 +88,7 @@ PARAMS = {
     "num_leaves": 7,
     "min_data_in_leaf": 200,
     "lambdarank_truncation_level": 20,
-    "label_gain": [0, 1, 3, 7],
+    "label_gain": [2**grade - 1 for grade in range(31)],  # the evaluation's gains, grades 0-30
     "verbose": -1,
     "seed": 1,
     "deterministic": True,
@@ -143,7 +143,7 @@ def relevance(booster, feats: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def fit(train: tuple, valid: tuple, rounds: int = 500, names=MODEL_FEATURES):
-    """Train on (X, labels 0-3, group sizes) with early stopping on `valid`; X columns follow
+    """Train on (X, labels 0-30, group sizes) with early stopping on `valid`; X columns follow
     NAMES (stored in the model file). Returns the booster cut at its best validation round."""
     import lightgbm as lgb
 

@@ -84,7 +84,7 @@ def test_malformed_lines_are_named(evalset):
         str(q),
     )
     assert res.exit_code != 0 and f"{q}:2" in res.output
-    q.write_text("J1 0 C1 7\n")
+    q.write_text("J1 0 C1 31\n")
     res = invoke(
         "--jobs",
         str(d / "jobs.jsonl"),
@@ -93,7 +93,33 @@ def test_malformed_lines_are_named(evalset):
         "--qrels",
         str(q),
     )
-    assert res.exit_code != 0 and "outside 0-3" in res.output
+    assert res.exit_code != 0 and "above 30" in res.output
+
+
+def test_files_as_other_tools_write_them(evalset):
+    """A byte-order mark, Windows line ends, numeric occupation codes, qrels without the
+    iteration column, TREC's negative "not relevant" grade and grades above 3 are read;
+    the ranking metrics are those of the plain files."""
+    d = evalset
+
+    def run(jobs, qrels):
+        res = invoke("--jobs", str(jobs), "--candidates", str(d / "candidates.jsonl"),
+                     "--qrels", str(qrels), "--json")  # fmt: skip
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)
+
+    plain = run(d / "jobs.jsonl", d / "qrels.tsv")
+    lines = (d / "jobs.jsonl").read_text("utf-8").splitlines()
+    job = json.loads(lines[1])
+    lines[1] = json.dumps({**job, "occupation_code": 20301}, ensure_ascii=False)
+    windows = d / "windows.jsonl"
+    windows.write_bytes("\ufeff".encode() + "\r\n".join(lines).encode() + b"\r\n")
+    short = d / "short.tsv"
+    short.write_text("J1\tC1\t3\r\nJ2\tC2\t3\r\nJ3\tC3\t2\r\nJ3\tC4\t-1\r\n", "utf-8")
+    assert run(windows, short)["bm25"] == plain["bm25"]
+    graded = d / "graded.tsv"
+    graded.write_text("J1 0 C1 4\nJ2 0 C2 4\nJ3 0 C3 2\n")
+    assert run(d / "jobs.jsonl", graded)["scorer"]["ndcg@10"] > 0
 
 
 def test_module_entry_point(evalset):
