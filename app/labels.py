@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import weakref
 
+from babel.dates import format_interval
+from flask_babel import get_locale, lazy_pgettext, pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext, pgettext
 
 from app.models import (
     BroadcastStatus,
@@ -419,7 +420,16 @@ def salary_range(low, high, period=SalaryPeriod.MONTH) -> str:
     return shown and _salary_format(period or SalaryPeriod.MONTH) % {"range": shown}
 
 
+def date_range(start, end) -> str:
+    """ "2026年11月22日 – 12月12日" or "Nov 22 – Dec 12, 2026": the reader's date format, with
+    what both dates share written once."""
+    if end < start:  # never stored (the forms refuse it), but no page should fail on it
+        start, end = end, start
+    return format_interval(start, end, "yMMMd", locale=get_locale())
+
+
 JINJA_GLOBALS = {
+    "date_range": date_range,
     "money_range": money_range,
     "salary_range": salary_range,
     "stage_label": label_getter(STAGES),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -193,3 +194,23 @@ def test_an_employer_with_many_jobs_shows_the_first_few_and_the_rest_behind_more
     assert len(hidden) == 1
     assert hidden[0].count('class="fair-job"') == 3 and "大厂职位" in hidden[0]
     assert "还有 3 个职位" in hidden[0] or "3 more jobs" in hidden[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "dates"),
+    # CLDR's interval formats: thin spaces around the dash, the shared year written once
+    [("zh", "2026年11月22日\u2009–\u200912月12日"), ("en", "Nov 22\u2009–\u2009Dec 12, 2026")],
+)
+def test_a_fair_s_dates_read_as_each_language_writes_them(app, client, language, dates):
+    fair = JobFair(
+        title="春风行动",
+        region_code="420102",
+        starts_on=date(2026, 11, 22),
+        ends_on=date(2026, 12, 12),
+        sectors=[],
+    )
+    db.session.add(fair)
+    db.session.commit()
+    for url in ("/fairs/", f"/fairs/{fair.id}"):
+        page = client.get(url, headers={"Accept-Language": language}).get_data(as_text=True)
+        assert dates in page and "2026-11-22" not in page

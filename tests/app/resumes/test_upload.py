@@ -156,6 +156,7 @@ def test_docx_is_parsed(client, worker):
     refresh()  # requests share the test's app context, where Flask-Babel keeps the locale
     zh = client.get(f"/resumes/files/{item.id}").get_data(as_text=True)
     assert "、".join(skills) in zh  # the Chinese enumeration comma
+    assert f"{draft['years_experience']} 年工作经验" in zh  # a number of years says so
 
 
 def test_renamed_executable_is_refused(client):
