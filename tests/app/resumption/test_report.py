@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from app.extensions import db
 from app.models import ResumptionReport, Role
@@ -28,6 +29,9 @@ def test_one_report_a_day_and_the_resumption_date_follows_the_answer(client):
     assert response.status_code == 302
     [report] = reports()
     assert report.report_date == date.today() and report.resumed_on == date.today()
+    history = client.get(PAGE).get_data(as_text=True)
+    assert format_date(date.today(), "medium", locale="en") in history  # "Dec 2, 2026"
+    assert f'"row">{date.today().isoformat()}' not in history  # (the date field keeps ISO)
 
     # Sending again replaces today's report; not resumed means no resumption date.
     post_form(client, PAGE, {"workers_back": "0", "workers_total": "8"})
