@@ -420,6 +420,11 @@ def salary_range(low, high, period=SalaryPeriod.MONTH) -> str:
     return shown and _salary_format(period or SalaryPeriod.MONTH) % {"range": shown}
 
 
+def aside(text) -> str:
+    """ "Filters (2)" in English, "筛选（2）" in Chinese: full-width brackets take no space."""
+    return pgettext("an aside after a word", " (%(text)s)") % {"text": text}
+
+
 def date_range(start, end) -> str:
     """ "2026年11月22日 – 12月12日" or "Nov 22 – Dec 12, 2026": the reader's date format, with
     what both dates share written once."""
@@ -429,6 +434,7 @@ def date_range(start, end) -> str:
 
 
 JINJA_GLOBALS = {
+    "aside": aside,
     "date_range": date_range,
     "money_range": money_range,
     "salary_range": salary_range,

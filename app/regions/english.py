@@ -56,12 +56,42 @@ KINDS = (
     ("苏木", "Sumu"),
     ("经济技术开发区", "Economic and Technological Development Zone"),
     ("高新技术产业开发区", "High-tech Industrial Development Zone"),
+    ("高新技术开发区", "High-tech Development Zone"),
+    ("新技术开发区", "New Technology Development Zone"),
+    ("经济开发区", "Economic Development Zone"),
     ("开发区", "Development Zone"),
     ("工业园区", "Industrial Park"),
+    ("产业园区", "Industrial Park"),
+    ("工业园", "Industrial Park"),
+    ("产业园", "Industrial Park"),
     ("园区", "Park"),
     ("示范区", "Demonstration Zone"),
     ("管理区", "Administrative Area"),
+    ("综合保税区", "Comprehensive Bonded Zone"),
+    ("保税区", "Bonded Zone"),
+    ("经济区", "Economic Zone"),
+    ("旅游度假区", "Tourist Resort"),
+    ("度假区", "Resort"),
+    ("风景名胜区", "Scenic Area"),
+    ("风景区", "Scenic Area"),
+    ("高新区", "High-tech Zone"),
     ("新区", "New Area"),
+    # state farms, forest farms and the offices that govern places of their own
+    ("农牧场", "Farm"),
+    ("良种场", "Seed Farm"),
+    ("原种场", "Seed Farm"),
+    ("种畜场", "Breeding Farm"),
+    ("垦殖场", "Reclamation Farm"),
+    ("林场", "Forest Farm"),
+    ("农场", "Farm"),
+    ("牧场", "Ranch"),
+    ("林业局", "Forestry Bureau"),
+    ("管理局", "Administration"),
+    ("管理处", "Administration Office"),
+    ("办事处", "Office"),
+    ("管委会", "Administrative Committee"),
+    ("委员会", "Committee"),
+    ("服务中心", "Service Centre"),
     ("林区", "Forestry District"),
     ("特区", "Special District"),
     ("自治区", "Autonomous Region"),
@@ -78,7 +108,7 @@ KINDS = (
 )
 """Kinds of division by the ending of the name, longer endings first."""
 
-SHORTEST_STEM = {"林区": 3, "园区": 3, "新区": 2}
+SHORTEST_STEM = {"林区": 3, "园区": 3, "新区": 2, "农场": 2, "林场": 2, "牧场": 2}
 """Endings that are a kind only after a stem this long; shorter, the name itself ends so and
 the kind is 区: 碑林区 Beilin District, 下花园区 Xiahuayuan District, 清新区 Qingxin District
 (but 神农架林区 Shennongjia Forestry District, 沈北新区 Shenbei New Area)."""
@@ -110,6 +140,8 @@ def english_name(name: str) -> str:
 
 @functools.lru_cache(maxsize=50_000)
 def _english_name(name: str) -> str:
+    if "·" in name:  # two names in one: 华润·凌江社区居民委员会
+        return " · ".join(_english_name(part) for part in name.split("·") if part)
     if name in PROVINCES:
         return PROVINCES[name]
     if name in PLACEHOLDERS:

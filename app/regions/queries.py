@@ -35,9 +35,12 @@ _PINYIN_QUERY = re.compile(r"^[a-z0-9' ]+$")
 _LATIN_NAME = re.compile(r"^[a-zü' ,.-]+$")
 """A place typed in English or pinyin ("Haidian District, Beijing", "haidian", "Xi'an")."""
 _ENGLISH_KINDS = sorted(
-    {kind.lower() for _, kind in KINDS if kind} | {"city"}, key=len, reverse=True
+    {kind.lower().replace("-", " ") for _, kind in KINDS if kind} | {"city"},
+    key=len,
+    reverse=True,
 )
-"""The kinds English names end with (app.regions.english), longer first."""
+"""The kinds English names end with (app.regions.english), longer first, spelt as
+`_english_stem` reads what was typed ("high tech" for High-tech)."""
 
 
 class BadQuery(ValueError):

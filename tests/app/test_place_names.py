@@ -6,6 +6,7 @@ import re
 import time
 from types import SimpleNamespace
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -111,6 +112,23 @@ def test_english_place_names_follow_the_kind_of_division():
     assert english_name("多福巷社区居委会") == "Duofuxiang Community"
     assert english_name("白家疃村委会") == "Baijiatuan Village"
     assert english_full_name("湖北省 武汉市 江岸区") == "Jiang'an District, Wuhan, Hubei Province"
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [
+        ("菏泽高新技术开发区", "Heze High-tech Development Zone"),
+        ("天津港保税区", "Tianjingang Bonded Zone"),
+        ("茂山林场", "Maoshan Forest Farm"),
+        ("辽河农场", "Liaohe Farm"),
+        ("万寿滩良种场", "Wanshoutan Seed Farm"),
+        ("大蒲河管理处", "Dapuhe Administration Office"),
+        ("珍珠泉旅游度假区", "Zhenzhuquan Tourist Resort"),
+        ("华润·凌江社区居民委员会", "Huarun · Lingjiang Community"),  # each side of the dot
+    ],
+)
+def test_farms_zones_and_offices_are_named_by_their_kind(name, english):
+    assert english_name(name) == english
 
 
 def test_an_english_name_sent_back_by_a_form_keeps_its_place(app):

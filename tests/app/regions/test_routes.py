@@ -151,4 +151,5 @@ def test_a_place_typed_in_english_resolves_to_its_region(loaded_app):
         assert resolve(db.session, "Jiang'an District, Wuhan") == "420102"
         assert resolve(db.session, "Chaoyang District, Beijing") == "110105"
         assert resolve(db.session, "Chaoyang District") is None  # Beijing's or Changchun's?
+        assert resolve(db.session, "Heze High-tech Development Zone") == "371772"
         assert resolve(db.session, "Atlantis") is None
