@@ -64,6 +64,8 @@ def test_enterprises_show_their_latest_report(client):
     assert [(row[0], row[2], row[4]) for row in rows] == [
         ("复工公司", date.today().isoformat(), "6")
     ]
+    page = client.get("/officials/dashboards/resumption/enterprises").get_data(as_text=True)
+    assert "<td>—</td>" in page  # no obstacles reported: a dash, not an empty cell
 
 
 def test_enterprises_come_in_pages_and_the_csv_has_them_all(client, monkeypatch):
