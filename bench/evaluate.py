@@ -220,7 +220,7 @@ def _input_file(flag: str, name: str, help: str):
 @click.command("match")
 @_input_file("--jobs", "jobs_path", "jobs.jsonl")
 @_input_file("--candidates", "cands_path", "candidates.jsonl")
-@_input_file("--qrels", "qrels_path", "TREC qrels: query 0 doc rel")
+@_input_file("--qrels", "qrels_path", "TREC qrels: query [0] doc grade")
 @click.option(
     "--direction",
     type=click.Choice(["job2cand", "cand2job"]),
