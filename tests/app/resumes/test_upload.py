@@ -65,6 +65,7 @@ def make_docx() -> bytes:
         "技能：焊接、电工、叉车",
         "期望薪资：8000-10000元/月",
         "2010.09-2013.06 武汉技师学院 中专",
+        "2024.09-至今 武汉开放大学 大专",
         "2013.07-至今 武汉钢铁有限公司 焊工",
     ]:
         document.add_paragraph(line)
@@ -157,6 +158,7 @@ def test_docx_is_parsed(client, worker):
     zh = client.get(f"/resumes/files/{item.id}").get_data(as_text=True)
     assert "、".join(skills) in zh  # the Chinese enumeration comma
     assert f"{draft['years_experience']} 年工作经验" in zh  # a number of years says so
+    assert "（2024-09–至今）" in zh and "None" not in zh  # still studying
 
 
 def test_renamed_executable_is_refused(client):
