@@ -33,8 +33,10 @@ from .baselines import baseline_matrices
 from .metrics import evaluate_run
 
 DEPTH = 1000
-MAX_GRADE = 30  # gains are 2^grade - 1; LightGBM's lambdarank takes grades up to 30
 """Ranked list depth per query (MAP and recall are computed over it)."""
+MAX_GRADE = 30
+"""The highest relevance grade read: gains are 2^grade - 1, and `matching.learn` trains on
+grades up to this one."""
 
 _JOB_FIELDS = {
     "title": str,
