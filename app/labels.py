@@ -357,10 +357,14 @@ def occupation_label(code: str) -> str:
     return str(_l("Other occupation"))
 
 
+def list_comma() -> str:
+    """Between the items of a list: ", " in English, the enumeration comma 、 in Chinese."""
+    return pgettext("between the items of a list", ", ")
+
+
 def industry_names(letters) -> str:
     """Industry sections by name ("Manufacturing, Construction"), never their letters."""
-    comma = pgettext("between the items of a list", ", ")
-    return comma.join(str(INDUSTRIES.get(letter, letter)) for letter in letters or [])
+    return list_comma().join(str(INDUSTRIES.get(letter, letter)) for letter in letters or [])
 
 
 BROADCAST_STATUSES = {

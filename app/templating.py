@@ -262,7 +262,7 @@ def current_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from app.labels import JINJA_GLOBALS
+    from app.labels import JINJA_GLOBALS, list_comma
 
     app.jinja_env.globals.update(JINJA_GLOBALS, zone_name=zone_name)
     app.jinja_env.install_gettext_callables(
@@ -290,6 +290,5 @@ def init_app(app: Flask) -> None:
             "current_locale": current_locale(),
             # "Phone: 138…" in English, "联系电话：138…" in Chinese (a full-width colon)
             "colon": pgettext("between a label and its value", ": "),
-            # "welding, forklift" in English, "焊接、叉车" in Chinese (the enumeration comma)
-            "comma": pgettext("between the items of a list", ", "),
+            "comma": list_comma(),
         }

@@ -34,13 +34,17 @@ tree stays regular, left out of ``path_names`` because nobody calls a place that
 _PINYIN_QUERY = re.compile(r"^[a-z0-9' ]+$")
 _LATIN_NAME = re.compile(r"^[a-zü' ,.-]+$")
 """A place typed in English or pinyin ("Haidian District, Beijing", "haidian", "Xi'an")."""
+
+
+def _words(text: str) -> str:
+    """TEXT as words split at spaces, dots and hyphens: "High-tech" and "high tech" alike."""
+    return " ".join(text.replace(".", " ").replace("-", " ").split())
+
+
 _ENGLISH_KINDS = sorted(
-    {kind.lower().replace("-", " ") for _, kind in KINDS if kind} | {"city"},
-    key=len,
-    reverse=True,
+    {_words(kind.lower()) for _, kind in KINDS if kind} | {"city"}, key=len, reverse=True
 )
-"""The kinds English names end with (app.regions.english), longer first, spelt as
-`_english_stem` reads what was typed ("high tech" for High-tech)."""
+"""The kinds English names end with (app.regions.english), longer first, in `_words`."""
 
 
 class BadQuery(ValueError):
@@ -231,7 +235,7 @@ def resolve(session: Session, text: str) -> str | None:
 def _english_stem(typed: str) -> str:
     """TYPED (lower case, one place) without its English kind, as the pinyin index spells it:
     "haidian district" → haidian, "xi'an" → xian, "lüliang" → lvliang."""
-    typed = " ".join(typed.replace(".", " ").replace("-", " ").split())
+    typed = _words(typed)
     for kind in _ENGLISH_KINDS:
         if typed.endswith(" " + kind):
             typed = typed[: -len(kind) - 1]
