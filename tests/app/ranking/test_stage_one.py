@@ -3,9 +3,11 @@ jobs than MATCHING_RETRIEVER_ABOVE (here 2 instead of ~100k)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from app.extensions import db
-from app.models import Dismissal, Visibility
-from app.ranking import service, stage_one
+from app.models import Dismissal, JobStatus, VerificationState, Visibility
+from app.ranking import embeddings, service, stage_one, tasks
 
 from .helpers import employer_with_job, seeker
 
@@ -46,3 +48,68 @@ def test_people_to_invite_come_from_the_retriever_in_large_regions(app):
     db.session.commit()
     pool = service.people_pool(near[0])
     assert [r.id for r in pool] == [resume.id]  # the hidden résumé is never shown
+
+
+def _large(app):
+    app.config["MATCHING_RETRIEVER_ABOVE"] = 2
+    app.config["MATCHING_RETRIEVER_SYNC_SECONDS"] = 0
+
+
+def test_the_retriever_follows_changes_without_a_rebuild(app):
+    _large(app)
+    _person, resume, near, far = _region_with_a_far_job()
+    assert set(stage_one.best_job_ids(resume)) == {*(j.id for j in near), far.id}
+    retriever = stage_one._retriever("job")
+
+    new = employer_with_job(region_code="420102")[2]
+    near[0].status = JobStatus.CLOSED
+    db.session.delete(near[1])
+    # the cook's employer loses its approval: the job's own row does not change
+    far.employer.verification_state = VerificationState.RETURNED
+    db.session.commit()
+
+    assert set(stage_one.best_job_ids(resume)) == {near[2].id, new.id}
+    assert stage_one._retriever("job") is retriever  # the same one, changed in place
+    assert len(retriever) == 2
+
+
+def test_vectors_embedded_after_a_job_replace_its_unknown_ones(app):
+    _large(app)
+    app.config["MATCHING_EMBEDDINGS"] = True
+    _person, resume, near, _far = _region_with_a_far_job()
+    with app.test_request_context():  # a page: jobs without stored vectors get zero ones
+        retriever = stage_one._retriever("job")
+        assert not retriever.cols.title_vec[retriever.label_of[near[0].id]].any()
+    embeddings.refresh_many([near[0]])  # what the worker does after the job was saved
+    db.session.commit()
+    with app.test_request_context():
+        retriever = stage_one._retriever("job")
+        assert retriever.cols.title_vec[retriever.label_of[near[0].id]].any()
+
+
+def test_processes_start_from_the_workers_build(app):
+    _large(app)
+    _person, resume, near, far = _region_with_a_far_job()
+    assert tasks.build_retrievers() == {
+        "job": stage_one._newest_build("job"),
+        "candidate": stage_one._newest_build("candidate"),
+    }
+    stage_one._kept.clear()  # a process started after the build
+    later = employer_with_job(region_code="420102")[2]
+    retriever = stage_one._retriever("job")
+    assert len(retriever) == 5  # the build's four jobs and the one published since
+    assert set(stage_one.best_job_ids(resume)) == {*(j.id for j in near), far.id, later.id}
+
+    tasks.build_retrievers()
+    assert stage_one._retriever("job") is not retriever  # the next build replaces it
+    builds = sorted(p.name for p in Path(app.config["MATCHING_RETRIEVER_DIR"]).iterdir())
+    assert len([b for b in builds if b.startswith("job-")]) == 2
+
+
+def test_a_build_that_cannot_be_read_leaves_the_process_on_its_own(app):
+    _large(app)
+    _person, resume, near, far = _region_with_a_far_job()
+    folder = Path(app.config["MATCHING_RETRIEVER_DIR"])
+    folder.mkdir(parents=True)
+    (folder / "job.current").write_text("job-1", "utf-8")  # removed before it was read
+    assert set(stage_one.best_job_ids(resume)) == {*(j.id for j in near), far.id}
