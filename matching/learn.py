@@ -2,8 +2,11 @@
 
 Only relevance features go into a model: the evaluation sets it is trained on say nothing
 about salary or place, so the logistics features keep their hand weights and are added on top
-(`scorer.combine`). Every feature is constrained to act monotonically (more skill overlap never
-lowers a score), which keeps the model general and its reasons honest.
+(`scorer.combine`). Every feature a reason speaks for (`RELEVANCE`) is constrained to act
+monotonically (more skill overlap never lowers a score), which keeps the reasons honest; the
+model-only features (spreads, shares, occupation readings) are left free: a title near
+everything or a cosine far above a profile's usual ones need not mean "better" throughout
+(freeing them gained in every set and direction on validation, docs/matching.md).
 
 There is one model per direction (`DIRECTIONS`): ranking candidates for a job and jobs for a
 candidate are different tasks (a bare title against many occupation texts, or the reverse),
@@ -66,18 +69,13 @@ names and aliases of the job's occupation (`grams.occupation_terms_cosine`). A m
 the ones it names, so an older file without the newer ones still loads."""
 READS = {
     "job2cand": tuple(f for f in MODEL_FEATURES if f not in ("title_zcoll_job", "text_zcoll_job")),
-    "cand2job": tuple(
-        f
-        for f in MODEL_FEATURES
-        if not f.startswith(("title_z", "text_z", "title_softmax", "text_softmax"))
-        and f != "title_aliases"
-    ),
+    "cand2job": MODEL_FEATURES,
 }
 """The features each direction's shipped model reads, chosen on the validation splits
 (docs/matching.md): candidates for a job read the candidates' cosines against the published
 jobs, not the job's against the candidates (which lost on validation); jobs for a candidate
-read none of the z-scores, softmax shares or `title_aliases` (each lost on a validation split
-there)."""
+read every one (with all of them constrained monotone, the z-scores, softmax shares and
+`title_aliases` each lost there; free, together they gained)."""
 DIRECTIONS = ("job2cand", "cand2job")
 MODEL_FILE = "data/match_model.{direction}.txt"
 PARAMS = {
@@ -149,7 +147,8 @@ def fit(train: tuple, valid: tuple, rounds: int = 500, names=MODEL_FEATURES):
 
     # small outcome sets (a young deployment) still get splits: a leaf needs 5% of the rows
     leaf = int(min(PARAMS["min_data_in_leaf"], max(5, len(train[1]) // 20)))
-    params = dict(PARAMS, monotone_constraints=[1] * len(names), min_data_in_leaf=leaf)
+    monotone = [1 if f in RELEVANCE else 0 for f in names]
+    params = dict(PARAMS, monotone_constraints=monotone, min_data_in_leaf=leaf)
     dtrain = lgb.Dataset(train[0], train[1], group=train[2], feature_name=list(names))
     dvalid = lgb.Dataset(valid[0], valid[1], group=valid[2], reference=dtrain)
     booster = lgb.train(
