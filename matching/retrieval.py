@@ -7,6 +7,9 @@ an update is a remove plus an add (hnswlib only marks deleted rows). `save`/`loa
 directory: `meta.json`, `columns.npz`, `hnsw.bin`.
 
 Small stores (<= `exact_below` live items) are scored exhaustively, so their top-k is exact.
+A store may keep its two sentence vectors per item in float16 (`vectors="float16"`): half the
+columns' memory, scores then differ from `score()` by the rounding (~1e-3), so near-ties may
+swap; the app's stage 1 does, because its stage 2 scores the returned ids again.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from .scorer import score_arrays
 from .skills import vocabulary
 
 _COLUMNS = [f.name for f in fields(Encoded) if f.name != "kind"]
+_VECTORS = ("title_vec", "text_vec")
 
 
 def ann_vectors(enc: Encoded) -> np.ndarray:
@@ -46,13 +50,15 @@ class Retriever:
         ef_construction: int = 100,
         exact_below: int = 5000,
         threads: int = 2,
+        vectors: str = "float32",
     ):
         if kind not in ("job", "candidate"):
             raise ValueError("kind must be 'job' or 'candidate'")
         self.kind, self.dim, self.M, self.ef_construction = kind, dim, M, ef_construction
         self.exact_below, self.threads = exact_below, threads
+        self.vectors = np.dtype(vectors)
         self.size = 0
-        self.cols = Encoded.empty(kind, capacity, dim)
+        self.cols = self._empty(capacity)
         self.alive = np.zeros(capacity, bool)
         self.ids: list = []
         self.label_of: dict = {}
@@ -66,12 +72,18 @@ class Retriever:
         return len(self.label_of)
 
     # ------------------------------------------------------------ writes
+    def _empty(self, n: int) -> Encoded:
+        enc = Encoded.empty(self.kind, n, self.dim)
+        for c in _VECTORS:
+            setattr(enc, c, getattr(enc, c).astype(self.vectors))
+        return enc
+
     def _grow(self, need: int):
         cap = len(self.alive)
         if need <= cap:
             return
         new = max(need, cap * 2)
-        bigger = Encoded.empty(self.kind, new, self.dim)
+        bigger = self._empty(new)
         for c in _COLUMNS:
             getattr(bigger, c)[: self.size] = getattr(self.cols, c)[: self.size]
         self.cols = bigger
@@ -175,6 +187,8 @@ class Retriever:
         if not len(labels):
             return []
         rows = self.cols.take(labels)
+        for c in _VECTORS:
+            setattr(rows, c, getattr(rows, c).astype(np.float32))
         s = (
             score_arrays(Q, rows, ctx, "job2cand")
             if self.kind == "candidate"
@@ -210,6 +224,7 @@ class Retriever:
             "M": self.M,
             "ef_construction": self.ef_construction,
             "exact_below": self.exact_below,
+            "vectors": self.vectors.name,
             "ids": self.ids,
             "capacity": len(self.alive),
         }
@@ -228,6 +243,7 @@ class Retriever:
             ef_construction=meta["ef_construction"],
             exact_below=meta["exact_below"],
             threads=threads,
+            vectors=meta.get("vectors", "float32"),
         )
         data = np.load(os.path.join(directory, "columns.npz"))
         n = len(data["alive"])

@@ -87,6 +87,11 @@ def large_region(region_code: str | None) -> bool:
     return published_jobs(region_code[:2] if region_code else None) > threshold()
 
 
+def _new(kind: str) -> Retriever:
+    # stage 2 scores the ids again from the stored vectors: float16 copies are close enough
+    return Retriever(kind, vectors="float16")
+
+
 def _side(kind: str):
     """(model, which of its rows the retriever holds, the kind of their stored vectors)."""
     if kind == "job":
@@ -201,7 +206,7 @@ def _newest_build(kind: str) -> str | None:
 def save_build(kind: str) -> str:
     """Build KIND's retriever from nothing, save it beside the previous build and point the
     processes at it; returns the build's name."""
-    synced = _Synced(Retriever(kind))
+    synced = _Synced(_new(kind))
     _sync(synced, kind)  # not under the lock: the processes' own retrievers are not touched
     name = f"{kind}-{time.time_ns()}"  # sorts by age
     where = os.path.join(_folder(), name)
@@ -233,7 +238,7 @@ def _start(kind: str, build: str | None, current: _Synced | None) -> _Synced:
             return _load(kind, build)
         except (OSError, ValueError, KeyError):  # half-written or removed: the next sync retries
             log.warning("retriever build %s could not be loaded", build, exc_info=True)
-    return current or _Synced(Retriever(kind))
+    return current or _Synced(_new(kind))
 
 
 def _retriever(kind: str) -> Retriever:

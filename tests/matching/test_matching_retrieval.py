@@ -97,3 +97,24 @@ def test_add_update_remove_save_load(people, tmp_path, now):
     assert r2.search(nurse_job, 10, ctx) == r.search(nurse_job, 10, ctx)
     r2.add(cands[50:60], now)  # a loaded index keeps accepting writes
     assert len(r2) == 58
+
+
+def test_float16_vectors_halve_the_columns_and_keep_the_ranking(people, tmp_path, now):
+    cands, jobs = people
+    ctx = MatchContext(now=now)
+    full, half = (
+        Retriever("candidate", exact_below=0),
+        Retriever("candidate", exact_below=0, vectors="float16"),
+    )
+    full.add(cands, now)
+    half.add(cands, now)
+    assert half.cols.title_vec.nbytes * 2 == full.cols.title_vec.nbytes
+    for job in jobs[:10]:
+        exact, rounded = dict(full.search(job, 20, ctx)), dict(half.search(job, 20, ctx))
+        shared = exact.keys() & rounded.keys()
+        assert len(shared) >= 18  # only near-ties at the cut may swap
+        assert all(abs(exact[i] - rounded[i]) < 5e-3 for i in shared)
+    half.save(str(tmp_path / "idx"))
+    loaded = Retriever.load(str(tmp_path / "idx"))
+    assert loaded.cols.text_vec.dtype == np.float16
+    assert loaded.search(jobs[0], 20, ctx) == half.search(jobs[0], 20, ctx)
