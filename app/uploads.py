@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from app.errors import DomainError
+from app.labels import list_comma
 
 MAX_BYTES = 10 * 1024 * 1024
 """The limit promised to users; MAX_CONTENT_LENGTH leaves room for the rest of the form."""
@@ -118,7 +119,7 @@ def store(upload: FileStorage | None, allowed: frozenset[str]) -> StoredFile:
         with temp.open("rb") as check:
             content_type = sniff(check.read(16), temp)
         if content_type not in allowed:
-            names = ", ".join(sorted(EXTENSIONS[t].lstrip(".").upper() for t in allowed))
+            names = list_comma().join(sorted(EXTENSIONS[t].lstrip(".").upper() for t in allowed))
             raise UploadError(
                 _l("This file is not an accepted type (%(types)s).", types=names), status=415
             )

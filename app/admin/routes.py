@@ -14,6 +14,7 @@ from app.employers import ownership
 from app.errors import refused
 from app.exports import csv_response
 from app.extensions import db, limiter
+from app.labels import list_comma
 from app.models import Employer, Role, User
 
 bp = Blueprint("admin", __name__)
@@ -88,7 +89,7 @@ def edit_user(user_id: int):
     db.session.commit()
     if changed:
         # the fields by their labels on the form, never their column names
-        labels = ", ".join(str(form[name].label.text) for name in changed)
+        labels = list_comma().join(str(form[name].label.text) for name in changed)
         flash(_("Saved: %(fields)s.", fields=labels), "success")
     return redirect(url_for("admin.users"), 303)
 

@@ -101,3 +101,16 @@ def test_logo_must_be_an_image(client, owner):
     assert employer.logo_path.endswith(".png")
     logo = client.get(f"/employers/{employer.id}/logo")
     assert logo.status_code == 200 and logo.mimetype == "image/png"
+
+
+def test_the_refusal_lists_the_accepted_types_in_the_readers_language(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh"
+    user = factories.employer(verified=False).members[0].user
+    user.locale = "zh"
+    as_user(client, user)
+    response = post_form(
+        client, VERIFY, {"legal_rep_name": "王五", "business_licence": file(ELF, "licence.pdf")}
+    )
+    assert response.status_code == 415
+    page = response.get_data(as_text=True)
+    assert "不支持该文件类型（支持：" in page and "、" in page.split("支持：", 1)[1].split("）")[0]
