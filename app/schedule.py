@@ -30,8 +30,8 @@ class Periodic(NamedTuple):
 PERIODIC = [
     # Stale and old recommendation lists of active candidates (a batch per run).
     Periodic("app.ranking.tasks.sweep", "*/30 * * * *"),
-    # Stage 1's retrievers where a province has over MATCHING_RETRIEVER_ABOVE published jobs,
-    # built afresh (compacted) for the web processes to start from.
+    # Stage 1's retrievers, once more jobs than MATCHING_RETRIEVER_ABOVE are published, built
+    # afresh (compacted) for the web processes to start from.
     Periodic("app.ranking.tasks.build_retrievers", "10 4 * * *", timeout=7200),
     # The officials' figures; a country's rollups take minutes, so half-hourly at most.
     Periodic("app.dashboards.tasks.refresh", "15,45 * * * *", timeout=1800),
