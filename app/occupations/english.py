@@ -2,8 +2,10 @@
 in Chinese only; search/data/occupations_en.tsv (tools/occupations_en.py) pairs ESCO's English
 occupation names with CSCO names, so English queries find Chinese jobs. Read the other way it
 names an occupation in English: 会计专业人员 → Accountant. english_names.tsv beside this file,
-written by hand, comes first: the broad groups and the occupations jobs name most, where the
-pairs have no or a wrong name. Other occupations keep their Chinese name. No Flask here."""
+written by hand, comes first: every group of the first three levels and the occupations that
+sit beside them in the picker (so an English reader walks the tree in English), and the
+occupations jobs name most where the pairs have no or a wrong name. Other detailed
+occupations keep their Chinese name. No Flask here."""
 
 from __future__ import annotations
 

@@ -40,3 +40,24 @@ def test_a_code_missing_from_the_classification_is_named_by_its_group(app):
         assert occupation_label("2-02-10-03") == "计算机软件工程技术人员"
         assert occupation_label("4-01-02-02") == "销售人员"  # not in CSCO 2022: its group
         assert occupation_label("not-a-code") in ("其他职业", "Other occupation")
+
+
+def test_an_english_picker_names_every_group_on_the_way_down(client):
+    import re
+
+    from app.occupations.english import english_name
+    from matching.occupations import occupations
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    table = occupations()
+    # the groups, and the occupations that sit right under a sub-major group beside them
+    on_the_way = [
+        o for o in table.values() if o.level <= 3 or table[service.parent_code(o.code)].level == 2
+    ]
+    unnamed = [o.code for o in on_the_way if not english_name(o.code, o.name)]
+    assert unnamed == []
+    assert not [o.code for o in on_the_way if han.search(english_name(o.code, o.name))]
+    english = {"Accept-Language": "en"}
+    groups = client.get("/occupations/2-02-00-00/children", headers=english).get_json()
+    assert "Mechanical engineers" in [g["name"] for g in groups]
+    assert not [g["name"] for g in groups if han.search(g["name"])]
