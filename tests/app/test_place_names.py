@@ -80,7 +80,7 @@ def test_an_english_page_names_places_and_occupations_in_english(app, client):
         headline="Backend developer",
         region_code="110108",
         expected_region_codes=["110108", "420102"],
-        expected_occupations=["2-02-10-03"],  # 计算机软件工程技术人员
+        expected_occupations=["2-02-10-03", "4-03-02-05"],  # 计算机软件工程技术人员, 餐厅服务员
     )
     db.session.commit()
 
@@ -92,13 +92,13 @@ def test_an_english_page_names_places_and_occupations_in_english(app, client):
     as_user(client, seeker)
     post_form(client, "/language", {"lang": "en", "next": "/"}, token_from="/")
     mine = visible_text(client.get(f"/resumes/{resume.id}"))
-    assert "Haidian District, Beijing" in mine and "Software engineer" in mine
+    assert "Haidian District, Beijing" in mine and "Software engineer, Waiter" in mine
     assert "Jiang'an District, Wuhan, Hubei Province" in mine
     assert not HAN.findall(mine), mine
 
     post_form(client, "/language", {"lang": "zh", "next": "/"}, token_from="/")
     chinese = visible_text(client.get(f"/resumes/{resume.id}"))
-    assert "北京市 海淀区" in chinese and "计算机软件工程技术人员" in chinese
+    assert "北京市 海淀区" in chinese and "计算机软件工程技术人员、餐厅服务员" in chinese
 
 
 def test_english_place_names_follow_the_kind_of_division():
