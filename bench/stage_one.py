@@ -95,19 +95,19 @@ def run(database_url: str | None, employers: int, changes: int, repeat: int) -> 
                 _timed(lambda: stage_one._retriever("job"), wait=1.01) for _ in range(repeat)
             ]
 
-            def burst():
+            def burst(round_: int):
                 # CHANGES edited jobs and CHANGES closed ones: rows the sync must add again and
                 # remove (new jobs would need the embedding worker, which this leaves out)
                 edited = db.session.scalars(sa.select(Job).where(Job.is_public).limit(2 * changes))
                 for n, job in enumerate(edited):
                     if n < changes:
-                        job.title = f"基准职位{n}"
+                        job.title = f"基准职位{round_}-{n}"  # a new title every round
                     else:
                         job.status = JobStatus.CLOSED
                 db.session.commit()
                 return _timed(lambda: stage_one._retriever("job"), wait=1.01)
 
-            after_changes = [burst() for _ in range(repeat)]
+            after_changes = [burst(r) for r in range(repeat)]
             held = len(stage_one._retriever("job"))
             database = db.engine.dialect.name
             db.session.remove()

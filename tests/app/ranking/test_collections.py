@@ -4,6 +4,7 @@ the published jobs' and the default résumés' stored vectors (app.ranking.colle
 from __future__ import annotations
 
 import numpy as np
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import EmbeddedKind, Embedding, JobStatus, Role
@@ -58,3 +59,31 @@ def test_context_carries_the_published_jobs_and_the_resumes(app):
     app.config["MATCHING_EMBEDDINGS"] = False
     ctx = service.context()
     assert ctx.job_collection is None and ctx.candidate_collection is None
+
+
+def test_a_kept_collection_is_not_looked_at_again_within_its_seconds(app):
+    app.config["MATCHING_EMBEDDINGS"] = True
+    app.config["MATCHING_COLLECTION_SECONDS"] = 300
+    rng = np.random.default_rng(1)
+    employer = factories.employer(factories.user(Role.EMPLOYER))
+    for _ in range(MIN_SIZE):
+        _store(EmbeddedKind.JOB, factories.job(employer).id, rng)
+    db.session.commit()
+    jobs = service.context().job_collection
+    assert jobs is not None and jobs.size == MIN_SIZE
+
+    _store(EmbeddedKind.JOB, factories.job(employer).id, rng)
+    db.session.commit()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert service.context().job_collection is jobs  # within 5 minutes: kept as it was
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    # (the résumés' side, with too few vectors for a collection, is looked at on every call)
+    assert not [s for s in statements if "JOIN jobs" in s and "max(" in s.lower()]
+    assert [s for s in statements if "JOIN resumes" in s and "max(" in s.lower()]
+
+    app.config["MATCHING_COLLECTION_SECONDS"] = 0  # the while is over: the new job is seen
+    assert service.context().job_collection.size == MIN_SIZE + 1
