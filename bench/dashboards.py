@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import click
 import sqlalchemy as sa
 
+from .instance import throwaway_postgres
 from .stats import percentile
 
 PROVINCE, ORIGIN = "42", "52"
@@ -560,15 +561,8 @@ def dashboards_command(employers, applications, database_url, n_requests, warmup
     if database_url:
         result = run(database_url, employers, applications, n_requests, warmup)
     else:
-        import pgserver
-
-        with tempfile.TemporaryDirectory() as folder:
-            server = pgserver.get_server(folder, cleanup_mode="stop")
-            try:
-                url = server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
-                result = run(url, employers, applications, n_requests, warmup)
-            finally:
-                server.cleanup()
+        with throwaway_postgres() as url:
+            result = run(url, employers, applications, n_requests, warmup)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return

@@ -9,11 +9,13 @@ supervisor's children but ``rq worker`` processes started beside it, as producti
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -23,6 +25,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+
+
+@contextlib.contextmanager
+def throwaway_postgres():
+    """The SQLAlchemy URL of a fresh PostgreSQL server (pgserver) in a temporary folder,
+    stopped and removed afterwards: the default database of the benchmarks that load data."""
+    import pgserver
+
+    with tempfile.TemporaryDirectory() as folder:
+        server = pgserver.get_server(folder, cleanup_mode="stop")
+        try:
+            yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+        finally:
+            server.cleanup()
 
 
 @dataclass

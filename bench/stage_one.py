@@ -20,6 +20,7 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 
+from .instance import throwaway_postgres
 from .stats import rss_mb
 
 
@@ -158,15 +159,8 @@ def stage_one_command(employers, changes, repeat, database, as_json) -> None:
     if database == "sqlite":
         result = run(None, employers, changes, repeat)
     else:
-        import pgserver
-
-        with tempfile.TemporaryDirectory() as folder:
-            server = pgserver.get_server(folder, cleanup_mode="stop")
-            try:
-                url = server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
-                result = run(url, employers, changes, repeat)
-            finally:
-                server.cleanup()
+        with throwaway_postgres() as url:
+            result = run(url, employers, changes, repeat)
     if as_json:
         click.echo(json.dumps(result))
         return
