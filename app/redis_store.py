@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+from datetime import timedelta
 
 import redis
 from flask import Flask
@@ -48,6 +49,12 @@ def init_app(app: Flask) -> None:
 
 def get_redis(app: Flask) -> redis.Redis:
     return app.extensions["redis_factory"]()
+
+
+def first_within(app: Flask, key: str, ttl: timedelta) -> bool:
+    """True for the first caller of any process within TTL (a Redis SET NX): de-duplicates
+    enqueues."""
+    return bool(get_redis(app).set(key, 1, nx=True, ex=int(ttl.total_seconds())))
 
 
 def shutdown_embedded(app: Flask) -> None:

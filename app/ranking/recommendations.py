@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.queue import DERIVED, get_queue
 from app.ranking.service import job_pool, people_pool, recommend_jobs, recommend_people
-from app.redis_store import get_redis
+from app.redis_store import first_within
 
 LIMIT = 20
 """Jobs in one candidate's list."""
@@ -135,18 +135,10 @@ def mark_all_stale() -> int:
     ).rowcount
 
 
-def _redis():
-    return get_redis(current_app._get_current_object())
-
-
-def _once(key: str, ttl: timedelta) -> bool:
-    """True for the first caller within TTL (a Redis SET NX): de-duplicates enqueues."""
-    return bool(_redis().set(f"yunpin:matching:{key}", 1, nx=True, ex=int(ttl.total_seconds())))
-
-
 def request_refresh(user: User) -> None:
     """Recompute USER's list in the background, at most once per few minutes."""
-    if _once(f"refresh:{user.id}", timedelta(minutes=5)):
+    app = current_app._get_current_object()
+    if first_within(app, f"yunpin:matching:refresh:{user.id}", timedelta(minutes=5)):
         get_queue(kind=DERIVED).enqueue_call(
             "app.ranking.tasks.refresh_recommendations", args=(user.id,)
         )

@@ -296,7 +296,9 @@ def job_pool(resume: Resume, exclude: Iterable[int] = ()) -> list[Job]:
     if exclude := list(exclude):
         base = base.where(Job.id.not_in(exclude))
     if stage_one.large_region(None if resume.willing_to_relocate else resume.region_code):
-        return _in_order(base, Job, stage_one.best_job_ids(resume))
+        best = stage_one.best_job_ids(resume)
+        if best is not None:
+            return _in_order(base, Job, best)
     if resume.willing_to_relocate or not resume.region_code:
         near = base
     else:
@@ -339,7 +341,9 @@ def people_pool(job: Job) -> list[Resume]:
     origins, willing to relocate; anywhere for a remote job) and résumés sharing a skill."""
     base = people_query(job)
     if stage_one.large_region(None if job.remote else job.region_code):
-        return _in_order(base, Resume, stage_one.best_resume_ids(job))
+        best = stage_one.best_resume_ids(job)
+        if best is not None:
+            return _in_order(base, Resume, best)
     if job.remote:
         near = base
     else:

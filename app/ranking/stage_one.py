@@ -12,10 +12,12 @@ newest change it has applied are added again (an edit, a publication, vectors th
 just embedded) or removed (closed, unpublished); a count that still differs (a row deleted
 outright, an employer whose approval changed) is settled by comparing the ids, every 30th
 sync (counting is a scan). Building
-from nothing is the first sync, which at that size takes minutes, so a worker builds it
-nightly (`tasks.build_retrievers`, also compacting the rows updates leave behind) and saves
-it to `MATCHING_RETRIEVER_DIR`; a process starts from the newest saved build and syncs from
-there, and moves to the next build when one is saved.
+from nothing takes minutes at that size, so only a worker builds (`tasks.build_retrievers`,
+nightly, also compacting the rows updates leave behind) and saves the build to
+`MATCHING_RETRIEVER_DIR`; a process starts from the newest saved build, syncs from there and
+moves to the next build when one is saved. Until a process has a build to start from (a
+deployment that has just crossed the threshold, a build that cannot be read), stage 1 stays
+with the SQL prefilter and one build is queued for the worker.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from sqlalchemy import and_, case, func, select
 
 from app.extensions import db
 from app.models import EmbeddedKind, Embedding, Job, Resume
+from app.queue import DERIVED, get_queue
+from app.redis_store import first_within
 from matching.retrieval import Retriever
 
 POOL = 500
@@ -48,6 +52,10 @@ SETTLE_SYNCS = 30
 only a count finds (a deleted row) is filtered out by stage 2 meanwhile anyway."""
 KEPT_BUILDS = 2
 """Saved builds kept per side: a process may still be loading the previous one."""
+BUILD_TIMEOUT = timedelta(hours=2)
+"""What one build of both sides may take (~2 minutes each at 100k jobs on the benchmark
+machine), as for the nightly run (app/schedule.py); a build asked for is not asked for again
+meanwhile."""
 _EPOCH = datetime(1970, 1, 1)
 log = logging.getLogger(__name__)
 
@@ -67,6 +75,9 @@ class _Synced:
 
 _kept: dict[tuple[str, str, str], _Synced] = {}
 """(instance, database, kind) -> the process's retriever of that side."""
+_unreadable: set[tuple[str, str, str, str]] = set()
+"""(instance, database, kind, build) that could not be loaded: not tried again (a build is
+written whole before the pointer names it, so it will not become readable)."""
 _lock = threading.Lock()
 """A sync changes the retriever in place: a thread must not search it meanwhile."""
 
@@ -231,26 +242,41 @@ def _load(kind: str, name: str) -> _Synced:
     return _Synced(Retriever.load(where), stamps, max(stamps.values(), default=None), name)
 
 
-def _start(kind: str, build: str | None, current: _Synced | None) -> _Synced:
-    """The saved BUILD, else what the process has (CURRENT), else an empty retriever."""
-    if build:
-        try:
-            return _load(kind, build)
-        except (OSError, ValueError, KeyError):  # half-written or removed: the next sync retries
-            log.warning("retriever build %s could not be loaded", build, exc_info=True)
-    return current or _Synced(_new(kind))
+def _loaded(key: tuple[str, str, str], build: str) -> _Synced | None:
+    if (*key, build) in _unreadable:
+        return None
+    try:
+        return _load(key[2], build)
+    except (OSError, ValueError, KeyError):  # removed, or damaged after it was written
+        log.warning("retriever build %s could not be loaded", build, exc_info=True)
+        _unreadable.add((*key, build))
+        return None
 
 
-def _retriever(kind: str) -> Retriever:
+def request_build() -> None:
+    """Queue one build of both sides for a worker, unless one was asked for within
+    BUILD_TIMEOUT (by any process)."""
+    app = current_app._get_current_object()
+    if first_within(app, f"yunpin:matching:retriever-build:{app.instance_path}", BUILD_TIMEOUT):
+        get_queue(app, kind=DERIVED).enqueue_call(
+            "app.ranking.tasks.build_retrievers", timeout=int(BUILD_TIMEOUT.total_seconds())
+        )
+
+
+def _retriever(kind: str) -> Retriever | None:
+    """The process's retriever of KIND, synced; None while no build is there to start from."""
     key = (current_app.instance_path, str(db.engine.url), kind)
     synced = _kept.get(key)
     now = time.monotonic()
     if synced and now - synced.checked < current_app.config["MATCHING_RETRIEVER_SYNC_SECONDS"]:
         return synced.retriever
     build = _newest_build(kind)
-    if synced is None or (build and build != synced.build):
-        synced = _start(kind, build, synced)
-        _kept[key] = synced
+    if build and (synced is None or build != synced.build):
+        synced = _loaded(key, build) or synced
+    if synced is None:
+        request_build()
+        return None
+    _kept[key] = synced
     every = current_app.config["MATCHING_RETRIEVER_SYNC_SECONDS"] * SETTLE_SYNCS
     settle = now - synced.settled >= every
     _sync(synced, kind, settle)
@@ -260,19 +286,22 @@ def _retriever(kind: str) -> Retriever:
     return synced.retriever
 
 
-def best_job_ids(resume: Resume) -> list[int]:
-    """Ids of the POOL public jobs that score best for RESUME, best first."""
+def _best(kind: str, profile, ctx) -> list[int] | None:
+    with _lock:
+        retriever = _retriever(kind)
+        return None if retriever is None else [i for i, _ in retriever.search(profile, POOL, ctx)]
+
+
+def best_job_ids(resume: Resume) -> list[int] | None:
+    """Ids of the POOL public jobs that score best for RESUME, best first; None while the
+    process has no retriever yet (the caller keeps the SQL prefilter)."""
     from .service import candidate_profiles, context
 
-    profile, ctx = candidate_profiles([resume], [resume.user_id])[0], context()
-    with _lock:
-        return [i for i, _ in _retriever("job").search(profile, k=POOL, ctx=ctx)]
+    return _best("job", candidate_profiles([resume], [resume.user_id])[0], context())
 
 
-def best_resume_ids(job: Job) -> list[int]:
-    """Ids of the POOL default résumés that score best for JOB, best first."""
+def best_resume_ids(job: Job) -> list[int] | None:
+    """Ids of the POOL default résumés that score best for JOB, best first; None as above."""
     from .service import context, job_profiles
 
-    profile, ctx = job_profiles([job])[0], context()
-    with _lock:
-        return [i for i, _ in _retriever("candidate").search(profile, k=POOL, ctx=ctx)]
+    return _best("candidate", job_profiles([job])[0], context())
