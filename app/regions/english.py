@@ -127,21 +127,46 @@ PEOPLES = {
 }  # fmt: skip
 """China's peoples as their autonomous areas are named in English (石林彝族 → Shilin Yi)."""
 
-_PEOPLE = re.compile("(" + "|".join(sorted(PEOPLES, key=len, reverse=True)) + ")族")
+_PEOPLE_NAMES = "|".join(sorted(PEOPLES, key=len, reverse=True))
+_PEOPLE = re.compile(f"({_PEOPLE_NAMES})族")
+_PEOPLE_LAST = re.compile(f"({_PEOPLE_NAMES})族?$")
+"""An autonomous area may name its people without 族, last: 巴音郭楞蒙古自治州."""
+
+_EXONYM_STEMS = {
+    "乌鲁木齐": ("Urumqi", "市", "县"), "克拉玛依": ("Karamay", "市", "区"), "吐鲁番": ("Turpan", "市"),
+    "喀什": ("Kashgar", "地区", "市"), "和田": ("Hotan", "地区", "市", "县"), "阿克苏": ("Aksu", "地区", "市"),
+    "阿勒泰": ("Altay", "地区", "市"), "伊犁": ("Ili", "哈萨克自治州"),
+    "博尔塔拉": ("Bortala", "蒙古自治州"), "巴音郭楞": ("Bayingolin", "蒙古自治州"),
+    "克孜勒苏": ("Kizilsu", "柯尔克孜自治州"), "呼和浩特": ("Hohhot", "市"),
+    "鄂尔多斯": ("Ordos", "市"), "呼伦贝尔": ("Hulunbuir", "市"), "锡林郭勒": ("Xilingol", "盟"),
+    "乌兰察布": ("Ulanqab", "市"), "巴彦淖尔": ("Bayannur", "市"), "阿拉善": ("Alxa", "盟"),
+    "兴安": ("Hinggan", "盟"), "拉萨": ("Lhasa", "市"), "日喀则": ("Xigaze", "市", "地区"),
+    "昌都": ("Qamdo", "市", "地区"), "林芝": ("Nyingchi", "市", "地区"), "那曲": ("Nagqu", "市", "地区", "县"),
+    "阿里": ("Ngari", "地区"), "香格里拉": ("Shangri-La", "市"), "果洛": ("Golog", "藏族自治州"),
+    "甘孜": ("Garze", "藏族自治州", "县"),
+}  # fmt: skip
+EXONYMS = {
+    stem + kind: english for stem, (english, *kinds) in _EXONYM_STEMS.items() for kind in kinds
+}
+"""Places whose English name is not the Mandarin pinyin of their Chinese name, by full name
+(兴安县 in Guangxi stays Xing'an County): the standard romanisation of a Uygur, Mongolian or
+Tibetan name (乌鲁木齐市 Urumqi, not Wulumuqi), or the established one (香格里拉市
+Shangri-La). Search accepts either spelling (app/regions/queries.py)."""
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def english_name(name: str) -> str:
-    """NAME (one division's Chinese name) in English; NAME itself when it is not Chinese."""
+def english_name(name: str, exonyms: bool = True) -> str:
+    """NAME (one division's Chinese name) in English; NAME itself when it is not Chinese.
+    Without EXONYMS, in pinyin throughout (乌鲁木齐市 → Wulumuqi): how else it may be typed."""
     if not name or not _HAN.search(name):
         return name
-    return _english_name(name)
+    return _english_name(name, exonyms)
 
 
 @functools.lru_cache(maxsize=50_000)
-def _english_name(name: str) -> str:
+def _english_name(name: str, exonyms: bool) -> str:
     if "·" in name:  # two names in one: 华润·凌江社区居民委员会
-        return " · ".join(_english_name(part) for part in name.split("·") if part)
+        return " · ".join(_english_name(part, exonyms) for part in name.split("·") if part)
     if name in PROVINCES:
         return PROVINCES[name]
     if name in PLACEHOLDERS:
@@ -149,19 +174,37 @@ def _english_name(name: str) -> str:
     for ending, kind in KINDS:
         stem = name[: -len(ending)]
         if name.endswith(ending) and len(stem) >= SHORTEST_STEM.get(ending, 1):
-            return " ".join(part for part in (_stem(stem), kind) if part)
+            exonym = EXONYMS.get(name) if exonyms else None
+            words = _stem(stem, kind.startswith("Autonomous"), exonym)
+            return " ".join(part for part in (words, kind) if part)
     return _stem(name)
 
 
-def _stem(stem: str) -> str:
-    """A name without its kind: pinyin, with the peoples in it named in English."""
+def _stem(stem: str, autonomous: bool = False, exonym: str | None = None) -> str:
+    """A name without its kind: pinyin (the EXONYM instead, if it has one), with the peoples
+    in it named in English."""
     words = []
-    for i, piece in enumerate(_PEOPLE.split(stem)):
+    pieces = _PEOPLE.split(stem)
+    if autonomous and (last := _PEOPLE_LAST.search(pieces[-1])) and last.start():
+        pieces[-1:] = [pieces[-1][: last.start()], last.group(1), ""]
+    for i, piece in enumerate(pieces):
         if i % 2:
             words.append(PEOPLES[piece])
         elif piece:
-            words.append(romanise(piece))
+            words.append(exonym or romanise(piece))
+            exonym = None
     return " ".join(words)
+
+
+def pinyin_spellings() -> dict[str, str]:
+    """Each EXONYM as typed in lower-case letters only ("shangrila") → its pinyin ("xianggelila")."""
+    return _pinyin_spellings()
+
+
+@functools.cache
+def _pinyin_spellings() -> dict[str, str]:
+    plain = lambda text: re.sub(r"[^a-z]", "", text.lower())  # noqa: E731
+    return {plain(english): plain(romanise(stem)) for stem, (english, *_) in _EXONYM_STEMS.items()}
 
 
 PLACE_READINGS = {

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models.regions import CODE_LENGTHS, Region, in_subtree, next_prefix
-from app.regions.english import KINDS, english_name
+from app.regions.english import KINDS, PEOPLES, english_name, pinyin_spellings
 
 SEARCH_LIMIT = 20
 MAX_QUERY_LENGTH = 40
@@ -45,6 +45,7 @@ _ENGLISH_KINDS = sorted(
     {_words(kind.lower()) for _, kind in KINDS if kind} | {"city"}, key=len, reverse=True
 )
 """The kinds English names end with (app.regions.english), longer first, in `_words`."""
+_ENGLISH_PEOPLES = frozenset(_words(people.lower()) for people in PEOPLES.values())
 
 
 class BadQuery(ValueError):
@@ -233,14 +234,19 @@ def resolve(session: Session, text: str) -> str | None:
 
 
 def _english_stem(typed: str) -> str:
-    """TYPED (lower case, one place) without its English kind, as the pinyin index spells it:
-    "haidian district" → haidian, "xi'an" → xian, "lüliang" → lvliang."""
+    """TYPED (lower case, one place) without its English kind and peoples, as the pinyin index
+    spells it: "haidian district" → haidian, "xi'an" → xian, "lüliang" → lvliang, "urumqi"
+    → wulumuqi."""
     typed = _words(typed)
     for kind in _ENGLISH_KINDS:
         if typed.endswith(" " + kind):
             typed = typed[: -len(kind) - 1]
             break
-    return typed.replace("ü", "v").replace("'", "").replace(" ", "")
+    words = typed.split(" ")
+    while len(words) > 1 and words[-1] in _ENGLISH_PEOPLES:  # "bayingolin mongol"
+        words.pop()
+    stem = "".join(words).replace("ü", "v").replace("'", "")
+    return pinyin_spellings().get(stem, stem)  # "urumqi" → wulumuqi
 
 
 def _plain(text: str) -> str:
@@ -265,7 +271,11 @@ def _resolve_english(session: Session, text: str) -> str | None:
         fits = [
             found
             for found in search(session, stem, within=code, limit=SEARCH_LIMIT)
-            if found["code"] != code and _plain(english_name(found["name"])) in names
+            if found["code"] != code
+            and (
+                _plain(english_name(found["name"])) in names
+                or _plain(english_name(found["name"], exonyms=False)) in names
+            )
         ]
         shallowest = (
             [f for f in fits if f["level"] == min(f["level"] for f in fits)] if fits else []

@@ -114,6 +114,21 @@ def test_english_place_names_follow_the_kind_of_division():
     assert english_full_name("湖北省 武汉市 江岸区") == "Jiang'an District, Wuhan, Hubei Province"
 
 
+def test_places_go_by_their_standard_english_names():
+    # romanised from Uygur, Mongolian or Tibetan, not from the Chinese characters
+    assert english_name("乌鲁木齐市") == "Urumqi"
+    assert english_name("乌鲁木齐县") == "Urumqi County"
+    assert english_name("拉萨市") == "Lhasa"
+    assert english_name("阿里地区") == "Ngari Prefecture"
+    assert english_name("兴安盟") == "Hinggan League"
+    assert english_name("兴安县") == "Xing'an County"  # Guangxi's: Chinese, so pinyin
+    assert english_name("乌鲁木齐市", exonyms=False) == "Wulumuqi"
+    # an autonomous area's people, named without 族 before 自治
+    assert english_name("巴音郭楞蒙古自治州") == "Bayingolin Mongol Autonomous Prefecture"
+    assert english_name("伊犁哈萨克自治州") == "Ili Kazakh Autonomous Prefecture"
+    assert english_name("海西蒙古族藏族自治州") == "Haixi Mongol Tibetan Autonomous Prefecture"
+
+
 @pytest.mark.parametrize(
     ("name", "english"),
     [

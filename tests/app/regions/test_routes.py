@@ -128,6 +128,9 @@ def test_a_typed_name_resolves_to_its_region(app):
         ("Haidian District, Beijing", "110108", "Haidian District"),
         ("Beijing", "11", "Beijing"),
         ("Chengdu", "5101", "Chengdu"),
+        ("Urumqi", "6501", "Urumqi"),
+        ("wulumuqi", "6501", "Urumqi"),  # its pinyin finds it too
+        ("Bayingolin Mongol", "6528", "Bayingolin Mongol Autonomous Prefecture"),
     ],
 )
 def test_an_english_name_finds_its_place(client, q, expected, english):
@@ -153,3 +156,7 @@ def test_a_place_typed_in_english_resolves_to_its_region(loaded_app):
         assert resolve(db.session, "Chaoyang District") is None  # Beijing's or Changchun's?
         assert resolve(db.session, "Heze High-tech Development Zone") == "371772"
         assert resolve(db.session, "Atlantis") is None
+        assert resolve(db.session, "Urumqi") == "6501"
+        assert resolve(db.session, "Wulumuqi") == "6501"
+        assert resolve(db.session, "Urumqi County") == "650121"
+        assert resolve(db.session, "Ili Kazakh Autonomous Prefecture") == "6540"
