@@ -3,8 +3,8 @@ job boards wrap around it ("深圳某某有限公司招聘蛋糕/裱花师（包
 Developer - London, £60k").
 
 Stripped, in order: bracketed asides, the company part up to "招聘/诚聘", salary and benefit
-phrases, place names (province/city/county names from `regions.tsv`, English "- City"
-suffixes), seniority and urgency words. What is left is the occupation phrase. When stripping
+phrases, place names (province/city/county names from `regions.tsv` that stand as words of
+their own, not 资源 in 人力资源; English "- City" suffixes), seniority and urgency words. What is left is the occupation phrase. When stripping
 would leave nothing, the normalised original is kept, so a title is never lost.
 """
 
@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate
+
+import rjieba
 
 from .text import normalize
 
@@ -50,23 +53,63 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
-def _place_re() -> re.Pattern | None:
+def _places() -> tuple[re.Pattern, frozenset[str]]:
+    """The place-name pattern (longest first), and the county names without their suffix that
+    are also words of the occupations' own texts (资源, 合作, 港口, 公安, 康乐)."""
+    from .occupations import occupations
     from .regions import _names
 
-    names = set()
-    for zh, _en in _names().values():
-        names.add(zh)
+    full, shorts, counties = set(), set(), set()
+    for code, (zh, _en) in _names().items():
+        full.add(zh)
         for suffix in ("市", "省", "区", "县", "自治州", "自治区", "特别行政区"):
             if zh.endswith(suffix) and len(zh) - len(suffix) >= 2:
-                names.add(zh[: -len(suffix)])
+                (shorts if code.endswith("00") else counties).add(zh[: -len(suffix)])
                 break
-    names = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names))) if names else None
+    names = sorted((n for n in full | shorts | counties if len(n) >= 2), key=len, reverse=True)
+    texts = normalize(
+        " ".join(
+            f"{o.name} {' '.join(o.aliases)} {o.definition} {o.tasks}"
+            for o in occupations().values()
+        )
+    )
+    words = {n for n in counties - shorts - full if n in texts}
+    return re.compile("|".join(map(re.escape, names))), frozenset(words)
 
 
-def _strip(pattern: re.Pattern | None, text: str) -> str:
-    if pattern is None:
+def _strip_places(text: str) -> str:
+    """`text` without the place names that stand as words of their own: "深圳宝安沙井普工" loses
+    深圳宝安, "人力资源专员" and "三明治制作" keep theirs (资源县, 三明市). A run of names is
+    cut (with a town after it: 长安镇) when it starts and ends on the segmenter's word
+    boundaries; a county's name that is also an ordinary word only with its suffix or in a
+    run ("港口装卸工" keeps 港口)."""
+    pattern, words = _places()
+    spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if not spans:
         return text
+    bounds = {0, *accumulate(map(len, rjieba.cut(text)))}  # the segmenter's word boundaries
+    runs: list[tuple[int, int, int]] = []  # (start, end, how many names)
+    for s, e in spans:
+        if runs and runs[-1][1] == s:
+            start, _, n = runs.pop()
+            runs.append((start, e, n + 1))
+        else:
+            runs.append((s, e, 1))
+    out, last = [], 0
+    for s, e, n in runs:
+        town = next((t for t in ("街道", "镇", "乡") if text.startswith(t, e)), "")
+        if town and e + len(town) in bounds:
+            e += len(town)
+        if s not in bounds or e not in bounds or (n == 1 and text[s:e] in words):
+            continue
+        out += [text[last:s], " "]
+        last = e
+    out.append(text[last:])
+    stripped = "".join(out)
+    return stripped if _PUNCT.sub("", stripped) else text
+
+
+def _strip(pattern: re.Pattern, text: str) -> str:
     out = pattern.sub(" ", text)
     return out if _PUNCT.sub("", out) else text
 
@@ -80,7 +123,7 @@ def clean_title(title: str | None) -> str:
     if _CJK.search(title):
         t = _strip(_BRACKETS, _EMPHASIS.sub(" ", normalize(title)))
         t = _strip(_COMPANY, t)
-        t = _strip(_place_re(), t)
+        t = _strip_places(t)
         t = _strip(_SALARY, t)
     else:  # place suffixes are found by their capital letter, before lower-casing
         t = _strip(_SALARY, _strip(_BRACKETS, unicodedata.normalize("NFKC", title)))

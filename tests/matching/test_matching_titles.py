@@ -25,12 +25,36 @@ from matching.occupations import _centroids, code_for_title, nearest_codes
         ("Sr. Software Engineer (Remote)", "software engineer"),
         ("Registered Nurse in Manchester", "registered nurse"),
         ("五险一金", "五险一金"),  # nothing left after stripping: keep the title
+        ("深圳宝安沙井普工", "沙井普工"),  # a run of places glued to the job
+        ("上海浦东新区仓管", "仓管"),  # two places the segmenter reads as one word
+        ("东莞长安镇普工", "普工"),  # a town named after its county
+        ("渠道销售-大连-瓦房店", "渠道销售"),
+        ("新干城市经理", "城市经理"),
     ],
 )
 def test_titles_lose_company_place_salary_and_seniority(raw, clean):
     from matching.titles import clean_title
 
     assert clean_title(raw) == clean
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "人力资源专员",  # 资源县
+        "商务合作经理",  # 合作市
+        "港口装卸工",  # 港口区
+        "公安民警",  # 公安县
+        "康乐服务员",  # 康乐县, and a CSCO alias
+        "三明治制作",  # 三明市: the segmenter reads 三明治
+        "普洱茶销售",  # 普洱市
+        "市中心销售",  # 市中区
+    ],
+)
+def test_place_names_inside_words_stay(title):
+    from matching.titles import clean_title
+
+    assert clean_title(title) == title
 
 
 def test_noise_does_not_hide_the_occupation():
