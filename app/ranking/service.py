@@ -360,8 +360,10 @@ def people_pool(job: Job) -> list[Resume]:
 
 
 def _named_in(locale: str, params: dict) -> dict:
-    """A reason's PARAMS with its place and occupation named in LOCALE: matching stores the
-    Chinese names under "en" too (the tree and CSCO have no others)."""
+    """A reason's PARAMS with its place and occupation named in LOCALE, as every page names
+    them: a place from its Chinese name (matching's own "en" is plain pinyin, "Wulumuqi" for
+    Urumqi), an occupation from what matching stores under "en" (its Chinese name: CSCO has
+    no other)."""
     if locale.startswith("zh") or not ({"place", "occupation"} & params.keys()):
         return params
     from app.occupations.english import english_name_of
@@ -369,7 +371,8 @@ def _named_in(locale: str, params: dict) -> dict:
 
     out = dict(params)
     if isinstance(out.get("place"), dict):
-        out["place"] = {**out["place"], "en": english_name(str(out["place"].get("en", "")))}
+        place = out["place"]
+        out["place"] = {**place, "en": english_name(str(place.get("zh") or place.get("en", "")))}
     if isinstance(out.get("occupation"), dict):
         name = str(out["occupation"].get("en", ""))
         out["occupation"] = {**out["occupation"], "en": english_name_of(name) or name}

@@ -171,8 +171,8 @@ def test_an_english_name_sent_back_by_a_form_keeps_its_place(app):
 def test_match_reasons_name_their_place_and_occupation_in_the_page_language():
     from app.ranking.service import reason_texts
 
-    stored = [  # as matching stores them: the tree and CSCO have Chinese names only
-        {"code": "same_county", "params": {"place": {"zh": "海淀区", "en": "海淀区"}}},
+    stored = [  # as matching stores them: its places in pinyin, CSCO's names in Chinese only
+        {"code": "same_county", "params": {"place": {"zh": "海淀区", "en": "Haidian"}}},
         {"code": "same_occupation", "params": {"occupation": {"zh": "电工", "en": "电工"}}},
     ]
     assert [text for text, _ in reason_texts(stored, "en")] == [
@@ -183,3 +183,17 @@ def test_match_reasons_name_their_place_and_occupation_in_the_page_language():
         "与岗位同在海淀区",
         "职业相同：电工",
     ]
+
+
+def test_a_match_reason_names_a_place_as_the_pages_do():
+    from app.ranking.service import _stored, reason_texts
+    from matching import CandidateProfile, JobProfile, score
+
+    job = JobProfile(id=1, title="电工", region_code="650102")  # 乌鲁木齐市天山区
+    seeker = CandidateProfile(id=2, headline="电工", region_code="650104")
+    match = score(job, seeker)
+    same_city = [r for r in _stored(match.reasons) if r["code"] == "same_city"]
+    assert [text for text, _ in reason_texts(same_city, "en")] == [
+        "Lives in the same city as the job (Urumqi)"
+    ]
+    assert [text for text, _ in reason_texts(same_city, "zh")] == ["与岗位同城：乌鲁木齐市"]
