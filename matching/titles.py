@@ -4,8 +4,9 @@ Developer - London, £60k").
 
 Stripped, in order: bracketed asides, the company part up to "招聘/诚聘", salary and benefit
 phrases, place names (province/city/county names from `regions.tsv` that stand as words of
-their own, not 资源 in 人力资源; English "- City" suffixes), seniority and urgency words. What is left is the occupation phrase. When stripping
-would leave nothing, the normalised original is kept, so a title is never lost.
+their own, not 资源 in 人力资源; English "- City" suffixes), seniority and urgency words.
+What is left is the occupation phrase. When stripping would leave nothing, the normalised
+original is kept, so a title is never lost.
 """
 
 from __future__ import annotations
