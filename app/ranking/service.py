@@ -361,9 +361,9 @@ def people_pool(job: Job) -> list[Resume]:
 
 def _named_in(locale: str, params: dict) -> dict:
     """A reason's PARAMS with its place and occupation named in LOCALE, as every page names
-    them: a place from its Chinese name (matching's own "en" is plain pinyin, "Wulumuqi" for
-    Urumqi), an occupation from what matching stores under "en" (its Chinese name: CSCO has
-    no other)."""
+    them: a place from its Chinese name (reasons stored before 2026-12-04 carry matching's old
+    plain pinyin under "en", "Wulumuqi" for Urumqi), an occupation from what matching stores
+    under "en" (its Chinese name: CSCO has no other)."""
     if locale.startswith("zh") or not ({"place", "occupation"} & params.keys()):
         return params
     from app.occupations.english import english_name_of

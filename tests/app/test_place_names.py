@@ -171,7 +171,7 @@ def test_an_english_name_sent_back_by_a_form_keeps_its_place(app):
 def test_match_reasons_name_their_place_and_occupation_in_the_page_language():
     from app.ranking.service import reason_texts
 
-    stored = [  # as matching stores them: its places in pinyin, CSCO's names in Chinese only
+    stored = [  # as matching stored them until 2026-12-04: places in pinyin, CSCO's in Chinese
         {"code": "same_county", "params": {"place": {"zh": "海淀区", "en": "Haidian"}}},
         {"code": "same_occupation", "params": {"occupation": {"zh": "电工", "en": "电工"}}},
     ]
@@ -197,3 +197,16 @@ def test_a_match_reason_names_a_place_as_the_pages_do():
         "Lives in the same city as the job (Urumqi)"
     ]
     assert [text for text, _ in reason_texts(same_city, "zh")] == ["与岗位同城：乌鲁木齐市"]
+    assert "Lives in the same city as the job (Urumqi)" in match.explain("en", limit=5)
+
+
+def test_matching_names_every_place_as_the_app_does():
+    """matching's own table (tools/name_matching_regions.py writes its English column)."""
+    from matching.regions import _names
+
+    names = _names()
+    assert len(names) > 3000
+    assert {code: en for code, (_, en) in names.items()} == {
+        code: english_name(zh) for code, (zh, _) in names.items()
+    }
+    assert names["370505"] == ("垦利区", "Kenli District")  # no trailing no-break space
