@@ -20,6 +20,7 @@ from .expansion import (
     CSCO_NEIGHBOURS,
     ESCO_NEIGHBOURS,
     describe,
+    read_words,
     reference_collection,
     reference_stats,
 )
@@ -117,6 +118,8 @@ class Encoded:
     # the title read through occupation vocabularies (matching.expansion), zeros = no title
     esco_idx: np.ndarray  # (n, ESCO_NEIGHBOURS) int16 nearest ESCO occupations
     esco_w: np.ndarray  # (n, ESCO_NEIGHBOURS) float32 their weights in the unit blend
+    esco_word_idx: np.ndarray  # (n, ESCO_NEIGHBOURS) int16 ESCO rows + 1 read by words, 0 = none
+    esco_word_w: np.ndarray  # (n, ESCO_NEIGHBOURS) float32 their unit weights
     csco_top: np.ndarray  # (n, CSCO_NEIGHBOURS) int32 nearest CSCO code_nums
     csco_p: np.ndarray  # (n, CSCO_NEIGHBOURS) float32 their softmax probabilities
     hub: np.ndarray  # (n,) float32 mean cosine to the ten nearest CSCO codes
@@ -179,6 +182,8 @@ class Encoded:
             gram_w=np.zeros((n, GRAMS), np.float32),
             esco_idx=np.zeros((n, ESCO_NEIGHBOURS), np.int16),
             esco_w=np.zeros((n, ESCO_NEIGHBOURS), np.float32),
+            esco_word_idx=np.zeros((n, ESCO_NEIGHBOURS), np.int16),
+            esco_word_w=np.zeros((n, ESCO_NEIGHBOURS), np.float32),
             csco_top=np.zeros((n, CSCO_NEIGHBOURS), np.int32),
             csco_p=np.zeros((n, CSCO_NEIGHBOURS), np.float32),
             hub=np.zeros(n, np.float32),
@@ -238,7 +243,9 @@ def encode_jobs(
         e.edu[i] = education_rank(j.education_level)
         e.days[i] = -_days(j.posted_at, now) if j.posted_at is not None else np.nan
         e.response[i] = _f(j.employer_response_rate)
-        e.grams[i], e.gram_w[i] = encode_title(j.title_text())
+        title = j.title_text()
+        e.grams[i], e.gram_w[i] = encode_title(title)
+        e.esco_word_idx[i], e.esco_word_w[i] = read_words(title)
     _nearest_occupations(e)
     _text_reference(e)
     read_against(e, against)
@@ -264,7 +271,9 @@ def encode_candidates(
         e.years[i] = _f(c.years())
         e.edu[i] = education_rank(c.education_level)
         e.days[i] = _days(c.available_from, now)
-        e.grams[i], e.gram_w[i] = encode_title(c.title_text())
+        title = c.title_text()
+        e.grams[i], e.gram_w[i] = encode_title(title)
+        e.esco_word_idx[i], e.esco_word_w[i] = read_words(title)
     _nearest_occupations(e)
     _text_reference(e)
     read_against(e, against)

@@ -23,10 +23,18 @@ a large vocabulary. Each title vector is therefore also described by:
 
 All of it depends on the title vector alone, so a pair scores the same in any list, and it is
 computed once per distinct title vector per process (`matching.encode` keeps it).
+
+An English title is also read through the ESCO occupations' *words* (`read_words`): BM25 of
+its words against each occupation's labels and description (`data/esco_words.npz`), the
+softmax of the best `ESCO_NEIGHBOURS` scores as a distribution. Where the embedding blurs a
+rare exact word ("bouncer", "wire drawer"), the word finds the occupations that list it as a
+label or name it in their duties ("Bouncers monitor ... security"), and through them what a
+group name calls such work.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -42,6 +50,34 @@ TEMPERATURE = 0.05
 """A title's ESCO blend is mostly its one or two nearest occupations when they are clearly
 nearest (cosines 0.05 apart weigh e:1), and a wider blend when many are equally near. The
 values come from the match branch's validation runs (CSCO and SOC validation splits)."""
+
+
+WORDS_TEMPERATURE = 0.3
+"""On BM25 scores relative to the title's best (1 = the best occupation): a word read is
+flatter than the vectors' blend. Chosen on the SOC validation splits (0.1-1.0 tried)."""
+_WORD = re.compile(r"[a-z]+")
+_STOP = frozenset(
+    {"a", "an", "and", "for", "in", "of", "on", "or", "other", "related", "the", "to", "with"}
+    | {"n", "e", "c", "nec"}
+)
+"""Words that carry no occupation, and the letters of "n.e.c." (not elsewhere classified)."""
+
+
+def words(text: str) -> list[str]:
+    """The English words of TEXT as the ESCO word index holds them: lower case, no stop words,
+    plurals made singular ("operatives" → "operative", "secretaries" → "secretary")."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        if w in _STOP:
+            continue
+        if len(w) > 4 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 4 and w.endswith("sses"):
+            w = w[:-2]
+        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -117,3 +153,38 @@ def esco_cosine(a_idx, a_w, b_idx, b_w) -> np.ndarray:
         sl = slice(s, s + 4096)
         out[sl] = np.einsum("ij,ij->i", _blend(a_idx[sl], a_w[sl]), _blend(b_idx[sl], b_w[sl]))
     return out
+
+
+@lru_cache(maxsize=1)
+def _word_index() -> tuple[dict[str, int], int, np.ndarray, np.ndarray, np.ndarray]:
+    """The ESCO word index (tools/build_esco_vectors.py): word → column, the number of
+    occupations, and per word its postings (occupation rows, BM25 weights) as CSC arrays."""
+    with resources.files("matching").joinpath("data/esco_words.npz").open("rb") as fh:
+        z = np.load(fh)
+        vocab = {w: i for i, w in enumerate(str(z["words"]).split("\n"))}
+        rows, weights = z["rows"].astype(np.intp), z["weights"].astype(np.float32)
+        return vocab, int(z["occupations"]), z["indptr"], rows, weights
+
+
+@lru_cache(maxsize=16384)
+def read_words(title: str) -> tuple[np.ndarray, np.ndarray]:
+    """A cleaned TITLE read through the ESCO occupations' words: (ESCO_NEIGHBOURS,) int16 row
+    numbers + 1 of its best-scoring occupations (0 = padding; all padding when no word of the
+    title is in the index: Chinese titles) and (ESCO_NEIGHBOURS,) float32 weights, a softmax of
+    the scores relative to the best, scaled to unit length so that two readings compare by a
+    dot product (`grams.cosine`). Kept per process and read-only."""
+    idx = np.zeros(ESCO_NEIGHBOURS, np.int16)
+    w = np.zeros(ESCO_NEIGHBOURS, np.float32)
+    vocab, n, indptr, rows, weights = _word_index()
+    cols = sorted({vocab[t] for t in words(title) if t in vocab})
+    if cols:
+        scores = np.zeros(n, np.float32)
+        for c in cols:
+            scores[rows[indptr[c] : indptr[c + 1]]] += weights[indptr[c] : indptr[c + 1]]
+        top = np.argsort(-scores, kind="stable")[:ESCO_NEIGHBOURS]
+        top = top[scores[top] > 0]
+        p = np.exp((scores[top] / scores[top[0]] - 1) / WORDS_TEMPERATURE)
+        idx[: len(top)] = top + 1
+        w[: len(top)] = p / np.linalg.norm(p)
+    idx.flags.writeable = w.flags.writeable = False
+    return idx, w

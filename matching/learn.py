@@ -43,6 +43,7 @@ MODEL_FEATURES = (
     "title_cosine",
     "text_cosine",
     "title_esco",
+    "title_esco_words",
     "occupation_fit_candidate",
     "occupation_fit_job",
     "occupation_soft",
@@ -64,7 +65,8 @@ cosines the embeddings baseline ranks by, the same cosines in spreads above each
 cosine with the CSCO codes and with the other side's collection (`scorer._reference_z`,
 `matching.collection`) and as a share of the candidate's sharp softmax over the job
 collection (`scorer._softmax_share`), and the title's reading through the
-occupation vocabularies (`scorer._soft_occupation`, `matching.expansion`) and against the
+occupation vocabularies, by vector and by word (`scorer._soft_occupation`,
+`matching.expansion`), and against the
 names and aliases of the job's occupation (`grams.occupation_terms_cosine`). A model file reads
 the ones it names, so an older file without the newer ones still loads."""
 READS = {

@@ -5,7 +5,15 @@ import pytest
 
 from matching import CandidateProfile, JobProfile, learn, rank_candidates, rank_jobs, score
 from matching.encode import encode_candidates, encode_jobs
-from matching.expansion import describe, esco_cosine, esco_vectors, reference_stats
+from matching.expansion import (
+    describe,
+    esco_cosine,
+    esco_vectors,
+    read_words,
+    reference_stats,
+    words,
+)
+from matching.grams import cosine
 from matching.occupations import occupation_centroids, occupations
 from matching.scorer import feature_matrix, occupation_fit
 
@@ -24,6 +32,37 @@ def test_an_esco_occupation_reads_as_itself():
     aligned = esco_cosine(d["esco_idx"][[0, 0]], d["esco_w"][[0, 0]], d["esco_idx"], d["esco_w"])
     np.testing.assert_allclose(broadcast, aligned, rtol=1e-5)
     assert broadcast[1] < 0.99
+
+
+def word_cosine(a: str, b: str) -> float:
+    (a_idx, a_w), (b_idx, b_w) = read_words(a), read_words(b)
+    return float(cosine(a_idx[None], a_w[None], b_idx[None], b_w[None])[0])
+
+
+def test_english_titles_read_through_the_esco_occupations_words():
+    assert words("Elementary security occupations n.e.c.") == [
+        "elementary",
+        "security",
+        "occupation",
+    ]
+    assert words("Secretaries, clerks and bosses") == ["secretary", "clerk", "boss"]
+    idx, w = read_words("wire drawer")
+    assert (idx > 0).all() and idx.max() <= len(esco_vectors())
+    np.testing.assert_allclose(np.linalg.norm(w), 1.0, rtol=1e-5)
+    # words no embedding brings together, through the occupations whose labels and duties
+    # hold them; unrelated work shares no occupation
+    assert word_cosine("wire drawer", "metal drawing machine operator") > 0.3
+    assert word_cosine("kitchen porter", "Kitchen and catering assistants") > 0.3
+    assert word_cosine("kitchen porter", "IT engineers") == 0
+    assert word_cosine("pipe fitters", "pipe fitter") == pytest.approx(1.0)
+
+
+def test_a_title_without_english_words_has_no_word_reading():
+    for title in ("软件工程师", "", "n.e.c."):
+        idx, w = read_words(title)
+        assert not idx.any() and not w.any()
+    job, candidate = JobProfile(id=1, title="电工"), CandidateProfile(id=2, headline="电工")
+    assert score(job, candidate).features["title_esco_words"] == 0
 
 
 def test_a_csco_centroid_is_most_probably_its_own_code():
