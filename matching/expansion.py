@@ -41,6 +41,7 @@ from importlib import resources
 
 import numpy as np
 
+from .bm25 import WordIndex
 from .collection import Collection, moment_stats
 from .occupations import occupation_centroids
 
@@ -157,14 +158,10 @@ def esco_cosine(a_idx, a_w, b_idx, b_w) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _word_index() -> tuple[dict[str, int], int, np.ndarray, np.ndarray, np.ndarray]:
-    """The ESCO word index (tools/build_esco_vectors.py): word → column, the number of
-    occupations, and per word its postings (occupation rows, BM25 weights) as CSC arrays."""
+def _esco_words() -> WordIndex:
+    """The ESCO occupations' word index (tools/build_esco_vectors.py), rows as `esco_vectors`."""
     with resources.files("matching").joinpath("data/esco_words.npz").open("rb") as fh:
-        z = np.load(fh)
-        vocab = {w: i for i, w in enumerate(str(z["words"]).split("\n"))}
-        rows, weights = z["rows"].astype(np.intp), z["weights"].astype(np.float32)
-        return vocab, int(z["occupations"]), z["indptr"], rows, weights
+        return WordIndex.from_arrays(np.load(fh))
 
 
 @lru_cache(maxsize=16384)
@@ -176,14 +173,10 @@ def read_words(title: str) -> tuple[np.ndarray, np.ndarray]:
     dot product (`grams.cosine`). Kept per process and read-only."""
     idx = np.zeros(ESCO_NEIGHBOURS, np.int16)
     w = np.zeros(ESCO_NEIGHBOURS, np.float32)
-    vocab, n, indptr, rows, weights = _word_index()
-    cols = sorted({vocab[t] for t in words(title) if t in vocab})
-    if cols:
-        scores = np.zeros(n, np.float32)
-        for c in cols:
-            scores[rows[indptr[c] : indptr[c + 1]]] += weights[indptr[c] : indptr[c + 1]]
-        top = np.argsort(-scores, kind="stable")[:ESCO_NEIGHBOURS]
-        top = top[scores[top] > 0]
+    scores = _esco_words().scores(words(title))
+    top = np.argsort(-scores, kind="stable")[:ESCO_NEIGHBOURS]
+    top = top[scores[top] > 0]
+    if len(top):
         p = np.exp((scores[top] / scores[top[0]] - 1) / WORDS_TEMPERATURE)
         idx[: len(top)] = top + 1
         w[: len(top)] = p / np.linalg.norm(p)

