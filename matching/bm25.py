@@ -24,19 +24,19 @@ class BM25:
             for t in d:
                 self.postings.setdefault(t, []).append(i)
 
+    def weight(self, t: str, i: int) -> float:
+        """Term T's weight in document I: its idf × its saturated, length-normalised tf."""
+        f, k1, b = self.tf[i][t], self.k1, self.b
+        return (
+            self.idf[t] * f * (k1 + 1) / (f + k1 * (1 - b + b * self.len[i] / (self.avgdl or 1.0)))
+        )
+
     def scores(self, query: list[str]) -> dict[int, float]:
         """Score of every document sharing a term with the query (others score 0)."""
         out: dict[int, float] = {}
-        k1, b, avg = self.k1, self.b, self.avgdl or 1.0
         for t, qtf in Counter(query).items():
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
-            for i in self.postings[t]:
-                f = self.tf[i][t]
-                out[i] = out.get(i, 0.0) + qtf * idf * f * (k1 + 1) / (
-                    f + k1 * (1 - b + b * self.len[i] / avg)
-                )
+            for i in self.postings.get(t, ()):
+                out[i] = out.get(i, 0.0) + qtf * self.weight(t, i)
         return out
 
 
@@ -54,22 +54,12 @@ class WordIndex:
 
     @classmethod
     def build(cls, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> WordIndex:
-        counts = [Counter(d) for d in docs]
-        terms = sorted(set().union(*counts))
-        column = {t: i for i, t in enumerate(terms)}
-        mean_len = sum(len(d) for d in docs) / max(len(docs), 1) or 1.0
-        postings: list[list[tuple[int, float]]] = [[] for _ in terms]
-        for row, (d, c) in enumerate(zip(docs, counts, strict=True)):
-            norm = k1 * (1 - b + b * len(d) / mean_len)
-            for t, tf in c.items():
-                postings[column[t]].append((row, tf * (k1 + 1) / (tf + norm)))
-        n = len(docs)
-        weights = []
-        for p in postings:
-            idf = math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
-            weights += [w * idf for _, w in p]
-        indptr = np.cumsum([0] + [len(p) for p in postings])
-        return cls(terms, n, indptr, [r for p in postings for r, _ in p], weights)
+        bm = BM25(docs, k1, b)
+        terms = sorted(bm.postings)
+        rows = [i for t in terms for i in bm.postings[t]]
+        weights = [bm.weight(t, i) for t in terms for i in bm.postings[t]]
+        indptr = np.cumsum([0] + [len(bm.postings[t]) for t in terms])
+        return cls(terms, len(docs), indptr, rows, weights)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """What `np.savez` stores and `from_arrays` reads (weights in float16)."""
