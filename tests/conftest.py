@@ -17,6 +17,7 @@ from flask import request_finished, request_started
 from app import create_app
 from app.extensions import db
 from app.models import Region
+from tests.jobs import run_jobs
 
 REGIONS = [
     ("42", "湖北省", 1, None),
@@ -146,15 +147,13 @@ def runner(app):
 @pytest.fixture
 def worker(app, redis_server):
     """Run every job queued on one queue (main by default) in a real RQ worker; return how many ran."""
-    from rq import SimpleWorker
-
     from app.queue import DERIVED, INDEX, MAIN, get_queue
 
     def drain(kind: str = MAIN) -> int:
         # DERIVED stands for all derived data: the search index first, then the rest.
         queues = [get_queue(app, k) for k in ((INDEX, DERIVED) if kind == DERIVED else (kind,))]
         finished_before = sum(q.finished_job_registry.count for q in queues)
-        SimpleWorker(queues, connection=redis_server).work(burst=True)
+        run_jobs(queues, redis_server)
         failed = [job for q in queues for job in q.failed_job_registry.get_job_ids()]
         assert not failed, f"background jobs failed: {failed}"
         return sum(q.finished_job_registry.count for q in queues) - finished_before
@@ -165,14 +164,12 @@ def worker(app, redis_server):
 @pytest.fixture
 def derived(app, redis_server):
     """Run the derived-data queue once; returns (finished, failed) job counts, failures allowed."""
-    from rq import SimpleWorker
-
     from app.queue import DERIVED, INDEX, get_queue
 
     def drain() -> tuple[int, int]:
         queues = [get_queue(app, INDEX), get_queue(app, DERIVED)]
         before = sum(q.finished_job_registry.count for q in queues)
-        SimpleWorker(queues, connection=redis_server).work(burst=True)
+        run_jobs(queues, redis_server)
         finished = sum(q.finished_job_registry.count for q in queues) - before
         return finished, sum(q.failed_job_registry.count for q in queues)
 

@@ -118,12 +118,12 @@ def test_alerts_arrive_for_new_matching_jobs(browser, live_server, redis_server,
     import re
 
     import requests
-    from rq import SimpleWorker
 
     from app.alerts.tasks import send_alerts
     from app.dev.routes import read_outbox
     from app.models import AlertFrequency, SavedSearch, utcnow
     from app.queue import get_queue
+    from tests.jobs import run_jobs
 
     base, app = live_server
     app.config["PUBLIC_URL"] = base  # where mail links point (the worker has no request)
@@ -150,7 +150,7 @@ def test_alerts_arrive_for_new_matching_jobs(browser, live_server, redis_server,
             job_id = job.id
             assert send_alerts(AlertFrequency.INSTANT) == 1
             assert send_alerts(AlertFrequency.DAILY) == 1
-            SimpleWorker([get_queue(app)], connection=redis_server).work(burst=True)
+            run_jobs([get_queue(app)], redis_server)
             mails = {m["subject"]: m for m in read_outbox()}
 
         phone.goto(f"{base}/notifications")

@@ -8,13 +8,13 @@ employer moves the candidate to interview.
 from __future__ import annotations
 
 import pytest
-from rq import SimpleWorker
 
 from app.extensions import db
 from app.models import Application, Role, Stage, VerificationState
 from app.queue import MAIN, get_queue
 from tests import factories
 from tests.app.resumes.test_upload import make_pdf
+from tests.jobs import run_jobs
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -34,7 +34,7 @@ def log_in(browser, base, email, viewport):
 
 def run_main_queue(app, redis):
     with app.app_context():
-        SimpleWorker([get_queue(app, MAIN)], connection=redis).work(burst=True)
+        run_jobs([get_queue(app, MAIN)], redis)
 
 
 @pytest.mark.browser

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from rq import SimpleWorker
 
 from app.extensions import db
 from app.models import Application, Resume, Role, User, utcnow
 from app.privacy.tasks import sweep
 from app.queue import get_queue
 from tests import factories
+from tests.jobs import run_jobs
 from tests.web import VIEWPORTS
 
 
@@ -47,7 +47,7 @@ def test_seeker_exports_then_deletes_their_account(
     page.wait_for_load_state()
     assert page.get_by_text("Being prepared").count() == 1
     with app.app_context():
-        SimpleWorker([get_queue(app)], connection=redis_server).work(burst=True)
+        run_jobs([get_queue(app)], redis_server)
     page.reload()
     with page.expect_download() as download:
         page.locator("a.download").first.click()

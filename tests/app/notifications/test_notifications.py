@@ -49,16 +49,15 @@ def test_administrators_see_undelivered_mail_with_the_reason_and_send_it_again(
     app, client, redis_server
 ):
     """Finding 11 of issue #12: failed mail was visible to nobody."""
-    from rq import SimpleWorker
-
     from app.dev.routes import read_outbox
     from app.models import Role
     from app.queue import get_queue
+    from tests.jobs import run_jobs
 
     queue = get_queue(app)
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens: refused
     queue.enqueue("app.notifications.tasks.deliver", "lost@example.com", "面试通知", "正文")
-    SimpleWorker([queue], connection=redis_server).work(burst=True)
+    run_jobs([queue], redis_server)
     assert queue.failed_job_registry.count == 1
     url = "/admin/mail/failed"
 
@@ -79,7 +78,7 @@ def test_administrators_see_undelivered_mail_with_the_reason_and_send_it_again(
     app.config.update(MAIL_SERVER="")  # the mail server is back (here: the outbox)
     response = post_form(client, f"{url}/{job_id}/retry", {}, token_from=url)
     assert response.status_code == 303
-    SimpleWorker([queue], connection=redis_server).work(burst=True)
+    run_jobs([queue], redis_server)
     assert queue.failed_job_registry.count == 0
     assert [m["to"] for m in read_outbox()] == ["lost@example.com"]
     assert "lost@example.com" not in client.get(url).get_data(as_text=True)

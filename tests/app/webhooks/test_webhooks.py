@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from rq import SimpleWorker
 
 from app.accounts.service import create_api_token
 from app.applications import service as applications
@@ -21,6 +20,7 @@ from app.models import DeliveryStatus, Role, Stage, Webhook, WebhookDelivery
 from app.queue import get_queue
 from app.webhooks import service
 from tests import factories
+from tests.jobs import run_jobs
 
 
 class Receiver:
@@ -152,7 +152,7 @@ def test_delivery_that_keeps_failing_is_logged_as_failed(dev_app, redis_server):
         db.session.commit()
         apply_to(job)
         queue = get_queue(dev_app)
-        SimpleWorker([queue], connection=redis_server).work(burst=True)
+        run_jobs([queue], redis_server)
     assert len(receiver.requests) == 4  # the first try and three retries
     delivery = db.session.scalar(db.select(WebhookDelivery))
     db.session.refresh(delivery)
