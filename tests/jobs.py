@@ -12,8 +12,10 @@ class BurstWorker(SimpleWorker):
     """RQ's in-process worker without its pub/sub listener.
 
     The listener only takes stop and shutdown commands sent from other processes, which a burst
-    never gets. Stopping its thread at the end of a burst once held a CI run for the thread's
-    whole 60-second poll, twice in a row, while the job itself took 10 ms."""
+    never gets. At the end of a burst RQ waits one second for the listener's thread, which can
+    outlive it (seen here under load) inside its 60-second poll, while the test goes on using
+    the same Redis client's connections. A CI run once lost exactly that 60 seconds after a
+    10 ms job, twice in a row."""
 
     def subscribe(self) -> None:
         pass
