@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 
 from babel.dates import format_interval
 from flask_babel import get_locale, lazy_pgettext, pgettext
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from app.models import (
     BroadcastStatus,
@@ -382,9 +384,14 @@ QUESTION_STATUSES = {
 }
 
 
-def choices(labels: dict) -> list[tuple[str, object]]:
+def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def choices(labels: dict) -> list[SelectChoice]:
     """WTForms choices from a label table."""
-    return [(value.value, label) for value, label in labels.items()]
+    return options((value.value, label) for value, label in labels.items())
 
 
 def label_getter(labels: dict):

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.labels import options
+
 PASSWORD_RULES = [
     DataRequired(),
     Length(min=8, max=128, message=_l("Use 8 to 128 characters.")),
@@ -26,7 +28,9 @@ class RegisterForm(FlaskForm):
     )
     role = RadioField(
         _l("I am"),
-        choices=[("seeker", _l("Looking for a job")), ("employer", _l("Hiring for a company"))],
+        choices=options(
+            [("seeker", _l("Looking for a job")), ("employer", _l("Hiring for a company"))]
+        ),
         default="seeker",
         validators=[DataRequired()],
     )

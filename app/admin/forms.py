@@ -1,13 +1,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import RegionField, region_exists
-from app.labels import AUDIT_ACTIONS, AUDITED_OBJECTS, ROLES
+from app.labels import AUDIT_ACTIONS, AUDITED_OBJECTS, ROLES, choices, options
 from app.models import Role
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLES.items()]
+ROLE_CHOICES = choices(ROLES)
 
 
 # Created before the other fields so that it comes first on the new-account form.
@@ -44,7 +52,9 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Email or name"), validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=[("", _l("All roles")), *ROLE_CHOICES], default="")
+    role = SelectField(
+        _l("Role"), choices=[*options([("", _l("All roles"))]), *ROLE_CHOICES], default=""
+    )
 
 
 class AuditFilterForm(FlaskForm):
@@ -55,7 +65,7 @@ class AuditFilterForm(FlaskForm):
     # Objects and actions by name; the query keeps their codes (links and the CSV use them).
     object_type = SelectField(
         _l("Object type"),
-        choices=[("", _l("Any")), *AUDITED_OBJECTS.items()],
+        choices=options([("", _l("Any")), *AUDITED_OBJECTS.items()]),
         default="",
     )
     object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=40)])
@@ -63,7 +73,7 @@ class AuditFilterForm(FlaskForm):
     # longer recorded; the form then offers that code as it is.
     action = SelectField(
         _l("Action"),
-        choices=[("", _l("Any")), *AUDIT_ACTIONS.items()],
+        choices=options([("", _l("Any")), *AUDIT_ACTIONS.items()]),
         default="",
         validate_choice=False,
         validators=[Optional(), Length(max=60)],
@@ -74,7 +84,7 @@ class AuditFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.action.data and self.action.data not in AUDIT_ACTIONS:
-            self.action.choices = [*self.action.choices, (self.action.data, self.action.data)]
+            self.action.choices = [*self.action.choices, SelectChoice(self.action.data)]
 
 
 class OwnerForm(FlaskForm):

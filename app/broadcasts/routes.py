@@ -37,6 +37,7 @@ from app.broadcasts.forms import BroadcastForm, RescheduleForm
 from app.dashboards.scope import current_scope, scoped_get
 from app.errors import refused
 from app.extensions import csrf, db, limiter
+from app.labels import options
 from app.media.service import forget_server, server_for_room
 from app.models import (
     Broadcast,
@@ -226,9 +227,8 @@ def new():
     """Officials schedule briefings in their region; an employer schedules a livestream of a
     fair it has registered for."""
     form = BroadcastForm()
-    form.fair_id.choices = [(0, "—")] + [
-        (f.id, f.title) for f in service.fairs_for_host(db.session, current_user)
-    ]
+    fairs = service.fairs_for_host(db.session, current_user)
+    form.fair_id.choices = options([(0, "—"), *((f.id, f.title) for f in fairs)])
     if form.validate_on_submit():
         try:
             broadcast = service.schedule(db.session, current_user, form)

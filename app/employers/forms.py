@@ -29,7 +29,7 @@ from app.employers import credit_code
 from app.employers.fast_track import COMMITMENT_TEXT
 from app.employers.service import WEBSITE
 from app.forms import RegionField, region_exists
-from app.labels import COMPANY_SIZES, INDUSTRIES, choices
+from app.labels import COMPANY_SIZES, INDUSTRIES, choices, options
 from app.models import ReviewDecision
 
 
@@ -121,10 +121,12 @@ class JoinForm(FlaskForm):
 class DecisionForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[
-            (ReviewDecision.APPROVED.value, _l("Approve")),
-            (ReviewDecision.RETURNED.value, _l("Return for changes")),
-        ],
+        choices=options(
+            [
+                (ReviewDecision.APPROVED.value, _l("Approve")),
+                (ReviewDecision.RETURNED.value, _l("Return for changes")),
+            ]
+        ),
         validators=[DataRequired()],
     )
     reasons = TextAreaField(_l("Reasons (required when returning)"), validators=[Length(max=2000)])
@@ -134,7 +136,9 @@ class DecisionForm(FlaskForm):
 class PostCheckForm(FlaskForm):
     outcome = RadioField(
         _l("Outcome of the documents check"),
-        choices=[("pass", _l("The documents are in order")), ("fail", _l("Revoke the approval"))],
+        choices=options(
+            [("pass", _l("The documents are in order")), ("fail", _l("Revoke the approval"))]
+        ),
         validators=[DataRequired()],
     )
     reasons = TextAreaField(_l("Reasons (required when revoking)"), validators=[Length(max=2000)])

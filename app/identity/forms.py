@@ -9,15 +9,18 @@ from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.forms import RegionField
 from app.identity.service import MAX_RETENTION_DAYS
+from app.labels import options
 
 
 class DecideForm(FlaskForm):
     decision = RadioField(
         _l("Identity check"),
-        choices=[
-            ("approve", _l("Approve: this is the legal representative")),
-            ("reject", _l("Reject")),
-        ],
+        choices=options(
+            [
+                ("approve", _l("Approve: this is the legal representative")),
+                ("reject", _l("Reject")),
+            ]
+        ),
         validators=[DataRequired()],
     )
     reasons = TextAreaField(_l("Reasons (required when rejecting)"), validators=[Length(max=2000)])

@@ -23,7 +23,7 @@ from wtforms.validators import (
 
 from app.forms import OccupationField, RegionField, TagListField, region_exists
 from app.jobs.reports import REASONS
-from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices
+from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices, options
 
 
 class JobForm(FlaskForm):
@@ -66,7 +66,7 @@ class JobForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     reason = SelectField(
-        _l("What is wrong?"), choices=list(REASONS.items()), validators=[DataRequired()]
+        _l("What is wrong?"), choices=options(REASONS.items()), validators=[DataRequired()]
     )
     details = TextAreaField(_l("Details (optional)"), validators=[Length(max=2000)])
 

@@ -13,7 +13,7 @@ from app.alerts.service import note_view
 from app.applications import service as applications
 from app.errors import refused
 from app.extensions import db
-from app.labels import EDUCATION_LEVELS
+from app.labels import EDUCATION_LEVELS, options
 from app.models import Invitation, Job, ParseStatus, Resume, ResumeFile, Role, User
 from app.queue import waiting
 from app.resumes import search, service
@@ -96,7 +96,7 @@ def _own_file(file_id: int) -> ResumeFile:
 def draft_form() -> DraftForm:
     """The choice of parsed fields to copy into the résumé."""
     form = DraftForm()
-    form.fields.choices = [(name, name) for name in service.DRAFT_FIELDS]
+    form.fields.choices = options((name, name) for name in service.DRAFT_FIELDS)
     return form
 
 
@@ -183,7 +183,7 @@ def _invite_form() -> InviteForm:
     jobs = db.session.scalars(
         select(Job).where(Job.employer_id == employer.id, Job.is_public).order_by(Job.title)
     ).all()
-    form.job_id.choices = [(job.id, job.title) for job in jobs]
+    form.job_id.choices = options((job.id, job.title) for job in jobs)
     return form
 
 

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, URLField, widgets
 from wtforms.validators import DataRequired, Length
 
+from app.labels import options
 from app.webhooks.service import EVENTS
 
 # What each event means, in the reader's language; its name (the contract) is shown beside it.
@@ -18,7 +19,7 @@ class WebhookForm(FlaskForm):
     url = URLField(_l("URL that receives the events"), validators=[DataRequired(), Length(max=500)])
     events = SelectMultipleField(
         _l("Events"),
-        choices=[(e, EVENT_LABELS.get(e, e)) for e in EVENTS],
+        choices=options((e, EVENT_LABELS.get(e, e)) for e in EVENTS),
         default=list(EVENTS[:3]),
         validators=[DataRequired(message=_l("Choose at least one event."))],
         option_widget=widgets.CheckboxInput(),
