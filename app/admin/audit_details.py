@@ -84,7 +84,7 @@ def page_details(entries: list) -> list[list[Detail]]:
     emails = {}
     if user_ids:
         found = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(user_ids)))
-        emails = dict(found.tuples().all())
+        emails = dict(found.all())
     names = {"emails": emails, "places": place_names(region_codes)}
     return [details(entry.action, entry.data, names) for entry in entries]
 
