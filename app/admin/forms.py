@@ -53,7 +53,7 @@ class UserSearchForm(FlaskForm):
 
     q = StringField(_l("Email or name"), validators=[Optional(), Length(max=100)])
     role = SelectField(
-        _l("Role"), choices=[*options([("", _l("All roles"))]), *ROLE_CHOICES], default=""
+        _l("Role"), choices=[SelectChoice("", _l("All roles")), *ROLE_CHOICES], default=""
     )
 
 

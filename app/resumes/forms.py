@@ -19,6 +19,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -29,7 +30,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from app.extensions import db
 from app.forms import OccupationListField, RegionField, RegionListField, TagListField, region_exists
-from app.labels import EDUCATION_LEVELS, VISIBILITIES, choices, options
+from app.labels import EDUCATION_LEVELS, VISIBILITIES, choices
 from app.models import Region
 
 MONTH = Regexp(r"^\d{4}(-(0[1-9]|1[0-2]))?$", message=_l("Use the form 2020 or 2020-09."))
@@ -40,7 +41,7 @@ class EducationEntry(Form):
     school = StringField(_l("School"), validators=[Length(max=120)])
     degree = SelectField(
         _l("Degree"),
-        choices=[*options([("", "—")]), *choices(EDUCATION_LEVELS)],
+        choices=[SelectChoice("", "—"), *choices(EDUCATION_LEVELS)],
         validators=[Optional()],
     )
     major = StringField(_l("Major"), validators=[Length(max=120)])
