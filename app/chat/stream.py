@@ -252,7 +252,6 @@ AUTH_HEADERS = {"authorization", "cookie", "last-event-id", "accept-language"}
 def make_app(flask_app: Flask, redis_url: str) -> web.Application:
     server = StreamServer(flask_app, redis_url)
     app = web.Application()
-    app["server"] = server
     app.router.add_get("/api/v1/events", server.stream)
     app.router.add_route("OPTIONS", "/api/v1/events", server.preflight)
     app.on_startup.append(server.start)
