@@ -152,11 +152,10 @@ def worker(app, redis_server):
     def drain(kind: str = MAIN) -> int:
         # DERIVED stands for all derived data: the search index first, then the rest.
         queues = [get_queue(app, k) for k in ((INDEX, DERIVED) if kind == DERIVED else (kind,))]
-        finished_before = sum(q.finished_job_registry.count for q in queues)
-        run_jobs(queues, redis_server)
+        finished = run_jobs(queues, redis_server)
         failed = [job for q in queues for job in q.failed_job_registry.get_job_ids()]
         assert not failed, f"background jobs failed: {failed}"
-        return sum(q.finished_job_registry.count for q in queues) - finished_before
+        return finished
 
     return drain
 
@@ -168,9 +167,7 @@ def derived(app, redis_server):
 
     def drain() -> tuple[int, int]:
         queues = [get_queue(app, INDEX), get_queue(app, DERIVED)]
-        before = sum(q.finished_job_registry.count for q in queues)
-        run_jobs(queues, redis_server)
-        finished = sum(q.finished_job_registry.count for q in queues) - before
+        finished = run_jobs(queues, redis_server)
         return finished, sum(q.failed_job_registry.count for q in queues)
 
     return drain

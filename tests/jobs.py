@@ -21,6 +21,9 @@ class BurstWorker(SimpleWorker):
         pass
 
 
-def run_jobs(queues: Sequence[Queue], connection: Redis) -> None:
-    """Run every job waiting on QUEUES, then return."""
+def run_jobs(queues: Sequence[Queue], connection: Redis) -> int:
+    """Run every job waiting on QUEUES; return how many finished (failed ones stay in each
+    queue's failed-job registry)."""
+    before = sum(q.finished_job_registry.count for q in queues)
     BurstWorker(list(queues), connection=connection).work(burst=True)
+    return sum(q.finished_job_registry.count for q in queues) - before

