@@ -24,7 +24,7 @@ from app.chat.cli import chat_cli
 from app.extensions import db
 from app.indexing.cli import search_cli
 from app.privacy.cli import privacy_cli
-from app.ranking.cli import train_cli
+from app.ranking.cli import skills_cli, train_cli
 from app.regions.cli import regions_cli
 from app.supervision import Child
 from bench.cli import VIDEO_BENCH, LazyGroup, bench_group, eval_group
@@ -71,6 +71,7 @@ main.add_command(
 )
 main.add_command(search_cli, "search")
 main.add_command(train_cli, "train")
+main.add_command(skills_cli, "skills")
 main.add_command(broadcast_cli, "broadcast")
 main.add_command(chat_cli, "chat")
 
