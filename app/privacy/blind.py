@@ -21,6 +21,17 @@ def identity_hidden(application: Application) -> bool:
     )
 
 
+def shortlisted_candidates(employer_id: int) -> sa.Select:
+    """SQL: the candidates EMPLOYER_ID moved past BLIND_STAGES for any of its jobs, whose name
+    and contacts it sees even while it screens blind (`contact_visible` asks about one
+    résumé, a page of résumé search results about all of them at once)."""
+    return (
+        sa.select(Application.candidate_id)
+        .join(Job, Job.id == Application.job_id)
+        .where(Job.employer_id == employer_id, Application.stage.not_in(BLIND_STAGES))
+    )
+
+
 def candidate_name(application: Application) -> str:
     """The applicant's name, or an anonymous label while blind screening hides it."""
     if identity_hidden(application):
@@ -33,13 +44,10 @@ def conversation_hides_candidate(conversation: Conversation) -> bool:
     without their name (the chat opened from a pipeline must not undo the screening)."""
     if not conversation.employer.blind_screening:
         return False
-    shortlisted = sa.exists().where(
-        Application.candidate_id == conversation.candidate_id,
-        Application.job_id == Job.id,
-        Job.employer_id == conversation.employer_id,
-        Application.stage.not_in(BLIND_STAGES),
+    shortlisted = shortlisted_candidates(conversation.employer_id).where(
+        Application.candidate_id == conversation.candidate_id
     )
-    return not db.session.scalar(sa.select(shortlisted))
+    return not db.session.scalar(sa.select(shortlisted.exists()))
 
 
 def conversation_candidate_name(conversation: Conversation) -> str:

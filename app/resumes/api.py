@@ -193,7 +193,10 @@ class ResumeQuery(QuerySchema):
 class FoundResumeSchema(ResumeSchema):
     applied = Flag(
         dump_only=True,
-        metadata={"description": "The candidate applied to your company: contacts shown."},
+        metadata={
+            "description": "The candidate applied to your company: contacts shown, unless "
+            "you screen blind and have not yet moved them to interview or beyond."
+        },
     )
     highlights = fields.Dict(
         keys=fields.String(),
@@ -222,20 +225,22 @@ class ResumeSearchPageSchema(Schema):
 
 
 class FoundView(Masked):
-    """A found résumé: masked unless its candidate applied, with the search's highlights."""
+    """A found résumé: masked as `get_resume` masks it (search.Applicants), with the
+    search's highlights."""
 
     def __init__(self, found: search.Found) -> None:
         super().__init__(found.resume)
         self.applied = found.applied
+        self.contact_visible = found.contact_visible
         self.highlights = found.highlights
 
     @property
     def contact_phone(self) -> str | None:
-        return self.model.contact_phone if self.applied else super().contact_phone
+        return self.model.contact_phone if self.contact_visible else super().contact_phone
 
     @property
     def contact_email(self) -> str | None:
-        return self.model.contact_email if self.applied else super().contact_email
+        return self.model.contact_email if self.contact_visible else super().contact_email
 
 
 def searching_employer():
@@ -303,9 +308,9 @@ def database_page(employer, params: search.Params, offset: int, limit: int):
     rows = db.session.scalars(
         search.database_query(employer, params).limit(limit + 1).offset(offset)
     ).all()
-    applicants = set(db.session.scalars(search.applicant_ids(employer)))
+    applicants = search.Applicants(employer)
     page = {
-        "items": [FoundView(search.Found(r, r.user_id in applicants)) for r in rows[:limit]],
+        "items": [FoundView(applicants.found(r)) for r in rows[:limit]],
         "next_cursor": sign_cursor(OFFSET, offset + limit) if len(rows) > limit else None,
         "total": None,
         "facets": None,

@@ -6,8 +6,9 @@ employer finds them there. Résumés a candidate shows only to employers they ap
 and hidden ones reached through an application — never enter the index: the page adds the
 employer's applicants from the database (service.search_query restricted to them). Every
 engine hit is re-checked against service.search_query before it is shown, so a stale index
-cannot reveal a résumé made hidden a moment ago. Contacts are masked unless the candidate
-applied.
+cannot reveal a résumé made hidden a moment ago. Contacts are masked as on the résumé page
+(service.contact_visible): unless the candidate applied and, when the employer screens blind,
+it shortlisted them (app/privacy/blind.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
 from app.models import Application, EducationLevel, Employer, Job, Resume, Visibility
+from app.privacy import blind
 from app.resumes import service
 from app.templating import mask_phone
 from search import Hit, InvalidQuery, SearchQuery, SearchResult, SearchUnavailable
@@ -62,6 +64,8 @@ class Params:
 class Found:
     resume: Resume
     applied: bool
+    contact_visible: bool = False
+    """Phone and email in clear, as on the résumé page (Applicants)."""
     highlights: dict[str, str] = field(default_factory=dict)
 
 
@@ -77,6 +81,32 @@ def applicant_ids(employer: Employer) -> Select:
         .join(Job, Job.id == Application.job_id)
         .where(Job.employer_id == employer.id)
     )
+
+
+class Applicants:
+    """An employer's applicants, and those of them whose contacts it sees in clear, read once
+    for a page of results: the rule of service.contact_visible (every applicant; while the
+    employer screens blind, only those it shortlisted, app.privacy.blind), which asks the
+    database once per résumé."""
+
+    def __init__(self, employer: Employer) -> None:
+        self.ids = set(db.session.scalars(applicant_ids(employer)))
+        self.in_clear = (
+            set(db.session.scalars(blind.shortlisted_candidates(employer.id)))
+            if employer.blind_screening
+            else self.ids
+        )
+
+    def found(self, resume: Resume, highlights: dict[str, str] | None = None) -> Found:
+        """RESUME as a result, its highlights masked unless its contacts are in clear."""
+        visible = resume.user_id in self.in_clear
+        highlights = highlights or {}
+        return Found(
+            resume,
+            applied=resume.user_id in self.ids,
+            contact_visible=visible,
+            highlights=highlights if visible else _masked(highlights),
+        )
 
 
 def _masked(highlights: dict[str, str]) -> dict[str, str]:
@@ -113,22 +143,14 @@ def engine_search(params: Params, *, size: int, facets: bool = False) -> SearchR
 
 def visible_hits(employer: Employer, hits: list[Hit]) -> list[Found]:
     """The hits EMPLOYER may still see (re-checked in the database), in the engine's order,
-    highlights masked unless the candidate applied."""
+    highlights masked unless its contacts are in clear (Applicants)."""
     ids = [hit.id for hit in hits]
     if not ids:
         return []
     rows = db.session.scalars(service.search_query(employer).where(Resume.id.in_(ids)))
     visible = {r.id: r for r in rows}
-    applicants = set(db.session.scalars(applicant_ids(employer)))
-    items = []
-    for hit in hits:
-        resume = visible.get(hit.id)
-        if resume is not None:
-            applied = resume.user_id in applicants
-            items.append(
-                Found(resume, applied, hit.highlights if applied else _masked(hit.highlights))
-            )
-    return items
+    applicants = Applicants(employer)
+    return [applicants.found(visible[hit.id], hit.highlights) for hit in hits if hit.id in visible]
 
 
 def expected_salary():
@@ -164,11 +186,11 @@ def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) ->
         .where(Resume.user_id.in_(applicant_ids(employer)))
         .limit(limit)
     ).all()
+    applicants = Applicants(employer)
     if not employer.verified:  # unverified employers see their applicants only
-        return Results([Found(r, True) for r in applicants_found])
+        return Results([applicants.found(r) for r in applicants_found])
     params = Params(q=keyword, skills=tuple(skills))
     params.sort = "relevance" if params.text else "newest"
-    applicants = set(db.session.scalars(applicant_ids(employer)))
     try:
         result = engine_search(params, size=limit)
         if not result.hits and search_index.get_backend().count(SearchQuery(), kind="resumes") == 0:
@@ -179,10 +201,12 @@ def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) ->
         return _from_database(employer, keyword, skills, limit, applicants, fallback=True)
     items = visible_hits(employer, result.hits)
     shown = {f.resume.id for f in items}
-    items += [Found(r, True) for r in applicants_found if r.id not in shown]
+    items += [applicants.found(r) for r in applicants_found if r.id not in shown]
     return Results(items[:limit])
 
 
-def _from_database(employer, keyword, skills, limit, applicants, fallback: bool) -> Results:
+def _from_database(
+    employer, keyword, skills, limit, applicants: Applicants, fallback: bool
+) -> Results:
     rows = db.session.scalars(service.search_query(employer, keyword, skills).limit(limit)).all()
-    return Results([Found(r, r.user_id in applicants) for r in rows], fallback=fallback)
+    return Results([applicants.found(r) for r in rows], fallback=fallback)

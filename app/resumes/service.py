@@ -27,7 +27,7 @@ from app.models import (
     Visibility,
     json_text_contains,
 )
-from app.privacy.blind import BLIND_STAGES
+from app.privacy.blind import shortlisted_candidates
 from app.privacy.service import set_resume_consent
 from app.queue import defer
 from app.resumes.tasks import PARSE_TIMEOUT
@@ -107,13 +107,10 @@ def contact_visible(user: User, resume: Resume) -> bool:
     if employer is None or not applied_to_employer(employer.id, resume.user_id):
         return False
     if employer.blind_screening:
-        shortlisted = exists().where(
-            Application.candidate_id == resume.user_id,
-            Application.job_id == Job.id,
-            Job.employer_id == employer.id,
-            Application.stage.not_in(BLIND_STAGES),
+        shortlisted = shortlisted_candidates(employer.id).where(
+            Application.candidate_id == resume.user_id
         )
-        return bool(db.session.scalar(select(shortlisted)))
+        return bool(db.session.scalar(select(shortlisted.exists())))
     return True
 
 
