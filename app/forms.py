@@ -1,11 +1,13 @@
-"""Form fields shared by several areas."""
+"""Form fields and the sub-form base shared by several areas."""
 
 from __future__ import annotations
 
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import i18n
 from wtforms import (
+    Form,
     SelectMultipleField,
     StringField,
     ValidationError,
@@ -18,6 +20,15 @@ from app.models import Region
 from app.templating import chinese_page, occupation_name, place_names
 
 TAG_SPLIT = re.compile(r"[,，、;；\n]+")
+
+
+class SubForm(Form):
+    """A form inside a page's FlaskForm (FormField, FieldList): no CSRF token of its own, and
+    the page's language for the built-in messages, which plain WTForms gives in English."""
+
+    class Meta:
+        def get_translations(self, form):
+            return i18n.translations
 
 
 def list_separator() -> str:

@@ -21,18 +21,25 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=INT_MAX)
 
     def to_python(self, value: str) -> int:
-        number = int(value)
-        if not self.min <= number <= self.max:
+        number = as_id(value)
+        if number is None:
             raise NotFound()
         return number
 
 
+ID_DIGITS = 20
+"""At most this many digits are read as a number (leading zeros included): past them no id
+can be meant, and int() of thousands of digits is slow or refused (Python's 4300-digit
+limit: a ValueError, so a 500)."""
+
+
 def as_id(value: str) -> int | None:
     """VALUE (from a form or query string) as an id, or None when no row can have it: only
-    ASCII digits (int() also reads "４２" and "٤٢"; isdigit() passes "²", which int() refuses)
-    and within the integer column's range."""
+    ASCII digits (int() also reads "４２" and "٤٢"; isdigit() passes "²", which int() refuses),
+    no more than ID_DIGITS of them, and within the integer column's range (a larger number
+    would overflow SQLite's or PostgreSQL's integer: a 500, not a missing row)."""
     value = value.strip()
-    if not (value.isascii() and value.isdigit()):
+    if not (value.isascii() and value.isdigit()) or len(value) > ID_DIGITS:
         return None
     number = int(value)
     return number if 1 <= number <= INT_MAX else None

@@ -39,6 +39,8 @@ PERIODIC = [
     Periodic("app.identity.tasks.purge", "40 3 * * *"),
     # Accounts past their deletion grace period are erased; expired exports deleted.
     Periodic("app.privacy.tasks.sweep", "5 * * * *"),
+    # Published and paused jobs whose apply-by date is over close.
+    Periodic("app.jobs.tasks.close_expired", "1 * * * *"),
     # Fast-track approvals whose documents check is overdue, where the rule revokes them.
     Periodic("app.employers.tasks.revoke_overdue", "25 * * * *"),
     # Saved-search alerts: instant ones, and daily ones (sent in the 08:00 hour of Beijing).

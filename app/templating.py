@@ -232,6 +232,13 @@ def zone_name(zone: str | None = None) -> str:
         return zone
 
 
+def viewer_zone() -> str:
+    """The viewer's time zone identifier, for scripts that write times as `local_time` does."""
+    from flask_babel import get_timezone
+
+    return get_timezone().zone
+
+
 def local_time(value) -> str:
     """A stored UTC time in the viewer's zone (Beijing time unless they chose another), with
     the zone said in words: "2026-12-01 20:43 北京时间"."""
@@ -264,7 +271,7 @@ def current_locale() -> str:
 def init_app(app: Flask) -> None:
     from app.labels import JINJA_GLOBALS, list_comma
 
-    app.jinja_env.globals.update(JINJA_GLOBALS, zone_name=zone_name)
+    app.jinja_env.globals.update(JINJA_GLOBALS, zone_name=zone_name, viewer_zone=viewer_zone)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),

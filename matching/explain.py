@@ -15,6 +15,7 @@ import numpy as np
 
 from . import defaults
 from .encode import candidate_skills, job_skills, occupation_of, related_skills
+from .grams import bigrams
 from .occupations import code_num, occupations_by_num, shared_levels
 from .profiles import CandidateProfile, JobProfile, MatchContext
 from .reasons import Reason
@@ -134,6 +135,13 @@ def skill_reasons(pair: Pair) -> list[WeightedReason]:
     return reasons
 
 
+def closest_title(job_title: str, titles: list[str]) -> str:
+    """The candidate's title (headline or a past role) sharing most character bigrams with
+    the job's, the headline on a tie: the one a reader sees the likeness in."""
+    wanted = set(bigrams(job_title or ""))
+    return max(titles, key=lambda title: len(wanted.intersection(bigrams(title))))
+
+
 def similarity_reasons(pair: Pair) -> list[WeightedReason]:
     reasons = []
     titles = pair.candidate.titles()
@@ -143,7 +151,9 @@ def similarity_reasons(pair: Pair) -> list[WeightedReason]:
         reasons.append(
             (
                 pair.contribution(title_feature),
-                Reason("title_similar", {"title": titles[0]}, title_feature),
+                Reason(
+                    "title_similar", {"title": closest_title(pair.job.title, titles)}, title_feature
+                ),
             )
         )
     if pair.features["semantic"] >= SIMILAR:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
+from app.clock import BEIJING
 from app.errors import DomainError
 from app.extensions import db
 from app.labels import AUDIT_ACTIONS
@@ -19,7 +20,6 @@ from app.models import AuditEntry, Role, User, utcnow
 from app.notifications.mail import send_email
 from app.security import hash_password, make_link_token, sign_out_everywhere
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 PAGE = 100
 """Rows on one page of the audit log."""
 USERS_PAGE = 30

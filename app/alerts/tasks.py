@@ -14,6 +14,7 @@ from flask_babel import force_locale, ngettext
 from sqlalchemy import select
 
 from app.alerts import service
+from app.clock import BEIJING
 from app.extensions import db
 from app.models import AlertFrequency, SavedSearch, utcnow
 from app.notifications.mail import link_context, public_url, send_email
@@ -22,7 +23,6 @@ from app.worker import task
 
 DAILY_HOUR = 8
 """Daily alerts leave in the 08:00 hour, Beijing time."""
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def beijing_hour(now: datetime) -> int:

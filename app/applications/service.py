@@ -19,6 +19,7 @@ from app import audit
 from app.database import insert_missing, update_if
 from app.errors import DomainError
 from app.extensions import db
+from app.jobs.service import deadline_passed
 from app.labels import STAGES
 from app.models import (
     Application,
@@ -95,6 +96,8 @@ def apply(
         return existing, False
     if not job.is_public:
         raise ApplicationError(_l("This job is not taking applications."))
+    if deadline_passed(job.deadline):
+        raise ApplicationError(_l("Applications for this job have closed."))
     resume = default_resume(candidate)
     if resume is None:
         raise ApplicationError(_l("Create your résumé first, then apply."))

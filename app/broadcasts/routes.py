@@ -47,6 +47,7 @@ from app.models import (
     Role,
 )
 from app.redis_store import get_redis
+from app.routing import as_id
 from app.security import CONTENT_SECURITY_POLICY
 from video import rooms
 from video.exceptions import NoMediaServer, RoomNotFound
@@ -62,7 +63,14 @@ WHIP_TIMEOUT = 20
 
 
 def _broadcast(broadcast_id: int) -> Broadcast:
-    return db.get_or_404(Broadcast, broadcast_id)
+    """The broadcast, if the public may see it or the current user may host it (404 for
+    one of a company whose review is not approved: nobody watches it, nobody publishes)."""
+    broadcast = db.get_or_404(Broadcast, broadcast_id)
+    if not service.is_listed(db.session, broadcast) and not service.can_host(
+        current_user, broadcast
+    ):
+        abort(404)
+    return broadcast
 
 
 def _hosted(broadcast_id: int) -> Broadcast:
@@ -91,7 +99,7 @@ def index():
         broadcasts=service.for_region(db.session, user),
         replays=replays,
         with_replay={b.id for b in replays if service.has_replay(current_app, b)},
-        may_create=user is not None and user.role in (Role.OFFICIAL, Role.ADMIN, Role.EMPLOYER),
+        may_create=user is not None and service.may_host(user),
     )
 
 
@@ -167,6 +175,7 @@ def ask(broadcast_id: int):
 @limiter.limit("60 per minute")
 def vote(question_id: int):
     question = db.get_or_404(BroadcastQuestion, question_id)
+    _broadcast(question.broadcast_id)
     try:
         service.vote(db.session, question, current_user)
     except service.BroadcastError as error:
@@ -224,9 +233,13 @@ def apply(broadcast_id: int, job_id: int):
 @bp.route("/broadcasts/new", methods=["GET", "POST"])
 @roles_required(Role.OFFICIAL, Role.ADMIN, Role.EMPLOYER)
 def new():
-    """Officials schedule briefings in their region; an employer schedules a livestream of a
-    fair it has registered for."""
+    """Officials schedule briefings in their region; a verified employer schedules a
+    livestream of a fair it has registered for, in the fair's region (403 for a company
+    whose review is not approved)."""
+    service.ensure_may_host(current_user)
     form = BroadcastForm()
+    if current_user.role == Role.EMPLOYER:
+        del form.region_code  # a fair's livestream is for the fair's region
     fairs = service.fairs_for_host(db.session, current_user)
     form.fair_id.choices = options([(0, "—"), *((f.id, f.title) for f in fairs)])
     if form.validate_on_submit():
@@ -334,11 +347,11 @@ def moderate(question_id: int):
 @login_required
 def pin(broadcast_id: int):
     broadcast = _hosted(broadcast_id)
-    job_id = request.form.get("job", "")
-    if not job_id.isdecimal() or int(job_id) > 2**31:
+    job_id = as_id(request.form.get("job", ""))
+    if job_id is None:
         abort(400)
     try:
-        service.pin_job(db.session, broadcast, int(job_id), request.form.get("pinned") == "1")
+        service.pin_job(db.session, broadcast, job_id, request.form.get("pinned") == "1")
     except service.BroadcastError as error:
         db.session.rollback()
         flash(str(error), "error")

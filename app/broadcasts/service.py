@@ -15,7 +15,6 @@ import secrets
 import time
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import nh3
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.broadcasts import storage
+from app.clock import BEIJING
 from app.database import insert_missing, update_if
 from app.errors import DomainError
 from app.models import (
@@ -37,6 +37,8 @@ from app.models import (
     BroadcastStatus,
     BroadcastViewer,
     BroadcastVote,
+    Employer,
+    EmployerMember,
     FairEmployer,
     FairJob,
     Job,
@@ -45,6 +47,7 @@ from app.models import (
     Region,
     Role,
     User,
+    VerificationState,
     utcnow,
 )
 from app.queue import defer
@@ -60,10 +63,6 @@ MAX_ANSWER = 2000
 VIEWER_TIMEOUT = 45
 """Seconds after its last heartbeat (every 15 s from the page) that a viewer stops counting
 as watching: two heartbeats may be lost before a viewer drops out of the figure."""
-
-
-BEIJING = ZoneInfo("Asia/Shanghai")
-"""Broadcasts are scheduled and announced in Beijing time (the forms say so)."""
 
 
 def in_beijing(moment: datetime) -> datetime:
@@ -109,11 +108,56 @@ def create(
     return broadcast
 
 
+def _unverified_company(user: User) -> bool:
+    """An employer account with no verified company behind it."""
+    return user.role == Role.EMPLOYER and not (
+        user.membership and user.membership.employer.verified
+    )
+
+
+def may_host(user: User) -> bool:
+    """Who schedules and goes live: officials and administrators, and the members of a
+    company whose documents officials approved (as only such a company's jobs are public,
+    Job.is_public: a broadcast is watched by anyone, with its links and pinned jobs)."""
+    return user.role in (Role.OFFICIAL, Role.ADMIN, Role.EMPLOYER) and not _unverified_company(user)
+
+
+def ensure_may_host(user: User) -> None:
+    if not may_host(user):
+        raise BroadcastError(
+            _l(
+                "Only verified companies host livestreams. Submit your company documents for review first."
+            ),
+            status=403,
+        )
+
+
+def listed() -> sa.ColumnElement[bool]:
+    """Broadcasts anyone may find and watch: all but those hosted by an employer account
+    with no verified company (its review was revoked, or it never passed)."""
+    verified_members = (
+        sa.select(EmployerMember.user_id)
+        .join(Employer, Employer.id == EmployerMember.employer_id)
+        .where(Employer.verification_state == VerificationState.APPROVED)
+    )
+    unverified = sa.select(User.id).where(
+        User.role == Role.EMPLOYER, User.id.not_in(verified_members)
+    )
+    return sa.or_(Broadcast.host_id.is_(None), Broadcast.host_id.not_in(unverified))
+
+
+def is_listed(session: Session, broadcast: Broadcast) -> bool:
+    """:func:`listed` for one broadcast."""
+    host = session.get(User, broadcast.host_id) if broadcast.host_id else None
+    return host is None or not _unverified_company(host)
+
+
 def fairs_for_host(session: Session, user: User) -> list[JobFair]:
-    """Fairs a user may stream: an official's (in their region), an employer's (registered)."""
+    """Fairs a user may stream: an official's (in their region), a verified employer's
+    (registered)."""
     query = sa.select(JobFair).order_by(JobFair.starts_on.desc()).limit(100)
     if user.role == Role.EMPLOYER:
-        if not user.membership:
+        if not may_host(user):
             return []
         query = query.join(FairEmployer, FairEmployer.fair_id == JobFair.id).where(
             FairEmployer.employer_id == user.membership.employer_id
@@ -124,17 +168,22 @@ def fairs_for_host(session: Session, user: User) -> list[JobFair]:
 
 
 def schedule(session: Session, host: User, form) -> Broadcast:
-    """A broadcast from the form: an official's in their region, an employer's for a fair."""
+    """A broadcast from the form: an official's in their region, a verified employer's for a
+    fair, in the fair's region (the employer's form has no region field)."""
     from app.interviews.service import to_utc
 
+    ensure_may_host(host)
     fair = None
     if form.fair_id.data:
         fair = next((f for f in fairs_for_host(session, host) if f.id == form.fair_id.data), None)
         if fair is None:
             raise BroadcastError(_l("Choose one of your fairs."), status=422)
-    region = form.region_code.data or (fair.region_code if fair else None)
-    if host.role == Role.EMPLOYER and fair is None:
-        raise BroadcastError(_l("Companies broadcast as part of a job fair: choose one."), 422)
+    if host.role == Role.EMPLOYER:
+        if fair is None:
+            raise BroadcastError(_l("Companies broadcast as part of a job fair: choose one."), 422)
+        region = fair.region_code
+    else:
+        region = form.region_code.data or (fair.region_code if fair else None)
     if host.role == Role.OFFICIAL and not (region or "").startswith(host.region_code or "-"):
         raise BroadcastError(_l("Choose a region inside your own."), status=422)
     return create(
@@ -216,7 +265,7 @@ _not_scheduled = {
 def for_region(session: Session, user: User | None, limit: int = 50) -> list[Broadcast]:
     """Live and upcoming broadcasts for the user's region (and national ones), live first."""
     query = sa.select(Broadcast).where(
-        Broadcast.status.in_([BroadcastStatus.SCHEDULED, BroadcastStatus.LIVE])
+        Broadcast.status.in_([BroadcastStatus.SCHEDULED, BroadcastStatus.LIVE]), listed()
     )
     region = user.region_code if user is not None else None
     if region:
@@ -233,16 +282,17 @@ def for_region(session: Session, user: User | None, limit: int = 50) -> list[Bro
 
 def recent_replays(session: Session, limit: int = 20) -> list[Broadcast]:
     query = sa.select(Broadcast).where(
-        Broadcast.status == BroadcastStatus.ENDED, Broadcast.replay_expired_at.is_(None)
+        Broadcast.status == BroadcastStatus.ENDED, Broadcast.replay_expired_at.is_(None), listed()
     )
     return list(session.scalars(query.order_by(Broadcast.ended_at.desc()).limit(limit)))
 
 
 def can_host(user: User, broadcast: Broadcast) -> bool:
-    """The host, and officials whose region covers the broadcast's (admins everywhere)."""
+    """The host (while it may host: not a company whose review was revoked), and officials
+    whose region covers the broadcast's (admins everywhere)."""
     if not user.is_authenticated:
         return False
-    if user.role == Role.ADMIN or broadcast.host_id == user.id:
+    if user.role == Role.ADMIN or (broadcast.host_id == user.id and may_host(user)):
         return True
     if user.role != Role.OFFICIAL or not user.region_code:
         return False

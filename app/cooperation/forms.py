@@ -9,7 +9,7 @@ from wtforms import (
     IntegerField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.forms import IndustriesField, RegionField, dates_ordered, region_exists
 
@@ -25,7 +25,7 @@ class AgreementForm(FlaskForm):
     )
     sectors = IndustriesField(_l("Industries"))
     workers_target = IntegerField(
-        _l("Workers target"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)]
+        _l("Workers target"), validators=[InputRequired(), NumberRange(min=1, max=10_000_000)]
     )
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])

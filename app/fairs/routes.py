@@ -20,6 +20,7 @@ from app.fairs import service
 from app.fairs.forms import FairForm
 from app.fairs.service import FairError
 from app.models import EmploymentType, Job, JobFair, Role
+from app.routing import as_ids
 
 bp = Blueprint("fairs", __name__)
 
@@ -35,7 +36,7 @@ def index():
 
 @bp.route("/fairs/<id:fair_id>")
 def show(fair_id: int):
-    """The fair's jobs; an employer also gets its published jobs to register with."""
+    """The fair's jobs; a verified employer also gets its published jobs to register with."""
     fair = db.get_or_404(JobFair, fair_id)
     own_jobs, registered = [], False
     if (
@@ -44,8 +45,9 @@ def show(fair_id: int):
         and current_user.membership
     ):
         employer = current_user.membership.employer
-        registered = service.is_registered(db.session, fair, employer)
-        own_jobs = db.session.scalars(service.own_published(employer)).all()
+        if service.may_register(employer):
+            registered = service.is_registered(db.session, fair, employer)
+            own_jobs = db.session.scalars(service.own_published(employer)).all()
     every = service.fair_jobs(db.session, fair)
     filters = {
         "q": request.args.get("q", "")[:100],
@@ -74,7 +76,7 @@ def show(fair_id: int):
 @roles_required(Role.EMPLOYER)
 def register(fair_id: int):
     fair = db.get_or_404(JobFair, fair_id)
-    job_ids = [int(i) for i in request.form.getlist("job") if i.isdecimal()]
+    job_ids = as_ids(request.form.getlist("job"))
     try:
         attached = service.register(db.session, fair, current_employer(), job_ids)
     except FairError as error:

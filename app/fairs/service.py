@@ -71,16 +71,32 @@ def is_registered(session: Session, fair: JobFair, employer: Employer) -> bool:
     return session.get(FairEmployer, (fair.id, employer.id)) is not None
 
 
+def may_register(employer: Employer) -> bool:
+    """Only a company whose documents officials approved takes part in a fair, as only its
+    jobs are public (Job.is_public): the fair's page, statistics and livestreams show it."""
+    return employer.verified
+
+
 def register(session: Session, fair: JobFair, employer: Employer, job_ids: list[int]) -> int:
-    """Register EMPLOYER at FAIR with its published jobs among JOB_IDS; returns jobs attached."""
+    """Register EMPLOYER at FAIR with its published jobs among JOB_IDS; returns jobs attached.
+    A first registration brings at least one job; later ones add jobs."""
+    if not may_register(employer):
+        raise FairError(
+            _l(
+                "Only verified companies take part in job fairs. Submit your company documents for review first."
+            ),
+            status=403,
+        )
     if fair.ends_on < date.today():
         raise FairError(_l("This fair has ended."))
-    entry = {"fair_id": fair.id, "employer_id": employer.id}
-    if insert_missing(session, FairEmployer, [entry]):  # two clicks at once register once
-        audit.record("fair.register", fair, employer_id=employer.id)
     own = session.scalars(
         own_published(employer).with_only_columns(Job.id).where(Job.id.in_(job_ids or [0]))
     ).all()
+    if not own and not is_registered(session, fair, employer):
+        raise FairError(_l("Choose at least one of your published jobs to show at the fair."))
+    entry = {"fair_id": fair.id, "employer_id": employer.id}
+    if insert_missing(session, FairEmployer, [entry]):  # two clicks at once register once
+        audit.record("fair.register", fair, employer_id=employer.id)
     insert_missing(session, FairJob, [{"fair_id": fair.id, "job_id": job_id} for job_id in own])
     return len(own)
 
@@ -173,7 +189,8 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         ),
         "interviews": sum(r[3] for r in rows),
         "hires": sum(r[4] for r in rows),
-        "days": (min(fair.ends_on, date.today()) - fair.starts_on).days + 1,
+        # days run so far: 0 before the fair opens
+        "days": max(0, (min(fair.ends_on, date.today()) - fair.starts_on).days + 1),
     }
     return {"totals": totals, "rows": rows}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.forms import RegionField
 from app.identity.service import MAX_RETENTION_DAYS
@@ -30,5 +30,5 @@ class RetentionForm(FlaskForm):
     region_code = RegionField(_l("Region"), validators=[DataRequired()])
     days = IntegerField(
         _l("Keep snapshots for (days)"),
-        validators=[DataRequired(), NumberRange(1, MAX_RETENTION_DAYS)],
+        validators=[InputRequired(), NumberRange(1, MAX_RETENTION_DAYS)],
     )

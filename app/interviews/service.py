@@ -406,7 +406,7 @@ def save_scorecard(
     """AUTHOR's own scorecard for the interview, created or replaced; saved to the application.
     RATING is the form's text (empty: no rating); the caller has checked AUTHOR interviews."""
     rating, notes = rating.strip(), notes.strip()
-    score = int(rating) if rating.isdecimal() else None
+    score = int(rating) if rating.isdecimal() and len(rating) <= 2 else None  # not int("1" * 5000)
     if (
         (rating and (score is None or not 1 <= score <= 5))
         or (recommendation and recommendation not in RECOMMENDATIONS)

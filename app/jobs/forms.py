@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -23,6 +24,7 @@ from wtforms.validators import (
 
 from app.forms import OccupationField, RegionField, TagListField, region_exists
 from app.jobs.reports import REASONS
+from app.jobs.service import deadline_passed
 from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices, options
 
 
@@ -34,17 +36,17 @@ class JobForm(FlaskForm):
     category = OccupationField(_l("Occupation"))
     skills = TagListField(_l("Skills"))
     salary_min = IntegerField(
-        _l("Salary from (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
+        _l("Salary from (¥)"), validators=[InputRequired(), NumberRange(min=0, max=100_000_000)]
     )
     salary_max = IntegerField(
-        _l("to (¥)"), validators=[DataRequired(), NumberRange(min=0, max=100_000_000)]
+        _l("to (¥)"), validators=[InputRequired(), NumberRange(min=0, max=100_000_000)]
     )
     salary_period = SelectField(
         pgettext("salary period", "Paid"), choices=choices(SALARY_PERIODS), default="month"
     )
     employment_type = SelectField(_l("Employment type"), choices=choices(EMPLOYMENT_TYPES))
     headcount = IntegerField(
-        _l("Openings"), default=1, validators=[DataRequired(), NumberRange(min=1, max=10000)]
+        _l("Openings"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10000)]
     )
     region_code = RegionField(_l("Region"), validators=[DataRequired(), region_exists])
     remote = BooleanField(_l("Remote work possible"))
@@ -53,6 +55,12 @@ class JobForm(FlaskForm):
         _l("Screening questions (one per line)"), validators=[Optional(), Length(max=4000)]
     )
     confirm_duplicate = BooleanField(_l("Yes, post it anyway: this is a separate opening"))
+
+    def validate_deadline(self, field) -> None:
+        # an unchanged date of a job being edited is the service's to judge (it refuses to
+        # publish with it); a date typed now must not be over already
+        if field.data != field.object_data and deadline_passed(field.data):
+            raise ValidationError(_l("This date is over. Choose today or a later day."))
 
     def validate_salary_max(self, field) -> None:
         low = self.salary_min.data

@@ -94,7 +94,7 @@ def _int(args, name: str, low: int, high: int) -> int | None:
     raw = args.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdecimal() or not low <= int(raw) <= high:
+    if not raw.isdecimal() or len(raw) > len(str(high)) or not low <= int(raw) <= high:
         raise BadSearch(
             _(
                 "%(name)s must be a whole number from %(low)s to %(high)s.",

@@ -2,9 +2,11 @@
 
     draft --publish--> published <--resume/pause--> paused;  any open state --close--> closed
     repost: closes the posting and copies it as a new one with fresh dates
+    the day after its apply-by date, a published or paused posting closes itself
 
 Only verified employers publish, and a second open posting with the same title in the
 same region is a likely duplicate: `duplicates()` finds them, the caller asks to confirm.
+Nothing is published with an apply-by date that is over.
 Fraud reports against postings are in `app.jobs.reports`.
 """
 
@@ -13,18 +15,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app import audit
+from app import audit, clock
 from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Employer, EmploymentType, Job, JobStatus, SalaryPeriod, User, utcnow
 
 OPEN = frozenset({JobStatus.DRAFT, JobStatus.PUBLISHED, JobStatus.PAUSED})
+LIVE = frozenset({JobStatus.PUBLISHED, JobStatus.PAUSED})
 
 TRANSITIONS = {
     "publish": ({JobStatus.DRAFT}, JobStatus.PUBLISHED),
@@ -101,6 +105,16 @@ def duplicates(
     return [job for job in candidates if normalise_title(job.title) == key]
 
 
+def deadline_passed(deadline: date | None, now: datetime | None = None) -> bool:
+    """The apply-by day (inclusive, Beijing time) is over."""
+    return deadline is not None and deadline < clock.today(now)
+
+
+def ensure_deadline_open(job: Job) -> None:
+    if deadline_passed(job.deadline):
+        raise JobError(_l("The apply-by date is over. Choose a later date first."), 422)
+
+
 def ensure_can_publish(employer: Employer) -> None:
     if not employer.verified:
         raise JobError(
@@ -118,6 +132,7 @@ def save(job: Job, user: User, confirmed_duplicate: bool = False) -> list[Job]:
         return found
     if job.status == JobStatus.PUBLISHED:
         ensure_can_publish(db.session.get(Employer, job.employer_id))
+        ensure_deadline_open(job)
         job.published_at = job.published_at or utcnow()
     creating = job.id is None
     if creating:
@@ -133,6 +148,22 @@ def save(job: Job, user: User, confirmed_duplicate: bool = False) -> list[Job]:
     return []
 
 
+def close_expired(now: datetime | None = None) -> int:
+    """Close the published and paused jobs whose apply-by day is over; returns how many.
+    Closing takes them out of search, recommendations and applying, as an employer's own close
+    does (drafts stay: they cannot be published with a past date)."""
+    expired = db.session.scalars(
+        select(Job)
+        .where(Job.status.in_(LIVE), Job.deadline < clock.today(now))
+        .with_for_update(of=Job)
+    ).all()
+    for job in expired:
+        previous = job.status
+        job.status = JobStatus.CLOSED
+        audit.record("job.expire", job, previous=previous.value, deadline=job.deadline.isoformat())
+    return len(expired)
+
+
 def change_status(job: Job, action: str, user: User) -> None:
     if action not in TRANSITIONS:
         raise JobError(_l("Unknown action."))
@@ -142,6 +173,7 @@ def change_status(job: Job, action: str, user: User) -> None:
         raise JobError(_l("This job cannot be changed that way in its current state."))
     if target == JobStatus.PUBLISHED:
         ensure_can_publish(job.employer)
+        ensure_deadline_open(job)
         job.published_at = job.published_at if action == "resume" else utcnow()
     previous = job.status
     job.status = target

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import url_for
 
+from app.clock import BEIJING
 from app.extensions import db
 from app.models import EmploymentType, Job, SalaryPeriod
 from app.regions.queries import PLACEHOLDERS, ancestor_codes
 from app.templating import render_markdown, tree_names
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 SITEMAP_LIMIT = 50_000
 """URLs in one sitemap file (sitemaps.org); past it, /sitemap.xml is an index of pages."""

@@ -25,7 +25,7 @@ from app.errors import refused
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.models.accounts import digest
-from app.privacy import blind, service
+from app.privacy import blind, devices, service
 from app.privacy.forms import DeleteForm, NoticeForm, PasswordForm, PreferencesForm
 from app.privacy.notice import NOTICE_DATE, NOTICE_VERSION
 from app.security import check_password, same_site
@@ -203,7 +203,7 @@ def security_page(form: PasswordForm, status: int = 200):
         "privacy/security.html",
         form=form,
         action_form=FlaskForm(),
-        sign_ins=service.sign_ins(current_user),
+        sign_ins=[(s, devices.describe(s.user_agent)) for s in service.sign_ins(current_user)],
         current_hash=digest(current_user.sign_in_key or ""),
     ), status
 
@@ -216,7 +216,7 @@ def security():
     if not form.validate_on_submit():
         return security_page(form, 422 if form.is_submitted() else 200)
     try:
-        ended = service.change_password(
+        ended, revoked = service.change_password(
             current_user._get_current_object(), form.current.data, form.password.data
         )
     except service.PrivacyError as error:
@@ -230,4 +230,13 @@ def security():
         ),
         "success",
     )
+    if revoked:
+        flash(
+            ngettext(
+                "Your API token was revoked: create a new one in Settings.",
+                "Your %(num)d API tokens were revoked: create new ones in Settings.",
+                revoked,
+            ),
+            "info",
+        )
     return redirect(url_for("privacy.security"), 303)

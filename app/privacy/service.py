@@ -47,7 +47,7 @@ from app.models import (
 )
 from app.privacy.notice import NOTICE_VERSION
 from app.queue import defer
-from app.security import check_password, hash_password, sign_out_everywhere
+from app.security import check_password, hash_password, revoke_api_tokens, sign_out_everywhere
 
 
 class PrivacyError(DomainError):
@@ -311,15 +311,17 @@ def due_for_erasure() -> list[int]:
 # --- password --------------------------------------------------------------------------------
 
 
-def change_password(user: User, current: str, new: str) -> int:
-    """Set USER's password after checking the current one; every other device is signed
-    out (whoever knew the old password). Returns how many sign-ins ended."""
+def change_password(user: User, current: str, new: str) -> tuple[int, int]:
+    """Set USER's password after checking the current one; every other device is signed out
+    and every API token revoked (whoever knew the old password). Returns how many sign-ins
+    ended and how many tokens were revoked."""
     if not check_password(user, current):
         raise PrivacyError(_l("Your current password is not correct."), 403)
     user.password_hash = hash_password(new)
     ended = sign_out_everywhere(user, keep_current=True)
-    audit.record("user.password_change", user, actor=user, signed_out=ended)
-    return ended
+    revoked = revoke_api_tokens(user)
+    audit.record("user.password_change", user, actor=user, signed_out=ended, tokens_revoked=revoked)
+    return ended, revoked
 
 
 def sign_ins(user: User) -> list[SignIn]:

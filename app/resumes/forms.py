@@ -8,6 +8,8 @@ Blank rows are ignored when saving.
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
 from flask_wtf import FlaskForm
@@ -16,7 +18,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectChoice,
@@ -29,7 +30,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.extensions import db
-from app.forms import OccupationListField, RegionField, RegionListField, TagListField, region_exists
+from app.forms import (
+    OccupationListField,
+    RegionField,
+    RegionListField,
+    SubForm,
+    TagListField,
+    region_exists,
+)
 from app.labels import EDUCATION_LEVELS, VISIBILITIES, choices
 from app.models import Region
 
@@ -37,7 +45,7 @@ MONTH = Regexp(r"^\d{4}(-(0[1-9]|1[0-2]))?$", message=_l("Use the form 2020 or 2
 MAX_ENTRIES = 20
 
 
-class EducationEntry(Form):
+class EducationEntry(SubForm):
     school = StringField(_l("School"), validators=[Length(max=120)])
     degree = SelectField(
         _l("Degree"),
@@ -64,7 +72,7 @@ class EducationEntry(Form):
             raise ValidationError(_l("The end must not be before the start."))
 
 
-class ExperienceEntry(Form):
+class ExperienceEntry(SubForm):
     title = StringField(_l("Job title"), validators=[Length(max=120)])
     company = StringField(_l("Company"), validators=[Length(max=120)])
     description = TextAreaField(_l("What you did"), validators=[Length(max=3000)])
@@ -123,6 +131,8 @@ class ResumeForm(FlaskForm):
     available_from = DateField(_l("Available from"), validators=[Optional()])
     contact_phone = StringField(
         _l("Phone"),
+        # Chinese keyboards often type full-width digits (１３８…) and dashes
+        filters=[lambda value: unicodedata.normalize("NFKC", value).strip() if value else value],
         validators=[
             Optional(),
             Length(max=20),

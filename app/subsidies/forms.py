@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import RegionField, dates_ordered, region_exists
 from app.labels import SUBSIDY_RULES, choices
@@ -28,15 +28,15 @@ class PolicyForm(FlaskForm):
         choices=choices(SUBSIDY_RULES),
     )
     amount = IntegerField(
-        _l("Amount (yuan)"), validators=[DataRequired(), NumberRange(min=1, max=10_000_000)]
+        _l("Amount (yuan)"), validators=[InputRequired(), NumberRange(min=1, max=10_000_000)]
     )
     per_employer_cap = IntegerField(
         _l("Cap per employer (yuan)"),
-        validators=[DataRequired(), NumberRange(min=1, max=100_000_000)],
+        validators=[InputRequired(), NumberRange(min=1, max=100_000_000)],
     )
     budget = IntegerField(
         _l("Total budget (yuan)"),
-        validators=[DataRequired(), NumberRange(min=1, max=2_000_000_000)],
+        validators=[InputRequired(), NumberRange(min=1, max=2_000_000_000)],
     )
     region_code = RegionField(_l("Region"), validators=[DataRequired(), region_exists])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])

@@ -74,3 +74,11 @@ def test_negative_reasons_come_last(ctx, java_job):
     assert {"skills_missing", "salary_above", "far_away"} <= set(codes)
     first_negative = min(i for i, r in enumerate(m.reasons) if not r.positive)
     assert all(not r.positive for r in m.reasons[first_negative:])
+
+
+def test_a_similar_role_names_the_title_the_likeness_is_in(ctx):
+    job = JobProfile("j", title="焊工")
+    cand = CandidateProfile("c", headline="电工", experience=[{"title": "焊工", "years": 3}])
+    m = score(job, cand, MatchContext(now=ctx.now, use_embeddings=False))
+    similar = [r for r in m.reasons if r.code == "title_similar"]
+    assert [r.text("zh") for r in similar] == ["职位经历与岗位相近：焊工"]

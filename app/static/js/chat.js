@@ -22,6 +22,18 @@
     return items.length ? Number(items[items.length - 1].dataset.id) : 0;
   }
 
+  // "2026-12-04 16:50 北京时间", as the page writes the messages it was served with
+  var timeParts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: data.zone, year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
+  function stampText(iso) {
+    var p = {};
+    timeParts.formatToParts(new Date(iso)).forEach(function (part) { p[part.type] = part.value; });
+    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + " " + data.zoneName;
+  }
+
   function render(message) {
     if (message.conversation_id !== conversationId) return;
     if (list.querySelector('li[data-id="' + message.id + '"]')) return;
@@ -38,11 +50,10 @@
     stamp.className = "stamp";
     var time = document.createElement("time");
     time.dateTime = message.created_at;
-    time.textContent = new Date(message.created_at).toLocaleString(undefined, {
-      timeZone: "Asia/Shanghai", dateStyle: "short", timeStyle: "short",
-    });
+    time.textContent = stampText(message.created_at);
     stamp.appendChild(time);
     if (mine) {
+      stamp.appendChild(document.createTextNode(" "));
       var receipt = document.createElement("span");
       receipt.className = "receipt";
       receipt.textContent = message.id <= otherRead ? data.labelRead : data.labelSent;

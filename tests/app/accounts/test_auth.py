@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
+from app.accounts.service import create_api_token
 from app.dev.routes import read_outbox
 from app.extensions import db
 from app.models import AuditEntry, Role, User
@@ -328,3 +329,24 @@ def test_password_reset_and_sign_out_others_end_the_other_browsers(app, client):
         assert post_form(client, f"/auth/reset/{token}", new).status_code == 302
     assert visit(app, browser_with(app, copied), "/settings") == 302
     assert visit(app, client, "/settings") == 302  # the reset signs everyone out
+
+
+def test_password_reset_revokes_the_api_tokens(app, client):
+    """Whoever knew the old password may have made a token, and a token can make more."""
+    user = factories.user(email="a@example.com")
+    token = create_api_token(user, "made with the old password")
+    db.session.commit()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=bearer).status_code == 200
+
+    with app.app_context():
+        new = {"password": "brand-new-pass", "confirm": "brand-new-pass"}
+        reset = post_form(client, f"/auth/reset/{make_link_token('reset', user)}", new)
+    assert reset.status_code == 302
+    assert client.get("/api/v1/me", headers=bearer).status_code == 401
+    made = client.post("/api/v1/tokens", json={"name": "persist"}, headers=bearer)
+    assert made.status_code == 401
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "user.password_reset")
+    ).one()
+    assert entry.data["tokens_revoked"] == 1

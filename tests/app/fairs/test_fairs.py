@@ -10,7 +10,16 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Application, EmploymentType, FairEmployer, FairJob, JobFair, Role, Source
+from app.models import (
+    Application,
+    EmploymentType,
+    FairEmployer,
+    FairJob,
+    JobFair,
+    JobStatus,
+    Role,
+    Source,
+)
 from tests import factories
 from tests.web import login, post_form
 
@@ -214,3 +223,50 @@ def test_a_fair_s_dates_read_as_each_language_writes_them(app, client, language,
     for url in ("/fairs/", f"/fairs/{fair.id}"):
         page = client.get(url, headers={"Accept-Language": language}).get_data(as_text=True)
         assert dates in page and "2026-11-22" not in page
+
+
+def test_a_company_not_verified_cannot_register_for_a_fair(app, client):
+    """Its jobs are not public, so it has nothing to bring: the page offers no registration
+    and a forged post (with a published job of its own or none) is refused with 403."""
+    today = date.today()
+    fair = JobFair(title="春风行动", region_code="4201", starts_on=today, ends_on=today)
+    owner = factories.user(Role.EMPLOYER, email="pending@example.com")
+    employer = factories.employer(owner=owner, verified=False, region_code="420103002")
+    job = factories.job(employer)  # published once, before its approval was revoked
+    db.session.add(fair)
+    db.session.commit()
+
+    login(client, owner.email, factories.PASSWORD)
+    page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
+    assert f"/fairs/{fair.id}/register" not in page and 'name="job"' not in page
+    for data in ({}, {"job": [str(job.id)]}):
+        response = post_form(
+            client, f"/fairs/{fair.id}/register", data, token_from=f"/fairs/{fair.id}"
+        )
+        assert response.status_code == 403
+        assert db.session.get(FairEmployer, (fair.id, employer.id)) is None
+    page = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
+    assert "Only verified companies take part in job fairs." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FairJob)) == 0
+
+
+def test_a_first_registration_brings_a_job(app, client):
+    today = date.today()
+    fair = JobFair(title="春风行动", region_code="420102", starts_on=today, ends_on=today)
+    owner = factories.user(Role.EMPLOYER, email="e@example.com")
+    employer = factories.employer(owner=owner)
+    own = factories.job(employer)
+    draft = factories.job(employer, status=JobStatus.DRAFT)
+    other = factories.job(factories.employer())
+    db.session.add(fair)
+    db.session.commit()
+
+    login(client, owner.email, factories.PASSWORD)
+    url = f"/fairs/{fair.id}"
+    for data in ({}, {"job": [str(draft.id), str(other.id)]}):
+        assert post_form(client, f"{url}/register", data, token_from=url).status_code == 422
+        assert db.session.get(FairEmployer, (fair.id, employer.id)) is None
+    assert post_form(client, f"{url}/register", {"job": [str(own.id)]}).status_code == 302
+    # Registered: posting again with no job changes nothing and is no error.
+    assert post_form(client, f"{url}/register", {}, token_from=url).status_code == 302
+    assert db.session.scalars(sa.select(FairJob.job_id)).all() == [own.id]

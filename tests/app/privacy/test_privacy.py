@@ -38,6 +38,7 @@ from app.models import (
 )
 from app.notifications.service import notify
 from app.privacy import service
+from app.privacy.devices import describe
 from app.privacy.notice import NOTICE_VERSION
 from app.privacy.tasks import sweep
 from app.resumes import service as resumes
@@ -259,6 +260,7 @@ def test_deletion_can_be_cancelled(client):
 
 def test_password_change_checks_the_current_one_and_signs_out_other_devices(app, client):
     user = factories.user(Role.SEEKER)
+    token = create_api_token(user, "an old integration")
     as_user(client, user)
     # Another browser's sign-in (app/security.py: its row is what keeps it signed in).
     db.session.add(SignIn(user_id=user.id, key_hash="0" * 64, user_agent="other phone"))
@@ -275,9 +277,13 @@ def test_password_change_checks_the_current_one_and_signs_out_other_devices(app,
         {"current": factories.PASSWORD, "password": "brand-new-pass", "confirm": "brand-new-pass"},
     )
     assert changed.status_code == 303
-    assert client.get("/settings/security").status_code == 200  # this device stays in
+    page = client.get("/settings/security")
+    assert page.status_code == 200  # this device stays in
+    assert "Your API token was revoked" in page.get_data(as_text=True)
     agents = db.session.scalars(sa.select(SignIn.user_agent).where(SignIn.user_id == user.id))
     assert "other phone" not in list(agents)  # the other is out
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=bearer).status_code == 401  # tokens too
     assert "user.password_change" in actions(user)
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     assert login(client, user.email, "brand-new-pass").status_code == 302
@@ -398,3 +404,29 @@ def test_making_a_resume_public_is_the_separate_consent_to_being_found(client):
         sa.select(AuditEntry).where(AuditEntry.action == "consent.resume_visibility")
     )
     assert entry.data == {"given": True, "via": "resume"}
+
+
+@pytest.mark.parametrize(
+    ("agent", "shown"),
+    [
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/120.0.0.0 Safari/537.36",
+            "Chrome · Linux",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40 NetType/WIFI",
+            "WeChat · iPhone",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0",
+            "Edge · Windows",
+        ),
+        ("curl/8.5.0", None),
+        (None, None),
+    ],
+)
+def test_devices_are_named_by_browser_and_system(agent, shown):
+    assert describe(agent) == shown
