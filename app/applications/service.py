@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import url_for
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,6 @@ from app.database import insert_missing, update_if
 from app.errors import DomainError
 from app.extensions import db
 from app.jobs.service import deadline_passed
-from app.labels import STAGES
 from app.models import (
     Application,
     ApplicationNote,
@@ -249,9 +247,7 @@ def move_stage(
     change = _change_stage(application, to_stage, actor, message)
     audit.record("application.stage", application, actor=actor, to_stage=to_stage.value)
     candidate = application.candidate
-    with force_locale(candidate.locale or "zh"):
-        stage = str(STAGES[to_stage])
-    params = {"job": application.job.title, "stage": stage}
+    params = {"job": application.job.title, "stage": to_stage.value}  # named when shown
     kind = "stage_changed"
     if message:
         kind, params = (

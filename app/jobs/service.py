@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -105,9 +105,9 @@ def duplicates(
     return [job for job in candidates if normalise_title(job.title) == key]
 
 
-def deadline_passed(deadline: date | None, now: datetime | None = None) -> bool:
+def deadline_passed(deadline: date | None) -> bool:
     """The apply-by day (inclusive, Beijing time) is over."""
-    return deadline is not None and deadline < clock.today(now)
+    return deadline is not None and deadline < clock.today()
 
 
 def ensure_deadline_open(job: Job) -> None:
@@ -148,13 +148,13 @@ def save(job: Job, user: User, confirmed_duplicate: bool = False) -> list[Job]:
     return []
 
 
-def close_expired(now: datetime | None = None) -> int:
+def close_expired() -> int:
     """Close the published and paused jobs whose apply-by day is over; returns how many.
     Closing takes them out of search, recommendations and applying, as an employer's own close
     does (drafts stay: they cannot be published with a past date)."""
     expired = db.session.scalars(
         select(Job)
-        .where(Job.status.in_(LIVE), Job.deadline < clock.today(now))
+        .where(Job.status.in_(LIVE), Job.deadline < clock.today())
         .with_for_update(of=Job)
     ).all()
     for job in expired:

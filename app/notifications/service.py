@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.extensions import db
+from app.labels import STAGES
 from app.models import Notification, User, utcnow
 from app.notifications.mail import send_email
 
@@ -59,14 +60,27 @@ TEXTS = {
 }
 
 
+NAMED = {"stage": STAGES}
+"""Parameters stored as codes and named in the reader's language when shown, so a switch of
+language reaches old notifications too (rows before 2026-12-04 hold the name itself)."""
+
+
+def _named(params: dict) -> dict:
+    return {
+        key: str(NAMED[key][value]) if value in NAMED.get(key, ()) else value
+        for key, value in params.items()
+    }
+
+
 def render(notification: Notification) -> str:
     template = TEXTS.get(notification.kind)
     if template is None:
         return notification.kind
+    params = _named(notification.params)
     try:
         if callable(template):
-            return template(notification.params)
-        return str(template) % notification.params
+            return template(params)
+        return str(template) % params
     except (KeyError, TypeError, ValueError):
         return notification.kind if callable(template) else str(template)
 

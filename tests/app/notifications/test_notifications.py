@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Notification
-from app.notifications.service import notify
+from app.notifications.service import notify, render
 from tests import factories
 from tests.web import as_user, no_writes, post_form
 
@@ -106,3 +107,17 @@ def test_mail_has_absolute_links_an_html_part_and_the_settings_link(app, worker,
     assert 'href="https://jobs.example.cn/settings"' in html
     assert "Notification settings" in html and '<html lang="en">' in html
     assert "\n/video/" not in text  # no relative link left
+
+
+def test_a_stage_is_named_in_the_language_the_page_is_read_in(app, client):
+    user = factories.user(locale="en")
+    notify(user, "stage_changed", email=False, job="焊工", stage="interview")
+    notify(user, "stage_changed", email=False, job="叉车司机", stage="面试")  # an older row
+    db.session.commit()
+    as_user(client, user)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Your application for 焊工 moved to: Interview" in page
+    assert "Your application for 叉车司机 moved to: 面试" in page
+    note = db.session.scalars(select(Notification).order_by(Notification.id)).first()
+    with app.test_request_context(), force_locale("zh"):  # after a switch of language
+        assert render(note) == "您投递的职位 焊工 进度更新为：面试"
