@@ -34,7 +34,7 @@ from app.jobs.api import FacetBucketSchema, facet_counts
 from app.jobs.search import checked_areas
 from app.models import EducationLevel, Resume, Role, Visibility
 from app.resumes import search, service
-from app.templating import mask_email, mask_phone
+from app.templating import mask_contacts, mask_email, mask_phone
 from search import SearchResult, SearchUnavailable
 from search.defaults import FACET_SIZE
 
@@ -105,6 +105,19 @@ class Masked(View):
     @property
     def contact_email(self) -> str | None:
         return mask_email(self.model.contact_email) or None
+
+    @property
+    def summary(self) -> str:
+        return mask_contacts(self.model.summary)
+
+    @property
+    def experience(self) -> list[dict]:
+        return [
+            {**entry, "description": mask_contacts(entry.get("description"))}
+            if entry.get("description")
+            else entry
+            for entry in self.model.experience or []
+        ]
 
 
 @blp.route("/resume")
@@ -224,23 +237,14 @@ class ResumeSearchPageSchema(Schema):
     )
 
 
-class FoundView(Masked):
+class FoundView(View):
     """A found résumé: masked as `get_resume` masks it (search.Applicants), with the
     search's highlights."""
 
     def __init__(self, found: search.Found) -> None:
-        super().__init__(found.resume)
+        super().__init__(found.resume if found.contact_visible else Masked(found.resume))
         self.applied = found.applied
-        self.contact_visible = found.contact_visible
         self.highlights = found.highlights
-
-    @property
-    def contact_phone(self) -> str | None:
-        return self.model.contact_phone if self.contact_visible else super().contact_phone
-
-    @property
-    def contact_email(self) -> str | None:
-        return self.model.contact_email if self.contact_visible else super().contact_email
 
 
 def searching_employer():

@@ -13,7 +13,6 @@ it shortlisted them (app/privacy/blind.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,10 +25,9 @@ from app.indexing import service as search_index
 from app.models import Application, EducationLevel, Employer, Job, Resume, Visibility
 from app.privacy import blind
 from app.resumes import service
-from app.templating import mask_phone
+from app.templating import mask_contacts
 from search import Hit, InvalidQuery, SearchQuery, SearchResult, SearchUnavailable
 
-PHONE = re.compile(r"1[3-9]\d{9}")
 SORTS = ("relevance", "newest", "salary")
 
 
@@ -111,7 +109,7 @@ class Applicants:
 
 def _masked(highlights: dict[str, str]) -> dict[str, str]:
     """Phone numbers typed into a summary are masked like the contact field."""
-    return {k: PHONE.sub(lambda m: mask_phone(m.group()), v) for k, v in highlights.items()}
+    return {k: mask_contacts(v) for k, v in highlights.items()}
 
 
 def to_query(params: Params, *, size: int, facets: bool) -> SearchQuery:

@@ -13,6 +13,7 @@ from app.applications import service as applications
 from app.extensions import db
 from app.models import Role, Stage, VerificationState, Visibility
 from app.queue import DERIVED
+from app.templating import mask_contacts
 from tests import factories
 from tests.web import as_user
 
@@ -77,10 +78,9 @@ def test_the_api_masks_a_blind_employers_applicants_like_the_resume_view(
     # Nothing the résumé view does not show: the same fields, the same values.
     assert {key: hit[key] for key in view} == view
     assert set(hit) - set(view) == {"applied", "highlights"}
-    # The summary is the candidate's text, shown on the résumé view as typed; its highlights
-    # are masked like the contact fields.
-    shown = str({key: value for key, value in hit.items() if key != "summary"})
-    assert PHONE not in shown and EMAIL not in shown and NAME not in shown
+    # The phone typed into the summary is masked like the contact field, highlights too.
+    assert MASKED_PHONE in hit["summary"]
+    assert PHONE not in str(hit) and EMAIL not in str(hit) and NAME not in str(hit)
 
     applications.move_stage(application, Stage.INTERVIEW, owner)  # shortlisted: in clear
     db.session.commit()
@@ -110,7 +110,9 @@ def test_the_page_masks_a_blind_employers_applicants(client, worker, visibility)
     owner, application, _auth = world(visibility=visibility)
     worker(DERIVED)
     as_user(client, owner)
-    assert client.get(f"/resumes/{application.resume_id}").status_code == 200
+    view = client.get(f"/resumes/{application.resume_id}")
+    assert view.status_code == 200
+    assert PHONE not in view.get_data(as_text=True)  # the field and the summary's number
     page = search_page(client)
     assert "数控车床操作工" in page and "Applied to you" in page
     assert f'<span class="contact-phone">{MASKED_PHONE}</span>' in page
@@ -119,6 +121,8 @@ def test_the_page_masks_a_blind_employers_applicants(client, worker, visibility)
     applications.move_stage(application, Stage.INTERVIEW, owner)
     db.session.commit()
     assert f'<span class="contact-phone">{PHONE}</span>' in search_page(client)
+    view = client.get(f"/resumes/{application.resume_id}").get_data(as_text=True)
+    assert f"电话 {PHONE}" in view
 
 
 def test_the_database_fallback_page_masks_a_blind_employers_applicants(app, client, worker):
@@ -148,3 +152,10 @@ def test_the_page_shows_contacts_to_employers_that_do_not_screen_blind(client, w
     page = search_page(client)
     assert "Applied to you" in page
     assert f'<span class="contact-phone">{PHONE}</span>' in page
+
+
+def test_numbers_and_addresses_typed_into_text_are_masked_like_the_fields():
+    text = "电话 13267666241，邮箱 a.b@qq.com；座机 010-12345678；订单号 213267666241"
+    assert mask_contacts(text) == (
+        "电话 132****6241，邮箱 a***@qq.com；座机 010-12345678；订单号 213267666241"
+    )
