@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.errors import DomainError
 from app.extensions import db, login_manager
-from app.models import ApiToken, SignIn, User, utcnow
+from app.models import SignIn, User
 from app.models.accounts import digest
 
 _hasher = PasswordHasher()
@@ -133,13 +133,6 @@ def sign_out_everywhere(user: User, keep_current: bool = False) -> int:
     if keep_current and user.sign_in_key:
         doomed = doomed.where(SignIn.key_hash != digest(user.sign_in_key))
     return db.session.execute(doomed).rowcount
-
-
-def revoke_api_tokens(user: User) -> int:
-    """Revoke every API token of USER (a password reset or change: whoever knew the old
-    password may have made one, and a token can make more); returns how many."""
-    live = sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    return db.session.execute(live.values(revoked_at=utcnow())).rowcount
 
 
 @login_manager.user_loader

@@ -21,6 +21,8 @@ from app.accounts.service import (
     create_api_token,
     create_user,
     revoke,
+    revoke_all_tokens,
+    tell_tokens_revoked,
     user_tokens,
 )
 from app.database import writes
@@ -33,7 +35,6 @@ from app.security import (
     hash_password,
     make_link_token,
     read_link_token,
-    revoke_api_tokens,
     same_site,
     sign_in,
     sign_out,
@@ -209,19 +210,11 @@ def reset(token: str):
         user.email_confirmed_at = user.email_confirmed_at or utcnow()
         # whoever knew the old password is out, with the API tokens they may have made
         sign_out_everywhere(user)
-        revoked = revoke_api_tokens(user)
+        revoked = revoke_all_tokens(user)
         audit.record("user.password_reset", user, actor=user, tokens_revoked=revoked)
         db.session.commit()
         flash(_("Your password has been changed. Please log in."), "success")
-        if revoked:
-            flash(
-                ngettext(
-                    "Your API token was revoked: create a new one in Settings.",
-                    "Your %(num)d API tokens were revoked: create new ones in Settings.",
-                    revoked,
-                ),
-                "info",
-            )
+        tell_tokens_revoked(revoked)
         return redirect(url_for("accounts.login"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/reset.html", form=form), status

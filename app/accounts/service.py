@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import request
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -69,3 +70,23 @@ def revoke(token: ApiToken) -> None:
     """Stop TOKEN working from now on (kept, so its last use stays visible)."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every API token of USER (a password reset or change: whoever knew the old
+    password may have made one, and a token can make more); returns how many."""
+    live = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    return db.session.execute(live.values(revoked_at=utcnow())).rowcount
+
+
+def tell_tokens_revoked(count: int) -> None:
+    """Flash that COUNT tokens were revoked with the password, when there were any."""
+    if count:
+        flash(
+            ngettext(
+                "Your API token was revoked: create a new one in Settings.",
+                "Your %(num)d API tokens were revoked: create new ones in Settings.",
+                count,
+            ),
+            "info",
+        )

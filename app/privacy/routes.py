@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app import audit, uploads
+from app.accounts.service import tell_tokens_revoked
 from app.database import writes
 from app.employers import ownership
 from app.errors import refused
@@ -230,13 +231,5 @@ def security():
         ),
         "success",
     )
-    if revoked:
-        flash(
-            ngettext(
-                "Your API token was revoked: create a new one in Settings.",
-                "Your %(num)d API tokens were revoked: create new ones in Settings.",
-                revoked,
-            ),
-            "info",
-        )
+    tell_tokens_revoked(revoked)
     return redirect(url_for("privacy.security"), 303)

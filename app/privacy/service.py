@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import audit, uploads
+from app.accounts.service import revoke_all_tokens
 from app.database import update_if
 from app.employers import ownership
 from app.errors import DomainError
@@ -47,7 +48,7 @@ from app.models import (
 )
 from app.privacy.notice import NOTICE_VERSION
 from app.queue import defer
-from app.security import check_password, hash_password, revoke_api_tokens, sign_out_everywhere
+from app.security import check_password, hash_password, sign_out_everywhere
 
 
 class PrivacyError(DomainError):
@@ -319,7 +320,7 @@ def change_password(user: User, current: str, new: str) -> tuple[int, int]:
         raise PrivacyError(_l("Your current password is not correct."), 403)
     user.password_hash = hash_password(new)
     ended = sign_out_everywhere(user, keep_current=True)
-    revoked = revoke_api_tokens(user)
+    revoked = revoke_all_tokens(user)
     audit.record("user.password_change", user, actor=user, signed_out=ended, tokens_revoked=revoked)
     return ended, revoked
 
