@@ -139,7 +139,9 @@ def engine_search(params: Params, *, size: int, facets: bool = False) -> SearchR
         raise BadSearch(_("Invalid page link or area.")) from None
 
 
-def visible_hits(employer: Employer, hits: list[Hit]) -> list[Found]:
+def visible_hits(
+    employer: Employer, hits: list[Hit], applicants: Applicants | None = None
+) -> list[Found]:
     """The hits EMPLOYER may still see (re-checked in the database), in the engine's order,
     highlights masked unless its contacts are in clear (Applicants)."""
     ids = [hit.id for hit in hits]
@@ -147,7 +149,7 @@ def visible_hits(employer: Employer, hits: list[Hit]) -> list[Found]:
         return []
     rows = db.session.scalars(service.search_query(employer).where(Resume.id.in_(ids)))
     visible = {r.id: r for r in rows}
-    applicants = Applicants(employer)
+    applicants = applicants or Applicants(employer)
     return [applicants.found(visible[hit.id], hit.highlights) for hit in hits if hit.id in visible]
 
 
@@ -197,7 +199,7 @@ def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) ->
             return _from_database(employer, keyword, skills, limit, applicants, fallback=False)
     except SearchUnavailable:
         return _from_database(employer, keyword, skills, limit, applicants, fallback=True)
-    items = visible_hits(employer, result.hits)
+    items = visible_hits(employer, result.hits, applicants)
     shown = {f.resume.id for f in items}
     items += [applicants.found(r) for r in applicants_found if r.id not in shown]
     return Results(items[:limit])
