@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
+from app import clock
 from app.employers import credit_code
 from app.extensions import db
 from app.models import (
@@ -119,7 +120,7 @@ def application(candidate: User, of: Job, **fields) -> Application:
 def agreement(origin: str, destination: str, days: int = 30, **fields) -> CooperationAgreement:
     """A labor-cooperation agreement from ORIGIN to DESTINATION, in force DAYS either side of
     today unless its dates are given."""
-    today = date.today()
+    today = clock.today()
     item = CooperationAgreement(
         origin_code=origin,
         destination_code=destination,

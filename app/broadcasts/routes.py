@@ -142,9 +142,7 @@ def remind(broadcast_id: int):
     try:
         service.remind(db.session, broadcast, current_user)
     except service.BroadcastError as error:
-        return refused(
-            error, lambda status: (redirect(url_for(".show", broadcast_id=broadcast.id)), status)
-        )
+        return refused(error, lambda status: (show(broadcast.id), status))
     db.session.commit()
     flash(_("We will remind you here and by e-mail when it starts."), "success")
     return redirect(url_for(".show", broadcast_id=broadcast.id), 303)
@@ -162,7 +160,7 @@ def ask(broadcast_id: int):
         if request.accept_mimetypes.best == "application/json":
             db.session.rollback()
             return jsonify(error=str(error)), error.status
-        return refused(error, lambda status: (redirect(back), status))
+        return refused(error, lambda status: (show(broadcast.id), status))
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(ok=True), 201
@@ -216,9 +214,9 @@ def apply(broadcast_id: int, job_id: int):
     except service.BroadcastError as error:
         if error.status == 404:
             abort(404)
-        return refused(error, lambda status: (back, status))
+        return refused(error, lambda status: (show(broadcast.id), status))
     except service.DomainError as error:
-        return refused(error, lambda status: (back, status))
+        return refused(error, lambda status: (show(broadcast.id), status))
     db.session.commit()
     flash(
         _("Your application was sent.") if created else _("You have already applied to this job."),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, clock
 from app.dashboards import tasks as dashboard_tasks
 from app.models import (
     AgreementStatus,
@@ -45,7 +45,7 @@ def active_agreements_from(
     session: Session, region_code: str, today: date | None = None
 ) -> list[CooperationAgreement]:
     """Active agreements whose origin covers REGION_CODE."""
-    today = today or date.today()
+    today = today or clock.today()
     agreements = session.scalars(
         sa.select(CooperationAgreement).where(
             CooperationAgreement.status == AgreementStatus.ACTIVE,

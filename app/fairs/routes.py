@@ -80,7 +80,7 @@ def register(fair_id: int):
     try:
         attached = service.register(db.session, fair, current_employer(), job_ids)
     except FairError as error:
-        return refused(error, lambda status: (back_to_fair(fair, 302), status))
+        return refused(error, lambda status: (show(fair.id), status))
     db.session.commit()
     flash(
         ngettext(
@@ -102,7 +102,7 @@ def apply(fair_id: int, job_id: int):
     try:
         _application, created = service.apply(fair, current_user, db.get_or_404(Job, job_id))
     except ApplicationError as error:
-        return refused(error, lambda status: (back_to_fair(fair, 302), status))
+        return refused(error, lambda status: (show(fair.id), status))
     if not created:
         flash(_("You have already applied to this job."), "info")
         return back_to_fair(fair)

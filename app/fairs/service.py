@@ -4,14 +4,14 @@ from the fair, and the fair's daily statistics."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, clock
 from app.applications import service as applications
 from app.database import insert_missing
 from app.errors import DomainError
@@ -55,7 +55,7 @@ def upcoming(session: Session, limit: int = 50) -> list[JobFair]:
     return list(
         session.scalars(
             sa.select(JobFair)
-            .where(JobFair.ends_on >= date.today())
+            .where(JobFair.ends_on >= clock.today())
             .order_by(JobFair.starts_on)
             .limit(limit)
         )
@@ -87,7 +87,7 @@ def register(session: Session, fair: JobFair, employer: Employer, job_ids: list[
             ),
             status=403,
         )
-    if fair.ends_on < date.today():
+    if fair.ends_on < clock.today():
         raise FairError(_l("This fair has ended."))
     own = session.scalars(
         own_published(employer).with_only_columns(Job.id).where(Job.id.in_(job_ids or [0]))
@@ -161,7 +161,7 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         per_day[str(d)]["interviews"] += n
     days = []
     current = fair.starts_on
-    while current <= min(fair.ends_on, date.today()):
+    while current <= min(fair.ends_on, clock.today()):
         days.append(current.isoformat())
         current += timedelta(days=1)
     days = sorted(set(days) | set(per_day))
@@ -190,7 +190,7 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         "interviews": sum(r[3] for r in rows),
         "hires": sum(r[4] for r in rows),
         # days run so far: 0 before the fair opens
-        "days": max(0, (min(fair.ends_on, date.today()) - fair.starts_on).days + 1),
+        "days": max(0, (min(fair.ends_on, clock.today()) - fair.starts_on).days + 1),
     }
     return {"totals": totals, "rows": rows}
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from datetime import date
 
 import numpy as np
 from flask import current_app, has_request_context
 from sqlalchemy import Select, String, cast, exists, false, or_, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     AgreementStatus,
@@ -153,7 +153,7 @@ def current_models() -> dict[str, str]:
 def context(locale: str = "zh") -> MatchContext:
     """Request-level facts: today's active labor-cooperation links, the embeddings switch, the
     model in use and what both sides of the marketplace look like (`collections`)."""
-    today = date.today()
+    today = clock.today()
     links = db.session.execute(
         select(CooperationAgreement.origin_code, CooperationAgreement.destination_code).where(
             CooperationAgreement.status == AgreementStatus.ACTIVE,

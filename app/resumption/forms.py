@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app import clock
 
 
 class ResumptionForm(FlaskForm):
@@ -30,5 +30,5 @@ class ResumptionForm(FlaskForm):
             raise ValidationError(_l("Cannot exceed the workers in total."))
 
     def validate_resumed_on(self, field) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError(_l("Cannot be in the future."))

@@ -3,13 +3,12 @@ enterprise behind the officials' figures (the figures themselves are rollups, ap
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, clock
 from app.models import Employer, ResumptionReport
 
 if TYPE_CHECKING:
@@ -20,7 +19,7 @@ def todays_report(session: Session, employer: Employer) -> ResumptionReport | No
     return session.scalar(
         sa.select(ResumptionReport).where(
             ResumptionReport.employer_id == employer.id,
-            ResumptionReport.report_date == date.today(),
+            ResumptionReport.report_date == clock.today(),
         )
     )
 
@@ -30,7 +29,7 @@ def save_report(
 ) -> ResumptionReport:
     """Today's report from the form, replacing REPORT (today's, if any). A company that has
     resumed without saying when resumed today; one that has not has no date."""
-    today = date.today()
+    today = clock.today()
     report = report or ResumptionReport(employer_id=employer.id, report_date=today)
     form.populate_obj(report)
     if report.resumed and report.resumed_on is None:

@@ -14,7 +14,7 @@ from app.access import OFFICIALS, current_employer, roles_required
 from app.dashboards.scope import Scope, current_scope
 from app.errors import refused
 from app.extensions import db
-from app.models import ClaimStatus, Employer, Role, SubsidyClaim, SubsidyPolicy
+from app.models import ClaimStatus, Employer, MemberRole, Role, SubsidyClaim, SubsidyPolicy
 from app.routing import as_ids
 from app.subsidies import service
 from app.subsidies.forms import PolicyForm
@@ -26,8 +26,11 @@ bp = Blueprint("subsidies", __name__)
 @bp.route("/subsidies/")
 @roles_required(Role.EMPLOYER)
 def index():
+    employer = current_employer()
     return render_template(
-        "subsidies/index.html", offers=service.offers(db.session, current_employer())
+        "subsidies/index.html",
+        offers=service.offers(db.session, employer),
+        owner=current_user.membership.role == MemberRole.OWNER,  # who may claim
     )
 
 
@@ -41,7 +44,8 @@ def claim(policy_id: int):
     try:
         item = service.claim(db.session, policy, employer, current_user)
     except ClaimError as error:
-        return refused(error, lambda status: (redirect(url_for("subsidies.index")), status))
+        # the list again, with the reason: a redirect answered with 409 is not followed
+        return refused(error, lambda status: (index(), status))
     db.session.commit()
     flash(
         _("Claimed %(amount)s. Your district will review it.", amount=f"¥{item.amount:,}"),

@@ -9,7 +9,7 @@ refuses any overspend that slipped past. The unique (policy, employer) key stops
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from app import audit
+from app import audit, clock
 from app.errors import DomainError
 from app.models import (
     AgreementStatus,
@@ -29,6 +29,7 @@ from app.models import (
     Employer,
     Job,
     ResumptionReport,
+    Role,
     Stage,
     SubsidyClaim,
     SubsidyPolicy,
@@ -57,17 +58,41 @@ class Eligibility:
         return self.amount > 0
 
 
+def agreed_by_destination(session: Session, agreement: CooperationAgreement) -> bool:
+    """The receiving region made the agreement (its officials, an administrator, or the
+    platform): an agreement one side enters alone does not spend the other side's budget."""
+    author = session.get(User, agreement.created_by_id) if agreement.created_by_id else None
+    if author is None or author.role == Role.ADMIN:
+        return True
+    return agreement.destination_code.startswith(author.region_code or "-")
+
+
 def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -> int:
-    """Hires by EMPLOYER of candidates from an origin of an active agreement covering it."""
+    """Hires by EMPLOYER of candidates from the origin of an active agreement that covers its
+    region and industry and that its region made, applied for while the agreement ran."""
     candidate = aliased(User)
-    agreements = session.scalars(
-        sa.select(CooperationAgreement).where(CooperationAgreement.status == AgreementStatus.ACTIVE)
-    ).all()
-    origins = [
-        a.origin_code for a in agreements if employer.region_code.startswith(a.destination_code)
+    agreements = [
+        a
+        for a in session.scalars(
+            sa.select(CooperationAgreement).where(
+                CooperationAgreement.status == AgreementStatus.ACTIVE
+            )
+        )
+        if employer.region_code.startswith(a.destination_code)
+        and (not a.sectors or employer.industry in a.sectors)
+        and agreed_by_destination(session, a)
     ]
-    if not origins:
+    if not agreements:
         return 0
+    under = [
+        sa.and_(
+            in_subtree(candidate.region_code, a.origin_code),
+            Application.created_at >= datetime.combine(a.starts_on, datetime.min.time()),
+            Application.created_at
+            < datetime.combine(a.ends_on + timedelta(days=1), datetime.min.time()),
+        )
+        for a in agreements
+    ]
     return (
         session.scalar(
             sa.select(sa.func.count())
@@ -78,7 +103,7 @@ def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -
                 Job.employer_id == employer.id,
                 Application.stage == Stage.HIRED,
                 Application.created_at >= datetime.combine(policy.starts_on, datetime.min.time()),
-                sa.or_(*[in_subtree(candidate.region_code, code) for code in origins]),
+                sa.or_(*under),
             )
         )
         or 0
@@ -101,7 +126,7 @@ def resumed_by(session: Session, employer: Employer, day: date) -> bool:
 def eligibility(
     session: Session, policy: SubsidyPolicy, employer: Employer, today: date | None = None
 ) -> Eligibility:
-    today = today or date.today()
+    today = today or clock.today()
     if not employer.region_code.startswith(policy.region_code):
         return Eligibility(0, 0, _("Your company is outside this policy's region."))
     if not (policy.starts_on <= today <= policy.ends_on):
@@ -130,7 +155,7 @@ def open_policies(
     session: Session, employer: Employer, today: date | None = None
 ) -> list[SubsidyPolicy]:
     """Policies whose region covers EMPLOYER and whose period includes TODAY."""
-    today = today or date.today()
+    today = today or clock.today()
     policies = session.scalars(
         sa.select(SubsidyPolicy)
         .where(SubsidyPolicy.starts_on <= today, SubsidyPolicy.ends_on >= today)

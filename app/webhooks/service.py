@@ -64,10 +64,24 @@ def private_allowed() -> bool:
     return bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE"))
 
 
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a request to IP reaches through it: mapped, 6to4, Teredo (server and
+    client), NAT64 and the old IPv4-compatible form. Python calls most of these global."""
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if ip in IPV4_COMPATIBLE or any(ip in net for net in NAT64):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [address for address in found if address is not None]
+
+
 def public_address(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    inner = embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else []
+    if inner:
+        return all(public_address(str(address)) for address in inner)
     return ip.is_global and not ip.is_multicast
 
 

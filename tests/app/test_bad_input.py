@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app import clock
 from app.models import Role
 from tests import factories
 from tests.web import as_user, post_form
@@ -79,7 +80,6 @@ def test_ids_past_any_integer_column_name_no_row():
 
 
 def test_a_fair_registration_with_ids_past_any_row_is_refused(client):
-    from datetime import date
 
     from app.extensions import db
     from app.models import FairEmployer, FairJob, JobFair
@@ -88,7 +88,7 @@ def test_a_fair_registration_with_ids_past_any_row_is_refused(client):
     employer = factories.employer(owner)
     job = factories.job(employer)
     fair = JobFair(
-        title="春风行动", region_code="420102", starts_on=date.today(), ends_on=date.today()
+        title="春风行动", region_code="420102", starts_on=clock.today(), ends_on=clock.today()
     )
     db.session.add(fair)
     as_user(client, owner)

@@ -4,10 +4,11 @@ state (`app.database.update_if`), a row lock (`lock`) or a unique key (`insert_m
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import (
     AuditEntry,
@@ -90,7 +91,7 @@ def test_registering_for_a_fair_twice_at_once_registers_once(app):
     official = factories.user(Role.OFFICIAL)
     employer = factories.employer()
     job_ids = [factories.job(employer).id for _ in range(3)]
-    today = date.today()
+    today = clock.today()
     fair = JobFair(
         title="春风行动",
         region_code="420102",

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.broadcasts import service
 from app.broadcasts.cli import broadcast_cli
 from app.extensions import db
@@ -208,8 +209,8 @@ def test_fair_livestream_pins_jobs_and_counts_applications(app, client):
     factories.resume(candidate)
     fair = JobFair(
         title="直播带岗",
-        starts_on=date.today(),
-        ends_on=date.today() + timedelta(1),
+        starts_on=clock.today(),
+        ends_on=clock.today() + timedelta(1),
         region_code="420102",
         created_by_id=official.id,
     )

@@ -5,11 +5,12 @@ it registered for, in the fair's region whatever region it posts; officials as b
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.broadcasts import service
 from app.extensions import db
 from app.models import (
@@ -37,8 +38,8 @@ def fair_with(employer) -> JobFair:
     fair = JobFair(
         title="江岸春风行动",
         region_code="420102",
-        starts_on=date.today(),
-        ends_on=date.today() + timedelta(days=3),
+        starts_on=clock.today(),
+        ends_on=clock.today() + timedelta(days=3),
     )
     db.session.add(fair)
     db.session.flush()
@@ -137,7 +138,7 @@ def test_a_verified_company_streams_its_fair_in_the_fairs_region(app, client):
 def test_an_official_still_picks_the_region_of_a_fair_livestream(app, client):
     official = factories.user(Role.OFFICIAL, region_code="4201", email="o@example.com")
     fair = JobFair(
-        title="武汉招聘会", region_code="4201", starts_on=date.today(), ends_on=date.today()
+        title="武汉招聘会", region_code="4201", starts_on=clock.today(), ends_on=clock.today()
     )
     db.session.add(fair)
     as_user(client, official)

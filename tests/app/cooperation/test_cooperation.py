@@ -3,8 +3,9 @@ partner jobs a candidate from the origin sees on the home page."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from app import clock
 from app.dashboards.rollups import recompute
 from app.extensions import db
 from app.models import Role, Stage
@@ -16,7 +17,7 @@ def test_agreement_flows_by_origin_and_destination(app, client):
     official = factories.user(Role.OFFICIAL, region_code="420102", email="o@example.com")
     db.session.commit()
     login(client, official.email, factories.PASSWORD)
-    today = date.today()
+    today = clock.today()
     response = post_form(
         client,
         "/officials/cooperation/new",
@@ -57,7 +58,7 @@ def test_agreement_flows_by_origin_and_destination(app, client):
 
 
 def test_candidate_from_the_origin_sees_partner_jobs(app, client):
-    today = date.today()
+    today = clock.today()
     factories.agreement(
         "5203", "420102", workers_target=10, starts_on=today, ends_on=today + timedelta(days=9)
     )

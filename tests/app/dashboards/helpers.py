@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
+from app import clock
 from app.extensions import db
 from app.models import (
     CompanySize,
@@ -21,7 +22,7 @@ LEAVES = ["420102001001", "420102001", "420102", "420103002", "420103", "520302"
 
 def populate(rng: random.Random, employers: int = 12, seekers: int = 15) -> dict:
     """Random employers, jobs, applications and reports across the fixed region tree."""
-    today = date.today()
+    today = clock.today()
     made = []
     for i in range(employers):
         region = rng.choice(LEAVES)

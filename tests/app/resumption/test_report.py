@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_date
 
+from app import clock
 from app.extensions import db
 from app.models import ResumptionReport, Role
 from tests import factories
@@ -28,10 +29,10 @@ def test_one_report_a_day_and_the_resumption_date_follows_the_answer(client):
     response = post_form(client, PAGE, {"resumed": "y", "workers_back": "3", "workers_total": "8"})
     assert response.status_code == 302
     [report] = reports()
-    assert report.report_date == date.today() and report.resumed_on == date.today()
+    assert report.report_date == clock.today() and report.resumed_on == clock.today()
     history = client.get(PAGE).get_data(as_text=True)
-    assert format_date(date.today(), "medium", locale="en") in history  # "Dec 2, 2026"
-    assert f'"row">{date.today().isoformat()}' not in history  # (the date field keeps ISO)
+    assert format_date(clock.today(), "medium", locale="en") in history  # "Dec 2, 2026"
+    assert f'"row">{clock.today().isoformat()}' not in history  # (the date field keeps ISO)
 
     # Sending again replaces today's report; not resumed means no resumption date.
     post_form(client, PAGE, {"workers_back": "0", "workers_total": "8"})
@@ -50,7 +51,7 @@ def test_enterprises_show_their_latest_report(client):
         db.session.add(
             ResumptionReport(
                 employer_id=employer.id,
-                report_date=date.today() - timedelta(days=days_ago),
+                report_date=clock.today() - timedelta(days=days_ago),
                 resumed=True,
                 workers_back=back,
                 workers_total=8,
@@ -62,7 +63,7 @@ def test_enterprises_show_their_latest_report(client):
     )
     rows = [line.split(",") for line in csv.strip().splitlines()[1:]]
     assert [(row[0], row[2], row[4]) for row in rows] == [
-        ("复工公司", date.today().isoformat(), "6")
+        ("复工公司", clock.today().isoformat(), "6")
     ]
     page = client.get("/officials/dashboards/resumption/enterprises").get_data(as_text=True)
     assert "<td>—</td>" in page  # no obstacles reported: a dash, not an empty cell
@@ -78,7 +79,7 @@ def test_enterprises_come_in_pages_and_the_csv_has_them_all(client, monkeypatch)
         db.session.add(
             ResumptionReport(
                 employer_id=employer.id,
-                report_date=date.today(),
+                report_date=clock.today(),
                 resumed=True,
                 workers_back=1,
                 workers_total=2,

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
-from app.models import CompanySize, ResumptionReport, SubsidyClaim, SubsidyPolicy, SubsidyRule
+from app.models import (
+    CompanySize,
+    EmployerMember,
+    MemberRole,
+    ResumptionReport,
+    Role,
+    Stage,
+    SubsidyClaim,
+    SubsidyPolicy,
+    SubsidyRule,
+)
 from app.subsidies import service as subsidies
 from tests import factories
+from tests.web import as_user, post_form
 
 
 def policy(budget: int) -> SubsidyPolicy:
-    today = date.today()
+    today = clock.today()
     item = SubsidyPolicy(
         name="复工补贴",
         rule=SubsidyRule.SMALL_ENTERPRISE_RESUMED_BY,
@@ -37,9 +50,9 @@ def resumed_employer() -> int:
     db.session.add(
         ResumptionReport(
             employer_id=employer.id,
-            report_date=date.today(),
+            report_date=clock.today(),
             resumed=True,
-            resumed_on=date.today(),
+            resumed_on=clock.today(),
             workers_back=5,
             workers_total=10,
         )
@@ -172,3 +185,47 @@ def test_yunpin_check_finds_budgets_that_do_not_balance(app, runner):
     drifted = runner.invoke(main, ["check"])
     assert drifted.exit_code == 1
     assert f"subsidy policy {item.id}: committed 3000, live claims 1000" in drifted.output
+
+
+@pytest.mark.parametrize(
+    ("author_region", "sectors", "dates", "counted"),
+    [
+        ("420102", [], None, 1),  # the paying district made it: the hire counts
+        ("52", [], None, 0),  # the origin alone made it: not the district's money
+        ("420102", ["C"], None, 0),  # manufacturing only; the employer is in software (I)
+        ("420102", [], (date(2020, 1, 1), date(2020, 1, 2)), 0),  # over long before the hire
+    ],
+)
+def test_a_partner_hire_counts_under_an_agreement_the_district_made_that_covers_it(
+    app, author_region, sectors, dates, counted
+):
+    employer = factories.employer()  # 江岸区, software
+    job = factories.job(employer)
+    author = factories.user(Role.OFFICIAL, region_code=author_region)
+    fields = {"starts_on": dates[0], "ends_on": dates[1]} if dates else {}
+    factories.agreement("52", "420102", created_by_id=author.id, sectors=sectors, **fields)
+    hired = factories.user(Role.SEEKER, region_code="520302")
+    factories.application(hired, job, stage=Stage.HIRED)
+    item = policy(budget=5000)
+    item.rule = SubsidyRule.PER_HIRE_FROM_PARTNER_REGION
+    db.session.flush()
+    assert subsidies.partner_hires(db.session, item, employer) == counted
+
+
+def test_a_recruiter_is_told_who_claims_and_a_refused_claim_says_why_on_the_page(client):
+    employer_id = resumed_employer()
+    policy(budget=500)  # less than the amount: the claim is refused
+    people = {role: factories.user(Role.EMPLOYER) for role in MemberRole}
+    for role, user in people.items():
+        db.session.add(EmployerMember(employer_id=employer_id, user_id=user.id, role=role))
+    as_user(client, people[MemberRole.RECRUITER])
+    page = client.get("/subsidies/").text
+    assert not re.search(r"/subsidies/\d+/claim", page)
+    assert "Only your company's owner can do that." in page
+
+    as_user(client, people[MemberRole.OWNER])
+    [claim] = re.findall(r'action="(/subsidies/\d+/claim)"', client.get("/subsidies/").text)
+    refused = post_form(client, claim, {}, token_from="/subsidies/")
+    # the list again with the reason, not a redirect a browser does not follow on a 409
+    assert refused.status_code == 409 and "Redirecting" not in refused.text
+    assert 'class="flash error"' in refused.text and "/subsidies/" in refused.text

@@ -175,6 +175,12 @@ def test_delivery_that_keeps_failing_is_logged_as_failed(dev_app, redis_server):
         "https://localhost/hook",
         "ftp://example.com/",
         "https://user:pw@127.0.0.1/",
+        # IPv6 forms that carry a private IPv4 address: NAT64, IPv4-compatible, 6to4, Teredo
+        "https://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+        "https://[64:ff9b::7f00:1]:5500/",
+        "https://[::7f00:1]/",
+        "https://[2002:a9fe:a9fe::]/",
+        "https://[::ffff:10.0.0.1]/",
     ],
 )
 def test_private_and_loopback_addresses_are_refused_outside_development(app, client, url):
@@ -309,3 +315,10 @@ def test_a_picked_interview_time_reaches_the_receiver(dev_app, client, worker):
         application.id,
         30,
     )
+
+
+def test_an_ipv6_address_carrying_a_public_ipv4_address_is_public():
+    # a DNS64 network answers 64:ff9b::8.8.8.8 for an IPv4-only host: hooks there still work
+    assert service.public_address("64:ff9b::808:808")
+    assert service.public_address("2002:808:808::1")
+    assert not service.public_address("2001:0:4136:e378:8000:63bf:3fff:fdd2")  # Teredo: 192.0.2.45
