@@ -3,7 +3,7 @@ mail and the officials' days are counted, wherever the servers run."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -13,3 +13,8 @@ def today(now: datetime | None = None) -> date:
     """Beijing's date at NOW (naive UTC, as the models store it; default: the present)."""
     moment = now.replace(tzinfo=UTC) if now is not None else datetime.now(UTC)
     return moment.astimezone(BEIJING).date()
+
+
+def day_start(day: date) -> datetime:
+    """The moment (naive UTC, as stored) Beijing's DAY begins."""
+    return datetime.combine(day, time(), BEIJING).astimezone(UTC).replace(tzinfo=None)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
-from app.clock import BEIJING
+from app import audit, clock
 from app.errors import DomainError
 from app.extensions import db
 from app.labels import AUDIT_ACTIONS
@@ -107,11 +105,6 @@ def find_users(q: str = "", role: str = "", after: int | None = None) -> list[Us
     return list(db.session.scalars(query))
 
 
-def beijing_day_start(day: date) -> datetime:
-    """The UTC moment a Beijing calendar day starts (stored times are naive UTC)."""
-    return datetime.combine(day, time(), BEIJING).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
 def audit_query(
     actor: str = "",
     object_type: str = "",
@@ -140,7 +133,7 @@ def audit_query(
     elif action:
         query = query.where(AuditEntry.action.startswith(action, autoescape=True))
     if since:
-        query = query.where(AuditEntry.created_at >= beijing_day_start(since))
+        query = query.where(AuditEntry.created_at >= clock.day_start(since))
     if until:
-        query = query.where(AuditEntry.created_at < beijing_day_start(until + timedelta(days=1)))
+        query = query.where(AuditEntry.created_at < clock.day_start(until + timedelta(days=1)))
     return query.order_by(AuditEntry.id.desc())

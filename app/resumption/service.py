@@ -56,8 +56,9 @@ def history(session: Session, employer: Employer, limit: int = 14) -> list[Resum
     )
 
 
-def with_latest_report(employers: sa.Select, limit: int = 500) -> sa.Select:
-    """EMPLOYERS (a SELECT of Employer) that have reported, each with its latest report, by name."""
+def with_latest_report(employers: sa.Select, limit: int | None = None) -> sa.Select:
+    """EMPLOYERS (a SELECT of Employer) that have reported, each with its latest report, by
+    name; LIMIT of them (a page), or all."""
     latest = (
         sa.select(
             ResumptionReport.employer_id, sa.func.max(ResumptionReport.report_date).label("day")

@@ -9,7 +9,7 @@ refuses any overspend that slipped past. The unique (policy, employer) key stops
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -87,9 +87,8 @@ def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -
     under = [
         sa.and_(
             in_subtree(candidate.region_code, a.origin_code),
-            Application.created_at >= datetime.combine(a.starts_on, datetime.min.time()),
-            Application.created_at
-            < datetime.combine(a.ends_on + timedelta(days=1), datetime.min.time()),
+            Application.created_at >= clock.day_start(a.starts_on),
+            Application.created_at < clock.day_start(a.ends_on + timedelta(days=1)),
         )
         for a in agreements
     ]
@@ -102,7 +101,7 @@ def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -
             .where(
                 Job.employer_id == employer.id,
                 Application.stage == Stage.HIRED,
-                Application.created_at >= datetime.combine(policy.starts_on, datetime.min.time()),
+                Application.created_at >= clock.day_start(policy.starts_on),
                 sa.or_(*under),
             )
         )
@@ -167,7 +166,8 @@ def open_policies(
 def offers(
     session: Session, employer: Employer
 ) -> list[tuple[SubsidyPolicy, Eligibility, SubsidyClaim | None]]:
-    """The open policies for EMPLOYER, each with what it may claim and its claim, if any."""
+    """The open policies for EMPLOYER, each with what it may claim (nothing once the budget
+    left is less than its amount: a claim is all or nothing) and its claim, if any."""
     claims = {
         c.policy_id: c
         for c in session.scalars(
@@ -175,9 +175,19 @@ def offers(
         )
     }
     return [
-        (policy, eligibility(session, policy, employer), claims.get(policy.id))
+        (
+            policy,
+            within_budget(policy, eligibility(session, policy, employer)),
+            claims.get(policy.id),
+        )
         for policy in open_policies(session, employer)
     ]
+
+
+def within_budget(policy: SubsidyPolicy, result: Eligibility) -> Eligibility:
+    if result.eligible and policy.committed_amount + result.amount > policy.budget:
+        return Eligibility(0, 0, _("The budget of this policy is used up."))
+    return result
 
 
 def claim(

@@ -93,3 +93,22 @@ def test_enterprises_come_in_pages_and_the_csv_has_them_all(client, monkeypatch)
     assert second.count('scope="row"') == 1 and "page=1" in second and "page=3" not in second
     assert client.get(f"{path}?page=0").status_code == 404
     assert len(client.get(f"{path}?page=2&format=csv").get_data(as_text=True).splitlines()) == 4
+
+
+def test_the_csv_lists_every_enterprise_past_any_page_size(client):
+    """A district has tens of thousands: the CSV once stopped at 500."""
+    official = factories.user(Role.OFFICIAL, region_code="420102")
+    for n in range(501):
+        employer = factories.employer(name=f"企业{n:04d}")
+        db.session.add(
+            ResumptionReport(
+                employer_id=employer.id,
+                report_date=clock.today(),
+                resumed=True,
+                workers_back=1,
+                workers_total=2,
+            )
+        )
+    as_user(client, official)
+    csv = client.get("/officials/dashboards/resumption/enterprises?format=csv").text
+    assert len(csv.splitlines()) == 502 and "企业0500" in csv

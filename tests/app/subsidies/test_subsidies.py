@@ -214,7 +214,7 @@ def test_a_partner_hire_counts_under_an_agreement_the_district_made_that_covers_
 
 def test_a_recruiter_is_told_who_claims_and_a_refused_claim_says_why_on_the_page(client):
     employer_id = resumed_employer()
-    policy(budget=500)  # less than the amount: the claim is refused
+    item = policy(budget=1500)
     people = {role: factories.user(Role.EMPLOYER) for role in MemberRole}
     for role, user in people.items():
         db.session.add(EmployerMember(employer_id=employer_id, user_id=user.id, role=role))
@@ -223,9 +223,13 @@ def test_a_recruiter_is_told_who_claims_and_a_refused_claim_says_why_on_the_page
     assert not re.search(r"/subsidies/\d+/claim", page)
     assert "Only your company's owner can do that." in page
 
+    item.committed_amount = 1000  # ¥500 left of the budget, less than the ¥1,000 owed
     as_user(client, people[MemberRole.OWNER])
-    [claim] = re.findall(r'action="(/subsidies/\d+/claim)"', client.get("/subsidies/").text)
-    refused = post_form(client, claim, {}, token_from="/subsidies/")
-    # the list again with the reason, not a redirect a browser does not follow on a 409
+    page = client.get("/subsidies/").text
+    assert "The budget of this policy is used up." in page
+    assert not re.search(r"/subsidies/\d+/claim", page)
+    # a claim sent from a page opened before: the list again with the reason, not a redirect
+    # (a browser does not follow one answered with 409)
+    refused = post_form(client, f"/subsidies/{item.id}/claim", {}, token_from="/subsidies/")
     assert refused.status_code == 409 and "Redirecting" not in refused.text
-    assert 'class="flash error"' in refused.text and "/subsidies/" in refused.text
+    assert 'class="flash error"' in refused.text and "used up" in refused.text
