@@ -69,22 +69,27 @@ def test_enterprises_show_their_latest_report(client):
     assert "<td>—</td>" in page  # no obstacles reported: a dash, not an empty cell
 
 
+def reported(name: str) -> None:
+    """An enterprise of 江岸区 called NAME that reported today, half its workers back."""
+    employer = factories.employer(name=name)
+    db.session.add(
+        ResumptionReport(
+            employer_id=employer.id,
+            report_date=clock.today(),
+            resumed=True,
+            workers_back=1,
+            workers_total=2,
+        )
+    )
+
+
 def test_enterprises_come_in_pages_and_the_csv_has_them_all(client, monkeypatch):
     from app.resumption import routes
 
     monkeypatch.setattr(routes, "ENTERPRISES_PER_PAGE", 2)
     official = factories.user(Role.OFFICIAL, region_code="420102")
     for name in ("甲公司", "乙公司", "丙公司"):
-        employer = factories.employer(name=name)
-        db.session.add(
-            ResumptionReport(
-                employer_id=employer.id,
-                report_date=clock.today(),
-                resumed=True,
-                workers_back=1,
-                workers_total=2,
-            )
-        )
+        reported(name)
     as_user(client, official)
     path = "/officials/dashboards/resumption/enterprises"
     first = client.get(path).get_data(as_text=True)
@@ -99,16 +104,7 @@ def test_the_csv_lists_every_enterprise_past_any_page_size(client):
     """A district has tens of thousands: the CSV once stopped at 500."""
     official = factories.user(Role.OFFICIAL, region_code="420102")
     for n in range(501):
-        employer = factories.employer(name=f"企业{n:04d}")
-        db.session.add(
-            ResumptionReport(
-                employer_id=employer.id,
-                report_date=clock.today(),
-                resumed=True,
-                workers_back=1,
-                workers_total=2,
-            )
-        )
+        reported(f"企业{n:04d}")
     as_user(client, official)
     csv = client.get("/officials/dashboards/resumption/enterprises?format=csv").text
     assert len(csv.splitlines()) == 502 and "企业0500" in csv
