@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from app import audit
 from app.access import OFFICIALS, roles_required
+from app.cooperation import service as cooperation
 from app.dashboards import service, tasks
 from app.dashboards.rollups import computed_at
 from app.dashboards.scope import Scope, current_scope
@@ -76,7 +77,12 @@ def board_data(board: str, scope: Scope) -> dict:
             ),
         )
     if board == "cooperation":
-        return service.cooperation(session, scope)
+        data = service.cooperation(session, scope)
+        # What the official may do is decided by their whole region, not the focus shown.
+        region = Scope.of(current_user)
+        for row in data["agreements"]:
+            row["actions"] = cooperation.actions(row["agreement"], region)
+        return data
     if board == "map":
         return service.recruitment_map(
             session,

@@ -13,16 +13,18 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_date, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.dashboards import maps
 from app.dashboards.figures import Axis, Chart, Figures, median_hours, rate, region_names
 from app.dashboards.rollups import count_of
 from app.dashboards.scope import Scope, child_length
 from app.labels import COMPANY_SIZES, INDUSTRIES
 from app.models import (
+    AgreementStatus,
     Application,
     ClaimStatus,
     CooperationAgreement,
@@ -247,6 +249,25 @@ def unapplied_jobs(session: Session, scope: Scope, limit: int = 20) -> list[Job]
     )
 
 
+def agreement_state(agreement: CooperationAgreement, awaiting: str) -> str:
+    """Where AGREEMENT stands, in words (AWAITING: the name of the region to answer)."""
+    today = clock.today()
+    match agreement.status:
+        case AgreementStatus.PROPOSED:
+            return _("Proposed: awaiting %(region)s", region=awaiting)
+        case AgreementStatus.DECLINED:
+            return pgettext("agreement", "Declined")
+        case AgreementStatus.WITHDRAWN:
+            return _("Withdrawn")
+        case AgreementStatus.ENDED:
+            return _("Ended on %(day)s", day=format_date(clock.today(agreement.ended_at)))
+    if agreement.starts_on > today:
+        return _("Agreed: starts %(day)s", day=format_date(agreement.starts_on))
+    if agreement.ends_on < today:
+        return _("Ran its course")
+    return _("In force")
+
+
 def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
     """Flows for the agreements with an end in scope, read from the cooperation rollups."""
     agreements = session.scalars(
@@ -298,6 +319,7 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
                 "agreement": a,
                 "origin": names.get(a.origin_code, a.origin_code),
                 "destination": names.get(a.destination_code, a.destination_code),
+                "state": agreement_state(a, names.get(a.awaiting_code or "", "")),
                 "applications": s["coop_apps"],
                 "hires": s["coop_hires"],
                 "progress": rate(s["coop_hires"], a.workers_target),

@@ -24,6 +24,7 @@ DEMO_ACCOUNTS = [
     ("pending@yunpin.demo", Role.EMPLOYER, _l("Employer waiting for document review")),
     ("official@yunpin.demo", Role.OFFICIAL, _l("Official of 江岸区 (district)")),
     ("city@yunpin.demo", Role.OFFICIAL, _l("Official of 武汉市 (city)")),
+    ("partner@yunpin.demo", Role.OFFICIAL, _l("Official of 遵义市, the partner region")),
     ("admin@yunpin.demo", Role.ADMIN, _l("Administrator")),
 ]
 

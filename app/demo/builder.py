@@ -155,6 +155,7 @@ class DemoBuilder:
     def build(self) -> None:
         self.user("official@yunpin.demo", Role.OFFICIAL, "江岸区人社局 王敏", DISTRICT)
         self.user("city@yunpin.demo", Role.OFFICIAL, "武汉市人社局 李强", CITY)
+        self.user("partner@yunpin.demo", Role.OFFICIAL, "遵义市人社局 张华", PARTNER_REGION)
         self.user("admin@yunpin.demo", Role.ADMIN, "Yunpin Admin", locale="en")
         employers = self.employers()
         jobs = self.jobs(employers)

@@ -4,7 +4,7 @@ the partner region, the district's job fair, subsidy policies, and the document 
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from app.demo import DISTRICT, PARTNER_REGION
 from app.demo.catalog import OBSTACLES
 from app.extensions import db
 from app.models import (
+    AgreementStatus,
     Application,
     AuditEntry,
     CooperationAgreement,
@@ -93,16 +94,35 @@ def add_programmes(today: date, employers: list[Employer], jobs: list[Job]) -> N
     """The district's labor-cooperation agreement, job fair (with its employers, jobs and the
     applications that came from it), two subsidy policies, and the document reviews."""
     official = db.session.scalar(select(User).where(User.email == "official@yunpin.demo"))
-    db.session.add(
-        CooperationAgreement(
-            origin_code=PARTNER_REGION,
-            destination_code=DISTRICT,
-            sectors=["C", "G", "E"],
-            workers_target=500,
-            starts_on=today - timedelta(days=60),
-            ends_on=today + timedelta(days=120),
-            created_by_id=official.id,
-        )
+    partner = db.session.scalar(select(User).where(User.email == "partner@yunpin.demo"))
+    agreed = datetime.combine(today - timedelta(days=62), time(2))
+    db.session.add_all(
+        [
+            CooperationAgreement(
+                origin_code=PARTNER_REGION,
+                destination_code=DISTRICT,
+                sectors=["C", "G", "E"],
+                workers_target=500,
+                starts_on=today - timedelta(days=60),
+                ends_on=today + timedelta(days=120),
+                created_by_id=official.id,
+                created_at=agreed - timedelta(days=2),
+                answered_by_id=partner.id,
+                answered_at=agreed,
+            ),
+            # The partner's next proposal, for the district's officials to answer.
+            CooperationAgreement(
+                origin_code=PARTNER_REGION,
+                destination_code=DISTRICT,
+                sectors=["H", "O"],
+                workers_target=200,
+                starts_on=today + timedelta(days=14),
+                ends_on=today + timedelta(days=194),
+                status=AgreementStatus.PROPOSED,
+                awaiting_code=DISTRICT,
+                created_by_id=partner.id,
+            ),
+        ]
     )
     fair = JobFair(
         title="江岸区春风行动网络招聘会",

@@ -54,8 +54,11 @@ class FairJob(Base):
 
 
 class AgreementStatus(enum.StrEnum):
+    PROPOSED = "proposed"  # one side's officials entered it: the other side's must accept
     ACTIVE = "active"
-    ENDED = "ended"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the proposing side took it back before an answer
+    ENDED = "ended"  # ended early by either side (an agreement past its dates stays active)
 
 
 class CooperationAgreement(Base):
@@ -76,10 +79,18 @@ class CooperationAgreement(Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     status: Mapped[AgreementStatus] = enum_column(AgreementStatus, default=AgreementStatus.ACTIVE)
+    # The end whose officials answer a proposal (None when its author spoke for both ends).
+    awaiting_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"))
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = created_at_column()
+    answered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    answered_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    ended_at: Mapped[datetime | None]
 
 
 class ResumptionReport(Base):

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.labels import STAGES
 from app.models import Notification, User, utcnow
 from app.notifications.mail import send_email
+from app.templating import region_names
 
 LATEST = 100
 """How many notifications the page lists, newest first."""
@@ -54,6 +55,21 @@ TEXTS = {
         params["count"],
         name=params["name"],
     ),
+    "cooperation_proposed": _l(
+        "Labor cooperation %(origin)s → %(destination)s: a proposed agreement awaits your answer"
+    ),
+    "cooperation_accept": _l(
+        "Labor cooperation %(origin)s → %(destination)s: the agreement was accepted and is in force"
+    ),
+    "cooperation_decline": _l(
+        "Labor cooperation %(origin)s → %(destination)s: the proposed agreement was declined"
+    ),
+    "cooperation_withdraw": _l(
+        "Labor cooperation %(origin)s → %(destination)s: the proposed agreement was withdrawn"
+    ),
+    "cooperation_end": _l(
+        "Labor cooperation %(origin)s → %(destination)s: the agreement was ended"
+    ),
     "identity_rejected": _l(
         "The video identity check of your legal representative was rejected: %(reasons)s"
     ),
@@ -64,12 +80,20 @@ NAMED = {"stage": STAGES}
 """Parameters stored as codes and named in the reader's language when shown, so a switch of
 language reaches old notifications too (rows before 2026-12-04 hold the name itself)."""
 
+PLACES = ("origin", "destination")
+"""Parameters stored as region codes, named in the reader's language when shown."""
+
 
 def _named(params: dict) -> dict:
-    return {
-        key: str(NAMED[key][value]) if value in NAMED.get(key, ()) else value
-        for key, value in params.items()
-    }
+    places = region_names([params[key] for key in PLACES if key in params])
+    named = {}
+    for key, value in params.items():
+        if value in NAMED.get(key, ()):
+            value = str(NAMED[key][value])
+        elif key in PLACES:
+            value = places.get(value, value)
+        named[key] = value
+    return named
 
 
 def render(notification: Notification) -> str:

@@ -25,9 +25,9 @@ from flask import current_app, has_request_context
 from sqlalchemy import Select, String, cast, exists, false, or_, select
 
 from app import clock
+from app.cooperation import service as cooperation
 from app.extensions import db
 from app.models import (
-    AgreementStatus,
     Application,
     CooperationAgreement,
     Dismissal,
@@ -156,9 +156,7 @@ def context(locale: str = "zh") -> MatchContext:
     today = clock.today()
     links = db.session.execute(
         select(CooperationAgreement.origin_code, CooperationAgreement.destination_code).where(
-            CooperationAgreement.status == AgreementStatus.ACTIVE,
-            CooperationAgreement.starts_on <= today,
-            CooperationAgreement.ends_on >= today,
+            cooperation.in_force(today)
         )
     ).all()
     return MatchContext(

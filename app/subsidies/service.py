@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from app import audit, clock
+from app.cooperation import service as cooperation
 from app.errors import DomainError
 from app.models import (
     AgreementStatus,
@@ -29,7 +30,6 @@ from app.models import (
     Employer,
     Job,
     ResumptionReport,
-    Role,
     Stage,
     SubsidyClaim,
     SubsidyPolicy,
@@ -58,29 +58,20 @@ class Eligibility:
         return self.amount > 0
 
 
-def agreed_by_destination(session: Session, agreement: CooperationAgreement) -> bool:
-    """The receiving region made the agreement (its officials, an administrator, or the
-    platform): an agreement one side enters alone does not spend the other side's budget."""
-    author = session.get(User, agreement.created_by_id) if agreement.created_by_id else None
-    if author is None or author.role == Role.ADMIN:
-        return True
-    return agreement.destination_code.startswith(author.region_code or "-")
-
-
 def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -> int:
-    """Hires by EMPLOYER of candidates from the origin of an active agreement that covers its
-    region and industry and that its region made, applied for while the agreement ran."""
+    """Hires by EMPLOYER of candidates from the origin of an agreement that covers its region
+    and industry, applied for while the agreement ran. Only agreements both regions agreed
+    to count (in force, or since ended): a proposal does not spend the other side's budget."""
     candidate = aliased(User)
     agreements = [
         a
         for a in session.scalars(
             sa.select(CooperationAgreement).where(
-                CooperationAgreement.status == AgreementStatus.ACTIVE
+                CooperationAgreement.status.in_([AgreementStatus.ACTIVE, AgreementStatus.ENDED])
             )
         )
         if employer.region_code.startswith(a.destination_code)
         and (not a.sectors or employer.industry in a.sectors)
-        and agreed_by_destination(session, a)
     ]
     if not agreements:
         return 0
@@ -88,7 +79,7 @@ def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -
         sa.and_(
             in_subtree(candidate.region_code, a.origin_code),
             Application.created_at >= clock.day_start(a.starts_on),
-            Application.created_at < clock.day_start(a.ends_on + timedelta(days=1)),
+            Application.created_at < clock.day_start(cooperation.last_day(a) + timedelta(days=1)),
         )
         for a in agreements
     ]

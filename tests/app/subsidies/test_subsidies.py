@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app import clock
 from app.extensions import db
 from app.models import (
+    AgreementStatus,
     CompanySize,
     EmployerMember,
     MemberRole,
@@ -21,6 +22,7 @@ from app.models import (
     SubsidyClaim,
     SubsidyPolicy,
     SubsidyRule,
+    utcnow,
 )
 from app.subsidies import service as subsidies
 from tests import factories
@@ -188,24 +190,28 @@ def test_yunpin_check_finds_budgets_that_do_not_balance(app, runner):
 
 
 @pytest.mark.parametrize(
-    ("author_region", "sectors", "dates", "counted"),
+    ("status", "sectors", "dates", "ended_days_ago", "counted"),
     [
-        ("420102", [], None, 1),  # the paying district made it: the hire counts
-        ("52", [], None, 0),  # the origin alone made it: not the district's money
-        ("420102", ["C"], None, 0),  # manufacturing only; the employer is in software (I)
-        ("420102", [], (date(2020, 1, 1), date(2020, 1, 2)), 0),  # over long before the hire
+        (AgreementStatus.ACTIVE, [], None, None, 1),  # both regions agreed: the hire counts
+        (AgreementStatus.PROPOSED, [], None, None, 0),  # the district never said yes
+        (AgreementStatus.DECLINED, [], None, None, 0),
+        (AgreementStatus.ACTIVE, ["C"], None, None, 0),  # manufacturing only; employer is in I
+        (AgreementStatus.ACTIVE, [], (date(2020, 1, 1), date(2020, 1, 2)), None, 0),  # long over
+        (AgreementStatus.ENDED, [], None, 0, 1),  # ended today: applied for while it ran
+        (AgreementStatus.ENDED, [], None, 3, 0),  # ended before the candidate applied
     ],
 )
-def test_a_partner_hire_counts_under_an_agreement_the_district_made_that_covers_it(
-    app, author_region, sectors, dates, counted
+def test_a_partner_hire_counts_under_an_agreement_both_regions_made_that_covers_it(
+    app, status, sectors, dates, ended_days_ago, counted
 ):
     employer = factories.employer()  # 江岸区, software
     job = factories.job(employer)
-    author = factories.user(Role.OFFICIAL, region_code=author_region)
     fields = {"starts_on": dates[0], "ends_on": dates[1]} if dates else {}
-    factories.agreement("52", "420102", created_by_id=author.id, sectors=sectors, **fields)
+    if ended_days_ago is not None:
+        fields["ended_at"] = utcnow() - timedelta(days=ended_days_ago)
+    factories.agreement("52", "420102", status=status, sectors=sectors, **fields)
     hired = factories.user(Role.SEEKER, region_code="520302")
-    factories.application(hired, job, stage=Stage.HIRED)
+    factories.application(hired, job, stage=Stage.HIRED, created_at=utcnow() - timedelta(days=1))
     item = policy(budget=5000)
     item.rule = SubsidyRule.PER_HIRE_FROM_PARTNER_REGION
     db.session.flush()
