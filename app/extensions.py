@@ -16,3 +16,13 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def per_account() -> str:
+    """A rate-limit key per signed-in account, else per address: a whole office, or a
+    carrier's NAT, shares one address and must not share one allowance."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "ip:" + (get_remote_address() or "unknown")

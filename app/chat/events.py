@@ -6,8 +6,15 @@ One channel carries every event with the ids of both sides; each stream process
 picks the events addressed to them. So a message POSTed to any web process reaches a
 stream held by any other process, and no subscription changes as clients come and go.
 
-Events: `message` (the message's JSON, SSE `id:` = message id, so `Last-Event-ID` resumes)
-and `read` (a receipt: conversation, side, up_to).
+Events: `message` (the message's JSON, SSE `id:` = message id, so `Last-Event-ID` resumes),
+`read` (a receipt: conversation, side, up_to) and `end` (`{"status": 401|403}`: the caller
+may no longer read, and the stream closes; a client should not reconnect).
+
+A stream authenticates its caller when it opens, and asks again (`identify`) before every
+event it sends, and at a keep-alive once the last answer is RECHECK_S old: signing out,
+"sign out other devices", a revoked token or leaving the company ends a stream already open
+before its next event, and an idle one within about a minute, whatever path took the
+access away. (Events are people's messages: a handful a minute per stream.)
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ KEEP_ALIVE_S = 15
 """A comment line this often keeps proxies from closing an idle stream."""
 BACKLOG_LIMIT = 200
 """At most this many missed messages are replayed when a stream (re)connects."""
+RECHECK_S = 60
+"""How stale an idle stream's answer to "may the caller still read?" may grow."""
+AUTH_HEADERS = {"authorization", "cookie", "accept-language"}
+"""The request headers that say who the caller is (kept by a stream to ask again)."""
 
 
 def channel(app: Flask) -> str:
@@ -102,6 +113,46 @@ class Audience:
         if self.employer_id is not None:
             return envelope.get("employer") == self.employer_id
         return envelope.get("candidate") == self.user_id
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Audience) and (self.user_id, self.employer_id) == (
+            other.user_id,
+            other.employer_id,
+        )
+
+
+def identify(app: Flask, headers: dict, query_string: str = "") -> Audience | int:
+    """The audience of a caller with these request HEADERS (a bearer token, or a page's
+    session cookie), or the HTTP status refusing it (401, 403). It reads in a request
+    context of its own, so a stream holding the headers can ask again later."""
+    from flask_login import current_user
+
+    from app.api.auth import bearer, live_token
+    from app.models import Role
+
+    with app.test_request_context("/api/v1/events", headers=headers, query_string=query_string):
+        try:
+            if bearer() is not None:
+                # Looked up, not stamped: a thousand streams connecting at once must not
+                # queue a thousand writes for SQLite's one lock (the API calls stamp it).
+                record = live_token()
+                user = record.user if record is not None else None
+            elif current_user.is_authenticated:
+                user = current_user._get_current_object()
+            else:
+                user = None
+            if user is None:
+                return 401
+            if user.role not in (Role.SEEKER, Role.EMPLOYER):
+                return 403
+            return audience_of(user)
+        finally:
+            db.session.remove()
+
+
+def ended(status: int) -> str:
+    """The last event of a stream whose caller may no longer read."""
+    return sse("end", {"status": status})
 
 
 def audience_of(user) -> Audience:
@@ -182,11 +233,27 @@ class ThreadStream:
     never iterated (a generator's `finally` would not run then): the subscription and the
     thread's slot are given back exactly once."""
 
-    def __init__(self, audience: Audience, pubsub, replay: list[str]) -> None:
+    def __init__(
+        self, app: Flask, headers: dict, audience: Audience, pubsub, replay: list[str]
+    ) -> None:
+        self.app = app
+        self.headers = headers
         self.audience = audience
         self.pubsub = pubsub
         self.replay = replay
         self.closed = False
+        self.checked = time.monotonic()
+
+    def refused(self, idle: bool) -> int | None:
+        """The status refusing the caller now (None: still allowed); an IDLE stream (about
+        to send a keep-alive) asks only once the last answer is RECHECK_S old."""
+        if idle and time.monotonic() - self.checked < RECHECK_S:
+            return None
+        found = identify(self.app, self.headers)
+        self.checked = time.monotonic()
+        if isinstance(found, int):
+            return found
+        return None if found == self.audience else 403
 
     def __iter__(self) -> Iterator[str]:
         yield "retry: 1000\n\n"
@@ -195,15 +262,17 @@ class ThreadStream:
         ends = time.monotonic() + HOLD_S
         while time.monotonic() < ends:
             item = self.pubsub.get_message(timeout=min(KEEP_ALIVE_S, ends - time.monotonic()))
-            if item is None:
-                yield ": keep-alive\n\n"
-                continue
-            envelope = json.loads(item["data"])
-            if not self.audience.wants(envelope):
-                continue
-            if envelope["event"] == "message" and envelope["data"]["id"] <= sent:
-                continue  # already replayed
-            yield format_envelope(envelope)
+            if item is not None:
+                envelope = json.loads(item["data"])
+                if not self.audience.wants(envelope):
+                    continue
+                if envelope["event"] == "message" and envelope["data"]["id"] <= sent:
+                    continue  # already replayed
+            status = self.refused(idle=item is None)
+            if status is not None:
+                yield ended(status)
+                return
+            yield format_envelope(envelope) if item is not None else ": keep-alive\n\n"
 
     def close(self) -> None:
         if not self.closed:

@@ -29,7 +29,7 @@ from app.access import OFFICIALS, member_application, member_job, roles_required
 from app.api.auth import bearer, token_user, unauthorized
 from app.chat import events, service
 from app.errors import DomainError, refused
-from app.extensions import db, limiter
+from app.extensions import db, limiter, per_account
 from app.models import Conversation, Invitation, Job, Role, Side
 from app.resumes.service import default_resume
 
@@ -134,7 +134,13 @@ def stream():
         events.let_go()
         raise
     return Response(
-        events.ThreadStream(audience, pubsub, replay),
+        events.ThreadStream(
+            current_app._get_current_object(),
+            {k: v for k, v in request.headers.items() if k.lower() in events.AUTH_HEADERS},
+            audience,
+            pubsub,
+            replay,
+        ),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -217,7 +223,7 @@ def wants_json() -> bool:
 
 @bp.route("/conversations/<id:conversation_id>/messages", methods=["POST"])
 @login_required
-@limiter.limit("30 per minute")
+@limiter.limit("30 per minute", key_func=per_account)
 def send(conversation_id: int):
     conversation = party_conversation(conversation_id)
     try:
@@ -306,7 +312,7 @@ def unblock(conversation_id: int):
 
 @bp.route("/conversations/<id:conversation_id>/report", methods=["POST"])
 @login_required
-@limiter.limit("10 per hour")
+@limiter.limit("10 per hour", key_func=per_account)
 def report(conversation_id: int):
     return _action(
         conversation_id,

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from app.access import covers_region, works_for
 from app.chat import events
 from app.database import update_if
+from app.employers.review import officials_for
 from app.errors import DomainError
 from app.extensions import db
 from app.kept import kept
@@ -36,6 +38,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.notifications.service import notify
 from app.webhooks import service as webhooks
 
 MAX_TEXT = 2000
@@ -376,8 +379,13 @@ def block(conversation: Conversation, user: User) -> None:
 
 
 def unblock(conversation: Conversation, user: User) -> None:
+    """Only the side that blocked a conversation lifts the block (an official reading a
+    reported one, or the other side, cannot)."""
     side = side_of(user, conversation)
-    update_if(db.session, conversation, Conversation.blocked_by == side, blocked_by=None)
+    if side is None:
+        raise ChatError(_l("You are not part of this conversation."), 403)
+    if not update_if(db.session, conversation, Conversation.blocked_by == side, blocked_by=None):
+        raise ChatError(_l("Only the side that blocked this conversation can unblock it."), 409)
 
 
 def report(conversation: Conversation, user: User, reason: str) -> None:
@@ -396,6 +404,20 @@ def report(conversation: Conversation, user: User, reason: str) -> None:
     ):
         raise ChatError(_l("This conversation was already reported."), 409)
     update_if(db.session, conversation, Conversation.blocked_by.is_(None), blocked_by=side)
+    _tell_officials(conversation)
+
+
+def _tell_officials(conversation: Conversation) -> None:
+    """The officials of the employer's region hear of a report as of a job reported."""
+    employer = conversation.employer
+    for official in officials_for(employer.region_code):
+        notify(
+            official,
+            "conversation_reported",
+            url_for("chat.conversation", conversation_id=conversation.id),
+            email=False,
+            employer=employer.name,
+        )
 
 
 def reported_in(region_code: str):

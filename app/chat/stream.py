@@ -2,9 +2,10 @@
 
 A web process gives each request a thread (gunicorn gthread, 8 a process), so it cannot
 hold a thousand open streams; this process holds them on one event loop (aiohttp, as the
-media server). It authenticates a client once, through the Flask app in a worker thread
-(a bearer token, or the session cookie of a page: cookies are not port-scoped, so a page on
-:5000 reaches this port with its cookie, CORS allowing credentials from the same host),
+media server). It authenticates a client through the Flask app in a worker thread (a bearer
+token, or the session cookie of a page: cookies are not port-scoped, so a page on :5000
+reaches this port with its cookie, CORS allowing credentials from the same host), when it
+connects and again before each event it sends (events.identify),
 replays what the client missed (`Last-Event-ID` or `?after=`), then writes the events of
 the one Redis channel (app.chat.events) addressed to it. Several processes can listen on one
 port (SO_REUSEPORT); each receives every event and keeps only its own clients'.
@@ -29,13 +30,16 @@ log = logging.getLogger(__name__)
 
 QUEUE_LIMIT = 256
 """Events waiting for one slow client; past this it is dropped and reconnects later."""
+KEEP_ALIVE = (0, b": keep-alive\n\n")
 
 
 class Client:
-    __slots__ = ("audience", "queue")
+    __slots__ = ("audience", "checked", "headers", "queue")
 
-    def __init__(self, audience: events.Audience) -> None:
+    def __init__(self, audience: events.Audience, headers: dict, now: float) -> None:
         self.audience = audience
+        self.headers = headers  # to ask again whether the caller may still read
+        self.checked = now
         self.queue: asyncio.Queue[tuple[int, bytes] | None] = asyncio.Queue(QUEUE_LIMIT)
 
 
@@ -112,34 +116,18 @@ class StreamServer:
 
     # The Flask side, in a thread --------------------------------------------------------
 
-    def authenticate(self, headers: dict, query: str):
-        """(audience, user id) of the caller, or an HTTP status (401, 403)."""
-        from flask_login import current_user
-
-        from app.api.auth import bearer, live_token
-        from app.extensions import db
-        from app.models import Role
-
-        with self.flask_app.test_request_context(
-            "/api/v1/events", headers=headers, query_string=query
-        ):
-            try:
-                if bearer() is not None:
-                    # Looked up, not stamped: a thousand streams connecting at once must not
-                    # queue a thousand writes for SQLite's one lock (the API calls stamp it).
-                    record = live_token()
-                    user = record.user if record is not None else None
-                elif current_user.is_authenticated:
-                    user = current_user._get_current_object()
-                else:
-                    user = None
-                if user is None:
-                    return 401
-                if user.role not in (Role.SEEKER, Role.EMPLOYER):
-                    return 403
-                return events.audience_of(user), user.id
-            finally:
-                db.session.remove()
+    async def refused(self, client: Client, idle: bool) -> int | None:
+        """The status refusing CLIENT's caller now (None: still allowed), asked through the
+        Flask app; an IDLE stream (about to send a keep-alive) asks only once the last
+        answer is events.RECHECK_S old."""
+        loop = asyncio.get_running_loop()
+        if idle and loop.time() - client.checked < events.RECHECK_S:
+            return None
+        found = await loop.run_in_executor(None, events.identify, self.flask_app, client.headers)
+        client.checked = loop.time()
+        if isinstance(found, int):
+            return found
+        return None if found == client.audience else 403
 
     def replay(self, user_id: int, after: int) -> list[tuple[int, bytes]]:
         from app.extensions import db
@@ -172,8 +160,10 @@ class StreamServer:
 
     async def stream(self, request: web.Request) -> web.StreamResponse:
         loop = asyncio.get_running_loop()
-        headers = {k: v for k, v in request.headers.items() if k.lower() in AUTH_HEADERS}
-        found = await loop.run_in_executor(None, self.authenticate, headers, request.query_string)
+        headers = {k: v for k, v in request.headers.items() if k.lower() in events.AUTH_HEADERS}
+        found = await loop.run_in_executor(
+            None, events.identify, self.flask_app, headers, request.query_string
+        )
         cors = self.cors(request)
         if isinstance(found, int):
             body = {
@@ -188,8 +178,7 @@ class StreamServer:
                 headers={**cors, **extra},
                 content_type="application/problem+json",
             )
-        audience, user_id = found
-        client = Client(audience)
+        client = Client(found, headers, loop.time())
         self.add(client)  # before the replay, so nothing committed meanwhile is lost
         response = web.StreamResponse(
             headers={
@@ -206,7 +195,7 @@ class StreamServer:
             sent = 0
             if after is not None:
                 for message_id, line in await loop.run_in_executor(
-                    None, self.replay, user_id, after
+                    None, self.replay, found.user_id, after
                 ):
                     await response.write(line)
                     sent = message_id
@@ -214,13 +203,16 @@ class StreamServer:
                 try:
                     item = await asyncio.wait_for(client.queue.get(), events.KEEP_ALIVE_S)
                 except TimeoutError:
-                    await response.write(b": keep-alive\n\n")
-                    continue
+                    item = KEEP_ALIVE
                 if item is None:
                     break
                 message_id, line = item
                 if message_id and message_id <= sent:
                     continue  # already in the replay
+                status = await self.refused(client, idle=item is KEEP_ALIVE)
+                if status is not None:
+                    await response.write(events.ended(status).encode())
+                    break
                 await response.write(line)
         except (ConnectionResetError, asyncio.CancelledError):
             pass
@@ -244,9 +236,6 @@ class StreamServer:
             self.listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.listener
-
-
-AUTH_HEADERS = {"authorization", "cookie", "last-event-id", "accept-language"}
 
 
 def make_app(flask_app: Flask, redis_url: str) -> web.Application:

@@ -28,6 +28,7 @@ TEXTS = {
     ),
     "invitation": _l("%(employer)s invites you to apply for %(job)s"),
     "job_reported": _l("A job was reported as fraudulent: %(job)s"),
+    "conversation_reported": _l("A conversation with %(employer)s was reported: read it"),
     "review_approved": _l("Your company documents were approved"),
     "review_returned": _l("Your company documents were returned: %(reasons)s"),
     "review_submitted": _l("%(employer)s submitted documents for review"),

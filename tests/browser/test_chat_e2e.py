@@ -4,46 +4,22 @@ own port, with their session cookies, as under `yunpin run`."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-
 import pytest
-from aiohttp import web
 
-from app.chat.stream import make_app
 from app.extensions import db
 from app.models import Role
 from tests import factories
 from tests.browser.test_marketplace_story import DESKTOP, PHONE, log_in
+from tests.streams import running_stream
 
 
 @pytest.fixture
 def stream_port(live_server, redis_server):
-    """The stream server for the live app, in a thread with its own event loop."""
+    """The stream server for the live app, on a port the pages are told of."""
     _base, app = live_server
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(make_app(app, f"unix://{redis_server.socket_file}"), shutdown_timeout=1)
-    started = threading.Event()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert started.wait(10)
-    app.config["CHAT_STREAM_PORT"] = port
-    yield port
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
+    with running_stream(app, redis_server) as port:
+        app.config["CHAT_STREAM_PORT"] = port
+        yield port
 
 
 @pytest.mark.browser
@@ -69,6 +45,7 @@ def test_employer_and_candidate_talk_in_real_time(browser, live_server, stream_p
         phone.goto(f"{base}/jobs/{job_id}")
         phone.get_by_role("button", name="Chat").click()
         phone.wait_for_url(f"{base}/conversations/*")
+        conversation_url = phone.url
         phone.locator("#text").fill("您好，请问还招人吗？")
         phone.get_by_role("button", name="Send", exact=True).click()
         phone.locator(".message.mine", has_text="还招人吗").wait_for()
@@ -104,6 +81,19 @@ def test_employer_and_candidate_talk_in_real_time(browser, live_server, stream_p
         phone.get_by_role("button", name="Save this search").click()
         phone.wait_for_url(f"{base}/saved-searches")
         assert "叉车" in phone.locator("main").inner_text()
+
+        # Signed out in another tab: the open conversation stops receiving and says so.
+        phone.goto(conversation_url)
+        phone.locator(".message.theirs", has_text="明天来面试").wait_for()
+        other_tab = phone_context.new_page()
+        other_tab.goto(f"{base}/")
+        other_tab.evaluate("document.querySelector('form[action$=\"/auth/logout\"]').submit()")
+        other_tab.wait_for_url("**/")
+        desk.locator("#text").fill("下午三点可以吗？")
+        desk.get_by_role("button", name="Send", exact=True).click()
+        phone.locator("#chat-status", has_text="signed out").wait_for(timeout=15000)
+        assert phone.locator(".message", has_text="下午三点").count() == 0
+        assert phone.locator("#text").is_disabled()
     finally:
         phone_context.close()
         desk_context.close()

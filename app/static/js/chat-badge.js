@@ -45,6 +45,8 @@
     source.addEventListener("open", function () { failures = 0; refresh(); });
     source.addEventListener("message", refresh);
     source.addEventListener("read", refresh);
+    // Signed out or no longer allowed: the badge stops listening (the next page says why).
+    source.addEventListener("end", function () { source.close(); });
     source.addEventListener("error", function () {
       failures += 1;
       if (failures >= 3 || source.readyState === EventSource.CLOSED) {

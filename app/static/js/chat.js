@@ -92,9 +92,27 @@
   // The header badge (chat-badge.js) counts again when something arrived or was read.
   function changed() { document.dispatchEvent(new CustomEvent("chat:event")); }
 
+  // Signed out (here or in another tab) or no longer a party: stop listening and say so,
+  // rather than poll a page that answers with the login form.
+  var over = false;
+  function ended() {
+    over = true;
+    if (source) source.close();
+    if (polling) { clearInterval(polling); polling = null; }
+    status.textContent = data.labelEnded;
+    status.hidden = false;
+    if (form) form.querySelectorAll("textarea, button").forEach(function (el) { el.disabled = true; });
+  }
+
   function poll() {
-    fetch(data.poll + "?after=" + lastId(), { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
+    if (over) return;
+    fetch(data.poll + "?after=" + lastId(), {
+      credentials: "same-origin", headers: { Accept: "application/json" },
+    })
+      .then(function (r) {
+        if (r.redirected || [401, 403, 404].indexOf(r.status) >= 0) { ended(); return null; }
+        return r.ok ? r.json() : null;
+      })
       .then(function (body) {
         if (!body) return;
         body.items.forEach(render);
@@ -106,7 +124,7 @@
   }
 
   function startPolling() {
-    if (polling) return;
+    if (polling || over) return;
     status.textContent = data.labelOffline;
     status.hidden = false;
     polling = setInterval(poll, 3000);
@@ -114,6 +132,7 @@
   }
 
   function connect() {
+    if (over) return;
     if (!window.EventSource) return startPolling();
     if (source) source.close();
     source = new EventSource(data.stream + "?after=" + lastId(), { withCredentials: true });
@@ -124,6 +143,7 @@
     });
     source.addEventListener("message", function (e) { render(JSON.parse(e.data)); changed(); });
     source.addEventListener("read", function (e) { onReceipt(JSON.parse(e.data)); changed(); });
+    source.addEventListener("end", ended);
     source.addEventListener("error", function () {
       failures += 1;
       if (failures >= 3 || source.readyState === EventSource.CLOSED) {
@@ -144,13 +164,22 @@
         method: "POST", body: body, credentials: "same-origin",
         headers: { Accept: "application/json" },
       })
-        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+        .then(function (r) {
+          if (r.redirected || r.status === 401) { ended(); return null; }
+          // A refusal of the chat says why in JSON; anything else (a rate limit, an
+          // expired form) is an error page: the text stays in the box to send again.
+          return r.json().then(
+            function (j) { return { ok: r.ok, body: j }; },
+            function () { return { ok: false, body: { error: r.status === 429 ? data.labelTooFast : data.labelNotSent } }; }
+          );
+        })
         .then(function (result) {
+          if (!result) return;
           if (!result.ok) { errorBox.textContent = result.body.error; errorBox.hidden = false; return; }
           textarea.value = "";
           render(result.body);
         })
-        .catch(function () { form.submit(); });
+        .catch(function () { errorBox.textContent = data.labelNotSent; errorBox.hidden = false; });
     });
     form.querySelector("textarea").addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit();

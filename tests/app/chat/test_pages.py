@@ -3,10 +3,11 @@ employer open it), exchanging contacts only when both agree, blocking, the diges
 
 from __future__ import annotations
 
+from app import create_app
 from app.chat import service
 from app.chat.tasks import digest
 from app.extensions import db
-from app.models import Conversation, Role, Visibility
+from app.models import Conversation, Notification, Role, Visibility
 from app.queue import get_queue
 from tests import factories
 from tests.web import as_user, post_form
@@ -151,3 +152,66 @@ def test_employer_chats_with_an_invited_candidate(client):
     assert opened.status_code == 302 and opened.location.startswith("/conversations/")
     made = db.session.scalar(db.select(Conversation).where(Conversation.job_id == other_job.id))
     assert made.candidate_id == candidate.id and made.started_by == "employer"
+
+
+def test_only_the_side_that_blocked_unblocks(client):
+    candidate, owner, conversation, _resume = setup_conversation()
+    url = f"/conversations/{conversation.id}"
+    as_user(client, candidate)
+    post_form(client, url + "/block", {}, token_from=url)
+    as_user(client, owner)
+    post_form(client, url + "/unblock", {}, token_from=url)
+    page = client.get(url).text
+    assert "Only the side that blocked this conversation can unblock it." in page
+    assert "Conversation unblocked." not in page
+    db.session.refresh(conversation)
+    assert conversation.blocked_by is not None
+
+    as_user(client, candidate)
+    post_form(client, url + "/unblock", {}, token_from=url)
+    assert "Conversation unblocked." in client.get(url).text
+    db.session.refresh(conversation)
+    assert conversation.blocked_by is None
+
+
+def test_a_report_reaches_the_officials_of_the_employers_region(client):
+    candidate, _owner, conversation, _resume = setup_conversation()  # employer in 江岸区
+    district = factories.user(Role.OFFICIAL, region_code="420102")
+    city = factories.user(Role.OFFICIAL, region_code="4201")
+    elsewhere = factories.user(Role.OFFICIAL, region_code="420103")
+    url = f"/conversations/{conversation.id}"
+    as_user(client, candidate)
+    post_form(client, url + "/report", {"reason": "要求先交押金"}, token_from=url)
+
+    def told(user):
+        return db.session.scalars(
+            db.select(Notification).filter_by(user_id=user.id, kind="conversation_reported")
+        ).all()
+
+    assert len(told(district)) == 1 and len(told(city)) == 1 and told(elsewhere) == []
+    as_user(client, district)
+    assert client.get(told(district)[0].link).status_code == 200  # the link opens it
+
+
+def test_the_send_limit_counts_per_account_not_per_address(app, redis_server):
+    """30 a minute for each person: a colleague behind the same address still sends."""
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+    limited.extensions["redis"] = redis_server
+    client = limited.test_client()
+    candidate, owner, conversation, _resume = setup_conversation()
+    url = f"/conversations/{conversation.id}"
+
+    def send(text):
+        return post_form(
+            client,
+            url + "/messages",
+            {"text": text},
+            token_from=url,
+            headers={"Accept": "application/json"},
+        ).status_code
+
+    as_user(client, candidate)
+    statuses = [send(f"第{n}条") for n in range(31)]
+    as_user(client, owner)
+    assert statuses[:30] == [201] * 30 and statuses[30] == 429
+    assert send("收到") == 201
