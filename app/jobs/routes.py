@@ -63,6 +63,7 @@ def detail(job_id: int):
         public=public,
         similar=search.similar_jobs(job) if public else [],
         my_application=my_application(job),
+        applications_closed=service.deadline_passed(job.deadline),
     )
 
 

@@ -92,3 +92,20 @@ def test_the_day_is_beijings():
     assert clock.today(datetime(2026, 3, 1, 16, 30)).isoformat() == "2026-03-02"
     assert service.deadline_passed(TODAY - timedelta(days=1))
     assert not service.deadline_passed(TODAY) and not service.deadline_passed(None)
+
+
+def test_the_job_page_says_closed_before_the_hourly_sweep_and_keeps_an_applicants_status(client):
+    job = factories.job(factories.employer(), deadline=TODAY - timedelta(days=1))
+    late, early = factories.user(Role.SEEKER), factories.user(Role.SEEKER)
+    factories.resume(late)
+    factories.application(early, job)
+    db.session.commit()
+    for who in (None, late):
+        if who is not None:
+            as_user(client, who)
+        page = client.get(f"/jobs/{job.id}").text
+        assert "Applications for this job have closed." in page
+        assert f"/applications/apply/{job.id}" not in page and "Log in to apply" not in page
+    as_user(client, early)
+    page = client.get(f"/jobs/{job.id}").text
+    assert "You applied." in page and "have closed" not in page
