@@ -81,8 +81,23 @@ def valid_timezone(name: str) -> bool:
 
 
 def to_utc(local: datetime, zone: str) -> datetime:
-    """A wall-clock time in ZONE as naive UTC (how the database stores times)."""
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
+    """A wall-clock time in ZONE as naive UTC (how the database stores times); a time typed
+    with its own UTC offset keeps it. A wall-clock time the zone skips (clocks going
+    forward) is refused: it names no moment. Of a time that happens twice (clocks going
+    back) the first is meant."""
+    if local.tzinfo is not None:
+        return local.astimezone(UTC).replace(tzinfo=None)
+    place = ZoneInfo(zone)
+    moment = local.replace(tzinfo=place).astimezone(UTC)
+    if moment.astimezone(place).replace(tzinfo=None) != local:
+        raise SchedulingError(
+            _l(
+                "%(time)s does not exist in %(zone)s: the clocks skip it. Choose another time.",
+                time=local.strftime("%Y-%m-%d %H:%M"),
+                zone=zone,
+            )
+        )
+    return moment.replace(tzinfo=None)
 
 
 def employer_id_of(interview: Interview) -> int:
