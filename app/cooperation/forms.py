@@ -31,5 +31,12 @@ class AgreementForm(FlaskForm):
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), dates_ordered])
 
     def validate_destination_code(self, field) -> None:
-        if field.data == self.origin_code.data:
+        origin, destination = self.origin_code.data or "", field.data or ""
+        if destination == origin:
             raise ValidationError(_l("Origin and destination must differ."))
+        # A region and a part of it are one labour market: a "partner" inside one's own
+        # district would turn local hires into partner-region hires (a subsidy's basis).
+        if destination.startswith(origin) or origin.startswith(destination):
+            raise ValidationError(
+                _l("One region lies inside the other: choose two separate regions.")
+            )

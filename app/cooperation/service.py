@@ -159,13 +159,6 @@ def proposing_code(agreement: CooperationAgreement) -> str:
     return agreement.origin_code
 
 
-def last_day(agreement: CooperationAgreement) -> date:
-    """The last day AGREEMENT ran or runs: its end date, or the day it was ended early."""
-    if agreement.status == AgreementStatus.ENDED and agreement.ended_at is not None:
-        return min(agreement.ends_on, clock.today(agreement.ended_at))
-    return agreement.ends_on
-
-
 def _ends(agreement: CooperationAgreement) -> dict[str, str]:
     return {"origin": agreement.origin_code, "destination": agreement.destination_code}
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from app import clock
 from app.dashboards.scope import CODE_LENGTHS, child_length
 from app.models import (
+    AgreementStatus,
     Application,
     CooperationAgreement,
     Employer,
@@ -190,14 +192,19 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
 
 
 def cooperation_queries(session: Session) -> list[tuple[str, sa.Select]]:
-    """Per agreement: applications and hires by candidates from the origin for destination jobs.
+    """Per agreement both regions agreed to: applications (and hires) by candidates from the
+    origin for destination jobs in its industries, made while it ran. A proposal has no
+    flows of its own.
 
     dim1 is the agreement id, dim2 the candidate's region at the origin's child level, and
     the row's region is the job's: a Sankey reads origin child → destination child.
     """
     queries = []
     candidate = aliased(User)
-    for agreement in session.scalars(sa.select(CooperationAgreement)):
+    agreed = sa.select(CooperationAgreement).where(
+        CooperationAgreement.status.in_([AgreementStatus.ACTIVE, AgreementStatus.ENDED])
+    )
+    for agreement in session.scalars(agreed):
         origin_part = prefix(candidate.region_code, child_length(agreement.origin_code))
         period = week_start(session, Application.created_at)
         base = (
@@ -207,9 +214,13 @@ def cooperation_queries(session: Session) -> list[tuple[str, sa.Select]]:
             .select_from(Application)
             .join(Job, Application.job_id == Job.id)
             .join(candidate, Application.candidate_id == candidate.id)
+            .join(Employer, Job.employer_id == Employer.id)
             .where(
                 in_subtree(Job.region_code, agreement.destination_code),
                 in_subtree(candidate.region_code, agreement.origin_code),
+                Employer.industry.in_(agreement.sectors) if agreement.sectors else sa.true(),
+                Application.created_at >= clock.day_start(agreement.starts_on),
+                Application.created_at < clock.day_start(agreement.last_day + timedelta(days=1)),
             )
             .group_by(Job.region_code, period, origin_part)
         )

@@ -306,11 +306,22 @@ def cooperation(session: Session, scope: Scope) -> dict[str, Any]:
         | {a.origin_code for a in agreements}
         | {a.destination_code for a in agreements},
     )
-    flows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # Two agreements between the same regions (other industries, other years) may count one
+    # application each: a flow shows the larger count, never the sum.
+    by_agreement: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
     per_agreement: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
-        flows[(r.dim2, r.region_code)][r.metric] += r[4]
+        by_agreement[(r.dim2, r.region_code)][r.dim1][r.metric] += r[4]
         per_agreement[r.dim1][r.metric] += r[4]
+    flows = {
+        pair: {
+            metric: max(counts.get(metric, 0) for counts in agreements.values())
+            for metric in ("coop_apps", "coop_hires")
+        }
+        for pair, agreements in by_agreement.items()
+    }
     summary = []
     for a in agreements:
         s = per_agreement[str(a.id)]

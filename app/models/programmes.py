@@ -8,6 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app import clock
 from app.models.base import Base, created_at_column, enum_column
 
 
@@ -91,6 +92,13 @@ class CooperationAgreement(Base):
     answered_at: Mapped[datetime | None]
     ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     ended_at: Mapped[datetime | None]
+
+    @property
+    def last_day(self) -> date:
+        """The last day it ran or runs: its end date, or the (Beijing) day it was ended."""
+        if self.status == AgreementStatus.ENDED and self.ended_at is not None:
+            return min(self.ends_on, clock.today(self.ended_at))
+        return self.ends_on
 
 
 class ResumptionReport(Base):

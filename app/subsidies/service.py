@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from app import audit, clock
-from app.cooperation import service as cooperation
 from app.errors import DomainError
 from app.models import (
     AgreementStatus,
@@ -79,7 +78,7 @@ def partner_hires(session: Session, policy: SubsidyPolicy, employer: Employer) -
         sa.and_(
             in_subtree(candidate.region_code, a.origin_code),
             Application.created_at >= clock.day_start(a.starts_on),
-            Application.created_at < clock.day_start(cooperation.last_day(a) + timedelta(days=1)),
+            Application.created_at < clock.day_start(a.last_day + timedelta(days=1)),
         )
         for a in agreements
     ]

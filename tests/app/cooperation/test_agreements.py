@@ -201,3 +201,15 @@ def test_an_acceptance_and_a_withdrawal_at_once_only_one_counts(app):
     final = the_agreement().status
     winner = next(action for action, outcome in outcomes.items() if outcome == "done")
     assert final == cooperation.ACTIONS[winner]
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"), [("420102", "420102001"), ("420102001", "420102")]
+)
+def test_a_region_and_a_part_of_it_are_no_partners(app, client, origin, destination):
+    """Else a district's own hires would count as partner-region hires for its subsidies."""
+    as_user(client, factories.user(Role.OFFICIAL, region_code="420102"))
+    response = propose(client, origin=origin, destination=destination)
+    assert response.status_code == 422
+    assert "One region lies inside the other" in response.text
+    assert db.session.scalars(db.select(CooperationAgreement)).all() == []
