@@ -9,26 +9,49 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.models import Application, Conversation, Job, Stage
+from app.models import Application, Conversation, Job, Stage, StageChange
 
-BLIND_STAGES = frozenset({Stage.NEW, Stage.SCREENING})
-"""Stages before the shortlist, in which a blind employer does not see who applied."""
+SHORTLIST = frozenset({Stage.INTERVIEW, Stage.OFFER, Stage.HIRED})
+"""Stages that reveal the applicant: reached once, the employer knows who it is."""
+ENDED = frozenset({Stage.REJECTED, Stage.WITHDRAWN})
+"""Stages that reveal only an applicant who reached SHORTLIST before: rejecting someone
+unseen (and moving them back) must not show who they were."""
 
 
-def identity_hidden(application: Application) -> bool:
+def _reached_shortlist(application_id) -> sa.Exists:
     return (
-        bool(application.job.employer.blind_screening) and Stage(application.stage) in BLIND_STAGES
+        sa.select(StageChange.id)
+        .where(
+            StageChange.application_id == application_id,
+            StageChange.to_stage.in_(SHORTLIST),
+        )
+        .exists()
     )
 
 
+def identity_hidden(application: Application) -> bool:
+    if not application.job.employer.blind_screening:
+        return False
+    stage = Stage(application.stage)
+    if stage in ENDED:
+        return not db.session.scalar(sa.select(_reached_shortlist(application.id)))
+    return stage not in SHORTLIST
+
+
 def shortlisted_candidates(employer_id: int) -> sa.Select:
-    """SQL: the candidates EMPLOYER_ID moved past BLIND_STAGES for any of its jobs, whose name
-    and contacts it sees even while it screens blind (`contact_visible` asks about one
-    résumé, a page of résumé search results about all of them at once)."""
+    """SQL: the candidates EMPLOYER_ID shortlisted for any of its jobs, whose name and
+    contacts it sees even while it screens blind (`contact_visible` asks about one résumé,
+    a page of résumé search results about all of them at once)."""
     return (
         sa.select(Application.candidate_id)
         .join(Job, Job.id == Application.job_id)
-        .where(Job.employer_id == employer_id, Application.stage.not_in(BLIND_STAGES))
+        .where(
+            Job.employer_id == employer_id,
+            sa.or_(
+                Application.stage.in_(SHORTLIST),
+                sa.and_(Application.stage.in_(ENDED), _reached_shortlist(Application.id)),
+            ),
+        )
     )
 
 

@@ -91,3 +91,22 @@ def test_chat_and_notifications_keep_the_screening_blind(client, worker):
     applications.move_stage(application, Stage.INTERVIEW, owner)
     db.session.commit()
     assert "司马光" in client.get(f"/conversations/{conversation.id}").get_data(as_text=True)
+
+
+def test_rejecting_unseen_and_moving_back_does_not_reveal_who_it_was(client):
+    owner, job, application, _auth = blind_world()
+    as_user(client, owner)
+    applications.move_stage(application, Stage.REJECTED, owner)
+    db.session.commit()
+    seen = pages(client, job, application)
+    assert NAME not in seen and "13700009999" not in seen
+    applications.move_stage(application, Stage.SCREENING, owner)
+    db.session.commit()
+    seen = pages(client, job, application)
+    assert NAME not in seen and "13700009999" not in seen
+
+    # someone interviewed, then rejected, was seen already: the name stays
+    applications.move_stage(application, Stage.INTERVIEW, owner)
+    applications.move_stage(application, Stage.REJECTED, owner)
+    db.session.commit()
+    assert NAME in pages(client, job, application)
