@@ -8,12 +8,16 @@ tables are filled in a fixed order, so two machines build the same data.
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import date, datetime, timedelta
+from importlib import resources
 
 from faker import Faker
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
+from app import uploads
 from app.demo import CITY, DISTRICT, PARTNER_REGION, PASSWORD, SEED, activity, programmes
 from app.demo.catalog import COMPANY_SUFFIXES, ENGLISH_HEADLINES, OCCUPATIONS
 from app.demo.texts import DemoTexts
@@ -22,8 +26,10 @@ from app.extensions import db
 from app.models import (
     Application,
     CompanySize,
+    DocumentKind,
     EducationLevel,
     Employer,
+    EmployerDocument,
     EmployerMember,
     EmploymentType,
     Industry,
@@ -215,6 +221,8 @@ class DemoBuilder:
             db.session.add(EmployerMember(employer=employer, user=owner, role=MemberRole.OWNER))
             employers.append(employer)
         db.session.flush()
+        for employer in (employers[0], employers[3]):  # the demo accounts' companies
+            add_sample_documents(employer, employer.members[0].user)
         return employers
 
     def reporting_enterprises(self, first_serial: int) -> list[Employer]:
@@ -350,6 +358,8 @@ class DemoBuilder:
                 visibility=self.rng.choices(list(Visibility), weights=[70, 20, 10])[0],
                 is_default=True,
             )
+            if resume.visibility == Visibility.PUBLIC:  # made public by saying yes to it
+                user.resume_consent_at = self.days_ago(59)
             db.session.add(resume)
             seekers.append(user)
         db.session.flush()
@@ -398,3 +408,23 @@ class DemoBuilder:
                     # a path's later steps have happened too, in working hours: none after now
                     at = min(at + timedelta(days=self.rng.randint(1, 4)), self.latest)
         db.session.flush()
+
+
+SAMPLE_DOCUMENTS = {
+    DocumentKind.BUSINESS_LICENCE: ("business_licence.png", "营业执照（演示样本）.png"),
+    DocumentKind.LEGAL_REP_ID: ("legal_rep_id.png", "法定代表人身份证（演示样本）.png"),
+}
+"""Drawn by tools/demo_documents.py and marked as samples on their face."""
+
+
+def add_sample_documents(employer: Employer, owner: User) -> None:
+    """EMPLOYER's licence and legal representative's ID, stored as an upload is."""
+    folder = resources.files("app.demo").joinpath("documents")
+    for kind, (source, filename) in SAMPLE_DOCUMENTS.items():
+        upload = FileStorage(io.BytesIO(folder.joinpath(source).read_bytes()), filename=filename)
+        stored = uploads.store(upload, uploads.DOCUMENT_TYPES)
+        db.session.add(
+            EmployerDocument.from_upload(
+                stored, employer=employer, kind=kind, sha256=stored.sha256, uploaded_by_id=owner.id
+            )
+        )

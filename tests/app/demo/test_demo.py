@@ -120,6 +120,7 @@ def test_demo_accounts_have_identity_checks_conversations_scorecards_and_briefin
         Broadcast,
         BroadcastStatus,
         Conversation,
+        EmployerDocument,
         IdentityCheck,
         IdentityState,
         Interview,
@@ -197,6 +198,16 @@ def test_demo_accounts_have_identity_checks_conversations_scorecards_and_briefin
             name = waiting.snapshots[0]
             picture = client.get(f"/video/identity/{waiting.id}/snapshots/{name}")
             assert picture.status_code == 200 and picture.data[:2] == b"\xff\xd8"
+            # and the sample licence and ID to review beside them
+            documents = db.session.scalars(
+                select(EmployerDocument).where(EmployerDocument.employer_id == waiting.employer_id)
+            ).all()
+            assert sorted(d.kind for d in documents) == ["business_licence", "legal_rep_id"]
+            page = client.get(f"/officials/reviews/{waiting.employer_id}").text
+            for d in documents:
+                url = f"/employers/{waiting.employer_id}/documents/{d.id}"
+                assert url in page
+                assert client.get(url).data[:4] == b"\x89PNG"
 
 
 def test_demo_texts_read_as_written_by_people(runner):
