@@ -84,7 +84,7 @@ def actions(agreement: CooperationAgreement, scope: Scope) -> list[str]:
     if agreement.status == AgreementStatus.PROPOSED:
         if scope.covers(agreement.awaiting_code):
             return ["accept", "decline"]
-        if scope.covers(proposing_code(agreement)):
+        if scope.covers(_proposing_code(agreement)):
             return ["withdraw"]
     if agreement.status == AgreementStatus.ACTIVE and (
         scope.covers(agreement.origin_code) or scope.covers(agreement.destination_code)
@@ -152,7 +152,7 @@ def _refusal(agreement: CooperationAgreement) -> str:
     return _("This agreement is no longer open to changes.")
 
 
-def proposing_code(agreement: CooperationAgreement) -> str:
+def _proposing_code(agreement: CooperationAgreement) -> str:
     """The end that proposed AGREEMENT (the one not awaited)."""
     if agreement.awaiting_code == agreement.origin_code:
         return agreement.destination_code
