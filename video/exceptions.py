@@ -29,5 +29,14 @@ class BadRequest(VideoError):
     """Malformed signaling input. -> 400"""
 
 
+class TooLarge(BadRequest):
+    """The request or its SDP is bigger than a real offer ever is. -> 413"""
+
+
+class AccessEnded(TokenError):
+    """The token is genuine, but its holder may no longer join this room (removed from the
+    employer, the interview moved or ended): the app let their access lapse. -> 403"""
+
+
 class NoMediaServer(VideoError):
     """No live media server is registered in Redis to place a room on. -> 503"""

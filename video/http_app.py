@@ -2,7 +2,8 @@
 
 - ``POST /video/rooms/<room_id>/offer`` with ``{"sdp", "type": "offer", "token"}`` answers
   ``{"sdp", "type": "answer"}``; errors are ``{"error": code, "message": ...}`` with 400
-  (malformed input), 403 (bad/expired token), 404 (unknown room) or 409 (full room). This
+  (malformed input, an offer :mod:`video.sdp` refuses), 403 (bad/expired token, access
+  ended), 404 (unknown room), 409 (full room) or 413 (body or SDP too large). This
   is the signaling contract of ``docs/video.md``; the Flask app proxies it unchanged.
 - ``GET /video/rooms/<room_id>/liveness?token=...``: an identity room's check result.
 - ``GET /video/health``: counts of rooms and peers, RTCP feedback, where recent joins'
@@ -23,12 +24,14 @@ from aiohttp import web
 
 from . import eventloop, join_timing, rooms, tokens
 from .broadcast import whip as broadcast_whip
-from .exceptions import BadRequest, RoomFull, RoomNotFound, TokenError
+from .exceptions import BadRequest, RoomFull, RoomNotFound, TokenError, TooLarge
 from .loop_lag import LoopLag
 from .settings import VideoSettings
 from .sfu import SFU
 
 SFU_KEY = web.AppKey("sfu", SFU)
+MAX_BODY_BYTES = 256 * 1024
+"""Any request body; an offer's SDP has its own, smaller limit (:data:`video.sdp.MAX_SDP_BYTES`)."""
 LOOP_LAG_KEY = web.AppKey("loop_lag", LoopLag)
 
 
@@ -41,10 +44,16 @@ async def offer_view(request: web.Request) -> web.Response:
     room_id = request.match_info["room_id"]
     try:
         body = await request.json(loads=json.loads)
+    except web.HTTPRequestEntityTooLarge:
+        # aiohttp's own 413 is plain text, which the app's proxy could only call a bad
+        # gateway: say it in the contract's JSON.
+        return _error(413, "too_large", f"the body is larger than {MAX_BODY_BYTES // 1024} kB")
     except (ValueError, UnicodeDecodeError):
         return _error(400, "bad_request", "body must be JSON")
     try:
         answer = await sfu.handle_offer(room_id, body)
+    except TooLarge as exc:
+        return _error(413, "too_large", str(exc))
     except BadRequest as exc:
         return _error(400, "bad_request", str(exc))
     except TokenError as exc:
@@ -120,7 +129,7 @@ async def serve(settings: VideoSettings, advertise_url: str | None = None) -> No
 
 def create_app(settings: VideoSettings) -> web.Application:
     """The aiohttp application of the media server."""
-    app = web.Application(client_max_size=256 * 1024)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SFU_KEY] = SFU(settings)
     app[LOOP_LAG_KEY] = LoopLag()
     app.router.add_post("/video/rooms/{room_id}/offer", offer_view)

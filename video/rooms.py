@@ -1,10 +1,23 @@
 """Room registry in Redis, shared by the Flask app (writer) and the media server (reader).
 
 One hash per room, ``yunpin:video:room:<id>`` with fields ``kind`` (interview | identity |
-adhoc), ``capacity``, ``codec``, ``created_at`` and ``expires_at`` (unix seconds); the key
-itself expires at ``expires_at`` so stale rooms vanish without a sweeper. The media server
-mirrors who is connected into the set ``yunpin:video:room:<id>:participants`` so the app can
-show presence without talking to the media server.
+adhoc), ``capacity``, ``codec``, ``created_at``, ``expires_at`` (unix seconds) and, for rooms
+created with ``listed=True``, ``access=listed``; the key itself expires at ``expires_at`` so
+stale rooms vanish without a sweeper. The media server mirrors who is connected into the set
+``yunpin:video:room:<id>:participants`` so the app can show presence without talking to the
+media server.
+
+**Access of listed rooms.** A token is a bearer credential valid for hours, and nothing the app
+does can recall it. So in a listed room a token also needs its user on the sorted set
+``yunpin:video:room:<id>:access`` with a score (unix seconds) in the future: the app grants a
+short lease whenever it checks, against the database, that the user still belongs in the room
+(:func:`grant`), and stops renewing it when they do not (removed from the employer: the lease
+runs out) or revokes it at once (:func:`revoke`, :func:`close_room`). Every media-server
+process reads the same Redis, so no process has to be told.
+
+**Closing.** :func:`close_room` deletes the room and leaves ``…:closed`` holding the reason
+for :data:`CLOSED_NOTE_SECONDS`; a media server that finds one of its rooms gone tells the
+people in it why and hangs up (:meth:`video.sfu.SFU.watch_rooms`).
 """
 
 from __future__ import annotations
@@ -14,7 +27,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from .exceptions import RoomNotFound
+from .exceptions import AccessEnded, RoomNotFound
 from .settings import DEFAULT_CODEC, DEFAULT_MAX_PARTICIPANTS, SUPPORTED_CODECS
 
 KEY_PREFIX = "yunpin:video:room:"
@@ -22,6 +35,8 @@ ROOM_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 """Room ids are URL-safe slugs (``secrets.token_urlsafe`` or a caller's own)."""
 KINDS = ("interview", "identity", "adhoc")
 DEFAULT_TTL_SECONDS = 4 * 3600
+CLOSED_NOTE_SECONDS = 3600
+"""How long the reason a room was closed is kept: media servers read it within a second or two."""
 
 
 def room_key(room_id: str) -> str:
@@ -32,6 +47,14 @@ def participants_key(room_id: str) -> str:
     return f"{KEY_PREFIX}{room_id}:participants"
 
 
+def access_key(room_id: str) -> str:
+    return f"{KEY_PREFIX}{room_id}:access"
+
+
+def closed_key(room_id: str) -> str:
+    return f"{KEY_PREFIX}{room_id}:closed"
+
+
 @dataclass(frozen=True)
 class Room:
     room_id: str
@@ -40,6 +63,8 @@ class Room:
     codec: str
     created_at: int
     expires_at: int
+    listed: bool = False
+    """Only users the app keeps on the access list may join (see the module's docstring)."""
 
 
 def create_room(
@@ -49,8 +74,10 @@ def create_room(
     capacity: int = DEFAULT_MAX_PARTICIPANTS,
     ttl_seconds: int = DEFAULT_TTL_SECONDS,
     codec: str = DEFAULT_CODEC,
+    listed: bool = False,
 ) -> Room:
-    """Create (or overwrite) a room and return it. ``room_id`` defaults to a random slug."""
+    """Create (or overwrite) a room and return it. ``room_id`` defaults to a random slug.
+    A ``listed`` room admits only tokens whose user holds a lease (:func:`grant`)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     if capacity < 1:
@@ -60,28 +87,47 @@ def create_room(
         raise ValueError(f"codec must be one of {SUPPORTED_CODECS}")
     room_id = room_id or secrets.token_urlsafe(9)
     now = int(time.time())
-    room = Room(room_id, kind, int(capacity), codec, now, now + int(ttl_seconds))
+    room = Room(room_id, kind, int(capacity), codec, now, now + int(ttl_seconds), listed)
     key = room_key(room_id)
+    fields = {
+        "kind": kind,
+        "capacity": room.capacity,
+        "codec": codec,
+        "created_at": now,
+        "expires_at": room.expires_at,
+    }
+    if listed:
+        fields["access"] = "listed"
     pipe = redis.pipeline()
-    pipe.delete(key)
-    pipe.hset(
-        key,
-        mapping={
-            "kind": kind,
-            "capacity": room.capacity,
-            "codec": codec,
-            "created_at": now,
-            "expires_at": room.expires_at,
-        },
-    )
+    pipe.delete(key, closed_key(room_id))
+    pipe.hset(key, mapping=fields)
     pipe.expireat(key, room.expires_at)
+    if listed:
+        pipe.expireat(access_key(room_id), room.expires_at)  # an existing list stays good
     pipe.execute()
     return room
 
 
 def get_room(redis, room_id: str) -> Room:
     """Return the room or raise :class:`RoomNotFound` (unknown or expired)."""
-    raw = redis.hgetall(room_key(room_id))
+    return _room(room_id, redis.hgetall(room_key(room_id)))
+
+
+def room_for(redis, room_id: str, user_id: str) -> Room:
+    """The room ``user_id`` (holding a valid token) may join now, in one round trip; raises
+    :class:`RoomNotFound`, or :class:`AccessEnded` if the room is listed and the user's lease
+    is missing or past."""
+    pipe = redis.pipeline(transaction=False)
+    pipe.hgetall(room_key(room_id))
+    pipe.zscore(access_key(room_id), str(user_id))
+    raw, until = pipe.execute()
+    room = _room(room_id, raw)
+    if room.listed and (until is None or until < time.time()):
+        raise AccessEnded("your access to this room has ended")
+    return room
+
+
+def _room(room_id: str, raw: dict) -> Room:
     if not raw:
         raise RoomNotFound(room_id)
     data = {
@@ -95,6 +141,7 @@ def get_room(redis, room_id: str) -> Room:
         codec=data.get("codec", DEFAULT_CODEC).upper(),
         created_at=int(data.get("created_at", 0)),
         expires_at=int(data.get("expires_at", 0)),
+        listed=data.get("access") == "listed",
     )
     if room.expires_at and room.expires_at < time.time():
         raise RoomNotFound(room_id)
@@ -102,7 +149,49 @@ def get_room(redis, room_id: str) -> Room:
 
 
 def delete_room(redis, room_id: str) -> None:
-    redis.delete(room_key(room_id), participants_key(room_id))
+    redis.delete(room_key(room_id), participants_key(room_id), access_key(room_id))
+
+
+def close_room(redis, room_id: str, reason: str) -> None:
+    """Delete the room and note why (``ended``, ``cancelled``, ``rescheduled``): the media
+    server holding it tells the people still in it and hangs up; new offers find no room."""
+    pipe = redis.pipeline()
+    pipe.delete(room_key(room_id), participants_key(room_id), access_key(room_id))
+    pipe.set(closed_key(room_id), reason, ex=CLOSED_NOTE_SECONDS)
+    pipe.execute()
+
+
+def closed_reasons(redis, room_ids: list[str]) -> dict[str, str]:
+    """Of ``room_ids``, those that no longer exist, with why (``expired`` if nobody said)."""
+    pipe = redis.pipeline(transaction=False)
+    for room_id in room_ids:
+        pipe.exists(room_key(room_id))
+        pipe.get(closed_key(room_id))
+    replies = pipe.execute()
+    return {
+        room_id: _text(reason) if reason is not None else "expired"
+        for room_id, exists, reason in zip(room_ids, replies[::2], replies[1::2], strict=True)
+        if not exists
+    }
+
+
+def grant(redis, room_id: str, user_id: str, seconds: int, expires_at: int) -> None:
+    """Let ``user_id`` join the listed room for the next ``seconds`` (a lease the app renews
+    while the user still belongs there); the list itself goes with the room at ``expires_at``."""
+    key = access_key(room_id)
+    pipe = redis.pipeline()
+    pipe.zadd(key, {str(user_id): time.time() + seconds})
+    pipe.expireat(key, int(expires_at))
+    pipe.execute()
+
+
+def revoke(redis, room_id: str, user_id: str) -> None:
+    """End ``user_id``'s lease now (their next offer is refused; a call in progress goes on)."""
+    redis.zrem(access_key(room_id), str(user_id))
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def set_present(redis, room_id: str, user_id: str, present: bool) -> None:

@@ -21,11 +21,13 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import redis as redis_lib
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
 from . import consent, control, forwarding, join_timing, registry, rooms, tokens
 from .exceptions import BadRequest, RoomFull
 from .identity_room import IdentityChecks
+from .sdp import check_offer
 from .settings import VideoSettings
 
 # The media server's log, under the name it has always had (log filters use it).
@@ -37,6 +39,12 @@ machine took over 10 s during a 20-room join burst); past this the client counts
 its connection is closed, because aiortc cannot roll the offer back and the participant would
 otherwise never be offered anyone again. Its client reconnects with a fresh offer."""
 
+
+ROOM_WATCH_SECONDS = 1.0
+"""How often a server looks for its rooms the app closed (see :meth:`SFU.watch_rooms`)."""
+
+CLOSED_NOTICE_SECONDS = 0.5
+"""Between telling a closed room's people so and hanging up: the message leaves first."""
 
 RECEIVING_SERVER_DIRECTION = {"sendrecv": "sendrecv", "recvonly": "sendonly"}
 """The server's direction on a media section the client offered to receive on."""
@@ -133,6 +141,7 @@ class SFU:
         # answer to an offer does not wait for them: on a busy machine every thread hop a
         # join awaits costs it a turn of a crowded event loop.
         self._redis_writes = ThreadPoolExecutor(1, thread_name_prefix="video-redis")
+        self._watcher: asyncio.Task | None = None
 
     def _write_later(self, write, *args) -> asyncio.Future:
         """Queue ``write(redis, *args)``; failures are logged, never raised (a Redis hiccup
@@ -168,16 +177,19 @@ class SFU:
             raise BadRequest('"sdp" must be an SDP offer string')
         if not isinstance(token, str) or not token:
             raise BadRequest('"token" is required')
-        if not re.search(r"^m=(audio|video|application) ", sdp, flags=re.M):
-            raise BadRequest("the SDP offer has no media sections")
         claims = tokens.verify_token(self.settings.secret, token, room_id)
-        room = await asyncio.to_thread(rooms.get_room, self.settings.redis_client(), room_id)
+        user_id = claims["user"]
+        room = await asyncio.to_thread(
+            rooms.room_for, self.settings.redis_client(), room_id, user_id
+        )
+        # Before any state: aiortc would answer an offer it cannot carry through.
+        check_offer(sdp, (*control.MEDIA_KINDS, "application"))
         state = self.rooms.get(room_id)
         if state is None:
             state = self.rooms[room_id] = RoomState(room)
             self._write_later(registry.room_active, self.server_id, room_id)
+            self._watch_rooms()
         state.room = room
-        user_id = claims["user"]
         previous = state.participants.get(user_id)
         if previous is None and len(state.participants) >= room.capacity:
             raise RoomFull(room_id)
@@ -358,6 +370,51 @@ class SFU:
         """The check of a room, live or kept after everyone left (until the room expires)."""
         return self.identity.for_room(self.rooms.get(room_id), room_id)
 
+    # ------------------------------------------------------------------ closing rooms
+    def _watch_rooms(self) -> None:
+        """Start :meth:`watch_rooms` unless it runs (from the first room on: a server that
+        never holds one need not read Redis)."""
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.ensure_future(self.watch_rooms())
+
+    async def watch_rooms(self) -> None:
+        """Every :data:`ROOM_WATCH_SECONDS`, close the rooms the app deleted (interview ended,
+        cancelled, moved) or that expired. The app cannot reach the server holding a room
+        (nor does it know which, once the room is gone), but every server reads the same
+        Redis: polling it is one pipelined round trip, and a poll missed in a Redis hiccup is
+        made up by the next, where a pub/sub message would be lost."""
+        while True:
+            await asyncio.sleep(ROOM_WATCH_SECONDS)
+            if not self.rooms:
+                continue
+            try:
+                closed = await asyncio.to_thread(
+                    rooms.closed_reasons, self.settings.redis_client(), list(self.rooms)
+                )
+            except redis_lib.RedisError as error:
+                logger.warning("cannot check which rooms are closed: %s", error)
+                continue
+            for room_id, reason in closed.items():
+                state = self.rooms.get(room_id)
+                if state is not None:
+                    await self.close_room(state, reason)
+
+    async def close_room(self, state: RoomState, reason: str) -> None:
+        """Tell everyone in the room that it closed and why (``closed`` on the data channel:
+        their page says so instead of reconnecting to a room that is gone), then hang up."""
+        logger.info(
+            "room %s closed (%s): %d leave", state.room.room_id, reason, len(state.participants)
+        )
+        control.broadcast(state, {"type": "closed", "reason": reason})
+        # The message is queued on SCTP; closing the connection at once would drop it.
+        await asyncio.sleep(CLOSED_NOTICE_SECONDS)
+        await asyncio.gather(
+            *(self.leave(state, p) for p in list(state.participants.values())),
+            return_exceptions=True,
+        )
+        if self.rooms.get(state.room.room_id) is state:
+            del self.rooms[state.room.room_id]
+
     # ------------------------------------------------------------------ teardown
     async def leave(self, state: RoomState, p: Participant) -> None:
         if state.participants.get(p.user_id) is p:
@@ -392,6 +449,8 @@ class SFU:
         reconnect, and their offers place the rooms on another server."""
         if self.heartbeat is not None:
             await self.heartbeat.stop()
+        if self._watcher is not None:
+            self._watcher.cancel()
         participants = [
             (s, p) for s in list(self.rooms.values()) for p in list(s.participants.values())
         ]

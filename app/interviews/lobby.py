@@ -49,3 +49,8 @@ def admit(redis, room_id: str, user_id: int, ttl_seconds: int) -> None:
 
 def is_admitted(redis, room_id: str, user_id: int) -> bool:
     return bool(redis.sismember(_admitted_key(room_id), str(user_id)))
+
+
+def clear(redis, room_id: str) -> None:
+    """Forget who waited and who was admitted (the room closed: a new one starts afresh)."""
+    redis.delete(_waiting_key(room_id), _admitted_key(room_id))

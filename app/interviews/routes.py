@@ -228,18 +228,50 @@ def invite_ics(interview_id: int):
 # The room --------------------------------------------------------------------------------
 
 
+def room_is_open(interview: Interview) -> bool:
+    return (
+        interview.status == InterviewStatus.SCHEDULED
+        and interview.room_id is not None
+        and room_expiry(interview) > utcnow()
+    )
+
+
 def open_interview(interview_id: int) -> Interview:
     """A visible interview whose room is open; 404 otherwise."""
     interview = visible_interview(interview_id)
-    if interview.status != InterviewStatus.SCHEDULED or not interview.room_id:
+    if not room_is_open(interview):
         abort(404)
     return interview
 
 
+CLOSED_MESSAGES = {
+    InterviewStatus.COMPLETED: _l("This interview has ended."),
+    InterviewStatus.CANCELLED: _l("This interview was cancelled."),
+    InterviewStatus.PROPOSED: _l(
+        "This interview was moved to another time. Its room opens again once a new time is picked."
+    ),
+}
+
+
+def closed(interview: Interview):
+    """410 and, in the reader's language, why the room closed and where to go: the room page
+    shows it to whoever waits in the lobby or sits in the call when the room goes away."""
+    message = CLOSED_MESSAGES.get(interview.status, _l("This interview's room has closed."))
+    return jsonify(
+        closed=True,
+        status=interview.status.value,
+        message=str(message),
+        url=url_for("interviews.interview", interview_id=interview.id),
+    ), 410
+
+
 def room_token(interview: Interview, role: str) -> str:
+    """A token for the current user, who has just been checked to belong in the room; it
+    works while the pages keep renewing their access (:func:`service.grant_access`)."""
     ttl = min(TOKEN_MAX_SECONDS, int((room_expiry(interview) - utcnow()).total_seconds()))
     if ttl <= 0:
         abort(404)
+    service.grant_access(interview, current_user)
     return video_tokens.issue_token(
         current_app.config["SECRET_KEY"], interview.room_id, str(current_user.id), ttl, role=role
     )
@@ -282,10 +314,15 @@ def room(interview_id: int):
 @bp.route("/video/interviews/<id:interview_id>/lobby")
 @login_required
 def lobby_state(interview_id: int):
-    """Polled by the lobby page. Candidate: am I admitted (then the token)? Interviewer: who waits."""
-    interview = open_interview(interview_id)
+    """Polled by the room page, in the lobby and during the call. Candidate: am I admitted
+    (then the token)? Interviewer: who waits. Each poll renews the poller's access to the room.
+    A room that closed answers 410 with why, for the page to say so (see :func:`closed`)."""
+    interview = visible_interview(interview_id)
+    if not room_is_open(interview):
+        return closed(interview)
     redis = get_redis(current_app)
     if is_interviewer(current_user, interview):
+        service.grant_access(interview, current_user)
         return jsonify(waiting=[{"id": u.id, "name": u.name} for u in waiting_users(interview)])
     if lobby.is_admitted(redis, interview.room_id, current_user.id):
         return jsonify(admitted=True, token=room_token(interview, "candidate"))

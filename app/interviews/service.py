@@ -20,7 +20,7 @@ import icalendar
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app import audit
 from app.access import works_for
@@ -28,12 +28,15 @@ from app.applications.service import advance_to_interview
 from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
+from app.interviews import lobby
 from app.media.service import MAX_PARTICIPANTS
 from app.models import (
     Application,
+    EmployerMember,
     Interview,
     InterviewSlot,
     InterviewStatus,
+    Job,
     Room,
     RoomKind,
     Scorecard,
@@ -54,6 +57,11 @@ HORIZON = timedelta(days=366)
 """How far ahead a slot may be (later ones are typos, and near year 9999 times overflow)."""
 ROOM_GRACE = timedelta(hours=2)
 """The room stays open this long after the planned end (interviews overrun)."""
+ACCESS_LEASE_SECONDS = 120
+"""How long a room token works after the app last saw, in the database, that its holder
+belongs in the room (room page, lobby poll every few seconds; see :func:`grant_access`):
+long enough for a page whose timers a background tab slows, short enough that someone
+removed from the employer is out within two minutes."""
 RECOMMENDATIONS = {
     "strong_yes": _l("Strong yes"),
     "yes": pgettext("scorecard", "Yes"),
@@ -165,6 +173,13 @@ def reschedule(
     if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED):
         raise SchedulingError(_l("This interview can no longer be changed."), 409)
     in_utc = _check_slots(starts, zone, duration)
+    if interview.room is not None:
+        # The old time's room goes: its people are told and hung up on, the candidate's
+        # admission with it; the new time gets a room of its own (pick), so no token of the
+        # old one (bound to its id) ever opens the new one.
+        close_room(interview, "rescheduled")
+        interview.room.expires_at = utcnow()
+        interview.room = None
     interview.slots.clear()
     db.session.flush()  # the unique (interview, start) constraint must see the old slots gone
     interview.slots.extend(InterviewSlot(starts_at=start) for start in in_utc)
@@ -251,7 +266,7 @@ def cancel(interview: Interview, actor: User, reason: str = "") -> None:
                 reason=reason or "-",
             )
     if interview.room_id:
-        video_rooms.delete_room(get_redis(current_app), interview.room_id)
+        close_room(interview, "cancelled")
 
 
 def complete(interview: Interview, actor: User) -> None:
@@ -262,7 +277,53 @@ def complete(interview: Interview, actor: User) -> None:
     interview.status = InterviewStatus.COMPLETED
     audit.record("interview.complete", interview, actor=actor)
     if interview.room_id:
-        video_rooms.delete_room(get_redis(current_app), interview.room_id)
+        close_room(interview, "ended")
+
+
+def close_room(interview: Interview, reason: str) -> None:
+    """Close the interview's room for everyone: the media server tells the people in it
+    REASON (ended, cancelled, rescheduled) and hangs up, tokens stop working, the lobby forgets
+    who waited and who was admitted. Redis is written before the commit: a rollback after it
+    leaves an interview that says scheduled with its room closed, which the interviewer mends
+    by opening it again, while the other order could leave a cancelled interview's room open."""
+    redis = get_redis(current_app)
+    video_rooms.close_room(redis, interview.room_id, reason)
+    lobby.clear(redis, interview.room_id)
+
+
+def grant_access(interview: Interview, user: User) -> None:
+    """Let USER into the interview's room for the next :data:`ACCESS_LEASE_SECONDS`. The
+    caller has just checked, against the database, that USER belongs there; the room pages
+    renew the lease while they are open, so one who no longer belongs (removed from the
+    employer, say) finds their token refused within the lease, whatever they hold."""
+    video_rooms.grant(
+        get_redis(current_app),
+        interview.room_id,
+        str(user.id),
+        ACCESS_LEASE_SECONDS,
+        int(room_expiry(interview).replace(tzinfo=UTC).timestamp()),
+    )
+
+
+@event.listens_for(EmployerMember, "after_delete")
+def _member_removed(mapper, connection, member: EmployerMember) -> None:
+    """Someone removed from an employer loses the rooms of its open interviews at once,
+    not when their lease runs out. Revoked before the commit: if the removal rolls back,
+    their next page poll grants the lease again. (A bulk delete, as an account erasure does,
+    skips ORM events: there the lease running out is what ends it.)"""
+    room_ids = connection.scalars(
+        select(Interview.room_id)
+        .join(Application, Interview.application_id == Application.id)
+        .join(Job, Application.job_id == Job.id)
+        .where(
+            Job.employer_id == member.employer_id,
+            Interview.status == InterviewStatus.SCHEDULED,
+            Interview.room_id.is_not(None),
+        )
+    )
+    redis = get_redis(current_app)
+    for room_id in room_ids:
+        video_rooms.revoke(redis, room_id, str(member.user_id))
 
 
 def room_expiry(interview: Interview) -> datetime:
@@ -291,6 +352,7 @@ def open_room(interview: Interview) -> Room:
         kind="interview",
         capacity=room.capacity,
         ttl_seconds=ttl,
+        listed=True,  # only those the app still lets in (grant_access), whatever token they hold
     )
     return room
 

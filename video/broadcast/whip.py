@@ -8,8 +8,10 @@
 - ``PATCH`` (trickle ICE) answers 405: aiortc gathers every candidate before it answers, so
   the answer already carries them (RFC 9725 4.3.1 lets an endpoint not support trickle).
 
-Errors: 400 bad offer, 401 missing/bad token (with ``WWW-Authenticate: Bearer``), 404 unknown
-session, 415 wrong content type, as ``text/plain``. Which codec: H.264 when the offer has it
+Errors: 400 an offer that cannot be negotiated (:func:`video.sdp.check_offer`: no audio or
+video section, no DTLS fingerprint, no ICE credentials), 401 missing/bad token (with
+``WWW-Authenticate: Bearer``), 404 unknown session, 413 body over 256 kB or SDP over 64 kB,
+415 wrong content type, as ``text/plain``. Which codec: H.264 when the offer has it
 (no transcode at all), otherwise VP8, transcoded once (:mod:`.packager`).
 """
 
@@ -27,7 +29,8 @@ from aiohttp import web
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
 
 from .. import forwarding
-from ..exceptions import TokenError
+from ..exceptions import BadRequest, TokenError, TooLarge
+from ..sdp import check_offer
 from ..settings import VideoSettings
 from . import tokens
 from .packager import Packager
@@ -35,7 +38,6 @@ from .packager import Packager
 logger = logging.getLogger("video.broadcast")
 
 BROADCAST_ID_RE = re.compile(r"^[0-9]{1,12}$")
-MAX_SDP_BYTES = 64 * 1024
 
 
 @dataclass
@@ -190,8 +192,13 @@ async def publish_view(request: web.Request) -> web.Response:
     if isinstance(key, web.Response):
         return key
     sdp = (await request.read()).decode("utf-8", "replace")
-    if not sdp.startswith("v=0") or len(sdp) > MAX_SDP_BYTES:
-        return _text(400, "the body must be an SDP offer")
+    try:
+        # Before anything starts: the app makes the broadcast live on our 201.
+        check_offer(sdp, ("audio", "video"))
+    except TooLarge as exc:
+        return _text(413, str(exc))
+    except BadRequest as exc:
+        return _text(400, str(exc))
     session = await request.app[BROADCASTS_KEY].publish(broadcast_id, key, sdp)
     location = f"/video/broadcasts/{broadcast_id}/whip/{session.session_id}"
     return web.Response(

@@ -4,7 +4,7 @@
 //   1. POST {sdp, type: "offer", token} to offerUrl -> {sdp, type: "answer"}.
 //   2. Everything else over the "control" data channel, JSON messages:
 //      server -> client: welcome, presence, offer (+ tracks map), tracks, chat, mute,
-//                        screenshare, liveness, answer, error, pong
+//                        screenshare, liveness, answer, error, pong, closed
 //      client -> server: answer, offer, chat, mute, screenshare, liveness, ping, bye
 //   The server offers when somebody joins; `tracks` maps each transceiver mid to the
 //   participant ({user, kind}) whose media it carries.
@@ -187,6 +187,15 @@ export async function joinRoom({
         // Hand-over: only one person shares; if somebody else took over, stop ours.
         if (msg.active && msg.user !== state.me && state.sharing) await room.stopScreenShare(false);
         emit("screenshare", msg);
+        break;
+      case "closed":
+        // The app closed the room (interview ended, cancelled, moved) and the server is about
+        // to hang up: that is not a lost connection, so no re-join.
+        state.closed = true;
+        clearInterval(statsTimer);
+        clearInterval(pingTimer);
+        clearTimeout(graceTimer);
+        emit("closed", msg);
         break;
       default:
         emit(msg.type, msg);

@@ -16,6 +16,8 @@ function main(root) {
   let preview = null;
   let room = null;
   let timer = null;
+  let polling = null;
+  let closedShown = false;
 
   // ---- lobby: camera and microphone check -----------------------------------------
   navigator.mediaDevices.getUserMedia({ audio: true, video: true }).then((stream) => {
@@ -32,23 +34,61 @@ function main(root) {
     joinButton.disabled = true;
     if (isInterviewer) return enter(d.token);
     lobbyStatus.textContent = d.textWaiting;
-    enter(await waitForAdmission());
+    const token = await waitForAdmission();
+    if (token) enter(token);
   });
 
+  // Every poll also renews this user's access to the room (the server's lease), so the page
+  // keeps polling during the call; a 410 means the room closed: the page says why.
   async function poll() {
     const response = await fetch(d.lobbyUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (response.status === 410) {
+      const state = await response.json();
+      showClosed(state);
+      return state;
+    }
     if (!response.ok) throw new Error(`lobby ${response.status}`);
     return response.json();
   }
 
   async function waitForAdmission() {
-    for (;;) {
+    while (!closedShown) {
       try {
         const state = await poll();
+        if (state.closed) return null;
         if (state.admitted) { lobbyStatus.textContent = d.textAdmitted; return state.token; }
       } catch (e) { console.warn(e); }
       await new Promise((r) => setTimeout(r, 2000));
     }
+    return null;
+  }
+
+  // ---- the room closed (ended, cancelled, moved): say so, with the way back ------------
+  function showClosed(state) {
+    if (closedShown) return;
+    closedShown = true;
+    clearInterval(polling);
+    clearInterval(timer);
+    if (room) room.leave();
+    if (preview) preview.getTracks().forEach((t) => t.stop());
+    $("lobby").hidden = true;
+    $("in-room").hidden = true;
+    $("room-closed-message").textContent = (state && state.message) || d.textClosed;
+    if (state && state.url) $("room-closed-link").href = state.url;
+    $("room-closed").hidden = false;
+    $("room-closed-link").focus();
+  }
+
+  // The media server said the room is gone, or refused us: ask the app why (a 410 shows it).
+  // If the app still lets us in, the poll has just renewed our access (it may have lapsed
+  // while a background tab's timers slept): try AGAIN, once; otherwise the room is gone.
+  const GONE = [403, 404, 410];
+  async function roomGone(again) {
+    let state = null;
+    try { state = await poll(); } catch (e) { console.warn(e); }
+    if (state && state.closed) return;
+    if (state && again) return again();
+    showClosed(null);
   }
 
   // ---- interviewer: who is waiting, admit with one click -----------------------------
@@ -57,6 +97,7 @@ function main(root) {
     const refresh = async () => {
       try {
         const state = await poll();
+        if (state.closed) return;
         list.replaceChildren(...(state.waiting.length ? state.waiting.map(waitingItem) : [hint(d.textNobody)]));
       } catch (e) { console.warn(e); }
     };
@@ -77,7 +118,7 @@ function main(root) {
       return li;
     };
     refresh();
-    setInterval(refresh, 3000);
+    polling = setInterval(refresh, 3000);
   }
 
   function hint(text) {
@@ -88,21 +129,35 @@ function main(root) {
   }
 
   // ---- the call ------------------------------------------------------------------------
-  async function enter(token) {
+  async function enter(token, retried = false) {
     if (preview) preview.getTracks().forEach((t) => t.stop());
     $("lobby").hidden = true;
     $("in-room").hidden = false;
     const connection = $("connection");
-    room = await joinRoom({
-      roomId: d.roomId, token, offerUrl: d.offerUrl, iceServers,
-      localVideo: $("local"), remoteContainer: $("remote"), onEvent,
-    });
+    let rejoined = false; // a refused re-join was retried once since the last good connection
+    try {
+      room = await joinRoom({
+        roomId: d.roomId, token, offerUrl: d.offerUrl, iceServers,
+        localVideo: $("local"), remoteContainer: $("remote"), onEvent,
+      });
+    } catch (err) {
+      console.warn(err);
+      if (GONE.includes(err.status)) return roomGone(retried ? null : () => enter(token, true));
+      connection.textContent = d.textFailed;
+      return;
+    }
+    if (closedShown) return room.leave();
     startTimer();
+    if (!isInterviewer) polling = setInterval(() => poll().catch((e) => console.warn(e)), 5000);
     function onEvent(ev) {
       if (ev.type === "connection" && ev.state === "connected") connection.textContent = d.textConnected;
       if (ev.type === "reconnecting") { connection.textContent = d.textReconnecting; root.classList.add("reconnecting"); }
-      if (ev.type === "reconnected") { connection.textContent = d.textConnected; root.classList.remove("reconnecting"); }
-      if (ev.type === "reconnect-failed") connection.textContent = d.textFailed;
+      if (ev.type === "reconnected") { connection.textContent = d.textConnected; root.classList.remove("reconnecting"); rejoined = false; }
+      if (ev.type === "reconnect-failed") {
+        connection.textContent = d.textFailed;
+        if (GONE.includes(ev.status)) roomGone(rejoined ? null : () => { rejoined = true; room.restartIce(); });
+      }
+      if (ev.type === "closed") roomGone(null);
       if (ev.type === "chat") addChat(ev);
       if (ev.type === "remote-streams") {
         for (const v of $("remote").querySelectorAll("video")) v.setAttribute("aria-label", names[v.dataset.user] || v.dataset.user);

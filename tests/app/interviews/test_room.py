@@ -3,14 +3,19 @@ the scorecard is for interviewers only."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
+import pytest
+from aiortc import RTCPeerConnection
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Interview, InterviewStatus, Scorecard
+from app.media.service import settings_for
+from app.models import EmployerMember, Interview, InterviewStatus, Scorecard
 from tests.web import as_user, csrf_token, post_form
 from video import tokens
+from video.embedded import start_in_thread
 
 from .helpers import local_slot, propose, world
 
@@ -146,3 +151,104 @@ def test_scorecard_is_for_interviewers_and_end_completes(app, client):
     assert db.session.get(Interview, interview.id).status == InterviewStatus.COMPLETED
     assert client.get(room_url).status_code == 404
     assert not app.extensions["redis"].exists(f"yunpin:video:room:{interview.room_id}")
+
+
+async def _real_offer() -> str:
+    """A complete offer as a browser makes it (aiortc: fingerprint, ICE, candidates)."""
+    pc = RTCPeerConnection()
+    pc.createDataChannel("control")
+    pc.addTransceiver("audio")
+    await pc.setLocalDescription(await pc.createOffer())
+    sdp = pc.localDescription.sdp
+    await pc.close()
+    return sdp
+
+
+@pytest.fixture()
+def media(app):
+    """A real media server on the app's Redis; the app's proxy sends offers to it."""
+    handle = start_in_thread(settings_for(app, port=0))
+    app.config["VIDEO_URL"] = handle.url
+    yield handle
+    handle.stop()
+
+
+def test_a_removed_member_s_token_no_longer_joins(app, client, media):
+    w = world()
+    interview = scheduled(client, w)
+    room_url = f"/video/interviews/{interview.id}/room"
+    offer_url = f"/video/rooms/{interview.room_id}/offer"
+    sdp = asyncio.run(_real_offer())
+    as_user(client, w["colleague"])
+    token = TOKEN.search(client.get(room_url).get_data(as_text=True)).group(1)
+    joined = client.post(offer_url, json={"sdp": sdp, "type": "offer", "token": token})
+    assert joined.status_code == 200, joined.get_json()
+
+    as_user(client, w["owner"])
+    member = db.session.scalars(
+        select(EmployerMember).where(EmployerMember.user_id == w["colleague"].id)
+    ).one()
+    removed = post_form(
+        client, f"/employers/mine/members/{member.id}/remove", {}, token_from=room_url
+    )
+    assert removed.status_code in (302, 303)
+    refused = client.post(offer_url, json={"sdp": sdp, "type": "offer", "token": token})
+    assert refused.status_code == 403 and "access" in refused.get_json()["message"]
+
+    # An offer too big is a 413 in the contract's JSON, through the proxy too (not a 502).
+    big = client.post(offer_url, data=b"x" * (2 * 1024 * 1024), content_type="application/json")
+    assert (big.status_code, big.get_json()["error"]) == (413, "too_large")
+
+
+def test_reschedule_closes_the_room_and_forgets_the_admission(app, client):
+    w = world()
+    interview = scheduled(client, w)
+    old_room = interview.room_id
+    lobby_url = f"/video/interviews/{interview.id}/lobby"
+    redis = app.extensions["redis"]
+    as_user(client, w["owner"])
+    room_url = f"/video/interviews/{interview.id}/room"
+    client.post(
+        f"/video/interviews/{interview.id}/admit",
+        data={"csrf_token": csrf_token(client, room_url)},
+        headers={"Accept": "application/json"},
+    )
+    rescheduled = post_form(
+        client,
+        f"/video/interviews/{interview.id}/reschedule",
+        {"slot": [local_slot(3)], "timezone": "Asia/Shanghai", "duration": "30"},
+    )
+    assert rescheduled.status_code == 303
+    # The old room is gone, with the reason the media server tells the people still in it.
+    assert not redis.exists(f"yunpin:video:room:{old_room}")
+    assert redis.get(f"yunpin:video:room:{old_room}:closed") == b"rescheduled"
+
+    # The candidate's lobby page learns why, with the way back (410, not a 404 for ever).
+    as_user(client, w["candidate"])
+    gone = client.get(lobby_url)
+    assert gone.status_code == 410
+    state = gone.get_json()
+    assert state["closed"] is True and state["status"] == "proposed" and state["message"]
+    assert state["url"] == f"/video/interviews/{interview.id}"
+
+    # A new time: a new room, and the candidate waits to be admitted again.
+    db.session.expire_all()
+    interview = db.session.get(Interview, interview.id)
+    post_form(
+        client,
+        f"/video/interviews/{interview.id}/pick",
+        {"slot_id": interview.slots[0].id},
+        token_from=f"/video/interviews/{interview.id}",
+    )
+    db.session.expire_all()
+    interview = db.session.get(Interview, interview.id)
+    assert interview.room_id not in (None, old_room)
+    assert client.get(lobby_url).get_json() == {"admitted": False}
+
+    # Ended: the lobby says so too.
+    as_user(client, w["owner"])
+    post_form(client, f"/video/interviews/{interview.id}/end", {}, token_from=room_url)
+    as_user(client, w["candidate"])
+    gone = client.get(lobby_url)
+    assert (gone.status_code, gone.get_json()["status"]) == (410, "completed")
+    assert redis.get(f"yunpin:video:room:{interview.room_id}:closed") == b"ended"
