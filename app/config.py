@@ -66,6 +66,7 @@ def limiter_storage(redis_url: str | None) -> str:
 def build_config(instance_path: str) -> dict[str, Any]:
     production = env("YUNPIN_ENV", default="development") == "production"
     instance = Path(instance_path)
+    storage_port = env("BROADCAST_STORAGE_PORT", int, 5080)
     return {
         "PRODUCTION": production,
         # Set by `yunpin run` for a server only this machine reaches: the demo log-ins and
@@ -134,11 +135,12 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # base URL players fetch it from (a CDN in production), the app's own public URL
         # (WHIP endpoints printed by `yunpin broadcast create`), and the embedded static
         # server `yunpin run` starts for the folder (0 processes: something else serves it).
+        # Unset, players fetch from that embedded server, on whatever port it was given.
         "BROADCAST_DIR": env("BROADCAST_DIR", default=str(instance / "broadcasts")),
         "BROADCAST_PLAYBACK_URL": env(
-            "BROADCAST_PLAYBACK_URL", default="http://127.0.0.1:5080/hls"
+            "BROADCAST_PLAYBACK_URL", default=f"http://127.0.0.1:{storage_port}/hls"
         ),
-        "BROADCAST_STORAGE_PORT": env("BROADCAST_STORAGE_PORT", int, 5080),
+        "BROADCAST_STORAGE_PORT": storage_port,
         "BROADCAST_STORAGE_PROCESSES": env("BROADCAST_STORAGE_PROCESSES", int),
         # A live broadcast with no new media for this long is ended (docs/broadcasts.md).
         "BROADCAST_STALE_SECONDS": env("BROADCAST_STALE_SECONDS", int, 60),

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import REGION_PICKER, region_exists
+from app.forms import RegionField, region_exists
 
 
 class BroadcastForm(FlaskForm):
@@ -16,9 +16,9 @@ class BroadcastForm(FlaskForm):
     starts_at = DateTimeLocalField(
         _l("Starts at (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
-    region_code = StringField(
-        _l("Region it is for"), validators=[Optional(), region_exists], render_kw=REGION_PICKER
-    )
+    # A RegionField, not a bare code: a form shown again (another field refused) keeps the
+    # place in the picker, and without script a typed name works.
+    region_code = RegionField(_l("Region it is for"), validators=[Optional(), region_exists])
     fair_id = SelectField(_l("Job fair (livestream of a fair)"), coerce=int, default=0)
     documents = TextAreaField(
         _l("Policy documents, one per line: title | https://…"), validators=[Length(max=4000)]

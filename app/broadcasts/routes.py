@@ -155,7 +155,8 @@ def ask(broadcast_id: int):
     broadcast = _broadcast(broadcast_id)
     back = url_for(".show", broadcast_id=broadcast.id) + "#questions"
     try:
-        service.ask(db.session, broadcast, current_user, request.form.get("body", ""))
+        shown = service.shown_status(current_app, broadcast)  # the row lags the media's end
+        service.ask(db.session, broadcast, current_user, request.form.get("body", ""), shown)
     except service.BroadcastError as error:
         if request.accept_mimetypes.best == "application/json":
             db.session.rollback()
@@ -236,8 +237,13 @@ def new():
     whose review is not approved)."""
     service.ensure_may_host(current_user)
     form = BroadcastForm()
+    hints = {}
     if current_user.role == Role.EMPLOYER:
         del form.region_code  # a fair's livestream is for the fair's region
+    elif current_user.role == Role.OFFICIAL:
+        hints["region_code"] = _("Empty: the fair's region if you choose a fair, else your own.")
+    else:
+        hints["region_code"] = _("Empty: the fair's region if you choose a fair, else national.")
     fairs = service.fairs_for_host(db.session, current_user)
     form.fair_id.choices = options([(0, "—"), *((f.id, f.title) for f in fairs)])
     if form.validate_on_submit():
@@ -245,14 +251,18 @@ def new():
             broadcast = service.schedule(db.session, current_user, form)
         except service.BroadcastError as error:
             db.session.rollback()
-            form.form_errors.append(str(error))
+            if error.field in form:  # beside its field, which the page marks
+                form[error.field].errors.append(str(error))
+            else:  # the page shows these above the form
+                form.form_errors.append(str(error))
         else:
             db.session.commit()
             flash(_("The broadcast is scheduled."), "success")
             return redirect(url_for(".studio", broadcast_id=broadcast.id))
-    return render_template("_form_page.html", form=form, title=_("Schedule a broadcast")), (
-        422 if form.is_submitted() else 200
+    page = render_template(
+        "broadcasts/new.html", form=form, hints=hints, title=_("Schedule a broadcast")
     )
+    return page, (422 if form.is_submitted() else 200)
 
 
 @bp.route("/broadcasts/<id:broadcast_id>/studio")
@@ -261,7 +271,9 @@ def studio(broadcast_id: int):
     return _studio_page(_hosted(broadcast_id))
 
 
-def _studio_page(broadcast: Broadcast) -> Response:
+def _studio_page(broadcast: Broadcast, changing: bool = False) -> Response:
+    """The studio; CHANGING opens "Change the time or cancel" (a new time was refused: its
+    message is flashed above, the form stays in view to correct it)."""
     pinned = {job.id for job in service.pinned_jobs(db.session, broadcast)}
     page = render_template(
         "broadcasts/studio.html",
@@ -274,6 +286,7 @@ def _studio_page(broadcast: Broadcast) -> Response:
         pinned=pinned,
         figures=service.figures(current_app, db.session, broadcast),
         starts_in_beijing=service.in_beijing(broadcast.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        changing=changing,
     )
     return _with_playback_policy(Response(page))
 
@@ -306,8 +319,8 @@ def reschedule(broadcast_id: int):
             raise service.BroadcastError(_("Give the new start time."), status=422)
         starts_at = to_utc(form.starts_at.data, "Asia/Shanghai")
         service.reschedule(db.session, broadcast, current_user, starts_at)
-    except service.BroadcastError as error:
-        return refused(error, lambda status: (_studio_page(broadcast), status))
+    except service.DomainError as error:  # to_utc's refusals too
+        return refused(error, lambda status: (_studio_page(broadcast, changing=True), status))
     db.session.commit()
     flash(_("The new time is saved. Those who asked for a reminder are told."), "success")
     return redirect(url_for(".studio", broadcast_id=broadcast.id), 303)

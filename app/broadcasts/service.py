@@ -71,7 +71,13 @@ def in_beijing(moment: datetime) -> datetime:
 
 
 class BroadcastError(DomainError):
-    """A refused broadcast action (409 by default, 422 for bad input)."""
+    """A refused broadcast action (409 by default, 422 for bad input). FIELD names the form
+    field a refused input came from, so the form shows the message beside it: a message
+    shown only as "correct the fields marked below", with no field marked, names nothing."""
+
+    def __init__(self, message: str, status: int | None = None, field: str | None = None):
+        super().__init__(message, status)
+        self.field = field
 
 
 # -- scheduling -------------------------------------------------------------------------------
@@ -90,9 +96,13 @@ def create(
 ) -> Broadcast:
     title = " ".join(title.split())
     if not title or len(title) > 120:
-        raise BroadcastError(_l("A title of 1 to 120 characters is needed."), status=422)
+        raise BroadcastError(
+            _l("A title of 1 to 120 characters is needed."), status=422, field="title"
+        )
     if region_code and not re.fullmatch(r"[0-9]{2,12}", region_code):
-        raise BroadcastError(_l("A region code is 2 to 12 digits."), status=422)
+        raise BroadcastError(
+            _l("A region code is 2 to 12 digits."), status=422, field="region_code"
+        )
     broadcast = Broadcast(
         title=title,
         starts_at=starts_at,
@@ -169,7 +179,11 @@ def fairs_for_host(session: Session, user: User) -> list[JobFair]:
 
 def schedule(session: Session, host: User, form) -> Broadcast:
     """A broadcast from the form: an official's in their region, a verified employer's for a
-    fair, in the fair's region (the employer's form has no region field)."""
+    fair, in the fair's region (the employer's form has no region field).
+
+    An official who leaves the region empty means the fair's region when they chose a fair,
+    else their own: they may not broadcast beyond it, so "everywhere" cannot be meant. An
+    administrator's empty region is a national broadcast. Each refusal names its field."""
     from app.interviews.service import to_utc
 
     ensure_may_host(host)
@@ -177,19 +191,31 @@ def schedule(session: Session, host: User, form) -> Broadcast:
     if form.fair_id.data:
         fair = next((f for f in fairs_for_host(session, host) if f.id == form.fair_id.data), None)
         if fair is None:
-            raise BroadcastError(_l("Choose one of your fairs."), status=422)
+            raise BroadcastError(_l("Choose one of your fairs."), status=422, field="fair_id")
     if host.role == Role.EMPLOYER:
         if fair is None:
-            raise BroadcastError(_l("Companies broadcast as part of a job fair: choose one."), 422)
+            raise BroadcastError(
+                _l("Companies broadcast as part of a job fair: choose one."),
+                status=422,
+                field="fair_id",
+            )
         region = fair.region_code
     else:
         region = form.region_code.data or (fair.region_code if fair else None)
-    if host.role == Role.OFFICIAL and not (region or "").startswith(host.region_code or "-"):
-        raise BroadcastError(_l("Choose a region inside your own."), status=422)
+    if host.role == Role.OFFICIAL:
+        region = region or host.region_code
+        if not (region or "").startswith(host.region_code or "-"):
+            raise BroadcastError(
+                _l("Choose a region inside your own."), status=422, field="region_code"
+            )
+    try:
+        starts_at = to_utc(form.starts_at.data, "Asia/Shanghai")
+    except DomainError as error:  # a wall-clock time Beijing skipped (summer time, 1986-91)
+        raise BroadcastError(error.message, status=422, field="starts_at") from error
     return create(
         session,
         title=form.title.data,
-        starts_at=to_utc(form.starts_at.data, "Asia/Shanghai"),
+        starts_at=starts_at,
         region_code=region,
         host=host,
         fair=fair,
@@ -207,7 +233,11 @@ def parse_documents(text: str) -> list[dict]:
         if not url:
             continue
         if not re.match(r"^https?://\S+$", url) or len(url) > 500:
-            raise BroadcastError(_l("Documents must be links starting with http(s)://."), 422)
+            raise BroadcastError(
+                _l("Documents must be links starting with http(s)://."),
+                status=422,
+                field="documents",
+            )
         documents.append({"title": title.strip()[:120] or url, "url": url})
     return documents[:20]
 
@@ -407,10 +437,21 @@ def clean_text(text: str, limit: int) -> str:
     return text
 
 
-def ask(session: Session, broadcast: Broadcast, user: User, body: str) -> BroadcastQuestion:
-    if broadcast.status == BroadcastStatus.ENDED:
+def ask(
+    session: Session,
+    broadcast: Broadcast,
+    user: User,
+    body: str,
+    status: BroadcastStatus | None = None,
+) -> BroadcastQuestion:
+    """A viewer's question, pending moderation. STATUS is what the viewer is shown
+    (:func:`shown_status`; the row's own status by default): a broadcast whose media ended
+    is ended for its viewers at once, while its row says live for up to a minute more
+    (:func:`app.broadcasts.storage.end_stalled`), and its questions close with it."""
+    status = status or broadcast.status
+    if status == BroadcastStatus.ENDED:
         raise BroadcastError(_l("Questions are closed: the broadcast has ended."))
-    if broadcast.status == BroadcastStatus.CANCELLED:
+    if status == BroadcastStatus.CANCELLED:
         raise BroadcastError(_l("This broadcast was cancelled."))
     question = BroadcastQuestion(
         broadcast_id=broadcast.id, author_id=user.id, body=clean_text(body, MAX_QUESTION)

@@ -80,3 +80,42 @@ def test_questions_are_moderated_and_reach_the_viewers_open_page(browser, live_s
     finally:
         viewer_context.close()
         host_context.close()
+
+
+@pytest.mark.browser
+def test_an_open_watch_page_follows_the_end_of_the_broadcast(browser, live_server):
+    """The host presses "End broadcast" while a viewer's page is open: without a reload the
+    page stops saying it is live (no "Live, 0 watching" over the replay) and closes its
+    question box, as the server does."""
+    base, app = live_server
+    app.config["BROADCAST_STALE_SECONDS"] = 3600  # no media in this test: live until ended
+    with app.app_context():
+        official = factories.user(Role.OFFICIAL, region_code="420102", email="o@example.com")
+        factories.user(Role.SEEKER, region_code="420102", email="s@example.com")
+        broadcast = service.create(
+            db.session, title="政策直播", starts_at=utcnow(), region_code="420102", host=official
+        )
+        service.went_live(db.session, broadcast)
+        db.session.commit()
+        broadcast_id = broadcast.id
+
+    context, viewer = log_in(browser, base, "s@example.com", PHONE)
+    try:
+        viewer.goto(f"{base}/broadcasts/{broadcast_id}")
+        status = viewer.locator("h1 + p.meta")  # the line under the title
+        assert status.inner_text().startswith("Live") and viewer.locator("#ask").count() == 1
+
+        with app.app_context():  # what the WHIP DELETE of "End broadcast" does
+            service.ended(db.session, db.session.get(type(broadcast), broadcast_id))
+            db.session.commit()
+        wait_until(
+            viewer,
+            "document.querySelector('h1 + p.meta').innerText.startsWith('Ended')",
+            timeout_ms=30_000,
+        )
+        assert "Live" not in status.inner_text() and viewer.locator("#watching").count() == 0
+        assert viewer.locator("#ask").count() == 0
+        assert viewer.locator("#questions h2").inner_text() == "Questions and answers"
+        assert viewer.locator("#player").get_attribute("data-status") == "ended"
+    finally:
+        context.close()

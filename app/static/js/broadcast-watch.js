@@ -1,6 +1,6 @@
 // The watch page: plays the broadcast's HLS playlist with hls.js (or natively on Safari),
 // switches to the audio-only playlist on request, beats a presence heartbeat while live,
-// and refreshes the approved questions.
+// refreshes the approved questions, and follows the broadcast's status as it changes.
 (function () {
   "use strict";
   const box = document.getElementById("player");
@@ -11,6 +11,7 @@
   const audioOnly = document.getElementById("audio-only");
   let hls = null;
   let retry = null;
+  let polling = null;
 
   function source() {
     if (d.status === "ended") return d.replay;
@@ -19,6 +20,13 @@
 
   function play() {
     clearTimeout(retry);
+    if (d.status === "cancelled") {  // nothing will ever play
+      if (hls) hls.destroy();
+      hls = null;
+      video.pause();
+      box.hidden = true;
+      return;
+    }
     const url = source();
     if (d.status === "scheduled" && !d.hasReplay) {
       state.textContent = d.textWaiting;
@@ -48,6 +56,48 @@
     }
   }
 
+  // The badge as the page would render it for STATUS (show.html, #broadcast-status).
+  function showStatus(status) {
+    const line = document.getElementById("broadcast-status");
+    if (!line) return;
+    line.replaceChildren();
+    if (status === "ended") {
+      line.textContent = d.textEnded;
+    } else if (status === "live" || status === "cancelled") {
+      const badge = document.createElement("strong");
+      badge.className = "badge";
+      badge.textContent = status === "live" ? d.textLive : d.textCancelled;
+      line.append(badge);
+      if (status === "live") {
+        const watching = document.createElement("span");
+        watching.id = "watching";
+        watching.setAttribute("aria-live", "polite");
+        line.append(" ", watching);
+      }
+    }
+  }
+
+  // The status changed under the open page (the host ended or cancelled it, the publisher
+  // connected): the heartbeat and the question poll report it. The whole page follows, not
+  // only the player: a badge still saying "Live, 0 watching" over the replay, or a question
+  // box the server now refuses (409), would tell the viewer the opposite of the truth.
+  function follow(status) {
+    if (!status || status === d.status) return;
+    d.status = status;
+    showStatus(status);
+    if (status === "ended" || status === "cancelled") {
+      const asking = document.getElementById("asking");
+      if (asking) asking.remove();
+      clearInterval(polling);
+    }
+    if (status === "ended") {
+      const title = document.getElementById("questions-title");
+      if (title) title.textContent = d.textTranscript;
+    }
+    play();
+    if (status === "live") beat();
+  }
+
   if (audioOnly) audioOnly.addEventListener("change", play);
   play();
 
@@ -58,9 +108,9 @@
       const response = await fetch(d.presence, { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.ok) {
         const data = await response.json();
+        follow(data.status);
         const watching = document.getElementById("watching");
         if (watching) watching.textContent = d.textWatching.replace("{n}", data.watching);
-        if (data.status !== d.status) { d.status = data.status; play(); }
       }
     } catch (e) { /* offline for a moment: the next beat counts */ }
   }
@@ -102,9 +152,13 @@
   async function refresh() {
     try {
       const response = await fetch(d.questions, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (response.ok) render((await response.json()).questions);
+      if (response.ok) {
+        const data = await response.json();
+        render(data.questions);
+        follow(data.status);
+      }
     } catch (e) { /* try again at the next tick */ }
   }
-  if (d.status !== "ended") setInterval(refresh, 5000);
+  if (d.status !== "ended") polling = setInterval(refresh, 5000);
   if (d.signedIn) refresh();
 })();

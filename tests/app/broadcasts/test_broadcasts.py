@@ -312,6 +312,25 @@ def test_cli_create_prints_the_contract(app):
     assert bad.exit_code == 2 and "2 到 12 位数字" in bad.output  # Chinese by default
 
 
+def test_players_fetch_from_the_storage_port_unless_told_otherwise(tmp_path, monkeypatch):
+    """The embedded static server listens on BROADCAST_STORAGE_PORT: the default playback
+    URL is on that port too; an explicit BROADCAST_PLAYBACK_URL (a CDN) still wins."""
+    from app import create_app
+
+    monkeypatch.delenv("BROADCAST_PLAYBACK_URL", raising=False)
+    monkeypatch.setenv("BROADCAST_STORAGE_PORT", "5380")
+    custom = create_app({"INSTANCE_PATH": str(tmp_path)})
+    broadcast = Broadcast(storage_key="k3y")
+    assert service.playback_url(custom, broadcast) == "http://127.0.0.1:5380/hls/k3y/live.m3u8"
+    assert service.storage_server_commands(custom)[0][-2:] == ["--port", "5380"]
+
+    monkeypatch.setenv("BROADCAST_PLAYBACK_URL", "https://live.example.cn/hls/")
+    cdn = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert service.playback_url(cdn, broadcast, "replay.m3u8") == (
+        "https://live.example.cn/hls/k3y/replay.m3u8"
+    )
+
+
 @pytest.mark.parametrize("title", ["", " " * 3, "x" * 121])
 def test_titles_are_checked(app, title):
     with pytest.raises(service.BroadcastError):
@@ -336,6 +355,49 @@ def test_a_live_broadcast_whose_playlist_ended_shows_as_ended(app, client):
     assert "Questions and answers" in client.get(f"/broadcasts/{broadcast.id}").get_data(
         as_text=True
     )
+
+
+def test_questions_close_when_the_media_ends_before_the_row_does(app, client):
+    """The publisher ended (or vanished): the page shows the broadcast as ended at once,
+    while its row says live until the minute's sweep (storage.end_stalled). A question
+    posted in that minute is refused as on an ended broadcast, and on a cancelled one."""
+    from pathlib import Path
+
+    asker = factories.user(Role.SEEKER, region_code="420102", email="a@example.com")
+    broadcast = service.create(db.session, title="已结束", starts_at=utcnow())
+    service.went_live(db.session, broadcast)
+    broadcast.connected_at -= timedelta(seconds=1)  # file times come from a coarse clock
+    db.session.commit()
+    folder = Path(app.config["BROADCAST_DIR"]) / broadcast.storage_key
+    folder.mkdir(parents=True)
+    (folder / "live.m3u8").write_text("#EXTM3U\n#EXTINF:2.000,\nv00000.ts\n#EXT-X-ENDLIST\n")
+    login(client, asker.email, factories.PASSWORD)
+
+    page = client.get(f"/broadcasts/{broadcast.id}").get_data(as_text=True)
+    assert "Questions and answers" in page and 'id="ask"' not in page
+    asked = post_form(
+        client,
+        f"/broadcasts/{broadcast.id}/questions",
+        {"body": "还能提问吗？"},
+        token_from=f"/broadcasts/{broadcast.id}",
+        headers={"Accept": "application/json"},
+    )
+    assert asked.status_code == 409
+    assert asked.get_json() == {"error": "Questions are closed: the broadcast has ended."}
+
+    cancelled = service.create(db.session, title="取消了", starts_at=utcnow())
+    service.cancel(db.session, cancelled, asker)
+    db.session.commit()
+    asked = post_form(
+        client,
+        f"/broadcasts/{cancelled.id}/questions",
+        {"body": "还办吗？"},
+        token_from=f"/broadcasts/{broadcast.id}",
+        headers={"Accept": "application/json"},
+    )
+    assert asked.status_code == 409
+    assert asked.get_json() == {"error": "This broadcast was cancelled."}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BroadcastQuestion)) == 0
 
 
 def test_officials_see_the_figures_of_their_regions_broadcasts(app, client):

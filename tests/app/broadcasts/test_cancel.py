@@ -214,6 +214,7 @@ def test_a_move_needs_a_future_time_and_a_scheduled_broadcast(app, client, worke
     past = move(client, briefing, beijing(utcnow() - timedelta(hours=1)))
     assert past.status_code == 422
     assert "Choose a start time in the future." in past.get_data(as_text=True)
+    assert '<details class="card" id="change" open>' in past.get_data(as_text=True)  # to fix it
     garbage = move(client, briefing, "next tuesday")
     assert garbage.status_code == 422 and "Give the new start time." in garbage.get_data(
         as_text=True

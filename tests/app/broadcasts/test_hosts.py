@@ -5,6 +5,8 @@ it registered for, in the fair's region whatever region it posts; officials as b
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -162,3 +164,52 @@ def test_pinning_a_job_id_past_any_row_is_a_bad_request(app, client, job):
         client, f"/broadcasts/{broadcast.id}/pins", {"job": job, "pinned": "1"}, token_from=studio
     )
     assert response.status_code == 400
+
+
+def field_error(page: str, field: str) -> str:
+    """The message shown beside FIELD of a form page ('' when none is)."""
+    found = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', page)
+    return found.group(1) if found else ""
+
+
+def test_a_refused_schedule_says_why_beside_the_field(app, client):
+    """The service's refusals (not only the form's validators) are shown beside the field
+    they are about, not as a bare "correct the fields marked below" with nothing marked."""
+    official = factories.user(Role.OFFICIAL, region_code="420102", email="o@example.com")
+    as_user(client, official)
+    data = {**FORM, "region_code": "420103", "fair_id": "0"}  # 江汉区, beside 江岸区
+    outside = post_form(client, "/broadcasts/new", data)
+    assert outside.status_code == 422
+    page = outside.get_data(as_text=True)
+    assert field_error(page, "region_code") == "Choose a region inside your own."
+    assert 'aria-describedby="region_code-error"' in page
+    bad_link = {**FORM, "region_code": "420102", "fair_id": "0", "documents": "ftp://x"}
+    page = post_form(client, "/broadcasts/new", bad_link).get_data(as_text=True)
+    assert field_error(page, "documents") == "Documents must be links starting with http(s)://."
+
+    owner = factories.user(Role.EMPLOYER, email="e@example.com")
+    factories.employer(owner=owner)
+    as_user(client, owner)
+    no_fair = post_form(client, "/broadcasts/new", {**FORM, "fair_id": "0"})
+    assert no_fair.status_code == 422
+    assert field_error(no_fair.get_data(as_text=True), "fair_id") == (
+        "Companies broadcast as part of a job fair: choose one."
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Broadcast)) == 0
+
+
+def test_an_empty_region_is_the_officials_own_or_national_for_an_admin(app, client):
+    """An official may not broadcast beyond their region, so leaving it empty means their
+    own region (the form says so); an administrator's empty region is national."""
+    official = factories.user(Role.OFFICIAL, region_code="420102", email="o@example.com")
+    as_user(client, official)
+    form = html.unescape(client.get("/broadcasts/new").get_data(as_text=True))
+    assert "Empty: the fair's region if you choose a fair, else your own." in form
+    data = {**FORM, "region_code": "", "fair_id": "0"}
+    assert post_form(client, "/broadcasts/new", data).status_code == 302
+    assert db.session.scalar(sa.select(Broadcast.region_code)) == "420102"
+
+    as_user(client, factories.user(Role.ADMIN, email="a@example.com"))
+    assert post_form(client, "/broadcasts/new", {**data, "title": "全国"}).status_code == 302
+    national = db.session.scalar(sa.select(Broadcast).where(Broadcast.title == "全国"))
+    assert national.region_code is None
