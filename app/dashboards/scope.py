@@ -61,9 +61,12 @@ class Scope:
         else:
             abort(403)
         focus = (requested or "").strip() or root
-        # An admin's root is the whole country: the empty code.
+        # An admin's root is the whole country: the empty code. Codes are ASCII digits:
+        # isdigit() alone also passes "4201٠٢" and "4201０２", which name no region.
         if focus and (
-            not focus.startswith(root) or not focus.isdigit() or len(focus) not in CODE_LENGTHS
+            not focus.startswith(root)
+            or not (focus.isascii() and focus.isdigit())
+            or len(focus) not in CODE_LENGTHS
         ):
             abort(404)
         return cls(root, focus)

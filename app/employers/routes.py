@@ -43,6 +43,7 @@ from app.models import (
     ReviewDecision,
     Role,
     User,
+    VerificationState,
     utcnow,
 )
 from app.privacy.service import accept_notice
@@ -311,7 +312,10 @@ def review_page(employer: Employer, form: DecisionForm, status: int, post_check_
         form=form,
         history=review.history(employer),
         documents=review.current_documents(employer),
-        trusted=review.is_trusted(employer),
+        # Fast track, as the queue sorts it: only a submission waiting for a decision is on
+        # it (an approved company "was approved before" too, but is in no queue).
+        trusted=employer.verification_state == VerificationState.SUBMITTED
+        and review.is_trusted(employer),
         rule=review.FAST_TRACK_RULE,
         identity_rule=identity.APPROVAL_RULE,
         check=identity.latest(employer),

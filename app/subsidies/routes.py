@@ -57,25 +57,52 @@ def claim(policy_id: int):
 # Officials ---------------------------------------------------------------------------------
 
 
+REVIEWABLE = {
+    ClaimStatus.CLAIMED: ("approve", "reject"),
+    ClaimStatus.APPROVED: ("pay", "reject"),
+}
+"""The actions each tab offers (service.REVIEW_MOVES: what each may move); a paid or rejected
+claim is final, so those tabs list claims with nothing to tick."""
+
+
+def claim_rows(scope: Scope, status: str, ids: list[int] | None = None, limit: int = 500):
+    """(claim, employer, policy) of the scope's claims in STATUS, oldest first (only IDS)."""
+    query = (
+        scope.claims()
+        .where(SubsidyClaim.status == status)
+        .add_columns(Employer, SubsidyPolicy)
+        .join(SubsidyPolicy, SubsidyClaim.policy_id == SubsidyPolicy.id)
+        .order_by(SubsidyClaim.created_at, SubsidyClaim.id)
+        .limit(limit)
+    )
+    if ids is not None:
+        query = query.where(SubsidyClaim.id.in_(ids or [0]))
+    return db.session.execute(query).all()
+
+
+def claim_status(value: str | None) -> ClaimStatus:
+    """The tab asked for; an unknown one (a typo, an old link) shows the default tab, which
+    the page marks as the one shown, rather than an error naming codes nobody reads."""
+    try:
+        return ClaimStatus(value or ClaimStatus.CLAIMED)
+    except ValueError:
+        return ClaimStatus.CLAIMED
+
+
 @bp.route("/officials/subsidies")
 @roles_required(*OFFICIALS)
 def manage():
     """The region's policies, and its claims in one status (``?status=``, default "claimed")."""
     scope = current_scope()
     policies = db.session.scalars(scope.policies().order_by(SubsidyPolicy.starts_on.desc())).all()
-    status = request.args.get("status") or ClaimStatus.CLAIMED
-    statuses = [s.value for s in ClaimStatus]
-    if status not in statuses:
-        abort(400, _("Choose one of: %(values)s.", values=", ".join(statuses)))
-    claims = db.session.execute(
-        scope.claims()
-        .where(SubsidyClaim.status == status)
-        .add_columns(Employer, SubsidyPolicy)
-        .join(SubsidyPolicy, SubsidyClaim.policy_id == SubsidyPolicy.id)
-        .order_by(SubsidyClaim.created_at)
-        .limit(500)
-    ).all()
-    return render_template("subsidies/manage.html", policies=policies, claims=claims, status=status)
+    status = claim_status(request.args.get("status"))
+    return render_template(
+        "subsidies/manage.html",
+        policies=policies,
+        claims=claim_rows(scope, status),
+        status=status.value,
+        actions=REVIEWABLE.get(status, ()),
+    )
 
 
 @bp.route("/officials/subsidies/new", methods=["GET", "POST"])
@@ -98,15 +125,29 @@ def new_policy():
 @bp.route("/officials/subsidies/claims", methods=["POST"])
 @roles_required(*OFFICIALS)
 def review_claims():
-    """Approve, reject or mark paid the ticked claims of the official's region at once."""
+    """Approve, reject or mark paid the claims the official ticked on one tab.
+
+    Only claims still in that tab's status are touched (one decided by a colleague meanwhile
+    is left alone), and a rejection is shown once more with its count and total before it is
+    made: on a phone a stray tap must not reject a whole list."""
+    status = claim_status(request.form.get("status"))
     action = request.form.get("action")
-    if action not in ("approve", "reject", "pay"):
+    if action not in REVIEWABLE.get(status, ()):
         abort(422)
-    ids = as_ids(request.form.getlist("claim"))
-    claims = db.session.scalars(
-        Scope.of(current_user).claims().where(SubsidyClaim.id.in_(ids or [0]))
-    ).all()
-    changed = service.review(db.session, list(claims), action, current_user)
+    back = url_for("subsidies.manage", status=status.value)
+    rows = claim_rows(Scope.of(current_user), status, as_ids(request.form.getlist("claim")))
+    if not rows:
+        flash(_("Tick the claims to decide first."), "error")
+        return redirect(back)
+    if action == "reject" and request.form.get("confirmed") != "1":
+        return render_template(
+            "subsidies/confirm_reject.html",
+            claims=rows,
+            status=status.value,
+            total=sum(claim.amount for claim, _employer, _policy in rows),
+            back=back,
+        )
+    changed = service.review(db.session, [claim for claim, _e, _p in rows], action, current_user)
     db.session.commit()
     flash(ngettext("%(num)d claim updated.", "%(num)d claims updated.", changed), "success")
-    return redirect(url_for("subsidies.manage", status=request.form.get("status") or "claimed"))
+    return redirect(back)

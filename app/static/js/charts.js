@@ -6,7 +6,8 @@
  * Readability rules (app/dashboards/figures.py says which columns go on which axis):
  * - a rate has its own 0-100 % axis, never shared with a count;
  * - the legend is HTML under the title: it wraps on a phone instead of paging "1/3";
- * - on a narrow screen a bar chart with many categories turns sideways, one row per category.
+ * - every category is labelled; on a narrow screen a bar chart with many categories, or names
+ *   too long to stand under their bars, turns sideways, one row per category.
  */
 (function () {
   "use strict";
@@ -39,12 +40,26 @@
     return out;
   }
 
+  /* How wide TEXT is drawn in ECharts' default axis label font (12px sans-serif). */
+  var measure = document.createElement("canvas").getContext("2d");
+  function textWidth(text) {
+    measure.font = "12px sans-serif";
+    return measure.measureText(text).width;
+  }
+
+  /* Every bar's category is labelled (interval 0: ECharts otherwise drops the labels it finds too
+   * close together, which on a phone left a chart of three industries with one name). On a
+   * narrow screen a bar chart whose names do not fit under their bars turns sideways: one row
+   * per category, the name beside it, wrapped onto at most three lines and cut with "…"
+   * beyond; the tooltip and the table give it in full. */
   function cartesian(el, spec) {
     var categories = spec.rows.map(function (r) { return String(r[0]); });
     var axes = axesOf(spec);
     // The card's width: the canvas itself is not laid out (display: none) until drawn.
     var width = el.parentNode.clientWidth;
-    var sideways = spec.kind === "bar" && width < NARROW && categories.length > 4;
+    var widest = Math.max.apply(null, categories.map(textWidth).concat([0]));
+    var band = (width - 64) / Math.max(1, categories.length);  // less the value axis
+    var sideways = spec.kind === "bar" && width < NARROW && (categories.length > 4 || widest > band - 8);
     var series = [];
     axes.forEach(function (axis, a) {
       axis.columns.forEach(function (c) {
@@ -56,16 +71,28 @@
     });
     var values = axes.map(valueAxis);
     var rotated = !sideways && categories.length > 6;
-    var category = {
-      type: "category", data: categories,
-      axisLabel: sideways ? { width: 96, overflow: "truncate" }
-        : { rotate: rotated ? 30 : 0, width: 120, overflow: "truncate" }
-    };
+    var category = { type: "category", data: categories };
+    // A bar names its category; a line's weeks may skip a date where they crowd.
+    var every = spec.kind === "bar" ? 0 : "auto";
     if (sideways) {
-      // One row per category, the first at the top; the canvas grows to fit them.
+      // The names take up to 40 % of the width, the bars the rest.
+      var labelWidth = Math.min(Math.ceil(widest) + 2, Math.round(width * 0.4));
+      var lines = Math.min(3, Math.ceil(widest / labelWidth));
+      category.axisLabel = {
+        interval: 0, width: labelWidth, overflow: "break", lineHeight: 14,
+        height: lines * 14, lineOverflow: "truncate", ellipsis: "…"
+      };
+      // One row per category, the first at the top, tall enough for its name and its bars;
+      // the canvas grows to fit them.
+      var row = Math.max(22 * Math.max(1, series.length / 2), lines * 14 + 10);
       category.inverse = true;
-      el.style.height = Math.max(240, 48 + categories.length * 22 * Math.max(1, series.length / 2)) + "px";
+      el.style.height = Math.max(240, 48 + categories.length * row) + "px";
       values.forEach(function (v) { v.nameLocation = "end"; v.nameTextStyle = { align: "right" }; });
+    } else if (rotated) {
+      category.axisLabel = { interval: every, rotate: 30, width: 120, overflow: "truncate", ellipsis: "…" };
+    } else {
+      // Under its own bars, wrapped to their width.
+      category.axisLabel = { interval: every, width: Math.max(40, Math.floor(band) - 8), overflow: "break" };
     }
     return {
       color: PALETTE,

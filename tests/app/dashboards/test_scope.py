@@ -60,6 +60,14 @@ def test_drilling_outside_the_scope_is_not_found(two_counties, route):
         assert two_counties.get(f"{route}?region={outside}").status_code == 404, (route, outside)
 
 
+@pytest.mark.parametrize("route", [r for r in ROUTES if "?" not in r])
+def test_a_code_in_other_digits_is_not_found(two_counties, route):
+    """Region codes are ASCII digits: str.isdigit() alone let Arabic-Indic, full-width and
+    superscript digits through, and the page answered 200 with nothing in it."""
+    for code in ("420102٠٠١", "420102００１", "420102001００１", "420102²²²"):
+        assert two_counties.get(f"{route}?region={code}").status_code == 404, (route, code)
+
+
 def test_drilling_inside_the_scope_works(two_counties):
     response = two_counties.get("/officials/dashboards/recruitment.json?region=420102001")
     assert response.status_code == 200 and response.json["region"] == "420102001"

@@ -81,7 +81,7 @@ def test_review_state_machine_with_audit_and_notifications(client):
     as_user(client, official)
     assert employer.name in client.get("/officials/reviews").get_data(as_text=True)
     page = client.get(f"/officials/reviews/{employer.id}").get_data(as_text=True)
-    assert "Fast track" in page or "信用" in page  # the rule is shown
+    assert "信用" not in page  # a first, ordinary submission: no word of the fast track
     doc = employer.documents[0]
     served = client.get(f"/employers/{employer.id}/documents/{doc.id}")
     assert served.status_code == 200 and served.data == PDF
@@ -244,3 +244,27 @@ def test_renaming_a_verified_company_on_its_page_sends_it_back_to_review(client)
     assert post_form(client, "/employers/mine/edit", data).status_code in (302, 303)
     db.session.expire_all()
     assert employer.verification_state == VerificationState.SUBMITTED
+
+
+def test_only_a_fast_track_submission_says_it_is_one(client):
+    """The note that a company was approved before and the "Fast track" badge show on its
+    review page only when the submission is on the fast track, as the queue sorts it."""
+    plain = factories.employer(verified=False, name="普通公司")
+    trusted = factories.employer(verified=True, name="老牌公司")
+    official = factories.user(Role.OFFICIAL, region_code="42", locale="en")
+    db.session.add(
+        VerificationReview(employer_id=trusted.id, official_id=official.id, decision="approved")
+    )
+    badge = '<span class="state state-approved">Fast track</span>'
+    note = "approved at least once before"
+    as_user(client, official)
+    approved = client.get(f"/officials/reviews/{trusted.id}").text  # decided: in no queue
+    assert badge not in approved and note not in approved
+
+    for item in (plain, trusted):
+        item.verification_state = VerificationState.SUBMITTED
+    db.session.commit()
+    ordinary = client.get(f"/officials/reviews/{plain.id}").text
+    assert "普通公司" in ordinary and badge not in ordinary and note not in ordinary
+    fast = client.get(f"/officials/reviews/{trusted.id}").text
+    assert badge in fast and note in fast

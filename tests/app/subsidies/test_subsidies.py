@@ -239,3 +239,105 @@ def test_a_recruiter_is_told_who_claims_and_a_refused_claim_says_why_on_the_page
     refused = post_form(client, f"/subsidies/{item.id}/claim", {}, token_from="/subsidies/")
     assert refused.status_code == 409 and "Redirecting" not in refused.text
     assert 'class="flash error"' in refused.text and "used up" in refused.text
+
+
+def two_claims_by_one_company(app) -> tuple[list[int], object]:
+    """The same company's ¥1,000 claims under two policies, and an official of its district."""
+    from app.models import Employer
+
+    first = policy(budget=5000)
+    second = policy(budget=5000)
+    second.name = "稳岗补贴"
+    employer = db.session.get(Employer, resumed_employer())
+    with app.test_request_context(method="POST"):
+        claims = [subsidies.claim(db.session, p, employer, None) for p in (first, second)]
+    official = factories.user(Role.OFFICIAL, region_code="420102")
+    db.session.commit()
+    return [c.id for c in claims], official
+
+
+def claims_table(page: str) -> str:
+    """The claims list of the officials' page (the policies' table above names them too)."""
+    return page.split('class="table claims"')[1].split("</table>")[0]
+
+
+def actions(page: str) -> list[str]:
+    return re.findall(r'name="action" value="(\w+)"', page)
+
+
+def checkboxes(page: str) -> list[str]:
+    return re.findall(r'<input type="checkbox"[^>]*>', page)
+
+
+def test_each_claim_names_its_policy_and_nothing_is_ticked_beforehand(client):
+    from app.models import ClaimStatus
+
+    ids, official = two_claims_by_one_company(client.application)
+    as_user(client, official)
+    page = client.get("/officials/subsidies").text
+    claims = claims_table(page)
+    assert "复工补贴" in claims and "稳岗补贴" in claims
+    boxes = checkboxes(page)
+    assert len(boxes) == 2 and not any("checked" in box for box in boxes)
+    assert actions(page) == ["approve", "reject"]
+
+    db.session.get(SubsidyClaim, ids[0]).status = ClaimStatus.APPROVED
+    db.session.get(SubsidyClaim, ids[1]).status = ClaimStatus.PAID
+    db.session.commit()
+    approved = client.get("/officials/subsidies?status=approved").text
+    assert len(checkboxes(approved)) == 1 and actions(approved) == ["pay", "reject"]
+    paid = client.get("/officials/subsidies?status=paid").text  # final: nothing to decide
+    assert "稳岗补贴" in claims_table(paid) and not checkboxes(paid) and not actions(paid)
+
+
+def test_an_unknown_status_shows_the_default_tab_without_codes(client):
+    _ids, official = two_claims_by_one_company(client.application)
+    as_user(client, official)
+    response = client.get("/officials/subsidies?status=bogus", headers={"Accept-Language": "zh"})
+    assert response.status_code == 200
+    assert "claimed, approved" not in response.text
+    assert re.search(r'status=claimed" aria-current="page"', response.text)
+    assert len(checkboxes(response.text)) == 2
+
+
+def test_a_bulk_rejection_covers_only_the_ticked_claims_after_a_confirmation(client):
+    from app.models import ClaimStatus
+
+    ids, official = two_claims_by_one_company(client.application)
+    official.locale = "en"
+    as_user(client, official)
+    url, tab = "/officials/subsidies/claims", "/officials/subsidies"
+
+    def statuses() -> list[str]:
+        db.session.expire_all()
+        return [db.session.get(SubsidyClaim, i).status for i in ids]
+
+    # Nothing ticked: nothing happens, and the official is told why.
+    nothing = post_form(client, url, {"action": "reject", "status": "claimed"}, token_from=tab)
+    assert nothing.status_code == 302 and statuses() == ["claimed", "claimed"]
+    page = client.get(tab).text
+    assert 'lang="en"' in page and "Tick the claims" in page
+
+    # One ticked: first the count, the total and the claim itself, nothing rejected yet.
+    asked = post_form(
+        client, url, {"action": "reject", "status": "claimed", "claim": [ids[1]]}, token_from=tab
+    )
+    assert asked.status_code == 200 and "Reject 1 claim" in asked.text
+    assert "稳岗补贴" in asked.text and "¥1,000" in asked.text and "复工补贴" not in asked.text
+    assert statuses() == ["claimed", "claimed"]
+    confirmed = {"action": "reject", "status": "claimed", "claim": [ids[1]], "confirmed": "1"}
+    assert post_form(client, url, confirmed, token_from=tab).status_code == 302
+    assert statuses() == ["claimed", "rejected"]
+    rejected = db.session.get(SubsidyClaim, ids[1])
+    assert db.session.get(SubsidyPolicy, rejected.policy_id).committed_amount == 0  # given back
+
+    # A claim decided meanwhile (approved by a colleague) is not touched from the old tab,
+    # and an action the tab does not offer is refused.
+    db.session.get(SubsidyClaim, ids[0]).status = ClaimStatus.APPROVED
+    db.session.commit()
+    stale = {"action": "reject", "status": "claimed", "claim": [ids[0]], "confirmed": "1"}
+    post_form(client, url, stale, token_from=tab)
+    assert statuses() == ["approved", "rejected"]
+    wrong = {"action": "approve", "status": "approved", "claim": [ids[0]]}
+    assert post_form(client, url, wrong, token_from=tab).status_code == 422
+    assert statuses() == ["approved", "rejected"]
