@@ -148,8 +148,24 @@ def _check_slots(starts: list[datetime], zone: str, duration: int) -> list[datet
 def propose(
     application: Application, actor: User, starts: list[datetime], zone: str, duration: int
 ) -> Interview:
-    """A new interview with 1-5 slots (wall-clock times in ZONE); the candidate is told."""
+    """A new interview with 1-5 slots (wall-clock times in ZONE); the candidate is told.
+    One interview at a time is being arranged per application (a second round follows the
+    first): a double tap, or two colleagues at once, must not send the candidate two."""
     in_utc = _check_slots(starts, zone, duration)
+    lock(db.session, application)
+    open_one = db.session.scalar(
+        select(Interview.id).where(
+            Interview.application_id == application.id,
+            Interview.status.in_([InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED]),
+        )
+    )
+    if open_one is not None:
+        raise SchedulingError(
+            _l(
+                "An interview for this application is already being arranged: change its times instead."
+            ),
+            409,
+        )
     interview = Interview(
         application=application,
         duration_minutes=duration,

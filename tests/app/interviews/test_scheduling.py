@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import icalendar
@@ -167,3 +168,48 @@ def test_typed_offsets_are_kept_and_times_the_clocks_skip_are_refused(app):
         to_utc(datetime(2027, 3, 28, 2, 30), "Europe/Berlin")  # clocks go 02:00 → 03:00
     # 02:30 happens twice on 31 October in Berlin: the first (summer time, UTC+2) is meant
     assert to_utc(datetime(2027, 10, 31, 2, 30), "Europe/Berlin") == datetime(2027, 10, 31, 0, 30)
+
+
+def test_one_interview_is_arranged_at_a_time_even_when_proposed_twice_at_once(app, client):
+    from app.interviews import service
+    from app.models import Application, User
+
+    w = world()
+    application_id, people = w["application"].id, [w["owner"].id, w["colleague"].id]
+    db.session.commit()
+    barrier = threading.Barrier(len(people))
+    outcomes: list[str] = []
+
+    def run(user_id: int) -> None:
+        with app.app_context(), app.test_request_context(method="POST"):
+            session = db.session
+            barrier.wait(timeout=30)
+            try:
+                service.propose(
+                    session.get(Application, application_id),
+                    session.get(User, user_id),
+                    [datetime.fromisoformat(local_slot(48))],
+                    "Asia/Shanghai",
+                    30,
+                )
+                session.commit()
+                outcomes.append("proposed")
+            except service.SchedulingError:
+                session.rollback()
+                outcomes.append("refused")
+            finally:
+                session.remove()
+
+    db.session.close()  # on SQLite an open transaction here would hold the write lock
+    threads = [threading.Thread(target=run, args=(user_id,)) for user_id in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["proposed", "refused"]
+    assert len(db.session.scalars(select(Interview)).all()) == 1
+
+    # the page says so, and points to changing the times of the one being arranged
+    as_user(client, db.session.get(User, people[0]))
+    again = propose(client, application_id, [local_slot(72)])
+    assert again.status_code == 409 and "already being arranged" in again.text
