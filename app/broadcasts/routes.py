@@ -260,7 +260,7 @@ def new():
             flash(_("The broadcast is scheduled."), "success")
             return redirect(url_for(".studio", broadcast_id=broadcast.id))
     page = render_template(
-        "broadcasts/new.html", form=form, hints=hints, title=_("Schedule a broadcast")
+        "_form_page.html", form=form, hints=hints, title=_("Schedule a broadcast")
     )
     return page, (422 if form.is_submitted() else 200)
 
