@@ -12,10 +12,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
+from app.database import update_if
 from app.errors import DomainError
 from app.extensions import db
 from app.models import ApiToken, Role, User, utcnow
-from app.security import hash_password
+from app.security import LINK_REFUSALS, LinkError, hash_password, sign_out_everywhere
 
 
 class AccountError(DomainError):
@@ -77,6 +78,28 @@ def revoke_all_tokens(user: User) -> int:
     password may have made one, and a token can make more); returns how many."""
     live = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     return db.session.execute(live.values(revoked_at=utcnow())).rowcount
+
+
+def reset_password(user: User, password: str) -> int:
+    """Set USER's password from a reset link read a moment ago; returns how many API tokens
+    were revoked. The link names the password hash it was minted for, and only the request
+    that replaces that very hash uses it: of several posts of one link at once (which all
+    read the old hash), exactly one UPDATE still finds it, and the others are told the link
+    was used (LinkError) and change nothing."""
+    if not update_if(
+        db.session,
+        user,
+        User.password_hash == user.password_hash,
+        password_hash=hash_password(password),
+        # Following the link proves the address, too.
+        email_confirmed_at=user.email_confirmed_at or utcnow(),
+    ):
+        raise LinkError(LINK_REFUSALS["reset"][1])
+    # whoever knew the old password is out, with the API tokens they may have made
+    sign_out_everywhere(user)
+    revoked = revoke_all_tokens(user)
+    audit.record("user.password_reset", user, actor=user, tokens_revoked=revoked)
+    return revoked
 
 
 def tell_tokens_revoked(count: int) -> None:

@@ -44,7 +44,11 @@ class DeletionSchema(Schema):
 @token_required
 @blp.response(202, ExportSchema)
 def create_export():
-    """Ask for a copy of your data; poll the export until it is ready"""
+    """Ask for a copy of your data; poll the export until it is ready
+
+    While an export is being prepared, asking again returns that one. At most 5 an hour
+    (those asked for in Settings count too); more answer 429.
+    """
     export = service.request_export(g.api_user, via="api")
     db.session.commit()
     return export

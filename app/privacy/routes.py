@@ -142,7 +142,10 @@ def preferences():
 def request_export():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    service.request_export(current_user._get_current_object(), via="settings")
+    try:
+        service.request_export(current_user._get_current_object(), via="settings")
+    except service.PrivacyError as error:
+        return refused(error, settings_page)
     db.session.commit()
     flash(_("We are preparing your data. Reload this page in a minute to download it."), "info")
     return redirect(url_for("privacy.settings"), 303)

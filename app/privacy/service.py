@@ -18,13 +18,15 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import audit, uploads
 from app.accounts.service import revoke_all_tokens
-from app.database import update_if
+from app.database import lock, update_if
 from app.employers import ownership
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
     ApiToken,
     Application,
+    AuditEntry,
+    BroadcastQuestion,
     BroadcastReminder,
     Conversation,
     DataExport,
@@ -36,6 +38,7 @@ from app.models import (
     Invitation,
     Message,
     Notification,
+    QuestionStatus,
     RecommendationList,
     Resume,
     ResumeFile,
@@ -60,6 +63,8 @@ ERASED_NAME = "已注销用户"
 
 ERASED_MESSAGE = "erased"
 """The kind of a chat message whose text was erased with its author's account."""
+
+HOUR = timedelta(hours=1)
 
 
 # --- consent -------------------------------------------------------------------------------
@@ -90,20 +95,20 @@ def resume_consent_given(user: User) -> bool:
     return user.resume_consent_at is not None or bool(public_resumes(user))
 
 
-def set_resume_consent(user: User, given: bool, via: str) -> int:
+def set_resume_consent(user: User, given: bool, via: str) -> list[int]:
     """Give or withdraw consent to employers finding the résumé. Withdrawing makes every
-    public résumé of USER visible only to employers applied to; returns how many changed."""
-    changed = 0
+    public résumé of USER visible only to employers applied to; returns their ids."""
+    changed: list[int] = []
     if given:
         if user.resume_consent_at is not None:
-            return 0
+            return []
         user.resume_consent_at = utcnow()
     else:
         for resume in public_resumes(user):
-            resume.visibility = Visibility.APPLIED
-            changed += 1
+            resume.visibility = Visibility.APPLIED  # through the ORM: the index follows
+            changed.append(resume.id)
         if user.resume_consent_at is None and not changed:
-            return 0
+            return []
         user.resume_consent_at = None
     audit.record("consent.resume_visibility", user, actor=user, given=given, via=via)
     return changed
@@ -112,8 +117,36 @@ def set_resume_consent(user: User, given: bool, via: str) -> int:
 # --- export ----------------------------------------------------------------------------------
 
 
+EXPORTS_PER_HOUR = 5
+"""Exports one account may ask for in an hour, through the pages and the API together: each
+one is a worker's zip of everything held about the person."""
+
+
 def request_export(user: User, via: str) -> DataExport:
-    """Queue a zip of everything held about USER; a worker builds it."""
+    """Queue a zip of everything held about USER; a worker builds it. While one asked for in
+    the last hour is still being built, that one is the answer (an older pending one is taken
+    for lost: its job failed for good); past EXPORTS_PER_HOUR in an hour, PrivacyError (429)."""
+    # Counted in the database under the account's row lock, so requests at once (several
+    # tabs, a script) queue here and each sees what the one before it added.
+    lock(db.session, user)
+    recent = list(
+        db.session.scalars(
+            sa.select(DataExport)
+            .where(DataExport.user_id == user.id, DataExport.created_at > utcnow() - HOUR)
+            .order_by(DataExport.id.desc())
+        )
+    )
+    pending = [e for e in recent if e.status == ExportStatus.PENDING]
+    if pending:
+        return pending[0]
+    if len(recent) >= EXPORTS_PER_HOUR:
+        raise PrivacyError(
+            _l(
+                "You can ask for %(num)d copies of your data an hour. Please try again later.",
+                num=EXPORTS_PER_HOUR,
+            ),
+            429,
+        )
     export = DataExport(user_id=user.id, status=ExportStatus.PENDING)
     db.session.add(export)
     db.session.flush()
@@ -184,7 +217,11 @@ def expire_exports() -> int:
 
 
 def request_deletion(user: User, via: str) -> None:
-    """Erase USER after the grace period unless they cancel; other devices are signed out."""
+    """Erase USER after the grace period unless they cancel; other devices are signed out.
+
+    Employers stop finding the résumé at once, not after the grace period: the request
+    withdraws the consent to being found (as the settings do), and the request's audit entry
+    names the résumés that hid, so that :func:`cancel_deletion` can show them again."""
     days = current_app.config["DELETION_GRACE_DAYS"]
     if update_if(
         db.session,
@@ -193,17 +230,49 @@ def request_deletion(user: User, via: str) -> None:
         User.deleted_at.is_(None),
         delete_after=utcnow() + timedelta(days=days),
     ):
-        audit.record("account.delete_request", user, actor=user, via=via, days=days)
+        hidden = set_resume_consent(user, False, via=via)
+        audit.record(
+            "account.delete_request", user, actor=user, via=via, days=days, resumes_hidden=hidden
+        )
     sign_out_everywhere(user, keep_current=True)
 
 
 def cancel_deletion(user: User) -> bool:
     """Keep the account; False when nothing was pending, or it was erased meanwhile (the
-    erasure clears the date in the same transaction, so a cancel never "succeeds" after it)."""
+    erasure clears the date in the same transaction, so a cancel never "succeeds" after it).
+    The résumés the request hid from employers are public again, unless their owner chose
+    another visibility meanwhile."""
     if not update_if(db.session, user, User.delete_after.is_not(None), delete_after=None):
         return False
     audit.record("account.delete_cancel", user, actor=user)
+    hidden = db.session.scalars(
+        sa.select(Resume).where(
+            Resume.id.in_(hidden_for_deletion(user)),
+            Resume.user_id == user.id,
+            Resume.visibility == Visibility.APPLIED,
+        )
+    ).all()
+    for resume in hidden:
+        resume.visibility = Visibility.PUBLIC  # through the ORM: the index follows
+    if hidden:
+        set_resume_consent(user, True, via="settings")  # the consent the request withdrew
     return True
+
+
+def hidden_for_deletion(user: User) -> list[int]:
+    """The résumés USER's latest deletion request hid from employers. The append-only audit
+    entry is the record: no column has to keep it through the grace period."""
+    data = db.session.scalar(
+        sa.select(AuditEntry.data)
+        .where(
+            AuditEntry.action == "account.delete_request",
+            AuditEntry.object_type == User.__tablename__,
+            AuditEntry.object_id == str(user.id),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return [int(i) for i in (data or {}).get("resumes_hidden", [])]
 
 
 def erase(user: User) -> None:
@@ -243,8 +312,33 @@ def erase(user: User) -> None:
     db.session.execute(
         sa.update(Conversation)
         .where(Conversation.candidate_id == user.id)
-        .values(candidate_shares_contact=False)
+        .values(candidate_shares_contact=False, candidate_wechat="")
     )
+    # A member gives the company's WeChat ID when agreeing to exchange contacts (the
+    # "contact" message they sent): an erased member's ID goes, the company's agreement stays.
+    db.session.execute(
+        sa.update(Conversation)
+        .where(
+            Conversation.id.in_(
+                sa.select(Message.conversation_id).where(
+                    Message.sender_id == user.id,
+                    Message.side == Side.EMPLOYER,
+                    Message.kind == "contact",
+                )
+            )
+        )
+        .values(employer_wechat="")
+    )
+    # Live-stream questions: the text goes and the row stays (without its author), so a
+    # broadcast's figures and votes still add up; an unanswered one leaves the public list,
+    # having nothing left to show, and an answered one keeps the host's answer.
+    questions = sa.update(BroadcastQuestion).where(BroadcastQuestion.author_id == user.id)
+    db.session.execute(
+        questions.where(BroadcastQuestion.status != QuestionStatus.ANSWERED).values(
+            status=QuestionStatus.REJECTED, pinned=False
+        )
+    )
+    db.session.execute(questions.values(body="", author_id=None))
     db.session.execute(sa.delete(Invitation).where(Invitation.candidate_id == user.id))
     ownership.hand_over(user)  # the company stays: a colleague takes over, or nobody yet
     db.session.execute(sa.delete(EmployerMember).where(EmployerMember.user_id == user.id))

@@ -219,6 +219,10 @@ def save(user: User, resume: Resume | None, data: dict) -> Resume:
         if section in data:
             setattr(resume, section, [_entry(entry, keys) for entry in data[section]])
     resume.region_code = resume.region_code or None
+    if resume.visibility == Visibility.PUBLIC and user.delete_after is not None:
+        # The account is to be erased: the résumé stays out of employers' search until the
+        # deletion is cancelled (an API client re-sending it as public must not bring it back).
+        resume.visibility = Visibility.APPLIED
     if resume.visibility == Visibility.PUBLIC:
         # Choosing "visible to verified employers" is the separate consent to being found.
         set_resume_consent(user, True, via="resume")

@@ -350,3 +350,52 @@ def test_password_reset_revokes_the_api_tokens(app, client):
         select(AuditEntry).where(AuditEntry.action == "user.password_reset")
     ).one()
     assert entry.data["tokens_revoked"] == 1
+
+
+def test_one_reset_link_posted_many_times_at_once_changes_the_password_once(app):
+    """Found by an outside tester: 20 posts of one link at once, 14 of them "changed" the
+    password (and were audited), and only one password worked. Now exactly one request
+    changes it and the others are told the link was used."""
+    import threading
+
+    user = factories.user(email="a@example.com")
+    db.session.commit()
+    path = f"/auth/reset/{make_link_token('reset', user)}"
+    count = 8
+    barrier = threading.Barrier(count)
+    answers: dict[str, tuple[int, str]] = {}
+
+    def post(n: int) -> None:
+        # No app context in the thread: each request gets its own, with its own session.
+        browser = app.test_client()
+        password = f"new-password-{n}"
+        token = csrf_token(browser, path)
+        barrier.wait()
+        response = browser.post(
+            path, data={"csrf_token": token, "password": password, "confirm": password}
+        )
+        answers[password] = (response.status_code, response.get_data(as_text=True))
+
+    db.session.close()  # on SQLite an open transaction here would hold the write lock
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    statuses = sorted(status for status, _page in answers.values())
+    assert statuses == [302] + [400] * (count - 1)
+    refused = [page for status, page in answers.values() if status == 400]
+    assert all("already used" in page or "已被使用" in page for page in refused)
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "user.password_reset")
+        )
+        == 1
+    )
+    (winner,) = [password for password, (status, _page) in answers.items() if status == 302]
+    for password in answers:
+        expected = 302 if password == winner else 401
+        with app.app_context():  # a context of its own: no signed-in user left in `g`
+            assert login(app.test_client(), "a@example.com", password).status_code == expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from app.cooperation.service import ACTIONS as COOPERATION_ACTIONS
 from app.employers.fast_track import RULE_FIELDS
 from app.jobs.service import TRANSITIONS
 from app.labels import AUDIT_ACTIONS, AUDIT_DATA_KEYS
@@ -22,6 +23,7 @@ EXPANDED = {
     # f-string as written: the values its placeholder takes
     'f"job.{action}"': {f"job.{action}" for action in TRANSITIONS},
     'f"subsidy.{action}"': {f"subsidy.{action}" for action in REVIEW_MOVES},
+    'f"cooperation.{action}"': {f"cooperation.{action}" for action in COOPERATION_ACTIONS},
     'f"employer.review_{decision.value}"': {f"employer.review_{d.value}" for d in ReviewDecision},
     'f"employer.review_{ReviewDecision.APPROVED.value}"': {"employer.review_approved"},
     # decide() moves a checked check to approved or rejected
