@@ -31,10 +31,11 @@ def test_job_search_reads_only_numbers(client, query):
     assert status == 400 or (query.endswith("４２") and status == 200)
 
 
-def test_claims_in_an_unknown_status_are_refused(client):
+def test_claims_in_an_unknown_status_show_the_default_tab(client):
     as_user(client, factories.user(Role.OFFICIAL, region_code="420102"))
     assert client.get("/officials/subsidies?status=claimed").status_code == 200
-    assert client.get("/officials/subsidies?status=nonsense").status_code == 400
+    page = client.get("/officials/subsidies?status=nonsense")
+    assert page.status_code == 200 and 'status=claimed" aria-current="page"' in page.text
 
 
 @pytest.mark.parametrize(

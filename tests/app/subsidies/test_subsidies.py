@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import refresh
 
 from app import clock
 from app.extensions import db
@@ -305,6 +306,9 @@ def test_a_bulk_rejection_covers_only_the_ticked_claims_after_a_confirmation(cli
 
     ids, official = two_claims_by_one_company(client.application)
     official.locale = "en"
+    # The claims were made in a request context inside the test's app context, which the
+    # client's requests share: forget the language chosen there, as a new request would.
+    refresh()
     as_user(client, official)
     url, tab = "/officials/subsidies/claims", "/officials/subsidies"
 
