@@ -150,6 +150,15 @@ def identify(app: Flask, headers: dict, query_string: str = "") -> Audience | in
             db.session.remove()
 
 
+def refusal(app: Flask, headers: dict, audience: Audience) -> int | None:
+    """The status that now refuses a stream opened for AUDIENCE with HEADERS (None: it may
+    still read): signed out, token revoked, or no longer of the company it was opened for."""
+    found = identify(app, headers)
+    if isinstance(found, int):
+        return found
+    return None if found == audience else 403
+
+
 def ended(status: int) -> str:
     """The last event of a stream whose caller may no longer read."""
     return sse("end", {"status": status})
@@ -249,11 +258,8 @@ class ThreadStream:
         to send a keep-alive) asks only once the last answer is RECHECK_S old."""
         if idle and time.monotonic() - self.checked < RECHECK_S:
             return None
-        found = identify(self.app, self.headers)
         self.checked = time.monotonic()
-        if isinstance(found, int):
-            return found
-        return None if found == self.audience else 403
+        return refusal(self.app, self.headers, self.audience)
 
     def __iter__(self) -> Iterator[str]:
         yield "retry: 1000\n\n"

@@ -123,11 +123,10 @@ class StreamServer:
         loop = asyncio.get_running_loop()
         if idle and loop.time() - client.checked < events.RECHECK_S:
             return None
-        found = await loop.run_in_executor(None, events.identify, self.flask_app, client.headers)
         client.checked = loop.time()
-        if isinstance(found, int):
-            return found
-        return None if found == client.audience else 403
+        return await loop.run_in_executor(
+            None, events.refusal, self.flask_app, client.headers, client.audience
+        )
 
     def replay(self, user_id: int, after: int) -> list[tuple[int, bytes]]:
         from app.extensions import db
