@@ -5,7 +5,6 @@ in force steers partner jobs."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from app.cooperation import service as cooperation
 from app.extensions import db
 from app.models import AgreementStatus, CooperationAgreement, Notification, Role, User
 from tests import factories
+from tests.concurrency import at_once, refusals
 from tests.web import as_user, post_form
 
 BOARD = "/officials/dashboards/cooperation"
@@ -172,35 +172,20 @@ def test_an_acceptance_and_a_withdrawal_at_once_only_one_counts(app):
     db.session.commit()
     agreement_id = agreement.id
     ids = {"accept": partner.id, "withdraw": district.id}
-    barrier = threading.Barrier(len(ids))
-    outcomes: dict[str, str] = {}
+    actions = list(ids)
 
-    def run(action: str) -> None:
-        with app.app_context(), app.test_request_context(method="POST"):
-            session = db.session
-            barrier.wait(timeout=30)
-            try:
-                official = session.get(User, ids[action])
-                row = session.get(CooperationAgreement, agreement_id)
-                cooperation.act(session, official, row, action)
-                session.commit()
-                outcomes[action] = "done"
-            except cooperation.AgreementError:
-                session.rollback()
-                outcomes[action] = "refused"
-            finally:
-                session.remove()
+    def act(n: int) -> str:
+        action = actions[n]
+        official = db.session.get(User, ids[action])
+        cooperation.act(
+            db.session, official, db.session.get(CooperationAgreement, agreement_id), action
+        )
+        return action
 
-    db.session.close()  # on SQLite an open transaction here would hold the write lock
-    threads = [threading.Thread(target=run, args=(action,)) for action in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes.values()) == ["done", "refused"]
-    final = the_agreement().status
-    winner = next(action for action, outcome in outcomes.items() if outcome == "done")
-    assert final == cooperation.ACTIONS[winner]
+    outcomes = at_once(app, len(actions), act)
+    assert refusals(outcomes) == 1
+    (winner,) = [o for o in outcomes if isinstance(o, str)]
+    assert the_agreement().status == cooperation.ACTIONS[winner]
 
 
 @pytest.mark.parametrize(
