@@ -128,7 +128,7 @@ def run_command(
         if not is_loaded():
             click.echo("Loading demo data (first run only)…")
             load()
-    build_search_index_if_empty()
+    build_search_index_if_needed()
     env = child_env(app, local=not app.config["PRODUCTION"] and is_loopback(host))
     streams = stream_children(app, env, host, port)
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
@@ -167,20 +167,23 @@ def is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def build_search_index_if_empty() -> None:
-    """Index the database once on a fresh instance, before the workers start, so the first
-    search has results. Later changes reach the index through the queue."""
+def build_search_index_if_needed() -> None:
+    """Index the database, before the workers start, on a fresh instance (so the first
+    search has results) and after an upgrade that changed the index's fields or analysis
+    (an index built at another SCHEMA_VERSION is not used: pages would fall back to the
+    database until someone ran `yunpin search reindex`). Later changes reach the index
+    through the queue."""
     from app import batching
     from app.indexing import service as search_index
-    from app.indexing.cli import index_is_empty, rebuild
+    from app.indexing.cli import kinds_to_build, rebuild
     from search import SearchUnavailable
 
     try:
-        if index_is_empty(search_index.get_backend()):
-            click.echo("Building the search index…")
+        if kinds := kinds_to_build(search_index.get_backend()):
+            click.echo(f"Building the search index ({', '.join(kinds)})…")
             # The rebuild reads every row, so it covers what the marks left so far ask for.
             with batching.take("search"):
-                for kind in search_index.KINDS:
+                for kind in kinds:
                     rebuild(search_index.get_backend(), kind)
     except SearchUnavailable as exc:
         click.echo(f"Search index not built ({exc}); pages use the database meanwhile.")

@@ -18,6 +18,7 @@ from search.base import SearchBackend
 from search.documents import JobDocument, ResumeDocument, content_hash
 from search.exceptions import (
     DocumentInvalid,
+    IndexOutdated,
     InvalidQuery,
     SearchError,
     SearchUnavailable,
@@ -68,6 +69,7 @@ __all__ = [
     "DocumentInvalid",
     "FacetBucket",
     "Hit",
+    "IndexOutdated",
     "InvalidQuery",
     "JobDocument",
     "ReindexReport",

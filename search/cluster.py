@@ -22,7 +22,7 @@ from search.base import SearchBackend
 from search.cluster_client import ClusterClient
 from search.defaults import INDEX_PREFIX, KINDS, SCHEMA_VERSION, SUGGEST_LIMIT
 from search.documents import Record, spec_for
-from search.exceptions import SearchUnavailable
+from search.exceptions import IndexOutdated
 from search.query import Plan, SearchResult, Suggestion, facet_plans, page_result
 from search.suggest import delta_for, entries_of
 
@@ -81,7 +81,7 @@ class ClusterBackend(SearchBackend):
         if not live:
             self.switch_generation(kind, self.new_generation(kind))
         elif not all(f"-v{SCHEMA_VERSION}-" in name for name in live):
-            raise SearchUnavailable(
+            raise IndexOutdated(
                 f"{self.alias(kind)} points to {live}, built at another schema version than "
                 f"{SCHEMA_VERSION}: rebuild it (yunpin search reindex)"
             )

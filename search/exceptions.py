@@ -19,6 +19,12 @@ class SearchUnavailable(SearchError):
     """
 
 
+class IndexOutdated(SearchUnavailable):
+    """The live index was built at another ``SCHEMA_VERSION`` (other fields or another
+    analyser), so this code's queries would not match its tokens. A reindex builds a current
+    one (``yunpin search reindex``; ``yunpin run`` does it at start-up)."""
+
+
 class DocumentInvalid(SearchError, ValueError):
     """A document dict is missing a required field or has a value of the wrong shape."""
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from search.defaults import SCHEMA_VERSION
-from search.exceptions import SearchUnavailable
+from search.exceptions import IndexOutdated, SearchUnavailable
 
 GENERATION_NAME = re.compile(r"g-[0-9]{14}-[0-9a-f]{6}")
 """What :meth:`Generations.create` names a generation; ``CURRENT`` holding anything else
@@ -76,7 +76,7 @@ class Generations:
         would not match the queries. ``yunpin search reindex`` builds a current one."""
         version = self.schema_version(kind, name)
         if version != SCHEMA_VERSION:
-            raise SearchUnavailable(
+            raise IndexOutdated(
                 f"the {kind} index was built at schema version {version}, this code needs "
                 f"{SCHEMA_VERSION}: rebuild it (yunpin search reindex)"
             )

@@ -16,7 +16,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.indexing import service
-from search import BACKENDS, SearchUnavailable, check, content_hash, reindex
+from search import BACKENDS, IndexOutdated, SearchUnavailable, check, content_hash, reindex
 
 KIND_CHOICE = click.Choice(["all", *service.KINDS])
 
@@ -47,9 +47,20 @@ def command_backend(name: str | None = None, url: str | None = None) -> Iterator
         close()
 
 
-def index_is_empty(backend) -> bool:
-    """Whether the live jobs index holds no document (e.g. a fresh instance)."""
-    return not backend.health().get("docs", {}).get("jobs")
+def kinds_to_build(backend) -> list[str]:
+    """The kinds whose index must be built from the database before it can serve: each one
+    built at another schema version (an upgrade changed fields or analysis), and all of them
+    when no job is indexed (a fresh instance). Raises SearchUnavailable when the engine
+    cannot say (unreachable, locked)."""
+    outdated = []
+    for kind in service.KINDS:
+        try:
+            backend.ensure(kind)
+        except IndexOutdated:
+            outdated.append(kind)
+    if "jobs" not in outdated and not backend.health().get("docs", {}).get("jobs"):
+        return list(service.KINDS)
+    return outdated
 
 
 def _advance(bar):

@@ -33,7 +33,7 @@ def demo_server(tmp_path_factory, sqlite_template, redis_server):
     from werkzeug.serving import make_server
 
     from app import demo
-    from app.cli import build_search_index_if_empty
+    from app.cli import build_search_index_if_needed
 
     tmp = tmp_path_factory.mktemp("a11y")
     path = tmp / "demo.db"
@@ -44,7 +44,7 @@ def demo_server(tmp_path_factory, sqlite_template, redis_server):
     app.extensions["redis"] = redis_server
     with app.app_context():
         demo.load()
-        build_search_index_if_empty()  # as `yunpin run` does: the job search shows the demo
+        build_search_index_if_needed()  # as `yunpin run` does: the job search shows the demo
         pages = {role: pages_of(db.session) for role, (_email, pages_of) in ROLES.items()}
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)

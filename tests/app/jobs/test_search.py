@@ -272,7 +272,7 @@ def test_reindex_and_check_repair_from_the_cli(app, runner, client):
 
 
 def test_yunpin_run_rebuilds_an_index_of_an_older_schema(app, client, worker):
-    from app.cli import build_search_index_if_empty
+    from app.cli import build_search_index_if_needed
     from app.indexing import service as search_index
 
     publish(title="软件测试工程师")
@@ -284,9 +284,35 @@ def test_yunpin_run_rebuilds_an_index_of_an_older_schema(app, client, worker):
     search_index.close_backend(app)
     assert "slower backup mode" in text(client, "/jobs/?q=软件工程师")
 
-    build_search_index_if_empty()  # what `yunpin run` does before serving
+    build_search_index_if_needed()  # what `yunpin run` does before serving
     page = text(client, "/jobs/?q=软件工程师")
     assert "软件测试工程师" in page and "slower backup mode" not in page
+
+
+def test_yunpin_run_rebuilds_only_the_kinds_built_at_an_older_schema(app, capsys):
+    from app.cli import build_search_index_if_needed
+    from app.indexing import service as search_index
+    from search.defaults import SCHEMA_VERSION
+
+    publish(title="仓库管理员")
+    db.session.commit()
+    build_search_index_if_needed()  # a fresh instance: both kinds are built
+    assert "(jobs, resumes)" in capsys.readouterr().out
+    backend = search_index.get_backend(app)
+    jobs, resumes = backend.gens.current("jobs"), backend.gens.current("resumes")
+    (backend.gens.path("resumes", resumes) / "SCHEMA").write_text(f"{SCHEMA_VERSION - 1}\n")
+    search_index.close_backend(app)
+
+    build_search_index_if_needed()
+    assert "(resumes)" in capsys.readouterr().out
+    backend = search_index.get_backend(app)
+    assert backend.gens.current("jobs") == jobs  # current: left alone
+    rebuilt = backend.gens.current("resumes")
+    assert rebuilt != resumes and backend.gens.schema_version("resumes", rebuilt) == SCHEMA_VERSION
+
+    build_search_index_if_needed()  # nothing left to do
+    assert "Building" not in capsys.readouterr().out
+    search_index.close_backend(app)
 
 
 def test_a_place_typed_in_english_filters_like_one_picked(client, worker):
