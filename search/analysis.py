@@ -2,8 +2,8 @@
 
 Pipeline (index and query alike):
 
-1. ``normalize``: NFKC (full-width → half-width), OpenCC ``tw2sp`` (traditional → simplified
-   with Taiwan phrase mapping, so 軟體工程師 → 软件工程师), lower-case.
+1. ``normalize``: NFKC (full-width → half-width), traditional → simplified (only where the
+   text holds traditional characters: :func:`simplify`), lower-case.
 2. split into CJK runs and Latin/digit runs (``c++``, ``c#``, ``node.js`` stay whole);
 3. CJK runs are segmented by rjieba with the job-domain user dictionary
    (``data/userdict.txt``): search mode at index time (sub-words too, so 工程师 finds
@@ -40,7 +40,8 @@ from pypinyin import Style, lazy_pinyin
 
 from search.defaults import SYNONYM_FACTOR
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_CJK = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_BLOCKS)
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9][a-z0-9+#]*(?:[._\-][a-z0-9+#]+)*")
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
@@ -87,7 +88,6 @@ STOP_WORDS = frozenset(
 
 _lock = threading.Lock()
 _ready = False
-_converter = opencc.OpenCC("tw2sp")
 
 
 def _data(name: str) -> str:
@@ -124,19 +124,69 @@ def _synonym_lines() -> list[list[str]]:
     return groups
 
 
+_traditional_words = opencc.OpenCC("tw2sp")
+"""Traditional (Taiwan) words to mainland ones: 軟體工程師 → 软件工程师, 程式設計師 → 程序员,
+檔案 → 文件. Only ever given stretches that hold traditional characters: its phrase table
+also maps words written alike in both scripts to their mainland counterparts (程序 → 进程,
+文件 → 文档, 建立 → 创建), which turned simplified text into other words."""
+
+_traditional_characters = opencc.OpenCC("t2s")
+
+_CJK_CHARACTERS = "".join(chr(c) for lo, hi in _CJK_BLOCKS for c in range(lo, hi + 1))
+
+
+def _changed_by(converter: opencc.OpenCC) -> set[str]:
+    """The CJK characters ``converter`` writes otherwise, one at a time (one call, ~3 ms)."""
+    converted = converter.convert("\n".join(_CJK_CHARACTERS)).split("\n")
+    return {c for c, to in zip(_CJK_CHARACTERS, converted, strict=True) if to != c}
+
+
+_TRADITIONAL = frozenset(_changed_by(_traditional_characters))
+"""The characters simplified Chinese writes otherwise (體, 師): what tells traditional text."""
+_TRADITIONAL_RE = re.compile(f"[{''.join(sorted(_TRADITIONAL))}]")
+
+
+@lru_cache(maxsize=1)
+def _stretch_re() -> re.Pattern[str]:
+    """A stretch of letters, digits and CJK characters with no simplified-only character
+    (们, 负: traditional Chinese writes them otherwise, simplified keeps them), the unit
+    :func:`simplify` converts whole or not at all. Built on the first traditional text:
+    OpenCC's s2t tables take ~90 ms to load."""
+    simplified_only = _changed_by(opencc.OpenCC("s2t")) - _TRADITIONAL
+    return re.compile(f"[^\\W{''.join(sorted(simplified_only))}]+")
+
+
+def simplify(text: str) -> str:
+    """``text`` in simplified characters, leaving what already is.
+
+    Text with no traditional character is returned as it is. Otherwise each stretch that
+    holds one (bounded by spaces, punctuation and simplified-only characters) goes through
+    OpenCC ``tw2sp``, so 軟體工程師 is found by 软件工程师, while a simplified sentence
+    quoting one traditional word keeps its other words (我们需要軟體工程師负责程序设计 →
+    我们需要软件工程师负责程序设计, not …进程设计).
+    """
+    if not _TRADITIONAL_RE.search(text):
+        return text
+    return _stretch_re().sub(_simplify_stretch, text)
+
+
+def _simplify_stretch(match: re.Match[str]) -> str:
+    stretch = match.group()
+    return _simplified(stretch) if _TRADITIONAL_RE.search(stretch) else stretch
+
+
 @lru_cache(maxsize=4096)
-def _convert(text: str) -> str:
-    return _converter.convert(text)
+def _simplified(stretch: str) -> str:
+    if _traditional_characters.convert(stretch) == stretch:
+        return stretch  # its "traditional" characters are simplified in context: 乾隆
+    return _traditional_words.convert(stretch)
 
 
 def normalize(text: str) -> str:
-    """NFKC + traditional→simplified (phrase level) + lower-case."""
+    """NFKC + traditional→simplified where traditional (:func:`simplify`) + lower-case."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
-    if _CJK_RE.search(text):
-        text = _converter.convert(text) if len(text) > 64 else _convert(text)
-    return text.lower()
+    return simplify(unicodedata.normalize("NFKC", text)).lower()
 
 
 def stem(token: str) -> str:
@@ -601,7 +651,8 @@ def highlight(
     """HTML-escaped ``text`` with matched tokens wrapped in ``<tag>``; None if nothing matched.
 
     Works on the original characters when normalisation kept the length (the usual case:
-    NFKC and tw2sp are 1:1 for CJK); otherwise the simplified form is shown. With
+    NFKC and script conversion are mostly 1:1 for CJK); otherwise the simplified form is
+    shown. With
     ``snippet``, returns about that many characters around the first match.
     """
     if not text or not (exact or fuzzy):

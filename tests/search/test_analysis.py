@@ -2,13 +2,54 @@
 
 from __future__ import annotations
 
+import pytest
+
 from search import analysis
 from search.analysis import Term
 
 
 def test_normalize_folds_width_script_and_case():
     assert analysis.normalize("ＪＡＶＡ軟體工程師") == "java软件工程师"
-    assert analysis.normalize("滑鼠") == "鼠标"
+    assert analysis.normalize("無線滑鼠") == "无线鼠标"  # Taiwan words become mainland ones
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["程序员", "程序设计", "文件", "软件工程师", "建立客户关系", "公司核心系统", "乾隆年间"],
+)
+def test_simplified_text_is_kept_as_it_is(text):
+    """OpenCC's Taiwan phrase table maps words written alike in both scripts (程序 → 进程,
+    文件 → 文档, 核心 → 内核): simplified text never goes through it."""
+    assert analysis.normalize(text) == text
+    assert "".join(analysis.query_tokens(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("軟體工程師", "软件工程师"),
+        ("程式設計師", "程序员"),  # OpenCC's mainland word for it
+        ("檔案", "文件"),
+        ("資料庫管理員", "数据库管理员"),
+        ("後台管理系統", "后台管理系统"),
+    ],
+)
+def test_traditional_text_becomes_the_mainland_words(traditional, simplified):
+    assert analysis.normalize(traditional) == simplified
+
+
+def test_one_traditional_word_does_not_convert_the_simplified_words_around_it():
+    mixed = "我们需要一名軟體工程師负责程序设计，建立文件 檔案"
+    assert analysis.normalize(mixed) == "我们需要一名软件工程师负责程序设计,建立文件 文件"
+
+
+def test_synonym_groups_hold_the_words_as_written():
+    table = analysis.synonym_table()
+    group = set(table[("程序员",)])
+    assert {("程序员",), ("软件工程师",), ("软件开发工程师",), ("开发工程师",)} <= group
+    assert ("进程员",) not in table
+    (clause,) = analysis.analyze_query("程式設計師")  # the Taiwan word, through the group
+    assert {("软件工程师",), ("程序员",)} <= {tuple(t.text for t in alt) for alt in clause}
 
 
 def test_tokens_keep_programming_names_whole():
