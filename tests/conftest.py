@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import request_finished, request_started
+from flask import g, request_finished, request_started, request_tearing_down
 
 from app import create_app
 from app.extensions import db
@@ -98,6 +98,18 @@ def database_uri(request, tmp_path) -> str:
     return request.getfixturevalue("postgres_uri")
 
 
+def forget_the_request(_sender, **_extra) -> None:
+    """Empty `g` as a request starts and as it ends (a client's or a test_request_context).
+
+    In production each request has an app context, and so a `g`, of its own; here requests
+    share the test's. Extensions keep per-request answers there: Flask-Login the signed-in
+    user, Flask-WTF the CSRF token, Flask-Babel the locale and time zone. Kept, a set-up
+    request's Chinese would answer the next client's English, and one browser's user would
+    be signed in for the next browser."""
+    for name in list(g):
+        g.pop(name)
+
+
 def empty_postgres(engine: sa.Engine) -> None:
     """TRUNCATE skips row triggers, so the append-only audit log can be reset between tests."""
     tables = [t.name for t in db.metadata.sorted_tables]
@@ -113,6 +125,8 @@ def app(database_uri, tmp_path, redis_server):
     # test's set-up first, and its own transaction ends with it, as in production.
     request_started.connect(lambda _sender, **_extra: db.session.commit(), app, weak=False)
     request_finished.connect(lambda _sender, **_extra: db.session.rollback(), app, weak=False)
+    request_started.connect(forget_the_request, app)
+    request_tearing_down.connect(forget_the_request, app)
     app.extensions["redis"] = redis_server
     redis_server.flushall()
     with app.app_context():

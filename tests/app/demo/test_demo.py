@@ -107,14 +107,9 @@ def test_demo_occupations_are_in_the_national_classification():
     assert [o[1] for o in OCCUPATIONS if o[1] not in known] == []
 
 
-def test_demo_accounts_have_identity_checks_conversations_scorecards_and_briefings(
-    runner, app, client
-):
+def test_demo_accounts_have_identity_checks_conversations_scorecards_and_briefings(runner, client):
     """What a visitor explores as each demo account exists, made through the services, and
     its pages open for the accounts that may see them (issue: a demo to explore fully)."""
-    from flask.signals import request_started
-    from flask_babel import refresh
-
     from app.demo import PASSWORD
     from app.models import (
         Broadcast,
@@ -130,7 +125,6 @@ def test_demo_accounts_have_identity_checks_conversations_scorecards_and_briefin
     from tests.web import login, sign_out
 
     assert runner.invoke(main, ["demo"]).exit_code == 0
-    request_started.connect(lambda _sender, **_extra: refresh(), app, weak=False)
     now = utcnow()
 
     def owner_of(state):
