@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import AuditEntry, Role, User
 from app.security import make_link_token
 from tests import factories
+from tests.concurrency import posted_at_once
 from tests.conftest import base_config
 from tests.web import csrf_token, login, post_form, sign_out
 
@@ -285,26 +286,17 @@ def log_in(client, remember: bool = False):
     assert client.post("/auth/login", data=data).status_code == 302
 
 
-def visit(app, browser, path: str) -> int:
-    """BROWSER's status for PATH in an app context of its own: the test's context would
-    otherwise carry the previous browser's user and CSRF token (kept on `g`) into it."""
-    with app.app_context():
-        return browser.get(path).status_code
-
-
 def test_logout_ends_copies_of_the_session_and_the_remember_cookie(app, client):
     factories.user(email="a@example.com")
     db.session.commit()
-    with app.app_context():
-        log_in(client, remember=True)
+    log_in(client, remember=True)
     copied = cookies_of(client)
     assert set(copied) == {"session", "remember_token"}
-    assert visit(app, browser_with(app, copied), "/settings") == 200
-    with app.app_context():
-        client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
-    assert visit(app, browser_with(app, copied), "/settings") == 302
+    assert browser_with(app, copied).get("/settings").status_code == 200
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert browser_with(app, copied).get("/settings").status_code == 302
     remembered = browser_with(app, {"remember_token": copied["remember_token"]})
-    assert visit(app, remembered, "/settings") == 302
+    assert remembered.get("/settings").status_code == 302
 
 
 def test_password_reset_and_sign_out_others_end_the_other_browsers(app, client):
@@ -312,23 +304,19 @@ def test_password_reset_and_sign_out_others_end_the_other_browsers(app, client):
     db.session.commit()
     phone, laptop = app.test_client(), app.test_client()
     for browser in (phone, laptop, client):
-        with app.app_context():
-            log_in(browser, remember=True)
-    with app.app_context():
-        ended = post_form(client, "/settings/sign-out-others", {}, token_from="/settings")
+        log_in(browser, remember=True)
+    ended = post_form(client, "/settings/sign-out-others", {}, token_from="/settings")
     assert ended.status_code == 303
-    assert visit(app, client, "/settings") == 200
-    assert visit(app, phone, "/settings") == visit(app, laptop, "/settings") == 302
+    assert client.get("/settings").status_code == 200
+    assert phone.get("/settings").status_code == laptop.get("/settings").status_code == 302
 
-    with app.app_context():
-        log_in(phone, remember=True)
+    log_in(phone, remember=True)
     copied = cookies_of(phone)
     token = make_link_token("reset", user)
-    with app.app_context():
-        new = {"password": "brand-new-pass", "confirm": "brand-new-pass"}
-        assert post_form(client, f"/auth/reset/{token}", new).status_code == 302
-    assert visit(app, browser_with(app, copied), "/settings") == 302
-    assert visit(app, client, "/settings") == 302  # the reset signs everyone out
+    new = {"password": "brand-new-pass", "confirm": "brand-new-pass"}
+    assert post_form(client, f"/auth/reset/{token}", new).status_code == 302
+    assert browser_with(app, copied).get("/settings").status_code == 302
+    assert client.get("/settings").status_code == 302  # the reset signs everyone out
 
 
 def test_password_reset_revokes_the_api_tokens(app, client):
@@ -339,9 +327,8 @@ def test_password_reset_revokes_the_api_tokens(app, client):
     bearer = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me", headers=bearer).status_code == 200
 
-    with app.app_context():
-        new = {"password": "brand-new-pass", "confirm": "brand-new-pass"}
-        reset = post_form(client, f"/auth/reset/{make_link_token('reset', user)}", new)
+    new = {"password": "brand-new-pass", "confirm": "brand-new-pass"}
+    reset = post_form(client, f"/auth/reset/{make_link_token('reset', user)}", new)
     assert reset.status_code == 302
     assert client.get("/api/v1/me", headers=bearer).status_code == 401
     made = client.post("/api/v1/tokens", json={"name": "persist"}, headers=bearer)
@@ -356,32 +343,21 @@ def test_one_reset_link_posted_many_times_at_once_changes_the_password_once(app)
     """Found by an outside tester: 20 posts of one link at once, 14 of them "changed" the
     password (and were audited), and only one password worked. Now exactly one request
     changes it and the others are told the link was used."""
-    import threading
-
     user = factories.user(email="a@example.com")
     db.session.commit()
     path = f"/auth/reset/{make_link_token('reset', user)}"
     count = 8
-    barrier = threading.Barrier(count)
-    answers: dict[str, tuple[int, str]] = {}
+    passwords = [f"new-password-{n}" for n in range(count)]
 
-    def post(n: int) -> None:
-        # No app context in the thread: each request gets its own, with its own session.
-        browser = app.test_client()
-        password = f"new-password-{n}"
+    def form(n: int, browser) -> dict:
         token = csrf_token(browser, path)
-        barrier.wait()
-        response = browser.post(
-            path, data={"csrf_token": token, "password": password, "confirm": password}
-        )
-        answers[password] = (response.status_code, response.get_data(as_text=True))
+        return {"data": {"csrf_token": token, "password": passwords[n], "confirm": passwords[n]}}
 
-    db.session.close()  # on SQLite an open transaction here would hold the write lock
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    responses = posted_at_once(app, path, count, form)
+    answers = {
+        password: (response.status_code, response.get_data(as_text=True))
+        for password, response in zip(passwords, responses, strict=True)
+    }
     statuses = sorted(status for status, _page in answers.values())
     assert statuses == [302] + [400] * (count - 1)
     refused = [page for status, page in answers.values() if status == 400]
@@ -397,5 +373,4 @@ def test_one_reset_link_posted_many_times_at_once_changes_the_password_once(app)
     (winner,) = [password for password, (status, _page) in answers.items() if status == 302]
     for password in answers:
         expected = 302 if password == winner else 401
-        with app.app_context():  # a context of its own: no signed-in user left in `g`
-            assert login(app.test_client(), "a@example.com", password).status_code == expected
+        assert login(app.test_client(), "a@example.com", password).status_code == expected

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from app.extensions import db
 from app.models import DataExport, ExportStatus, Role, utcnow
 from app.privacy.service import EXPORTS_PER_HOUR
 from tests import factories
+from tests.concurrency import posted_at_once
 from tests.web import as_user, post_form
 
 
@@ -26,22 +26,8 @@ def test_api_requests_at_once_queue_one_export_and_all_get_it(app):
     auth = {"Authorization": "Bearer " + create_api_token(seeker, "t")}
     db.session.commit()
     count = 8
-    barrier = threading.Barrier(count)
-    answers: list[tuple[int, int | None]] = []
-
-    def ask() -> None:
-        # No app context in the thread: each request gets its own, with its own session.
-        browser = app.test_client()
-        barrier.wait()
-        response = browser.post("/api/v1/me/exports", headers=auth)
-        answers.append((response.status_code, (response.get_json() or {}).get("id")))
-
-    db.session.close()  # on SQLite an open transaction here would hold the write lock
-    threads = [threading.Thread(target=ask) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    responses = posted_at_once(app, "/api/v1/me/exports", count, lambda _n, _b: {"headers": auth})
+    answers = [(r.status_code, (r.get_json() or {}).get("id")) for r in responses]
     (made,) = exports()
     assert answers == [(202, made.id)] * count
     assert made.status == ExportStatus.PENDING

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import refresh
 
 from app import clock
 from app.extensions import db
@@ -27,6 +25,7 @@ from app.models import (
 )
 from app.subsidies import service as subsidies
 from tests import factories
+from tests.concurrency import at_once, refusals
 from tests.web import as_user, post_form
 
 
@@ -92,36 +91,13 @@ def test_concurrent_claims_never_exceed_the_budget(app):
     policy_id = policy(budget=3000).id
     employer_ids = [resumed_employer() for _ in range(10)]
     db.session.commit()
-    barrier = threading.Barrier(len(employer_ids))
-    outcomes: list[str] = []
 
-    def run(employer_id: int) -> None:
-        with app.app_context(), app.test_request_context(method="POST"):
-            session = db.session
-            barrier.wait()
-            try:
-                subsidies.claim(
-                    session,
-                    session.get(SubsidyPolicy, policy_id),
-                    session.get(Employer, employer_id),
-                    None,
-                )
-                session.commit()
-                outcomes.append("ok")
-            except subsidies.ClaimError:
-                session.rollback()
-                outcomes.append("refused")
-            finally:
-                session.remove()
+    def claim(n: int) -> None:
+        employer = db.session.get(Employer, employer_ids[n])
+        subsidies.claim(db.session, db.session.get(SubsidyPolicy, policy_id), employer, None)
 
-    db.session.close()  # on SQLite an open transaction here would hold the write lock
-    threads = [threading.Thread(target=run, args=(i,)) for i in employer_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    db.session.expire_all()
-    assert outcomes.count("ok") == 3 and outcomes.count("refused") == 7
+    outcomes = at_once(app, len(employer_ids), claim)
+    assert refusals(outcomes) == 7 and outcomes.count(None) == 3
     total = db.session.scalar(sa.select(sa.func.sum(SubsidyClaim.amount)))
     assert total == 3000 == db.session.get(SubsidyPolicy, policy_id).committed_amount
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SubsidyClaim)) == 3
@@ -129,7 +105,7 @@ def test_concurrent_claims_never_exceed_the_budget(app):
 
 
 def test_one_claim_rejected_many_times_at_once_frees_its_amount_once(app):
-    from app.models import AuditEntry, ClaimStatus, Employer, Role
+    from app.models import AuditEntry, ClaimStatus, Employer, Role, User
 
     item = policy(budget=5000)
     with app.test_request_context(method="POST"):  # three claims: ¥3,000 of ¥5,000 committed
@@ -141,31 +117,14 @@ def test_one_claim_rejected_many_times_at_once_frees_its_amount_once(app):
     db.session.commit()
     claim_id, policy_id = claim.id, item.id
     official_ids = [o.id for o in officials]
-    barrier = threading.Barrier(10)
-    changed: list[int] = []
 
-    def run(n: int) -> None:
-        from app.models import User
+    def reject(n: int) -> int:
+        official = db.session.get(User, official_ids[n % 2])
+        claims = [db.session.get(SubsidyClaim, claim_id)]
+        return subsidies.review(db.session, claims, "reject", official)
 
-        with app.app_context(), app.test_request_context(method="POST"):
-            session = db.session
-            barrier.wait()
-            try:
-                official = session.get(User, official_ids[n % 2])
-                claims = [session.get(SubsidyClaim, claim_id)]
-                changed.append(subsidies.review(session, claims, "reject", official))
-                session.commit()
-            finally:
-                session.remove()
-
-    db.session.close()  # on SQLite an open transaction here would hold the write lock
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    db.session.expire_all()
-    assert sum(changed) == 1
+    changed = at_once(app, 10, reject)
+    assert refusals(changed) == 0 and sum(changed) == 1
     assert db.session.get(SubsidyPolicy, policy_id).committed_amount == 2000
     assert db.session.get(SubsidyClaim, claim_id).status == ClaimStatus.REJECTED
     rejections = sa.select(sa.func.count()).where(AuditEntry.action == "subsidy.reject")
@@ -306,9 +265,6 @@ def test_a_bulk_rejection_covers_only_the_ticked_claims_after_a_confirmation(cli
 
     ids, official = two_claims_by_one_company(client.application)
     official.locale = "en"
-    # The claims were made in a request context inside the test's app context, which the
-    # client's requests share: forget the language chosen there, as a new request would.
-    refresh()
     as_user(client, official)
     url, tab = "/officials/subsidies/claims", "/officials/subsidies"
 
