@@ -10,10 +10,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from app.accounts.service import create_api_token
+from app.accounts.service import create_api_token, revoke_all_tokens
 from app.chat import events
 from app.extensions import db
-from app.models import ApiToken, EmployerMember, MemberRole, Role, User
+from app.models import EmployerMember, MemberRole, Role, User
 from tests import factories
 from tests.streams import running_stream
 from tests.web import login, sign_out
@@ -80,11 +80,7 @@ def test_a_live_stream_delivers_while_access_holds(api, world, stream):
 def test_a_revoked_token_ends_its_stream_before_the_next_message(api, world, stream):
     cid = conversation(api, world)
     reader = Reader(stream, bearer(world, "seeker"))
-    db.session.execute(
-        sa.update(ApiToken)
-        .values(revoked_at=sa.func.now())
-        .where(ApiToken.user_id == world.ids["seeker"])
-    )
+    revoke_all_tokens(db.session.get(User, world.ids["seeker"]))
     db.session.commit()
     api("owner").post(f"/conversations/{cid}/messages", json={"text": "明天来面试"})
     received = reader.text(10)
@@ -132,17 +128,12 @@ def test_the_web_process_stream_asks_again_too(api, world, app, monkeypatch):
     monkeypatch.setattr(events, "HOLD_S", 5)
     cid = conversation(api, world)
     headers = bearer(world, "seeker")
-    with app.test_client() as web:
-        response = web.get("/api/v1/events", headers=headers)
-        chunks = iter(response.response)
-        assert next(chunks).startswith(b"retry:")
-        db.session.execute(
-            sa.update(ApiToken)
-            .values(revoked_at=sa.func.now())
-            .where(ApiToken.user_id == world.ids["seeker"])
-        )
-        db.session.commit()
-        api("owner").post(f"/conversations/{cid}/messages", json={"text": "明天来面试"})
-        rest = b"".join(chunks).decode()
-        response.close()
+    response = app.test_client().get("/api/v1/events", headers=headers)
+    chunks = iter(response.response)
+    assert next(chunks).startswith(b"retry:")
+    revoke_all_tokens(db.session.get(User, world.ids["seeker"]))
+    db.session.commit()
+    api("owner").post(f"/conversations/{cid}/messages", json={"text": "明天来面试"})
+    rest = b"".join(chunks).decode()
+    response.close()
     assert "event: end" in rest and "明天来面试" not in rest
