@@ -79,13 +79,21 @@ SECTIONS = {
     r"|employment history|employment|experience|work history",
     "education": r"教育背景|教育经历|学习经历|education|academic background",
     "skills": r"专业技能|技能特长|技能|技能证书|skills|technical skills|skills and tools",
-    "other": r"自我评价|项目经历|项目经验|证书|荣誉|个人信息|基本信息|联系方式|summary|profile"
-    r"|projects|certificates|awards|contact|personal information|languages|interests",
+    "other": r"自我评价|项目经历|项目经验|证书|荣誉|个人信息|基本信息|联系方式|培训经历|语言能力"
+    r"|兴趣爱好|获奖情况|校园经历|社会实践|个人优势|求职意向|summary|profile|projects|certificates"
+    r"|awards|contact|personal information|languages|interests|training|hobbies",
 }
+ANY_SECTION = "|".join(SECTIONS.values())
+# Templates dress headings up: "【教育经历】", "■ 工作经历", "教育经历 / EDUCATION".
+DECORATION = r"[\s【】〔〕\[\]<>《》■□●○◆◇▶►▌|/·•_=*#:-]*"
 SECTION = {
-    key: re.compile(rf"^\s*(?:{pattern})\s*:?\s*$", re.IGNORECASE)
+    key: re.compile(
+        rf"^{DECORATION}(?:{pattern})(?:{DECORATION}(?:{ANY_SECTION}))?{DECORATION}$",
+        re.IGNORECASE,
+    )
     for key, pattern in SECTIONS.items()
 }
+HEADING_BEFORE_VALUE = re.compile(rf"^{DECORATION}(?:{ANY_SECTION})\s*:", re.IGNORECASE)
 
 SCHOOL = re.compile(
     r"大学|学院|学校|中学|中专|技校|university|college|institute|school|academy", re.IGNORECASE
@@ -141,7 +149,7 @@ def extract_fields(text: str, today: date | None = None) -> dict:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     labelled = labelled_values(lines)
     vocab = vocabulary()
-    skills = sorted(vocab.display(skill, "zh") for skill in vocab.extract(text))
+    skills = sorted(vocab.display(skill, "zh") for skill in vocab.extract(skill_text(lines)))
     education, experience = entries(lines, today or date.today())
     email = EMAIL.search(text)
     phone = MOBILE.search(text)
@@ -183,6 +191,18 @@ def chinese_punctuation(value: str) -> str:
     reader's own sentences get theirs back ("负责开发，团队", "普工（电子装配）")."""
     value = HALF_WIDTH_AFTER_HAN.sub(lambda m: m.group(1).translate(FULL_WIDTH), value)
     return HAN_IN_PARENTHESES.sub(r"（\1）", value)
+
+
+def skill_text(lines: list[str]) -> str:
+    """The text skills are read from. A heading or a label names what follows and is no skill
+    of the candidate's: "培训经历" is not the skill 培训, nor "电子邮件：" the skill 电子."""
+    kept = []
+    for line in lines:
+        if section_of(line):
+            continue
+        line = HEADING_BEFORE_VALUE.sub(" ", line)
+        kept.append(LABEL.sub(" | ", line))
+    return "\n".join(kept)
 
 
 def clean(value: str) -> str:
