@@ -1,7 +1,10 @@
-"""The notifications page, marking them read, the unread badge in every page's header, and
-the administrators' list of mail that could not be delivered."""
+"""The notifications page, marking them read (all at once, or each as it is opened), the
+unread badge in every page's header, and the administrators' list of mail that could not be
+delivered."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
@@ -17,10 +20,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.access import roles_required
+from app.database import writes
 from app.extensions import db, limiter
-from app.models import Role
+from app.models import Notification, Role
 from app.notifications import failures, service
+from app.notifications.mail import public_url
 from app.queue import get_queue
+from app.security import same_site
 
 bp = Blueprint("notifications", __name__)
 
@@ -56,6 +62,30 @@ def mark_read():
     service.mark_all_read(current_user)
     db.session.commit()
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/notifications/<id:notification_id>/open")
+@login_required
+@writes
+def follow(notification_id: int):
+    """Open a notification: it is read now, and the reader goes where it points. A GET, so
+    the list's items stay links (new tab, long press); it changes only the reader's own
+    notification and only once, so another site making someone's browser open it can at
+    most mark that one read."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    service.mark_all_read(current_user, [note.id])
+    db.session.commit()
+    return redirect(_on_this_site(note.link), 303)
+
+
+def _on_this_site(link: str) -> str:
+    """LINK as a path on this site; links a worker stored are absolute on PUBLIC_URL."""
+    parts = urlsplit(link)
+    if parts.netloc and parts.netloc in (request.host, urlsplit(public_url("/")).netloc):
+        link = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return same_site(link, url_for("notifications.index"))
 
 
 @bp.route("/admin/mail/failed")
