@@ -1,4 +1,5 @@
-"""Passwords, the session user loader, signed links, and response headers."""
+"""Passwords, the session user loader, signed links, what every request may carry, and
+response headers."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.exceptions import BadRequest
 
 from app.errors import DomainError
 from app.extensions import db, login_manager
@@ -152,6 +155,31 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def carries_nul() -> bool:
+    """Whether the request's path, query, form fields or uploaded file names hold a NUL.
+
+    PostgreSQL refuses NUL in text (a 500 wherever the value reached a query or a row), and
+    neither database gives it back through JSON in a form the API accepts. Nothing a person
+    types holds one, so the whole request is refused once, here, rather than field by field.
+    Other control characters stay: both databases keep them, and Word's line break (U+000B)
+    arrives in pasted résumés. Lone surrogates cannot arrive: werkzeug decodes invalid UTF-8
+    as U+FFFD, and the API's JSON `Text` refuses them (app/api/fields.py)."""
+    values = [request.path]
+    for multi in (request.args, request.form):
+        for key, items in multi.lists():
+            values.append(key)
+            values.extend(items)
+    values.extend(upload.filename or "" for upload in request.files.values())
+    values.extend(request.files.keys())
+    return any("\x00" in value for value in values)
+
+
+def refuse_nul() -> None:
+    """Answer 400 to a request carrying NUL: an error page, or problem+json under /api/."""
+    if carries_nul():
+        raise BadRequest(_("The request contains a NUL character, which is never valid here."))
+
+
 # Every asset is served from our own origin; nothing loads from a CDN.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
@@ -161,6 +189,8 @@ CONTENT_SECURITY_POLICY = (
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul)
+
     @app.after_request
     def set_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
