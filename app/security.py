@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -180,6 +180,25 @@ def refuse_nul() -> None:
         raise BadRequest(_("The request contains a NUL character, which is never valid here."))
 
 
+PRIVATE = "private, no-store"
+"""What a signed-in person's pages and API answers say to caches: the browser's back button
+and a shared proxy must not keep someone's messages, or a token secret shown once."""
+
+
+def credentialed() -> bool:
+    """A request made as someone: a signed-in session or a bearer token (even a wrong one)."""
+    return "Authorization" in request.headers or current_user.is_authenticated
+
+
+def private_unless_static(response: Response) -> Response:
+    """`Cache-Control: private, no-store` on what a credentialed request gets back, unless
+    the view chose its own (open data, the event stream); static files keep their caching."""
+    static = (request.endpoint or "").rpartition(".")[2] == "static"
+    if not static and "Cache-Control" not in response.headers and credentialed():
+        response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
 # Every asset is served from our own origin; nothing loads from a CDN.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
@@ -190,6 +209,7 @@ CONTENT_SECURITY_POLICY = (
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_nul)
+    app.after_request(private_unless_static)
 
     @app.after_request
     def set_headers(response):
