@@ -11,21 +11,24 @@ media server.
 does can recall it. So in a listed room a token also needs its user on the sorted set
 ``yunpin:video:room:<id>:access`` with a score (unix seconds) in the future: the app grants a
 short lease whenever it checks, against the database, that the user still belongs in the room
-(:func:`grant`), and stops renewing it when they do not (removed from the employer: the lease
-runs out) or revokes it at once (:func:`revoke`, :func:`close_room`). Every media-server
-process reads the same Redis, so no process has to be told.
+(:func:`grant`), and stops renewing it when they do not (the lease runs out) or revokes it
+at once (:func:`revoke`, :func:`close_room`). Every media-server process reads the same Redis,
+so no process has to be told.
 
 **Closing.** :func:`close_room` deletes the room and leaves ``…:closed`` holding the reason
-for :data:`CLOSED_NOTE_SECONDS`; a media server that finds one of its rooms gone tells the
-people in it why and hangs up (:meth:`video.sfu.SFU.watch_rooms`).
+for :data:`CLOSED_NOTE_SECONDS`; :func:`revoke` leaves the reason and the moment in the hash
+``…:revoked`` (user → JSON). A media server reads both for its rooms once a second
+(:func:`endings`) and tells the people concerned why before hanging up on them: everyone in a
+closed room, a revoked user alone (:meth:`video.sfu.SFU.watch_rooms`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .exceptions import AccessEnded, RoomNotFound
 from .settings import DEFAULT_CODEC, DEFAULT_MAX_PARTICIPANTS, SUPPORTED_CODECS
@@ -53,6 +56,10 @@ def access_key(room_id: str) -> str:
 
 def closed_key(room_id: str) -> str:
     return f"{KEY_PREFIX}{room_id}:closed"
+
+
+def revoked_key(room_id: str) -> str:
+    return f"{KEY_PREFIX}{room_id}:revoked"
 
 
 @dataclass(frozen=True)
@@ -149,30 +156,58 @@ def _room(room_id: str, raw: dict) -> Room:
 
 
 def delete_room(redis, room_id: str) -> None:
-    redis.delete(room_key(room_id), participants_key(room_id), access_key(room_id))
+    redis.delete(*_room_keys(room_id))
+
+
+def _room_keys(room_id: str) -> tuple[str, ...]:
+    return room_key(room_id), participants_key(room_id), access_key(room_id), revoked_key(room_id)
 
 
 def close_room(redis, room_id: str, reason: str) -> None:
     """Delete the room and note why (``ended``, ``cancelled``, ``rescheduled``): the media
     server holding it tells the people still in it and hangs up; new offers find no room."""
     pipe = redis.pipeline()
-    pipe.delete(room_key(room_id), participants_key(room_id), access_key(room_id))
+    pipe.delete(*_room_keys(room_id))
     pipe.set(closed_key(room_id), reason, ex=CLOSED_NOTE_SECONDS)
     pipe.execute()
 
 
-def closed_reasons(redis, room_ids: list[str]) -> dict[str, str]:
-    """Of ``room_ids``, those that no longer exist, with why (``expired`` if nobody said)."""
+@dataclass(frozen=True)
+class Revocation:
+    reason: str
+    at: float
+    """When (unix seconds): whoever was let in after it, on a new lease, stays."""
+
+
+@dataclass
+class Endings:
+    """What :func:`endings` found: rooms gone (id → reason) and users whose access was revoked
+    in rooms that remain (id → user → :class:`Revocation`)."""
+
+    closed: dict[str, str] = field(default_factory=dict)
+    revoked: dict[str, dict[str, Revocation]] = field(default_factory=dict)
+
+
+def endings(redis, room_ids: list[str]) -> Endings:
+    """Of ``room_ids``, those that no longer exist, with why (``expired`` if nobody said), and
+    the revocations in the others: one round trip, however many rooms."""
     pipe = redis.pipeline(transaction=False)
     for room_id in room_ids:
         pipe.exists(room_key(room_id))
         pipe.get(closed_key(room_id))
+        pipe.hgetall(revoked_key(room_id))
     replies = pipe.execute()
-    return {
-        room_id: _text(reason) if reason is not None else "expired"
-        for room_id, exists, reason in zip(room_ids, replies[::2], replies[1::2], strict=True)
-        if not exists
-    }
+    found = Endings()
+    for room_id, exists, reason, revoked in zip(
+        room_ids, replies[::3], replies[1::3], replies[2::3], strict=True
+    ):
+        if not exists:
+            found.closed[room_id] = _text(reason) if reason is not None else "expired"
+        elif revoked:
+            found.revoked[room_id] = {
+                _text(user): Revocation(**json.loads(note)) for user, note in revoked.items()
+            }
+    return found
 
 
 def grant(redis, room_id: str, user_id: str, seconds: int, expires_at: int) -> None:
@@ -185,9 +220,17 @@ def grant(redis, room_id: str, user_id: str, seconds: int, expires_at: int) -> N
     pipe.execute()
 
 
-def revoke(redis, room_id: str, user_id: str) -> None:
-    """End ``user_id``'s lease now (their next offer is refused; a call in progress goes on)."""
-    redis.zrem(access_key(room_id), str(user_id))
+def revoke(redis, room_id: str, user_id: str, reason: str) -> None:
+    """End ``user_id``'s lease now and hang up their call: their next offer is refused, and the
+    media server holding the room tells them ``reason`` (``removed``, ``erased``) and closes
+    their connection while the others stay. The note goes with the room, or after
+    :data:`CLOSED_NOTE_SECONDS` (the media server reads it within a second or two)."""
+    note = json.dumps({"reason": reason, "at": time.time()})
+    pipe = redis.pipeline()
+    pipe.zrem(access_key(room_id), str(user_id))
+    pipe.hset(revoked_key(room_id), str(user_id), note)
+    pipe.expire(revoked_key(room_id), CLOSED_NOTE_SECONDS)
+    pipe.execute()
 
 
 def _text(value) -> str:

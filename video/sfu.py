@@ -41,10 +41,11 @@ otherwise never be offered anyone again. Its client reconnects with a fresh offe
 
 
 ROOM_WATCH_SECONDS = 1.0
-"""How often a server looks for its rooms the app closed (see :meth:`SFU.watch_rooms`)."""
+"""How often a server looks for its rooms the app closed and the people whose access it
+revoked (see :meth:`SFU.watch_rooms`)."""
 
 CLOSED_NOTICE_SECONDS = 0.5
-"""Between telling a closed room's people so and hanging up: the message leaves first."""
+"""Between telling people why they are hung up on and hanging up: the message leaves first."""
 
 RECEIVING_SERVER_DIRECTION = {"sendrecv": "sendrecv", "recvonly": "sendonly"}
 """The server's direction on a media section the client offered to receive on."""
@@ -106,6 +107,8 @@ class Participant:
     answer_waiter: asyncio.Future | None = None
     closed: bool = False
     joined_at: float = field(default_factory=time.time)
+    access_checked_at: float = field(default_factory=time.time)
+    """When the offer's lease was read: access revoked after it hangs this connection up."""
 
     def send(self, message: dict) -> None:
         ch = self.channel
@@ -179,6 +182,7 @@ class SFU:
             raise BadRequest('"token" is required')
         claims = tokens.verify_token(self.settings.secret, token, room_id)
         user_id = claims["user"]
+        access_checked_at = time.time()
         room = await asyncio.to_thread(
             rooms.room_for, self.settings.redis_client(), room_id, user_id
         )
@@ -193,15 +197,31 @@ class SFU:
         previous = state.participants.get(user_id)
         if previous is None and len(state.participants) >= room.capacity:
             raise RoomFull(room_id)
-        answer = await self._join(state, user_id, claims.get("role", "participant"), sdp, previous)
+        role = claims.get("role", "participant")
+        answer = await self._join(state, user_id, role, sdp, previous, access_checked_at)
         join_timing.record("answer", time.monotonic() - received_at)
         return answer
 
-    async def _join(self, state: RoomState, user_id: str, role: str, sdp: str, previous) -> dict:
+    async def _join(
+        self,
+        state: RoomState,
+        user_id: str,
+        role: str,
+        sdp: str,
+        previous,
+        access_checked_at: float,
+    ) -> dict:
         peer_id = uuid.uuid4().hex[:8]
         pc = RTCPeerConnection(configuration=self.settings.rtc_configuration())
         log = PeerLog(logger, {"peer": peer_id, "room": state.room.room_id, "user": user_id})
-        p = Participant(user_id=user_id, role=role, pc=pc, log=log, peer_id=peer_id)
+        p = Participant(
+            user_id=user_id,
+            role=role,
+            pc=pc,
+            log=log,
+            peer_id=peer_id,
+            access_checked_at=access_checked_at,
+        )
         self.pcs.add(pc)
 
         # One transceiver per offered media section, in order (aiortc pairs each section with
@@ -370,7 +390,7 @@ class SFU:
         """The check of a room, live or kept after everyone left (until the room expires)."""
         return self.identity.for_room(self.rooms.get(room_id), room_id)
 
-    # ------------------------------------------------------------------ closing rooms
+    # ------------------------------------------------------------------ closing rooms, revoking
     def _watch_rooms(self) -> None:
         """Start :meth:`watch_rooms` unless it runs (from the first room on: a server that
         never holds one need not read Redis)."""
@@ -379,25 +399,42 @@ class SFU:
 
     async def watch_rooms(self) -> None:
         """Every :data:`ROOM_WATCH_SECONDS`, close the rooms the app deleted (interview ended,
-        cancelled, moved) or that expired. The app cannot reach the server holding a room
-        (nor does it know which, once the room is gone), but every server reads the same
-        Redis: polling it is one pipelined round trip, and a poll missed in a Redis hiccup is
-        made up by the next, where a pub/sub message would be lost."""
+        cancelled, moved) or that expired, and hang up on the people whose access the app
+        revoked (removed from the employer, account erased). The app cannot reach the server
+        holding a room (nor does it know which, once the room is gone), but every server reads
+        the same Redis: polling it is one pipelined round trip, and a poll missed in a Redis
+        hiccup is made up by the next, where a pub/sub message would be lost."""
         while True:
             await asyncio.sleep(ROOM_WATCH_SECONDS)
             if not self.rooms:
                 continue
             try:
-                closed = await asyncio.to_thread(
-                    rooms.closed_reasons, self.settings.redis_client(), list(self.rooms)
+                endings = await asyncio.to_thread(
+                    rooms.endings, self.settings.redis_client(), list(self.rooms)
                 )
             except redis_lib.RedisError as error:
                 logger.warning("cannot check which rooms are closed: %s", error)
                 continue
-            for room_id, reason in closed.items():
-                state = self.rooms.get(room_id)
-                if state is not None:
-                    await self.close_room(state, reason)
+            closing = [
+                self.close_room(self.rooms[room_id], reason)
+                for room_id, reason in endings.closed.items()
+                if room_id in self.rooms
+            ]
+            revoking = [
+                self.revoke(state, p, revocation.reason)
+                for state, p, revocation in self._revoked(endings.revoked)
+            ]
+            await asyncio.gather(*closing, *revoking)
+
+    def _revoked(self, revoked: dict):
+        """``(room, participant, revocation)`` of everyone in ``revoked`` (room id → user →
+        :class:`~video.rooms.Revocation`) still connected on a lease read before it."""
+        for room_id, people in revoked.items():
+            state = self.rooms.get(room_id)
+            for user_id, revocation in people.items():
+                p = state.participants.get(user_id) if state is not None else None
+                if p is not None and not p.closed and p.access_checked_at <= revocation.at:
+                    yield state, p, revocation
 
     async def close_room(self, state: RoomState, reason: str) -> None:
         """Tell everyone in the room that it closed and why (``closed`` on the data channel:
@@ -405,15 +442,23 @@ class SFU:
         logger.info(
             "room %s closed (%s): %d leave", state.room.room_id, reason, len(state.participants)
         )
-        control.broadcast(state, {"type": "closed", "reason": reason})
-        # The message is queued on SCTP; closing the connection at once would drop it.
-        await asyncio.sleep(CLOSED_NOTICE_SECONDS)
-        await asyncio.gather(
-            *(self.leave(state, p) for p in list(state.participants.values())),
-            return_exceptions=True,
-        )
+        await self.hang_up(state, list(state.participants.values()), reason)
         if self.rooms.get(state.room.room_id) is state:
             del self.rooms[state.room.room_id]
+
+    async def revoke(self, state: RoomState, p: Participant, reason: str) -> None:
+        """Hang up on one participant whose access the app revoked; the others stay."""
+        p.log.info("access revoked (%s): hanging up", reason)
+        await self.hang_up(state, [p], reason)
+
+    async def hang_up(self, state: RoomState, people: list[Participant], reason: str) -> None:
+        """Tell ``people`` why (``closed {reason}``: their page says so and does not re-join),
+        then close their connections; whoever else is in the room sees them leave."""
+        for p in people:
+            p.send({"type": "closed", "reason": reason})
+        # The message is queued on SCTP; closing the connection at once would drop it.
+        await asyncio.sleep(CLOSED_NOTICE_SECONDS)
+        await asyncio.gather(*(self.leave(state, p) for p in people), return_exceptions=True)
 
     # ------------------------------------------------------------------ teardown
     async def leave(self, state: RoomState, p: Participant) -> None:

@@ -20,7 +20,7 @@ import icalendar
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; this name is what pybabel extracts
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app import audit
 from app.access import works_for
@@ -28,15 +28,13 @@ from app.applications.service import advance_to_interview
 from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
-from app.interviews import lobby
+from app.interviews import lobby, revocation  # noqa: F401 (revocation: its ORM hook)
 from app.media.service import MAX_PARTICIPANTS
 from app.models import (
     Application,
-    EmployerMember,
     Interview,
     InterviewSlot,
     InterviewStatus,
-    Job,
     Room,
     RoomKind,
     Scorecard,
@@ -60,8 +58,9 @@ ROOM_GRACE = timedelta(hours=2)
 ACCESS_LEASE_SECONDS = 120
 """How long a room token works after the app last saw, in the database, that its holder
 belongs in the room (room page, lobby poll every few seconds; see :func:`grant_access`):
-long enough for a page whose timers a background tab slows, short enough that someone
-removed from the employer is out within two minutes."""
+long enough for a page whose timers a background tab slows, short enough that someone who
+stops belonging there in a way that revokes nothing at once is out within two minutes
+(removal from the employer and account erasure revoke at once: :mod:`.revocation`)."""
 RECOMMENDATIONS = {
     "strong_yes": _l("Strong yes"),
     "yes": pgettext("scorecard", "Yes"),
@@ -310,8 +309,8 @@ def close_room(interview: Interview, reason: str) -> None:
 def grant_access(interview: Interview, user: User) -> None:
     """Let USER into the interview's room for the next :data:`ACCESS_LEASE_SECONDS`. The
     caller has just checked, against the database, that USER belongs there; the room pages
-    renew the lease while they are open, so one who no longer belongs (removed from the
-    employer, say) finds their token refused within the lease, whatever they hold."""
+    renew the lease while they are open, so one who no longer belongs finds their token
+    refused within the lease, whatever they hold."""
     video_rooms.grant(
         get_redis(current_app),
         interview.room_id,
@@ -319,27 +318,6 @@ def grant_access(interview: Interview, user: User) -> None:
         ACCESS_LEASE_SECONDS,
         int(room_expiry(interview).replace(tzinfo=UTC).timestamp()),
     )
-
-
-@event.listens_for(EmployerMember, "after_delete")
-def _member_removed(mapper, connection, member: EmployerMember) -> None:
-    """Someone removed from an employer loses the rooms of its open interviews at once,
-    not when their lease runs out. Revoked before the commit: if the removal rolls back,
-    their next page poll grants the lease again. (A bulk delete, as an account erasure does,
-    skips ORM events: there the lease running out is what ends it.)"""
-    room_ids = connection.scalars(
-        select(Interview.room_id)
-        .join(Application, Interview.application_id == Application.id)
-        .join(Job, Application.job_id == Job.id)
-        .where(
-            Job.employer_id == member.employer_id,
-            Interview.status == InterviewStatus.SCHEDULED,
-            Interview.room_id.is_not(None),
-        )
-    )
-    redis = get_redis(current_app)
-    for room_id in room_ids:
-        video_rooms.revoke(redis, room_id, str(member.user_id))
 
 
 def room_expiry(interview: Interview) -> datetime:

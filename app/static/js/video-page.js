@@ -79,6 +79,10 @@ function main(root) {
     $("room-closed-link").focus();
   }
 
+  // The media server hung up on us alone: the app revoked our access (removed from the
+  // company, account erased). The room goes on for the others, so no lobby poll says why.
+  const ACCESS_ENDED = ["removed", "erased"];
+
   // The media server said the room is gone, or refused us: ask the app why (a 410 shows it).
   // If the app still lets us in, the poll has just renewed our access (it may have lapsed
   // while a background tab's timers slept): try AGAIN, once; otherwise the room is gone.
@@ -157,7 +161,10 @@ function main(root) {
         connection.textContent = d.textFailed;
         if (GONE.includes(ev.status)) roomGone(rejoined ? null : () => { rejoined = true; room.restartIce(); });
       }
-      if (ev.type === "closed") roomGone(null);
+      if (ev.type === "closed") {
+        if (ACCESS_ENDED.includes(ev.reason)) showClosed({ message: d.textAccessEnded });
+        else roomGone(null);
+      }
       if (ev.type === "chat") addChat(ev);
       if (ev.type === "remote-streams") {
         for (const v of $("remote").querySelectorAll("video")) v.setAttribute("aria-label", names[v.dataset.user] || v.dataset.user);
