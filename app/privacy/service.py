@@ -22,6 +22,7 @@ from app.database import lock, update_if
 from app.employers import ownership
 from app.errors import DomainError
 from app.extensions import db
+from app.interviews.revocation import revoke_room_access
 from app.models import (
     ApiToken,
     Application,
@@ -340,6 +341,7 @@ def erase(user: User) -> None:
     )
     db.session.execute(questions.values(body="", author_id=None))
     db.session.execute(sa.delete(Invitation).where(Invitation.candidate_id == user.id))
+    revoke_room_access(user, "erased")  # while its memberships still name its rooms
     ownership.hand_over(user)  # the company stays: a colleague takes over, or nobody yet
     db.session.execute(sa.delete(EmployerMember).where(EmployerMember.user_id == user.id))
     for resume in db.session.scalars(sa.select(Resume).where(Resume.user_id == user.id)):
