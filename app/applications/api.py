@@ -23,7 +23,7 @@ from app.applications import service
 from app.extensions import db
 from app.jobs.api import own_job
 from app.labels import STAGES
-from app.models import Application, Job, Role, Source, Stage
+from app.models import Application, Job, JobStatus, Role, Source, Stage
 from app.privacy import blind
 from app.ranking.service import reason_texts, score_applicants
 from app.templating import current_locale
@@ -40,6 +40,12 @@ class ApplicationSchema(Schema):
     id = Whole(1, dump_only=True)
     job_id = Whole(1, dump_only=True)
     job_title = Text(120, attribute="job.title", dump_only=True)
+    job_status = Choice(
+        JobStatus,
+        attribute="job.status",
+        dump_only=True,
+        metadata={"description": "closed: the job takes no more applications."},
+    )
     candidate_id = Whole(1, dump_only=True)
     candidate_name = fields.Function(
         lambda item: (

@@ -55,7 +55,7 @@ from app.api.schemas import QuerySchema, Schema
 from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
-from app.jobs import search, service
+from app.jobs import closing, search, service
 from app.models import EducationLevel, EmploymentType, Job, JobStatus, Role, SalaryPeriod
 from search import SearchResult, SearchUnavailable
 from search.defaults import FACET_SIZE
@@ -390,7 +390,10 @@ def update_job(data: dict, job_id: int):
 def _status_view(action: str):
     def view(job_id: int):
         job = own_job(job_id)
-        service.change_status(job, action, g.api_user)
+        if action == "close":  # as on the pages: candidates told, planned interviews cancelled
+            closing.close(job, g.api_user)
+        else:
+            service.change_status(job, action, g.api_user)
         db.session.commit()
         return job
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access import (
@@ -18,7 +19,7 @@ from app.access import (
 from app.applications import service as applications
 from app.errors import refused
 from app.extensions import db, limiter
-from app.jobs import reports, search, service
+from app.jobs import closing, reports, search, service
 from app.jobs.forms import JobForm, ReportDecisionForm, ReportForm
 from app.models import Application, EmploymentType, Job, JobReport, JobStatus, Role
 from app.visitor_pages import visitor_page
@@ -50,19 +51,27 @@ def suggest():
 @bp.route("/jobs/<id:job_id>")
 @visitor_page(seconds=10)
 def detail(job_id: int):
-    """Public and shareable while published by a verified employer; members see every state."""
+    """Public and shareable while published by a verified employer; members see every state.
+    A posting that was public stays readable, marked as not taking applications, for those who
+    applied to it; anyone else finds a closed one's notice (410), the rest 404."""
     job = db.get_or_404(Job, job_id)
     public = job.is_public
-    if not public and not (
-        current_user.is_authenticated and works_for(current_user, job.employer_id)
-    ):
-        abort(404)
+    colleague = current_user.is_authenticated and works_for(current_user, job.employer_id)
+    application = my_application(job)
+    if not public and not colleague:
+        if job.published_at is None:
+            abort(404)
+        if application is None:
+            if job.status != JobStatus.CLOSED:
+                abort(404)
+            return render_template("jobs/closed.html", job=job), 410
     return render_template(
         "jobs/detail.html",
         job=job,
         public=public,
+        colleague=colleague,
         similar=search.similar_jobs(job) if public else [],
-        my_application=my_application(job),
+        my_application=application,
         applications_closed=service.deadline_passed(job.deadline),
     )
 
@@ -134,10 +143,19 @@ def edit_job(job_id: int):
 )
 @roles_required(Role.EMPLOYER)
 def job_action(job_id: int, action: str):
+    """Change a posting's state. Closing one still open (a repost closes it too) first shows
+    whom it affects, and happens once confirmed."""
     job = member_job(job_id)
+    closes = action in ("close", "repost") and job.status in service.OPEN
+    if closes and request.form.get("confirmed") != "1":
+        return render_template(
+            "jobs/close.html", job=job, action=action, affected=closing.affected(job)
+        )
     try:
         if action == "repost":
-            copy = service.repost(job, current_user)
+            copy = closing.repost(job, current_user)
+        elif action == "close":
+            told = closing.close(job, current_user)
         else:
             service.change_status(job, action, current_user)
     except service.JobError as error:
@@ -146,8 +164,32 @@ def job_action(job_id: int, action: str):
     if action == "repost":
         flash(_("Reposted as a new job."), "success")
         return redirect(url_for("jobs.edit_job", job_id=copy.id))
-    flash(_("Saved."), "success")
+    if action == "close":
+        flash(closed_message(told), "success")
+    else:
+        flash(_("Saved."), "success")
     return redirect(url_for("employers.dashboard"))
+
+
+def closed_message(told: closing.Affected) -> str:
+    said = [_("The job is closed.")]
+    if told.applications:
+        said.append(
+            ngettext(
+                "%(num)d candidate was told.",
+                "%(num)d candidates were told.",
+                len(told.applications),
+            )
+        )
+    if told.interviews:
+        said.append(
+            ngettext(
+                "%(num)d interview was cancelled.",
+                "%(num)d interviews were cancelled.",
+                len(told.interviews),
+            )
+        )
+    return " ".join(said)
 
 
 # Fraud reports (the rules: app/jobs/reports.py) ------------------------------------------

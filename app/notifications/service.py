@@ -27,6 +27,7 @@ TEXTS = {
         "Your application for %(job)s moved to: %(stage)s. %(employer)s wrote: %(message)s"
     ),
     "invitation": _l("%(employer)s invites you to apply for %(job)s"),
+    "job_closed": _l("Job closed: %(employer)s closed %(job)s"),
     "job_reported": _l("A job was reported as fraudulent: %(job)s"),
     "conversation_reported": _l("A conversation with %(employer)s was reported: read it"),
     "review_approved": _l("Your company documents were approved"),
