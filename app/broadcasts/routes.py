@@ -140,7 +140,8 @@ def questions_json(broadcast_id: int):
 def remind(broadcast_id: int):
     broadcast = _broadcast(broadcast_id)
     try:
-        service.remind(db.session, broadcast, current_user)
+        shown = service.shown_status(current_app, broadcast)  # the row lags the media's end
+        service.remind(db.session, broadcast, current_user, shown)
     except service.BroadcastError as error:
         return refused(error, lambda status: (show(broadcast.id), status))
     db.session.commit()

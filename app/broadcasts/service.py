@@ -212,6 +212,7 @@ def schedule(session: Session, host: User, form) -> Broadcast:
         starts_at = to_utc(form.starts_at.data, "Asia/Shanghai")
     except DomainError as error:  # a wall-clock time Beijing skipped (summer time, 1986-91)
         raise BroadcastError(error.message, status=422, field="starts_at") from error
+    ensure_future(starts_at)
     return create(
         session,
         title=form.title.data,
@@ -242,6 +243,16 @@ def parse_documents(text: str) -> list[dict]:
     return documents[:20]
 
 
+def ensure_future(starts_at: datetime) -> None:
+    """A broadcast is scheduled or moved only to a time still ahead (STARTS_AT naive UTC):
+    one set in the past would be listed as upcoming and its reminders promised for a start
+    that already went by."""
+    if starts_at <= utcnow():
+        raise BroadcastError(
+            _l("Choose a start time in the future."), status=422, field="starts_at"
+        )
+
+
 def cancel(session: Session, broadcast: Broadcast, actor: User) -> None:
     """Call off a scheduled broadcast. Decided in one conditional UPDATE: a publisher
     connecting at the same moment either went live first (and the cancel is refused) or
@@ -263,8 +274,7 @@ def reschedule(session: Session, broadcast: Broadcast, actor: User, starts_at: d
     """Move a scheduled broadcast to STARTS_AT (naive UTC, in the future); those who asked
     for a reminder are told the new time. Reminders go out when the publisher connects, not
     at a time, so no job has to move."""
-    if starts_at <= utcnow():
-        raise BroadcastError(_l("Choose a start time in the future."), status=422)
+    ensure_future(starts_at)
     before = broadcast.starts_at
     if starts_at == before:
         raise BroadcastError(_l("That is already its start time."), status=422)
@@ -409,13 +419,22 @@ def send_reminders(broadcast: Broadcast) -> None:
     defer("app.broadcasts.tasks.remind", broadcast.id)
 
 
-def remind(session: Session, broadcast: Broadcast, user: User) -> bool:
-    if broadcast.status == BroadcastStatus.ENDED:
-        raise BroadcastError(_l("This broadcast has ended: watch the replay."))
-    if broadcast.status == BroadcastStatus.CANCELLED:
-        raise BroadcastError(_l("This broadcast was cancelled."))
+def remind(session: Session, broadcast: Broadcast, user: User, status: BroadcastStatus) -> bool:
+    """USER asks to be told when the broadcast starts. STATUS is what the viewer is shown
+    (:func:`shown_status`), as for :func:`ask`: reminders go out once, when the publisher
+    first connects, so only a broadcast still to come takes one; a live one is watched now,
+    and one whose media ended is over even while its row says live."""
+    if status != BroadcastStatus.SCHEDULED:
+        raise BroadcastError(_no_reminder[status])
     rows = [{"broadcast_id": broadcast.id, "user_id": user.id}]
     return insert_missing(session, BroadcastReminder, rows) == 1
+
+
+_no_reminder = {
+    BroadcastStatus.LIVE: _l("This broadcast is live now: watch it here."),
+    BroadcastStatus.ENDED: _l("This broadcast has ended: watch the replay."),
+    BroadcastStatus.CANCELLED: _l("This broadcast was cancelled."),
+}
 
 
 def wants_reminder(session: Session, broadcast: Broadcast, user: User) -> bool:

@@ -85,6 +85,9 @@
     if (!status || status === d.status) return;
     d.status = status;
     showStatus(status);
+    // Reminders are only for a broadcast still to come (the server refuses the others).
+    const remind = document.getElementById("remind");
+    if (remind) remind.remove();
     if (status === "ended" || status === "cancelled") {
       const asking = document.getElementById("asking");
       if (asking) asking.remove();

@@ -69,7 +69,7 @@ def test_briefing_with_moderated_questions_and_figures(app, client, worker):
         {
             "title": "稳就业政策解读",
             "description": "社保补贴怎么申请",
-            "starts_at": "2026-12-02T10:00",
+            "starts_at": f"{clock.today() + timedelta(days=7)}T10:00",
             "region_code": "420102",
             "fair_id": "0",
             "documents": "补贴办法 | https://example.gov.cn/policy.pdf",

@@ -30,7 +30,7 @@ from tests.web import as_user, post_form, sign_out
 FORM = {
     "title": "企业直播带岗",
     "description": "欢迎投递",
-    "starts_at": "2026-12-02T10:00",
+    "starts_at": f"{clock.today() + timedelta(days=7)}T10:00",  # Beijing time, a week ahead
     "region_code": "11",  # Beijing, while the fair is in 江岸区
     "documents": "Apply here | https://evil.example/phish",
 }
