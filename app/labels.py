@@ -234,6 +234,7 @@ AUDIT_ACTIONS = {
     "identity.rejected": _l("Video identity check rejected"),
     "identity.retention_set": _l("Snapshot retention changed"),
     "identity.snapshots_deleted": _l("Identity check snapshots deleted"),
+    "identity.snapshots_erased": _l("Identity check snapshots deleted with the person's account"),
     "job.create": _l("Job created"),
     "job.update": _l("Job changed"),
     "job.publish": _l("Job published"),

@@ -43,6 +43,12 @@ def identity_state_label(state: IdentityState) -> str:
     return str(IDENTITY_STATES[IdentityState(state)])
 
 
+# Why a check shows no snapshots, for its pages (identity/result.html): on the officials'
+# review page too, so globals rather than a view's variables.
+bp.add_app_template_global(service.person_erased, "identity_person_erased")
+bp.add_app_template_global(service.deleted_with_account, "identity_deleted_with_account")
+
+
 def is_reviewer(check: IdentityCheck) -> bool:
     return covers_region(current_user, check.employer.region_code)
 

@@ -7,11 +7,13 @@ The owner starts a check; the media server runs the prompted liveness check on t
 video (docs/video.md) and keeps snapshots. The app stores the final automated result, and an
 official covering the employer's region compares the snapshots with the uploaded ID photo and
 decides. The automated part only says that cues were observed; a person decides identity.
-Snapshots are personal data, deleted after the region's retention period.
+Snapshots are personal data, deleted after the region's retention period, or with the
+account of the person checked (:func:`forget_person`; docs/privacy.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -34,6 +36,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.media.service import media_url
 from app.models import (
+    AuditEntry,
     Employer,
     IdentityCheck,
     IdentityState,
@@ -209,6 +212,8 @@ def decide(check: IdentityCheck, official: User, approve: bool, reasons: str = "
     link = url_for("employers.verification")
     for owner in owners(check.employer):
         notify(owner, f"identity_{check.state.value}", link, reasons=reasons)
+    if person_erased(check):  # kept for this decision only (forget_person)
+        _delete_snapshots(check, current_app.config["VIDEO_SNAPSHOT_DIR"], utcnow(), erased=True)
 
 
 def latest(employer: Employer) -> IdentityCheck | None:
@@ -321,13 +326,79 @@ def purge_expired(snapshot_dir: str, now: datetime | None = None) -> int:
     for check, region_code in due:
         if check.created_at + timedelta(days=retention_days(region_code, policies)) > now:
             continue
-        shutil.rmtree(Path(snapshot_dir) / check.room_id, ignore_errors=True)
-        deleted = len(check.snapshots)
-        check.snapshots, check.snapshots_deleted_at = [], now
-        if check.state in (IdentityState.STARTED, IdentityState.CHECKED):
-            check.state = IdentityState.EXPIRED
-        audit.record(
-            "identity.snapshots_deleted", check, snapshots=deleted, state=check.state.value
-        )
+        _delete_snapshots(check, snapshot_dir, now, erased=False)
         purged += 1
     return purged
+
+
+def _delete_snapshots(check: IdentityCheck, snapshot_dir: str, now: datetime, erased: bool) -> None:
+    """Delete CHECK's room folder (with any snapshot never stored in the row) and empty the
+    row; an undecided check becomes expired. ERASED: they went with the person's account,
+    not at the end of the retention period (the audit entry is the record of which)."""
+    shutil.rmtree(Path(snapshot_dir) / check.room_id, ignore_errors=True)
+    deleted = len(check.snapshots)
+    check.snapshots, check.snapshots_deleted_at = [], now
+    if check.state in (IdentityState.STARTED, IdentityState.CHECKED):
+        check.state = IdentityState.EXPIRED
+    audit.record(
+        "identity.snapshots_erased" if erased else "identity.snapshots_deleted",
+        check,
+        snapshots=deleted,
+        state=check.state.value,
+    )
+
+
+def forget_person(user: User, snapshot_dir: str) -> int:
+    """At USER's erasure, delete the snapshots of the checks they took (theirs is the face on
+    them); returns how many checks lost them. A check waiting for an official's decision keeps
+    its snapshots until that decision (:func:`decide` deletes them then), or until the
+    retention period ends: they are what the company's verification is decided on. The rows
+    stay, with the automated outcome and the decision, as the company's record."""
+    checks = db.session.scalars(
+        select(IdentityCheck).where(
+            IdentityCheck.started_by_id == user.id,
+            IdentityCheck.snapshots_deleted_at.is_(None),
+            IdentityCheck.state != IdentityState.CHECKED,
+        )
+    ).all()
+    now = utcnow()
+    for check in checks:
+        if check.state == IdentityState.STARTED:
+            _hang_up(check)
+        _delete_snapshots(check, snapshot_dir, now, erased=True)
+    return len(checks)
+
+
+def _hang_up(check: IdentityCheck) -> None:
+    """Close a check's room if it may still be open, so that no snapshot is written after the
+    erasure; a room Redis cannot close now ends by itself within ROOM_MINUTES."""
+    if check.created_at + timedelta(minutes=ROOM_MINUTES) <= utcnow():
+        return
+    with contextlib.suppress(RedisError):
+        video_rooms.close_room(get_redis(current_app), check.room_id, "ended")
+
+
+def person_erased(check: IdentityCheck) -> bool:
+    """Whether the person who took CHECK has had their account erased."""
+    return (
+        check.started_by_id is not None
+        and db.session.scalar(select(User.deleted_at).where(User.id == check.started_by_id))
+        is not None
+    )
+
+
+def deleted_with_account(check: IdentityCheck) -> bool:
+    """Whether CHECK's snapshots went with its person's account (rather than at the end of the
+    retention period): the audit entry says so."""
+    return check.snapshots_deleted_at is not None and (
+        db.session.scalar(
+            select(AuditEntry.id)
+            .where(
+                AuditEntry.object_type == IdentityCheck.__tablename__,
+                AuditEntry.object_id == str(check.id),
+                AuditEntry.action == "identity.snapshots_erased",
+            )
+            .limit(1)
+        )
+        is not None
+    )

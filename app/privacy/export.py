@@ -28,6 +28,7 @@ from app.models import (
     Conversation,
     Dismissal,
     Favourite,
+    IdentityCheck,
     Interview,
     Invitation,
     JobReport,
@@ -100,6 +101,7 @@ def collect(user: User) -> dict[str, Any]:
         "job_reports": rows(
             JobReport, JobReport.reporter_id == user.id, exclude=("resolved_by_id",)
         ),
+        "identity_checks": identity_checks(user),
         "broadcast_questions": rows(BroadcastQuestion, BroadcastQuestion.author_id == user.id),
         "broadcast_reminders": rows(BroadcastReminder, BroadcastReminder.user_id == user.id),
         "notifications": rows(Notification, Notification.user_id == user.id),
@@ -114,6 +116,25 @@ def collect(user: User) -> dict[str, Any]:
             exclude=("actor_id", "ip"),
         ),
     }
+
+
+def identity_checks(user: User) -> list[dict[str, Any]]:
+    """The video identity checks USER took for their company: when, the automated outcome,
+    the decision and its reasons, how many snapshots are kept. Not who decided (the
+    official's account is theirs), nor the snapshot files' names (internal)."""
+    checks = db.session.scalars(
+        sa.select(IdentityCheck)
+        .where(IdentityCheck.started_by_id == user.id)
+        .order_by(IdentityCheck.id)
+    )
+    return [
+        {
+            **row(check, exclude=("started_by_id", "decided_by_id", "snapshots")),
+            "employer": check.employer.name,
+            "snapshots_kept": len(check.snapshots),
+        }
+        for check in checks
+    ]
 
 
 def write_zip(user: User) -> tuple[str, int]:

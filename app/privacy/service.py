@@ -22,6 +22,7 @@ from app.database import lock, update_if
 from app.employers import ownership
 from app.errors import DomainError
 from app.extensions import db
+from app.identity import service as identity
 from app.interviews.revocation import revoke_room_access
 from app.models import (
     ApiToken,
@@ -278,7 +279,8 @@ def hidden_for_deletion(user: User) -> list[int]:
 
 def erase(user: User) -> None:
     """Remove USER's personal data for good; applications employers keep stay as anonymised
-    records (no résumé, no answers, the erased name)."""
+    records (no résumé, no answers, the erased name), identity checks as the company's record
+    (no snapshots)."""
     files = list(
         db.session.scalars(sa.select(ResumeFile.stored_name).where(ResumeFile.user_id == user.id))
     )
@@ -341,6 +343,9 @@ def erase(user: User) -> None:
     )
     db.session.execute(questions.values(body="", author_id=None))
     db.session.execute(sa.delete(Invitation).where(Invitation.candidate_id == user.id))
+    # Their face in identity-check snapshots; those a company's verification still waits on
+    # go with the official's decision instead.
+    identity.forget_person(user, current_app.config["VIDEO_SNAPSHOT_DIR"])
     revoke_room_access(user, "erased")  # while its memberships still name its rooms
     ownership.hand_over(user)  # the company stays: a colleague takes over, or nobody yet
     db.session.execute(sa.delete(EmployerMember).where(EmployerMember.user_id == user.id))
