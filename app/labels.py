@@ -204,6 +204,7 @@ AUDIT_ACTIONS = {
     "export.download": _l("Data export downloaded"),
     "account.delete_request": _l("Account deletion requested"),
     "account.delete_cancel": _l("Account deletion cancelled"),
+    "account.delete_hide": _l("Résumé kept from employers while deletion is pending"),
     "account.erase": _l("Account erased"),
     "api_token.create": _l("API token created"),
     "api_token.revoke": _l("API token revoked"),

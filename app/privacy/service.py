@@ -262,19 +262,38 @@ def cancel_deletion(user: User) -> bool:
 
 
 def hidden_for_deletion(user: User) -> list[int]:
-    """The résumés USER's latest deletion request hid from employers. The append-only audit
-    entry is the record: no column has to keep it through the grace period."""
-    data = db.session.scalar(
-        sa.select(AuditEntry.data)
+    """The résumés USER's latest deletion request hid from employers, and those saved or
+    created as public since (:func:`keep_hidden_while_deleting`). The append-only audit
+    entries are the record: no column has to keep it through the grace period."""
+    entries = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.data)
         .where(
-            AuditEntry.action == "account.delete_request",
+            AuditEntry.action.in_(("account.delete_request", "account.delete_hide")),
             AuditEntry.object_type == User.__tablename__,
             AuditEntry.object_id == str(user.id),
         )
         .order_by(AuditEntry.id.desc())
-        .limit(1)
     )
-    return [int(i) for i in (data or {}).get("resumes_hidden", [])]
+    hidden: list[int] = []
+    for action, data in entries:
+        hidden[:0] = [int(i) for i in (data or {}).get("resumes_hidden", [])]
+        if action == "account.delete_request":
+            return hidden
+    return []
+
+
+def keep_hidden_while_deleting(user: User, resume: Resume) -> None:
+    """While USER's deletion is pending, a résumé saved or created as public (the builder, an
+    uploaded draft, the API) stays with the employers applied to, like those the request hid,
+    and comes back with them on a cancel."""
+    if user.delete_after is None:
+        return
+    db.session.flush()  # a new résumé gets its id and its default visibility (public)
+    if resume.visibility != Visibility.PUBLIC:
+        return
+    resume.visibility = Visibility.APPLIED  # through the ORM: the index follows
+    if resume.id not in hidden_for_deletion(user):
+        audit.record("account.delete_hide", user, actor=user, resumes_hidden=[resume.id])
 
 
 def erase(user: User) -> None:

@@ -49,10 +49,24 @@ def edit():
         resume = service.save(current_user, resume, service.form_data(form))
         db.session.commit()
         flash(_("Your résumé is saved."), "success")
+        tell_hidden_while_deleting()
         return redirect(url_for("resumes.edit"))
     status = 422 if form.is_submitted() else 200
     _fill_blank_rows(form)
     return render_template("resumes/edit.html", form=form, resume=resume, files=_files()), status
+
+
+def tell_hidden_while_deleting() -> None:
+    """The résumé was saved, but employers cannot find it while deletion is pending
+    (app.privacy.service.keep_hidden_while_deleting): say so, and how to undo it."""
+    if current_user.delete_after is not None:
+        flash(
+            _(
+                "Your account is to be deleted: until you keep it (Settings, Privacy), "
+                "employers cannot find your résumé."
+            ),
+            "info",
+        )
 
 
 def _files() -> list[ResumeFile]:
@@ -128,6 +142,7 @@ def confirm_draft(file_id: int):
     service.confirm_draft(current_user, resume, item.parsed_fields, form.fields.data)
     db.session.commit()
     flash(_("The chosen fields were added to your résumé. Please check them."), "success")
+    tell_hidden_while_deleting()
     return redirect(url_for("resumes.edit"), 303)
 
 

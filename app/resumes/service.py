@@ -28,7 +28,7 @@ from app.models import (
     json_text_contains,
 )
 from app.privacy.blind import shortlisted_candidates
-from app.privacy.service import set_resume_consent
+from app.privacy.service import keep_hidden_while_deleting, set_resume_consent
 from app.queue import defer
 from app.resumes.tasks import PARSE_TIMEOUT
 
@@ -219,19 +219,17 @@ def save(user: User, resume: Resume | None, data: dict) -> Resume:
         if section in data:
             setattr(resume, section, [_entry(entry, keys) for entry in data[section]])
     resume.region_code = resume.region_code or None
-    if resume.visibility == Visibility.PUBLIC and user.delete_after is not None:
-        # The account is to be erased: the résumé stays out of employers' search until the
-        # deletion is cancelled (an API client re-sending it as public must not bring it back).
-        resume.visibility = Visibility.APPLIED
-    if resume.visibility == Visibility.PUBLIC:
-        # Choosing "visible to verified employers" is the separate consent to being found.
-        set_resume_consent(user, True, via="resume")
     resume.contact_phone = resume.contact_phone or None
     resume.contact_email = (resume.contact_email or "").lower() or None
     if resume.years_experience is None:
         # Entries may overlap, so their sum is capped at a working life.
         total = sum(int(e.get("years") or 0) for e in resume.experience or [])
         resume.years_experience = min(total, MAX_YEARS_EXPERIENCE)
+    # An API client re-sending it as public must not bring it back while deletion is pending.
+    keep_hidden_while_deleting(user, resume)
+    if resume.visibility == Visibility.PUBLIC:
+        # Choosing "visible to verified employers" is the separate consent to being found.
+        set_resume_consent(user, True, via="resume")
     return resume
 
 
@@ -276,4 +274,5 @@ def confirm_draft(user: User, resume: Resume | None, draft: dict, chosen: Sequen
                     if entry["company"] and not entry["title"]:
                         entry["title"] = str(UNSTATED_TITLE)
             setattr(resume, section, list(getattr(resume, section) or []) + entries)
+    keep_hidden_while_deleting(user, resume)  # a new résumé is public by default
     return resume
