@@ -136,7 +136,7 @@ def run_command(
         children += worker_children(app, env, workers)
         children.append(Child("cron", [yunpin_script(), "cron"], env, cwd=CODE_ROOT))
     children += media_children(app, env)
-    children += broadcast_storage_children(app, env)
+    children += broadcast_storage_children(app, env, host)
     children += streams
     children += redis_guard_children(app, env)
     supervisor = Supervisor(children)
@@ -260,14 +260,14 @@ def media_children(app: Flask, env: dict[str, str]) -> list[Child]:
     ]
 
 
-def broadcast_storage_children(app: Flask, env: dict[str, str]) -> list[Child]:
+def broadcast_storage_children(app: Flask, env: dict[str, str], host: str) -> list[Child]:
     """The static servers of the broadcast folder (`app.broadcasts.service`: one per core,
-    sharing one port)."""
+    sharing one port), on the web server's HOST: players fetch from where they found the page."""
     from app.broadcasts.service import storage_server_commands
 
     return [
         Child(f"broadcast-storage-{n}", [yunpin_script(), *args], env, cwd=CODE_ROOT)
-        for n, args in enumerate(storage_server_commands(app))
+        for n, args in enumerate(storage_server_commands(app, host))
     ]
 
 

@@ -135,11 +135,10 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # base URL players fetch it from (a CDN in production), the app's own public URL
         # (WHIP endpoints printed by `yunpin broadcast create`), and the embedded static
         # server `yunpin run` starts for the folder (0 processes: something else serves it).
-        # Unset, players fetch from that embedded server, on whatever port it was given.
+        # Unset, players fetch from that embedded server, on whatever port it was given, at
+        # the host the page was reached by (app.broadcasts.service.playback_base).
         "BROADCAST_DIR": env("BROADCAST_DIR", default=str(instance / "broadcasts")),
-        "BROADCAST_PLAYBACK_URL": env(
-            "BROADCAST_PLAYBACK_URL", default=f"http://127.0.0.1:{storage_port}/hls"
-        ),
+        "BROADCAST_PLAYBACK_URL": env("BROADCAST_PLAYBACK_URL"),
         "BROADCAST_STORAGE_PORT": storage_port,
         "BROADCAST_STORAGE_PROCESSES": env("BROADCAST_STORAGE_PROCESSES", int),
         # A live broadcast with no new media for this long is ended (docs/broadcasts.md).

@@ -80,9 +80,15 @@ def _hosted(broadcast_id: int) -> Broadcast:
     return broadcast
 
 
+def _playback_url(broadcast: Broadcast, playlist: str = "live.m3u8") -> str:
+    """The playlist's URL for this browser (the host it reached us by, unless a CDN is set)."""
+    return service.playback_url(current_app, broadcast, playlist, request.host)
+
+
 def _with_playback_policy(response: Response) -> Response:
-    """Let the player fetch playlists and segments from the playback origin (a CDN)."""
-    parts = urllib.parse.urlsplit(current_app.config["BROADCAST_PLAYBACK_URL"])
+    """Let the player fetch playlists and segments from the playback origin (a CDN, or the
+    embedded static server on the host this browser used)."""
+    parts = urllib.parse.urlsplit(service.playback_base(current_app, request.host))
     origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     policy = CONTENT_SECURITY_POLICY.replace("connect-src 'self'", f"connect-src 'self' {origin}")
     policy = policy.replace("media-src 'self' blob:", f"media-src 'self' blob: {origin}")
@@ -111,9 +117,9 @@ def show(broadcast_id: int):
         "broadcasts/show.html",
         broadcast=broadcast,
         status=service.shown_status(current_app, broadcast),
-        live_url=service.playback_url(current_app, broadcast),
-        audio_url=service.playback_url(current_app, broadcast, "audio.m3u8"),
-        replay_url=service.playback_url(current_app, broadcast, "replay.m3u8"),
+        live_url=_playback_url(broadcast),
+        audio_url=_playback_url(broadcast, "audio.m3u8"),
+        replay_url=_playback_url(broadcast, "replay.m3u8"),
         has_replay=service.has_replay(current_app, broadcast),
         questions=service.questions(db.session, broadcast, moderator=False),
         jobs=service.pinned_jobs(db.session, broadcast),
@@ -281,7 +287,7 @@ def _studio_page(broadcast: Broadcast, changing: bool = False) -> Response:
         broadcast=broadcast,
         token=service.publisher_token(current_app, broadcast),
         whip_url=service.whip_url(broadcast),
-        live_url=service.playback_url(current_app, broadcast),
+        live_url=_playback_url(broadcast),
         questions=service.questions(db.session, broadcast, moderator=True),
         jobs=service.pinnable_jobs(db.session, broadcast),
         pinned=pinned,

@@ -9,10 +9,12 @@ viewers live in Redis (a sorted set of heartbeats per broadcast); the peak and w
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
 import time
+import urllib.parse
 from datetime import UTC, datetime
 from typing import Any
 
@@ -354,19 +356,59 @@ def whip_url(broadcast: Broadcast) -> str:
     return public_url(f"/broadcasts/{broadcast.id}/whip")
 
 
-def playback_url(app: Flask, broadcast: Broadcast, playlist: str = "live.m3u8") -> str:
-    base = app.config["BROADCAST_PLAYBACK_URL"].rstrip("/")
-    return f"{base}/{broadcast.storage_key}/{playlist}"
+def playback_base(app: Flask, request_host: str | None = None) -> str:
+    """Where players fetch playlists and segments: BROADCAST_PLAYBACK_URL (a CDN) when set,
+    else the embedded static server on BROADCAST_STORAGE_PORT at the host the browser reached
+    the app by (REQUEST_HOST, the request's Host header): a phone on the same network watching
+    an instance served on 0.0.0.0 then fetches from that machine, not from its own 127.0.0.1.
+    Without a request (``yunpin broadcast create``), 127.0.0.1."""
+    configured = app.config["BROADCAST_PLAYBACK_URL"]
+    if configured:
+        return configured.rstrip("/")
+    return f"http://{_browser_host(request_host)}:{app.config['BROADCAST_STORAGE_PORT']}/hls"
 
 
-def storage_server_commands(app: Flask) -> list[list[str]]:
+LOOPBACK = "127.0.0.1"
+HOST_NAME = re.compile(r"[a-z0-9.-]{1,253}")
+"""A DNS name as urlsplit gives it (lower case). Nothing else passes: the name goes into a
+URL and the page's Content-Security-Policy, where a space or ";" would add a directive."""
+
+
+def _browser_host(request_host: str | None) -> str:
+    """The name or address of REQUEST_HOST ("192.168.1.5:5000", "[::1]:5000"), ready for a
+    URL; 127.0.0.1 when there is none or it is not a plain name or address. A client may
+    send any Host header, but what it sends only comes back in its own page (the player's
+    URL and the CSP allowing it), which is why no list of trusted hosts is needed here."""
+    try:
+        name = urllib.parse.urlsplit(f"//{request_host}").hostname if request_host else None
+    except ValueError:  # "[oops]:80": brackets around no IPv6 address
+        name = None
+    if not name:
+        return LOOPBACK
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return name if HOST_NAME.fullmatch(name) else LOOPBACK
+    if address.version == 4:
+        return str(address)
+    return LOOPBACK if address.scope_id else f"[{address}]"  # "%eth0" means nothing elsewhere
+
+
+def playback_url(
+    app: Flask, broadcast: Broadcast, playlist: str = "live.m3u8", request_host: str | None = None
+) -> str:
+    return f"{playback_base(app, request_host)}/{broadcast.storage_key}/{playlist}"
+
+
+def storage_server_commands(app: Flask, host: str = LOOPBACK) -> list[list[str]]:
     """The arguments after ``yunpin`` of each static server of the broadcast folder that
     `yunpin run` supervises (BROADCAST_STORAGE_PROCESSES, default one per core; 0 when a
-    CDN's origin or nginx serves the folder)."""
+    CDN's origin or nginx serves the folder), listening on HOST, the web server's: players
+    fetch from the host they reached the pages by (:func:`playback_base`)."""
     count = app.config.get("BROADCAST_STORAGE_PROCESSES")
     count = (os.cpu_count() or 1) if count is None else count
     port = str(app.config["BROADCAST_STORAGE_PORT"])
-    return [["broadcast", "serve-storage", "--port", port] for _ in range(count)]
+    return [["broadcast", "serve-storage", "--host", host, "--port", port] for _ in range(count)]
 
 
 def has_replay(app: Flask, broadcast: Broadcast) -> bool:
