@@ -1,4 +1,4 @@
-"""URL converters shared by the pages and the API.
+"""URL converters and query-string numbers shared by the pages and the API.
 
 `<id:name>` is a positive id that fits an integer column. Any other number cannot name a
 row, so it answers 404 at once instead of reaching a query PostgreSQL would refuse (which
@@ -8,9 +8,14 @@ has a rule for another method.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
+
+from app.errors import DomainError
 
 INT_MAX = 2**31 - 1
 """PostgreSQL `integer`; larger ids cannot exist and larger values cannot be stored."""
@@ -48,6 +53,30 @@ def as_id(value: str) -> int | None:
 def as_ids(values: list[str]) -> list[int]:
     """The ids among VALUES (a form's repeated field); the others name no row."""
     return [number for number in map(as_id, values) if number is not None]
+
+
+MAX_PAGE = 10_000
+"""The last page number a listing serves (an officials' list of 50 a page: half a million rows)."""
+
+
+def page_number(args: Mapping[str, str]) -> int:
+    """A listing's ``?page=`` (ARGS: the query string): 1 when absent; otherwise ASCII digits
+    from 1 to MAX_PAGE, as :func:`as_id` reads them, else a 400 that says so. Every listing
+    reads it here, so "٣", "x" and "0" get the same answer everywhere (``type=int`` read the
+    first as page 3 and turned the second into page 1)."""
+    raw = args.get("page", "").strip()
+    if not raw:
+        return 1
+    number = as_id(raw)
+    if number is None or number > MAX_PAGE:
+        message = _(
+            "%(name)s must be a whole number from %(low)s to %(high)s.",
+            name="page",
+            low=1,
+            high=MAX_PAGE,
+        )
+        raise DomainError(message, status=400)
+    return number
 
 
 def init_app(app: Flask) -> None:

@@ -47,7 +47,7 @@ from app.models import (
     Role,
 )
 from app.redis_store import get_redis
-from app.routing import as_id
+from app.routing import as_id, page_number
 from app.security import CONTENT_SECURITY_POLICY
 from video import rooms
 from video.exceptions import NoMediaServer, RoomNotFound
@@ -391,9 +391,7 @@ queries bounded (they read only this page's broadcasts) and fits a phone's cards
 def official_list():
     """One page (``?page=``) of the broadcasts of the official's region (``?region=`` narrows
     it), latest start first, with their figures."""
-    page = request.args.get("page", 1, type=int)
-    if not 1 <= page <= 10_000:
-        abort(404)
+    page = page_number(request.args)
     query = (
         current_scope()
         .broadcasts()

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import CompanySize, Employer, Industry, Role
 from app.resumption import service
 from app.resumption.forms import ResumptionForm
+from app.routing import page_number
 from app.templating import place_name
 
 bp = Blueprint("resumption", __name__)
@@ -87,9 +88,7 @@ ENTERPRISES_PER_PAGE = 50
 
 def enterprise_page(query, scope):
     """One page (``?page=``) of the enterprises, by name; the CSV has them all."""
-    page = request.args.get("page", 1, type=int)
-    if not 1 <= page <= 10_000:
-        abort(404)
+    page = page_number(request.args)
     rows = db.session.execute(
         service.with_latest_report(query, limit=ENTERPRISES_PER_PAGE + 1).offset(
             (page - 1) * ENTERPRISES_PER_PAGE

@@ -262,8 +262,8 @@ def test_the_officials_list_comes_in_pages(app, client):
     assert 'href="/officials/broadcasts?region=420102&amp;page=2"' in text
     past, text = rows("/officials/broadcasts?page=3")
     assert past == [] and "back to the first page" in text
-    assert client.get("/officials/broadcasts?page=0").status_code == 404
-    assert client.get("/officials/broadcasts?page=99999999").status_code == 404
+    assert client.get("/officials/broadcasts?page=0").status_code == 400
+    assert client.get("/officials/broadcasts?page=99999999").status_code == 400
 
 
 def test_cancelling_and_moving_at_once_decide_once(app, briefing):
@@ -293,3 +293,14 @@ def test_cancelling_and_moving_at_once_decide_once(app, briefing):
     # every move that was not refused came before the cancel, so each succeeded on a
     # scheduled broadcast: successes are exactly one cancel and the recorded moves
     assert 6 - refused == 1 + actions.count("broadcast.reschedule")
+
+
+@pytest.mark.parametrize("page", ["٣", "３", "x", "0", "10001"])
+def test_the_officials_list_takes_only_plain_page_numbers(app, client, page):
+    """``?page=`` as every listing reads it (app.routing.page_number): "٣" is no page 3."""
+    service.create(db.session, title="第一场", starts_at=utcnow(), region_code="420102")
+    as_user(client, factories.user(Role.OFFICIAL, region_code="420102", locale="en"))
+    response = client.get("/officials/broadcasts", query_string={"page": page})
+    assert response.status_code == 400
+    assert "page must be a whole number from 1 to 10000." in response.get_data(as_text=True)
+    assert "第一场" in client.get("/officials/broadcasts?page=1").get_data(as_text=True)

@@ -96,7 +96,7 @@ def test_enterprises_come_in_pages_and_the_csv_has_them_all(client, monkeypatch)
     assert first.count('scope="row"') == 2 and "page=2" in first
     second = client.get(f"{path}?page=2").get_data(as_text=True)
     assert second.count('scope="row"') == 1 and "page=1" in second and "page=3" not in second
-    assert client.get(f"{path}?page=0").status_code == 404
+    assert client.get(f"{path}?page=0").status_code == 400
     assert len(client.get(f"{path}?page=2&format=csv").get_data(as_text=True).splitlines()) == 4
 
 
