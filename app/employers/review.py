@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 from werkzeug.datastructures import FileStorage
 
 from app import audit, uploads
@@ -49,17 +50,31 @@ REQUIRED_DOCUMENTS = (DocumentKind.BUSINESS_LICENCE, DocumentKind.LEGAL_REP_ID)
 EDITABLE = frozenset({VerificationState.DRAFT, VerificationState.RETURNED})
 
 FAST_TRACK_RULE = _l(
-    "Fast track (credit review): the employer was approved at least once before and no "
-    "fraud report against any of its jobs has been upheld. Fast-track submissions are shown "
-    "first; an official still checks the documents."
+    "Fast track (credit review): the employer was approved before, that approval still "
+    "stands (it was not revoked or returned since), and no fraud report against any of its "
+    "jobs has been upheld. Fast-track submissions are shown first; an official still checks "
+    "the documents."
 )
+
+_approval, _later = aliased(VerificationReview), aliased(VerificationReview)
+APPROVAL_IN_FORCE = exists().where(
+    _approval.employer_id == Employer.id,
+    _approval.decision == ReviewDecision.APPROVED,
+    ~exists().where(
+        _later.employer_id == Employer.id,
+        _later.decision == ReviewDecision.RETURNED,
+        _later.id > _approval.id,
+    ),
+)
+"""An approval no later decision withdrew: a failed check after a fast-track approval
+(`fast_track.revoke`) or a resubmission sent back returns the documents, and the approval
+before vouches for nothing since. Ids, not times, order them: two may share a timestamp.
+EXISTS, not a comparison with the latest decision, which is NULL for a company never
+decided and sorts first under PostgreSQL's DESC."""
 
 # The rule above as SQL, so the queue can sort by it and `is_trusted` can test one employer.
 TRUSTED = sa.and_(
-    exists().where(
-        VerificationReview.employer_id == Employer.id,
-        VerificationReview.decision == ReviewDecision.APPROVED,
-    ),
+    APPROVAL_IN_FORCE,
     ~exists()
     .where(JobReport.status == ReportStatus.UPHELD, JobReport.job_id == Job.id)
     .where(Job.employer_id == Employer.id),

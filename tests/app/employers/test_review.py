@@ -256,7 +256,7 @@ def test_only_a_fast_track_submission_says_it_is_one(client):
         VerificationReview(employer_id=trusted.id, official_id=official.id, decision="approved")
     )
     badge = '<span class="state state-approved">Fast track</span>'
-    note = "approved at least once before"
+    note = "that approval still stands"
     as_user(client, official)
     approved = client.get(f"/officials/reviews/{trusted.id}").text  # decided: in no queue
     assert badge not in approved and note not in approved
