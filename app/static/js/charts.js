@@ -6,8 +6,9 @@
  * Readability rules (app/dashboards/figures.py says which columns go on which axis):
  * - a rate has its own 0-100 % axis, never shared with a count;
  * - the legend is HTML under the title: it wraps on a phone instead of paging "1/3";
- * - every category is labelled; on a narrow screen a bar chart with many categories, or names
- *   too long to stand under their bars, turns sideways, one row per category.
+ * - every category is labelled, in full or cut with "…" (the tooltip and the table name it in
+ *   full): a bar chart whose names do not stand under their bars turns sideways, one row per
+ *   category (on a phone also with more than four categories), never slanted and cut short.
  */
 (function () {
   "use strict";
@@ -48,10 +49,14 @@
   }
 
   /* Every bar's category is labelled (interval 0: ECharts otherwise drops the labels it finds too
-   * close together, which on a phone left a chart of three industries with one name). On a
-   * narrow screen a bar chart whose names do not fit under their bars turns sideways: one row
-   * per category, the name beside it, wrapped onto at most three lines and cut with "…"
-   * beyond; the tooltip and the table give it in full. */
+   * close together, which on a phone left a chart of three industries with one name). A bar
+   * chart whose names do not fit under their bars turns sideways: one row per category, the
+   * name beside it, wrapped onto at most three lines and cut with "…" beyond; the tooltip and
+   * the table give it in full. On a phone that is any name wider than its bars, or more than
+   * four categories; on a wider screen a name that needs more than one line among more than
+   * six categories, or more than two lines among fewer (slanted instead, a name such as
+   * "信息传输、软件和信息技术服务业" had to be cut). Shorter names stand under their bars,
+   * wrapped to their width. */
   function cartesian(el, spec) {
     var categories = spec.rows.map(function (r) { return String(r[0]); });
     var axes = axesOf(spec);
@@ -59,7 +64,10 @@
     var width = el.parentNode.clientWidth;
     var widest = Math.max.apply(null, categories.map(textWidth).concat([0]));
     var band = (width - 64) / Math.max(1, categories.length);  // less the value axis
-    var sideways = spec.kind === "bar" && width < NARROW && (categories.length > 4 || widest > band - 8);
+    var under = band - 8;  // the width a name has under its bars
+    var sideways = spec.kind === "bar" && (width < NARROW
+      ? categories.length > 4 || widest > under
+      : widest > under && (categories.length > 6 || widest > 2 * under));
     var series = [];
     axes.forEach(function (axis, a) {
       axis.columns.forEach(function (c) {
@@ -70,7 +78,8 @@
       });
     });
     var values = axes.map(valueAxis);
-    var rotated = !sideways && categories.length > 6;
+    // Only a line's dates are slanted where they crowd: short, never cut.
+    var rotated = spec.kind === "line" && categories.length > 6;
     var category = { type: "category", data: categories };
     // A bar names its category; a line's weeks may skip a date where they crowd.
     var every = spec.kind === "bar" ? 0 : "auto";
@@ -92,7 +101,7 @@
       category.axisLabel = { interval: every, rotate: 30, width: 120, overflow: "truncate", ellipsis: "…" };
     } else {
       // Under its own bars, wrapped to their width.
-      category.axisLabel = { interval: every, width: Math.max(40, Math.floor(band) - 8), overflow: "break" };
+      category.axisLabel = { interval: every, width: Math.max(40, Math.floor(under)), overflow: "break" };
     }
     return {
       color: PALETTE,
