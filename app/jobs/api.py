@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import abort, g
 from flask_babel import gettext as _
-from marshmallow import fields
+from marshmallow import ValidationError, fields
 from sqlalchemy import select
 
 from app.access import works_for
@@ -338,12 +338,14 @@ def get_job(job_id: int):
 
 def _save(job: Job, data: dict) -> Job:
     """Fill JOB with the loaded DATA and save it through the service: 422 when the salary
-    range (completed by the job's own bounds, for a PATCH) is upside down, 409 for a likely
-    duplicate that was not confirmed."""
+    (completed by the job's own values, for a PATCH) is below the floor of its period or its
+    range is upside down, 409 for a likely duplicate that was not confirmed."""
     confirmed = data.pop("confirm_duplicate", False)
-    ordered(
-        data.get("salary_min", job.salary_min), data.get("salary_max", job.salary_max), "salary_max"
-    )
+    low = data.get("salary_min", job.salary_min)
+    too_low = service.salary_too_low(low, data.get("salary_period", job.salary_period or "month"))
+    if too_low:
+        raise ValidationError(too_low, field_name="salary_min")
+    ordered(low, data.get("salary_max", job.salary_max), "salary_max")
     with db.session.no_autoflush:  # the duplicate check must not flush a half-checked job
         service.fill(job, data)
         found = service.save(job, g.api_user, confirmed_duplicate=confirmed)

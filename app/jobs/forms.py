@@ -19,13 +19,36 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
 from app.forms import OccupationField, RegionField, TagListField, region_exists
 from app.jobs.reports import REASONS
-from app.jobs.service import deadline_passed
+from app.jobs.service import deadline_passed, salary_too_low
 from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices, options
+from app.models import SalaryPeriod
+
+
+PERIODS = frozenset(period.value for period in SalaryPeriod)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number of yuan or openings: "9000.75" is answered "enter a whole number",
+    not with the range a missing number fails too."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if text:
+            try:
+                self.data = int(text)
+            except ValueError:
+                raise ValueError(_l("Enter a whole number.")) from None
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
 
 
 class JobForm(FlaskForm):
@@ -35,17 +58,17 @@ class JobForm(FlaskForm):
     )
     category = OccupationField(_l("Occupation"))
     skills = TagListField(_l("Skills"))
-    salary_min = IntegerField(
+    salary_min = WholeNumberField(
         _l("Salary from (¥)"), validators=[InputRequired(), NumberRange(min=0, max=100_000_000)]
     )
-    salary_max = IntegerField(
+    salary_max = WholeNumberField(
         _l("to (¥)"), validators=[InputRequired(), NumberRange(min=0, max=100_000_000)]
     )
     salary_period = SelectField(
         pgettext("salary period", "Paid"), choices=choices(SALARY_PERIODS), default="month"
     )
     employment_type = SelectField(_l("Employment type"), choices=choices(EMPLOYMENT_TYPES))
-    headcount = IntegerField(
+    headcount = WholeNumberField(
         _l("Openings"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10000)]
     )
     region_code = RegionField(_l("Region"), validators=[DataRequired(), region_exists])
@@ -61,6 +84,12 @@ class JobForm(FlaskForm):
         # publish with it); a date typed now must not be over already
         if field.data != field.object_data and deadline_passed(field.data):
             raise ValidationError(_l("This date is over. Choose today or a later day."))
+
+    def validate_salary_min(self, field) -> None:
+        period = self.salary_period.data
+        too_low = period in PERIODS and salary_too_low(field.data, period)
+        if too_low:
+            raise ValidationError(too_low)
 
     def validate_salary_max(self, field) -> None:
         low = self.salary_min.data

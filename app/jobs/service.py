@@ -12,6 +12,7 @@ Fraud reports against postings are in `app.jobs.reports`.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Employer, EmploymentType, Job, JobStatus, SalaryPeriod, User, utcnow
+from app.models.jobs import MONTHLY_FACTOR
 
 OPEN = frozenset({JobStatus.DRAFT, JobStatus.PUBLISHED, JobStatus.PAUSED})
 LIVE = frozenset({JobStatus.PUBLISHED, JobStatus.PAUSED})
@@ -59,6 +61,18 @@ status, dates and ids are the app's."""
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 
+MONTHLY_SALARY_FLOOR = 500
+"""The least a posting may offer a month, or as much over its period (¥3 an hour, ¥23 a day,
+¥6,000 a year): far below any minimum wage, so internships and part-time pay pass, while ¥0 or
+a "5" typed for ¥5,000 is refused."""
+
+_TOO_LOW = {
+    SalaryPeriod.HOUR: _l("The hourly wage cannot be below ¥%(amount)s."),
+    SalaryPeriod.DAY: _l("The daily wage cannot be below ¥%(amount)s."),
+    SalaryPeriod.MONTH: _l("The monthly salary cannot be below ¥%(amount)s."),
+    SalaryPeriod.YEAR: _l("The yearly salary cannot be below ¥%(amount)s."),
+}
+
 
 class JobError(DomainError):
     """The job change is not possible now (409); the message says why."""
@@ -81,6 +95,19 @@ def fill(job: Job, values: Mapping[str, Any]) -> None:
         elif isinstance(value, list):
             value = list(value)  # never share a list between two postings
         setattr(job, name, value)
+
+
+def salary_floor(period: SalaryPeriod | str) -> int:
+    """`MONTHLY_SALARY_FLOOR` over PERIOD, in whole yuan."""
+    return math.ceil(round(MONTHLY_SALARY_FLOOR / MONTHLY_FACTOR[SalaryPeriod(period)], 6))
+
+
+def salary_too_low(amount: int | None, period: SalaryPeriod | str) -> str | None:
+    """Why AMOUNT, a salary's lower bound, is refused for PERIOD; None when it is not."""
+    floor = salary_floor(period)
+    if amount is None or amount >= floor:
+        return None
+    return str(_TOO_LOW[SalaryPeriod(period)] % {"amount": f"{floor:,}"})
 
 
 def normalise_title(title: str) -> str:
