@@ -78,9 +78,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     batching.init_app(app)
     changes.init_app(app)
 
-    from app import errors, routing, security, templating
+    from app import errors, forms, routing, security, templating
 
     errors.init_app(app)
+    forms.init_app(app)
     routing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
