@@ -31,6 +31,7 @@ from app.access import member_application, roles_required
 from app.errors import refused
 from app.extensions import db
 from app.interviews import lobby, service
+from app.interviews.forms import ScheduleForm
 from app.interviews.service import SchedulingError, is_candidate, is_interviewer, room_expiry
 from app.models import Application, Interview, InterviewStatus, Role, User, utcnow
 from app.redis_store import get_redis
@@ -91,29 +92,15 @@ def interviewer_only(interview_id: int) -> Interview:
     return interview
 
 
-def proposal() -> tuple[list[datetime], str, int]:
-    """The schedule form's (slot start times, time zone, duration in minutes)."""
-    starts = []
-    for raw in request.form.getlist("slot"):
-        raw = raw.strip()
-        if not raw:
-            continue
-        try:
-            starts.append(datetime.fromisoformat(raw))
-        except ValueError:
-            raise SchedulingError(
-                _l("Enter each time as date and time, e.g. 2026-12-01T14:30.")
-            ) from None
-    zone = request.form.get("timezone", "")
-    try:
-        duration = int(request.form.get("duration", ""))
-    except ValueError:
-        raise SchedulingError(_l("Choose a duration from the list.")) from None
-    return starts, zone, duration
+def schedule_form() -> ScheduleForm:
+    return ScheduleForm(timezone=current_user.timezone, duration="30")
 
 
 def render_schedule(
-    application: Application, interview: Interview | None = None, status: int = 200
+    application: Application,
+    form: ScheduleForm,
+    interview: Interview | None = None,
+    status: int = 200,
 ):
     zones = list(COMMON_ZONES)
     if current_user.timezone not in zones:
@@ -125,8 +112,7 @@ def render_schedule(
         zones=zones,
         durations=service.DURATIONS,
         max_slots=service.MAX_SLOTS,
-        form=request.form,
-        default_zone=request.form.get("timezone") or current_user.timezone,
+        form=form,
     ), status
 
 
@@ -157,12 +143,13 @@ def done(interview: Interview, message: str):
 def schedule(application_id: int):
     """The employer proposes 1-5 times; the candidate is notified and picks one."""
     application = member_application(application_id)
-    if request.method == "GET":
-        return render_schedule(application)
+    form = schedule_form()
+    if not form.validate_on_submit():
+        return render_schedule(application, form, status=422 if form.is_submitted() else 200)
     try:
-        interview = service.propose(application, current_user, *proposal())
+        interview = service.propose(application, current_user, *form.proposal())
     except SchedulingError as error:
-        return refused(error, lambda status: render_schedule(application, status=status))
+        return refused(error, lambda status: render_schedule(application, form, status=status))
     return done(interview, _("Times proposed. The candidate has been notified."))
 
 
@@ -170,13 +157,15 @@ def schedule(application_id: int):
 @roles_required(Role.EMPLOYER)
 def reschedule(interview_id: int):
     interview = interviewer_only(interview_id)
-    if request.method == "GET":
-        return render_schedule(interview.application, interview)
+    form = schedule_form()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_schedule(interview.application, form, interview, status)
     try:
-        service.reschedule(interview, current_user, *proposal())
+        service.reschedule(interview, current_user, *form.proposal())
     except SchedulingError as error:
         return refused(
-            error, lambda status: render_schedule(interview.application, interview, status)
+            error, lambda status: render_schedule(interview.application, form, interview, status)
         )
     return done(interview, _("New times proposed. The candidate has been notified."))
 
