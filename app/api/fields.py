@@ -47,10 +47,18 @@ def _messages(**extra) -> dict:
 
 
 class Text(Translated, fields.String):
-    """A string of at most MAX_LENGTH characters matching PATTERN, loaded stripped; MIN_LENGTH
-    counts after stripping, so blanks do not fill a required field."""
+    """A string of at most MAX_LENGTH characters matching PATTERN, loaded stripped (unless
+    STRIP is false: a password is what was typed); MIN_LENGTH counts after stripping, so
+    blanks do not fill a required field."""
 
-    def __init__(self, max_length: int, min_length: int = 0, pattern: str | None = None, **kwargs):
+    def __init__(
+        self,
+        max_length: int,
+        min_length: int = 0,
+        pattern: str | None = None,
+        strip: bool = True,
+        **kwargs,
+    ):
         schema = {"maxLength": max_length, "pattern": pattern or NO_NUL}
         if min_length:
             schema["minLength"] = min_length
@@ -61,7 +69,7 @@ class Text(Translated, fields.String):
             ),
             **kwargs,
         )
-        self.max_length, self.min_length = max_length, min_length
+        self.max_length, self.min_length, self.strip = max_length, min_length, strip
         self.pattern = re.compile(pattern) if pattern else None
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
@@ -82,7 +90,8 @@ class Text(Translated, fields.String):
             )
         if self.pattern and not self.pattern.search(value):
             raise ValidationError(_("Not in the expected format."))
-        value = value.strip()
+        if self.strip:
+            value = value.strip()
         if len(value) < self.min_length:
             raise ValidationError(
                 _("This field is required.")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, g, url_for
+from flask import abort, g, request, url_for
+from flask_babel import gettext as _
 
-from app.api.auth import token_required
+from app.accounts.routes import ACCOUNT_LIMIT, AUTH_LIMIT
+from app.api.auth import live_token, token_required
 from app.api.blueprint import Blueprint
 from app.api.fields import Choice, Stamp, Text, Whole
+from app.api.problems import refuses
 from app.api.schemas import Schema
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import DataExport, ExportStatus
 from app.privacy import service
+from app.security import check_password
 
 blp = Blueprint(
     "privacy",
@@ -31,6 +35,17 @@ class ExportStateSchema(ExportSchema):
         metadata={"description": "A zip (JSON + your files); works for 24 hours, no token needed."},
     )
     expires_at = Stamp(allow_none=True)
+
+
+class DeletionRequestSchema(Schema):
+    password = Text(
+        128,
+        min_length=1,
+        strip=False,
+        required=True,
+        load_only=True,
+        metadata={"description": "Your password, as the Settings page asks for it."},
+    )
 
 
 class DeletionSchema(Schema):
@@ -77,11 +92,28 @@ def get_export(export_id: int):
     }
 
 
+def account_key() -> str:
+    """Password attempts counted per account as well as per address, as log-ins are: a token
+    can create more tokens, so a count per token would not hold a guesser back."""
+    record = live_token()
+    return f"password:{record.user_id}" if record else "ip:" + (request.remote_addr or "unknown")
+
+
 @blp.route("/me", methods=["DELETE"])
+@limiter.limit(AUTH_LIMIT, override_defaults=False)
+@limiter.limit(ACCOUNT_LIMIT, key_func=account_key, override_defaults=False)
 @token_required
+@refuses(403)
+@blp.body(DeletionRequestSchema)
 @blp.response(202, DeletionSchema)
-def delete_me():
-    """Delete your account: erased after a 7-day grace period (cancel in Settings)"""
+def delete_me(data: dict):
+    """Delete your account: erased after a 7-day grace period (cancel in Settings)
+
+    The password is asked, as in Settings: a token alone does not delete an account. A wrong
+    one answers 403; attempts are limited as log-ins are.
+    """
+    if not check_password(g.api_user, data["password"]):
+        abort(403, _("Your password is not correct."))
     service.request_deletion(g.api_user, via="api")
     db.session.commit()
     return {"delete_after": g.api_user.delete_after}

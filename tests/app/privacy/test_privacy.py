@@ -189,7 +189,7 @@ def test_api_export_and_deletion(app, client, worker):
         == 404
     )
 
-    deleted = client.delete("/api/v1/me", headers=auth)
+    deleted = client.delete("/api/v1/me", headers=auth, json={"password": factories.PASSWORD})
     assert deleted.status_code == 202
     db.session.refresh(seeker)
     assert deleted.json == {"delete_after": seeker.delete_after.isoformat() + "Z"}
