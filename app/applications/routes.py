@@ -7,6 +7,7 @@ score kept on an application is the one taken when the candidate applied (servic
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
@@ -32,7 +33,7 @@ from app.models import (
 from app.privacy.blind import candidate_name, identity_hidden
 from app.ranking.service import reason_texts, score_applicants
 from app.routing import as_ids
-from app.templating import current_locale
+from app.templating import current_locale, zone_name
 
 bp = Blueprint("applications", __name__)
 
@@ -280,7 +281,7 @@ def export_csv(job_id: int):
         _("Skills"),
         _("Phone"),
         _("Email"),
-        _("Applied"),
+        _("Applied (%(zone)s)", zone=zone_name()),
         _("Answers"),
     ]
     rows = []
@@ -295,7 +296,7 @@ def export_csv(job_id: int):
                 ", ".join(resume.skills) if resume else "",
                 "" if identity_hidden(application) else contact_phone(application),
                 "" if identity_hidden(application) else contact_email(application),
-                application.created_at.strftime("%Y-%m-%d %H:%M"),
+                format_datetime(application.created_at, "y-MM-dd HH:mm"),  # as the page shows
                 " | ".join(application.answers or []),
             ]
         )
