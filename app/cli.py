@@ -346,7 +346,7 @@ def users_group() -> None:
 @with_appcontext
 def users_token(email: str, name: str) -> None:
     """Create an API token for EMAIL and print it (it is shown only once)."""
-    from app.accounts.service import create_api_token
+    from app.accounts.service import TokenLimitError, create_api_token
     from app.database import writing
     from app.models import User
 
@@ -354,6 +354,9 @@ def users_token(email: str, name: str) -> None:
         user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
         if user is None:
             raise click.ClickException(f"no user with email {email}")
-        token = create_api_token(user, name)
+        try:
+            token = create_api_token(user, name)
+        except TokenLimitError as error:
+            raise click.ClickException(str(error.message)) from None
         db.session.commit()
     click.echo(token)

@@ -20,7 +20,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def per_account() -> str:
     """A rate-limit key per signed-in account, else per address: a whole office, or a
-    carrier's NAT, shares one address and must not share one allowance."""
+    carrier's NAT, shares one address and must not share one allowance. The API's key for a
+    token of the same account is the same (`app.api.auth.rate_key`)."""
     from flask_login import current_user
 
     if current_user.is_authenticated:

@@ -1,5 +1,6 @@
 """/api/v1/me and /api/v1/tokens: who the token belongs to; list, create and revoke your own
-API tokens (the settings page does the same)."""
+API tokens (the settings page does the same). An account holds at most
+`MAX_ACTIVE_TOKENS` unrevoked tokens, so the list is short and needs no pages."""
 
 from __future__ import annotations
 
@@ -8,10 +9,17 @@ from marshmallow import fields
 from sqlalchemy import select
 
 from app import audit
-from app.accounts.service import create_api_token, revoke, user_tokens
+from app.accounts.service import (
+    MAX_ACTIVE_TOKENS,
+    REVOKED_SHOWN,
+    create_api_token,
+    revoke,
+    user_tokens,
+)
 from app.api.auth import token_required
 from app.api.blueprint import Blueprint
 from app.api.fields import Choice, Listing, Stamp, Text, Whole
+from app.api.problems import refuses
 from app.api.schemas import Schema
 from app.extensions import db
 from app.models import ApiToken, Role
@@ -47,7 +55,9 @@ class NewTokenSchema(TokenSchema):
 
 
 class TokenListSchema(Schema):
-    items = Listing(fields.Nested(TokenSchema), max_items=1000, required=True)
+    items = Listing(
+        fields.Nested(TokenSchema), max_items=MAX_ACTIVE_TOKENS + REVOKED_SHOWN, required=True
+    )
 
 
 @blp.route("/me")
@@ -62,7 +72,10 @@ def me():
 @token_required
 @blp.response(200, TokenListSchema)
 def list_tokens():
-    """Your API tokens (never their secrets)"""
+    """Your API tokens (never their secrets)
+
+    The unrevoked ones and the 20 most recently revoked, newest first.
+    """
     return {"items": user_tokens(g.api_user)}
 
 
@@ -70,8 +83,13 @@ def list_tokens():
 @token_required
 @blp.body(TokenSchema)
 @blp.response(201, NewTokenSchema)
+@refuses(409)
 def create_token(data: dict):
-    """Create a token; its secret is in this response only"""
+    """Create a token; its secret is in this response only
+
+    An account holds at most 20 unrevoked tokens: a 21st is refused (409) until one is
+    revoked.
+    """
     secret = create_api_token(g.api_user, data["name"])
     db.session.flush()
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(secret)))

@@ -18,6 +18,7 @@ from app import audit
 from app.accounts.forms import ForgotForm, LoginForm, RegisterForm, ResetForm, TokenForm
 from app.accounts.service import (
     AccountError,
+    TokenLimitError,
     create_api_token,
     create_user,
     reset_password,
@@ -26,6 +27,7 @@ from app.accounts.service import (
     user_tokens,
 )
 from app.database import writes
+from app.errors import refused
 from app.extensions import db, limiter
 from app.models import ApiToken, Role, User, utcnow
 from app.notifications.mail import send_email
@@ -253,7 +255,10 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return settings_page(form, status=422)
-    secret = create_api_token(current_user, form.name.data.strip())
+    try:
+        secret = create_api_token(current_user, form.name.data.strip())
+    except TokenLimitError as error:
+        return refused(error, lambda status: settings_page(form, status=status))
     db.session.flush()
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(secret)))
     audit.record("api_token.create", token, via="settings")

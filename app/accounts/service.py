@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -49,22 +49,53 @@ def create_user(
     return user
 
 
+MAX_ACTIVE_TOKENS = 20
+"""Tokens an account may hold unrevoked: each is a credential to keep safe, and a program
+needs one, not hundreds (the settings page and `GET /api/v1/tokens` list them all)."""
+
+REVOKED_SHOWN = 20
+"""Revoked tokens listed (the most recently revoked), so their last use stays visible while
+the list stays short however many were ever made."""
+
+
+class TokenLimitError(DomainError):
+    """The account holds MAX_ACTIVE_TOKENS unrevoked tokens already (409)."""
+
+
 def create_api_token(user: User, name: str) -> str:
-    """Add a token for USER to the session and return its secret (stored only as a hash)."""
+    """Add a token for USER to the session and return its secret (stored only as a hash);
+    TokenLimitError when USER has MAX_ACTIVE_TOKENS. The account row is locked first, so
+    of several requests at once no two count the same tokens (on SQLite the write lock
+    does it)."""
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    active = db.session.scalar(
+        select(func.count())
+        .select_from(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
+    if active >= MAX_ACTIVE_TOKENS:
+        raise TokenLimitError(
+            _l(
+                "You have %(num)d API tokens already, the most an account may hold. "
+                "Revoke one you no longer use, then create the new one.",
+                num=MAX_ACTIVE_TOKENS,
+            )
+        )
     token = "yp_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, name=name[:80], token_hash=ApiToken.hash(token)))
     return token
 
 
 def user_tokens(user: User) -> list[ApiToken]:
-    """USER's tokens, newest first, revoked ones included (their last use stays visible)."""
-    return list(
-        db.session.scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == user.id)
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        )
+    """USER's unrevoked tokens and the REVOKED_SHOWN most recently revoked, newest first."""
+    owned = select(ApiToken).where(ApiToken.user_id == user.id)
+    active = db.session.scalars(owned.where(ApiToken.revoked_at.is_(None)))
+    revoked = db.session.scalars(
+        owned.where(ApiToken.revoked_at.is_not(None))
+        .order_by(ApiToken.revoked_at.desc(), ApiToken.id.desc())
+        .limit(REVOKED_SHOWN)
     )
+    return sorted([*active, *revoked], key=lambda t: (t.created_at, t.id), reverse=True)
 
 
 def revoke(token: ApiToken) -> None:

@@ -143,9 +143,11 @@ def member_employer(owner_only: bool = False) -> Employer:
 
 
 def rate_key() -> str:
-    """Limit per token when a valid one is sent (many users may share one NAT address), else
-    per address: made-up tokens must not buy a fresh allowance each."""
+    """Limit per account when a valid token is sent (many users may share one NAT address),
+    else per address: made-up tokens must not buy a fresh allowance each, nor a second token
+    a second allowance. The key is `app.extensions.per_account`'s for the same person, so a
+    limit a page and an endpoint share (sending a chat message) counts them together."""
     record = live_token()
     if record is not None:
-        return f"token:{record.id}"
+        return f"user:{record.user_id}"
     return "ip:" + (request.remote_addr or "unknown")

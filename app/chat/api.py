@@ -13,13 +13,14 @@ from marshmallow import fields
 from sqlalchemy import and_, or_, select
 
 from app.access import works_for
-from app.api.auth import role_required, token_required
+from app.api.auth import rate_key, role_required, token_required
 from app.api.blueprint import Blueprint
 from app.api.fields import Choice, Listing, Stamp, Text, Whole
 from app.api.pagination import DEFAULT_LIMIT, KEYSET, KeysetQuery, page_of, sign_cursor
 from app.api.problems import Refusal, refuses
 from app.api.schemas import QuerySchema, Schema
 from app.chat import service
+from app.chat.routes import send_limit
 from app.extensions import db
 from app.models import Application, Conversation, Invitation, Job, Role, Side
 
@@ -186,11 +187,15 @@ def messages(args: dict, conversation_id: int):
 
 @blp.route("/conversations/<id:conversation_id>/messages", methods=["POST"])
 @token_required
+@send_limit(rate_key)
 @blp.body(MessageSchema)
 @blp.response(201, MessageSchema)
 @refuses(403, 409, 422)
 def send(data: dict, conversation_id: int):
-    """Send a message (at most 2,000 characters of plain text)"""
+    """Send a message (at most 2,000 characters of plain text)
+
+    30 a minute per account, counted together with the messages it sends from the site.
+    """
     conversation = readable(conversation_id)
     message = service.send(conversation, g.api_user, data["text"])
     db.session.commit()

@@ -217,13 +217,26 @@ def messages_json(conversation_id: int):
     return jsonify(items=[service.message_json(m) for m in rows], other_read_up_to=other_read)
 
 
+SEND_LIMIT = "30 per minute"
+"""Messages one account may send, from the pages and the API together."""
+
+
+def send_limit(key_func):
+    """SEND_LIMIT counted once per account, whichever of the page (`per_account`) or the API
+    (`rate_key`, the same key for the same person) it sends from; the API's own limit
+    still counts too."""
+    return limiter.shared_limit(
+        SEND_LIMIT, scope="chat-send", key_func=key_func, override_defaults=False
+    )
+
+
 def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
 @bp.route("/conversations/<id:conversation_id>/messages", methods=["POST"])
 @login_required
-@limiter.limit("30 per minute", key_func=per_account)
+@send_limit(per_account)
 def send(conversation_id: int):
     conversation = party_conversation(conversation_id)
     try:
