@@ -33,6 +33,13 @@ class EmployerSchema(Schema):
     description = Text(5000)
     website = Text(200, pattern=f"^({WEBSITE[1:-1]})?$", allow_none=True)
     verified = Flag(dump_only=True)
+    approved_on_commitment = Flag(
+        dump_only=True,
+        metadata={
+            "description": "Verified on its written commitment (fast track); officials have "
+            "not checked its documents yet."
+        },
+    )
     verification_state = Choice(VerificationState, dump_only=True)
     created_at = Stamp()
 

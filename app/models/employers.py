@@ -102,6 +102,12 @@ class Employer(Base):
     def verified(self) -> bool:
         return self.verification_state == VerificationState.APPROVED
 
+    @property
+    def approved_on_commitment(self) -> bool:
+        """Verified on its written commitment, its documents not yet checked by an official:
+        badges say so rather than "verified"."""
+        return self.verified and self.post_check_due_at is not None
+
 
 class EmployerMember(Base):
     """A user's seat at an employer. A user works for at most one employer."""
