@@ -101,3 +101,5 @@ class ResumeFile(StoredUpload, Base):
     parse_error: Mapped[str | None] = mapped_column(sa.String(300))
     parsed_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = created_at_column()
+    # When its draft was last copied into the résumé: the page says the file was used.
+    confirmed_at: Mapped[datetime | None]

@@ -138,10 +138,13 @@ def confirm_draft(file_id: int):
     form = draft_form()
     if not form.validate_on_submit():
         abort(422)
-    resume = service.default_resume(current_user)
-    service.confirm_draft(current_user, resume, item.parsed_fields, form.fields.data)
+    used_before = item.confirmed_at is not None
+    service.confirm_draft(current_user._get_current_object(), item, form.fields.data)
     db.session.commit()
-    flash(_("The chosen fields were added to your résumé. Please check them."), "success")
+    if used_before:
+        flash(_("What your résumé did not have yet was added. Please check it."), "success")
+    else:
+        flash(_("The chosen fields were added to your résumé. Please check them."), "success")
     tell_hidden_while_deleting()
     return redirect(url_for("resumes.edit"), 303)
 

@@ -5,6 +5,7 @@ drafts, searching résumés.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, exists, or_, select
 from werkzeug.datastructures import FileStorage
 
 from app import uploads
+from app.database import lock
 from app.extensions import db
 from app.models import (
     Application,
@@ -26,6 +28,7 @@ from app.models import (
     User,
     Visibility,
     json_text_contains,
+    utcnow,
 )
 from app.privacy.blind import shortlisted_candidates
 from app.privacy.service import keep_hidden_while_deleting, set_resume_consent
@@ -233,11 +236,26 @@ def save(user: User, resume: Resume | None, data: dict) -> Resume:
     return resume
 
 
-def confirm_draft(user: User, resume: Resume | None, draft: dict, chosen: Sequence[str]) -> Resume:
-    """Copy the CHOSEN parsed fields into USER's résumé (created when missing).
+ENTRY_IDENTITY = {
+    "education": ("school", "degree", "major", "start", "end"),
+    "experience": ("title", "company", "start", "end"),
+}
+"""What makes two entries the same school or job (descriptions and years may have been edited
+since): a file confirmed twice, or two files of one résumé, add each entry once."""
 
-    Lists are merged, never emptied; the candidate reviews the result in the builder.
+
+def confirm_draft(user: User, item: ResumeFile, chosen: Sequence[str]) -> Resume:
+    """Copy the CHOSEN fields of ITEM's draft into USER's résumé (created when missing) and
+    mark the file used.
+
+    Lists are merged, never emptied, and an entry the résumé already has is not added again,
+    so confirming a file a second time adds only what is missing; the candidate reviews the
+    result in the builder. A person's confirms run one at a time (the account's row lock):
+    two at once (a double tap, two tabs) each see what the other added.
     """
+    lock(db.session, user)
+    draft = item.parsed_fields
+    resume = default_resume(user)
     if resume is None:
         resume = Resume(
             user_id=user.id,
@@ -268,11 +286,28 @@ def confirm_draft(user: User, resume: Resume | None, draft: dict, chosen: Sequen
         resume.education_level = EducationLevel(draft["education_level"])
     for section, keys in ENTRY_FIELDS.items():
         if section in chosen and draft.get(section):
-            entries = [_entry(entry, keys) for entry in draft[section]]
-            if section == "experience":
-                for entry in entries:
-                    if entry["company"] and not entry["title"]:
-                        entry["title"] = str(UNSTATED_TITLE)
-            setattr(resume, section, list(getattr(resume, section) or []) + entries)
+            entries = list(getattr(resume, section) or [])
+            for entry in (_entry(entry, keys) for entry in draft[section]):
+                if any(_same_entry(section, entry, held) for held in entries):
+                    continue
+                if section == "experience" and entry["company"] and not entry["title"]:
+                    entry["title"] = str(UNSTATED_TITLE)
+                entries.append(entry)
+            setattr(resume, section, entries)
+    item.confirmed_at = utcnow()
     keep_hidden_while_deleting(user, resume)  # a new résumé is public by default
     return resume
+
+
+def _same_entry(section: str, new: dict, held: dict) -> bool:
+    """NEW (from a draft) names the same school or job as HELD (in the résumé). A job the
+    file gave no title was stored with UNSTATED_TITLE, perhaps in another language: then the
+    title is not compared."""
+    keys = ENTRY_IDENTITY[section]
+    if section == "experience" and not new["title"]:
+        keys = tuple(key for key in keys if key != "title")
+    return all(_comparable(new.get(key)) == _comparable(held.get(key)) for key in keys)
+
+
+def _comparable(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value or "")).strip().casefold()
