@@ -50,6 +50,8 @@ PERIODIC = [
     Periodic("app.broadcasts.tasks.end_stalled", "* * * * *", timeout=120),
     # Broadcast files: live-only renditions, leftovers, replays past BROADCAST_REPLAY_DAYS.
     Periodic("app.broadcasts.tasks.sweep_storage", "50 * * * *", timeout=1800),
+    # Uploaded files no row names a day after they came (a worker killed mid-transaction).
+    Periodic("app.uploads.sweep", "20 4 * * *", timeout=1800),
 ]
 
 

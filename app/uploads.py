@@ -4,25 +4,41 @@ The type comes from the file's first bytes, never from the name or the Content-T
 browser sent (a renamed executable stays an executable). Files are kept in UPLOAD_FOLDER,
 outside the web root, under random names, and only ever served through routes that check
 access first (see `send_upload`).
+
+A stored file belongs to the database transaction under way: it stays when that transaction
+commits and is deleted when it ends any other way (a refusal rolled back, a failed commit,
+a 500), so no row-less file outlives a request. What escapes that (a worker killed between
+the two) is deleted by `sweep` a day later. Forms that take files are limited per account
+(`rate_limited`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
+import re
 import secrets
+import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import abort, current_app, send_file
+import sqlalchemy as sa
+from flask import abort, current_app, request, send_file
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
 from app.errors import DomainError
+from app.extensions import db, limiter, per_account
 from app.labels import list_comma
+from app.worker import task
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 """The limit promised to users; MAX_CONTENT_LENGTH leaves room for the rest of the form."""
@@ -104,8 +120,8 @@ def _copy_limited(source: BinaryIO, target: BinaryIO) -> tuple[int, str]:
 def store(upload: FileStorage | None, allowed: frozenset[str]) -> StoredFile:
     """Check and keep UPLOAD if its content is one of ALLOWED types; raise UploadError if not.
 
-    The caller records the returned name in its transaction and calls `discard` if that
-    transaction fails, so no file outlives a refused change.
+    The caller records the returned name in its transaction; the file is deleted unless that
+    transaction commits (`held_until_commit`).
     """
     if upload is None or not upload.filename:
         raise UploadError(_l("Choose a file to upload."))
@@ -124,12 +140,49 @@ def store(upload: FileStorage | None, allowed: frozenset[str]) -> StoredFile:
                 _l("This file is not an accepted type (%(types)s).", types=names), status=415
             )
         stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
+        held_until_commit(db.session(), base / stored_name)
         os.replace(temp, base / stored_name)
     finally:
         temp.unlink(missing_ok=True)
     # Kept only to name the download; shown escaped, never used as a path.
     filename = os.path.basename(upload.filename.replace("\\", "/"))[:200] or "upload"
     return StoredFile(stored_name, filename, content_type, size, sha256)
+
+
+HELD = "yunpin.uploads.held"
+"""Where a session lists the files stored during its transaction (`Session.info`)."""
+
+
+def held_until_commit(session: Session, path: Path) -> None:
+    """Delete PATH when SESSION's transaction ends without committing. A session outside a
+    transaction begins one, so the file always has a transaction to belong to."""
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(HELD, []).append(path)
+
+
+@sa.event.listens_for(Session, "after_commit", insert=True)
+def _kept(session: Session) -> None:
+    # First of the commit's listeners: one that fails after it (an enqueue with Redis down)
+    # must not leave a committed row's file listed for deletion. A savepoint released also
+    # says "commit"; only the outermost transaction's counts.
+    if not session.in_nested_transaction():
+        session.info.pop(HELD, None)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _dropped(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended; after a commit `_kept` emptied the list first."""
+    if transaction.parent is None:
+        for path in session.info.pop(HELD, ()):
+            _delete(path)
+
+
+def _delete(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:  # the sweep tries again; the request's answer stands
+        log.warning("could not delete the uncommitted upload %s: %s", path, error)
 
 
 def discard(stored_name: str | None) -> None:
@@ -161,3 +214,72 @@ def send_upload(stored_name: str, content_type: str, download_name: str, inline:
     # Private papers (licences, ID photos): not kept by proxies or the browser cache.
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+UPLOAD_LIMIT = "20 per hour;50 per day"
+"""Posts carrying a file, per account and form: each writes up to 10 MB to disk, and a
+résumé queues a parse."""
+
+
+def _no_file_sent() -> bool:
+    return not any(upload.filename for upload in request.files.values())
+
+
+def rate_limited(view: Callable) -> Callable:
+    """Decorator of a form that takes files: UPLOAD_LIMIT for the posts that carry one (a
+    profile saved without a new logo is not an upload)."""
+    return limiter.limit(
+        UPLOAD_LIMIT, methods=["POST"], key_func=per_account, exempt_when=_no_file_sent
+    )(view)
+
+
+SWEEP_AFTER = 24 * 3600
+"""Seconds a file may lie in the folder unreferenced before the sweep deletes it: far longer
+than any transaction or export build, so nothing on its way to a row is taken."""
+
+OUR_NAME = re.compile(r"(?:\.incoming-)?[0-9a-f]{16,32}(?:\.[a-z]{3,4})?")
+"""The names this module and the exports (app/privacy/export.py) give files, kept or on
+their way in; the sweep touches nothing else, whatever else the folder holds."""
+
+
+def _references() -> list[sa.ColumnElement[str | None]]:
+    """Every column naming a file in the folder: the upload tables (StoredUpload) found, so a
+    new one is covered; the logo and the export zip by hand."""
+    from app.models import DataExport, Employer
+    from app.models.base import StoredUpload
+
+    tables = StoredUpload.__subclasses__()
+    return [*(t.stored_name for t in tables), Employer.logo_path, DataExport.stored_name]
+
+
+def _referenced(names: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        for column in _references():
+            found.update(db.session.scalars(sa.select(column).where(column.in_(chunk))))
+    return found
+
+
+def unreferenced(now: float | None = None) -> list[Path]:
+    """Files of ours older than SWEEP_AFTER that no row names (leftovers of a crash)."""
+    cutoff = (now if now is not None else time.time()) - SWEEP_AFTER
+    old = {
+        entry.name: Path(entry.path)
+        for entry in os.scandir(folder())
+        if entry.is_file(follow_symlinks=False)
+        and OUR_NAME.fullmatch(entry.name)
+        and entry.stat().st_mtime < cutoff
+    }
+    kept = _referenced(sorted(old))
+    return [path for name, path in sorted(old.items()) if name not in kept]
+
+
+@task(writes=False)
+def sweep() -> int:
+    """Delete the files `unreferenced` lists; returns how many (app/schedule.py, daily)."""
+    doomed = unreferenced()
+    for path in doomed:
+        _delete(path)
+    db.session.rollback()
+    return len(doomed)

@@ -82,6 +82,7 @@ def save_profile(form: EmployerForm, employer: Employer, creating: bool):
 
 @bp.route("/employers/new", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
+@uploads.rate_limited
 def create():
     if current_user.membership is not None:
         return redirect(url_for("employers.dashboard"))
@@ -104,6 +105,7 @@ def dashboard():
 
 @bp.route("/employers/mine/edit", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
+@uploads.rate_limited
 def edit():
     employer = current_employer(owner_only=True)
     return save_profile(EmployerForm(obj=employer), employer, creating=False)
@@ -151,6 +153,7 @@ def verification_page(employer: Employer, form: DocumentsForm, status: int):
 
 @bp.route("/employers/mine/verification", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
+@uploads.rate_limited
 def verification():
     """Upload the licence and the legal representative's ID, then submit them for review."""
     employer = current_employer(owner_only=True)

@@ -84,6 +84,7 @@ def upload_page(form: UploadForm, status: int):
 
 @bp.route("/resumes/upload", methods=["GET", "POST"])
 @roles_required(Role.SEEKER)
+@uploads.rate_limited
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
