@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -101,10 +101,13 @@ def register_blueprints(app: Flask) -> None:
     api.init_app(app)
 
 
-def select_locale() -> str:
-    """Explicit choice, then the account's setting, then the browser; Chinese by default."""
+def select_locale() -> str | None:
+    """Explicit choice, then the account's setting, then the browser; Chinese by default.
+    Outside a request (a worker's job, a command) there is nobody to ask: the default."""
     from flask import current_app
 
+    if not has_request_context():
+        return None
     languages = list(current_app.config["LANGUAGES"])
     chosen = session.get("lang")
     if chosen in languages:
@@ -115,6 +118,6 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str | None:
-    if current_user.is_authenticated:
+    if has_request_context() and current_user.is_authenticated:
         return current_user.timezone
     return None

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.employers import fast_track
 from app.employers.tasks import revoke_overdue
@@ -121,7 +122,8 @@ def test_without_commitment_or_with_an_upheld_report_it_is_the_standard_queue(cl
     db.session.add(JobReport(job_id=job.id, reason="fake", status=ReportStatus.UPHELD))
     employer.verification_state = VerificationState.DRAFT
     db.session.commit()
-    assert fast_track.refusals(employer) == ["Fraud reports against your jobs were upheld."]
+    with force_locale("en"):
+        assert fast_track.refusals(employer) == ["Fraud reports against your jobs were upheld."]
     submit(client, commitment=True)
     db.session.refresh(employer)
     assert employer.verification_state == VerificationState.SUBMITTED  # not approved
@@ -148,7 +150,8 @@ def test_the_rule_is_data_an_official_changes(client, app):
         False,
         5,
     )  # own region only
-    assert fast_track.refusals(employer) == ["The fast track is switched off in your region."]
+    with force_locale("en"):
+        assert fast_track.refusals(employer) == ["The fast track is switched off in your region."]
     assert db.session.scalar(
         sa.select(AuditEntry).where(AuditEntry.action == "fast_track.rule_set")
     )
