@@ -342,10 +342,10 @@ def _save(job: Job, data: dict) -> Job:
     range is upside down, 409 for a likely duplicate that was not confirmed."""
     confirmed = data.pop("confirm_duplicate", False)
     low = data.get("salary_min", job.salary_min)
+    ordered(low, data.get("salary_max", job.salary_max), "salary_max")
     too_low = service.salary_too_low(low, data.get("salary_period", job.salary_period or "month"))
     if too_low:
         raise ValidationError(too_low, field_name="salary_min")
-    ordered(low, data.get("salary_max", job.salary_max), "salary_max")
     with db.session.no_autoflush:  # the duplicate check must not flush a half-checked job
         service.fill(job, data)
         found = service.save(job, g.api_user, confirmed_duplicate=confirmed)

@@ -151,8 +151,8 @@ def test_unverified_employer_cannot_publish(api, world):
         headers={"Authorization": f"Bearer {token}"},
         json={
             "title": "新职位",
-            "salary_min": 1,
-            "salary_max": 2,
+            "salary_min": 3000,
+            "salary_max": 5000,
             "employment_type": "part_time",
             "region_code": "420102",
             "publish": True,
