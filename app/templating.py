@@ -192,6 +192,21 @@ def chinese_page() -> bool:
     return locale is None or locale.language == "zh"
 
 
+def join_list(items) -> str:
+    """Items as the reader's language lists them: "营业执照和法定代表人身份证件",
+    "A、B和C"; "business licence and ID document", "A, B, and C" (CLDR, Babel's
+    `format_list`). Semicolons and ASCII commas between Chinese words read as a foreign text."""
+    from babel.lists import format_list
+
+    return format_list([str(item) for item in items], locale=get_locale() or "zh")
+
+
+def join_sentences(sentences) -> str:
+    """Whole sentences one after the other: a space between English ones, none between
+    Chinese ones (each ends with its own 。)."""
+    return ("" if chinese_page() else " ").join(str(sentence) for sentence in sentences)
+
+
 def _kept_names(kind: str, codes, read) -> dict[str, str]:
     """Names of CODES read once per process with READ(session, codes) and kept (as is the
     absence of a code the tree lacks, so it is not looked up on every page) for
@@ -302,6 +317,8 @@ def init_app(app: Flask) -> None:
         place_name=place_name,
         local_time=local_time,
         datetimeformat=datetime_with_zone,
+        join_list=join_list,
+        join_sentences=join_sentences,
     )
 
     @app.context_processor

@@ -42,6 +42,7 @@ from app.models import (
     utcnow,
 )
 from app.notifications.service import notify
+from app.templating import join_list
 from app.uploads import StoredFile
 
 REQUIRED_DOCUMENTS = (DocumentKind.BUSINESS_LICENCE, DocumentKind.LEGAL_REP_ID)
@@ -140,28 +141,30 @@ def save_documents(
     legal_rep_name: str | None,
     files: Mapping[DocumentKind, FileStorage | None],
     user: User,
-) -> list[StoredFile]:
+) -> tuple[list[StoredFile], dict[DocumentKind, uploads.UploadError]]:
     """Keep the legal representative's name and each file sent (a new upload of a kind
     replaces the current one; earlier ones stay on record).
 
-    Returns the files kept, for the caller to discard if its transaction fails; when this
-    refuses, it has discarded them itself."""
+    Returns the files kept, for the caller to discard if its transaction fails, and the
+    refusal of each file that was not kept, by kind: one bad file does not take the good one
+    with it, so the page says which field it was and the other need not be chosen again."""
     if employer.verification_state not in EDITABLE:
         raise ReviewError(
             _l("Documents cannot be changed while they are under review or after approval.")
         )
     employer.legal_rep_name = (legal_rep_name or "").strip() or None
     stored: list[StoredFile] = []
-    try:
-        for kind, upload in files.items():
-            if upload and upload.filename:
+    refused: dict[DocumentKind, uploads.UploadError] = {}
+    for kind, upload in files.items():
+        if upload and upload.filename:
+            try:
                 stored.append(uploads.store(upload, uploads.DOCUMENT_TYPES))
-                _add_document(employer, kind, stored[-1], user)
-    except DomainError:
-        discard_files(stored)
-        raise
+            except uploads.UploadError as error:
+                refused[kind] = error
+                continue
+            _add_document(employer, kind, stored[-1], user)
     audit.record("employer.documents_save", employer, legal_rep_name=employer.legal_rep_name)
-    return stored
+    return stored, refused
 
 
 def discard_files(stored: list[StoredFile]) -> None:
@@ -198,7 +201,7 @@ def submit(employer: Employer, user: User) -> None:
         raise ReviewError(_l("These documents were already submitted."))
     gaps = missing(employer)
     if gaps:
-        raise ReviewError(_l("Still missing: %(items)s.", items="; ".join(gaps)))
+        raise ReviewError(_l("Still missing: %(items)s.", items=join_list(gaps)))
     previous = employer.verification_state
     employer.verification_state = VerificationState.SUBMITTED
     employer.submitted_at = utcnow()

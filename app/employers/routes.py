@@ -160,14 +160,25 @@ def verification():
     form = DocumentsForm(obj=employer)
     if not form.validate_on_submit():
         return verification_page(employer, form, 422 if form.is_submitted() else 200)
-    sent = {
-        DocumentKind.BUSINESS_LICENCE: form.business_licence.data,
-        DocumentKind.LEGAL_REP_ID: form.legal_rep_id.data,
+    fields = {
+        DocumentKind.BUSINESS_LICENCE: form.business_licence,
+        DocumentKind.LEGAL_REP_ID: form.legal_rep_id,
     }
+    sent = {kind: field.data for kind, field in fields.items()}
     try:
-        stored = review.save_documents(employer, form.legal_rep_name.data, sent, current_user)
+        stored, bad_files = review.save_documents(
+            employer, form.legal_rep_name.data, sent, current_user
+        )
     except DomainError as error:
         return refused(error, lambda status: verification_page(employer, form, status))
+    if bad_files:
+        # Each refusal beside its file; the rest is kept, so a good file is not chosen again.
+        for kind, error in bad_files.items():
+            fields[kind].errors.append(str(error.message))
+        db.session.commit()
+        if stored:
+            flash(_("Everything else was saved; choose the file marked below again."), "success")
+        return verification_page(employer, form, next(iter(bad_files.values())).status)
     if request.form.get("action") != "submit":
         db.session.commit()
         flash(_("Saved."), "success")
