@@ -7,9 +7,8 @@ score kept on an application is the one taken when the candidate applied (servic
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext, pgettext
 from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 

@@ -29,7 +29,6 @@ from app.jobs.service import deadline_passed, salary_too_low
 from app.labels import EMPLOYMENT_TYPES, SALARY_PERIODS, choices, options
 from app.models import SalaryPeriod
 
-
 PERIODS = frozenset(period.value for period in SalaryPeriod)
 
 

@@ -40,7 +40,9 @@ def test_the_badge_says_commitment_until_the_documents_are_checked(client, worke
     seen = pages(client, employer, job)
     for page in (dashboard, seen[f"/jobs/{job.id}"], seen[f"/employers/{employer.id}"]):
         assert COMMITMENT in page and "✔" not in page
-    assert COMMITMENT_SHORT in seen["/jobs/?q=仓库管理员"] and "✔" not in seen["/jobs/?q=仓库管理员"]
+    assert (
+        COMMITMENT_SHORT in seen["/jobs/?q=仓库管理员"] and "✔" not in seen["/jobs/?q=仓库管理员"]
+    )
     me = client.get("/api/v1/employers/me", headers={"Authorization": f"Bearer {token}"})
     assert me.get_json()["verified"] is True  # its meaning is unchanged
     assert me.get_json()["approved_on_commitment"] is True
