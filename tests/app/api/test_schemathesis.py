@@ -23,7 +23,7 @@ from schemathesis.config import SchemathesisConfig
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.accounts.service import create_api_token
+from app.accounts.service import create_api_token, revoke_all_tokens
 from app.extensions import db
 from app.models import Region, User
 from tests.conftest import REGIONS, base_config
@@ -119,12 +119,15 @@ def live_api(tmp_path_factory, sqlite_template, redis_server):
 
 @pytest.fixture
 def headers(live_api, who) -> dict:
-    """A fresh token for WHO: an earlier test's DELETE /tokens/{id} may have revoked theirs."""
+    """A fresh token for WHO: an earlier test's DELETE /tokens/{id} may have revoked theirs.
+    The earlier ones are revoked first, so the account stays within MAX_ACTIVE_TOKENS."""
     _url, world, app = live_api
     if who == "anonymous":
         return {}
     with app.app_context():
-        secret = create_api_token(db.session.get(User, world.ids[who]), "schemathesis")
+        user = db.session.get(User, world.ids[who])
+        revoke_all_tokens(user)
+        secret = create_api_token(user, "schemathesis")
         db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
 
