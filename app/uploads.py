@@ -261,9 +261,9 @@ def _referenced(names: list[str]) -> set[str]:
     return found
 
 
-def unreferenced(now: float | None = None) -> list[Path]:
+def unreferenced() -> list[Path]:
     """Files of ours older than SWEEP_AFTER that no row names (leftovers of a crash)."""
-    cutoff = (now if now is not None else time.time()) - SWEEP_AFTER
+    cutoff = time.time() - SWEEP_AFTER
     old = {
         entry.name: Path(entry.path)
         for entry in os.scandir(folder())
