@@ -26,6 +26,7 @@ from search.exceptions import (
 )
 from search.query import FacetBucket, Hit, SearchQuery, SearchResult, Suggestion
 from search.reindex import CheckReport, ReindexReport, check, reindex
+from search.spelling import Correction
 
 BACKENDS = ("embedded", "sqlite", "elasticsearch", "opensearch")
 
@@ -66,6 +67,7 @@ def _path(name: str, path: str | None) -> str:
 __all__ = [
     "BACKENDS",
     "CheckReport",
+    "Correction",
     "DocumentInvalid",
     "FacetBucket",
     "Hit",

@@ -233,6 +233,32 @@ def _run_spans(run: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((s, e, word) for word, s, e in rjieba.tokenize(run, "search"))
 
 
+def words_with_offsets(text: str) -> list[tuple[str, int, int]]:
+    """Query-time words of already normalised TEXT with their offsets in it, every run
+    of CJK characters segmented as :func:`query_tokens` does (places and misspellings
+    are read word by word: 江岸 in 江岸司机, not in 新华书店)."""
+    _ensure_dictionary()
+    return [
+        (word, m.start() + s, m.start() + e)
+        for m in _CJK_RUN_RE.finditer(text)
+        for word, s, e in rjieba.tokenize(m.group())
+    ]
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether the segmenter knows WORD (its dictionary or ours), not one it made up."""
+    _ensure_dictionary()
+    return rjieba.has_word(word)
+
+
+def part_of_speech(word: str) -> str:
+    """The segmenter's part-of-speech tag of WORD read alone (ns: a place name, v: a verb;
+    x: a word it does not know), or "" when it reads WORD as several words."""
+    _ensure_dictionary()
+    tagged = rjieba.tag(word)
+    return tagged[0][1] if len(tagged) == 1 else ""
+
+
 def tokens(text: str) -> list[str]:
     """Index-time tokens of ``text`` (search-mode segmentation, duplicates kept)."""
     return _segments(normalize(text), search_mode=True)

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
-from search.defaults import MLT_MAX_TERMS, SUGGEST_LIMIT
+from search.defaults import MLT_MAX_TERMS, SPELLING_VOCABULARY, SUGGEST_LIMIT
 from search.documents import Record, prepare, spec_for
 from search.query import (
     FacetBucket,
@@ -30,6 +31,7 @@ from search.query import (
     compile_query,
     like_clauses,
 )
+from search.spelling import Correction, Spellers
 
 Progress = Callable[[int], None]
 """Called with the number of documents written so far."""
@@ -134,6 +136,29 @@ class SearchBackend(ABC):
         """Autocomplete: titles, skills and employer names starting with ``prefix``
         (characters, full pinyin or pinyin initials; traditional folds to simplified),
         most frequent first, ties alphabetical."""
+
+    @abstractmethod
+    def vocabulary(
+        self, *, kind: str = "jobs", limit: int = SPELLING_VOCABULARY
+    ) -> list[tuple[str, int]]:
+        """(text, weight) of the autocomplete entries that are titles or skills, the
+        heaviest LIMIT first: the words a query is spelt against (search/spelling.py)."""
+
+    def did_you_mean(self, query: SearchQuery, *, kind: str = "jobs") -> Correction | None:
+        """``query`` with its unknown CJK words corrected (工城师 → 工程师) into the text
+        finding the most documents under the same filters; None when no word is unknown or
+        no correction finds anything. One count per candidate (SPELLING_CANDIDATES)."""
+        if not query.text:
+            return None
+        spellers = self.__dict__.setdefault("_spellers", Spellers())
+        speller = spellers.get(kind, lambda: self.vocabulary(kind=kind))
+        best = None
+        for text in speller.corrections(query.text):
+            changed = replace(query, text=text, cursor=None, facets=False)
+            total = self.count(changed, kind=kind)
+            if total and (best is None or total > best.total):
+                best = Correction(text, total)
+        return best
 
     @abstractmethod
     def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:

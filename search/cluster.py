@@ -20,7 +20,14 @@ from typing import Any
 from search import analysis, dsl
 from search.base import SearchBackend
 from search.cluster_client import ClusterClient
-from search.defaults import INDEX_PREFIX, KINDS, SCHEMA_VERSION, SUGGEST_LIMIT
+from search.defaults import (
+    INDEX_PREFIX,
+    KINDS,
+    SCHEMA_VERSION,
+    SPELLING_KINDS,
+    SPELLING_VOCABULARY,
+    SUGGEST_LIMIT,
+)
 from search.documents import Record, spec_for
 from search.exceptions import IndexOutdated
 from search.query import Plan, SearchResult, Suggestion, facet_plans, page_result
@@ -219,6 +226,21 @@ class ClusterBackend(SearchBackend):
             )
             for h in resp["hits"]["hits"]
         ]
+
+    def vocabulary(
+        self, *, kind: str = "jobs", limit: int = SPELLING_VOCABULARY
+    ) -> list[tuple[str, int]]:
+        _, sindex = self._target(kind, None)
+        out: list[tuple[str, int]] = []
+        after = None
+        while len(out) < limit:
+            body = dsl.vocabulary_body(SPELLING_KINDS, min(5000, limit - len(out)), after)
+            hits = self.api.search(sindex, body)["hits"]["hits"]
+            out += [(h["_source"]["text"], int(h["_source"]["weight"])) for h in hits]
+            if len(hits) < body["size"]:
+                break
+            after = hits[-1]["sort"]
+        return out
 
     def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:
         index, _ = self._target(kind, None)

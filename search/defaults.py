@@ -36,6 +36,17 @@ SALARY_BANDS = (
 (``[from, to)``), so every job falls in exactly one band."""
 
 SUGGEST_LIMIT = 10
+
+SPELLING_KINDS = ("title", "skill")
+"""Autocomplete entries whose words make the spelling vocabulary (search/spelling.py)."""
+SPELLING_VOCABULARY = 10_000
+"""Entries read, the most frequent first: a typo is corrected towards common words (and
+the first misspelt search of a process waits for them to be cut into words: 70-130 µs an
+entry, docs/benchmarks/search.md)."""
+SPELLING_VOCABULARY_TTL = 600.0
+"""Seconds a process keeps its vocabulary before reading it again."""
+SPELLING_CANDIDATES = 3
+"""Corrections counted per query (one count each) to pick the one finding the most."""
 MLT_MAX_TERMS = 12
 """"Jobs like this one" ORs at most this many title/skill tokens of the source job."""
 

@@ -194,6 +194,21 @@ def suggest_body(key: str, limit: int) -> dict[str, Any]:
     }
 
 
+def vocabulary_body(kinds: tuple[str, ...], size: int, after: list | None) -> dict[str, Any]:
+    """The suggest index's entries of KINDS, heaviest first, a page after AFTER."""
+    body: dict[str, Any] = {
+        "query": {
+            "bool": {"filter": [{"terms": {"kind": list(kinds)}}, {"range": {"weight": {"gt": 0}}}]}
+        },
+        "sort": [{"weight": "desc"}, {"text": "asc"}, {"kind": "asc"}],
+        "_source": ["text", "weight"],
+        "size": size,
+    }
+    if after is not None:
+        body["search_after"] = after
+    return body
+
+
 SUGGEST_SCRIPT = {
     "lang": "painless",
     "source": "ctx._source.weight += params.n",

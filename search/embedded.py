@@ -37,6 +37,8 @@ from search.defaults import (
     FUZZY_FACTOR,
     RANK_SNAPSHOT_DEPTH,
     SALARY_BANDS,
+    SPELLING_KINDS,
+    SPELLING_VOCABULARY,
     SUGGEST_LIMIT,
 )
 from search.documents import Record, blob_hash, spec_for
@@ -553,6 +555,12 @@ class EmbeddedBackend(LocalBackend[_Index]):
         self, prefix: str, *, kind: str = "jobs", limit: int = SUGGEST_LIMIT
     ) -> list[Suggestion]:
         return self._open(kind).suggest.lookup(prefix, limit)
+
+    @unavailable_on_file_errors
+    def vocabulary(
+        self, *, kind: str = "jobs", limit: int = SPELLING_VOCABULARY
+    ) -> list[tuple[str, int]]:
+        return self._open(kind).suggest.vocabulary(SPELLING_KINDS, limit)
 
     @unavailable_on_file_errors
     def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:

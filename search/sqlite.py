@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from search import analysis
-from search.defaults import RANK_SNAPSHOT_DEPTH, SUGGEST_LIMIT
+from search.defaults import (
+    RANK_SNAPSHOT_DEPTH,
+    SPELLING_KINDS,
+    SPELLING_VOCABULARY,
+    SUGGEST_LIMIT,
+)
 from search.documents import Record, spec_for
 from search.local import LocalBackend, unavailable_on_file_errors
 from search.query import (
@@ -379,6 +384,14 @@ class SqliteBackend(LocalBackend[_Db]):
         db = self._open(kind)
         with db.lock:
             return db.suggest.lookup(prefix, limit)
+
+    @unavailable_on_file_errors
+    def vocabulary(
+        self, *, kind: str = "jobs", limit: int = SPELLING_VOCABULARY
+    ) -> list[tuple[str, int]]:
+        db = self._open(kind)
+        with db.lock:
+            return db.suggest.vocabulary(SPELLING_KINDS, limit)
 
     @unavailable_on_file_errors
     def iter_hashes(self, kind: str = "jobs") -> Iterator[tuple[int, str]]:

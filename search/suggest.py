@@ -76,6 +76,15 @@ class SuggestStore:
             known.update(found)
         return known
 
+    def vocabulary(self, kinds: tuple[str, ...], limit: int) -> list[tuple[str, int]]:
+        """(text, weight) of the live entries of KINDS, the heaviest LIMIT."""
+        marks = ", ".join("?" * len(kinds))
+        return self.conn.execute(
+            f"SELECT text, weight FROM sg_entries WHERE kind IN ({marks}) AND weight > 0 "
+            "ORDER BY weight DESC, text LIMIT ?",
+            (*kinds, limit),
+        ).fetchall()
+
     def lookup(self, prefix: str, limit: int) -> list[Suggestion]:
         key = analysis.prefix_key(prefix)
         if not key:
