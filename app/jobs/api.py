@@ -57,7 +57,8 @@ from app.extensions import db
 from app.indexing import service as search_index
 from app.jobs import closing, search, service
 from app.models import EducationLevel, EmploymentType, Job, JobStatus, Role, SalaryPeriod
-from search import SearchResult, SearchUnavailable
+from app.regions.queries import full_names
+from search import Correction, SearchResult, SearchUnavailable
 from search.defaults import FACET_SIZE
 
 blp = Blueprint("jobs", __name__, description="Job postings: public ones, and your company's.")
@@ -115,7 +116,8 @@ class JobQuery(QuerySchema):
         metadata={
             "description": "What to search for, as on the job search page: words of the title, "
             "skills, description or employer, in simplified or traditional Chinese, full pinyin "
-            "(kuaiji) or English; typos are forgiven. Best matches first unless `sort` says "
+            "(kuaiji) or English; typos are forgiven. A place typed with the words (司机 江岸区, "
+            "江岸) is read as the region (see `reading`). Best matches first unless `sort` says "
             "otherwise.",
             "example": "软件工程师",
         },
@@ -178,6 +180,7 @@ class JobQuery(QuerySchema):
             "selection is counted as if it were off: its counts say what adding a value gives."
         }
     )
+    as_typed = QueryFlag(metadata={"description": "Search `q` as typed: read no place out of it."})
     mine = QueryFlag(
         metadata={"description": "Employer members: the own company's jobs in every state."}
     )
@@ -189,6 +192,23 @@ class JobQuery(QuerySchema):
 class FacetBucketSchema(Schema):
     key = Text(32, metadata={"description": "The value (a region code, a salary band...)."})
     count = Whole(0)
+
+
+class ReadingSchema(Schema):
+    place = Text(
+        12, metadata={"description": "The region code searched in (filters like `region`)."}
+    )
+    place_name = Text(200)
+    typed = Text(100, metadata={"description": "The place as it was typed."})
+    words = Text(100, metadata={"description": "The rest of `q`, searched inside the place."})
+    namesakes = Listing(
+        Text(12), max_items=100, metadata={"description": "Other regions of the same name."}
+    )
+
+
+class CorrectionSchema(Schema):
+    text = Text(100, metadata={"description": "The words corrected (软件工城师 → 软件工程师)."})
+    total = Whole(0, metadata={"description": "Jobs the corrected words find."})
 
 
 class JobSearchPageSchema(page_of(JobSchema)):
@@ -208,6 +228,19 @@ class JobSearchPageSchema(page_of(JobSchema)):
         metadata={
             "description": "Who answered: the search engine, or the database while the engine "
             "is unavailable (word matching only, no facets; also in the X-Search-Source header)."
+        },
+    )
+    reading = fields.Nested(
+        ReadingSchema,
+        allow_none=True,
+        metadata={"description": "The place read out of `q`, when it named one."},
+    )
+    did_you_mean = fields.Nested(
+        CorrectionSchema,
+        allow_none=True,
+        metadata={
+            "description": "When the first page found almost nothing: the misspelt words "
+            "corrected, finding more (the page shows them; the API leaves the choice to you)."
         },
     )
 
@@ -238,7 +271,8 @@ def list_jobs(args):
     kind, position = args.pop("cursor", (None, None))
     if kind == KEYSET:
         raise search.BadSearch(_("The cursor is not valid; start again without it."))
-    params = search_params(args)
+    home = g.api_user.region_code if g.api_user is not None else None
+    params, reading = search.understand(search_params(args), home or "")
     limit = args.get("limit", DEFAULT_LIMIT)
     if kind != OFFSET:
         params.cursor = position or ""
@@ -250,8 +284,11 @@ def list_jobs(args):
                     _("Search is in backup mode for now; start again without the cursor.")
                 ) from None
         else:
-            return engine_answer(result)
-    return database_answer(params, position or 0, limit)
+            fix = None
+            if not position and params.q and not args.get("as_typed"):
+                fix = search.spelling(params) if result.total < search.FEW_RESULTS else None
+            return engine_answer(result, reading, fix if fix and fix.total > result.total else None)
+    return database_answer(params, position or 0, limit, reading)
 
 
 def search_params(args: dict) -> search.Params:
@@ -269,7 +306,21 @@ def search_params(args: dict) -> search.Params:
         posted_within=args.get("posted_within"),
         employer_id=args.get("employer_id"),
         sort=args.get("sort") or ("relevance" if args.get("q") else "newest"),
+        as_typed=args.get("as_typed", False),
     )
+
+
+def reading_answer(reading: search.Reading | None) -> dict | None:
+    if reading is None:
+        return None
+    code = reading.place.code
+    return {
+        "place": code,
+        "place_name": full_names(db.session, {code}).get(code, reading.place.name),
+        "typed": reading.typed,
+        "words": reading.words,
+        "namesakes": [p.code for p in reading.others],
+    }
 
 
 def facet_counts(result: SearchResult) -> dict | None:
@@ -288,8 +339,10 @@ def facet_counts(result: SearchResult) -> dict | None:
     }
 
 
-def engine_answer(result: SearchResult):
+def engine_answer(result: SearchResult, reading, correction: Correction | None):
     page = {
+        "reading": reading_answer(reading),
+        "did_you_mean": correction,
         "items": [item.job for item in search.items_for(result.hits)],
         "next_cursor": sign_cursor(SEARCH, result.cursor) if result.cursor else None,
         "total": result.total,
@@ -299,11 +352,12 @@ def engine_answer(result: SearchResult):
     return page, 200, {"X-Search-Source": "engine"}
 
 
-def database_answer(params: search.Params, offset: int, limit: int):
+def database_answer(params: search.Params, offset: int, limit: int, reading=None):
     """The backup search (app.jobs.search.database_query) while the engine is unavailable,
     paged by offset."""
     rows = search.database_jobs(params, offset, limit + 1)
     page = {
+        "reading": reading_answer(reading),
         "items": rows[:limit],
         "next_cursor": sign_cursor(OFFSET, offset + limit) if len(rows) > limit else None,
         "total": None,

@@ -32,10 +32,11 @@ bp = Blueprint("jobs", __name__)
 def index():
     """The job search page: engine first, the database when the engine is down."""
     params = search.parse_params(request.args)
+    home = current_user.region_code if current_user.is_authenticated else None
     return render_template(
         "jobs/index.html",
         params=params,
-        page=search.find(params),
+        page=search.find(params, home or ""),
         sorts=search.SORTS,
         posted_within=search.POSTED_WITHIN,
         employment_types=list(EmploymentType),

@@ -5,13 +5,17 @@ the next page is a cursor link. Answers come from the search engine; when it is
 unavailable the same filters run as SQL over the database (slower, no facets) and the page
 says so. Hits are shown from the database rows (current data, same card as everywhere),
 in the engine's order, with the engine's highlights.
+
+What was typed is read first (:func:`understand`): a place in it becomes the region filter
+(app/jobs/typed_places.py), and words nothing was ever called are checked for misspellings
+(search/spelling.py); the page says what it searched, with links to search as typed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -22,14 +26,25 @@ from sqlalchemy import Select, case, func, or_, select
 from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
+from app.jobs import typed_places
+from app.jobs.typed_places import Reading
 from app.kept import kept
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
 from app.models import EmploymentType, Job, json_text_contains, utcnow
 from app.models.jobs import MONTHLY_FACTOR
 from app.occupations.service import resolve as resolve_occupation
+from app.regions.queries import ancestor_codes
 from app.regions.queries import resolve as resolve_region
-from app.templating import region_names
-from search import Hit, InvalidQuery, SearchQuery, SearchResult, SearchUnavailable, Suggestion
+from app.templating import place_names, region_names
+from search import (
+    Correction,
+    Hit,
+    InvalidQuery,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+    Suggestion,
+)
 
 PAGE_SIZE = 20
 SORTS = ("relevance", "newest", "salary")
@@ -38,6 +53,8 @@ MAX_SALARY = 10_000_000
 MAX_SELECTED = 20
 """Values of one multi-select parameter (area, category, employment_type) at most."""
 SIMILAR_COUNT = 5
+FEW_RESULTS = 3
+"""Fewer matches than this and the words are checked for misspellings."""
 OCCUPATION_CODE = re.compile(r"^\d-\d\d-\d\d-\d\d$")
 SALARY_BANDS = {
     "<3k": (None, 3000),
@@ -78,6 +95,8 @@ class Params:
     cursor: str = ""
     page: int = 1
     employer_id: int | None = None
+    as_typed: bool = False
+    """Search the text as typed: no place read out of it, no correction."""
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """Non-default parameters (with CHANGES), for url_for: short, shareable URLs."""
@@ -176,7 +195,26 @@ def parse_params(args) -> Params:
         sort=sort,
         cursor=cursor,
         page=_int(args, "page", 1, 1000) or 1,
+        as_typed=args.get("as_typed") == "1",
     )
+
+
+def understand(params: Params, home: str = "") -> tuple[Params, Reading | None]:
+    """The search PARAMS ask for once a place typed into ``q`` is read as the region
+    (HOME: the reader's region, to tell namesakes apart), and how ``q`` was read. A region
+    filter inside the place is kept (江岸区 with 武汉 typed); otherwise the place is the
+    region, and areas outside it are dropped. The page and the API both search through here.
+    """
+    if params.as_typed or not params.q:
+        return params, None
+    reading = typed_places.read(db.session, params.q, params.region, home)
+    if reading is None:
+        return params, None
+    code = reading.place.code
+    if params.region.startswith(code):
+        return replace(params, q=reading.words), reading
+    areas = tuple(a for a in params.area if a.startswith(code) and len(a) > len(code))
+    return replace(params, q=reading.words, region=code, area=areas), reading
 
 
 def to_query(params: Params, facets: bool = True, size: int = PAGE_SIZE) -> SearchQuery:
@@ -234,6 +272,34 @@ class FacetLink:
     active: bool
 
 
+@dataclass
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class Note:
+    """What the text typed was searched as, for the line above the results."""
+
+    place: str = ""
+    """The place searched in, when one was read out of the text (its full name if it has
+    namesakes)."""
+    words: str = ""
+    """The words searched for (there)."""
+    everywhere_url: str = ""
+    """The words in every place."""
+    as_typed_url: str = ""
+    """The text exactly as typed: no place, no correction."""
+    namesakes: list[Link] = field(default_factory=list)
+    wider: Link | None = None
+    """The region around the place, offered when the place has none of these jobs."""
+    corrected_from: str = ""
+    """The words typed, when the results shown are the correction's (they found nothing)."""
+    did_you_mean: Link | None = None
+    """A correction that finds more than the few results shown."""
+
+
 MULTI_SELECT = ("area", "employment_type", "category")
 """The multi-select filters, in the order the filter sheet shows them."""
 
@@ -248,6 +314,7 @@ class Page:
     salary_links: list[FacetLink] = field(default_factory=list)
     remote_count: int | None = None
     fallback: bool = False
+    note: Note | None = None
 
     @property
     def selected_count(self) -> int:
@@ -267,18 +334,19 @@ def items_for(hits: list[Hit]) -> list[Item]:
     return [Item(jobs[h.id], h.highlights) for h in hits if h.id in jobs]
 
 
-def engine_page(params: Params) -> Page:
+def engine_page(params: Params, shown: Params) -> Page:
+    """The engine's page for PARAMS; its links keep SHOWN, the search as typed."""
     result = engine_search(params)
     next_url = None
     if result.cursor:
-        next_url = url_for("jobs.index", **params.args(cursor=result.cursor, page=1))
+        next_url = url_for("jobs.index", **shown.args(cursor=result.cursor, page=1))
     remote = result.facet_counts("remote").get("1")
     return Page(
         items_for(result.hits),
         result.total,
         next_url,
         options=filter_options(params, result.facets),
-        salary_links=salary_links(params, result.facets.get("salary", [])),
+        salary_links=salary_links(shown, result.facets.get("salary", [])),
         remote_count=remote or 0,
     )
 
@@ -381,14 +449,14 @@ def database_jobs(params: Params, offset: int, limit: int) -> list[Job]:
     ).all()
 
 
-def database_page(params: Params) -> Page:
+def database_page(params: Params, shown: Params) -> Page:
     """The same search as SQL: slower, LIKE instead of analysis, no facets, numbered pages."""
     query = database_query(params)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     jobs = database_jobs(params, (params.page - 1) * PAGE_SIZE, PAGE_SIZE)
     next_url = None
     if params.page * PAGE_SIZE < total:
-        next_url = url_for("jobs.index", **params.args(cursor="", page=params.page + 1))
+        next_url = url_for("jobs.index", **shown.args(cursor="", page=params.page + 1))
     return Page(
         [Item(job) for job in jobs],
         total,
@@ -398,12 +466,74 @@ def database_page(params: Params) -> Page:
     )
 
 
-def find(params: Params) -> Page:
-    """The engine's answer, or the database's while the engine is unavailable."""
+def find(params: Params, home: str = "") -> Page:
+    """The engine's answer, or the database's while the engine is unavailable, for the
+    search PARAMS are read as (:func:`understand`; HOME: the reader's region). A search
+    finding fewer than FEW_RESULTS is offered a correction; one finding nothing shows the
+    correction's results when it has some."""
+    searched, reading = understand(params, home)
     try:
-        return engine_page(params)
+        page = engine_page(searched, params)
     except SearchUnavailable:
-        return database_page(params)
+        page = database_page(searched, params)
+    page.note = note(params, searched, reading, page.total)
+    correction = None
+    if page.total < FEW_RESULTS and searched.q and not params.as_typed and not page.fallback:
+        correction = spelling(searched)
+    if correction is None or correction.total <= page.total:
+        return page
+    typed = " ".join(filter(None, [reading.typed if reading else "", correction.text]))
+    corrected = replace(params, q=typed, cursor="", page=1)
+    if page.total == 0:  # show what the correction finds, saying so
+        fixed = replace(searched, q=correction.text, cursor="")
+        try:
+            page = engine_page(fixed, corrected)
+        except SearchUnavailable:
+            return page
+        page.note = note(params, fixed, reading, page.total) or Note(words=correction.text)
+        page.note.corrected_from = searched.q
+        page.note.as_typed_url = _url(params, as_typed=True)
+    else:
+        page.note = page.note or Note(words=searched.q)
+        page.note.did_you_mean = Link(correction.text, url_for("jobs.index", **corrected.args()))
+    return page
+
+
+def spelling(searched: Params) -> Correction | None:
+    """A correction of SEARCHED's words finding more (search/spelling.py); None while the
+    engine is unavailable."""
+    try:
+        return search_index.get_backend().did_you_mean(to_query(searched, facets=False, size=1))
+    except SearchUnavailable:
+        return None
+
+
+def _url(params: Params, **changes: Any) -> str:
+    return url_for("jobs.index", **params.args(cursor="", page=1, **changes))
+
+
+def note(params: Params, searched: Params, reading: Reading | None, total: int) -> Note | None:
+    """How the typed text was read: the place searched in (None when it named none)."""
+    if reading is None:
+        return None
+    places = [reading.place.code, *(p.code for p in reading.others)]
+    region = ancestor_codes(reading.place.code)[-1:] or [""]
+    names = place_names([*places, *region, searched.region])
+    own = region_names([searched.region])
+    shown = names if reading.others else own
+    out = Note(
+        place=shown.get(searched.region, searched.region),
+        words=searched.q,
+        everywhere_url=_url(params, q=searched.q, region="", area=()) if searched.q else "",
+        as_typed_url=_url(params, as_typed=True),
+        namesakes=[
+            Link(names.get(p.code, p.code), _url(params, q=searched.q, region=p.code, area=()))
+            for p in reading.others
+        ],
+    )
+    if total == 0 and region[0] and region[0] in names:
+        out.wider = Link(names[region[0]], _url(params, q=searched.q, region=region[0], area=()))
+    return out
 
 
 def index_version() -> Hashable | None:
@@ -416,12 +546,16 @@ def index_version() -> Hashable | None:
 
 def suggestions(text: str) -> list[Suggestion]:
     """Autocomplete for the search box: titles, skills, employers; pinyin and initials work.
-    Nothing while the engine is unavailable."""
+    Nothing while the engine is unavailable. A misspelt word that starts nothing (会汁) gets its correction (kind ``correction``)."""
     prefix = text.strip()[:50]
     if not prefix:
         return []
     try:
-        return search_index.get_backend().suggest(prefix, kind="jobs")
+        backend = search_index.get_backend()
+        found = backend.suggest(prefix, kind="jobs")
+        if not found and (fixed := backend.did_you_mean(SearchQuery(text=prefix, size=1))):
+            return [Suggestion(text=fixed.text, kind="correction", weight=fixed.total)]
+        return found
     except SearchUnavailable:
         return []
 

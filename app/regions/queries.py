@@ -303,3 +303,150 @@ def _walk(session: Session, code: str | None, rest: str) -> str | None:
             return None
         code = through[0]["code"]
     return code
+
+
+# Places typed into a search box ------------------------------------------------------
+
+NAME_SUFFIXES = ("自治县", "街道", "省", "市", "区", "县", "旗", "镇", "乡", "村", "社区")
+"""What a place's name may be typed without (江岸区 → 江岸, 花山镇 → 花山), longest first."""
+_COMMITTEES = (("村民委员会", "村"), ("村委会", "村"), ("居民委员会", ""), ("居委会", ""))
+"""Villages are named after their committee (东湖村民委员会); people say 东湖村."""
+_TOWNSHIP_KINDS = ("街道", "镇", "乡", "村", "社区")
+"""How a township's or village's name ends once its committee is dropped."""
+MIN_STEM = 2
+"""A name without its suffix is a place only from two characters up (城区 has no stem)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    level: int
+
+
+def short_name(name: str) -> str:
+    """NAME as people say it: a village without its committee (东湖村民委员会 → 东湖村)."""
+    for committee, kind in _COMMITTEES:
+        if name.endswith(committee) and len(name) > len(committee):
+            return name[: -len(committee)] + kind
+    return name
+
+
+def stem(name: str) -> str | None:
+    """NAME without its kind (江岸区 → 江岸), or None when too little would be left."""
+    for suffix in NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= MIN_STEM:
+            return name[: -len(suffix)]
+    return None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of typed text that names places: TEXT[start:end] is a name or a stem."""
+
+    start: int
+    end: int
+    places: tuple[Place, ...]
+    by_stem: bool
+
+
+class PlaceNames:
+    """Names → places, for reading places out of typed text: each place under its name, its
+    short name and its stem. Built once per process for the levels down to the county (3,300
+    regions); a county's townships and villages get one of their own when a search is
+    scoped to it (a few hundred)."""
+
+    def __init__(self, places: list[Place]) -> None:
+        self.names: dict[str, list[Place]] = {}
+        self.stems: dict[str, list[Place]] = {}
+        for place in places:
+            said = short_name(place.name)
+            for name in {place.name, said} - set(PLACEHOLDERS):
+                self.names.setdefault(name, []).append(place)
+            if (bare := stem(said)) is not None:
+                self.stems.setdefault(bare, []).append(place)
+        self.longest = max(map(len, [*self.names, *self.stems]), default=0)
+
+    def spans(self, text: str) -> list[Span]:
+        """Names in TEXT, left to right, longest first at each position (江岸区 before 江岸)."""
+        out = []
+        at = 0
+        while at < len(text):
+            for end in range(min(len(text), at + self.longest), at + MIN_STEM - 1, -1):
+                key = text[at:end]
+                if key in self.names or key in self.stems:
+                    by_stem = key not in self.names
+                    places = self.stems[key] if by_stem else self.names[key]
+                    out.append(Span(at, end, tuple(places), by_stem))
+                    at = end
+                    break
+            else:
+                at += 1
+        return out
+
+
+def place_names(session: Session, within: str | None = None) -> PlaceNames:
+    """The places down to the county (WITHIN None), or the townships and villages of WITHIN's
+    subtree (a county or deeper)."""
+    if within is None:
+        where = Region.level <= 3
+    else:
+        where = sa.and_(in_subtree(Region.code, check_code(within)), Region.level >= 4)
+    rows = session.execute(sa.select(Region.code, Region.name, Region.level).where(where))
+    return PlaceNames([Place(c, n, lv) for c, n, lv in rows])
+
+
+def subdivisions(session: Session, codes: list[str]) -> dict[str, int]:
+    """CODE → how many regions it has just below (of two places with one name, the larger
+    is the likelier meant): a range on the parent index, asked only for namesakes."""
+    rows = session.execute(
+        sa.select(Region.parent_code, sa.func.count())
+        .where(Region.parent_code.in_(codes))
+        .group_by(Region.parent_code)
+    )
+    return dict(rows.all())
+
+
+MAX_TYPED_TOWNSHIPS = 50
+"""Townships and villages a typed name may fit before it is read as words (新华村...)."""
+
+
+def _committee_names(said: str) -> tuple[str, ...]:
+    """The names a township or village said as SAID may have in the tree."""
+    if said.endswith("村"):
+        return (said, said + "民委员会", said + "委会")
+    if said.endswith("社区"):
+        bare = said[:-2]
+        return (said, said + "居民委员会", said + "居委会", bare + "居民委员会", bare + "居委会")
+    return (said,)
+
+
+def townships_named(session: Session, text: str) -> list[Span]:
+    """Townships and villages named in full in TEXT (大智街道, 三德里社区, 东湖村): one query
+    on the name index for the stretches ending in a township's or village's kind; none
+    when a name fits more than MAX_TYPED_TOWNSHIPS places (新华村: a word, not a place)."""
+    wanted: dict[str, tuple[int, int]] = {}
+    for kind in _TOWNSHIP_KINDS:
+        for found in re.finditer(kind, text):
+            end = found.end()
+            for start in range(max(0, end - 12), end - len(kind) - MIN_STEM + 1):
+                for name in _committee_names(text[start:end]):
+                    wanted.setdefault(name, (start, end))
+    if not wanted:
+        return []
+    rows = session.execute(
+        sa.select(Region.code, Region.name, Region.level)
+        .where(Region.name.in_(sorted(wanted)), Region.level >= 4)
+        .limit(MAX_TYPED_TOWNSHIPS + 1)
+    ).all()
+    if len(rows) > MAX_TYPED_TOWNSHIPS:
+        return []
+    by_span: dict[tuple[int, int], list[Place]] = {}
+    for code, name, level in rows:
+        by_span.setdefault(wanted[name], []).append(Place(code, name, level))
+    spans, taken = [], 0
+    for (start, end), places in sorted(by_span.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        if start >= taken:  # the longest name at each position, none overlapping
+            spans.append(Span(start, end, tuple(places), False))
+            taken = end
+    return spans
