@@ -73,8 +73,13 @@ def sign_in(page, base: str, email: str) -> None:
 
 
 def settle(page) -> None:
-    """Wait until charts and maps are drawn (they fetch their shapes after the page loads)."""
-    page.wait_for_load_state("networkidle")
+    """Wait until charts and maps are drawn (they fetch their shapes after the page loads).
+    A conversation holds its event stream open, so the network is never idle there: its
+    page is settled once loaded."""
+    if page.locator("#chat[data-stream]").count():
+        page.wait_for_load_state("load")
+    else:
+        page.wait_for_load_state("networkidle")
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-chart]')]"
         ".every(el => el.hidden || el.querySelector('canvas'))",
