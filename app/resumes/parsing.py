@@ -58,6 +58,10 @@ def parse_file(path: Path, content_type: str) -> dict:
         text = docx_text(path)
     else:
         raise ParseError("unsupported")
+    # PDFs with broken font maps yield NUL, which PostgreSQL refuses and the API cannot
+    # give back: the web pages refuse it in what people type, and this is the one way in
+    # that does not pass through a request.
+    text = text.replace("\x00", "")
     if not text.strip():
         raise ParseError("no_text")
     return extract_fields(text)
