@@ -66,3 +66,19 @@ def test_web_processes_multiply_matrices_on_one_thread():
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "1", out.stderr
+
+
+def test_warming_builds_the_search_boxs_place_names_and_spelling(app, worker):
+    from app.indexing.service import get_backend
+
+    employer = factories.employer()
+    for title in ("会计", "软件工程师", "机械工程师", "土木工程师"):  # 工程师 needs no correction
+        factories.job(employer, title=title)
+    db.session.commit()
+    worker(DERIVED)
+    db.session.close()
+
+    warm(app)
+
+    assert app.extensions.get("kept:place_names"), "the place names are built"
+    assert "jobs" in get_backend(app).__dict__["_spellers"]._kept, "the vocabulary is built"
