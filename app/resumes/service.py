@@ -229,11 +229,19 @@ def save(user: User, resume: Resume | None, data: dict) -> Resume:
         total = sum(int(e.get("years") or 0) for e in resume.experience or [])
         resume.years_experience = min(total, MAX_YEARS_EXPERIENCE)
     # An API client re-sending it as public must not bring it back while deletion is pending.
-    keep_hidden_while_deleting(user, resume)
-    if resume.visibility == Visibility.PUBLIC:
-        # Choosing "visible to verified employers" is the separate consent to being found.
-        set_resume_consent(user, True, via="resume")
+    settle_visibility(user, resume)
     return resume
+
+
+def settle_visibility(user: User, resume: Resume) -> None:
+    """The visibility rules of every path that saves or creates RESUME (the builder, the API,
+    a confirmed draft): kept from employers while USER's deletion is pending, and a public
+    résumé ("visible to verified employers", a new one's default) is the consent to being
+    found, recorded."""
+    keep_hidden_while_deleting(user, resume)
+    db.session.flush()  # a new résumé gets its default visibility
+    if resume.visibility == Visibility.PUBLIC:
+        set_resume_consent(user, True, via="resume")
 
 
 ENTRY_IDENTITY = {
@@ -295,7 +303,7 @@ def confirm_draft(user: User, item: ResumeFile, chosen: Sequence[str]) -> Resume
                 entries.append(entry)
             setattr(resume, section, entries)
     item.confirmed_at = utcnow()
-    keep_hidden_while_deleting(user, resume)  # a new résumé is public by default
+    settle_visibility(user, resume)  # a new résumé is public by default
     return resume
 
 
