@@ -202,6 +202,7 @@ AUDIT_ACTIONS = {
     "export.ready": _l("Data export ready"),
     "export.fail": _l("Data export failed"),
     "export.download": _l("Data export downloaded"),
+    "export.revoke": _l("Data export cancelled"),
     "account.delete_request": _l("Account deletion requested"),
     "account.delete_cancel": _l("Account deletion cancelled"),
     "account.delete_hide": _l("Résumé kept from employers while deletion is pending"),

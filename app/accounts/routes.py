@@ -31,6 +31,7 @@ from app.errors import refused
 from app.extensions import db, limiter
 from app.models import ApiToken, Role, User, utcnow
 from app.notifications.mail import send_email
+from app.privacy.export import revoke_exports
 from app.privacy.service import accept_notice
 from app.security import (
     check_password,
@@ -235,9 +236,10 @@ def settings():
 @bp.route("/settings/sign-out-others", methods=["POST"])
 @login_required
 def sign_out_others():
-    """End every sign-in of this account but this browser's."""
+    """End every sign-in of this account but this browser's, and its export links."""
     user = current_user._get_current_object()
     ended = sign_out_everywhere(user, keep_current=True)
+    revoke_exports(user, reason="user.sign_out_others")
     audit.record("user.sign_out_others", user, actor=user, ended=ended)
     db.session.commit()
     flash(

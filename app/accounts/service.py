@@ -16,6 +16,7 @@ from app.database import update_if
 from app.errors import DomainError
 from app.extensions import db
 from app.models import ApiToken, Role, User, utcnow
+from app.privacy.export import revoke_exports
 from app.security import LINK_REFUSALS, LinkError, hash_password, sign_out_everywhere
 
 
@@ -126,9 +127,10 @@ def reset_password(user: User, password: str) -> int:
         email_confirmed_at=user.email_confirmed_at or utcnow(),
     ):
         raise LinkError(LINK_REFUSALS["reset"][1])
-    # whoever knew the old password is out, with the API tokens they may have made
+    # whoever knew the old password is out, with the API tokens and export links they may have
     sign_out_everywhere(user)
     revoked = revoke_all_tokens(user)
+    revoke_exports(user, reason="user.password_reset")
     audit.record("user.password_reset", user, actor=user, tokens_revoked=revoked)
     return revoked
 

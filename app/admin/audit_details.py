@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.jobs.reports import REASONS
 from app.labels import (
+    AUDIT_ACTIONS,
     AUDIT_DATA_KEYS,
     DOCUMENT_KINDS,
     IDENTITY_STATES,
@@ -54,6 +55,7 @@ VALUE_LABELS: dict[str, dict] = {
     "job.previous": JOB_STATUSES,
     "employer.previous": VERIFICATION_STATES,
     "job.reason": REASONS,
+    "export.reason": AUDIT_ACTIONS,  # the action that cancelled the export
 }
 
 USER_KEYS = frozenset({"user_id", "from_user", "to_user"})

@@ -16,6 +16,9 @@ class ExportStatus(enum.StrEnum):
     READY = "ready"
     FAILED = "failed"
     EXPIRED = "expired"
+    # Cancelled before its time: the account's password changed or was reset, or it signed
+    # out its other devices (app.privacy.export.revoke_exports).
+    REVOKED = "revoked"
 
 
 class DataExport(Base):

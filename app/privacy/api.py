@@ -32,7 +32,10 @@ class ExportStateSchema(ExportSchema):
     download_url = Text(
         500,
         allow_none=True,
-        metadata={"description": "A zip (JSON + your files); works for 24 hours, no token needed."},
+        metadata={
+            "description": "A zip (JSON + your files); works for 24 hours, no token needed, "
+            "until the password changes or other devices are signed out (status revoked)."
+        },
     )
     expires_at = Stamp(allow_none=True)
 

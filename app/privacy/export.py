@@ -1,4 +1,5 @@
-"""What an export holds: every row about the user, as JSON, and their uploaded files.
+"""What an export holds: every row about the user, as JSON, and their uploaded files; and
+cancelling an account's exports when someone is locked out of it.
 
 Each table is listed with the columns a person can understand; secrets (password and token
 hashes, sign-in keys) are left out, and so is what others wrote about them privately
@@ -17,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app import uploads
+from app import audit, uploads
 from app.extensions import db
 from app.models import (
     ApiToken,
@@ -26,7 +27,9 @@ from app.models import (
     BroadcastQuestion,
     BroadcastReminder,
     Conversation,
+    DataExport,
     Dismissal,
+    ExportStatus,
     Favourite,
     IdentityCheck,
     Interview,
@@ -161,3 +164,30 @@ def write_zip(user: User) -> tuple[str, int]:
     finally:
         temp.unlink(missing_ok=True)
     return stored_name, target.stat().st_size
+
+
+def revoke_exports(user: User, reason: str) -> int:
+    """Cancel USER's exports still being built or ready to download; returns how many.
+
+    Called wherever the account locks others out (a password change or reset, "sign out other
+    devices"; REASON names that action's audit code): a download link works without signing
+    in, so whoever had the account may have asked for one and kept its link. The files are
+    deleted and the rows stay, revoked, so the settings page says why; revoked exports do not
+    count against the hourly allowance, and the owner may ask again at once."""
+    live = db.session.scalars(
+        sa.select(DataExport)
+        .where(
+            DataExport.user_id == user.id,
+            DataExport.status.in_((ExportStatus.PENDING, ExportStatus.READY)),
+        )
+        # A worker finishing one at this moment either committed first (its file is deleted
+        # here) or finds it revoked (app.privacy.tasks.build_export updates only a pending one).
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    for export in live:
+        uploads.discard(export.stored_name)
+        export.status = ExportStatus.REVOKED
+        export.stored_name = None
+        audit.record("export.revoke", export, actor=user, reason=reason)
+    return len(live)

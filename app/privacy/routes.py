@@ -156,10 +156,12 @@ def request_export():
 @limiter.limit("30 per hour")
 def download(token: str):
     """The link is the key (signed, valid 24 hours), so it also works from the API's
-    download_url; a link to an expired or unknown export answers 404."""
+    download_url, with no session; it stops when the account locks others out
+    (export.revoke_exports). A link to an expired, revoked or unknown export answers 404
+    with a page saying why links stop and where to ask for a new copy."""
     export = service.read_export_token(token)
     if export is None:
-        abort(404)
+        return render_template("privacy/export_gone.html"), 404
     audit.record("export.download", export, user_id=export.user_id)
     db.session.commit()
     stamp = (export.ready_at or utcnow()).strftime("%Y%m%d")

@@ -51,6 +51,7 @@ from app.models import (
     Visibility,
     utcnow,
 )
+from app.privacy.export import revoke_exports
 from app.privacy.notice import NOTICE_VERSION
 from app.queue import defer
 from app.security import check_password, hash_password, sign_out_everywhere
@@ -134,7 +135,12 @@ def request_export(user: User, via: str) -> DataExport:
     recent = list(
         db.session.scalars(
             sa.select(DataExport)
-            .where(DataExport.user_id == user.id, DataExport.created_at > utcnow() - HOUR)
+            .where(
+                DataExport.user_id == user.id,
+                DataExport.created_at > utcnow() - HOUR,
+                # the owner, having locked someone out, asks again at once (export.revoke_exports)
+                DataExport.status != ExportStatus.REVOKED,
+            )
             .order_by(DataExport.id.desc())
         )
     )
@@ -433,14 +439,15 @@ def due_for_erasure() -> list[int]:
 
 
 def change_password(user: User, current: str, new: str) -> tuple[int, int]:
-    """Set USER's password after checking the current one; every other device is signed out
-    and every API token revoked (whoever knew the old password). Returns how many sign-ins
-    ended and how many tokens were revoked."""
+    """Set USER's password after checking the current one; every other device is signed out,
+    every API token and data export revoked (whoever knew the old password). Returns how many
+    sign-ins ended and how many tokens were revoked."""
     if not check_password(user, current):
         raise PrivacyError(_l("Your current password is not correct."), 403)
     user.password_hash = hash_password(new)
     ended = sign_out_everywhere(user, keep_current=True)
     revoked = revoke_all_tokens(user)
+    revoke_exports(user, reason="user.password_change")
     audit.record("user.password_change", user, actor=user, signed_out=ended, tokens_revoked=revoked)
     return ended, revoked
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 
 from app import audit, uploads
-from app.database import lock
+from app.database import lock, update_if
 from app.extensions import db
 from app.models import DataExport, ExportStatus, User, utcnow
 from app.privacy import export, service
@@ -29,10 +29,22 @@ def build_export(export_id: int) -> str:
         db.session.commit()
         raise
     try:
-        item.stored_name, item.size = stored_name, size
-        item.status = ExportStatus.READY
-        item.ready_at = utcnow()
-        item.expires_at = item.ready_at + timedelta(hours=current_app.config["EXPORT_VALID_HOURS"])
+        ready_at = utcnow()
+        # Only a pending one: the account may have locked others out while the zip was being
+        # written (export.revoke_exports), and a revoked export stays revoked.
+        if not update_if(
+            db.session,
+            item,
+            DataExport.status == ExportStatus.PENDING,
+            stored_name=stored_name,
+            size=size,
+            status=ExportStatus.READY,
+            ready_at=ready_at,
+            expires_at=ready_at + timedelta(hours=current_app.config["EXPORT_VALID_HOURS"]),
+        ):
+            db.session.rollback()
+            uploads.discard(stored_name)
+            return "revoked meanwhile"
         audit.record("export.ready", item, actor=None, size=size)
         db.session.commit()
     except Exception:
