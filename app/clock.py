@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
@@ -18,3 +21,12 @@ def today(now: datetime | None = None) -> date:
 def day_start(day: date) -> datetime:
     """The moment (naive UTC, as stored) Beijing's DAY begins."""
     return datetime.combine(day, time(), BEIJING).astimezone(UTC).replace(tzinfo=None)
+
+
+def sql_day(session: Session, column: sa.ColumnElement) -> sa.ColumnElement:
+    """Beijing's date of COLUMN (naive UTC, as stored) in SQL, on PostgreSQL and SQLite, for
+    per-day figures: a night's applications after midnight in Beijing (16:00 UTC) belong to
+    the next day. Beijing keeps UTC+8 all year, so a fixed shift is exact."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.cast(column + sa.literal_column("interval '8 hours'", sa.Interval), sa.Date)
+    return sa.func.date(column, "+8 hours")

@@ -133,13 +133,13 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
     """Totals and per-day figures: employers registered, résumés received, interviews, hires;
     among the résumés, those sent from the fair's livestreams (a pinned job card's one-click
     apply, app.broadcasts) are a line of their own."""
-    day = sa.func.date(FairEmployer.registered_at)
+    day = clock.sql_day(session, FairEmployer.registered_at)
     per_day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for d, n in session.execute(
         sa.select(day, sa.func.count()).where(FairEmployer.fair_id == fair.id).group_by(day)
     ):
         per_day[str(d)]["employers"] += n
-    app_day = sa.func.date(Application.created_at)
+    app_day = clock.sql_day(session, Application.created_at)
     for d, n, hired in session.execute(
         sa.select(
             app_day,
@@ -151,7 +151,7 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
     ):
         per_day[str(d)]["applications"] += n
         per_day[str(d)]["hires"] += int(hired or 0)
-    int_day = sa.func.date(Interview.created_at)
+    int_day = clock.sql_day(session, Interview.created_at)
     for d, n in session.execute(
         sa.select(int_day, sa.func.count())
         .join(Application, Interview.application_id == Application.id)

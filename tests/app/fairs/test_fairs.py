@@ -270,3 +270,25 @@ def test_a_first_registration_brings_a_job(app, client):
     # Registered: posting again with no job changes nothing and is no error.
     assert post_form(client, f"{url}/register", {}, token_from=url).status_code == 302
     assert db.session.scalars(sa.select(FairJob.job_id)).all() == [own.id]
+
+
+def test_a_fairs_days_are_beijing_days(app):
+    """An application sent at 00:30 in Beijing (16:30 UTC the day before) counts for the
+    Beijing day it was sent on, on both databases."""
+    from datetime import datetime
+
+    from app.fairs.service import statistics
+
+    day = date(2026, 3, 2)
+    fair = JobFair(title="夜场招聘会", region_code="420102", starts_on=day, ends_on=day, sectors=[])
+    job = factories.job(factories.employer(), title="夜班保安")
+    db.session.add(fair)
+    db.session.flush()
+    application = factories.application(factories.user(Role.SEEKER), job)
+    application.fair_id = fair.id
+    application.created_at = datetime(2026, 3, 1, 16, 30)  # naive UTC, as stored
+    db.session.commit()
+
+    rows = {row[0]: row for row in statistics(db.session, fair)["rows"]}
+    assert rows["2026-03-02"][2] == 1, rows
+    assert "2026-03-01" not in rows
