@@ -20,25 +20,14 @@ from app.models import (
     DataExport,
     IdentityCheck,
     IdentityState,
-    User,
-    utcnow,
 )
 from app.privacy import service as privacy
-from app.privacy.tasks import build_export, sweep
+from app.privacy.tasks import build_export
 from tests.app.identity.conftest import checked, write_snapshots
+from tests.app.privacy.test_deletion import erase_now
 from tests.web import as_user, post_form
 from video import rooms
 from video.exceptions import RoomNotFound
-
-
-def erase_now(user: User) -> None:
-    """USER asked for deletion a grace period ago; the hourly sweep erases the account."""
-    db.session.execute(
-        sa.update(User).where(User.id == user.id).values(delete_after=utcnow() - timedelta(1))
-    )
-    db.session.commit()
-    assert sweep()["erased"] == 1
-    db.session.expire_all()
 
 
 def folder_of(app, check: IdentityCheck) -> Path:

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 
 from app.accounts.service import create_api_token
 from app.extensions import db
-from app.models import ParseStatus, Resume, ResumeFile, Role, User, Visibility
+from app.models import Resume, Role, User, Visibility
 from app.privacy import service as privacy
 from app.resumes import service as resumes
 from tests import factories
+from tests.app.resumes.drafts import confirm, parsed_upload
 from tests.app.resumes.test_builder import BASE as BUILDER_FORM
 from tests.web import as_user, post_form
 
@@ -35,31 +36,6 @@ def keep_account(client) -> None:
     db.session.expire_all()
 
 
-def parsed_upload(user: User) -> ResumeFile:
-    """An upload the worker has read (tests/app/resumes/test_upload.py runs the parser)."""
-    item = ResumeFile(
-        user_id=user.id,
-        stored_name="cv.pdf",
-        filename="cv.pdf",
-        content_type="application/pdf",
-        size=1,
-        parse_status=ParseStatus.PARSED,
-        parsed_fields=DRAFT,
-    )
-    db.session.add(item)
-    db.session.commit()
-    return item
-
-
-def confirm(client, item: ResumeFile):
-    return post_form(
-        client,
-        f"/resumes/files/{item.id}/confirm",
-        {"fields": ["headline", "skills"]},
-        token_from=f"/resumes/files/{item.id}",
-    )
-
-
 def the_resume(user: User) -> Resume:
     db.session.expire_all()
     return db.session.scalar(sa.select(Resume).where(Resume.user_id == user.id))
@@ -76,7 +52,7 @@ def findable(resume: Resume) -> bool:
 def test_a_draft_confirmed_into_a_new_resume_during_the_grace_period_stays_hidden(app, client):
     """confirm_draft created a résumé with the default visibility, public."""
     seeker = factories.user(Role.SEEKER)
-    item = parsed_upload(seeker)
+    item = parsed_upload(seeker, DRAFT)
     ask_for_deletion(client, seeker)
 
     confirmed = confirm(client, item)
@@ -97,7 +73,7 @@ def test_a_draft_confirmed_into_a_new_resume_during_the_grace_period_stays_hidde
 def test_a_draft_merged_into_a_hidden_resume_keeps_it_hidden_until_the_cancel(app, client):
     seeker = factories.user(Role.SEEKER)
     hidden = factories.resume(seeker, visibility=Visibility.PUBLIC)
-    item = parsed_upload(seeker)
+    item = parsed_upload(seeker, DRAFT)
     ask_for_deletion(client, seeker)
 
     assert confirm(client, item).status_code == 303

@@ -7,32 +7,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditEntry, ParseStatus, Resume, ResumeFile, Role, Visibility
+from app.models import AuditEntry, Resume, Role, Visibility
 from app.privacy.service import resume_consent_given
 from tests import factories
-from tests.web import as_user, post_form
+from tests.app.resumes.drafts import confirm, parsed_upload
+from tests.web import as_user
 
 DRAFT = {"headline": "焊工", "skills": ["焊接"]}
-
-
-def parsed_file(user) -> ResumeFile:
-    item = ResumeFile(
-        user_id=user.id,
-        filename="简历.pdf",
-        stored_name=f"{user.id}-stored",
-        content_type="application/pdf",
-        size=1,
-        parse_status=ParseStatus.PARSED,
-        parsed_fields=DRAFT,
-    )
-    db.session.add(item)
-    db.session.commit()
-    return item
-
-
-def confirm(client, item: ResumeFile):
-    url = f"/resumes/files/{item.id}"
-    return post_form(client, f"{url}/confirm", {"fields": ["headline", "skills"]}, token_from=url)
 
 
 def consents(user) -> list[dict]:
@@ -50,7 +31,7 @@ def consents(user) -> list[dict]:
 
 def test_a_new_resume_from_a_draft_is_public_and_records_the_consent(client):
     seeker = factories.user(Role.SEEKER)
-    item = parsed_file(seeker)
+    item = parsed_upload(seeker, DRAFT)
     as_user(client, seeker)
     assert seeker.resume_consent_at is None
 
@@ -72,7 +53,7 @@ def test_a_draft_copied_into_a_resume_kept_from_employers_records_no_consent(cli
     that résumé, and it stays as chosen, without any consent recorded."""
     seeker = factories.user(Role.SEEKER)
     factories.resume(seeker, visibility=Visibility.APPLIED)
-    item = parsed_file(seeker)
+    item = parsed_upload(seeker, DRAFT)
     as_user(client, seeker)
 
     assert confirm(client, item).status_code == 303
