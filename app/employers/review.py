@@ -167,11 +167,6 @@ def save_documents(
     return stored, refused
 
 
-def discard_files(stored: list[StoredFile]) -> None:
-    for item in stored:
-        uploads.discard(item.stored_name)
-
-
 def owners(employer: Employer) -> list[User]:
     return list(
         db.session.scalars(

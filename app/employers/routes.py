@@ -186,7 +186,6 @@ def verification():
     try:
         review.submit(employer, current_user)
     except review.ReviewError as error:
-        review.discard_files(stored)
         return refused(error, lambda _status: redirect(url_for("employers.verification"), 303))
     if form.commitment.data and not fast_track.refusals(employer):
         fast_track.approve_on_commitment(employer, current_user)

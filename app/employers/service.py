@@ -68,7 +68,6 @@ def save_profile(
     try:
         db.session.flush()
     except IntegrityError:
-        uploads.discard(stored.stored_name if stored else None)
         raise ProfileError(_l("A company with this code is already registered.")) from None
     audit.record("employer.create" if creating else "employer.update", employer)
     if changed:

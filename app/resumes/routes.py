@@ -93,11 +93,7 @@ def upload():
         item = service.store_upload(current_user, form.file.data)
     except uploads.UploadError as error:
         return refused(error, lambda status: upload_page(form, status))
-    try:
-        db.session.commit()
-    except Exception:
-        uploads.discard(item.stored_name)
-        raise
+    db.session.commit()
     return redirect(url_for("resumes.file_status", file_id=item.id), 303)
 
 
