@@ -29,7 +29,7 @@ class DataExport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[ExportStatus] = enum_column(ExportStatus, default=ExportStatus.PENDING)
-    # The zip's random name in the upload folder's exports/ directory.
+    # The zip's random name in the upload folder (beside the uploads; app/privacy/export.py).
     stored_name: Mapped[str | None] = mapped_column(sa.String(80))
     size: Mapped[int | None]
     created_at: Mapped[datetime] = created_at_column()
