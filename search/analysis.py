@@ -175,11 +175,22 @@ def _simplify_stretch(match: re.Match[str]) -> str:
     return _simplified(stretch) if _TRADITIONAL_RE.search(stretch) else stretch
 
 
+_WRITTEN_ALIKE_RE = re.compile("(程序|文件)")
+"""Words written alike in both scripts that mean the same in Hong Kong's traditional text as
+in mainland job ads (a program, a document). Taiwan's phrase table maps them to mainland
+words for narrower things (进程 a process, 文档), which read Hong Kong's 程序員 as 进程员 and
+應用程序 as 应用进程; they stay as written while the rest of the stretch is converted."""
+
+
 @lru_cache(maxsize=4096)
 def _simplified(stretch: str) -> str:
     if _traditional_characters.convert(stretch) == stretch:
         return stretch  # its "traditional" characters are simplified in context: 乾隆
-    return _traditional_words.convert(stretch)
+    # re.split with a group keeps the separators at the odd positions
+    return "".join(
+        part if n % 2 else _traditional_words.convert(part)
+        for n, part in enumerate(_WRITTEN_ALIKE_RE.split(stretch))
+    )
 
 
 def normalize(text: str) -> str:

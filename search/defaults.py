@@ -7,14 +7,15 @@ INDEX_PREFIX = "yunpin"
 """Cluster index names are ``<prefix>-<kind>-v<SCHEMA_VERSION>-<timestamp>`` behind the
 alias ``<prefix>-<kind>``; tests pass their own prefix so runs never collide."""
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump when fields or analysis change; a reindex then builds the new layout. An index
 built at another version is not used (:class:`search.exceptions.IndexOutdated` saying so)
 until it is rebuilt: ``yunpin run`` rebuilds it at start-up, a production deployment runs
 ``yunpin search reindex``. 2: the ``grams`` and ``pinyin`` recall fields. 3: the embedded
 backend's ``salary_band`` column. 4: the embedded backend hashes the stored source instead of
 indexing ``content_hash``. 5: simplified text is no longer put through OpenCC's Taiwan phrase
-table (程序员 had been indexed as 进程员, 文件 as 文档)."""
+table (程序员 had been indexed as 进程员, 文件 as 文档). 6: nor are 程序 and 文件 inside
+traditional text (Hong Kong's 程序員 had been indexed as 进程员)."""
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
