@@ -39,11 +39,20 @@ RUN_NAME = "dashboards"
 MAX_HOURS = 720
 
 
-def week_start(session: Session, column: sa.ColumnElement) -> sa.ColumnElement:
-    """The Monday of COLUMN's week, as a date, on PostgreSQL and SQLite."""
+def week_start(session: Session, day: sa.ColumnElement) -> sa.ColumnElement:
+    """The Monday of DAY's week, as a date, on PostgreSQL and SQLite. DAY is a date in Beijing
+    (a stored time goes through `beijing_week`), so the weeks are the officials' weeks."""
     if session.get_bind().dialect.name == "postgresql":
-        return sa.cast(sa.func.date_trunc(sa.literal_column("'week'"), column), sa.Date)
-    return sa.func.date(column, "weekday 0", "-6 days")
+        # A timestamp without zone: a bare date would go through timestamptz and the session's zone.
+        midnight = sa.cast(day, sa.DateTime)
+        return sa.cast(sa.func.date_trunc(sa.literal_column("'week'"), midnight), sa.Date)
+    return sa.func.date(day, "weekday 0", "-6 days")
+
+
+def beijing_week(session: Session, stamp: sa.ColumnElement) -> sa.ColumnElement:
+    """The Monday of the Beijing week STAMP (naive UTC, as stored) falls in: an application at
+    00:30 on a Monday in Beijing (Sunday 16:30 UTC) counts in the week that Monday begins."""
+    return week_start(session, clock.sql_day(session, stamp))
 
 
 def hours_between(
@@ -69,8 +78,10 @@ def count_of(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
     """Metric name → a SELECT of (region_code, period, dim1, dim2, value) at the finest level."""
 
-    def week(column):
-        return week_start(session, column)
+    def week(stamp):
+        return beijing_week(session, stamp)
+
+    report_week = week_start(session, ResumptionReport.report_date)  # already Beijing's date
 
     def applications(value, *where, period=Application.created_at):
         return (
@@ -87,7 +98,7 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
             ResumptionReport.employer_id,
             sa.func.max(ResumptionReport.report_date).label("day"),
         )
-        .group_by(ResumptionReport.employer_id, week(ResumptionReport.report_date))
+        .group_by(ResumptionReport.employer_id, report_week)
         .subquery()
     )
 
@@ -95,7 +106,7 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
         return (
             sa.select(
                 Employer.region_code,
-                week(ResumptionReport.report_date),
+                report_week,
                 Employer.industry,
                 Employer.size,
                 value,
@@ -111,7 +122,7 @@ def metric_queries(session: Session) -> dict[str, Callable[[], sa.Select]]:
             .join(Employer, Employer.id == ResumptionReport.employer_id)
             .group_by(
                 Employer.region_code,
-                week(ResumptionReport.report_date),
+                report_week,
                 Employer.industry,
                 Employer.size,
             )
@@ -206,7 +217,7 @@ def cooperation_queries(session: Session) -> list[tuple[str, sa.Select]]:
     )
     for agreement in session.scalars(agreed):
         origin_part = prefix(candidate.region_code, child_length(agreement.origin_code))
-        period = week_start(session, Application.created_at)
+        period = beijing_week(session, Application.created_at)
         base = (
             sa.select(
                 Job.region_code, period, sa.literal(str(agreement.id)), origin_part, sa.func.count()

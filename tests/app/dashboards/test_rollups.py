@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,13 +15,18 @@ from app.extensions import db
 from app.models import (
     Application,
     Employer,
+    Interview,
     Job,
     ResumptionReport,
+    ReviewDecision,
+    Role,
     RollupCount,
     Stage,
     User,
+    VerificationReview,
     in_subtree,
 )
+from tests import factories
 from tests.app.dashboards.helpers import populate
 
 
@@ -127,3 +132,62 @@ def check_boards(scope: Scope, apps, reports) -> None:
         assert sum(row[2] for row in coop["charts"][0].rows) == len(flows), focus
     else:
         assert coop["agreements"] == [], focus
+
+
+def test_weeks_are_beijing_weeks(app):
+    """Everything stamped at Monday 00:30 in Beijing (Sunday 16:30 UTC) counts in the week that
+    Monday begins, in every weekly metric; at Sunday 23:30 in Beijing (15:30 UTC) it counts in
+    the week before. On both databases."""
+    monday = date(2026, 3, 2)
+    monday_night = datetime(2026, 3, 1, 16, 30)  # naive UTC, as stored
+    sunday_night = datetime(2026, 3, 1, 15, 30)
+    factories.agreement("52", "420102", starts_on=monday - timedelta(days=14), ends_on=monday)
+    for stamp in (monday_night, sunday_night):
+        employer = factories.employer(region_code="420102001001", submitted_at=stamp)
+        db.session.add(
+            VerificationReview(
+                employer_id=employer.id,
+                decision=ReviewDecision.APPROVED,
+                created_at=stamp + timedelta(hours=3),
+            )
+        )
+        job = factories.job(employer)
+        job.published_at = stamp
+        candidate = factories.user(Role.SEEKER, region_code="520302")
+        application = factories.application(
+            candidate,
+            job,
+            created_at=stamp,
+            first_response_at=stamp + timedelta(hours=2),
+            stage=Stage.HIRED,
+        )
+        db.session.add(Interview(application_id=application.id, created_at=stamp))
+    db.session.add(
+        ResumptionReport(
+            employer_id=employer.id,
+            report_date=monday,
+            resumed=True,
+            workers_back=3,
+            workers_total=4,
+        )
+    )
+    db.session.commit()
+
+    written = recompute(db.session)
+    db.session.commit()
+
+    weeks = {
+        (metric, str(period), value)
+        for metric, period, value in db.session.execute(
+            sa.select(RollupCount.metric, RollupCount.period, sa.func.sum(RollupCount.value))
+            .where(RollupCount.level == 6)  # the county, 420102
+            .group_by(RollupCount.metric, RollupCount.period)
+        )
+    }
+    timed = ["jobs_posted", "applications", "hires", "responded", "interviews"]
+    timed += ["resp_hours", "review_hours", "coop_apps", "coop_hires"]
+    assert {m for m, _p, _v in weeks} == set(written), "a metric without a row at county level"
+    expected = {(metric, week, 1) for metric in timed for week in ("2026-03-02", "2026-02-23")}
+    expected |= {("res_reported", "2026-03-02", 1), ("res_resumed", "2026-03-02", 1)}
+    expected |= {("res_back", "2026-03-02", 3), ("res_total", "2026-03-02", 4)}
+    assert weeks == expected
