@@ -9,6 +9,8 @@ Retry-After beyond); the stream processes hold the many.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
@@ -177,10 +179,13 @@ def conversation(conversation_id: int):
     conversation = party_conversation(conversation_id)
     side = service.side_of(current_user, conversation)
     messages = service.messages_after(conversation, 0, 10_000)[-PAGE_MESSAGES:]
+    blocked_by_me, blocked_by_them = service.blocks(conversation, side) if side else (False, False)
     return render_template(
         "chat/conversation.html",
         conversation=conversation,
         side=side,
+        blocked_by_me=blocked_by_me,
+        blocked_by_them=blocked_by_them,
         messages=messages,
         stream_url=(stream_origin() or "") + url_for("chat.stream"),
         quick_replies=service.QUICK_REPLIES if side == Side.EMPLOYER else (),
@@ -269,7 +274,8 @@ def read(conversation_id: int):
     return jsonify(read_up_to=position)
 
 
-def _action(conversation_id: int, act, done: str):
+def _action(conversation_id: int, act, done: str | Callable[[Conversation], str]):
+    """ACT on the conversation, then flash DONE (or what DONE says of the conversation after)."""
     conversation = party_conversation(conversation_id)
     try:
         act(conversation)
@@ -279,7 +285,7 @@ def _action(conversation_id: int, act, done: str):
             lambda status: redirect(url_for("chat.conversation", conversation_id=conversation_id)),
         )
     db.session.commit()
-    flash(done, "success")
+    flash(done(conversation) if callable(done) else done, "success")
     return redirect(url_for("chat.conversation", conversation_id=conversation_id))
 
 
@@ -318,9 +324,16 @@ def block(conversation_id: int):
 @bp.route("/conversations/<id:conversation_id>/unblock", methods=["POST"])
 @login_required
 def unblock(conversation_id: int):
-    return _action(
-        conversation_id, lambda c: service.unblock(c, current_user), _("Conversation unblocked.")
-    )
+    return _action(conversation_id, lambda c: service.unblock(c, current_user), _unblocked)
+
+
+def _unblocked(conversation: Conversation) -> str:
+    if conversation.blocked:
+        return _(
+            "Your block is lifted. The other side's block stands: the conversation stays "
+            "blocked until they lift it."
+        )
+    return _("Conversation unblocked.")
 
 
 @bp.route("/conversations/<id:conversation_id>/report", methods=["POST"])

@@ -151,7 +151,7 @@ def send(conversation: Conversation, sender: User, text: str, kind: str = "text"
     side = side_of(sender, conversation)
     if side is None:
         raise ChatError(_l("You are not part of this conversation."), 403)
-    if conversation.blocked_by is not None:
+    if conversation.blocked:
         raise ChatError(_l("This conversation is blocked."), 409)
     message = Message(
         conversation_id=conversation.id,
@@ -371,25 +371,56 @@ def employer_phone(conversation: Conversation) -> str | None:
     return sender.phone if sender is not None else None
 
 
+def _block_column(side: Side):
+    return (
+        Conversation.blocked_by_candidate
+        if side == Side.CANDIDATE
+        else Conversation.blocked_by_employer
+    )
+
+
+def blocks(conversation: Conversation, side: Side) -> tuple[bool, bool]:
+    """(SIDE's own block stands, the other side's stands)."""
+    candidate, employer = conversation.blocked_by_candidate, conversation.blocked_by_employer
+    return (candidate, employer) if side == Side.CANDIDATE else (employer, candidate)
+
+
+def _place_block(conversation: Conversation, side: Side) -> None:
+    """SIDE's block, placed unless it stands already (another tab, a colleague)."""
+    column = _block_column(side)
+    update_if(db.session, conversation, column.is_(False), **{column.key: True})
+
+
 def block(conversation: Conversation, user: User) -> None:
+    """USER's side blocks the conversation: nobody sends in it until every side that blocked
+    it has lifted its own block. Blocking what one's side already blocked changes nothing."""
     side = side_of(user, conversation)
     if side is None:
         raise ChatError(_l("You are not part of this conversation."), 403)
-    update_if(db.session, conversation, Conversation.blocked_by.is_(None), blocked_by=side)
+    _place_block(conversation, side)
 
 
 def unblock(conversation: Conversation, user: User) -> None:
-    """Only the side that blocked a conversation lifts the block (an official reading a
-    reported one, or the other side, cannot)."""
+    """USER's side lifts its own block; the other side's, if any, stands (an official
+    reading a reported conversation has none to lift)."""
     side = side_of(user, conversation)
     if side is None:
         raise ChatError(_l("You are not part of this conversation."), 403)
-    if not update_if(db.session, conversation, Conversation.blocked_by == side, blocked_by=None):
-        raise ChatError(_l("Only the side that blocked this conversation can unblock it."), 409)
+    column = _block_column(side)
+    if update_if(db.session, conversation, column.is_(True), **{column.key: False}):
+        return
+    # Lost to another request, or never blocked by this side: say what stands now.
+    db.session.refresh(conversation)
+    if conversation.blocked:
+        raise ChatError(
+            _l("This conversation is blocked by the other side: only they can unblock it."), 409
+        )
+    raise ChatError(_l("This conversation is already unblocked."), 409)
 
 
 def report(conversation: Conversation, user: User, reason: str) -> None:
-    """Send the conversation to the officials of the employer's region; it is blocked too."""
+    """Send the conversation to the officials of the employer's region; the reporter's side
+    blocks it too (its own block, lifted as any other)."""
     side = side_of(user, conversation)
     if side is None:
         raise ChatError(_l("You are not part of this conversation."), 403)
@@ -403,7 +434,7 @@ def report(conversation: Conversation, user: User, reason: str) -> None:
         report_reason=reason,
     ):
         raise ChatError(_l("This conversation was already reported."), 409)
-    update_if(db.session, conversation, Conversation.blocked_by.is_(None), blocked_by=side)
+    _place_block(conversation, side)
     _tell_officials(conversation)
 
 

@@ -52,7 +52,10 @@ class Conversation(Base):
     shared_resume_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("resumes.id", ondelete="SET NULL")
     )
-    blocked_by: Mapped[Side | None] = enum_column(Side, name="blocked_by", nullable=True)
+    # Each side's own block: the conversation is closed while either stands, and a side
+    # lifts only its own (the company unblocking does not undo the candidate's block).
+    blocked_by_candidate: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    blocked_by_employer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # A report sends the conversation to the officials of the employer's region, who may
     # then read it (and only then).
     reported_at: Mapped[datetime | None]
@@ -62,6 +65,10 @@ class Conversation(Base):
     job: Mapped[Job] = relationship(lazy="joined")
     candidate: Mapped[User] = relationship()
     employer: Mapped[Employer] = relationship()
+
+    @property
+    def blocked(self) -> bool:
+        return self.blocked_by_candidate or self.blocked_by_employer
 
 
 class Message(Base):

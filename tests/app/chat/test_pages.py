@@ -154,24 +154,59 @@ def test_employer_chats_with_an_invited_candidate(client):
     assert made.candidate_id == candidate.id and made.started_by == "employer"
 
 
-def test_only_the_side_that_blocked_unblocks(client):
+def test_each_side_lifts_only_its_own_block(client):
     candidate, owner, conversation, _resume = setup_conversation()
     url = f"/conversations/{conversation.id}"
     as_user(client, candidate)
     post_form(client, url + "/block", {}, token_from=url)
+    page = client.get(url).text
+    assert "You blocked this conversation." in page and ">Unblock<" in page
+
+    as_user(client, owner)
+    page = client.get(url).text
+    assert "The candidate blocked this conversation." in page and ">Unblock<" not in page
+    post_form(client, url + "/unblock", {}, token_from=url)
+    page = client.get(url).text
+    assert "This conversation is blocked by the other side: only they can unblock it." in page
+    assert "Conversation unblocked." not in page
+    db.session.refresh(conversation)
+    assert conversation.blocked_by_candidate and not conversation.blocked_by_employer
+
+    # The company blocks too: the candidate's unblock then leaves the company's block.
+    post_form(client, url + "/block", {}, token_from=url)
+    as_user(client, candidate)
+    assert "You and the company both blocked this conversation." in client.get(url).text
+    post_form(client, url + "/unblock", {}, token_from=url)
+    page = client.get(url).text
+    assert "Your block is lifted." in page
+    assert "The company blocked this conversation." in page
+    db.session.refresh(conversation)
+    assert conversation.blocked and not conversation.blocked_by_candidate
+
     as_user(client, owner)
     post_form(client, url + "/unblock", {}, token_from=url)
     page = client.get(url).text
-    assert "Only the side that blocked this conversation can unblock it." in page
-    assert "Conversation unblocked." not in page
+    assert "Conversation unblocked." in page and 'id="compose"' in page
     db.session.refresh(conversation)
-    assert conversation.blocked_by is not None
+    assert not conversation.blocked
 
+
+def test_a_report_is_the_reporters_own_block(client):
+    candidate, owner, conversation, _resume = setup_conversation()
+    url = f"/conversations/{conversation.id}"
+    as_user(client, owner)
+    post_form(client, url + "/block", {}, token_from=url)
     as_user(client, candidate)
-    post_form(client, url + "/unblock", {}, token_from=url)
-    assert "Conversation unblocked." in client.get(url).text
+    post_form(client, url + "/report", {"reason": "要求先交押金"}, token_from=url)
     db.session.refresh(conversation)
-    assert conversation.blocked_by is None
+    assert conversation.reported_at is not None
+    assert conversation.blocked_by_candidate and conversation.blocked_by_employer
+
+    as_user(client, owner)
+    post_form(client, url + "/unblock", {}, token_from=url)
+    db.session.refresh(conversation)
+    assert conversation.blocked_by_candidate and not conversation.blocked_by_employer
+    assert "The candidate blocked this conversation." in client.get(url).text
 
 
 def test_a_report_reaches_the_officials_of_the_employers_region(client):
