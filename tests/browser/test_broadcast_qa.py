@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from app.broadcasts import service
+from app.database import writing
 from app.extensions import db
 from app.models import Role, utcnow
 from tests import factories
@@ -105,7 +106,9 @@ def test_an_open_watch_page_follows_the_end_of_the_broadcast(browser, live_serve
         status = viewer.locator("h1 + p.meta")  # the line under the title
         assert status.inner_text().startswith("Live") and viewer.locator("#ask").count() == 1
 
-        with app.app_context():  # what the WHIP DELETE of "End broadcast" does
+        # what the WHIP DELETE of "End broadcast" does, with its write lock: the viewer's
+        # page writes too, and a read-then-write transaction would be refused under WAL
+        with app.app_context(), writing():
             service.ended(db.session, db.session.get(type(broadcast), broadcast_id))
             db.session.commit()
         wait_until(
