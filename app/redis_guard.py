@@ -18,6 +18,8 @@ import sys
 
 import redis
 
+from app.redis_store import remove_run_directory
+
 NAME_PREFIX = "yunpin-guard-"
 
 
@@ -67,7 +69,8 @@ def guard(socket_file: str, supervisor_pid: int) -> None:
             break
     if os.getppid() == supervisor_pid:
         return  # an ordinary stop: the supervisor shuts Redis down once its children are gone
-    shutdown_unless_shared(connection, supervisor_pid)
+    if shutdown_unless_shared(connection, supervisor_pid):
+        remove_run_directory(socket_file)
 
 
 if __name__ == "__main__":

