@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select
 from app.access import works_for
 from app.api.auth import rate_key, role_required, token_required
 from app.api.blueprint import Blueprint
-from app.api.fields import Choice, Listing, Stamp, Text, Whole
+from app.api.fields import Choice, Flag, Listing, Stamp, Text, Whole
 from app.api.pagination import DEFAULT_LIMIT, KEYSET, KeysetQuery, page_of, sign_cursor
 from app.api.problems import Refusal, refuses
 from app.api.schemas import QuerySchema, Schema
@@ -46,6 +46,17 @@ class ConversationSchema(Schema):
     created_at = Stamp()
     last_message_at = Stamp()
     unread = Whole(0, dump_only=True, metadata={"description": "Messages you have not read."})
+    blocked = Flag(
+        dump_only=True,
+        metadata={"description": "A side blocked it: nobody can send (sending answers 409)."},
+    )
+    blocked_by_you = Flag(
+        dump_only=True,
+        metadata={
+            "description": "Your side's block stands (lift it on the conversation's page). "
+            "The conversation stays blocked while the other side's block stands too."
+        },
+    )
 
 
 class MessageSchema(Schema):
@@ -83,8 +94,11 @@ class ReadSchema(Schema):
 ConversationPageSchema = page_of(ConversationSchema)
 
 
-def with_unread(conversation: Conversation) -> Conversation:
-    conversation.unread = service.unread_count(g.api_user, conversation)
+def as_seen(conversation: Conversation, unread: int) -> Conversation:
+    """CONVERSATION with what the API user reads of it: unread messages, their side's block."""
+    side = Side.CANDIDATE if conversation.candidate_id == g.api_user.id else Side.EMPLOYER
+    conversation.unread = unread
+    conversation.blocked_by_you = service.blocks(conversation, side)[0]
     return conversation
 
 
@@ -124,7 +138,7 @@ def conversations(args: dict):
     items = rows[:limit]
     unread = service.unread_by_conversation(user, [c.id for c in items])
     for conversation in items:
-        conversation.unread = unread.get(conversation.id, 0)
+        as_seen(conversation, unread.get(conversation.id, 0))
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
@@ -169,7 +183,8 @@ def open_conversation(data: dict):
     else:
         raise Refusal(_("Employers open a conversation with application_id or invitation_id."), 422)
     db.session.commit()
-    return with_unread(conversation), 201 if created else 200
+    unread = service.unread_count(user, conversation)
+    return as_seen(conversation, unread), 201 if created else 200
 
 
 @blp.route("/conversations/<id:conversation_id>/messages")

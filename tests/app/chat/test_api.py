@@ -196,3 +196,28 @@ def test_employer_opens_from_an_invitation(api, world):
         api("seeker").post("/conversations", json={"invitation_id": invitation.id}).status_code
         == 422
     )
+
+
+def test_a_client_sees_who_blocked(api, world, app):
+    """A block is set on the conversation's page; the API says it stands and whose it is, so a
+    client need not learn of it from a refused send."""
+    from app.chat import service
+    from app.models import User
+
+    cid = open_as_seeker(api, world).json["id"]
+    first = api("seeker").get("/conversations").json["items"][0]
+    assert (first["blocked"], first["blocked_by_you"]) == (False, False)
+    with app.app_context():
+        conversation = db.session.get(Conversation, cid)
+        service.block(conversation, db.session.get(User, world.ids["seeker"]))
+        db.session.commit()
+    seeker = api("seeker").get("/conversations").json["items"][0]
+    owner = api("owner").get("/conversations").json["items"][0]
+    assert (seeker["blocked"], seeker["blocked_by_you"]) == (True, True)
+    assert (owner["blocked"], owner["blocked_by_you"]) == (True, False)
+    reopened = api("owner").post(
+        "/conversations", json={"application_id": world.ids["application"]}
+    )
+    assert (reopened.json["blocked"], reopened.json["blocked_by_you"]) == (True, False)
+    refused = api("owner").post(f"/conversations/{cid}/messages", json={"text": "在吗"})
+    assert refused.status_code == 409
