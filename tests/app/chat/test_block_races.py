@@ -6,6 +6,7 @@ that lost are told the true reason."""
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
 from app.chat import service
 from app.chat.service import ChatError
@@ -45,7 +46,8 @@ def blocks(conversation_id: int) -> tuple[bool, bool]:
 
 
 def messages_of(outcomes: list) -> set[str]:
-    return {str(o.message) for o in outcomes if isinstance(o, ChatError)}
+    with force_locale("en"):  # outside a request the default locale (Chinese) would read them
+        return {str(o.message) for o in outcomes if isinstance(o, ChatError)}
 
 
 def test_two_colleagues_unblocking_at_once_unblock_once(app):
