@@ -196,12 +196,17 @@ def insert_missing(session: Session, model: type, rows: list[dict]) -> int:
     return len(session.execute(statement).all())  # only the rows inserted come back
 
 
-def lock(session: Session, row) -> None:
+def lock(session: Session, row, shared: bool = False) -> None:
     """Read ROW again, locked until the commit, before deciding from its state (when the
     decision writes through the ORM, which `app.changes` follows, or touches other rows): of
     two requests at once the second waits and then sees the first one's result. PostgreSQL
     locks the row (FOR UPDATE); on SQLite a writing transaction began IMMEDIATE and holds the
-    database's write lock already, so its reads are fresh."""
+    database's write lock already, so its reads are fresh.
+
+    SHARED (FOR SHARE) is for a step that relies on ROW's state without changing it (applying
+    to a job while it is open): such steps go on side by side, and one that changes the row
+    waits for them, or they for it."""
     model = type(row)
-    session.execute(sa.select(model.id).where(model.id == row.id).with_for_update())
+    statement = sa.select(model.id).where(model.id == row.id)
+    session.execute(statement.with_for_update(read=shared))
     session.refresh(row)  # a statement after the lock: it sees the previous holder's commit

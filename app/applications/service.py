@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.database import insert_missing, update_if
+from app.database import insert_missing, lock, update_if
 from app.errors import DomainError
 from app.extensions import db
 from app.jobs.service import deadline_passed
@@ -92,6 +92,9 @@ def apply(
     existing = find(job.id, candidate.id)
     if existing is not None and existing.stage != Stage.WITHDRAWN:
         return existing, False
+    # A close locks the job: it waits for this application and tells its candidate, or this
+    # waits for the close and sees the job closed.
+    lock(db.session, job, shared=True)
     if not job.is_public:
         raise ApplicationError(_l("This job is not taking applications."))
     if deadline_passed(job.deadline):
