@@ -1,4 +1,4 @@
-"""An employer closing a posting: who it affects, and telling them.
+"""Closing a posting that people are waiting on: who it affects, and telling them.
 
 An employer's close (and a repost, which closes the original) ends the hiring for that
 posting. The candidates of its open applications are told (`job_closed`), and its planned
@@ -7,9 +7,15 @@ which tells the candidate and closes the video room; a colleague who set up one 
 told too. Applications keep their stage (an offer may still be honoured): the candidate's
 pages say the job is closed beside it, and the job page stays readable to them.
 
+Officials who uphold a fraud report and take the posting down (`reports.resolve` calls
+`take_down`) reach the same people with a warning: the candidates hear that the posting was
+removed after the officials' review and are asked to pay no fees and hand over no documents
+for it (`job_taken_down`), and the interviews are cancelled with that reason, which
+`interviews.cancel` tells the employer's members and this module tells each candidate.
+
 A posting closed by its apply-by date (`service.close_expired`) only stops taking
 applications: the employer is still choosing among those who applied, so nobody is told and
-interviews stand. A report upheld by officials (`reports.resolve`) is theirs to handle.
+interviews stand.
 """
 
 from __future__ import annotations
@@ -18,17 +24,34 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from app.applications.service import WITHDRAWABLE
+from app.database import lock
 from app.extensions import db
 from app.interviews import service as interviews
 from app.jobs import service
-from app.models import Application, Interview, InterviewStatus, Job, User
+from app.models import Application, Interview, InterviewStatus, Job, JobStatus, User
 from app.notifications.service import notify
 
 PLANNED = (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED)
+
+
+@dataclass(frozen=True)
+class News:
+    """What the people a close affects hear: the candidates' notification and the reason
+    given for each cancelled interview."""
+
+    kind: str
+    reason: LazyString
+
+
+CLOSED = News("job_closed", _l("The job was closed."))
+TAKEN_DOWN = News(
+    "job_taken_down", _l("The posting was removed after a review by the regional officials.")
+)
 
 
 @dataclass(frozen=True)
@@ -69,25 +92,25 @@ def repost(job: Job, user: User) -> Job:
     return copy
 
 
-def tell(job: Job, user: User) -> Affected:
+def take_down(job: Job, official: User) -> Affected | None:
+    """Close JOB for OFFICIAL, who upheld a report on it, and warn those it affects; None
+    when it was closed already (its people were told then)."""
+    lock(db.session, job)  # the employer closing it at the same time: one of them tells
+    if job.status == JobStatus.CLOSED:
+        return None
+    job.status = JobStatus.CLOSED
+    return tell(job, official, TAKEN_DOWN)
+
+
+def tell(job: Job, actor: User, news: News = CLOSED) -> Affected:
     """Cancel JOB's planned interviews and tell the candidates of its open applications."""
     found = affected(job)
     for interview in found.interviews:
-        interviews.cancel(interview, user, closed_reason(interview.application.candidate))
-        setter = db.session.get(User, interview.created_by_id) if interview.created_by_id else None
-        if setter is not None and setter.id != user.id:
-            notify(
-                setter,
-                "interview_cancelled",
-                url_for("interviews.interview", interview_id=interview.id),
-                job=job.title,
-                by=user.name,
-                reason=closed_reason(setter),
-            )
+        cancel(interview, actor, news)
     for application in found.applications:
         notify(
             application.candidate,
-            "job_closed",
+            news.kind,
             url_for("applications.mine_detail", application_id=application.id),
             job=job.title,
             employer=job.employer.name,
@@ -95,7 +118,29 @@ def tell(job: Job, user: User) -> Affected:
     return found
 
 
-def closed_reason(reader: User) -> str:
-    """The cancellation's reason in READER's language: a reason is stored as written."""
-    with force_locale(reader.locale or "zh"):
-        return _("The job was closed.")
+def cancel(interview: Interview, actor: User, news: News) -> None:
+    """Cancel INTERVIEW with NEWS's reason. `interviews.cancel` tells the other side than
+    ACTOR's: the candidate when a member cancels, the members when an official does. This
+    tells the one it leaves out: the colleague who set the interview up, or the candidate."""
+    candidate = interview.application.candidate
+    setter = db.session.get(User, interview.created_by_id) if interview.created_by_id else None
+    if interviews.is_interviewer(actor, interview):
+        told, left_out = candidate, setter
+    else:
+        told, left_out = setter, candidate  # one text for all members: the setter's language
+    interviews.cancel(interview, actor, reason(news, told))
+    if left_out is not None and left_out.id != actor.id:
+        notify(
+            left_out,
+            "interview_cancelled",
+            url_for("interviews.interview", interview_id=interview.id),
+            job=interview.application.job.title,
+            by=actor.name,
+            reason=reason(news, left_out),
+        )
+
+
+def reason(news: News, reader: User | None) -> str:
+    """NEWS's reason in READER's language (Chinese for nobody): a reason is stored as written."""
+    with force_locale(getattr(reader, "locale", None) or "zh"):
+        return str(news.reason)

@@ -3,7 +3,8 @@
 Anyone who can see a public job may report it (a person again only once their open report
 is decided); the officials of the employer's region are told, and uphold (optionally closing
 the job) or dismiss it. An upheld report also ends the employer's fast track
-(app.employers.review.TRUSTED).
+(app.employers.review.TRUSTED); taking the job down with it warns its candidates, cancels its
+planned interviews and tells the employer (app/jobs/closing.py).
 
 The whole feature: the model `JobReport` (app/models/jobs.py), these rules, `ReportForm` and
 `ReportDecisionForm` (app/jobs/forms.py), and the two pages in app/jobs/routes.py (the report
@@ -13,6 +14,7 @@ form and the officials' queue), with their templates jobs/report.html and jobs/r
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
@@ -21,7 +23,8 @@ from app.database import update_if
 from app.employers.review import officials_for
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Employer, Job, JobReport, JobStatus, ReportStatus, User, in_subtree, utcnow
+from app.jobs import closing
+from app.models import Employer, Job, JobReport, ReportStatus, User, in_subtree, utcnow
 from app.notifications.service import notify
 
 REASONS = {
@@ -65,8 +68,13 @@ def report(job: Job, reporter: User | None, reason: str, details: str = "") -> J
     return item
 
 
-def resolve(item: JobReport, official: User, uphold: bool, close_job: bool = False) -> None:
-    """Decide an open report. The caller has checked the official's region."""
+def resolve(
+    item: JobReport, official: User, uphold: bool, close_job: bool = False
+) -> closing.Affected | None:
+    """Decide an open report. The caller has checked the official's region. Upholding it
+    with CLOSE_JOB takes the job down (`closing.take_down`): its candidates are warned, its
+    planned interviews cancelled and the employer's members told; returns whom it affected,
+    None when no job was taken down."""
     decision = ReportStatus.UPHELD if uphold else ReportStatus.DISMISSED
     if not update_if(
         db.session,
@@ -77,17 +85,32 @@ def resolve(item: JobReport, official: User, uphold: bool, close_job: bool = Fal
         resolved_at=utcnow(),
     ):
         raise ReportError(_l("This report was already decided."))
-    closed = False
-    if uphold and close_job and item.job.status != JobStatus.CLOSED:
-        item.job.status = JobStatus.CLOSED
-        closed = True
+    taken_down = closing.take_down(item.job, official) if uphold and close_job else None
+    if taken_down is not None:
+        tell_employer(item)
     audit.record(
         f"job.report_{item.status.value}",
         item,
         actor=official,
         job_id=item.job_id,
-        closed_job=closed,
+        closed_job=taken_down is not None,
     )
+    return taken_down
+
+
+def tell_employer(item: JobReport) -> None:
+    """Tell the members of the employer whose job ITEM's decision took down, and why."""
+    job = item.job
+    for member in job.employer.members:
+        with force_locale(member.user.locale or "zh"):
+            grounds = str(REASONS.get(item.reason, item.reason))
+        notify(
+            member.user,
+            "posting_taken_down",
+            url_for("jobs.detail", job_id=job.id),
+            job=job.title,
+            reason=grounds,
+        )
 
 
 def open_reports_query(region_code: str) -> Select:

@@ -22,6 +22,7 @@ from app.extensions import db, limiter
 from app.jobs import closing, reports, search, service
 from app.jobs.forms import JobForm, ReportDecisionForm, ReportForm
 from app.models import Application, EmploymentType, Job, JobReport, JobStatus, Role
+from app.templating import join_sentences
 from app.visitor_pages import visitor_page
 
 bp = Blueprint("jobs", __name__)
@@ -190,7 +191,7 @@ def closed_message(told: closing.Affected) -> str:
                 len(told.interviews),
             )
         )
-    return " ".join(said)
+    return join_sentences(said)
 
 
 # Fraud reports (the rules: app/jobs/reports.py) ------------------------------------------
@@ -238,7 +239,7 @@ def decide_report(report_id: int, decision: str):
     if not ReportDecisionForm().validate_on_submit():
         abort(400)
     try:
-        reports.resolve(
+        taken_down = reports.resolve(
             item,
             current_user,
             uphold=decision == "uphold",
@@ -247,5 +248,8 @@ def decide_report(report_id: int, decision: str):
     except reports.ReportError as error:
         return refused(error, lambda _status: redirect(url_for("jobs.reports"), 303))
     db.session.commit()
-    flash(_("Decision recorded."), "success")
+    said = [_("Decision recorded.")]
+    if taken_down is not None:
+        said.append(closed_message(taken_down))
+    flash(join_sentences(said), "success")
     return redirect(url_for("jobs.reports"))

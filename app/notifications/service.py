@@ -28,6 +28,14 @@ TEXTS = {
     ),
     "invitation": _l("%(employer)s invites you to apply for %(job)s"),
     "job_closed": _l("Job closed: %(employer)s closed %(job)s"),
+    "job_taken_down": _l(
+        "Removed after a review by the regional officials: %(job)s at %(employer)s. "
+        "Do not pay any fees or hand over your ID or other documents for it."
+    ),
+    "posting_taken_down": _l(
+        "Your posting %(job)s was taken down after a review by the regional officials, who "
+        "upheld a report on it (%(reason)s)"
+    ),
     "job_reported": _l("A job was reported as fraudulent: %(job)s"),
     "conversation_reported": _l("A conversation with %(employer)s was reported: read it"),
     "review_approved": _l("Your company documents were approved"),

@@ -23,49 +23,12 @@ from app.models import (
 )
 from app.redis_store import get_redis
 from tests import factories
-from tests.app.interviews.helpers import local_slot, propose, world
+from tests.app.interviews.helpers import world
+from tests.app.jobs.affected import booked, kinds, more_applicants
 from tests.web import as_user, post_form
 from video import rooms
 
 DASHBOARD = "/employers/mine"
-
-
-def kinds(user) -> list[str]:
-    return db.session.scalars(
-        select(Notification.kind).where(Notification.user_id == user.id).order_by(Notification.id)
-    ).all()
-
-
-def booked(client, w) -> Interview:
-    """The colleague proposes a time and the candidate picks it: a scheduled interview with
-    its video room."""
-    as_user(client, w["colleague"])
-    assert propose(client, w["application"].id, [local_slot(48)]).status_code == 303
-    interview = db.session.scalars(select(Interview)).one()
-    as_user(client, w["candidate"])
-    response = post_form(
-        client,
-        f"/video/interviews/{interview.id}/pick",
-        {"slot_id": interview.slots[0].id},
-        token_from=f"/video/interviews/{interview.id}",
-    )
-    assert response.status_code == 303
-    db.session.expire_all()
-    interview = db.session.get(Interview, interview.id)
-    assert interview.status == InterviewStatus.SCHEDULED and interview.room_id
-    return interview
-
-
-def more_applicants(job: Job) -> dict[Stage, object]:
-    """A candidate in each of: new (told), rejected and withdrawn (not told)."""
-    people = {}
-    for stage in (Stage.NEW, Stage.REJECTED, Stage.WITHDRAWN):
-        person = factories.user(Role.SEEKER)
-        factories.resume(person)
-        factories.application(person, job, stage=stage)
-        people[stage] = person
-    db.session.commit()
-    return people
 
 
 def test_closing_asks_first_then_tells_candidates_and_cancels_interviews(app, client):
