@@ -106,7 +106,6 @@ class Participant:
     sdp_dirty: bool = False  # transceivers added since the last completed offer/answer
     answer_waiter: asyncio.Future | None = None
     closed: bool = False
-    joined_at: float = field(default_factory=time.time)
     access_checked_at: float = field(default_factory=time.time)
     """When the offer's lease was read: access revoked after it hangs this connection up."""
 
