@@ -75,6 +75,7 @@ function main(root) {
     $("in-room").hidden = true;
     $("room-closed-message").textContent = (state && state.message) || d.textClosed;
     if (state && state.url) $("room-closed-link").href = state.url;
+    if (state && state.linkText) $("room-closed-link").textContent = state.linkText;
     $("room-closed").hidden = false;
     $("room-closed-link").focus();
   }
@@ -162,7 +163,8 @@ function main(root) {
         if (GONE.includes(ev.status)) roomGone(rejoined ? null : () => { rejoined = true; room.restartIce(); });
       }
       if (ev.type === "closed") {
-        if (ACCESS_ENDED.includes(ev.reason)) showClosed({ message: d.textAccessEnded });
+        // The interview's page is theirs no longer either (it would answer 404).
+        if (ACCESS_ENDED.includes(ev.reason)) showClosed({ message: d.textAccessEnded, url: d.urlHome, linkText: d.textHome });
         else roomGone(null);
       }
       if (ev.type === "chat") addChat(ev);
