@@ -339,6 +339,25 @@ def test_password_reset_revokes_the_api_tokens(app, client):
     assert entry.data["tokens_revoked"] == 1
 
 
+def test_sign_out_others_says_that_api_tokens_keep_working(app, client):
+    """Sessions and API tokens are separate credentials (as on GitHub): signing out other
+    devices ends the browsers' sign-ins only, and the button says so beside a link to the
+    tokens, since someone who lost a phone may expect more."""
+    user = factories.user(email="a@example.com")
+    token = create_api_token(user, "a script")
+    db.session.commit()
+    log_in(client)
+    page = client.get("/settings", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Programs using your API tokens stay signed in." in page
+    assert 'href="/settings#api-tokens"' in page
+    assert (
+        post_form(client, "/settings/sign-out-others", {}, token_from="/settings").status_code
+        == 303
+    )
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=bearer).status_code == 200
+
+
 def test_one_reset_link_posted_many_times_at_once_changes_the_password_once(app):
     """Found by an outside tester: 20 posts of one link at once, 14 of them "changed" the
     password (and were audited), and only one password worked. Now exactly one request
