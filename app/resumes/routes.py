@@ -13,7 +13,7 @@ from app.alerts.service import note_view
 from app.applications import service as applications
 from app.errors import refused
 from app.extensions import db
-from app.labels import EDUCATION_LEVELS, options
+from app.labels import EDUCATION_LEVELS, VISIBILITIES, options
 from app.models import Invitation, Job, ParseStatus, Resume, ResumeFile, Role, User
 from app.queue import waiting
 from app.resumes import search, service
@@ -123,6 +123,8 @@ def file_status(file_id: int):
         waiting=waiting(service.parse_job_id(item)) if pending else None,
         error_text=service.PARSE_ERRORS.get(item.parse_error or "", service.PARSE_ERRORS["broken"]),
         education_levels={level.value: label for level, label in EDUCATION_LEVELS.items()},
+        resume=service.default_resume(current_user),
+        visibilities=VISIBILITIES,
     )
 
 

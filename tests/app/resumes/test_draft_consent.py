@@ -34,6 +34,9 @@ def test_a_new_resume_from_a_draft_is_public_and_records_the_consent(client):
     item = parsed_upload(seeker, DRAFT)
     as_user(client, seeker)
     assert seeker.resume_consent_at is None
+    page = client.get(f"/resumes/files/{item.id}").get_data(as_text=True)
+    assert "Copying creates your résumé, and verified employers can find it." in page
+    assert 'href="/resumes/mine#visibility"' in page
 
     assert confirm(client, item).status_code == 303
     db.session.expire_all()
@@ -55,6 +58,8 @@ def test_a_draft_copied_into_a_resume_kept_from_employers_records_no_consent(cli
     factories.resume(seeker, visibility=Visibility.APPLIED)
     item = parsed_upload(seeker, DRAFT)
     as_user(client, seeker)
+    page = client.get(f"/resumes/files/{item.id}").get_data(as_text=True)
+    assert "Who can see your résumé: Only employers I apply to." in page
 
     assert confirm(client, item).status_code == 303
     db.session.expire_all()
