@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app import audit
@@ -19,6 +20,7 @@ from app.accounts.forms import ForgotForm, LoginForm, RegisterForm, ResetForm, T
 from app.accounts.service import (
     AccountError,
     TokenLimitError,
+    active_token_count,
     create_api_token,
     create_user,
     reset_password,
@@ -236,19 +238,37 @@ def settings():
 @bp.route("/settings/sign-out-others", methods=["POST"])
 @login_required
 def sign_out_others():
-    """End every sign-in of this account but this browser's, and its export links."""
+    """End every sign-in of this account but this browser's, and its export links.
+
+    API tokens are separate credentials, each revoked on its own (as on GitHub or Google):
+    a program's token is not a device's sign-in. Whoever pressed this after losing a phone
+    may expect more, so the result says which tokens still work and links to revoking them.
+    """
     user = current_user._get_current_object()
     ended = sign_out_everywhere(user, keep_current=True)
     revoke_exports(user, reason="user.sign_out_others")
     audit.record("user.sign_out_others", user, actor=user, ended=ended)
     db.session.commit()
-    flash(
-        ngettext(
-            "Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended
-        ),
-        "success",
-    )
+    flash(signed_out_message(ended, active_token_count(user)), "success")
     return redirect(url_for("accounts.settings"), 303)
+
+
+def signed_out_message(ended: int, tokens: int) -> str:
+    """How many sign-ins ENDED, and that the TOKENS still unrevoked keep working."""
+    message = ngettext(
+        "Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended
+    )
+    if not tokens:
+        return message
+    still_working = ngettext(
+        "Your API token still works: programs using it stay signed in.",
+        "Your %(num)d API tokens still work: programs using them stay signed in.",
+        tokens,
+    )
+    link = url_for("accounts.settings", _anchor="api-tokens")
+    return Markup('{} {} <a href="{}">{}</a>').format(
+        message, still_working, link, _("Revoke API tokens")
+    )
 
 
 @bp.route("/settings/tokens", methods=["POST"])

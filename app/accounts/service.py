@@ -69,12 +69,7 @@ def create_api_token(user: User, name: str) -> str:
     of several requests at once no two count the same tokens (on SQLite the write lock
     does it)."""
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    active = db.session.scalar(
-        select(func.count())
-        .select_from(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    )
-    if active >= MAX_ACTIVE_TOKENS:
+    if active_token_count(user) >= MAX_ACTIVE_TOKENS:
         raise TokenLimitError(
             _l(
                 "You have %(num)d API tokens already, the most an account may hold. "
@@ -85,6 +80,15 @@ def create_api_token(user: User, name: str) -> str:
     token = "yp_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, name=name[:80], token_hash=ApiToken.hash(token)))
     return token
+
+
+def active_token_count(user: User) -> int:
+    """How many of USER's API tokens still work (unrevoked)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
 
 
 def user_tokens(user: User) -> list[ApiToken]:

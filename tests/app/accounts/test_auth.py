@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from app.accounts.service import create_api_token
+from app.accounts.service import create_api_token, revoke
 from app.dev.routes import read_outbox
 from app.extensions import db
-from app.models import AuditEntry, Role, User
+from app.models import ApiToken, AuditEntry, Role, User
 from app.security import make_link_token
 from tests import factories
 from tests.concurrency import posted_at_once
@@ -341,21 +341,41 @@ def test_password_reset_revokes_the_api_tokens(app, client):
 
 def test_sign_out_others_says_that_api_tokens_keep_working(app, client):
     """Sessions and API tokens are separate credentials (as on GitHub): signing out other
-    devices ends the browsers' sign-ins only, and the button says so beside a link to the
-    tokens, since someone who lost a phone may expect more."""
-    user = factories.user(email="a@example.com")
-    token = create_api_token(user, "a script")
+    devices ends the browsers' sign-ins only, and both the button and its result say so
+    beside a link to the tokens, since someone who lost a phone may expect more."""
+    user = factories.user(email="a@example.com", locale="en")
+    tokens = [create_api_token(user, "a script"), create_api_token(user, "a phone app")]
+    revoke(db.session.scalars(select(ApiToken).where(ApiToken.name == "a phone app")).one())
+    db.session.commit()
+    phone = app.test_client()
+    log_in(phone)
+    log_in(client)
+    for path in ("/settings", "/settings/security"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Programs using your API tokens stay signed in." in page
+        assert 'href="/settings#api-tokens">Revoke API tokens</a>' in page
+
+    ended = post_form(client, "/settings/sign-out-others", {}, token_from="/settings")
+    assert ended.status_code == 303
+    assert phone.get("/settings").status_code == 302
+    result = client.get(ended.location).get_data(as_text=True)
+    assert (
+        "Signed out on 1 other device. Your API token still works: programs using it stay "
+        'signed in. <a href="/settings#api-tokens">Revoke API tokens</a>'
+    ) in result
+    live, revoked = ({"Authorization": f"Bearer {token}"} for token in tokens)
+    assert client.get("/api/v1/me", headers=live).status_code == 200
+    assert client.get("/api/v1/me", headers=revoked).status_code == 401
+
+
+def test_sign_out_others_without_api_tokens_says_nothing_of_them(app, client):
+    factories.user(email="a@example.com", locale="en")
     db.session.commit()
     log_in(client)
-    page = client.get("/settings", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Programs using your API tokens stay signed in." in page
-    assert 'href="/settings#api-tokens"' in page
-    assert (
-        post_form(client, "/settings/sign-out-others", {}, token_from="/settings").status_code
-        == 303
-    )
-    bearer = {"Authorization": f"Bearer {token}"}
-    assert client.get("/api/v1/me", headers=bearer).status_code == 200
+    ended = post_form(client, "/settings/sign-out-others", {}, token_from="/settings/security")
+    result = client.get(ended.location).get_data(as_text=True)
+    assert "Signed out on 0 other devices." in result
+    assert "still work" not in result
 
 
 def test_one_reset_link_posted_many_times_at_once_changes_the_password_once(app):
