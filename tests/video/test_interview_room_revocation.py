@@ -4,6 +4,7 @@ the others stay. The app's pages and jobs, a real media server on its Redis, aio
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,6 +22,8 @@ from tests.web import as_user, csrf_token, post_form
 from video.embedded import start_in_thread
 
 from .calls import hung_up_on, still_in_call
+
+WAY_OUT = re.compile(r'data-url-home="([^"]+)"')
 
 
 @pytest.fixture()
@@ -65,6 +68,8 @@ def test_a_member_removed_from_the_company_is_hung_up_on(app, client, media, run
     room_url = f"/video/interviews/{interview.id}/room"
     owner_token = interviewer_token(client, w["owner"], room_url)
     colleague_token = interviewer_token(client, w["colleague"], room_url)
+    # Where the colleague's page sends them once hung up on, in place of the interview.
+    way_out = WAY_OUT.search(client.get(room_url).get_data(as_text=True)).group(1)
 
     async def scenario():
         owner = await in_call(media, interview, w["owner"], owner_token)
@@ -86,6 +91,9 @@ def test_a_member_removed_from_the_company_is_hung_up_on(app, client, media, run
             await peer.close()
 
     run(scenario())
+    as_user(client, w["colleague"])
+    assert client.get(f"/video/interviews/{interview.id}").status_code == 404
+    assert client.get(way_out, follow_redirects=True).status_code == 200
 
 
 def test_erasing_accounts_in_bulk_hangs_up_on_each_of_them_at_once(app, client, media, run):

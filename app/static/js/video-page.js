@@ -163,9 +163,12 @@ function main(root) {
         if (GONE.includes(ev.status)) roomGone(rejoined ? null : () => { rejoined = true; room.restartIce(); });
       }
       if (ev.type === "closed") {
-        // The interview's page is theirs no longer either (it would answer 404).
-        if (ACCESS_ENDED.includes(ev.reason)) showClosed({ message: d.textAccessEnded, url: d.urlHome, linkText: d.textHome });
-        else roomGone(null);
+        // The interview's page, its lobby and its scorecard are theirs no longer either
+        // (each would answer 404): out of sight, and the way out leads home.
+        if (ACCESS_ENDED.includes(ev.reason)) {
+          document.querySelectorAll("[data-needs-access]").forEach((el) => { el.hidden = true; });
+          showClosed({ message: d.textAccessEnded, url: d.urlHome, linkText: d.textHome });
+        } else roomGone(null);
       }
       if (ev.type === "chat") addChat(ev);
       if (ev.type === "remote-streams") {

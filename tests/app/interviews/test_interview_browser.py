@@ -4,9 +4,12 @@ two browser windows (Chromium with a fake camera; the candidate on a phone viewp
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.media.service import settings_for
+from app.models import EmployerMember
+from tests.app.interviews.test_room import scheduled
 from tests.web import sign_in_page
 from video.embedded import start_in_thread
 
@@ -80,4 +83,77 @@ def test_employer_and_candidate_schedule_and_hold_an_interview(browser, live_ser
     finally:
         employer_ctx.close()
         candidate_ctx.close()
+        media.stop()
+
+
+@pytest.mark.parametrize(
+    ("locale", "message", "way_out"),
+    [
+        ("zh", "你已无权参加此面试，已离开面试房间。", "返回首页"),
+        (
+            "en",
+            "You no longer have access to this interview, so you have left its room.",
+            "Back to the home page",
+        ),
+    ],
+)
+def test_a_member_removed_mid_call_is_shown_the_way_to_a_page_they_can_see(
+    browser, live_server, tmp_path, locale, message, way_out
+):
+    """The interview's own page answers them 404 once they are out of the company, so the
+    room sends them to the home page instead, and hides what would answer 404 too (the link
+    back to the interview, the lobby, the scorecard)."""
+    base, app = live_server
+    media = start_in_thread(settings_for(app, port=0))
+    app.config["VIDEO_URL"] = media.url
+    with app.app_context():
+        w = world()
+        w["colleague"].locale = locale
+        db.session.commit()
+        interview = scheduled(app.test_client(), w)
+        interview_id = interview.id
+        room_url = f"{base}/video/interviews/{interview_id}/room"
+        colleague_id, colleague_email = w["colleague"].id, w["colleague"].email
+        db.session.remove()
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = phone.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        sign_in_page(page, base, colleague_email)
+        page.goto(room_url)
+        page.locator("#join:not([disabled])").click()
+        page.wait_for_function(
+            "() => document.getElementById('connection').textContent"
+            " === document.getElementById('video-room').dataset.textConnected",
+            timeout=30000,
+        )
+        page.wait_for_timeout(500)  # the data channel, which brings the hang-up's reason
+
+        with app.app_context():
+            member = db.session.scalars(
+                select(EmployerMember).where(EmployerMember.user_id == colleague_id)
+            ).one()
+            db.session.delete(member)
+            db.session.commit()
+            db.session.remove()
+
+        page.wait_for_selector("#room-closed", state="visible", timeout=30000)
+        assert page.locator("#room-closed-message").inner_text() == message
+        link = page.locator("#room-closed-link")
+        assert (link.inner_text(), link.get_attribute("href")) == (way_out, "/")
+        for needing_access in (
+            f"a[href$='/video/interviews/{interview_id}']",
+            ".waiting",
+            ".scorecard",
+        ):
+            assert page.locator(needing_access).is_hidden()
+        page.screenshot(path=tmp_path / f"room-removed-{locale}.png")  # to look at
+        link.click()
+        page.wait_for_url(base + "/")
+        assert not errors, errors
+    finally:
+        phone.close()
         media.stop()
