@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app import audit
@@ -45,6 +45,7 @@ from app.security import (
     sign_out,
     sign_out_everywhere,
 )
+from app.templating import join_sentences
 
 bp = Blueprint("accounts", __name__)
 
@@ -265,10 +266,10 @@ def signed_out_message(ended: int, tokens: int) -> str:
         "Your %(num)d API tokens still work: programs using them stay signed in.",
         tokens,
     )
-    link = url_for("accounts.settings", _anchor="api-tokens")
-    return Markup('{} {} <a href="{}">{}</a>').format(
-        message, still_working, link, _("Revoke API tokens")
+    link = Markup('<a href="{}">{}</a>').format(
+        url_for("accounts.settings", _anchor="api-tokens"), _("Revoke API tokens")
     )
+    return Markup(join_sentences([escape(message), escape(still_working), link]))
 
 
 @bp.route("/settings/tokens", methods=["POST"])
