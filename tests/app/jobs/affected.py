@@ -6,10 +6,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Interview, InterviewStatus, Job, Notification, Role, Stage
+from app.models import Interview, InterviewStatus, Job, JobStatus, Notification, Role, Stage
+from app.redis_store import get_redis
 from tests import factories
 from tests.app.interviews.helpers import local_slot, propose
 from tests.web import as_user, post_form
+from video import rooms
 
 
 def kinds(user) -> list[str]:
@@ -48,3 +50,17 @@ def more_applicants(job: Job) -> dict[Stage, object]:
         people[stage] = person
     db.session.commit()
     return people
+
+
+def assert_closed_and_told(app, job, interview, candidate, others, before, notice: str) -> None:
+    """JOB is closed, its booked INTERVIEW cancelled with its room, the candidates of open
+    applications got NOTICE (the interview's candidate after its cancellation) and the
+    rejected and withdrawn nothing; BEFORE holds each one's notification count before."""
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == JobStatus.CLOSED
+    assert db.session.get(Interview, interview.id).status == InterviewStatus.CANCELLED
+    assert get_redis(app).get(rooms.closed_key(interview.room_id)) in ("cancelled", b"cancelled")
+    assert kinds(candidate)[before[candidate.id] :] == ["interview_cancelled", notice]
+    assert kinds(others[Stage.NEW])[before[others[Stage.NEW].id] :] == [notice]
+    for stage in (Stage.REJECTED, Stage.WITHDRAWN):
+        assert len(kinds(others[stage])) == before[others[stage].id]

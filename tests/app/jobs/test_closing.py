@@ -13,20 +13,16 @@ from app.extensions import db
 from app.jobs import service as jobs
 from app.models import (
     Application,
-    Interview,
-    InterviewStatus,
     Job,
     JobStatus,
     Notification,
     Role,
     Stage,
 )
-from app.redis_store import get_redis
 from tests import factories
 from tests.app.interviews.helpers import world
-from tests.app.jobs.affected import booked, kinds, more_applicants
+from tests.app.jobs.affected import assert_closed_and_told, booked, kinds, more_applicants
 from tests.web import as_user, post_form
-from video import rooms
 
 DASHBOARD = "/employers/mine"
 
@@ -52,15 +48,7 @@ def test_closing_asks_first_then_tells_candidates_and_cancels_interviews(app, cl
 
     response = post_form(client, close, {"confirmed": "1"}, token_from=DASHBOARD)
     assert response.status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Job, job.id).status == JobStatus.CLOSED
-    assert db.session.get(Interview, interview.id).status == InterviewStatus.CANCELLED
-    assert get_redis(app).get(rooms.closed_key(interview.room_id)) in ("cancelled", b"cancelled")
-
-    assert kinds(candidate)[before[candidate.id] :] == ["interview_cancelled", "job_closed"]
-    assert kinds(others[Stage.NEW])[before[others[Stage.NEW].id] :] == ["job_closed"]
-    for stage in (Stage.REJECTED, Stage.WITHDRAWN):
-        assert len(kinds(others[stage])) == before[others[stage].id]
+    assert_closed_and_told(app, job, interview, candidate, others, before, "job_closed")
     # The colleague who set the interview up hears of it; the owner who closed it does not.
     assert "interview_cancelled" in kinds(w["colleague"])
     assert "interview_cancelled" not in kinds(w["owner"])

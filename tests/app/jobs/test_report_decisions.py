@@ -11,23 +11,18 @@ from app.extensions import db
 from app.jobs import closing, reports
 from app.models import (
     AuditEntry,
-    Interview,
-    InterviewStatus,
     Job,
     JobReport,
     JobStatus,
     Notification,
     Role,
-    Stage,
     User,
 )
-from app.redis_store import get_redis
 from tests import factories
 from tests.app.interviews.helpers import world
-from tests.app.jobs.affected import booked, kinds, more_applicants
+from tests.app.jobs.affected import assert_closed_and_told, booked, kinds, more_applicants
 from tests.concurrency import at_once, refusals
 from tests.web import as_user, post_form
-from video import rooms
 
 QUEUE = "/officials/reports"
 EN = {"Accept-Language": "en"}
@@ -72,16 +67,8 @@ def test_taking_a_job_down_warns_candidates_cancels_interviews_and_tells_the_emp
         "Decision recorded. The job is closed. 2 candidates were told. "
         "1 interview was cancelled." in response.get_data(as_text=True)
     )
-    db.session.expire_all()
-    assert db.session.get(Job, job.id).status == JobStatus.CLOSED
-    assert db.session.get(Interview, interview.id).status == InterviewStatus.CANCELLED
-    assert get_redis(app).get(rooms.closed_key(interview.room_id)) in ("cancelled", b"cancelled")
-
     # The candidates of open applications are warned; the rejected and withdrawn are not.
-    assert kinds(candidate)[before[candidate.id] :] == ["interview_cancelled", "job_taken_down"]
-    assert kinds(others[Stage.NEW])[before[others[Stage.NEW].id] :] == ["job_taken_down"]
-    for stage in (Stage.REJECTED, Stage.WITHDRAWN):
-        assert len(kinds(others[stage])) == before[others[stage].id]
+    assert_closed_and_told(app, job, interview, candidate, others, before, "job_taken_down")
     warned = notification(candidate, "job_taken_down")
     assert warned.params == {"job": job.title, "employer": job.employer.name}
     assert warned.link == f"/applications/{w['application'].id}"
