@@ -51,8 +51,12 @@ def test_a_revoked_participant_is_told_why_and_hung_up_while_the_others_stay(
         await hung_up_on(bob, "erased")
         await still_in_call(alice_again)
         assert not [m for m in alice_again.messages if m["type"] == "closed"]
+        # The server writes bob's absence to Redis before it tells the room he left.
+        await alice_again.wait_message(
+            lambda m: m["type"] == "presence" and m["user"] == "bob" and m["state"] == "left"
+        )
+        assert rooms.present_users(redis, room.room_id) == {"alice"}
         for peer in (alice, bob, alice_again):
             await peer.close()
 
     run(scenario())
-    assert rooms.present_users(redis, room.room_id) == {"alice"}
