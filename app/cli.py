@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 
+from app import ports
 from app.broadcasts.cli import broadcast_cli
 from app.chat.cli import chat_cli
 from app.extensions import db
@@ -120,6 +121,8 @@ def run_command(
     app = current_app._get_current_object()
     if debug and not is_loopback(host):
         raise click.UsageError("--debug serves the development server: loopback hosts only")
+    if clashes := ports.problems(ports.planned(app, host, port)):
+        raise click.UsageError("; ".join(clashes))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     upgrade()
     if not no_demo:
@@ -282,13 +285,12 @@ def redis_guard_children(app: Flask, env: dict[str, str]) -> list[Child]:
 
 
 def stream_children(app: Flask, env: dict[str, str], host: str, web_port: int) -> list[Child]:
-    """The event-stream processes (`yunpin chat serve`), sharing one port (CHAT_STREAM_PORT,
-    else the web port + 90: 5090 beside 5000, and two instances on one machine apart); ENV
-    gains the port so the web processes send pages there."""
+    """The event-stream processes (`yunpin chat serve`), sharing one port
+    (`ports.stream_port`); ENV gains the port so the web processes send pages there."""
     count = app.config["CHAT_STREAM_PROCESSES"]
     if not count:
         return []
-    port = app.config["CHAT_STREAM_PORT"] or web_port + 90
+    port = ports.stream_port(app, web_port)
     env["CHAT_STREAM_PORT"] = str(port)
     argv = [yunpin_script(), "chat", "serve", "--host", host, "--port", str(port)]
     return [Child(f"stream-{n}", argv, env, cwd=CODE_ROOT) for n in range(count)]
