@@ -8,23 +8,28 @@ import socket
 
 from flask import Flask
 
+Listener = tuple[str, str, str, int]
+"""(server, the option or setting that moves it, host, port)"""
 
-def planned(app: Flask, host: str, web_port: int) -> list[tuple[str, str, int]]:
-    """(server, host, port) of every listener `yunpin run` starts. The processes of one
+
+def planned(app: Flask, host: str, web_port: int) -> list[Listener]:
+    """(server, setting, host, port) of every listener `yunpin run` starts. The processes of one
     server that share a port (SO_REUSEPORT) count once; media servers on port 0 take
     whatever the system gives and are left out."""
     from app.broadcasts.service import storage_server_commands
     from app.media.service import media_process_count
 
-    listeners = [("web server", host, web_port)]
+    listeners = [("web server", "--port", host, web_port)]
     base = app.config["VIDEO_EMBEDDED_PORT"]
     if base:
-        count = media_process_count(app)
-        listeners += [("media server", "127.0.0.1", base + i) for i in range(count)]
+        media = ("media server", "VIDEO_EMBEDDED_PORT", "127.0.0.1")
+        listeners += [(*media, base + i) for i in range(media_process_count(app))]
     if storage_server_commands(app, host):
-        listeners.append(("broadcast file server", host, app.config["BROADCAST_STORAGE_PORT"]))
+        storage = ("broadcast file server", "BROADCAST_STORAGE_PORT", host)
+        listeners.append((*storage, app.config["BROADCAST_STORAGE_PORT"]))
     if app.config["CHAT_STREAM_PROCESSES"]:
-        listeners.append(("chat event stream", host, stream_port(app, web_port)))
+        stream = ("chat event stream", "CHAT_STREAM_PORT", host)
+        listeners.append((*stream, stream_port(app, web_port)))
     return listeners
 
 
@@ -34,17 +39,23 @@ def stream_port(app: Flask, web_port: int) -> int:
     return app.config["CHAT_STREAM_PORT"] or web_port + 90
 
 
-def problems(listeners: list[tuple[str, str, int]]) -> list[str]:
-    """What stops these listeners from starting: a port given to two of them, or one that
-    something else on this machine already listens on."""
+def problems(listeners: list[Listener]) -> list[str]:
+    """What stops these listeners from starting, each with how to move it: a port given to
+    two of them, or one that something else on this machine already listens on."""
     found, owners = [], {}
-    for name, host, port in listeners:
+    for name, setting, host, port in listeners:
         if port in owners:
-            found.append(f"port {port} is given to both the {owners[port]} and the {name}")
+            found.append(
+                f"port {port} is given to both the {owners[port]} and the {name}"
+                f" (choose another with {setting})"
+            )
         else:
             owners[port] = name
             if not is_free(host, port):
-                found.append(f"port {port} ({name}) is already in use on {host}")
+                found.append(
+                    f"port {port} ({name}) is already in use on {host}"
+                    f" (choose another with {setting})"
+                )
     return found
 
 

@@ -19,14 +19,14 @@ def test_the_planned_listeners_follow_the_configuration(app):
         CHAT_STREAM_PORT=None,
     )
     assert ports.planned(app, "0.0.0.0", 5600) == [
-        ("web server", "0.0.0.0", 5600),
-        ("media server", "127.0.0.1", 5611),
-        ("media server", "127.0.0.1", 5612),
-        ("broadcast file server", "0.0.0.0", 5612),
-        ("chat event stream", "0.0.0.0", 5690),
+        ("web server", "--port", "0.0.0.0", 5600),
+        ("media server", "VIDEO_EMBEDDED_PORT", "127.0.0.1", 5611),
+        ("media server", "VIDEO_EMBEDDED_PORT", "127.0.0.1", 5612),
+        ("broadcast file server", "BROADCAST_STORAGE_PORT", "0.0.0.0", 5612),
+        ("chat event stream", "CHAT_STREAM_PORT", "0.0.0.0", 5690),
     ]
     app.config.update(VIDEO_EMBEDDED_PORT=0, BROADCAST_STORAGE_PROCESSES=0)
-    assert [name for name, _, _ in ports.planned(app, "127.0.0.1", 5600)] == [
+    assert [name for name, *_ in ports.planned(app, "127.0.0.1", 5600)] == [
         "web server",
         "chat event stream",
     ]
@@ -34,9 +34,13 @@ def test_the_planned_listeners_follow_the_configuration(app):
 
 def test_a_port_given_twice_is_named_with_both_servers():
     port = _unused_port()
-    listeners = [("web server", "127.0.0.1", port), ("broadcast file server", "0.0.0.0", port)]
+    listeners = [
+        ("web server", "--port", "127.0.0.1", port),
+        ("broadcast file server", "BROADCAST_STORAGE_PORT", "0.0.0.0", port),
+    ]
     assert ports.problems(listeners) == [
         f"port {port} is given to both the web server and the broadcast file server"
+        " (choose another with BROADCAST_STORAGE_PORT)"
     ]
 
 
@@ -45,10 +49,11 @@ def test_a_port_another_program_listens_on_is_refused_and_a_free_one_is_not():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert ports.problems([("web server", "127.0.0.1", port)]) == [
-            f"port {port} (web server) is already in use on 127.0.0.1"
+        web = [("web server", "--port", "127.0.0.1", port)]
+        assert ports.problems(web) == [
+            f"port {port} (web server) is already in use on 127.0.0.1 (choose another with --port)"
         ]
-    assert ports.problems([("web server", "127.0.0.1", port)]) == []
+    assert ports.problems(web) == []
 
 
 def test_run_refuses_overlapping_ports_before_starting_anything(app):
