@@ -250,3 +250,24 @@ def test_the_send_limit_counts_per_account_not_per_address(app, redis_server):
     as_user(client, owner)
     assert statuses[:30] == [201] * 30 and statuses[30] == 429
     assert send("收到") == 201
+
+
+def test_officials_see_who_reported_and_whose_block_stands(client):
+    candidate, owner, conversation, _resume = setup_conversation()
+    official = factories.user(Role.OFFICIAL, region_code="420102", locale="en")
+    url = f"/conversations/{conversation.id}"
+    as_user(client, owner)
+    post_form(client, url + "/report", {"reason": "asks for my ID card photo"}, token_from=url)
+
+    as_user(client, official)
+    page = client.get(url).text
+    assert "Reported by the company" in page and "asks for my ID card photo" in page
+    assert "The company blocked it: no messages can be sent until the company unblocks it." in page
+    listed = client.get("/officials/conversations").text
+    assert "Reported by the company" in listed and "Blocked" in listed
+
+    as_user(client, owner)
+    post_form(client, url + "/unblock", {}, token_from=url)
+    as_user(client, official)
+    assert "Neither side blocks it: both can still send messages." in client.get(url).text
+    assert "Blocked" not in client.get("/officials/conversations").text
