@@ -36,9 +36,11 @@ NOT_SKILLS = (
     "生育保险",
     "社会保险",
     "商业保险",
+    "压力容器",
 )
-"""Benefits a job ad lists (五险一金) that start with a skill's alias (养老, 保险) but name none:
-read as words of their own, so they hide the alias."""
+"""Words that hold a skill's alias but name no skill of the vocabulary: the benefits a job ad
+lists (五险一金) start with 养老 and 保险; a 压力容器 is a pressure vessel, no software
+container. Read as words of their own, so they hide the alias."""
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ def test_benefits_and_broad_words_name_no_skill():
     assert v.extract("负责审计工作") == {"auditing"}
     assert v.extract("商务英语") == {"english"}
     assert v.extract("养老护理员") == {"elderly_care"}
+    assert v.extract("压力容器焊工") == {"welding"}
+    assert v.extract("熟悉容器化部署") == {"docker"}
 
 
 def test_related_skill_gets_partial_credit(now):
