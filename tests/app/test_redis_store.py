@@ -83,11 +83,14 @@ def test_a_server_stopped_by_another_client_loses_its_directory_with_the_last_on
     server = get_redis(app)
     pid, directory = server.pid, os.path.dirname(server.socket_file)
 
+    registry = server.settingregistryfile
     server.shutdown()
     assert os.path.isdir(directory)  # the config and the log
+    assert os.path.exists(registry)  # the note in the instance folder
     release(server)
 
     assert_stopped(pid, directory)
+    assert not os.path.exists(registry)
 
 
 def test_a_command_leaves_nothing_at_exit(tmp_path):
