@@ -9,16 +9,12 @@ The same walk photographs every page when YUNPIN_SCREENSHOTS names a folder: tha
 from __future__ import annotations
 
 import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from app import create_app
-from app.extensions import db
+from tests.browser.demo_site import demo_site, settle, sign_in
 from tests.browser.main_pages import ROLES
-from tests.conftest import base_config
 from tests.web import VIEWPORTS
 
 SERIOUS = ("serious", "critical")
@@ -30,61 +26,8 @@ MAX_SHOT_HEIGHT = {"phone": 2600, "desktop": 2000}
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory, sqlite_template, redis_server):
     """The app with the demo data set on a real HTTP port (loaded once for the module)."""
-    from werkzeug.serving import make_server
-
-    from app import demo
-    from app.cli import build_search_index_if_needed
-
-    tmp = tmp_path_factory.mktemp("a11y")
-    path = tmp / "demo.db"
-    shutil.copy(sqlite_template, path)
-    config = base_config(tmp, f"sqlite:///{path}")
-    del config["SERVER_NAME"]
-    app = create_app(config)
-    app.extensions["redis"] = redis_server
-    with app.app_context():
-        demo.load()
-        build_search_index_if_needed()  # as `yunpin run` does: the job search shows the demo
-        pages = {role: pages_of(db.session) for role, (_email, pages_of) in ROLES.items()}
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", pages
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-def sign_in(page, base: str, email: str) -> None:
-    from app.demo import PASSWORD
-
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main button.button").click()
-    page.wait_for_url(base + "/")
-    # An account that reads English (the demo's administrator) is walked in Chinese too:
-    # every page is checked and photographed in the same language.
-    switch = page.locator("form.lang button[value=zh]")
-    if switch.count():
-        with page.expect_navigation():
-            switch.click()
-        assert page.locator("html").get_attribute("lang") == "zh-CN"
-
-
-def settle(page) -> None:
-    """Wait until charts and maps are drawn (they fetch their shapes after the page loads).
-    A conversation holds its event stream open, so the network is never idle there: its
-    page is settled once loaded."""
-    if page.locator("#chat[data-stream]").count():
-        page.wait_for_load_state("load")
-    else:
-        page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-chart]')]"
-        ".every(el => el.hidden || el.querySelector('canvas'))",
-        timeout=15_000,
-    )
+    with demo_site(tmp_path_factory.mktemp("a11y"), sqlite_template, redis_server) as site:
+        yield site
 
 
 def axe_violations(page, base: str) -> list[dict]:
