@@ -377,6 +377,31 @@ def is_pinyin(token: str) -> bool:
     return len(token) in ends
 
 
+def syllable_splits(token: str, limit: int = 16) -> list[tuple[str, ...]]:
+    """The ways ``token`` reads as toneless pinyin syllables, at most LIMIT (xian: xian and
+    xi an; java: none): what a place name typed without its apostrophes may have been."""
+    syllables = _syllables()
+    splits: list[tuple[str, ...]] = []
+
+    def walk(at: int, read: tuple[str, ...]) -> None:
+        if len(splits) >= limit:
+            return
+        if at == len(token):
+            splits.append(read)
+            return
+        for end in range(min(len(token), at + 6), at, -1):
+            if token[at:end] in syllables:
+                walk(end, (*read, token[at:end]))
+
+    if _ALPHA_RE.match(token):
+        walk(0, ())
+    return splits
+
+
+WORKER = "工"
+"""The suffix that makes a worker of what comes before it (叉车工, 搬运工, 维修工)."""
+
+
 @lru_cache(maxsize=20_000)
 def recall_pieces(word: str) -> tuple[str, ...]:
     """The grams a document must hold to contain ``word``'s pieces, finest first.
@@ -386,8 +411,15 @@ def recall_pieces(word: str) -> tuple[str, ...]:
     when it is longer than one character (contiguous, e.g. an unknown name), else as the
     character. Finer pieces than a person would name only widen recall; ranking puts
     documents holding the whole word first.
+
+    A worker named by what they work with (叉车工, 搬运工: a dictionary word and 工) is
+    looked up as that word alone: 叉车司机 and 叉车操作员 are the same job, and every title
+    holding 叉车工 holds 叉车, so nothing found before is lost (电工, 焊工: one character
+    before 工 would find too much, and stay whole).
     """
     _ensure_dictionary()
+    if len(word) > 2 and word.endswith(WORKER) and rjieba.has_word(word[:-1]):
+        return recall_pieces(word[:-1])
     pairs = {w for w in rjieba.cut_for_search(word) if len(w) == 2} if len(word) > 2 else set()
     pieces: list[str] = []
     loose: list[str] = []

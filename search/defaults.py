@@ -7,7 +7,7 @@ INDEX_PREFIX = "yunpin"
 """Cluster index names are ``<prefix>-<kind>-v<SCHEMA_VERSION>-<timestamp>`` behind the
 alias ``<prefix>-<kind>``; tests pass their own prefix so runs never collide."""
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump when fields or analysis change; a reindex then builds the new layout. An index
 built at another version is not used (:class:`search.exceptions.IndexOutdated` saying so)
 until it is rebuilt: ``yunpin run`` rebuilds it at start-up, a production deployment runs
@@ -15,7 +15,9 @@ until it is rebuilt: ``yunpin run`` rebuilds it at start-up, a production deploy
 backend's ``salary_band`` column. 4: the embedded backend hashes the stored source instead of
 indexing ``content_hash``. 5: simplified text is no longer put through OpenCC's Taiwan phrase
 table (程序员 had been indexed as 进程员, 文件 as 文档). 6: nor are 程序 and 文件 inside
-traditional text (Hong Kong's 程序員 had been indexed as 进程员)."""
+traditional text (Hong Kong's 程序員 had been indexed as 进程员). 7: a job's employment type is
+indexed as its word among its skills (兼职), and the synonym file's new job words (叉车工, 仓管)
+segment titles."""
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

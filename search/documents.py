@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from typing import Any, Literal, NotRequired, TypedDict
 
 from search import analysis
@@ -21,6 +22,18 @@ from search.defaults import GRAMS_BOOST, HIGHLIGHT_SNIPPET_CHARS, PINYIN_BOOST, 
 from search.exceptions import DocumentInvalid
 
 EMPLOYMENT_TYPES = ("full_time", "part_time", "internship", "contract", "temporary")
+
+
+@lru_cache(maxsize=1)
+def employment_words() -> dict[str, str]:
+    """Employment type → the word job boards write for it (兼职), indexed with a job's skills
+    so the word, and its synonyms ("part time"), find the jobs of that type whatever their
+    text says (``data/employment_types.tsv``). Schema version 7."""
+    text = resources.files("search").joinpath("data", "employment_types.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {kind: word for kind, word in rows}
+
+
 REGION_LEVELS = 5
 """Province, city, county, town (street), village: the five levels of a 12-digit code."""
 
@@ -359,8 +372,14 @@ def prepare(kind: str, doc: dict[str, Any]) -> Record:
         if value is not None and not isinstance(value, str | list):
             raise DocumentInvalid(f"{name} must be text or a list of text")
         text[name] = analysis.index_text(value)
+    # The type's word joins the skills everywhere they are analysed, their recall fields too:
+    # a query's word lookups skip title and skills where its grams say enough (match_only).
+    typed_as = employment_words().get(keywords["employment_type"]) if kind == "jobs" else None
+    if typed_as:
+        text["skills"] = f"{text['skills']} {analysis.index_text(typed_as)}".strip()
     if spec.recall_sources:
         short = [v for n in spec.recall_sources for v in _texts(doc.get(n))]
+        short += [typed_as] if typed_as else []
         text[GRAMS] = analysis.gram_text(short)
         text[PINYIN] = analysis.pinyin_text(short)
     suggestions = []

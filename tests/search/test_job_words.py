@@ -1,0 +1,83 @@
+"""Everyday job words on every backend: the English an English reader types for Chinese job
+titles (search/data/synonyms.txt), employment types found by their word
+(search/data/employment_types.tsv), and a worker named by their machine (叉车工 finds 叉车司机,
+search.analysis.recall_pieces) without a compound losing what it found before."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import SearchQuery
+from tests.search.conftest import BACKENDS
+from tests.search.corpus import job
+
+DOCS = [
+    job(1, "仓库管理员", description="负责出入库盘点"),
+    job(2, "叉车司机", description="持叉车证"),
+    job(3, "超市收银员", employment_type="part_time"),
+    job(4, "周末兼职促销"),
+    job(5, "外卖配送员"),
+    job(6, "货车驾驶员"),
+    job(7, "中餐厨师"),
+    job(8, "保洁员"),
+    job(9, "小区保安"),
+    job(10, "电焊工"),
+    job(11, "暑期实习生", employment_type="internship"),
+    job(12, "软件工程师"),
+    job(13, "软件测试工程师"),
+    job(14, "嵌入式软件高级工程师"),
+    job(15, "叉车工"),
+    job(16, "搬运员"),
+    job(17, "电气工程师"),
+]
+
+FOUND = {
+    "warehouse": {1},
+    "forklift": {2, 15},
+    "part time": {3, 4},
+    "part-time": {3, 4},
+    "parttime": {3, 4},
+    "兼职": {3, 4},
+    "delivery": {5},
+    "driver": {2, 6},
+    "cashier": {3},
+    "cook": {7},
+    "cleaner": {8},
+    "security guard": {9},
+    "welder": {10},
+    "intern": {11},
+    "叉车工": {2, 15},
+    "搬运工": {16},
+    "软件工程师": {12, 13, 14},
+}
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, make_backend):
+    be = make_backend(request.param)
+    be.bulk(DOCS)
+    return be
+
+
+def test_everyday_words_find_their_jobs_on_every_backend(backend):
+    for typed, expected in FOUND.items():
+        result = backend.search(SearchQuery(text=typed, size=20))
+        assert set(result.ids) == expected, typed
+        assert result.total == len(expected), typed
+
+
+def test_the_worker_typed_as_written_ranks_first(backend):
+    # 叉车工 as written is the first tier on the local backends and scores higher on the
+    # cluster; 叉车司机 follows.
+    assert backend.search(SearchQuery(text="叉车工", size=20)).ids == [15, 2]
+
+
+def test_one_character_before_the_worker_stays_whole(backend):
+    # 电工 is an electrician: its 电 alone would find the electrical engineer and the welder.
+    assert backend.search(SearchQuery(text="电工", size=20)).ids == []
+
+
+def test_the_employment_type_filter_and_its_word_agree(backend):
+    by_word = backend.search(SearchQuery(text="兼职", size=20))
+    by_filter = backend.search(SearchQuery(employment_type=["part_time"], size=20))
+    assert set(by_filter.ids) <= set(by_word.ids) == {3, 4}
