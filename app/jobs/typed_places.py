@@ -3,9 +3,10 @@
 People type places with the words (江岸区 司机, 服务员洪山区, 硚口), and the index holds
 regions as codes, so the words alone found nothing. :func:`read` finds the place in the
 text (a full name, or one without its kind: 江岸, 汉阳; townships and villages by their
-full name, or without their kind inside a county the search is scoped to); the search then
-filters on it and searches the rest. Read once in app.jobs.search, so the page, the API and
-the database fallback run the same search on every backend.
+full name, or without their kind inside a county the search is scoped to; the same places
+in English or pinyin, as English pages print them: app/jobs/english_places.py); the search
+then filters on it and searches the rest. Read once in app.jobs.search, so the page, the
+API and the database fallback run the same search on every backend.
 
 A name several places share (长安区: Xi'an's and Shijiazhuang's) is read as the one inside
 the search's region or the reader's home region, else the largest (shallowest, then most
@@ -17,11 +18,14 @@ only where one place fits.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.jobs import english_places
+from app.jobs.english_places import EnglishPlaceNames
 from app.kept import kept
 from app.regions.queries import (
     Place,
@@ -62,6 +66,32 @@ def _townships(session: Session, county: str) -> PlaceNames:
     )
 
 
+def _places_in(names: PlaceNames) -> set[Place]:
+    return {place for places in names.names.values() for place in places}
+
+
+def _english_counties(session: Session) -> EnglishPlaceNames:
+    """The English spellings of the places down to the county: built on the first search
+    typed in Latin letters (romanising 3,351 names: ~0.5 s), then kept like the names."""
+    return kept(
+        "english_place_names",
+        None,
+        lambda: EnglishPlaceNames(_places_in(_counties(session))),
+        ttl=NAMES_KEPT_S,
+        limit=1,
+    )
+
+
+def _english_townships(session: Session, county: str) -> EnglishPlaceNames:
+    return kept(
+        "english_township_names",
+        county,
+        lambda: EnglishPlaceNames(_places_in(_townships(session, county))),
+        ttl=NAMES_KEPT_S,
+        limit=200,
+    )
+
+
 NAME_TAGS = frozenset({"ns", "nr", "nrt", "nz", "nt", "ng", "s", "j", "x"})
 """Parts of speech of a word that may be a place's name without its kind: place, person
 and other proper names, unknown words (硚口); not verbs or common nouns (合作, 振兴, 小店)."""
@@ -79,6 +109,9 @@ def _is_word_stem(span: Span, text: str, bounds: set[int]) -> bool:
     return analysis.part_of_speech(word) in NAME_TAGS
 
 
+_LATIN = re.compile("[A-Za-zü]")
+
+
 def _spans(session: Session, text: str, scope: str) -> list[Span]:
     """Place names in TEXT, none overlapping, the longer first where two start together."""
     found = _counties(session).spans(text) + townships_named(session, text)
@@ -87,6 +120,12 @@ def _spans(session: Session, text: str, scope: str) -> list[Span]:
     words = analysis.words_with_offsets(text)
     bounds = {s for _, s, _ in words} | {e for _, _, e in words}
     found = [s for s in found if not s.by_stem or _is_word_stem(s, text, bounds)]
+    if _LATIN.search(text):  # nurse Wuhan, Jiang'an: as English pages write places
+        found += _english_counties(session).spans(text) + english_places.townships_named(
+            session, text
+        )
+        if len(scope) >= 6:
+            found += _english_townships(session, scope[:6]).spans(text)
     chosen: list[Span] = []
     for span in sorted(found, key=lambda s: (s.start, s.start - s.end, s.by_stem)):
         if not chosen or span.start >= chosen[-1].end:
