@@ -3,6 +3,8 @@ shareable), the employer's postings, and fraud reports with the officials' decis
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -31,17 +33,31 @@ bp = Blueprint("jobs", __name__)
 @bp.route("/jobs/")
 @visitor_page(seconds=1, version=search.index_version)
 def index():
-    """The job search page: engine first, the database when the engine is down."""
-    params = search.parse_params(request.args)
+    """The job search page: engine first, the database when the engine is down.
+
+    A parameter it cannot use (a text over 100 characters, salary_min=abc, an unknown
+    place, a forged page link) is left out and said beside the search box, the rest
+    searched, the text kept in the box: the reader corrects one thing on the page they
+    know. The answer is still a 400, as the address asks for what does not exist: it is
+    never kept as a visitor page, and crawlers and link checkers see a bad link."""
+    params, problems = search.read_params(request.args)
     home = current_user.region_code if current_user.is_authenticated else None
-    return render_template(
+    try:
+        page = search.find(params, home or "")
+    except search.BadSearch as refused_link:  # a page link the engine does not know
+        problems["cursor"] = refused_link.message
+        params = replace(params, cursor="")
+        page = search.find(params, home or "")
+    html = render_template(
         "jobs/index.html",
         params=params,
-        page=search.find(params, home or ""),
+        page=page,
+        problems=search.problems_said(problems),
         sorts=search.SORTS,
         posted_within=search.POSTED_WITHIN,
         employment_types=list(EmploymentType),
     )
+    return html, 400 if problems else 200
 
 
 @bp.route("/jobs/suggest")

@@ -109,20 +109,28 @@ class Params:
         }
 
 
+MAX_QUERY = 100
+"""Characters of the search box at most (its maxlength, on the home page too)."""
+
+
 def _int(args, name: str, low: int, high: int) -> int | None:
     raw = args.get(name, "").strip()
     if not raw:
         return None
     if not raw.isdecimal() or len(raw) > len(str(high)) or not low <= int(raw) <= high:
-        raise BadSearch(
-            _(
-                "%(name)s must be a whole number from %(low)s to %(high)s.",
-                name=name,
-                low=low,
-                high=high,
-            )
-        )
+        raise BadSearch(_whole_number_messages()[name] % {"low": low, "high": high})
     return int(raw)
+
+
+def _whole_number_messages() -> dict[str, str]:
+    """What a page says of a number it cannot use, per parameter: the reader never sees
+    the parameter's name. Formatted after translation (low, high)."""
+    return {
+        "salary_min": _("The lowest salary must be a whole number from %(low)s to %(high)s."),
+        "salary_max": _("The highest salary must be a whole number from %(low)s to %(high)s."),
+        "posted_within": _("Unknown time range."),
+        "page": _("The page number must be a whole number from %(low)s to %(high)s."),
+    }
 
 
 def _several(args, name: str) -> tuple[str, ...]:
@@ -150,53 +158,109 @@ def checked_areas(areas: tuple[str, ...], region: str) -> tuple[str, ...]:
 
 def parse_params(args) -> Params:
     """Read and validate the query string (a MultiDict: area, category and employment_type
-    may repeat). Raises BadSearch."""
+    may repeat). Raises BadSearch, with the first parameter it cannot use."""
+    params, problems = read_params(args)
+    if problems:
+        raise BadSearch(next(iter(problems.values())))
+    return params
+
+
+def read_params(args) -> tuple[Params, dict[str, str]]:
+    """The search the query string asks for, less what it cannot use (an over-long text cut
+    to MAX_QUERY, a bad parameter left out), and parameter → what was wrong with it, so a
+    page can say so and still search (:func:`problems_said`)."""
+    problems: dict[str, str] = {}
+
+    def read(name, reader, *arguments, default):
+        try:
+            return reader(*arguments)
+        except BadSearch as error:
+            problems.setdefault(name, error.message)
+            return default
+
     q = args.get("q", "").strip()
-    if len(q) > 100:
-        raise BadSearch(_("The search text is too long (100 characters at most)."))
+    if len(q) > MAX_QUERY:
+        problems["q"] = _("The search text is too long (100 characters at most).")
+        q = q[:MAX_QUERY].strip()
+    region = read("region", _region, args, default="")
+    salary_min = read("salary_min", _int, args, "salary_min", 0, MAX_SALARY, default=None)
+    salary_max = read("salary_max", _int, args, "salary_max", 0, MAX_SALARY, default=None)
+    if salary_min is not None and salary_max is not None and salary_min > salary_max:
+        problems["salary_max"] = _("The minimum salary is above the maximum.")
+        salary_max = None
+    cursor = args.get("cursor", "").strip()
+    if len(cursor) > 200:
+        problems["cursor"] = _("Invalid page link.")
+        cursor = ""
+    areas = read("area", _several, args, "area", default=())
+    params = Params(
+        q=q,
+        region=region,
+        area=read("area", checked_areas, areas, region, default=()),
+        category=read("category", _categories, args, default=()),
+        employment_type=read("employment_type", _employment_types, args, default=()),
+        salary_min=salary_min,
+        salary_max=salary_max,
+        remote=args.get("remote") == "1",
+        posted_within=read("posted_within", _posted_within, args, default=None),
+        verified=args.get("verified") == "1",
+        sort=read("sort", _sort, args, default="relevance"),
+        cursor=cursor,
+        page=read("page", _int, args, "page", 1, 1000, default=None) or 1,
+        as_typed=args.get("as_typed") == "1",
+    )
+    return params, problems
+
+
+def problems_said(problems: dict[str, str]) -> list[str]:
+    """What the page says beside the search box of the parameters :func:`read_params` could
+    not use: the search ran on the first 100 characters of a long text, without the rest."""
+    return [
+        _("%(problem)s Its first 100 characters were searched.", problem=message)
+        if name == "q"
+        else _("%(problem)s It was left out of this search.", problem=message)
+        for name, message in problems.items()
+    ]
+
+
+def _region(args) -> str:
     region = args.get("region", "").strip()
     if region and not region.isdigit():  # a place typed by name (the picker sends codes)
         region = resolve_region(db.session, region[:200]) or region
     if region and (not region.isdigit() or len(region) not in search_index.REGION_PREFIXES):
         raise BadSearch(_("No such place. Choose one from the list."))
+    return region
+
+
+def _categories(args) -> tuple[str, ...]:
     category = tuple(
         code if OCCUPATION_CODE.match(code) else resolve_occupation(code[:60]) or code
         for code in _several(args, "category")  # occupations may be typed by name
     )
     if any(len(code) > 16 for code in category):
         raise BadSearch(_("No such occupation. Choose one from the list."))
+    return category
+
+
+def _employment_types(args) -> tuple[str, ...]:
     employment_type = _several(args, "employment_type")
     if not set(employment_type) <= {e.value for e in EmploymentType}:
         raise BadSearch(_("Unknown employment type."))
-    sort = args.get("sort", "relevance")
-    if sort not in SORTS:
-        raise BadSearch(_("Unknown sort order."))
+    return employment_type
+
+
+def _posted_within(args) -> int | None:
     posted_within = _int(args, "posted_within", 1, 365)
     if posted_within is not None and posted_within not in POSTED_WITHIN:
         raise BadSearch(_("Unknown time range."))
-    salary_min = _int(args, "salary_min", 0, MAX_SALARY)
-    salary_max = _int(args, "salary_max", 0, MAX_SALARY)
-    if salary_min is not None and salary_max is not None and salary_min > salary_max:
-        raise BadSearch(_("The minimum salary is above the maximum."))
-    cursor = args.get("cursor", "").strip()
-    if len(cursor) > 200:
-        raise BadSearch(_("Invalid page link."))
-    return Params(
-        q=q,
-        region=region,
-        area=checked_areas(_several(args, "area"), region),
-        category=category,
-        employment_type=employment_type,
-        salary_min=salary_min,
-        salary_max=salary_max,
-        remote=args.get("remote") == "1",
-        posted_within=posted_within,
-        verified=args.get("verified") == "1",
-        sort=sort,
-        cursor=cursor,
-        page=_int(args, "page", 1, 1000) or 1,
-        as_typed=args.get("as_typed") == "1",
-    )
+    return posted_within
+
+
+def _sort(args) -> str:
+    sort = args.get("sort", "relevance")
+    if sort not in SORTS:
+        raise BadSearch(_("Unknown sort order."))
+    return sort
 
 
 def understand(params: Params, home: str = "") -> tuple[Params, Reading | None]:
