@@ -21,6 +21,7 @@ from .profiles import CandidateProfile, JobProfile, MatchContext
 from .reasons import Reason
 from .regions import cooperation_mask, region_name, region_of, shared_prefix_level
 from .skills import vocabulary
+from .text import normalize
 
 WeightedReason = tuple[float, Reason]
 
@@ -97,30 +98,52 @@ def skill_names(
     }
 
 
+def listed_skills(job: JobProfile) -> dict[str, str]:
+    """The job's listed skills as its page shows them (each once, as typed), with the
+    vocabulary skill each stands for: two spellings of one skill (叉车, 叉车证) are two tags
+    the reader counts."""
+    vocab, listed = vocabulary(), {}
+    for typed in job.skills or ():
+        canonical = vocab.canonical(typed)
+        if canonical:
+            listed.setdefault(normalize(typed).strip(), (typed.strip(), canonical))
+    return dict(listed.values())
+
+
 def skill_reasons(pair: Pair) -> list[WeightedReason]:
     required = job_skills(pair.job)
     if not required:
         return []
     held = candidate_skills(pair.candidate)
     vocab = vocabulary()
-    listed_order = [vocab.canonical(skill) for skill in pair.job.skills or ()]
-    # the job's spelling wins over the résumé's
-    typed = {
-        vocab.canonical(s): s for s in (*(pair.candidate.skills or ()), *(pair.job.skills or ()))
-    }
-    matched = required & held
+    listed = listed_skills(pair.job)
     related = related_skills(required) & held
-    missing = required - matched
     reasons = []
+    if listed:  # counted and named as the job lists them, in both languages
+        matched = [typed for typed, skill in listed.items() if skill in held]
+        missing = [typed for typed, skill in listed.items() if skill not in held]
+        total = len(listed)
+
+        def names(skills: list[str]) -> dict:
+            # English names the vocabulary's skills in English: two spellings may be one name
+            english = (
+                vocab.display(listed[s], "en") if listed[s] in vocab.skills else s for s in skills
+            )
+            return {"zh": skills, "en": list(dict.fromkeys(english))}
+
+    else:  # found in the title and description: named from the vocabulary
+        matched = sorted(required & held)
+        missing = sorted(required - held)
+        total = len(required)
+
+        names = skill_names
+
     if matched:
-        code = "skills_all" if matched == required else "skills_overlap"
-        params = {
-            "k": len(matched),
-            "n": len(required),
-            "skills": skill_names(matched, listed_order, typed),
-        }
+        code = "skills_all" if not missing else "skills_overlap"
+        params = {"k": len(matched), "n": total, "skills": names(matched)}
         reasons.append((pair.contribution("skills"), Reason(code, params, "skills")))
-    if related and matched != required:
+    if related and missing:
+        typed = {vocab.canonical(s): s for s in pair.candidate.skills or ()}
         reasons.append(
             (
                 pair.weights["skills"] * RELATED_SKILLS_RANK,
@@ -128,7 +151,7 @@ def skill_reasons(pair: Pair) -> list[WeightedReason]:
             )
         )
     if missing and pair.features["skills"] < SKILLS_WORTH_MISSING:
-        params = {"skills": skill_names(missing, listed_order, typed)}
+        params = {"skills": names(missing)}
         reasons.append(
             (pair.shortfall("skills"), Reason("skills_missing", params, "skills", False))
         )

@@ -59,6 +59,22 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
+ABOUT_THE_JOB = frozenset({"fresh_posting", "responsive_employer"})
+"""Reasons that speak of the posting or its employer, not of the candidate: they help a
+candidate choose a job and tell an employer reading about a candidate nothing."""
+
+READERS = ("candidate", "employer")
+"""Who reads a match's reasons: the candidate (jobs for them) or the employer (people for a
+job); see :func:`shown_to`."""
+
+
+def shown_to(reader: str, code: str) -> bool:
+    """Whether READER is shown a reason with CODE: an employer sees only the candidate's side."""
+    if reader not in READERS:
+        raise ValueError(f"unknown reader {reader!r}")
+    return reader == "candidate" or code not in ABOUT_THE_JOB
+
+
 @dataclass(frozen=True)
 class Reason:
     code: str

@@ -101,7 +101,9 @@ class Ranked(View):
     def reason_texts(self) -> list[dict]:
         return [
             {"text": text, "positive": positive}
-            for text, positive in reason_texts(self.reasons, current_locale(), limit=8)
+            for text, positive in reason_texts(
+                self.reasons, current_locale(), limit=8, reader="employer"
+            )
         ]
 
 

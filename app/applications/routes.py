@@ -6,6 +6,8 @@ score kept on an application is the one taken when the candidate applied (servic
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, ngettext, pgettext
 from flask_babel import gettext as _
@@ -247,7 +249,7 @@ def pipeline_page(job: Job, status: int = 200):
         counts=counts,
         stages=service.PIPELINE_STAGES,
         all_stages=list(STAGES),
-        reason_texts=reason_texts,
+        reason_texts=partial(reason_texts, reader="employer"),
         locale=current_locale(),
     ), status
 
@@ -335,7 +337,7 @@ def review_page(application: Application, status: int = 200):
         history=history_of(application),
         notes=notes,
         stages=service.PIPELINE_STAGES,
-        reasons=reason_texts(reasons, current_locale(), limit=8),
+        reasons=reason_texts(reasons, current_locale(), limit=8, reader="employer"),
         interviews=interviews.of_application(application.id),
         scorecards=cards,
         authors=interviews.authors(cards),

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -70,7 +72,7 @@ def people(job_id: int):
         job=job,
         items=items,
         invited=invited,
-        reason_texts=reason_texts,
+        reason_texts=partial(reason_texts, reader="employer"),
         locale=current_locale(),
         can_invite=job.is_public,
     )

@@ -48,6 +48,7 @@ from matching import (
     rank_jobs,
 )
 from matching.embeddings import DIM
+from matching.reasons import shown_to
 
 from . import stage_one
 from .collections import collection
@@ -377,10 +378,16 @@ def _named_in(locale: str, params: dict) -> dict:
     return out
 
 
-def reason_texts(stored: Sequence[dict], locale: str, limit: int = 4) -> list[tuple[str, bool]]:
-    """Stored reasons as (sentence in LOCALE, positive) pairs; unknown codes are skipped."""
+def reason_texts(
+    stored: Sequence[dict], locale: str, limit: int = 4, reader: str = "candidate"
+) -> list[tuple[str, bool]]:
+    """Stored reasons as (sentence in LOCALE, positive) pairs; unknown codes are skipped, and
+    so are those READER is not shown (`matching.reasons.shown_to`: an employer reads no
+    reason about its own posting)."""
     out = []
     for item in stored or ():
+        if not shown_to(reader, item.get("code", "")):
+            continue
         try:
             reason = Reason(
                 code=item["code"],
