@@ -16,11 +16,13 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.dashboards.scope import Scope, child_length
-from app.models import Region, RollupCount
+from app.models import CompanySize, Region, RollupCount
 
 
 @dataclass
@@ -67,11 +69,30 @@ class Chart:
             "kind": self.kind,
             "columns": self.columns,
             "rows": [[str(c) if isinstance(c, date) else c for c in row] for row in self.rows],
+            # What the axis says under each row: a week short, its date in the row.
+            "labels": [axis_label(row[0]) for row in self.rows],
             "links": self.links,
             "axes": [axis.as_json() for axis in self.axes],
             "empty": self.is_empty,
             **self.extra,
         }
+
+
+def axis_label(value: Any) -> str:
+    """A row's name on a chart's axis; a day (a week's first) as "Oct 26", "10月26日": the ISO
+    date, ten characters, crowded a phone's axis until it broke in the middle ("2026-1/0-26")."""
+    if isinstance(value, date):
+        return format_skeleton("MMMd", value, locale=get_locale())
+    return str(value)
+
+
+SIZE_ORDER = {size: rank for rank, size in enumerate(CompanySize)}
+"""Enterprise sizes smallest first, as their ranges go (micro, small, medium, large), not by
+the alphabet."""
+
+
+def size_order(size: str) -> tuple[int, str]:
+    return SIZE_ORDER.get(size, len(SIZE_ORDER)), size
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.dashboards import maps
-from app.dashboards.figures import Axis, Chart, Figures, median_hours, rate, region_names
+from app.dashboards.figures import (
+    Axis,
+    Chart,
+    Figures,
+    median_hours,
+    rate,
+    region_names,
+    size_order,
+)
 from app.dashboards.rollups import count_of
 from app.dashboards.scope import Scope, child_length
 from app.labels import COMPANY_SIZES, INDUSTRIES
@@ -86,9 +94,9 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
                     sums[k][metric] += value
         return sums
 
-    def figure_rows(sums, label):
+    def figure_rows(sums, label, order=None):
         out = []
-        for k in sorted(sums):
+        for k in sorted(sums, key=order):
             s = sums[k]
             out.append(
                 [
@@ -118,8 +126,8 @@ def resumption(session: Session, scope: Scope, link) -> dict[str, Any]:
     region_links = [link("region", code) for code in sorted(by_region)]
     ind_rows = figure_rows(by_industry, lambda k: str(INDUSTRIES.get(k, k)))
     ind_links = [link("industry", k) for k in sorted(by_industry)]
-    size_rows = figure_rows(by_size, lambda k: str(COMPANY_SIZES.get(k, k)))
-    size_links = [link("size", k) for k in sorted(by_size)]
+    size_rows = figure_rows(by_size, lambda k: str(COMPANY_SIZES.get(k, k)), size_order)
+    size_links = [link("size", k) for k in sorted(by_size, key=size_order)]
 
     def in_week(metric: str, period: date | None) -> int:
         return by_week[metric].get(period, 0)

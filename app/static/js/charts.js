@@ -6,9 +6,11 @@
  * Readability rules (app/dashboards/figures.py says which columns go on which axis):
  * - a rate has its own 0-100 % axis, never shared with a count;
  * - the legend is HTML under the title: it wraps on a phone instead of paging "1/3";
- * - every category is labelled, in full or cut with "…" (the tooltip and the table name it in
- *   full): a bar chart whose names do not stand under their bars turns sideways, one row per
- *   category (on a phone also with more than four categories), never slanted and cut short.
+ * - every category is labelled in full, wrapped between words and never broken inside one:
+ *   a bar chart whose names do not stand under their bars turns sideways, one row per
+ *   category (on a phone also with more than four categories), never slanted and cut short;
+ * - a week is labelled short ("Oct 26", "10月26日"; the table and the tooltip give the date);
+ * - a treemap names a box only when the name fits it whole; the tooltip names every box.
  */
 (function () {
   "use strict";
@@ -48,26 +50,55 @@
     return measure.measureText(text).width;
   }
 
+  // A word ECharts keeps on one line (Latin letters, digits and what joins them); any other
+  // character (a Chinese one, a space, a comma) is a place to break.
+  var TOKENS = /[A-Za-z0-9\u00c0-\u024f'’().%\u2013\u2014-]+|./g;
+
+  /* How TEXT wraps at WIDTH as ECharts wraps a label (overflow "break"): its number of lines,
+   * and its widest word (which, wider than WIDTH, would be broken inside). */
+  function wrap(text, width) {
+    var lines = 1;
+    var line = 0;
+    var word = 0;
+    (String(text).match(TOKENS) || []).forEach(function (token) {
+      var w = textWidth(token);
+      if (token === " ") {
+        if (line) { line += w; }
+        return;
+      }
+      word = Math.max(word, w);
+      if (line && line + w > width) { lines++; line = 0; }
+      line += w;
+      while (line > width) { lines++; line -= width; }
+    });
+    return { lines: lines, word: word };
+  }
+
+  function most(values) { return Math.max.apply(null, values.concat([0])); }
+
   /* Every bar's category is labelled (interval 0: ECharts otherwise drops the labels it finds too
-   * close together, which on a phone left a chart of three industries with one name). A bar
-   * chart whose names do not fit under their bars turns sideways: one row per category, the
-   * name beside it, wrapped onto at most three lines and cut with "…" beyond; the tooltip and
-   * the table give it in full. On a phone that is any name wider than its bars, or more than
-   * four categories; on a wider screen a name that needs more than one line among more than
-   * six categories, or more than two lines among fewer (slanted instead, a name such as
-   * "信息传输、软件和信息技术服务业" had to be cut). Shorter names stand under their bars,
-   * wrapped to their width. */
+   * close together, which on a phone left a chart of three industries with one name), in full,
+   * wrapped between words. A bar chart whose names do not fit under their bars turns sideways:
+   * one row per category, the name beside it in up to 40 % of the width, each row as tall as
+   * the longest name's lines. On a phone that is any name wider than its bars, or more than four
+   * categories; on a wider screen a word wider than its bars (it would be broken inside), or a
+   * name that needs more than one line among more than six categories, or more than two lines
+   * among fewer (slanted instead, a name such as "信息传输、软件和信息技术服务业" had to be
+   * cut). A line's weeks stand on one line each, short; where they crowd ECharts skips some. */
   function cartesian(el, spec) {
     var categories = spec.rows.map(function (r) { return String(r[0]); });
+    var labels = spec.labels || categories;
     var axes = axesOf(spec);
     // The card's width: the canvas itself is not laid out (display: none) until drawn.
     var width = el.parentNode.clientWidth;
-    var widest = Math.max.apply(null, categories.map(textWidth).concat([0]));
+    var widest = most(categories.map(textWidth));
     var band = (width - 64) / Math.max(1, categories.length);  // less the value axis
     var under = band - 8;  // the width a name has under its bars
+    var wrapped = categories.map(function (c) { return wrap(c, under); });
     var sideways = spec.kind === "bar" && (width < NARROW
       ? categories.length > 4 || widest > under
-      : widest > under && (categories.length > 6 || widest > 2 * under));
+      : most(wrapped.map(function (w) { return w.word; })) > under ||
+        most(wrapped.map(function (w) { return w.lines; })) > (categories.length > 6 ? 1 : 2));
     var series = [];
     axes.forEach(function (axis, a) {
       axis.columns.forEach(function (c) {
@@ -78,37 +109,36 @@
       });
     });
     var values = axes.map(valueAxis);
-    // Only a line's dates are slanted where they crowd: short, never cut.
-    var rotated = spec.kind === "line" && categories.length > 6;
     var category = { type: "category", data: categories };
-    // A bar names its category; a line's weeks may skip a date where they crowd.
-    var every = spec.kind === "bar" ? 0 : "auto";
+    var grid = { left: 8, right: 16, top: 32, bottom: 8, containLabel: true };
     if (sideways) {
-      // The names take up to 40 % of the width, the bars the rest.
       var labelWidth = Math.min(Math.ceil(widest) + 2, Math.round(width * 0.4));
-      var lines = Math.min(3, Math.ceil(widest / labelWidth));
-      category.axisLabel = {
-        interval: 0, width: labelWidth, overflow: "break", lineHeight: 14,
-        height: lines * 14, lineOverflow: "truncate", ellipsis: "…"
-      };
+      var lines = most(categories.map(function (c) { return wrap(c, labelWidth).lines; }));
+      category.axisLabel = { interval: 0, width: labelWidth, overflow: "break", lineHeight: 14 };
       // One row per category, the first at the top, tall enough for its name and its bars;
       // the canvas grows to fit them.
       var row = Math.max(22 * Math.max(1, series.length / 2), lines * 14 + 10);
       category.inverse = true;
-      el.style.height = Math.max(240, 48 + categories.length * row) + "px";
-      values.forEach(function (v) { v.nameLocation = "end"; v.nameTextStyle = { align: "right" }; });
-    } else if (rotated) {
-      category.axisLabel = { interval: every, rotate: 30, width: 120, overflow: "truncate", ellipsis: "…" };
+      el.style.height = Math.max(240, 80 + categories.length * row) + "px";
+      // The value axis's title under its figures (the second axis's over the chart), not at
+      // its end, where it stood on the last bar.
+      values.forEach(function (v) { v.nameLocation = "middle"; v.nameGap = 30; v.nameTextStyle = {}; });
+      grid.bottom = 28;
+      grid.top = values.length > 1 ? 48 : 8;
+    } else if (spec.kind === "line") {
+      category.axisLabel = {
+        interval: "auto", hideOverlap: true,
+        formatter: function (value, index) { return labels[index]; }
+      };
     } else {
       // Under its own bars, wrapped to their width.
-      category.axisLabel = { interval: every, width: Math.max(40, Math.floor(under)), overflow: "break" };
+      category.axisLabel = { interval: 0, width: Math.max(40, Math.floor(under)), overflow: "break" };
     }
     return {
       color: PALETTE,
       tooltip: { trigger: "axis", confine: true },
       legend: { show: false },
-      // Slanted category labels reach left of the first tick, beyond what containLabel counts.
-      grid: { left: rotated ? 40 : 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      grid: grid,
       xAxis: sideways ? values : category,
       yAxis: sideways ? category : values,
       series: series
@@ -156,11 +186,27 @@
     };
   }
 
-  function treemap(spec) {
+  /* A box is named when its name fits it whole on at most two lines, wrapped between words; a
+   * smaller box is left unnamed (its tooltip and the table name it) rather than cut to "Tazih…"
+   * beside "X…" or spread one character a line. Asked at every drawing, so a box zoomed into
+   * gets its name. */
+  function treemap(el, spec) {
+    var PADDING = 16;
+    function named(params) {
+      var chart = window.echarts.getInstanceByDom(el);
+      var box = chart && chart.getModel().getSeriesByIndex(0).getData().getItemLayout(params.dataIndex);
+      if (!box) { return ""; }
+      // ECharts' own drill-down mark would stand alone in an unnamed box: ours goes with the name.
+      var text = (params.data && params.data.children ? "▶ " : "") + params.name;
+      var fit = wrap(text, box.width - PADDING);
+      var fits = fit.word <= box.width - PADDING && fit.lines <= Math.min(2, (box.height - PADDING) / 15);
+      return fits ? text : "";
+    }
     return {
       tooltip: { confine: true },
       series: [{
-        type: "treemap", name: spec.title, data: spec.tree, leafDepth: 1, label: { show: true },
+        type: "treemap", name: spec.title, data: spec.tree, leafDepth: 1, drillDownIcon: "",
+        label: { show: true, overflow: "break", lineHeight: 15, formatter: named },
         breadcrumb: { show: true }
       }]
     };
@@ -297,7 +343,7 @@
     } else if (spec.kind === "sankey") {
       draw(el, spec, sankey(el, spec));
     } else if (spec.kind === "treemap") {
-      draw(el, spec, treemap(spec));
+      draw(el, spec, treemap(el, spec));
     } else {
       draw(el, spec, cartesian(el, spec));
     }
