@@ -6,11 +6,13 @@ same data. Loading is idempotent: it does nothing when the demo accounts already
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Application, Employer, Job, Resume, Role, User
+from app.templating import place_name
 
 DISTRICT = "420102"  # 湖北省武汉市江岸区
 CITY = "4201"
@@ -18,13 +20,31 @@ PARTNER_REGION = "5203"  # 贵州省遵义市, the labor-cooperation origin
 PASSWORD = "demo1234"
 SEED = 2020
 
+
+def _place(name: str) -> LazyString:
+    """A region's own NAME (as the tree has it) in the language of the page showing it."""
+    return LazyString(lambda: place_name(name))
+
+
 DEMO_ACCOUNTS = [
     ("seeker@yunpin.demo", Role.SEEKER, _l("Job seeker")),
     ("employer@yunpin.demo", Role.EMPLOYER, _l("Employer (owner, verified company)")),
     ("pending@yunpin.demo", Role.EMPLOYER, _l("Employer waiting for document review")),
-    ("official@yunpin.demo", Role.OFFICIAL, _l("Official of 江岸区 (district)")),
-    ("city@yunpin.demo", Role.OFFICIAL, _l("Official of 武汉市 (city)")),
-    ("partner@yunpin.demo", Role.OFFICIAL, _l("Official of 遵义市, the partner region")),
+    (
+        "official@yunpin.demo",
+        Role.OFFICIAL,
+        _l("Official of %(region)s (district level)", region=_place("江岸区")),
+    ),
+    (
+        "city@yunpin.demo",
+        Role.OFFICIAL,
+        _l("Official of %(region)s (city level)", region=_place("武汉市")),
+    ),
+    (
+        "partner@yunpin.demo",
+        Role.OFFICIAL,
+        _l("Official of %(region)s, the partner region", region=_place("遵义市")),
+    ),
     ("admin@yunpin.demo", Role.ADMIN, _l("Administrator")),
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from app.extensions import db
@@ -65,3 +67,32 @@ def test_an_accounts_language_switch_needs_its_token(client):
     assert switched.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, seeker.id).locale == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "names", "foreign"),
+    [
+        (
+            "en",
+            [
+                "Official of Jiang'an District (district level)",
+                "Official of Wuhan (city level)",
+                "Official of Zunyi, the partner region",
+            ],
+            "江岸区",
+        ),
+        ("zh", ["江岸区", "武汉市", "遵义市"], "Jiang'an"),
+    ],
+)
+def test_the_demo_table_names_its_regions_in_the_pages_language(
+    client, app, monkeypatch, language, names, foreign
+):
+    from app.demo import DEMO_ACCOUNTS
+
+    monkeypatch.setitem(app.config, "LOCAL_INSTANCE", True)
+    factories.user(email=DEMO_ACCOUNTS[0][0])  # the demo is loaded
+    page = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
+    table = html.unescape(page[page.index('id="demo-title"') : page.index("</table>")])
+    for name in names:
+        assert name in table
+    assert foreign not in table
