@@ -73,7 +73,13 @@ SHOWN = {
     "anonymous": {"jobs", "job"},
     "seeker": {"applications", "application", "recommendations", "conversation"},
     "employer": {
-        "dashboard", "jobs", "pipeline", "application", "conversation", "talent", "resume-search",
+        "dashboard",
+        "jobs",
+        "pipeline",
+        "application",
+        "conversation",
+        "talent",
+        "resume-search",
     },
     "official": {"reviews", "review", "enterprises"},
 }
@@ -81,9 +87,7 @@ SHOWN = {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_no_page_scrolls_sideways_on_a_phone_with_long_words(
-    browser, long_words_site, language
-):
+def test_no_page_scrolls_sideways_on_a_phone_with_long_words(browser, long_words_site, language):
     base, pages = long_words_site
     wide: list[str] = []
     shown: set[tuple[str, str]] = set()

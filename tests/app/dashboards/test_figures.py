@@ -15,9 +15,7 @@ from tests import factories
 from tests.web import as_user
 
 
-@pytest.mark.parametrize(
-    ("language", "label"), [("en", "Oct 26"), ("zh", "10月26日")]
-)
+@pytest.mark.parametrize(("language", "label"), [("en", "Oct 26"), ("zh", "10月26日")])
 def test_a_week_is_named_by_its_first_day_short(app, language, label):
     with app.test_request_context("/", headers={"Accept-Language": language}):
         assert axis_label(date(2026, 10, 26)) == label
@@ -40,7 +38,9 @@ def test_enterprise_sizes_go_smallest_first_and_weeks_short(client):
     recompute(db.session)
     as_user(client, factories.user(Role.OFFICIAL, region_code="420102", locale="en"))
 
-    charts = {c["id"]: c for c in client.get("/officials/dashboards/resumption.json").json["charts"]}
+    charts = {
+        c["id"]: c for c in client.get("/officials/dashboards/resumption.json").json["charts"]
+    }
 
     assert [row[0] for row in charts["res-size"]["rows"]] == [
         "Micro (under 10 people)",
