@@ -42,6 +42,25 @@ STAGES = {
     Stage.WITHDRAWN: _l("Withdrawn"),
 }
 
+CANCEL_REASONS = {
+    "job_closed": _l("The job was closed."),
+    "job_taken_down": _l("The posting was removed after a review by the regional officials."),
+    "employer_cancelled": _l("The employer cancelled it."),
+    "candidate_cancelled": _l("The candidate cancelled it."),
+}
+"""Why an interview was cancelled. Stored as the code (`Interview.cancel_reason`, the
+`interview_cancelled` notification's `reason`) and said in each reader's language when shown;
+what the person who cancelled typed is kept apart, as they wrote it (`cancel_note`, `note`)."""
+
+REPORT_REASONS = {
+    "fake_employer": _l("The employer is not who it claims to be"),
+    "fees": _l("Asks candidates for money or deposits"),
+    "misleading": _l("Pay or conditions are misleading"),
+    "personal_data": _l("Asks for ID, bank or other personal data up front"),
+    "other": _l("Something else"),
+}
+"""The grounds of a fraud report (`JobReport.reason`, the `posting_taken_down` notification)."""
+
 EMPLOYMENT_TYPES = {
     EmploymentType.FULL_TIME: _l("Full-time"),
     EmploymentType.PART_TIME: _l("Part-time"),
@@ -309,6 +328,7 @@ AUDIT_DATA_KEYS = {
     "to_stage": _l("New stage"),
     "source": _l("Came from"),
     "reason": _l("Reason"),
+    "note": _l("Reason as typed"),
     "reasons": _l("Reasons"),
     "fast_track": _l("Fast track"),
     "post_check_due_at": _l("Follow-up check due"),

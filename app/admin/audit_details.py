@@ -18,6 +18,7 @@ from app.jobs.reports import REASONS
 from app.labels import (
     AUDIT_ACTIONS,
     AUDIT_DATA_KEYS,
+    CANCEL_REASONS,
     DOCUMENT_KINDS,
     IDENTITY_STATES,
     JOB_STATUSES,
@@ -55,6 +56,7 @@ VALUE_LABELS: dict[str, dict] = {
     "job.previous": JOB_STATUSES,
     "employer.previous": VERIFICATION_STATES,
     "job.reason": REASONS,
+    "interview.reason": CANCEL_REASONS,
     "export.reason": AUDIT_ACTIONS,  # the action that cancelled the export
 }
 

@@ -33,6 +33,7 @@ from app.extensions import db
 from app.interviews import lobby, service
 from app.interviews.forms import ScheduleForm
 from app.interviews.service import SchedulingError, is_candidate, is_interviewer, room_expiry
+from app.labels import CANCEL_REASONS
 from app.models import Application, Interview, InterviewStatus, Role, User, utcnow
 from app.redis_store import get_redis
 from app.routing import as_id
@@ -48,11 +49,36 @@ STATUS_LABELS = {
     InterviewStatus.CANCELLED: _l("Cancelled"),
     InterviewStatus.COMPLETED: _l("Completed"),
 }
+"""An interview's status as its employer's members read it."""
+CANDIDATE_STATUS_LABELS = {
+    **STATUS_LABELS,
+    InterviewStatus.PROPOSED: _l("Waiting for you to pick a time"),
+}
+"""As its candidate reads it: the step that waits on them says so."""
+OWN_SIDE_CANCELLED = {
+    "employer_cancelled": _l("Your team cancelled it."),
+    "candidate_cancelled": _l("You cancelled it."),
+}
+"""A cancellation as the side that made it reads it; anyone else reads CANCEL_REASONS."""
 
 
 @bp.app_template_global("interview_status_label")
-def interview_status_label(status) -> str:
-    return str(STATUS_LABELS.get(status, status))
+def interview_status_label(interview: Interview) -> str:
+    """INTERVIEW's status in the current reader's words (its candidate's or its employer's)."""
+    own = CANDIDATE_STATUS_LABELS if is_candidate(current_user, interview) else STATUS_LABELS
+    return str(own.get(interview.status, interview.status))
+
+
+@bp.app_template_global("interview_cancel_reason")
+def interview_cancel_reason(interview: Interview) -> str:
+    """Why INTERVIEW was cancelled, in the current reader's language and from their side;
+    empty when not known (cancelled before reasons were kept)."""
+    reason = interview.cancel_reason
+    own_side = (reason == "candidate_cancelled" and is_candidate(current_user, interview)) or (
+        reason == "employer_cancelled" and is_interviewer(current_user, interview)
+    )
+    label = OWN_SIDE_CANCELLED[reason] if own_side else CANCEL_REASONS.get(reason, "")
+    return str(label)
 
 
 COMMON_ZONES = (
@@ -123,7 +149,6 @@ def render_interview(interview: Interview, status: int = 200):
         "interviews/interview.html",
         interview=interview,
         interviewer=interviewer,
-        status_labels=STATUS_LABELS,
         scorecards=scorecards,
         authors=service.authors(scorecards),
         recommendations=service.RECOMMENDATIONS,
@@ -195,7 +220,7 @@ def pick(interview_id: int):
 def cancel(interview_id: int):
     interview = visible_interview(interview_id)
     try:
-        service.cancel(interview, current_user, request.form.get("reason", ""))
+        service.cancel(interview, current_user, note=request.form.get("reason", ""))
     except SchedulingError as error:
         return refused(error, lambda status: render_interview(interview, status))
     return done(interview, _("Interview cancelled. The other side has been notified."))

@@ -257,31 +257,36 @@ def pick(interview: Interview, candidate: User, slot_id: int) -> None:
     )
 
 
-def cancel(interview: Interview, actor: User, reason: str = "") -> None:
-    """Either side may cancel; the other side is told (with the reason, if any)."""
+def cancel(interview: Interview, actor: User, note: str = "", reason: str = "") -> None:
+    """Cancel the interview and tell the other side. REASON is a code of
+    `app.labels.CANCEL_REASONS`: the platform's (a job closed or taken down), else which side
+    cancelled; NOTE is what the person typed, kept as written. Both are stored, not a sentence,
+    so each reader sees them in their own language; a take-down names no official."""
     lock(db.session, interview)
     if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED):
         raise SchedulingError(_l("This interview can no longer be cancelled."), 409)
+    interviewer = is_interviewer(actor, interview)
+    reason = reason or ("employer_cancelled" if interviewer else "candidate_cancelled")
+    note = note.strip()[:500]
     interview.status = InterviewStatus.CANCELLED
-    reason = reason.strip()[:500]
-    audit.record("interview.cancel", interview, actor=actor, reason=reason)
-    others = (
-        [interview.application.candidate]
-        if is_interviewer(actor, interview)
-        else interviewers(interview)
-    )
+    interview.cancel_reason, interview.cancel_note = reason, note
+    audit.record("interview.cancel", interview, actor=actor, reason=reason, note=note)
+    others = [interview.application.candidate] if interviewer else interviewers(interview)
     for user in others:
         if user.id != actor.id:
-            notify(
-                user,
-                "interview_cancelled",
-                _link(interview),
-                job=interview.application.job.title,
-                by=actor.name,
-                reason=reason or "-",
-            )
+            notify(user, "interview_cancelled", _link(interview), **cancel_params(interview, actor))
     if interview.room_id:
         close_room(interview, "cancelled")
+
+
+def cancel_params(interview: Interview, actor: User) -> dict:
+    """The `interview_cancelled` notification's parameters: codes and typed words, not text."""
+    params = {"job": interview.application.job.title, "reason": interview.cancel_reason}
+    if interview.cancel_reason != "job_taken_down":  # "the regional officials", not a name
+        params["by"] = actor.name
+    if interview.cancel_note:
+        params["note"] = interview.cancel_note
+    return params
 
 
 def complete(interview: Interview, actor: User) -> None:

@@ -23,9 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from app.applications.service import WITHDRAWABLE
@@ -42,16 +39,15 @@ PLANNED = (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED)
 @dataclass(frozen=True)
 class News:
     """What the people a close affects hear: the candidates' notification and the reason
-    given for each cancelled interview."""
+    (a code of `app.labels.CANCEL_REASONS`, said in each reader's language) given for each
+    cancelled interview."""
 
     kind: str
-    reason: LazyString
+    reason: str
 
 
-CLOSED = News("job_closed", _l("The job was closed."))
-TAKEN_DOWN = News(
-    "job_taken_down", _l("The posting was removed after a review by the regional officials.")
-)
+CLOSED = News("job_closed", "job_closed")
+TAKEN_DOWN = News("job_taken_down", "job_taken_down")
 
 
 @dataclass(frozen=True)
@@ -124,23 +120,12 @@ def cancel(interview: Interview, actor: User, news: News) -> None:
     tells the one it leaves out: the colleague who set the interview up, or the candidate."""
     candidate = interview.application.candidate
     setter = db.session.get(User, interview.created_by_id) if interview.created_by_id else None
-    if interviews.is_interviewer(actor, interview):
-        told, left_out = candidate, setter
-    else:
-        told, left_out = setter, candidate  # one text for all members: the setter's language
-    interviews.cancel(interview, actor, reason(news, told))
+    left_out = setter if interviews.is_interviewer(actor, interview) else candidate
+    interviews.cancel(interview, actor, reason=news.reason)
     if left_out is not None and left_out.id != actor.id:
         notify(
             left_out,
             "interview_cancelled",
             url_for("interviews.interview", interview_id=interview.id),
-            job=interview.application.job.title,
-            by=actor.name,
-            reason=reason(news, left_out),
+            **interviews.cancel_params(interview, actor),
         )
-
-
-def reason(news: News, reader: User | None) -> str:
-    """NEWS's reason in READER's language (Chinese for nobody): a reason is stored as written."""
-    with force_locale(getattr(reader, "locale", None) or "zh"):
-        return str(news.reason)

@@ -14,7 +14,6 @@ form and the officials' queue), with their templates jobs/report.html and jobs/r
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
@@ -24,16 +23,9 @@ from app.employers.review import officials_for
 from app.errors import DomainError
 from app.extensions import db
 from app.jobs import closing
+from app.labels import REPORT_REASONS as REASONS
 from app.models import Employer, Job, JobReport, ReportStatus, User, in_subtree, utcnow
 from app.notifications.service import notify
-
-REASONS = {
-    "fake_employer": _l("The employer is not who it claims to be"),
-    "fees": _l("Asks candidates for money or deposits"),
-    "misleading": _l("Pay or conditions are misleading"),
-    "personal_data": _l("Asks for ID, bank or other personal data up front"),
-    "other": _l("Something else"),
-}
 
 
 class ReportError(DomainError):
@@ -102,14 +94,12 @@ def tell_employer(item: JobReport) -> None:
     """Tell the members of the employer whose job ITEM's decision took down, and why."""
     job = item.job
     for member in job.employer.members:
-        with force_locale(member.user.locale or "zh"):
-            grounds = str(REASONS.get(item.reason, item.reason))
         notify(
             member.user,
             "posting_taken_down",
             url_for("jobs.detail", job_id=job.id),
             job=job.title,
-            reason=grounds,
+            reason=item.reason,  # the code: each member reads it in their language
         )
 
 

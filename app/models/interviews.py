@@ -57,6 +57,10 @@ class Interview(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = created_at_column()
+    # Why it was cancelled: a code of `app.labels.CANCEL_REASONS`, said in each reader's
+    # language, and what the person who cancelled it typed, as they wrote it.
+    cancel_reason: Mapped[str] = mapped_column(sa.String(30), default="")
+    cancel_note: Mapped[str] = mapped_column(sa.String(500), default="")
 
     application: Mapped[Application] = relationship()
     slots: Mapped[list[InterviewSlot]] = relationship(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.models.base import Base, created_at_column, enum_column, utcnow
 
@@ -83,9 +83,18 @@ class Job(Base):
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     published_at: Mapped[datetime | None]
+    # When it closed (the employer, its apply-by date, a repost or the officials), for the
+    # page its candidates still read; set by `_stamp_close` whoever closes it.
+    closed_at: Mapped[datetime | None]
 
     employer: Mapped[Employer] = relationship(back_populates="jobs", lazy="joined")
     region: Mapped[Region] = relationship(lazy="joined")
+
+    @validates("status")
+    def _stamp_close(self, _key: str, status: JobStatus) -> JobStatus:
+        if status == JobStatus.CLOSED and self.status != JobStatus.CLOSED:
+            self.closed_at = utcnow()
+        return status
 
     @hybrid_property
     def is_public(self) -> bool:

@@ -5,18 +5,47 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.labels import STAGES
+from app.labels import CANCEL_REASONS, REPORT_REASONS, STAGES
 from app.models import Notification, User, utcnow
 from app.notifications.mail import send_email
 from app.templating import region_names
 
 LATEST = 100
 """How many notifications the page lists, newest first."""
+
+
+def interview_cancelled(params: dict) -> str:
+    """Who cancelled and why, in the reader's language: the reason is a code of
+    CANCEL_REASONS, the note the canceller's own words. A take-down is said as the regional
+    officials' (its notice names none of them). Rows before 2026-12-05 hold the reason as
+    the canceller's words, or "-" for none."""
+    reason, job = params.get("reason", ""), params["job"]
+    if reason == "job_taken_down":
+        return gettext(
+            "The interview for %(job)s was cancelled by the regional officials: the posting "
+            "was removed after their review.",
+            job=job,
+        )
+    if reason == "job_closed":
+        why = str(CANCEL_REASONS[reason])
+    else:
+        why = params.get("note") or ("" if reason in CANCEL_REASONS or reason == "-" else reason)
+    if not why:
+        return gettext(
+            "The interview for %(job)s was cancelled by %(by)s.", job=job, by=params["by"]
+        )
+    return gettext(
+        "The interview for %(job)s was cancelled by %(by)s: %(reason)s",
+        job=job,
+        by=params["by"],
+        reason=why,
+    )
+
 
 # What each kind of notification says; parameters come from Notification.params.
 TEXTS = {
@@ -32,9 +61,11 @@ TEXTS = {
         "Removed after a review by the regional officials: %(job)s at %(employer)s. "
         "Do not pay any fees or hand over your ID or other documents for it."
     ),
-    "posting_taken_down": _l(
+    "posting_taken_down": lambda params: gettext(
         "Your posting %(job)s was taken down after a review by the regional officials, who "
-        "upheld a report on it (%(reason)s)"
+        "upheld a report on it (%(reason)s)",
+        job=params["job"],
+        reason=str(REPORT_REASONS.get(params["reason"], params["reason"])),
     ),
     "job_reported": _l("A job was reported as fraudulent: %(job)s"),
     "conversation_reported": _l("A conversation with %(employer)s was reported: read it"),
@@ -48,7 +79,7 @@ TEXTS = {
     "interview_proposed": _l("%(employer)s proposes interview times for %(job)s: pick one"),
     "interview_rescheduled": _l("%(employer)s proposed new interview times for %(job)s"),
     "interview_scheduled": _l("%(candidate)s picked an interview time for %(job)s"),
-    "interview_cancelled": _l("The interview for %(job)s was cancelled by %(by)s: %(reason)s"),
+    "interview_cancelled": interview_cancelled,
     "interview_reminder_day": _l("Reminder: your interview for %(job)s is in 24 hours"),
     "interview_reminder_soon": _l("Reminder: your interview for %(job)s starts in 15 minutes"),
     "identity_checked": _l(

@@ -128,7 +128,12 @@ def test_reschedule_and_cancel_notify_the_other_side(app, client):
     db.session.expire_all()
     assert only_interview().status == InterviewStatus.CANCELLED
     cancelled = notes_for(w["owner"], "interview_cancelled")
-    assert cancelled and cancelled[0].params["reason"] == "生病了"
+    assert cancelled and cancelled[0].params == {
+        "job": w["job"].title,
+        "reason": "candidate_cancelled",
+        "by": w["candidate"].name,
+        "note": "生病了",  # the candidate's own words, as typed
+    }
     assert not notes_for(w["candidate"], "interview_cancelled")
 
 
