@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, Response, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -101,20 +101,43 @@ def register_blueprints(app: Flask) -> None:
     api.init_app(app)
 
 
+LANGUAGE_COOKIE = "lang"
+"""The language this browser chose, kept a year beside the session (as the big sites keep
+theirs): signing out ends the session, not the choice."""
+
+LANGUAGE_COOKIE_DAYS = 365
+
+
 def select_locale() -> str | None:
-    """Explicit choice, then the account's setting, then the browser; Chinese by default.
-    Outside a request (a worker's job, a command) there is nobody to ask: the default."""
+    """This browser's explicit choice (session, then cookie), then the account's setting,
+    then the browser's languages; Chinese by default. Outside a request (a worker's job, a
+    command) there is nobody to ask: the default."""
     from flask import current_app
 
     if not has_request_context():
         return None
     languages = list(current_app.config["LANGUAGES"])
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
+    for chosen in (session.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in languages:
+            return chosen
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages, default="zh")
+
+
+def remember_language(response: Response, lang: str) -> Response:
+    """Keep LANG as this browser's choice, for visitors and across sign-outs."""
+    from flask import current_app
+
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        lang,
+        max_age=LANGUAGE_COOKIE_DAYS * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def select_timezone() -> str | None:

@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from app import audit
+from app import audit, remember_language
 from app.accounts.forms import ForgotForm, LoginForm, RegisterForm, ResetForm, TokenForm
 from app.accounts.service import (
     AccountError,
@@ -45,7 +45,7 @@ from app.security import (
     sign_out,
     sign_out_everywhere,
 )
-from app.templating import join_sentences
+from app.templating import current_locale, join_sentences
 
 bp = Blueprint("accounts", __name__)
 
@@ -148,10 +148,13 @@ def login():
 
 @bp.route("/auth/logout", methods=["POST"])
 def logout():
+    """The language read until now stays: it was chosen, here or in the account's settings,
+    and the session that held it ends."""
+    language = current_locale()
     sign_out()
     db.session.commit()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("home.index"))
+    return remember_language(redirect(url_for("home.index")), language)
 
 
 @bp.route("/auth/confirm/<token>")
@@ -251,14 +254,17 @@ def sign_out_others():
     audit.record("user.sign_out_others", user, actor=user, ended=ended)
     db.session.commit()
     flash(signed_out_message(ended, active_token_count(user)), "success")
-    return redirect(url_for("accounts.settings"), 303)
+    return redirect(url_for("privacy.security"), 303)  # the page of the button
 
 
 def signed_out_message(ended: int, tokens: int) -> str:
     """How many sign-ins ENDED, and that the TOKENS still unrevoked keep working."""
-    message = ngettext(
-        "Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended
-    )
+    if ended:
+        message = ngettext(
+            "Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended
+        )
+    else:
+        message = _("No other device was signed in.")
     if not tokens:
         return message
     still_working = ngettext(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import flash, request
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select, update
@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import ApiToken, Role, User, utcnow
 from app.privacy.export import revoke_exports
 from app.security import LINK_REFUSALS, LinkError, hash_password, sign_out_everywhere
+from app.templating import current_locale
 
 
 class AccountError(DomainError):
@@ -29,7 +30,8 @@ class AccountError(DomainError):
 def create_user(
     name: str, email: str, password: str, role: Role, confirmed: bool = False, **audited: Any
 ) -> User:
-    """Add and audit an account in the language of the browser that registers it.
+    """Add and audit an account in the language of the page that registers it (the one
+    chosen on the site, else the browser's): its mail is written in that language.
 
     CONFIRMED: the address is already proven (the person followed a link sent to it).
     """
@@ -38,7 +40,7 @@ def create_user(
         email=email.strip().lower(),
         password_hash=hash_password(password),
         role=role,
-        locale=str(request.accept_languages.best_match(["zh", "en"], default="zh")),
+        locale=current_locale(),
         email_confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)

@@ -13,6 +13,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app import remember_language
 from app.cooperation.service import partner_jobs_for
 from app.extensions import csrf, db
 from app.home.next_steps import next_steps
@@ -65,9 +66,10 @@ def demo_accounts() -> list[tuple]:
 @bp.route("/language", methods=["POST"])
 @csrf.exempt
 def set_language():
-    """A visitor's choice lives in their own session, and forging it would only change the
-    language a visitor reads in, so visitors' pages send no token (and so get no session
-    cookie just for reading). An account's stored choice is changed with a token only."""
+    """A visitor's choice lives in their own session and in a year-long cookie (which signing
+    out keeps), and forging it would only change the language a visitor reads in, so
+    visitors' pages send no token (and so get no session cookie just for reading). An
+    account's stored choice is changed with a token only."""
     if current_user.is_authenticated:
         csrf.protect()
     lang = request.form.get("lang", "")
@@ -77,4 +79,4 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = lang
         db.session.commit()
-    return redirect(same_site(request.form.get("next"), "/"))
+    return remember_language(redirect(same_site(request.form.get("next"), "/")), lang)
