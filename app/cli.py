@@ -11,6 +11,7 @@ import ipaddress
 import logging
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -133,6 +134,7 @@ def run_command(
             load()
     build_search_index_if_needed()
     env = child_env(app, local=not app.config["PRODUCTION"] and is_loopback(host))
+    env["PUBLIC_URL"] = app.config["PUBLIC_URL"] or served_url(host, port)
     streams = stream_children(app, env, host, port)
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
     if app.config["RQ_EMBEDDED_WORKER"]:
@@ -168,6 +170,33 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host == "localhost"
+
+
+def served_url(host: str, port: int) -> str:
+    """The address `yunpin run` serves HOST:PORT at, where mail links point when PUBLIC_URL
+    is not set; served on every interface (0.0.0.0, ::), this machine's address on its
+    network, which another device can open."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return f"http://{host}:{port}"
+    if address.is_unspecified:
+        address = ipaddress.ip_address(network_address(address.version))
+    return f"http://{address}:{port}" if address.version == 4 else f"http://[{address}]:{port}"
+
+
+def network_address(version: int) -> str:
+    """This machine's address on the route out (a UDP socket's connect sends nothing; the
+    probe is a documentation address); loopback on a machine with no network."""
+    family, probe = (
+        (socket.AF_INET, "192.0.2.1") if version == 4 else (socket.AF_INET6, "2001:db8::1")
+    )
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probing:
+            probing.connect((probe, 9))
+            return probing.getsockname()[0]
+    except OSError:
+        return "127.0.0.1" if version == 4 else "::1"
 
 
 def build_search_index_if_needed() -> None:

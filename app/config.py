@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def env(name: str, cast: Callable[[str], Any] = str, default: Any = None) -> Any:
@@ -67,6 +68,7 @@ def build_config(instance_path: str) -> dict[str, Any]:
     production = env("YUNPIN_ENV", default="development") == "production"
     instance = Path(instance_path)
     storage_port = env("BROADCAST_STORAGE_PORT", int, 5080)
+    public_url = env("PUBLIC_URL")
     return {
         "PRODUCTION": production,
         # Set by `yunpin run` for a server only this machine reaches: the demo log-ins and
@@ -152,9 +154,14 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "MAIL_USE_TLS": env("MAIL_USE_TLS", as_bool, True),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", default="Yunpin <no-reply@yunpin.local>"),
         # Where people reach the site ("https://yunpin.example.cn"): links in mail are made
-        # absolute on it (workers send mail with no request to take the host from).
-        "PUBLIC_URL": env("PUBLIC_URL"),
-        "PREFERRED_URL_SCHEME": env("PREFERRED_URL_SCHEME", default="http"),
+        # absolute on it (workers send mail with no request to take the host from), and so
+        # is every url_for(_external=True), a worker's request context's too (SERVER_NAME;
+        # since Flask 3.1 it does not refuse requests for other hosts).
+        "PUBLIC_URL": public_url,
+        "SERVER_NAME": env("SERVER_NAME") or urlsplit(public_url or "").netloc or None,
+        "PREFERRED_URL_SCHEME": env(
+            "PREFERRED_URL_SCHEME", default=urlsplit(public_url or "").scheme or "http"
+        ),
         "MAIL_OUTBOX": env("MAIL_OUTBOX", default=str(instance / "outbox")),
         "UPLOAD_FOLDER": env("UPLOAD_FOLDER", default=str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,

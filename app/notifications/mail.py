@@ -28,6 +28,9 @@ def one_line(text: str, limit: int = 120) -> str:
     return subject
 
 
+DEFAULT_URL = "http://127.0.0.1:5000"
+"""Where `yunpin run` serves unless told otherwise."""
+
 LINK_KEYS = ("link", "login", "reset")
 """Context values of the mail templates that are links: made absolute before rendering."""
 
@@ -35,19 +38,19 @@ _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 def public_url(path: str) -> str:
-    """PATH as an absolute link a mail reader can open: on PUBLIC_URL when it is set (what
-    production configures: workers have no request to take a host from), else on the host
-    of the request that sends the mail, else on SERVER_NAME, else on `make run`'s address."""
+    """PATH as an absolute link a mail reader can open, on the site's configured address:
+    PUBLIC_URL (`yunpin run` sets it to the address it serves), else SERVER_NAME. Only when
+    neither is configured, the host of the request that sends the mail, else `yunpin run`'s
+    default address. A worker's own request context is no guide: its host is "localhost"."""
     if not path or urlsplit(path).scheme:
         return path
     config = current_app.config
     base = config.get("PUBLIC_URL")
+    if not base and config.get("SERVER_NAME"):
+        base = f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}"
     if not base and has_request_context():
         base = request.host_url
-    if not base:
-        scheme = config.get("PREFERRED_URL_SCHEME") or "http"
-        base = f"{scheme}://{config.get('SERVER_NAME') or '127.0.0.1:5000'}"
-    return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
+    return urljoin((base or DEFAULT_URL).rstrip("/") + "/", path.lstrip("/"))
 
 
 def link_context():
@@ -82,7 +85,8 @@ def send_email(
     for key in LINK_KEYS:
         if context.get(key):
             context[key] = public_url(context[key])
-    settings = public_url(url_for("accounts.settings", _external=False))
+    # the page holding the choice of mail (privacy.preferences), at that choice
+    settings = public_url(url_for("privacy.settings", _anchor="choices", _external=False))
     with force_locale(locale or "zh"):
         body = render_template(f"mail/{template}.txt", **context).strip()
         footer = _("Choose which emails you get: %(url)s", url=settings)

@@ -103,8 +103,8 @@ def test_mail_has_absolute_links_an_html_part_and_the_settings_link(app, worker,
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "https://jobs.example.cn/video/interviews/74" in text
     assert '<a href="https://jobs.example.cn/video/interviews/74">' in html
-    assert "https://jobs.example.cn/settings" in text
-    assert 'href="https://jobs.example.cn/settings"' in html
+    assert "https://jobs.example.cn/settings/privacy#choices" in text  # the mail choices
+    assert 'href="https://jobs.example.cn/settings/privacy#choices"' in html
     assert "Notification settings" in html and '<html lang="en">' in html
     assert "\n/video/" not in text  # no relative link left
 
