@@ -318,7 +318,13 @@ def reviews():
     )
 
 
-def review_page(employer: Employer, form: DecisionForm, status: int, post_check_form=None):
+def review_page(
+    employer: Employer,
+    form: DecisionForm,
+    status: int,
+    post_check_form=None,
+    identity_form: DecideForm | None = None,
+):
     return render_template(
         "employers/review.html",
         employer=employer,
@@ -332,7 +338,7 @@ def review_page(employer: Employer, form: DecisionForm, status: int, post_check_
         rule=review.FAST_TRACK_RULE,
         identity_rule=identity.APPROVAL_RULE,
         check=identity.latest(employer),
-        identity_form=DecideForm(),
+        identity_form=identity_form or DecideForm(),
         post_check_form=post_check_form or PostCheckForm(formdata=None),
     ), status
 

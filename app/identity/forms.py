@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from app.forms import RegionField
 from app.identity.service import MAX_RETENTION_DAYS
@@ -13,6 +13,12 @@ from app.labels import options
 
 
 class DecideForm(FlaskForm):
+    """An official's decision on a check. Its fields are named identity-…: the employer
+    review page that shows it has a decision form of its own, with the same field names."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, prefix="identity", **kwargs)
+
     decision = RadioField(
         _l("Identity check"),
         choices=options(
@@ -24,6 +30,12 @@ class DecideForm(FlaskForm):
         validators=[DataRequired()],
     )
     reasons = TextAreaField(_l("Reasons (required when rejecting)"), validators=[Length(max=2000)])
+
+    def validate_reasons(self, field) -> None:
+        if self.decision.data == "reject" and not (field.data or "").strip():
+            raise ValidationError(
+                _l("Say why the check is rejected, so the employer can try again.")
+            )
 
 
 class RetentionForm(FlaskForm):

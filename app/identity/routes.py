@@ -26,6 +26,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.access import covers_region, current_employer, roles_required
+from app.employers.forms import DecisionForm
+from app.employers.routes import review_page
 from app.errors import refused
 from app.extensions import db
 from app.identity import service
@@ -145,6 +147,18 @@ def snapshot(check_id: int, name: str):
     return response
 
 
+def decision_page(check: IdentityCheck, form: DecideForm, status: int):
+    """A refused decision, back where it is made: the employer's review page (the check
+    page for an older check), the error at its field, which takes the focus (and so comes
+    into view)."""
+    refused_field = next((f for f in (form.decision, form.reasons) if f.errors), None)
+    if refused_field is not None:
+        refused_field.render_kw = {"autofocus": True}
+    if check.id != getattr(service.latest(check.employer), "id", None):
+        return render_check(check, status, form)
+    return review_page(check.employer, DecisionForm(formdata=None), status, identity_form=form)
+
+
 @bp.route("/video/identity/<id:check_id>/decide", methods=["POST"])
 @roles_required(Role.OFFICIAL, Role.ADMIN)
 def decide_check(check_id: int):
@@ -153,13 +167,17 @@ def decide_check(check_id: int):
         abort(404)
     form = DecideForm()
     if not form.validate_on_submit():
-        return render_check(check, 422, form)
+        return decision_page(check, form, 422)
     try:
         service.decide(
             check, current_user, form.decision.data == "approve", form.reasons.data or ""
         )
     except IdentityError as error:
-        return refused(error, lambda status: render_check(check, status, form))
+        db.session.rollback()
+        if check.state != IdentityState.CHECKED:  # decided meanwhile: the page has no form
+            return refused(error, lambda status: decision_page(check, form, status))
+        form.decision.errors.append(str(error.message))  # said where the decision is made
+        return decision_page(check, form, error.status)
     db.session.commit()
     flash(_("Identity decision recorded; the employer has been told."), "success")
     return redirect(url_for("employers.review", employer_id=check.employer_id), 303)

@@ -98,7 +98,7 @@ def test_a_check_waiting_for_a_decision_keeps_its_snapshots_until_the_decision(a
     decided = post_form(
         client,
         f"/video/identity/{check.id}/decide",
-        {"decision": "approve"},
+        {"identity-decision": "approve"},
         token_from=f"/video/identity/{check.id}",
     )
     assert decided.status_code == 303

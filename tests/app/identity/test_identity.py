@@ -138,7 +138,9 @@ def test_official_rejects_then_approves_with_audit_and_notification(app, client,
     first = checked(app, people.employer, people.owner)
     url = f"/video/identity/{first.id}/decide"
     as_user(client, people.outsider)
-    assert post_form(client, url, {"decision": "approve"}, token_from="/").status_code == 404
+    assert (
+        post_form(client, url, {"identity-decision": "approve"}, token_from="/").status_code == 404
+    )
     as_user(client, people.official)
     review_page = client.get(f"/officials/reviews/{people.employer.id}").get_data(as_text=True)
     assert (
@@ -149,7 +151,7 @@ def test_official_rejects_then_approves_with_audit_and_notification(app, client,
         post_form(
             client,
             url,
-            {"decision": "reject", "reasons": ""},
+            {"identity-decision": "reject", "identity-reasons": ""},
             token_from=f"/video/identity/{first.id}",
         ).status_code
         == 422
@@ -157,7 +159,7 @@ def test_official_rejects_then_approves_with_audit_and_notification(app, client,
     response = post_form(
         client,
         url,
-        {"decision": "reject", "reasons": "不是本人"},
+        {"identity-decision": "reject", "identity-reasons": "不是本人"},
         token_from=f"/video/identity/{first.id}",
     )
     assert response.status_code == 303
@@ -170,14 +172,16 @@ def test_official_rejects_then_approves_with_audit_and_notification(app, client,
     assert kinds(people.owner) == ["identity_rejected"]
     assert actions(first)[-1] == "identity.rejected"
     # A decided check cannot be decided again.
-    assert post_form(client, url, {"decision": "approve"}, token_from="/").status_code == 409
+    assert (
+        post_form(client, url, {"identity-decision": "approve"}, token_from="/").status_code == 409
+    )
 
     second = checked(app, people.employer, people.owner, names=("cccc.jpg",))
     as_user(client, people.official)
     response = post_form(
         client,
         f"/video/identity/{second.id}/decide",
-        {"decision": "approve"},
+        {"identity-decision": "approve"},
         token_from=f"/video/identity/{second.id}",
     )
     assert response.status_code == 303
@@ -256,7 +260,9 @@ def test_snapshot_files_outside_the_list_are_never_served(app, client, people):
 def test_a_check_without_snapshots_cannot_be_approved(app, client, people):
     check = checked(app, people.employer, people.owner, names=())
     as_user(client, people.official)
-    response = post_form(client, f"/video/identity/{check.id}/decide", {"decision": "approve"})
+    response = post_form(
+        client, f"/video/identity/{check.id}/decide", {"identity-decision": "approve"}
+    )
     assert response.status_code == 422
     assert "cannot be approved" in response.get_data(as_text=True)
     db.session.refresh(check)
@@ -264,7 +270,7 @@ def test_a_check_without_snapshots_cannot_be_approved(app, client, people):
     rejected = post_form(
         client,
         f"/video/identity/{check.id}/decide",
-        {"decision": "reject", "reasons": "No picture of the face."},
+        {"identity-decision": "reject", "identity-reasons": "No picture of the face."},
     )
     assert rejected.status_code in (302, 303)
     db.session.refresh(check)
