@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -10,7 +13,6 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    URLField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -20,7 +22,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
@@ -31,6 +32,43 @@ from app.employers.service import WEBSITE
 from app.forms import RegionField, region_exists
 from app.labels import COMPANY_SIZES, INDUSTRIES, choices, options
 from app.models import ReviewDecision
+
+
+def with_scheme(value: str) -> str:
+    """A website as people write it ("example.com") as the address it stands for
+    ("https://example.com"); one with a scheme of its own ("ftp://") is kept, to be judged."""
+    value = value.strip()
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
+        value = "https://" + value  # "javascript:…" becomes a host with a broken port
+    return value
+
+
+def website_address(form, field) -> None:
+    """An http(s) address of a named host (WEBSITE, which the API checks too), kept with its
+    scheme; anything else would be a broken link, or run in the reader's browser
+    (``javascript:``). A refused one is shown again as it was typed."""
+    address = with_scheme(field.data)
+    if not (re.match(WEBSITE, address) and HOST.match(host_of(address))):
+        raise ValidationError(_l("Enter a website address, such as example.com."))
+    field.data = address
+    Length(max=200)(form, field)  # the address stored, its scheme too, fits the column
+
+
+def host_of(url: str) -> str:
+    """URL's host name; "" when it has none or its port is not a number."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on "https://javascript:alert(1)")
+    except ValueError:
+        return ""
+    return parts.hostname or ""
+
+
+HOST = re.compile(
+    r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$|^\d{1,3}(?:\.\d{1,3}){3}$"
+)
+"""A host name with a dot and a top-level domain of letters (any script: 例子.中国), or an
+IPv4 address."""
 
 
 class EmployerForm(FlaskForm):
@@ -45,13 +83,11 @@ class EmployerForm(FlaskForm):
         _l("Blind screening: hide applicants' names and contact details until shortlisted")
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
-    website = URLField(
+    website = StringField(
         _l("Website"),
-        validators=[
-            Optional(),
-            Length(max=200),
-            Regexp(WEBSITE, message=_l("Enter an address starting with http:// or https://.")),
-        ],
+        validators=[Optional(), website_address],
+        # a text box, not type=url: browsers refuse "example.com" there, as people write it
+        render_kw={"inputmode": "url", "autocomplete": "url"},
     )
     description = TextAreaField(_l("About the company"), validators=[Optional(), Length(max=5000)])
     logo = FileField(
