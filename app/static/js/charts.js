@@ -112,7 +112,8 @@
     var category = { type: "category", data: categories };
     var grid = { left: 8, right: 16, top: 32, bottom: 8, containLabel: true };
     if (sideways) {
-      var labelWidth = Math.min(Math.ceil(widest) + 2, Math.round(width * 0.4));
+      // ECharts adds up a name's characters one by one, a few pixels more than the whole.
+      var labelWidth = Math.min(Math.ceil(widest) + 8, Math.round(width * 0.4));
       var lines = most(categories.map(function (c) { return wrap(c, labelWidth).lines; }));
       category.axisLabel = { interval: 0, width: labelWidth, overflow: "break", lineHeight: 14 };
       // One row per category, the first at the top, tall enough for its name and its bars;
