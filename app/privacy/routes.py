@@ -30,6 +30,7 @@ from app.privacy import blind, devices, service
 from app.privacy.forms import DeleteForm, NoticeForm, PasswordForm, PreferencesForm
 from app.privacy.notice import NOTICE_DATE, NOTICE_VERSION
 from app.security import check_password, same_site
+from app.templating import datetime_with_zone
 
 bp = Blueprint("privacy", __name__)
 
@@ -177,20 +178,28 @@ def delete_account():
     form = DeleteForm()
     user = current_user._get_current_object()
     if not form.validate_on_submit():
-        return settings_page(422, delete_form=form)
+        return refused_deletion(form, 422)
     if not check_password(user, form.password.data):
         form.password.errors.append(_("Your password is not correct."))
-        return settings_page(403, delete_form=form)
+        return refused_deletion(form, 403)
     service.request_deletion(user, via="settings")
     db.session.commit()
     flash(
         _(
             "Your account will be deleted on %(date)s. Until then you can cancel here.",
-            date=user.delete_after.strftime("%Y-%m-%d"),
+            date=datetime_with_zone(user.delete_after, "short"),  # as the section says it
         ),
         "info",
     )
     return redirect(url_for("privacy.settings"), 303)
+
+
+def refused_deletion(form: DeleteForm, status: int):
+    """The page again, its password field focused, which brings it and its error into view
+    (the form is at the foot of a long page on a phone). Autofocus, not an anchor in the
+    form's action: a page opened at an anchor ignores autofocus."""
+    form.password.render_kw = {"autofocus": True}
+    return settings_page(status, delete_form=form)
 
 
 @bp.route("/settings/privacy/delete/cancel", methods=["POST"])
@@ -228,13 +237,14 @@ def security():
     except service.PrivacyError as error:
         return refused(error, lambda status: security_page(form, status))
     db.session.commit()
-    flash(
-        ngettext(
+    if ended:
+        changed = ngettext(
             "Your password is changed. %(num)d other device was signed out.",
             "Your password is changed. %(num)d other devices were signed out.",
             ended,
-        ),
-        "success",
-    )
+        )
+    else:  # no other device to speak of
+        changed = _("Your password is changed.")
+    flash(changed, "success")
     tell_tokens_revoked(revoked)
     return redirect(url_for("privacy.security"), 303)
