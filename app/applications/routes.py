@@ -21,6 +21,7 @@ from app.exports import csv_response
 from app.extensions import db
 from app.forms import TAG_SPLIT
 from app.interviews import service as interviews
+from app.jobs import closing
 from app.labels import STAGES
 from app.models import (
     Application,
@@ -150,11 +151,19 @@ def mine_detail(application_id: int):
 
 
 def mine_detail_page(item: Application, status: int = 200):
+    """Withdrawing is offered while the employer may still act on the application: the job is
+    open, or closed by its apply-by date (the employer still chooses among those who applied),
+    or an offer stands on a job whose hiring ended (it may be honoured). Once the employer or
+    the officials ended the hiring, anything short of an offer is over: a withdraw would
+    change nothing, so it is not offered (the API still takes it: it is harmless)."""
+    ended = closing.hiring_ended(item.job)
     return render_template(
         "applications/mine_detail.html",
         item=item,
         history=history_of(item),
-        can_withdraw=item.stage in service.WITHDRAWABLE,
+        hiring_ended=ended,
+        can_withdraw=item.stage in service.WITHDRAWABLE
+        and (not ended or item.stage == Stage.OFFER),
         interviews=interviews.of_application(item.id),
     ), status
 
@@ -339,6 +348,7 @@ def review_page(application: Application, status: int = 200):
         stages=service.PIPELINE_STAGES,
         reasons=reason_texts(reasons, current_locale(), limit=8, reader="employer"),
         interviews=interviews.of_application(application.id),
+        hiring_ended=closing.hiring_ended(application.job),
         scorecards=cards,
         authors=interviews.authors(cards),
         recommendations=interviews.RECOMMENDATIONS,

@@ -124,7 +124,7 @@ def schedule_form() -> ScheduleForm:
 
 def render_schedule(
     application: Application,
-    form: ScheduleForm,
+    form: ScheduleForm | None,
     interview: Interview | None = None,
     status: int = 200,
 ):
@@ -169,6 +169,10 @@ def schedule(application_id: int):
     """The employer proposes 1-5 times; the candidate is notified and picks one."""
     application = member_application(application_id)
     form = schedule_form()
+    try:
+        service.ensure_hiring(application)
+    except SchedulingError as error:  # the form is not offered for a job whose hiring ended
+        return refused(error, lambda status: render_schedule(application, None, status=status))
     if not form.validate_on_submit():
         return render_schedule(application, form, status=422 if form.is_submitted() else 200)
     try:

@@ -29,6 +29,7 @@ from app.database import lock
 from app.errors import DomainError
 from app.extensions import db
 from app.interviews import lobby, revocation  # noqa: F401 (revocation: its ORM hook)
+from app.jobs import closing  # a module: closing imports this one too
 from app.media.service import MAX_PARTICIPANTS
 from app.models import (
     Application,
@@ -144,6 +145,15 @@ def _check_slots(starts: list[datetime], zone: str, duration: int) -> list[datet
     return in_utc
 
 
+def ensure_hiring(application: Application) -> None:
+    """Refuse (409) to arrange an interview once the job's hiring has ended (closed by its
+    employer or taken down: `closing.hiring_ended`)."""
+    if closing.hiring_ended(application.job):
+        raise SchedulingError(
+            _l("This job is closed, so no interview can be arranged for it."), 409
+        )
+
+
 def propose(
     application: Application, actor: User, starts: list[datetime], zone: str, duration: int
 ) -> Interview:
@@ -151,6 +161,10 @@ def propose(
     One interview at a time is being arranged per application (a second round follows the
     first): a double tap, or two colleagues at once, must not send the candidate two."""
     in_utc = _check_slots(starts, zone, duration)
+    # A close locks the job: it waits for this proposal and cancels it, or this waits for the
+    # close and is refused.
+    lock(db.session, application.job, shared=True)
+    ensure_hiring(application)
     lock(db.session, application)
     open_one = db.session.scalar(
         select(Interview.id).where(

@@ -23,14 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app.applications.service import WITHDRAWABLE
 from app.database import lock
 from app.extensions import db
 from app.interviews import service as interviews
 from app.jobs import service
-from app.models import Application, Interview, InterviewStatus, Job, JobStatus, User
+from app.models import Application, AuditEntry, Interview, InterviewStatus, Job, JobStatus, User
 from app.notifications.service import notify
 
 PLANNED = (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED)
@@ -56,6 +56,21 @@ class Affected:
 
     applications: list[Application]
     interviews: list[Interview]
+
+
+def hiring_ended(job: Job) -> bool:
+    """Whether JOB's hiring is over: closed by its employer (or a repost) or taken down by
+    the officials. A job closed by its apply-by date only stopped taking applications: its
+    employer still chooses among those who applied, and may still interview them. The close's
+    audit entry, committed with it, says which."""
+    if job.status != JobStatus.CLOSED:
+        return False
+    expired = select(AuditEntry.id).where(
+        AuditEntry.action == "job.expire",
+        AuditEntry.object_type == Job.__tablename__,
+        AuditEntry.object_id == str(job.id),
+    )
+    return not db.session.scalar(select(exists(expired)))
 
 
 def affected(job: Job) -> Affected:

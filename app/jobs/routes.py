@@ -91,6 +91,7 @@ def detail(job_id: int):
         similar=search.similar_jobs(job) if public else [],
         my_application=application,
         applications_closed=service.deadline_passed(job.deadline),
+        hiring_ended=closing.hiring_ended(job),
     )
 
 

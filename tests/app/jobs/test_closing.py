@@ -88,7 +88,7 @@ def test_an_applicant_reads_the_closed_job_and_others_get_a_notice(client):
     page = client.get(f"/jobs/{job.id}", headers=en)
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "This job is closed: it no longer takes applications." in text
+    assert "This job was closed on " in text and ": it no longer takes applications." in text
     assert "负责后端开发" in text  # the posting itself
     assert f"/applications/apply/{job.id}" not in text  # no way to apply
     listing = client.get("/applications", headers=en).get_data(as_text=True)
