@@ -84,17 +84,19 @@
    * categories; on a wider screen a word wider than its bars (it would be broken inside), or a
    * name that needs more than one line among more than six categories, or more than two lines
    * among fewer (slanted instead, a name such as "信息传输、软件和信息技术服务业" had to be
-   * cut). A line's weeks stand on one line each, short; where they crowd ECharts skips some. */
+   * cut). A line's weeks stand on one line each, short; where they crowd ECharts skips some.
+   * The axis says each row's label (a day short); the tooltip names the row (its date). */
   function cartesian(el, spec) {
     var categories = spec.rows.map(function (r) { return String(r[0]); });
     var labels = spec.labels || categories;
+    var label = function (value, index) { return labels[index]; };
     var axes = axesOf(spec);
     // The card's width: the canvas itself is not laid out (display: none) until drawn.
     var width = el.parentNode.clientWidth;
-    var widest = most(categories.map(textWidth));
+    var widest = most(labels.map(textWidth));
     var band = (width - 64) / Math.max(1, categories.length);  // less the value axis
     var under = band - 8;  // the width a name has under its bars
-    var wrapped = categories.map(function (c) { return wrap(c, under); });
+    var wrapped = labels.map(function (c) { return wrap(c, under); });
     var sideways = spec.kind === "bar" && (width < NARROW
       ? categories.length > 4 || widest > under
       : most(wrapped.map(function (w) { return w.word; })) > under ||
@@ -114,8 +116,10 @@
     if (sideways) {
       // ECharts adds up a name's characters one by one, a few pixels more than the whole.
       var labelWidth = Math.min(Math.ceil(widest) + 8, Math.round(width * 0.4));
-      var lines = most(categories.map(function (c) { return wrap(c, labelWidth).lines; }));
-      category.axisLabel = { interval: 0, width: labelWidth, overflow: "break", lineHeight: 14 };
+      var lines = most(labels.map(function (c) { return wrap(c, labelWidth).lines; }));
+      category.axisLabel = {
+        interval: 0, width: labelWidth, overflow: "break", lineHeight: 14, formatter: label
+      };
       // One row per category, the first at the top, tall enough for its name and its bars;
       // the canvas grows to fit them.
       var row = Math.max(22 * Math.max(1, series.length / 2), lines * 14 + 10);
@@ -127,13 +131,12 @@
       grid.bottom = 28;
       grid.top = values.length > 1 ? 48 : 8;
     } else if (spec.kind === "line") {
-      category.axisLabel = {
-        interval: "auto", hideOverlap: true,
-        formatter: function (value, index) { return labels[index]; }
-      };
+      category.axisLabel = { interval: "auto", hideOverlap: true, formatter: label };
     } else {
       // Under its own bars, wrapped to their width.
-      category.axisLabel = { interval: 0, width: Math.max(40, Math.floor(under)), overflow: "break" };
+      category.axisLabel = {
+        interval: 0, width: Math.max(40, Math.floor(under)), overflow: "break", formatter: label
+      };
     }
     return {
       color: PALETTE,
