@@ -109,19 +109,20 @@ LANGUAGE_COOKIE_DAYS = 365
 
 
 def select_locale() -> str | None:
-    """This browser's explicit choice (session, then cookie), then the account's setting,
-    then the browser's languages; Chinese by default. Outside a request (a worker's job, a
-    command) there is nobody to ask: the default."""
+    """The choice made in this session, then the account's setting (which a choice made while
+    signed in also sets), then this browser's last choice (its cookie: signed out, or on a
+    shared computer before the next person signs in), then the browser's languages; Chinese
+    by default. Outside a request (a worker's job, a command) there is nobody to ask: the
+    default."""
     from flask import current_app
 
     if not has_request_context():
         return None
     languages = list(current_app.config["LANGUAGES"])
-    for chosen in (session.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+    account = current_user.locale if current_user.is_authenticated else None
+    for chosen in (session.get("lang"), account, request.cookies.get(LANGUAGE_COOKIE)):
         if chosen in languages:
             return chosen
-    if current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
     return request.accept_languages.best_match(languages, default="zh")
 
 

@@ -105,3 +105,14 @@ def test_without_a_choice_the_browser_decides_and_no_cookie_is_kept(app, worker)
     (mail,) = read_outbox()
     assert mail["subject"] == "请验证您的云聘账号"
     assert language_cookie(browser) is None
+
+
+def test_on_a_shared_computer_the_next_person_reads_their_own_accounts_language(app):
+    """The cookie is this browser's choice while nobody is signed in: the next person to
+    sign in reads the language of their account, not the previous person's."""
+    browser = chinese_browser(app)
+    as_user(browser, factories.user(locale="en"))
+    log_out(browser)
+    assert page_language(browser) == "en"
+    as_user(browser, factories.user(locale="zh"))
+    assert page_language(browser) == "zh-CN"
