@@ -23,6 +23,7 @@ from sqlalchemy import select
 from app import ports
 from app.broadcasts.cli import broadcast_cli
 from app.chat.cli import chat_cli
+from app.config import address_settings
 from app.extensions import db
 from app.indexing.cli import search_cli
 from app.privacy.cli import privacy_cli
@@ -124,6 +125,8 @@ def run_command(
         raise click.UsageError("--debug serves the development server: loopback hosts only")
     if clashes := ports.problems(ports.planned(app, host, port)):
         raise click.UsageError("; ".join(clashes))
+    # Links in mail point where this run serves: the demo's mail, sent from here, too.
+    app.config.update(address_settings(app.config["PUBLIC_URL"] or served_url(host, port)))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     upgrade()
     if not no_demo:
@@ -134,7 +137,7 @@ def run_command(
             load()
     build_search_index_if_needed()
     env = child_env(app, local=not app.config["PRODUCTION"] and is_loopback(host))
-    env["PUBLIC_URL"] = app.config["PUBLIC_URL"] or served_url(host, port)
+    env["PUBLIC_URL"] = app.config["PUBLIC_URL"]
     streams = stream_children(app, env, host, port)
     children = [web_child(app, env, host, port, web_processes, threads, debug)]
     if app.config["RQ_EMBEDDED_WORKER"]:

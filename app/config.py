@@ -64,11 +64,23 @@ def limiter_storage(redis_url: str | None) -> str:
     return redis_url
 
 
+def address_settings(public_url: str | None) -> dict[str, Any]:
+    """Where people reach the site ("https://yunpin.example.cn"): links in mail are made
+    absolute on PUBLIC_URL (workers send mail with no request to take the host from), and so
+    is every url_for(_external=True), a worker's request context's too (SERVER_NAME; since
+    Flask 3.1 it does not refuse requests for other hosts)."""
+    parts = urlsplit(public_url or "")
+    return {
+        "PUBLIC_URL": public_url,
+        "SERVER_NAME": env("SERVER_NAME") or parts.netloc or None,
+        "PREFERRED_URL_SCHEME": env("PREFERRED_URL_SCHEME", default=parts.scheme or "http"),
+    }
+
+
 def build_config(instance_path: str) -> dict[str, Any]:
     production = env("YUNPIN_ENV", default="development") == "production"
     instance = Path(instance_path)
     storage_port = env("BROADCAST_STORAGE_PORT", int, 5080)
-    public_url = env("PUBLIC_URL")
     return {
         "PRODUCTION": production,
         # Set by `yunpin run` for a server only this machine reaches: the demo log-ins and
@@ -153,15 +165,7 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "MAIL_PASSWORD": env("MAIL_PASSWORD"),
         "MAIL_USE_TLS": env("MAIL_USE_TLS", as_bool, True),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", default="Yunpin <no-reply@yunpin.local>"),
-        # Where people reach the site ("https://yunpin.example.cn"): links in mail are made
-        # absolute on it (workers send mail with no request to take the host from), and so
-        # is every url_for(_external=True), a worker's request context's too (SERVER_NAME;
-        # since Flask 3.1 it does not refuse requests for other hosts).
-        "PUBLIC_URL": public_url,
-        "SERVER_NAME": env("SERVER_NAME") or urlsplit(public_url or "").netloc or None,
-        "PREFERRED_URL_SCHEME": env(
-            "PREFERRED_URL_SCHEME", default=urlsplit(public_url or "").scheme or "http"
-        ),
+        **address_settings(env("PUBLIC_URL")),
         "MAIL_OUTBOX": env("MAIL_OUTBOX", default=str(instance / "outbox")),
         "UPLOAD_FOLDER": env("UPLOAD_FOLDER", default=str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,

@@ -60,15 +60,30 @@ def test_run_serves_the_product_with_demo_data_and_a_worker(tmp_path):
         wait_for(f"http://127.0.0.1:{port}/auth/forgot", 10)
         _request_reset(port, "seeker@yunpin.demo")
         deadline = time.monotonic() + 30
-        while not list((instance / "outbox").glob("*.eml")):
+        while not any("/auth/reset/" in link for link in _mailed_links(instance)):
             assert time.monotonic() < deadline, "the embedded worker sent no mail"
             time.sleep(0.5)
+        # Every mail links where the run serves: the demo's, queued before any web process
+        # ran, as well as the reset's.
+        assert {link.split("/")[2] for link in _mailed_links(instance)} == {f"127.0.0.1:{port}"}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
     assert not list(instance.glob("*.socket")), "the embedded Redis left its socket behind"
     # Each web process rendered its visitors' pages before serving (app/web_server.py).
     assert log.read_text().count("web process warmed in") == os.cpu_count()
+
+
+def _mailed_links(instance: Path) -> list[str]:
+    import re
+    from email import policy
+    from email.parser import BytesParser
+
+    links = []
+    for path in (instance / "outbox").glob("*.eml"):
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        links += re.findall(r"https?://\S+", message.get_body(("plain",)).get_content())
+    return links
 
 
 def _request_reset(port: int, email: str) -> None:
