@@ -194,5 +194,7 @@
   document.addEventListener("visibilitychange", function () { if (!document.hidden) markRead(); });
   list.scrollTop = list.scrollHeight;
   markRead();
-  connect();
+  // An official reads a reported conversation as a record, outside it: the stream is the
+  // two sides' own (it refuses anybody else), and a reload shows what came since.
+  if (side) connect();
 })();

@@ -3,6 +3,8 @@ employer open it), exchanging contacts only when both agree, blocking, the diges
 
 from __future__ import annotations
 
+import re
+
 from app import create_app
 from app.chat import service
 from app.chat.tasks import digest
@@ -256,12 +258,17 @@ def test_officials_see_who_reported_and_whose_block_stands(client):
     candidate, owner, conversation, _resume = setup_conversation()
     official = factories.user(Role.OFFICIAL, region_code="420102", locale="en")
     url = f"/conversations/{conversation.id}"
+    as_user(client, candidate)
+    post_form(client, url + "/messages", {"text": "我的身份证照片已经发了"}, token_from=url)
     as_user(client, owner)
     post_form(client, url + "/report", {"reason": "asks for my ID card photo"}, token_from=url)
 
     as_user(client, official)
     page = client.get(url).text
     assert "Reported by the company" in page and "asks for my ID card photo" in page
+    # each message says whose it is: the official is neither side
+    sender = re.search(r'<p class="sender">(\w+)</p>\s*<p class="text">我的身份证照片已经发了', page)
+    assert sender and sender.group(1) == "Candidate"
     assert "The company blocked it: no messages can be sent until the company unblocks it." in page
     listed = client.get("/officials/conversations").text
     assert "Reported by the company" in listed and "Blocked" in listed
