@@ -20,7 +20,7 @@ from .occupations import code_num, occupations_by_num, shared_levels
 from .profiles import CandidateProfile, JobProfile, MatchContext
 from .reasons import Reason
 from .regions import cooperation_mask, region_name, region_of, shared_prefix_level
-from .skills import vocabulary
+from .skills import CJK_RE, vocabulary
 from .text import normalize
 
 WeightedReason = tuple[float, Reason]
@@ -110,6 +110,28 @@ def listed_skills(job: JobProfile) -> dict[str, str]:
     return dict(listed.values())
 
 
+def listed_name(typed: str, skill: str, lang: str) -> str:
+    """A listed skill named in LANG: as the job typed it, unless an English reader would read
+    Chinese and the vocabulary has the skill's English name (电工证 reads "Electrician";
+    "Forklift" stays "Forklift", not the vocabulary's "Forklift operation")."""
+    if lang == "en" and CJK_RE.search(typed) and skill in vocabulary().skills:
+        return vocabulary().display(skill, "en")
+    return typed
+
+
+def counted_names(listed: dict[str, str], held: frozenset[str], lang: str):
+    """(matched, missing, total) of the job's listed skills as LANG names them: two listed
+    skills with one name in LANG (电工证 and 低压电工 are both "Electrician") are one skill
+    there, so the count always equals the names given."""
+    names: dict[str, tuple[str, bool]] = {}  # folded name -> (name, held)
+    for typed, skill in listed.items():
+        name = listed_name(typed, skill, lang)
+        names.setdefault(normalize(name).strip(), (name, skill in held))
+    matched = [name for name, has in names.values() if has]
+    missing = [name for name, has in names.values() if not has]
+    return matched, missing, len(names)
+
+
 def skill_reasons(pair: Pair) -> list[WeightedReason]:
     required = job_skills(pair.job)
     if not required:
@@ -119,30 +141,26 @@ def skill_reasons(pair: Pair) -> list[WeightedReason]:
     listed = listed_skills(pair.job)
     related = related_skills(required) & held
     reasons = []
-    if listed:  # counted and named as the job lists them, in both languages
-        matched = [typed for typed, skill in listed.items() if skill in held]
-        missing = [typed for typed, skill in listed.items() if skill not in held]
-        total = len(listed)
-
-        def names(skills: list[str]) -> dict:
-            # English names the vocabulary's skills in English: two spellings may be one name
-            english = (
-                vocab.display(listed[s], "en") if listed[s] in vocab.skills else s for s in skills
-            )
-            return {"zh": skills, "en": list(dict.fromkeys(english))}
-
+    if listed:  # as the job lists them, counted in each language as that language names them
+        by_lang = {lang: counted_names(listed, held, lang) for lang in ("zh", "en")}
+        matched = {lang: found[0] for lang, found in by_lang.items()}
+        missing = {lang: found[1] for lang, found in by_lang.items()}
+        params = {
+            "k": {lang: len(names) for lang, names in matched.items()},
+            "n": {lang: found[2] for lang, found in by_lang.items()},
+            "skills": matched,
+        }
+        any_matched, any_missing = bool(matched["zh"]), bool(missing["zh"])
     else:  # found in the title and description: named from the vocabulary
-        matched = sorted(required & held)
-        missing = sorted(required - held)
-        total = len(required)
+        matched_ids, missing_ids = sorted(required & held), sorted(required - held)
+        params = {"k": len(matched_ids), "n": len(required), "skills": skill_names(matched_ids)}
+        missing = skill_names(missing_ids)
+        any_matched, any_missing = bool(matched_ids), bool(missing_ids)
 
-        names = skill_names
-
-    if matched:
-        code = "skills_all" if not missing else "skills_overlap"
-        params = {"k": len(matched), "n": total, "skills": names(matched)}
+    if any_matched:
+        code = "skills_overlap" if any_missing else "skills_all"
         reasons.append((pair.contribution("skills"), Reason(code, params, "skills")))
-    if related and missing:
+    if related and any_missing:
         typed = {vocab.canonical(s): s for s in pair.candidate.skills or ()}
         reasons.append(
             (
@@ -150,10 +168,12 @@ def skill_reasons(pair: Pair) -> list[WeightedReason]:
                 Reason("skills_related", {"skills": skill_names(related, typed=typed)}, "skills"),
             )
         )
-    if missing and pair.features["skills"] < SKILLS_WORTH_MISSING:
-        params = {"skills": names(missing)}
+    if any_missing and pair.features["skills"] < SKILLS_WORTH_MISSING:
         reasons.append(
-            (pair.shortfall("skills"), Reason("skills_missing", params, "skills", False))
+            (
+                pair.shortfall("skills"),
+                Reason("skills_missing", {"skills": missing}, "skills", False),
+            )
         )
     return reasons
 

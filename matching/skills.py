@@ -25,7 +25,8 @@ import rjieba
 from . import defaults
 from .text import normalize
 
-_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+"""Chinese characters: text holding any is read as written in Chinese."""
 
 NOT_SKILLS = (
     "养老保险",
@@ -121,7 +122,7 @@ neighbourhood, and a window is ~10 times cheaper than segmenting a whole résum�
 
 def _reads_as_written(norm: str, start: int, end: int) -> bool:
     """Whether the alias at norm[start:end] starts a word or ends inside the word it starts in."""
-    if start == 0 or not _CJK_RE.match(norm, start - 1):
+    if start == 0 or not CJK_RE.match(norm, start - 1):
         return True
     lo = max(0, start - WINDOW)
     ends = list(accumulate(map(len, rjieba.cut(norm[lo : end + WINDOW])), initial=lo))
