@@ -79,20 +79,16 @@ def explain(
     return [reason for _, reason in positive + negative]
 
 
-def skill_names(
-    skill_ids: Iterable[str], listed_order: list[str] | None = None, typed: dict | None = None
-) -> dict:
-    """Skill names in both languages, in the job's listed order when there is one. A skill
-    outside the vocabulary is named as someone typed it (``typed``: canonical id -> text;
-    the id is lower-cased, so "5S" would read "5s")."""
+def skill_names(skill_ids: Iterable[str], typed: dict | None = None) -> dict:
+    """Vocabulary skills named in both languages, in id order. A skill outside the vocabulary
+    is named as someone typed it (``typed``: canonical id -> text; the id is lower-cased, so
+    "5S" would read "5s")."""
     vocab = vocabulary()
     typed = typed or {}
-    rank = {skill: i for i, skill in enumerate(listed_order or ())}
-    ordered = sorted(skill_ids, key=lambda skill: (rank.get(skill, len(rank)), skill))
     return {
         lang: [
             vocab.display(skill, lang) if skill in vocab.skills else typed.get(skill, skill)
-            for skill in ordered
+            for skill in sorted(skill_ids)
         ]
         for lang in ("zh", "en")
     }
