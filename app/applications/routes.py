@@ -204,11 +204,7 @@ def jobs():
 def _filters() -> dict:
     stage = request.args.get("stage", "")
     min_score = request.args.get("min_score", type=float)
-    skills = [
-        s.strip().lower()
-        for s in TAG_SPLIT.split(request.args.get("skills", "")[:200])
-        if s.strip()
-    ]
+    skills = [s.strip() for s in TAG_SPLIT.split(request.args.get("skills", "")[:200]) if s.strip()]
     return {
         "stage": stage if stage in {s.value for s in Stage} else "",
         "min_score": min_score if min_score is not None and 0 <= min_score <= 100 else None,
@@ -223,8 +219,9 @@ def _matches(item, filters: dict) -> bool:
     if filters["min_score"] is not None and score * 100 < filters["min_score"]:
         return False
     if filters["skills"]:
-        have = " ".join(application.resume.skills if application.resume else []).lower()
-        return all(skill in have for skill in filters["skills"])
+        return service.has_skills(
+            application.resume.skills if application.resume else [], filters["skills"]
+        )
     return True
 
 

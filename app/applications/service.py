@@ -35,6 +35,7 @@ from app.privacy.blind import identity_hidden
 from app.ranking.service import rank_applicants
 from app.resumes.service import default_resume
 from app.webhooks import service as webhooks
+from matching.skills import vocabulary
 
 PIPELINE_STAGES = (
     Stage.NEW,
@@ -55,6 +56,23 @@ MAX_MESSAGE = 2000
 class ApplicationError(DomainError):
     """A refused action: 409 against the current state, 422 for input that breaks a rule,
     403 for someone who may not."""
+
+
+def has_skills(listed: Sequence[str], wanted: Sequence[str]) -> bool:
+    """Whether a résumé listing LISTED has every skill of WANTED (the pipeline's filter), each
+    wanted skill as the page shows it in either language: a vocabulary skill by any of its
+    names ("Quality control" finds 质量检验, "Java" not JavaScript), any other text inside a
+    listed skill ("测量" finds 测量工具)."""
+    vocab = vocabulary()
+    held = vocab.canonical_set(listed)
+
+    def found(skill: str) -> bool:
+        canonical = vocab.canonical(skill)
+        if canonical in held or canonical in vocab.skills:
+            return canonical in held
+        return any(canonical in vocab.canonical(typed) for typed in listed)
+
+    return all(found(skill) for skill in wanted)
 
 
 def find(job_id: int, candidate_id: int) -> Application | None:
