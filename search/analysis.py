@@ -86,6 +86,11 @@ STOP_WORDS = frozenset(
     ]
 )
 
+WORKER_WORDS = frozenset({"worker", "staff"})
+"""Said after an English job word (warehouse worker, kitchen staff) they add nothing its
+synonyms (仓管, 仓库管理员) do not say, and no Chinese job says "worker": the query drops
+them there. A term that has them in it (factory worker, social worker) is matched first."""
+
 _lock = threading.Lock()
 _ready = False
 
@@ -540,7 +545,8 @@ def analyze_query(
 ) -> tuple[Clause, ...]:
     """Turn user input into required clauses of alternatives (AND of ORs).
 
-    Longest synonym sequences are matched first; a Latin token with no synonym gets an
+    Longest synonym sequences are matched first (a worker word after an English one is
+    dropped: WORKER_WORDS); a Latin token with no synonym gets an
     extra fuzzy alternative; every alternative also gets its recall forms (character
     grams for CJK words, pinyin for a Latin word, see :func:`_recall_alternatives`).
     With ``recall=False`` only the word forms are kept. An empty or stop-word-only input
@@ -560,6 +566,8 @@ def analyze_query(
                 ]
                 clauses.append(tuple(alts))
                 i += n
+                if i < len(toks) and toks[i] in WORKER_WORDS and _ALPHA_RE.match(seq[-1]):
+                    i += 1  # warehouse worker: the job word's synonyms name its workers
                 break
         else:
             tok = toks[i]

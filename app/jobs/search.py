@@ -13,7 +13,6 @@ What was typed is read first (:func:`understand`): a place in it becomes the reg
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
@@ -26,7 +25,7 @@ from sqlalchemy import Select, case, func, or_, select
 from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
-from app.jobs import typed_places
+from app.jobs import typed_places, typed_words
 from app.jobs.typed_places import Reading
 from app.kept import kept
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
@@ -55,7 +54,6 @@ MAX_SELECTED = 20
 SIMILAR_COUNT = 5
 FEW_RESULTS = 3
 """Fewer matches than this and the words are checked for misspellings."""
-OCCUPATION_CODE = re.compile(r"^\d-\d\d-\d\d-\d\d$")
 SALARY_BANDS = {
     "<3k": (None, 3000),
     "3k-5k": (3000, 5000),
@@ -193,11 +191,15 @@ def read_params(args) -> tuple[Params, dict[str, str]]:
         problems["cursor"] = _("Invalid page link.")
         cursor = ""
     areas = read("area", _several, args, "area", default=())
+    typed_categories = read("category", _several, args, "category", default=())
+    categories = tuple(filter(None, map(_occupation, typed_categories)))
+    if len(categories) < len(typed_categories):
+        problems.setdefault("category", _("No such occupation. Choose one from the list."))
     params = Params(
         q=q,
         region=region,
         area=read("area", checked_areas, areas, region, default=()),
-        category=read("category", _categories, args, default=()),
+        category=categories,
         employment_type=read("employment_type", _employment_types, args, default=()),
         salary_min=salary_min,
         salary_max=salary_max,
@@ -232,14 +234,9 @@ def _region(args) -> str:
     return region
 
 
-def _categories(args) -> tuple[str, ...]:
-    category = tuple(
-        code if OCCUPATION_CODE.match(code) else resolve_occupation(code[:60]) or code
-        for code in _several(args, "category")  # occupations may be typed by name
-    )
-    if any(len(code) > 16 for code in category):
-        raise BadSearch(_("No such occupation. Choose one from the list."))
-    return category
+def _occupation(typed: str) -> str | None:
+    """The occupation code TYPED names: a code, or a name typed into the address."""
+    return resolve_occupation(typed[:60])
 
 
 def _employment_types(args) -> tuple[str, ...]:
@@ -265,7 +262,8 @@ def _sort(args) -> str:
 
 def understand(params: Params, home: str = "") -> tuple[Params, Reading | None]:
     """The search PARAMS ask for once a place typed into ``q`` is read as the region
-    (HOME: the reader's region, to tell namesakes apart), and how ``q`` was read. A region
+    (HOME: the reader's region, to tell namesakes apart) and the filler of English searches
+    left out (jobs, hiring: app/jobs/typed_words.py), and how ``q`` was read. A region
     filter inside the place is kept (江岸区 with 武汉 typed); otherwise the place is the
     region, and areas outside it are dropped. The page and the API both search through here.
     """
@@ -273,7 +271,7 @@ def understand(params: Params, home: str = "") -> tuple[Params, Reading | None]:
         return params, None
     reading = typed_places.read(db.session, params.q, params.region, home)
     if reading is None:
-        return params, None
+        return replace(params, q=typed_words.searched(params.q)), None
     code = reading.place.code
     if params.region.startswith(code):
         return replace(params, q=reading.words), reading
@@ -357,7 +355,8 @@ class Note:
     """The text exactly as typed: no place, no correction."""
     namesakes: list[Link] = field(default_factory=list)
     wider: Link | None = None
-    """The region around the place, offered when the place has none of these jobs."""
+    """The nearest region around the place with some of these jobs, offered when the place
+    has none."""
     corrected_from: str = ""
     """The words typed, when the results shown are the correction's (they found nothing)."""
     did_you_mean: Link | None = None
@@ -581,8 +580,8 @@ def note(params: Params, searched: Params, reading: Reading | None, total: int) 
     if reading is None:
         return None
     places = [reading.place.code, *(p.code for p in reading.others)]
-    region = ancestor_codes(reading.place.code)[-1:] or [""]
-    names = place_names([*places, *region, searched.region])
+    around = ancestor_codes(reading.place.code)
+    names = place_names([*places, *around, searched.region])
     own = region_names([searched.region])
     shown = names if reading.others else own
     out = Note(
@@ -595,9 +594,23 @@ def note(params: Params, searched: Params, reading: Reading | None, total: int) 
             for p in reading.others
         ],
     )
-    if total == 0 and region[0] and region[0] in names:
-        out.wider = Link(names[region[0]], _url(params, q=searched.q, region=region[0], area=()))
+    if total == 0:
+        wider = next((c for c in reversed(around) if c in names and _found_in(searched, c)), "")
+        if wider:
+            out.wider = Link(names[wider], _url(params, q=searched.q, region=wider, area=()))
     return out
+
+
+def _found_in(searched: Params, region: str) -> bool:
+    """Whether SEARCHED finds jobs in REGION: the wider place the page offers when the one
+    typed has none must have some (sales Zunyi offered Guizhou, with none there either)."""
+    wider = replace(searched, region=region, area=(), cursor="")
+    try:
+        return search_index.get_backend().count(to_query(wider, facets=False, size=1)) > 0
+    except SearchUnavailable:
+        return (
+            db.session.scalar(database_query(wider).limit(1).with_only_columns(Job.id)) is not None
+        )
 
 
 def index_version() -> Hashable | None:

@@ -81,3 +81,12 @@ def test_the_employment_type_filter_and_its_word_agree(backend):
     by_word = backend.search(SearchQuery(text="兼职", size=20))
     by_filter = backend.search(SearchQuery(employment_type=["part_time"], size=20))
     assert set(by_filter.ids) <= set(by_word.ids) == {3, 4}
+
+
+def test_a_worker_after_an_english_job_word_adds_nothing_it_must_find(backend):
+    # No Chinese title says "worker": after warehouse it is dropped, while terms that hold it
+    # (factory worker) keep their own synonyms, and "worker" alone is still a word.
+    assert set(backend.search(SearchQuery(text="warehouse worker", size=20)).ids) == {1}
+    assert set(backend.search(SearchQuery(text="forklift workers", size=20)).ids) == {2, 15}
+    assert set(backend.search(SearchQuery(text="cleaner staff", size=20)).ids) == {8}
+    assert backend.search(SearchQuery(text="worker", size=20)).ids == []

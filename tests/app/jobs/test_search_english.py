@@ -166,6 +166,7 @@ BAD = {
     "posted_within=2": "Unknown time range.",
     "salary_min=9000&salary_max=100": "The minimum salary is above the maximum.",
     "cursor=%25%25%25": "Invalid page link.",
+    "category=xyz": "No such occupation. Choose one from the list.",
 }
 
 
