@@ -187,11 +187,15 @@ def _invitations_to(candidate_id: int) -> list[tuple[Invitation, str]]:
 @roles_required(Role.EMPLOYER)
 def search_page():
     employer = current_employer()
-    form = SearchForm(request.args)
+    args = request.args.copy()
+    args["q"], problems = search.cut(args.get("q", ""))  # searched cut, as jobs are
+    form = SearchForm(args)
     results = None
     if form.validate():
         results = search.find(employer, form.q.data or "", form.skills.data or [], SEARCH_LIMIT)
-    return render_template("resumes/search.html", form=form, results=results, employer=employer)
+    return render_template(
+        "resumes/search.html", form=form, results=results, employer=employer, problems=problems
+    )
 
 
 def _invite_form() -> InviteForm:

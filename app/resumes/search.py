@@ -9,6 +9,11 @@ engine hit is re-checked against service.search_query before it is shown, so a s
 cannot reveal a résumé made hidden a moment ago. Contacts are masked as on the résumé page
 (service.contact_visible): unless the candidate applied and, when the employer screens blind,
 it shortlisted them (app/privacy/blind.py).
+
+The page's box is read as the job search's is (app/jobs/typed_places.py, typed_words.py): a
+place typed in it, in Chinese, English or pinyin (nurse Wuhan, 仓库 武汉, forklift Jiang'an),
+is the area filter and the rest the words, English filler left out; an over-long text is
+cut to the box's 100 characters and searched, saying so.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from sqlalchemy import Select, func, or_, select
 from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
+from app.jobs import typed_places, typed_words
+from app.jobs.search import MAX_QUERY, problems_said
+from app.jobs.typed_places import Reading
 from app.models import Application, EducationLevel, Employer, Job, Resume, Visibility
 from app.privacy import blind
 from app.resumes import service
@@ -71,6 +79,18 @@ class Found:
 class Results:
     items: list[Found]
     fallback: bool = False
+    reading: Reading | None = None
+    """The place read out of the keyword, and the words searched there."""
+
+
+def cut(keyword: str) -> tuple[str, list[str]]:
+    """KEYWORD cut to the box's MAX_QUERY characters, and what the page says of the cut (as
+    the job search does: the first 100 characters are searched)."""
+    keyword = keyword.strip()
+    if len(keyword) <= MAX_QUERY:
+        return keyword, []
+    problem = _("The search text is too long (100 characters at most).")
+    return keyword[:MAX_QUERY].strip(), problems_said({"q": problem})
 
 
 def applicant_ids(employer: Employer) -> Select:
@@ -180,33 +200,43 @@ def database_query(employer: Employer, params: Params) -> Select:
 
 def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) -> Results:
     """The search page: the employer's applicants (any visibility) first from the database
-    when unverified; for verified employers the engine's public résumés plus applicants."""
+    when unverified; for verified employers the engine's public résumés plus applicants.
+    A place named in KEYWORD is the area searched (the employer's own region tells
+    namesakes apart)."""
+    reading = typed_places.read(db.session, keyword, "", employer.region_code or "")
+    words = reading.words if reading else typed_words.searched(keyword)
+    region = reading.place.code if reading else ""
     applicants_found = db.session.scalars(
-        service.search_query(employer, keyword, skills)
+        _in_region(service.search_query(employer, words, skills), region)
         .where(Resume.user_id.in_(applicant_ids(employer)))
         .limit(limit)
     ).all()
     applicants = Applicants(employer)
     if not employer.verified:  # unverified employers see their applicants only
-        return Results([applicants.found(r) for r in applicants_found])
-    params = Params(q=keyword, skills=tuple(skills))
+        return Results([applicants.found(r) for r in applicants_found], reading=reading)
+    params = Params(q=words, skills=tuple(skills), region=region)
     params.sort = "relevance" if params.text else "newest"
     try:
         result = engine_search(params, size=limit)
         if not result.hits and search_index.get_backend().count(SearchQuery(), kind="resumes") == 0:
             # An empty index is one not built yet (fresh instance, queue still draining):
             # the database answers, as it would during an outage, but without the notice.
-            return _from_database(employer, keyword, skills, limit, applicants, fallback=False)
+            return _from_database(employer, params, limit, applicants, reading, fallback=False)
     except SearchUnavailable:
-        return _from_database(employer, keyword, skills, limit, applicants, fallback=True)
+        return _from_database(employer, params, limit, applicants, reading, fallback=True)
     items = visible_hits(employer, result.hits, applicants)
     shown = {f.resume.id for f in items}
     items += [applicants.found(r) for r in applicants_found if r.id not in shown]
-    return Results(items[:limit])
+    return Results(items[:limit], reading=reading)
+
+
+def _in_region(query: Select, region: str) -> Select:
+    return query.where(Resume.region_code.startswith(region)) if region else query
 
 
 def _from_database(
-    employer, keyword, skills, limit, applicants: Applicants, fallback: bool
+    employer, params: Params, limit, applicants: Applicants, reading, fallback: bool
 ) -> Results:
-    rows = db.session.scalars(service.search_query(employer, keyword, skills).limit(limit)).all()
-    return Results([applicants.found(r) for r in rows], fallback=fallback)
+    query = _in_region(service.search_query(employer, params.q, params.skills), params.region)
+    rows = db.session.scalars(query.limit(limit)).all()
+    return Results([applicants.found(r) for r in rows], fallback=fallback, reading=reading)

@@ -1,0 +1,111 @@
+"""The employer's candidate search reads its box as the job search does: a place typed in it
+(Chinese, English or pinyin) is the area searched, English job words find Chinese résumés,
+and a text over 100 characters is cut, said beside the box and searched. The real embedded
+index fed by the real queue, on SQLite and PostgreSQL; the database while it is down."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Region, Role, Visibility
+from app.queue import DERIVED
+from app.regions.loader import pinyin_for
+from tests import factories
+from tests.web import login
+
+EN = {"Accept-Language": "en"}
+ZH = {"Accept-Language": "zh"}
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", unescape(html)).split())
+
+
+def headlines(client, url: str, headers=EN) -> list[str]:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    found = re.findall(r'<li><a href="/resumes/\d+">(.*?)</a>', response.get_data(True), re.S)
+    return sorted(re.sub(r"<[^>]+>", "", h) for h in found)
+
+
+@pytest.fixture
+def owner(app):
+    for region in db.session.scalars(select(Region)):  # as `yunpin regions load` fills it
+        region.pinyin = pinyin_for(region.name)
+    owner = factories.user(Role.EMPLOYER)
+    factories.employer(owner)
+    for headline, region in (
+        ("急诊科护士", "420102"),
+        ("社区护士", "520302"),
+        ("仓库管理员", "420103"),
+        ("仓库管理员 遵义", "520302"),
+        ("叉车司机", "420102"),
+        ("货车司机", "420103"),
+    ):
+        seeker = factories.user(Role.SEEKER)
+        factories.resume(
+            seeker, headline=headline, skills=[], region_code=region, visibility=Visibility.PUBLIC
+        )
+    db.session.commit()
+    return owner
+
+
+@pytest.fixture
+def searching(client, owner, worker):
+    worker(DERIVED)
+    login(client, owner.email, factories.PASSWORD)
+    return client
+
+
+def test_a_place_typed_in_the_box_is_the_area_searched(searching):
+    client = searching
+    assert headlines(client, "/resumes/search?q=nurse") == ["急诊科护士", "社区护士"]
+    assert headlines(client, "/resumes/search?q=nurse Wuhan") == ["急诊科护士"]
+    assert headlines(client, "/resumes/search?q=nurse in Wuhan") == ["急诊科护士"]
+    assert headlines(client, "/resumes/search?q=仓库 武汉", ZH) == ["仓库管理员"]
+    assert headlines(client, "/resumes/search?q=仓库遵义", ZH) == ["仓库管理员 遵义"]
+    assert headlines(client, "/resumes/search?q=driver Wuhan") == ["叉车司机", "货车司机"]
+    assert headlines(client, "/resumes/search?q=forklift Jiang'an") == ["叉车司机"]
+    assert headlines(client, "/resumes/search?q=warehouse worker") == [
+        "仓库管理员",
+        "仓库管理员 遵义",
+    ]
+    page = text(client.get("/resumes/search?q=nurse in Wuhan", headers=EN).get_data(True))
+    assert "Searching for nurse in Wuhan" in page
+    page = text(client.get("/resumes/search?q=Jiang'an", headers=EN).get_data(True))
+    assert "Candidates in Jiang'an District" in page
+    assert headlines(client, "/resumes/search?q=Jiang'an") == ["叉车司机", "急诊科护士"]
+
+
+def test_the_database_reads_the_place_too_while_the_engine_is_down(app, client, owner):
+    from app.indexing import service as search_index
+
+    app.config.update(SEARCH_BACKEND="opensearch", SEARCH_URL="http://127.0.0.1:1")
+    search_index.close_backend(app)
+    login(client, owner.email, factories.PASSWORD)
+    html = client.get("/resumes/search?q=仓库 武汉", headers=ZH).get_data(True)
+    assert "search-fallback" in html
+    assert headlines(client, "/resumes/search?q=仓库 武汉", ZH) == ["仓库管理员"]
+
+
+def test_a_text_over_100_characters_is_cut_said_and_searched(searching):
+    typed = "nurse " + "x" * 150
+    response = searching.get(f"/resumes/search?q={typed}", headers=EN)
+    html = response.get_data(True)
+    assert "Field cannot be longer" not in html
+    assert (
+        "The search text is too long (100 characters at most). "
+        "Its first 100 characters were searched."
+    ) in text(html)
+    assert f'value="{typed[:100]}"' in html
+    long_word = "仓库 " + "很" * 120
+    html = searching.get(f"/resumes/search?q={long_word}", headers=ZH).get_data(True)
+    assert re.search(r'<div id="search-problems" role="alert">', html)
+    assert not re.search(
+        "[A-Za-z]{4,}", text(re.search(r'role="alert">(.*?)</div>', html, re.S).group(1))
+    )
