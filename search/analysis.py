@@ -528,6 +528,29 @@ def synonym_table() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _english_job_words() -> tuple[str, ...]:
+    """The English terms of the synonym groups that have Chinese ones, shortest first."""
+    words = {
+        term
+        for group in _synonym_lines()
+        if any(_CJK_RE.search(t) for t in group)
+        for term in group
+        if not _CJK_RE.search(term)
+    }
+    return tuple(sorted(words, key=lambda w: (len(w), w)))
+
+
+def english_job_words(prefix: str) -> list[str]:
+    """English job words of the synonym table starting with PREFIX (fork → forklift,
+    forklift driver…), for autocomplete: no title or skill indexed is in English, so the
+    suggestions of the index never offer them."""
+    typed = normalize(prefix).strip()
+    if len(typed) < 2 or _CJK_RE.search(typed):
+        return []
+    return [word for word in _english_job_words() if word.startswith(typed)]
+
+
 def _occupation_pairs() -> list[tuple[str, str]]:
     """English occupation name → Chinese job-board name (``data/occupations_en.tsv``,
     derived by ``tools/occupations_en.py``): one way only, so an English query finds

@@ -43,7 +43,9 @@ from search import (
     SearchResult,
     SearchUnavailable,
     Suggestion,
+    analysis,
 )
+from search.defaults import SUGGEST_LIMIT
 
 PAGE_SIZE = 20
 SORTS = ("relevance", "newest", "salary")
@@ -622,14 +624,23 @@ def index_version() -> Hashable | None:
 
 
 def suggestions(text: str) -> list[Suggestion]:
-    """Autocomplete for the search box: titles, skills, employers; pinyin and initials work.
-    Nothing while the engine is unavailable. A misspelt word that starts nothing (会汁) gets its correction (kind ``correction``)."""
+    """Autocomplete for the search box: titles, skills, employers; pinyin and initials work;
+    then the English job words starting with the text (fork → forklift, kind ``job_word``:
+    they find Chinese jobs, and no indexed title is in English). Nothing while the engine is
+    unavailable. A misspelt word that starts nothing (会汁) gets its correction (kind
+    ``correction``)."""
     prefix = text.strip()[:50]
     if not prefix:
         return []
     try:
         backend = search_index.get_backend()
         found = backend.suggest(prefix, kind="jobs")
+        shown = {s.text.lower() for s in found}
+        found += [
+            Suggestion(text=word, kind="job_word", weight=0)
+            for word in analysis.english_job_words(prefix)
+            if word not in shown
+        ][: max(0, SUGGEST_LIMIT - len(found))]
         if not found and (fixed := backend.did_you_mean(SearchQuery(text=prefix, size=1))):
             return [Suggestion(text=fixed.text, kind="correction", weight=fixed.total)]
         return found

@@ -71,3 +71,14 @@ def test_the_wider_place_offered_has_the_jobs(client, jobs):  # noqa: F811
 
 def unescape_url(url: str) -> str:
     return url.replace("&amp;", "&")
+
+
+def test_english_job_words_are_suggested_as_they_are_typed(client, jobs):  # noqa: F811
+    suggested = client.get("/jobs/suggest?q=fork").get_json()
+    assert [s["text"] for s in suggested] == ["forklift", "forklift driver", "forklift operator"]
+    assert {s["kind"] for s in suggested} == {"job_word"}
+    assert "warehouse" in [s["text"] for s in client.get("/jobs/suggest?q=Ware").get_json()]
+    # What is suggested finds the jobs its Chinese words name.
+    assert titles(client, "/jobs/?q=forklift driver") == ["叉车司机"]
+    # Chinese prefixes are the index's own titles, as before.
+    assert [s["text"] for s in client.get("/jobs/suggest?q=叉车").get_json()] == ["叉车司机"]
