@@ -20,16 +20,21 @@ BEFORE = "0015_export_revoked"
 
 def old_conversations(blocked_by: list[str | None]) -> list[int]:
     """Conversations as 0015 stored them, one per BLOCKED_BY, each with a message; their ids.
-    Only the conversations table differs from the models, so it alone is written in SQL."""
+    The people and jobs are made by the models at the head, then the schema goes back to
+    0015 (whose tables lack later columns), where the conversations are written in SQL."""
     db.session.add_all(
         Region(code=code, name=name, level=level, parent_code=parent)
         for code, name, level, parent in REGIONS
     )
     candidate = factories.user(Role.SEEKER)
     employer = factories.employer()
+    jobs = [factories.job(employer) for _ in blocked_by]
+    db.session.commit()
+    candidate_id, employer_id, job_ids = candidate.id, employer.id, [job.id for job in jobs]
+    db.session.remove()
+    downgrade(revision=BEFORE)
     ids = []
-    for side in blocked_by:
-        job = factories.job(employer)
+    for side, job_id in zip(blocked_by, job_ids, strict=True):
         ids.append(
             db.session.execute(
                 sa.text(
@@ -40,16 +45,16 @@ def old_conversations(blocked_by: list[str | None]) -> list[int]:
                     " CURRENT_TIMESTAMP, 0, 0, :no, :no, '', :side) RETURNING id"
                 ),
                 {
-                    "job": job.id,
-                    "candidate": candidate.id,
-                    "employer": employer.id,
+                    "job": job_id,
+                    "candidate": candidate_id,
+                    "employer": employer_id,
                     "no": False,
                     "side": side,
                 },
             ).scalar_one()
         )
         db.session.add(
-            Message(conversation_id=ids[-1], sender_id=candidate.id, side="candidate", text="您好")
+            Message(conversation_id=ids[-1], sender_id=candidate_id, side="candidate", text="您好")
         )
     db.session.commit()
     return ids
@@ -71,7 +76,7 @@ def test_0016_carries_each_block_over_and_back(kind, tmp_path, request):
     app = create_app(base_config(tmp_path, uri))
     flags = "SELECT id, blocked_by_candidate, blocked_by_employer FROM conversations"
     with app.app_context():
-        upgrade(revision=BEFORE)
+        upgrade()
         ids = old_conversations(["candidate", "employer", None, None])
 
         upgrade()
