@@ -162,6 +162,7 @@ def mine_detail_page(item: Application, status: int = 200):
         item=item,
         history=history_of(item),
         hiring_ended=ended,
+        taken_down=closing.taken_down(item.job),
         can_withdraw=item.stage in service.WITHDRAWABLE
         and (not ended or item.stage == Stage.OFFER),
         interviews=interviews.of_application(item.id),

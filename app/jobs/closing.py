@@ -23,14 +23,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import exists, select
+from sqlalchemy import String, cast, exists, select
 
 from app.applications.service import WITHDRAWABLE
 from app.database import lock
 from app.extensions import db
 from app.interviews import service as interviews
 from app.jobs import service
-from app.models import Application, AuditEntry, Interview, InterviewStatus, Job, JobStatus, User
+from app.models import (
+    Application,
+    AuditEntry,
+    Interview,
+    InterviewStatus,
+    Job,
+    JobReport,
+    JobStatus,
+    User,
+)
 from app.notifications.service import notify
 
 PLANNED = (InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED)
@@ -71,6 +80,24 @@ def hiring_ended(job: Job) -> bool:
         AuditEntry.object_id == str(job.id),
     )
     return not db.session.scalar(select(exists(expired)))
+
+
+def taken_down(job: Job) -> bool:
+    """Whether the officials took JOB down, upholding a fraud report on it: its candidates
+    are then warned on its pages as they were told (`job_taken_down`). The report's decision
+    says so in its audit entry (`reports.resolve`: closed_job)."""
+    if job.status != JobStatus.CLOSED:
+        return False
+    decisions = db.session.scalars(
+        select(AuditEntry.data).where(
+            AuditEntry.action == "job.report_upheld",
+            AuditEntry.object_type == JobReport.__tablename__,
+            AuditEntry.object_id.in_(
+                select(cast(JobReport.id, String)).where(JobReport.job_id == job.id)
+            ),
+        )
+    )
+    return any(data.get("closed_job") for data in decisions)
 
 
 def affected(job: Job) -> Affected:

@@ -92,6 +92,7 @@ def detail(job_id: int):
         my_application=application,
         applications_closed=service.deadline_passed(job.deadline),
         hiring_ended=closing.hiring_ended(job),
+        taken_down=closing.taken_down(job),
     )
 
 
