@@ -16,7 +16,6 @@ FILLER = frozenset(
         "near",
         "job",
         "jobs",
-        "work",
         "position",
         "positions",
         "vacancy",
@@ -28,7 +27,8 @@ FILLER = frozenset(
     }
 )
 """Words of an English job search that say it is one, or where (in, at, near: "nurse in
-Wuhan" searches nurse in Wuhan), not what is sought."""
+Wuhan" searches nurse in Wuhan), not what is sought. Not "work": social work, shift work and
+work from home name what is sought."""
 
 _EDGE_PUNCTUATION = ",，、;；:：!！?？。"
 """Stripped from both ends of a word; a full stop only from its end (.net keeps its own)."""
