@@ -18,7 +18,11 @@ from markupsafe import Markup
 from app.occupations.english import english_name as occupation_english_name
 from app.regions.english import english_full_name, english_name
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+# A line break the author typed is one on the page (breaks): companies and employers write
+# descriptions line by line, not as Markdown paragraphs.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
+    "table"
+)
 
 ALLOWED_TAGS = {
     "p",
