@@ -82,7 +82,9 @@ def detail(job_id: int):
         if application is None:
             if job.status != JobStatus.CLOSED:
                 abort(404)
-            return render_template("jobs/closed.html", job=job), 410
+            return render_template(
+                "jobs/closed.html", job=job, similar_query=search.box_text(job.title)
+            ), 410
     return render_template(
         "jobs/detail.html",
         job=job,

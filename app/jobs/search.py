@@ -113,6 +113,16 @@ MAX_QUERY = 100
 """Characters of the search box at most (its maxlength, on the home page too)."""
 
 
+def box_text(text: str) -> str:
+    """TEXT as the search box takes it: cut to MAX_QUERY characters, at the last word
+    boundary if there is one (a job title may be longer than the box: "jobs like it")."""
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUERY:
+        return text
+    cut = text[: MAX_QUERY + 1]
+    return cut[: cut.rfind(" ")] if " " in cut else text[:MAX_QUERY]
+
+
 def _int(args, name: str, low: int, high: int) -> int | None:
     raw = args.get(name, "").strip()
     if not raw:
