@@ -359,7 +359,14 @@ def review_employer(employer_id: int):
         )
         review.decide(employer, current_user, decision, form.reasons.data or "")
     except review.ReviewError as error:
-        return refused(error, lambda status: review_page(employer, form, status))
+        db.session.rollback()
+        if employer.verification_state != VerificationState.SUBMITTED:  # decided meanwhile
+            return refused(error, lambda status: review_page(employer, form, status))
+        # Said at the field to fix, which takes the focus: a return needs its reasons, an
+        # approval without an identity check needs the box ticked.
+        returned = decision == ReviewDecision.RETURNED
+        (form.reasons if returned else form.without_identity).errors.append(str(error.message))
+        return review_page(employer, form, error.status)
     db.session.commit()
     flash(_("Decision recorded; the employer has been told."), "success")
     return redirect(url_for("employers.reviews"))
