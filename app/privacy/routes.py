@@ -186,7 +186,7 @@ def delete_account():
     db.session.commit()
     flash(
         _(
-            "Your account will be deleted on %(date)s. Until then you can cancel here.",
+            "Your account will be deleted on %(date)s. Until then you can cancel it with the “Keep my account” button below.",
             date=datetime_with_zone(user.delete_after, "short"),  # as the section says it
         ),
         "info",
@@ -195,10 +195,10 @@ def delete_account():
 
 
 def refused_deletion(form: DeleteForm, status: int):
-    """The page again, its password field focused, which brings it and its error into view
-    (the form is at the foot of a long page on a phone). Autofocus, not an anchor in the
-    form's action: a page opened at an anchor ignores autofocus."""
-    form.password.render_kw = {"autofocus": True}
+    """The page again, its password field focused (the form macro focuses the first field
+    with an error), which brings it and its error into view: the form is at the foot of a
+    long page on a phone. Autofocus, not an anchor in the form's action: a page opened at an
+    anchor ignores autofocus."""
     return settings_page(status, delete_form=form)
 
 
@@ -234,8 +234,10 @@ def security():
         ended, revoked = service.change_password(
             current_user._get_current_object(), form.current.data, form.password.data
         )
-    except service.PrivacyError as error:
-        return refused(error, lambda status: security_page(form, status))
+    except service.PrivacyError as error:  # the current password is wrong
+        db.session.rollback()
+        form.current.errors.append(str(error.message))  # at its field, which takes the focus
+        return security_page(form, error.status)
     db.session.commit()
     if ended:
         changed = ngettext(
