@@ -28,7 +28,10 @@ def favourites_helper() -> dict:
 @bp.route("/saved-searches")
 @roles_required(Role.SEEKER)
 def index():
-    return render_template("alerts/index.html", searches=service.saved_of(current_user))
+    searches = service.saved_of(current_user)
+    return render_template(
+        "alerts/index.html", searches=[(s, service.filters_said(s)) for s in searches]
+    )
 
 
 @bp.route("/saved-searches", methods=["POST"])
@@ -45,14 +48,14 @@ def save():
         frequency = AlertFrequency.DAILY
     try:
         service.save(
-            current_user,
+            current_user._get_current_object(),  # locked: a row, not the proxy
             request.form.get("name", ""),
             request.form.get("q", ""),
             filters,
             AlertFrequency(frequency),
         )
-    except DomainError as error:
-        return refused(error, lambda status: redirect(url_for("jobs.index")))
+    except DomainError as error:  # a duplicate or one too many: the list to choose from
+        return refused(error, lambda status: redirect(url_for("alerts.index")))
     db.session.commit()
     flash(_("Search saved. New matching jobs will be sent to you."), "success")
     return redirect(url_for("alerts.index"))

@@ -14,15 +14,18 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import delete, func, select
 from werkzeug.datastructures import MultiDict
 
-from app.database import insert_missing
+from app.database import insert_missing, lock
 from app.errors import DomainError
 from app.extensions import db
 from app.jobs.search import BadSearch, Params, database_query, parse_params
+from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label, salary_range
 from app.models import AlertFrequency, Favourite, Job, SavedSearch, User
 from app.redis_store import get_redis
+from app.templating import place
 
 MAX_SAVED = 20
 """Saved searches per candidate."""
@@ -73,6 +76,15 @@ def _query_string(query: str, filters: dict) -> MultiDict:
     return MultiDict(pairs)
 
 
+def _comparable(filters: dict) -> dict:
+    """FILTERS with the order of a filter's several values left out (Wuhan and Jiang'an is
+    Jiang'an and Wuhan), and numbers and their digits alike."""
+    return {
+        name: sorted(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        for name, value in filters.items()
+    }
+
+
 def params_of(saved: SavedSearch) -> Params:
     return parse_params(_query_string(saved.query, saved.filters))
 
@@ -81,6 +93,17 @@ def save(
     user: User, name: str, query: str, filters: dict, frequency: AlertFrequency
 ) -> SavedSearch:
     query, filters = clean_filters(query, filters)
+    lock(db.session, user)  # two saves at once: the second sees the first (duplicate, limit)
+    same = next(
+        (
+            s
+            for s in saved_of(user)
+            if s.query == query and _comparable(s.filters) == _comparable(filters)
+        ),
+        None,
+    )
+    if same is not None:
+        raise AlertError(_l("You have already saved this search: “%(name)s”.", name=same.name))
     count = db.session.scalar(select(func.count()).where(SavedSearch.user_id == user.id))
     if count >= MAX_SAVED:
         raise AlertError(_l("You can keep %(n)d saved searches at most.", n=MAX_SAVED), 409)
@@ -94,6 +117,35 @@ def save(
     db.session.add(saved)
     db.session.flush()
     return saved
+
+
+def filters_said(saved: SavedSearch) -> list[str]:
+    """SAVED's filters in the reader's words, in the order of the search page's sheet: its
+    name is only the text searched ("nurse Wuhan"), which says nothing of the rest."""
+    params = params_of(saved)
+    said = [place(code) for code in params.area or ((params.region,) if params.region else ())]
+    said += [occupation_label(code) for code in params.category]
+    said += [label_getter(EMPLOYMENT_TYPES)(kind) for kind in params.employment_type]
+    low, high = params.salary_min, params.salary_max
+    if low is not None and high is not None:
+        said.append(salary_range(low, high))
+    elif low is not None:
+        said.append(_l("at least %(salary)s", salary=salary_range(low, None)))
+    elif high is not None:
+        said.append(_l("at most %(salary)s", salary=salary_range(None, high)))
+    if params.posted_within:
+        said.append(
+            lazy_ngettext(
+                "posted in the last day",
+                "posted in the last %(num)d days",
+                params.posted_within,
+            )
+        )
+    if params.remote:
+        said.append(_l("Remote only"))
+    if params.verified:
+        said.append(_l("Verified employers only"))
+    return [str(words) for words in said]
 
 
 def saved_of(user: User) -> list[SavedSearch]:
