@@ -203,13 +203,25 @@ def jobs():
 
 
 def _filters() -> dict:
+    """The pipeline's filters from the query string; "problems": filter → what the page says
+    beside it of a value it could not use and left out (min_score=abc), as the job search does."""
     stage = request.args.get("stage", "")
+    typed_score = request.args.get("min_score", "").strip()
     min_score = request.args.get("min_score", type=float)
+    if min_score is not None and not 0 <= min_score <= 100:  # also nan
+        min_score = None
     skills = [s.strip() for s in TAG_SPLIT.split(request.args.get("skills", "")[:200]) if s.strip()]
+    problems = {}
+    if typed_score and min_score is None:
+        problems["min_score"] = _(
+            "Enter a match from 0 to 100 percent. It was left out of this list."
+        )
     return {
         "stage": stage if stage in {s.value for s in Stage} else "",
-        "min_score": min_score if min_score is not None and 0 <= min_score <= 100 else None,
+        "min_score": min_score,
+        "typed_min_score": typed_score[:20],
         "skills": skills,
+        "problems": problems,
     }
 
 
@@ -258,7 +270,7 @@ def pipeline_page(job: Job, status: int = 200):
         all_stages=list(STAGES),
         reason_texts=partial(reason_texts, reader="employer"),
         locale=current_locale(),
-    ), status
+    ), 400 if filters["problems"] and status == 200 else status
 
 
 @bp.route("/applications/jobs/<id:job_id>/move", methods=["POST"])
