@@ -267,7 +267,9 @@ def test_officials_see_who_reported_and_whose_block_stands(client):
     page = client.get(url).text
     assert "Reported by the company" in page and "asks for my ID card photo" in page
     # each message says whose it is: the official is neither side
-    sender = re.search(r'<p class="sender">(\w+)</p>\s*<p class="text">我的身份证照片已经发了', page)
+    sender = re.search(
+        r'<p class="sender">(\w+)</p>\s*<p class="text">我的身份证照片已经发了', page
+    )
     assert sender and sender.group(1) == "Candidate"
     assert "The company blocked it: no messages can be sent until the company unblocks it." in page
     listed = client.get("/officials/conversations").text
