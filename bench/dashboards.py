@@ -493,6 +493,7 @@ def run(
     from app import create_app
     from app.dashboards.rollups import recompute
     from app.extensions import db
+    from app.redis_store import shutdown_embedded
 
     with tempfile.TemporaryDirectory() as instance:
         app = create_app(
@@ -525,6 +526,7 @@ def run(
             }
             database = db.engine.dialect.name
             db.engine.dispose()
+            shutdown_embedded(app)  # its Redis, which the commits' change marks started
     return {
         "database": database,
         "employers": employers,

@@ -64,6 +64,7 @@ def run(database_url: str | None, employers: int, changes: int, repeat: int) -> 
     from app.extensions import db
     from app.models import Job, JobStatus
     from app.ranking import stage_one
+    from app.redis_store import shutdown_embedded
 
     from .dashboards import load_synthetic
 
@@ -113,6 +114,7 @@ def run(database_url: str | None, employers: int, changes: int, repeat: int) -> 
             database = db.engine.dialect.name
             db.session.remove()
             db.engine.dispose()
+            shutdown_embedded(app)  # its Redis, which the commits' change marks started
     return {
         "database": database,
         "published_jobs": public,
