@@ -13,7 +13,11 @@ from app.extensions import db
 from app.models import Message, Region, Role
 from tests import factories
 from tests.conftest import REGIONS, base_config
-from tests.migrations.test_migrations import fresh_postgres  # noqa: F401  (the fixture)
+from tests.migrations.test_migrations import (  # fresh_postgres: the fixture
+    empty_database,
+    fresh_postgres,  # noqa: F401
+    rows,
+)
 
 BEFORE = "0015_export_revoked"
 
@@ -60,20 +64,9 @@ def old_conversations(blocked_by: list[str | None]) -> list[int]:
     return ids
 
 
-def rows(query: str) -> list[tuple]:
-    found = db.session.execute(sa.text(query)).all()
-    db.session.rollback()  # SQLite: a read left open would keep seeing the old rows
-    return [tuple(row) for row in found]
-
-
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_0016_carries_each_block_over_and_back(kind, tmp_path, request):
-    uri = (
-        f"sqlite:///{tmp_path / 'm.db'}"
-        if kind == "sqlite"
-        else request.getfixturevalue("fresh_postgres")
-    )
-    app = create_app(base_config(tmp_path, uri))
+    app = create_app(base_config(tmp_path, empty_database(kind, tmp_path, request)))
     flags = "SELECT id, blocked_by_candidate, blocked_by_employer FROM conversations"
     with app.app_context():
         upgrade()

@@ -28,6 +28,20 @@ def fresh_postgres(postgres_uri, tmp_path):
     admin.dispose()
 
 
+def empty_database(kind: str, tmp_path, request) -> str:
+    """The URL of a new, empty database of KIND: a SQLite file, or a PostgreSQL database
+    (`fresh_postgres`, which the calling module must import)."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'm.db'}"
+    return request.getfixturevalue("fresh_postgres")
+
+
+def rows(query: str, **params) -> list[tuple]:
+    found = db.session.execute(sa.text(query), params).all()
+    db.session.rollback()  # SQLite: a read left open would keep seeing the old rows
+    return [tuple(row) for row in found]
+
+
 def test_models_and_migrations_agree_and_go_down_and_up(fresh_postgres, tmp_path):
     app = create_app(base_config(tmp_path, fresh_postgres))
     with app.app_context():
@@ -84,12 +98,7 @@ def test_database_enforces_constraints(app):
 def test_0011_widens_the_broadcast_status_and_keeps_every_row(kind, tmp_path, request):
     """0011 lets a broadcast be cancelled without touching its questions: on SQLite a copied
     table would cascade-delete them when the old one is dropped (foreign keys are on)."""
-    uri = (
-        f"sqlite:///{tmp_path / 'm.db'}"
-        if kind == "sqlite"
-        else request.getfixturevalue("fresh_postgres")
-    )
-    app = create_app(base_config(tmp_path, uri))
+    app = create_app(base_config(tmp_path, empty_database(kind, tmp_path, request)))
     with app.app_context():
         upgrade(revision="0010_chat15")
         db.session.execute(

@@ -17,7 +17,11 @@ from app.extensions import db
 from app.models import AuditEntry, Interview, Notification, Region
 from tests.app.interviews.helpers import world
 from tests.conftest import REGIONS, base_config
-from tests.migrations.test_migrations import fresh_postgres  # noqa: F401  (the fixture)
+from tests.migrations.test_migrations import (  # fresh_postgres: the fixture
+    empty_database,
+    fresh_postgres,  # noqa: F401
+    rows,
+)
 
 BEFORE = "0016_chat_blocks"
 STORED = [  # (kind, params as stored before 0017, params after)
@@ -93,12 +97,6 @@ def old_rows() -> tuple[int, int, list[int]]:
     return interview_id, job_id, note_ids
 
 
-def rows(query: str, **params) -> list[tuple]:
-    found = db.session.execute(sa.text(query), params).all()
-    db.session.rollback()  # SQLite: a read left open would keep seeing the old rows
-    return [tuple(row) for row in found]
-
-
 def stored_params() -> dict[int, dict]:
     """Each notification's parameters (SQLite hands JSON back as text)."""
     return {
@@ -109,12 +107,7 @@ def stored_params() -> dict[int, dict]:
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_0017_stores_codes_and_keeps_typed_words(kind, tmp_path, request):
-    uri = (
-        f"sqlite:///{tmp_path / 'm.db'}"
-        if kind == "sqlite"
-        else request.getfixturevalue("fresh_postgres")
-    )
-    app = create_app(base_config(tmp_path, uri))
+    app = create_app(base_config(tmp_path, empty_database(kind, tmp_path, request)))
     with app.app_context():
         upgrade()
         interview_id, job_id, note_ids = old_rows()
