@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import Region
 from app.redis_store import release
 from tests.jobs import run_jobs
+from tests.web import served_on_a_port
 
 REGIONS = [
     ("42", "湖北省", 1, None),
@@ -222,10 +223,6 @@ def browser():
 @pytest.fixture
 def live_server(tmp_path, sqlite_template, redis_server):
     """The app on a real HTTP port, on a SQLite copy, for browser tests. Yields its base URL."""
-    import threading
-
-    from werkzeug.serving import make_server
-
     path = tmp_path / "live.db"
     shutil.copy(sqlite_template, path)
     config = base_config(tmp_path, f"sqlite:///{path}")
@@ -238,10 +235,5 @@ def live_server(tmp_path, sqlite_template, redis_server):
             for code, name, level, parent in REGIONS
         )
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.app = app
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join(timeout=5)
+    with served_on_a_port(app) as base:
+        yield base, app

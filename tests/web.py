@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 # The two screens every page is looked at on: a phone and a desktop.
@@ -86,3 +87,20 @@ def sign_in_page(page, base: str, email: str) -> None:
     page.locator("#password").fill(PASSWORD)
     page.locator("button.button").click()
     page.wait_for_url(base + "/")
+
+
+@contextmanager
+def served_on_a_port(app: Flask) -> Iterator[str]:
+    """APP on a real HTTP port of this machine, answered by a thread: its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -4,7 +4,6 @@ shared by the walks over every main page (test_accessibility.py, test_long_words
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ from app import create_app
 from app.extensions import db
 from tests.browser.main_pages import ROLES, Page
 from tests.conftest import base_config
+from tests.web import served_on_a_port
 
 
 @contextmanager
@@ -22,8 +22,6 @@ def demo_site(
     """The app with the demo data set, CHANGE applied to it (in an app context, before the
     search index is built, so the index holds what the pages show): the base URL and each
     role's main pages (tests/browser/main_pages.py)."""
-    from werkzeug.serving import make_server
-
     from app import demo
     from app.cli import build_search_index_if_needed
 
@@ -40,14 +38,8 @@ def demo_site(
         build_search_index_if_needed()  # as `yunpin run` does: the job search shows the demo
         pages = {role: pages_of(db.session) for role, (_email, pages_of) in ROLES.items()}
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", pages
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with served_on_a_port(app) as base:
+        yield base, pages
 
 
 def sign_in(page, base: str, email: str, language: str = "zh") -> None:

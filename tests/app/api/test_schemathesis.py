@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,13 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
 from schemathesis.config import SchemathesisConfig
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.accounts.service import create_api_token, revoke_all_tokens
 from app.extensions import db
 from app.models import Region, User
 from tests.conftest import REGIONS, base_config
+from tests.web import served_on_a_port
 
 from .seed import seed
 
@@ -109,12 +108,8 @@ def live_api(tmp_path_factory, sqlite_template, redis_server):
         )
         db.session.commit()
         world = seed()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", world, app
-    server.shutdown()
-    thread.join(timeout=5)
+    with served_on_a_port(app) as base:
+        yield base, world, app
 
 
 @pytest.fixture

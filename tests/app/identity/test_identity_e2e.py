@@ -5,10 +5,8 @@ and the Finish page stores the passed result with its snapshots."""
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.identity import service as identity
@@ -22,7 +20,7 @@ from tests.video.test_video_liveness import (  # noqa: F401  (short_timings is a
     follow_prompts,
     short_timings,
 )
-from tests.web import as_user, post_form
+from tests.web import as_user, post_form, served_on_a_port
 from video.embedded import start_in_thread
 
 
@@ -31,12 +29,8 @@ def served(app):
     """The media server (snapshots in the app's VIDEO_SNAPSHOT_DIR) and the app on real ports."""
     media = start_in_thread(settings_for(app, port=0))
     app.config["VIDEO_URL"] = media.url
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served_on_a_port(app) as base:
+        yield base
     media.stop()
 
 
