@@ -89,6 +89,19 @@ def sign_in_page(page, base: str, email: str) -> None:
     page.wait_for_url(base + "/")
 
 
+def focus_settles_on(page, field_id: str) -> bool:
+    """Wait until FIELD_ID has the focus on PAGE, then say whether it is on screen. Chromium
+    runs autofocus at a rendering step after the page has arrived, later still under load,
+    so reading the focused element at once can find none; a field never focused times out."""
+    page.wait_for_function("id => document.activeElement?.id === id", arg=field_id)
+    return page.evaluate(
+        """() => {
+            const box = document.activeElement.getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= window.innerHeight;
+        }"""
+    )
+
+
 @contextmanager
 def served_on_a_port(app: Flask) -> Iterator[str]:
     """APP on a real HTTP port of this machine, answered by a thread: its base URL."""

@@ -9,12 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import Role, VerificationState
 from tests import factories
-from tests.web import VIEWPORTS, sign_in_page
-
-FOCUSED_ON_SCREEN = """() => {
-  const field = document.activeElement, box = field.getBoundingClientRect();
-  return [field.id, box.top >= 0 && box.bottom <= window.innerHeight];
-}"""
+from tests.web import VIEWPORTS, focus_settles_on, sign_in_page
 
 
 @pytest.fixture
@@ -48,7 +43,7 @@ def test_the_field_to_fix_is_focused_on_screen(browser, people, locale, tmp_path
     page.locator("input[name=decision][value=returned]").check()
     page.locator("form:has(#reasons) button.button").click()
     page.wait_for_selector("#reasons-error")
-    assert page.evaluate(FOCUSED_ON_SCREEN) == ["reasons", True]
+    assert focus_settles_on(page, "reasons")
     assert page.locator("input[name=decision][value=returned]").is_checked()
     page.screenshot(path=str(tmp_path / f"review-{locale}.png"))
 
@@ -58,7 +53,7 @@ def test_the_field_to_fix_is_focused_on_screen(browser, people, locale, tmp_path
     page.locator("#confirm").fill("brand-new-pass")
     page.locator("form:has(#current) button").first.click()
     page.wait_for_selector("#current-error")
-    assert page.evaluate(FOCUSED_ON_SCREEN) == ["current", True]
+    assert focus_settles_on(page, "current")
     page.screenshot(path=str(tmp_path / f"security-{locale}.png"))
     context.close()
 
@@ -69,7 +64,7 @@ def test_the_field_to_fix_is_focused_on_screen(browser, people, locale, tmp_path
     page.locator("#salary_max").fill("8000")
     page.locator("button[name=action][value=publish]").click()
     page.wait_for_selector("#salary_max-error")
-    assert page.evaluate(FOCUSED_ON_SCREEN) == ["salary_max", True]
+    assert focus_settles_on(page, "salary_max")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(tmp_path / f"job-form-{locale}.png"))
     context.close()
