@@ -8,15 +8,26 @@ List parameters are rendered with the language's separator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-TEMPLATES: dict[str, tuple[str, str]] = {
+
+class Plural(NamedTuple):
+    """An English sentence said one way when the parameter COUNT is 1 and another otherwise
+    (Chinese needs no second form)."""
+
+    count: str
+    one: str
+    other: str
+
+
+TEMPLATES: dict[str, tuple[str, str | Plural]] = {
     "skills_overlap": (
         "具备岗位要求的{n}项技能中的{k}项：{skills}",
         "Has {k} of {n} required skills: {skills}",
     ),
     "skills_all": (
         "具备岗位要求的全部{n}项技能：{skills}",
-        "Has all {n} required skills: {skills}",
+        Plural("n", "Has the required skill: {skills}", "Has all {n} required skills: {skills}"),
     ),
     "skills_related": ("具备相关技能：{skills}", "Has related skills: {skills}"),
     "skills_missing": ("缺少技能：{skills}", "Missing skills: {skills}"),
@@ -44,17 +55,31 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "experience_ok": (
         "{years}年工作经验，满足{required}年要求",
-        "{years} years of experience, meets the {required}-year requirement",
+        Plural(
+            "years",
+            "{years} year of experience, meets the {required}-year requirement",
+            "{years} years of experience, meets the {required}-year requirement",
+        ),
     ),
     "experience_short": (
         "{years}年工作经验，岗位要求{required}年",
-        "{years} years of experience; the job asks for {required}",
+        Plural(
+            "years",
+            "{years} year of experience; the job asks for {required}",
+            "{years} years of experience; the job asks for {required}",
+        ),
     ),
     "education_ok": ("学历符合要求", "Meets the education requirement"),
     "education_short": ("学历低于岗位要求", "Education below the job's requirement"),
     "available_now": ("可立即到岗", "Available now"),
-    "available_in": ("{days}天后可到岗", "Available in {days} days"),
-    "fresh_posting": ("{days}天内发布的新岗位", "Posted within the last {days} days"),
+    "available_in": (
+        "{days}天后可到岗",
+        Plural("days", "Available in {days} day", "Available in {days} days"),
+    ),
+    "fresh_posting": (
+        "{days}天内发布的新岗位",
+        Plural("days", "Posted within the last day", "Posted within the last {days} days"),
+    ),
     "responsive_employer": ("雇主回复率{pct}%", "Employer answers {pct}% of applications"),
 }
 
@@ -93,7 +118,11 @@ class Reason:
             if isinstance(v, list | tuple):
                 v = sep.join(str(x) for x in v)
             params[k] = v
-        return (zh if is_zh else en).format(**params)
+        if is_zh:
+            return zh.format(**params)
+        if isinstance(en, Plural):
+            en = en.one if float(params[en.count]) == 1 else en.other
+        return en.format(**params)
 
     def __hash__(self):
         return hash((self.code, repr(sorted(self.params.items()))))

@@ -43,6 +43,27 @@ def test_reasons_render_every_template():
         assert r.text("zh") and r.text("en") and r.text("zh") != r.text("en")
 
 
+def test_a_count_of_one_reads_in_the_singular_in_english(ctx):
+    job = JobProfile("j", title="叉车司机", skills=["Excel"])
+    cand = CandidateProfile("c", headline="叉车司机", skills=["excel"])
+    m = score(job, cand, MatchContext(now=ctx.now, use_embeddings=False))
+    assert "Has the required skill: Excel" in m.explain("en", 10)
+    assert "具备岗位要求的全部1项技能：Excel" in m.explain("zh", 10)
+    said = {
+        code: Reason(code, {"years": "1", "required": 1, "days": 1}).text("en")
+        for code in ("experience_ok", "experience_short", "available_in", "fresh_posting")
+    }
+    assert said == {
+        "experience_ok": "1 year of experience, meets the 1-year requirement",
+        "experience_short": "1 year of experience; the job asks for 1",
+        "available_in": "Available in 1 day",
+        "fresh_posting": "Posted within the last day",
+    }
+    assert (
+        Reason("experience_ok", {"years": "1.5", "required": 1}).text("en").startswith("1.5 years")
+    )
+
+
 def test_cooperation_reason(ctx, java_job):
     cand = CandidateProfile(
         "c", headline="Java工程师", region_code="520102"

@@ -24,7 +24,7 @@ SAID = {
         "、",
     ),
     "en": (
-        re.compile(r"Has all (?P<n>\d+) required skills: (?P<names>.+)"),
+        re.compile(r"Has (?:all (?P<n>\d+) required skills|the required skill): (?P<names>.+)"),
         re.compile(r"Has (?P<k>\d+) of (?P<n>\d+) required skills: (?P<names>.+)"),
         re.compile(r"Missing skills: (?P<names>.+)"),
         ", ",
@@ -48,7 +48,7 @@ def counts(sentences: list[str], lang: str) -> tuple[int, list[str], list[str]]:
     total, held, missing = None, [], []
     for sentence in sentences:
         if found := every.fullmatch(sentence):
-            total, held = int(found["n"]), found["names"].split(sep)
+            total, held = int(found["n"] or 1), found["names"].split(sep)
         elif found := some.fullmatch(sentence):
             total, held = int(found["n"]), found["names"].split(sep)
             assert int(found["k"]) == len(held), sentence
