@@ -151,20 +151,13 @@ def mine_detail(application_id: int):
 
 
 def mine_detail_page(item: Application, status: int = 200):
-    """Withdrawing is offered while the employer may still act on the application: the job is
-    open, or closed by its apply-by date (the employer still chooses among those who applied),
-    or an offer stands on a job whose hiring ended (it may be honoured). Once the employer or
-    the officials ended the hiring, anything short of an offer is over: a withdraw would
-    change nothing, so it is not offered (the API still takes it: it is harmless)."""
-    ended = closing.hiring_ended(item.job)
     return render_template(
         "applications/mine_detail.html",
         item=item,
         history=history_of(item),
-        hiring_ended=ended,
+        hiring_ended=closing.hiring_ended(item.job),
         taken_down=closing.taken_down(item.job),
-        can_withdraw=item.stage in service.WITHDRAWABLE
-        and (not ended or item.stage == Stage.OFFER),
+        can_withdraw=service.may_withdraw(item),
         interviews=interviews.of_application(item.id),
     ), status
 

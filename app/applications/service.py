@@ -222,11 +222,24 @@ def webhook_data(application: Application) -> dict:
     }
 
 
+def may_withdraw(application: Application) -> bool:
+    """Whether withdrawing still tells the employer something: while they may act on the
+    application, that is while the job is open or closed by its apply-by date (they still
+    choose among those who applied), or an offer stands after the hiring ended (it may be
+    honoured). Once the employer or the officials ended the hiring, anything short of an
+    offer is over."""
+    from app.jobs import closing  # closing's notices read this module's stages
+
+    if application.stage not in WITHDRAWABLE:
+        return False
+    return application.stage == Stage.OFFER or not closing.hiring_ended(application.job)
+
+
 def withdraw(application: Application, candidate: User) -> StageChange:
     """The candidate takes the application back; the employer sees it as withdrawn."""
     if application.candidate_id != candidate.id:
         raise ApplicationError(_l("You do not have permission to do that."), status=403)
-    if application.stage not in WITHDRAWABLE:
+    if not may_withdraw(application):
         raise ApplicationError(_l("This application can no longer be withdrawn."))
     change = _change_stage(application, Stage.WITHDRAWN, candidate, "")
     audit.record("application.withdraw", application, actor=candidate)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from app.accounts.service import create_api_token
 from app.extensions import db
 from app.jobs import service as jobs
-from app.models import Job, JobStatus, Role, Stage
+from app.models import Application, Job, JobStatus, Role, Stage, User
 from tests import factories
 from tests.web import as_user, post_form
 
@@ -62,6 +63,22 @@ def test_a_job_its_employer_closed_says_since_when_and_offers_no_pointless_withd
     assert "Apply by" not in posting
     assert WITHDRAW not in detail  # the employer ended the hiring: nothing left to withdraw from
     assert "You can apply again" not in detail
+
+
+def test_withdrawing_once_the_hiring_ended_is_refused_by_page_and_api_alike(client):
+    owner, job, candidate, application = applied(Stage.SCREENING)
+    closed_by_employer(client, owner, job)
+    as_user(client, candidate)
+    url = f"/applications/{application.id}"
+    page = post_form(client, f"{url}/withdraw", {}, url, headers=EN)
+    assert page.status_code == 409
+    assert "This application can no longer be withdrawn." in page.get_data(as_text=True)
+    token = create_api_token(db.session.get(User, candidate.id), "tests")
+    api = client.post(f"/api/v1{url}/withdraw", headers={**EN, "Authorization": f"Bearer {token}"})
+    assert api.status_code == 409
+    assert api.get_json()["detail"] == "This application can no longer be withdrawn."
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).stage == Stage.SCREENING
 
 
 def test_an_offer_on_a_closed_job_may_still_be_declined(client):
