@@ -263,6 +263,8 @@ def pipeline_page(job: Job, status: int = 200):
         all_stages=list(STAGES),
         reason_texts=partial(reason_texts, reader="employer"),
         locale=current_locale(),
+        # The download holds what the page lists: without the filters it left out.
+        export_args={k: v for k, v in request.args.items() if k not in filters["problems"]},
     ), 400 if filters["problems"] and status == 200 else status
 
 
@@ -285,7 +287,12 @@ def bulk_move(job_id: int):
 @bp.route("/applications/jobs/<id:job_id>/export.csv")
 @roles_required(Role.EMPLOYER)
 def export_csv(job_id: int):
+    """The pipeline's list as a spreadsheet; a filter it cannot use is said on the pipeline
+    page instead (400), not left out of a file that would not say so."""
     job = member_job(job_id)
+    filters = _filters()
+    if filters["problems"]:
+        return pipeline_page(job)
     header = [
         pgettext("person", "Name"),
         _("Headline"),
@@ -298,7 +305,7 @@ def export_csv(job_id: int):
         _("Answers"),
     ]
     rows = []
-    for application, score, _reasons in ranked(job, _filters()):
+    for application, score, _reasons in ranked(job, filters):
         resume = application.resume
         rows.append(
             [

@@ -35,3 +35,20 @@ def test_a_minimum_match_that_is_no_number_is_said_at_its_field(client):
 
     fine = client.get(f"/applications/jobs/{job.id}?min_score=0", headers=EN)
     assert fine.status_code == 200 and "f-score-error" not in fine.get_data(as_text=True)
+
+
+def test_a_download_holds_what_the_page_lists_and_refuses_a_filter_it_cannot_use(client):
+    owner, _employer, job, candidate = world()
+    resume = db.session.scalar(select(Resume).where(Resume.user_id == candidate.id))
+    factories.application(candidate, job, resume_id=resume.id, stage="screening")
+    db.session.commit()
+    as_user(client, owner)
+    page = client.get(f"/applications/jobs/{job.id}?min_score=abc&stage=screening", headers=EN)
+    link = re.search(r'href="([^"]*export\.csv[^"]*)"', page.get_data(as_text=True)).group(1)
+    assert "stage=screening" in link and "min_score" not in link
+    download = client.get(link.replace("&amp;", "&"), headers=EN)
+    assert download.status_code == 200 and "李雷" in download.get_data(as_text=True)
+
+    refused = client.get(f"/applications/jobs/{job.id}/export.csv?min_score=abc", headers=EN)
+    assert refused.status_code == 400 and refused.mimetype == "text/html"
+    assert "Enter a match from 0 to 100 percent." in refused.get_data(as_text=True)
