@@ -92,3 +92,19 @@ def test_the_chinese_page_says_the_deletion_moment_once_in_beijing_time(client):
     page = client.get(asked.location).get_data(as_text=True)
     moments = set(re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d 北京时间", page))
     assert len(moments) == 1, moments
+
+
+@pytest.mark.parametrize(
+    ("days", "locale", "said"),
+    [
+        (14, "en", "After 14 days your personal data is erased"),
+        (1, "en", "After 1 day your personal data is erased"),
+        (14, "zh", "14 天后您的个人信息将被删除"),
+    ],
+)
+def test_the_grace_period_said_is_the_one_configured(app, client, days, locale, said):
+    app.config["DELETION_GRACE_DAYS"] = days
+    as_user(client, factories.user(Role.SEEKER, locale=locale))
+    assert said in client.get("/settings/privacy").get_data(as_text=True)
+    notice = client.get("/privacy").get_data(as_text=True)
+    assert (f"after {days} day" if locale == "en" else f"在 {days} 天后生效") in notice
