@@ -7,7 +7,8 @@ to the officials whose region covers it; anyone else gets 404.
 from __future__ import annotations
 
 from flask import abort, g
-from marshmallow import post_dump
+from flask_babel import gettext as _
+from marshmallow import ValidationError, post_dump
 
 from app import audit
 from app.access import covers_region, works_for
@@ -15,12 +16,28 @@ from app.api.auth import member_employer, role_required, token_optional
 from app.api.blueprint import Blueprint
 from app.api.fields import Choice, Flag, RegionCode, Stamp, Text, Whole
 from app.api.schemas import Schema
-from app.employers import review
-from app.employers.service import WEBSITE
+from app.employers import review, websites
 from app.extensions import db
 from app.models import CompanySize, Employer, Industry, Role, VerificationState
 
 blp = Blueprint("employers", __name__, description="Company profiles.")
+
+
+class Website(Text):
+    """A website as the profile form reads it ("example.com" is https://example.com); blank
+    removes it."""
+
+    def __init__(self):
+        super().__init__(200, allow_none=True, metadata={"example": "example.com"})
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str | None:
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        if not typed:
+            return None
+        address = websites.address(typed)
+        if address is None or len(address) > self.max_length:
+            raise ValidationError(_("Enter a website address, such as example.com."))
+        return address
 
 
 class EmployerSchema(Schema):
@@ -31,7 +48,7 @@ class EmployerSchema(Schema):
     region_code = RegionCode()
     address = Text(200)
     description = Text(5000)
-    website = Text(200, pattern=f"^({WEBSITE[1:-1]})?$", allow_none=True)
+    website = Website()
     verified = Flag(dump_only=True)
     approved_on_commitment = Flag(
         dump_only=True,
@@ -64,8 +81,6 @@ def my_employer():
 def update_my_employer(data: dict):
     """Change your company's profile (owner only)"""
     employer = member_employer(owner_only=True)
-    if "website" in data:
-        data["website"] = data["website"] or None
     changed = review.identity_changes(employer, data) if employer.verified else []
     for name, value in data.items():
         setattr(employer, name, value)

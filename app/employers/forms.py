@@ -1,6 +1,3 @@
-import re
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -26,49 +23,21 @@ from wtforms.validators import (
 )
 
 from app.accounts.forms import PASSWORD_RULES
-from app.employers import credit_code
+from app.employers import credit_code, websites
 from app.employers.fast_track import COMMITMENT_TEXT
-from app.employers.service import WEBSITE
 from app.forms import RegionField, region_exists
 from app.labels import COMPANY_SIZES, INDUSTRIES, choices, options
 from app.models import ReviewDecision
 
 
-def with_scheme(value: str) -> str:
-    """A website as people write it ("example.com") as the address it stands for
-    ("https://example.com"); one with a scheme of its own ("ftp://") is kept, to be judged."""
-    value = value.strip()
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
-        value = "https://" + value  # "javascript:…" becomes a host with a broken port
-    return value
-
-
 def website_address(form, field) -> None:
-    """An http(s) address of a named host (WEBSITE, which the API checks too), kept with its
-    scheme; anything else would be a broken link, or run in the reader's browser
-    (``javascript:``). A refused one is shown again as it was typed."""
-    address = with_scheme(field.data)
-    if not (re.match(WEBSITE, address) and HOST.match(host_of(address))):
+    """A website as `websites.address` reads it, kept with its scheme; a refused one is shown
+    again as it was typed."""
+    address = websites.address(field.data)
+    if address is None:
         raise ValidationError(_l("Enter a website address, such as example.com."))
     field.data = address
     Length(max=200)(form, field)  # the address stored, its scheme too, fits the column
-
-
-def host_of(url: str) -> str:
-    """URL's host name; "" when it has none or its port is not a number."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises on "https://javascript:alert(1)")
-    except ValueError:
-        return ""
-    return parts.hostname or ""
-
-
-HOST = re.compile(
-    r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$|^\d{1,3}(?:\.\d{1,3}){3}$"
-)
-"""A host name with a dot and a top-level domain of letters (any script: 例子.中国), or an
-IPv4 address."""
 
 
 class EmployerForm(FlaskForm):

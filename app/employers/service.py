@@ -34,11 +34,6 @@ PROFILE_FIELDS = (
 """What the employer writes in its profile; the verification fields are the review's."""
 
 
-WEBSITE = r"^https?://[^\s\x00]+$"
-"""A company website is an http(s) address: anything else (``javascript:``, ``data:``) would
-run in the reader's browser when the profile links to it. The form and the API both check it."""
-
-
 class ProfileError(DomainError):
     """The profile cannot be saved: 409 a conflict (the code is taken), 422 a broken rule."""
 

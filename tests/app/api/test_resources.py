@@ -180,6 +180,18 @@ def test_only_the_owner_edits_the_company(api, world):
     assert "region_code" in errors
 
 
+def test_the_api_reads_a_company_website_as_the_profile_form_does(api, world):
+    owner = api("owner")
+    typed = owner.patch("/employers/me", json={"website": " example.com "})
+    assert typed.status_code == 200 and typed.get_json()["website"] == "https://example.com"
+    for bad in ("javascript:alert(1)", "not a website", "ftp://example.com"):
+        errors = is_problem(owner.patch("/employers/me", json={"website": bad}), 422)["errors"]
+        assert errors["website"] == ["Enter a website address, such as example.com."], bad
+    assert owner.get("/employers/me").get_json()["website"] == "https://example.com"
+    cleared = owner.patch("/employers/me", json={"website": ""})
+    assert cleared.status_code == 200 and cleared.get_json()["website"] is None
+
+
 def test_candidates_see_only_their_own_applications(api, world):
     own = api("seeker").get("/applications").get_json()["items"]
     assert [a["id"] for a in own] == [world.ids["application"]]

@@ -1,0 +1,37 @@
+"""Company websites as people type them ("example.com") and as the profile links to them
+("https://example.com"): the form and the API read them the same way."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+WEBSITE = re.compile(r"^https?://[^\s\x00]+$")
+"""A company website is an http(s) address: anything else (``javascript:``, ``data:``) would
+run in the reader's browser when the profile links to it."""
+
+HOST = re.compile(
+    r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$|^\d{1,3}(?:\.\d{1,3}){3}$"
+)
+"""A host name with a dot and a top-level domain of letters (any script: 例子.中国), or an
+IPv4 address."""
+
+
+def address(typed: str) -> str | None:
+    """The address TYPED stands for, with its scheme ("example.com" → "https://example.com"),
+    or None when it is no http(s) address of a named host: a broken link, or one that would
+    run in the reader's browser (``javascript:``)."""
+    value = typed.strip()
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
+        value = "https://" + value  # "javascript:…" becomes a host with a broken port
+    return value if WEBSITE.match(value) and HOST.match(host_of(value)) else None
+
+
+def host_of(url: str) -> str:
+    """URL's host name; "" when it has none or its port is not a number."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on "https://javascript:alert(1)")
+    except ValueError:
+        return ""
+    return parts.hostname or ""
