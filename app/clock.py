@@ -26,7 +26,8 @@ def day_start(day: date) -> datetime:
 def sql_day(session: Session, column: sa.ColumnElement) -> sa.ColumnElement:
     """Beijing's date of COLUMN (naive UTC, as stored) in SQL, on PostgreSQL and SQLite, for
     per-day figures: a night's applications after midnight in Beijing (16:00 UTC) belong to
-    the next day. Beijing keeps UTC+8 all year, so a fixed shift is exact."""
+    the next day. Beijing keeps UTC+8 all year, so a fixed shift is exact. Rows read it as a
+    date on both databases."""
     if session.get_bind().dialect.name == "postgresql":
         return sa.cast(column + sa.literal_column("interval '8 hours'", sa.Interval), sa.Date)
-    return sa.func.date(column, "+8 hours")
+    return sa.func.date(column, "+8 hours", type_=sa.Date)

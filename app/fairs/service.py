@@ -4,7 +4,7 @@ from the fair, and the fair's daily statistics."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -134,11 +134,11 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
     among the résumés, those sent from the fair's livestreams (a pinned job card's one-click
     apply, app.broadcasts) are a line of their own."""
     day = clock.sql_day(session, FairEmployer.registered_at)
-    per_day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_day: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for d, n in session.execute(
         sa.select(day, sa.func.count()).where(FairEmployer.fair_id == fair.id).group_by(day)
     ):
-        per_day[str(d)]["employers"] += n
+        per_day[d]["employers"] += n
     app_day = clock.sql_day(session, Application.created_at)
     for d, n, hired in session.execute(
         sa.select(
@@ -149,8 +149,8 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         .where(Application.fair_id == fair.id)
         .group_by(app_day)
     ):
-        per_day[str(d)]["applications"] += n
-        per_day[str(d)]["hires"] += int(hired or 0)
+        per_day[d]["applications"] += n
+        per_day[d]["hires"] += int(hired or 0)
     int_day = clock.sql_day(session, Interview.created_at)
     for d, n in session.execute(
         sa.select(int_day, sa.func.count())
@@ -158,11 +158,11 @@ def statistics(session: Session, fair: JobFair) -> dict[str, Any]:
         .where(Application.fair_id == fair.id)
         .group_by(int_day)
     ):
-        per_day[str(d)]["interviews"] += n
+        per_day[d]["interviews"] += n
     days = []
     current = fair.starts_on
     while current <= min(fair.ends_on, clock.today()):
-        days.append(current.isoformat())
+        days.append(current)
         current += timedelta(days=1)
     days = sorted(set(days) | set(per_day))
     rows = [
