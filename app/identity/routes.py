@@ -149,11 +149,8 @@ def snapshot(check_id: int, name: str):
 
 def decision_page(check: IdentityCheck, form: DecideForm, status: int):
     """A refused decision, back where it is made: the employer's review page (the check
-    page for an older check), the error at its field, which takes the focus (and so comes
-    into view)."""
-    refused_field = next((f for f in (form.decision, form.reasons) if f.errors), None)
-    if refused_field is not None:
-        refused_field.render_kw = {"autofocus": True}
+    page for an older check), the error at its field, which the form macro focuses (and so
+    brings into view)."""
     if check.id != getattr(service.latest(check.employer), "id", None):
         return render_check(check, status, form)
     return review_page(check.employer, DecisionForm(formdata=None), status, identity_form=form)
