@@ -2,8 +2,10 @@
 
 A saved search is the query string of /jobs/ (text and filters), validated by the job
 search itself. Alerts list the public jobs published since the last alert that the search
-matches, found with the search's SQL form (`app.jobs.search.database_query`): exact on the
-filters, words matched with LIKE. Résumé views are counted in Redis, not in the database:
+matches, read as the search page reads its box (a place typed becomes the region, English
+filler is left out: `app.jobs.search.understand`) and found with the search's SQL form
+(`app.jobs.search.database_query`: the words as the engine analyses them, matched with LIKE),
+which holds every job published up to the alert, indexed yet or not. Résumé views are counted in Redis, not in the database:
 the résumé page is a GET, and GETs never write (docs/architecture.md).
 """
 
@@ -21,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 from app.database import insert_missing, lock
 from app.errors import DomainError
 from app.extensions import db
-from app.jobs.search import BadSearch, Params, database_query, parse_params
+from app.jobs.search import BadSearch, Params, database_query, parse_params, understand
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label, salary_range
 from app.models import AlertFrequency, Favourite, Job, SavedSearch, User
 from app.redis_store import get_redis
@@ -159,7 +161,7 @@ def saved_of(user: User) -> list[SavedSearch]:
 def new_matches(saved: SavedSearch, until: datetime) -> list[Job]:
     """Public jobs the search matches, published after the last alert and up to UNTIL."""
     return db.session.scalars(
-        database_query(params_of(saved))
+        database_query(understand(params_of(saved))[0])
         .where(Job.published_at > saved.alerted_until, Job.published_at <= until)
         .order_by(Job.published_at.desc(), Job.id.desc())
         .limit(ALERT_JOBS)

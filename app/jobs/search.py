@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from app.errors import DomainError
 from app.extensions import db
@@ -46,6 +46,7 @@ from search import (
     analysis,
 )
 from search.defaults import SUGGEST_LIMIT
+from search.documents import employment_words
 
 PAGE_SIZE = 20
 SORTS = ("relevance", "newest", "salary")
@@ -480,15 +481,12 @@ def monthly(column) -> Any:
 
 def database_query(params: Params) -> Select:
     """The public jobs PARAMS select, as SQL (unordered): the backup search while the engine
-    is down. Every word must be in the title, description or skills (LIKE, no analysis)."""
+    is down, and saved searches' alerts. The words are read as the engine reads them
+    (`database_words`), each one found inside the title, description or skills (LIKE)."""
     query = select(Job).where(Job.is_public)
-    for word in params.q.split():
+    for alternatives in database_words(params.q):
         query = query.where(
-            or_(
-                Job.title.icontains(word, autoescape=True),
-                Job.description.icontains(word, autoescape=True),
-                json_text_contains(Job.skills, word),
-            )
+            or_(*(and_(*(_job_text_contains(piece) for piece in alt)) for alt in alternatives))
         )
     if params.region:
         query = query.where(Job.region_code.startswith(params.region))
@@ -510,6 +508,33 @@ def database_query(params: Params) -> Select:
     if params.employer_id is not None:
         query = query.where(Job.employer_id == params.employer_id)
     return query
+
+
+def database_words(text: str) -> list[list[tuple[str, ...]]]:
+    """TEXT as the engine reads it, for SQL: each word a list of alternatives (its synonyms:
+    nurse → 护士; a Chinese compound's pieces: 软件工程师 → 软件 + 工程师), each alternative
+    the pieces that must all be found. Typo and pinyin forms are left to the engine."""
+    words = []
+    for clause in analysis.analyze_query(text, typos=False):
+        alternatives = [
+            tuple(term.text for term in alt)
+            for alt in clause
+            if all(term.via != analysis.PINYIN for term in alt)
+        ]
+        words.append(list(dict.fromkeys(alternatives)))
+    return words
+
+
+def _job_text_contains(piece: str):
+    """Whether a job's text holds PIECE, its employment type's word (兼职) included, as the
+    index holds it among the skills."""
+    types = [EmploymentType(t) for t, word in employment_words().items() if piece in word]
+    return or_(
+        Job.title.icontains(piece, autoescape=True),
+        Job.description.icontains(piece, autoescape=True),
+        json_text_contains(Job.skills, piece),
+        *([Job.employment_type.in_(types)] if types else []),
+    )
 
 
 def database_jobs(params: Params, offset: int, limit: int) -> list[Job]:

@@ -211,3 +211,15 @@ def test_the_home_page_box_takes_100_characters_as_the_search_page_does(client):
     html = client.get("/", headers=EN).get_data(True)
     boxes = re.findall(r'<input id="hero-q"[^>]*>', html)
     assert boxes and all('maxlength="100"' in box for box in boxes)
+
+
+def test_the_backup_search_reads_the_box_as_the_engine_does(app, client, jobs):
+    from app.indexing import service as search_index
+
+    typed = ["nurse Wuhan", "warehouse worker", "forklift", "叉车工", "part time", "配送"]
+    found = {words: titles(client, f"/jobs/?q={words}") for words in typed}
+    app.config.update(SEARCH_BACKEND="opensearch", SEARCH_URL="http://127.0.0.1:1")
+    search_index.close_backend(app)
+    for words in typed:
+        assert "slower backup mode" in client.get(f"/jobs/?q={words}", headers=EN).get_data(True)
+        assert found[words] and titles(client, f"/jobs/?q={words}") == found[words], words
