@@ -25,7 +25,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
-from app.jobs import typed_places, typed_words
+from app.jobs import typed_places
 from app.jobs.typed_places import Reading
 from app.kept import kept
 from app.labels import EMPLOYMENT_TYPES, label_getter, occupation_label
@@ -274,22 +274,13 @@ def _sort(args) -> str:
 
 
 def understand(params: Params, home: str = "") -> tuple[Params, Reading | None]:
-    """The search PARAMS ask for once a place typed into ``q`` is read as the region
-    (HOME: the reader's region, to tell namesakes apart) and the filler of English searches
-    left out (jobs, hiring: app/jobs/typed_words.py), and how ``q`` was read. A region
-    filter inside the place is kept (江岸区 with 武汉 typed); otherwise the place is the
-    region, and areas outside it are dropped. The page and the API both search through here.
-    """
+    """The search PARAMS ask for once their box is read (`typed_places.read_box`: a place
+    typed is the region, English filler left out; HOME: the reader's region), and how ``q``
+    was read. The page, the API and saved searches' alerts all search through here."""
     if params.as_typed or not params.q:
         return params, None
-    reading = typed_places.read(db.session, params.q, params.region, home)
-    if reading is None:
-        return replace(params, q=typed_words.searched(params.q)), None
-    code = reading.place.code
-    if params.region.startswith(code):
-        return replace(params, q=reading.words), reading
-    areas = tuple(a for a in params.area if a.startswith(code) and len(a) > len(code))
-    return replace(params, q=reading.words, region=code, area=areas), reading
+    box = typed_places.read_box(db.session, params.q, params.region, params.area, home)
+    return replace(params, q=box.words, region=box.region, area=box.areas), box.reading
 
 
 def to_query(params: Params, facets: bool = True, size: int = PAGE_SIZE) -> SearchQuery:

@@ -190,3 +190,28 @@ def read(session: Session, q: str, scope: str = "", home: str = "") -> Reading |
     for span in reversed(used):
         words = words[: span.start] + " " + words[span.end :]
     return Reading(typed, place, others, typed_words.searched(words))
+
+
+@dataclass(frozen=True)
+class Box:
+    """A search box read into its filters: the words to search, the region and areas."""
+
+    words: str
+    region: str
+    areas: tuple[str, ...]
+    reading: Reading | None
+
+
+def read_box(session: Session, q: str, region: str, areas: tuple[str, ...], home: str = "") -> Box:
+    """Q as a search of REGION (and its AREAS) reads it, for jobs and résumés alike: a place
+    named becomes the region, unless the region filter is already inside it (江岸区 with 武汉
+    typed), and areas outside it are dropped; English filler is left out (jobs, hiring).
+    HOME, the reader's region, tells namesakes apart."""
+    reading = read(session, q, region, home)
+    if reading is None:
+        return Box(typed_words.searched(q), region, areas, None)
+    code = reading.place.code
+    if region.startswith(code):
+        return Box(reading.words, region, areas, reading)
+    inside = tuple(a for a in areas if a.startswith(code) and len(a) > len(code))
+    return Box(reading.words, code, inside, reading)

@@ -32,6 +32,7 @@ from app.api.schemas import QuerySchema, Schema, View
 from app.extensions import db
 from app.jobs.api import FacetBucketSchema, facet_counts
 from app.jobs.search import checked_areas
+from app.jobs.typed_places import read_box
 from app.models import EducationLevel, Resume, Role, Visibility
 from app.resumes import search, service
 from app.templating import mask_contacts, mask_email, mask_phone
@@ -280,6 +281,8 @@ def search_resumes(args):
         salary_min=args.get("salary_min"),
         salary_max=args.get("salary_max"),
     )
+    box = read_box(db.session, params.q, params.region, params.area, employer.region_code or "")
+    params.q, params.region, params.area = box.words, box.region, box.areas
     params.sort = args.get("sort") or ("relevance" if params.text else "newest")
     limit = args.get("limit", DEFAULT_LIMIT)
     if kind != OFFSET:

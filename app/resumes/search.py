@@ -27,7 +27,7 @@ from sqlalchemy import Select, func, or_, select
 from app.errors import DomainError
 from app.extensions import db
 from app.indexing import service as search_index
-from app.jobs import typed_places, typed_words
+from app.jobs import typed_places
 from app.jobs.search import MAX_QUERY, problems_said
 from app.jobs.typed_places import Reading
 from app.models import Application, EducationLevel, Employer, Job, Resume, Visibility
@@ -203,9 +203,8 @@ def find(employer: Employer, keyword: str, skills: Sequence[str], limit: int) ->
     when unverified; for verified employers the engine's public résumés plus applicants.
     A place named in KEYWORD is the area searched (the employer's own region tells
     namesakes apart)."""
-    reading = typed_places.read(db.session, keyword, "", employer.region_code or "")
-    words = reading.words if reading else typed_words.searched(keyword)
-    region = reading.place.code if reading else ""
+    box = typed_places.read_box(db.session, keyword, "", (), employer.region_code or "")
+    words, region, reading = box.words, box.region, box.reading
     applicants_found = db.session.scalars(
         _in_region(service.search_query(employer, words, skills), region)
         .where(Resume.user_id.in_(applicant_ids(employer)))

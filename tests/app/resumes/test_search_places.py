@@ -109,3 +109,21 @@ def test_a_text_over_100_characters_is_cut_said_and_searched(searching):
     assert not re.search(
         "[A-Za-z]{4,}", text(re.search(r'role="alert">(.*?)</div>', html, re.S).group(1))
     )
+
+
+def test_the_api_reads_the_box_as_the_page_does(searching, owner):
+    from app.accounts.service import create_api_token
+
+    bearer = {"Authorization": f"Bearer {create_api_token(owner, 'tests')}"}
+    db.session.commit()
+
+    def api(query: str) -> list[str]:
+        response = searching.get(f"/api/v1/resumes?{query}", headers=bearer)
+        assert response.status_code == 200, query
+        return sorted(item["headline"] for item in response.get_json()["items"])
+
+    for typed in ("nurse Wuhan", "nurse in Wuhan", "forklift Jiang'an", "仓库 武汉"):
+        assert api(f"q={typed}") == headlines(searching, f"/resumes/search?q={typed}"), typed
+    assert api("q=nurse Wuhan") == ["急诊科护士"]
+    # A region filter inside the place typed stays: Jiang'an within Wuhan.
+    assert api("q=司机 武汉&region=420102") == ["叉车司机"]
