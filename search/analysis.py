@@ -594,6 +594,10 @@ def analyze_query(
                 break
         else:
             tok = toks[i]
+            if _names_a_worker(toks, i):
+                clauses.append(_worker_clause(tok, recall))
+                i += 2
+                continue
             alts = [(Term(tok),)]
             dist = fuzzy_distance(tok) if typos else 0
             if dist:
@@ -605,6 +609,34 @@ def analyze_query(
     if recall:
         clauses = [with_recall(c) for c in clauses]
     return tuple(clauses)
+
+
+TRADE_TAGS = frozenset({"n", "v", "vn", "j"})
+"""Parts of speech of what a worker works with or at (钢筋 n, 注塑 v, 质检 j); not 普通
+(nz): 普通工 is no trade."""
+
+
+def _names_a_worker(toks: list[str], i: int) -> bool:
+    """Whether TOKS[i] and the 工 after it name a worker the segmenter cut in two: it knows
+    叉车工 as one word, but cuts 钢筋工 and 注塑工 into the trade and 工."""
+    tok = toks[i]
+    return (
+        i + 1 < len(toks)
+        and toks[i + 1] == WORKER
+        and len(tok) >= 2
+        and bool(_CJK_RE.match(tok))
+        and part_of_speech(tok) in TRADE_TAGS
+    )
+
+
+def _worker_clause(trade: str, recall: bool) -> Clause:
+    """A worker named by their trade (钢筋 工) as one clause: the two words as written, or,
+    for recall, the trade alone (:func:`recall_pieces`), so 钢筋工 finds 钢筋 jobs as 叉车工
+    finds 叉车司机, documents holding both words first; 工 is not required on its own."""
+    written: Alternative = (Term(trade), Term(WORKER))
+    if not recall:
+        return (written,)
+    return (written, tuple(Term(p, via=GRAMS) for p in recall_pieces(trade + WORKER)))
 
 
 @lru_cache(maxsize=20_000)

@@ -115,6 +115,22 @@ def test_recall_pieces_are_no_coarser_than_the_words_people_name():
     assert analysis.recall_pieces("会计") == ("会计",)
 
 
+def test_a_worker_the_segmenter_cuts_in_two_is_one_clause_of_the_query():
+    def read(text):
+        return [
+            [tuple((t.text, t.via) for t in alt) for alt in clause]
+            for clause in analysis.analyze_query(text, typos=False)
+        ]
+
+    words, grams = analysis.WORDS, analysis.GRAMS
+    # 钢筋 工: both words as written, or the trade alone for recall; 工 is not required.
+    assert read("钢筋工")[0][:2] == [(("钢筋", words), ("工", words)), (("钢筋", grams),)]
+    assert len(read("注塑工 武汉")) == 2
+    # 普通 is no trade: 普通工 keeps 工 as a word of its own.
+    assert [clause[0] for clause in read("普通工")] == [(("普通", words),), (("工", words),)]
+    assert analysis.tokens("钢筋工") == ["钢筋", "工"]  # the index keeps its words
+
+
 def test_recall_fields_hold_grams_and_pinyin():
     assert analysis.gram_text(["软件测试", "Java"]).split() == [
         *"软件测试",

@@ -29,6 +29,9 @@ DOCS = [
     job(15, "叉车工"),
     job(16, "搬运员"),
     job(17, "电气工程师"),
+    job(18, "钢筋工"),
+    job(19, "钢筋班组长"),
+    job(20, "注塑机操作员"),
 ]
 
 FOUND = {
@@ -48,6 +51,8 @@ FOUND = {
     "intern": {11},
     "叉车工": {2, 15},
     "搬运工": {16},
+    "钢筋工": {18, 19},  # cut 钢筋 工 by the segmenter, joined back at query time
+    "注塑工": {20},
     "软件工程师": {12, 13, 14},
 }
 
@@ -70,11 +75,14 @@ def test_the_worker_typed_as_written_ranks_first(backend):
     # 叉车工 as written is the first tier on the local backends and scores higher on the
     # cluster; 叉车司机 follows.
     assert backend.search(SearchQuery(text="叉车工", size=20)).ids == [15, 2]
+    assert backend.search(SearchQuery(text="钢筋工", size=20)).ids == [18, 19]
 
 
 def test_one_character_before_the_worker_stays_whole(backend):
     # 电工 is an electrician: its 电 alone would find the electrical engineer and the welder.
     assert backend.search(SearchQuery(text="电工", size=20)).ids == []
+    # Nor does a word that is no trade: 普通工 needs 工 as a word (a general worker).
+    assert backend.search(SearchQuery(text="普通工", size=20)).ids == []
 
 
 def test_the_employment_type_filter_and_its_word_agree(backend):
