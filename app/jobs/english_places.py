@@ -139,7 +139,9 @@ class EnglishPlaceNames:
                 self._put(self.names, bare + _ending_pinyin(ending), place)  # jianganqu
             if ending == "市":
                 self._put(self.names, bare + "city", place)
-            if place.level <= 3 and (not ending or (simple and stem(said) is not None)):
+            # An autonomous prefecture goes by its first word (Enshi, Yanbian) as 恩施 does.
+            named_alone = not ending or ending == "自治州" or (simple and stem(said) is not None)
+            if place.level <= 3 and named_alone:
                 for key in {bare, plain(_without_peoples(stem_words))}:
                     self._put(self.stems, key, place)
 

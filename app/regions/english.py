@@ -132,6 +132,16 @@ _PEOPLE = re.compile(f"({_PEOPLE_NAMES})族")
 _PEOPLE_LAST = re.compile(f"({_PEOPLE_NAMES})族?$")
 """An autonomous area may name its people without 族, last: 巴音郭楞蒙古自治州."""
 
+
+def without_peoples(stem: str) -> str:
+    """An autonomous area's stem without the peoples it names, as its place is said:
+    恩施土家族苗族 → 恩施, 巴音郭楞蒙古 → 巴音郭楞; STEM itself when nothing would be left."""
+    rest = stem
+    while (people := _PEOPLE_LAST.search(rest)) and people.start() > 0:
+        rest = rest[: people.start()]
+    return rest
+
+
 _EXONYM_STEMS = {
     "乌鲁木齐": ("Urumqi", "市", "县"), "克拉玛依": ("Karamay", "市", "区"), "吐鲁番": ("Turpan", "市"),
     "喀什": ("Kashgar", "地区", "市"), "和田": ("Hotan", "地区", "市", "县"), "阿克苏": ("Aksu", "地区", "市"),

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models.regions import CODE_LENGTHS, Region, in_subtree, next_prefix
-from app.regions.english import KINDS, PEOPLES, english_name, pinyin_spellings
+from app.regions.english import KINDS, PEOPLES, english_name, pinyin_spellings, without_peoples
 
 SEARCH_LIMIT = 20
 MAX_QUERY_LENGTH = 40
@@ -340,6 +340,20 @@ def stem(name: str) -> str | None:
     return None
 
 
+PREFECTURE = "自治州"
+"""An autonomous prefecture's kind: said without it, and without its peoples (恩施)."""
+
+
+def stems_of(name: str) -> set[str]:
+    """What NAME may be typed as without its kind: its stem, and for an autonomous area its
+    place alone (恩施土家族苗族自治州 → 恩施, 长阳土家族自治县 → 长阳土家族 and 长阳)."""
+    bare = stem(name) or (name[: -len(PREFECTURE)] if name.endswith(PREFECTURE) else None)
+    if bare is None:
+        return set()
+    place = without_peoples(bare)
+    return {bare, place} if len(place) >= MIN_STEM else {bare}
+
+
 @dataclass(frozen=True)
 class Span:
     """A stretch of typed text that names places: TEXT[start:end] is a name or a stem."""
@@ -363,7 +377,7 @@ class PlaceNames:
             said = short_name(place.name)
             for name in {place.name, said} - set(PLACEHOLDERS):
                 self.names.setdefault(name, []).append(place)
-            if (bare := stem(said)) is not None:
+            for bare in stems_of(said):
                 self.stems.setdefault(bare, []).append(place)
         self.longest = max(map(len, [*self.names, *self.stems]), default=0)
 

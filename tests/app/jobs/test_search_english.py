@@ -27,6 +27,8 @@ PLACES = [
     ("51", "四川省", 1, None),
     ("5115", "宜宾市", 2, "51"),
     ("511523", "江安县", 3, "5115"),  # Jiang'an County: the namesake of 江岸区 in English
+    ("4228", "恩施土家族苗族自治州", 2, "42"),  # Enshi, as 恩施 is said
+    ("422801", "恩施市", 3, "4228"),
 ]
 
 JIANG_AN = "420102"
@@ -73,6 +75,7 @@ def jobs(app, worker):
     post("小区保安")
     post("电焊工")
     post("销售代表", region=ZUNYI)
+    post("茶叶销售", region="422801")
     post("Dean of Studies 教务长")
     post("社区网格员", region="420102001")  # 大智街道: Dazhi Subdistrict
     db.session.commit()
@@ -98,6 +101,13 @@ def test_places_typed_as_english_pages_print_them(client, jobs):
     # The Chinese page reads the English name the same way, and names the place in Chinese.
     assert titles(client, "/jobs/?q=nurse Wuhan", ZH) == ["急诊科护士"]
     assert "武汉市" in words(client.get("/jobs/?q=nurse Wuhan", headers=ZH).get_data(True))
+
+
+def test_an_autonomous_prefecture_goes_by_its_first_word(client, jobs):
+    assert titles(client, "/jobs/?q=sales Enshi") == ["茶叶销售"]
+    assert titles(client, "/jobs/?q=销售 恩施", ZH) == ["茶叶销售"]
+    shown = words(client.get("/jobs/?q=sales Enshi", headers=EN).get_data(True))
+    assert "Searching for sales in Enshi" in shown
 
 
 def test_townships_typed_in_english_with_their_kind(client, jobs):
