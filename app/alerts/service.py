@@ -4,9 +4,10 @@ A saved search is the query string of /jobs/ (text and filters), validated by th
 search itself. Alerts list the public jobs published since the last alert that the search
 matches, read as the search page reads its box (a place typed becomes the region, English
 filler is left out: `app.jobs.search.understand`) and found with the search's SQL form
-(`app.jobs.search.database_query`: the words as the engine analyses them, matched with LIKE),
-which holds every job published up to the alert, indexed yet or not. Résumé views are counted in Redis, not in the database:
-the résumé page is a GET, and GETs never write (docs/architecture.md).
+(`app.jobs.search.database_query`: the words as the engine analyses them, matched with
+LIKE), which holds every job published up to the alert, indexed yet or not. Résumé views
+are counted in Redis, not in the database: the résumé page is a GET, and GETs never write
+(docs/architecture.md).
 """
 
 from __future__ import annotations
