@@ -160,9 +160,12 @@ def saved_of(user: User) -> list[SavedSearch]:
 
 
 def new_matches(saved: SavedSearch, until: datetime) -> list[Job]:
-    """Public jobs the search matches, published after the last alert and up to UNTIL."""
+    """Public jobs the search matches, published after the last alert and up to UNTIL. The
+    box is read for its owner, as the page read it for them: their home region tells namesakes
+    apart (Jiang'an: 江岸区 in Wuhan, 江安县 in Yibin)."""
+    searched, _reading = understand(params_of(saved), saved.user.region_code or "")
     return db.session.scalars(
-        database_query(understand(params_of(saved))[0])
+        database_query(searched)
         .where(Job.published_at > saved.alerted_until, Job.published_at <= until)
         .order_by(Job.published_at.desc(), Job.id.desc())
         .limit(ALERT_JOBS)
