@@ -1,7 +1,8 @@
 """Everyday job words on every backend: the English an English reader types for Chinese job
 titles (search/data/synonyms.txt), employment types found by their word
 (search/data/employment_types.tsv), and a worker named by their machine (叉车工 finds 叉车司机,
-search.analysis.recall_pieces) without a compound losing what it found before."""
+search.analysis.recall_pieces) without a compound losing what it found before, and a job word
+of our dictionary (方正排版, search/data/userdict.txt) found whole and by its pieces."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ DOCS = [
     job(18, "钢筋工"),
     job(19, "钢筋班组长"),
     job(20, "注塑机操作员"),
+    job(21, "方正排版学徒"),
+    job(22, "排版员"),
 ]
 
 FOUND = {
@@ -54,6 +57,8 @@ FOUND = {
     "钢筋工": {18, 19},  # cut 钢筋 工 by the segmenter, joined back at query time
     "注塑工": {20},
     "软件工程师": {12, 13, 14},
+    "方正排版学徒": {21},  # one word of the dictionary, then 学徒
+    "排版": {21, 22},  # the index keeps the word's pieces too
 }
 
 
