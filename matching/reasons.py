@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+VERSION = 1
+"""What reasons say for a given job and résumé: raise it when a change here or in
+`matching.explain` changes their codes or parameters (which skills a reason counts and names),
+so reasons stored before it are computed again (the app's recommendation lists). A change of
+wording alone needs none: stored reasons are codes, written out in sentences when read."""
+
 
 class Plural(NamedTuple):
     """An English sentence said one way when the parameter COUNT is 1 and another otherwise

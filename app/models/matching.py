@@ -45,8 +45,10 @@ class Embedding(Base):
 class RecommendationList(Base):
     """A candidate's cached "Recommended for you": [{"job_id", "score", "reasons"}], best first.
 
-    STALE marks a list whose inputs changed (a job was edited or published); the scheduled
-    refresh recomputes stale and old lists, and the page shows the cached one meanwhile.
+    STALE marks a list whose inputs changed (a job was edited or published); REASONS_VERSION is
+    the `matching.reasons.VERSION` its reasons were computed under (0: before versions were
+    kept). The scheduled refresh recomputes stale, old and older-reasoned lists, and the page
+    shows the cached one meanwhile.
     """
 
     __tablename__ = "recommendation_lists"
@@ -57,6 +59,7 @@ class RecommendationList(Base):
     items: Mapped[list[dict]] = mapped_column(default=list)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     stale: Mapped[bool] = mapped_column(default=False, index=True)
+    reasons_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Dismissal(Base):

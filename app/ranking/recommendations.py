@@ -3,9 +3,11 @@
 A candidate's list is computed by app.ranking.service (stage 1 SQL prefilter, stage 2 exact scoring)
 in a worker and kept in `recommendation_lists`; pages read the cache and never write it (a
 small site's page computes a missing list for display and leaves storing it to the worker).
-Lists are recomputed when the résumé changes, when a changed job marks them stale, and by a
-sweep that re-enqueues itself (`enqueue_in`) for active users. What a list shows is filtered
-again when read, so a job closed or dismissed since the last computation never appears.
+Lists are recomputed when the résumé changes, when a changed job marks them stale, when
+matching's reasons changed since (`matching.reasons.VERSION`), and by a periodic sweep for
+active users. What a list shows is filtered again when read, so a job closed or dismissed
+since the last computation never appears; its reasons are written out in the reader's
+language when read, so only what they count and name needs a recomputation.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from app.models import (
 from app.queue import DERIVED, get_queue
 from app.ranking.service import job_pool, people_pool, recommend_jobs, recommend_people
 from app.redis_store import first_within
+from matching.reasons import VERSION as REASONS_VERSION
 
 LIMIT = 20
 """Jobs in one candidate's list."""
@@ -67,7 +70,12 @@ def ranked_items(user: User) -> list[dict]:
 
 def preview(user: User) -> RecommendationList:
     """USER's list computed now for one page view; not added to the session, so not stored."""
-    return RecommendationList(user_id=user.id, items=ranked_items(user), computed_at=utcnow())
+    return RecommendationList(
+        user_id=user.id,
+        items=ranked_items(user),
+        computed_at=utcnow(),
+        reasons_version=REASONS_VERSION,
+    )
 
 
 def compute(user: User) -> RecommendationList:
@@ -83,6 +91,7 @@ def compute(user: User) -> RecommendationList:
         except IntegrityError:  # another worker stored one first; ours is as new
             row = cached(user)
     row.items, row.computed_at, row.stale = items, utcnow(), False
+    row.reasons_version = REASONS_VERSION
     return row
 
 
@@ -112,7 +121,12 @@ def shown(row: RecommendationList | None, user: User) -> list[tuple[Job, float, 
 
 
 def due(row: RecommendationList | None) -> bool:
-    return row is None or row.stale or utcnow() - row.computed_at > REFRESH_AFTER
+    return (
+        row is None
+        or row.stale
+        or row.reasons_version != REASONS_VERSION
+        or utcnow() - row.computed_at > REFRESH_AFTER
+    )
 
 
 def small_enough_to_compute_now() -> bool:
@@ -156,7 +170,7 @@ def enqueue_lists(user_ids: list[int]) -> None:
 
 
 def sweep_users() -> list[User]:
-    """Active seekers whose lists are stale or old (or missing though they have a résumé)."""
+    """Active seekers whose lists are due (`due`), or missing though they have a résumé."""
     now = utcnow()
     return list(
         db.session.scalars(
@@ -168,6 +182,7 @@ def sweep_users() -> list[User]:
                 User.last_login_at >= now - ACTIVE_WITHIN,
                 (RecommendationList.user_id.is_(None))
                 | RecommendationList.stale.is_(True)
+                | (RecommendationList.reasons_version != REASONS_VERSION)
                 | (RecommendationList.computed_at < now - REFRESH_AFTER),
             )
             .order_by(
