@@ -1,7 +1,7 @@
 """Who works for an employer: owners invite colleagues by email and remove recruiters.
 
 An invitation link is signed (itsdangerous) and names the invite row; it works while the
-invite is open, for the address it was sent to only, for INVITE_MAX_AGE seconds.
+invite is open, for the address it was sent to only, for INVITE_VALID_DAYS days.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from app.extensions import db
 from app.models import Employer, EmployerMember, MemberInvite, MemberRole, Role, User, utcnow
 from app.notifications.mail import send_email
 
-INVITE_MAX_AGE = 7 * 24 * 3600
+INVITE_VALID_DAYS = 7
+"""How long an invitation link works; the colleagues page says this number to the owner."""
 
 
 class MembershipError(DomainError):
@@ -36,7 +37,7 @@ def invite_token(invite: MemberInvite) -> str:
 def read_invite(token: str) -> MemberInvite:
     """The open invite TOKEN names; MembershipError when expired, used or forged."""
     try:
-        data = _serializer().loads(token, max_age=INVITE_MAX_AGE)
+        data = _serializer().loads(token, max_age=INVITE_VALID_DAYS * 24 * 3600)
     except SignatureExpired as error:
         raise MembershipError(
             _l("This invitation has expired. Ask for a new one."), status=400

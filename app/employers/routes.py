@@ -225,6 +225,7 @@ def team_page(employer: Employer, form: InviteForm, status: int):
         form=form,
         people=people,
         invites=members.open_invites(employer),
+        valid_days=members.INVITE_VALID_DAYS,
     ), status
 
 
