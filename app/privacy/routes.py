@@ -156,7 +156,7 @@ def request_export():
 @writes  # the download is audited: personal data left the platform
 @limiter.limit("30 per hour")
 def download(token: str):
-    """The link is the key (signed, valid 24 hours), so it also works from the API's
+    """The link is the key (signed, valid EXPORT_VALID_HOURS), so it also works from the API's
     download_url, with no session; it stops when the account locks others out
     (export.revoke_exports). A link to an expired, revoked or unknown export answers 404
     with a page saying why links stop and where to ask for a new copy."""

@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Role
 from tests import factories
-from tests.web import as_user, login, post_form
+from tests.web import as_user, login, post_form, sign_out
 
 MOMENT = r"\d{4}-\d\d-\d\d \d\d:\d\d [^<.]+"
 
@@ -108,3 +108,25 @@ def test_the_grace_period_said_is_the_one_configured(app, client, days, locale, 
     assert said in client.get("/settings/privacy").get_data(as_text=True)
     notice = client.get("/privacy").get_data(as_text=True)
     assert (f"after {days} day" if locale == "en" else f"在 {days} 天后生效") in notice
+
+
+@pytest.mark.parametrize(
+    ("hours", "locale", "said"),
+    [
+        (48, "en", "The download link works for 48 hours."),
+        (1, "en", "The download link works for 1 hour."),
+        (48, "zh", "下载链接 48 小时内有效。"),
+    ],
+)
+def test_the_download_links_hours_said_are_the_ones_configured(app, client, hours, locale, said):
+    app.config["EXPORT_VALID_HOURS"] = hours
+    as_user(client, factories.user(Role.SEEKER, locale=locale))
+    assert said in client.get("/settings/privacy").get_data(as_text=True)
+    sign_out(client)
+    gone = client.get("/privacy/exports/no-such-link", headers={"Accept-Language": locale})
+    assert gone.status_code == 404
+    expected = {
+        "en": f"A link to a copy of your data works for {hours} hour",
+        "zh": f"数据副本的下载链接有效期为 {hours} 小时。",
+    }[locale]
+    assert expected in gone.get_data(as_text=True)
