@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -24,7 +24,7 @@ from app.models import (
     Source,
 )
 from tests import factories
-from tests.web import login, post_form
+from tests.web import as_user, login, post_form
 
 
 def switch_to(client, email: str) -> None:
@@ -280,8 +280,6 @@ def test_a_first_registration_brings_a_job(app, client):
 def test_a_fairs_days_are_beijing_days(app):
     """An application sent at 00:30 in Beijing (16:30 UTC the day before) counts for the
     Beijing day it was sent on, on both databases."""
-    from datetime import datetime
-
     from app.fairs.service import statistics
 
     day = date(2026, 3, 2)
@@ -297,3 +295,21 @@ def test_a_fairs_days_are_beijing_days(app):
     rows = {row[0]: row for row in statistics(db.session, fair)["rows"]}
     assert rows[day][2] == 1, rows
     assert date(2026, 3, 1) not in rows
+
+
+@pytest.mark.parametrize(("locale", "said"), [("en", "Mar 2"), ("zh", "3月2日")])
+def test_the_per_day_chart_says_its_days_short_in_the_readers_language(client, locale, said):
+    day = date(2026, 3, 2)
+    fair = JobFair(title="春风行动", region_code="420102", starts_on=day, ends_on=day, sectors=[])
+    db.session.add(fair)
+    db.session.flush()
+    application = factories.application(
+        factories.user(Role.SEEKER), factories.job(factories.employer())
+    )
+    application.fair_id = fair.id
+    application.created_at = datetime(2026, 3, 2, 2, 0)  # naive UTC: 10:00 in Beijing
+    as_user(client, factories.user(Role.OFFICIAL, region_code="420102", locale=locale))
+    page = client.get(f"/officials/fairs/{fair.id}").get_data(as_text=True)
+    chart = json.loads(re.search(r'id="fair-daily-data">(.*?)</script>', page).group(1))
+    assert chart["labels"] == [said]
+    assert "2026-03-02" not in chart["labels"]
