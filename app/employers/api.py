@@ -7,7 +7,6 @@ to the officials whose region covers it; anyone else gets 404.
 from __future__ import annotations
 
 from flask import abort, g
-from flask_babel import gettext as _
 from marshmallow import ValidationError, post_dump
 
 from app import audit
@@ -28,16 +27,16 @@ class Website(Text):
     removes it."""
 
     def __init__(self):
-        super().__init__(200, allow_none=True, metadata={"example": "example.com"})
+        super().__init__(websites.MAX_LENGTH, allow_none=True, metadata={"example": "example.com"})
 
     def _deserialize(self, value, attr, data, **kwargs) -> str | None:
         typed = super()._deserialize(value, attr, data, **kwargs)
         if not typed:
             return None
-        address = websites.address(typed)
-        if address is None or len(address) > self.max_length:
-            raise ValidationError(_("Enter a website address, such as example.com."))
-        return address
+        try:
+            return websites.read(typed)
+        except websites.Refused as refusal:
+            raise ValidationError(str(refusal)) from None
 
 
 class EmployerSchema(Schema):

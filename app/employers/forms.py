@@ -31,13 +31,12 @@ from app.models import ReviewDecision
 
 
 def website_address(form, field) -> None:
-    """A website as `websites.address` reads it, kept with its scheme; a refused one is shown
+    """A website as `websites.read` reads it, kept with its scheme; a refused one is shown
     again as it was typed."""
-    address = websites.address(field.data)
-    if address is None:
-        raise ValidationError(_l("Enter a website address, such as example.com."))
-    field.data = address
-    Length(max=200)(form, field)  # the address stored, its scheme too, fits the column
+    try:
+        field.data = websites.read(field.data)
+    except websites.Refused as refusal:
+        raise ValidationError(str(refusal)) from None
 
 
 class EmployerForm(FlaskForm):

@@ -6,6 +6,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+MAX_LENGTH = 200
+"""Characters a website may have as stored, its scheme too (the column's width)."""
+
 WEBSITE = re.compile(r"^https?://[^\s\x00]+$")
 """A company website is an http(s) address: anything else (``javascript:``, ``data:``) would
 run in the reader's browser when the profile links to it."""
@@ -15,6 +21,28 @@ HOST = re.compile(
 )
 """A host name with a dot and a top-level domain of letters (any script: 例子.中国), or an
 IPv4 address."""
+
+
+class Refused(ValueError):
+    """What was typed is no website the profile can link to; its text says why, in the
+    reader's language."""
+
+
+def read(typed: str) -> str:
+    """The address TYPED stands for, as the profile stores it; Refused when it is none
+    (`address`) or too long once its scheme is added ("example.com" of 195 characters)."""
+    found = address(typed)
+    if found is None:
+        raise Refused(_("Enter a website address, such as example.com."))
+    if len(found) > MAX_LENGTH:
+        raise Refused(
+            ngettext(
+                "Enter a website address of at most %(num)d character, https:// included.",
+                "Enter a website address of at most %(num)d characters, https:// included.",
+                MAX_LENGTH,
+            )
+        )
+    return found
 
 
 def address(typed: str) -> str | None:
