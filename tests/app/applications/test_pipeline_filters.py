@@ -52,3 +52,8 @@ def test_a_download_holds_what_the_page_lists_and_refuses_a_filter_it_cannot_use
     refused = client.get(f"/applications/jobs/{job.id}/export.csv?min_score=abc", headers=EN)
     assert refused.status_code == 400 and refused.mimetype == "text/html"
     assert "Enter a match from 0 to 100 percent." in refused.get_data(as_text=True)
+    in_chinese = client.get(
+        f"/applications/jobs/{job.id}/export.csv?min_score=abc", headers={"Accept-Language": "zh"}
+    )
+    assert in_chinese.status_code == 400 and in_chinese.mimetype == "text/html"
+    assert "请输入 0 到 100 之间的匹配度（百分比）。" in in_chinese.get_data(as_text=True)
