@@ -13,14 +13,14 @@ What was typed is read first (:func:`understand`): a place in it becomes the reg
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from app.errors import DomainError
 from app.extensions import db
@@ -474,11 +474,7 @@ def database_query(params: Params) -> Select:
     """The public jobs PARAMS select, as SQL (unordered): the backup search while the engine
     is down, and saved searches' alerts. The words are read as the engine reads them
     (`database_words`), each one found inside the title, description or skills (LIKE)."""
-    query = select(Job).where(Job.is_public)
-    for alternatives in database_words(params.q):
-        query = query.where(
-            or_(*(and_(*(_job_text_contains(piece) for piece in alt)) for alt in alternatives))
-        )
+    query = select(Job).where(Job.is_public, *words_found(params.q, _job_text_contains))
     if params.region:
         query = query.where(Job.region_code.startswith(params.region))
     if params.area:
@@ -514,6 +510,16 @@ def database_words(text: str) -> list[list[tuple[str, ...]]]:
         ]
         words.append(list(dict.fromkeys(alternatives)))
     return words
+
+
+def words_found(text: str, contains: Callable[[str], ColumnElement]) -> list[ColumnElement]:
+    """SQL conditions finding TEXT's words as the engine reads them (`database_words`), one a
+    word: any of its alternatives, each piece found by CONTAINS (jobs here, résumés in
+    app.resumes.service)."""
+    return [
+        or_(*(and_(*(contains(piece) for piece in alt)) for alt in alternatives))
+        for alternatives in database_words(text)
+    ]
 
 
 def _job_text_contains(piece: str):

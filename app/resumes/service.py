@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from app import uploads
 from app.database import lock
 from app.extensions import db
+from app.jobs.search import words_found
 from app.models import (
     Application,
     EducationLevel,
@@ -119,7 +120,9 @@ def contact_visible(user: User, resume: Resume) -> bool:
 
 def search_query(employer: Employer, keyword: str = "", skills: Sequence[str] = ()) -> Select:
     """Résumés EMPLOYER may find: public ones (when verified) and those of its applicants;
-    hidden résumés only through an application. Matches every skill and the keyword."""
+    hidden résumés only through an application. Matches every skill, and the keyword's words
+    as the search engine reads them (synonyms, a compound's pieces: forklift finds 叉车司机),
+    so the applicants' list and the backup search find what the engine finds."""
     seen = [_applied_clause(employer.id)]
     if employer.verified:
         seen.append(Resume.visibility == Visibility.PUBLIC)
@@ -130,16 +133,16 @@ def search_query(employer: Employer, keyword: str = "", skills: Sequence[str] = 
     )
     for skill in skills:
         query = query.where(json_text_contains(Resume.skills, skill.strip()))
-    keyword = keyword.strip()
-    if keyword:
-        query = query.where(
-            or_(
-                Resume.headline.icontains(keyword, autoescape=True),
-                Resume.summary.icontains(keyword, autoescape=True),
-                json_text_contains(Resume.skills, keyword),
-            )
-        )
+    query = query.where(*words_found(keyword, _resume_text_contains))
     return query.order_by(Resume.updated_at.desc(), Resume.id.desc())
+
+
+def _resume_text_contains(piece: str) -> ColumnElement:
+    return or_(
+        Resume.headline.icontains(piece, autoescape=True),
+        Resume.summary.icontains(piece, autoescape=True),
+        json_text_contains(Resume.skills, piece),
+    )
 
 
 def store_upload(user: User, upload: FileStorage | None) -> ResumeFile:

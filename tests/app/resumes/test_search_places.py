@@ -82,15 +82,32 @@ def test_a_place_typed_in_the_box_is_the_area_searched(searching):
     assert headlines(client, "/resumes/search?q=Jiang'an") == ["叉车司机", "急诊科护士"]
 
 
-def test_the_database_reads_the_place_too_while_the_engine_is_down(app, client, owner):
+def test_the_database_reads_the_box_as_the_engine_does_while_it_is_down(app, searching):
     from app.indexing import service as search_index
 
+    typed = ["仓库 武汉", "forklift", "warehouse worker", "nurse Wuhan", "叉车 司机", "护士"]
+    found = {words: headlines(searching, f"/resumes/search?q={words}") for words in typed}
     app.config.update(SEARCH_BACKEND="opensearch", SEARCH_URL="http://127.0.0.1:1")
     search_index.close_backend(app)
-    login(client, owner.email, factories.PASSWORD)
-    html = client.get("/resumes/search?q=仓库 武汉", headers=ZH).get_data(True)
+    html = searching.get("/resumes/search?q=仓库 武汉", headers=ZH).get_data(True)
     assert "search-fallback" in html
-    assert headlines(client, "/resumes/search?q=仓库 武汉", ZH) == ["仓库管理员"]
+    assert headlines(searching, "/resumes/search?q=仓库 武汉", ZH) == ["仓库管理员"]
+    for words in typed:
+        assert found[words] and headlines(searching, f"/resumes/search?q={words}") == found[words]
+
+
+def test_an_unverified_employer_finds_its_applicants_by_the_engine_s_words(client, owner):
+    """Its applicants are searched in the database alone, the engine up or not."""
+    boss = factories.user(Role.EMPLOYER)
+    employer = factories.employer(boss, verified=False)
+    seeker = factories.user(Role.SEEKER)
+    factories.resume(seeker, headline="叉车司机", skills=[], region_code="420102")
+    factories.application(seeker, factories.job(employer))
+    db.session.commit()
+    login(client, boss.email, factories.PASSWORD)
+    for words in ("forklift", "叉车 司机", "forklift Jiang'an"):
+        assert headlines(client, f"/resumes/search?q={words}") == ["叉车司机"], words
+    assert headlines(client, "/resumes/search?q=nurse") == []
 
 
 def test_a_text_over_100_characters_is_cut_said_and_searched(searching):
