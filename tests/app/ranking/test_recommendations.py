@@ -112,3 +112,28 @@ def test_the_page_shows_a_missing_list_and_leaves_storing_it_to_the_worker(app, 
     assert [item["job_id"] for item in db.session.get(RecommendationList, person.id).items] == [
         job.id
     ]
+
+
+def test_a_stored_list_says_its_reasons_in_the_wording_of_today(client):
+    """Lists keep reasons as codes and parameters, rendered when read: a list stored before a
+    sentence's wording changed (here the singular of "Has all 1 required skills") reads in
+    the new wording at once, with no recomputation."""
+    person, _resume = seeker(locale="en")
+    _owner, _employer, job = employer_with_job(title="Java开发工程师", skills=["Java"])
+    # Kotlin: what the list stored, not what scoring the job now would say
+    reason = {"code": "skills_all", "params": {"k": 1, "n": 1, "skills": ["Kotlin"]}}
+    db.session.add(
+        RecommendationList(
+            user_id=person.id, items=[{"job_id": job.id, "score": 0.9, "reasons": [reason]}]
+        )
+    )
+    as_user(client, person)
+    read_in(client, "en")
+    page = client.get("/recommendations").get_data(as_text=True)
+    assert f"/jobs/{job.id}" in page and "Has the required skill: Kotlin" in page
+    assert "all 1 required" not in page
+    read_in(client, "zh")
+    page = client.get("/recommendations").get_data(as_text=True)
+    assert "具备岗位要求的全部1项技能：Kotlin" in page
+    stored = db.session.get(RecommendationList, person.id)
+    assert stored.items[0]["reasons"] == [reason]  # read, not rewritten
