@@ -55,6 +55,15 @@ class ApplicationSchema(Schema):
     )
     resume_id = Whole(1, allow_none=True, dump_only=True)
     stage = Choice(Stage, dump_only=True)
+    may_withdraw = fields.Function(
+        service.may_withdraw,
+        metadata={
+            "type": "boolean",
+            "description": "Whether its candidate may withdraw it now (POST …/withdraw, else "
+            "409), as the application's page offers it: while the employer may still act on it, "
+            "or an offer stands once the hiring ended.",
+        },
+    )
     source = Choice(Source, dump_only=True)
     answers = Listing(
         Text(service.MAX_ANSWER),
@@ -133,7 +142,13 @@ class StageSchema(Schema):
     value = Choice(Stage, required=True)
     label = Text(80, required=True)
     employer_may_set = Flag(required=True)
-    candidate_may_withdraw = Flag(required=True)
+    candidate_may_withdraw = Flag(
+        required=True,
+        metadata={
+            "description": "Whether an application at this stage may be withdrawn while the "
+            "employer may act on it; an application's own may_withdraw also counts its job."
+        },
+    )
 
 
 class StageListSchema(Schema):
