@@ -33,8 +33,9 @@ class ExportStateSchema(ExportSchema):
         500,
         allow_none=True,
         metadata={
-            "description": "A zip (JSON + your files); works for 24 hours, no token needed, "
-            "until the password changes or other devices are signed out (status revoked)."
+            "description": "A zip (JSON + your files), no token needed; it works until "
+            "expires_at, or until the password changes or other devices are signed out (status "
+            "revoked)."
         },
     )
     expires_at = Stamp(allow_none=True)
@@ -110,7 +111,7 @@ def account_key() -> str:
 @blp.body(DeletionRequestSchema)
 @blp.response(202, DeletionSchema)
 def delete_me(data: dict):
-    """Delete your account: erased after a 7-day grace period (cancel in Settings)
+    """Delete your account: erased after the grace period, at delete_after (cancel in Settings)
 
     The password is asked, as in Settings: a token alone does not delete an account. A wrong
     one answers 403; attempts are limited as log-ins are.

@@ -4,11 +4,13 @@ per account as log-ins are."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from app import create_app
 from app.accounts.routes import ACCOUNT_LIMIT, AUTH_LIMIT
 from app.accounts.service import create_api_token
 from app.extensions import db
-from app.models import AuditEntry, Role, User
+from app.models import AuditEntry, Role, User, utcnow
 from tests import factories
 
 PROBLEM = "application/problem+json"
@@ -88,3 +90,21 @@ def test_the_document_describes_the_password_and_the_refusals(client):
     name = body["$ref"].rsplit("/", 1)[-1]
     assert schema[name]["required"] == ["password"]
     assert {"403", "422", "429"} <= set(operation["responses"])
+
+
+def test_the_grace_period_is_the_configured_one_and_the_document_names_no_other(app, client):
+    """The answer's delete_after is DELETION_GRACE_DAYS away; the document points at it rather
+    than saying a number of days (or hours, for an export's link) a deployment may not use."""
+    app.config["DELETION_GRACE_DAYS"] = 14
+    seeker = factories.user(Role.SEEKER)
+    asked = client.delete(
+        "/api/v1/me", headers=bearer(seeker), json={"password": factories.PASSWORD}
+    )
+    assert asked.status_code == 202
+    db.session.expire_all()
+    away = db.session.get(User, seeker.id).delete_after - utcnow()
+    assert timedelta(days=14) - timedelta(minutes=1) < away <= timedelta(days=14)
+    document = client.get("/api/v1/openapi.json")
+    assert "delete_after" in document.json["paths"]["/me"]["delete"]["summary"]
+    assert "7-day" not in document.get_data(as_text=True)
+    assert "24 hours" not in document.get_data(as_text=True)
