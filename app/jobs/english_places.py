@@ -36,6 +36,7 @@ from app.regions.loader import pinyin_key
 from app.regions.queries import (
     MAX_TYPED_TOWNSHIPS,
     NAME_SUFFIXES,
+    PREFECTURE,
     Place,
     Span,
     short_name,
@@ -108,6 +109,15 @@ def _without_peoples(stem_words: str) -> str:
     return " ".join(words)
 
 
+def _peoples_joined(stem_words: str) -> str | None:
+    """A stem naming two peoples as their official English name joins them: "Enshi Tujia
+    Miao" → "Enshi Tujia and Miao"; None with fewer than two."""
+    words = stem_words.split()
+    if len(words) < 3 or not all(word.lower() in _PEOPLES for word in words[-2:]):
+        return None
+    return " ".join([*words[:-1], "and", words[-1]])
+
+
 class EnglishPlaceNames:
     """Spellings → places: NAMES with their kind (jiangandistrict, jianganqu, wuhancity),
     STEMS without it (jiangan, wuhan; regions down to the county only)."""
@@ -135,12 +145,18 @@ class EnglishPlaceNames:
                 continue
             if kind:
                 self._put(self.names, bare + plain(kind), place)
+                if (joined := _peoples_joined(stem_words)) is not None:  # Tujia and Miao
+                    self._put(self.names, plain(joined) + plain(kind), place)
+            if ending == PREFECTURE:  # as 恩施州 is written: Enshi Prefecture, enshi zhou
+                alone = plain(_without_peoples(stem_words))
+                for kind_said in ("prefecture", "autonomousprefecture", "zhou"):
+                    self._put(self.names, alone + kind_said, place)
             if simple:
                 self._put(self.names, bare + _ending_pinyin(ending), place)  # jianganqu
             if ending == "市":
                 self._put(self.names, bare + "city", place)
             # An autonomous prefecture goes by its first word (Enshi, Yanbian) as 恩施 does.
-            named_alone = not ending or ending == "自治州" or (simple and stem(said) is not None)
+            named_alone = not ending or ending == PREFECTURE or (simple and stem(said) is not None)
             if place.level <= 3 and named_alone:
                 for key in {bare, plain(_without_peoples(stem_words))}:
                     self._put(self.stems, key, place)

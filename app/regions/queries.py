@@ -354,6 +354,15 @@ def stems_of(name: str) -> set[str]:
     return {bare, place} if len(place) >= MIN_STEM else {bare}
 
 
+def prefecture_said(name: str) -> str | None:
+    """An autonomous prefecture as it is usually written: its place and 州 (恩施土家族苗族自治州
+    → 恩施州, 延边州, 湘西州); None for any other NAME."""
+    if not name.endswith(PREFECTURE):
+        return None
+    place = without_peoples(name[: -len(PREFECTURE)])
+    return place + "州" if len(place) >= MIN_STEM else None
+
+
 @dataclass(frozen=True)
 class Span:
     """A stretch of typed text that names places: TEXT[start:end] is a name or a stem."""
@@ -375,7 +384,7 @@ class PlaceNames:
         self.stems: dict[str, list[Place]] = {}
         for place in places:
             said = short_name(place.name)
-            for name in {place.name, said} - set(PLACEHOLDERS):
+            for name in {place.name, said, prefecture_said(said)} - {None, *PLACEHOLDERS}:
                 self.names.setdefault(name, []).append(place)
             for bare in stems_of(said):
                 self.stems.setdefault(bare, []).append(place)
