@@ -28,11 +28,12 @@ SAID = {
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_api_says_an_address_too_long_with_its_scheme(client, lang):
-    owner = factories.user(Role.EMPLOYER, locale=lang)
+    owner = factories.user(Role.EMPLOYER)
     factories.employer(owner)
     db.session.commit()
-    bearer = {"Authorization": f"Bearer {create_api_token(owner, 'tests')}"}
+    token = create_api_token(owner, "tests")
     db.session.commit()
+    bearer = {"Authorization": f"Bearer {token}", "Accept-Language": lang}  # the API's language
 
     refused = client.patch("/api/v1/employers/me", json={"website": TOO_LONG}, headers=bearer)
     assert refused.status_code == 422
