@@ -34,6 +34,7 @@ from app.regions.english import (
 )
 from app.regions.loader import pinyin_key
 from app.regions.queries import (
+    AUTONOMOUS_SAID,
     MAX_TYPED_TOWNSHIPS,
     NAME_SUFFIXES,
     PREFECTURE,
@@ -147,10 +148,11 @@ class EnglishPlaceNames:
                 self._put(self.names, bare + plain(kind), place)
                 if (joined := _peoples_joined(stem_words)) is not None:  # Tujia and Miao
                     self._put(self.names, plain(joined) + plain(kind), place)
-            if ending == PREFECTURE:  # as 恩施州 is written: Enshi Prefecture, enshi zhou
+            if ending in AUTONOMOUS_SAID and kind:  # as 恩施州 is written: Enshi Prefecture
                 alone = plain(_without_peoples(stem_words))
-                for kind_said in ("prefecture", "autonomousprefecture", "zhou"):
-                    self._put(self.names, alone + kind_said, place)
+                short = plain(kind.removeprefix("autonomous"))
+                for kind_said in (short, plain(kind), _ending_pinyin(AUTONOMOUS_SAID[ending])):
+                    self._put(self.names, alone + kind_said, place)  # enshi zhou, changyang xian
             if simple:
                 self._put(self.names, bare + _ending_pinyin(ending), place)  # jianganqu
             if ending == "市":

@@ -354,13 +354,18 @@ def stems_of(name: str) -> set[str]:
     return {bare, place} if len(place) >= MIN_STEM else {bare}
 
 
-def prefecture_said(name: str) -> str | None:
-    """An autonomous prefecture as it is usually written: its place and 州 (恩施土家族苗族自治州
-    → 恩施州, 延边州, 湘西州); None for any other NAME."""
-    if not name.endswith(PREFECTURE):
-        return None
-    place = without_peoples(name[: -len(PREFECTURE)])
-    return place + "州" if len(place) >= MIN_STEM else None
+AUTONOMOUS_SAID = {"自治州": "州", "自治县": "县", "自治旗": "旗"}
+"""An autonomous area's kind → how it is usually written after the place alone (恩施州, 长阳县)."""
+
+
+def autonomous_said(name: str) -> str | None:
+    """An autonomous area as it is usually written: its place and its kind's last character
+    (恩施土家族苗族自治州 → 恩施州, 长阳土家族自治县 → 长阳县); None for any other NAME."""
+    for kind, short in AUTONOMOUS_SAID.items():
+        if name.endswith(kind):
+            place = without_peoples(name[: -len(kind)])
+            return place + short if len(place) >= MIN_STEM else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -384,7 +389,7 @@ class PlaceNames:
         self.stems: dict[str, list[Place]] = {}
         for place in places:
             said = short_name(place.name)
-            for name in {place.name, said, prefecture_said(said)} - {None, *PLACEHOLDERS}:
+            for name in {place.name, said, autonomous_said(said)} - {None, *PLACEHOLDERS}:
                 self.names.setdefault(name, []).append(place)
             for bare in stems_of(said):
                 self.stems.setdefault(bare, []).append(place)

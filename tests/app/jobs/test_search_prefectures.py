@@ -1,7 +1,7 @@
-"""An autonomous prefecture typed as people write it: 恩施州 (its place and 州), and in English
-Enshi Prefecture, its official name with "and" between its peoples, or enshi zhou. On the
-page in both languages and in the API; the real embedded index fed by the real queue, on
-SQLite and PostgreSQL."""
+"""An autonomous prefecture or county typed as people write it: 恩施州, 长阳县 (its place and
+its kind's last character), and in English Enshi Prefecture, Changyang County, its official
+name with "and" between its peoples, or enshi zhou. On the page in both languages and in the
+API; the real embedded index fed by the real queue, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,13 +9,28 @@ import pytest
 
 from app.accounts.service import create_api_token
 from app.extensions import db
-from app.models import Role
+from app.models import Region, Role
+from app.queue import DERIVED
+from app.regions.loader import pinyin_for
 from tests import factories
 from tests.app.jobs.test_search_english import EN, ZH, jobs, titles, words  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("jobs")  # 茶叶销售 in 恩施市, and sales jobs elsewhere
 
 ENSHI = "4228"
+CHANGYANG = "420528"
+
+
+@pytest.fixture
+def changyang(worker):
+    db.session.add(Region(code="4205", name="宜昌市", level=2, parent_code="42"))
+    db.session.add(Region(code=CHANGYANG, name="长阳土家族自治县", level=3, parent_code="4205"))
+    db.session.flush()
+    for region in db.session.get(Region, "4205"), db.session.get(Region, CHANGYANG):
+        region.pinyin = pinyin_for(region.name)
+    factories.job(factories.employer(), title="乡镇卫生院护士", region_code=CHANGYANG, skills=[])
+    db.session.commit()
+    worker(DERIVED)
 
 
 @pytest.mark.parametrize("typed", ["销售 恩施州", "恩施州销售", "恩施州 销售"])
@@ -48,3 +63,17 @@ def test_the_api_reads_zhou_as_the_page_does(client):
         body = client.get(f"/api/v1/jobs?q={typed}", headers=bearer).get_json()
         assert [item["title"] for item in body["items"]] == ["茶叶销售"], typed
         assert body["reading"]["place"].startswith(ENSHI), body["reading"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "headers"),
+    [
+        ("护士 长阳县", ZH),
+        ("长阳县护士", ZH),
+        ("nurse Changyang County", EN),
+        ("changyang xian 护士", EN),
+    ],
+)
+def test_an_autonomous_county_written_with_xian_is_the_place(client, changyang, typed, headers):
+    assert titles(client, f"/jobs/?q={typed}", headers) == ["乡镇卫生院护士"]
+    assert titles(client, "/jobs/?q=护士", headers) == ["乡镇卫生院护士", "急诊科护士"]
