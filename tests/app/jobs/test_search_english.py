@@ -233,3 +233,23 @@ def test_the_backup_search_reads_the_box_as_the_engine_does(app, client, jobs):
     for words in typed:
         assert "slower backup mode" in client.get(f"/jobs/?q={words}", headers=EN).get_data(True)
         assert found[words] and titles(client, f"/jobs/?q={words}") == found[words], words
+
+
+def test_the_api_s_backup_search_reads_q_as_the_engine_does(app, client, jobs):
+    from app.indexing import service as search_index
+
+    def api(words: str) -> tuple[str, list[str]]:
+        response = client.get(f"/api/v1/jobs?q={words}")
+        assert response.status_code == 200, words
+        return response.headers["X-Search-Source"], sorted(
+            i["title"] for i in response.json["items"]
+        )
+
+    typed = ["forklift", "warehouse", "nurse Wuhan", "jobs in Wuhan", "叉车工", "cook"]
+    found = {words: api(words) for words in typed}
+    app.config.update(SEARCH_BACKEND="opensearch", SEARCH_URL="http://127.0.0.1:1")
+    search_index.close_backend(app)
+    for words in typed:
+        source, backup = api(words)
+        assert found[words][0] == "engine" and source == "database", words
+        assert found[words][1] and backup == found[words][1], words
