@@ -30,9 +30,9 @@ from app.api.fields import (
 from app.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, OFFSET, SEARCH, Cursor, sign_cursor
 from app.api.schemas import QuerySchema, Schema, View
 from app.extensions import db
-from app.jobs.api import FacetBucketSchema, facet_counts
+from app.jobs.api import FacetBucketSchema, ReadingSchema, facet_counts, reading_answer
 from app.jobs.search import checked_areas
-from app.jobs.typed_places import read_box
+from app.jobs.typed_places import Reading, read_box
 from app.models import EducationLevel, Resume, Role, Visibility
 from app.resumes import search, service
 from app.templating import mask_contacts, mask_email, mask_phone
@@ -163,7 +163,8 @@ class ResumeQuery(QuerySchema):
         metadata={
             "description": "What to search for, as on the résumé search page: words of the "
             "headline, skills, summary or experience (Chinese, traditional or simplified, "
-            "pinyin, English; typos forgiven).",
+            "pinyin, English; typos forgiven). A place named in it (武汉, Wuhan) is read as "
+            "the region (see `reading`).",
             "example": "会计",
         },
     )
@@ -236,6 +237,11 @@ class ResumeSearchPageSchema(Schema):
             "is unavailable (word matching only, no facets; also in the X-Search-Source header)."
         },
     )
+    reading = fields.Nested(
+        ReadingSchema,
+        allow_none=True,
+        metadata={"description": "The place read out of `q`, when it named one."},
+    )
 
 
 class FoundView(View):
@@ -295,22 +301,25 @@ def search_resumes(args):
                     _("Search is in backup mode for now; start again without the cursor.")
                 ) from None
         else:
-            return engine_page(employer, result)
-    return database_page(employer, params, position or 0, limit)
+            return engine_page(employer, result, box.reading)
+    return database_page(employer, params, position or 0, limit, box.reading)
 
 
-def engine_page(employer, result: SearchResult):
+def engine_page(employer, result: SearchResult, reading: Reading | None):
     page = {
         "items": [FoundView(f) for f in search.visible_hits(employer, result.hits)],
         "next_cursor": sign_cursor(SEARCH, result.cursor) if result.cursor else None,
         "total": result.total,
         "facets": facet_counts(result),
         "source": "engine",
+        "reading": reading_answer(reading),
     }
     return page, 200, {"X-Search-Source": "engine"}
 
 
-def database_page(employer, params: search.Params, offset: int, limit: int):
+def database_page(
+    employer, params: search.Params, offset: int, limit: int, reading: Reading | None
+):
     """The backup search (search.database_query) while the engine is unavailable."""
     rows = db.session.scalars(
         search.database_query(employer, params).limit(limit + 1).offset(offset)
@@ -322,5 +331,6 @@ def database_page(employer, params: search.Params, offset: int, limit: int):
         "total": None,
         "facets": None,
         "source": "database",
+        "reading": reading_answer(reading),
     }
     return page, 200, {"X-Search-Source": "database"}

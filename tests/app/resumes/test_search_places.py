@@ -144,3 +144,21 @@ def test_the_api_reads_the_box_as_the_page_does(searching, owner):
     assert api("q=nurse Wuhan") == ["急诊科护士"]
     # A region filter inside the place typed stays: Jiang'an within Wuhan.
     assert api("q=司机 武汉&region=420102") == ["叉车司机"]
+    # It says how it read q, as GET /api/v1/jobs does, the engine up or down.
+    reading = searching.get("/api/v1/resumes?q=nurse Wuhan", headers=bearer).get_json()["reading"]
+    assert (reading["place"], reading["typed"], reading["words"]) == ("4201", "Wuhan", "nurse")
+    assert searching.get("/api/v1/resumes?q=nurse", headers=bearer).get_json()["reading"] is None
+
+
+def test_the_api_s_backup_search_says_how_it_read_q(app, searching, owner):
+    from app.accounts.service import create_api_token
+    from app.indexing import service as search_index
+
+    bearer = {"Authorization": f"Bearer {create_api_token(owner, 'tests')}"}
+    db.session.commit()
+    app.config.update(SEARCH_BACKEND="opensearch", SEARCH_URL="http://127.0.0.1:1")
+    search_index.close_backend(app)
+    body = searching.get("/api/v1/resumes?q=forklift Jiang'an", headers=bearer).get_json()
+    assert body["source"] == "database"
+    assert [item["headline"] for item in body["items"]] == ["叉车司机"]
+    assert body["reading"]["place"] == "420102" and body["reading"]["words"] == "forklift"
