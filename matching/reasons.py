@@ -18,8 +18,8 @@ wording alone needs none: stored reasons are codes, written out in sentences whe
 
 
 class Plural(NamedTuple):
-    """An English sentence said one way when the parameter COUNT is 1 and another otherwise
-    (Chinese needs no second form)."""
+    """An English sentence said one way when the parameter COUNT is 1 (a number, or a list of
+    one) and another otherwise (Chinese needs no second form)."""
 
     count: str
     one: str
@@ -35,8 +35,14 @@ TEMPLATES: dict[str, tuple[str, str | Plural]] = {
         "具备岗位要求的全部{n}项技能：{skills}",
         Plural("n", "Has the required skill: {skills}", "Has all {n} required skills: {skills}"),
     ),
-    "skills_related": ("具备相关技能：{skills}", "Has related skills: {skills}"),
-    "skills_missing": ("缺少技能：{skills}", "Missing skills: {skills}"),
+    "skills_related": (
+        "具备相关技能：{skills}",
+        Plural("skills", "Has a related skill: {skills}", "Has related skills: {skills}"),
+    ),
+    "skills_missing": (
+        "缺少技能：{skills}",
+        Plural("skills", "Missing skill: {skills}", "Missing skills: {skills}"),
+    ),
     "title_similar": ("职位经历与岗位相近：{title}", "Similar role: {title}"),
     "text_similar": ("简历内容与岗位描述高度相关", "Résumé closely matches the job description"),
     "same_occupation": ("职业相同：{occupation}", "Same occupation: {occupation}"),
@@ -127,8 +133,16 @@ class Reason:
         if is_zh:
             return zh.format(**params)
         if isinstance(en, Plural):
-            en = en.one if float(params[en.count]) == 1 else en.other
+            en = en.one if _count(self.params[en.count]) == 1 else en.other
         return en.format(**params)
 
     def __hash__(self):
         return hash((self.code, repr(sorted(self.params.items()))))
+
+
+def _count(value) -> float:
+    """How many a parameter says: a number, or the length of a list (English's list when the
+    parameter is given per language)."""
+    if isinstance(value, dict):
+        value = value["en"]
+    return len(value) if isinstance(value, list | tuple) else float(value)

@@ -62,6 +62,12 @@ def test_a_count_of_one_reads_in_the_singular_in_english(ctx):
     assert (
         Reason("experience_ok", {"years": "1.5", "required": 1}).text("en").startswith("1.5 years")
     )
+    one, two = {"zh": ["PLC"], "en": ["PLC"]}, ["PLC", "Java"]
+    assert Reason("skills_missing", {"skills": one}).text("en") == "Missing skill: PLC"
+    assert Reason("skills_missing", {"skills": two}).text("en") == "Missing skills: PLC, Java"
+    assert Reason("skills_related", {"skills": one}).text("en") == "Has a related skill: PLC"
+    assert Reason("skills_related", {"skills": two}).text("en") == "Has related skills: PLC, Java"
+    assert Reason("skills_missing", {"skills": one}).text("zh") == "缺少技能：PLC"
 
 
 def test_cooperation_reason(ctx, java_job):

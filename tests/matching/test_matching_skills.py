@@ -61,7 +61,7 @@ def test_related_skill_gets_partial_credit(now):
     none = score(job, CandidateProfile("c", skills=["会计"]), ctx).features["skills"]
     assert exact == 1.0 and related == 0.5 and none == 0.0
     m = score(job, CandidateProfile("b", skills=["Vue"]), ctx)
-    assert "Has related skills: Vue.js" in m.explain("en", 5)
+    assert "Has a related skill: Vue.js" in m.explain("en", 5)
 
 
 def test_unknown_skills_still_match(now):

@@ -26,7 +26,7 @@ SAID = {
     "en": (
         re.compile(r"Has (?:all (?P<n>\d+) required skills|the required skill): (?P<names>.+)"),
         re.compile(r"Has (?P<k>\d+) of (?P<n>\d+) required skills: (?P<names>.+)"),
-        re.compile(r"Missing skills: (?P<names>.+)"),
+        re.compile(r"Missing skills?: (?P<names>.+)"),
         ", ",
     ),
 }
@@ -88,7 +88,7 @@ def test_an_inspection_job_adds_up_in_both_languages():
 def test_an_english_skill_is_named_as_the_employer_typed_it():
     assert skill_sentences(["Forklift", "仓储"], ["叉车"], "en") == [
         "Has 1 of 2 required skills: Forklift",
-        "Missing skills: Warehousing",
+        "Missing skill: Warehousing",
     ]
     assert skill_sentences(["Forklift", "叉车证"], ["叉车"], "en") == [
         "Has all 2 required skills: Forklift, Forklift operation"

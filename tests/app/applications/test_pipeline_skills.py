@@ -73,7 +73,7 @@ def test_the_count_is_the_skills_named_in_both_languages(client):
     assert "具备岗位要求的全部4项技能：PLC、电工证、低压电工、设备维修" in zh
     en = page(client, f"/applications/review/{partial.id}", EN)
     assert "Has 2 of 3 required skills: Electrician, Equipment maintenance" in en
-    assert "Missing skills: PLC" in en
+    assert "Missing skill: PLC" in en
     zh = page(client, f"/applications/review/{partial.id}", ZH)
     assert "具备岗位要求的4项技能中的3项：电工证、低压电工、设备维修" in zh
     assert "缺少技能：PLC" in zh
