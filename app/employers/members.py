@@ -6,6 +6,8 @@ invite is open, for the address it was sent to only, for INVITE_VALID_DAYS days.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -124,11 +126,21 @@ def remove(employer: Employer, member: EmployerMember, by: User) -> None:
     db.session.flush()
 
 
-def open_invites(employer: Employer) -> list[MemberInvite]:
-    return list(
-        db.session.scalars(
-            select(MemberInvite)
-            .where(MemberInvite.employer_id == employer.id, MemberInvite.accepted_at.is_(None))
-            .order_by(MemberInvite.created_at.desc())
-        )
+def link_expires_at(item: MemberInvite) -> datetime:
+    """When the link last sent for ITEM stops working (each sending starts the days again)."""
+    return item.created_at + timedelta(days=INVITE_VALID_DAYS)
+
+
+def unanswered_invites(employer: Employer) -> tuple[list[MemberInvite], list[MemberInvite]]:
+    """The invitations nobody accepted yet, newest first: those whose link still works, and
+    those whose link expired (the owner may send them again)."""
+    items = db.session.scalars(
+        select(MemberInvite)
+        .where(MemberInvite.employer_id == employer.id, MemberInvite.accepted_at.is_(None))
+        .order_by(MemberInvite.created_at.desc())
     )
+    now = utcnow()
+    waiting, expired = [], []
+    for item in items:
+        (waiting if link_expires_at(item) > now else expired).append(item)
+    return waiting, expired

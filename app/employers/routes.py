@@ -219,12 +219,15 @@ def team_page(employer: Employer, form: InviteForm, status: int):
         .where(EmployerMember.employer_id == employer.id)
         .order_by(EmployerMember.created_at)
     ).all()
+    waiting, expired = members.unanswered_invites(employer)
     return render_template(
         "employers/members.html",
         employer=employer,
         form=form,
         people=people,
-        invites=members.open_invites(employer),
+        waiting=waiting,
+        expired=expired,
+        expires_at=members.link_expires_at,
         valid_days=members.INVITE_VALID_DAYS,
     ), status
 
