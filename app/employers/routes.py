@@ -31,7 +31,7 @@ from app.employers.forms import (
     PostCheckForm,
 )
 from app.errors import DomainError, refused
-from app.extensions import db, limiter
+from app.extensions import db, limiter, per_account
 from app.identity import service as identity
 from app.identity.forms import DecideForm
 from app.models import (
@@ -234,6 +234,9 @@ def team_page(employer: Employer, form: InviteForm, status: int):
 
 @bp.route("/employers/mine/members", methods=["GET", "POST"])
 @roles_required(Role.EMPLOYER)
+# Each invitation mails an address the owner typed, with their words in it: a cap keeps the
+# form from relaying mail to strangers.
+@limiter.limit("20 per hour;50 per day", methods=["POST"], key_func=per_account)
 def team():
     employer = current_employer(owner_only=True)
     form = InviteForm()

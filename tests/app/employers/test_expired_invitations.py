@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app import create_app
 from app.dev.routes import read_outbox
 from app.employers import members
 from app.extensions import db
@@ -57,3 +58,24 @@ def test_an_expired_invitation_is_listed_as_expired_and_sent_again(client, worke
     page = client.get(url).get_data(as_text=True)
     waiting, expired = sections(page)
     assert expired_heading not in page and "li@example.com" in waiting
+
+
+def test_invitations_are_capped_per_owner(app, redis_server):
+    """Each invitation mails an address someone typed: 20 an hour, then a clear refusal."""
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+    limited.extensions["redis"] = redis_server
+    client = limited.test_client()
+    owner = factories.user(Role.EMPLOYER, locale="en")
+    factories.employer(owner=owner)
+    as_user(client, owner)
+    url = "/employers/mine/members"
+
+    def invite(n: int):
+        return post_form(client, url, {"email": f"p{n}@example.com"})
+
+    assert [invite(n).status_code for n in range(20)] == [302] * 20
+    refused = invite(20)
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    with limited.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MemberInvite)) == 20
