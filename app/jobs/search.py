@@ -686,8 +686,13 @@ search on every job page, and a job that stops being public drops out at once an
 
 
 def similar_jobs(job: Job) -> list[Job]:
-    """Public jobs like JOB (title and skills), for its page; empty when search is down."""
-    query = SearchQuery(like_id=job.id, size=SIMILAR_COUNT, highlight=False)
+    """Public jobs like JOB (title and skills), for its page; empty when search is down.
+
+    The index ranks every job sharing any word of the title or skills; where few jobs are
+    really alike, that fills the list with jobs sharing one common word (a cashier's Excel
+    under a quality inspector), so only the ranked jobs that are `alike` are shown: fewer,
+    or none, rather than unrelated ones."""
+    query = SearchQuery(like_id=job.id, size=SIMILAR_COUNT * 4, highlight=False)
     try:
         hits = kept(
             "similar_jobs",
@@ -698,4 +703,20 @@ def similar_jobs(job: Job) -> list[Job]:
         )
     except SearchUnavailable:
         return []
-    return [item.job for item in items_for(hits)]
+    return [item.job for item in items_for(hits) if alike(job, item.job)][:SIMILAR_COUNT]
+
+
+def alike(job: Job, other: Job) -> bool:
+    """Whether OTHER is a job like JOB: the same occupation, a word of the title in common,
+    or two of JOB's skills (its one skill, when it lists one)."""
+    if job.category and job.category == other.category:
+        return True
+    if _title_words(job.title) & _title_words(other.title):
+        return True
+    wanted = {skill.strip().casefold() for skill in job.skills or ()}
+    shared = wanted & {skill.strip().casefold() for skill in other.skills or ()}
+    return bool(shared) and len(shared) >= min(2, len(wanted))
+
+
+def _title_words(title: str) -> set[str]:
+    return {token for token in analysis.query_tokens(title) if len(token) > 1}

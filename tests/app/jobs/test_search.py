@@ -248,6 +248,26 @@ def test_jobs_like_this_one_on_the_detail_page(client, worker):
     assert "Java后端开发" in similar and "厨师" not in similar
 
 
+def test_a_job_sharing_one_common_skill_is_not_like_this_one(client, worker):
+    """Where few jobs are alike, the list is shorter, not filled with a cashier's Excel."""
+    job = publish(title="质量检验员", skills=["Excel", "测量工具", "ISO9001"])
+    publish(title="质量检验员", skills=["测量工具"])  # the same title
+    publish(title="品控专员", skills=["ISO9001", "测量工具"])  # two of its skills
+    publish(title="出纳", skills=["Excel", "银行对账"])  # one everyday skill only
+    publish(title="前台文员", skills=["excel"])
+    db.session.commit()
+    worker(DERIVED)
+    similar = text(client, f"/jobs/{job.id}").split("Jobs like this one", 1)[1]
+    assert "质量检验员" in similar and "品控专员" in similar
+    assert "出纳" not in similar and "前台文员" not in similar
+    # A job listing a single skill is like another with that skill.
+    one = publish(title="叉车司机", skills=["叉车证"])
+    publish(title="仓库搬运工", skills=["叉车证", "装卸"])
+    db.session.commit()
+    worker(DERIVED)
+    assert "仓库搬运工" in text(client, f"/jobs/{one.id}").split("Jobs like this one", 1)[1]
+
+
 def test_reindex_and_check_repair_from_the_cli(app, runner, client):
     from app.cli import main
 
