@@ -707,9 +707,10 @@ def similar_jobs(job: Job) -> list[Job]:
 
 
 def alike(job: Job, other: Job) -> bool:
-    """Whether OTHER is a job like JOB: the same occupation, a word of the title in common,
-    or two of JOB's skills (its one skill, when it lists one)."""
-    if job.category and job.category == other.category:
+    """Whether OTHER is a job like JOB: the same occupation (a minor group or finer: a
+    major group such as production workers is too wide), a word of the title in common, or
+    two of JOB's skills (its one skill, when it lists one)."""
+    if job.category.count("-") >= 2 and job.category == other.category:
         return True
     if _title_words(job.title) & _title_words(other.title):
         return True

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import update
 
 from app.extensions import db
+from app.jobs import search
 from app.models import EmploymentType, Job, JobStatus
 from app.queue import DERIVED
 from tests import factories
@@ -360,3 +361,12 @@ def test_a_place_typed_in_english_filters_like_one_picked(client, worker):
         assert "海淀客服" in re.sub(r"<[^>]+>", "", page) and "江岸客服" not in page, typed
     page = text(client, "/jobs/?q=客服&region=Beijing")
     assert "海淀客服" in page and "江岸客服" not in page
+
+
+def test_jobs_of_one_occupation_are_alike_but_not_of_one_broad_group():
+    def job(title: str, category: str) -> Job:
+        return Job(title=title, category=category, skills=[])
+
+    assert search.alike(job("数控车工", "6-18-01-01"), job("车床操作员", "6-18-01-01"))
+    assert not search.alike(job("数控车工", "6"), job("缝纫工", "6"))
+    assert not search.alike(job("数控车工", "6-18-01-01"), job("缝纫工", "6-05-01-01"))
