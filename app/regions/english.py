@@ -1,7 +1,8 @@
 """Place names as an English reader writes them, derived from the Chinese names of the tree:
 北京市 → Beijing, 海淀区 → Haidian District, 石林彝族自治县 → Shilin Yi Autonomous County,
 多福巷社区居委会 → Duofuxiang Community. The stem is spelled in pinyin (syllables run together,
-an apostrophe before a syllable opening with a vowel: Xi'an), the kind of division in English.
+an apostrophe before a syllable opening with a vowel: Xi'an), the kind of division in English;
+a name with no kind in it, word by word (百步亭花园 → Baibuting Huayuan).
 
 Nothing is stored: the tree has 665k names but a page shows a handful, each romanised once per
 process (pypinyin costs ~0.2 ms a name, a kept name nothing). No Flask here."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 PROVINCES = {
     "北京市": "Beijing",
@@ -187,7 +189,23 @@ def _english_name(name: str, exonyms: bool) -> str:
             exonym = EXONYMS.get(name) if exonyms else None
             words = _stem(stem, kind.startswith("Autonomous"), exonym)
             return " ".join(part for part in (words, kind) if part)
-    return _stem(name)
+    return _word_by_word(name)
+
+
+def _word_by_word(name: str) -> str:
+    """A name with no kind of division in it: ~590 special units of township level (百步亭花园,
+    深州监狱, 中关村科技园区密云园). Each word the segmenter finds is spelled apart (Baibuting
+    Huayuan), as one run of syllables they would not read as words; full-width brackets
+    become English ones."""
+    from search.analysis import words_with_offsets  # the segmenter, with the app's words
+
+    text = unicodedata.normalize("NFKC", name)
+    out, done = [], 0
+    for word, start, end in words_with_offsets(text):
+        out += [text[done:start], f" {_stem(word)} "]
+        done = end
+    spelled = " ".join("".join([*out, text[done:]]).split())
+    return re.sub(r"\( ", "(", re.sub(r" \)", ")", spelled))
 
 
 def _stem(stem: str, autonomous: bool = False, exonym: str | None = None) -> str:

@@ -114,6 +114,16 @@ def test_english_place_names_follow_the_kind_of_division():
     assert english_full_name("湖北省 武汉市 江岸区") == "Jiang'an District, Wuhan, Hubei Province"
 
 
+def test_a_name_without_a_kind_of_division_is_spelled_word_by_word():
+    """Special units of township level: words a reader can tell apart, English brackets."""
+    assert english_name("百步亭花园") == "Baibuting Huayuan"
+    assert english_name("深州监狱") == "Shenzhou Jianyu"
+    assert (
+        english_name("麒麟科技创新园（生态科技城）")
+        == "Qilin Keji Chuangxin Yuan (Shengtai Keji Cheng)"
+    )
+
+
 def test_places_go_by_their_standard_english_names():
     # romanised from Uygur, Mongolian or Tibetan, not from the Chinese characters
     assert english_name("乌鲁木齐市") == "Urumqi"
