@@ -176,9 +176,10 @@ def skill_reasons(pair: Pair) -> list[WeightedReason]:
 
 def closest_title(job_title: str, titles: list[str]) -> str:
     """The candidate's title (headline or a past role) sharing most character bigrams with
-    the job's, the headline on a tie: the one a reader sees the likeness in."""
+    the job's, the shortest on a tie (a headline "普工 · 2年经验" repeats its role with more
+    words): the one a reader sees the likeness in."""
     wanted = set(bigrams(job_title or ""))
-    return max(titles, key=lambda title: len(wanted.intersection(bigrams(title))))
+    return max(titles, key=lambda title: (len(wanted.intersection(bigrams(title))), -len(title)))
 
 
 def similarity_reasons(pair: Pair) -> list[WeightedReason]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-VERSION = 1
+VERSION = 2
 """What reasons say for a given job and résumé: raise it when a change here or in
 `matching.explain` changes their codes or parameters (which skills a reason counts and names),
 so reasons stored before it are computed again (the app's recommendation lists). A change of

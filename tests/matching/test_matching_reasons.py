@@ -109,3 +109,10 @@ def test_a_similar_role_names_the_title_the_likeness_is_in(ctx):
     m = score(job, cand, MatchContext(now=ctx.now, use_embeddings=False))
     similar = [r for r in m.reasons if r.code == "title_similar"]
     assert [r.text("zh") for r in similar] == ["职位经历与岗位相近：焊工"]
+    # a headline that repeats the role with more words yields to the role itself
+    cand = CandidateProfile(
+        "c", headline="焊工 · 3年经验", experience=[{"title": "焊工", "years": 3}]
+    )
+    m = score(job, cand, MatchContext(now=ctx.now, use_embeddings=False))
+    similar = [r for r in m.reasons if r.code == "title_similar"]
+    assert [r.text("en") for r in similar] == ["Similar role: 焊工"]
