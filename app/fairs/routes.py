@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app import clock
 from app.access import OFFICIALS, current_employer, roles_required
 from app.applications.service import ApplicationError
 from app.dashboards.figures import Chart
@@ -31,7 +32,13 @@ def back_to_fair(fair: JobFair, status: int = 303):
 
 @bp.route("/fairs/")
 def index():
-    return render_template("fairs/index.html", fairs=service.upcoming(db.session))
+    fairs = service.upcoming(db.session)
+    return render_template(
+        "fairs/index.html",
+        fairs=fairs,
+        taking_part=service.taking_part(db.session, fairs),
+        today=clock.today(),
+    )
 
 
 @bp.route("/fairs/<id:fair_id>")

@@ -62,6 +62,18 @@ def upcoming(session: Session, limit: int = 50) -> list[JobFair]:
     )
 
 
+def taking_part(session: Session, fairs: list[JobFair]) -> dict[int, tuple[int, int]]:
+    """FAIR id → (employers, jobs) a visitor finds at it now: its public jobs and the
+    employers offering them, for the list of fairs (a fair nobody joined yet says 0)."""
+    rows = session.execute(
+        sa.select(FairJob.fair_id, sa.func.count(sa.distinct(Job.employer_id)), sa.func.count())
+        .join(Job, Job.id == FairJob.job_id)
+        .where(FairJob.fair_id.in_([fair.id for fair in fairs]), Job.is_public)
+        .group_by(FairJob.fair_id)
+    )
+    return {fair_id: (employers, jobs) for fair_id, employers, jobs in rows}
+
+
 def own_published(employer: Employer) -> sa.Select:
     """EMPLOYER's published jobs: what it may bring to a fair."""
     return sa.select(Job).where(Job.employer_id == employer.id, Job.status == JobStatus.PUBLISHED)

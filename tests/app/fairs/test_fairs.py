@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, timedelta
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -313,3 +314,42 @@ def test_the_per_day_chart_says_its_days_short_in_the_readers_language(client, l
     chart = json.loads(re.search(r'id="fair-daily-data">(.*?)</script>', page).group(1))
     assert chart["labels"] == [said]
     assert "2026-03-02" not in chart["labels"]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", ("On now", "2 employers · 3 jobs", "0 employers · 0 jobs", "Jiang'an District")),
+        ("zh", ("进行中", "2 家企业 · 3 个职位", "0 家企业 · 0 个职位", "湖北省 武汉市 江岸区")),
+    ],
+)
+def test_the_list_of_fairs_says_which_are_on_and_who_takes_part(client, language, said):
+    """A job seeker chooses a fair by whether it is on, where, and how much it offers; a job
+    no longer public (a draft, a closed one) is not counted."""
+    on_now, counts, empty, place = said
+    today = clock.today()
+    running = JobFair(
+        title="春风行动", region_code="420102", starts_on=today, ends_on=today, sectors=[]
+    )
+    later = JobFair(
+        title="秋季招聘会",
+        region_code="420102",
+        starts_on=today + timedelta(days=3),
+        ends_on=today + timedelta(days=9),
+        sectors=[],
+    )
+    db.session.add_all([running, later])
+    first, second = factories.employer(), factories.employer()
+    shown = [factories.job(first), factories.job(first), factories.job(second)]
+    hidden = factories.job(second, status=JobStatus.DRAFT)
+    db.session.flush()
+    for job in [*shown, hidden]:
+        db.session.add(FairJob(fair_id=running.id, job_id=job.id))
+    db.session.commit()
+
+    page = unescape(
+        client.get("/fairs/", headers={"Accept-Language": language}).get_data(as_text=True)
+    )
+    running_card, later_card = page.split("春风行动", 1)[1].split("秋季招聘会", 1)
+    assert on_now in running_card and counts in running_card and place in running_card
+    assert on_now not in later_card and empty in later_card
