@@ -162,3 +162,13 @@ def test_the_api_s_backup_search_says_how_it_read_q(app, searching, owner):
     assert body["source"] == "database"
     assert [item["headline"] for item in body["items"]] == ["叉车司机"]
     assert body["reading"]["place"] == "420102" and body["reading"]["words"] == "forklift"
+
+
+@pytest.mark.parametrize(
+    ("headers", "said"),
+    [(EN, "Jiang'an District, Wuhan, Hubei Province"), (ZH, "湖北省 武汉市 江岸区")],
+)
+def test_each_candidate_found_says_where_they_live(searching, headers, said):
+    """To the county, in the reader's language: who could come to work is the first sort."""
+    page = text(searching.get("/resumes/search?q=叉车司机", headers=headers).get_data(True))
+    assert f"叉车司机 {said} ·" in page
