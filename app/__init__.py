@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, Response, has_request_context, request, session
+from flask import Flask, Response, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -112,13 +112,16 @@ def select_locale() -> str | None:
     """The choice made in this session, then the account's setting (which a choice made while
     signed in also sets), then this browser's last choice (its cookie: signed out, or on a
     shared computer before the next person signs in), then the browser's languages; Chinese
-    by default. Outside a request (a worker's job, a command) there is nobody to ask: the
-    default."""
+    by default. A program calling the API with a token says its language in Accept-Language,
+    else it gets its account's. Outside a request (a worker's job, a command) there is nobody
+    to ask: the default."""
     from flask import current_app
 
     if not has_request_context():
         return None
     languages = list(current_app.config["LANGUAGES"])
+    if (caller := g.get("api_user")) is not None and "Accept-Language" not in request.headers:
+        return caller.locale if caller.locale in languages else "zh"
     account = current_user.locale if current_user.is_authenticated else None
     for chosen in (session.get("lang"), account, request.cookies.get(LANGUAGE_COOKIE)):
         if chosen in languages:
