@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.access import current_employer, member_application, member_job, roles_required
 from app.applications import service
+from app.chat import service as conversations
 from app.errors import refused
 from app.exports import csv_response
 from app.extensions import db
@@ -159,6 +160,7 @@ def mine_detail_page(item: Application, status: int = 200):
         taken_down=closing.taken_down(item.job),
         can_withdraw=service.may_withdraw(item),
         interviews=interviews.of_application(item.id),
+        conversation=conversations.about(item.job_id, item.candidate_id),
     ), status
 
 

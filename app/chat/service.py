@@ -93,13 +93,18 @@ def mine(user: User):
     return Conversation.candidate_id == user.id
 
 
-def _open(job: Job, candidate_id: int, started_by: Side) -> tuple[Conversation, bool]:
-    """The conversation of JOB and the candidate, made when missing; (conversation, made)."""
-    existing = db.session.scalar(
+def about(job_id: int, candidate_id: int) -> Conversation | None:
+    """The conversation about JOB_ID with the candidate, whichever side opened it."""
+    return db.session.scalar(
         select(Conversation).where(
-            Conversation.job_id == job.id, Conversation.candidate_id == candidate_id
+            Conversation.job_id == job_id, Conversation.candidate_id == candidate_id
         )
     )
+
+
+def _open(job: Job, candidate_id: int, started_by: Side) -> tuple[Conversation, bool]:
+    """The conversation of JOB and the candidate, made when missing; (conversation, made)."""
+    existing = about(job.id, candidate_id)
     if existing is not None:
         return existing, False
     conversation = Conversation(
