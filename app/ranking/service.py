@@ -381,10 +381,12 @@ def _named_in(locale: str, params: dict) -> dict:
 def reason_texts(
     stored: Sequence[dict], locale: str, limit: int = 4, reader: str = "candidate"
 ) -> list[tuple[str, bool]]:
-    """Stored reasons as (sentence in LOCALE, positive) pairs; unknown codes are skipped, and
-    so are those READER is not shown (`matching.reasons.shown_to`: an employer reads no
-    reason about its own posting)."""
-    out = []
+    """Stored reasons (strongest first, what held the score down last) as (sentence in
+    LOCALE, positive) pairs, at most LIMIT, the last of them the strongest negative one when
+    there is one: a 21 % match listing only its strengths would not say why it is low.
+    Unknown codes are skipped, and so are those READER is not shown
+    (`matching.reasons.shown_to`: an employer reads no reason about its own posting)."""
+    said = []
     for item in stored or ():
         if not shown_to(reader, item.get("code", "")):
             continue
@@ -394,9 +396,10 @@ def reason_texts(
                 params=_named_in(locale, item.get("params") or {}),
                 positive=item.get("positive", True),
             )
-            out.append((reason.text(locale), reason.positive))
+            said.append((reason.text(locale), reason.positive))
         except (KeyError, IndexError, ValueError, TypeError):
             continue
-        if len(out) >= limit:
-            break
-    return out
+    positive = [pair for pair in said if pair[1]]
+    negative = [pair for pair in said if not pair[1]]
+    kept = positive[: limit - 1] if negative else positive[:limit]
+    return kept + negative[: limit - len(kept)]

@@ -43,3 +43,27 @@ def test_employers_read_no_reason_about_their_own_posting(app, client):
     ).get_json()["items"]
     reasons = [reason["text"] for reason in listed[0]["match_reasons"]]
     assert reasons and not any(text.startswith(ABOUT_THE_POSTING) for text in reasons)
+
+
+def test_a_short_list_of_reasons_keeps_the_strongest_negative_one():
+    """A weak match listing only its strengths would not say why it is weak: the last place
+    goes to what held the score down most."""
+    stored = [
+        {"code": "same_city", "params": {"place": {"zh": "武汉", "en": "Wuhan"}}},
+        {"code": "experience_ok", "params": {"years": 3, "required": 1}},
+        {"code": "available_now", "params": {}},
+        {"code": "education_ok", "params": {}},
+        {"code": "skills_missing", "params": {"skills": ["PLC", "Excel"]}, "positive": False},
+        {"code": "salary_above", "params": {"pct": 20}, "positive": False},
+    ]
+    assert reason_texts(stored, "en", limit=3) == [
+        ("Lives in the same city as the job (Wuhan)", True),
+        ("3 years of experience, meets the 1-year requirement", True),
+        ("Missing skills: PLC, Excel", False),
+    ]
+    # room for all: every strength, then the shortfalls strongest first
+    assert [positive for _, positive in reason_texts(stored, "en", limit=8)] == [True] * 4 + [
+        False
+    ] * 2
+    # no shortfall: the strengths alone
+    assert [positive for _, positive in reason_texts(stored[:4], "en", limit=3)] == [True] * 3
