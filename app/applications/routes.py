@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import format_datetime, ngettext, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.access import current_employer, member_application, member_job, roles_required
 from app.applications import service
@@ -187,8 +187,9 @@ def withdraw(application_id: int):
 @roles_required(Role.EMPLOYER)
 def jobs():
     employer = current_employer()
+    new = case((Application.stage == Stage.NEW, Application.id))
     rows = db.session.execute(
-        select(Job, func.count(Application.id))
+        select(Job, func.count(Application.id), func.count(new))
         .outerjoin(Application, Application.job_id == Job.id)
         .where(Job.employer_id == employer.id)
         .group_by(Job.id)
