@@ -52,9 +52,7 @@ class WholeNumberField(IntegerField):
 
 class JobForm(FlaskForm):
     title = StringField(_l("Job title"), validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField(
-        _l("Job description"), validators=[Optional(), Length(max=20000)]
-    )
+    description = TextAreaField(_l("Job description"), validators=[Optional(), Length(max=20000)])
     category = OccupationField(_l("Occupation"))
     skills = TagListField(_l("Skills"))
     salary_min = WholeNumberField(
